@@ -1,0 +1,322 @@
+// Package client is the Go SDK for a Dengta node's HTTP API: it signs
+// transactions with an Ed25519 or SM2 key, submits them and waits for the
+// commit, reads records and fetches proof bundles.
+//
+//	c := client.New("http://127.0.0.1:8480")
+//	key, _ := client.LoadKey("coop-admin.json")
+//	rec, err := c.Do(ctx, key, "identity", "register_key", body)
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Client talks to one node's gateway.
+type Client struct {
+	base string
+	http *http.Client
+
+	mu      sync.Mutex
+	chainID string
+}
+
+// New returns a client for the gateway at base, e.g. "http://127.0.0.1:8480".
+func New(base string) *Client {
+	return &Client{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: 60 * time.Second}}
+}
+
+// WithHTTPClient sets the HTTP client used for requests.
+func (c *Client) WithHTTPClient(h *http.Client) *Client {
+	c.http = h
+	return c
+}
+
+// Error is an error answered by the node: a stable code and name, and a
+// message for people.
+type Error struct {
+	Status  int    // HTTP status
+	Code    uint32 `json:"code"`
+	Name    string `json:"name"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s (code %d): %s", e.Name, e.Code, e.Message) }
+
+// Key is a signing key.
+type Key struct {
+	k    *tx.PrivateKey
+	Name string
+}
+
+// LoadKey reads a key file written by `dengta keys new`.
+func LoadKey(path string) (*Key, error) {
+	k, name, err := tx.ReadKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{k: k, Name: name}, nil
+}
+
+// GenerateKey makes a new key; algo is "sm2" or "ed25519".
+func GenerateKey(algo string) (*Key, error) {
+	a, err := tx.ParseAlgo(algo)
+	if err != nil {
+		return nil, err
+	}
+	k, err := tx.GenerateKey(a, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return &Key{k: k}, nil
+}
+
+// Save writes the key to a new file (mode 0600).
+func (k *Key) Save(path string) error { return tx.WriteKeyFile(path, k.k, k.Name) }
+
+// ID returns the key id (40 hex digits).
+func (k *Key) ID() string { return k.k.ID().String() }
+
+// PublicKey returns the public key as JSON for action bodies:
+// {"algo":"sm2","key":"<hex>"}.
+func (k *Key) PublicKey() json.RawMessage {
+	b, _ := json.Marshal(k.k.Public())
+	return b
+}
+
+// Algo returns "sm2" or "ed25519".
+func (k *Key) Algo() string { return k.k.Algo().String() }
+
+// Sign builds and signs a transaction, returning its encoded bytes.
+func (k *Key) Sign(chainID string, nonce uint64, module, action string, body []byte) ([]byte, error) {
+	t := &tx.Tx{ChainID: chainID, Nonce: nonce, Module: module, Action: action, Body: body}
+	if err := t.Sign(k.k); err != nil {
+		return nil, err
+	}
+	return t.Encode(), nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ctype string, out any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return 0, fmt.Errorf("request %s: %w", path, err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("node at %s: %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return resp.StatusCode, fmt.Errorf("read response of %s: %w", path, err)
+	}
+	if resp.StatusCode >= 400 {
+		var e struct {
+			Error *Error `json:"error"`
+		}
+		if json.Unmarshal(data, &e) == nil && e.Error != nil {
+			e.Error.Status = resp.StatusCode
+			// A committed-but-failed transaction answers with its record.
+			if out != nil && bytes.Contains(data, []byte(`"record"`)) {
+				_ = json.Unmarshal(data, out)
+			}
+			return resp.StatusCode, e.Error
+		}
+		if out != nil && json.Unmarshal(data, out) == nil && bytes.Contains(data, []byte(`"record"`)) {
+			return resp.StatusCode, nil
+		}
+		return resp.StatusCode, fmt.Errorf("node answered %s to %s %s", resp.Status, method, path)
+	}
+	if out == nil {
+		return resp.StatusCode, nil
+	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw = data
+		return resp.StatusCode, nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return resp.StatusCode, fmt.Errorf("decode response of %s: %w", path, err)
+	}
+	return resp.StatusCode, nil
+}
+
+// Get fetches path (e.g. "/v1/orgs") and decodes the JSON answer into out;
+// out may be a *[]byte for the raw body.
+func (c *Client) Get(ctx context.Context, path string, out any) error {
+	_, err := c.do(ctx, http.MethodGet, path, nil, "", out)
+	return err
+}
+
+// Status is the node's answer to /v1/status.
+type Status struct {
+	ChainID      string    `json:"chain_id"`
+	Org          string    `json:"org"`
+	Moniker      string    `json:"moniker"`
+	NodeID       string    `json:"node_id"`
+	Height       int64     `json:"height"`
+	BlockTime    time.Time `json:"block_time"`
+	AppHash      string    `json:"app_hash"`
+	StateVersion int64     `json:"state_version"`
+	StateRoot    string    `json:"state_root"`
+	CatchingUp   bool      `json:"catching_up"`
+}
+
+// Status returns the node's status.
+func (c *Client) Status(ctx context.Context) (*Status, error) {
+	var s Status
+	if err := c.Get(ctx, "/v1/status", &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// ChainID returns the chain id, asked once and remembered.
+func (c *Client) ChainID(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	id := c.chainID
+	c.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	s, err := c.Status(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.chainID = s.ChainID
+	c.mu.Unlock()
+	return s.ChainID, nil
+}
+
+// NextNonce returns the nonce the key's next transaction must carry.
+func (c *Client) NextNonce(ctx context.Context, keyID string) (uint64, error) {
+	var r struct {
+		Next uint64 `json:"next"`
+	}
+	if err := c.Get(ctx, "/v1/keys/"+url.PathEscape(keyID)+"/nonce", &r); err != nil {
+		return 0, err
+	}
+	return r.Next, nil
+}
+
+// TxRecord says where a committed transaction is and how it ended.
+type TxRecord struct {
+	Hash     string          `json:"hash"`
+	Height   int64           `json:"height"`
+	Index    int             `json:"index"`
+	Code     uint32          `json:"code"`
+	CodeName string          `json:"code_name"`
+	Log      string          `json:"log,omitempty"`
+	Module   string          `json:"module,omitempty"`
+	Action   string          `json:"action,omitempty"`
+	Signer   string          `json:"signer,omitempty"`
+	Nonce    uint64          `json:"nonce,omitempty"`
+	TimeMs   int64           `json:"time_unix_ms"`
+	Body     json.RawMessage `json:"body,omitempty"`
+}
+
+type submitResponse struct {
+	Hash      string    `json:"hash"`
+	Committed bool      `json:"committed"`
+	Record    *TxRecord `json:"record"`
+}
+
+// Submit sends an encoded transaction and waits for its commit. A
+// transaction committed with a non-zero code returns its record and an
+// *Error.
+func (c *Client) Submit(ctx context.Context, raw []byte) (*TxRecord, error) {
+	body, _ := json.Marshal(map[string]string{"tx": base64.StdEncoding.EncodeToString(raw)})
+	var r submitResponse
+	_, err := c.do(ctx, http.MethodPost, "/v1/txs", bytes.NewReader(body), "application/json", &r)
+	if r.Record != nil && r.Record.Code != 0 && err == nil {
+		err = &Error{Code: r.Record.Code, Name: r.Record.CodeName, Message: r.Record.Log}
+	}
+	return r.Record, err
+}
+
+// SubmitAsync sends an encoded transaction and returns once the node has
+// accepted it into its mempool, with the transaction's hash.
+func (c *Client) SubmitAsync(ctx context.Context, raw []byte) (string, error) {
+	body, _ := json.Marshal(map[string]string{"tx": base64.StdEncoding.EncodeToString(raw)})
+	var r submitResponse
+	_, err := c.do(ctx, http.MethodPost, "/v1/txs?wait=false", bytes.NewReader(body), "application/json", &r)
+	return r.Hash, err
+}
+
+// Do signs an action with key, using the node's next nonce for it, submits
+// it and waits for the commit. body is marshalled to JSON unless it is
+// already []byte or json.RawMessage.
+func (c *Client) Do(ctx context.Context, key *Key, module, action string, body any) (*TxRecord, error) {
+	var b []byte
+	switch v := body.(type) {
+	case nil:
+	case []byte:
+		b = v
+	case json.RawMessage:
+		b = v
+	default:
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			return nil, fmt.Errorf("encode body: %w", err)
+		}
+	}
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := c.NextNonce(ctx, key.ID())
+	if err != nil {
+		return nil, err
+	}
+	raw, err := key.Sign(chainID, nonce, module, action, b)
+	if err != nil {
+		return nil, err
+	}
+	return c.Submit(ctx, raw)
+}
+
+// Tx returns a committed transaction by hash.
+func (c *Client) Tx(ctx context.Context, hash string) (*TxRecord, error) {
+	var r TxRecord
+	if err := c.Get(ctx, "/v1/txs/"+url.PathEscape(hash), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Proof returns the raw proof bundle of a state key; height 0 means the
+// newest provable state.
+func (c *Client) Proof(ctx context.Context, key string, height int64) ([]byte, error) {
+	q := url.Values{"key": {key}}
+	if height > 0 {
+		q.Set("height", fmt.Sprint(height))
+	}
+	var raw []byte
+	if err := c.Get(ctx, "/v1/proof?"+q.Encode(), &raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// IsCode reports whether err is a node error with the given code name
+// (e.g. "nonce_replayed").
+func IsCode(err error, name string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Name == name
+}

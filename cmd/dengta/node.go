@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/dengta-chain/dengta/internal/daemon"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/node"
+)
+
+// logFlags adds --log-level and returns a function making the logger.
+func logFlags(fs *flag.FlagSet, errOut io.Writer) func() (*slog.Logger, error) {
+	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	return func() (*slog.Logger, error) {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(*level)); err != nil {
+			return nil, userError(fmt.Sprintf("unknown log level %q", *level), "--log-level debug|info|warn|error")
+		}
+		return slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: l})), nil
+	}
+}
+
+func defaultDevHome() string {
+	if h := os.Getenv("DENGTA_HOME"); h != "" {
+		return h
+	}
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		return ".dengta-dev"
+	}
+	return filepath.Join(dir, ".dengta", "dev")
+}
+
+func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("dev", "[--home DIR] [--reset]", errOut)
+	home := fs.String("home", defaultDevHome(), "home directory of the dev chain (or set DENGTA_HOME); it survives restarts")
+	reset := fs.Bool("reset", false, "wipe the home and start a new chain")
+	ip := fs.String("ip", "127.0.0.1", "address to listen on")
+	gwPort := fs.Int("gateway-port", 8480, "port of the HTTP gateway")
+	rpcPort := fs.Int("rpc-port", 26657, "port of CometBFT's RPC")
+	p2pPort := fs.Int("p2p-port", 26656, "port of CometBFT's peer-to-peer listener")
+	chainID := fs.String("chain-id", "dengta-dev", "chain id of a new dev chain")
+	logger := logFlags(fs, errOut)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := logger()
+	if err != nil {
+		return err
+	}
+	if *reset {
+		if err := wipeHome(*home); err != nil {
+			return err
+		}
+	}
+	created := false
+	if _, err := os.Stat(node.GenesisFile(*home)); os.IsNotExist(err) {
+		if err := devnet.Dev(*home, devnet.DevOptions{ChainID: *chainID, IP: *ip, Ports: node.Ports{P2P: *p2pPort, RPC: *rpcPort, Gateway: *gwPort}}); err != nil {
+			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh, or pick another --home")
+		}
+		created = true
+	}
+	return daemon.Run(ctx, *home, log, func(d *daemon.Daemon) {
+		verb := "resumed"
+		if created {
+			verb = "created"
+		}
+		fmt.Fprintf(out, `
+Dengta dev chain %q %s — height %d, validator run by %q.
+
+  Gateway (API):   %s
+  API reference:   %s/openapi.json
+  Health:          %s/healthz
+  Metrics:         %s/metrics
+  CometBFT RPC:    http://%s:%d
+
+Home:  %s  (admin keys of the demo organisations in %s)
+Try:   dengta query orgs
+       dengta query proof identity/org/coop --out coop.json
+       dengta verify coop.json --trust %s
+Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
+`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
+			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
+	})
+}
+
+// wipeHome removes a dev home, after checking that it is one.
+func wipeHome(home string) error {
+	if _, err := os.Stat(home); os.IsNotExist(err) {
+		return nil
+	}
+	if _, err := os.Stat(node.SettingsFile(home)); err != nil {
+		entries, _ := os.ReadDir(home)
+		if len(entries) > 0 {
+			return userError(fmt.Sprintf("%s does not look like a Dengta home (no %s); not wiping it", home, node.SettingsFile(home)), "pass the right --home")
+		}
+	}
+	if err := os.RemoveAll(home); err != nil {
+		return fmt.Errorf("wipe home: %w", err)
+	}
+	return nil
+}
+
+func runStart(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("start", "--home DIR", errOut)
+	home := fs.String("home", "", "home directory of the node (written by 'dengta testnet')")
+	logger := logFlags(fs, errOut)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *home == "" {
+		return userError("--home is required", "dengta start --home ./net/regulator")
+	}
+	if _, err := os.Stat(node.GenesisFile(*home)); err != nil {
+		return userError(fmt.Sprintf("%s has no genesis (%s)", *home, node.GenesisFile(*home)), "create homes with 'dengta testnet --validators 4 --out DIR'")
+	}
+	log, err := logger()
+	if err != nil {
+		return err
+	}
+	return daemon.Run(ctx, *home, log, func(d *daemon.Daemon) {
+		fmt.Fprintf(out, "node of %q on chain %q at height %d; gateway %s\n", d.Settings.Org, d.ChainID, d.App.Store().Version(), d.GatewayURL)
+	})
+}
+
+func runTestnet(_ context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("testnet", "--validators N --out DIR", errOut)
+	n := fs.Int("validators", 4, "number of validators, one organisation each")
+	dir := fs.String("out", "", "directory to write the homes into (new or empty)")
+	chainID := fs.String("chain-id", "dengta-testnet", "chain id")
+	ipBase := fs.Int("ip-base", 1, "validator i listens on 127.0.0.(ip-base+i)")
+	p2p := fs.Int("p2p-port", 26656, "CometBFT peer-to-peer port on every validator's address")
+	rpc := fs.Int("rpc-port", 26657, "CometBFT RPC port on every validator's address")
+	gw := fs.Int("gateway-port", 8480, "gateway port on every validator's address")
+	fast := fs.Bool("fast", false, "short consensus timeouts and back-to-back blocks (tests and demos)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return userError("--out is required", "dengta testnet --validators 4 --out ./net")
+	}
+	members, err := devnet.Testnet(*dir, devnet.TestnetOptions{ChainID: *chainID, Validators: *n, IPBase: *ipBase, Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Fast: *fast})
+	if err != nil {
+		return userError(err.Error(), "use a new --out directory and 1 to 64 --validators")
+	}
+	fmt.Fprintf(out, "wrote %d validator homes for chain %q under %s:\n\n", len(members), *chainID, *dir)
+	for _, m := range members {
+		fmt.Fprintf(out, "  %-10s %-40s gateway %s\n             start: dengta start --home %s\n", m.Org.ID, m.Org.NameEN, m.Gateway, m.Home)
+	}
+	fmt.Fprintf(out, "\nadmin keys: %s\n", filepath.Join(*dir, "keys"))
+	return nil
+}

@@ -1,0 +1,600 @@
+// Package app is the Dengta ABCI application. It checks each transaction's
+// envelope (size, chain id, signer, signature, nonce), checks that the
+// signer's organisation holds a role allowed for the action, routes the
+// action to its module, and commits the resulting state, whose Merkle root
+// is the app hash of the block.
+//
+// CometBFT calls the application through a local client that holds one
+// mutex across all connections, so ABCI methods never run concurrently.
+// Read-only access from the gateway goes through state views and the
+// methods documented as safe for concurrent use.
+package app
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Version is the application's protocol version, reported in Info.
+const AppVersion = 1
+
+// Options configure an App.
+type Options struct {
+	ChainID string
+	Store   *state.Store
+	Logger  *slog.Logger
+	// Modules besides identity, which is always present. Their order is the
+	// order in which their genesis sections are applied.
+	Modules []module.Module
+	// SigCacheSize bounds the signature cache (default 200,000 entries).
+	SigCacheSize int
+}
+
+type route struct {
+	module string
+	action module.Action
+}
+
+// App is the ABCI application.
+type App struct {
+	abci.BaseApplication
+
+	chainID string
+	store   *state.Store
+	log     *slog.Logger
+	modules []module.Module
+	routes  map[string]route // "module/action"
+
+	sigs *sigCache
+
+	// check is the mempool's view: committed state plus the writes of the
+	// transactions accepted since the last commit. Reset at every commit;
+	// CometBFT's recheck then replays the remaining mempool through it.
+	checkMu    sync.Mutex // guards check, checkView: NextNonce reads them from gateway goroutines
+	check      *cache
+	checkView  *state.View
+	lastTime   time.Time
+	lastHeight int64
+
+	// block is the state of the block being executed, between
+	// FinalizeBlock and Commit.
+	block *blockResult
+
+	waiters waiters
+}
+
+var _ abci.Application = (*App)(nil)
+
+// New returns an application over opts.Store.
+func New(opts Options) (*App, error) {
+	if opts.ChainID == "" {
+		return nil, fmt.Errorf("new app: empty chain id")
+	}
+	if opts.Store == nil {
+		return nil, fmt.Errorf("new app: no state store")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SigCacheSize <= 0 {
+		opts.SigCacheSize = 200_000
+	}
+	a := &App{
+		chainID: opts.ChainID,
+		store:   opts.Store,
+		log:     opts.Logger,
+		routes:  make(map[string]route),
+		sigs:    newSigCache(opts.SigCacheSize),
+	}
+	a.waiters.m = make(map[[32]byte][]chan TxRecord)
+	mods := append([]module.Module{identity.Module{}}, opts.Modules...)
+	for _, m := range mods {
+		for _, act := range m.Actions() {
+			k := m.Name() + "/" + act.Name
+			if _, dup := a.routes[k]; dup {
+				return nil, fmt.Errorf("new app: action %s registered twice", k)
+			}
+			if act.Handle == nil {
+				return nil, fmt.Errorf("new app: action %s has no handler", k)
+			}
+			a.routes[k] = route{module: m.Name(), action: act}
+		}
+	}
+	a.modules = mods
+	if b, err := a.store.GetLocal(localBlockTime); err != nil {
+		return nil, fmt.Errorf("new app: %w", err)
+	} else if len(b) == 8 {
+		a.lastTime = time.Unix(0, int64(binary.BigEndian.Uint64(b))).UTC()
+	}
+	a.lastHeight = a.store.Version()
+	if err := a.resetCheck(); err != nil {
+		return nil, fmt.Errorf("new app: %w", err)
+	}
+	return a, nil
+}
+
+// ChainID returns the chain id the application accepts.
+func (a *App) ChainID() string { return a.chainID }
+
+// Store returns the state store. Use its views for reads.
+func (a *App) Store() *state.Store { return a.store }
+
+// ActionSpec describes an action for documentation and authorization tests.
+type ActionSpec struct {
+	Module    string      `json:"module"`
+	Action    string      `json:"action"`
+	Roles     []role.Role `json:"roles"`
+	AdminOnly bool        `json:"admin_only"`
+	Doc       string      `json:"doc"`
+}
+
+// Actions lists every action the application routes, sorted by module and
+// action name.
+func (a *App) Actions() []ActionSpec {
+	var out []ActionSpec
+	for _, m := range a.modules {
+		for _, act := range m.Actions() {
+			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc})
+		}
+	}
+	return out
+}
+
+func (a *App) resetCheck() error {
+	v, err := a.store.At(0)
+	if err != nil {
+		return fmt.Errorf("open check view: %w", err)
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	a.checkView = v
+	a.check = newCache(v)
+	return nil
+}
+
+// Info implements abci.Application: it reports the last committed height
+// and app hash, so CometBFT replays only the blocks the app has not seen.
+func (a *App) Info(context.Context, *abci.InfoRequest) (*abci.InfoResponse, error) {
+	root := a.store.Root()
+	res := &abci.InfoResponse{
+		Data:            "dengta",
+		Version:         fmt.Sprint(AppVersion),
+		AppVersion:      AppVersion,
+		LastBlockHeight: a.store.Version(),
+	}
+	if res.LastBlockHeight > 0 {
+		res.LastBlockAppHash = root[:]
+	}
+	return res, nil
+}
+
+// Genesis is the app_state of the consensus genesis: one section per module.
+type Genesis map[string]json.RawMessage
+
+// InitChain implements abci.Application. It writes every module's genesis
+// state and checks that the consensus validators are exactly the
+// validators of the genesis organisations.
+func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.InitChainResponse, error) {
+	if req.ChainId != a.chainID {
+		return nil, fmt.Errorf("init chain: genesis chain id %q, node configured for %q", req.ChainId, a.chainID)
+	}
+	var g Genesis
+	if err := json.Unmarshal(req.AppStateBytes, &g); err != nil {
+		return nil, fmt.Errorf("init chain: app state: %w", err)
+	}
+	for name := range g {
+		if !a.hasModule(name) {
+			return nil, fmt.Errorf("init chain: app state has a section for unknown module %q", name)
+		}
+	}
+	if err := checkGenesisValidators(g[identity.Name], req.Validators); err != nil {
+		return nil, fmt.Errorf("init chain: %w", err)
+	}
+	c := newCache(a.store)
+	ctx := &module.Context{ChainID: a.chainID, Height: req.InitialHeight, Time: req.Time, Store: c}
+	for _, m := range a.modules {
+		gm, ok := m.(module.Genesis)
+		if !ok {
+			continue
+		}
+		if err := gm.InitGenesis(ctx, g[m.Name()]); err != nil {
+			return nil, fmt.Errorf("init chain: %w", err)
+		}
+	}
+	if err := c.flush(a.store); err != nil {
+		return nil, fmt.Errorf("init chain: %w", err)
+	}
+	root := a.store.WorkingRoot()
+	a.lastTime = req.Time
+	a.log.Info("chain initialised", "chain_id", req.ChainId, "app_hash", root.String())
+	return &abci.InitChainResponse{AppHash: root[:]}, nil
+}
+
+func (a *App) hasModule(name string) bool {
+	for _, m := range a.modules {
+		if m.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+func checkGenesisValidators(raw json.RawMessage, got []abci.ValidatorUpdate) error {
+	want, err := identity.GenesisValidators(raw)
+	if err != nil {
+		return err
+	}
+	wantSet := make(map[string]int64, len(want))
+	for _, v := range want {
+		wantSet[string(v.PubKey)] = v.Power
+	}
+	if len(got) != len(want) {
+		return fmt.Errorf("consensus genesis has %d validators, the organisations bring %d", len(got), len(want))
+	}
+	for _, v := range got {
+		p, ok := wantSet[string(v.PubKeyBytes)]
+		if !ok {
+			return fmt.Errorf("consensus validator %X belongs to no genesis organisation", v.PubKeyBytes)
+		}
+		if p != v.Power {
+			return fmt.Errorf("consensus validator %X has power %d, its organisation says %d", v.PubKeyBytes, v.Power, p)
+		}
+	}
+	return nil
+}
+
+// envelope is a decoded transaction with its authenticated signer.
+type envelope struct {
+	raw    []byte
+	hash   [32]byte
+	tx     *tx.Tx
+	route  route
+	signer module.Signer
+	key    *identity.Key
+}
+
+// checkEnvelope decodes raw and runs every check that does not depend on
+// the nonce: size, encoding, chain id, route, signer, signature, role.
+func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded *tx.Tx) (*envelope, error) {
+	if len(raw) > tx.MaxTxBytes {
+		return nil, errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
+	}
+	t := decoded
+	if t == nil {
+		var err error
+		if t, err = tx.Decode(raw); err != nil {
+			return nil, err
+		}
+	}
+	if t.ChainID != a.chainID {
+		return nil, errcode.New(errcode.WrongChain, "transaction is for chain %q, this is %q", t.ChainID, a.chainID)
+	}
+	rt, ok := a.routes[t.Module+"/"+t.Action]
+	if !ok {
+		return nil, errcode.New(errcode.UnknownAction, "no action %q in module %q", t.Action, t.Module)
+	}
+	signer, key, err := identity.LookupSigner(r, t.Signer)
+	if err != nil {
+		return nil, err
+	}
+	if !a.sigs.has(hash) {
+		if err := t.VerifySignature(key.PublicKey); err != nil {
+			return nil, err
+		}
+		a.sigs.add(hash)
+	}
+	if rt.action.AdminOnly && !signer.Admin {
+		return nil, errcode.New(errcode.Unauthorized, "%s/%s needs an admin key of the organisation; key %s is a member key", t.Module, t.Action, t.Signer)
+	}
+	if len(rt.action.Roles) > 0 && !role.Any(signer.Roles, rt.action.Roles) {
+		return nil, errcode.New(errcode.Unauthorized, "%s/%s is for organisations with role %v; %s has %v", t.Module, t.Action, rt.action.Roles, signer.Org, signer.Roles)
+	}
+	return &envelope{raw: raw, hash: hash, tx: t, route: rt, signer: signer, key: key}, nil
+}
+
+func checkNonce(r reader, e *envelope) (uint64, error) {
+	last, err := getNonce(r, e.tx.Signer)
+	if err != nil {
+		return 0, err
+	}
+	switch n := e.tx.Nonce; {
+	case n <= last:
+		return 0, errcode.New(errcode.NonceReplayed, "nonce %d of key %s was already used; the next nonce is %d", n, e.tx.Signer, last+1)
+	case n > last+1:
+		return 0, errcode.New(errcode.NonceGap, "nonce %d of key %s skips ahead; the next nonce is %d", n, e.tx.Signer, last+1)
+	}
+	return last + 1, nil
+}
+
+// run executes an authenticated transaction over base: it consumes the
+// nonce, then runs the handler in a cache that is kept only on success.
+func (a *App) run(base readWriter, e *envelope, height int64, t time.Time, check bool) (*module.Context, error) {
+	next, err := checkNonce(base, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := putNonce(base, e.tx.Signer, next); err != nil {
+		return nil, err
+	}
+	c := newCache(base)
+	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: c, Check: check}
+	if err := e.route.action.Handle(ctx, e.tx.Body); err != nil {
+		return ctx, err
+	}
+	return ctx, c.flush(base)
+}
+
+// CheckTx implements abci.Application. It runs the whole transaction
+// against the mempool's view, so everything that would fail in a block
+// fails here first and never reaches the chain.
+func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
+	hash := tx.Hash(req.Tx)
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	e, err := a.checkEnvelope(a.check, req.Tx, hash, nil)
+	if err == nil {
+		// Run on a scratch cache over the check state: a failing handler
+		// must not consume the nonce in the mempool's view either.
+		scratch := newCache(a.check)
+		if _, err = a.run(scratch, e, a.lastHeight+1, a.lastTime, true); err == nil {
+			err = scratch.flush(a.check)
+		}
+	}
+	if err != nil {
+		code := errcode.Of(err)
+		if code == errcode.Internal {
+			a.log.Error("check tx", "hash", fmt.Sprintf("%X", hash), "err", err)
+		}
+		return &abci.CheckTxResponse{Code: uint32(code), Codespace: errcode.Codespace, Log: errcode.Message(err)}, nil
+	}
+	return &abci.CheckTxResponse{Code: 0}, nil
+}
+
+// PrepareProposal implements abci.Application: it takes the mempool's
+// transactions in order up to the block's byte limit.
+func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
+	var total int64
+	txs := make([][]byte, 0, len(req.Txs))
+	for _, t := range req.Txs {
+		total += int64(len(t))
+		if req.MaxTxBytes > 0 && total > req.MaxTxBytes {
+			break
+		}
+		txs = append(txs, t)
+	}
+	return &abci.PrepareProposalResponse{Txs: txs}, nil
+}
+
+// ProcessProposal implements abci.Application. Every proposal is accepted:
+// a bad transaction in a block fails on its own, with its code, and
+// changes nothing.
+func (a *App) ProcessProposal(context.Context, *abci.ProcessProposalRequest) (*abci.ProcessProposalResponse, error) {
+	return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_ACCEPT}, nil
+}
+
+// blockResult is what FinalizeBlock leaves for Commit.
+type blockResult struct {
+	height int64
+	time   time.Time
+	hashes [][32]byte
+	txs    []TxRecord
+}
+
+// TxRecord says where a committed transaction is and how it ended.
+type TxRecord struct {
+	Hash      string `json:"hash"`
+	Height    int64  `json:"height"`
+	Index     int    `json:"index"`
+	Code      uint32 `json:"code"`
+	CodeName  string `json:"code_name"`
+	Log       string `json:"log,omitempty"`
+	Module    string `json:"module,omitempty"`
+	Action    string `json:"action,omitempty"`
+	Signer    string `json:"signer,omitempty"`
+	Nonce     uint64 `json:"nonce,omitempty"`
+	Timestamp int64  `json:"time_unix_ms"`
+}
+
+// prefetch decodes the block's transactions and verifies, in parallel, the
+// signatures this node has not seen in CheckTx, against the keys as they
+// were at the start of the block. A key registered inside the block is
+// verified later, in order. The result only fills the signature cache, so
+// it cannot change what the block does.
+func (a *App) prefetch(txs [][]byte) ([]*tx.Tx, [][32]byte) {
+	decoded := make([]*tx.Tx, len(txs))
+	hashes := make([][32]byte, len(txs))
+	var todo []int
+	for i, raw := range txs {
+		hashes[i] = tx.Hash(raw)
+		if len(raw) > tx.MaxTxBytes {
+			continue
+		}
+		t, err := tx.Decode(raw)
+		if err != nil {
+			continue
+		}
+		decoded[i] = t
+		if !a.sigs.has(hashes[i]) {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return decoded, hashes
+	}
+	keys := make([]*identity.Key, len(todo))
+	for j, i := range todo {
+		k, err := identity.GetKey(a.store, decoded[i].Signer)
+		if err == nil {
+			keys[j] = k
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := w; j < len(todo); j += workers {
+				i := todo[j]
+				if keys[j] != nil && decoded[i].VerifySignature(keys[j].PublicKey) == nil {
+					a.sigs.add(hashes[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return decoded, hashes
+}
+
+// FinalizeBlock implements abci.Application.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (*abci.FinalizeBlockResponse, error) {
+	decoded, hashes := a.prefetch(req.Txs)
+	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
+	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
+	for i, raw := range req.Txs {
+		rec := TxRecord{Hash: fmt.Sprintf("%X", hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
+		var ctx *module.Context
+		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i])
+		if err == nil {
+			rec.Module, rec.Action, rec.Signer, rec.Nonce = e.tx.Module, e.tx.Action, e.tx.Signer.String(), e.tx.Nonce
+			ctx, err = a.run(a.store, e, req.Height, req.Time, false)
+		}
+		r := &abci.ExecTxResult{}
+		if err != nil {
+			code := errcode.Of(err)
+			if code == errcode.Internal {
+				// An internal error is a node fault, not a verdict on the
+				// transaction: stop rather than diverge from the others.
+				return nil, fmt.Errorf("finalize block %d tx %d: %w", req.Height, i, err)
+			}
+			r.Code, r.Codespace, r.Log = uint32(code), errcode.Codespace, errcode.Message(err)
+		} else {
+			r.Events = toABCIEvents(e, ctx.Events())
+			for _, v := range ctx.ValidatorUpdates() {
+				res.ValidatorUpdates = append(res.ValidatorUpdates, abci.ValidatorUpdate{PubKeyType: "ed25519", PubKeyBytes: v.PubKey, Power: v.Power})
+			}
+		}
+		rec.Code, rec.CodeName, rec.Log = r.Code, errcode.Code(r.Code).Name(), r.Log
+		res.TxResults[i] = r
+		b.txs[i] = rec
+		recJSON, err := json.Marshal(rec)
+		if err != nil {
+			return nil, fmt.Errorf("finalize block: %w", err)
+		}
+		a.store.SetLocal(txKey(hashes[i]), recJSON)
+	}
+	a.store.SetLocal(localBlockTime, binary.BigEndian.AppendUint64(nil, uint64(req.Time.UnixNano())))
+	root := a.store.WorkingRoot()
+	res.AppHash = root[:]
+	a.block = b
+	return res, nil
+}
+
+func toABCIEvents(e *envelope, evs []module.Event) []abci.Event {
+	out := make([]abci.Event, 0, len(evs)+1)
+	out = append(out, abci.Event{Type: "tx", Attributes: []abci.EventAttribute{
+		{Key: "module", Value: e.tx.Module, Index: true},
+		{Key: "action", Value: e.tx.Action, Index: true},
+		{Key: "signer", Value: e.tx.Signer.String(), Index: true},
+		{Key: "org", Value: e.signer.Org, Index: true},
+	}})
+	for _, ev := range evs {
+		ae := abci.Event{Type: ev.Type}
+		for _, at := range ev.Attrs {
+			ae.Attributes = append(ae.Attributes, abci.EventAttribute{Key: at.Key, Value: at.Value, Index: true})
+		}
+		out = append(out, ae)
+	}
+	return out
+}
+
+// Commit implements abci.Application: it persists the block's state and
+// local records, resets the mempool's view and wakes the callers waiting
+// for the block's transactions.
+func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse, error) {
+	b := a.block
+	if b == nil {
+		return nil, fmt.Errorf("commit: no block was finalized")
+	}
+	if _, err := a.store.Commit(b.height); err != nil {
+		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
+	}
+	a.block = nil
+	a.lastHeight, a.lastTime = b.height, b.time
+	if err := a.resetCheck(); err != nil {
+		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
+	}
+	a.waiters.notify(b.hashes, b.txs)
+	return &abci.CommitResponse{}, nil
+}
+
+// Query implements abci.Application for CometBFT's RPC: path "/state"
+// returns the value stored under the key in data, at the requested height
+// (0 for the latest). The gateway offers the same with Merkle proofs.
+func (a *App) Query(_ context.Context, req *abci.QueryRequest) (*abci.QueryResponse, error) {
+	if req.Path != "/state" {
+		return &abci.QueryResponse{Code: uint32(errcode.BadRequest), Codespace: errcode.Codespace, Log: fmt.Sprintf("unknown query path %q; use /state", req.Path)}, nil
+	}
+	v, err := a.store.At(req.Height)
+	if err != nil {
+		return &abci.QueryResponse{Code: uint32(errcode.NotFound), Codespace: errcode.Codespace, Log: fmt.Sprintf("no state at height %d", req.Height)}, nil
+	}
+	val, err := v.Get(req.Data)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return &abci.QueryResponse{Key: req.Data, Value: val, Height: v.Version()}, nil
+}
+
+// LookupTx returns the record of a committed transaction. Safe for
+// concurrent use.
+func (a *App) LookupTx(hash [32]byte) (*TxRecord, error) {
+	b, err := a.store.GetLocal(txKey(hash))
+	if err != nil {
+		return nil, fmt.Errorf("lookup tx: %w", err)
+	}
+	if b == nil {
+		return nil, nil
+	}
+	var r TxRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("lookup tx: %w", err)
+	}
+	return &r, nil
+}
+
+// NextNonce returns the nonce the key's next transaction must carry,
+// counting the transactions this node has accepted into its mempool. Safe
+// for concurrent use.
+func (a *App) NextNonce(id tx.KeyID) (uint64, error) {
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	n, err := getNonce(a.check, id)
+	if err != nil {
+		return 0, fmt.Errorf("next nonce: %w", err)
+	}
+	return n + 1, nil
+}
+
+// SignatureCacheStats returns how many signature lookups the cache served
+// and how many of them hit.
+func (a *App) SignatureCacheStats() (lookups, hits uint64) { return a.sigs.stats() }
+
+func errInternal(format string, args ...any) error {
+	return fmt.Errorf("internal: "+format, args...)
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/dengta-chain/dengta/internal/module"
+)
+
+type reader interface {
+	Get(key []byte) ([]byte, error)
+}
+
+type writer interface {
+	Set(key, value []byte) error
+	Delete(key []byte) error
+}
+
+type readWriter interface {
+	reader
+	writer
+}
+
+// cache buffers writes over a parent store. Reads see the buffered writes
+// first. flush applies them to a writer in sorted key order; dropping the
+// cache discards them.
+type cache struct {
+	parent reader
+	writes map[string][]byte // nil value: deleted
+}
+
+var _ module.KV = (*cache)(nil)
+
+func newCache(parent reader) *cache {
+	return &cache{parent: parent, writes: make(map[string][]byte)}
+}
+
+func (c *cache) Get(key []byte) ([]byte, error) {
+	if v, ok := c.writes[string(key)]; ok {
+		return v, nil
+	}
+	return c.parent.Get(key)
+}
+
+func (c *cache) Set(key, value []byte) error {
+	if len(key) == 0 {
+		return fmt.Errorf("set: empty key")
+	}
+	if len(value) == 0 {
+		return fmt.Errorf("set %q: empty value (use Delete)", key)
+	}
+	c.writes[string(key)] = bytes.Clone(value)
+	return nil
+}
+
+func (c *cache) Delete(key []byte) error {
+	if len(key) == 0 {
+		return fmt.Errorf("delete: empty key")
+	}
+	c.writes[string(key)] = nil
+	return nil
+}
+
+// flush writes the buffered changes to w, sorted by key, and empties the
+// cache.
+func (c *cache) flush(w writer) error {
+	keys := make([]string, 0, len(c.writes))
+	for k := range c.writes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		var err error
+		if v := c.writes[k]; v == nil {
+			err = w.Delete([]byte(k))
+		} else {
+			err = w.Set([]byte(k), v)
+		}
+		if err != nil {
+			return fmt.Errorf("flush %q: %w", k, err)
+		}
+	}
+	clear(c.writes)
+	return nil
+}

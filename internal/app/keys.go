@@ -1,0 +1,46 @@
+package app
+
+import (
+	"encoding/binary"
+
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Key layout of the application's own state.
+//
+// Consensus state (in the Merkle trie, part of the app hash):
+//
+//	app/nonce/<hex key id> -> 8-byte big-endian last nonce used by the key
+//
+// Local data of this node (state.Store SetLocal, not in the app hash):
+//
+//	app/tx/<32-byte tx hash> -> TxRecord JSON: where a committed tx is and how it ended
+//	app/block/time           -> 8-byte big-endian unix nanoseconds of the last block
+const (
+	noncePrefix = "app/nonce/"
+	txPrefix    = "app/tx/"
+)
+
+var localBlockTime = []byte("app/block/time")
+
+func nonceKey(id tx.KeyID) []byte { return []byte(noncePrefix + id.String()) }
+
+func txKey(hash [32]byte) []byte { return append([]byte(txPrefix), hash[:]...) }
+
+// NonceStateKey returns the state key of a signer's last nonce, for proofs.
+func NonceStateKey(id tx.KeyID) []byte { return nonceKey(id) }
+
+func getNonce(r reader, id tx.KeyID) (uint64, error) {
+	b, err := r.Get(nonceKey(id))
+	if err != nil || b == nil {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 0, errInternal("nonce of %s has %d bytes", id, len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+func putNonce(w writer, id tx.KeyID, n uint64) error {
+	return w.Set(nonceKey(id), binary.BigEndian.AppendUint64(nil, n))
+}

@@ -1,0 +1,127 @@
+// Package daemon is the one place that wires a Dengta node together: the
+// state store, the application, the embedded CometBFT node and the HTTP
+// gateway, started in order and stopped in reverse.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// Daemon is a running node.
+type Daemon struct {
+	Home     string
+	Settings node.Settings
+	ChainID  string
+	App      *app.App
+	Node     *node.Node
+	Gateway  *gateway.Server
+	// GatewayURL is the base URL the gateway listens on.
+	GatewayURL string
+
+	store    *state.Store
+	http     *http.Server
+	log      *slog.Logger
+	stopOnce sync.Once
+	stopErr  error
+	done     chan struct{}
+}
+
+// Start opens the node in home and starts it. The node runs until Stop.
+func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	settings, err := node.LoadSettings(home)
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	doc, err := types.GenesisDocFromFile(node.GenesisFile(home))
+	if err != nil {
+		return nil, fmt.Errorf("start node: genesis: %w", err)
+	}
+	store, err := state.Open(node.StateDir(home))
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	d := &Daemon{Home: home, Settings: settings, ChainID: doc.ChainID, store: store, log: logger, done: make(chan struct{})}
+	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app")})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	ln, err := net.Listen("tcp", settings.GatewayAddr)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("start node: gateway address %s: %w", settings.GatewayAddr, err)
+	}
+	d.Node, err = node.Start(ctx, home, d.App, logger)
+	if err != nil {
+		ln.Close()
+		store.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	d.Gateway = gateway.New(gateway.Options{
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(),
+		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
+	})
+	d.GatewayURL = "http://" + ln.Addr().String()
+	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("gateway stopped", "err", err)
+		}
+	}()
+	logger.Info("node started", "chain_id", doc.ChainID, "org", settings.Org, "gateway", d.GatewayURL, "height", store.Version())
+	return d, nil
+}
+
+// Stop stops the gateway, consensus and the store, in that order. It is
+// safe to call more than once.
+func (d *Daemon) Stop() error {
+	d.stopOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs := []error{d.http.Shutdown(ctx)}
+		errs = append(errs, d.Node.Stop())
+		errs = append(errs, d.store.Close())
+		d.stopErr = errors.Join(errs...)
+		close(d.done)
+	})
+	return d.stopErr
+}
+
+// Done is closed once the daemon has stopped.
+func (d *Daemon) Done() <-chan struct{} { return d.done }
+
+// Run starts the node in home and runs it until ctx ends.
+func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Daemon)) error {
+	d, err := Start(ctx, home, logger)
+	if err != nil {
+		return err
+	}
+	if started != nil {
+		started(d)
+	}
+	nodeDone := make(chan struct{})
+	go func() { d.Node.Wait(); close(nodeDone) }()
+	select {
+	case <-ctx.Done():
+	case <-nodeDone:
+		logger.Error("consensus stopped unexpectedly")
+	}
+	return d.Stop()
+}

@@ -1,0 +1,517 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// StatusResponse answers GET /v1/status.
+type StatusResponse struct {
+	ChainID        string    `json:"chain_id"`
+	Org            string    `json:"org"`
+	Moniker        string    `json:"moniker"`
+	NodeID         string    `json:"node_id"`
+	Height         int64     `json:"height"`
+	BlockTime      time.Time `json:"block_time"`
+	AppHash        string    `json:"app_hash"`
+	StateVersion   int64     `json:"state_version"`
+	StateRoot      string    `json:"state_root"`
+	CatchingUp     bool      `json:"catching_up"`
+	ValidatorAddr  string    `json:"validator_address"`
+	ValidatorPower int64     `json:"validator_power"`
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.chain.Status(r.Context())
+	if err != nil {
+		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	store := s.app.Store()
+	writeJSON(w, http.StatusOK, StatusResponse{
+		ChainID:        s.app.ChainID(),
+		Org:            s.opts.Org,
+		Moniker:        s.opts.Moniker,
+		NodeID:         string(st.NodeInfo.ID()),
+		Height:         st.SyncInfo.LatestBlockHeight,
+		BlockTime:      st.SyncInfo.LatestBlockTime,
+		AppHash:        st.SyncInfo.LatestAppHash.String(),
+		StateVersion:   store.Version(),
+		StateRoot:      store.Root().String(),
+		CatchingUp:     st.SyncInfo.CatchingUp,
+		ValidatorAddr:  st.ValidatorInfo.Address.String(),
+		ValidatorPower: st.ValidatorInfo.VotingPower,
+	})
+	return nil
+}
+
+// BlockResponse answers GET /v1/blocks/{height}.
+type BlockResponse struct {
+	Height          int64     `json:"height"`
+	Hash            string    `json:"hash"`
+	Time            time.Time `json:"time"`
+	Proposer        string    `json:"proposer"`
+	AppHash         string    `json:"app_hash"`
+	ValidatorsHash  string    `json:"validators_hash"`
+	LastBlockHash   string    `json:"last_block_hash"`
+	DataHash        string    `json:"data_hash"`
+	TxHashes        []string  `json:"tx_hashes"`
+	LastCommitSigns int       `json:"last_commit_signatures"`
+}
+
+func (s *Server) getBlock(w http.ResponseWriter, r *http.Request) error {
+	var hp *int64
+	if hs := r.PathValue("height"); hs != "latest" {
+		h, err := strconv.ParseInt(hs, 10, 64)
+		if err != nil || h <= 0 {
+			return errcode.New(errcode.BadRequest, "block height must be a positive integer or \"latest\", got %q", hs)
+		}
+		hp = &h
+	}
+	res, err := s.chain.Block(r.Context(), hp)
+	if err != nil || res.Block == nil {
+		return errcode.New(errcode.NotFound, "no block %s on this node", r.PathValue("height"))
+	}
+	b := res.Block
+	out := BlockResponse{
+		Height: b.Height, Hash: res.BlockID.Hash.String(), Time: b.Time,
+		Proposer: b.ProposerAddress.String(), AppHash: b.AppHash.String(),
+		ValidatorsHash: b.ValidatorsHash.String(), LastBlockHash: b.LastBlockID.Hash.String(),
+		DataHash: b.DataHash.String(), TxHashes: make([]string, 0, len(b.Txs)),
+	}
+	for _, t := range b.Txs {
+		out.TxHashes = append(out.TxHashes, fmt.Sprintf("%X", t.Hash()))
+	}
+	if b.LastCommit != nil {
+		for _, sig := range b.LastCommit.Signatures {
+			if sig.BlockIDFlag == types.BlockIDFlagCommit {
+				out.LastCommitSigns++
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// view opens the state at the request's ?height= (latest when absent).
+func (s *Server) view(r *http.Request) (*state.View, error) {
+	var h int64
+	if hs := r.URL.Query().Get("height"); hs != "" {
+		var err error
+		if h, err = strconv.ParseInt(hs, 10, 64); err != nil || h <= 0 {
+			return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
+		}
+	}
+	v, err := s.app.Store().At(h)
+	if err != nil {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", h, s.app.Store().Version())
+	}
+	return v, nil
+}
+
+// StateResponse answers GET /v1/state.
+type StateResponse struct {
+	Height int64           `json:"height"`
+	Key    string          `json:"key"`
+	Exists bool            `json:"exists"`
+	Value  []byte          `json:"value,omitempty"`
+	Record json.RawMessage `json:"record,omitempty"`
+}
+
+func stateKey(r *http.Request) ([]byte, error) {
+	k := r.URL.Query().Get("key")
+	if k == "" || len(k) > state.MaxKeyLen {
+		return nil, errcode.New(errcode.BadRequest, "give the state key as ?key=..., 1 to %d bytes", state.MaxKeyLen)
+	}
+	return []byte(k), nil
+}
+
+func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
+	key, err := stateKey(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	val, err := v.Get(key)
+	if err != nil {
+		return err
+	}
+	out := StateResponse{Height: v.Version(), Key: string(key), Exists: val != nil, Value: val}
+	if json.Valid(val) {
+		out.Record = val
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// getProof returns a proof bundle for ?key= at ?height= (default: the
+// latest height whose next header is signed).
+func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
+	key, err := stateKey(r)
+	if err != nil {
+		return err
+	}
+	var h int64
+	if hs := r.URL.Query().Get("height"); hs != "" {
+		if h, err = strconv.ParseInt(hs, 10, 64); err != nil || h <= 0 {
+			return errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
+		}
+	}
+	b, err := s.Bundle(r.Context(), key, h)
+	if err != nil {
+		return err
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("dengta-proof-%d.json", b.Height)))
+	}
+	_, err = w.Write(raw)
+	return err
+}
+
+// Bundle builds a proof bundle for key at state version height (0: the
+// newest version). The bundle needs the next block's signed header, so for
+// the newest version it waits for that block.
+func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
+	store := s.app.Store()
+	if height == 0 {
+		// The newest state: its app hash is in the next header, which
+		// CometBFT makes at once after a block that changed the state.
+		height = store.Version()
+	}
+	if height < 1 || height > store.Version() {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, store.Version())
+	}
+	v, err := store.At(height)
+	if err != nil {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node", height)
+	}
+	p, err := v.Prove(key)
+	if err != nil {
+		return nil, err
+	}
+	next := height + 1
+	sh, err := s.waitCommit(ctx, next)
+	if err != nil {
+		return nil, err
+	}
+	if root := v.Root(); string(sh.AppHash) != string(root[:]) {
+		return nil, fmt.Errorf("bundle: header %d app hash %X differs from state root %s", next, sh.AppHash, root)
+	}
+	vals, err := s.validatorsAt(ctx, next)
+	if err != nil {
+		return nil, err
+	}
+	return proof.New(s.app.ChainID(), height, p, sh, types.NewValidatorSet(vals))
+}
+
+// waitCommit returns the signed header at height, waiting up to 15 s for
+// the block to be committed.
+func (s *Server) waitCommit(ctx context.Context, height int64) (*types.SignedHeader, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for {
+		st, err := s.chain.Status(ctx)
+		if err != nil {
+			return nil, errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+		}
+		if st.SyncInfo.LatestBlockHeight >= height {
+			res, err := s.chain.Commit(ctx, &height)
+			if err != nil {
+				return nil, fmt.Errorf("commit at %d: %w", height, err)
+			}
+			return &res.SignedHeader, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errcode.New(errcode.Timeout, "block %d, which signs this state, is not committed yet; try again shortly", height)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Server) validatorsAt(ctx context.Context, height int64) ([]*types.Validator, error) {
+	var out []*types.Validator
+	perPage := 100
+	for page := 1; ; page++ {
+		res, err := s.chain.Validators(ctx, &height, &page, &perPage)
+		if err != nil {
+			return nil, fmt.Errorf("validators at %d: %w", height, err)
+		}
+		out = append(out, res.Validators...)
+		if len(out) >= res.Total || len(res.Validators) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// listLimit reads ?limit= (default 100, at most 1000) and ?after=.
+func listLimit(r *http.Request) (int, string, error) {
+	limit := 100
+	if ls := r.URL.Query().Get("limit"); ls != "" {
+		n, err := strconv.Atoi(ls)
+		if err != nil || n < 1 || n > 1000 {
+			return 0, "", errcode.New(errcode.BadRequest, "limit must be 1 to 1000, got %q", ls)
+		}
+		limit = n
+	}
+	return limit, r.URL.Query().Get("after"), nil
+}
+
+// list iterates JSON records under prefix, after the key suffix after, and
+// returns at most limit of them with the cursor of the next page.
+func list[T any](v *state.View, prefix []byte, after string, limit int) ([]T, string, error) {
+	return page(v, prefix, after, limit, func(_, val []byte) (T, error) {
+		var t T
+		err := json.Unmarshal(val, &t)
+		return t, err
+	})
+}
+
+// page iterates keys under prefix after the cursor, turning each into an
+// item with get. The cursor of the next page is the suffix of the last key
+// returned, set only when more keys follow.
+func page[T any](v *state.View, prefix []byte, after string, limit int, get func(k, val []byte) (T, error)) ([]T, string, error) {
+	var start []byte
+	if after != "" {
+		start = append(append(append([]byte{}, prefix...), after...), 0)
+	}
+	out := []T{}
+	var last []byte
+	more := false
+	var ierr error
+	err := v.Iterate(prefix, start, func(k, val []byte) bool {
+		if len(out) == limit {
+			more = true
+			return false
+		}
+		t, err := get(k, val)
+		if err != nil {
+			ierr = fmt.Errorf("decode %q: %w", k, err)
+			return false
+		}
+		out = append(out, t)
+		last = append(last[:0], k...)
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	next := ""
+	if more {
+		next = string(last[len(prefix):])
+	}
+	return out, next, err
+}
+
+// Page is a page of a list.
+type Page[T any] struct {
+	Height int64 `json:"height"`
+	Items  []T   `json:"items"`
+	// Next, when set, is the ?after= value that fetches the next page.
+	Next string `json:"next,omitempty"`
+}
+
+func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	limit, after, err := listLimit(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := list[identity.Org](v, identity.OrgPrefix(), after, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[identity.Org]{Height: v.Version(), Items: items, Next: next})
+	return nil
+}
+
+func (s *Server) getOrg(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	o, err := identity.GetOrg(v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) listOrgKeys(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	org := r.PathValue("id")
+	if _, err := identity.GetOrg(v, org); err != nil {
+		return err
+	}
+	limit, after, err := listLimit(r)
+	if err != nil {
+		return err
+	}
+	prefix := identity.OrgKeysPrefix(org)
+	keys, next, err := page(v, prefix, after, limit, func(k, _ []byte) (identity.Key, error) {
+		id, err := tx.ParseKeyID(string(k[len(prefix):]))
+		if err != nil {
+			return identity.Key{}, err
+		}
+		key, err := identity.GetKey(v, id)
+		if err != nil {
+			return identity.Key{}, err
+		}
+		return *key, nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[identity.Key]{Height: v.Version(), Items: keys, Next: next})
+	return nil
+}
+
+func (s *Server) getKey(w http.ResponseWriter, r *http.Request) error {
+	id, err := tx.ParseKeyID(r.PathValue("id"))
+	if err != nil {
+		return errcode.New(errcode.BadRequest, "key id: %v", err)
+	}
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	k, err := identity.GetKey(v, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, k)
+	return nil
+}
+
+// NonceResponse answers GET /v1/keys/{id}/nonce.
+type NonceResponse struct {
+	KeyID   string `json:"key_id"`
+	ChainID string `json:"chain_id"`
+	// Next is the nonce the key's next transaction must carry, counting
+	// transactions waiting in this node's mempool.
+	Next uint64 `json:"next"`
+}
+
+func (s *Server) getNonce(w http.ResponseWriter, r *http.Request) error {
+	id, err := tx.ParseKeyID(r.PathValue("id"))
+	if err != nil {
+		return errcode.New(errcode.BadRequest, "key id: %v", err)
+	}
+	n, err := s.app.NextNonce(id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, NonceResponse{KeyID: id.String(), ChainID: s.app.ChainID(), Next: n})
+	return nil
+}
+
+// ValidatorInfo is one validator with the organisation that runs it.
+type ValidatorInfo struct {
+	Address string `json:"address"`
+	PubKey  []byte `json:"pub_key"`
+	Power   int64  `json:"power"`
+	Org     string `json:"org,omitempty"`
+}
+
+// ValidatorsResponse answers GET /v1/validators.
+type ValidatorsResponse struct {
+	Height     int64           `json:"height"`
+	SetHash    string          `json:"set_hash"`
+	Validators []ValidatorInfo `json:"validators"`
+}
+
+func (s *Server) listValidators(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.chain.Status(r.Context())
+	if err != nil {
+		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	h := st.SyncInfo.LatestBlockHeight
+	vals, err := s.validatorsAt(r.Context(), h)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Store().At(0)
+	if err != nil {
+		return err
+	}
+	owners := map[string]string{}
+	_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
+		var o identity.Org
+		if json.Unmarshal(val, &o) == nil && o.Validator != nil {
+			owners[string(o.Validator.PubKey)] = o.ID
+		}
+		return true
+	})
+	out := ValidatorsResponse{Height: h, SetHash: fmt.Sprintf("%X", types.NewValidatorSet(vals).Hash())}
+	for _, val := range vals {
+		pk := val.PubKey.Bytes()
+		out.Validators = append(out.Validators, ValidatorInfo{Address: val.Address.String(), PubKey: pk, Power: val.VotingPower, Org: owners[string(pk)]})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	limit, after, err := listLimit(r)
+	if err != nil {
+		return err
+	}
+	items, next, err := list[identity.Proposal](v, identity.ProposalPrefix(), after, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[identity.Proposal]{Height: v.Version(), Items: items, Next: next})
+	return nil
+}
+
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		return errcode.New(errcode.BadRequest, "proposal id must be a positive integer, got %q", r.PathValue("id"))
+	}
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	p, err := identity.GetProposal(v, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) listActions(w http.ResponseWriter, _ *http.Request) error {
+	writeJSON(w, http.StatusOK, s.app.Actions())
+	return nil
+}

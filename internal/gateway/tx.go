@@ -1,0 +1,161 @@
+package gateway
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/cometbft/cometbft/mempool"
+
+	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// SubmitRequest is the JSON body of POST /v1/txs.
+type SubmitRequest struct {
+	// Tx is the encoded, signed transaction in standard base64.
+	Tx string `json:"tx"`
+}
+
+// SubmitResponse answers POST /v1/txs: the committed transaction's record,
+// or with wait=false only its hash.
+type SubmitResponse struct {
+	Hash      string        `json:"hash"`
+	Committed bool          `json:"committed"`
+	Record    *app.TxRecord `json:"record,omitempty"`
+}
+
+// readTx reads the transaction bytes of a submit request: a JSON body with
+// base64, or the raw bytes as application/octet-stream.
+func readTx(r *http.Request) ([]byte, error) {
+	body := http.MaxBytesReader(nil, r.Body, 2*tx.MaxTxBytes+1024)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errcode.New(errcode.TooLarge, "request body is over %d bytes; a transaction is at most %d bytes", mbe.Limit, tx.MaxTxBytes)
+		}
+		return nil, errcode.New(errcode.BadRequest, "read request body: %v", err)
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "application/octet-stream" {
+		return data, nil
+	}
+	var req SubmitRequest
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return nil, errcode.New(errcode.BadRequest, "request body must be JSON {\"tx\": \"<base64>\"} or raw bytes as application/octet-stream: %v", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(req.Tx)
+	if err != nil {
+		return nil, errcode.New(errcode.Malformed, "tx is not standard base64: %v", err)
+	}
+	if len(raw) == 0 {
+		return nil, errcode.New(errcode.Malformed, "tx is empty")
+	}
+	return raw, nil
+}
+
+func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
+	raw, err := readTx(r)
+	if err != nil {
+		return err
+	}
+	if len(raw) > tx.MaxTxBytes {
+		return errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
+	}
+	if _, err := tx.Decode(raw); err != nil {
+		return err
+	}
+	hash := tx.Hash(raw)
+	wait := r.URL.Query().Get("wait") != "false"
+	ch, cancel := s.app.Watch(hash)
+	defer cancel()
+
+	res, err := s.chain.BroadcastTxSync(r.Context(), raw)
+	switch {
+	case err == nil && res.Code != 0:
+		return &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
+	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
+		// Accepted now, or submitted before: either way, wait for it.
+	default:
+		return broadcastError(err)
+	}
+	if !wait {
+		writeJSON(w, http.StatusAccepted, SubmitResponse{Hash: fmt.Sprintf("%X", hash)})
+		return nil
+	}
+	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
+	defer stop()
+	rec, err := app.Await(ctx, ch)
+	if err != nil {
+		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X", hash, s.opts.CommitTimeout, hash)
+	}
+	writeJSON(w, HTTPStatus(errcode.Code(rec.Code)), SubmitResponse{Hash: rec.Hash, Committed: true, Record: rec})
+	return nil
+}
+
+func broadcastError(err error) error {
+	var full mempool.ErrMempoolIsFull
+	var large mempool.ErrTxTooLarge
+	var invalid mempool.ErrInvalidTx
+	switch {
+	case errors.As(err, &invalid):
+		// CometBFT reports the app's CheckTx rejection as an error.
+		return &errcode.Error{Code: errcode.Code(invalid.Code), Msg: invalid.Log}
+	case errors.As(err, &full), errors.Is(err, mempool.ErrRecheckFull):
+		return errcode.New(errcode.MempoolFull, "the node's mempool is full; retry in a moment")
+	case errors.As(err, &large):
+		return errcode.New(errcode.TooLarge, "%v", err)
+	default:
+		return errcode.New(errcode.Unavailable, "the node could not take the transaction: %v", err)
+	}
+}
+
+// TxResponse answers GET /v1/txs/{hash}.
+type TxResponse struct {
+	app.TxRecord
+	Body json.RawMessage `json:"body,omitempty"`
+}
+
+func parseHash(s string) ([32]byte, error) {
+	var h [32]byte
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return h, errcode.New(errcode.BadRequest, "transaction hash must be 64 hex digits, got %q", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
+	h, err := parseHash(r.PathValue("hash"))
+	if err != nil {
+		return err
+	}
+	rec, err := s.app.LookupTx(h)
+	if err != nil {
+		return err
+	}
+	if rec == nil || rec.Height > s.app.Store().Version() {
+		return errcode.New(errcode.NotFound, "no committed transaction %X on this node", h)
+	}
+	resp := TxResponse{TxRecord: *rec}
+	height := rec.Height
+	if blk, err := s.chain.Block(r.Context(), &height); err == nil && rec.Index < len(blk.Block.Txs) {
+		if t, err := tx.Decode(blk.Block.Txs[rec.Index]); err == nil && json.Valid(t.Body) {
+			resp.Body = t.Body
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -1,0 +1,390 @@
+// Package identity is the Dengta module for the consortium itself: its
+// organisations, their member keys and roles, and the governance proposals
+// by which the organisations change the consortium (add or remove a member,
+// change a member's roles) with more than two thirds of them agreeing.
+package identity
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Name is the module name used in transactions.
+const Name = "identity"
+
+// Module is the identity and governance module.
+type Module struct{}
+
+var (
+	_ module.Module  = Module{}
+	_ module.Genesis = Module{}
+)
+
+// Name implements module.Module.
+func (Module) Name() string { return Name }
+
+// Actions implements module.Module. Every identity action is for an
+// organisation's admin keys; any active organisation may take them.
+func (m Module) Actions() []module.Action {
+	return []module.Action{
+		{Name: "register_key", AdminOnly: true, Handle: m.registerKey, Doc: "register a new member or admin key for the signer's organisation"},
+		{Name: "deactivate_key", AdminOnly: true, Handle: m.deactivateKey, Doc: "deactivate one of the organisation's keys; it stays on record"},
+		{Name: "rotate_key", AdminOnly: true, Handle: m.rotateKey, Doc: "replace one of the organisation's keys with a new public key"},
+		{Name: "propose", AdminOnly: true, Handle: m.propose, Doc: "propose adding or removing an organisation or changing its roles"},
+		{Name: "vote", AdminOnly: true, Handle: m.vote, Doc: "vote for or against an open proposal, once per organisation"},
+	}
+}
+
+// Reader is the read access queries and signer lookups need.
+type Reader interface {
+	Get(key []byte) ([]byte, error)
+}
+
+// LookupSigner finds the key id's record and its organisation, and checks
+// both are active.
+func LookupSigner(r Reader, id tx.KeyID) (module.Signer, *Key, error) {
+	var k Key
+	ok, err := module.GetJSON(r, keyKey(id), &k)
+	if err != nil {
+		return module.Signer{}, nil, err
+	}
+	if !ok {
+		return module.Signer{}, nil, errcode.New(errcode.UnknownSigner, "no key %s is registered on this chain", id)
+	}
+	org, err := GetOrg(r, k.Org)
+	if err != nil {
+		return module.Signer{}, nil, err
+	}
+	if !k.Active {
+		return module.Signer{}, nil, errcode.New(errcode.KeyInactive, "key %s of %s was deactivated at height %d", id, k.Org, k.Deactivated)
+	}
+	if !org.Active {
+		return module.Signer{}, nil, errcode.New(errcode.KeyInactive, "organisation %s was removed from the consortium at height %d", org.ID, org.Removed)
+	}
+	return module.Signer{KeyID: id, Org: k.Org, Admin: k.Admin, Roles: org.Roles}, &k, nil
+}
+
+// GetOrg returns an organisation, or a NotFound error.
+func GetOrg(r Reader, id string) (*Org, error) {
+	var o Org
+	ok, err := module.GetJSON(r, orgKey(id), &o)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errcode.New(errcode.NotFound, "no organisation %q", id)
+	}
+	return &o, nil
+}
+
+// GetKey returns a key record, or a NotFound error.
+func GetKey(r Reader, id tx.KeyID) (*Key, error) {
+	var k Key
+	ok, err := module.GetJSON(r, keyKey(id), &k)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errcode.New(errcode.NotFound, "no key %s", id)
+	}
+	return &k, nil
+}
+
+// GetParams returns the governance parameters.
+func GetParams(r Reader) (Params, error) {
+	p := DefaultParams()
+	_, err := module.GetJSON(r, keyParams, &p)
+	return p, err
+}
+
+func getCount(r Reader, key []byte) (int64, error) {
+	b, err := r.Get(key)
+	if err != nil || b == nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("counter %q: %w", key, err)
+	}
+	return n, nil
+}
+
+func addCount(kv module.KV, key []byte, delta int64) error {
+	n, err := getCount(kv, key)
+	if err != nil {
+		return err
+	}
+	return kv.Set(key, []byte(strconv.FormatInt(n+delta, 10)))
+}
+
+// ActiveOrgs returns the number of active organisations.
+func ActiveOrgs(r Reader) (int64, error) { return getCount(r, keyOrgCount) }
+
+type registerKeyBody struct {
+	PublicKey tx.PublicKey `json:"public_key"`
+	Admin     bool         `json:"admin"`
+	Name      string       `json:"name"`
+}
+
+func (Module) registerKey(ctx *module.Context, body []byte) error {
+	var b registerKeyBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if len(b.Name) > 64 {
+		return errcode.New(errcode.MalformedBody, "key name must have at most 64 bytes")
+	}
+	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
+		return errcode.New(errcode.MalformedBody, "public key: %v", err)
+	}
+	k, err := putNewKey(ctx, ctx.Signer.Org, b.PublicKey, b.Admin, b.Name)
+	if err != nil {
+		return err
+	}
+	ctx.Emit("identity.key_registered", "org", k.Org, "key_id", k.ID.String(), "admin", strconv.FormatBool(k.Admin))
+	return nil
+}
+
+func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, admin bool, name string) (*Key, error) {
+	id := pub.ID()
+	existing, err := ctx.Store.Get(keyKey(id))
+	if err != nil {
+		return nil, err
+	}
+	if existing != nil {
+		return nil, errcode.New(errcode.Conflict, "key %s is already registered; a key belongs to one organisation for ever", id)
+	}
+	k := &Key{ID: id, Org: org, PublicKey: pub, Admin: admin, Name: name, Active: true, Registered: ctx.Height}
+	if err := module.PutJSON(ctx.Store, keyKey(id), k); err != nil {
+		return nil, err
+	}
+	if err := ctx.Store.Set(orgKeyIndex(org, id), []byte("1")); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+type keyRefBody struct {
+	KeyID tx.KeyID `json:"key_id"`
+}
+
+// ownKey loads a key of the signer's own organisation.
+func ownKey(ctx *module.Context, id tx.KeyID) (*Key, error) {
+	k, err := GetKey(ctx.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.Org != ctx.Signer.Org {
+		return nil, errcode.New(errcode.Unauthorized, "key %s belongs to %s; an admin can only manage keys of its own organisation", id, k.Org)
+	}
+	if !k.Active {
+		return nil, errcode.New(errcode.Conflict, "key %s is already inactive (since height %d)", id, k.Deactivated)
+	}
+	return k, nil
+}
+
+// checkNotLastAdmin refuses to deactivate the organisation's last active
+// admin key, which would lock the organisation out for good.
+func checkNotLastAdmin(ctx *module.Context, k *Key) error {
+	if !k.Admin {
+		return nil
+	}
+	admins, err := activeAdmins(ctx.Store, k.Org)
+	if err != nil {
+		return err
+	}
+	if admins <= 1 {
+		return errcode.New(errcode.RuleViolation, "key %s is the last active admin key of %s; register another admin key first", k.ID, k.Org)
+	}
+	return nil
+}
+
+func deactivate(ctx *module.Context, k *Key) error {
+	k.Active = false
+	k.Deactivated = ctx.Height
+	if err := module.PutJSON(ctx.Store, keyKey(k.ID), k); err != nil {
+		return err
+	}
+	return addCount(ctx.Store, adminCountKey(k.Org), boolDelta(k.Admin, -1))
+}
+
+func boolDelta(b bool, d int64) int64 {
+	if b {
+		return d
+	}
+	return 0
+}
+
+func (Module) deactivateKey(ctx *module.Context, body []byte) error {
+	var b keyRefBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	k, err := ownKey(ctx, b.KeyID)
+	if err != nil {
+		return err
+	}
+	if err := checkNotLastAdmin(ctx, k); err != nil {
+		return err
+	}
+	if err := deactivate(ctx, k); err != nil {
+		return err
+	}
+	ctx.Emit("identity.key_deactivated", "org", k.Org, "key_id", k.ID.String())
+	return nil
+}
+
+type rotateKeyBody struct {
+	KeyID     tx.KeyID     `json:"key_id"`
+	PublicKey tx.PublicKey `json:"public_key"`
+}
+
+func (Module) rotateKey(ctx *module.Context, body []byte) error {
+	var b rotateKeyBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
+		return errcode.New(errcode.MalformedBody, "public key: %v", err)
+	}
+	old, err := ownKey(ctx, b.KeyID)
+	if err != nil {
+		return err
+	}
+	nk, err := putNewKey(ctx, old.Org, b.PublicKey, old.Admin, old.Name)
+	if err != nil {
+		return err
+	}
+	if err := addCount(ctx.Store, adminCountKey(old.Org), boolDelta(old.Admin, 1)); err != nil {
+		return err
+	}
+	old.ReplacedBy = &nk.ID
+	if err := deactivate(ctx, old); err != nil {
+		return err
+	}
+	ctx.Emit("identity.key_rotated", "org", old.Org, "old_key_id", old.ID.String(), "new_key_id", nk.ID.String())
+	return nil
+}
+
+// adminCountKey holds the number of active admin keys of an organisation:
+//
+//	identity/count/admins/<org id> -> decimal
+func adminCountKey(org string) []byte { return []byte(prefix + "count/admins/" + org) }
+
+func activeAdmins(r Reader, org string) (int64, error) { return getCount(r, adminCountKey(org)) }
+
+// createOrg writes a new organisation with its admin keys, used by the
+// genesis and by passed add_org proposals. Every conflict is checked before
+// the first write, so a refusal leaves the state untouched.
+func createOrg(ctx *module.Context, s *OrgSpec) error {
+	if err := s.Validate(); err != nil {
+		return errcode.New(errcode.MalformedBody, "%v", err)
+	}
+	// holder returns who already holds a unique key ("" when free).
+	holder := func(key []byte) (string, error) {
+		b, err := ctx.Store.Get(key)
+		return string(b), err
+	}
+	if h, err := holder(orgKey(s.ID)); err != nil || h != "" {
+		return orErr(err, errcode.New(errcode.Conflict, "organisation id %q is taken (organisation ids are never reused)", s.ID))
+	}
+	if h, err := holder(usccKey(s.USCC)); err != nil || h != "" {
+		return orErr(err, errcode.New(errcode.Conflict, "unified social credit code %s already belongs to organisation %s", s.USCC, h))
+	}
+	if v := s.Validator; v != nil {
+		if h, err := holder(validatorKey(v.PubKey)); err != nil || h != "" {
+			return orErr(err, errcode.New(errcode.Conflict, "validator key is already used by organisation %s", h))
+		}
+	}
+	for _, pk := range s.AdminKeys {
+		if h, err := holder(keyKey(pk.ID())); err != nil || h != "" {
+			return orErr(err, errcode.New(errcode.Conflict, "admin key %s is already registered", pk.ID()))
+		}
+	}
+
+	org := &Org{ID: s.ID, Name: s.Name, NameEN: s.NameEN, USCC: s.USCC, Roles: s.Roles, Active: true, Joined: ctx.Height}
+	if v := s.Validator; v != nil {
+		org.Validator = &Validator{PubKey: v.PubKey, Power: v.Power}
+		if err := ctx.Store.Set(validatorKey(v.PubKey), []byte(s.ID)); err != nil {
+			return err
+		}
+		if err := addCount(ctx.Store, keyValCount, 1); err != nil {
+			return err
+		}
+	}
+	if err := module.PutJSON(ctx.Store, orgKey(s.ID), org); err != nil {
+		return err
+	}
+	if err := ctx.Store.Set(usccKey(s.USCC), []byte(s.ID)); err != nil {
+		return err
+	}
+	for i, pk := range s.AdminKeys {
+		if _, err := putNewKey(ctx, s.ID, pk, true, fmt.Sprintf("admin-%d", i+1)); err != nil {
+			return err
+		}
+	}
+	if err := addCount(ctx.Store, adminCountKey(s.ID), int64(len(s.AdminKeys))); err != nil {
+		return err
+	}
+	return addCount(ctx.Store, keyOrgCount, 1)
+}
+
+// InitGenesis implements module.Genesis.
+func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
+	var g Genesis
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return fmt.Errorf("identity genesis: %w", err)
+	}
+	if len(g.Orgs) == 0 {
+		return fmt.Errorf("identity genesis: the consortium needs at least one organisation")
+	}
+	p := DefaultParams()
+	if g.Params != nil {
+		p = *g.Params
+	}
+	if p.VotingPeriodSeconds <= 0 {
+		return fmt.Errorf("identity genesis: voting period must be positive")
+	}
+	if err := module.PutJSON(ctx.Store, keyParams, p); err != nil {
+		return err
+	}
+	for i := range g.Orgs {
+		if err := createOrg(ctx, &g.Orgs[i]); err != nil {
+			return fmt.Errorf("identity genesis: %s", errcode.Message(err))
+		}
+	}
+	return nil
+}
+
+// GenesisValidators returns the validators the genesis organisations bring,
+// in genesis order, to be checked against the consensus genesis.
+func GenesisValidators(raw json.RawMessage) ([]Validator, error) {
+	var g Genesis
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, fmt.Errorf("identity genesis: %w", err)
+	}
+	var out []Validator
+	for _, o := range g.Orgs {
+		if o.Validator != nil {
+			v := *o.Validator
+			if v.Power == 0 {
+				v.Power = DefaultValidatorPower
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// orErr returns err when it is set, else refusal.
+func orErr(err error, refusal error) error {
+	if err != nil {
+		return err
+	}
+	return refusal
+}

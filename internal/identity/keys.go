@@ -1,0 +1,61 @@
+package identity
+
+import (
+	"fmt"
+
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Key layout of the identity module. Every key starts with "identity/".
+// Values are JSON unless noted.
+//
+//	identity/org/<org id>                 -> Org
+//	identity/uscc/<unified social credit code> -> org id (raw string); one org per code
+//	identity/validator/<hex ed25519 key>   -> org id (raw string); one org per validator key
+//	identity/key/<hex key id>              -> Key
+//	identity/orgkey/<org id>/<hex key id>  -> "1"; index of an organisation's keys
+//	identity/count/orgs                    -> decimal number of active organisations
+//	identity/count/validators              -> decimal number of active validators
+//	identity/params                        -> Params
+//	identity/prop/<16 hex digits id>       -> Proposal
+//	identity/nextprop                      -> decimal id of the next proposal (starts at 1)
+const prefix = "identity/"
+
+var (
+	orgPrefix    = prefix + "org/"
+	keyPrefix    = prefix + "key/"
+	orgKeyPrefix = prefix + "orgkey/"
+	propPrefix   = prefix + "prop/"
+	keyOrgCount  = []byte(prefix + "count/orgs")
+	keyValCount  = []byte(prefix + "count/validators")
+	keyParams    = []byte(prefix + "params")
+	keyNextProp  = []byte(prefix + "nextprop")
+)
+
+func orgKey(id string) []byte        { return []byte(orgPrefix + id) }
+func usccKey(code string) []byte     { return []byte(prefix + "uscc/" + code) }
+func validatorKey(pub []byte) []byte { return []byte(fmt.Sprintf("%svalidator/%x", prefix, pub)) }
+func keyKey(id tx.KeyID) []byte      { return []byte(keyPrefix + id.String()) }
+func orgKeyIndex(org string, id tx.KeyID) []byte {
+	return []byte(orgKeyPrefix + org + "/" + id.String())
+}
+func proposalKey(id uint64) []byte { return []byte(fmt.Sprintf("%s%016x", propPrefix, id)) }
+
+// OrgPrefix is the key prefix under which organisations are stored, for
+// listing queries.
+func OrgPrefix() []byte { return []byte(orgPrefix) }
+
+// OrgKeysPrefix is the key prefix of an organisation's key index.
+func OrgKeysPrefix(org string) []byte { return []byte(orgKeyPrefix + org + "/") }
+
+// ProposalPrefix is the key prefix under which proposals are stored.
+func ProposalPrefix() []byte { return []byte(propPrefix) }
+
+// OrgStateKey returns the state key of an organisation, for proofs.
+func OrgStateKey(id string) []byte { return orgKey(id) }
+
+// KeyStateKey returns the state key of a member key, for proofs.
+func KeyStateKey(id tx.KeyID) []byte { return keyKey(id) }
+
+// ProposalStateKey returns the state key of a proposal, for proofs.
+func ProposalStateKey(id uint64) []byte { return proposalKey(id) }

@@ -1,0 +1,191 @@
+package identity
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// DefaultValidatorPower is the voting power of each organisation's
+// validator: one organisation, one equal vote.
+const DefaultValidatorPower = 10
+
+// Org is a consortium member organisation.
+type Org struct {
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	NameEN    string      `json:"name_en,omitempty"`
+	USCC      string      `json:"uscc"`
+	Roles     []role.Role `json:"roles"`
+	Active    bool        `json:"active"`
+	Validator *Validator  `json:"validator,omitempty"`
+	Joined    int64       `json:"joined_height"`
+	Removed   int64       `json:"removed_height,omitempty"`
+}
+
+// Validator is an organisation's consensus validator.
+type Validator struct {
+	PubKey Ed25519Key `json:"pub_key"`
+	Power  int64      `json:"power"`
+}
+
+// Ed25519Key is a 32-byte Ed25519 public key, JSON-encoded in base64 as in
+// CometBFT's genesis and key files.
+type Ed25519Key []byte
+
+func (k Ed25519Key) MarshalJSON() ([]byte, error) {
+	return json.Marshal(base64.StdEncoding.EncodeToString(k))
+}
+
+func (k *Ed25519Key) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("validator key: %w", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("validator key: not base64: %w", err)
+	}
+	if len(raw) != 32 {
+		return fmt.Errorf("validator key: %d bytes, an Ed25519 key has 32", len(raw))
+	}
+	*k = raw
+	return nil
+}
+
+// Key is a member key registered to an organisation. Keys are never deleted:
+// a deactivated or rotated key stays on record so its old signatures still
+// verify.
+type Key struct {
+	ID          tx.KeyID     `json:"id"`
+	Org         string       `json:"org"`
+	PublicKey   tx.PublicKey `json:"public_key"`
+	Admin       bool         `json:"admin"`
+	Name        string       `json:"name,omitempty"`
+	Active      bool         `json:"active"`
+	Registered  int64        `json:"registered_height"`
+	Deactivated int64        `json:"deactivated_height,omitempty"`
+	ReplacedBy  *tx.KeyID    `json:"replaced_by,omitempty"`
+}
+
+// Params are the consortium's governance parameters.
+type Params struct {
+	// VotingPeriodSeconds is how long a proposal stays open, in block time.
+	VotingPeriodSeconds int64 `json:"voting_period_seconds"`
+}
+
+// DefaultParams returns the parameters used when the genesis sets none.
+func DefaultParams() Params { return Params{VotingPeriodSeconds: 7 * 24 * 3600} }
+
+// OrgSpec describes an organisation to create, in the genesis or in an
+// add-organisation proposal.
+type OrgSpec struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	NameEN    string         `json:"name_en,omitempty"`
+	USCC      string         `json:"uscc"`
+	Roles     []role.Role    `json:"roles"`
+	AdminKeys []tx.PublicKey `json:"admin_keys"`
+	Validator *Validator     `json:"validator,omitempty"`
+}
+
+var orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
+
+// Validate checks the spec on its own, without looking at state.
+func (s *OrgSpec) Validate() error {
+	if !orgIDPattern.MatchString(s.ID) {
+		return fmt.Errorf("organisation id %q: use 2-32 lowercase letters, digits or '-', starting with a letter or digit", s.ID)
+	}
+	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
+		return fmt.Errorf("organisation %s: name must have 1-100 characters", s.ID)
+	}
+	if utf8.RuneCountInString(s.NameEN) > 100 {
+		return fmt.Errorf("organisation %s: English name must have at most 100 characters", s.ID)
+	}
+	if err := ValidUSCC(s.USCC); err != nil {
+		return fmt.Errorf("organisation %s: %w", s.ID, err)
+	}
+	roles, err := role.Normalize(s.Roles)
+	if err != nil {
+		return fmt.Errorf("organisation %s: %w", s.ID, err)
+	}
+	s.Roles = roles
+	if len(s.AdminKeys) == 0 {
+		return fmt.Errorf("organisation %s: needs at least one admin key", s.ID)
+	}
+	if len(s.AdminKeys) > 16 {
+		return fmt.Errorf("organisation %s: at most 16 admin keys", s.ID)
+	}
+	seen := map[tx.KeyID]bool{}
+	for _, k := range s.AdminKeys {
+		if _, err := tx.NewPublicKey(k.Algo, k.Key); err != nil {
+			return fmt.Errorf("organisation %s: admin key: %w", s.ID, err)
+		}
+		if seen[k.ID()] {
+			return fmt.Errorf("organisation %s: admin key %s listed twice", s.ID, k.ID())
+		}
+		seen[k.ID()] = true
+	}
+	if v := s.Validator; v != nil {
+		if len(v.PubKey) != 32 {
+			return fmt.Errorf("organisation %s: validator key must be a 32-byte Ed25519 key", s.ID)
+		}
+		if v.Power == 0 {
+			v.Power = DefaultValidatorPower
+		}
+		if v.Power < 0 || v.Power > 1000 {
+			return fmt.Errorf("organisation %s: validator power %d is outside 1..1000", s.ID, v.Power)
+		}
+	}
+	return nil
+}
+
+// Proposal kinds.
+const (
+	KindAddOrg    = "add_org"
+	KindRemoveOrg = "remove_org"
+	KindSetRoles  = "set_roles"
+)
+
+// Proposal statuses.
+const (
+	StatusVoting   = "voting"
+	StatusPassed   = "passed"
+	StatusRejected = "rejected"
+)
+
+// Proposal is a governance proposal. Votes are kept in the order cast.
+type Proposal struct {
+	ID       uint64      `json:"id"`
+	Kind     string      `json:"kind"`
+	Proposer string      `json:"proposer"`
+	Org      *OrgSpec    `json:"org,omitempty"`    // add_org
+	OrgID    string      `json:"org_id,omitempty"` // remove_org, set_roles
+	Roles    []role.Role `json:"roles,omitempty"`  // set_roles
+	Reason   string      `json:"reason,omitempty"`
+	Status   string      `json:"status"`
+	Votes    []Vote      `json:"votes"`
+	Created  int64       `json:"created_height"`
+	Deadline int64       `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64       `json:"closed_height,omitempty"`
+	// Error is set when a passed proposal could not be carried out.
+	Error string `json:"error,omitempty"`
+}
+
+// Vote is one organisation's vote on a proposal.
+type Vote struct {
+	Org     string `json:"org"`
+	Approve bool   `json:"approve"`
+	Height  int64  `json:"height"`
+}
+
+// Genesis is the identity section of the app genesis.
+type Genesis struct {
+	Orgs   []OrgSpec `json:"orgs"`
+	Params *Params   `json:"params,omitempty"`
+}

@@ -1,0 +1,166 @@
+// Package module is the contract between the Dengta application and its
+// modules. A module declares its actions (with the roles that may perform
+// them) and handles each action against a key-value store; the application
+// does everything else: decoding, signature, nonce, role checks, write
+// buffering and events.
+//
+// Modules import this package and the small shared packages (errcode, role,
+// tx); they never import each other or the application.
+package module
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// KV is the state a handler reads and writes. Reads see the writes made
+// earlier in the same transaction and block. Writes of a transaction that
+// fails are discarded as a whole.
+type KV interface {
+	Get(key []byte) ([]byte, error)
+	Set(key, value []byte) error
+	Delete(key []byte) error
+}
+
+// Signer is the authenticated sender of a transaction.
+type Signer struct {
+	KeyID tx.KeyID
+	Org   string
+	Admin bool // the key is one of its organisation's admin keys
+	Roles []role.Role
+}
+
+// ValidatorUpdate changes the voting power of a validator (0 removes it).
+type ValidatorUpdate struct {
+	PubKey []byte // Ed25519 public key
+	Power  int64
+}
+
+// Event is an ABCI event emitted by a transaction.
+type Event struct {
+	Type  string
+	Attrs []Attr
+}
+
+// Attr is one attribute of an event.
+type Attr struct {
+	Key, Value string
+}
+
+// Context is what a handler sees of the transaction and block.
+type Context struct {
+	ChainID string
+	Height  int64     // height of the block being executed
+	Time    time.Time // block time from the header; never the wall clock
+	TxHash  [32]byte
+	Signer  Signer
+	Store   KV
+	// Check is true while the transaction is only being checked for the
+	// mempool; writes are then thrown away at the next commit.
+	Check bool
+
+	events     []Event
+	validators []ValidatorUpdate
+}
+
+// Emit records an event. Attribute pairs are key, value, key, value...
+func (c *Context) Emit(typ string, kv ...string) {
+	if len(kv)%2 != 0 {
+		panic("module: Emit needs key/value pairs")
+	}
+	e := Event{Type: typ}
+	for i := 0; i < len(kv); i += 2 {
+		e.Attrs = append(e.Attrs, Attr{kv[i], kv[i+1]})
+	}
+	c.events = append(c.events, e)
+}
+
+// UpdateValidator asks consensus to change a validator's power at the end
+// of the block.
+func (c *Context) UpdateValidator(pubKey []byte, power int64) {
+	c.validators = append(c.validators, ValidatorUpdate{PubKey: bytes.Clone(pubKey), Power: power})
+}
+
+// Events returns the events emitted so far.
+func (c *Context) Events() []Event { return c.events }
+
+// ValidatorUpdates returns the validator updates requested so far.
+func (c *Context) ValidatorUpdates() []ValidatorUpdate { return c.validators }
+
+// Handler executes one action. body is the action's JSON body.
+type Handler func(ctx *Context, body []byte) error
+
+// Action describes one action of a module.
+type Action struct {
+	Name string
+	// Roles lists the organisation roles that may perform the action; empty
+	// means any active organisation.
+	Roles []role.Role
+	// AdminOnly restricts the action to the organisation's admin keys.
+	AdminOnly bool
+	Handle    Handler
+	// Doc is one line for the API reference and the CLI.
+	Doc string
+}
+
+// Module is one scenario or platform module.
+type Module interface {
+	Name() string
+	Actions() []Action
+}
+
+// Genesis is implemented by modules that have initial state.
+type Genesis interface {
+	// InitGenesis writes the module's initial state from its section of the
+	// app genesis (raw may be nil when the section is absent).
+	InitGenesis(ctx *Context, raw json.RawMessage) error
+}
+
+// DecodeBody decodes a strict JSON body into v: unknown fields, trailing
+// data and type mismatches are rejected with errcode.MalformedBody.
+func DecodeBody(body []byte, v any) error {
+	if len(body) == 0 {
+		return errcode.New(errcode.MalformedBody, "the action needs a JSON body")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errcode.New(errcode.MalformedBody, "body: %v", err)
+	}
+	if dec.More() {
+		return errcode.New(errcode.MalformedBody, "body has data after the JSON object")
+	}
+	return nil
+}
+
+// GetJSON reads key and decodes its JSON value into v. It reports whether
+// the key exists.
+func GetJSON(kv interface{ Get([]byte) ([]byte, error) }, key []byte, v any) (bool, error) {
+	b, err := kv.Get(key)
+	if err != nil {
+		return false, fmt.Errorf("read %q: %w", key, err)
+	}
+	if b == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("decode %q: %w", key, err)
+	}
+	return true, nil
+}
+
+// PutJSON encodes v as JSON and writes it under key. v must be a struct
+// (or a pointer to one) so that the encoding is deterministic.
+func PutJSON(kv KV, key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %q: %w", key, err)
+	}
+	return kv.Set(key, b)
+}

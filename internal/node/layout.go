@@ -1,0 +1,128 @@
+package node
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Home layout of one node. CometBFT finds its files through the paths in
+// config.toml, which InitHome writes with CometBFT's defaults, i.e. relative to
+// the home and exactly as below.
+//
+//	<home>/config/config.toml              CometBFT config (written with cfg.WriteConfigFile, read back by LoadConfig)
+//	<home>/config/genesis.json             CometBFT genesis; app_state is Dengta's app genesis, opaque here
+//	<home>/config/node_key.json            p2p identity key (ed25519); its address is the node id in "id@ip:port"
+//	<home>/config/priv_validator_key.json  consensus signing key (ed25519)
+//	<home>/config/addrbook.json            p2p address book, written by CometBFT at run time
+//	<home>/config/dengta.json              Dengta settings (moniker, gateway address, organisation), see Settings
+//	<home>/data/                           CometBFT data: blockstore.db, state.db, evidence.db (pebble), cs.wal/
+//	<home>/data/priv_validator_state.json  last signed height/round/step, guards against double signing
+//	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
+const (
+	configDirName    = "config"
+	dataDirName      = "data"
+	configFileName   = "config.toml"
+	genesisFileName  = "genesis.json"
+	nodeKeyFileName  = "node_key.json"
+	pvKeyFileName    = "priv_validator_key.json"
+	pvStateFileName  = "priv_validator_state.json"
+	settingsFileName = "dengta.json"
+	stateDirName     = "state"
+)
+
+// ConfigFile returns the path of <home>/config/config.toml.
+func ConfigFile(home string) string { return filepath.Join(home, configDirName, configFileName) }
+
+// GenesisFile returns the path of <home>/config/genesis.json.
+func GenesisFile(home string) string { return filepath.Join(home, configDirName, genesisFileName) }
+
+// SettingsFile returns the path of <home>/config/dengta.json.
+func SettingsFile(home string) string { return filepath.Join(home, configDirName, settingsFileName) }
+
+// StateDir returns <home>/data/state, the directory of the application's
+// state database. InitHome creates it; the application opens it.
+func StateDir(home string) string { return filepath.Join(home, dataDirName, stateDirName) }
+
+func configDir(home string) string   { return filepath.Join(home, configDirName) }
+func dataDir(home string) string     { return filepath.Join(home, dataDirName) }
+func nodeKeyFile(home string) string { return filepath.Join(home, configDirName, nodeKeyFileName) }
+func pvKeyFile(home string) string   { return filepath.Join(home, configDirName, pvKeyFileName) }
+func pvStateFile(home string) string { return filepath.Join(home, dataDirName, pvStateFileName) }
+func fileExists(path string) (bool, error) {
+	_, err := os.Stat(path)
+	if err == nil {
+		return true, nil
+	}
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	return false, err
+}
+
+// Settings are Dengta's own per-node settings, kept in <home>/config/dengta.json
+// next to CometBFT's config.toml.
+type Settings struct {
+	Moniker     string `json:"moniker"`
+	GatewayAddr string `json:"gateway_addr"` // host:port the HTTP gateway listens on, e.g. "127.0.0.1:8480"
+	Org         string `json:"org"`          // organisation id this node belongs to
+}
+
+// LoadSettings reads <home>/config/dengta.json. Unknown fields are an error,
+// so that a misspelt setting is not silently ignored.
+func LoadSettings(home string) (Settings, error) {
+	data, err := os.ReadFile(SettingsFile(home))
+	if err != nil {
+		return Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Settings
+	if err := dec.Decode(&s); err != nil {
+		return Settings{}, fmt.Errorf("decode settings %s: %w", SettingsFile(home), err)
+	}
+	if dec.More() {
+		return Settings{}, fmt.Errorf("decode settings %s: trailing data", SettingsFile(home))
+	}
+	return s, nil
+}
+
+func writeSettings(home string, s Settings) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	return writeFileAtomic(SettingsFile(home), append(data, '\n'), 0o644)
+}
+
+// writeFileAtomic writes data to a temporary file in path's directory, syncs
+// it and renames it over path, so readers never see a half-written file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("create temp file: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}

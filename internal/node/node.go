@@ -1,0 +1,309 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/cockroachdb/pebble"
+	dbm "github.com/cometbft/cometbft-db"
+	abcicli "github.com/cometbft/cometbft/abci/client"
+	abcitypes "github.com/cometbft/cometbft/abci/types"
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/libs/service"
+	cmtnode "github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/cometbft/cometbft/rpc/client/local"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Node is a running CometBFT node with the application in-process.
+type Node struct {
+	home     string
+	comet    *cmtnode.Node
+	client   *local.Local
+	registry *prometheus.Registry
+	app      *gatedApp
+	dbs      *dbTracker
+	logger   *slog.Logger
+
+	stopOnce sync.Once
+	stopErr  error
+	done     chan struct{}
+}
+
+// Start runs CometBFT in-process for the home, with app behind a local ABCI
+// client (proxy.NewLocalClientCreator: one mutex across the consensus,
+// mempool, query and snapshot connections, so the app never sees
+// concurrent calls).
+//
+// ctx bounds start-up only - above all the ABCI handshake, in which
+// CometBFT asks the app for its last height (Info) and replays the blocks
+// the app is missing, so a home that already ran resumes where it stopped.
+// Cancelling ctx later does not stop the node; call Stop. If the genesis
+// time lies in the future, Start sleeps until then (CometBFT behaviour).
+//
+// A nil logger discards CometBFT's logs.
+func Start(ctx context.Context, home string, app abcitypes.Application, logger *slog.Logger) (*Node, error) {
+	if app == nil {
+		return nil, errors.New("start node: nil app")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	c, err := LoadConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range c.CheckDeprecated() {
+		logger.Warn("deprecated setting in config.toml", "warning", w)
+	}
+	if c.Instrumentation.Prometheus {
+		// It would serve the (empty) default registry and take a port;
+		// the node's metrics are in Registry(), served by the gateway.
+		logger.Warn("instrumentation.prometheus is ignored: metrics are served by the gateway")
+		c.Instrumentation.Prometheus = false
+	}
+	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("load node key: %w", err)
+	}
+	pv, err := loadFilePV(home)
+	if err != nil {
+		return nil, err
+	}
+
+	n := &Node{
+		home:     home,
+		registry: prometheus.NewRegistry(),
+		app:      &gatedApp{app: app},
+		dbs:      &dbTracker{logger: logger},
+		logger:   logger,
+		done:     make(chan struct{}),
+	}
+	clients := &clientTracker{inner: proxy.NewLocalClientCreator(n.app)}
+	cmtLog := newCmtLogger(logger)
+
+	comet, err := cmtnode.NewNode(ctx, c, pv, nodeKey,
+		clients,
+		cmtnode.DefaultGenesisDocProviderFunc(c),
+		n.dbs.provider,
+		metricsProvider(n.registry, c.Instrumentation.Namespace),
+		cmtLog,
+	)
+	if err != nil {
+		// NewNode leaves what it opened behind: the databases (pebble
+		// holds a lock on each, so a retry in this process would fail)
+		// and the started ABCI clients. Release them.
+		clients.stopAll()
+		n.dbs.closeAll()
+		n.app.close()
+		return nil, fmt.Errorf("create node: %w", err)
+	}
+	if err := comet.Start(); err != nil {
+		// A failed Start leaves the service marked not started, so Stop
+		// would refuse; OnStop closes listeners and stores regardless.
+		comet.OnStop()
+		if perr := comet.ProxyApp().Stop(); perr != nil {
+			logger.Error("stop ABCI connections", "err", perr)
+		}
+		n.dbs.closeUnowned()
+		n.app.close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	n.comet = comet
+	n.client = local.New(comet)
+	n.client.SetLogger(cmtLog.With("module", "rpc-client"))
+	// Whoever stops CometBFT (Stop, or Comet().Stop()), finish the job.
+	go func() {
+		<-comet.Quit()
+		_ = n.Stop()
+	}()
+
+	logger.Info("Started node",
+		"moniker", c.Moniker,
+		"node_id", string(nodeKey.ID()),
+		"chain_id", comet.GenesisDoc().ChainID,
+		"height", comet.BlockStore().Height(),
+		"validator", pv.GetAddress().String(),
+		"p2p", c.P2P.ListenAddress,
+		"rpc", c.RPC.ListenAddress,
+	)
+	return n, nil
+}
+
+// Comet returns the embedded CometBFT node.
+func (n *Node) Comet() *cmtnode.Node { return n.comet }
+
+// Client returns an in-process RPC client (broadcast, status, block,
+// commit, validators, ...). Note that its methods ignore their context
+// argument.
+func (n *Node) Client() *local.Local { return n.client }
+
+// Registry returns the node's own Prometheus registry: CometBFT's metrics
+// (namespace "cometbft", label chain_id) and whatever the caller registers.
+func (n *Node) Registry() *prometheus.Registry { return n.registry }
+
+// Home returns the node's home directory.
+func (n *Node) Home() string { return n.home }
+
+// Stop stops CometBFT and waits for it. When Stop returns, the consensus
+// WAL and CometBFT's databases are closed and the application will not be
+// called again, so the caller may close the application's own database.
+// Stop is idempotent and safe for concurrent use; every call returns the
+// first call's result.
+func (n *Node) Stop() error {
+	n.stopOnce.Do(func() {
+		var errs []error
+		if err := n.comet.Stop(); err != nil && !errors.Is(err, service.ErrAlreadyStopped) {
+			errs = append(errs, fmt.Errorf("stop cometbft: %w", err))
+		}
+		<-n.comet.Quit() // closed after OnStop has returned
+		// CometBFT's OnStop leaves the ABCI connections running.
+		if err := n.comet.ProxyApp().Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stop ABCI connections: %w", err))
+		}
+		if err := n.dbs.closeUnowned(); err != nil {
+			errs = append(errs, err)
+		}
+		n.app.close()
+		n.stopErr = errors.Join(errs...)
+		n.logger.Info("Stopped node", "home", n.home)
+		close(n.done)
+	})
+	<-n.done
+	return n.stopErr
+}
+
+// Wait blocks until the node has stopped.
+func (n *Node) Wait() { <-n.done }
+
+// dbTracker is CometBFT's DB provider, remembering what it opened. Pebble
+// databases log through the node's logger instead of pebble's default
+// (the standard log package on stderr).
+type dbTracker struct {
+	logger *slog.Logger
+	mu     sync.Mutex
+	dbs    []trackedDB
+}
+
+type trackedDB struct {
+	id string
+	db dbm.DB
+}
+
+// ownedByNode are the databases CometBFT's Node.OnStop closes itself
+// (block store, state store, evidence pool). Closing a pebble database
+// twice panics, so these must be left alone after a stop.
+var ownedByNode = map[string]bool{"blockstore": true, "state": true, "evidence": true}
+
+func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
+	var db dbm.DB
+	var err error
+	if dbm.BackendType(ctx.Config.DBBackend) == dbm.PebbleDBBackend {
+		l := pebbleLogger{t.logger.With("db", ctx.ID)}
+		db, err = dbm.NewPebbleDBWithOpts(ctx.ID, ctx.Config.DBDir(), &pebble.Options{
+			Logger: l,
+			EventListener: &pebble.EventListener{
+				BackgroundError: func(err error) { l.l.Error("pebble background error", "err", err) },
+			},
+		})
+	} else {
+		db, err = cmtcfg.DefaultDBProvider(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s db: %w", ctx.ID, err)
+	}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, trackedDB{id: ctx.ID, db: db})
+	t.mu.Unlock()
+	return db, nil
+}
+
+// pebbleLogger adapts slog to pebble's logger. Pebble's info messages (WAL
+// replay at open, etc.) are debug material.
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) { p.l.Debug(fmt.Sprintf(format, args...)) }
+
+// Fatalf must not return (pebble's default exits the process); panic so the
+// failure surfaces where it happened.
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	p.l.Error("pebble fatal error", "err", msg)
+	panic("pebble: " + msg)
+}
+
+// closeAll closes every database opened; for a NewNode that failed.
+func (t *dbTracker) closeAll() error { return t.close(func(string) bool { return true }) }
+
+// closeUnowned closes the databases CometBFT does not close on stop (the
+// tx indexer's, if one is configured).
+func (t *dbTracker) closeUnowned() error {
+	return t.close(func(id string) bool { return !ownedByNode[id] })
+}
+
+func (t *dbTracker) close(match func(id string) bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var errs []error
+	for _, d := range t.dbs {
+		if match(d.id) {
+			if err := d.db.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close %s db: %w", d.id, err))
+			}
+		}
+	}
+	t.dbs = nil
+	return errors.Join(errs...)
+}
+
+// clientTracker wraps a ClientCreator to remember the ABCI clients, so a
+// failed NewNode can stop them (which also ends the proxy's watchdog
+// goroutine).
+type clientTracker struct {
+	inner   proxy.ClientCreator
+	mu      sync.Mutex
+	clients []abcicli.Client
+}
+
+func (t *clientTracker) track(c abcicli.Client, err error) (abcicli.Client, error) {
+	if err == nil {
+		t.mu.Lock()
+		t.clients = append(t.clients, c)
+		t.mu.Unlock()
+	}
+	return c, err
+}
+
+func (t *clientTracker) NewABCIConsensusClient() (abcicli.Client, error) {
+	return t.track(t.inner.NewABCIConsensusClient())
+}
+
+func (t *clientTracker) NewABCIMempoolClient() (abcicli.Client, error) {
+	return t.track(t.inner.NewABCIMempoolClient())
+}
+
+func (t *clientTracker) NewABCIQueryClient() (abcicli.Client, error) {
+	return t.track(t.inner.NewABCIQueryClient())
+}
+
+func (t *clientTracker) NewABCISnapshotClient() (abcicli.Client, error) {
+	return t.track(t.inner.NewABCISnapshotClient())
+}
+
+func (t *clientTracker) stopAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.clients {
+		if c.IsRunning() {
+			_ = c.Stop()
+		}
+	}
+}

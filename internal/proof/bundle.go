@@ -1,0 +1,197 @@
+// Package proof builds and verifies proof bundles: one JSON file that lets
+// anyone check, with no network and no trust in any node, that a record was
+// (or was not) in the chain's state at a height.
+//
+// The chain of evidence is: the value and its Merkle path lead to the app
+// hash; the app hash is in a block header; more than two thirds of the
+// voting power of a validator set signed that header; and that validator set
+// is the one the verifier trusts (from a genesis file or a hash obtained out
+// of band).
+package proof
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// Format names the bundle format and version.
+const Format = "dengta-proof/1"
+
+// Bundle is a self-contained proof of a state record.
+type Bundle struct {
+	Format  string `json:"format"`
+	ChainID string `json:"chain_id"`
+	// Height is the state version: the state after the block at Height. The
+	// header at Height+1 carries its app hash.
+	Height int64 `json:"height"`
+	// Key is the state key (keys are printable text).
+	Key string `json:"key"`
+	// Value is the stored value, absent when the proof shows the key is not
+	// in the state.
+	Value []byte `json:"value,omitempty"`
+	// Record repeats Value as JSON for people, when Value is JSON.
+	Record json.RawMessage `json:"record,omitempty"`
+	// Nodes are the Merkle Patricia trie nodes on the key's path.
+	Nodes [][]byte `json:"proof_nodes"`
+	// Header is the signed header at Height+1 (header and commit), encoded
+	// as CometBFT encodes it.
+	Header json.RawMessage `json:"signed_header"`
+	// Validators is the validator set that signed the header.
+	Validators []Validator `json:"validators"`
+}
+
+// Validator is one member of the signing validator set.
+type Validator struct {
+	Address string `json:"address"` // hex, derived from the key
+	PubKey  []byte `json:"pub_key"` // Ed25519, base64
+	Power   int64  `json:"power"`
+}
+
+// New assembles a bundle from a state proof at height, the signed header of
+// height+1 and the validator set that signed it.
+func New(chainID string, height int64, p *state.Proof, sh *types.SignedHeader, vals *types.ValidatorSet) (*Bundle, error) {
+	hdr, err := cmtjson.Marshal(sh)
+	if err != nil {
+		return nil, fmt.Errorf("encode signed header: %w", err)
+	}
+	b := &Bundle{
+		Format:  Format,
+		ChainID: chainID,
+		Height:  height,
+		Key:     string(p.Key),
+		Value:   p.Value,
+		Nodes:   p.Nodes,
+		Header:  hdr,
+	}
+	if p.Value != nil && json.Valid(p.Value) {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, p.Value); err == nil && bytes.Equal(buf.Bytes(), p.Value) {
+			b.Record = p.Value
+		}
+	}
+	for _, v := range vals.Validators {
+		pk, ok := v.PubKey.(ed25519.PubKey)
+		if !ok {
+			return nil, fmt.Errorf("validator %s: key type %s is not ed25519", v.Address, v.PubKey.Type())
+		}
+		b.Validators = append(b.Validators, Validator{Address: v.Address.String(), PubKey: pk, Power: v.VotingPower})
+	}
+	// Round-trip once so that the bundle is in its canonical form.
+	raw, err := b.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return Parse(raw)
+}
+
+// Marshal returns the canonical encoding of the bundle: indented JSON with
+// a final newline. Verification rejects any other encoding.
+func (b *Bundle) Marshal() ([]byte, error) {
+	out, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode bundle: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+// Parse decodes a bundle strictly: unknown fields and trailing data are
+// errors, and the bytes must be the bundle's canonical encoding, so that no
+// byte of a bundle can change without verification noticing.
+func Parse(raw []byte) (*Bundle, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var b Bundle
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("bundle is not valid JSON of the expected shape: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("bundle has data after its JSON object")
+	}
+	canon, err := b.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(canon, raw) {
+		return nil, fmt.Errorf("bundle is not byte-for-byte in canonical form (was it edited or re-formatted?): first difference at byte %d", firstDiff(canon, raw))
+	}
+	return &b, nil
+}
+
+func firstDiff(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// signedHeader decodes the bundle's signed header.
+func (b *Bundle) signedHeader() (*types.SignedHeader, error) {
+	var sh types.SignedHeader
+	if err := cmtjson.Unmarshal(b.Header, &sh); err != nil {
+		return nil, fmt.Errorf("signed header: %w", err)
+	}
+	if sh.Header == nil || sh.Commit == nil {
+		return nil, fmt.Errorf("signed header: header or commit missing")
+	}
+	return &sh, nil
+}
+
+// validatorSet rebuilds the CometBFT validator set from the bundle.
+func (b *Bundle) validatorSet() (*types.ValidatorSet, error) {
+	return buildSet(b.Validators)
+}
+
+func buildSet(vs []Validator) (*types.ValidatorSet, error) {
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("validator set is empty")
+	}
+	list := make([]*types.Validator, 0, len(vs))
+	for i, v := range vs {
+		if len(v.PubKey) != ed25519.PubKeySize {
+			return nil, fmt.Errorf("validator %d: key has %d bytes, want %d", i, len(v.PubKey), ed25519.PubKeySize)
+		}
+		pk := ed25519.PubKey(v.PubKey)
+		if v.Address != "" && v.Address != pk.Address().String() {
+			return nil, fmt.Errorf("validator %d: address %s does not match its key (%s)", i, v.Address, pk.Address())
+		}
+		if v.Power <= 0 {
+			return nil, fmt.Errorf("validator %d: power %d is not positive", i, v.Power)
+		}
+		list = append(list, types.NewValidator(pk, v.Power))
+	}
+	set := types.NewValidatorSet(list)
+	if err := set.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("validator set: %w", err)
+	}
+	return set, nil
+}
+
+// ValidatorsFromGenesis returns the genesis validator set of a CometBFT
+// genesis document, in bundle form.
+func ValidatorsFromGenesis(doc *types.GenesisDoc) []Validator {
+	out := make([]Validator, 0, len(doc.Validators))
+	for _, v := range doc.Validators {
+		out = append(out, Validator{Address: v.PubKey.Address().String(), PubKey: v.PubKey.Bytes(), Power: v.Power})
+	}
+	return out
+}
+
+// SetHash returns the CometBFT hash of a validator set given in bundle
+// form, as it appears in headers (ValidatorsHash).
+func SetHash(vs []Validator) ([]byte, error) {
+	set, err := buildSet(vs)
+	if err != nil {
+		return nil, err
+	}
+	return set.Hash(), nil
+}

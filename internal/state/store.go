@@ -1,0 +1,377 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/ethdb/memorydb"
+	"github.com/ethereum/go-ethereum/trie"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/ethereum/go-ethereum/triedb/hashdb"
+)
+
+// MaxKeyLen is the longest state key accepted by Set, Delete and Get.
+const MaxKeyLen = 1024
+
+// cleanCacheBytes is the hashdb clean-node cache of an on-disk Store.
+const cleanCacheBytes = 64 << 20
+
+var (
+	// ErrVersionNotFound: the requested version was never committed.
+	ErrVersionNotFound = errors.New("state: version not found")
+	// ErrProofInvalid: a proof does not verify against the given root.
+	ErrProofInvalid = errors.New("state: invalid proof")
+	// ErrInvalidKey: a key is empty or longer than MaxKeyLen.
+	ErrInvalidKey = errors.New("state: invalid key")
+	// ErrEmptyValue: Set was given an empty value (use Delete).
+	ErrEmptyValue = errors.New("state: empty value")
+	// ErrWrongVersion: Commit was not given Version()+1.
+	ErrWrongVersion = errors.New("state: wrong commit version")
+	// ErrClosed: the Store has been closed.
+	ErrClosed = errors.New("state: store closed")
+)
+
+// Store is the versioned Merkle state. See the package documentation for
+// which methods may be called concurrently.
+type Store struct {
+	kv  kvStore
+	tdb *triedb.Database // hash-scheme node database over the node namespace
+
+	mu      sync.RWMutex // guards the committed head and the latest View
+	closed  bool
+	version int64
+	root    Hash
+	latest  *View // cached View of version, created on demand
+
+	// Working set: owned by the single executing goroutine.
+	work    *trie.Trie
+	workErr error // set if the working trie could not be reopened
+
+	localMu sync.Mutex
+	locals  map[string][]byte // buffered SetLocal writes; nil value = delete
+}
+
+// Open opens (creating if needed) the store in dir, or an in-memory store if
+// dir is "". An existing store resumes at its last committed version.
+func Open(dir string) (*Store, error) {
+	var (
+		kv    kvStore
+		cache int
+	)
+	if dir == "" {
+		kv = memKV{memorydb.New()}
+	} else {
+		p, err := openPebble(dir)
+		if err != nil {
+			return nil, err
+		}
+		kv, cache = p, cleanCacheBytes
+	}
+	nodes := rawdb.NewTable(rawdb.NewDatabase(kv), string(nodePrefix))
+	s := &Store{
+		kv:     kv,
+		tdb:    triedb.NewDatabase(nodes, &triedb.Config{HashDB: &hashdb.Config{CleanCacheSize: cache}}),
+		root:   EmptyRoot,
+		locals: make(map[string][]byte),
+	}
+	if err := s.loadHead(); err != nil {
+		s.tdb.Close()
+		kv.Close()
+		return nil, err
+	}
+	if err := s.resetWorking(); err != nil {
+		s.tdb.Close()
+		kv.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadHead restores the last committed version and its root.
+func (s *Store) loadHead() error {
+	b, ok, err := s.kv.lookup(headVersionKey)
+	if err != nil {
+		return fmt.Errorf("state: read head version: %w", err)
+	}
+	if !ok {
+		return nil // fresh store
+	}
+	if len(b) != 8 {
+		return fmt.Errorf("state: corrupt head version record (%d bytes)", len(b))
+	}
+	v := int64(binary.BigEndian.Uint64(b))
+	if v <= 0 {
+		return fmt.Errorf("state: corrupt head version %d", v)
+	}
+	root, err := s.readRoot(v)
+	if err != nil {
+		return fmt.Errorf("state: head version %d: %w", v, err)
+	}
+	s.version, s.root = v, root
+	return nil
+}
+
+// readRoot reads the root committed at version v >= 1.
+func (s *Store) readRoot(v int64) (Hash, error) {
+	b, ok, err := s.kv.lookup(versionRootKey(v))
+	if err != nil {
+		return Hash{}, err
+	}
+	if !ok {
+		return Hash{}, fmt.Errorf("%w: %d", ErrVersionNotFound, v)
+	}
+	if len(b) != len(Hash{}) {
+		return Hash{}, fmt.Errorf("state: corrupt root record for version %d (%d bytes)", v, len(b))
+	}
+	return Hash(b), nil
+}
+
+// resetWorking reopens the working trie at the committed root.
+func (s *Store) resetWorking() error {
+	t, err := trie.New(trie.TrieID(common.Hash(s.root)), s.tdb)
+	if err != nil {
+		s.work = nil
+		s.workErr = fmt.Errorf("state: open trie at version %d root %s: %w", s.version, s.root, err)
+		return s.workErr
+	}
+	s.work, s.workErr = t, nil
+	return nil
+}
+
+// Close releases the store. Views obtained earlier fail after Close.
+// Uncommitted working writes are lost.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.latest = nil
+	err := s.tdb.Close()
+	if cerr := s.kv.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Version returns the last committed version (block height); 0 before the
+// first Commit. Safe for concurrent use.
+func (s *Store) Version() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
+}
+
+// Root returns the root at Version(); EmptyRoot at version 0. Safe for
+// concurrent use.
+func (s *Store) Root() Hash {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.root
+}
+
+func (s *Store) checkOpen() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// checkWork reports whether the working set is usable.
+func (s *Store) checkWork() error {
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	return s.workErr
+}
+
+func checkKey(key []byte) error {
+	if len(key) == 0 || len(key) > MaxKeyLen {
+		return fmt.Errorf("%w: length %d, want 1..%d", ErrInvalidKey, len(key), MaxKeyLen)
+	}
+	return nil
+}
+
+// Get returns the working-set value of key, including uncommitted writes;
+// nil, nil when absent.
+func (s *Store) Get(key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	if err := s.checkWork(); err != nil {
+		return nil, err
+	}
+	v, err := s.work.Get(key)
+	if err != nil {
+		return nil, fmt.Errorf("state: get: %w", err)
+	}
+	return bytes.Clone(v), nil
+}
+
+// Set writes key = value in the working set. The value must be non-empty
+// (an empty value is how the trie represents absence; use Delete).
+func (s *Store) Set(key, value []byte) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if len(value) == 0 {
+		return ErrEmptyValue
+	}
+	if err := s.checkWork(); err != nil {
+		return err
+	}
+	// The trie keeps the value slice; copy so the caller may reuse its buffer.
+	if err := s.work.Update(key, bytes.Clone(value)); err != nil {
+		return fmt.Errorf("state: set: %w", err)
+	}
+	return nil
+}
+
+// Delete removes key from the working set; deleting an absent key is a no-op.
+func (s *Store) Delete(key []byte) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if err := s.checkWork(); err != nil {
+		return err
+	}
+	if err := s.work.Delete(key); err != nil {
+		return fmt.Errorf("state: delete: %w", err)
+	}
+	return nil
+}
+
+// WorkingRoot returns the root of the working set, uncommitted writes
+// included. Hashing is incremental: only nodes dirtied since the last call
+// are rehashed. It returns the zero Hash if the working set is unusable
+// (store closed, or the committed root could not be reopened).
+func (s *Store) WorkingRoot() Hash {
+	if s.checkWork() != nil {
+		return Hash{}
+	}
+	return Hash(s.work.Hash())
+}
+
+// Commit makes the working set version `version`, which must be Version()+1.
+// The new trie nodes, the version -> root record, the head version and the
+// buffered SetLocal writes go to disk in one atomic, synced batch; nothing
+// is visible (Version, Root, At) before it is durable. The working set then
+// continues from the new root. If the write fails the working set and the
+// buffered local writes are discarded and the store stays at Version().
+func (s *Store) Commit(version int64) (Hash, error) {
+	if err := s.checkWork(); err != nil {
+		return Hash{}, err
+	}
+	// Only this goroutine changes version/root, so reading them unlocked
+	// here is race-free.
+	if version != s.version+1 {
+		return Hash{}, fmt.Errorf("%w: got %d, want %d", ErrWrongVersion, version, s.version+1)
+	}
+	root, set := s.work.Commit(false) // the trie is unusable from here on
+
+	batch := s.kv.NewBatch()
+	defer batch.Close()
+	err := func() error {
+		if set != nil {
+			for _, n := range set.Nodes {
+				if n.IsDeleted() {
+					continue // archive: old nodes stay for old versions
+				}
+				if err := batch.Put(nodeKey(n.Hash), n.Blob); err != nil {
+					return err
+				}
+			}
+		}
+		if err := batch.Put(versionRootKey(version), root[:]); err != nil {
+			return err
+		}
+		if err := batch.Put(headVersionKey, encodeVersion(version)); err != nil {
+			return err
+		}
+		s.localMu.Lock()
+		defer s.localMu.Unlock()
+		for k, v := range s.locals {
+			var err error
+			if v == nil {
+				err = batch.Delete(localKey([]byte(k)))
+			} else {
+				err = batch.Put(localKey([]byte(k)), v)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return batch.Write()
+	}()
+	if err != nil {
+		s.Discard()
+		return Hash{}, fmt.Errorf("state: commit version %d: %w", version, err)
+	}
+
+	s.localMu.Lock()
+	s.locals = make(map[string][]byte)
+	s.localMu.Unlock()
+
+	s.mu.Lock()
+	s.version, s.root, s.latest = version, Hash(root), nil
+	s.mu.Unlock()
+
+	if err := s.resetWorking(); err != nil {
+		return Hash{}, err
+	}
+	return Hash(root), nil
+}
+
+// Discard drops the uncommitted working writes and the buffered SetLocal
+// writes: the working set is back at Root().
+func (s *Store) Discard() {
+	s.localMu.Lock()
+	s.locals = make(map[string][]byte)
+	s.localMu.Unlock()
+	// On failure (database closed or damaged) workErr is set and every
+	// working-set call reports it.
+	_ = s.resetWorking()
+}
+
+// SetLocal buffers a node-local write (not part of the Merkle root); it is
+// written atomically with the next Commit and dropped by Discard. An empty
+// value deletes the key. Safe for concurrent use with GetLocal.
+func (s *Store) SetLocal(key, value []byte) {
+	var v []byte
+	if len(value) > 0 {
+		v = bytes.Clone(value)
+	}
+	s.localMu.Lock()
+	s.locals[string(key)] = v
+	s.localMu.Unlock()
+}
+
+// GetLocal reads node-local data, including writes buffered since the last
+// Commit; nil, nil when absent. Safe for concurrent use.
+func (s *Store) GetLocal(key []byte) ([]byte, error) {
+	s.localMu.Lock()
+	v, buffered := s.locals[string(key)]
+	s.localMu.Unlock()
+	if buffered {
+		return bytes.Clone(v), nil
+	}
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	b, ok, err := s.kv.lookup(localKey(key))
+	if err != nil {
+		return nil, fmt.Errorf("state: get local: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	return b, nil
+}
