@@ -205,7 +205,12 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	if err := checkGenesisValidators(g[identity.Name], req.Validators); err != nil {
 		return nil, fmt.Errorf("init chain: %w", err)
 	}
-	c := newCache(a.store)
+	// Genesis runs over the (empty) committed view; its writes then go to
+	// the working state and, until the first commit, also make up the
+	// mempool's view, so transactions can be checked before block 1.
+	a.checkMu.Lock()
+	c := newCache(a.checkView)
+	a.checkMu.Unlock()
 	ctx := &module.Context{ChainID: a.chainID, Height: req.InitialHeight, Time: req.Time, Store: c}
 	for _, m := range a.modules {
 		gm, ok := m.(module.Genesis)
@@ -216,9 +221,13 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 			return nil, fmt.Errorf("init chain: %w", err)
 		}
 	}
+	check := c.clone()
 	if err := c.flush(a.store); err != nil {
 		return nil, fmt.Errorf("init chain: %w", err)
 	}
+	a.checkMu.Lock()
+	a.check = check
+	a.checkMu.Unlock()
 	root := a.store.WorkingRoot()
 	a.lastTime = req.Time
 	a.log.Info("chain initialised", "chain_id", req.ChainId, "app_hash", root.String())

@@ -84,3 +84,12 @@ func (c *cache) flush(w writer) error {
 	clear(c.writes)
 	return nil
 }
+
+// clone returns a cache with the same parent and a copy of the writes.
+func (c *cache) clone() *cache {
+	n := &cache{parent: c.parent, writes: make(map[string][]byte, len(c.writes))}
+	for k, v := range c.writes {
+		n.writes[k] = v
+	}
+	return n
+}

@@ -115,6 +115,9 @@ func getCount(r Reader, key []byte) (int64, error) {
 }
 
 func addCount(kv module.KV, key []byte, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
 	n, err := getCount(kv, key)
 	if err != nil {
 		return err
@@ -164,6 +167,9 @@ func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, admin bool, na
 		return nil, err
 	}
 	if err := ctx.Store.Set(orgKeyIndex(org, id), []byte("1")); err != nil {
+		return nil, err
+	}
+	if err := addCount(ctx.Store, adminCountKey(org), boolDelta(admin, 1)); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -260,9 +266,6 @@ func (Module) rotateKey(ctx *module.Context, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := addCount(ctx.Store, adminCountKey(old.Org), boolDelta(old.Admin, 1)); err != nil {
-		return err
-	}
 	old.ReplacedBy = &nk.ID
 	if err := deactivate(ctx, old); err != nil {
 		return err
@@ -327,9 +330,6 @@ func createOrg(ctx *module.Context, s *OrgSpec) error {
 		if _, err := putNewKey(ctx, s.ID, pk, true, fmt.Sprintf("admin-%d", i+1)); err != nil {
 			return err
 		}
-	}
-	if err := addCount(ctx.Store, adminCountKey(s.ID), int64(len(s.AdminKeys))); err != nil {
-		return err
 	}
 	return addCount(ctx.Store, keyOrgCount, 1)
 }

@@ -1,0 +1,242 @@
+package identity_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+func fourOrgs() []testchain.Org {
+	return []testchain.Org{
+		{ID: "regulator", Roles: []role.Role{role.Regulator}, Validator: true},
+		{ID: "coop", Roles: []role.Role{role.Producer}, Validator: true},
+		{ID: "bank", Roles: []role.Role{role.Bank}, Validator: true},
+		{ID: "court", Roles: []role.Role{role.Court}, Validator: true},
+	}
+}
+
+func wantCode(t *testing.T, what string, got uint32, want errcode.Code) {
+	t.Helper()
+	if errcode.Code(got) != want {
+		t.Fatalf("%s: code %s (%d), want %s", what, errcode.Code(got), got, want)
+	}
+}
+
+func pubJSON(k *tx.PrivateKey) tx.PublicKey { return k.Public() }
+
+func TestRegisterDeactivateRotate(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	rnd := testchain.NewSeededRand(7)
+	coop := c.Members["coop"].Admin
+	clerk := testchain.NewKey(t, tx.AlgoSM2, rnd)
+
+	res := c.Do(coop, "identity", "register_key", map[string]any{"public_key": pubJSON(clerk), "admin": false, "name": "clerk"})
+	wantCode(t, "register", res.Code, errcode.OK)
+	k, err := identity.GetKey(c.View(), clerk.ID())
+	if err != nil || k.Org != "coop" || k.Admin || !k.Active || k.Name != "clerk" {
+		t.Fatalf("registered key = %+v, %v", k, err)
+	}
+
+	// The same key again, by anyone, is a conflict.
+	res = c.Do(c.Members["bank"].Admin, "identity", "register_key", map[string]any{"public_key": pubJSON(clerk), "admin": false})
+	wantCode(t, "register twice", res.Code, errcode.Conflict)
+
+	// A member key cannot manage keys.
+	res = c.Do(clerk, "identity", "register_key", map[string]any{"public_key": pubJSON(testchain.NewKey(t, tx.AlgoEd25519, rnd)), "admin": false})
+	wantCode(t, "member registers", res.Code, errcode.Unauthorized)
+
+	// Another organisation's admin cannot deactivate coop's key.
+	res = c.Do(c.Members["bank"].Admin, "identity", "deactivate_key", map[string]any{"key_id": clerk.ID()})
+	wantCode(t, "foreign deactivate", res.Code, errcode.Unauthorized)
+
+	// Signed by the clerk before rotation: must still verify afterwards.
+	oldTx := c.Sign(clerk, "identity", "register_key", map[string]any{"public_key": pubJSON(testchain.NewKey(t, tx.AlgoEd25519, rnd))})
+	c.ResetNonce(clerk.ID(), 1)
+
+	clerk2 := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+	res = c.Do(coop, "identity", "rotate_key", map[string]any{"key_id": clerk.ID(), "public_key": pubJSON(clerk2)})
+	wantCode(t, "rotate", res.Code, errcode.OK)
+	old, err := identity.GetKey(c.View(), clerk.ID())
+	if err != nil || old.Active || old.ReplacedBy == nil || *old.ReplacedBy != clerk2.ID() || old.Deactivated != c.Height {
+		t.Fatalf("rotated key = %+v, %v", old, err)
+	}
+	nk, err := identity.GetKey(c.View(), clerk2.ID())
+	if err != nil || !nk.Active || nk.Org != "coop" || nk.Name != "clerk" {
+		t.Fatalf("new key = %+v, %v", nk, err)
+	}
+	decoded, err := tx.Decode(oldTx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := decoded.VerifySignature(old.PublicKey); err != nil {
+		t.Errorf("old signature no longer verifies against the key on record: %v", err)
+	}
+	// The rotated key can no longer sign.
+	res = c.Do(clerk, "identity", "deactivate_key", map[string]any{"key_id": clerk2.ID()})
+	wantCode(t, "old key signs", res.Code, errcode.KeyInactive)
+
+	res = c.Do(coop, "identity", "deactivate_key", map[string]any{"key_id": clerk2.ID()})
+	wantCode(t, "deactivate", res.Code, errcode.OK)
+	res = c.Do(coop, "identity", "deactivate_key", map[string]any{"key_id": clerk2.ID()})
+	wantCode(t, "deactivate twice", res.Code, errcode.Conflict)
+}
+
+func TestLastAdminCannotBeDeactivated(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	coop := c.Members["coop"].Admin
+	res := c.Do(coop, "identity", "deactivate_key", map[string]any{"key_id": coop.ID()})
+	wantCode(t, "deactivate last admin", res.Code, errcode.RuleViolation)
+
+	second := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(3))
+	wantCode(t, "add admin", c.Do(coop, "identity", "register_key", map[string]any{"public_key": pubJSON(second), "admin": true}).Code, errcode.OK)
+	wantCode(t, "deactivate first admin", c.Do(second, "identity", "deactivate_key", map[string]any{"key_id": coop.ID()}).Code, errcode.OK)
+	wantCode(t, "deactivate second admin", c.Do(second, "identity", "deactivate_key", map[string]any{"key_id": second.ID()}).Code, errcode.RuleViolation)
+}
+
+func newOrgSpec(t *testing.T, id string) (identity.OrgSpec, []byte) {
+	t.Helper()
+	k := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
+	c, _ := identity.USCCCheck("91340000MA9000099")
+	val := make([]byte, 32)
+	val[0], val[31] = 0xd1, 0x7a
+	return identity.OrgSpec{ID: id, Name: "新成员", USCC: "91340000MA9000099" + string(c), Roles: []role.Role{role.Retailer},
+		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val}}, val
+}
+
+func TestGovernanceAddOrgNeedsMoreThanTwoThirds(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	spec, val := newOrgSpec(t, "market")
+	res := c.Do(c.Members["regulator"].Admin, "identity", "propose", map[string]any{"kind": "add_org", "org": spec, "reason": "new supermarket"})
+	wantCode(t, "propose", res.Code, errcode.OK)
+	p, err := identity.GetProposal(c.View(), 1)
+	if err != nil || p.Status != identity.StatusVoting || len(p.Votes) != 1 {
+		t.Fatalf("proposal = %+v, %v", p, err)
+	}
+	// 2 of 4 approve: not yet (needs more than 8/3, i.e. 3).
+	wantCode(t, "vote coop", c.Do(c.Members["coop"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}).Code, errcode.OK)
+	if _, err := identity.GetOrg(c.View(), "market"); errcode.Of(err) != errcode.NotFound {
+		t.Fatalf("org added with 2 of 4 votes: %v", err)
+	}
+	wantCode(t, "vote coop again", c.Do(c.Members["coop"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}).Code, errcode.Conflict)
+
+	// The third approval passes it and adds the validator in the same block.
+	blockRes, _ := c.Block(c.Sign(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}))
+	wantCode(t, "vote bank", blockRes[0].Code, errcode.OK)
+	org, err := identity.GetOrg(c.View(), "market")
+	if err != nil || !org.Active || org.Validator == nil {
+		t.Fatalf("added org = %+v, %v", org, err)
+	}
+	p, _ = identity.GetProposal(c.View(), 1)
+	if p.Status != identity.StatusPassed || p.Closed != c.Height {
+		t.Fatalf("proposal after passing = %+v", p)
+	}
+	n, _ := identity.ActiveOrgs(c.View())
+	if n != 5 {
+		t.Fatalf("active orgs = %d, want 5", n)
+	}
+	// Its admin key works at once.
+	mk := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
+	wantCode(t, "new org acts", c.Do(mk, "identity", "register_key", map[string]any{"public_key": pubJSON(testchain.NewKey(t, tx.AlgoEd25519, testchain.NewSeededRand(12)))}).Code, errcode.OK)
+	_ = val
+	wantCode(t, "vote closed", c.Do(c.Members["court"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}).Code, errcode.Conflict)
+}
+
+func TestGovernanceValidatorUpdates(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	spec, val := newOrgSpec(t, "market")
+	c.Do(c.Members["regulator"].Admin, "identity", "propose", map[string]any{"kind": "add_org", "org": spec})
+	c.Do(c.Members["coop"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true})
+	res, err := c.TryBlock(c.Sign(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ValidatorUpdates) != 1 || string(res.ValidatorUpdates[0].PubKeyBytes) != string(val) || res.ValidatorUpdates[0].Power != identity.DefaultValidatorPower {
+		t.Fatalf("validator updates = %+v", res.ValidatorUpdates)
+	}
+
+	// Removing coop takes its validator out (power 0).
+	c.Do(c.Members["regulator"].Admin, "identity", "propose", map[string]any{"kind": "remove_org", "org_id": "coop"})
+	c.Do(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 2, "approve": true})
+	c.Do(c.Members["court"].Admin, "identity", "vote", map[string]any{"proposal_id": 2, "approve": true})
+	// 3 of 5 is not more than 2/3; the market's vote makes 4 of 5.
+	mk := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
+	res, err = c.TryBlock(c.Sign(mk, "identity", "vote", map[string]any{"proposal_id": 2, "approve": true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "market vote", res.TxResults[0].Code, errcode.OK)
+	coop, _ := identity.GetOrg(c.View(), "coop")
+	if coop.Active || len(res.ValidatorUpdates) != 1 || res.ValidatorUpdates[0].Power != 0 {
+		t.Fatalf("coop = %+v, updates = %+v", coop, res.ValidatorUpdates)
+	}
+	// Its keys can no longer sign.
+	wantCode(t, "removed org signs", c.Do(c.Members["coop"].Admin, "identity", "propose", map[string]any{"kind": "remove_org", "org_id": "bank"}).Code, errcode.KeyInactive)
+}
+
+func TestGovernanceRejectAndSetRoles(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	reg := c.Members["regulator"].Admin
+	wantCode(t, "propose", c.Do(reg, "identity", "propose", map[string]any{"kind": "set_roles", "org_id": "coop", "roles": []string{"producer", "supplier"}}).Code, errcode.OK)
+	// Two against of four: approval can reach at most 2 of 4, so it is rejected.
+	c.Do(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": false})
+	if p, _ := identity.GetProposal(c.View(), 1); p.Status != identity.StatusVoting {
+		t.Fatalf("rejected too early: %+v", p)
+	}
+	c.Do(c.Members["court"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": false})
+	if p, _ := identity.GetProposal(c.View(), 1); p.Status != identity.StatusRejected {
+		t.Fatalf("status = %s, want rejected", p.Status)
+	}
+
+	c.Do(reg, "identity", "propose", map[string]any{"kind": "set_roles", "org_id": "coop", "roles": []string{"supplier", "producer", "supplier"}})
+	c.Do(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 2, "approve": true})
+	c.Do(c.Members["court"].Admin, "identity", "vote", map[string]any{"proposal_id": 2, "approve": true})
+	coop, _ := identity.GetOrg(c.View(), "coop")
+	if got, _ := json.Marshal(coop.Roles); string(got) != `["producer","supplier"]` {
+		t.Fatalf("roles = %s", got)
+	}
+}
+
+func TestGovernanceDeadline(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	c.Do(c.Members["regulator"].Admin, "identity", "propose", map[string]any{"kind": "remove_org", "org_id": "court"})
+	p, _ := identity.GetProposal(c.View(), 1)
+	c.Time = c.Time.Add(8 * 24 * 3600 * 1e9) // past the default 7-day voting period
+	if c.Time.Unix() <= p.Deadline {
+		t.Fatal("test clock did not pass the deadline")
+	}
+	wantCode(t, "late vote", c.Do(c.Members["bank"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}).Code, errcode.RuleViolation)
+}
+
+func TestProposalValidation(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	reg := c.Members["regulator"].Admin
+	spec, _ := newOrgSpec(t, "coop") // id taken
+	dup, _ := newOrgSpec(t, "market")
+	dup.USCC = "bad"
+	tests := []struct {
+		name string
+		body any
+		want errcode.Code
+	}{
+		{"unknown kind", map[string]any{"kind": "dissolve"}, errcode.MalformedBody},
+		{"add without org", map[string]any{"kind": "add_org"}, errcode.MalformedBody},
+		{"add taken id", map[string]any{"kind": "add_org", "org": spec}, errcode.Conflict},
+		{"add bad uscc", map[string]any{"kind": "add_org", "org": dup}, errcode.MalformedBody},
+		{"remove unknown", map[string]any{"kind": "remove_org", "org_id": "nobody"}, errcode.NotFound},
+		{"set unknown role", map[string]any{"kind": "set_roles", "org_id": "coop", "roles": []string{"king"}}, errcode.MalformedBody},
+		{"unknown field", map[string]any{"kind": "remove_org", "org_id": "coop", "extra": 1}, errcode.MalformedBody},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, tt.name, c.Do(reg, "identity", "propose", tt.body).Code, tt.want)
+		})
+	}
+	if _, err := identity.GetProposal(c.View(), 1); errcode.Of(err) != errcode.NotFound {
+		t.Fatalf("a rejected proposal was stored: %v", err)
+	}
+}
