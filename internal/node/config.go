@@ -98,13 +98,20 @@ func FastConsensus(c *cmtcfg.Config) {
 
 // LoadConfig reads <home>/config/config.toml on top of CometBFT's defaults
 // (keys missing from the file keep their default, as with CometBFT's own
-// loader), roots it at home and validates it. Unknown keys are an error.
+// loader), roots it at the absolute path of home and validates it. Unknown
+// keys are an error.
 func LoadConfig(home string) (*cmtcfg.Config, error) {
 	c, err := readConfigFile(ConfigFile(home))
 	if err != nil {
 		return nil, err
 	}
-	c.SetRoot(home)
+	// CometBFT resolves its relative paths against the root; make it
+	// absolute so a later change of working directory cannot move them.
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return nil, fmt.Errorf("resolve home: %w", err)
+	}
+	c.SetRoot(abs)
 	if err := c.ValidateBasic(); err != nil {
 		return nil, fmt.Errorf("validate config %s: %w", ConfigFile(home), err)
 	}

@@ -142,8 +142,8 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 func (n *Node) Comet() *cmtnode.Node { return n.comet }
 
 // Client returns an in-process RPC client (broadcast, status, block,
-// commit, validators, ...). Note that its methods ignore their context
-// argument.
+// commit, validators, ...). Its methods ignore their context argument, and
+// it must not be used after Stop (CometBFT's stores are closed then).
 func (n *Node) Client() *local.Local { return n.client }
 
 // Registry returns the node's own Prometheus registry: CometBFT's metrics

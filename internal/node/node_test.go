@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cometbft/cometbft/abci/example/kvstore"
 	abcitypes "github.com/cometbft/cometbft/abci/types"
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -124,6 +126,15 @@ func TestStartErrors(t *testing.T) {
 	busy.Close()
 	n := startNode(t, h.dir, kvstore.NewInMemoryApplication())
 	waitHeight(t, n, 2, 20*time.Second)
+
+	// Stopping CometBFT directly also completes the node's stop.
+	if err := n.Comet().Stop(); err != nil {
+		t.Fatal(err)
+	}
+	n.Wait()
+	if err := n.Stop(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestTwoNodesMetrics runs two single-validator chains in one process and
@@ -161,6 +172,16 @@ func TestTwoNodesMetrics(t *testing.T) {
 		// The gauge is the height being decided: one past the last block.
 		if int64(got) != last+1 {
 			t.Errorf("%s: cometbft_consensus_height %v, block store height %d", chainID, got, last)
+		}
+	}
+	// Nothing leaked into the process-wide registry.
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if strings.HasPrefix(mf.GetName(), "cometbft_") {
+			t.Errorf("default registry has %s", mf.GetName())
 		}
 	}
 }

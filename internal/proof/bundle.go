@@ -11,6 +11,8 @@ package proof
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -45,6 +47,32 @@ type Bundle struct {
 	Header json.RawMessage `json:"signed_header"`
 	// Validators is the validator set that signed the header.
 	Validators []Validator `json:"validators"`
+	// Digest is the SHA-256 (hex) of the bundle's canonical encoding with
+	// an empty digest. It catches any edit or corruption of the file. It is
+	// not what makes the bundle trustworthy: anyone can recompute it, but no
+	// one can forge the Merkle path and the validators' signatures. (An
+	// absence proof, for example, is also a valid proof for neighbouring
+	// keys; the digest makes sure the key shown is the key asked about.)
+	Digest string `json:"digest"`
+}
+
+// digest computes the bundle's digest.
+func (b *Bundle) digest() (string, error) {
+	c := *b
+	c.Digest = ""
+	raw, err := json.MarshalIndent(&c, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode bundle: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Seal sets the digest after the bundle was built or changed.
+func (b *Bundle) Seal() error {
+	d, err := b.digest()
+	b.Digest = d
+	return err
 }
 
 // Validator is one member of the signing validator set.
@@ -83,6 +111,9 @@ func New(chainID string, height int64, p *state.Proof, sh *types.SignedHeader, v
 		}
 		b.Validators = append(b.Validators, Validator{Address: v.Address.String(), PubKey: pk, Power: v.VotingPower})
 	}
+	if err := b.Seal(); err != nil {
+		return nil, err
+	}
 	// Round-trip once so that the bundle is in its canonical form.
 	raw, err := b.Marshal()
 	if err != nil {
@@ -114,9 +145,33 @@ func Parse(raw []byte) (*Bundle, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("bundle has data after its JSON object")
 	}
+	// The signed header is CometBFT's JSON, embedded as is: it must also be
+	// exactly what CometBFT's encoder gives for what it decodes to (hex
+	// case, number forms), or edits there could slip through.
+	if len(b.Header) > 0 {
+		var sh types.SignedHeader
+		if err := cmtjson.Unmarshal(b.Header, &sh); err != nil {
+			return nil, fmt.Errorf("bundle's signed header does not decode: %w", err)
+		}
+		want, err := cmtjson.Marshal(&sh)
+		if err != nil {
+			return nil, fmt.Errorf("encode signed header: %w", err)
+		}
+		var got bytes.Buffer
+		if err := json.Compact(&got, b.Header); err != nil || !bytes.Equal(got.Bytes(), want) {
+			return nil, fmt.Errorf("bundle's signed header is not in canonical form (was it edited?)")
+		}
+	}
 	canon, err := b.Marshal()
 	if err != nil {
 		return nil, err
+	}
+	want, err := b.digest()
+	if err != nil {
+		return nil, err
+	}
+	if b.Digest != want {
+		return nil, fmt.Errorf("bundle digest is %q but its content hashes to %q: the file was edited or corrupted", b.Digest, want)
 	}
 	if !bytes.Equal(canon, raw) {
 		return nil, fmt.Errorf("bundle is not byte-for-byte in canonical form (was it edited or re-formatted?): first difference at byte %d", firstDiff(canon, raw))

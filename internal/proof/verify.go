@@ -2,8 +2,8 @@ package proof
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -121,7 +121,13 @@ func Verify(raw []byte, trust Trust) (*Report, error) {
 	if err := set.VerifyCommitLightAllSignatures(b.ChainID, sh.Commit.BlockID, h.Height, sh.Commit); err != nil {
 		return r, r.fail("signatures", "%v", err)
 	}
-	signed, signers := tally(set, sh.Commit)
+	signed, signers, err := tally(set, sh.Commit)
+	if err != nil {
+		return r, r.fail("signatures", "%v", err)
+	}
+	if 3*signed <= 2*set.TotalVotingPower() {
+		return r, r.fail("signatures", "validators with power %d of %d signed; more than 2/3 is needed", signed, set.TotalVotingPower())
+	}
 	r.pass("signatures", "%d of %d validators signed, power %d of %d (more than 2/3 needed)", signers, set.Size(), signed, set.TotalVotingPower())
 
 	var root state.Hash
@@ -152,16 +158,25 @@ func Verify(raw []byte, trust Trust) (*Report, error) {
 	return r, nil
 }
 
-// tally sums the power of validators whose commit signature is for the block.
-func tally(set *types.ValidatorSet, c *types.Commit) (power int64, n int) {
-	for _, s := range c.Signatures {
-		if s.BlockIDFlag != types.BlockIDFlagCommit {
+// tally sums the power of validators whose commit signature is for the
+// block. Commit signatures come in the validator set's order, and each must
+// name the validator at its position.
+func tally(set *types.ValidatorSet, c *types.Commit) (power int64, n int, err error) {
+	if len(c.Signatures) != set.Size() {
+		return 0, 0, fmt.Errorf("commit has %d signatures for %d validators", len(c.Signatures), set.Size())
+	}
+	for i, s := range c.Signatures {
+		if s.BlockIDFlag == types.BlockIDFlagAbsent {
 			continue
 		}
-		if _, v := set.GetByAddress(s.ValidatorAddress); v != nil {
+		v := set.Validators[i]
+		if !bytes.Equal(s.ValidatorAddress, v.Address) {
+			return 0, 0, fmt.Errorf("commit signature %d names validator %s, but validator %d of the set is %s", i, s.ValidatorAddress, i, v.Address)
+		}
+		if s.BlockIDFlag == types.BlockIDFlagCommit {
 			power += v.VotingPower
 			n++
 		}
 	}
-	return power, n
+	return power, n, nil
 }
