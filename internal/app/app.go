@@ -76,6 +76,7 @@ type App struct {
 	block *blockResult
 
 	waiters waiters
+	metrics *metrics
 }
 
 var _ abci.Application = (*App)(nil)
@@ -102,6 +103,7 @@ func New(opts Options) (*App, error) {
 		sigs:    newSigCache(opts.SigCacheSize),
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
+	a.metrics = newMetrics(a)
 	mods := append([]module.Module{identity.Module{}}, opts.Modules...)
 	for _, m := range mods {
 		for _, act := range m.Actions() {
@@ -364,6 +366,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 			err = scratch.flush(a.check)
 		}
 	}
+	a.metrics.check(errcode.Of(err))
 	if err != nil {
 		code := errcode.Of(err)
 		if code == errcode.Internal {
@@ -499,6 +502,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			}
 		}
 		rec.Code, rec.CodeName, rec.Log = r.Code, errcode.Code(r.Code).Name(), r.Log
+		a.metrics.txs.WithLabelValues(rec.Module, rec.CodeName).Inc()
 		res.TxResults[i] = r
 		b.txs[i] = rec
 		recJSON, err := json.Marshal(rec)
@@ -549,6 +553,8 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}
 	a.waiters.notify(b.hashes, b.txs)
+	a.metrics.height.Set(float64(b.height))
+	a.metrics.blockTxs.Observe(float64(len(b.txs)))
 	return &abci.CommitResponse{}, nil
 }
 

@@ -74,6 +74,9 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
+	if err := d.App.RegisterMetrics(d.Node.Registry()); err != nil {
+		logger.Error("app metrics", "err", err)
+	}
 	d.Gateway = gateway.New(gateway.Options{
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(),
 		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,

@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	toml "github.com/pelletier/go-toml/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -123,8 +124,8 @@ func readConfigFile(path string) (*cmtcfg.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	tree, err := parseTOML(data)
-	if err != nil {
+	var tree map[string]any
+	if err := toml.Unmarshal(data, &tree); err != nil {
 		return nil, fmt.Errorf("parse config %s: %w", path, err)
 	}
 	c := cmtcfg.DefaultConfig()

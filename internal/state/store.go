@@ -9,6 +9,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/ethdb/memorydb"
 	"github.com/ethereum/go-ethereum/trie"
 	"github.com/ethereum/go-ethereum/triedb"
@@ -17,9 +18,6 @@ import (
 
 // MaxKeyLen is the longest state key accepted by Set, Delete and Get.
 const MaxKeyLen = 1024
-
-// cleanCacheBytes is the hashdb clean-node cache of an on-disk Store.
-const cleanCacheBytes = 64 << 20
 
 var (
 	// ErrVersionNotFound: the requested version was never committed.
@@ -39,8 +37,9 @@ var (
 // Store is the versioned Merkle state. See the package documentation for
 // which methods may be called concurrently.
 type Store struct {
-	kv  kvStore
-	tdb *triedb.Database // hash-scheme node database over the node namespace
+	kv    kvStore
+	tdb   *triedb.Database // hash-scheme node database over the node namespace
+	nodes *cachedNodes     // node cache under tdb; nil for an in-memory store
 
 	mu      sync.RWMutex // guards the committed head and the latest View
 	closed  bool
@@ -59,34 +58,30 @@ type Store struct {
 // Open opens (creating if needed) the store in dir, or an in-memory store if
 // dir is "". An existing store resumes at its last committed version.
 func Open(dir string) (*Store, error) {
-	var (
-		kv    kvStore
-		cache int
-	)
+	s := &Store{root: EmptyRoot, locals: make(map[string][]byte)}
 	if dir == "" {
-		kv = memKV{memorydb.New()}
+		s.kv = memKV{memorydb.New()}
 	} else {
 		p, err := openPebble(dir)
 		if err != nil {
 			return nil, err
 		}
-		kv, cache = p, cleanCacheBytes
+		s.kv = p
 	}
-	nodes := rawdb.NewTable(rawdb.NewDatabase(kv), string(nodePrefix))
-	s := &Store{
-		kv:     kv,
-		tdb:    triedb.NewDatabase(nodes, &triedb.Config{HashDB: &hashdb.Config{CleanCacheSize: cache}}),
-		root:   EmptyRoot,
-		locals: make(map[string][]byte),
+	// The trie database sees the node namespace with bare hash keys. hashdb's
+	// own clean cache is off: cachedNodes (write-through) replaces it.
+	var nodeDB ethdb.Database = rawdb.NewTable(rawdb.NewDatabase(s.kv), string(nodePrefix))
+	if dir != "" {
+		s.nodes = newCachedNodes(nodeDB, nodeCacheBytes)
+		nodeDB = s.nodes
 	}
-	if err := s.loadHead(); err != nil {
-		s.tdb.Close()
-		kv.Close()
-		return nil, err
+	s.tdb = triedb.NewDatabase(nodeDB, &triedb.Config{HashDB: &hashdb.Config{}})
+	err := s.loadHead()
+	if err == nil {
+		err = s.resetWorking()
 	}
-	if err := s.resetWorking(); err != nil {
-		s.tdb.Close()
-		kv.Close()
+	if err != nil {
+		s.closeAll()
 		return nil, err
 	}
 	return s, nil
@@ -153,9 +148,16 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.latest = nil
+	return s.closeAll()
+}
+
+func (s *Store) closeAll() error {
 	err := s.tdb.Close()
 	if cerr := s.kv.Close(); err == nil {
 		err = cerr
+	}
+	if s.nodes != nil {
+		s.nodes.Close()
 	}
 	return err
 }
@@ -319,6 +321,13 @@ func (s *Store) Commit(version int64) (Hash, error) {
 	s.localMu.Lock()
 	s.locals = make(map[string][]byte)
 	s.localMu.Unlock()
+	if s.nodes != nil && set != nil {
+		for _, n := range set.Nodes {
+			if !n.IsDeleted() {
+				s.nodes.added(n.Hash[:], n.Blob)
+			}
+		}
+	}
 
 	s.mu.Lock()
 	s.version, s.root, s.latest = version, Hash(root), nil

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+)
+
+// metrics of the application. They are created unregistered so that the
+// app works without a registry; RegisterMetrics adds them to the node's.
+type metrics struct {
+	height     prometheus.Gauge
+	txs        *prometheus.CounterVec
+	checks     *prometheus.CounterVec
+	blockTxs   prometheus.Histogram
+	sigLookups prometheus.CounterFunc
+	sigHits    prometheus.CounterFunc
+}
+
+func newMetrics(a *App) *metrics {
+	return &metrics{
+		height: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "dengta", Subsystem: "app", Name: "height", Help: "Height of the last committed block."}),
+		txs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dengta", Subsystem: "app", Name: "block_txs_total",
+			Help: "Transactions executed in blocks, by module and result code."}, []string{"module", "code"}),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "dengta", Subsystem: "app", Name: "check_txs_total",
+			Help: "Mempool checks, by result code."}, []string{"code"}),
+		blockTxs: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "dengta", Subsystem: "app", Name: "block_size_txs",
+			Help: "Transactions per block.", Buckets: prometheus.ExponentialBuckets(1, 4, 9)}),
+		sigLookups: prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "dengta", Subsystem: "app", Name: "sig_cache_lookups_total",
+			Help: "Signature cache lookups."}, func() float64 { l, _ := a.sigs.stats(); return float64(l) }),
+		sigHits: prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "dengta", Subsystem: "app", Name: "sig_cache_hits_total",
+			Help: "Signature cache hits: signatures not verified again in a block."}, func() float64 { _, h := a.sigs.stats(); return float64(h) }),
+	}
+}
+
+// RegisterMetrics adds the application's metrics to reg.
+func (a *App) RegisterMetrics(reg prometheus.Registerer) error {
+	m := a.metrics
+	for _, c := range []prometheus.Collector{m.height, m.txs, m.checks, m.blockTxs, m.sigLookups, m.sigHits} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	m.height.Set(float64(a.store.Version()))
+	return nil
+}
+
+func (m *metrics) check(code errcode.Code) { m.checks.WithLabelValues(code.Name()).Inc() }

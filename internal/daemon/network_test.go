@@ -1,0 +1,303 @@
+package daemon_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/daemon"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/node"
+)
+
+// waitFor polls cond until it holds, failing the test after timeout.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		<-tick.C
+	}
+}
+
+// pickAddresses chooses a random block of n loopback addresses
+// 127.0.0.(base+i) and three random ports that are free on every one of
+// them, so that tests and processes running at the same time do not clash.
+func pickAddresses(t *testing.T, n int) (int, node.Ports) {
+	t.Helper()
+	for range 100 {
+		base := 20 + rand.IntN(181-n) // 20 .. 200-n+1
+		// Below Linux's ephemeral range (32768-60999), so that outgoing
+		// connections cannot take them between the check and the bind.
+		ports := node.Ports{P2P: 20000 + rand.IntN(12000), RPC: 20000 + rand.IntN(12000), Gateway: 20000 + rand.IntN(12000)}
+		if ports.P2P != ports.RPC && ports.RPC != ports.Gateway && ports.P2P != ports.Gateway && addressesFree(base, n, ports) {
+			return base, ports
+		}
+	}
+	t.Fatal("found no free loopback addresses and ports")
+	return 0, node.Ports{}
+}
+
+func addressesFree(base, n int, ports node.Ports) bool {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for i := range n {
+		for _, p := range []int{ports.P2P, ports.RPC, ports.Gateway} {
+			l, err := net.Listen("tcp", net.JoinHostPort(fmt.Sprintf("127.0.0.%d", base+i), strconv.Itoa(p)))
+			if err != nil {
+				return false
+			}
+			ls = append(ls, l)
+		}
+	}
+	return true
+}
+
+// blockInfo is the part of GET /v1/blocks/{h} the tests compare.
+type blockInfo struct {
+	Height   int64    `json:"height"`
+	Hash     string   `json:"hash"`
+	AppHash  string   `json:"app_hash"`
+	TxHashes []string `json:"tx_hashes"`
+}
+
+// tail returns the last n lines of a file.
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
+
+type inProcNode struct {
+	member devnet.Member
+	d      *daemon.Daemon
+	c      *client.Client
+	key    *client.Key
+	log    string
+}
+
+// startInProcNetwork writes a four-validator network with fast consensus
+// and starts its nodes in this process. A clash on an address (another
+// process took a port between the check and the bind) is retried with new
+// addresses.
+func startInProcNetwork(t *testing.T, ctx context.Context, n int) []*inProcNode {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		nodes, err := tryStartInProcNetwork(t, ctx, n, attempt)
+		if err == nil {
+			return nodes
+		}
+		inUse := errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
+		if !inUse || attempt == 3 {
+			t.Fatalf("start network: %v", err)
+		}
+		t.Logf("attempt %d: %v; retrying with other addresses", attempt, err)
+	}
+}
+
+func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([]*inProcNode, error) {
+	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
+	base, ports := pickAddresses(t, n)
+	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Validators: n, IPBase: base, Ports: ports, Fast: true})
+	if err != nil {
+		t.Fatalf("testnet: %v", err)
+	}
+	var nodes []*inProcNode
+	for _, m := range members {
+		logPath := filepath.Join(dir, m.Org.ID+".log")
+		f, err := os.Create(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", m.Org.ID)
+		d, err := daemon.Start(ctx, m.Home, logger)
+		if err != nil {
+			for _, nd := range nodes {
+				nd.d.Stop()
+			}
+			return nil, fmt.Errorf("node %s: %w", m.Org.ID, err)
+		}
+		key, err := client.LoadKey(m.KeyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nd := &inProcNode{member: m, d: d, c: client.New(m.Gateway), key: key, log: logPath}
+		nodes = append(nodes, nd)
+		t.Cleanup(func() {
+			if err := d.Stop(); err != nil {
+				t.Errorf("stop %s: %v", m.Org.ID, err)
+			}
+		})
+	}
+	// Runs after the nodes have stopped (cleanups run last-in first-out).
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, nd := range nodes {
+				t.Logf("--- last lines of %s's log (%s):\n%s", nd.member.Org.ID, nd.log, tail(nd.log, 40))
+			}
+		}
+	})
+	return nodes, nil
+}
+
+func height(ctx context.Context, c *client.Client) int64 {
+	s, err := c.Status(ctx)
+	if err != nil {
+		return -1
+	}
+	return s.Height
+}
+
+// TestNetworkInProcess runs a four-validator network in one process,
+// sends transactions to different nodes at once, and checks that every
+// node has the same chain - block hash and app hash at every height - and
+// every committed transaction.
+func TestNetworkInProcess(t *testing.T) {
+	const validators, perNode = 4, 3
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := time.Now()
+	nodes := startInProcNetwork(t, ctx, validators)
+
+	waitFor(t, 30*time.Second, "every node to commit a block", func() bool {
+		for _, nd := range nodes {
+			if height(ctx, nd.c) < 1 {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
+
+	// Each organisation's admin registers keys through its own node, all
+	// organisations at once. A key sends to one node only, so its nonces
+	// come from one mempool.
+	type result struct {
+		org string
+		rec *client.TxRecord
+		err error
+	}
+	results := make(chan result, validators*perNode)
+	var wg sync.WaitGroup
+	for _, nd := range nodes {
+		wg.Go(func() {
+			for i := range perNode {
+				k, err := client.GenerateKey([]string{"sm2", "ed25519"}[i%2])
+				if err != nil {
+					results <- result{org: nd.member.Org.ID, err: err}
+					return
+				}
+				body := map[string]any{"public_key": k.PublicKey(), "admin": false, "name": fmt.Sprintf("%s-clerk-%d", nd.member.Org.ID, i)}
+				rec, err := nd.c.Do(ctx, nd.key, "identity", "register_key", body)
+				results <- result{org: nd.member.Org.ID, rec: rec, err: err}
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(results)
+	var committed []*client.TxRecord
+	for r := range results {
+		if r.err != nil {
+			t.Errorf("register_key through %s's node: %v", r.org, r.err)
+			continue
+		}
+		if r.rec == nil || r.rec.Code != 0 {
+			t.Errorf("register_key through %s's node: record %+v", r.org, r.rec)
+			continue
+		}
+		committed = append(committed, r.rec)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	t.Logf("%d transactions committed at %s", len(committed), time.Since(start).Round(time.Millisecond))
+
+	// The final height: the highest any node has reached now. Every node
+	// must get there with the same blocks.
+	var final int64
+	for _, nd := range nodes {
+		final = max(final, height(ctx, nd.c))
+	}
+	waitFor(t, 20*time.Second, fmt.Sprintf("every node to reach height %d", final), func() bool {
+		for _, nd := range nodes {
+			if height(ctx, nd.c) < final {
+				return false
+			}
+		}
+		return true
+	})
+
+	blocks := map[string]string{} // tx hash -> block hash of its height on node 0
+	for h := int64(1); h <= final; h++ {
+		var want blockInfo
+		for i, nd := range nodes {
+			var b blockInfo
+			if err := nd.c.Get(ctx, fmt.Sprintf("/v1/blocks/%d", h), &b); err != nil {
+				t.Fatalf("block %d on %s: %v", h, nd.member.Org.ID, err)
+			}
+			if b.Height != h || b.Hash == "" || b.AppHash == "" {
+				t.Fatalf("block %d on %s: %+v", h, nd.member.Org.ID, b)
+			}
+			if i == 0 {
+				want = b
+				for _, th := range b.TxHashes {
+					blocks[strings.ToUpper(th)] = b.Hash
+				}
+				continue
+			}
+			if b.AppHash != want.AppHash || b.Hash != want.Hash {
+				t.Fatalf("height %d: %s has block %s app hash %s; %s has block %s app hash %s",
+					h, nodes[0].member.Org.ID, want.Hash, want.AppHash, nd.member.Org.ID, b.Hash, b.AppHash)
+			}
+		}
+	}
+
+	for _, rec := range committed {
+		if _, ok := blocks[strings.ToUpper(rec.Hash)]; !ok {
+			t.Errorf("tx %s (height %d) is in no block up to %d", rec.Hash, rec.Height, final)
+		}
+		for _, nd := range nodes {
+			got, err := nd.c.Tx(ctx, rec.Hash)
+			if err != nil {
+				t.Errorf("tx %s on %s: %v", rec.Hash, nd.member.Org.ID, err)
+				continue
+			}
+			if got.Code != 0 || got.Height != rec.Height || got.Index != rec.Index {
+				t.Errorf("tx %s on %s: code %d at %d/%d; committed with code %d at %d/%d",
+					rec.Hash, nd.member.Org.ID, got.Code, got.Height, got.Index, rec.Code, rec.Height, rec.Index)
+			}
+		}
+	}
+	t.Logf("%d nodes agree on %d blocks and %d transactions; %s", validators, final, len(committed), time.Since(start).Round(time.Millisecond))
+}
