@@ -50,7 +50,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'dengta <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nStart here: 'dengta dev' runs a development chain with a demo consortium.")
+	fmt.Fprintln(w, "Run 'dengta <command> -h' for a command's flags.")
 }
 
 // UserError is an error shown to the person at the terminal: what went

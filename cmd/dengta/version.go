@@ -31,6 +31,6 @@ func runVersion(_ context.Context, args []string, out, errOut io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "dengta %s (app protocol %d, CometBFT %s, %s %s/%s)\n", versionString(), app.AppVersion, cmtversion.CMTSemVer, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(out, "dengta %s (app protocol %d, CometBFT v%s, %s %s/%s)\n", versionString(), app.AppVersion, cmtversion.CMTSemVer, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs the CLI and returns stdout, the printed error (as main prints
+// it) and the exit code.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), args, &out, &errOut)
+	code := exitCode(err, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "k.json")
+	bundle := "../../internal/proof/testdata/present.json"
+	genesis := "../../internal/proof/testdata/genesis.json"
+	tampered := filepath.Join(dir, "tampered.json")
+	raw, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(tampered, bytes.Replace(raw, []byte(`"power": 10`), []byte(`"power": 11`), 1), 0o644)
+
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string // substrings expected
+	}{
+		{"help", []string{"help"}, 0, "Commands:", ""},
+		{"no args", nil, 0, "dengta dev", ""},
+		{"unknown", []string{"launch"}, 1, "", "Try: run 'dengta help'"},
+		{"version", []string{"version"}, 0, "CometBFT v1.0.1", ""},
+		{"keys new sm2", []string{"keys", "new", "--algo", "sm2", "--out", key, "--name", "clerk"}, 0, "algorithm:  sm2", ""},
+		{"keys new again", []string{"keys", "new", "--out", key}, 1, "", "Try: choose another --out path"},
+		{"keys new bad algo", []string{"keys", "new", "--algo", "rsa", "--out", filepath.Join(dir, "x.json")}, 1, "", "Try: --algo sm2 or --algo ed25519"},
+		{"keys new no out", []string{"keys", "new"}, 1, "", "--out is required"},
+		{"keys show", []string{"keys", "show", key}, 0, "name:       clerk", ""},
+		{"keys show missing", []string{"keys", "show", filepath.Join(dir, "none.json")}, 1, "", "Try: check the path"},
+		{"verify", []string{"verify", bundle, "--trust", genesis}, 0, "VERIFIED", ""},
+		{"verify json", []string{"verify", "--json", bundle, "--trust", genesis}, 0, `"ok": true`, ""},
+		{"verify tampered", []string{"verify", tampered, "--trust", genesis}, 1, "✗", "verification FAILED"},
+		{"verify no trust", []string{"verify", bundle}, 1, "", "--trust is required"},
+		{"verify bad trust", []string{"verify", bundle, "--trust", "nonsense"}, 1, "", "neither a 64-hex-digit"},
+		{"tx no key", []string{"tx", "identity", "vote"}, 1, "", "--key is required"},
+		{"tx bad body", []string{"tx", "--key", key, "identity", "vote", "{"}, 1, "", "not valid JSON"},
+		{"tx no node", []string{"tx", "--node", "http://127.0.0.1:1", "--key", key, "identity", "vote", "{}"}, 1, "", "is the node running?"},
+		{"query nothing", []string{"query"}, 1, "", "query needs to know what to read"},
+		{"query unknown", []string{"query", "weather"}, 1, "", "unknown query"},
+		{"start no home", []string{"start"}, 1, "", "--home is required"},
+		{"start bad home", []string{"start", "--home", dir}, 1, "", "has no genesis"},
+		{"testnet no out", []string{"testnet"}, 1, "", "--out is required"},
+		{"testnet bad n", []string{"testnet", "--validators", "0", "--out", filepath.Join(dir, "net")}, 1, "", "1 to 64"},
+		{"bad flag", []string{"keys", "new", "--bogus"}, 1, "", "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errOut, tt.err) {
+				t.Errorf("dengta %s: exit %d, want %d\nstdout: %s\nstderr: %s\nwant stdout ⊇ %q, stderr ⊇ %q",
+					strings.Join(tt.args, " "), code, tt.code, out, errOut, tt.out, tt.err)
+			}
+		})
+	}
+}
+
+func TestTestnetWritesHomes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "net")
+	out, errOut, code := run(t, "testnet", "--validators", "4", "--out", dir, "--ip-base", "50")
+	if code != 0 {
+		t.Fatalf("testnet: %s", errOut)
+	}
+	for _, org := range []string{"regulator", "coop", "logistics", "market"} {
+		for _, f := range []string{"config/genesis.json", "config/config.toml", "config/node_key.json", "config/priv_validator_key.json", "config/dengta.json"} {
+			if _, err := os.Stat(filepath.Join(dir, org, f)); err != nil {
+				t.Errorf("%s: %v", org, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "keys", org+"-admin.json")); err != nil {
+			t.Errorf("admin key of %s: %v", org, err)
+		}
+		if !strings.Contains(out, "dengta start --home "+filepath.Join(dir, org)) {
+			t.Errorf("output lacks the start command for %s:\n%s", org, out)
+		}
+	}
+	g1, _ := os.ReadFile(filepath.Join(dir, "regulator", "config", "genesis.json"))
+	g2, _ := os.ReadFile(filepath.Join(dir, "market", "config", "genesis.json"))
+	if !bytes.Equal(g1, g2) {
+		t.Error("the homes have different genesis files")
+	}
+	cfg, _ := os.ReadFile(filepath.Join(dir, "coop", "config", "config.toml"))
+	if !strings.Contains(string(cfg), "127.0.0.50:26656") || !strings.Contains(string(cfg), "127.0.0.53:26656") {
+		t.Errorf("coop's config does not list the other validators as peers")
+	}
+	if _, _, code := run(t, "testnet", "--out", dir); code == 0 {
+		t.Error("testnet over a non-empty directory succeeded")
+	}
+}
