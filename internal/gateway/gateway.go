@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
@@ -59,6 +60,8 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	metrics *metrics
+	// patterns are the endpoints registered on mux, in registration order.
+	patterns []string
 }
 
 // New returns a server; serve it with Handler.
@@ -77,6 +80,7 @@ func New(opts Options) *Server {
 
 func (s *Server) routes() {
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+		s.patterns = append(s.patterns, pattern)
 		s.mux.Handle(pattern, s.wrap(pattern, h))
 	}
 	handle("GET /healthz", s.health)
@@ -86,6 +90,7 @@ func (s *Server) routes() {
 		return err
 	})
 	if s.opts.Registry != nil {
+		s.patterns = append(s.patterns, "GET /metrics")
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{}))
 	}
 	handle("GET /v1/status", s.status)
@@ -107,6 +112,12 @@ func (s *Server) routes() {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	}))
 }
+
+// Routes returns the pattern of every endpoint the server serves, in
+// net/http ServeMux syntax ("GET /v1/txs/{hash}"), in registration order.
+// Each one is documented in the OpenAPI document; the catch-all that
+// answers any other method or path with a not_found error is not listed.
+func (s *Server) Routes() []string { return slices.Clone(s.patterns) }
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.mux }

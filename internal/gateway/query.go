@@ -13,6 +13,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -512,6 +513,13 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listActions(w http.ResponseWriter, _ *http.Request) error {
-	writeJSON(w, http.StatusOK, s.app.Actions())
+	acts := s.app.Actions()
+	for i := range acts {
+		// An action open to every role has no roles: answer [], not null.
+		if acts[i].Roles == nil {
+			acts[i].Roles = []role.Role{}
+		}
+	}
+	writeJSON(w, http.StatusOK, acts)
 	return nil
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -10,7 +11,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/cometbft/cometbft/mempool"
 
@@ -31,6 +31,10 @@ type SubmitResponse struct {
 	Hash      string        `json:"hash"`
 	Committed bool          `json:"committed"`
 	Record    *app.TxRecord `json:"record,omitempty"`
+	// Error is set when the transaction was committed but failed in its
+	// block (record.code is not 0): the answer then has the status of the
+	// code and, like every error answer, an "error" object.
+	Error *ErrorBody `json:"error,omitempty"`
 }
 
 // readTx reads the transaction bytes of a submit request: a JSON body with
@@ -50,9 +54,15 @@ func readTx(r *http.Request) ([]byte, error) {
 		return data, nil
 	}
 	var req SubmitRequest
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	err = dec.Decode(&req)
+	if err == nil && len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		// Decode reads one JSON value; anything after it is not ours to
+		// ignore (it could be a second transaction).
+		err = errors.New("data after the JSON object")
+	}
+	if err != nil {
 		return nil, errcode.New(errcode.BadRequest, "request body must be JSON {\"tx\": \"<base64>\"} or raw bytes as application/octet-stream: %v", err)
 	}
 	raw, err := base64.StdEncoding.DecodeString(req.Tx)
@@ -80,6 +90,15 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	wait := r.URL.Query().Get("wait") != "false"
 	ch, cancel := s.app.Watch(hash)
 	defer cancel()
+	select {
+	case rec := <-ch:
+		// Committed before. Answer with its record whatever the mempool
+		// says: once its cache forgets the transaction (a restart, or
+		// eviction), CheckTx refuses it as a replayed nonce.
+		writeCommitted(w, &rec)
+		return nil
+	default:
+	}
 
 	res, err := s.chain.BroadcastTxSync(r.Context(), raw)
 	switch {
@@ -100,8 +119,24 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X", hash, s.opts.CommitTimeout, hash)
 	}
-	writeJSON(w, HTTPStatus(errcode.Code(rec.Code)), SubmitResponse{Hash: rec.Hash, Committed: true, Record: rec})
+	writeCommitted(w, rec)
 	return nil
+}
+
+// writeCommitted answers a submit with the record of the committed
+// transaction, with the status of its code; a failed one also gets the
+// error object every error answer has.
+func writeCommitted(w http.ResponseWriter, rec *app.TxRecord) {
+	resp := SubmitResponse{Hash: rec.Hash, Committed: true, Record: rec}
+	code := errcode.Code(rec.Code)
+	if code != errcode.OK {
+		msg := rec.Log
+		if msg == "" {
+			msg = fmt.Sprintf("transaction %s was committed at height %d but failed", rec.Hash, rec.Height)
+		}
+		resp.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg}
+	}
+	writeJSON(w, HTTPStatus(code), resp)
 }
 
 func broadcastError(err error) error {

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -133,8 +134,10 @@ func DecodeBody(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return errcode.New(errcode.MalformedBody, "body: %v", err)
 	}
-	if dec.More() {
-		return errcode.New(errcode.MalformedBody, "body has data after the JSON object")
+	// Only white space may follow the value: More is false before a stray
+	// closing bracket, so ask for the next token and require the end.
+	if _, err := dec.Token(); err != io.EOF {
+		return errcode.New(errcode.MalformedBody, "body has data after the JSON value")
 	}
 	return nil
 }

@@ -1,0 +1,172 @@
+package gateway_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/testchain"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// acceptingChain is a consensus node whose mempool takes every
+// transaction; the test commits blocks itself.
+type acceptingChain struct{ gateway.Chain }
+
+func (acceptingChain) BroadcastTxSync(context.Context, types.Tx) (*ctypes.ResultBroadcastTx, error) {
+	return &ctypes.ResultBroadcastTx{}, nil
+}
+
+// checkingChain is a consensus node whose mempool has no cache of the
+// transactions it saw, as after a restart: it runs CheckTx on every
+// submission.
+type checkingChain struct {
+	gateway.Chain
+	app *app.App
+}
+
+func (c checkingChain) BroadcastTxSync(ctx context.Context, raw types.Tx) (*ctypes.ResultBroadcastTx, error) {
+	res, err := c.app.CheckTx(ctx, &abci.CheckTxRequest{Tx: raw, Type: abci.CHECK_TX_TYPE_CHECK})
+	if err != nil {
+		return nil, err
+	}
+	return &ctypes.ResultBroadcastTx{Code: res.Code, Log: res.Log, Codespace: res.Codespace, Hash: raw.Hash()}, nil
+}
+
+// TestSubmitCommittedTwice submits a transaction that is already
+// committed to a node that no longer has it in its mempool cache: the
+// answer is its record, as for the first submission, not the nonce_replayed
+// that CheckTx gives it now (a client retrying after a timeout must not be
+// told its committed transaction was refused).
+func TestSubmitCommittedTwice(t *testing.T) {
+	c := testchain.New(t, testchain.Options{})
+	admin := c.Members["org-a"].Admin
+	k := newKey(t, tx.AlgoEd25519)
+	raw := c.Sign(admin, "identity", "register_key", registerKeyBody(t, k.Public(), false, "twice"))
+	if res, _ := c.Block(raw); res[0].Code != 0 {
+		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
+	}
+	srv := httptest.NewServer(gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}}).Handler())
+	defer srv.Close()
+	for _, path := range []string{"/v1/txs", "/v1/txs?wait=false"} {
+		r := callAt(t, srv.URL, http.MethodPost, path, "application/json", txJSON(raw))
+		var sr gateway.SubmitResponse
+		if r.status != http.StatusOK {
+			t.Errorf("%v: want 200 with the record", r)
+			continue
+		}
+		decodeStrict(t, r, &sr)
+		if !sr.Committed || sr.Record == nil || sr.Record.Code != 0 || sr.Record.Height != 1 || sr.Error != nil {
+			t.Errorf("%v: want the committed record", r)
+		}
+	}
+	// A different transaction with the used nonce is still refused.
+	k2 := newKey(t, tx.AlgoEd25519)
+	replay := c.SignNonce(admin, 1, "identity", "register_key", registerKeyBody(t, k2.Public(), false, "replay"))
+	wantError(t, callAt(t, srv.URL, http.MethodPost, "/v1/txs", "application/json", txJSON(replay)), errcode.NonceReplayed)
+}
+
+// TestSubmitCommittedButFailed checks the answer for a transaction that
+// passed the mempool but failed in its block (here: a nonce gap, which a
+// block proposed by another validator can contain): the status of its code,
+// the error object every error answer has, and the record.
+func TestSubmitCommittedButFailed(t *testing.T) {
+	c := testchain.New(t, testchain.Options{})
+	admin := c.Members["org-a"].Admin
+	k := newKey(t, tx.AlgoEd25519)
+	raw := c.SignNonce(admin, 3, "identity", "register_key", registerKeyBody(t, k.Public(), false, "gap"))
+	if res, _ := c.Block(raw); errcode.Code(res[0].Code) != errcode.NonceGap {
+		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
+	}
+	srv := httptest.NewServer(gateway.New(gateway.Options{App: c.App, Chain: acceptingChain{}}).Handler())
+	defer srv.Close()
+
+	r := callAt(t, srv.URL, http.MethodPost, "/v1/txs", "application/json", txJSON(raw))
+	if want := gateway.HTTPStatus(errcode.NonceGap); r.status != want {
+		t.Fatalf("%v: want %d", r, want)
+	}
+	var sr gateway.SubmitResponse
+	decodeStrict(t, r, &sr)
+	if !sr.Committed || sr.Record == nil || sr.Record.Code != uint32(errcode.NonceGap) || sr.Record.Height != 1 {
+		t.Errorf("%v: want the committed record with code nonce_gap", r)
+	}
+	if e := sr.Error; e == nil || e.Code != uint32(errcode.NonceGap) || e.Name != errcode.NonceGap.Name() || e.Message == "" || e.Message != sr.Record.Log {
+		t.Errorf("%v: want the error object of nonce_gap", r)
+	}
+	// A client reading only the error object gets the code.
+	var apiErr gateway.APIError
+	if err := json.NewDecoder(bytes.NewReader(r.body)).Decode(&apiErr); err != nil || apiErr.Error.Code != uint32(errcode.NonceGap) {
+		t.Errorf("%v: error object %+v, %v", r, apiErr, err)
+	}
+}
+
+// TestConcurrentSubmits runs 50 submit-and-wait requests from 5 keys at
+// once: each key's transactions one after another, with the nonce the node
+// reports, and the keys in parallel. Every one must commit with code 0.
+func TestConcurrentSubmits(t *testing.T) {
+	const perKey = 10
+	orgs := []string{"logistics", "market", "foodgroup", "bank", "notary"}
+	type result struct {
+		org    string
+		key    tx.KeyID
+		height int64
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+	)
+	start := map[string]uint64{}
+	for _, org := range orgs {
+		start[org] = nextNonce(t, loadKey(t, org).ID())
+	}
+	t.Run("submit", func(t *testing.T) {
+		for _, org := range orgs {
+			admin := loadKey(t, org)
+			t.Run(org, func(t *testing.T) {
+				t.Parallel()
+				for i := range perKey {
+					k := newKey(t, tx.AlgoEd25519)
+					res := do(t, admin, "identity", "register_key", registerKeyBody(t, k.Public(), false, "concurrent"))
+					if res.Record.Nonce != start[org]+uint64(i) {
+						t.Errorf("%s tx %d: nonce %d, want %d", org, i, res.Record.Nonce, start[org]+uint64(i))
+					}
+					mu.Lock()
+					results = append(results, result{org, k.ID(), res.Record.Height})
+					mu.Unlock()
+				}
+			})
+		}
+	})
+	if len(results) != perKey*len(orgs) {
+		t.Fatalf("%d transactions committed, want %d", len(results), perKey*len(orgs))
+	}
+	blocks := map[int64]int{}
+	for _, r := range results {
+		blocks[r.height]++
+		var k struct {
+			Org    string `json:"org"`
+			Active bool   `json:"active"`
+		}
+		rep := get(t, "/v1/keys/"+r.key.String())
+		if err := json.Unmarshal(rep.body, &k); err != nil || rep.status != http.StatusOK || k.Org != r.org || !k.Active {
+			t.Errorf("registered key: %v", rep)
+		}
+	}
+	for _, org := range orgs {
+		if got := nextNonce(t, loadKey(t, org).ID()); got != start[org]+perKey {
+			t.Errorf("%s: next nonce %d, want %d", org, got, start[org]+perKey)
+		}
+	}
+	t.Logf("%d transactions in %d blocks", len(results), len(blocks))
+}
