@@ -176,48 +176,49 @@ func height(ctx context.Context, c *client.Client) int64 {
 	return s.Height
 }
 
-// TestNetworkInProcess runs a four-validator network in one process,
-// sends transactions to different nodes at once, and checks that every
-// node has the same chain - block hash and app hash at every height - and
-// every committed transaction.
-func TestNetworkInProcess(t *testing.T) {
-	const validators, perNode = 4, 3
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	start := time.Now()
-	nodes := startInProcNetwork(t, ctx, validators)
-
-	waitFor(t, 30*time.Second, "every node to commit a block", func() bool {
+// sameHeight waits until every node has reached the highest height any of
+// them has now, and returns that height.
+func sameHeight(t *testing.T, ctx context.Context, nodes []*inProcNode) int64 {
+	t.Helper()
+	var top int64
+	for _, nd := range nodes {
+		top = max(top, height(ctx, nd.c))
+	}
+	waitFor(t, 20*time.Second, fmt.Sprintf("every node to reach height %d", top), func() bool {
 		for _, nd := range nodes {
-			if height(ctx, nd.c) < 1 {
+			if height(ctx, nd.c) < top {
 				return false
 			}
 		}
 		return true
 	})
-	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
+	return top
+}
 
-	// Each organisation's admin registers keys through its own node, all
-	// organisations at once. A key sends to one node only, so its nonces
-	// come from one mempool.
+// sendWave has every organisation's admin register perNode new keys, all
+// organisations at once, organisation i through the node route(i). Every
+// transaction must commit with code 0.
+func sendWave(t *testing.T, ctx context.Context, nodes []*inProcNode, perNode int, route func(i int) int) []*client.TxRecord {
+	t.Helper()
 	type result struct {
-		org string
-		rec *client.TxRecord
-		err error
+		org, via string
+		rec      *client.TxRecord
+		err      error
 	}
-	results := make(chan result, validators*perNode)
+	results := make(chan result, len(nodes)*perNode)
 	var wg sync.WaitGroup
-	for _, nd := range nodes {
+	for i, nd := range nodes {
+		via := nodes[route(i)]
 		wg.Go(func() {
-			for i := range perNode {
-				k, err := client.GenerateKey([]string{"sm2", "ed25519"}[i%2])
-				if err != nil {
-					results <- result{org: nd.member.Org.ID, err: err}
-					return
+			for j := range perNode {
+				r := result{org: nd.member.Org.ID, via: via.member.Org.ID}
+				k, err := client.GenerateKey([]string{"sm2", "ed25519"}[j%2])
+				if err == nil {
+					body := map[string]any{"public_key": k.PublicKey(), "admin": false, "name": fmt.Sprintf("%s-clerk-%d", nd.member.Org.ID, j)}
+					r.rec, err = via.c.Do(ctx, nd.key, "identity", "register_key", body)
 				}
-				body := map[string]any{"public_key": k.PublicKey(), "admin": false, "name": fmt.Sprintf("%s-clerk-%d", nd.member.Org.ID, i)}
-				rec, err := nd.c.Do(ctx, nd.key, "identity", "register_key", body)
-				results <- result{org: nd.member.Org.ID, rec: rec, err: err}
+				r.err = err
+				results <- r
 				if err != nil {
 					return
 				}
@@ -228,35 +229,60 @@ func TestNetworkInProcess(t *testing.T) {
 	close(results)
 	var committed []*client.TxRecord
 	for r := range results {
-		if r.err != nil {
-			t.Errorf("register_key through %s's node: %v", r.org, r.err)
-			continue
+		switch {
+		case r.err != nil:
+			t.Errorf("register_key by %s through %s's node: %v", r.org, r.via, r.err)
+		case r.rec == nil || r.rec.Code != 0:
+			t.Errorf("register_key by %s through %s's node: record %+v", r.org, r.via, r.rec)
+		default:
+			committed = append(committed, r.rec)
 		}
-		if r.rec == nil || r.rec.Code != 0 {
-			t.Errorf("register_key through %s's node: record %+v", r.org, r.rec)
-			continue
-		}
-		committed = append(committed, r.rec)
 	}
 	if t.Failed() {
 		t.FailNow()
 	}
-	t.Logf("%d transactions committed at %s", len(committed), time.Since(start).Round(time.Millisecond))
+	return committed
+}
 
-	// The final height: the highest any node has reached now. Every node
-	// must get there with the same blocks.
-	var final int64
-	for _, nd := range nodes {
-		final = max(final, height(ctx, nd.c))
-	}
-	waitFor(t, 20*time.Second, fmt.Sprintf("every node to reach height %d", final), func() bool {
+// TestNetworkInProcess runs a four-validator network in one process,
+// sends transactions to different nodes at once, and checks that every
+// node has the same chain - block hash and app hash at every height - and
+// every committed transaction.
+func TestNetworkInProcess(t *testing.T) {
+	const validators, perNode = 4, 4
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := time.Now()
+	nodes := startInProcNetwork(t, ctx, validators)
+
+	// Up: a block committed, and out of block sync (a node still
+	// block-syncing refuses transactions).
+	waitFor(t, 30*time.Second, "every node to commit a block in consensus mode", func() bool {
 		for _, nd := range nodes {
-			if height(ctx, nd.c) < final {
+			s, err := nd.c.Status(ctx)
+			if err != nil || s.Height < 1 || s.CatchingUp {
 				return false
 			}
 		}
 		return true
 	})
+	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
+
+	// Wave 1: each organisation's admin registers keys through its own
+	// node, all organisations at once. Wave 2: through the next
+	// organisation's node, so transactions also enter the network away from
+	// their signer's home. Within a wave a key sends to one node only, so its
+	// nonces come from one mempool; between the waves every node catches up
+	// to the same height, so the nonces it reports are current.
+	var committed []*client.TxRecord
+	for wave := range 2 {
+		recs := sendWave(t, ctx, nodes, perNode, func(i int) int { return (i + wave) % len(nodes) })
+		committed = append(committed, recs...)
+		t.Logf("wave %d: %d transactions committed at %s", wave+1, len(recs), time.Since(start).Round(time.Millisecond))
+		sameHeight(t, ctx, nodes)
+	}
+
+	final := sameHeight(t, ctx, nodes)
 
 	blocks := map[string]string{} // tx hash -> block hash of its height on node 0
 	for h := int64(1); h <= final; h++ {
