@@ -298,6 +298,8 @@ func (s *Store) Commit(version int64) (Hash, error) {
 		if err := batch.Put(headVersionKey, encodeVersion(version)); err != nil {
 			return err
 		}
+		// The buffer is cleared only after the write, so a concurrent
+		// GetLocal sees each entry either buffered or on disk.
 		s.localMu.Lock()
 		defer s.localMu.Unlock()
 		for k, v := range s.locals {
@@ -311,8 +313,11 @@ func (s *Store) Commit(version int64) (Hash, error) {
 				return err
 			}
 		}
-		return batch.Write()
+		return nil
 	}()
+	if err == nil {
+		err = batch.Write() // atomic and synced
+	}
 	if err != nil {
 		s.Discard()
 		return Hash{}, fmt.Errorf("state: commit version %d: %w", version, err)

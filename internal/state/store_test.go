@@ -525,3 +525,33 @@ func TestRootIndependentOfWriteOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitWriteFailure: when the commit batch cannot be written, nothing
+// is published and the working set reports the failure.
+func TestCommitWriteFailure(t *testing.T) {
+	for _, dir := range []string{"", t.TempDir()} {
+		s := openT(t, dir)
+		mustSet(t, s, "a", "1")
+		root1 := mustCommit(t, s)
+		mustSet(t, s, "a", "2")
+		s.SetLocal([]byte("l"), []byte("x"))
+		s.kv.Close() // the disk goes away under the store
+		if _, err := s.Commit(2); err == nil {
+			t.Fatal("Commit succeeded with a closed database")
+		}
+		if s.Version() != 1 || s.Root() != root1 {
+			t.Fatalf("failed commit published version %d root %s", s.Version(), s.Root())
+		}
+		// The working set was discarded back to version 1: it either serves
+		// version 1 (from the node cache) or reports the failure.
+		if v, err := s.Get([]byte("a")); err == nil && string(v) != "1" {
+			t.Fatalf("working Get after failed commit = %q", v)
+		}
+		if v, _ := s.GetLocal([]byte("l")); v != nil {
+			t.Fatalf("local write survived the failed commit: %q", v)
+		}
+		if _, err := s.Commit(2); err == nil {
+			t.Fatal("second Commit succeeded")
+		}
+	}
+}

@@ -113,9 +113,9 @@ func (v *View) Get(key []byte) ([]byte, error) {
 // Iterate calls fn for each key with the given prefix, in byte order,
 // starting at start (inclusive) or at prefix if start is nil or sorts before
 // prefix, until fn returns false. An empty prefix means all keys. fn gets
-// copies it may keep. Iterate uses its own trie, so fn may call other View
-// methods; it must not block on a Commit of the same Store's working set
-// (Commit never waits for Views, so this cannot deadlock the Store).
+// copies it may keep. Iterate walks its own trie and holds no lock while
+// fn runs, so fn may call other View and Store read methods, and Commits
+// proceed meanwhile (the iterated version is immutable).
 func (v *View) Iterate(prefix, start []byte, fn func(key, value []byte) (more bool)) error {
 	seek := prefix
 	if start != nil && bytes.Compare(start, prefix) > 0 {
