@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,75 +18,9 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
-
-// waitFor polls cond until it holds, failing the test after timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
-}
-
-// ports are a node's three ports, the same on every validator's address.
-type ports struct{ p2p, rpc, gateway int }
-
-// pickAddresses chooses a random block of n loopback addresses
-// 127.0.0.(base+i) and three random ports free on every one of them, so
-// that tests and processes running at the same time do not clash.
-func pickAddresses(t *testing.T, n int) (int, ports) {
-	t.Helper()
-	for range 100 {
-		base := 20 + rand.IntN(181-n)
-		// Below Linux's ephemeral range (32768-60999), so that outgoing
-		// connections cannot take them between the check and the bind.
-		p := ports{20000 + rand.IntN(12000), 20000 + rand.IntN(12000), 20000 + rand.IntN(12000)}
-		if p.p2p != p.rpc && p.rpc != p.gateway && p.p2p != p.gateway && addressesFree(base, n, p) {
-			return base, p
-		}
-	}
-	t.Fatal("found no free loopback addresses and ports")
-	return 0, ports{}
-}
-
-func addressesFree(base, n int, p ports) bool {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for i := range n {
-		for _, port := range []int{p.p2p, p.rpc, p.gateway} {
-			l, err := net.Listen("tcp", net.JoinHostPort(fmt.Sprintf("127.0.0.%d", base+i), strconv.Itoa(port)))
-			if err != nil {
-				return false
-			}
-			ls = append(ls, l)
-		}
-	}
-	return true
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return string(bytes.Join(lines, []byte("\n")))
-}
 
 // buildDengta builds this command into a temporary directory.
 func buildDengta(t *testing.T) string {
@@ -264,10 +196,10 @@ func startNetwork(t *testing.T, ctx context.Context, bin string, validators int)
 func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, attempt int) (*testNet, bool) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
-	base, p := pickAddresses(t, validators)
+	base, p := nettest.PickAddresses(t, validators)
 	out, err := exec.Command(bin, "testnet", "--validators", strconv.Itoa(validators), "--out", dir,
 		"--chain-id", "dengta-proctest", "--ip-base", strconv.Itoa(base),
-		"--p2p-port", strconv.Itoa(p.p2p), "--rpc-port", strconv.Itoa(p.rpc), "--gateway-port", strconv.Itoa(p.gateway),
+		"--p2p-port", strconv.Itoa(p.P2P), "--rpc-port", strconv.Itoa(p.RPC), "--gateway-port", strconv.Itoa(p.Gateway),
 		"--fast").CombinedOutput()
 	if err != nil {
 		t.Fatalf("dengta testnet: %v\n%s", err, out)
@@ -281,7 +213,7 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 			t.Fatal(err)
 		}
 		n.procs = append(n.procs, &proc{bin: bin, org: org, home: filepath.Join(dir, org), log: filepath.Join(logDir, org+".log")})
-		n.cs = append(n.cs, client.New(fmt.Sprintf("http://127.0.0.%d:%d", base+i, p.gateway)))
+		n.cs = append(n.cs, client.New(fmt.Sprintf("http://127.0.0.%d:%d", base+i, p.Gateway)))
 		n.keys = append(n.keys, key)
 	}
 	// Cleanups run last-in first-out: the logs are shown after the nodes
@@ -289,7 +221,7 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 	t.Cleanup(func() {
 		if t.Failed() || os.Getenv("DENGTA_TEST_SHOW_LOGS") != "" {
 			for _, p := range n.procs {
-				t.Logf("--- last lines of %s's log (%s):\n%s", p.org, p.log, tail(p.log, 60))
+				t.Logf("--- last lines of %s's log (%s):\n%s", p.org, p.log, nettest.Tail(p.log, 60))
 			}
 		}
 	})
@@ -457,7 +389,7 @@ func (n *testNet) catchUp(t *testing.T, ctx context.Context, v int, others []int
 	t.Helper()
 	n.procs[v].start(t)
 	target := n.maxHeight(ctx, others)
-	waitFor(t, 60*time.Second, fmt.Sprintf("restarted %s to reach height %d and leave block sync", n.org(v), target), func() bool {
+	nettest.WaitFor(t, 60*time.Second, fmt.Sprintf("restarted %s to reach height %d and leave block sync", n.org(v), target), func() bool {
 		n.alive(t)
 		return synced(ctx, n.cs[v], target)
 	})
@@ -588,7 +520,7 @@ func TestNetworkProcesses(t *testing.T) {
 			return true
 		}
 	}
-	waitFor(t, 60*time.Second, "every sender to commit", progress([validators]int64{1, 1, 1, 1}, all))
+	nettest.WaitFor(t, 60*time.Second, "every sender to commit", progress([validators]int64{1, 1, 1, 1}, all))
 	killed.Store(true)
 	n.procs[w].kill(t)
 	live = []int{0, 1, 2}
@@ -596,7 +528,7 @@ func TestNetworkProcesses(t *testing.T) {
 	for _, i := range live {
 		need[i] = commits[i].Load() + 2
 	}
-	waitFor(t, 60*time.Second, fmt.Sprintf("the senders to commit with %s down", n.org(w)), progress(need, live))
+	nettest.WaitFor(t, 60*time.Second, fmt.Sprintf("the senders to commit with %s down", n.org(w)), progress(need, live))
 	t.Logf("%s: killed %s with transactions in flight; the others kept committing", since(), n.org(w))
 	target = n.catchUp(t, ctx, w, live)
 	stopSenders()
@@ -610,7 +542,7 @@ func TestNetworkProcesses(t *testing.T) {
 	// its own mempool, so the one in flight when w died, if another node
 	// got it, is then committed or everywhere, and the new transaction
 	// cannot race it for the nonce.
-	waitFor(t, 30*time.Second, fmt.Sprintf("the nodes to agree on %s's admin's next nonce", n.org(w)), func() bool {
+	nettest.WaitFor(t, 30*time.Second, fmt.Sprintf("the nodes to agree on %s's admin's next nonce", n.org(w)), func() bool {
 		var first uint64
 		for k, i := range all {
 			next, err := n.cs[i].NextNonce(ctx, n.keys[w].ID())
@@ -628,7 +560,7 @@ func TestNetworkProcesses(t *testing.T) {
 
 	// 5. Every node has the same chain and every committed transaction.
 	final := n.maxHeight(ctx, all)
-	waitFor(t, 60*time.Second, fmt.Sprintf("every node to reach height %d", final), func() bool {
+	nettest.WaitFor(t, 60*time.Second, fmt.Sprintf("every node to reach height %d", final), func() bool {
 		n.alive(t)
 		for _, i := range all {
 			if height(ctx, n.cs[i]) < final {

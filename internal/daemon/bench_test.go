@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"net"
 	"sync"
 	"testing"
 	"time"
@@ -13,19 +12,10 @@ import (
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
-
-func freePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // startDev starts a dev chain (one validator, tuned default config) in a
 // temporary home.
@@ -33,7 +23,7 @@ func startDev(tb testing.TB) (*daemon.Daemon, string) {
 	tb.Helper()
 	home := tb.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-bench", IP: "127.0.0.1",
-		Ports: node.Ports{P2P: freePort(tb), RPC: freePort(tb), Gateway: freePort(tb)}})
+		Ports: node.Ports{P2P: nettest.FreePort(tb), RPC: nettest.FreePort(tb), Gateway: nettest.FreePort(tb)}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,16 +1,12 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,59 +16,8 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/nettest"
 )
-
-// waitFor polls cond until it holds, failing the test after timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
-}
-
-// pickAddresses chooses a random block of n loopback addresses
-// 127.0.0.(base+i) and three random ports that are free on every one of
-// them, so that tests and processes running at the same time do not clash.
-func pickAddresses(t *testing.T, n int) (int, node.Ports) {
-	t.Helper()
-	for range 100 {
-		base := 20 + rand.IntN(181-n) // 20 .. 200-n+1
-		// Below Linux's ephemeral range (32768-60999), so that outgoing
-		// connections cannot take them between the check and the bind.
-		ports := node.Ports{P2P: 20000 + rand.IntN(12000), RPC: 20000 + rand.IntN(12000), Gateway: 20000 + rand.IntN(12000)}
-		if ports.P2P != ports.RPC && ports.RPC != ports.Gateway && ports.P2P != ports.Gateway && addressesFree(base, n, ports) {
-			return base, ports
-		}
-	}
-	t.Fatal("found no free loopback addresses and ports")
-	return 0, node.Ports{}
-}
-
-func addressesFree(base, n int, ports node.Ports) bool {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for i := range n {
-		for _, p := range []int{ports.P2P, ports.RPC, ports.Gateway} {
-			l, err := net.Listen("tcp", net.JoinHostPort(fmt.Sprintf("127.0.0.%d", base+i), strconv.Itoa(p)))
-			if err != nil {
-				return false
-			}
-			ls = append(ls, l)
-		}
-	}
-	return true
-}
 
 // blockInfo is the part of GET /v1/blocks/{h} the tests compare.
 type blockInfo struct {
@@ -80,19 +25,6 @@ type blockInfo struct {
 	Hash     string   `json:"hash"`
 	AppHash  string   `json:"app_hash"`
 	TxHashes []string `json:"tx_hashes"`
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return string(bytes.Join(lines, []byte("\n")))
 }
 
 type inProcNode struct {
@@ -124,7 +56,7 @@ func startInProcNetwork(t *testing.T, ctx context.Context, n int) []*inProcNode 
 
 func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([]*inProcNode, error) {
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
-	base, ports := pickAddresses(t, n)
+	base, ports := nettest.PickAddresses(t, n)
 	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Validators: n, IPBase: base, Ports: ports, Fast: true})
 	if err != nil {
 		t.Fatalf("testnet: %v", err)
@@ -161,7 +93,7 @@ func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, nd := range nodes {
-				t.Logf("--- last lines of %s's log (%s):\n%s", nd.member.Org.ID, nd.log, tail(nd.log, 40))
+				t.Logf("--- last lines of %s's log (%s):\n%s", nd.member.Org.ID, nd.log, nettest.Tail(nd.log, 40))
 			}
 		}
 	})
@@ -184,7 +116,7 @@ func sameHeight(t *testing.T, ctx context.Context, nodes []*inProcNode) int64 {
 	for _, nd := range nodes {
 		top = max(top, height(ctx, nd.c))
 	}
-	waitFor(t, 20*time.Second, fmt.Sprintf("every node to reach height %d", top), func() bool {
+	nettest.WaitFor(t, 20*time.Second, fmt.Sprintf("every node to reach height %d", top), func() bool {
 		for _, nd := range nodes {
 			if height(ctx, nd.c) < top {
 				return false
@@ -257,7 +189,7 @@ func TestNetworkInProcess(t *testing.T) {
 
 	// Up: a block committed, and out of block sync (a node still
 	// block-syncing refuses transactions).
-	waitFor(t, 30*time.Second, "every node to commit a block in consensus mode", func() bool {
+	nettest.WaitFor(t, 30*time.Second, "every node to commit a block in consensus mode", func() bool {
 		for _, nd := range nodes {
 			s, err := nd.c.Status(ctx)
 			if err != nil || s.Height < 1 || s.CatchingUp {
