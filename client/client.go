@@ -228,6 +228,7 @@ type TxRecord struct {
 	Signer   string          `json:"signer,omitempty"`
 	Nonce    uint64          `json:"nonce,omitempty"`
 	TimeMs   int64           `json:"time_unix_ms"`
+	Result   json.RawMessage `json:"result,omitempty"`
 	Body     json.RawMessage `json:"body,omitempty"`
 }
 

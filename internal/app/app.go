@@ -420,6 +420,8 @@ type TxRecord struct {
 	Signer    string `json:"signer,omitempty"`
 	Nonce     uint64 `json:"nonce,omitempty"`
 	Timestamp int64  `json:"time_unix_ms"`
+	// Result is what the action answered (module-defined JSON), if anything.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // prefetch decodes the block's transactions and verifies, in parallel, the
@@ -497,6 +499,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			r.Code, r.Codespace, r.Log = uint32(code), errcode.Codespace, errcode.Message(err)
 		} else {
 			r.Events = toABCIEvents(e, ctx.Events())
+			r.Data = ctx.Result()
+			rec.Result = ctx.Result()
 			for _, v := range ctx.ValidatorUpdates() {
 				res.ValidatorUpdates = append(res.ValidatorUpdates, abci.ValidatorUpdate{PubKeyType: "ed25519", PubKeyBytes: v.PubKey, Power: v.Power})
 			}

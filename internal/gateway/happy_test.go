@@ -48,7 +48,7 @@ func TestHappyPaths(t *testing.T) {
 		for _, h := range []string{rec.Hash, strings.ToLower(rec.Hash)} {
 			var got gateway.TxResponse
 			getOK(t, "/v1/txs/"+h, &got)
-			if got.TxRecord != *rec {
+			if !reflect.DeepEqual(got.TxRecord, *rec) {
 				t.Errorf("GET /v1/txs/%s: %+v, want %+v", h, got.TxRecord, *rec)
 			}
 			if !jsonEqual(got.Body, body) {
@@ -57,7 +57,7 @@ func TestHappyPaths(t *testing.T) {
 		}
 		// Submitting the same bytes again is idempotent: the node answers
 		// with the record of the committed transaction.
-		if again := submitOK(t, raw); *again.Record != *rec {
+		if again := submitOK(t, raw); !reflect.DeepEqual(*again.Record, *rec) {
 			t.Errorf("resubmitted: %+v, want %+v", again.Record, rec)
 		}
 	})

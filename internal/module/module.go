@@ -68,7 +68,24 @@ type Context struct {
 
 	events     []Event
 	validators []ValidatorUpdate
+	result     []byte
 }
+
+// SetResult sets what the transaction answers its submitter: v is encoded
+// as JSON and returned with the committed transaction (for example the id
+// assigned to a new record). v must be a struct or a map with string keys,
+// so that the encoding is deterministic.
+func (c *Context) SetResult(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	c.result = b
+	return nil
+}
+
+// Result returns the JSON set by SetResult, or nil.
+func (c *Context) Result() []byte { return c.result }
 
 // Emit records an event. Attribute pairs are key, value, key, value...
 func (c *Context) Emit(typ string, kv ...string) {
