@@ -17,6 +17,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -58,7 +59,7 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	d := &Daemon{Home: home, Settings: settings, ChainID: doc.ChainID, store: store, log: logger, done: make(chan struct{})}
-	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app")})
+	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: modules.All()})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)

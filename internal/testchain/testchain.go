@@ -18,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -54,7 +55,8 @@ type Chain struct {
 
 // Options configure a test chain.
 type Options struct {
-	Orgs    []Org
+	Orgs []Org
+	// Modules run besides identity; nil means every module (modules.All).
 	Modules []module.Module
 	Dir     string // state directory; "" for memory
 	// Seed makes the generated keys reproducible (two chains with the same
@@ -131,6 +133,9 @@ func New(tb testing.TB, opts Options) *Chain {
 		tb.Fatalf("open state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	if opts.Modules == nil {
+		opts.Modules = modules.All()
+	}
 	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
@@ -268,6 +273,9 @@ func Reopen(tb testing.TB, dir string, prev *Chain, modules ...module.Module) *C
 		tb.Fatalf("reopen state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	if modules == nil {
+		modules = allModules()
+	}
 	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: modules})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
@@ -276,3 +284,5 @@ func Reopen(tb testing.TB, dir string, prev *Chain, modules ...module.Module) *C
 	c.TB, c.App, c.Store = tb, a, st
 	return &c
 }
+
+func allModules() []module.Module { return modules.All() }
