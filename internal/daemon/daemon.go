@@ -16,6 +16,7 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
@@ -78,8 +79,19 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 	if err := d.App.RegisterMetrics(d.Node.Registry()); err != nil {
 		logger.Error("app metrics", "err", err)
 	}
+	maxBlob := settings.MaxBlobBytes
+	if maxBlob <= 0 {
+		maxBlob = 64 << 20
+	}
+	blobs, err := blob.Open(node.BlobDir(home), maxBlob)
+	if err != nil {
+		d.Node.Stop()
+		ln.Close()
+		store.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
 	d.Gateway = gateway.New(gateway.Options{
-		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(),
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs,
 		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 	})
 	d.GatewayURL = "http://" + ln.Addr().String()

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/errcode"
 )
 
@@ -48,6 +49,8 @@ type Options struct {
 	Logger   *slog.Logger
 	Org      string // the organisation running this node
 	Moniker  string
+	// Blobs is the node's store of off-chain files; nil disables uploads.
+	Blobs *blob.Store
 	// CommitTimeout bounds how long a submit waits for its commit.
 	CommitTimeout time.Duration
 }
@@ -108,6 +111,7 @@ func (s *Server) routes() {
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("GET /v1/actions", s.listActions)
+	handle("POST /v1/blobs", s.uploadBlob)
 	s.mux.Handle("/", s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	}))

@@ -21,6 +21,7 @@ import (
 //	<home>/data/                           CometBFT data: blockstore.db, state.db, evidence.db (pebble), cs.wal/
 //	<home>/data/priv_validator_state.json  last signed height/round/step, guards against double signing
 //	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
+//	<home>/data/blobs/                     off-chain files, content-addressed (see BlobDir and internal/blob)
 const (
 	configDirName    = "config"
 	dataDirName      = "data"
@@ -68,7 +69,16 @@ type Settings struct {
 	Moniker     string `json:"moniker"`
 	GatewayAddr string `json:"gateway_addr"` // host:port the HTTP gateway listens on, e.g. "127.0.0.1:8480"
 	Org         string `json:"org"`          // organisation id this node belongs to
+	// PublicURL is the base URL under which the public pages of this node
+	// are reached from outside (e.g. "https://hall.example.cn"); QR codes
+	// on certificates and labels point there. Empty: the gateway's own URL.
+	PublicURL string `json:"public_url,omitempty"`
+	// MaxBlobBytes bounds a file uploaded to the node's blob store (0: 64 MiB).
+	MaxBlobBytes int64 `json:"max_blob_bytes,omitempty"`
 }
+
+// BlobDir is where the node keeps off-chain files.
+func BlobDir(home string) string { return filepath.Join(home, dataDirName, "blobs") }
 
 // LoadSettings reads <home>/config/dengta.json. Unknown fields are an error,
 // so that a misspelt setting is not silently ignored.
