@@ -21,6 +21,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/web"
 )
 
 // Daemon is a running node.
@@ -90,8 +91,15 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
+	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Logger: logger.With("module", "web")})
+	if err != nil {
+		d.Node.Stop()
+		ln.Close()
+		store.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
 	d.Gateway = gateway.New(gateway.Options{
-		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs,
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: pages,
 		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 	})
 	d.GatewayURL = "http://" + ln.Addr().String()

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
@@ -49,6 +50,8 @@ type Options struct {
 	Logger   *slog.Logger
 	Org      string // the organisation running this node
 	Moniker  string
+	// Web serves every path outside the API (the pages); nil for none.
+	Web http.Handler
 	// Blobs is the node's store of off-chain files; nil disables uploads.
 	Blobs *blob.Store
 	// CommitTimeout bounds how long a submit waits for its commit.
@@ -112,8 +115,16 @@ func (s *Server) routes() {
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("GET /v1/actions", s.listActions)
 	handle("POST /v1/blobs", s.uploadBlob)
-	s.mux.Handle("/", s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
+	apiNotFound := s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
+	})
+	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Everything outside the API is a page, when the node serves pages.
+		if s.opts.Web != nil && !isAPIPath(r.URL.Path) {
+			s.opts.Web.ServeHTTP(w, r)
+			return
+		}
+		apiNotFound.ServeHTTP(w, r)
 	}))
 }
 
@@ -214,4 +225,14 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		"app_version": s.app.Store().Version(),
 	})
 	return nil
+}
+
+// isAPIPath reports whether a path belongs to the API (JSON answers) rather
+// than to the pages.
+func isAPIPath(p string) bool {
+	switch p {
+	case "/v1", "/healthz", "/metrics", "/openapi.json":
+		return true
+	}
+	return strings.HasPrefix(p, "/v1/")
 }

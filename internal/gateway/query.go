@@ -523,3 +523,17 @@ func (s *Server) listActions(w http.ResponseWriter, _ *http.Request) error {
 	writeJSON(w, http.StatusOK, acts)
 	return nil
 }
+
+// CurrentTrust returns the hash of the current validator set: what this
+// node itself trusts when it checks a bundle for a visitor of its pages.
+func (s *Server) CurrentTrust(ctx context.Context) (proof.Trust, error) {
+	st, err := s.chain.Status(ctx)
+	if err != nil {
+		return proof.Trust{}, errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	vals, err := s.validatorsAt(ctx, st.SyncInfo.LatestBlockHeight)
+	if err != nil {
+		return proof.Trust{}, err
+	}
+	return proof.Trust{SetHash: types.NewValidatorSet(vals).Hash(), Source: "the current validator set of this node"}, nil
+}

@@ -249,10 +249,8 @@ func TestRejections(t *testing.T) {
 		{"GET", "/v1/proposals?limit=0", errcode.BadRequest},
 		{"GET", "/v1/proposals?height=99999999999", errcode.NotFound},
 		// Unknown routes.
-		{"GET", "/", errcode.NotFound},
 		{"GET", "/v1", errcode.NotFound},
 		{"GET", "/v1/nope", errcode.NotFound},
-		{"GET", "/v2/status", errcode.NotFound},
 		{"GET", "/v1/orgs/coop/keys/extra", errcode.NotFound},
 		{"GET", "/v1/txs", errcode.NotFound},
 		// Wrong methods.
@@ -317,4 +315,22 @@ func randomBytes(t testing.TB, n int) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPagesOutsideTheAPI: paths outside the API are the node's pages, in
+// HTML, with a page-style 404 for unknown ones.
+func TestPagesOutsideTheAPI(t *testing.T) {
+	for _, c := range []struct {
+		path   string
+		status int
+	}{{"/", 200}, {"/v2/status", 404}, {"/no/such/page", 404}} {
+		resp, err := httpc.Get(baseURL + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET %s: %d %s, want %d text/html", c.path, resp.StatusCode, resp.Header.Get("Content-Type"), c.status)
+		}
+	}
 }

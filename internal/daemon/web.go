@@ -1,0 +1,23 @@
+package daemon
+
+import (
+	"context"
+
+	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// webBackend gives the pages what they need of the running node.
+type webBackend struct{ d *Daemon }
+
+func (b webBackend) ChainID() string { return b.d.ChainID }
+
+func (b webBackend) View(height int64) (*state.View, error) { return b.d.App.Store().At(height) }
+
+func (b webBackend) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
+	return b.d.Gateway.Bundle(ctx, key, height)
+}
+
+func (b webBackend) Trust(ctx context.Context) (proof.Trust, error) {
+	return b.d.Gateway.CurrentTrust(ctx)
+}

@@ -1,0 +1,4 @@
+package web
+
+// routes registers the pages of the scenario modules.
+func (s *Server) routes() {}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+func TestFromAcceptLanguage(t *testing.T) {
+	tests := []struct {
+		header string
+		want   Lang
+	}{
+		{"", ZH},
+		{"zh-CN,zh;q=0.9,en;q=0.8", ZH},
+		{"en-US,en;q=0.9", EN},
+		{"en-GB,zh-CN;q=0.5", EN},
+		{"fr-FR,en;q=0.7,zh;q=0.9", ZH},
+		{"de, en;q=0.3", EN},
+		{"zh;q=0, en", EN},
+		{"ja", ZH},
+	}
+	for _, tt := range tests {
+		if got := fromAcceptLanguage(tt.header); got != tt.want {
+			t.Errorf("fromAcceptLanguage(%q) = %s, want %s", tt.header, got, tt.want)
+		}
+	}
+}
+
+// TestTemplateKeysExist requires every {{t "key"}} in every template to be
+// in the message catalog, in both languages.
+func TestTemplateKeysExist(t *testing.T) {
+	re := regexp.MustCompile(`\{\{\s*t\s+"([^"]+)"`)
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	used := 0
+	for _, n := range names {
+		b, _ := fs.ReadFile(templateFS, n)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used++
+			msg, ok := messages[m[1]]
+			if !ok || msg[0] == "" || msg[1] == "" {
+				t.Errorf("%s uses %q, which is missing from the catalog in some language", n, m[1])
+			}
+		}
+	}
+	if used == 0 {
+		t.Fatal("no message keys found in templates")
+	}
+}
+
+type fakeBackend struct{ store *state.Store }
+
+func (f fakeBackend) ChainID() string                            { return "dengta-test" }
+func (f fakeBackend) View(h int64) (*state.View, error)          { return f.store.At(h) }
+func (f fakeBackend) Trust(context.Context) (proof.Trust, error) { return proof.Trust{}, nil }
+func (f fakeBackend) Bundle(context.Context, []byte, int64) (*proof.Bundle, error) {
+	return nil, nil
+}
+
+func newServer(t *testing.T) *Server {
+	t.Helper()
+	st, err := state.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s, err := New(Options{Backend: fakeBackend{st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func get(t *testing.T, s *Server, path, acceptLang string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if acceptLang != "" {
+		req.Header.Set("Accept-Language", acceptLang)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestHomeInBothLanguages(t *testing.T) {
+	s := newServer(t)
+	zh := get(t, s, "/", "zh-CN")
+	if zh.Code != 200 || !strings.Contains(zh.Body.String(), "灯塔区块链服务大厅") || zh.Header().Get("Content-Language") != "zh-CN" {
+		t.Fatalf("zh home: %d %s", zh.Code, zh.Body.String())
+	}
+	en := get(t, s, "/", "en-US")
+	if en.Code != 200 || !strings.Contains(en.Body.String(), "Dengta Blockchain Service Hall") {
+		t.Fatalf("en home: %d", en.Code)
+	}
+	// ?lang= overrides the header and is remembered.
+	sw := get(t, s, "/?lang=en", "zh-CN")
+	if !strings.Contains(sw.Body.String(), "Service Hall") || !strings.Contains(sw.Header().Get("Set-Cookie"), "lang=en") {
+		t.Fatalf("language switch: %s / %s", sw.Body.String(), sw.Header().Get("Set-Cookie"))
+	}
+}
+
+func TestErrorsInTheUsersLanguage(t *testing.T) {
+	s := newServer(t)
+	rec := get(t, s, "/no/such/page", "en")
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), "does not exist") {
+		t.Fatalf("en 404: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = get(t, s, "/no/such/page", "zh")
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), "没有找到") || strings.Contains(rec.Body.String(), "goroutine") {
+		t.Fatalf("zh 404: %d %s", rec.Code, rec.Body.String())
+	}
+	css := get(t, s, "/static/style.css", "")
+	if css.Code != 200 || !strings.Contains(css.Body.String(), "@media print") {
+		t.Fatalf("style.css: %d", css.Code)
+	}
+}
