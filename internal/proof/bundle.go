@@ -7,6 +7,13 @@
 // voting power of a validator set signed that header; and that validator set
 // is the one the verifier trusts (from a genesis file or a hash obtained out
 // of band).
+//
+// For evidence preservation (存证) a bundle is also a certificate for a
+// file. The proven value is then either the file's own evidence record (with
+// its "sha256" and "sm3" digests), or a batch record (a "merkle_root" and a
+// "size") and the bundle carries the batch inclusion of one item (package
+// batch): the item's leaf and its RFC 6962 path to that root. VerifyFile
+// adds the last link, from the file's bytes to the digests.
 package proof
 
 import (
@@ -47,6 +54,10 @@ type Bundle struct {
 	Header json.RawMessage `json:"signed_header"`
 	// Validators is the validator set that signed the header.
 	Validators []Validator `json:"validators"`
+	// Inclusion, when present, carries one item of a batch: the proven
+	// value is then the batch record (its Merkle root and size), and the
+	// inclusion proves the item is in that batch (see batch.go).
+	Inclusion *Inclusion `json:"batch_inclusion,omitempty"`
 	// Digest is the SHA-256 (hex) of the bundle's canonical encoding with
 	// an empty digest. It catches any edit or corruption of the file. It is
 	// not what makes the bundle trustworthy: anyone can recompute it, but no
@@ -250,3 +261,6 @@ func SetHash(vs []Validator) ([]byte, error) {
 	}
 	return set.Hash(), nil
 }
+
+// Exists reports whether the bundle proves a value (rather than absence).
+func (b *Bundle) Exists() bool { return b.Value != nil }
