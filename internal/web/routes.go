@@ -1,4 +1,6 @@
 package web
 
 // routes registers the pages of the scenario modules.
-func (s *Server) routes() {}
+func (s *Server) routes() {
+	s.notaryRoutes()
+}

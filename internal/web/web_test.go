@@ -53,6 +53,12 @@ func TestTemplateKeysExist(t *testing.T) {
 	if used == 0 {
 		t.Fatal("no message keys found in templates")
 	}
+	// Check names are translated through "check.<name>".
+	for _, name := range []string{"bundle", "trusted validator set", "validator set", "header", "signatures", "merkle proof", "record", "batch inclusion", "file"} {
+		if _, ok := messages["check."+name]; !ok {
+			t.Errorf("no translation for check %q", name)
+		}
+	}
 }
 
 type fakeBackend struct{ store *state.Store }
