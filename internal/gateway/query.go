@@ -194,9 +194,7 @@ func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
 	store := s.app.Store()
 	if height == 0 {
-		// The newest state: its app hash is in the next header, which
-		// CometBFT makes at once after a block that changed the state.
-		height = store.Version()
+		height = s.newestProvable(ctx)
 	}
 	if height < 1 || height > store.Version() {
 		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, store.Version())
@@ -222,6 +220,30 @@ func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.B
 		return nil, err
 	}
 	return proof.New(s.app.ChainID(), height, p, sh, types.NewValidatorSet(vals))
+}
+
+// newestProvable picks the height of the newest state: the latest version
+// itself when its next header exists, or an earlier version with the same
+// root (blocks without state changes keep the root) whose next header
+// does, so that the bundle need not wait for a block. Otherwise the latest
+// version, whose next header CometBFT makes at once because the state
+// changed.
+func (s *Server) newestProvable(ctx context.Context) int64 {
+	store := s.app.Store()
+	latest := store.Version()
+	st, err := s.chain.Status(ctx)
+	if err != nil {
+		return latest
+	}
+	h := min(latest, st.SyncInfo.LatestBlockHeight-1)
+	if h < 1 || h == latest {
+		return latest
+	}
+	older, err := store.At(h)
+	if err != nil || older.Root() != store.Root() {
+		return latest
+	}
+	return h
 }
 
 // waitCommit returns the signed header at height, waiting up to 15 s for
