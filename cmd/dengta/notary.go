@@ -363,4 +363,3 @@ func workAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wri
 
 // hashFile returns a file's SHA-256 and SM3 (hex) and size.
 func hashFile(r io.Reader) (string, string, int64, error) { return batch.HashReader(r) }
-

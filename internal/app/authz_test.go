@@ -28,6 +28,12 @@ var rules = map[string]rule{
 	"identity/rotate_key":     {admin: true},
 	"identity/propose":        {admin: true},
 	"identity/vote":           {admin: true},
+
+	"notary/deposit":       {roles: []role.Role{role.Depositor, role.Notary, role.Court}},
+	"notary/batch_deposit": {roles: []role.Role{role.Depositor, role.Notary, role.Court}},
+	"notary/register_work": {roles: []role.Role{role.Depositor, role.Notary}},
+	"notary/transfer_work": {roles: []role.Role{role.Depositor, role.Notary}},
+	"notary/license_work":  {roles: []role.Role{role.Depositor, role.Notary}},
 }
 
 func TestActionsMatchRules(t *testing.T) {

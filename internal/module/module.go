@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -140,8 +141,9 @@ type Genesis interface {
 	InitGenesis(ctx *Context, raw json.RawMessage) error
 }
 
-// DecodeBody decodes a strict JSON body into v: unknown fields, trailing
-// data and type mismatches are rejected with errcode.MalformedBody.
+// DecodeBody decodes a strict JSON body into v: unknown fields, keys that
+// match a field only when case is ignored, keys given twice, trailing data
+// and type mismatches are rejected with errcode.MalformedBody.
 func DecodeBody(body []byte, v any) error {
 	if len(body) == 0 {
 		return errcode.New(errcode.MalformedBody, "the action needs a JSON body")
@@ -150,6 +152,9 @@ func DecodeBody(body []byte, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errcode.New(errcode.MalformedBody, "body: %v", err)
+	}
+	if err := checkKeys(body, reflect.TypeOf(v)); err != nil {
+		return errcode.New(errcode.MalformedBody, "%v", err)
 	}
 	// Only white space may follow the value: More is false before a stray
 	// closing bracket, so ask for the next token and require the end.

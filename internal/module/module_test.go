@@ -1,15 +1,23 @@
 package module
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 func TestDecodeBody(t *testing.T) {
+	type inner struct {
+		C int `json:"c"`
+	}
 	type body struct {
-		A int    `json:"a"`
-		B string `json:"b,omitempty"`
+		A    int            `json:"a"`
+		B    string         `json:"b,omitempty"`
+		List []inner        `json:"list,omitempty"`
+		M    map[string]int `json:"m,omitempty"`
+		Key  *tx.PublicKey  `json:"key,omitempty"`
 	}
 	tests := []struct {
 		in string
@@ -25,6 +33,16 @@ func TestDecodeBody(t *testing.T) {
 		{`{"a":"1"}`, false},
 		{`[1]`, false},
 		{`{"a":1`, false},
+		{`{"A":1}`, false},
+		{`{"a":1,"a":2}`, false},
+		{`{"a":1,"b":"x","B":"y"}`, false},
+		{`{"a":1,"n":{"x":1}}`, false},
+		{`{"a":1,"list":[{"c":1},{"C":2}]}`, false},
+		{`{"a":1,"list":[{"c":1},{"c":2}]}`, true},
+		{`{"a":1,"list":[{"c":1,"c":1}]}`, false},
+		{`{"a":1,"m":{"K":1,"k":2}}`, true},
+		{`{"a":1,"key":{"algo":"ed25519","key":"` + strings.Repeat("ab", 32) + `"}}`, true},
+		{`{"a":1,"key":{"algo":"ed25519","algo":"sm2","key":"` + strings.Repeat("ab", 32) + `"}}`, false},
 	}
 	for _, tt := range tests {
 		var b body

@@ -4,9 +4,14 @@
 // registered in one place.
 package modules
 
-import "github.com/dengta-chain/dengta/internal/module"
+import (
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+)
 
 // All returns the scenario modules (identity is built into the app).
 func All() []module.Module {
-	return []module.Module{}
+	return []module.Module{
+		notary.Module{},
+	}
 }

@@ -1,0 +1,58 @@
+package notary_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
+)
+
+// BenchmarkDeposit measures evidence records per second through the whole
+// application (no consensus): blocks of 1,000 pre-signed notary/deposit
+// transactions from 8 depositor organisations, each a new file, executed
+// with FinalizeBlock and committed to a disk store. "unchecked" makes the
+// block verify every signature itself (in parallel); "checked" first runs
+// every transaction through CheckTx, as a node does for transactions it
+// received, and counts that time too.
+func BenchmarkDeposit(b *testing.B) {
+	for _, checked := range []bool{false, true} {
+		name := "unchecked"
+		if checked {
+			name = "checked"
+		}
+		b.Run(name, func(b *testing.B) {
+			var orgs []testchain.Org
+			for i := range 8 {
+				orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{role.Depositor}, Validator: i == 0})
+			}
+			c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+			const perBlock = 1000
+			blocks := make([][][]byte, b.N)
+			n := 0
+			for i := range blocks {
+				for j := range perBlock {
+					n++
+					blocks[i] = append(blocks[i], c.Sign(c.Members[orgs[j%len(orgs)].ID].Admin, "notary", "deposit", depositOf(n)))
+				}
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if checked {
+					for _, raw := range blocks[i] {
+						if res := c.Check(raw); res.Code != 0 {
+							b.Fatal(res.Log)
+						}
+					}
+				}
+				res, _ := c.Block(blocks[i]...)
+				for _, r := range res {
+					if r.Code != 0 {
+						b.Fatal(r.Log)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}

@@ -1,0 +1,211 @@
+package notary_test
+
+import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+// These tests call the handlers directly over an in-memory store, for
+// fuzzing and for states no chain can reach (an id collision).
+
+type memKV map[string][]byte
+
+func (m memKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
+func (m memKV) Set(k, v []byte) error {
+	if len(v) == 0 {
+		return errors.New("empty value")
+	}
+	m[string(k)] = slices.Clone(v)
+	return nil
+}
+func (m memKV) Delete(k []byte) error { delete(m, string(k)); return nil }
+
+var handlerTime = time.Date(2026, 5, 20, 3, 0, 0, 0, time.UTC)
+
+func handler(t testing.TB, name string) module.Handler {
+	for _, a := range (notary.Module{}).Actions() {
+		if a.Name == name {
+			return a.Handle
+		}
+	}
+	t.Fatalf("no action %s", name)
+	return nil
+}
+
+func handlerCtx(kv memKV, org string) *module.Context {
+	return &module.Context{ChainID: "dengta-test", Height: 7, Time: handlerTime, TxHash: [32]byte{1, 2, 3},
+		Signer: module.Signer{Org: org, Roles: []role.Role{role.Depositor}}, Store: kv}
+}
+
+// seeded returns a store with the identity records of dep-a and dep-b, one
+// evidence record and one work of dep-a.
+func seeded(t testing.TB) (memKV, string, string) {
+	kv := memKV{}
+	for _, org := range []string{"dep-a", "dep-b"} {
+		kv["identity/org/"+org] = []byte(`{"id":"` + org + `","active":true}`)
+	}
+	kv["identity/org/gone"] = []byte(`{"id":"gone","active":false}`)
+	ctx := handlerCtx(kv, "dep-a")
+	if err := handler(t, "deposit")(ctx, []byte(encode(depositOf(1)))); err != nil {
+		t.Fatal(err)
+	}
+	ev := str(decodeMap(ctx.Result()), "evidence_id")
+	ctx = handlerCtx(kv, "dep-a")
+	if err := handler(t, "register_work")(ctx, []byte(encode(workOf(1)))); err != nil {
+		t.Fatal(err)
+	}
+	return kv, ev, str(decodeMap(ctx.Result()), "work_id")
+}
+
+func decodeMap(b []byte) map[string]any {
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	return m
+}
+
+func TestIDCollisionIsAConflict(t *testing.T) {
+	sha, sm := file(9)
+	root := batchOf(9)["merkle_root"].(string)
+	for _, tc := range []struct {
+		action string
+		body   any
+		key    []byte
+	}{
+		{"deposit", depositOf(9), notary.EvidenceKey(notary.EvidenceID(handlerTime, "dep-a", sha, sm))},
+		{"batch_deposit", batchOf(9), notary.BatchKey(notary.BatchID(handlerTime, "dep-a", root))},
+		{"register_work", workOf(9), notary.WorkKey(notary.WorkID(handlerTime, "dep-a", sha))},
+	} {
+		t.Run(tc.action, func(t *testing.T) {
+			kv, _, _ := seeded(t)
+			kv[string(tc.key)] = []byte(`{"id":"someone else's record"}`)
+			before := maps.Clone(kv)
+			err := handler(t, tc.action)(handlerCtx(kv, "dep-a"), []byte(encode(tc.body)))
+			if errcode.Of(err) != errcode.Conflict {
+				t.Fatalf("%s over an occupied id: %v", tc.action, err)
+			}
+			if !maps.EqualFunc(before, kv, slices.Equal) {
+				t.Fatal("the refused action wrote")
+			}
+		})
+	}
+}
+
+func TestInactiveOrgRecord(t *testing.T) {
+	kv, _, w := seeded(t)
+	err := handler(t, "transfer_work")(handlerCtx(kv, "dep-a"), []byte(`{"work_id":"`+w+`","to":"gone"}`))
+	if errcode.Of(err) != errcode.RuleViolation || !strings.Contains(errcode.Message(err), "removed") {
+		t.Fatalf("transfer to a removed organisation: %v", err)
+	}
+}
+
+func depositSeeds(f *testing.F) {
+	base := depositOf(1)
+	for _, b := range []any{
+		base,
+		with(base, "capture", map[string]any{"source_url": "https://example.com", "tool": "t", "captured_at": "2026-01-01T00:00:00Z"}),
+		with(base, "supplements", "EV20260520-0123456789ABCDEF0123"),
+		with(base, "description", "多行\n说明"),
+		with(base, "sha256", strings.ToUpper(base["sha256"].(string))),
+		with(base, "sm3", nil),
+		with(base, "size", -1),
+		with(base, "media_type", "text/plain; charset=utf-8"),
+	} {
+		f.Add([]byte(encode(b)))
+	}
+	f.Add([]byte(`{"sha256":"` + strings.Repeat("a", 64) + `","SHA256":"x"}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(``))
+}
+
+// FuzzDeposit: whatever the body, the deposit handler never panics, never
+// fails without a code, writes nothing when it refuses, and never stores a
+// record whose digests or fields break the rules.
+func FuzzDeposit(f *testing.F) {
+	depositSeeds(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		kv, _, _ := seeded(t)
+		before := maps.Clone(kv)
+		ctx := handlerCtx(kv, "dep-b")
+		err := handler(t, "deposit")(ctx, body)
+		if err != nil {
+			var e *errcode.Error
+			if !errors.As(err, &e) || (e.Code != errcode.MalformedBody && e.Code != errcode.NotFound) || e.Msg == "" {
+				t.Fatalf("refusal %v is not a coded malformed_body or not_found", err)
+			}
+			if !maps.EqualFunc(before, kv, slices.Equal) {
+				t.Fatal("a refused deposit wrote")
+			}
+			return
+		}
+		res := decodeMap(ctx.Result())
+		ev, err := notary.GetEvidence(kv, str(res, "evidence_id"))
+		if err != nil {
+			t.Fatalf("accepted deposit %s: %v", res, err)
+		}
+		if !isHex(ev.SHA256) || !isHex(ev.SM3) {
+			t.Fatalf("accepted invalid digests %q %q", ev.SHA256, ev.SM3)
+		}
+		// The strict decoder and the standard one agree on what was sent.
+		var sent struct {
+			SHA256 string `json:"sha256"`
+			SM3    string `json:"sm3"`
+		}
+		if err := json.Unmarshal(body, &sent); err != nil || sent.SHA256 != ev.SHA256 || sent.SM3 != ev.SM3 {
+			t.Fatalf("stored %s/%s, body says %s/%s (%v)", ev.SHA256, ev.SM3, sent.SHA256, sent.SM3, err)
+		}
+		if ev.FileName == "" || len(ev.FileName) > 255 || strings.ContainsFunc(ev.FileName, unicode.IsControl) {
+			t.Fatalf("accepted file name %q", ev.FileName)
+		}
+		if ev.Size < 0 || !slices.Contains(notary.EvidenceTypes, ev.EvidenceType) || !strings.Contains(ev.MediaType, "/") {
+			t.Fatalf("accepted %+v", ev)
+		}
+		if res["existing"] == false && ev.Depositor.Org != "dep-b" {
+			t.Fatalf("new record with depositor %+v", ev.Depositor)
+		}
+	})
+}
+
+// FuzzActions sends arbitrary bodies to every action over a store with
+// records to refer to: no panic, every refusal coded and without writes.
+func FuzzActions(f *testing.F) {
+	depositSeeds(f)
+	for _, b := range []any{
+		batchOf(1), workOf(2),
+		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "to": "dep-b"},
+		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "licensee": "dep-b", "terms": "t", "from": "2026-01-01", "until": "2026-12-31", "exclusive": true},
+	} {
+		f.Add([]byte(encode(b)))
+	}
+	actions := (notary.Module{}).Actions()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		kv, _, w := seeded(t)
+		// Refer to the seeded work where the body names the placeholder.
+		body = []byte(strings.ReplaceAll(string(body), "WK20260520-0123456789ABCDEF0123", w))
+		for _, a := range actions {
+			before := maps.Clone(kv)
+			err := a.Handle(handlerCtx(kv, "dep-a"), body)
+			if err == nil {
+				continue
+			}
+			var e *errcode.Error
+			if !errors.As(err, &e) || e.Code == errcode.Internal || e.Msg == "" {
+				t.Fatalf("%s: uncoded refusal %v", a.Name, err)
+			}
+			if !maps.EqualFunc(before, kv, slices.Equal) {
+				t.Fatalf("%s: a refusal wrote", a.Name)
+			}
+		}
+	})
+}

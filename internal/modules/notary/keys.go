@@ -1,0 +1,83 @@
+package notary
+
+import "fmt"
+
+// Key layout of the notary module. Every key starts with "notary/". Values
+// are JSON of the fixed structs in types.go unless noted. Records are never
+// deleted or overwritten; the only value that changes after it is written
+// is a work's current owner (transfer_work) and its log length.
+//
+//	notary/ev/<evidence id>                     -> Evidence
+//	notary/dep/<org>/<sha256>/<sm3>             -> evidence id (raw); an organisation's one record of a file
+//	notary/sha256/<sha256>/<evidence id>        -> "1"; index of evidence by SHA-256
+//	notary/sm3/<sm3>/<evidence id>              -> "1"; index of evidence by SM3
+//	notary/supp/<evidence id>/<supplement id>   -> "1"; the records that supplement an evidence record
+//	notary/batch/<batch id>                     -> Batch
+//	notary/batchdep/<org>/<merkle root>         -> batch id (raw); an organisation's one record of a root
+//	notary/work/<work id>                       -> Work (its owner changes with transfers)
+//	notary/workhash/<sha256>                    -> work id (raw) of the first registration of the file
+//	notary/workreg/<org>/<sha256>               -> work id (raw) the organisation registered for the file
+//	notary/conflict/<first work id>/<work id>   -> "1"; disputed registrations of the first work's file
+//	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers and licences, seq 1, 2, ...
+//	notary/worklen/<work id>                    -> decimal number of log entries (the last seq)
+//
+// Read, never written (modules do not import each other, so the key is
+// spelled out here; identity/keys.go owns it):
+//
+//	identity/org/<org id>                       -> identity.Org; only "id" and "active" are read
+const prefix = "notary/"
+
+var (
+	evPrefix       = prefix + "ev/"
+	depPrefix      = prefix + "dep/"
+	sha256Prefix   = prefix + "sha256/"
+	sm3Prefix      = prefix + "sm3/"
+	suppPrefix     = prefix + "supp/"
+	batchPrefix    = prefix + "batch/"
+	batchDepPrefix = prefix + "batchdep/"
+	workPrefix     = prefix + "work/"
+	workHashPrefix = prefix + "workhash/"
+	workRegPrefix  = prefix + "workreg/"
+	conflictPrefix = prefix + "conflict/"
+	workLogPrefix  = prefix + "worklog/"
+	workLenPrefix  = prefix + "worklen/"
+)
+
+// present is the value of pure index entries (the trie cannot hold an
+// empty value).
+var present = []byte("1")
+
+func evKey(id string) []byte { return []byte(evPrefix + id) }
+func depKey(org, sha256, sm3 string) []byte {
+	return []byte(depPrefix + org + "/" + sha256 + "/" + sm3)
+}
+func sha256IndexKey(hash, id string) []byte { return []byte(sha256Prefix + hash + "/" + id) }
+func sm3IndexKey(hash, id string) []byte    { return []byte(sm3Prefix + hash + "/" + id) }
+func suppKey(parent, child string) []byte   { return []byte(suppPrefix + parent + "/" + child) }
+func batchKey(id string) []byte             { return []byte(batchPrefix + id) }
+func batchDepKey(org, root string) []byte   { return []byte(batchDepPrefix + org + "/" + root) }
+func workKey(id string) []byte              { return []byte(workPrefix + id) }
+func workHashKey(sha256 string) []byte      { return []byte(workHashPrefix + sha256) }
+func workRegKey(org, sha256 string) []byte  { return []byte(workRegPrefix + org + "/" + sha256) }
+func conflictKey(first, other string) []byte {
+	return []byte(conflictPrefix + first + "/" + other)
+}
+func workLogKey(id string, seq uint64) []byte {
+	return []byte(fmt.Sprintf("%s%s/%016x", workLogPrefix, id, seq))
+}
+func workLenKey(id string) []byte { return []byte(workLenPrefix + id) }
+
+// identityOrgKey is identity's key of an organisation (read only).
+func identityOrgKey(id string) []byte { return []byte("identity/org/" + id) }
+
+// EvidenceKey returns the state key of an evidence record, for proofs.
+func EvidenceKey(id string) []byte { return evKey(id) }
+
+// BatchKey returns the state key of a batch record, for proofs.
+func BatchKey(id string) []byte { return batchKey(id) }
+
+// WorkKey returns the state key of a work record, for proofs.
+func WorkKey(id string) []byte { return workKey(id) }
+
+// WorkLogKey returns the state key of a work's log entry, for proofs.
+func WorkLogKey(id string, seq uint64) []byte { return workLogKey(id, seq) }

@@ -1,0 +1,691 @@
+package notary_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
+)
+
+// The model-based test drives random deposits, batches, registrations,
+// transfers and licences by random organisations (with and without the
+// roles) through real blocks. A model predicts every transaction's code
+// and answer; after every block the whole notary state is checked against
+// the module's invariants and against what was seen before.
+
+type mEntry struct {
+	transfer  bool
+	from, to  string // transfer
+	lFrom     string // licence dates
+	lUntil    string
+	exclusive bool
+}
+
+type mWork struct {
+	id, sha, registrant, owner, status, conflictsWith string
+	log                                               []mEntry
+}
+
+type mBatch struct {
+	id   string
+	size int64
+}
+
+type model struct {
+	roles   map[string][]role.Role
+	orgs    []string
+	evByDep map[string]string // org|sha|sm3 -> id
+	evIDs   []string
+	batches map[string]mBatch // org|root -> batch
+	works   map[string]*mWork
+	workIDs []string
+	first   map[string]string // sha -> first work id
+	reg     map[string]string // org|sha -> work id
+}
+
+// op is one generated transaction with its predicted outcome.
+type op struct {
+	org, action string
+	body        any
+	want        errcode.Code
+	roleRefused bool           // refused by the app before the nonce
+	result      map[string]any // expected answer fields when OK
+}
+
+var actionRoles = map[string][]role.Role{
+	"deposit":       {role.Depositor, role.Notary, role.Court},
+	"batch_deposit": {role.Depositor, role.Notary, role.Court},
+	"register_work": {role.Depositor, role.Notary},
+	"transfer_work": {role.Depositor, role.Notary},
+	"license_work":  {role.Depositor, role.Notary},
+}
+
+const bogusEV, bogusWK = "EV20250101-00000000000000000000", "WK20250101-00000000000000000000"
+
+func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
+
+func (m *model) gen(r *rand.Rand, now time.Time) *op {
+	o := &op{}
+	switch x := r.IntN(100); {
+	case x < 30:
+		o.action = "deposit"
+	case x < 40:
+		o.action = "batch_deposit"
+	case x < 65:
+		o.action = "register_work"
+	case x < 80:
+		o.action = "transfer_work"
+	default:
+		o.action = "license_work"
+	}
+	// Mostly an organisation that holds a role for the action.
+	o.org = pick(r, m.orgs)
+	if r.IntN(100) < 85 {
+		var able []string
+		for _, org := range m.orgs {
+			if role.Any(m.roles[org], actionRoles[o.action]) {
+				able = append(able, org)
+			}
+		}
+		o.org = pick(r, able)
+	}
+	switch o.action {
+	case "deposit":
+		m.genDeposit(r, now, o)
+	case "batch_deposit":
+		m.genBatch(r, now, o)
+	case "register_work":
+		m.genRegister(r, now, o)
+	case "transfer_work":
+		m.genTransfer(r, o)
+	default:
+		m.genLicense(r, o)
+	}
+	return o
+}
+
+// allowed applies the role check, which the app makes first.
+func (m *model) allowed(o *op) bool {
+	if !role.Any(m.roles[o.org], actionRoles[o.action]) {
+		o.want, o.roleRefused = errcode.Unauthorized, true
+		return false
+	}
+	return true
+}
+
+func (m *model) genDeposit(r *rand.Rand, now time.Time, o *op) {
+	i := r.IntN(20)
+	body := depositOf(i)
+	sha, sm := file(i)
+	if r.IntN(10) == 0 {
+		_, sm = file(r.IntN(20))
+		body["sm3"] = sm
+	}
+	supp := ""
+	switch x := r.IntN(100); {
+	case x < 25 && len(m.evIDs) > 0:
+		supp = pick(r, m.evIDs)
+	case x < 30:
+		supp = bogusEV
+	}
+	if supp != "" {
+		body["supplements"] = supp
+	}
+	invalid := r.IntN(12) == 0
+	if invalid {
+		switch r.IntN(3) {
+		case 0:
+			body["sha256"] = strings.ToUpper(sha)
+		case 1:
+			body["evidence_type"] = "rumour"
+		default:
+			body["size"] = -1
+		}
+	}
+	o.body = body
+	switch {
+	case !m.allowed(o):
+	case invalid:
+		o.want = errcode.MalformedBody
+	case supp == bogusEV:
+		o.want = errcode.NotFound
+	default:
+		k := o.org + "|" + sha + "|" + sm
+		if id, ok := m.evByDep[k]; ok {
+			o.result = map[string]any{"evidence_id": id, "existing": true}
+			return
+		}
+		id := notary.EvidenceID(now, o.org, sha, sm)
+		m.evByDep[k] = id
+		m.evIDs = append(m.evIDs, id)
+		o.result = map[string]any{"evidence_id": id, "existing": false}
+	}
+}
+
+func (m *model) genBatch(r *rand.Rand, now time.Time, o *op) {
+	i := r.IntN(6)
+	body := batchOf(i)
+	size := int64(i + 1)
+	if r.IntN(7) == 0 {
+		size++
+	}
+	body["size"] = size
+	o.body = body
+	if !m.allowed(o) {
+		return
+	}
+	root := body["merkle_root"].(string)
+	k := o.org + "|" + root
+	if b, ok := m.batches[k]; ok {
+		if b.size != size {
+			o.want = errcode.Conflict
+			return
+		}
+		o.result = map[string]any{"batch_id": b.id, "existing": true}
+		return
+	}
+	id := notary.BatchID(now, o.org, root)
+	m.batches[k] = mBatch{id: id, size: size}
+	o.result = map[string]any{"batch_id": id, "existing": false}
+}
+
+func (m *model) genRegister(r *rand.Rand, now time.Time, o *op) {
+	i := r.IntN(40)
+	body := workOf(i)
+	sha, _ := file(i)
+	today := now.In(time.FixedZone("CST", 8*3600))
+	future := false
+	switch x := r.IntN(100); {
+	case x < 10:
+		body["created_on"] = today.Format(time.DateOnly)
+	case x < 15:
+		body["created_on"] = today.AddDate(0, 0, 1).Format(time.DateOnly)
+		future = true
+	}
+	ev := ""
+	switch x := r.IntN(100); {
+	case x < 20 && len(m.evIDs) > 0:
+		ev = pick(r, m.evIDs)
+	case x < 25:
+		ev = bogusEV
+	}
+	if ev != "" {
+		body["evidence_id"] = ev
+	}
+	o.body = body
+	switch {
+	case !m.allowed(o):
+	case future:
+		o.want = errcode.RuleViolation
+	case ev == bogusEV:
+		o.want = errcode.NotFound
+	case m.reg[o.org+"|"+sha] != "":
+		o.want = errcode.Conflict
+	case m.first[sha] != "" && m.works[m.first[sha]].owner == o.org:
+		o.want = errcode.Conflict
+	default:
+		id := notary.WorkID(now, o.org, sha)
+		w := &mWork{id: id, sha: sha, registrant: o.org, owner: o.org, status: notary.StatusRegistered}
+		if f := m.first[sha]; f != "" {
+			w.status, w.conflictsWith = notary.StatusDisputed, f
+		} else {
+			m.first[sha] = id
+		}
+		m.works[id] = w
+		m.workIDs = append(m.workIDs, id)
+		m.reg[o.org+"|"+sha] = id
+		o.result = map[string]any{"work_id": id, "status": w.status}
+		if w.conflictsWith != "" {
+			o.result["conflicts_with"] = w.conflictsWith
+		}
+	}
+}
+
+// target picks a work (sometimes an unknown one) and, mostly, its owner as
+// the signer.
+func (m *model) target(r *rand.Rand, o *op) *mWork {
+	if len(m.workIDs) == 0 || r.IntN(10) == 0 {
+		return nil
+	}
+	w := m.works[pick(r, m.workIDs)]
+	if r.IntN(100) < 75 {
+		o.org = w.owner
+	}
+	return w
+}
+
+func (m *model) counterparty(r *rand.Rand) string {
+	if r.IntN(12) == 0 {
+		return "nobody"
+	}
+	return pick(r, m.orgs)
+}
+
+func (m *model) genTransfer(r *rand.Rand, o *op) {
+	w := m.target(r, o)
+	to := m.counterparty(r)
+	id := bogusWK
+	if w != nil {
+		id = w.id
+	}
+	o.body = map[string]any{"work_id": id, "to": to, "note": "random transfer"}
+	switch {
+	case !m.allowed(o):
+	case w == nil:
+		o.want = errcode.NotFound
+	case w.owner != o.org:
+		o.want = errcode.Unauthorized
+	case to == w.owner:
+		o.want = errcode.RuleViolation
+	case to == "nobody":
+		o.want = errcode.NotFound
+	default:
+		w.log = append(w.log, mEntry{transfer: true, from: w.owner, to: to})
+		w.owner = to
+		o.result = map[string]any{"work_id": w.id, "seq": float64(len(w.log))}
+	}
+}
+
+func (m *model) genLicense(r *rand.Rand, o *op) {
+	w := m.target(r, o)
+	licensee := m.counterparty(r)
+	id := bogusWK
+	if w != nil {
+		id = w.id
+	}
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(60))
+	from, until := start.Format(time.DateOnly), ""
+	if r.IntN(4) != 0 {
+		until = start.AddDate(0, 0, r.IntN(20)).Format(time.DateOnly)
+	}
+	exclusive := r.IntN(2) == 0
+	body := map[string]any{"work_id": id, "licensee": licensee, "terms": "随机许可", "from": from, "exclusive": exclusive}
+	if until != "" {
+		body["until"] = until
+	}
+	o.body = body
+	switch {
+	case !m.allowed(o):
+	case w == nil:
+		o.want = errcode.NotFound
+	case w.owner != o.org:
+		o.want = errcode.Unauthorized
+	case licensee == w.owner:
+		o.want = errcode.RuleViolation
+	case licensee == "nobody":
+		o.want = errcode.NotFound
+	case exclusive && slices.ContainsFunc(w.log, func(e mEntry) bool {
+		return !e.transfer && e.exclusive && (e.lUntil == "" || from <= e.lUntil) && (until == "" || e.lFrom <= until)
+	}):
+		o.want = errcode.RuleViolation
+	default:
+		w.log = append(w.log, mEntry{lFrom: from, lUntil: until, exclusive: exclusive})
+		o.result = map[string]any{"work_id": w.id, "seq": float64(len(w.log))}
+	}
+}
+
+func TestModel(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { runModel(t, seed, 40, 30) })
+	}
+}
+
+func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
+	orgs := consortium()
+	// Start 20 seconds before midnight in China Standard Time, so that the
+	// run crosses a date and ids change their day half way.
+	c := testchain.New(t, testchain.Options{Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
+	m := &model{roles: map[string][]role.Role{}, evByDep: map[string]string{}, batches: map[string]mBatch{},
+		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}}
+	for _, o := range orgs {
+		m.roles[o.ID] = o.Roles
+		m.orgs = append(m.orgs, o.ID)
+	}
+	r := rand.New(rand.NewPCG(seed, seed*7919))
+	nonces := map[string]uint64{}
+	seen := map[string]string{}
+	counts := map[string]map[errcode.Code]int{}
+	var existing, disputed, overlaps int
+
+	for range blocks {
+		now := c.Time.Add(time.Second) // the next block's time
+		var ops []*op
+		var txs [][]byte
+		for range perBlock {
+			o := m.gen(r, now)
+			n := nonces[o.org] + 1
+			if !o.roleRefused {
+				nonces[o.org] = n
+			}
+			ops = append(ops, o)
+			txs = append(txs, c.SignNonce(admin(c, o.org), n, "notary", o.action, o.body))
+		}
+		res, _ := c.Block(txs...)
+		for i, o := range ops {
+			got := errcode.Code(res[i].Code)
+			if got != o.want {
+				t.Fatalf("height %d tx %d: %s by %s %s: code %s (%s), model says %s", c.Height, i, o.action, o.org, compact(o.body), got, res[i].Log, o.want)
+			}
+			if counts[o.action] == nil {
+				counts[o.action] = map[errcode.Code]int{}
+			}
+			counts[o.action][got]++
+			if got != errcode.OK {
+				continue
+			}
+			ans := result(t, res[i])
+			for k, v := range o.result {
+				if ans[k] != v {
+					t.Fatalf("height %d tx %d: %s answered %v, model says %v", c.Height, i, o.action, ans, o.result)
+				}
+			}
+			if len(ans) != len(o.result) {
+				t.Fatalf("height %d tx %d: %s answered %v, model says %v", c.Height, i, o.action, ans, o.result)
+			}
+			if ans["existing"] == true {
+				existing++
+			}
+			if ans["status"] == notary.StatusDisputed {
+				disputed++
+			}
+		}
+		for i, o := range ops {
+			if o.action == "license_work" && errcode.Code(res[i].Code) == errcode.RuleViolation && strings.Contains(res[i].Log, "exclusive") {
+				overlaps++
+			}
+		}
+		checkInvariants(t, c, m, seen)
+	}
+
+	total, ok := 0, 0
+	var lines []string
+	for _, a := range slices.Sorted(maps.Keys(counts)) {
+		var parts []string
+		for _, code := range slices.Sorted(maps.Keys(counts[a])) {
+			parts = append(parts, fmt.Sprintf("%s=%d", code, counts[a][code]))
+			total += counts[a][code]
+		}
+		ok += counts[a][errcode.OK]
+		lines = append(lines, a+": "+strings.Join(parts, " "))
+		if counts[a][errcode.OK] < 10 {
+			t.Errorf("%s succeeded only %d times", a, counts[a][errcode.OK])
+		}
+	}
+	t.Logf("%d txs, %d ok (%d%%), %d existing, %d disputed, %d exclusive overlaps\n%s", total, ok, 100*ok/total, existing, disputed, overlaps, strings.Join(lines, "\n"))
+	if ok*100 < total*45 {
+		t.Errorf("only %d of %d transactions succeeded; the workload tests too little", ok, total)
+	}
+	if existing == 0 || disputed == 0 || overlaps == 0 {
+		t.Errorf("the workload never hit an existing deposit (%d), a dispute (%d) or an exclusive overlap (%d)", existing, disputed, overlaps)
+	}
+}
+
+// checkInvariants reads the whole notary state and checks it.
+func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string]string) {
+	t.Helper()
+	st := snapshot(t, c, "notary/")
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)
+	}
+
+	// Nothing written is ever deleted or changed, except a work's owner and
+	// its log length (which only grows).
+	for k, old := range seen {
+		cur, ok := st[k]
+		switch {
+		case !ok:
+			fail("key %s was deleted", k)
+		case strings.HasPrefix(k, "notary/work/"):
+			var a, b notary.Work
+			json.Unmarshal([]byte(old), &a)
+			json.Unmarshal([]byte(cur), &b)
+			a.Owner, b.Owner = "", ""
+			if encode(a) != encode(b) {
+				fail("work %s changed beyond its owner:\n%s\n%s", k, old, cur)
+			}
+		case strings.HasPrefix(k, "notary/worklen/"):
+			x, _ := strconv.ParseUint(old, 10, 64)
+			y, _ := strconv.ParseUint(cur, 10, 64)
+			if y < x {
+				fail("log length %s went from %d to %d", k, x, y)
+			}
+		case cur != old:
+			fail("key %s changed from %s to %s", k, old, cur)
+		}
+	}
+	for k, v := range st {
+		seen[k] = v
+	}
+
+	ev := map[string]notary.Evidence{}
+	batches := map[string]notary.Batch{}
+	works := map[string]notary.Work{}
+	logs := map[string][]notary.LogEntry{}
+	idx := map[string][]string{} // kind -> keys, for the index checks below
+	for _, k := range slices.Sorted(maps.Keys(st)) {
+		v := []byte(st[k])
+		parts := strings.Split(strings.TrimPrefix(k, "notary/"), "/")
+		switch parts[0] {
+		case "ev":
+			var e notary.Evidence
+			if err := json.Unmarshal(v, &e); err != nil || e.ID != parts[1] {
+				fail("evidence %s = %s (%v)", k, v, err)
+			}
+			ev[e.ID] = e
+		case "batch":
+			var b notary.Batch
+			if err := json.Unmarshal(v, &b); err != nil || b.ID != parts[1] {
+				fail("batch %s = %s (%v)", k, v, err)
+			}
+			batches[b.ID] = b
+		case "work":
+			var w notary.Work
+			if err := json.Unmarshal(v, &w); err != nil || w.ID != parts[1] {
+				fail("work %s = %s (%v)", k, v, err)
+			}
+			works[w.ID] = w
+		case "worklog":
+			var e notary.LogEntry
+			if err := json.Unmarshal(v, &e); err != nil || e.WorkID != parts[1] || fmt.Sprintf("%016x", e.Seq) != parts[2] {
+				fail("log entry %s = %s (%v)", k, v, err)
+			}
+			logs[e.WorkID] = append(logs[e.WorkID], e) // key order is seq order
+		case "dep", "sha256", "sm3", "supp", "batchdep", "workhash", "workreg", "conflict", "worklen":
+			idx[parts[0]] = append(idx[parts[0]], k)
+		default:
+			fail("unknown key %s", k)
+		}
+	}
+	part := func(k string, i int) string { return strings.Split(k, "/")[i] }
+
+	// Every indexed id resolves to a record that matches the index.
+	for _, k := range idx["dep"] {
+		e, ok := ev[st[k]]
+		if !ok || e.Depositor.Org != part(k, 2) || e.SHA256 != part(k, 3) || e.SM3 != part(k, 4) {
+			fail("%s -> %s does not resolve to a matching record", k, st[k])
+		}
+	}
+	for _, k := range idx["sha256"] {
+		if e, ok := ev[part(k, 3)]; !ok || e.SHA256 != part(k, 2) {
+			fail("%s does not resolve", k)
+		}
+	}
+	for _, k := range idx["sm3"] {
+		if e, ok := ev[part(k, 3)]; !ok || e.SM3 != part(k, 2) {
+			fail("%s does not resolve", k)
+		}
+	}
+	for _, k := range idx["supp"] {
+		_, parent := ev[part(k, 2)]
+		if child, ok := ev[part(k, 3)]; !ok || !parent || child.Supplements != part(k, 2) {
+			fail("%s does not resolve", k)
+		}
+	}
+	for _, k := range idx["batchdep"] {
+		if b, ok := batches[st[k]]; !ok || b.Depositor.Org != part(k, 2) || b.MerkleRoot != part(k, 3) {
+			fail("%s -> %s does not resolve", k, st[k])
+		}
+	}
+	for _, k := range idx["workhash"] {
+		if w, ok := works[st[k]]; !ok || w.SHA256 != part(k, 2) || w.Status != notary.StatusRegistered {
+			fail("%s -> %s does not resolve to a registered work", k, st[k])
+		}
+	}
+	for _, k := range idx["workreg"] {
+		if w, ok := works[st[k]]; !ok || w.Registrant.Org != part(k, 2) || w.SHA256 != part(k, 3) {
+			fail("%s -> %s does not resolve", k, st[k])
+		}
+	}
+	for _, k := range idx["conflict"] {
+		f, okf := works[part(k, 2)]
+		w, ok := works[part(k, 3)]
+		if !ok || !okf || w.ConflictsWith != f.ID || w.Status != notary.StatusDisputed || w.SHA256 != f.SHA256 {
+			fail("%s does not resolve", k)
+		}
+	}
+	for _, k := range idx["worklen"] {
+		if n, _ := strconv.Atoi(st[k]); n != len(logs[part(k, 2)]) {
+			fail("%s = %s, the log has %d entries", k, st[k], len(logs[part(k, 2)]))
+		}
+	}
+	for id := range logs {
+		if _, ok := works[id]; !ok {
+			fail("log of unknown work %s", id)
+		}
+	}
+
+	// Every record is indexed.
+	for id, e := range ev {
+		if st["notary/dep/"+e.Depositor.Org+"/"+e.SHA256+"/"+e.SM3] != id || st["notary/sha256/"+e.SHA256+"/"+id] != "1" || st["notary/sm3/"+e.SM3+"/"+id] != "1" {
+			fail("evidence %s is not fully indexed", id)
+		}
+		if e.Supplements != "" && st["notary/supp/"+e.Supplements+"/"+id] != "1" {
+			fail("supplement %s is not indexed under %s", id, e.Supplements)
+		}
+		if !isID(id, "EV") || !isHex(e.SHA256) || !isHex(e.SM3) || e.TxHash == "" || e.Height < 1 {
+			fail("evidence %+v", e)
+		}
+	}
+	for id, b := range batches {
+		if st["notary/batchdep/"+b.Depositor.Org+"/"+b.MerkleRoot] != id || b.Size < 1 || !isHex(b.MerkleRoot) {
+			fail("batch %s is not indexed", id)
+		}
+	}
+	registered := map[string]string{}
+	for _, id := range slices.Sorted(maps.Keys(works)) {
+		w := works[id]
+		if st["notary/workreg/"+w.Registrant.Org+"/"+w.SHA256] != id {
+			fail("work %s is not indexed by registrant", id)
+		}
+		switch w.Status {
+		case notary.StatusRegistered:
+			if prev := registered[w.SHA256]; prev != "" {
+				fail("works %s and %s of the same file are both registered", prev, id)
+			}
+			registered[w.SHA256] = id
+			if st["notary/workhash/"+w.SHA256] != id || w.ConflictsWith != "" {
+				fail("registered work %s is not the file's first", id)
+			}
+		case notary.StatusDisputed:
+			if st["notary/conflict/"+w.ConflictsWith+"/"+id] != "1" || works[w.ConflictsWith].Status != notary.StatusRegistered {
+				fail("disputed work %s is not listed under %s", id, w.ConflictsWith)
+			}
+		default:
+			fail("work %s has status %q", id, w.Status)
+		}
+		// Sequence numbers 1..n; the owner is the last transfer's recipient.
+		owner := w.Registrant.Org
+		for i, e := range logs[id] {
+			if e.Seq != uint64(i+1) {
+				fail("work %s log entry %d has seq %d", id, i+1, e.Seq)
+			}
+			if e.By.Org != owner {
+				fail("work %s log entry %d signed by %s, owner was %s", id, e.Seq, e.By.Org, owner)
+			}
+			switch {
+			case e.Kind == notary.KindTransfer && e.Transfer != nil && e.License == nil:
+				if e.Transfer.From != owner {
+					fail("work %s transfer %d from %s, owner was %s", id, e.Seq, e.Transfer.From, owner)
+				}
+				owner = e.Transfer.To
+			case e.Kind == notary.KindLicense && e.License != nil && e.Transfer == nil:
+				if e.License.Licensor != owner {
+					fail("work %s licence %d by %s, owner was %s", id, e.Seq, e.License.Licensor, owner)
+				}
+			default:
+				fail("work %s log entry %d is malformed: %+v", id, e.Seq, e)
+			}
+		}
+		if w.Owner != owner {
+			fail("work %s owner %s, the log says %s", id, w.Owner, owner)
+		}
+		// Exclusive licences never overlap.
+		for i, a := range logs[id] {
+			for _, b := range logs[id][:i] {
+				if a.License != nil && b.License != nil && a.License.Exclusive && b.License.Exclusive &&
+					(a.License.Until == "" || b.License.From <= a.License.Until) && (b.License.Until == "" || a.License.From <= b.License.Until) {
+					fail("work %s: exclusive licences %d and %d overlap", id, b.Seq, a.Seq)
+				}
+			}
+		}
+		// And the model agrees.
+		mw := m.works[id]
+		if mw == nil || mw.owner != w.Owner || mw.status != w.Status || mw.conflictsWith != w.ConflictsWith || len(mw.log) != len(logs[id]) {
+			fail("work %s = %+v, model %+v", id, w, mw)
+		}
+	}
+	if len(ev) != len(m.evIDs) || len(batches) != len(m.batches) || len(works) != len(m.works) {
+		fail("%d evidence, %d batches, %d works; model %d, %d, %d", len(ev), len(batches), len(works), len(m.evIDs), len(m.batches), len(m.works))
+	}
+
+	// The query functions see the same.
+	v := c.View()
+	for _, id := range slices.Sorted(maps.Keys(works)) {
+		w := works[id]
+		if w.Status == notary.StatusRegistered {
+			list, err := notary.WorksByHash(v, w.SHA256)
+			if err != nil || len(list) == 0 || list[0].ID != id {
+				fail("WorksByHash(%s) = %v, %v", w.SHA256, list, err)
+			}
+			d, _ := notary.Disputes(v, id)
+			if len(list) != len(d)+1 {
+				fail("WorksByHash has %d works, Disputes %d", len(list), len(d))
+			}
+		}
+		l, err := notary.WorkLog(v, id)
+		if err != nil || len(l) != len(logs[id]) {
+			fail("WorkLog(%s) = %d entries, %v", id, len(l), err)
+		}
+	}
+}
+
+func isHex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isID(s, kind string) bool {
+	return len(s) == 31 && strings.HasPrefix(s, kind) && s[10] == '-' && strings.ToUpper(s) == s
+}
