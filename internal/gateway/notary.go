@@ -18,6 +18,7 @@ func (s *Server) notaryRoutes(handle func(string, func(http.ResponseWriter, *htt
 	handle("GET /v1/notary/batches/{id}/certificate", s.batchCertificate)
 	handle("GET /v1/notary/works", s.findWorks)
 	handle("GET /v1/notary/works/{id}", s.getWork)
+	handle("GET /v1/notary/works/{id}/certificate", s.workCertificate)
 }
 
 var hex64 = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
@@ -168,4 +169,16 @@ func (s *Server) findWorks(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, Page[notary.Work]{Height: v.Version(), Items: items})
 	return nil
+}
+
+func (s *Server) workCertificate(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	v, err := s.app.Store().At(0)
+	if err != nil {
+		return err
+	}
+	if _, err := notary.GetWork(v, id); err != nil {
+		return err
+	}
+	return s.certificate(w, r, notary.WorkKey(id), id)
 }
