@@ -69,14 +69,63 @@ type Bundle struct {
 
 // digest computes the bundle's digest.
 func (b *Bundle) digest() (string, error) {
+	form, err := b.digestForm()
+	if err != nil {
+		return "", err
+	}
+	return hashHex(form), nil
+}
+
+// digestForm is what the digest hashes: the bundle's canonical encoding
+// with an empty digest, without the final newline.
+func (b *Bundle) digestForm() ([]byte, error) {
 	c := *b
 	c.Digest = ""
 	raw, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
-		return "", fmt.Errorf("encode bundle: %w", err)
+		return nil, fmt.Errorf("encode bundle: %w", err)
 	}
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:]), nil
+	return raw, nil
+}
+
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Digest is the last field, and a digest is lowercase hex, which JSON
+// does not escape: the digest form ends with `"digest": ""` and a closing
+// brace, and the canonical encoding differs from it only by the digest's
+// characters between those quotes and a final newline. These two helpers
+// go from one to the other without encoding the bundle again.
+const (
+	digestKey = `"digest": "`
+	closing   = "\"\n}" // the digest's closing quote and the bundle's brace
+)
+
+// sealed turns a digest form into the canonical encoding with its digest.
+func sealed(form []byte) (raw []byte, digest string, err error) {
+	if !bytes.HasSuffix(form, []byte(digestKey+closing)) {
+		return nil, "", fmt.Errorf("encode bundle: unexpected encoding of the digest")
+	}
+	digest = hashHex(form)
+	raw = make([]byte, 0, len(form)+len(digest)+1)
+	raw = append(raw, form[:len(form)-len(closing)]...)
+	raw = append(raw, digest...)
+	raw = append(raw, closing...)
+	return append(raw, '\n'), digest, nil
+}
+
+// formOf returns the digest form of canon, the canonical encoding of a
+// bundle whose digest field is d, when d is well-formed.
+func formOf(canon []byte, d string) ([]byte, bool) {
+	if !isHex64(d) || !bytes.HasSuffix(canon, []byte(digestKey+d+closing+"\n")) {
+		return nil, false
+	}
+	n := len(canon) - len(d) - len(closing) - 1
+	form := make([]byte, 0, n+len(closing))
+	form = append(form, canon[:n]...)
+	return append(form, closing...), true
 }
 
 // Seal sets the digest after the bundle was built or changed.
@@ -84,6 +133,21 @@ func (b *Bundle) Seal() error {
 	d, err := b.digest()
 	b.Digest = d
 	return err
+}
+
+// encode seals the bundle and returns its canonical encoding, encoding it
+// once.
+func (b *Bundle) encode() ([]byte, error) {
+	form, err := b.digestForm()
+	if err != nil {
+		return nil, err
+	}
+	raw, d, err := sealed(form)
+	if err != nil {
+		return nil, err
+	}
+	b.Digest = d
+	return raw, nil
 }
 
 // Validator is one member of the signing validator set.
@@ -122,11 +186,8 @@ func New(chainID string, height int64, p *state.Proof, sh *types.SignedHeader, v
 		}
 		b.Validators = append(b.Validators, Validator{Address: v.Address.String(), PubKey: pk, Power: v.VotingPower})
 	}
-	if err := b.Seal(); err != nil {
-		return nil, err
-	}
 	// Round-trip once so that the bundle is in its canonical form.
-	raw, err := b.Marshal()
+	raw, err := b.encode()
 	if err != nil {
 		return nil, err
 	}
@@ -147,47 +208,57 @@ func (b *Bundle) Marshal() ([]byte, error) {
 // errors, and the bytes must be the bundle's canonical encoding, so that no
 // byte of a bundle can change without verification noticing.
 func Parse(raw []byte) (*Bundle, error) {
+	b, _, err := parse(raw)
+	return b, err
+}
+
+// parse is Parse, also returning the decoded signed header (nil when the
+// bundle has none).
+func parse(raw []byte) (*Bundle, *types.SignedHeader, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var b Bundle
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("bundle is not valid JSON of the expected shape: %w", err)
+		return nil, nil, fmt.Errorf("bundle is not valid JSON of the expected shape: %w", err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("bundle has data after its JSON object")
+		return nil, nil, fmt.Errorf("bundle has data after its JSON object")
 	}
 	// The signed header is CometBFT's JSON, embedded as is: it must also be
 	// exactly what CometBFT's encoder gives for what it decodes to (hex
 	// case, number forms), or edits there could slip through.
+	var sh *types.SignedHeader
 	if len(b.Header) > 0 {
-		var sh types.SignedHeader
-		if err := cmtjson.Unmarshal(b.Header, &sh); err != nil {
-			return nil, fmt.Errorf("bundle's signed header does not decode: %w", err)
+		sh = new(types.SignedHeader)
+		if err := cmtjson.Unmarshal(b.Header, sh); err != nil {
+			return nil, nil, fmt.Errorf("bundle's signed header does not decode: %w", err)
 		}
-		want, err := cmtjson.Marshal(&sh)
+		want, err := cmtjson.Marshal(sh)
 		if err != nil {
-			return nil, fmt.Errorf("encode signed header: %w", err)
+			return nil, nil, fmt.Errorf("encode signed header: %w", err)
 		}
 		var got bytes.Buffer
 		if err := json.Compact(&got, b.Header); err != nil || !bytes.Equal(got.Bytes(), want) {
-			return nil, fmt.Errorf("bundle's signed header is not in canonical form (was it edited?)")
+			return nil, nil, fmt.Errorf("bundle's signed header is not in canonical form (was it edited?)")
 		}
 	}
 	canon, err := b.Marshal()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	want, err := b.digest()
-	if err != nil {
-		return nil, err
+	var want string
+	if form, ok := formOf(canon, b.Digest); ok {
+		want = hashHex(form)
+	} else if want, err = b.digest(); err != nil {
+		return nil, nil, err
 	}
 	if b.Digest != want {
-		return nil, fmt.Errorf("bundle digest is %q but its content hashes to %q: the file was edited or corrupted", b.Digest, want)
+		return nil, nil, fmt.Errorf("bundle digest is %q but its content hashes to %q: the file was edited or corrupted", b.Digest, want)
 	}
 	if !bytes.Equal(canon, raw) {
-		return nil, fmt.Errorf("bundle is not byte-for-byte in canonical form (was it edited or re-formatted?): first difference at byte %d", firstDiff(canon, raw))
+		return nil, nil, fmt.Errorf("bundle is not byte-for-byte in canonical form (was it edited or re-formatted?): first difference at byte %d", firstDiff(canon, raw))
 	}
-	return &b, nil
+	return &b, sh, nil
 }
 
 func firstDiff(a, b []byte) int {

@@ -56,6 +56,12 @@ type Report struct {
 	Key     string  `json:"key,omitempty"`
 	Exists  bool    `json:"exists"`
 	Value   []byte  `json:"value,omitempty"`
+	// Batch describes the batch item, when the bundle carries a verified
+	// batch inclusion.
+	Batch *BatchItem `json:"batch,omitempty"`
+	// File is the outcome of the file check (VerifyFile), once the file
+	// was hashed.
+	File *FileCheck `json:"file,omitempty"`
 	// Bundle is the parsed bundle, when it parsed.
 	Bundle *Bundle `json:"-"`
 }
@@ -73,9 +79,19 @@ func (r *Report) fail(name, format string, args ...any) error {
 
 // Verify checks a bundle against trust, with no network. It returns the
 // report of every check made; the error names the first check that failed.
+// When the bundle carries a batch inclusion, Verify also checks that the
+// item is in the batch whose record the bundle proves ("batch inclusion").
 func Verify(raw []byte, trust Trust) (*Report, error) {
+	r, err := verify(raw, trust)
+	r.OK = err == nil
+	return r, err
+}
+
+// verify makes every check of Verify; the caller decides whether the
+// report is OK (VerifyFile has one more check to make).
+func verify(raw []byte, trust Trust) (*Report, error) {
 	r := &Report{}
-	b, err := Parse(raw)
+	b, sh, err := parse(raw)
 	if err != nil {
 		return r, r.fail("bundle", "%v", err)
 	}
@@ -86,9 +102,11 @@ func Verify(raw []byte, trust Trust) (*Report, error) {
 	r.ChainID, r.Height, r.Key = b.ChainID, b.Height, b.Key
 	r.pass("bundle", "format %s, chain %s, state at height %d, key %q", b.Format, b.ChainID, b.Height, b.Key)
 
-	sh, err := b.signedHeader()
-	if err != nil {
-		return r, r.fail("header", "%v", err)
+	if sh == nil || sh.Header == nil || sh.Commit == nil {
+		// Missing header, or a part of it: say which.
+		if sh, err = b.signedHeader(); err != nil {
+			return r, r.fail("header", "%v", err)
+		}
 	}
 	set, err := b.validatorSet()
 	if err != nil {
@@ -154,7 +172,11 @@ func Verify(raw []byte, trust Trust) (*Report, error) {
 		}
 		r.pass("record", "the readable record is the proven value")
 	}
-	r.OK = true
+	if b.Inclusion != nil {
+		if err := r.checkInclusion(b.Inclusion, val); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
 }
 

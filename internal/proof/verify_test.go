@@ -9,6 +9,8 @@ import (
 
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/proof/prooftest"
 )
 
 // The bundles in testdata were fetched from a dev chain with
@@ -180,17 +182,31 @@ func TestNonCanonicalBundleFails(t *testing.T) {
 
 func FuzzVerify(f *testing.F) {
 	present, absent := load(f, "present.json"), load(f, "absent.json")
+	// A batch item's certificate, from a test chain.
+	c := newCerts(f, 5, prooftest.Config{Validators: 1})
+	item := c.item(f, 2)
 	f.Add(present)
 	f.Add(absent)
+	f.Add(item)
 	f.Add([]byte(`{}`))
 	tr := genesisTrust(f)
+	genuine := map[string]bool{string(present): true, string(absent): true, string(item): true}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		r, err := Verify(raw, tr)
-		if err == nil && !bytes.Equal(raw, present) && !bytes.Equal(raw, absent) {
-			t.Fatalf("a bundle other than the genuine ones verifies: %q", r.Key)
+		for _, trust := range []Trust{tr, c.trust} {
+			r, err := Verify(raw, trust)
+			if err == nil && !genuine[string(raw)] {
+				t.Fatalf("a bundle other than the genuine ones verifies: %q", r.Key)
+			}
+			if err != nil && (r == nil || r.OK) {
+				t.Fatal("failed verification without a failing report")
+			}
+		}
+		r, err := VerifyFile(raw, c.trust, bytes.NewReader(c.files[2]))
+		if err == nil && !bytes.Equal(raw, item) {
+			t.Fatalf("a certificate other than the genuine one certifies the file: %q", r.Key)
 		}
 		if err != nil && (r == nil || r.OK) {
-			t.Fatal("failed verification without a failing report")
+			t.Fatal("failed file verification without a failing report")
 		}
 	})
 }
