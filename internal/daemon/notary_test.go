@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -85,6 +86,57 @@ func TestNotaryEndToEnd(t *testing.T) {
 		if _, err := proof.VerifyFile(cert, trust, bytes.NewReader(contents[(i+1)%len(contents)])); err == nil {
 			t.Fatalf("batch item %d's certificate accepts another item's file", i)
 		}
+	}
+
+	// The public verify API, by hash and by upload; a batch item with its
+	// certificate.
+	var vr struct {
+		File    *client.BlobInfo `json:"file"`
+		Records []struct {
+			Verified bool `json:"verified"`
+			Evidence struct {
+				ID string `json:"id"`
+			} `json:"evidence"`
+		} `json:"records"`
+		Certificate *struct {
+			OK bool `json:"ok"`
+		} `json:"certificate"`
+	}
+	sha, _, _ := hashes(t, content)
+	if err := c.Get(ctx, "/v1/notary/verify?sha256="+sha, &vr); err != nil || len(vr.Records) != 1 || !vr.Records[0].Verified || vr.Records[0].Evidence.ID != res.EvidenceID {
+		t.Fatalf("verify by hash: %+v, %v", vr, err)
+	}
+	upload := func(fields map[string][]byte) {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for name, b := range fields {
+			fw, _ := mw.CreateFormFile(name, name)
+			fw.Write(b)
+		}
+		mw.Close()
+		resp, err := http.Post(d.GatewayURL+"/v1/notary/verify", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		vr.Records, vr.Certificate = nil, nil
+		if err := json.NewDecoder(resp.Body).Decode(&vr); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("verify upload: %d %v", resp.StatusCode, err)
+		}
+	}
+	upload(map[string][]byte{"file": content})
+	if len(vr.Records) != 1 || !vr.Records[0].Verified || vr.File.SHA256 != sha {
+		t.Fatalf("verify upload: %+v", vr)
+	}
+	itemCert, _ := c.BatchItemCertificate(ctx, br.Receipts[7])
+	upload(map[string][]byte{"file": contents[7], "certificate": itemCert})
+	if vr.Certificate == nil || !vr.Certificate.OK {
+		t.Fatalf("verify batch item upload: %+v", vr)
+	}
+	upload(map[string][]byte{"file": contents[8], "certificate": itemCert})
+	if vr.Certificate == nil || vr.Certificate.OK {
+		t.Fatalf("another item's file passes with item 7's certificate: %+v", vr)
 	}
 
 	// The public verify page finds the deposited file by upload.

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"io"
 
 	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -14,8 +15,8 @@ func (b webBackend) ChainID() string { return b.d.ChainID }
 
 func (b webBackend) View(height int64) (*state.View, error) { return b.d.App.Store().At(height) }
 
-func (b webBackend) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
-	return b.d.Gateway.Bundle(ctx, key, height)
+func (b webBackend) CheckRecord(ctx context.Context, key []byte, file io.Reader) (*proof.Report, []byte, error) {
+	return b.d.Gateway.CheckRecord(ctx, key, file)
 }
 
 func (b webBackend) Trust(ctx context.Context) (proof.Trust, error) {

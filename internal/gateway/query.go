@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -558,4 +559,31 @@ func (s *Server) CurrentTrust(ctx context.Context) (proof.Trust, error) {
 		return proof.Trust{}, err
 	}
 	return proof.Trust{SetHash: types.NewValidatorSet(vals).Hash(), Source: "the current validator set of this node"}, nil
+}
+
+// CheckRecord builds the proof bundle of a state key at the newest height
+// and verifies it against the current validator set, with file when given
+// (its digests must match the record's). It is what the node's own verify
+// page and API show a visitor; anyone can repeat it offline with the
+// bundle. The report is returned even when verification fails.
+func (s *Server) CheckRecord(ctx context.Context, key []byte, file io.Reader) (*proof.Report, []byte, error) {
+	b, err := s.Bundle(ctx, key, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return nil, nil, err
+	}
+	trust, err := s.CurrentTrust(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rep *proof.Report
+	if file != nil {
+		rep, _ = proof.VerifyFile(raw, trust, file)
+	} else {
+		rep, _ = proof.Verify(raw, trust)
+	}
+	return rep, raw, nil
 }

@@ -51,26 +51,16 @@ func (s *Server) check(ctx context.Context, ev *notary.Evidence, file []byte) (*
 		return nil, err
 	}
 	org, _ := identity.GetOrg(v, ev.Depositor.Org)
-	bundle, err := b.Bundle(ctx, notary.EvidenceKey(ev.ID), 0)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := bundle.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	trust, err := b.Trust(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var rep *proof.Report
+	var fr io.Reader
 	if file != nil {
-		rep, err = proof.VerifyFile(raw, trust, bytes.NewReader(file))
-	} else {
-		rep, err = proof.Verify(raw, trust)
+		fr = bytes.NewReader(file)
+	}
+	rep, _, err := b.CheckRecord(ctx, notary.EvidenceKey(ev.ID), fr)
+	if err != nil {
+		return nil, err
 	}
 	return &checkedRecord{
-		Evidence: ev, Org: org, Report: rep, Verified: err == nil, FileMatch: file != nil && err == nil,
+		Evidence: ev, Org: org, Report: rep, Verified: rep.OK, FileMatch: file != nil && rep.OK,
 		CertURL:  "/v1/notary/evidence/" + url.PathEscape(ev.ID) + "/certificate?download=1",
 		PrintURL: "/certificates/" + url.PathEscape(ev.ID),
 	}, nil

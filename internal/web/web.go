@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -32,8 +33,10 @@ type Backend interface {
 	ChainID() string
 	// View returns the state at a height (0: latest).
 	View(height int64) (*state.View, error)
-	// Bundle builds a proof bundle for a state key at a height (0: latest).
-	Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error)
+	// CheckRecord proves a state key at the newest height and verifies the
+	// proof against the current validator set, and file against the record
+	// when given; the report is returned even when verification fails.
+	CheckRecord(ctx context.Context, key []byte, file io.Reader) (*proof.Report, []byte, error)
 	// Trust is the validator set this node currently trusts.
 	Trust(ctx context.Context) (proof.Trust, error)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -66,8 +67,8 @@ type fakeBackend struct{ store *state.Store }
 func (f fakeBackend) ChainID() string                            { return "dengta-test" }
 func (f fakeBackend) View(h int64) (*state.View, error)          { return f.store.At(h) }
 func (f fakeBackend) Trust(context.Context) (proof.Trust, error) { return proof.Trust{}, nil }
-func (f fakeBackend) Bundle(context.Context, []byte, int64) (*proof.Bundle, error) {
-	return nil, nil
+func (f fakeBackend) CheckRecord(context.Context, []byte, io.Reader) (*proof.Report, []byte, error) {
+	return nil, nil, nil
 }
 
 func newServer(t *testing.T) *Server {
