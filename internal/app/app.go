@@ -43,6 +43,10 @@ type Options struct {
 	Modules []module.Module
 	// SigCacheSize bounds the signature cache (default 200,000 entries).
 	SigCacheSize int
+	// Now is the node's clock, used only to estimate the next block's time
+	// when checking transactions for the mempool (never in a block). Nil:
+	// time.Now.
+	Now func() time.Time
 }
 
 type route struct {
@@ -61,6 +65,7 @@ type App struct {
 	routes  map[string]route // "module/action"
 
 	sigs *sigCache
+	now  func() time.Time
 
 	// check is the mempool's view: committed state plus the writes of the
 	// transactions accepted since the last commit. Reset at every commit;
@@ -101,6 +106,10 @@ func New(opts Options) (*App, error) {
 		log:     opts.Logger,
 		routes:  make(map[string]route),
 		sigs:    newSigCache(opts.SigCacheSize),
+		now:     opts.Now,
+	}
+	if a.now == nil {
+		a.now = time.Now
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
 	a.metrics = newMetrics(a)
@@ -362,7 +371,14 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		// Run on a scratch cache over the check state: a failing handler
 		// must not consume the nonce in the mempool's view either.
 		scratch := newCache(a.check)
-		if _, err = a.run(scratch, e, a.lastHeight+1, a.lastTime, true); err == nil {
+		// The next block's time is not known yet; the later of the last
+		// block's time and this node's clock estimates it. This is local
+		// mempool admission only: the block decides with its own time.
+		t := a.lastTime
+		if now := a.now().UTC(); now.After(t) {
+			t = now
+		}
+		if _, err = a.run(scratch, e, a.lastHeight+1, t, true); err == nil {
 			err = scratch.flush(a.check)
 		}
 	}

@@ -82,6 +82,29 @@ func OrgAt(i int) Org {
 // KeyFile is where an organisation's generated admin key is written.
 func KeyFile(dir, org string) string { return filepath.Join(dir, org+"-admin.json") }
 
+// addOperator creates the operator key of the node in home (an Ed25519
+// member key of the node's organisation), points the node's settings at
+// it and adds it to the organisation's genesis entry.
+func addOperator(home string, s *identity.OrgSpec) error {
+	k, err := tx.GenerateKey(tx.AlgoEd25519, rand.Reader)
+	if err != nil {
+		return fmt.Errorf("operator key of %s: %w", s.ID, err)
+	}
+	if err := tx.WriteKeyFile(node.OperatorKeyFile(home), k, s.ID+" node operator"); err != nil {
+		return fmt.Errorf("operator key of %s: %w", s.ID, err)
+	}
+	settings, err := node.LoadSettings(home)
+	if err != nil {
+		return err
+	}
+	settings.OperatorKey = "config/operator_key.json"
+	if err := node.SaveSettings(home, settings); err != nil {
+		return err
+	}
+	s.MemberKeys = append(s.MemberKeys, k.Public())
+	return nil
+}
+
 // spec builds an organisation's genesis entry with a new SM2 admin key,
 // written to keysDir.
 func spec(o Org, keysDir string, validator []byte) (identity.OrgSpec, error) {
@@ -155,6 +178,11 @@ func Dev(home string, opts DevOptions) error {
 		if err != nil {
 			return err
 		}
+		if o.ID == ValidatorOrg {
+			if err := addOperator(home, &s); err != nil {
+				return err
+			}
+		}
 		orgs = append(orgs, s)
 	}
 	doc, err := genesis(opts.ChainID, orgs)
@@ -216,6 +244,9 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 		}
 		s, err := spec(o, keysDir, keys.ValidatorPubKey.Bytes())
 		if err != nil {
+			return nil, err
+		}
+		if err := addOperator(home, &s); err != nil {
 			return nil, err
 		}
 		orgs = append(orgs, s)

@@ -304,9 +304,9 @@ func createOrg(ctx *module.Context, s *OrgSpec) error {
 			return orErr(err, errcode.New(errcode.Conflict, "validator key is already used by organisation %s", h))
 		}
 	}
-	for _, pk := range s.AdminKeys {
+	for _, pk := range append(append([]tx.PublicKey{}, s.AdminKeys...), s.MemberKeys...) {
 		if h, err := holder(keyKey(pk.ID())); err != nil || h != "" {
-			return orErr(err, errcode.New(errcode.Conflict, "admin key %s is already registered", pk.ID()))
+			return orErr(err, errcode.New(errcode.Conflict, "key %s is already registered", pk.ID()))
 		}
 	}
 
@@ -328,6 +328,11 @@ func createOrg(ctx *module.Context, s *OrgSpec) error {
 	}
 	for i, pk := range s.AdminKeys {
 		if _, err := putNewKey(ctx, s.ID, pk, true, fmt.Sprintf("admin-%d", i+1)); err != nil {
+			return err
+		}
+	}
+	for i, pk := range s.MemberKeys {
+		if _, err := putNewKey(ctx, s.ID, pk, false, fmt.Sprintf("member-%d", i+1)); err != nil {
 			return err
 		}
 	}

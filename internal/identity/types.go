@@ -91,7 +91,10 @@ type OrgSpec struct {
 	USCC      string         `json:"uscc"`
 	Roles     []role.Role    `json:"roles"`
 	AdminKeys []tx.PublicKey `json:"admin_keys"`
-	Validator *Validator     `json:"validator,omitempty"`
+	// MemberKeys are member (non-admin) keys registered with the
+	// organisation, such as the operator key its node signs with.
+	MemberKeys []tx.PublicKey `json:"member_keys,omitempty"`
+	Validator  *Validator     `json:"validator,omitempty"`
 }
 
 var orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
@@ -121,13 +124,16 @@ func (s *OrgSpec) Validate() error {
 	if len(s.AdminKeys) > 16 {
 		return fmt.Errorf("organisation %s: at most 16 admin keys", s.ID)
 	}
+	if len(s.MemberKeys) > 64 {
+		return fmt.Errorf("organisation %s: at most 64 member keys", s.ID)
+	}
 	seen := map[tx.KeyID]bool{}
-	for _, k := range s.AdminKeys {
+	for _, k := range append(append([]tx.PublicKey{}, s.AdminKeys...), s.MemberKeys...) {
 		if _, err := tx.NewPublicKey(k.Algo, k.Key); err != nil {
-			return fmt.Errorf("organisation %s: admin key: %w", s.ID, err)
+			return fmt.Errorf("organisation %s: key: %w", s.ID, err)
 		}
 		if seen[k.ID()] {
-			return fmt.Errorf("organisation %s: admin key %s listed twice", s.ID, k.ID())
+			return fmt.Errorf("organisation %s: key %s listed twice", s.ID, k.ID())
 		}
 		seen[k.ID()] = true
 	}

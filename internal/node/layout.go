@@ -73,9 +73,21 @@ type Settings struct {
 	// are reached from outside (e.g. "https://hall.example.cn"); QR codes
 	// on certificates and labels point there. Empty: the gateway's own URL.
 	PublicURL string `json:"public_url,omitempty"`
+	// OperatorKey is the key file (relative to the home, or absolute) of a
+	// member key of Org that the node signs its own transactions with,
+	// such as batches of public scans. Empty: the node signs nothing.
+	OperatorKey string `json:"operator_key,omitempty"`
 	// MaxBlobBytes bounds a file uploaded to the node's blob store (0: 64 MiB).
 	MaxBlobBytes int64 `json:"max_blob_bytes,omitempty"`
 }
+
+// OperatorKeyFile is where devnet writes a node's operator key.
+func OperatorKeyFile(home string) string {
+	return filepath.Join(home, configDirName, "operator_key.json")
+}
+
+// SaveSettings writes <home>/config/dengta.json.
+func SaveSettings(home string, s Settings) error { return writeSettings(home, s) }
 
 // BlobDir is where the node keeps off-chain files.
 func BlobDir(home string) string { return filepath.Join(home, dataDirName, "blobs") }

@@ -53,7 +53,8 @@ type Chain struct {
 	nonces map[tx.KeyID]uint64
 }
 
-// Options configure a test chain.
+// Options configure a test chain. The app's clock for mempool checks is the
+// chain's Time (the last block's), so tests stay deterministic.
 type Options struct {
 	Orgs []Org
 	// Modules run besides identity; nil means every module (modules.All).
@@ -136,7 +137,8 @@ func New(tb testing.TB, opts Options) *Chain {
 	if opts.Modules == nil {
 		opts.Modules = modules.All()
 	}
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules})
+	c := &Chain{}
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
@@ -144,7 +146,7 @@ func New(tb testing.TB, opts Options) *Chain {
 	if err != nil {
 		tb.Fatalf("genesis: %v", err)
 	}
-	c := &Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}}
+	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}}
 	_, err = a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: ChainID, Time: opts.Time, AppStateBytes: g, Validators: vals, InitialHeight: 1})
 	if err != nil {
 		tb.Fatalf("init chain: %v", err)
@@ -276,13 +278,14 @@ func Reopen(tb testing.TB, dir string, prev *Chain, modules ...module.Module) *C
 	if modules == nil {
 		modules = allModules()
 	}
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: modules})
+	c := &Chain{}
+	*c = *prev
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: modules, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
-	c := *prev
 	c.TB, c.App, c.Store = tb, a, st
-	return &c
+	return c
 }
 
 func allModules() []module.Module { return modules.All() }
