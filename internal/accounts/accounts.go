@@ -1,0 +1,467 @@
+// Package accounts keeps the service hall's users on one node: their
+// passwords (Argon2id, memory-hard), their sign-in sessions with CSRF
+// tokens, and their custodial signing keys, encrypted at rest with SM4-GCM
+// under the node's hall master key. A user belongs to one organisation; the
+// hall signs the user's transactions with the user's key, which the
+// organisation registers on chain like any member key.
+package accounts
+
+import (
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/emmansun/gmsm/sm4"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Errors callers tell apart.
+var (
+	ErrBadLogin    = errors.New("wrong user name or password")
+	ErrLocked      = errors.New("too many failed sign-ins; wait a few minutes")
+	ErrNoSession   = errors.New("no such session, or it expired")
+	ErrUserExists  = errors.New("user name is taken")
+	ErrNoUser      = errors.New("no such user")
+	ErrWeakPass    = errors.New("password must have at least 8 characters")
+	ErrBadUserName = errors.New("user name: use 3-32 lowercase letters, digits, '.', '_' or '-'")
+)
+
+// Role is what a user may do in the hall.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin Role = "admin" // manages the organisation's users and keys
+	RoleStaff Role = "staff" // works with the scenario pages
+)
+
+// User is a hall user.
+type User struct {
+	Name     string    `json:"name"`
+	Display  string    `json:"display"`
+	Org      string    `json:"org"`
+	Role     Role      `json:"role"`
+	KeyID    tx.KeyID  `json:"key_id"`
+	Algo     tx.Algo   `json:"algo"`
+	Disabled bool      `json:"disabled,omitempty"`
+	Created  time.Time `json:"created"`
+	Password string    `json:"password"` // PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	User    string    `json:"user"`
+	CSRF    string    `json:"csrf"`
+	Expires time.Time `json:"expires"`
+}
+
+// Argon2id parameters: 64 MiB, 2 passes, 2 lanes (about 0.1-0.2 s here).
+const (
+	argonMemory  = 64 * 1024
+	argonTime    = 2
+	argonThreads = 2
+	argonKeyLen  = 32
+)
+
+// SessionTTL is how long a session lasts without use.
+const SessionTTL = 8 * time.Hour
+
+// Lockout: after maxFails failed sign-ins a user must wait lockout.
+const (
+	maxFails = 5
+	lockout  = 5 * time.Minute
+)
+
+var userNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+
+// Store is the account database.
+type Store struct {
+	db   *pebble.DB
+	aead cipher.AEAD
+	now  func() time.Time
+}
+
+// Open opens the database in dir and the master key in keyFile, creating
+// both when missing (the key file with mode 0600). now may be nil.
+func Open(dir, keyFile string, now func() time.Time) (*Store, error) {
+	key, err := loadOrCreateMaster(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	block, err := sm4.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quiet{}})
+	if err != nil {
+		return nil, fmt.Errorf("open accounts: %w", err)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, aead: aead, now: now}, nil
+}
+
+type quiet struct{}
+
+func (quiet) Infof(string, ...any)  {}
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Fatalf(f string, a ...any) {
+	panic(fmt.Sprintf(f, a...))
+}
+
+func loadOrCreateMaster(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) != 16 {
+			return nil, fmt.Errorf("hall master key %s: want 32 hex digits", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	key := make([]byte, 16)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		return nil, fmt.Errorf("hall master key: %w", err)
+	}
+	return key, f.Sync()
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) getJSON(key []byte, v any) (bool, error) {
+	b, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read accounts: %w", err)
+	}
+	defer closer.Close()
+	return true, json.Unmarshal(b, v)
+}
+
+func (s *Store) putJSON(b *pebble.Batch, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Set(key, raw, nil)
+}
+
+// hashPassword returns the PHC string of an Argon2id hash.
+func hashPassword(password string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	h := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(h)), nil
+}
+
+// checkPassword compares a password with a PHC Argon2id string in
+// constant time.
+func checkPassword(phc, password string) bool {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	enc := base64.RawStdEncoding
+	salt, err1 := enc.DecodeString(parts[4])
+	want, err2 := enc.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// AddUser creates a user with a password and a custodial key, which is
+// sealed before it is stored.
+func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
+	if !userNamePattern.MatchString(u.Name) {
+		return ErrBadUserName
+	}
+	if len([]rune(password)) < 8 {
+		return ErrWeakPass
+	}
+	if u.Role != RoleAdmin && u.Role != RoleStaff {
+		return fmt.Errorf("role %q is not admin or staff", u.Role)
+	}
+	var existing User
+	if ok, err := s.getJSON(userKey(u.Name), &existing); err != nil {
+		return err
+	} else if ok {
+		return ErrUserExists
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	u.Password = hash
+	u.KeyID, u.Algo = key.ID(), key.Algo()
+	u.Created = s.now().UTC()
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.putJSON(b, userKey(u.Name), u); err != nil {
+		return err
+	}
+	if err := b.Set(sealedKey(u.Name), s.seal(u.Name, key), nil); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// seal encrypts a private key; the user name and key id are bound as
+// additional data, so a sealed key cannot be moved to another user.
+func (s *Store) seal(name string, k *tx.PrivateKey) []byte {
+	nonce := make([]byte, s.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		panic("accounts: no randomness: " + err.Error())
+	}
+	plain := append([]byte{byte(k.Algo())}, k.Bytes()...)
+	return s.aead.Seal(nonce, nonce, plain, []byte(name+"\x00"+k.ID().String()))
+}
+
+// SigningKey decrypts the user's custodial key.
+func (s *Store) SigningKey(u *User) (*tx.PrivateKey, error) {
+	b, closer, err := s.db.Get(sealedKey(u.Name))
+	if err != nil {
+		return nil, fmt.Errorf("signing key of %s: %w", u.Name, err)
+	}
+	defer closer.Close()
+	n := s.aead.NonceSize()
+	if len(b) < n {
+		return nil, fmt.Errorf("signing key of %s: sealed key too short", u.Name)
+	}
+	plain, err := s.aead.Open(nil, b[:n], b[n:], []byte(u.Name+"\x00"+u.KeyID.String()))
+	if err != nil {
+		return nil, fmt.Errorf("signing key of %s: cannot decrypt (wrong master key?)", u.Name)
+	}
+	k, err := tx.PrivateKeyFromBytes(tx.Algo(plain[0]), plain[1:])
+	if err != nil {
+		return nil, fmt.Errorf("signing key of %s: %w", u.Name, err)
+	}
+	if k.ID() != u.KeyID {
+		return nil, fmt.Errorf("signing key of %s does not match its key id", u.Name)
+	}
+	return k, nil
+}
+
+// User returns a user.
+func (s *Store) User(name string) (*User, error) {
+	var u User
+	ok, err := s.getJSON(userKey(name), &u)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNoUser
+	}
+	return &u, nil
+}
+
+// Users returns the users of an organisation ("" for all), by name.
+func (s *Store) Users(org string) ([]User, error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte(userPrefix), UpperBound: []byte("u0")})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []User
+	for it.First(); it.Valid(); it.Next() {
+		var u User
+		if err := json.Unmarshal(it.Value(), &u); err != nil {
+			return nil, err
+		}
+		if org == "" || u.Org == org {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
+	return out, it.Error()
+}
+
+// SetDisabled enables or disables a user; disabling ends their sessions at
+// their next use.
+func (s *Store) SetDisabled(name string, disabled bool) error {
+	u, err := s.User(name)
+	if err != nil {
+		return err
+	}
+	u.Disabled = disabled
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.putJSON(b, userKey(name), u); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// SetPassword changes a user's password.
+func (s *Store) SetPassword(name, password string) error {
+	if len([]rune(password)) < 8 {
+		return ErrWeakPass
+	}
+	u, err := s.User(name)
+	if err != nil {
+		return err
+	}
+	if u.Password, err = hashPassword(password); err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.putJSON(b, userKey(name), u); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// Authenticate checks a user name and password. Unknown users cost the
+// same hashing time as known ones, and repeated failures lock the user out
+// for a while.
+func (s *Store) Authenticate(name, password string) (*User, error) {
+	u, err := s.User(name)
+	if errors.Is(err, ErrNoUser) {
+		checkPassword("$argon2id$v=19$m=65536,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
+		return nil, ErrBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	fails, last := s.fails(name)
+	if fails >= maxFails && s.now().Sub(last) < lockout {
+		return nil, ErrLocked
+	}
+	if !checkPassword(u.Password, password) || u.Disabled {
+		s.recordFail(name, fails+1)
+		return nil, ErrBadLogin
+	}
+	if fails > 0 {
+		s.db.Delete(failKey(name), pebble.Sync)
+	}
+	return u, nil
+}
+
+func (s *Store) fails(name string) (uint64, time.Time) {
+	b, closer, err := s.db.Get(failKey(name))
+	if err != nil {
+		return 0, time.Time{}
+	}
+	defer closer.Close()
+	if len(b) != 16 {
+		return 0, time.Time{}
+	}
+	return binary.BigEndian.Uint64(b), time.Unix(int64(binary.BigEndian.Uint64(b[8:])), 0)
+}
+
+func (s *Store) recordFail(name string, n uint64) {
+	v := binary.BigEndian.AppendUint64(nil, n)
+	v = binary.BigEndian.AppendUint64(v, uint64(s.now().Unix()))
+	s.db.Set(failKey(name), v, pebble.Sync)
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("accounts: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// NewSession starts a session for a signed-in user and returns its token
+// (for the cookie) and the session.
+func (s *Store) NewSession(u *User) (string, *Session, error) {
+	token := randomToken()
+	sess := &Session{User: u.Name, CSRF: randomToken(), Expires: s.now().Add(SessionTTL).UTC()}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.putJSON(b, sessionKey(tokenHash(token)), sess); err != nil {
+		return "", nil, err
+	}
+	return token, sess, b.Commit(pebble.Sync)
+}
+
+// Session returns the live session of a token and its user, extending it.
+func (s *Store) Session(token string) (*Session, *User, error) {
+	if token == "" {
+		return nil, nil, ErrNoSession
+	}
+	var sess Session
+	ok, err := s.getJSON(sessionKey(tokenHash(token)), &sess)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok || s.now().After(sess.Expires) {
+		return nil, nil, ErrNoSession
+	}
+	u, err := s.User(sess.User)
+	if err != nil || u.Disabled {
+		return nil, nil, ErrNoSession
+	}
+	if until := s.now().Add(SessionTTL).UTC(); until.Sub(sess.Expires) > time.Minute {
+		sess.Expires = until
+		b := s.db.NewBatch()
+		defer b.Close()
+		if err := s.putJSON(b, sessionKey(tokenHash(token)), sess); err == nil {
+			b.Commit(pebble.NoSync)
+		}
+	}
+	return &sess, u, nil
+}
+
+// EndSession signs a browser out.
+func (s *Store) EndSession(token string) error {
+	return s.db.Delete(sessionKey(tokenHash(token)), pebble.Sync)
+}
+
+// CheckCSRF compares a form's token with the session's in constant time.
+func CheckCSRF(sess *Session, token string) bool {
+	return sess != nil && token != "" && subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(token)) == 1
+}

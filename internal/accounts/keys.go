@@ -1,0 +1,20 @@
+package accounts
+
+// Key layout of the hall's account database (<home>/data/hall, pebble).
+// It is this node's own data, never on chain.
+//
+//	u/<user name>          -> User JSON (password hash included)
+//	k/<user name>          -> the user's custodial signing key, sealed: SM4-GCM nonce (12 bytes) || ciphertext
+//	s/<hex sha256(token)>  -> Session JSON; the cookie carries the token, the database only its hash
+//	f/<user name>          -> failed sign-in attempts: 8-byte count || 8-byte unix seconds of the last one
+const (
+	userPrefix    = "u/"
+	keyPrefix     = "k/"
+	sessionPrefix = "s/"
+	failPrefix    = "f/"
+)
+
+func userKey(name string) []byte   { return []byte(userPrefix + name) }
+func sealedKey(name string) []byte { return []byte(keyPrefix + name) }
+func sessionKey(h string) []byte   { return []byte(sessionPrefix + h) }
+func failKey(name string) []byte   { return []byte(failPrefix + name) }
