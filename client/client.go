@@ -62,6 +62,10 @@ type Key struct {
 	Name string
 }
 
+// KeyFrom wraps a private key held by the caller (for example a custodial
+// key the service hall decrypted) for signing.
+func KeyFrom(k *tx.PrivateKey) *Key { return &Key{k: k} }
+
 // LoadKey reads a key file written by `dengta keys new`.
 func LoadKey(path string) (*Key, error) {
 	k, name, err := tx.ReadKeyFile(path)

@@ -64,6 +64,9 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 		if err := devnet.Dev(*home, devnet.DevOptions{ChainID: *chainID, IP: *ip, Ports: node.Ports{P2P: *p2pPort, RPC: *rpcPort, Gateway: *gwPort}}); err != nil {
 			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh, or pick another --home")
 		}
+		if _, err := addDevHallUsers(*home); err != nil {
+			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh")
+		}
 		created = true
 	}
 	return daemon.Run(ctx, *home, log, func(d *daemon.Daemon) {
@@ -74,6 +77,8 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 		fmt.Fprintf(out, `
 Dengta dev chain %q %s — height %d, validator run by %q.
 
+  Service hall:    %s/login   (users <org>-admin, e.g. coop-admin; password %s; dev chain only)
+  Verify evidence: %s/verify
   Gateway (API):   %s
   API reference:   %s/openapi.json
   Health:          %s/healthz
@@ -85,7 +90,7 @@ Try:   dengta query orgs
        dengta query proof identity/org/coop --out coop.json
        dengta verify coop.json --trust %s
 Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
-`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
+`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
 	})
 }

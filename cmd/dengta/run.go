@@ -26,6 +26,7 @@ func commands() []command {
 		{"keys", "create and show signing keys (sm2 or ed25519)", runKeys},
 		{"tx", "sign a transaction, submit it and wait for the commit", runTx},
 		{"query", "read status, organisations, keys, validators, proposals, transactions, blocks and state", runQuery},
+		{"hall", "manage the service hall's users (add-user)", runHall},
 		{"notary", "preserve evidence (存证), register copyright, get certificates", runNotary},
 		{"verify", "check a proof bundle or evidence certificate offline", runVerify},
 		{"version", "print the version", runVersion},

@@ -216,9 +216,9 @@ func checkPassword(phc, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// AddUser creates a user with a password and a custodial key, which is
-// sealed before it is stored.
-func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
+// CheckNew reports whether AddUser would accept the user and password,
+// without writing anything.
+func (s *Store) CheckNew(u User, password string) error {
 	if !userNamePattern.MatchString(u.Name) {
 		return ErrBadUserName
 	}
@@ -233,6 +233,15 @@ func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
 		return err
 	} else if ok {
 		return ErrUserExists
+	}
+	return nil
+}
+
+// AddUser creates a user with a password and a custodial key, which is
+// sealed before it is stored.
+func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
+	if err := s.CheckNew(u, password); err != nil {
+		return err
 	}
 	hash, err := hashPassword(password)
 	if err != nil {

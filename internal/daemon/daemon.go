@@ -15,6 +15,7 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/gateway"
@@ -36,6 +37,7 @@ type Daemon struct {
 	GatewayURL string
 
 	store    *state.Store
+	accounts *accounts.Store
 	http     *http.Server
 	log      *slog.Logger
 	stopOnce sync.Once
@@ -91,18 +93,26 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Logger: logger.With("module", "web")})
+	d.accounts, err = accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
 	if err != nil {
 		d.Node.Stop()
 		ln.Close()
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
+	d.GatewayURL = "http://" + ln.Addr().String()
+	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Accounts: d.accounts, APIURL: d.GatewayURL, Logger: logger.With("module", "web")})
+	if err != nil {
+		d.Node.Stop()
+		ln.Close()
+		store.Close()
+		d.accounts.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
 	d.Gateway = gateway.New(gateway.Options{
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: pages,
 		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 	})
-	d.GatewayURL = "http://" + ln.Addr().String()
 	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -122,6 +132,7 @@ func (d *Daemon) Stop() error {
 		errs := []error{d.http.Shutdown(ctx)}
 		errs = append(errs, d.Node.Stop())
 		errs = append(errs, d.store.Close())
+		errs = append(errs, d.accounts.Close())
 		d.stopErr = errors.Join(errs...)
 		close(d.done)
 	})

@@ -22,6 +22,8 @@ import (
 //	<home>/data/priv_validator_state.json  last signed height/round/step, guards against double signing
 //	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
 //	<home>/data/blobs/                     off-chain files, content-addressed (see BlobDir and internal/blob)
+//	<home>/data/hall/                      the service hall's users, sessions and sealed custodial keys (internal/accounts)
+//	<home>/config/hall_master.key          SM4 key sealing the hall's custodial keys (mode 0600; back it up with the home)
 const (
 	configDirName    = "config"
 	dataDirName      = "data"
@@ -88,6 +90,12 @@ func OperatorKeyFile(home string) string {
 
 // SaveSettings writes <home>/config/dengta.json.
 func SaveSettings(home string, s Settings) error { return writeSettings(home, s) }
+
+// HallDir is the service hall's account database.
+func HallDir(home string) string { return filepath.Join(home, dataDirName, "hall") }
+
+// HallKeyFile holds the master key that seals the hall's custodial keys.
+func HallKeyFile(home string) string { return filepath.Join(home, configDirName, "hall_master.key") }
 
 // BlobDir is where the node keeps off-chain files.
 func BlobDir(home string) string { return filepath.Join(home, dataDirName, "blobs") }

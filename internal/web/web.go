@@ -16,7 +16,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -47,7 +49,13 @@ type Options struct {
 	// PublicURL is the base URL of these pages as reached from outside;
 	// QR codes point there.
 	PublicURL string
-	Logger    *slog.Logger
+	// Accounts are the hall's users; nil serves only the public pages.
+	Accounts *accounts.Store
+	// APIURL is this node's own API, which the hall's pages act through.
+	APIURL string
+	// ActionTimeout bounds waiting for a hall action's commit (default 30 s).
+	ActionTimeout time.Duration
+	Logger        *slog.Logger
 }
 
 // Server renders the pages.
@@ -83,6 +91,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /{$}", s.wrap(s.home))
 	s.routes()
+	s.hallRoutes()
 	s.mux.HandleFunc("/", s.wrap(func(*page, *http.Request) error {
 		return errcode.New(errcode.NotFound, "no page")
 	}))
@@ -97,7 +106,15 @@ var funcs = template.FuncMap{
 	"t":     func(string) string { return "" },
 	"lang":  func() Lang { return ZH },
 	"short": func(s string) string { return short(s, 16) },
+	// hallLinks are the scenario pages of the hall, as modules add them.
+	"hallLinks": func() []hallLink { return hallLinks },
 }
+
+// hallLink is a scenario page linked from the hall's dashboard.
+type hallLink struct{ Path, Key string }
+
+// hallLinks lists the scenario pages; each module's pages add theirs.
+var hallLinks []hallLink
 
 func short(s string, n int) string {
 	if len(s) <= n {
@@ -118,6 +135,8 @@ type page struct {
 	Path string
 	// Status is the HTTP status to answer (200 if zero).
 	Status int
+	// User is the signed-in hall user, if any.
+	User *hallUser
 }
 
 // OtherLang is the language the switch link goes to.
@@ -196,6 +215,13 @@ func (s *Server) home(p *page, r *http.Request) error {
 	p.Title = T(p.Lang, "site.name")
 	p.Data = map[string]any{"ChainID": s.opts.Backend.ChainID(), "Height": v.Version()}
 	return s.render(p, "home")
+}
+
+func (s *Server) timeout() time.Duration {
+	if s.opts.ActionTimeout > 0 {
+		return s.opts.ActionTimeout
+	}
+	return 30 * time.Second
 }
 
 // publicURL joins the public base URL and a path.

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// devPassword is the password of the dev chain's hall users. The dev chain
+// listens on loopback only; never use it anywhere else.
+const devPassword = "dengta-dev"
+
+func runHall(_ context.Context, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 || args[0] != "add-user" {
+		return userError("hall needs a subcommand", "dengta hall add-user --home HOME --org ORG --name NAME --role admin --key KEYFILE")
+	}
+	fs := newFlags("hall add-user", "--home HOME --org ORG --name NAME --role admin|staff --key KEYFILE [--display NAME]", errOut)
+	home := fs.String("home", "", "home directory of the node (stop the node first)")
+	org := fs.String("org", "", "organisation of the user")
+	name := fs.String("name", "", "user name (3-32 lowercase letters, digits, . _ -)")
+	display := fs.String("display", "", "full name")
+	role := fs.String("role", "staff", "admin (manages users) or staff")
+	keyFile := fs.String("key", "", "key file of a key registered on chain for the organisation (an admin key for an admin)")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *home == "" || *org == "" || *name == "" || *keyFile == "" {
+		return userError("--home, --org, --name and --key are required", "dengta hall add-user --home ./net/coop --org coop --name coop-admin --role admin --key ./net/keys/coop-admin.json")
+	}
+	k, _, err := tx.ReadKeyFile(*keyFile)
+	if err != nil {
+		return userError(err.Error(), "check the --key path")
+	}
+	fmt.Fprint(errOut, "password for the new user (8 characters or more): ")
+	password, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && password == "" {
+		return userError("no password given", "type the password and press Enter, or pipe it in")
+	}
+	password = strings.TrimRight(password, "\r\n")
+	store, err := accounts.Open(node.HallDir(*home), node.HallKeyFile(*home), nil)
+	if err != nil {
+		return userError(err.Error(), "stop the node first: the hall database can be open in one process only")
+	}
+	defer store.Close()
+	u := accounts.User{Name: *name, Display: *display, Org: *org, Role: accounts.Role(*role)}
+	if err := store.AddUser(u, password, k); err != nil {
+		return userError(err.Error(), "choose another name or a longer password")
+	}
+	fmt.Fprintf(out, "added hall user %s (%s of %s) with key %s\n", *name, *role, *org, k.ID())
+	return nil
+}
+
+// addDevHallUsers gives every demo organisation of a new dev chain a hall
+// administrator, "<org>-admin", signing with the organisation's admin key.
+func addDevHallUsers(home string) ([]string, error) {
+	store, err := accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	var names []string
+	for _, o := range devnet.Demo {
+		k, _, err := tx.ReadKeyFile(devnet.KeyFile(filepath.Join(home, "keys"), o.ID))
+		if err != nil {
+			return nil, err
+		}
+		name := o.ID + "-admin"
+		if err := store.AddUser(accounts.User{Name: name, Display: o.Name, Org: o.ID, Role: accounts.RoleAdmin}, devPassword, k); err != nil {
+			return nil, fmt.Errorf("hall user %s: %w", name, err)
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
