@@ -32,6 +32,7 @@ func (s *Server) hallRoutes() {
 	s.mux.HandleFunc("GET /hall", s.wrap(s.signedIn(s.dashboard)))
 	s.mux.HandleFunc("GET /hall/users", s.wrap(s.signedIn(s.adminOnly(s.usersPage))))
 	s.mux.HandleFunc("POST /hall/users", s.wrap(s.signedIn(s.adminOnly(s.addUser))))
+	s.hallNotaryRoutes()
 }
 
 // hallUser is the signed-in user of a request.

@@ -54,6 +54,17 @@ func TestTemplateKeysExist(t *testing.T) {
 	if used == 0 {
 		t.Fatal("no message keys found in templates")
 	}
+	// Keys built with printf in templates.
+	for _, et := range evidenceTypes {
+		if _, ok := messages["evtype."+et]; !ok {
+			t.Errorf("no translation for evidence type %q", et)
+		}
+	}
+	for _, r := range []string{"admin", "staff"} {
+		if _, ok := messages["role."+r]; !ok {
+			t.Errorf("no translation for hall role %q", r)
+		}
+	}
 	// Check names are translated through "check.<name>".
 	for _, name := range []string{"bundle", "trusted validator set", "validator set", "header", "signatures", "merkle proof", "record", "batch inclusion", "file"} {
 		if _, ok := messages["check."+name]; !ok {

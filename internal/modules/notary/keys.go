@@ -12,6 +12,8 @@ import "fmt"
 //	notary/sha256/<sha256>/<evidence id>        -> "1"; index of evidence by SHA-256
 //	notary/sm3/<sm3>/<evidence id>              -> "1"; index of evidence by SM3
 //	notary/supp/<evidence id>/<supplement id>   -> "1"; the records that supplement an evidence record
+//	notary/orgev/<org>/<inverted height>/<id>   -> "1"; an organisation's evidence, newest first
+//	                                               (inverted height: 16 hex digits of 2^64-1-height)
 //	notary/batch/<batch id>                     -> Batch
 //	notary/batchdep/<org>/<merkle root>         -> batch id (raw); an organisation's one record of a root
 //	notary/work/<work id>                       -> Work (its owner changes with transfers)
@@ -33,6 +35,7 @@ var (
 	sha256Prefix   = prefix + "sha256/"
 	sm3Prefix      = prefix + "sm3/"
 	suppPrefix     = prefix + "supp/"
+	orgEvPrefix    = prefix + "orgev/"
 	batchPrefix    = prefix + "batch/"
 	batchDepPrefix = prefix + "batchdep/"
 	workPrefix     = prefix + "work/"
@@ -54,11 +57,14 @@ func depKey(org, sha256, sm3 string) []byte {
 func sha256IndexKey(hash, id string) []byte { return []byte(sha256Prefix + hash + "/" + id) }
 func sm3IndexKey(hash, id string) []byte    { return []byte(sm3Prefix + hash + "/" + id) }
 func suppKey(parent, child string) []byte   { return []byte(suppPrefix + parent + "/" + child) }
-func batchKey(id string) []byte             { return []byte(batchPrefix + id) }
-func batchDepKey(org, root string) []byte   { return []byte(batchDepPrefix + org + "/" + root) }
-func workKey(id string) []byte              { return []byte(workPrefix + id) }
-func workHashKey(sha256 string) []byte      { return []byte(workHashPrefix + sha256) }
-func workRegKey(org, sha256 string) []byte  { return []byte(workRegPrefix + org + "/" + sha256) }
+func orgEvKey(org string, height int64, id string) []byte {
+	return []byte(fmt.Sprintf("%s%s/%016x/%s", orgEvPrefix, org, ^uint64(height), id))
+}
+func batchKey(id string) []byte            { return []byte(batchPrefix + id) }
+func batchDepKey(org, root string) []byte  { return []byte(batchDepPrefix + org + "/" + root) }
+func workKey(id string) []byte             { return []byte(workPrefix + id) }
+func workHashKey(sha256 string) []byte     { return []byte(workHashPrefix + sha256) }
+func workRegKey(org, sha256 string) []byte { return []byte(workRegPrefix + org + "/" + sha256) }
 func conflictKey(first, other string) []byte {
 	return []byte(conflictPrefix + first + "/" + other)
 }

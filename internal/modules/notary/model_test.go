@@ -505,7 +505,7 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 				fail("log entry %s = %s (%v)", k, v, err)
 			}
 			logs[e.WorkID] = append(logs[e.WorkID], e) // key order is seq order
-		case "dep", "sha256", "sm3", "supp", "batchdep", "workhash", "workreg", "conflict", "worklen":
+		case "dep", "sha256", "sm3", "supp", "orgev", "batchdep", "workhash", "workreg", "conflict", "worklen":
 			idx[parts[0]] = append(idx[parts[0]], k)
 		default:
 			fail("unknown key %s", k)
@@ -514,6 +514,12 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 	part := func(k string, i int) string { return strings.Split(k, "/")[i] }
 
 	// Every indexed id resolves to a record that matches the index.
+	for _, k := range idx["orgev"] {
+		e, ok := ev[part(k, 4)]
+		if !ok || e.Depositor.Org != part(k, 2) || part(k, 3) != fmt.Sprintf("%016x", ^uint64(e.Height)) {
+			fail("%s does not resolve to a matching record", k)
+		}
+	}
 	for _, k := range idx["dep"] {
 		e, ok := ev[st[k]]
 		if !ok || e.Depositor.Org != part(k, 2) || e.SHA256 != part(k, 3) || e.SM3 != part(k, 4) {
@@ -573,6 +579,9 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 	for id, e := range ev {
 		if st["notary/dep/"+e.Depositor.Org+"/"+e.SHA256+"/"+e.SM3] != id || st["notary/sha256/"+e.SHA256+"/"+id] != "1" || st["notary/sm3/"+e.SM3+"/"+id] != "1" {
 			fail("evidence %s is not fully indexed", id)
+		}
+		if st[fmt.Sprintf("notary/orgev/%s/%016x/%s", e.Depositor.Org, ^uint64(e.Height), id)] != "1" {
+			fail("evidence %s is not in its organisation's list", id)
 		}
 		if e.Supplements != "" && st["notary/supp/"+e.Supplements+"/"+id] != "1" {
 			fail("supplement %s is not indexed under %s", id, e.Supplements)

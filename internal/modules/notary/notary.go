@@ -101,6 +101,7 @@ func (Module) deposit(ctx *module.Context, body []byte) error {
 		{depKey(org, b.SHA256, b.SM3), []byte(id)},
 		{sha256IndexKey(b.SHA256, id), present},
 		{sm3IndexKey(b.SM3, id), present},
+		{orgEvKey(org, ctx.Height, id), present},
 	}
 	if b.Supplements != "" {
 		writes = append(writes, [2][]byte{suppKey(b.Supplements, id), present})

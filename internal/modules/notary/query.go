@@ -197,3 +197,33 @@ func WorksByHash(r Reader, sha256 string) ([]Work, error) {
 	}
 	return loadWorks(r, append([]string{first}, others...))
 }
+
+// ByDepositor lists an organisation's evidence records, newest first, at
+// most limit of them after the cursor (the next value of a previous page;
+// "" for the first page), and the cursor of the following page.
+func ByDepositor(r Reader, org string, after string, limit int) ([]Evidence, string, error) {
+	prefix := []byte(orgEvPrefix + org + "/")
+	var start []byte
+	if after != "" {
+		start = append(append(append([]byte{}, prefix...), after...), 0)
+	}
+	var ids []string
+	next, last := "", ""
+	err := r.Iterate(prefix, start, func(k, _ []byte) bool {
+		if len(ids) == limit {
+			next = last
+			return false
+		}
+		rest := string(k[len(prefix):])
+		if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+			ids = append(ids, rest[i+1:])
+		}
+		last = rest
+		return true
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	evs, err := loadEvidence(r, ids)
+	return evs, next, err
+}
