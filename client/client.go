@@ -285,15 +285,26 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 	if err != nil {
 		return nil, err
 	}
-	nonce, err := c.NextNonce(ctx, key.ID())
-	if err != nil {
-		return nil, err
+	// Another process signing with the same key may take the nonce between
+	// asking for it and submitting. The node then refuses the transaction
+	// before admitting it (nothing is committed), so signing again with a
+	// fresh nonce is safe.
+	for attempt := 0; ; attempt++ {
+		nonce, err := c.NextNonce(ctx, key.ID())
+		if err != nil {
+			return nil, err
+		}
+		raw, err := key.Sign(chainID, nonce, module, action, b)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := c.Submit(ctx, raw)
+		var e *Error
+		if attempt < 8 && rec == nil && errors.As(err, &e) && (e.Name == "nonce_replayed" || e.Name == "nonce_gap") {
+			continue
+		}
+		return rec, err
 	}
-	raw, err := key.Sign(chainID, nonce, module, action, b)
-	if err != nil {
-		return nil, err
-	}
-	return c.Submit(ctx, raw)
 }
 
 // Tx returns a committed transaction by hash.

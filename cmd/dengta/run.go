@@ -102,7 +102,7 @@ func hintFor(name string) string {
 	case "unknown_signer":
 		return "register the key first: an org admin runs 'dengta tx identity register_key'"
 	case "nonce_replayed", "nonce_gap":
-		return "leave out --nonce so that dengta asks the node for the next one"
+		return "another transaction of the same key took that nonce; run the command again (without --nonce, dengta asks the node for the next one)"
 	case "unauthorized":
 		return "'dengta query actions' lists which roles may take each action"
 	case "wrong_chain":

@@ -37,6 +37,7 @@ func OpenAPI() []byte { return openAPI }
 type Chain interface {
 	Status(ctx context.Context) (*ctypes.ResultStatus, error)
 	Block(ctx context.Context, height *int64) (*ctypes.ResultBlock, error)
+	BlockchainInfo(ctx context.Context, minHeight, maxHeight int64) (*ctypes.ResultBlockchainInfo, error)
 	Commit(ctx context.Context, height *int64) (*ctypes.ResultCommit, error)
 	Validators(ctx context.Context, height *int64, page, perPage *int) (*ctypes.ResultValidators, error)
 	BroadcastTxSync(ctx context.Context, tx types.Tx) (*ctypes.ResultBroadcastTx, error)
@@ -102,6 +103,7 @@ func (s *Server) routes() {
 	handle("GET /v1/status", s.status)
 	handle("POST /v1/txs", s.submitTx)
 	handle("GET /v1/txs/{hash}", s.getTx)
+	handle("GET /v1/blocks", s.listBlocks)
 	handle("GET /v1/blocks/{height}", s.getBlock)
 	handle("GET /v1/state", s.getState)
 	handle("GET /v1/proof", s.getProof)

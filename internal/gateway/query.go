@@ -587,3 +587,71 @@ func (s *Server) CheckRecord(ctx context.Context, key []byte, file io.Reader) (*
 	}
 	return rep, raw, nil
 }
+
+// BlockSummary is one block in a list of blocks.
+type BlockSummary struct {
+	Height   int64     `json:"height"`
+	Hash     string    `json:"hash"`
+	Time     time.Time `json:"time"`
+	NumTxs   int       `json:"num_txs"`
+	Size     int       `json:"size"`
+	Proposer string    `json:"proposer"`
+	AppHash  string    `json:"app_hash"`
+}
+
+// BlocksResponse answers GET /v1/blocks: blocks newest first.
+type BlocksResponse struct {
+	LastHeight int64          `json:"last_height"`
+	Items      []BlockSummary `json:"items"`
+	// Next is the ?before= value of the following page, 0 at the first block.
+	Next int64 `json:"next,omitempty"`
+}
+
+// listBlocks lists block summaries newest first: ?before=H (exclusive,
+// default after the latest) and ?limit=N (1..100, default 20).
+func (s *Server) listBlocks(w http.ResponseWriter, r *http.Request) error {
+	limit := 20
+	if ls := r.URL.Query().Get("limit"); ls != "" {
+		n, err := strconv.Atoi(ls)
+		if err != nil || n < 1 || n > 100 {
+			return errcode.New(errcode.BadRequest, "limit must be 1 to 100, got %q", ls)
+		}
+		limit = n
+	}
+	st, err := s.chain.Status(r.Context())
+	if err != nil {
+		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	last := st.SyncInfo.LatestBlockHeight
+	maxH := last
+	if bs := r.URL.Query().Get("before"); bs != "" {
+		b, err := strconv.ParseInt(bs, 10, 64)
+		if err != nil || b < 1 {
+			return errcode.New(errcode.BadRequest, "before must be a positive height, got %q", bs)
+		}
+		maxH = min(maxH, b-1)
+	}
+	resp := BlocksResponse{LastHeight: last, Items: []BlockSummary{}}
+	earliest := st.SyncInfo.EarliestBlockHeight
+	for maxH >= max(earliest, 1) && len(resp.Items) < limit {
+		// CometBFT returns at most 20 block metas per call.
+		minH := max(max(earliest, 1), maxH-int64(min(limit-len(resp.Items), 20))+1)
+		info, err := s.chain.BlockchainInfo(r.Context(), minH, maxH)
+		if err != nil {
+			return fmt.Errorf("blockchain info %d-%d: %w", minH, maxH, err)
+		}
+		for _, m := range info.BlockMetas {
+			resp.Items = append(resp.Items, BlockSummary{Height: m.Header.Height, Hash: m.BlockID.Hash.String(), Time: m.Header.Time,
+				NumTxs: m.NumTxs, Size: m.BlockSize, Proposer: m.Header.ProposerAddress.String(), AppHash: m.Header.AppHash.String()})
+		}
+		maxH = minH - 1
+		if len(info.BlockMetas) == 0 {
+			break
+		}
+	}
+	if n := len(resp.Items); n > 0 && resp.Items[n-1].Height > max(earliest, 1) {
+		resp.Next = resp.Items[n-1].Height
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -106,9 +107,20 @@ var funcs = template.FuncMap{
 	"t":     func(string) string { return "" },
 	"lang":  func() Lang { return ZH },
 	"short": func(s string) string { return short(s, 16) },
+	// cst shows a time in China Standard Time, as the chain's dates are.
+	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
+	"inc": func(n int64) int64 { return n + 1 },
+	"dec": func(n int64) int64 { return n - 1 },
+	"json": func(v any) string {
+		b, _ := json.MarshalIndent(v, "", "  ")
+		return string(b)
+	},
 	// hallLinks are the scenario pages of the hall, as modules add them.
 	"hallLinks": func() []hallLink { return hallLinks },
 }
+
+// chinaTime is China Standard Time (UTC+8, no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 // hallLink is a scenario page linked from the hall's dashboard.
 type hallLink struct{ Path, Key string }
