@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/accounts"
-	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -57,27 +55,4 @@ func runHall(_ context.Context, args []string, out, errOut io.Writer) error {
 	}
 	fmt.Fprintf(out, "added hall user %s (%s of %s) with key %s\n", *name, *role, *org, k.ID())
 	return nil
-}
-
-// addDevHallUsers gives every demo organisation of a new dev chain a hall
-// administrator, "<org>-admin", signing with the organisation's admin key.
-func addDevHallUsers(home string) ([]string, error) {
-	store, err := accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
-	var names []string
-	for _, o := range devnet.Demo {
-		k, _, err := tx.ReadKeyFile(devnet.KeyFile(filepath.Join(home, "keys"), o.ID))
-		if err != nil {
-			return nil, err
-		}
-		name := o.ID + "-admin"
-		if err := store.AddUser(accounts.User{Name: name, Display: o.Name, Org: o.ID, Role: accounts.RoleAdmin}, devPassword, k); err != nil {
-			return nil, fmt.Errorf("hall user %s: %w", name, err)
-		}
-		names = append(names, name)
-	}
-	return names, nil
 }

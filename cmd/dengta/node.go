@@ -64,7 +64,7 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 		if err := devnet.Dev(*home, devnet.DevOptions{ChainID: *chainID, IP: *ip, Ports: node.Ports{P2P: *p2pPort, RPC: *rpcPort, Gateway: *gwPort}}); err != nil {
 			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh, or pick another --home")
 		}
-		if _, err := addDevHallUsers(*home); err != nil {
+		if err := devnet.AddDevHallUsers(*home, devPassword); err != nil {
 			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh")
 		}
 		created = true

@@ -16,6 +16,7 @@ import (
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -202,6 +203,10 @@ type TestnetOptions struct {
 	Ports  node.Ports // the same ports on every validator's address
 	// Fast uses short consensus timeouts (tests and demos).
 	Fast bool
+	// NonValidators are organisations that join the genesis without a
+	// validator or a home (members that use another member's node), with an
+	// SM2 admin key in out/keys like the others.
+	NonValidators []Org
 }
 
 // Member is one generated organisation with its node home.
@@ -253,6 +258,18 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 		members[i] = Member{Org: o, Home: home, IP: ip, Ports: opts.Ports, KeyFile: KeyFile(keysDir, o.ID), NodeID: keys.NodeID,
 			Gateway: fmt.Sprintf("http://%s:%d", ip, opts.Ports.Gateway)}
 	}
+	for _, o := range opts.NonValidators {
+		for _, s := range orgs {
+			if s.ID == o.ID {
+				return nil, fmt.Errorf("testnet: organisation %s is listed twice", o.ID)
+			}
+		}
+		s, err := spec(o, keysDir, nil)
+		if err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, s)
+	}
 	doc, err := genesis(opts.ChainID, orgs)
 	if err != nil {
 		return nil, fmt.Errorf("testnet genesis: %w", err)
@@ -272,4 +289,26 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 		}
 	}
 	return members, nil
+}
+
+// AddDevHallUsers gives every demo organisation of a dev chain a service
+// hall administrator, "<org>-admin", signing with the organisation's
+// generated admin key. For the dev chain only.
+func AddDevHallUsers(home, password string) error {
+	store, err := accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	for _, o := range Demo {
+		k, _, err := tx.ReadKeyFile(KeyFile(filepath.Join(home, "keys"), o.ID))
+		if err != nil {
+			return err
+		}
+		name := o.ID + "-admin"
+		if err := store.AddUser(accounts.User{Name: name, Display: o.Name, Org: o.ID, Role: accounts.RoleAdmin}, password, k); err != nil {
+			return fmt.Errorf("hall user %s: %w", name, err)
+		}
+	}
+	return nil
 }
