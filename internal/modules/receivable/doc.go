@@ -1,0 +1,114 @@
+// Package receivable is the Dengta module for supply-chain finance
+// (供应链金融): digital receivables (数字应收账款凭证, in the manner of a
+// bank's receivables chain platform and 中企云链's 云信) that a core
+// enterprise issues to its supplier, that the supplier splits (拆分) and
+// passes on to its own suppliers or sells to a bank (融资) the same day,
+// and that the core enterprise pays at maturity to whoever holds each part
+// (兑付).
+//
+// # Parties
+//
+// A core enterprise (role core_enterprise) is the obligor (债务人) of the
+// receivables it issues. Suppliers (supplier) hold, split and pass them
+// on. Banks (bank) set credit lines, confirm roots (保兑), finance parts
+// and may hold parts sent to them. A regulator (regulator) freezes and
+// unfreezes. Counterparties named in a body must be active members of the
+// consortium holding the role their part needs (identity/org/<id>).
+//
+// # Money, rates and dates
+//
+// Amounts are int64 fen (分), at most MaxFen; no floating point anywhere.
+// Rates are annual basis points. Dates are calendar dates YYYY-MM-DD in
+// China Standard Time (UTC+8, a fixed zone), taken from the block time;
+// durations are whole days between dates. Financing discounts use a
+// 360-day year and round down to the fen:
+//
+//	discount_fen = floor(face_fen * rate_bp * days / (10000 * 360))
+//	advance_fen  = face_fen - discount_fen - fee_fen   (must be > 0)
+//
+// where days runs from the value date (the approval's date) to maturity.
+//
+// # Lifecycle
+//
+// set_credit_line (a bank) sets an obligor's credit line (授信额度); it
+// cannot be set below what the obligor has outstanding. issue (the core
+// enterprise) creates a root with its trade background (贸易背景: contract,
+// invoice, delivery document digests) for a supplier, maturing after the
+// issue date and at most a year after it. The root counts against the
+// credit line from issuance: outstanding is the face value of roots not
+// cancelled or rejected, less every settlement. An invoice is registered
+// by its first use (seller the receiving supplier, buyer the obligor,
+// amount and digest fixed); a later use that differs is a conflict, and an
+// invoice never backs more face value than its amount (a cancelled or
+// rejected root gives its share back).
+//
+// A receivable waiting for acceptance is still held by its sender (the
+// issuer of a root, the splitter of a part); its receiver is
+// pending_holder. accept (签收) and reject are for the receiver, cancel for
+// the sender. A rejected or cancelled root ends (status rejected or
+// cancelled) and releases its credit line and invoice; a rejected or
+// cancelled part stays with its splitter, active.
+//
+// confirm (a bank) names the confirming bank (保兑行) of an accepted, not
+// yet split root, once, before its maturity; parts split from it later
+// carry it. A root financed whole can still be confirmed: a confirmation
+// moves no value.
+//
+// split_transfer (the holder) divides an active receivable into up to 50
+// parts plus, when the parts do not add up to its face value, a remainder
+// kept by the splitter. A part for another organisation (a supplier or a
+// bank, never the obligor) waits for its acceptance; a part naming the
+// splitter itself is kept at once, which lets a supplier carve out a piece
+// to finance. The parent becomes "split" and holds nothing; its parts keep
+// the root's obligor, maturity and confirming bank, and their face values
+// add up exactly to the parent's.
+//
+// request_financing (the holder) asks a bank to buy a whole part at a
+// discount rate and fee, with or without recourse (有/无追索权); the part is
+// "financing_pending" until that bank approves (it pays the advance off
+// chain and becomes the holder; the part is "financed" and locked for
+// good: it is never split, transferred or financed again, only settled to
+// the bank) or declines. Splitting and financing stop on the maturity
+// date.
+//
+// settle (the obligor) pays the holder of an active leaf on or after its
+// maturity date, in one or several payments; a split parent is refused
+// (its leaves are settled). When the payments reach the face value the
+// part is "settled"; they never exceed it.
+//
+// # Overdue
+//
+// An active receivable after its maturity date that is not settled in
+// full is overdue. The queries derive it from the date they are given
+// (EffectiveStatus); besides, every write of a receivable record stores
+// it, so a record an action touches after maturity (a partial settlement,
+// a freeze, an acceptance...) reads "overdue" in the state. Stored or
+// derived, overdue behaves as active for settlement and freezing.
+//
+// # Frozen
+//
+// freeze (the regulator, with a reason) sets a receivable's own frozen
+// flag; it locks the receivable and all its descendants: none of them can
+// be split, transferred, accepted, financed (requested or approved) or
+// settled until the freeze is lifted with unfreeze. Rejecting, cancelling
+// and declining stay possible, since they only undo pending steps, and a
+// confirmation is not a transfer. Each receivable stores only its own
+// freeze; a root counts the frozen nodes of its tree (frozen_nodes) so
+// that a tree without any freeze is checked with one read, and the
+// ancestors are read only when there is one. Settled, cancelled and
+// rejected receivables cannot be frozen.
+//
+// # Records and keys
+//
+// Receivable ids are deterministic:
+//
+//	"RC" + yyyymmdd + "-" + hex(SHA-256("dengta/receivable/v1" 0 issuer 0 TXHASH 0 index)[:10])
+//
+// with the issuer the obligor (index 0) for a root and the splitter
+// (index 1, 2, ... in part order, the remainder last) for parts. Every
+// step is appended to the receivable's log (transfers, splits, financing,
+// settlements, freezes), numbered from 1. keys.go documents the whole
+// state layout, with indexes by root, holder, receiver, obligor and bank
+// so that the queries (Portfolio, Lineage, ObligorOutstanding,
+// FinancedBook, RegulatorOverview) are prefix scans.
+package receivable

@@ -1,0 +1,74 @@
+package receivable
+
+import "fmt"
+
+// Key layout of the receivable module. Every key starts with "receivable/".
+// Values are JSON of the fixed structs in types.go unless noted. Log
+// entries are never changed or deleted; receivables, credit lines and
+// invoices change in place (status, holder, outstanding and used amounts);
+// the index entries follow them and are deleted when they no longer hold.
+//
+//	receivable/rc/<receivable id>               -> Receivable; roots and every part split from them
+//	receivable/log/<receivable id>/<seq, 16 hex> -> LogEntry; transfers, financing, settlements, freezes, seq 1, 2, ...
+//	receivable/root/<root id>/<receivable id>   -> "1"; every node of a root's tree, the root included (Lineage)
+//	receivable/holder/<org>/<receivable id>     -> "1"; the leaves org holds, settled ones included, cancelled and rejected roots excluded (Portfolio)
+//	receivable/pending/<org>/<receivable id>    -> "1"; receivables awaiting org's acceptance (Portfolio's incoming)
+//	receivable/obligor/<org>/<root id>          -> "1"; every root org issued, whatever its status (ObligorOutstanding)
+//	receivable/finreq/<bank>/<receivable id>    -> seq (decimal) of the pending financing_requested log entry
+//	receivable/book/<bank>/<receivable id>      -> seq (decimal) of the financing_approved log entry (FinancedBook)
+//	receivable/credit/<obligor>                 -> CreditLine; the obligor's line (授信额度) and outstanding total
+//	receivable/invoice/<invoice no>             -> Invoice; registered on first use, with the face value it backs
+//
+// RegulatorOverview lists receivable/rc/ as a whole; the other queries
+// read only their own index prefix.
+//
+// Read, never written (modules do not import each other, so the key is
+// spelled out here; identity/keys.go owns it):
+//
+//	identity/org/<org id>                       -> identity.Org; only "id", "active" and "roles" are read
+const prefix = "receivable/"
+
+var (
+	rcPrefix      = prefix + "rc/"
+	logPrefix     = prefix + "log/"
+	rootPrefix    = prefix + "root/"
+	holderPrefix  = prefix + "holder/"
+	pendingPrefix = prefix + "pending/"
+	obligorPrefix = prefix + "obligor/"
+	finReqPrefix  = prefix + "finreq/"
+	bookPrefix    = prefix + "book/"
+	creditPrefix  = prefix + "credit/"
+	invoicePrefix = prefix + "invoice/"
+)
+
+// present is the value of pure index entries (the trie cannot hold an
+// empty value).
+var present = []byte("1")
+
+func rcKey(id string) []byte { return []byte(rcPrefix + id) }
+func logKey(id string, seq uint64) []byte {
+	return []byte(fmt.Sprintf("%s%s/%016x", logPrefix, id, seq))
+}
+func rootIndexKey(root, id string) []byte     { return []byte(rootPrefix + root + "/" + id) }
+func holderIndexKey(org, id string) []byte    { return []byte(holderPrefix + org + "/" + id) }
+func pendingIndexKey(org, id string) []byte   { return []byte(pendingPrefix + org + "/" + id) }
+func obligorIndexKey(org, root string) []byte { return []byte(obligorPrefix + org + "/" + root) }
+func finReqKey(bank, id string) []byte        { return []byte(finReqPrefix + bank + "/" + id) }
+func bookKey(bank, id string) []byte          { return []byte(bookPrefix + bank + "/" + id) }
+func creditKey(obligor string) []byte         { return []byte(creditPrefix + obligor) }
+func invoiceKey(no string) []byte             { return []byte(invoicePrefix + no) }
+
+// identityOrgKey is identity's key of an organisation (read only).
+func identityOrgKey(id string) []byte { return []byte("identity/org/" + id) }
+
+// ReceivableKey returns the state key of a receivable, for proofs.
+func ReceivableKey(id string) []byte { return rcKey(id) }
+
+// LogKey returns the state key of a receivable's log entry, for proofs.
+func LogKey(id string, seq uint64) []byte { return logKey(id, seq) }
+
+// CreditLineKey returns the state key of an obligor's credit line.
+func CreditLineKey(obligor string) []byte { return creditKey(obligor) }
+
+// InvoiceKey returns the state key of a registered invoice.
+func InvoiceKey(no string) []byte { return invoiceKey(no) }

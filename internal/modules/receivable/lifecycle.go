@@ -1,0 +1,398 @@
+package receivable
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+func (Module) setCreditLine(ctx *module.Context, body []byte) error {
+	var b creditBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	if err := counterparty(ctx.Store, "obligor", b.Obligor, obligorRoles); err != nil {
+		return err
+	}
+	cl, _, err := getCredit(ctx.Store, b.Obligor)
+	if err != nil {
+		return err
+	}
+	limit := *b.LimitFen
+	if limit < cl.OutstandingFen {
+		return rule("%s has %s outstanding; its credit line cannot be set below that (asked %s)", b.Obligor, yuan(cl.OutstandingFen), yuan(limit))
+	}
+	cl.Obligor, cl.LimitFen, cl.SetBy = b.Obligor, limit, signer(ctx)
+	cl.Height, cl.Time, cl.TxHash = ctx.Height, blockTime(ctx.Time), txHash(ctx)
+	if err := module.PutJSON(ctx.Store, creditKey(b.Obligor), cl); err != nil {
+		return err
+	}
+	ctx.Emit("receivable.credit_line_set", "obligor", b.Obligor, "bank", ctx.Signer.Org, "limit_fen", fen(limit))
+	return ctx.SetResult(creditResult{Obligor: b.Obligor, LimitFen: limit, OutstandingFen: cl.OutstandingFen})
+}
+
+func (Module) issue(ctx *module.Context, body []byte) error {
+	var b issueBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	obligor, d := ctx.Signer.Org, today(ctx)
+	if b.To == obligor {
+		return rule("%s cannot issue a receivable to itself", obligor)
+	}
+	if b.MaturityDate <= d {
+		return rule("maturity_date %s must be after the issue date %s (China Standard Time)", b.MaturityDate, d)
+	}
+	latest, err := addYear(d)
+	if err != nil {
+		return err
+	}
+	if b.MaturityDate > latest {
+		return rule("maturity_date %s is more than a year after the issue date %s; the latest is %s", b.MaturityDate, d, latest)
+	}
+	if err := counterparty(ctx.Store, "to", b.To, []role.Role{role.Supplier}); err != nil {
+		return err
+	}
+	cl, ok, err := getCredit(ctx.Store, obligor)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return rule("%s has no credit line; a bank sets one with set_credit_line before it can issue", obligor)
+	}
+	if cl.OutstandingFen+b.FaceFen > cl.LimitFen {
+		return rule("issuing %s would bring %s's outstanding to %s, beyond its credit line of %s (available %s)",
+			yuan(b.FaceFen), obligor, yuan(cl.OutstandingFen+b.FaceFen), yuan(cl.LimitFen), yuan(cl.LimitFen-cl.OutstandingFen))
+	}
+	t := b.Trade
+	inv, known, err := getInvoice(ctx.Store, t.InvoiceNo)
+	if err != nil {
+		return err
+	}
+	if known {
+		switch {
+		case inv.Seller != b.To || inv.Buyer != obligor:
+			return conflict("invoice %s was registered between seller %s and buyer %s; it cannot back a receivable from %s to %s", t.InvoiceNo, inv.Seller, inv.Buyer, obligor, b.To)
+		case inv.AmountFen != t.InvoiceAmountFen:
+			return conflict("invoice %s was registered for %s, not %s", t.InvoiceNo, yuan(inv.AmountFen), yuan(t.InvoiceAmountFen))
+		case inv.SHA256 != t.InvoiceSHA256:
+			return conflict("invoice %s was registered with SHA-256 %s, not %s", t.InvoiceNo, inv.SHA256, t.InvoiceSHA256)
+		}
+	} else {
+		inv = &Invoice{InvoiceNo: t.InvoiceNo, Seller: b.To, Buyer: obligor, AmountFen: t.InvoiceAmountFen, SHA256: t.InvoiceSHA256,
+			Height: ctx.Height, Time: blockTime(ctx.Time)}
+	}
+	if inv.UsedFen+b.FaceFen > inv.AmountFen {
+		return rule("invoice %s of %s already backs %s; it cannot back %s more", t.InvoiceNo, yuan(inv.AmountFen), yuan(inv.UsedFen), yuan(b.FaceFen))
+	}
+	id := ReceivableID(ctx.Time, obligor, ctx.TxHash, 0)
+	if err := absent(ctx.Store, rcKey(id), "receivable "+id); err != nil {
+		return err
+	}
+
+	// Every check passed: write.
+	if !known {
+		inv.FirstUse = id
+	}
+	inv.UsedFen += b.FaceFen
+	cl.OutstandingFen += b.FaceFen
+	r := &Receivable{
+		ID: id, RootID: id, Obligor: obligor, Holder: obligor, PendingHolder: b.To, FaceFen: b.FaceFen,
+		IssueDate: d, MaturityDate: b.MaturityDate, Status: StatusPendingAcceptance,
+		Trade: &Trade{ContractNo: t.ContractNo, InvoiceNo: t.InvoiceNo, InvoiceAmountFen: t.InvoiceAmountFen,
+			InvoiceSHA256: t.InvoiceSHA256, DeliveryDocHashes: t.DeliveryDocHashes},
+		CreatedBy: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+	}
+	if err := appendLog(ctx, r, &LogEntry{Kind: KindIssued, Transfer: &Transfer{From: obligor, To: b.To, AmountFen: b.FaceFen}}); err != nil {
+		return err
+	}
+	if err := save(ctx, r); err != nil {
+		return err
+	}
+	if err := module.PutJSON(ctx.Store, invoiceKey(t.InvoiceNo), inv); err != nil {
+		return err
+	}
+	if err := module.PutJSON(ctx.Store, creditKey(obligor), cl); err != nil {
+		return err
+	}
+	for _, k := range [][]byte{rootIndexKey(id, id), holderIndexKey(obligor, id), pendingIndexKey(b.To, id), obligorIndexKey(obligor, id)} {
+		if err := ctx.Store.Set(k, present); err != nil {
+			return err
+		}
+	}
+	ctx.Emit("receivable.issued", "id", id, "obligor", obligor, "to", b.To, "face_fen", fen(b.FaceFen), "maturity_date", b.MaturityDate, "invoice_no", t.InvoiceNo)
+	return ctx.SetResult(statusResult{ID: id, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
+}
+
+func (Module) accept(ctx *module.Context, body []byte) error {
+	var b idBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	r, err := load(ctx.Store, b.ID)
+	if err != nil {
+		return err
+	}
+	if err := statusIs(r, "accepted", StatusPendingAcceptance); err != nil {
+		return err
+	}
+	org := ctx.Signer.Org
+	if r.PendingHolder != org {
+		return unauthorized("receivable %s was sent to %s; only it may accept it", r.ID, r.PendingHolder)
+	}
+	if err := notFrozen(ctx.Store, r, "accepted"); err != nil {
+		return err
+	}
+	from := r.Holder
+	if err := ctx.Store.Delete(pendingIndexKey(org, r.ID)); err != nil {
+		return err
+	}
+	if err := moveHolder(ctx, r, org); err != nil {
+		return err
+	}
+	r.PendingHolder, r.Status = "", StatusActive
+	if err := appendLog(ctx, r, &LogEntry{Kind: KindAccepted, Transfer: &Transfer{From: from, To: org, AmountFen: r.FaceFen}}); err != nil {
+		return err
+	}
+	if err := save(ctx, r); err != nil {
+		return err
+	}
+	ctx.Emit("receivable.accepted", "id", r.ID, "from", from, "holder", org, "face_fen", fen(r.FaceFen))
+	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
+}
+
+func (m Module) reject(ctx *module.Context, body []byte) error {
+	var b reasonBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(false); err != nil {
+		return err
+	}
+	r, err := load(ctx.Store, b.ID)
+	if err != nil {
+		return err
+	}
+	if err := statusIs(r, "rejected", StatusPendingAcceptance); err != nil {
+		return err
+	}
+	if r.PendingHolder != ctx.Signer.Org {
+		return unauthorized("receivable %s was sent to %s; only it may reject it", r.ID, r.PendingHolder)
+	}
+	return withdraw(ctx, r, KindRejected, b.Reason)
+}
+
+func (m Module) cancel(ctx *module.Context, body []byte) error {
+	var b idBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	r, err := load(ctx.Store, b.ID)
+	if err != nil {
+		return err
+	}
+	if err := statusIs(r, "cancelled", StatusPendingAcceptance); err != nil {
+		return err
+	}
+	// The sender of a pending receivable is its holder: the issuer of a
+	// root, the splitter of a part.
+	if r.Holder != ctx.Signer.Org {
+		return unauthorized("receivable %s was sent by %s; only it may cancel it", r.ID, r.Holder)
+	}
+	return withdraw(ctx, r, KindCancelled, "")
+}
+
+// withdraw undoes a pending transfer (reject or cancel). A root becomes
+// rejected or cancelled and releases its obligor's credit line and its
+// invoice; a part stays with its splitter, active.
+func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
+	to := r.PendingHolder
+	var cl *CreditLine
+	var inv *Invoice
+	if r.IsRoot() {
+		var ok bool
+		var err error
+		if cl, ok, err = getCredit(ctx.Store, r.Obligor); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("receivable %s: obligor %s has no credit line record", r.ID, r.Obligor)
+		}
+		if inv, ok, err = getInvoice(ctx.Store, r.Trade.InvoiceNo); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("receivable %s: invoice %s is not registered", r.ID, r.Trade.InvoiceNo)
+		}
+	}
+	if err := ctx.Store.Delete(pendingIndexKey(to, r.ID)); err != nil {
+		return err
+	}
+	r.PendingHolder = ""
+	if r.IsRoot() {
+		r.Status = StatusCancelled
+		if kind == KindRejected {
+			r.Status = StatusRejected
+		}
+		cl.OutstandingFen -= r.FaceFen
+		inv.UsedFen -= r.FaceFen
+		if err := module.PutJSON(ctx.Store, creditKey(r.Obligor), cl); err != nil {
+			return err
+		}
+		if err := module.PutJSON(ctx.Store, invoiceKey(inv.InvoiceNo), inv); err != nil {
+			return err
+		}
+		if err := ctx.Store.Delete(holderIndexKey(r.Holder, r.ID)); err != nil {
+			return err
+		}
+	} else {
+		r.Status = StatusActive
+	}
+	if err := appendLog(ctx, r, &LogEntry{Kind: kind, Transfer: &Transfer{From: r.Holder, To: to, AmountFen: r.FaceFen}, Reason: reason}); err != nil {
+		return err
+	}
+	if err := save(ctx, r); err != nil {
+		return err
+	}
+	ctx.Emit("receivable."+kind, "id", r.ID, "from", r.Holder, "to", to, "by", ctx.Signer.Org, "status", r.Status)
+	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
+}
+
+func (Module) confirm(ctx *module.Context, body []byte) error {
+	var b idBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	r, err := load(ctx.Store, b.ID)
+	if err != nil {
+		return err
+	}
+	if !r.IsRoot() {
+		return rule("receivable %s is a part of %s; a confirming bank confirms the root, and its parts carry the confirmation", r.ID, r.RootID)
+	}
+	if r.ConfirmingBank != "" {
+		return conflict("receivable %s was already confirmed by %s", r.ID, r.ConfirmingBank)
+	}
+	if err := statusIs(r, "confirmed", StatusActive); err != nil {
+		return err
+	}
+	if d := today(ctx); d > r.MaturityDate {
+		return conflict("receivable %s is overdue (maturity %s, today %s) and cannot be confirmed", r.ID, r.MaturityDate, d)
+	}
+	r.ConfirmingBank = ctx.Signer.Org
+	if err := appendLog(ctx, r, &LogEntry{Kind: KindConfirmed}); err != nil {
+		return err
+	}
+	if err := save(ctx, r); err != nil {
+		return err
+	}
+	ctx.Emit("receivable.confirmed", "id", r.ID, "bank", r.ConfirmingBank)
+	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
+}
+
+func (Module) splitTransfer(ctx *module.Context, body []byte) error {
+	var b splitBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	r, err := load(ctx.Store, b.ID)
+	if err != nil {
+		return err
+	}
+	org := ctx.Signer.Org
+	if err := heldBy(r, org, "split"); err != nil {
+		return err
+	}
+	if err := holdable(ctx, r, "split or transferred"); err != nil {
+		return err
+	}
+	var sum int64
+	for i, p := range b.Parts {
+		field := "parts[" + strconv.Itoa(i) + "].to"
+		if p.To == r.Obligor {
+			return rule("%s: %s is the obligor of receivable %s and cannot hold it", field, p.To, r.ID)
+		}
+		if p.To != org {
+			if err := counterparty(ctx.Store, field, p.To, receiverRoles); err != nil {
+				return err
+			}
+		}
+		sum += p.AmountFen // each at most MaxFen: no overflow for 50 parts
+	}
+	if sum > r.FaceFen {
+		return rule("the parts add up to %s, more than the face value %s of receivable %s", yuan(sum), yuan(r.FaceFen), r.ID)
+	}
+	parts := make([]Part, 0, len(b.Parts)+1)
+	for i, p := range b.Parts {
+		parts = append(parts, Part{ID: ReceivableID(ctx.Time, org, ctx.TxHash, i+1), To: p.To, AmountFen: p.AmountFen})
+	}
+	if sum < r.FaceFen {
+		parts = append(parts, Part{ID: ReceivableID(ctx.Time, org, ctx.TxHash, len(b.Parts)+1), To: org, AmountFen: r.FaceFen - sum, Remainder: true})
+	}
+	for _, p := range parts {
+		if err := absent(ctx.Store, rcKey(p.ID), "receivable "+p.ID); err != nil {
+			return err
+		}
+	}
+
+	// Every check passed: write the children, then the parent.
+	children := make([]string, len(parts))
+	for i, p := range parts {
+		children[i] = p.ID
+		c := &Receivable{
+			ID: p.ID, RootID: r.RootID, ParentID: r.ID, Obligor: r.Obligor, Holder: org, ConfirmingBank: r.ConfirmingBank,
+			FaceFen: p.AmountFen, IssueDate: r.IssueDate, MaturityDate: r.MaturityDate, Status: StatusActive,
+			CreatedBy: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+		}
+		kind := KindKept
+		if p.To != org {
+			kind, c.Status, c.PendingHolder = KindOffered, StatusPendingAcceptance, p.To
+			if err := ctx.Store.Set(pendingIndexKey(p.To, c.ID), present); err != nil {
+				return err
+			}
+		}
+		if err := appendLog(ctx, c, &LogEntry{Kind: kind, Transfer: &Transfer{From: org, To: p.To, AmountFen: p.AmountFen}}); err != nil {
+			return err
+		}
+		if err := save(ctx, c); err != nil {
+			return err
+		}
+		if err := ctx.Store.Set(rootIndexKey(r.RootID, c.ID), present); err != nil {
+			return err
+		}
+		if err := ctx.Store.Set(holderIndexKey(org, c.ID), present); err != nil {
+			return err
+		}
+		ctx.Emit("receivable.part_created", "id", c.ID, "parent", r.ID, "from", org, "to", p.To, "amount_fen", fen(p.AmountFen), "status", c.Status)
+	}
+	if err := ctx.Store.Delete(holderIndexKey(org, r.ID)); err != nil {
+		return err
+	}
+	r.Status, r.Children = StatusSplit, children
+	if err := appendLog(ctx, r, &LogEntry{Kind: KindSplit, Split: &Split{Parts: parts}}); err != nil {
+		return err
+	}
+	if err := save(ctx, r); err != nil {
+		return err
+	}
+	ctx.Emit("receivable.split", "id", r.ID, "holder", org, "parts", strconv.Itoa(len(parts)))
+	return ctx.SetResult(splitResult{ID: r.ID, Children: children})
+}

@@ -1,0 +1,594 @@
+package receivable
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+)
+
+// Getter reads single state values (module.KV and state.View satisfy it).
+type Getter interface {
+	Get(key []byte) ([]byte, error)
+}
+
+// Reader reads and lists state values; state.View satisfies it.
+type Reader interface {
+	Getter
+	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
+}
+
+func getRecord(r Getter, key []byte, v any, what, id string) error {
+	ok, err := module.GetJSON(r, key, v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errcode.New(errcode.NotFound, "no %s %q", what, id)
+	}
+	return nil
+}
+
+// GetReceivable returns a receivable, or a NotFound error.
+func GetReceivable(r Getter, id string) (*Receivable, error) {
+	if !receivableIDPattern.MatchString(id) {
+		return nil, errcode.New(errcode.NotFound, "no receivable %q (receivable ids look like RC20260101-0123456789ABCDEF0123)", id)
+	}
+	var rc Receivable
+	if err := getRecord(r, rcKey(id), &rc, "receivable", id); err != nil {
+		return nil, err
+	}
+	return &rc, nil
+}
+
+// GetCreditLine returns an obligor's credit line, or a NotFound error.
+func GetCreditLine(r Getter, obligor string) (*CreditLine, error) {
+	if !orgIDPattern.MatchString(obligor) {
+		return nil, errcode.New(errcode.NotFound, "no credit line for %q: not an organisation id", obligor)
+	}
+	var cl CreditLine
+	if err := getRecord(r, creditKey(obligor), &cl, "credit line for", obligor); err != nil {
+		return nil, err
+	}
+	return &cl, nil
+}
+
+// GetInvoice returns a registered invoice, or a NotFound error.
+func GetInvoice(r Getter, no string) (*Invoice, error) {
+	if !invoiceNoPattern.MatchString(no) {
+		return nil, errcode.New(errcode.NotFound, "no invoice %q: not an invoice number", no)
+	}
+	var inv Invoice
+	if err := getRecord(r, invoiceKey(no), &inv, "invoice", no); err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Log returns a receivable's log in order (seq 1, 2, ...).
+func Log(r Reader, id string) ([]LogEntry, error) {
+	if _, err := GetReceivable(r, id); err != nil {
+		return nil, err
+	}
+	var out []LogEntry
+	err := iterJSON(r, []byte(logPrefix+id+"/"), func(_ []byte, e *LogEntry) { out = append(out, *e) })
+	return out, err
+}
+
+// iterJSON decodes every value under prefix, in key order.
+func iterJSON[T any](r Reader, prefix []byte, fn func(k []byte, v *T)) error {
+	var decodeErr error
+	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
+		var x T
+		if decodeErr = json.Unmarshal(v, &x); decodeErr != nil {
+			decodeErr = fmt.Errorf("decode %q: %w", k, decodeErr)
+			return false
+		}
+		fn(k, &x)
+		return true
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	return err
+}
+
+// idsUnder lists the last path element of every key under prefix, in key
+// order.
+func idsUnder(r Reader, prefix []byte) ([]string, error) {
+	var ids []string
+	err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
+		ids = append(ids, string(bytes.TrimPrefix(k, prefix)))
+		return true
+	})
+	return ids, err
+}
+
+func queryDate(field, s string) error {
+	if err := checkDate(field, s); err != nil {
+		return errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
+	}
+	return nil
+}
+
+func queryOrg(field, s string) error {
+	if !orgIDPattern.MatchString(s) {
+		return errcode.New(errcode.BadRequest, "%s %q is not an organisation id", field, s)
+	}
+	return nil
+}
+
+// Holding is a receivable as a query shows it on a date: its effective
+// status (overdue derived from the date) and the freeze that locks it, if
+// any (itself or an ancestor).
+type Holding struct {
+	Receivable
+	EffectiveStatus string `json:"effective_status"`
+	LockedBy        string `json:"locked_by,omitempty"`
+}
+
+func holding(r Getter, rc *Receivable, today string) (Holding, error) {
+	by, err := frozenBy(r, rc)
+	return Holding{Receivable: *rc, EffectiveStatus: EffectiveStatus(rc, today), LockedBy: by}, err
+}
+
+func holdings(r Reader, prefix []byte, today string) ([]Holding, error) {
+	ids, err := idsUnder(r, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Holding, 0, len(ids))
+	for _, id := range ids {
+		rc, err := GetReceivable(r, id)
+		if err != nil {
+			return nil, fmt.Errorf("indexed receivable %s: %w", id, err)
+		}
+		h, err := holding(r, rc, today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// StatusTotal counts receivables of one (effective) status.
+type StatusTotal struct {
+	Status     string `json:"status"`
+	Count      int    `json:"count"`
+	FaceFen    int64  `json:"face_fen"`
+	SettledFen int64  `json:"settled_fen"`
+}
+
+// statusTotals sums by status, in the order of Statuses, omitting empty
+// statuses.
+func statusTotals(list []Holding) []StatusTotal {
+	out := make([]StatusTotal, 0, len(Statuses))
+	for _, s := range Statuses {
+		t := StatusTotal{Status: s}
+		for _, h := range list {
+			if h.EffectiveStatus == s {
+				t.Count++
+				t.FaceFen += h.FaceFen
+				t.SettledFen += h.SettledFen
+			}
+		}
+		if t.Count > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// PortfolioView is what an organisation holds: the leaf receivables it
+// holds (including those it sent and that await acceptance, those under
+// financing review and those settled) and those sent to it.
+type PortfolioView struct {
+	Holder   string        `json:"holder"`
+	Date     string        `json:"date"`
+	Leaves   []Holding     `json:"leaves"`   // in id order
+	Incoming []Holding     `json:"incoming"` // waiting for the holder's acceptance
+	ByStatus []StatusTotal `json:"by_status"`
+	// FaceFen and SettledFen sum the leaves; OpenFen is what remains to
+	// be paid to the holder: face less settled of the leaves it holds.
+	FaceFen     int64 `json:"face_fen"`
+	SettledFen  int64 `json:"settled_fen"`
+	OpenFen     int64 `json:"open_fen"`
+	IncomingFen int64 `json:"incoming_fen"`
+}
+
+// Portfolio lists what holder holds and is offered, on date today
+// (YYYY-MM-DD, for overdue).
+func Portfolio(r Reader, holder, today string) (*PortfolioView, error) {
+	if err := queryOrg("holder", holder); err != nil {
+		return nil, err
+	}
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	leaves, err := holdings(r, []byte(holderPrefix+holder+"/"), today)
+	if err != nil {
+		return nil, err
+	}
+	in, err := holdings(r, []byte(pendingPrefix+holder+"/"), today)
+	if err != nil {
+		return nil, err
+	}
+	v := &PortfolioView{Holder: holder, Date: today, Leaves: leaves, Incoming: in, ByStatus: statusTotals(leaves)}
+	for _, h := range leaves {
+		v.FaceFen += h.FaceFen
+		v.SettledFen += h.SettledFen
+	}
+	v.OpenFen = v.FaceFen - v.SettledFen
+	for _, h := range in {
+		v.IncomingFen += h.FaceFen
+	}
+	return v, nil
+}
+
+// LineageNode is one receivable of a root's tree, for drawing it.
+type LineageNode struct {
+	ID            string   `json:"id"`
+	ParentID      string   `json:"parent_id,omitempty"`
+	Children      []string `json:"children,omitempty"`
+	Depth         int      `json:"depth"` // 0 for the root
+	Holder        string   `json:"holder"`
+	PendingHolder string   `json:"pending_holder,omitempty"`
+	FaceFen       int64    `json:"face_fen"`
+	SettledFen    int64    `json:"settled_fen"`
+	Status        string   `json:"status"` // effective on the date
+	Frozen        bool     `json:"frozen"` // its own freeze
+	LockedBy      string   `json:"locked_by,omitempty"`
+	Financed      bool     `json:"financed"`
+	FinancingBank string   `json:"financing_bank,omitempty"`
+}
+
+// LineageView is a root's whole tree in pre-order (a node, then each
+// child's subtree in the order of Children).
+type LineageView struct {
+	RootID         string        `json:"root_id"`
+	Obligor        string        `json:"obligor"`
+	ConfirmingBank string        `json:"confirming_bank,omitempty"`
+	IssueDate      string        `json:"issue_date"`
+	MaturityDate   string        `json:"maturity_date"`
+	Date           string        `json:"date"`
+	Nodes          []LineageNode `json:"nodes"`
+	// Leaves, LeafFaceFen and SettledFen sum the leaves; LeafFaceFen
+	// always equals the root's face value.
+	Leaves      int   `json:"leaves"`
+	LeafFaceFen int64 `json:"leaf_face_fen"`
+	SettledFen  int64 `json:"settled_fen"`
+}
+
+// Lineage returns the tree of the root of id (a root or any of its parts)
+// on date today.
+func Lineage(r Reader, id, today string) (*LineageView, error) {
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	start, err := GetReceivable(r, id)
+	if err != nil {
+		return nil, err
+	}
+	root := start
+	if !start.IsRoot() {
+		if root, err = GetReceivable(r, start.RootID); err != nil {
+			return nil, fmt.Errorf("root of %s: %w", id, err)
+		}
+	}
+	nodes := map[string]*Receivable{}
+	if err := iterIndexed(r, []byte(rootPrefix+root.ID+"/"), func(rc *Receivable) { nodes[rc.ID] = rc }); err != nil {
+		return nil, err
+	}
+	v := &LineageView{RootID: root.ID, Obligor: root.Obligor, ConfirmingBank: root.ConfirmingBank, IssueDate: root.IssueDate,
+		MaturityDate: root.MaturityDate, Date: today}
+	var walk func(id string, depth int, lockedBy string) error
+	walk = func(id string, depth int, lockedBy string) error {
+		rc, ok := nodes[id]
+		if !ok {
+			return fmt.Errorf("lineage of %s: node %s is not indexed under its root", root.ID, id)
+		}
+		delete(nodes, id)
+		if lockedBy == "" && rc.Frozen {
+			lockedBy = rc.ID
+		}
+		v.Nodes = append(v.Nodes, LineageNode{
+			ID: rc.ID, ParentID: rc.ParentID, Children: rc.Children, Depth: depth, Holder: rc.Holder, PendingHolder: rc.PendingHolder,
+			FaceFen: rc.FaceFen, SettledFen: rc.SettledFen, Status: EffectiveStatus(rc, today), Frozen: rc.Frozen, LockedBy: lockedBy,
+			Financed: rc.Financed, FinancingBank: rc.FinancingBank,
+		})
+		if len(rc.Children) == 0 {
+			v.Leaves++
+			v.LeafFaceFen += rc.FaceFen
+			v.SettledFen += rc.SettledFen
+		}
+		for _, c := range rc.Children {
+			if err := walk(c, depth+1, lockedBy); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root.ID, 0, ""); err != nil {
+		return nil, err
+	}
+	if len(nodes) != 0 {
+		return nil, fmt.Errorf("lineage of %s: %d indexed nodes are not reachable from the root", root.ID, len(nodes))
+	}
+	return v, nil
+}
+
+// iterIndexed loads every receivable named by an index prefix, in id
+// order.
+func iterIndexed(r Reader, prefix []byte, fn func(*Receivable)) error {
+	ids, err := idsUnder(r, prefix)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		rc, err := GetReceivable(r, id)
+		if err != nil {
+			return fmt.Errorf("indexed receivable %s: %w", id, err)
+		}
+		fn(rc)
+	}
+	return nil
+}
+
+// RootSummary is a root receivable with the totals of its tree.
+type RootSummary struct {
+	ID             string `json:"id"`
+	Obligor        string `json:"obligor"`
+	Status         string `json:"status"` // the root's effective status ("split" once divided)
+	FaceFen        int64  `json:"face_fen"`
+	SettledFen     int64  `json:"settled_fen"` // paid on all its leaves
+	OpenFen        int64  `json:"open_fen"`    // face less settled; 0 when cancelled or rejected
+	Leaves         int    `json:"leaves"`
+	IssueDate      string `json:"issue_date"`
+	MaturityDate   string `json:"maturity_date"`
+	TermDays       int64  `json:"term_days"`
+	ConfirmingBank string `json:"confirming_bank,omitempty"`
+}
+
+func summarize(r Reader, root *Receivable, today string) (RootSummary, error) {
+	term, err := DaysBetween(root.IssueDate, root.MaturityDate)
+	if err != nil {
+		return RootSummary{}, err
+	}
+	s := RootSummary{ID: root.ID, Obligor: root.Obligor, Status: EffectiveStatus(root, today), FaceFen: root.FaceFen,
+		IssueDate: root.IssueDate, MaturityDate: root.MaturityDate, TermDays: term, ConfirmingBank: root.ConfirmingBank}
+	if err := iterIndexed(r, []byte(rootPrefix+root.ID+"/"), func(rc *Receivable) {
+		if len(rc.Children) == 0 {
+			s.Leaves++
+			s.SettledFen += rc.SettledFen
+		}
+	}); err != nil {
+		return s, err
+	}
+	if root.Status != StatusCancelled && root.Status != StatusRejected {
+		s.OpenFen = s.FaceFen - s.SettledFen
+	}
+	return s, nil
+}
+
+// ObligorView is a core enterprise's debt: its credit line, outstanding
+// total and the roots not yet paid in full.
+type ObligorView struct {
+	Obligor        string        `json:"obligor"`
+	Date           string        `json:"date"`
+	HasCreditLine  bool          `json:"has_credit_line"`
+	LimitFen       int64         `json:"limit_fen"`
+	OutstandingFen int64         `json:"outstanding_fen"`
+	AvailableFen   int64         `json:"available_fen"`
+	Roots          []RootSummary `json:"roots"`    // open roots, in id order; their OpenFen sum to OutstandingFen
+	Overdue        []Holding     `json:"overdue"`  // leaves past maturity not paid in full, on the date
+	Issued         int           `json:"issued"`   // every root ever issued
+	OpenFen        int64         `json:"open_fen"` // sum of Roots' OpenFen
+}
+
+// ObligorOutstanding returns what org owes on date today.
+func ObligorOutstanding(r Reader, org, today string) (*ObligorView, error) {
+	if err := queryOrg("obligor", org); err != nil {
+		return nil, err
+	}
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	v := &ObligorView{Obligor: org, Date: today}
+	cl, ok, err := getCredit(r, org)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		v.HasCreditLine, v.LimitFen, v.OutstandingFen, v.AvailableFen = true, cl.LimitFen, cl.OutstandingFen, cl.LimitFen-cl.OutstandingFen
+	}
+	var roots []*Receivable
+	if err := iterIndexed(r, []byte(obligorPrefix+org+"/"), func(rc *Receivable) { roots = append(roots, rc) }); err != nil {
+		return nil, err
+	}
+	v.Issued = len(roots)
+	for _, root := range roots {
+		s, err := summarize(r, root, today)
+		if err != nil {
+			return nil, err
+		}
+		if s.OpenFen == 0 {
+			continue
+		}
+		v.Roots = append(v.Roots, s)
+		v.OpenFen += s.OpenFen
+		if today > root.MaturityDate {
+			if err := iterIndexed(r, []byte(rootPrefix+root.ID+"/"), func(rc *Receivable) {
+				if EffectiveStatus(rc, today) == StatusOverdue {
+					v.Overdue = append(v.Overdue, Holding{Receivable: *rc, EffectiveStatus: StatusOverdue})
+				}
+			}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
+
+// BookEntry is one financing of a bank: the terms and the part's state.
+type BookEntry struct {
+	ReceivableID   string    `json:"receivable_id"`
+	RootID         string    `json:"root_id"`
+	Obligor        string    `json:"obligor"`
+	ConfirmingBank string    `json:"confirming_bank,omitempty"`
+	Seq            uint64    `json:"seq"` // the log entry of the approval (or request)
+	Financing      Financing `json:"financing"`
+	Status         string    `json:"status"` // the part's effective status
+	SettledFen     int64     `json:"settled_fen"`
+}
+
+// BookView is a bank's financing book (融资台账): the financings it
+// approved and the requests waiting for it.
+type BookView struct {
+	Bank        string      `json:"bank"`
+	Date        string      `json:"date"`
+	Entries     []BookEntry `json:"entries"`  // approved, in receivable id order
+	Requests    []BookEntry `json:"requests"` // pending, with the terms quoted at the request
+	AmountFen   int64       `json:"amount_fen"`
+	AdvanceFen  int64       `json:"advance_fen"`
+	DiscountFen int64       `json:"discount_fen"`
+	FeeFen      int64       `json:"fee_fen"`
+	RecourseFen int64       `json:"recourse_fen"` // amount financed with recourse
+	SettledFen  int64       `json:"settled_fen"`  // collected from obligors so far
+}
+
+// FinancedBook returns bank's financing book on date today.
+func FinancedBook(r Reader, bank, today string) (*BookView, error) {
+	if err := queryOrg("bank", bank); err != nil {
+		return nil, err
+	}
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	v := &BookView{Bank: bank, Date: today}
+	var err error
+	if v.Entries, err = bookEntries(r, []byte(bookPrefix+bank+"/"), today); err != nil {
+		return nil, err
+	}
+	if v.Requests, err = bookEntries(r, []byte(finReqPrefix+bank+"/"), today); err != nil {
+		return nil, err
+	}
+	for _, e := range v.Entries {
+		f := e.Financing
+		v.AmountFen += f.AmountFen
+		v.AdvanceFen += f.AdvanceFen
+		v.DiscountFen += f.DiscountFen
+		v.FeeFen += f.FeeFen
+		if f.Recourse {
+			v.RecourseFen += f.AmountFen
+		}
+		v.SettledFen += e.SettledFen
+	}
+	return v, nil
+}
+
+func bookEntries(r Reader, prefix []byte, today string) ([]BookEntry, error) {
+	type ref struct {
+		id  string
+		seq uint64
+	}
+	var refs []ref
+	var parseErr error
+	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
+		var seq uint64
+		if _, parseErr = fmt.Sscanf(string(v), "%d", &seq); parseErr != nil {
+			parseErr = fmt.Errorf("index %q = %q: %w", k, v, parseErr)
+			return false
+		}
+		refs = append(refs, ref{string(bytes.TrimPrefix(k, prefix)), seq})
+		return true
+	})
+	if err == nil {
+		err = parseErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BookEntry, 0, len(refs))
+	for _, x := range refs {
+		rc, err := GetReceivable(r, x.id)
+		if err != nil {
+			return nil, fmt.Errorf("indexed receivable %s: %w", x.id, err)
+		}
+		var e LogEntry
+		if ok, err := module.GetJSON(r, logKey(x.id, x.seq), &e); err != nil {
+			return nil, err
+		} else if !ok || e.Financing == nil {
+			return nil, fmt.Errorf("receivable %s: log entry %d is not a financing", x.id, x.seq)
+		}
+		out = append(out, BookEntry{ReceivableID: rc.ID, RootID: rc.RootID, Obligor: rc.Obligor, ConfirmingBank: rc.ConfirmingBank,
+			Seq: x.seq, Financing: *e.Financing, Status: EffectiveStatus(rc, today), SettledFen: rc.SettledFen})
+	}
+	return out, nil
+}
+
+// OverviewView is the regulator's view of every receivable on a date.
+type OverviewView struct {
+	Date        string        `json:"date"`
+	Receivables int           `json:"receivables"` // every node, roots and parts
+	Roots       int           `json:"roots"`
+	ByStatus    []StatusTotal `json:"by_status"` // every node by effective status; "split" nodes' value is in their parts
+	// OpenFen is the face less settled of the leaves that are neither
+	// cancelled nor rejected: what obligors still owe.
+	OpenFen int64 `json:"open_fen"`
+	// LongTerm lists the live roots (not cancelled or rejected) whose term
+	// from issue to maturity exceeds LongTermDays.
+	LongTerm []RootSummary `json:"long_term"`
+	Frozen   []Holding     `json:"frozen"`  // receivables frozen themselves (parts under them are locked too)
+	Overdue  []Holding     `json:"overdue"` // leaves past maturity not paid in full
+}
+
+// RegulatorOverview scans every receivable on date today.
+func RegulatorOverview(r Reader, today string) (*OverviewView, error) {
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	v := &OverviewView{Date: today}
+	var all []Holding
+	var roots []*Receivable
+	err := iterJSON(r, []byte(rcPrefix), func(_ []byte, rc *Receivable) {
+		h := Holding{Receivable: *rc, EffectiveStatus: EffectiveStatus(rc, today)}
+		all = append(all, h)
+		if rc.IsRoot() {
+			roots = append(roots, rc)
+		}
+		if rc.Frozen {
+			h.LockedBy = rc.ID
+			v.Frozen = append(v.Frozen, h)
+		}
+		if h.EffectiveStatus == StatusOverdue {
+			v.Overdue = append(v.Overdue, h)
+		}
+		if len(rc.Children) == 0 && rc.Status != StatusCancelled && rc.Status != StatusRejected {
+			v.OpenFen += rc.FaceFen - rc.SettledFen
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.Receivables, v.Roots, v.ByStatus = len(all), len(roots), statusTotals(all)
+	for _, root := range roots {
+		if root.Status == StatusCancelled || root.Status == StatusRejected {
+			continue
+		}
+		term, err := DaysBetween(root.IssueDate, root.MaturityDate)
+		if err != nil {
+			return nil, err
+		}
+		if term > LongTermDays {
+			s, err := summarize(r, root, today)
+			if err != nil {
+				return nil, err
+			}
+			v.LongTerm = append(v.LongTerm, s)
+		}
+	}
+	return v, nil
+}
