@@ -34,6 +34,28 @@ var rules = map[string]rule{
 	"notary/register_work": {roles: []role.Role{role.Depositor, role.Notary}},
 	"notary/transfer_work": {roles: []role.Role{role.Depositor, role.Notary}},
 	"notary/license_work":  {roles: []role.Role{role.Depositor, role.Notary}},
+
+	"trace/register_product":     {roles: []role.Role{role.Producer}},
+	"trace/register_lot":         {roles: []role.Role{role.Producer}},
+	"trace/register_location":    {},
+	"trace/capture":              {roles: []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier, role.Regulator, role.Inspector, role.Alliance}},
+	"trace/certify":              {roles: []role.Role{role.Alliance, role.Inspector}},
+	"trace/revoke_certification": {roles: []role.Role{role.Alliance, role.Inspector}},
+	"trace/record_scans":         {},
+
+	"receivable/set_credit_line":   {roles: []role.Role{role.Bank}},
+	"receivable/issue":             {roles: []role.Role{role.CoreEnterprise}},
+	"receivable/accept":            {roles: []role.Role{role.Supplier, role.Bank}},
+	"receivable/reject":            {roles: []role.Role{role.Supplier, role.Bank}},
+	"receivable/cancel":            {roles: []role.Role{role.CoreEnterprise, role.Supplier, role.Bank}},
+	"receivable/confirm":           {roles: []role.Role{role.Bank}},
+	"receivable/split_transfer":    {roles: []role.Role{role.Supplier, role.Bank}},
+	"receivable/request_financing": {roles: []role.Role{role.Supplier, role.Bank}},
+	"receivable/approve_financing": {roles: []role.Role{role.Bank}},
+	"receivable/decline_financing": {roles: []role.Role{role.Bank}},
+	"receivable/settle":            {roles: []role.Role{role.CoreEnterprise}},
+	"receivable/freeze":            {roles: []role.Role{role.Regulator}},
+	"receivable/unfreeze":          {roles: []role.Role{role.Regulator}},
 }
 
 func TestActionsMatchRules(t *testing.T) {

@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	handle("GET /v1/actions", s.listActions)
 	handle("POST /v1/blobs", s.uploadBlob)
 	s.notaryRoutes(handle)
+	s.receivableRoutes(handle)
 	apiNotFound := s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	})

@@ -7,11 +7,15 @@ package modules
 import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/modules/trace"
 )
 
 // All returns the scenario modules (identity is built into the app).
 func All() []module.Module {
 	return []module.Module{
 		notary.Module{},
+		trace.Module{},
+		receivable.Module{},
 	}
 }

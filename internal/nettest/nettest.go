@@ -1,10 +1,11 @@
-// Package nettest has helpers for tests that run nodes: polling with a
-// deadline, picking free loopback addresses and ports, and reading the end
-// of a log file.
+// Package nettest has helpers for tests that run nodes (and for the
+// benchmark harness): polling with a deadline, picking free loopback
+// addresses and ports, and reading the end of a log file.
 package nettest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -36,17 +37,29 @@ func WaitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool
 // them, so that tests and processes running at the same time do not clash.
 func PickAddresses(tb testing.TB, n int) (int, node.Ports) {
 	tb.Helper()
+	base, p, err := FreeAddresses(n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return base, p
+}
+
+// FreeAddresses is PickAddresses for callers without a testing.TB (the
+// benchmark harness).
+func FreeAddresses(n int) (int, node.Ports, error) {
+	if n < 1 || n > 180 {
+		return 0, node.Ports{}, fmt.Errorf("free addresses: %d addresses; choose 1 to 180", n)
+	}
 	for range 100 {
 		base := 20 + rand.IntN(181-n)
 		// Below Linux's ephemeral range (32768-60999), so that outgoing
 		// connections cannot take them between the check and the bind.
 		p := node.Ports{P2P: 20000 + rand.IntN(12000), RPC: 20000 + rand.IntN(12000), Gateway: 20000 + rand.IntN(12000)}
 		if p.P2P != p.RPC && p.RPC != p.Gateway && p.P2P != p.Gateway && addressesFree(base, n, p) {
-			return base, p
+			return base, p, nil
 		}
 	}
-	tb.Fatal("found no free loopback addresses and ports")
-	return 0, node.Ports{}
+	return 0, node.Ports{}, errors.New("free addresses: found no free loopback addresses and ports")
 }
 
 func addressesFree(base, n int, p node.Ports) bool {

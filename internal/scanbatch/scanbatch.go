@@ -35,7 +35,8 @@ type Options struct {
 	// Submit hands a signed transaction to the mempool without waiting for
 	// the commit; code is the mempool check's result (0: accepted).
 	Submit func(ctx context.Context, raw []byte) (code uint32, log string, err error)
-	// MaxBatch is the most scans per transaction (default and maximum 500).
+	// MaxBatch is the most scans per transaction (default 300, which keeps a
+	// transaction well under tx.MaxTxBytes; at most 500).
 	MaxBatch int
 	// Interval is how long scans may wait for more to join their batch
 	// (default 1 s).
@@ -68,7 +69,7 @@ func New(opts Options) (*Batcher, error) {
 		return nil, fmt.Errorf("scan batcher: chain id, key, NextNonce and Submit are required")
 	}
 	if opts.MaxBatch <= 0 || opts.MaxBatch > 500 {
-		opts.MaxBatch = 500
+		opts.MaxBatch = 300
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = time.Second

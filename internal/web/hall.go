@@ -33,6 +33,7 @@ func (s *Server) hallRoutes() {
 	s.mux.HandleFunc("GET /hall/users", s.wrap(s.signedIn(s.adminOnly(s.usersPage))))
 	s.mux.HandleFunc("POST /hall/users", s.wrap(s.signedIn(s.adminOnly(s.addUser))))
 	s.hallNotaryRoutes()
+	s.hallReceivableRoutes()
 }
 
 // hallUser is the signed-in user of a request.

@@ -110,6 +110,13 @@ var funcs = template.FuncMap{
 	// cst shows a time in China Standard Time, as the chain's dates are.
 	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
 	"inc": func(n int64) int64 { return n + 1 },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
 	"dec": func(n int64) int64 { return n - 1 },
 	"json": func(v any) string {
 		b, _ := json.MarshalIndent(v, "", "  ")

@@ -1,0 +1,143 @@
+package trace_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/testchain"
+)
+
+const (
+	mal      = errcode.MalformedBody
+	notFound = errcode.NotFound
+	unauth   = errcode.Unauthorized
+	rule     = errcode.RuleViolation
+	conflict = errcode.Conflict
+)
+
+type vcase struct {
+	name string
+	org  string // signer's organisation; the coop when empty
+	body any
+	want errcode.Code
+}
+
+// refusals runs each case in its own block and requires its code, a
+// message, and that the module's state did not change.
+func refusals(t *testing.T, c *testchain.Chain, action string, cases []vcase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.want == errcode.OK {
+				t.Fatal("refusal table with an OK case")
+			}
+			org := tc.org
+			if org == "" {
+				org = coop
+			}
+			before := snapshot(t, c, "trace/")
+			res := do(t, c, org, action, tc.body, tc.want)
+			t.Logf("%s: %s", errcode.Code(res.Code), res.Log)
+			sameState(t, tc.name, before, snapshot(t, c, "trace/"))
+		})
+	}
+}
+
+func TestRegisterProduct(t *testing.T) {
+	c := newChain(t)
+	base := map[string]any{"gtin": pearGTIN, "name": "砀山酥梨 5kg 礼盒"}
+	refusals(t, c, "register_product", []vcase{
+		{"not JSON", "", []byte("pears"), mal},
+		{"unknown field", "", with(base, "price", 30), mal},
+		{"key in other case", "", []byte(`{"GTIN":"` + pearGTIN + `","name":"x"}`), mal},
+		{"key twice", "", []byte(`{"gtin":"` + pearGTIN + `","gtin":"` + pearGTIN + `","name":"x"}`), mal},
+		{"no id", "", with(base, "gtin", nil), mal},
+		{"gtin and drug code", "", with(base, "drug_code", "8123456"), mal},
+		{"bad check digit", "", with(base, "gtin", "06901234000017"), mal},
+		{"gtin 11 digits", "", with(base, "gtin", "69012340000"), mal},
+		{"gtin with letters", "", with(base, "gtin", "0690123400001X"), mal},
+		{"gtin a number", "", with(base, "gtin", 6901234000016), mal},
+		{"drug code 19 digits", "", map[string]any{"drug_code": "8123456000000001123", "name": "x"}, mal},
+		{"name missing", "", with(base, "name", nil), mal},
+		{"name blank", "", with(base, "name", "   "), mal},
+		{"name 101 runes", "", with(base, "name", strings.Repeat("梨", 101)), mal},
+		{"name control", "", with(base, "name", "梨\x00"), mal},
+		{"name bidi", "", with(base, "name", "梨\u202e"), mal},
+		{"image not hex", "", with(base, "image_sha256", "zz"), mal},
+		{"image uppercase", "", with(base, "image_sha256", strings.Repeat("AB", 32)), mal},
+		{"by a retailer", market, base, unauth},
+		{"by a bank", bank, base, unauth},
+	})
+	res := do(t, c, coop, "register_product", with(base, "gtin", pearGTIN[1:], "name", strings.Repeat("梨", 100)), errcode.OK)
+	if id := result(t, res)["id"]; id != pearProd {
+		t.Fatalf("id %v", id)
+	}
+	do(t, c, coop, "register_product", map[string]any{"drug_code": "81234560000000011234", "name": "秋梨膏颗粒"}, errcode.OK)
+	refusals(t, c, "register_product", []vcase{
+		{"twice", "", base, conflict},
+		{"same product as 14 digits by another producer", juicer, with(base, "gtin", pearGTIN), conflict},
+		{"same drug product by its 7 digits", juicer, map[string]any{"drug_code": "8123456", "name": "x"}, conflict},
+	})
+	p, err := trace.GetProduct(c.View(), pearGTIN[1:])
+	if err != nil || p.ID != pearProd || p.GTIN != pearGTIN || p.Owner != coop || p.By.Org != coop {
+		t.Fatalf("product %+v %v", p, err)
+	}
+	if d, err := trace.GetProduct(c.View(), drugProd); err != nil || d.DrugCode != "8123456" {
+		t.Fatalf("drug product %+v %v", d, err)
+	}
+}
+
+func TestRegisterLocation(t *testing.T) {
+	c := newChain(t)
+	base := map[string]any{"gln": storeGLN, "name": "盒马上海店", "type": "store"}
+	refusals(t, c, "register_location", []vcase{
+		{"bad check digit", market, with(base, "gln", "/414/6901234100045"), mal},
+		{"not a location", market, with(base, "gln", pearProd), mal},
+		{"bad type", market, with(base, "type", "mall"), mal},
+		{"no name", market, with(base, "name", nil), mal},
+		{"address too long", market, with(base, "address", strings.Repeat("路", 201)), mal},
+	})
+	do(t, c, market, "register_location", with(base, "gln", storeGLN[5:]), errcode.OK) // bare GLN digits
+	refusals(t, c, "register_location", []vcase{{"twice", bank, base, conflict}})
+	l, err := trace.GetLocation(c.View(), storeGLN)
+	if err != nil || l.ID != storeGLN || l.GLN != storeGLN[5:] || l.Owner != market {
+		t.Fatalf("location %+v %v", l, err)
+	}
+}
+
+func TestRegisterLot(t *testing.T) {
+	c := newChain(t)
+	do(t, c, coop, "register_product", map[string]any{"gtin": pearGTIN, "name": "砀山酥梨"}, errcode.OK)
+	do(t, c, coop, "register_location", map[string]any{"gln": farmGLN, "name": "果园", "type": "farm"}, errcode.OK)
+	base := map[string]any{"lot_id": pearLot, "origin": map[string]any{"region": "安徽省宿州市砀山县", "location": farmGLN},
+		"produced_on": "2026-02-20", "expires_on": "2026-06-30", "quantity": 1000, "unit": "箱"}
+	refusals(t, c, "register_lot", []vcase{
+		{"not a lot", "", with(base, "lot_id", pear(1)), mal},
+		{"lot number with slash", "", with(base, "lot_id", pearProd+"/10/a/b"), mal},
+		{"bad GTIN", "", with(base, "lot_id", "/01/06901234000017/10/A"), mal},
+		{"no origin", "", with(base, "origin", nil), mal},
+		{"region missing", "", with(base, "origin", map[string]any{"farm": "x"}), mal},
+		{"region 65 runes", "", with(base, "origin", map[string]any{"region": strings.Repeat("县", 65)}), mal},
+		{"origin unknown field", "", with(base, "origin", map[string]any{"region": "砀山", "village": "x"}), mal},
+		{"origin bad GLN", "", with(base, "origin", map[string]any{"region": "砀山", "location": "/414/6901234100014"}), mal},
+		{"bad date", "", with(base, "produced_on", "2026-02-30"), mal},
+		{"date as time", "", with(base, "produced_on", "2026-02-20T00:00:00Z"), mal},
+		{"expires before produced", "", with(base, "expires_on", "2026-02-19"), mal},
+		{"quantity zero", "", with(base, "quantity", 0), mal},
+		{"quantity fractional", "", with(base, "quantity", 1.5), mal},
+		{"unit without quantity", "", with(base, "quantity", nil), mal},
+		{"unknown product", "", with(base, "lot_id", juiceLot), notFound},
+		{"someone else's product", juicer, base, unauth},
+		{"by a retailer", market, base, unauth},
+		{"produced in the future", "", with(base, "produced_on", "2026-03-02"), rule},
+		{"unregistered origin location", "", with(base, "origin", map[string]any{"region": "砀山", "location": storeGLN}), notFound},
+	})
+	do(t, c, coop, "register_lot", base, errcode.OK)
+	refusals(t, c, "register_lot", []vcase{{"twice", "", base, conflict}})
+	l, err := trace.GetLot(c.View(), pearLot)
+	if err != nil || l.Product != pearProd || l.LotNumber != "DS2026A" || l.Origin.Region != "安徽省宿州市砀山县" || l.Quantity != 1000 || l.Owner != coop {
+		t.Fatalf("lot %+v %v", l, err)
+	}
+}

@@ -1,0 +1,262 @@
+package trace
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+// Name is the module name used in transactions.
+const Name = "trace"
+
+// Module is the product traceability module.
+type Module struct{}
+
+var _ module.Module = Module{}
+
+// Name implements module.Module.
+func (Module) Name() string { return Name }
+
+var (
+	producerRoles = []role.Role{role.Producer}
+	certRoles     = []role.Role{role.Alliance, role.Inspector}
+	// captureRoles is the union of stepRoles; the handler checks the
+	// business step's own roles.
+	captureRoles = []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier, role.Regulator, role.Inspector, role.Alliance}
+)
+
+// StepRoles returns the roles, one of which the capturing organisation
+// must hold, for a business step. Recalling, destroying and
+// decommissioning by a producer (that is not a regulator) are further
+// limited to its own products and the containers it created.
+func StepRoles(step string) []role.Role {
+	switch step {
+	case StepCommissioning, StepPacking, StepUnpacking, StepTransforming:
+		return []role.Role{role.Producer}
+	case StepShipping, StepReceiving, StepStoring:
+		return []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier}
+	case StepRetailSelling, StepDispensing:
+		return []role.Role{role.Retailer}
+	case StepRecalling, StepDestroying:
+		return []role.Role{role.Regulator, role.Producer}
+	case StepInspecting:
+		return []role.Role{role.Inspector, role.Regulator, role.Alliance}
+	case StepDecommissioning:
+		return []role.Role{role.Producer, role.Regulator}
+	}
+	return nil
+}
+
+// Actions implements module.Module.
+func (m Module) Actions() []module.Action {
+	return []module.Action{
+		{Name: "register_product", Roles: producerRoles, Handle: m.registerProduct, Doc: "register a product by its GTIN or drug product code; the signer's organisation owns it"},
+		{Name: "register_lot", Roles: producerRoles, Handle: m.registerLot, Doc: "register a lot (/01/<GTIN>/10/<lot>) of one of the organisation's products, with its origin"},
+		{Name: "register_location", Handle: m.registerLocation, Doc: "register a place by its GLN (/414/<GLN>): farm, factory, warehouse, store, hospital, pharmacy"},
+		{Name: "capture", Roles: captureRoles, Handle: m.capture, Doc: "record one EPCIS 2.0 event (ObjectEvent, AggregationEvent, TransformationEvent) or an error declaration"},
+		{Name: "certify", Roles: certRoles, Handle: m.certify, Doc: "certify a lot or product under a scheme (origin, green food, ...) for a validity period"},
+		{Name: "revoke_certification", Roles: certRoles, Handle: m.revokeCertification, Doc: "revoke a certification the organisation issued"},
+		{Name: "record_scans", Handle: m.recordScans, Doc: "record up to 500 public scans of item codes; unknown codes are skipped and counted"},
+	}
+}
+
+func signer(ctx *module.Context) Party { return Party{Org: ctx.Signer.Org, KeyID: ctx.Signer.KeyID} }
+
+func stamp(ctx *module.Context) Stamp {
+	return Stamp{By: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: fmt.Sprintf("%X", ctx.TxHash)}
+}
+
+func hasRole(ctx *module.Context, r role.Role) bool { return slices.Contains(ctx.Signer.Roles, r) }
+
+// orgRecord is the part of identity's organisation record this module reads.
+type orgRecord struct {
+	ID     string      `json:"id"`
+	Name   string      `json:"name"`
+	NameEN string      `json:"name_en,omitempty"`
+	Roles  []role.Role `json:"roles"`
+	Active bool        `json:"active"`
+}
+
+// activeOrg checks that org is a member of the consortium and not removed.
+func activeOrg(kv Getter, field, org string) error {
+	var o orgRecord
+	ok, err := module.GetJSON(kv, identityOrgKey(org), &o)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound("%s: no organisation %q in the consortium", field, org)
+	}
+	if !o.Active {
+		return ruleViolation("%s: organisation %s was removed from the consortium", field, org)
+	}
+	return nil
+}
+
+// absent refuses with conflict when key already holds a value.
+func absent(kv Getter, key []byte, format string, args ...any) error {
+	b, err := kv.Get(key)
+	if err != nil {
+		return err
+	}
+	if b != nil {
+		return conflict(format, args...)
+	}
+	return nil
+}
+
+func (Module) registerProduct(ctx *module.Context, body []byte) error {
+	var b productBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	id, err := b.validate()
+	if err != nil {
+		return err
+	}
+	if prev, err := GetProduct(ctx.Store, id); err == nil {
+		return conflict("product %s is already registered by %s", id, prev.Owner)
+	} else if !isNotFound(err) {
+		return err
+	}
+	p := &Product{ID: id, GTIN: b.GTIN, DrugCode: b.DrugCode, Name: b.Name, NameEN: b.NameEN, Brand: b.Brand,
+		Category: b.Category, Spec: b.Spec, ImageSHA256: b.ImageSHA256, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, productKey(id), p); err != nil {
+		return err
+	}
+	ctx.Emit("trace.product_registered", "product", id, "owner", p.Owner)
+	return ctx.SetResult(idResult{ID: id})
+}
+
+func (Module) registerLot(ctx *module.Context, body []byte) error {
+	var b lotBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	id, err := b.validate()
+	if err != nil {
+		return err
+	}
+	org := ctx.Signer.Org
+	p, err := GetProduct(ctx.Store, id.Product)
+	if err != nil {
+		return err
+	}
+	if p.Owner != org {
+		return unauthorized("product %s belongs to %s; only its producer registers its lots", p.ID, p.Owner)
+	}
+	if today := blockDate(ctx.Time); b.ProducedOn > today {
+		return ruleViolation("produced_on %s is after the block date %s (China Standard Time); register a lot once it is produced", b.ProducedOn, today)
+	}
+	if err := absent(ctx.Store, lotKey(id.Path), "lot %s is already registered", id.Path); err != nil {
+		return err
+	}
+	if b.Origin.Location != "" {
+		if _, err := GetLocation(ctx.Store, b.Origin.Location); err != nil {
+			return err
+		}
+	}
+	l := &Lot{ID: id.Path, Product: id.Product, LotNumber: id.Path[len(id.Product)+len("/10/"):],
+		Origin:     Origin{Region: b.Origin.Region, Location: b.Origin.Location, Farm: b.Origin.Farm},
+		ProducedOn: b.ProducedOn, ExpiresOn: b.ExpiresOn, Unit: b.Unit, Owner: org, Stamp: stamp(ctx)}
+	if b.Quantity != nil {
+		l.Quantity = *b.Quantity
+	}
+	if err := module.PutJSON(ctx.Store, lotKey(l.ID), l); err != nil {
+		return err
+	}
+	ctx.Emit("trace.lot_registered", "lot", l.ID, "product", l.Product, "owner", org)
+	return ctx.SetResult(idResult{ID: l.ID})
+}
+
+func (Module) registerLocation(ctx *module.Context, body []byte) error {
+	var b locationBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	if prev, err := GetLocation(ctx.Store, b.GLN); err == nil {
+		return conflict("location %s is already registered by %s as %q", b.GLN, prev.Owner, prev.Name)
+	} else if !isNotFound(err) {
+		return err
+	}
+	l := &Location{ID: b.GLN, GLN: b.GLN[len("/414/"):], Name: b.Name, Address: b.Address, Type: b.Type, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, locKey(l.ID), l); err != nil {
+		return err
+	}
+	ctx.Emit("trace.location_registered", "location", l.ID, "owner", l.Owner)
+	return ctx.SetResult(idResult{ID: l.ID})
+}
+
+func (Module) certify(ctx *module.Context, body []byte) error {
+	var b certifyBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if _, _, err := b.validate(); err != nil {
+		return err
+	}
+	if err := subjectExists(ctx.Store, b.Subject); err != nil {
+		return err
+	}
+	org := ctx.Signer.Org
+	id := CertificationID(ctx.Time, org, b.Subject, b.Scheme, b.CertificateNo)
+	if err := absent(ctx.Store, certKey(id), "certification %s (the same subject, scheme and certificate number by %s today) already exists", id, org); err != nil {
+		return err
+	}
+	c := &Certification{ID: id, Subject: b.Subject, Scheme: b.Scheme, CertificateNo: b.CertificateNo,
+		CertificateSHA256: b.CertificateSHA256, ValidFrom: b.ValidFrom, ValidUntil: b.ValidUntil, Issuer: org, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, certKey(id), c); err != nil {
+		return err
+	}
+	if err := ctx.Store.Set(certSubKey(b.Subject, id), present); err != nil {
+		return err
+	}
+	ctx.Emit("trace.certified", "certification", id, "subject", b.Subject, "scheme", b.Scheme, "issuer", org)
+	return ctx.SetResult(idResult{ID: id})
+}
+
+// subjectExists checks that a certification's subject is a registered lot
+// or product.
+func subjectExists(kv Getter, subject string) error {
+	id, err := ParseID("subject", subject)
+	if err != nil {
+		return err
+	}
+	if id.Kind == KindLot {
+		_, err = GetLot(kv, subject)
+	} else {
+		_, err = GetProduct(kv, subject)
+	}
+	return err
+}
+
+func (Module) revokeCertification(ctx *module.Context, body []byte) error {
+	var b revokeBody
+	if err := module.DecodeBody(body, &b); err != nil {
+		return err
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	c, err := GetCertification(ctx.Store, b.CertificationID)
+	if err != nil {
+		return err
+	}
+	if c.Issuer != ctx.Signer.Org {
+		return unauthorized("certification %s was issued by %s; only its issuer may revoke it", c.ID, c.Issuer)
+	}
+	if c.Revoked != nil {
+		return conflict("certification %s was already revoked at %s", c.ID, c.Revoked.Time)
+	}
+	c.Revoked = &Revocation{Reason: b.Reason, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, certKey(c.ID), c); err != nil {
+		return err
+	}
+	ctx.Emit("trace.certification_revoked", "certification", c.ID, "subject", c.Subject)
+	return ctx.SetResult(idResult{ID: c.ID})
+}
