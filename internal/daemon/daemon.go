@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/internal/accounts"
@@ -21,7 +23,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/scanbatch"
 	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/web"
 )
 
@@ -36,13 +40,19 @@ type Daemon struct {
 	// GatewayURL is the base URL the gateway listens on.
 	GatewayURL string
 
-	store    *state.Store
-	accounts *accounts.Store
-	http     *http.Server
-	log      *slog.Logger
-	stopOnce sync.Once
-	stopErr  error
-	done     chan struct{}
+	// Scans batches the public scans of this node's pages and API; nil when
+	// the node has no operator key.
+	Scans *scanbatch.Batcher
+
+	store     *state.Store
+	accounts  *accounts.Store
+	stopScans context.CancelFunc
+	scansDone chan struct{}
+	http      *http.Server
+	log       *slog.Logger
+	stopOnce  sync.Once
+	stopErr   error
+	done      chan struct{}
 }
 
 // Start opens the node in home and starts it. The node runs until Stop.
@@ -101,7 +111,11 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	d.GatewayURL = "http://" + ln.Addr().String()
-	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Accounts: d.accounts, APIURL: d.GatewayURL, Logger: logger.With("module", "web")})
+	if err := d.startScans(settings); err != nil {
+		logger.Error("public scans will not be recorded", "err", err)
+	}
+	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Accounts: d.accounts, APIURL: d.GatewayURL,
+		Scans: scanSource{d}, Logger: logger.With("module", "web")})
 	if err != nil {
 		d.Node.Stop()
 		ln.Close()
@@ -109,8 +123,12 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		d.accounts.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
+	var scans gateway.ScanRecorder
+	if d.Scans != nil {
+		scans = d.Scans
+	}
 	d.Gateway = gateway.New(gateway.Options{
-		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: pages,
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: pages, Scans: scans, PublicURL: settings.PublicURL,
 		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 	})
 	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -130,6 +148,10 @@ func (d *Daemon) Stop() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs := []error{d.http.Shutdown(ctx)}
+		if d.stopScans != nil {
+			d.stopScans() // submits what is queued
+			<-d.scansDone
+		}
 		errs = append(errs, d.Node.Stop())
 		errs = append(errs, d.store.Close())
 		errs = append(errs, d.accounts.Close())
@@ -159,4 +181,48 @@ func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Da
 		logger.Error("consensus stopped unexpectedly")
 	}
 	return d.Stop()
+}
+
+// startScans loads the operator key and starts the batcher that records
+// public scans on chain with it.
+func (d *Daemon) startScans(settings node.Settings) error {
+	if settings.OperatorKey == "" {
+		return nil
+	}
+	path := settings.OperatorKey
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(d.Home, path)
+	}
+	key, _, err := tx.ReadKeyFile(path)
+	if err != nil {
+		return fmt.Errorf("operator key: %w", err)
+	}
+	client := d.Node.Client()
+	b, err := scanbatch.New(scanbatch.Options{
+		ChainID:   d.ChainID,
+		Key:       key,
+		NextNonce: d.App.NextNonce,
+		Submit: func(ctx context.Context, raw []byte) (uint32, string, error) {
+			res, err := client.BroadcastTxSync(ctx, raw)
+			if err != nil {
+				var invalid mempool.ErrInvalidTx
+				if errors.As(err, &invalid) {
+					return invalid.Code, invalid.Log, nil
+				}
+				return 0, "", err
+			}
+			return res.Code, res.Log, nil
+		},
+		Wait: func(ctx context.Context, raw []byte) {
+			d.App.WaitTx(ctx, tx.Hash(raw))
+		},
+		Logger: d.log.With("module", "scans"),
+	})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.Scans, d.stopScans, d.scansDone = b, cancel, make(chan struct{})
+	go func() { b.Run(ctx); close(d.scansDone) }()
+	return nil
 }

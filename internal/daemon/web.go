@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 
+	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/scanbatch"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -21,4 +23,19 @@ func (b webBackend) CheckRecord(ctx context.Context, key []byte, file io.Reader)
 
 func (b webBackend) Trust(ctx context.Context) (proof.Trust, error) {
 	return b.d.Gateway.CurrentTrust(ctx)
+}
+
+// scanSource feeds the public scan page.
+type scanSource struct{ d *Daemon }
+
+func (s scanSource) ScanPage(ctx context.Context, epc string) (*trace.Page, int, error) {
+	pg, err := s.d.Gateway.ScanPage(ctx, epc)
+	if err != nil {
+		return nil, 0, err
+	}
+	return pg.Page, pg.PendingScans, nil
+}
+
+func (s scanSource) RecordScan(sc scanbatch.Scan) bool {
+	return s.d.Scans != nil && s.d.Scans.Add(sc)
 }

@@ -51,6 +51,13 @@ type Options struct {
 	Logger   *slog.Logger
 	Org      string // the organisation running this node
 	Moniker  string
+	// Scans records public scans in batches; nil when the node has no
+	// operator key to sign them.
+	Scans ScanRecorder
+	// PublicURL is the base of the public URLs in QR codes ("" : this host).
+	PublicURL string
+	// Now is the clock for stamping public scans (nil: time.Now).
+	Now func() time.Time
 	// Web serves every path outside the API (the pages); nil for none.
 	Web http.Handler
 	// Blobs is the node's store of off-chain files; nil disables uploads.
@@ -119,6 +126,7 @@ func (s *Server) routes() {
 	handle("POST /v1/blobs", s.uploadBlob)
 	s.notaryRoutes(handle)
 	s.receivableRoutes(handle)
+	s.traceRoutes(handle)
 	apiNotFound := s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	})
@@ -239,4 +247,24 @@ func isAPIPath(p string) bool {
 		return true
 	}
 	return strings.HasPrefix(p, "/v1/")
+}
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+// decodeJSON reads a strict JSON request body of at most max bytes.
+func decodeJSON(r *http.Request, v any, max int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, max))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errcode.New(errcode.BadRequest, "request body: %v", err)
+	}
+	if dec.More() {
+		return errcode.New(errcode.BadRequest, "request body has data after the JSON object")
+	}
+	return nil
 }

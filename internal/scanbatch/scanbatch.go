@@ -35,6 +35,10 @@ type Options struct {
 	// Submit hands a signed transaction to the mempool without waiting for
 	// the commit; code is the mempool check's result (0: accepted).
 	Submit func(ctx context.Context, raw []byte) (code uint32, log string, err error)
+	// Wait, if set, blocks until a submitted transaction is committed (or
+	// its context ends); scans count as pending until then. Without it they
+	// stop counting once submitted.
+	Wait func(ctx context.Context, raw []byte)
 	// MaxBatch is the most scans per transaction (default 300, which keeps a
 	// transaction well under tx.MaxTxBytes; at most 500).
 	MaxBatch int
@@ -193,5 +197,16 @@ func (b *Batcher) submit(ctx context.Context, scans []Scan) error {
 	b.stats.Submitted += uint64(len(scans))
 	b.stats.Batches++
 	b.mu.Unlock()
+	if b.opts.Wait == nil {
+		b.Committed(scans)
+		return nil
+	}
+	raw := t.Encode()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		b.opts.Wait(ctx, raw)
+		b.Committed(scans)
+	}()
 	return nil
 }

@@ -78,6 +78,9 @@ func TestBatchesAndPending(t *testing.T) {
 	if s := b.Stats(); total != 7 || s.Submitted != 7 || s.Batches != 3 {
 		t.Fatalf("submitted %d scans, stats %+v", total, s)
 	}
+	if got := b.Pending("/01/06901234567892/21/S0"); got != 0 {
+		t.Fatalf("pending after submission without Wait = %d, want 0", got)
+	}
 }
 
 func TestQueueBoundAndRefusal(t *testing.T) {

@@ -247,6 +247,46 @@ var messages = map[string][2]string{ // [zh, en]
 	"rcaction.freeze":             {"冻结", "freeze"},
 	"rcaction.unfreeze":           {"解冻", "unfreeze"},
 	"rcaction.set_credit_line":    {"设置授信额度", "credit line"},
+	"scan.genuine":                {"✓ 正品：本码记录完整，未发现异常。", "✓ Genuine: the code's record is complete and nothing looks wrong."},
+	"scan.warning":                {"⚠ 请注意：本码有可疑之处。", "⚠ Take care: something about this code looks unusual."},
+	"scan.danger":                 {"✗ 警告：本码很可能被复制或商品有问题，请谨慎购买。", "✗ Warning: this code is probably copied or the product has a problem; be careful."},
+	"scan.recalled":               {"召回通知：", "Recall:"},
+	"scan.recalledhelp":           {"本商品所属批次已被召回，请勿食用或使用，并联系购买的商店。", "this product's lot was recalled. Do not use it; contact the shop you bought it from."},
+	"scan.count":                  {"扫码次数（含本次）", "Scans (this one included)"},
+	"scan.first":                  {"首次扫码", "First scanned"},
+	"scan.code":                   {"商品码", "Code"},
+	"scan.origin":                 {"产地与来源", "Origin"},
+	"scan.producer":               {"生产者", "Producer"},
+	"scan.region":                 {"产地", "Grown or made in"},
+	"scan.lot":                    {"批次", "Lot"},
+	"scan.produced":               {"生产日期", "Produced on"},
+	"scan.expires":                {"保质期至", "Best before"},
+	"scan.seller":                 {"销售方", "Sold by"},
+	"scan.certs":                  {"认证", "Certifications"},
+	"scan.journey":                {"流通历程", "Journey"},
+	"scan.erroneous":              {"已声明为错误记录", "declared erroneous"},
+	"scan.city":                   {"您所在的城市（可选，帮助识别假冒）", "Your city (optional; helps spot copied codes)"},
+	"scan.cityexample":            {"例如：合肥", "e.g. Hefei"},
+	"scan.setcity":                {"保存", "Save"},
+	"scan.privacy":                {"我们只记录扫码时间、您自愿填写的城市和一个随机设备编号的哈希值，不收集任何个人信息。", "We record only the time, the city you chose to give, and the hash of a random device number: no personal data."},
+	"scan.badcode":                {"这不是有效的商品码。", "This is not a valid product code."},
+	"certstatus.valid":            {"有效", "Valid"},
+	"certstatus.expired":          {"已过期", "Expired"},
+	"certstatus.revoked":          {"已撤销", "Revoked"},
+	"certstatus.not_yet_valid":    {"未生效", "Not yet valid"},
+	"bizstep.commissioning":       {"赋码上市", "Commissioned"},
+	"bizstep.shipping":            {"发货", "Shipped"},
+	"bizstep.receiving":           {"收货", "Received"},
+	"bizstep.retail_selling":      {"零售售出", "Sold"},
+	"bizstep.dispensing":          {"药房发药", "Dispensed"},
+	"bizstep.recalling":           {"召回", "Recalled"},
+	"bizstep.destroying":          {"销毁", "Destroyed"},
+	"bizstep.packing":             {"装箱", "Packed"},
+	"bizstep.unpacking":           {"拆箱", "Unpacked"},
+	"bizstep.inspecting":          {"检验", "Inspected"},
+	"bizstep.storing":             {"入库", "Stored"},
+	"bizstep.transforming":        {"加工", "Processed"},
+	"bizstep.decommissioning":     {"注销", "Decommissioned"},
 	"footer.trust":                {"本页面由联盟成员节点提供。独立核验请下载证书并使用 dengta verify 离线验证，无需信任任何服务器。", "This page is served by a consortium member's node. To check independently, download the certificate and run dengta verify offline: no server needs to be trusted."},
 }
 
@@ -310,4 +350,31 @@ func parseQ(s string) float64 {
 		return 1
 	}
 	return q
+}
+
+// reasons are the risk verdict's reasons, with {param} placeholders.
+var reasons = map[string][2]string{
+	"many_scans":         {"该码已被扫描 {count} 次，超过正常的 {limit} 次。", "This code was scanned {count} times, more than the usual {limit}."},
+	"many_locations":     {"该码在 {count} 个不同地点被扫描。", "This code was scanned in {count} different places."},
+	"scanned_after_sale": {"售出（{sold_at}）后有 {devices} 台不同设备扫描此码，可能是复制码。", "{devices} different devices scanned this code after it was sold ({sold_at}): it may be a copy."},
+	"fast_move":          {"{from_time} 在{from}、{to_time} 在{to}被扫描，仅相隔 {minutes} 分钟。", "Scanned in {from} at {from_time} and in {to} at {to_time}, only {minutes} minutes apart."},
+	"recalled":           {"所属批次 {lot} 已被召回。", "Its lot {lot} was recalled."},
+	"expired":            {"所属批次已于 {expires_on} 过期。", "Its lot expired on {expires_on}."},
+	"ended":              {"该商品已被销毁或注销，其码却仍在被扫描。", "The item was destroyed or decommissioned, yet its code is still being scanned."},
+}
+
+// reasonText renders a risk reason in lang.
+func reasonText(lang Lang, code string, params map[string]string) string {
+	m, ok := reasons[code]
+	if !ok {
+		return code
+	}
+	s := m[0]
+	if lang == EN {
+		s = m[1]
+	}
+	for k, v := range params {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
 }

@@ -4,4 +4,5 @@ package web
 func (s *Server) routes() {
 	s.notaryRoutes()
 	s.explorerRoutes()
+	s.scanRoutes()
 }

@@ -52,6 +52,9 @@ type Options struct {
 	PublicURL string
 	// Accounts are the hall's users; nil serves only the public pages.
 	Accounts *accounts.Store
+	// Scans feeds the public scan page and records its scans; nil serves
+	// no scan page.
+	Scans ScanSource
 	// APIURL is this node's own API, which the hall's pages act through.
 	APIURL string
 	// ActionTimeout bounds waiting for a hall action's commit (default 30 s).
@@ -108,8 +111,10 @@ var funcs = template.FuncMap{
 	"lang":  func() Lang { return ZH },
 	"short": func(s string) string { return short(s, 16) },
 	// cst shows a time in China Standard Time, as the chain's dates are.
-	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
-	"inc": func(n int64) int64 { return n + 1 },
+	"cst":    func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
+	"inc":    func(n int64) int64 { return n + 1 },
+	"add":    func(a int64, b int) int64 { return a + int64(b) },
+	"reason": func(string, map[string]string) string { return "" },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -186,7 +191,11 @@ func (s *Server) render(p *page, name string) error {
 		return err
 	}
 	lang := p.Lang
-	t.Funcs(template.FuncMap{"t": func(key string) string { return T(lang, key) }, "lang": func() Lang { return lang }})
+	t.Funcs(template.FuncMap{
+		"t":      func(key string) string { return T(lang, key) },
+		"lang":   func() Lang { return lang },
+		"reason": func(code string, params map[string]string) string { return reasonText(lang, code, params) },
+	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

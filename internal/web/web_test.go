@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -63,6 +64,21 @@ func TestTemplateKeysExist(t *testing.T) {
 	for _, r := range []string{"admin", "staff"} {
 		if _, ok := messages["role."+r]; !ok {
 			t.Errorf("no translation for hall role %q", r)
+		}
+	}
+	for _, step := range trace.BizSteps {
+		if _, ok := messages["bizstep."+step]; !ok {
+			t.Errorf("no translation for biz step %q", step)
+		}
+	}
+	for _, st := range []string{trace.CertValid, trace.CertExpired, trace.CertRevoked, trace.CertNotYetValid} {
+		if _, ok := messages["certstatus."+st]; !ok {
+			t.Errorf("no translation for certification status %q", st)
+		}
+	}
+	for _, code := range []string{trace.ReasonManyScans, trace.ReasonManyLocations, trace.ReasonScannedAfterSale, trace.ReasonFastMove, trace.ReasonRecalled, trace.ReasonExpired, trace.ReasonEnded} {
+		if _, ok := reasons[code]; !ok {
+			t.Errorf("no text for risk reason %q", code)
 		}
 	}
 	// Check names are translated through "check.<name>".

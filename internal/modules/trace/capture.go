@@ -16,9 +16,16 @@ import (
 // happened.
 const EventMaxAgeYears = 1
 
-// checkEventTime requires record−1 year ≤ t ≤ record (the block time).
+// ClockSkew is how far after the block time a client's timestamp may be.
+// A block's time is the median of the previous commit's votes, so on an
+// idle chain it lags the wall clock by up to an empty-block interval;
+// a client stamping "now" must still be accepted.
+const ClockSkew = 2 * time.Minute
+
+// checkEventTime requires record−1 year ≤ t ≤ record+ClockSkew (record is
+// the block time).
 func checkEventTime(record, t time.Time, s string) error {
-	if t.After(record) {
+	if t.After(record.Add(ClockSkew)) {
 		return ruleViolation("event_time %s is after the record time %s; events are captured after they happen", s, blockTime(record))
 	}
 	if t.Before(record.AddDate(-EventMaxAgeYears, 0, 0)) {

@@ -151,6 +151,11 @@ func TestCaptureRules(t *testing.T) {
 		// Client ids.
 		{"event_id used twice", "", with(observe(c, "storing", pear(2)), "event_id", "urn:uuid:6f1b2f3e-inspect-1"), conflict},
 	})
+	// A client clock ahead of the block time by up to ClockSkew is fine;
+	// the next block is one second after c.Time. (Built just before they
+	// run: every block advances c.Time.)
+	refusals(t, c, "capture", []vcase{{"event_time past the clock skew", "", with(observe(c, "storing", pear(2)), "event_time", ago(c, -(trace.ClockSkew+2*time.Second))), rule}})
+	capture(t, c, coop, with(observe(c, "storing", pear(2)), "event_time", ago(c, -(trace.ClockSkew+time.Second))))
 	// Received twice: the first succeeds, the second finds nothing waiting.
 	capture(t, c, logistics, observe(c, "receiving", pear(3)))
 	refusals(t, c, "capture", []vcase{{"receive twice", logistics, observe(c, "receiving", pear(3)), rule}})

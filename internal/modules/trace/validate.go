@@ -587,8 +587,8 @@ func (b *scansBody) validate(now time.Time) ([]ID, []time.Time, error) {
 		if err := checkHash(f+".device", s.Device, true); err != nil {
 			return nil, nil, err
 		}
-		if times[i].After(now) {
-			return nil, nil, ruleViolation("%s.time %s is after the block time %s", f, s.Time, blockTime(now))
+		if times[i].After(now.Add(ClockSkew)) {
+			return nil, nil, ruleViolation("%s.time %s is more than %s after the block time %s", f, s.Time, ClockSkew, blockTime(now))
 		}
 		if times[i].Before(now.Add(-ScanMaxAge)) {
 			return nil, nil, ruleViolation("%s.time %s is more than %s before the block time %s; scans are recorded within a day", f, s.Time, ScanMaxAge, blockTime(now))
