@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,13 +18,33 @@ func signOut(t *testing.T, ctx context.Context) {
 	run(t, ctx, chromedp.Click("#logout", chromedp.ByQuery), chromedp.WaitVisible("a[href='/login']", chromedp.ByQuery))
 }
 
-// expectMessage waits for the page's status message and checks it.
+// expectMessage waits until the page shows a status or alert message
+// containing want (a form post answers with a new page, so the old one's
+// message must not count), and fails if it is an alert.
 func expectMessage(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
-	var msg string
-	run(t, ctx, chromedp.WaitVisible("[role=status], [role=alert]", chromedp.ByQuery), chromedp.Text("[role=status], [role=alert]", &msg, chromedp.ByQuery))
-	if !strings.Contains(msg, want) {
-		t.Fatalf("page says %q, want %q", msg, want)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector("[role=status], [role=alert]"); return !!e && e.textContent.includes(%q) && document.readyState === "complete"; })()`, want)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithDeadline(ctx, deadline)
+		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			break
+		}
+		// The form's answer replaces the page while we poll: poll the new one.
+		// (Chrome reports that as a -32000 "navigated" or "cannot find context" error.)
+		if strings.Contains(err.Error(), "-32000") && time.Now().Before(deadline) {
+			continue
+		}
+		var msg string
+		chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector("[role=status], [role=alert]") || {textContent: "(no message)"}).textContent`, &msg))
+		t.Fatalf("waiting for a message with %q: %v; the page says %q", want, err, msg)
+	}
+	var alert int
+	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("[role=alert]").length`, &alert))
+	if alert != 0 {
+		t.Fatalf("the page shows an error: %s", text(t, ctx, "[role=alert]"))
 	}
 }
 

@@ -34,6 +34,7 @@ func (s *Server) hallRoutes() {
 	s.mux.HandleFunc("POST /hall/users", s.wrap(s.signedIn(s.adminOnly(s.addUser))))
 	s.hallNotaryRoutes()
 	s.hallReceivableRoutes()
+	s.hallTraceRoutes()
 }
 
 // hallUser is the signed-in user of a request.

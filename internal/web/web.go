@@ -111,8 +111,17 @@ var funcs = template.FuncMap{
 	"lang":  func() Lang { return ZH },
 	"short": func(s string) string { return short(s, 16) },
 	// cst shows a time in China Standard Time, as the chain's dates are.
-	"cst":    func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
-	"inc":    func(n int64) int64 { return n + 1 },
+	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
+	"inc": func(n int64) int64 { return n + 1 },
+	// when shows an RFC 3339 time as "2006-01-02 15:04" in China
+	// Standard Time, or the text unchanged when it does not parse.
+	"when": func(s string) string {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(chinaTime).Format("2006-01-02 15:04")
+	},
 	"add":    func(a int64, b int) int64 { return a + int64(b) },
 	"reason": func(string, map[string]string) string { return "" },
 	"seq": func(n int) []int {
