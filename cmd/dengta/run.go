@@ -28,6 +28,7 @@ func commands() []command {
 		{"query", "read status, organisations, keys, validators, proposals, transactions, blocks and state", runQuery},
 		{"hall", "manage the service hall's users (add-user)", runHall},
 		{"notary", "preserve evidence (存证), register copyright, get certificates", runNotary},
+		{"trace", "product traceability: EPCIS import, QR labels, journeys", runTrace},
 		{"verify", "check a proof bundle or evidence certificate offline", runVerify},
 		{"version", "print the version", runVersion},
 	}
