@@ -110,6 +110,14 @@ func TestTraceFlow(t *testing.T) {
 		t.Fatalf("scan count %q on the first scan", got)
 	}
 	screenshot(t, phone, "scan-page")
+	// On a phone-sized screen nothing overflows sideways.
+	var overflow bool
+	run(t, phone, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Reload(), chromedp.WaitVisible("#journey", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+	if overflow {
+		t.Fatal("the scan page is wider than a phone's screen")
+	}
+	screenshot(t, phone, "scan-page-phone")
 
 	// A second phone scans the sold box: a copied code? Once the scans are
 	// on chain the verdict turns to danger.
