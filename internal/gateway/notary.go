@@ -15,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 func (s *Server) notaryRoutes(handle func(string, func(http.ResponseWriter, *http.Request) error)) {
@@ -110,16 +111,7 @@ func (s *Server) evidenceCertificate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	b, err := notary.GetBatch(v, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return notary.GetBatch(v, r.PathValue("id")) })
 }
 
 func (s *Server) batchCertificate(w http.ResponseWriter, r *http.Request) error {

@@ -372,16 +372,7 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getOrg(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	o, err := identity.GetOrg(v, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return identity.GetOrg(v, r.PathValue("id")) })
 }
 
 func (s *Server) listOrgKeys(w http.ResponseWriter, r *http.Request) error {
@@ -421,16 +412,7 @@ func (s *Server) getKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errcode.New(errcode.BadRequest, "key id: %v", err)
 	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	k, err := identity.GetKey(v, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, k)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return identity.GetKey(v, id) })
 }
 
 // NonceResponse answers GET /v1/keys/{id}/nonce.
@@ -523,16 +505,7 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || id == 0 {
 		return errcode.New(errcode.BadRequest, "proposal id must be a positive integer, got %q", r.PathValue("id"))
 	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	p, err := identity.GetProposal(v, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return identity.GetProposal(v, id) })
 }
 
 func (s *Server) listActions(w http.ResponseWriter, _ *http.Request) error {
@@ -653,5 +626,20 @@ func (s *Server) listBlocks(w http.ResponseWriter, r *http.Request) error {
 		resp.Next = resp.Items[n-1].Height
 	}
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// read answers a query: f runs over the state at the request's ?height=
+// (latest by default) and its result is written as JSON.
+func (s *Server) read(w http.ResponseWriter, r *http.Request, f func(v *state.View) (any, error)) error {
+	v, err := s.view(r)
+	if err != nil {
+		return err
+	}
+	out, err := f(v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 func (s *Server) receivableRoutes(handle func(string, func(http.ResponseWriter, *http.Request) error)) {
@@ -115,87 +116,39 @@ func (s *Server) receivableCertificate(w http.ResponseWriter, r *http.Request) e
 	return s.certificate(w, r, receivable.ReceivableKey(id), id)
 }
 
+// readDated is read for queries judged on the chain's date.
+func (s *Server) readDated(w http.ResponseWriter, r *http.Request, f func(v *state.View, today string) (any, error)) error {
+	today, err := s.today(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.read(w, r, func(v *state.View) (any, error) { return f(v, today) })
+}
+
 func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) error {
 	holder := r.URL.Query().Get("holder")
 	if holder == "" {
 		return errcode.New(errcode.BadRequest, "give ?holder= with an organisation id")
 	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	today, err := s.today(r.Context())
-	if err != nil {
-		return err
-	}
-	p, err := receivable.Portfolio(v, holder, today)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return s.readDated(w, r, func(v *state.View, today string) (any, error) { return receivable.Portfolio(v, holder, today) })
 }
 
 func (s *Server) obligorOutstanding(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	today, err := s.today(r.Context())
-	if err != nil {
-		return err
-	}
-	o, err := receivable.ObligorOutstanding(v, r.PathValue("org"), today)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return s.readDated(w, r, func(v *state.View, today string) (any, error) {
+		return receivable.ObligorOutstanding(v, r.PathValue("org"), today)
+	})
 }
 
 func (s *Server) financedBook(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	today, err := s.today(r.Context())
-	if err != nil {
-		return err
-	}
-	b, err := receivable.FinancedBook(v, r.PathValue("org"), today)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return s.readDated(w, r, func(v *state.View, today string) (any, error) {
+		return receivable.FinancedBook(v, r.PathValue("org"), today)
+	})
 }
 
 func (s *Server) receivableOverview(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	today, err := s.today(r.Context())
-	if err != nil {
-		return err
-	}
-	o, err := receivable.RegulatorOverview(v, today)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return s.readDated(w, r, func(v *state.View, today string) (any, error) { return receivable.RegulatorOverview(v, today) })
 }
 
 func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	inv, err := receivable.GetInvoice(v, r.PathValue("no"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, inv)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return receivable.GetInvoice(v, r.PathValue("no")) })
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/qrcode"
 	"github.com/dengta-chain/dengta/internal/scanbatch"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 // ScanRecorder takes public scans and records them on chain in batches.
@@ -61,71 +62,35 @@ func (s *Server) traceProduct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
 	p, err := trace.ParseProduct("id", id)
 	if err != nil {
 		return errcode.New(errcode.BadRequest, "%v", err)
 	}
-	prod, err := trace.GetProduct(v, p)
+	return s.read(w, r, func(v *state.View) (any, error) { return trace.GetProduct(v, p) })
+}
+
+// traceRead answers a query by one identifier parameter.
+func (s *Server) traceRead(w http.ResponseWriter, r *http.Request, name, example string, f func(v *state.View, id string) (any, error)) error {
+	id, err := param(r, name, example)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, prod)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return f(v, id) })
 }
 
 func (s *Server) traceLot(w http.ResponseWriter, r *http.Request) error {
-	id, err := param(r, "id", exampleLot)
-	if err != nil {
-		return err
-	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	lot, err := trace.GetLot(v, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, lot)
-	return nil
+	return s.traceRead(w, r, "id", exampleLot, func(v *state.View, id string) (any, error) { return trace.GetLot(v, id) })
 }
 
 func (s *Server) traceItem(w http.ResponseWriter, r *http.Request) error {
-	epc, err := param(r, "epc", exampleItem)
-	if err != nil {
-		return err
-	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	o, err := trace.Item(v, epc)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return s.traceRead(w, r, "epc", exampleItem, func(v *state.View, id string) (any, error) { return trace.Item(v, id) })
 }
 
 func (s *Server) traceJourney(w http.ResponseWriter, r *http.Request) error {
-	epc, err := param(r, "epc", exampleItem)
-	if err != nil {
-		return err
-	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	j, err := trace.Journey(v, epc)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"height": v.Version(), "epc": epc, "events": j})
-	return nil
+	return s.traceRead(w, r, "epc", exampleItem, func(v *state.View, epc string) (any, error) {
+		j, err := trace.Journey(v, epc)
+		return map[string]any{"height": v.Version(), "epc": epc, "events": j}, err
+	})
 }
 
 // ScanPageResponse answers GET /v1/trace/scan-page: what the public scan
@@ -171,54 +136,22 @@ func (s *Server) traceScanPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) traceRecallImpact(w http.ResponseWriter, r *http.Request) error {
-	lot, err := param(r, "lot", exampleLot)
-	if err != nil {
-		return err
-	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	imp, err := trace.RecallImpact(v, lot)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, imp)
-	return nil
+	return s.traceRead(w, r, "lot", exampleLot, func(v *state.View, lot string) (any, error) { return trace.RecallImpact(v, lot) })
 }
 
 func (s *Server) traceCertifications(w http.ResponseWriter, r *http.Request) error {
-	subject, err := param(r, "subject", exampleLot)
-	if err != nil {
-		return err
-	}
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
 	now, err := s.blockTime(r.Context())
 	if err != nil {
 		return err
 	}
-	cs, err := trace.Certifications(v, subject, now)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"height": v.Version(), "subject": subject, "items": cs})
-	return nil
+	return s.traceRead(w, r, "subject", exampleLot, func(v *state.View, subject string) (any, error) {
+		cs, err := trace.Certifications(v, subject, now)
+		return map[string]any{"height": v.Version(), "subject": subject, "items": cs}, err
+	})
 }
 
 func (s *Server) traceEvent(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.view(r)
-	if err != nil {
-		return err
-	}
-	e, err := trace.GetEvent(v, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, e)
-	return nil
+	return s.read(w, r, func(v *state.View) (any, error) { return trace.GetEvent(v, r.PathValue("id")) })
 }
 
 // DigitalLink is the public URL a product label's QR code carries: the
