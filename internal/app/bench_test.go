@@ -15,42 +15,23 @@ import (
 // so the block reuses the cached signatures; "unchecked" makes the block
 // verify every signature itself (in parallel).
 func BenchmarkBlock(b *testing.B) {
-	for _, checked := range []bool{true, false} {
-		name := "unchecked"
-		if checked {
-			name = "checked"
+	testchain.CheckedAndNot(b, func(b *testing.B, checked bool) {
+		var orgs []testchain.Org
+		for i := range 8 {
+			orgs = append(orgs, testchain.Org{ID: "org-" + string(rune('a'+i)), Roles: []role.Role{role.Depositor}, Validator: i == 0})
 		}
-		b.Run(name, func(b *testing.B) {
-			var orgs []testchain.Org
-			for i := range 8 {
-				orgs = append(orgs, testchain.Org{ID: "org-" + string(rune('a'+i)), Roles: []role.Role{role.Depositor}, Validator: i == 0})
+		c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+		rnd := testchain.NewSeededRand(1)
+		const perBlock = 1000
+		blocks := make([][][]byte, b.N)
+		for i := range blocks {
+			for j := range perBlock {
+				admin := c.Members[orgs[j%len(orgs)].ID].Admin
+				k := testchain.NewKey(b, tx.AlgoEd25519, rnd)
+				blocks[i] = append(blocks[i], c.Sign(admin, "identity", "register_key", map[string]any{"public_key": k.Public()}))
 			}
-			c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
-			rnd := testchain.NewSeededRand(1)
-			const perBlock = 1000
-			blocks := make([][][]byte, b.N)
-			for i := range blocks {
-				for j := range perBlock {
-					admin := c.Members[orgs[j%len(orgs)].ID].Admin
-					k := testchain.NewKey(b, tx.AlgoEd25519, rnd)
-					blocks[i] = append(blocks[i], c.Sign(admin, "identity", "register_key", map[string]any{"public_key": k.Public()}))
-				}
-			}
-			b.ResetTimer()
-			for i := range b.N {
-				if checked {
-					for _, raw := range blocks[i] {
-						if res := c.Check(raw); res.Code != 0 {
-							b.Fatal(res.Log)
-						}
-					}
-				}
-				res, _ := c.Block(blocks[i]...)
-				if res[len(res)-1].Code != 0 {
-					b.Fatal(res[len(res)-1].Log)
-				}
-			}
-			b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "tx/s")
-		})
-	}
+		}
+		testchain.RunBlocks(b, c, blocks, checked)
+		b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "tx/s")
+	})
 }

@@ -4,8 +4,10 @@
 // does everything else: decoding, signature, nonce, role checks, write
 // buffering and events.
 //
-// Modules import this package and the small shared packages (errcode, role,
-// tx); they never import each other or the application.
+// Modules import this package, its field package (checks of body fields)
+// and the small shared packages (errcode, role, tx); they never import each
+// other or the application. What a module reads of another module's state
+// goes through this package: organisations through Org and ActiveOrg.
 package module
 
 import (
@@ -36,6 +38,13 @@ type Signer struct {
 	Org   string
 	Admin bool // the key is one of its organisation's admin keys
 	Roles []role.Role
+}
+
+// Party is who signed an action, as the modules' records show it: the
+// organisation and its key.
+type Party struct {
+	Org   string   `json:"org"`
+	KeyID tx.KeyID `json:"key_id"`
 }
 
 // ValidatorUpdate changes the voting power of a validator (0 removes it).
@@ -84,6 +93,9 @@ func (c *Context) SetResult(v any) error {
 	c.result = b
 	return nil
 }
+
+// Party returns the transaction's signer as records show it.
+func (c *Context) Party() Party { return Party{Org: c.Signer.Org, KeyID: c.Signer.KeyID} }
 
 // Result returns the JSON set by SetResult, or nil.
 func (c *Context) Result() []byte { return c.result }
@@ -166,7 +178,7 @@ func DecodeBody(body []byte, v any) error {
 
 // GetJSON reads key and decodes its JSON value into v. It reports whether
 // the key exists.
-func GetJSON(kv interface{ Get([]byte) ([]byte, error) }, key []byte, v any) (bool, error) {
+func GetJSON(kv Getter, key []byte, v any) (bool, error) {
 	b, err := kv.Get(key)
 	if err != nil {
 		return false, fmt.Errorf("read %q: %w", key, err)

@@ -164,6 +164,15 @@ func (c *Chain) Sign(k *tx.PrivateKey, mod, action string, body any) []byte {
 	return raw
 }
 
+// SignUnconsumed builds a signed transaction with the key's next nonce,
+// as Sign does, without counting it: for a transaction the application
+// refuses before it consumes the nonce (one whose signer lacks the
+// action's role), after which the same nonce is the next again.
+func (c *Chain) SignUnconsumed(k *tx.PrivateKey, mod, action string, body any) []byte {
+	c.TB.Helper()
+	return c.SignNonce(k, c.nonces[k.ID()]+1, mod, action, body)
+}
+
 // SignNonce builds a signed transaction with an explicit nonce.
 func (c *Chain) SignNonce(k *tx.PrivateKey, nonce uint64, mod, action string, body any) []byte {
 	c.TB.Helper()

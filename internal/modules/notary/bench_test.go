@@ -16,43 +16,22 @@ import (
 // every transaction through CheckTx, as a node does for transactions it
 // received, and counts that time too.
 func BenchmarkDeposit(b *testing.B) {
-	for _, checked := range []bool{false, true} {
-		name := "unchecked"
-		if checked {
-			name = "checked"
+	testchain.CheckedAndNot(b, func(b *testing.B, checked bool) {
+		var orgs []testchain.Org
+		for i := range 8 {
+			orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{role.Depositor}, Validator: i == 0})
 		}
-		b.Run(name, func(b *testing.B) {
-			var orgs []testchain.Org
-			for i := range 8 {
-				orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{role.Depositor}, Validator: i == 0})
+		c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+		const perBlock = 1000
+		blocks := make([][][]byte, b.N)
+		n := 0
+		for i := range blocks {
+			for j := range perBlock {
+				n++
+				blocks[i] = append(blocks[i], c.Sign(c.Members[orgs[j%len(orgs)].ID].Admin, "notary", "deposit", depositOf(n)))
 			}
-			c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
-			const perBlock = 1000
-			blocks := make([][][]byte, b.N)
-			n := 0
-			for i := range blocks {
-				for j := range perBlock {
-					n++
-					blocks[i] = append(blocks[i], c.Sign(c.Members[orgs[j%len(orgs)].ID].Admin, "notary", "deposit", depositOf(n)))
-				}
-			}
-			b.ResetTimer()
-			for i := range b.N {
-				if checked {
-					for _, raw := range blocks[i] {
-						if res := c.Check(raw); res.Code != 0 {
-							b.Fatal(res.Log)
-						}
-					}
-				}
-				res, _ := c.Block(blocks[i]...)
-				for _, r := range res {
-					if r.Code != 0 {
-						b.Fatal(r.Log)
-					}
-				}
-			}
-			b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "records/s")
-		})
-	}
+		}
+		testchain.RunBlocks(b, c, blocks, checked)
+		b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "records/s")
+	})
 }

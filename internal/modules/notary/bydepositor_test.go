@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 // TestByDepositor lists an organisation's evidence newest first, in pages,
@@ -16,7 +17,7 @@ func TestByDepositor(t *testing.T) {
 		if res.Code != 0 {
 			t.Fatal(res.Log)
 		}
-		ids = append(ids, result(t, res)["evidence_id"].(string))
+		ids = append(ids, testchain.Result(t, res)["evidence_id"].(string))
 	}
 	c.Do(admin(c, "dep-b"), "notary", "deposit", depositOf(99))
 

@@ -14,55 +14,39 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 // These tests call the handlers directly over an in-memory store, for
 // fuzzing and for states no chain can reach (an id collision).
 
-type memKV map[string][]byte
-
-func (m memKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m memKV) Set(k, v []byte) error {
-	if len(v) == 0 {
-		return errors.New("empty value")
-	}
-	m[string(k)] = slices.Clone(v)
-	return nil
-}
-func (m memKV) Delete(k []byte) error { delete(m, string(k)); return nil }
-
 var handlerTime = time.Date(2026, 5, 20, 3, 0, 0, 0, time.UTC)
 
 func handler(t testing.TB, name string) module.Handler {
-	for _, a := range (notary.Module{}).Actions() {
-		if a.Name == name {
-			return a.Handle
-		}
-	}
-	t.Fatalf("no action %s", name)
-	return nil
+	t.Helper()
+	return testchain.Handler(t, notary.Module{}, name)
 }
 
-func handlerCtx(kv memKV, org string) *module.Context {
+func handlerCtx(kv testchain.MemKV, org string) *module.Context {
 	return &module.Context{ChainID: "dengta-test", Height: 7, Time: handlerTime, TxHash: [32]byte{1, 2, 3},
 		Signer: module.Signer{Org: org, Roles: []role.Role{role.Depositor}}, Store: kv}
 }
 
 // seeded returns a store with the identity records of dep-a and dep-b, one
 // evidence record and one work of dep-a.
-func seeded(t testing.TB) (memKV, string, string) {
-	kv := memKV{}
+func seeded(t testing.TB) (testchain.MemKV, string, string) {
+	kv := testchain.MemKV{}
 	for _, org := range []string{"dep-a", "dep-b"} {
-		kv["identity/org/"+org] = []byte(`{"id":"` + org + `","active":true}`)
+		kv[string(module.OrgKey(org))] = []byte(`{"id":"` + org + `","active":true}`)
 	}
-	kv["identity/org/gone"] = []byte(`{"id":"gone","active":false}`)
+	kv[string(module.OrgKey("gone"))] = []byte(`{"id":"gone","active":false}`)
 	ctx := handlerCtx(kv, "dep-a")
-	if err := handler(t, "deposit")(ctx, []byte(encode(depositOf(1)))); err != nil {
+	if err := handler(t, "deposit")(ctx, []byte(testchain.Encode(depositOf(1)))); err != nil {
 		t.Fatal(err)
 	}
 	ev := str(decodeMap(ctx.Result()), "evidence_id")
 	ctx = handlerCtx(kv, "dep-a")
-	if err := handler(t, "register_work")(ctx, []byte(encode(workOf(1)))); err != nil {
+	if err := handler(t, "register_work")(ctx, []byte(testchain.Encode(workOf(1)))); err != nil {
 		t.Fatal(err)
 	}
 	return kv, ev, str(decodeMap(ctx.Result()), "work_id")
@@ -90,7 +74,7 @@ func TestIDCollisionIsAConflict(t *testing.T) {
 			kv, _, _ := seeded(t)
 			kv[string(tc.key)] = []byte(`{"id":"someone else's record"}`)
 			before := maps.Clone(kv)
-			err := handler(t, tc.action)(handlerCtx(kv, "dep-a"), []byte(encode(tc.body)))
+			err := handler(t, tc.action)(handlerCtx(kv, "dep-a"), []byte(testchain.Encode(tc.body)))
 			if errcode.Of(err) != errcode.Conflict {
 				t.Fatalf("%s over an occupied id: %v", tc.action, err)
 			}
@@ -121,7 +105,7 @@ func depositSeeds(f *testing.F) {
 		with(base, "size", -1),
 		with(base, "media_type", "text/plain; charset=utf-8"),
 	} {
-		f.Add([]byte(encode(b)))
+		f.Add([]byte(testchain.Encode(b)))
 	}
 	f.Add([]byte(`{"sha256":"` + strings.Repeat("a", 64) + `","SHA256":"x"}`))
 	f.Add([]byte(`{}`))
@@ -186,7 +170,7 @@ func FuzzActions(f *testing.F) {
 		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "to": "dep-b"},
 		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "licensee": "dep-b", "terms": "t", "from": "2026-01-01", "until": "2026-12-31", "exclusive": true},
 	} {
-		f.Add([]byte(encode(b)))
+		f.Add([]byte(testchain.Encode(b)))
 	}
 	actions := (notary.Module{}).Actions()
 	f.Fuzz(func(t *testing.T, body []byte) {

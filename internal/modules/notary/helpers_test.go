@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"maps"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -65,124 +63,25 @@ func workOf(i int) map[string]any {
 	}
 }
 
-// with returns a copy of body with the given fields set; a nil value
-// removes the field.
-func with(body map[string]any, kv ...any) map[string]any {
-	out := maps.Clone(body)
-	for i := 0; i < len(kv); i += 2 {
-		k := kv[i].(string)
-		if kv[i+1] == nil {
-			delete(out, k)
-		} else {
-			out[k] = kv[i+1]
-		}
-	}
-	return out
-}
+// with is testchain.With, short for the refusal tables.
+var with = testchain.With
 
-func wantCode(t testing.TB, what string, res *abci.ExecTxResult, want errcode.Code) {
-	t.Helper()
-	if errcode.Code(res.Code) != want {
-		t.Fatalf("%s: code %s (%s), want %s", what, errcode.Code(res.Code), res.Log, want)
-	}
-	if want != errcode.OK && res.Log == "" {
-		t.Fatalf("%s: refused without a message", what)
-	}
-}
-
-// do runs one action in its own block and requires the code.
+// do runs one notary action in its own block and requires the code.
 func do(t testing.TB, c *testchain.Chain, org, action string, body any, want errcode.Code) *abci.ExecTxResult {
 	t.Helper()
-	res := c.Do(admin(c, org), "notary", action, body)
-	wantCode(t, fmt.Sprintf("%s %s by %s", action, compact(body), org), res, want)
-	return res
-}
-
-func encode(body any) string {
-	b, err := json.Marshal(body)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
-func compact(body any) string {
-	b, _ := json.Marshal(body)
-	if len(b) > 120 {
-		return string(b[:117]) + "..."
-	}
-	return string(b)
-}
-
-// result decodes a transaction's answer.
-func result(t testing.TB, res *abci.ExecTxResult) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(res.Data, &m); err != nil {
-		t.Fatalf("result %q: %v", res.Data, err)
-	}
-	return m
+	return testchain.Do(t, c, org, "notary", action, body, want)
 }
 
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
-// snapshot copies every state key under prefix.
-func snapshot(t testing.TB, c *testchain.Chain, prefix string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	if err := c.View().Iterate([]byte(prefix), nil, func(k, v []byte) bool {
-		out[string(k)] = string(v)
-		return true
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func sameState(t testing.TB, what string, before, after map[string]string) {
-	t.Helper()
-	for k, v := range after {
-		if w, ok := before[k]; !ok {
-			t.Fatalf("%s: wrote %s = %s", what, k, v)
-		} else if w != v {
-			t.Fatalf("%s: changed %s from %s to %s", what, k, w, v)
-		}
-	}
-	for k := range before {
-		if _, ok := after[k]; !ok {
-			t.Fatalf("%s: deleted %s", what, k)
-		}
-	}
-}
-
 // stateWithoutNonces copies the whole state except the signers' nonces.
 func stateWithoutNonces(t testing.TB, c *testchain.Chain) map[string]string {
 	t.Helper()
-	all := snapshot(t, c, "")
+	all := testchain.Snapshot(t, c, "")
 	for k := range all {
 		if bytes.HasPrefix([]byte(k), []byte("app/nonce/")) {
 			delete(all, k)
 		}
 	}
 	return all
-}
-
-func hasEvent(res *abci.ExecTxResult, typ string, kv ...string) bool {
-	for _, e := range res.Events {
-		if e.Type != typ {
-			continue
-		}
-		attrs := map[string]string{}
-		for _, a := range e.Attributes {
-			attrs[a.Key] = a.Value
-		}
-		ok := true
-		for i := 0; i < len(kv); i += 2 {
-			ok = ok && attrs[kv[i]] == kv[i+1]
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }

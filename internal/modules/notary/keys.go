@@ -23,10 +23,9 @@ import "fmt"
 //	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers and licences, seq 1, 2, ...
 //	notary/worklen/<work id>                    -> decimal number of log entries (the last seq)
 //
-// Read, never written (modules do not import each other, so the key is
-// spelled out here; identity/keys.go owns it):
-//
-//	identity/org/<org id>                       -> identity.Org; only "id" and "active" are read
+// Read, never written: the organisation a work is transferred or licensed
+// to, identity/org/<org id>, through module.ActiveOrg (identity/keys.go
+// owns the key).
 const prefix = "notary/"
 
 var (
@@ -72,9 +71,6 @@ func workLogKey(id string, seq uint64) []byte {
 	return []byte(fmt.Sprintf("%s%s/%016x", workLogPrefix, id, seq))
 }
 func workLenKey(id string) []byte { return []byte(workLenPrefix + id) }
-
-// identityOrgKey is identity's key of an organisation (read only).
-func identityOrgKey(id string) []byte { return []byte("identity/org/" + id) }
 
 // EvidenceKey returns the state key of an evidence record, for proofs.
 func EvidenceKey(id string) []byte { return evKey(id) }

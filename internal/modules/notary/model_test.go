@@ -356,9 +356,8 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 		m.orgs = append(m.orgs, o.ID)
 	}
 	r := rand.New(rand.NewPCG(seed, seed*7919))
-	nonces := map[string]uint64{}
 	seen := map[string]string{}
-	counts := map[string]map[errcode.Code]int{}
+	counts := testchain.Tally{}
 	var existing, disputed, overlaps int
 
 	for range blocks {
@@ -367,27 +366,24 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 		var txs [][]byte
 		for range perBlock {
 			o := m.gen(r, now)
-			n := nonces[o.org] + 1
-			if !o.roleRefused {
-				nonces[o.org] = n
+			sign := c.Sign
+			if o.roleRefused {
+				sign = c.SignUnconsumed
 			}
 			ops = append(ops, o)
-			txs = append(txs, c.SignNonce(admin(c, o.org), n, "notary", o.action, o.body))
+			txs = append(txs, sign(admin(c, o.org), "notary", o.action, o.body))
 		}
 		res, _ := c.Block(txs...)
 		for i, o := range ops {
 			got := errcode.Code(res[i].Code)
 			if got != o.want {
-				t.Fatalf("height %d tx %d: %s by %s %s: code %s (%s), model says %s", c.Height, i, o.action, o.org, compact(o.body), got, res[i].Log, o.want)
+				t.Fatalf("height %d tx %d: %s by %s %s: code %s (%s), model says %s", c.Height, i, o.action, o.org, testchain.Compact(o.body), got, res[i].Log, o.want)
 			}
-			if counts[o.action] == nil {
-				counts[o.action] = map[errcode.Code]int{}
-			}
-			counts[o.action][got]++
+			counts.Add(o.action, got)
 			if got != errcode.OK {
 				continue
 			}
-			ans := result(t, res[i])
+			ans := testchain.Result(t, res[i])
 			for k, v := range o.result {
 				if ans[k] != v {
 					t.Fatalf("height %d tx %d: %s answered %v, model says %v", c.Height, i, o.action, ans, o.result)
@@ -411,24 +407,8 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 		checkInvariants(t, c, m, seen)
 	}
 
-	total, ok := 0, 0
-	var lines []string
-	for _, a := range slices.Sorted(maps.Keys(counts)) {
-		var parts []string
-		for _, code := range slices.Sorted(maps.Keys(counts[a])) {
-			parts = append(parts, fmt.Sprintf("%s=%d", code, counts[a][code]))
-			total += counts[a][code]
-		}
-		ok += counts[a][errcode.OK]
-		lines = append(lines, a+": "+strings.Join(parts, " "))
-		if counts[a][errcode.OK] < 10 {
-			t.Errorf("%s succeeded only %d times", a, counts[a][errcode.OK])
-		}
-	}
-	t.Logf("%d txs, %d ok (%d%%), %d existing, %d disputed, %d exclusive overlaps\n%s", total, ok, 100*ok/total, existing, disputed, overlaps, strings.Join(lines, "\n"))
-	if ok*100 < total*45 {
-		t.Errorf("only %d of %d transactions succeeded; the workload tests too little", ok, total)
-	}
+	total, ok, report := counts.Check(t, 10, 45)
+	t.Logf("%d txs, %d ok (%d%%), %d existing, %d disputed, %d exclusive overlaps\n%s", total, ok, 100*ok/total, existing, disputed, overlaps, report)
 	if existing == 0 || disputed == 0 || overlaps == 0 {
 		t.Errorf("the workload never hit an existing deposit (%d), a dispute (%d) or an exclusive overlap (%d)", existing, disputed, overlaps)
 	}
@@ -437,7 +417,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 // checkInvariants reads the whole notary state and checks it.
 func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string]string) {
 	t.Helper()
-	st := snapshot(t, c, "notary/")
+	st := testchain.Snapshot(t, c, "notary/")
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)
@@ -455,7 +435,7 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 			json.Unmarshal([]byte(old), &a)
 			json.Unmarshal([]byte(cur), &b)
 			a.Owner, b.Owner = "", ""
-			if encode(a) != encode(b) {
+			if testchain.Encode(a) != testchain.Encode(b) {
 				fail("work %s changed beyond its owner:\n%s\n%s", k, old, cur)
 			}
 		case strings.HasPrefix(k, "notary/worklen/"):

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -35,8 +36,6 @@ func (m Module) Actions() []module.Action {
 		{Name: "license_work", Roles: workRoles, Handle: m.licenseWork, Doc: "record a licence of a work the organisation owns; exclusive licences may not overlap"},
 	}
 }
-
-func signer(ctx *module.Context) Party { return Party{Org: ctx.Signer.Org, KeyID: ctx.Signer.KeyID} }
 
 func txHash(ctx *module.Context) string { return fmt.Sprintf("%X", ctx.TxHash) }
 
@@ -88,8 +87,8 @@ func (Module) deposit(ctx *module.Context, body []byte) error {
 	ev := &Evidence{
 		ID: id, SHA256: b.SHA256, SM3: b.SM3, FileName: b.FileName, Size: *b.Size,
 		MediaType: b.MediaType, EvidenceType: b.EvidenceType, Supplements: b.Supplements,
-		Description: b.Description, Depositor: signer(ctx), Height: ctx.Height,
-		Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+		Description: b.Description, Depositor: ctx.Party(), Height: ctx.Height,
+		Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
 	if c := b.Capture; c != nil {
 		ev.Capture = &Capture{SourceURL: c.SourceURL, Tool: c.Tool, CapturedAt: c.CapturedAt}
@@ -153,7 +152,7 @@ func (Module) batchDeposit(ctx *module.Context, body []byte) error {
 	}
 	ba := &Batch{
 		ID: id, MerkleRoot: b.MerkleRoot, Size: b.Size, Label: b.Label, ItemFormat: b.ItemFormat,
-		Depositor: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+		Depositor: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
 	if err := module.PutJSON(ctx.Store, batchKey(id), ba); err != nil {
 		return err
@@ -173,7 +172,7 @@ func (Module) registerWork(ctx *module.Context, body []byte) error {
 	if err := b.validate(); err != nil {
 		return err
 	}
-	if today := blockDate(ctx.Time); b.CreatedOn > today {
+	if today := field.BlockDate(ctx.Time); b.CreatedOn > today {
 		return errcode.New(errcode.RuleViolation, "created_on %s is after the block date %s (China Standard Time)", b.CreatedOn, today)
 	}
 	if b.EvidenceID != "" {
@@ -207,8 +206,8 @@ func (Module) registerWork(ctx *module.Context, body []byte) error {
 	w := &Work{
 		ID: id, Title: b.Title, Authors: b.Authors, CreatedOn: b.CreatedOn, License: b.License,
 		WorkType: b.WorkType, SHA256: b.SHA256, SM3: b.SM3, EvidenceID: b.EvidenceID,
-		Status: StatusRegistered, Owner: owner, Registrant: signer(ctx),
-		Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+		Status: StatusRegistered, Owner: owner, Registrant: ctx.Party(),
+		Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
 	if first != "" {
 		w.Status, w.ConflictsWith = StatusDisputed, first
@@ -245,28 +244,6 @@ func ownedWork(ctx *module.Context, id, verb string) (*Work, error) {
 	return w, nil
 }
 
-// orgRecord is the part of identity's organisation record this module reads.
-type orgRecord struct {
-	ID     string `json:"id"`
-	Active bool   `json:"active"`
-}
-
-// activeOrg checks that org is a member of the consortium and not removed.
-func activeOrg(kv Getter, field, org string) error {
-	var o orgRecord
-	ok, err := module.GetJSON(kv, identityOrgKey(org), &o)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errcode.New(errcode.NotFound, "%s: no organisation %q in the consortium", field, org)
-	}
-	if !o.Active {
-		return errcode.New(errcode.RuleViolation, "%s: organisation %s was removed from the consortium", field, org)
-	}
-	return nil
-}
-
 func logLen(kv Getter, id string) (uint64, error) {
 	s, err := getRaw(kv, workLenKey(id))
 	if err != nil || s == "" {
@@ -286,7 +263,7 @@ func appendLog(ctx *module.Context, e *LogEntry) error {
 		return err
 	}
 	e.Seq = n + 1
-	e.By, e.Height, e.Time, e.TxHash = signer(ctx), ctx.Height, blockTime(ctx.Time), txHash(ctx)
+	e.By, e.Height, e.Time, e.TxHash = ctx.Party(), ctx.Height, field.BlockTime(ctx.Time), txHash(ctx)
 	if err := absent(ctx.Store, workLogKey(e.WorkID, e.Seq), fmt.Sprintf("log entry %d of work %s", e.Seq, e.WorkID)); err != nil {
 		return err
 	}
@@ -311,7 +288,7 @@ func (Module) transferWork(ctx *module.Context, body []byte) error {
 	if b.To == w.Owner {
 		return errcode.New(errcode.RuleViolation, "%s already owns work %s; a transfer needs another organisation", b.To, w.ID)
 	}
-	if err := activeOrg(ctx.Store, "to", b.To); err != nil {
+	if _, err := module.ActiveOrg(ctx.Store, "to", b.To); err != nil {
 		return err
 	}
 	e := &LogEntry{WorkID: w.ID, Kind: KindTransfer, Transfer: &Transfer{From: w.Owner, To: b.To, Note: b.Note}}
@@ -341,7 +318,7 @@ func (Module) licenseWork(ctx *module.Context, body []byte) error {
 	if b.Licensee == w.Owner {
 		return errcode.New(errcode.RuleViolation, "%s owns work %s and cannot license it to itself", b.Licensee, w.ID)
 	}
-	if err := activeOrg(ctx.Store, "licensee", b.Licensee); err != nil {
+	if _, err := module.ActiveOrg(ctx.Store, "licensee", b.Licensee); err != nil {
 		return err
 	}
 	if b.Exclusive {

@@ -35,13 +35,13 @@ func TestDepositRecord(t *testing.T) {
 	body := with(depositOf(1), "capture", map[string]any{"source_url": "https://weibo.com/1/2", "tool": "取证工具 2.1", "captured_at": "2026-01-01T07:30:00+08:00"}, "description", "网页截图\n第二行")
 	raw := c.Sign(admin(c, "dep-a"), "notary", "deposit", body)
 	res, _ := c.Block(raw)
-	wantCode(t, "deposit", res[0], errcode.OK)
+	testchain.WantCode(t, "deposit", res[0], errcode.OK)
 	sha, sm := file(1)
 	id := expectedID("EV", "dengta/evidence/v1", c.Time, "dep-a", sha, sm)
-	if r := result(t, res[0]); r["evidence_id"] != id || r["existing"] != false {
+	if r := testchain.Result(t, res[0]); r["evidence_id"] != id || r["existing"] != false {
 		t.Fatalf("result = %v, want evidence_id %s existing false", r, id)
 	}
-	if !hasEvent(res[0], "notary.evidence_deposited", "evidence_id", id, "org", "dep-a", "sha256", sha, "sm3", sm) {
+	if !testchain.HasEvent(res[0], "notary.evidence_deposited", "evidence_id", id, "org", "dep-a", "sha256", sha, "sm3", sm) {
 		t.Fatalf("no deposit event: %v", res[0].Events)
 	}
 
@@ -63,8 +63,8 @@ func TestDepositRecord(t *testing.T) {
 		"capture":   map[string]any{"source_url": "https://weibo.com/1/2", "tool": "取证工具 2.1", "captured_at": "2026-01-01T07:30:00+08:00"},
 	}
 	for k, w := range want {
-		if g, _ := json.Marshal(m[k]); string(g) != encode(w) {
-			t.Errorf("record %s = %s, want %s", k, g, encode(w))
+		if g, _ := json.Marshal(m[k]); string(g) != testchain.Encode(w) {
+			t.Errorf("record %s = %s, want %s", k, g, testchain.Encode(w))
 		}
 	}
 	for k := range m {
@@ -90,19 +90,19 @@ func TestDepositRecord(t *testing.T) {
 
 func TestDepositIdempotent(t *testing.T) {
 	c := newChain(t)
-	first := result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK))
+	first := testchain.Result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK))
 	id := str(first, "evidence_id")
 
 	// A member key of the same organisation deposits the same file, with
 	// other metadata, a day later.
 	clerk := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(5))
-	wantCode(t, "register clerk", c.Do(admin(c, "dep-a"), "identity", "register_key", map[string]any{"public_key": clerk.Public()}), errcode.OK)
+	testchain.WantCode(t, "register clerk", c.Do(admin(c, "dep-a"), "identity", "register_key", map[string]any{"public_key": clerk.Public()}), errcode.OK)
 	c.Time = c.Time.Add(24 * time.Hour)
 	before := stateWithoutNonces(t, c)
 	nonce, _ := c.App.NextNonce(clerk.ID())
 	res := c.Do(clerk, "notary", "deposit", with(depositOf(1), "file_name", "other name.pdf", "description", "again"))
-	wantCode(t, "deposit again", res, errcode.OK)
-	if r := result(t, res); r["evidence_id"] != id || r["existing"] != true {
+	testchain.WantCode(t, "deposit again", res, errcode.OK)
+	if r := testchain.Result(t, res); r["evidence_id"] != id || r["existing"] != true {
 		t.Fatalf("second deposit answered %v, want %s existing", r, id)
 	}
 	if n, _ := c.App.NextNonce(clerk.ID()); n != nonce+1 {
@@ -111,7 +111,7 @@ func TestDepositIdempotent(t *testing.T) {
 	if len(res.Events) != 1 { // only the app's "tx" event
 		t.Fatalf("existing deposit emitted %v", res.Events)
 	}
-	sameState(t, "existing deposit", before, stateWithoutNonces(t, c))
+	testchain.SameState(t, "existing deposit", before, stateWithoutNonces(t, c))
 	if e, _ := notary.GetEvidence(c.View(), id); e.FileName != "合同-1.pdf" || e.Depositor.KeyID != admin(c, "dep-a").ID() {
 		t.Fatalf("record changed: %+v", e)
 	}
@@ -119,15 +119,15 @@ func TestDepositIdempotent(t *testing.T) {
 	// Twice in one block: the second sees the first.
 	sha2, sm2 := file(2)
 	res2, _ := c.Block(c.Sign(admin(c, "dep-b"), "notary", "deposit", depositOf(2)), c.Sign(admin(c, "dep-b"), "notary", "deposit", depositOf(2)))
-	r1, r2 := result(t, res2[0]), result(t, res2[1])
+	r1, r2 := testchain.Result(t, res2[0]), testchain.Result(t, res2[1])
 	if r1["existing"] != false || r2["existing"] != true || r1["evidence_id"] != r2["evidence_id"] {
 		t.Fatalf("same block: %v then %v", r1, r2)
 	}
 
 	// Another organisation, same file: its own record.
 	res = do(t, c, "notary", "deposit", depositOf(1), errcode.OK)
-	other := str(result(t, res), "evidence_id")
-	if other == id || result(t, res)["existing"] != false {
+	other := str(testchain.Result(t, res), "evidence_id")
+	if other == id || testchain.Result(t, res)["existing"] != false {
 		t.Fatalf("other organisation got %s (first %s)", other, id)
 	}
 	sha1, sm1 := file(1)
@@ -140,7 +140,7 @@ func TestDepositIdempotent(t *testing.T) {
 	// The same SHA-256 with another SM3 (impossible for one file, but the
 	// module does not know) is another triple, hence another record.
 	res = do(t, c, "dep-a", "deposit", with(depositOf(1), "sm3", sm2), errcode.OK)
-	if result(t, res)["existing"] != false {
+	if testchain.Result(t, res)["existing"] != false {
 		t.Fatal("a different SM3 was taken for the existing record")
 	}
 	if found, _ := notary.FindEvidence(c.View(), sha2); len(found) != 1 {
@@ -150,11 +150,11 @@ func TestDepositIdempotent(t *testing.T) {
 
 func TestSupplements(t *testing.T) {
 	c := newChain(t)
-	a := str(result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
-	b := str(result(t, do(t, c, "dep-a", "deposit", with(depositOf(2), "supplements", a), errcode.OK)), "evidence_id")
-	cc := str(result(t, do(t, c, "dep-a", "deposit", with(depositOf(3), "supplements", b), errcode.OK)), "evidence_id")
+	a := str(testchain.Result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
+	b := str(testchain.Result(t, do(t, c, "dep-a", "deposit", with(depositOf(2), "supplements", a), errcode.OK)), "evidence_id")
+	cc := str(testchain.Result(t, do(t, c, "dep-a", "deposit", with(depositOf(3), "supplements", b), errcode.OK)), "evidence_id")
 	// A notary adds to the depositor's evidence.
-	d := str(result(t, do(t, c, "notary", "deposit", with(depositOf(4), "supplements", a), errcode.OK)), "evidence_id")
+	d := str(testchain.Result(t, do(t, c, "notary", "deposit", with(depositOf(4), "supplements", a), errcode.OK)), "evidence_id")
 
 	list := func(id string) []string {
 		t.Helper()
@@ -209,18 +209,18 @@ func TestIDsUseChinaStandardTime(t *testing.T) {
 	// (00:00 CST the next day).
 	c := testchain.New(t, testchain.Options{Orgs: consortium(), Time: time.Date(2026, 3, 31, 15, 59, 58, 0, time.UTC)})
 	sha, sm := file(1)
-	ev := str(result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
+	ev := str(testchain.Result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
 	if !strings.HasPrefix(ev, "EV20260331-") || ev != notary.EvidenceID(c.Time, "dep-a", sha, sm) {
 		t.Fatalf("evidence id at 23:59:59 CST = %s", ev)
 	}
 	res := do(t, c, "dep-a", "batch_deposit", batchOf(1), errcode.OK)
-	ba := str(result(t, res), "batch_id")
+	ba := str(testchain.Result(t, res), "batch_id")
 	if want := expectedID("BA", "dengta/batch/v1", c.Time, "dep-a", batchOf(1)["merkle_root"].(string)); ba != want || !strings.HasPrefix(ba, "BA20260401-") {
 		t.Fatalf("batch id at 00:00 CST = %s, want %s", ba, want)
 	}
 	// created_on may be the block's CST date, which UTC still calls March.
 	res = do(t, c, "dep-a", "register_work", with(workOf(1), "created_on", "2026-04-01"), errcode.OK)
-	wk := str(result(t, res), "work_id")
+	wk := str(testchain.Result(t, res), "work_id")
 	if want := expectedID("WK", "dengta/work/v1", c.Time, "dep-a", sha); wk != want || !strings.HasPrefix(wk, "WK20260401-") {
 		t.Fatalf("work id = %s, want %s", wk, want)
 	}
@@ -236,7 +236,7 @@ func TestDeterminism(t *testing.T) {
 		c := testchain.New(t, testchain.Options{Orgs: consortium(), Seed: 9})
 		step := func(org, action string, body any) string {
 			res, h := c.Block(c.Sign(admin(c, org), "notary", action, body))
-			wantCode(t, action, res[0], errcode.OK)
+			testchain.WantCode(t, action, res[0], errcode.OK)
 			hashes = append(hashes, h)
 			ids = append(ids, string(res[0].Data))
 			var r map[string]any
@@ -276,8 +276,8 @@ func TestBatch(t *testing.T) {
 	root := rfc6962Root(items)
 	body := map[string]any{"merkle_root": hex.EncodeToString(root), "size": len(items), "label": "2026-01-01 聊天记录", "item_format": notary.ItemFormat}
 	res := do(t, c, "notary", "batch_deposit", body, errcode.OK)
-	id := str(result(t, res), "batch_id")
-	if result(t, res)["existing"] != false || !hasEvent(res, "notary.batch_deposited", "batch_id", id, "size", "3") {
+	id := str(testchain.Result(t, res), "batch_id")
+	if testchain.Result(t, res)["existing"] != false || !testchain.HasEvent(res, "notary.batch_deposited", "batch_id", id, "size", "3") {
 		t.Fatalf("batch result %s, events %v", res.Data, res.Events)
 	}
 	// The verifier reads "merkle_root" (hex string) and "size" (number)
@@ -288,11 +288,11 @@ func TestBatch(t *testing.T) {
 	if m["merkle_root"] != hex.EncodeToString(root) || m["size"] != 3.0 || m["item_format"] != "dengta-batch-item/1" {
 		t.Fatalf("batch record = %s", v)
 	}
-	again := result(t, do(t, c, "notary", "batch_deposit", with(body, "label", "relabelled"), errcode.OK))
+	again := testchain.Result(t, do(t, c, "notary", "batch_deposit", with(body, "label", "relabelled"), errcode.OK))
 	if again["batch_id"] != id || again["existing"] != true {
 		t.Fatalf("same root again = %v", again)
 	}
-	other := result(t, do(t, c, "dep-a", "batch_deposit", body, errcode.OK))
+	other := testchain.Result(t, do(t, c, "dep-a", "batch_deposit", body, errcode.OK))
 	if other["batch_id"] == id || other["existing"] != false {
 		t.Fatalf("same root by another organisation = %v", other)
 	}
@@ -318,7 +318,7 @@ func rfc6962Root(items [][]byte) []byte {
 func TestCopyrightConflicts(t *testing.T) {
 	c := newChain(t)
 	sha, _ := file(1)
-	first := result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK))
+	first := testchain.Result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK))
 	w1 := str(first, "work_id")
 	if first["status"] != "registered" || first["conflicts_with"] != nil {
 		t.Fatalf("first registration = %v", first)
@@ -326,28 +326,28 @@ func TestCopyrightConflicts(t *testing.T) {
 
 	// Same owner again: refused, on another day and with another title too.
 	c.Time = c.Time.Add(24 * time.Hour)
-	before := snapshot(t, c, "notary/")
+	before := testchain.Snapshot(t, c, "notary/")
 	do(t, c, "dep-a", "register_work", with(workOf(1), "title", "另一个标题"), errcode.Conflict)
-	sameState(t, "same owner twice", before, snapshot(t, c, "notary/"))
+	testchain.SameState(t, "same owner twice", before, testchain.Snapshot(t, c, "notary/"))
 
 	// Another organisation: recorded, but disputed, and loudly.
 	res := do(t, c, "dep-b", "register_work", with(workOf(1), "authors", []string{"王五"}), errcode.OK)
-	second := result(t, res)
+	second := testchain.Result(t, res)
 	w2 := str(second, "work_id")
 	if second["status"] != "disputed" || second["conflicts_with"] != w1 {
 		t.Fatalf("second registration = %v", second)
 	}
-	if !hasEvent(res, "notary.work_conflict", "work_id", w2, "conflicts_with", w1, "owner", "dep-b", "sha256", sha) {
+	if !testchain.HasEvent(res, "notary.work_conflict", "work_id", w2, "conflicts_with", w1, "owner", "dep-b", "sha256", sha) {
 		t.Fatalf("no conflict event: %v", res.Events)
 	}
-	if hasEvent(res, "notary.work_registered") {
+	if testchain.HasEvent(res, "notary.work_registered") {
 		t.Fatal("a disputed registration announced itself as registered")
 	}
 	wk2, _ := notary.GetWork(c.View(), w2)
 	if wk2.Status != notary.StatusDisputed || wk2.ConflictsWith != w1 || wk2.Owner != "dep-b" {
 		t.Fatalf("disputed work = %+v", wk2)
 	}
-	w3 := str(result(t, do(t, c, "notary", "register_work", workOf(1), errcode.OK)), "work_id")
+	w3 := str(testchain.Result(t, do(t, c, "notary", "register_work", workOf(1), errcode.OK)), "work_id")
 	do(t, c, "dep-b", "register_work", workOf(1), errcode.Conflict)
 
 	disputes, err := notary.Disputes(c.View(), w1)
@@ -386,19 +386,19 @@ func TestCopyrightConflicts(t *testing.T) {
 
 func TestTransferThenLicenseLog(t *testing.T) {
 	c := newChain(t)
-	w := str(result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
+	w := str(testchain.Result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
 	res := do(t, c, "dep-a", "transfer_work", map[string]any{"work_id": w, "to": "dep-b", "note": "转让合同 No.7"}, errcode.OK)
-	if r := result(t, res); r["seq"] != 1.0 || r["work_id"] != w {
+	if r := testchain.Result(t, res); r["seq"] != 1.0 || r["work_id"] != w {
 		t.Fatalf("transfer result = %v", r)
 	}
-	if !hasEvent(res, "notary.work_transferred", "work_id", w, "from", "dep-a", "to", "dep-b", "seq", "1") {
+	if !testchain.HasEvent(res, "notary.work_transferred", "work_id", w, "from", "dep-a", "to", "dep-b", "seq", "1") {
 		t.Fatalf("transfer event: %v", res.Events)
 	}
 	// The old owner lost every right; the new one has them.
 	do(t, c, "dep-a", "license_work", map[string]any{"work_id": w, "licensee": "notary", "terms": "t", "from": "2026-01-01"}, errcode.Unauthorized)
 	do(t, c, "dep-a", "transfer_work", map[string]any{"work_id": w, "to": "notary"}, errcode.Unauthorized)
 	res = do(t, c, "dep-b", "license_work", map[string]any{"work_id": w, "licensee": "notary", "terms": "信息网络传播权", "from": "2026-02-01", "until": "2027-01-31", "exclusive": true}, errcode.OK)
-	if r := result(t, res); r["seq"] != 2.0 {
+	if r := testchain.Result(t, res); r["seq"] != 2.0 {
 		t.Fatalf("licence result = %v", r)
 	}
 	// A transfer to an organisation without notary roles is allowed; that
@@ -436,7 +436,7 @@ func TestTransferThenLicenseLog(t *testing.T) {
 
 func TestExclusiveLicences(t *testing.T) {
 	c := newChain(t)
-	w := str(result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
+	w := str(testchain.Result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
 	lic := func(licensee, from, until string, exclusive bool) map[string]any {
 		b := map[string]any{"work_id": w, "licensee": licensee, "terms": "改编权", "from": from, "exclusive": exclusive}
 		if until != "" {
@@ -464,10 +464,10 @@ func TestExclusiveLicences(t *testing.T) {
 		{"non-exclusive after the open-ended one", "2030-01-01", "", false, errcode.OK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(t, c, "notary/")
+			before := testchain.Snapshot(t, c, "notary/")
 			do(t, c, "dep-a", "license_work", lic("notary", tc.from, tc.until, tc.exclusive), tc.want)
 			if tc.want != errcode.OK {
-				sameState(t, tc.name, before, snapshot(t, c, "notary/"))
+				testchain.SameState(t, tc.name, before, testchain.Snapshot(t, c, "notary/"))
 			}
 		})
 	}
@@ -488,15 +488,15 @@ func TestExclusiveLicences(t *testing.T) {
 // organisation that governance removed.
 func TestRemovedOrganisation(t *testing.T) {
 	c := newChain(t)
-	w := str(result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
-	wantCode(t, "propose", c.Do(admin(c, "dep-a"), "identity", "propose", map[string]any{"kind": "remove_org", "org_id": "bank"}), errcode.OK)
+	w := str(testchain.Result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
+	testchain.WantCode(t, "propose", c.Do(admin(c, "dep-a"), "identity", "propose", map[string]any{"kind": "remove_org", "org_id": "bank"}), errcode.OK)
 	for _, org := range []string{"dep-b", "notary", "court"} {
-		wantCode(t, "vote", c.Do(admin(c, org), "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}), errcode.OK)
+		testchain.WantCode(t, "vote", c.Do(admin(c, org), "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}), errcode.OK)
 	}
-	before := snapshot(t, c, "notary/")
+	before := testchain.Snapshot(t, c, "notary/")
 	do(t, c, "dep-a", "transfer_work", map[string]any{"work_id": w, "to": "bank"}, errcode.RuleViolation)
 	do(t, c, "dep-a", "license_work", map[string]any{"work_id": w, "licensee": "bank", "terms": "t", "from": "2026-01-01"}, errcode.RuleViolation)
-	sameState(t, "removed organisation", before, snapshot(t, c, "notary/"))
+	testchain.SameState(t, "removed organisation", before, testchain.Snapshot(t, c, "notary/"))
 }
 
 func TestQueryInputs(t *testing.T) {

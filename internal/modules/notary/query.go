@@ -1,45 +1,28 @@
 package notary
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
 // Getter reads single state values (module.KV and state.View satisfy it).
-type Getter interface {
-	Get(key []byte) ([]byte, error)
-}
+type Getter = module.Getter
 
 // Reader reads and lists state values; state.View satisfies it.
-type Reader interface {
-	Getter
-	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
-}
-
-func getRecord(r Getter, key []byte, v any, what, id string) error {
-	ok, err := module.GetJSON(r, key, v)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errcode.New(errcode.NotFound, "no %s %q", what, id)
-	}
-	return nil
-}
+type Reader = module.Reader
 
 // GetEvidence returns an evidence record, or a NotFound error.
 func GetEvidence(r Getter, id string) (*Evidence, error) {
-	if !evidenceIDPattern.MatchString(id) {
+	if !field.IsRecordID(evidenceKind, id) {
 		return nil, errcode.New(errcode.NotFound, "no evidence %q (evidence ids look like EV20260101-0123456789ABCDEF0123)", id)
 	}
 	var e Evidence
-	if err := getRecord(r, evKey(id), &e, "evidence", id); err != nil {
+	if err := module.GetRecord(r, evKey(id), &e, "no evidence %q", id); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -47,11 +30,11 @@ func GetEvidence(r Getter, id string) (*Evidence, error) {
 
 // GetBatch returns a batch record, or a NotFound error.
 func GetBatch(r Getter, id string) (*Batch, error) {
-	if !batchIDPattern.MatchString(id) {
+	if !field.IsRecordID(batchKind, id) {
 		return nil, errcode.New(errcode.NotFound, "no batch %q (batch ids look like BA20260101-0123456789ABCDEF0123)", id)
 	}
 	var b Batch
-	if err := getRecord(r, batchKey(id), &b, "batch", id); err != nil {
+	if err := module.GetRecord(r, batchKey(id), &b, "no batch %q", id); err != nil {
 		return nil, err
 	}
 	return &b, nil
@@ -59,34 +42,23 @@ func GetBatch(r Getter, id string) (*Batch, error) {
 
 // GetWork returns a work record, or a NotFound error.
 func GetWork(r Getter, id string) (*Work, error) {
-	if !workIDPattern.MatchString(id) {
+	if !field.IsRecordID(workKind, id) {
 		return nil, errcode.New(errcode.NotFound, "no work %q (work ids look like WK20260101-0123456789ABCDEF0123)", id)
 	}
 	var w Work
-	if err := getRecord(r, workKey(id), &w, "work", id); err != nil {
+	if err := module.GetRecord(r, workKey(id), &w, "no work %q", id); err != nil {
 		return nil, err
 	}
 	return &w, nil
 }
 
 // queryHash normalises a digest given to a query (either case).
-func queryHash(field, s string) (string, error) {
+func queryHash(name, s string) (string, error) {
 	l := strings.ToLower(s)
-	if !isHex64(l) {
-		return "", errcode.New(errcode.BadRequest, "%s must be 64 hex digits, got %q", field, s)
+	if !field.IsHex64(l) {
+		return "", errcode.New(errcode.BadRequest, "%s must be 64 hex digits, got %q", name, s)
 	}
 	return l, nil
-}
-
-// idsUnder lists the last path element of every key under prefix, in key
-// order.
-func idsUnder(r Reader, prefix []byte) ([]string, error) {
-	var ids []string
-	err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
-		ids = append(ids, string(bytes.TrimPrefix(k, prefix)))
-		return true
-	})
-	return ids, err
 }
 
 // FindEvidence lists the evidence records of files whose SHA-256 or SM3
@@ -97,11 +69,11 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := idsUnder(r, []byte(sha256Prefix+h+"/"))
+	a, err := module.List(r, []byte(sha256Prefix+h+"/"))
 	if err != nil {
 		return nil, err
 	}
-	b, err := idsUnder(r, []byte(sm3Prefix+h+"/"))
+	b, err := module.List(r, []byte(sm3Prefix+h+"/"))
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +98,7 @@ func Supplements(r Reader, id string) ([]Evidence, error) {
 	if _, err := GetEvidence(r, id); err != nil {
 		return nil, err
 	}
-	ids, err := idsUnder(r, []byte(suppPrefix+id+"/"))
+	ids, err := module.List(r, []byte(suppPrefix+id+"/"))
 	if err != nil {
 		return nil, err
 	}
@@ -139,19 +111,7 @@ func WorkLog(r Reader, id string) ([]LogEntry, error) {
 		return nil, err
 	}
 	var out []LogEntry
-	var decodeErr error
-	err := r.Iterate([]byte(workLogPrefix+id+"/"), nil, func(k, v []byte) bool {
-		var e LogEntry
-		if decodeErr = json.Unmarshal(v, &e); decodeErr != nil {
-			decodeErr = fmt.Errorf("decode %q: %w", k, decodeErr)
-			return false
-		}
-		out = append(out, e)
-		return true
-	})
-	if err == nil {
-		err = decodeErr
-	}
+	err := module.EachJSON(r, []byte(workLogPrefix+id+"/"), func(_ []byte, e *LogEntry) { out = append(out, *e) })
 	return out, err
 }
 
@@ -161,7 +121,7 @@ func Disputes(r Reader, id string) ([]Work, error) {
 	if _, err := GetWork(r, id); err != nil {
 		return nil, err
 	}
-	ids, err := idsUnder(r, []byte(conflictPrefix+id+"/"))
+	ids, err := module.List(r, []byte(conflictPrefix+id+"/"))
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +151,7 @@ func WorksByHash(r Reader, sha256 string) ([]Work, error) {
 	if err != nil || first == "" {
 		return nil, err
 	}
-	others, err := idsUnder(r, []byte(conflictPrefix+first+"/"))
+	others, err := module.List(r, []byte(conflictPrefix+first+"/"))
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package notary
 
-import (
-	"github.com/dengta-chain/dengta/internal/tx"
-)
+import "github.com/dengta-chain/dengta/internal/module"
 
 // EvidenceTypes are the kinds of evidence a deposit may declare.
 var EvidenceTypes = []string{"document", "contract", "invoice", "image", "audio", "video", "webpage", "email", "chat", "code", "data", "other"}
@@ -30,10 +28,7 @@ const (
 )
 
 // Party is who signed an action: the organisation and its key.
-type Party struct {
-	Org   string   `json:"org"`
-	KeyID tx.KeyID `json:"key_id"`
-}
+type Party = module.Party
 
 // Capture says how a piece of evidence was captured (取证), for example a
 // web page saved by a capture tool.

@@ -8,44 +8,25 @@ import (
 	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
-type vcase struct {
-	name string
-	org  string // signer's organisation; dep-a when empty
-	body any
-	want errcode.Code
-}
+type vcase testchain.Case
 
-// refusals runs each case in its own block and requires its code and that
-// the module's state did not change.
+// refusals runs a refusal table (testchain.Refusals); dep-a signs the
+// cases that name no organisation.
 func refusals(t *testing.T, c *testchain.Chain, action string, cases []vcase) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.want == errcode.OK {
-				t.Fatal("refusal table with an OK case")
-			}
-			org := tc.org
-			if org == "" {
-				org = "dep-a"
-			}
-			before := snapshot(t, c, "notary/")
-			res := do(t, c, org, action, tc.body, tc.want)
-			t.Logf("%s: %s", errcode.Code(res.Code), res.Log)
-			sameState(t, tc.name, before, snapshot(t, c, "notary/"))
-		})
-	}
+	testchain.Refusals(t, c, "notary", "dep-a", action, cases)
 }
 
 // accepts runs each case in its own block and requires success.
 func accepts(t *testing.T, c *testchain.Chain, action string, cases []vcase) {
 	t.Helper()
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			org := tc.org
+		t.Run(tc.Name, func(t *testing.T) {
+			org := tc.Org
 			if org == "" {
 				org = "dep-a"
 			}
-			do(t, c, org, action, tc.body, errcode.OK)
+			do(t, c, org, action, tc.Body, errcode.OK)
 		})
 	}
 }
@@ -69,7 +50,7 @@ func TestDepositValidation(t *testing.T) {
 		{"not JSON", "", []byte("deposit please"), mal},
 		{"empty body", "", []byte{}, mal},
 		{"JSON array", "", []any{base}, mal},
-		{"trailing data", "", []byte(encode(base) + ` {}`), mal},
+		{"trailing data", "", []byte(testchain.Encode(base) + ` {}`), mal},
 		{"unknown field", "", with(base, "sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"), mal},
 		{"sha256 missing", "", with(base, "sha256", nil), mal},
 		{"sha256 uppercase", "", with(base, "sha256", strings.ToUpper(sha)), mal},
@@ -92,7 +73,7 @@ func TestDepositValidation(t *testing.T) {
 		{"size negative", "", with(base, "size", -1), mal},
 		{"size fraction", "", with(base, "size", 1.5), mal},
 		{"size string", "", with(base, "size", "1024"), mal},
-		{"size beyond int64", "", []byte(strings.Replace(encode(base), `"size":1025`, `"size":9223372036854775808`, 1)), mal},
+		{"size beyond int64", "", []byte(strings.Replace(testchain.Encode(base), `"size":1025`, `"size":9223372036854775808`, 1)), mal},
 		{"media_type missing", "", with(base, "media_type", nil), mal},
 		{"media_type without subtype", "", with(base, "media_type", "application"), mal},
 		{"media_type empty subtype", "", with(base, "media_type", "application/"), mal},
@@ -172,7 +153,7 @@ func TestBatchValidation(t *testing.T) {
 	// The same root from the same organisation: the existing record, but
 	// only when the size agrees (an RFC 6962 root fixes the size).
 	res := do(t, c, "dep-a", "batch_deposit", with(base, "size", 1), errcode.OK)
-	if r := result(t, res); r["existing"] != true {
+	if r := testchain.Result(t, res); r["existing"] != true {
 		t.Fatalf("same batch again: %v", r)
 	}
 	refusals(t, c, "batch_deposit", []vcase{{"same root other size", "dep-a", with(base, "size", 2), conflict}})
@@ -182,7 +163,7 @@ func TestRegisterWorkValidation(t *testing.T) {
 	c := newChain(t)
 	base := workOf(1)
 	sha, _ := file(1)
-	ev := str(result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
+	ev := str(testchain.Result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
 	authors := func(n, length int) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -239,7 +220,7 @@ func TestRegisterWorkValidation(t *testing.T) {
 
 func TestTransferAndLicenseValidation(t *testing.T) {
 	c := newChain(t)
-	w := str(result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
+	w := str(testchain.Result(t, do(t, c, "dep-a", "register_work", workOf(1), errcode.OK)), "work_id")
 	unknown := "WK20260101-0123456789ABCDEF0123"
 	tr := map[string]any{"work_id": w, "to": "dep-b", "note": "转让合同 2026-001"}
 	refusals(t, c, "transfer_work", []vcase{

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 // TestAuthorization tries every action, in a state where it can succeed,
@@ -85,10 +86,10 @@ func TestAuthorization(t *testing.T) {
 				if slices.Contains(tc.allowed, org) {
 					continue
 				}
-				before := snapshot(t, f.c, "receivable/")
+				before := testchain.Snapshot(t, f.c, "receivable/")
 				res := do(t, f.c, org, action, body, errcode.Unauthorized)
 				t.Logf("%s: %s", org, res.Log)
-				sameState(t, org, before, snapshot(t, f.c, "receivable/"))
+				testchain.SameState(t, org, before, testchain.Snapshot(t, f.c, "receivable/"))
 			}
 			do(t, f.c, tc.allowed[0], action, body, errcode.OK)
 			checkInvariants(t, f.c)

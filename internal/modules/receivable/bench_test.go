@@ -27,12 +27,8 @@ func BenchmarkTransfers(b *testing.B) {
 	sup := func(i int) string { return fmt.Sprintf("sup-%d", i%sups) }
 	block := func(txs [][]byte) [][]byte {
 		b.Helper()
-		res, _ := c.Block(txs...)
 		var data [][]byte
-		for _, r := range res {
-			if r.Code != 0 {
-				b.Fatal(r.Log)
-			}
+		for _, r := range testchain.MustBlock(b, c, txs...) {
 			data = append(data, r.Data)
 		}
 		return data

@@ -30,7 +30,7 @@ func (f *fx) issue(to string, face int64, days int) string {
 	f.t.Helper()
 	f.n++
 	res := do(f.t, f.c, core, "issue", issueOf(to, face, addDays(today(f.c), days), tradeOf(fmt.Sprintf("FX-%d", f.n), face)), errcode.OK)
-	return str(result(f.t, res), "id")
+	return str(testchain.Result(f.t, res), "id")
 }
 
 // active issues and accepts.
@@ -56,28 +56,13 @@ func (f *fx) freeze(id string) {
 	do(f.t, f.c, reg, "freeze", map[string]any{"id": id, "reason": "核查"}, errcode.OK)
 }
 
-type vcase struct {
-	name string
-	org  string
-	body any
-	want errcode.Code
-}
+type vcase testchain.Case
 
-// refusals runs each case in its own block and requires its code and that
-// the module's state did not change.
+// refusals runs a refusal table (testchain.Refusals); every case names
+// its signer.
 func refusals(t *testing.T, c *testchain.Chain, action string, cases []vcase) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.want == errcode.OK {
-				t.Fatal("refusal table with an OK case")
-			}
-			before := snapshot(t, c, "receivable/")
-			res := do(t, c, tc.org, action, tc.body, tc.want)
-			t.Logf("%s: %s", errcode.Code(res.Code), res.Log)
-			sameState(t, tc.name, before, snapshot(t, c, "receivable/"))
-		})
-	}
+	testchain.Refusals(t, c, "receivable", "", action, cases)
 }
 
 const (

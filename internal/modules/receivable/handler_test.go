@@ -14,23 +14,12 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 // These tests call the handlers directly over an in-memory store: for
 // fuzzing, and for states no chain of this consortium reaches (a removed
 // organisation, an id collision).
-
-type memKV map[string][]byte
-
-func (m memKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m memKV) Set(k, v []byte) error {
-	if len(v) == 0 {
-		return errors.New("empty value")
-	}
-	m[string(k)] = slices.Clone(v)
-	return nil
-}
-func (m memKV) Delete(k []byte) error { delete(m, string(k)); return nil }
 
 var (
 	handlerTime = time.Date(2026, 5, 20, 3, 0, 0, 0, time.UTC) // 2026-05-20 11:00 CST
@@ -43,27 +32,22 @@ var memRoles = map[string][]role.Role{
 }
 
 func handler(t testing.TB, name string) module.Handler {
-	for _, a := range (receivable.Module{}).Actions() {
-		if a.Name == name {
-			return a.Handle
-		}
-	}
-	t.Fatalf("no action %s", name)
-	return nil
+	t.Helper()
+	return testchain.Handler(t, receivable.Module{}, name)
 }
 
 var txCounter byte
 
-func handlerCtx(kv memKV, org string, at time.Time) *module.Context {
+func handlerCtx(kv testchain.MemKV, org string, at time.Time) *module.Context {
 	txCounter++
 	return &module.Context{ChainID: "dengta-test", Height: 7, Time: at, TxHash: [32]byte{1, 2, txCounter},
 		Signer: module.Signer{Org: org, Roles: memRoles[org]}, Store: kv}
 }
 
-func run(t testing.TB, kv memKV, org, action string, body any) map[string]any {
+func run(t testing.TB, kv testchain.MemKV, org, action string, body any) map[string]any {
 	t.Helper()
 	ctx := handlerCtx(kv, org, handlerTime)
-	if err := handler(t, action)(ctx, []byte(encode(body))); err != nil {
+	if err := handler(t, action)(ctx, []byte(testchain.Encode(body))); err != nil {
 		t.Fatalf("%s by %s: %v", action, org, err)
 	}
 	var m map[string]any
@@ -74,10 +58,10 @@ func run(t testing.TB, kv memKV, org, action string, body any) map[string]any {
 // seeded returns a store with the organisations, a credit line, an active
 // root held by sup-a, a pending root for sup-b, a part under financing
 // review and a frozen part.
-func seeded(t testing.TB) (memKV, map[string]string) {
-	kv := memKV{}
+func seeded(t testing.TB) (testchain.MemKV, map[string]string) {
+	kv := testchain.MemKV{}
 	for _, org := range slices.Sorted(maps.Keys(memRoles)) {
-		kv["identity/org/"+org] = []byte(encode(map[string]any{"id": org, "active": org != "gone", "roles": memRoles[org]}))
+		kv[string(module.OrgKey(org))] = []byte(testchain.Encode(map[string]any{"id": org, "active": org != "gone", "roles": memRoles[org]}))
 	}
 	run(t, kv, bankA, "set_credit_line", map[string]any{"obligor": core, "limit_fen": 1000 * wan})
 	d := receivable.BlockDate(handlerTime)
@@ -91,7 +75,7 @@ func seeded(t testing.TB) (memKV, map[string]string) {
 		Children []string `json:"children"`
 	}
 	ctx := handlerCtx(kv, supA, handlerTime)
-	if err := handler(t, "split_transfer")(ctx, []byte(encode(splitOf(other, part{supB, 10 * wan}, part{supA, 20 * wan})))); err != nil {
+	if err := handler(t, "split_transfer")(ctx, []byte(testchain.Encode(splitOf(other, part{supB, 10 * wan}, part{supA, 20 * wan})))); err != nil {
 		t.Fatal(err)
 	}
 	json.Unmarshal(ctx.Result(), &res)
@@ -113,7 +97,7 @@ func TestRemovedCounterparty(t *testing.T) {
 		{bankA, "set_credit_line", map[string]any{"obligor": "gone", "limit_fen": 1}},
 	} {
 		before := maps.Clone(kv)
-		err := handler(t, tc.action)(handlerCtx(kv, tc.org, handlerTime), []byte(encode(tc.body)))
+		err := handler(t, tc.action)(handlerCtx(kv, tc.org, handlerTime), []byte(testchain.Encode(tc.body)))
 		if errcode.Of(err) != errcode.RuleViolation || !strings.Contains(errcode.Message(err), "removed") {
 			t.Fatalf("%s naming a removed organisation: %v", tc.action, err)
 		}
@@ -129,7 +113,7 @@ func TestIDCollisionIsAConflict(t *testing.T) {
 	ctx := handlerCtx(kv, core, handlerTime)
 	kv[string(receivable.ReceivableKey(receivable.ReceivableID(handlerTime, core, ctx.TxHash, 0)))] = []byte(`{"id":"someone else's"}`)
 	before := maps.Clone(kv)
-	err := handler(t, "issue")(ctx, []byte(encode(issueOf(supA, 100, addDays(d, 10), tradeOf("C", 100)))))
+	err := handler(t, "issue")(ctx, []byte(testchain.Encode(issueOf(supA, 100, addDays(d, 10), tradeOf("C", 100)))))
 	if errcode.Of(err) != errcode.Conflict || !maps.EqualFunc(before, kv, slices.Equal) {
 		t.Fatalf("issue over an occupied id: %v", err)
 	}
@@ -137,7 +121,7 @@ func TestIDCollisionIsAConflict(t *testing.T) {
 	ctx = handlerCtx(kv, supA, handlerTime)
 	kv[string(receivable.ReceivableKey(receivable.ReceivableID(handlerTime, supA, ctx.TxHash, 2)))] = []byte(`{"id":"x"}`)
 	before = maps.Clone(kv)
-	err = handler(t, "split_transfer")(ctx, []byte(encode(splitOf(ids["RC-ACTIVE"], part{supB, 1}))))
+	err = handler(t, "split_transfer")(ctx, []byte(testchain.Encode(splitOf(ids["RC-ACTIVE"], part{supB, 1}))))
 	if errcode.Of(err) != errcode.Conflict || !maps.EqualFunc(before, kv, slices.Equal) {
 		t.Fatalf("split over an occupied id: %v", err)
 	}
@@ -223,7 +207,7 @@ func fuzzBodies() []any {
 // internal) and without a write.
 func FuzzActions(f *testing.F) {
 	for _, b := range fuzzBodies() {
-		f.Add([]byte(encode(b)))
+		f.Add([]byte(testchain.Encode(b)))
 	}
 	f.Add([]byte(`{"id":"RC-ACTIVE","id":"RC-ACTIVE"}`))
 	f.Add([]byte(`{"ID":"RC-ACTIVE"}`))
@@ -270,8 +254,8 @@ func FuzzActions(f *testing.F) {
 	})
 }
 
-// checkTree checks value conservation under a receivable of a memKV.
-func checkTree(t *testing.T, kv memKV, id string) {
+// checkTree checks value conservation under a receivable of a testchain.MemKV.
+func checkTree(t *testing.T, kv testchain.MemKV, id string) {
 	t.Helper()
 	r, err := receivable.GetReceivable(kv, id)
 	if err != nil {

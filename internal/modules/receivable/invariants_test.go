@@ -60,7 +60,7 @@ func checkInvariants(t testing.TB, c *testchain.Chain) *world {
 func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *world {
 	t.Helper()
 	blockDate := c.Time.In(cstZone).Format(time.DateOnly)
-	st := snapshot(t, c, "receivable/")
+	st := testchain.Snapshot(t, c, "receivable/")
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)

@@ -22,10 +22,9 @@ import "fmt"
 // RegulatorOverview lists receivable/rc/ as a whole; the other queries
 // read only their own index prefix.
 //
-// Read, never written (modules do not import each other, so the key is
-// spelled out here; identity/keys.go owns it):
-//
-//	identity/org/<org id>                       -> identity.Org; only "id", "active" and "roles" are read
+// Read, never written: the organisations a body names (obligor, receiver,
+// bank), identity/org/<org id>, through module.ActiveOrg, which gives their
+// roles too (identity/keys.go owns the key).
 const prefix = "receivable/"
 
 var (
@@ -57,9 +56,6 @@ func finReqKey(bank, id string) []byte        { return []byte(finReqPrefix + ban
 func bookKey(bank, id string) []byte          { return []byte(bookPrefix + bank + "/" + id) }
 func creditKey(obligor string) []byte         { return []byte(creditPrefix + obligor) }
 func invoiceKey(no string) []byte             { return []byte(invoicePrefix + no) }
-
-// identityOrgKey is identity's key of an organisation (read only).
-func identityOrgKey(id string) []byte { return []byte("identity/org/" + id) }
 
 // ReceivableKey returns the state key of a receivable, for proofs.
 func ReceivableKey(id string) []byte { return rcKey(id) }

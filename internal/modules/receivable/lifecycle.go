@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -27,8 +28,8 @@ func (Module) setCreditLine(ctx *module.Context, body []byte) error {
 	if limit < cl.OutstandingFen {
 		return rule("%s has %s outstanding; its credit line cannot be set below that (asked %s)", b.Obligor, yuan(cl.OutstandingFen), yuan(limit))
 	}
-	cl.Obligor, cl.LimitFen, cl.SetBy = b.Obligor, limit, signer(ctx)
-	cl.Height, cl.Time, cl.TxHash = ctx.Height, blockTime(ctx.Time), txHash(ctx)
+	cl.Obligor, cl.LimitFen, cl.SetBy = b.Obligor, limit, ctx.Party()
+	cl.Height, cl.Time, cl.TxHash = ctx.Height, field.BlockTime(ctx.Time), txHash(ctx)
 	if err := module.PutJSON(ctx.Store, creditKey(b.Obligor), cl); err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (Module) issue(ctx *module.Context, body []byte) error {
 		}
 	} else {
 		inv = &Invoice{InvoiceNo: t.InvoiceNo, Seller: b.To, Buyer: obligor, AmountFen: t.InvoiceAmountFen, SHA256: t.InvoiceSHA256,
-			Height: ctx.Height, Time: blockTime(ctx.Time)}
+			Height: ctx.Height, Time: field.BlockTime(ctx.Time)}
 	}
 	if inv.UsedFen+b.FaceFen > inv.AmountFen {
 		return rule("invoice %s of %s already backs %s; it cannot back %s more", t.InvoiceNo, yuan(inv.AmountFen), yuan(inv.UsedFen), yuan(b.FaceFen))
@@ -109,7 +110,7 @@ func (Module) issue(ctx *module.Context, body []byte) error {
 		IssueDate: d, MaturityDate: b.MaturityDate, Status: StatusPendingAcceptance,
 		Trade: &Trade{ContractNo: t.ContractNo, InvoiceNo: t.InvoiceNo, InvoiceAmountFen: t.InvoiceAmountFen,
 			InvoiceSHA256: t.InvoiceSHA256, DeliveryDocHashes: t.DeliveryDocHashes},
-		CreatedBy: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+		CreatedBy: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
 	if err := appendLog(ctx, r, &LogEntry{Kind: KindIssued, Transfer: &Transfer{From: obligor, To: b.To, AmountFen: b.FaceFen}}); err != nil {
 		return err
@@ -326,12 +327,12 @@ func (Module) splitTransfer(ctx *module.Context, body []byte) error {
 	}
 	var sum int64
 	for i, p := range b.Parts {
-		field := "parts[" + strconv.Itoa(i) + "].to"
+		name := "parts[" + strconv.Itoa(i) + "].to"
 		if p.To == r.Obligor {
-			return rule("%s: %s is the obligor of receivable %s and cannot hold it", field, p.To, r.ID)
+			return rule("%s: %s is the obligor of receivable %s and cannot hold it", name, p.To, r.ID)
 		}
 		if p.To != org {
-			if err := counterparty(ctx.Store, field, p.To, receiverRoles); err != nil {
+			if err := counterparty(ctx.Store, name, p.To, receiverRoles); err != nil {
 				return err
 			}
 		}
@@ -360,7 +361,7 @@ func (Module) splitTransfer(ctx *module.Context, body []byte) error {
 		c := &Receivable{
 			ID: p.ID, RootID: r.RootID, ParentID: r.ID, Obligor: r.Obligor, Holder: org, ConfirmingBank: r.ConfirmingBank,
 			FaceFen: p.AmountFen, IssueDate: r.IssueDate, MaturityDate: r.MaturityDate, Status: StatusActive,
-			CreatedBy: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: txHash(ctx),
+			CreatedBy: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 		}
 		kind := KindKept
 		if p.To != org {

@@ -3,7 +3,6 @@ package receivable_test
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
@@ -754,7 +753,7 @@ func same(got []byte, want map[string]any) bool {
 	if json.Unmarshal(got, &a) != nil {
 		return false
 	}
-	json.Unmarshal([]byte(encode(want)), &b)
+	json.Unmarshal([]byte(testchain.Encode(want)), &b)
 	return reflect.DeepEqual(a, b)
 }
 
@@ -780,13 +779,8 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
 	// Start with a line; set_credit_line moves it about.
 	do(t, c, bankA, "set_credit_line", map[string]any{"obligor": core, "limit_fen": 20_000 * wan}, errcode.OK)
 	m.credit[core] = &mCredit{limit: 20_000 * wan}
-	nonces := map[string]uint64{}
-	for _, o := range m.orgs {
-		n, _ := c.App.NextNonce(admin(c, o).ID())
-		nonces[o] = n - 1
-	}
 	r := rand.New(rand.NewPCG(seed, seed*7919))
-	counts := map[string]map[errcode.Code]int{}
+	counts := testchain.Tally{}
 	storedOverdue, lockedRefusals := 0, 0
 	cache := decoded{}
 
@@ -800,12 +794,11 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
 		var txs [][]byte
 		for range perBlock {
 			o := m.gen(r, now)
-			n := nonces[o.org] + 1
-			if !o.roleRefused {
-				nonces[o.org] = n
-			}
-			raw := c.SignNonce(admin(c, o.org), n, "receivable", o.action, o.body)
-			if !o.roleRefused {
+			var raw []byte
+			if o.roleRefused {
+				raw = c.SignUnconsumed(admin(c, o.org), "receivable", o.action, o.body)
+			} else {
+				raw = c.Sign(admin(c, o.org), "receivable", o.action, o.body)
 				o.predict(tx.Hash(raw))
 			}
 			ops = append(ops, o)
@@ -815,46 +808,27 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
 		for i, o := range ops {
 			got := errcode.Code(res[i].Code)
 			if got != o.want {
-				t.Fatalf("height %d (%s) tx %d: %s by %s %s: code %s (%s), model says %s", c.Height, m.today, i, o.action, o.org, compact(o.body), got, res[i].Log, o.want)
+				t.Fatalf("height %d (%s) tx %d: %s by %s %s: code %s (%s), model says %s", c.Height, m.today, i, o.action, o.org, testchain.Compact(o.body), got, res[i].Log, o.want)
 			}
-			if counts[o.action] == nil {
-				counts[o.action] = map[errcode.Code]int{}
-			}
-			counts[o.action][got]++
+			counts.Add(o.action, got)
 			if got == errcode.Conflict && strings.Contains(res[i].Log, "freeze") {
 				lockedRefusals++
 			}
 			if got == errcode.OK && !same(res[i].Data, o.result) {
-				t.Fatalf("height %d tx %d: %s answered %s, model says %s", c.Height, i, o.action, res[i].Data, encode(o.result))
+				t.Fatalf("height %d tx %d: %s answered %s, model says %s", c.Height, i, o.action, res[i].Data, testchain.Encode(o.result))
 			}
 		}
 		w := checkInvariantsCached(t, c, cache)
 		storedOverdue = max(storedOverdue, compareModel(t, c, m, w, b%15 == 14 || b == blocks-1))
 	}
 
-	total, ok := 0, 0
-	var lines []string
-	for _, a := range slices.Sorted(maps.Keys(counts)) {
-		var parts []string
-		for _, code := range slices.Sorted(maps.Keys(counts[a])) {
-			parts = append(parts, fmt.Sprintf("%s=%d", code, counts[a][code]))
-			total += counts[a][code]
-		}
-		ok += counts[a][errcode.OK]
-		lines = append(lines, a+": "+strings.Join(parts, " "))
-		if counts[a][errcode.OK] < 5 {
-			t.Errorf("%s succeeded only %d times", a, counts[a][errcode.OK])
-		}
-	}
 	byStatus := map[string]int{}
 	for _, x := range m.rc {
 		byStatus[x.status]++
 	}
+	total, ok, report := counts.Check(t, 5, 35)
 	t.Logf("%d txs, %d ok (%d%%), %d receivables %v, through %s; %d refusals for a freeze; up to %d stored overdue\n%s",
-		total, ok, 100*ok/total, len(m.rc), byStatus, m.today, lockedRefusals, storedOverdue, strings.Join(lines, "\n"))
-	if ok*100 < total*35 {
-		t.Errorf("only %d of %d transactions succeeded; the workload tests too little", ok, total)
-	}
+		total, ok, 100*ok/total, len(m.rc), byStatus, m.today, lockedRefusals, storedOverdue, report)
 	if byStatus[receivable.StatusSettled] == 0 || byStatus[receivable.StatusSplit] == 0 || lockedRefusals == 0 || storedOverdue == 0 {
 		t.Errorf("the workload missed a case: statuses %v, %d freeze refusals, %d stored overdue", byStatus, lockedRefusals, storedOverdue)
 	}
@@ -882,8 +856,8 @@ func compareModel(t *testing.T, c *testchain.Chain, m *model, w *world, queries 
 			r.IssueDate, r.MaturityDate, r.Status, r.Frozen, r.Financed, r.FrozenNodes, r.Children, int(r.LogLen), int(r.FinancingSeq)}
 		want := []any{x.root, x.parent, x.obligor, x.holder, x.pending, x.confirming, x.finBank, x.face, x.settled,
 			x.issue, x.maturity, x.status, x.frozen, x.financed, x.frozenNodes, x.children, x.logLen, x.finSeq}
-		if encode(got) != encode(want) {
-			fail("receivable %s:\nstate %s\nmodel %s", id, encode(got), encode(want))
+		if testchain.Encode(got) != testchain.Encode(want) {
+			fail("receivable %s:\nstate %s\nmodel %s", id, testchain.Encode(got), testchain.Encode(want))
 		}
 		if r.Status == receivable.StatusOverdue {
 			overdue++

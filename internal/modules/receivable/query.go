@@ -2,42 +2,26 @@ package receivable
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
 // Getter reads single state values (module.KV and state.View satisfy it).
-type Getter interface {
-	Get(key []byte) ([]byte, error)
-}
+type Getter = module.Getter
 
 // Reader reads and lists state values; state.View satisfies it.
-type Reader interface {
-	Getter
-	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
-}
-
-func getRecord(r Getter, key []byte, v any, what, id string) error {
-	ok, err := module.GetJSON(r, key, v)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errcode.New(errcode.NotFound, "no %s %q", what, id)
-	}
-	return nil
-}
+type Reader = module.Reader
 
 // GetReceivable returns a receivable, or a NotFound error.
 func GetReceivable(r Getter, id string) (*Receivable, error) {
-	if !receivableIDPattern.MatchString(id) {
+	if !field.IsRecordID(receivableKind, id) {
 		return nil, errcode.New(errcode.NotFound, "no receivable %q (receivable ids look like RC20260101-0123456789ABCDEF0123)", id)
 	}
 	var rc Receivable
-	if err := getRecord(r, rcKey(id), &rc, "receivable", id); err != nil {
+	if err := module.GetRecord(r, rcKey(id), &rc, "no receivable %q", id); err != nil {
 		return nil, err
 	}
 	return &rc, nil
@@ -45,11 +29,11 @@ func GetReceivable(r Getter, id string) (*Receivable, error) {
 
 // GetCreditLine returns an obligor's credit line, or a NotFound error.
 func GetCreditLine(r Getter, obligor string) (*CreditLine, error) {
-	if !orgIDPattern.MatchString(obligor) {
+	if !field.IsOrgID(obligor) {
 		return nil, errcode.New(errcode.NotFound, "no credit line for %q: not an organisation id", obligor)
 	}
 	var cl CreditLine
-	if err := getRecord(r, creditKey(obligor), &cl, "credit line for", obligor); err != nil {
+	if err := module.GetRecord(r, creditKey(obligor), &cl, "no credit line for %q", obligor); err != nil {
 		return nil, err
 	}
 	return &cl, nil
@@ -61,7 +45,7 @@ func GetInvoice(r Getter, no string) (*Invoice, error) {
 		return nil, errcode.New(errcode.NotFound, "no invoice %q: not an invoice number", no)
 	}
 	var inv Invoice
-	if err := getRecord(r, invoiceKey(no), &inv, "invoice", no); err != nil {
+	if err := module.GetRecord(r, invoiceKey(no), &inv, "no invoice %q", no); err != nil {
 		return nil, err
 	}
 	return &inv, nil
@@ -73,49 +57,20 @@ func Log(r Reader, id string) ([]LogEntry, error) {
 		return nil, err
 	}
 	var out []LogEntry
-	err := iterJSON(r, []byte(logPrefix+id+"/"), func(_ []byte, e *LogEntry) { out = append(out, *e) })
+	err := module.EachJSON(r, []byte(logPrefix+id+"/"), func(_ []byte, e *LogEntry) { out = append(out, *e) })
 	return out, err
 }
 
-// iterJSON decodes every value under prefix, in key order.
-func iterJSON[T any](r Reader, prefix []byte, fn func(k []byte, v *T)) error {
-	var decodeErr error
-	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
-		var x T
-		if decodeErr = json.Unmarshal(v, &x); decodeErr != nil {
-			decodeErr = fmt.Errorf("decode %q: %w", k, decodeErr)
-			return false
-		}
-		fn(k, &x)
-		return true
-	})
-	if err == nil {
-		err = decodeErr
-	}
-	return err
-}
-
-// idsUnder lists the last path element of every key under prefix, in key
-// order.
-func idsUnder(r Reader, prefix []byte) ([]string, error) {
-	var ids []string
-	err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
-		ids = append(ids, string(bytes.TrimPrefix(k, prefix)))
-		return true
-	})
-	return ids, err
-}
-
-func queryDate(field, s string) error {
-	if err := checkDate(field, s); err != nil {
+func queryDate(name, s string) error {
+	if err := field.Date(name, s); err != nil {
 		return errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
 	return nil
 }
 
-func queryOrg(field, s string) error {
-	if !orgIDPattern.MatchString(s) {
-		return errcode.New(errcode.BadRequest, "%s %q is not an organisation id", field, s)
+func queryOrg(name, s string) error {
+	if !field.IsOrgID(s) {
+		return errcode.New(errcode.BadRequest, "%s %q is not an organisation id", name, s)
 	}
 	return nil
 }
@@ -135,7 +90,7 @@ func holding(r Getter, rc *Receivable, today string) (Holding, error) {
 }
 
 func holdings(r Reader, prefix []byte, today string) ([]Holding, error) {
-	ids, err := idsUnder(r, prefix)
+	ids, err := module.List(r, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +278,7 @@ func Lineage(r Reader, id, today string) (*LineageView, error) {
 // iterIndexed loads every receivable named by an index prefix, in id
 // order.
 func iterIndexed(r Reader, prefix []byte, fn func(*Receivable)) error {
-	ids, err := idsUnder(r, prefix)
+	ids, err := module.List(r, prefix)
 	if err != nil {
 		return err
 	}
@@ -553,7 +508,7 @@ func RegulatorOverview(r Reader, today string) (*OverviewView, error) {
 	v := &OverviewView{Date: today}
 	var all []Holding
 	var roots []*Receivable
-	err := iterJSON(r, []byte(rcPrefix), func(_ []byte, rc *Receivable) {
+	err := module.EachJSON(r, []byte(rcPrefix), func(_ []byte, rc *Receivable) {
 		h := Holding{Receivable: *rc, EffectiveStatus: EffectiveStatus(rc, today)}
 		all = append(all, h)
 		if rc.IsRoot() {

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -51,8 +51,6 @@ func (m Module) Actions() []module.Action {
 	}
 }
 
-func signer(ctx *module.Context) Party { return Party{Org: ctx.Signer.Org, KeyID: ctx.Signer.KeyID} }
-
 func txHash(ctx *module.Context) string { return fmt.Sprintf("%X", ctx.TxHash) }
 
 func today(ctx *module.Context) string { return BlockDate(ctx.Time) }
@@ -81,28 +79,15 @@ func absent(kv Getter, key []byte, what string) error {
 	return nil
 }
 
-// orgRecord is the part of identity's organisation record this module reads.
-type orgRecord struct {
-	ID     string      `json:"id"`
-	Active bool        `json:"active"`
-	Roles  []role.Role `json:"roles"`
-}
-
-// counterparty loads an active member organisation holding one of roles.
-func counterparty(kv Getter, field, id string, roles []role.Role) error {
-	var o orgRecord
-	ok, err := module.GetJSON(kv, identityOrgKey(id), &o)
+// counterparty checks that organisation id, which a body names in its
+// field name, is an active member holding one of roles.
+func counterparty(kv Getter, name, id string, roles []role.Role) error {
+	o, err := module.ActiveOrg(kv, name, id)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return errcode.New(errcode.NotFound, "%s: no organisation %q in the consortium", field, id)
-	}
-	if !o.Active {
-		return rule("%s: organisation %s was removed from the consortium", field, id)
-	}
 	if !role.Any(o.Roles, roles) {
-		return rule("%s: organisation %s holds %v, it needs one of %v", field, id, o.Roles, roles)
+		return rule("%s: organisation %s holds %v, it needs one of %v", name, id, o.Roles, roles)
 	}
 	return nil
 }
@@ -132,7 +117,7 @@ func save(ctx *module.Context, r *Receivable) error {
 func appendLog(ctx *module.Context, r *Receivable, e *LogEntry) error {
 	e.ReceivableID = r.ID
 	e.Seq = r.LogLen + 1
-	e.By, e.Height, e.Time, e.TxHash = signer(ctx), ctx.Height, blockTime(ctx.Time), txHash(ctx)
+	e.By, e.Height, e.Time, e.TxHash = ctx.Party(), ctx.Height, field.BlockTime(ctx.Time), txHash(ctx)
 	if err := absent(ctx.Store, logKey(r.ID, e.Seq), fmt.Sprintf("log entry %d of receivable %s", e.Seq, r.ID)); err != nil {
 		return err
 	}

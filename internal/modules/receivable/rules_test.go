@@ -6,6 +6,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 func TestSetCreditLineRules(t *testing.T) {
@@ -15,7 +16,7 @@ func TestSetCreditLineRules(t *testing.T) {
 	refusals(t, f.c, "set_credit_line", []vcase{
 		{"not JSON", bankA, []byte("limit please"), mal},
 		{"empty body", bankA, []byte{}, mal},
-		{"trailing data", bankA, []byte(encode(base) + "{}"), mal},
+		{"trailing data", bankA, []byte(testchain.Encode(base) + "{}"), mal},
 		{"unknown field", bankA, with(base, "currency", "CNY"), mal},
 		{"key twice", bankA, []byte(`{"obligor":"core","obligor":"core","limit_fen":1}`), mal},
 		{"key in other case", bankA, []byte(`{"Obligor":"core","limit_fen":1}`), mal},
@@ -35,7 +36,7 @@ func TestSetCreditLineRules(t *testing.T) {
 		{"by the regulator", reg, base, unauth},
 	})
 	res := do(t, f.c, bankB, "set_credit_line", with(base, "limit_fen", 1_000_000*yuan), errcode.OK)
-	if r := result(t, res); r["limit_fen"] != float64(1_000_000*yuan) || r["outstanding_fen"] != float64(1_000_000*yuan) {
+	if r := testchain.Result(t, res); r["limit_fen"] != float64(1_000_000*yuan) || r["outstanding_fen"] != float64(1_000_000*yuan) {
 		t.Fatalf("result %v", r)
 	}
 	cl, _ := receivable.GetCreditLine(f.c.View(), core)
@@ -72,7 +73,7 @@ func TestIssueRules(t *testing.T) {
 		{"face negative", core, with(base, "face_fen", -100), mal},
 		{"face above MaxFen", core, with(base, "face_fen", receivable.MaxFen+1), mal},
 		{"face in yuan with decimals", core, with(base, "face_fen", 1000000.5), mal},
-		{"face beyond int64", core, []byte(strings.Replace(encode(base), `"face_fen":100000000`, `"face_fen":9223372036854775808`, 1)), mal},
+		{"face beyond int64", core, []byte(strings.Replace(testchain.Encode(base), `"face_fen":100000000`, `"face_fen":9223372036854775808`, 1)), mal},
 		{"maturity missing", core, with(base, "maturity_date", nil), mal},
 		{"maturity with time", core, with(base, "maturity_date", addDays(d, 90)+"T00:00:00+08:00"), mal},
 		{"maturity 30 February", core, with(base, "maturity_date", "2026-02-30"), mal},
@@ -401,7 +402,7 @@ func TestFinancingRules(t *testing.T) {
 	res := do(t, c, bankB, "approve_financing", idBody(act), errcode.OK)
 	r := get(t, c, act)
 	days, _ := receivable.DaysBetween(today(c), r.MaturityDate) // the approval's block had the same date
-	q := result(t, res)
+	q := testchain.Result(t, res)
 	wantDisc := face * 400 * days / 3_600_000
 	if q["days"] != float64(days) || q["discount_fen"] != float64(wantDisc) || q["advance_fen"] != float64(face-wantDisc-100*yuan) {
 		t.Fatalf("approval %v, want %d days discount %d", q, days, wantDisc)
@@ -519,7 +520,7 @@ func TestFreezeRules(t *testing.T) {
 		{"by a bank", bankA, base, unauth},
 	})
 	res := do(t, c, reg, "freeze", base, errcode.OK)
-	if !hasEvent(res, "receivable.frozen", "id", act, "reason", "涉嫌重复融资") {
+	if !testchain.HasEvent(res, "receivable.frozen", "id", act, "reason", "涉嫌重复融资") {
 		t.Fatalf("no freeze event %v", res.Events)
 	}
 	refusals(t, c, "freeze", []vcase{{"twice", reg, base, conflict}})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -34,12 +35,12 @@ func TestStory(t *testing.T) {
 	trade := tradeOf("044001900111-12345678", 1_130_000*yuan)
 	raw := c.Sign(admin(c, core), "receivable", "issue", issueOf(supA, face, maturity, trade))
 	res, _ := c.Block(raw)
-	wantCode(t, "issue", res[0], errcode.OK)
+	testchain.WantCode(t, "issue", res[0], errcode.OK)
 	root := expectedID(c.Time, core, raw, 0)
-	if r := result(t, res[0]); str(r, "id") != root || str(r, "status") != receivable.StatusPendingAcceptance {
+	if r := testchain.Result(t, res[0]); str(r, "id") != root || str(r, "status") != receivable.StatusPendingAcceptance {
 		t.Fatalf("issue answered %v, want id %s", r, root)
 	}
-	if !hasEvent(res[0], "receivable.issued", "id", root, "obligor", core, "to", supA, "face_fen", "100000000", "maturity_date", maturity) {
+	if !testchain.HasEvent(res[0], "receivable.issued", "id", root, "obligor", core, "to", supA, "face_fen", "100000000", "maturity_date", maturity) {
 		t.Fatalf("no issued event: %v", res[0].Events)
 	}
 	r := get(t, c, root)
@@ -65,7 +66,7 @@ func TestStory(t *testing.T) {
 	// Split: 300,000.00 to B, 200,000.00 kept to finance, the rest kept.
 	raw = c.Sign(admin(c, supA), "receivable", "split_transfer", splitOf(root, part{supB, 300_000 * yuan}, part{supA, 200_000 * yuan}))
 	res, _ = c.Block(raw)
-	wantCode(t, "split", res[0], errcode.OK)
+	testchain.WantCode(t, "split", res[0], errcode.OK)
 	kids := children(t, res[0])
 	if len(kids) != 3 {
 		t.Fatalf("split into %v", kids)
@@ -98,15 +99,15 @@ func TestStory(t *testing.T) {
 	res0 := do(t, c, supA, "request_financing", financeOf(toFinance, bankA, 365, 50*yuan, true), errcode.OK)
 	// 20,000,000 * 365 * 181 / 3,600,000 = 367,027.77... -> 367,027 fen.
 	const discount, fee, advance = 367_027, 5_000, 20_000_000 - 367_027 - 5_000
-	if q := result(t, res0); q["days"] != 181.0 || q["discount_fen"] != float64(discount) || q["advance_fen"] != float64(advance) {
+	if q := testchain.Result(t, res0); q["days"] != 181.0 || q["discount_fen"] != float64(discount) || q["advance_fen"] != float64(advance) {
 		t.Fatalf("financing quote %v", q)
 	}
 	do(t, c, bankB, "approve_financing", idBody(toFinance), errcode.Unauthorized)
 	res0 = do(t, c, bankA, "approve_financing", idBody(toFinance), errcode.OK)
-	if q := result(t, res0); q["discount_fen"] != float64(discount) || q["fee_fen"] != float64(fee) || q["advance_fen"] != 19_627_973.0 {
+	if q := testchain.Result(t, res0); q["discount_fen"] != float64(discount) || q["fee_fen"] != float64(fee) || q["advance_fen"] != 19_627_973.0 {
 		t.Fatalf("financing approved %v", q)
 	}
-	if !hasEvent(res0, "receivable.financing_approved", "advance_fen", "19627973", "discount_fen", "367027", "recourse", "true") {
+	if !testchain.HasEvent(res0, "receivable.financing_approved", "advance_fen", "19627973", "discount_fen", "367027", "recourse", "true") {
 		t.Fatalf("no approval event: %v", res0.Events)
 	}
 	if k := get(t, c, toFinance); k.Holder != bankA || !k.Financed || k.Status != receivable.StatusActive {
@@ -190,7 +191,7 @@ func TestStory(t *testing.T) {
 		if id == restA2[1] { // two payments
 			half := k.FaceFen / 2
 			res0 = do(t, c, core, "settle", settleOf(id, half), errcode.OK)
-			if q := result(t, res0); q["status"] != receivable.StatusActive || q["remaining_fen"] != float64(k.FaceFen-half) {
+			if q := testchain.Result(t, res0); q["status"] != receivable.StatusActive || q["remaining_fen"] != float64(k.FaceFen-half) {
 				t.Fatalf("partial settlement %v", q)
 			}
 			do(t, c, core, "settle", settleOf(id, k.FaceFen-half+1), errcode.RuleViolation)

@@ -1,8 +1,6 @@
 package receivable
 
-import (
-	"github.com/dengta-chain/dengta/internal/tx"
-)
+import "github.com/dengta-chain/dengta/internal/module"
 
 // Amounts are int64 fen (分, 1/100 yuan); rates are basis points.
 const (
@@ -61,10 +59,7 @@ const (
 )
 
 // Party is who signed an action: the organisation and its key.
-type Party struct {
-	Org   string   `json:"org"`
-	KeyID tx.KeyID `json:"key_id"`
-}
+type Party = module.Party
 
 // Trade is a root receivable's trade background (贸易背景): the contract,
 // the invoice and the delivery documents (digests only; files stay off

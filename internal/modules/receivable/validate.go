@@ -1,34 +1,22 @@
 package receivable
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/bits"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
-// cst is China Standard Time, in which record ids take their date and in
-// which the block's calendar date is read. It is a fixed zone so that
-// nothing depends on the node's time zone database.
-var cst = time.FixedZone("CST", 8*3600)
+// receivableKind is the kind of receivable ids (see field.RecordID).
+const receivableKind = "RC"
 
-var (
-	receivableIDPattern = regexp.MustCompile(`^RC[0-9]{8}-[0-9A-F]{20}$`)
-	// orgIDPattern is identity's rule for organisation ids.
-	orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
-	// invoiceNoPattern: invoice numbers (发票号码, with the code when there
-	// is one) are letters, digits and '-', because they are part of a key.
-	invoiceNoPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]{0,39}$`)
-	datePattern      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-)
+// invoiceNoPattern: invoice numbers (发票号码, with the code when there is
+// one) are letters, digits and '-', because they are part of a key.
+var invoiceNoPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]{0,39}$`)
 
 func malformed(format string, args ...any) error {
 	return errcode.New(errcode.MalformedBody, format, args...)
@@ -46,111 +34,26 @@ func unauthorized(format string, args ...any) error {
 	return errcode.New(errcode.Unauthorized, format, args...)
 }
 
-// checkHash checks a required 64-digit lowercase hex digest.
-func checkHash(field, s string) error {
-	switch {
-	case s == "":
-		return malformed("%s is required: 64 lowercase hex digits (a SHA-256 digest)", field)
-	case isHex64(s):
-		return nil
-	case isHex64(strings.ToLower(s)):
-		return malformed("%s must be written in lowercase hex", field)
-	case len(s) != 64:
-		return malformed("%s must be 64 hex digits (a SHA-256 digest), got %d characters", field, utf8.RuneCountInString(s))
-	default:
-		return malformed("%s must be 64 hex digits (0-9, a-f) and has other characters", field)
-	}
-}
-
-func isHex64(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// isBidiControl reports the invisible characters that reorder text.
-func isBidiControl(r rune) bool {
-	return r == 0x061C || r == 0x200E || r == 0x200F || (0x202A <= r && r <= 0x202E) || (0x2066 <= r && r <= 0x2069)
-}
-
-// text checks a free-text field: length in characters within [min, max],
-// no control or direction-override characters, not blank when required.
-func text(field, s string, min, max int) error {
-	n := utf8.RuneCountInString(s)
-	if n == 0 && min > 0 {
-		return malformed("%s is required", field)
-	}
-	if n < min || n > max {
-		return malformed("%s must have %d to %d characters, it has %d", field, min, max, n)
-	}
-	if min > 0 && strings.TrimSpace(s) == "" {
-		return malformed("%s must not be blank", field)
-	}
-	if !utf8.ValidString(s) {
-		return malformed("%s is not valid UTF-8", field)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return malformed("%s must not contain control characters (found U+%04X)", field, r)
-		}
-		if isBidiControl(r) {
-			return malformed("%s must not contain text-direction override characters (found U+%04X)", field, r)
-		}
-	}
-	return nil
-}
-
-// checkDate checks a calendar date YYYY-MM-DD.
-func checkDate(field, s string) error {
+func checkID(name, s string) error {
 	if s == "" {
-		return malformed("%s is required: a date written YYYY-MM-DD", field)
+		return malformed("%s is required: a receivable id like RC20260101-0123456789ABCDEF0123", name)
 	}
-	if !datePattern.MatchString(s) {
-		return malformed("%s must be a date written YYYY-MM-DD, got %q", field, s)
-	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return malformed("%s %q is not a calendar date", field, s)
-	}
-	return nil
-}
-
-func checkOrgID(field, s string) error {
-	if s == "" {
-		return malformed("%s is required: an organisation id", field)
-	}
-	if !orgIDPattern.MatchString(s) {
-		return malformed("%s %q is not an organisation id (2-32 lowercase letters, digits or '-')", field, s)
-	}
-	return nil
-}
-
-func checkID(field, s string) error {
-	if s == "" {
-		return malformed("%s is required: a receivable id like RC20260101-0123456789ABCDEF0123", field)
-	}
-	if !receivableIDPattern.MatchString(s) {
-		return malformed("%s %q is not a receivable id like RC20260101-0123456789ABCDEF0123", field, s)
+	if !field.IsRecordID(receivableKind, s) {
+		return malformed("%s %q is not a receivable id like RC20260101-0123456789ABCDEF0123", name, s)
 	}
 	return nil
 }
 
 // checkFen checks an amount in fen within [min, MaxFen].
-func checkFen(field string, v, min int64) error {
+func checkFen(name string, v, min int64) error {
 	if v < min || v > MaxFen {
-		return malformed("%s must be %d to %d fen, got %d", field, min, MaxFen, v)
+		return malformed("%s must be %d to %d fen, got %d", name, min, MaxFen, v)
 	}
 	return nil
 }
 
 func (b *creditBody) validate() error {
-	if err := checkOrgID("obligor", b.Obligor); err != nil {
+	if err := field.OrgID("obligor", b.Obligor); err != nil {
 		return err
 	}
 	if b.LimitFen == nil {
@@ -160,7 +63,7 @@ func (b *creditBody) validate() error {
 }
 
 func (t *tradeBody) validate() error {
-	if err := text("trade.contract_no", t.ContractNo, 1, 64); err != nil {
+	if err := field.Text("trade.contract_no", t.ContractNo, 1, 64); err != nil {
 		return err
 	}
 	if t.InvoiceNo == "" {
@@ -172,14 +75,14 @@ func (t *tradeBody) validate() error {
 	if err := checkFen("trade.invoice_amount_fen", t.InvoiceAmountFen, 1); err != nil {
 		return err
 	}
-	if err := checkHash("trade.invoice_sha256", t.InvoiceSHA256); err != nil {
+	if err := field.SHA256("trade.invoice_sha256", t.InvoiceSHA256); err != nil {
 		return err
 	}
 	if n := len(t.DeliveryDocHashes); n < 1 || n > MaxDeliveryDocs {
 		return malformed("trade.delivery_doc_hashes must list 1 to %d digests of delivery documents, got %d", MaxDeliveryDocs, n)
 	}
 	for i, h := range t.DeliveryDocHashes {
-		if err := checkHash(fmt.Sprintf("trade.delivery_doc_hashes[%d]", i), h); err != nil {
+		if err := field.SHA256(fmt.Sprintf("trade.delivery_doc_hashes[%d]", i), h); err != nil {
 			return err
 		}
 		for j := range i {
@@ -192,13 +95,13 @@ func (t *tradeBody) validate() error {
 }
 
 func (b *issueBody) validate() error {
-	if err := checkOrgID("to", b.To); err != nil {
+	if err := field.OrgID("to", b.To); err != nil {
 		return err
 	}
 	if err := checkFen("face_fen", b.FaceFen, 1); err != nil {
 		return err
 	}
-	if err := checkDate("maturity_date", b.MaturityDate); err != nil {
+	if err := field.Date("maturity_date", b.MaturityDate); err != nil {
 		return err
 	}
 	if b.Trade == nil {
@@ -219,7 +122,7 @@ func (b *reasonBody) validate(required bool) error {
 	if required {
 		min = 1
 	}
-	return text("reason", b.Reason, min, 500)
+	return field.Text("reason", b.Reason, min, 500)
 }
 
 func (b *splitBody) validate() error {
@@ -230,7 +133,7 @@ func (b *splitBody) validate() error {
 		return malformed("parts must list 1 to %d parts, got %d", MaxParts, n)
 	}
 	for i, p := range b.Parts {
-		if err := checkOrgID(fmt.Sprintf("parts[%d].to", i), p.To); err != nil {
+		if err := field.OrgID(fmt.Sprintf("parts[%d].to", i), p.To); err != nil {
 			return err
 		}
 		if err := checkFen(fmt.Sprintf("parts[%d].amount_fen", i), p.AmountFen, 1); err != nil {
@@ -244,7 +147,7 @@ func (b *financingBody) validate() error {
 	if err := checkID("id", b.ID); err != nil {
 		return err
 	}
-	if err := checkOrgID("bank", b.Bank); err != nil {
+	if err := field.OrgID("bank", b.Bank); err != nil {
 		return err
 	}
 	if b.RateBP == nil {
@@ -279,23 +182,14 @@ func (b *settleBody) validate() error {
 // in its transaction (0 for a root, 1, 2, ... for parts in order, the
 // remainder last), each part preceded by a zero byte.
 func ReceivableID(t time.Time, issuer string, txHash [32]byte, index int) string {
-	h := sha256.New()
-	h.Write([]byte("dengta/receivable/v1"))
-	for _, p := range []string{issuer, fmt.Sprintf("%X", txHash[:]), strconv.Itoa(index)} {
-		h.Write([]byte{0})
-		h.Write([]byte(p))
-	}
-	sum := h.Sum(nil)
-	return "RC" + t.In(cst).Format("20060102") + "-" + strings.ToUpper(hex.EncodeToString(sum[:10]))
+	return field.RecordID(receivableKind, "dengta/receivable/v1", t, issuer, fmt.Sprintf("%X", txHash[:]), strconv.Itoa(index))
 }
 
-// BlockDate is the calendar date of a block time in China Standard Time.
-func BlockDate(t time.Time) string { return t.In(cst).Format(time.DateOnly) }
+// BlockDate is the calendar date of a block time in China Standard Time
+// (field.BlockDate).
+func BlockDate(t time.Time) string { return field.BlockDate(t) }
 
-// blockTime is how records show the block time.
-func blockTime(t time.Time) string { return t.In(cst).Format(time.RFC3339Nano) }
-
-// parseDate parses a date already checked by checkDate (or written by the
+// parseDate parses a date already checked by field.Date (or written by the
 // module).
 func parseDate(s string) (time.Time, error) {
 	return time.Parse(time.DateOnly, s)

@@ -16,15 +16,6 @@ func benchChain(b *testing.B) *testchain.Chain {
 	return c
 }
 
-func mustOK(b *testing.B, c *testchain.Chain, txs [][]byte) {
-	res, _ := c.Block(txs...)
-	for _, r := range res {
-		if r.Code != 0 {
-			b.Fatal(r.Log)
-		}
-	}
-}
-
 // BenchmarkCapture measures events appended per second through the whole
 // application (no consensus): blocks of 500 pre-signed capture
 // transactions, each commissioning new items, executed with FinalizeBlock
@@ -50,10 +41,7 @@ func BenchmarkCapture(b *testing.B) {
 					blocks[i] = append(blocks[i], c.Sign(k, "trace", "capture", body))
 				}
 			}
-			b.ResetTimer()
-			for i := range b.N {
-				mustOK(b, c, blocks[i])
-			}
+			testchain.RunBlocks(b, c, blocks, false)
 			secs := b.Elapsed().Seconds()
 			b.ReportMetric(float64(b.N*perBlock)/secs, "events/s")
 			b.ReportMetric(float64(b.N*perBlock*perEvent)/secs, "epcs/s")
@@ -66,9 +54,9 @@ func BenchmarkCapture(b *testing.B) {
 // fits in one transaction.
 func scanBatchFitting(c *testchain.Chain, k *tx.PrivateKey, items int) int {
 	small := scanBatch(c, 0, 1, items)
-	overhead := len(c.SignNonce(k, 1<<40, "trace", "record_scans", small)) - len(encode(small))
+	overhead := len(c.SignNonce(k, 1<<40, "trace", "record_scans", small)) - len(testchain.Encode(small))
 	for n := trace.MaxScansPerBatch; n > 0; n -= 10 {
-		if len(encode(scanBatch(c, 0, n, items)))+overhead <= tx.MaxTxBytes {
+		if len(testchain.Encode(scanBatch(c, 0, n, items)))+overhead <= tx.MaxTxBytes {
 			return n
 		}
 	}
@@ -101,7 +89,7 @@ func BenchmarkScans(b *testing.B) {
 			}
 			txs = append(txs, c.Sign(k, "trace", "capture", commission(c, pearLot, epcs...)))
 		}
-		mustOK(b, c, txs)
+		testchain.MustBlock(b, c, txs...)
 	}
 	gw := admin(c, market)
 	per := scanBatchFitting(c, gw, items)
@@ -114,10 +102,7 @@ func BenchmarkScans(b *testing.B) {
 			n += per
 		}
 	}
-	b.ResetTimer()
-	for i := range b.N {
-		mustOK(b, c, blocks[i])
-	}
+	testchain.RunBlocks(b, c, blocks, false)
 	b.ReportMetric(float64(per), "scans/tx")
 	b.ReportMetric(float64(b.N*perBlock*per)/b.Elapsed().Seconds(), "scans/s")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -26,10 +27,10 @@ const ClockSkew = 2 * time.Minute
 // the block time).
 func checkEventTime(record, t time.Time, s string) error {
 	if t.After(record.Add(ClockSkew)) {
-		return ruleViolation("event_time %s is after the record time %s; events are captured after they happen", s, blockTime(record))
+		return ruleViolation("event_time %s is after the record time %s; events are captured after they happen", s, field.BlockTime(record))
 	}
 	if t.Before(record.AddDate(-EventMaxAgeYears, 0, 0)) {
-		return ruleViolation("event_time %s is more than %d year before the record time %s", s, EventMaxAgeYears, blockTime(record))
+		return ruleViolation("event_time %s is more than %d year before the record time %s", s, EventMaxAgeYears, field.BlockTime(record))
 	}
 	return nil
 }
@@ -241,14 +242,15 @@ func (c *capturer) references() error {
 			}
 		}
 	}
-	check := func(field, typ, v string) error {
+	check := func(name, typ, v string) error {
 		if typ == SDLocation {
 			if _, err := GetLocation(c.ctx.Store, v); err != nil {
-				return inField(field, err)
+				return inField(name, err)
 			}
 			return nil
 		}
-		return activeOrg(c.ctx.Store, field, v)
+		_, err := module.ActiveOrg(c.ctx.Store, name, v)
+		return err
 	}
 	for i, s := range b.SourceList {
 		if err := check(fmt.Sprintf("source_list[%d].source", i), s.Type, s.Source); err != nil {
@@ -630,7 +632,7 @@ func eventIDs(e *Event) []string {
 
 func (c *capturer) write() error {
 	ctx, b := c.ctx, c.b
-	ev := &Event{ID: c.pos, EventInput: *b, RecordTime: blockTime(ctx.Time), Recorder: signer(ctx), Height: ctx.Height, TxHash: fmt.Sprintf("%X", ctx.TxHash)}
+	ev := &Event{ID: c.pos, EventInput: *b, RecordTime: field.BlockTime(ctx.Time), Recorder: ctx.Party(), Height: ctx.Height, TxHash: fmt.Sprintf("%X", ctx.TxHash)}
 	if err := module.PutJSON(ctx.Store, eventKey(c.pos), ev); err != nil {
 		return err
 	}
@@ -697,9 +699,9 @@ func getRaw(kv Getter, key []byte) (string, error) {
 
 // inField prefixes a coded error's message with the field it concerns;
 // errors without a code (internal) pass unchanged.
-func inField(field string, err error) error {
+func inField(name string, err error) error {
 	if code := errcode.Of(err); code != errcode.Internal {
-		return errcode.New(code, "%s: %s", field, errcode.Message(err))
+		return errcode.New(code, "%s: %s", name, errcode.Message(err))
 	}
 	return err
 }

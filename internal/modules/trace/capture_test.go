@@ -235,7 +235,7 @@ func TestStepRoles(t *testing.T) {
 			owned := !(o.ID == juicer && (step == "recalling" || step == "commissioning" || step == "destroying" || step == "decommissioning") ||
 				o.ID == coop && step == "transforming")
 			allowed = allowed && owned
-			before := snapshot(t, c, "trace/")
+			before := testchain.Snapshot(t, c, "trace/")
 			res := c.Do(admin(c, o.ID), "trace", "capture", bodies[step])
 			got := errcode.Code(res.Code)
 			if !allowed && got != errcode.Unauthorized {
@@ -248,7 +248,7 @@ func TestStepRoles(t *testing.T) {
 				t.Errorf("%s by %s: message %q does not name the step", step, o.ID, res.Log)
 			}
 			if got != errcode.OK {
-				sameState(t, fmt.Sprintf("%s by %s", step, o.ID), before, snapshot(t, c, "trace/"))
+				testchain.SameState(t, fmt.Sprintf("%s by %s", step, o.ID), before, testchain.Snapshot(t, c, "trace/"))
 			} else {
 				// Succeeded: undo nothing, but use fresh identifiers from now on
 				// so that later organisations see the same situation.
@@ -283,9 +283,9 @@ func TestErrorDeclaration(t *testing.T) {
 		{"by another organisation", regulator, decl(wrong), unauth},
 		{"another event type", "", with(decl(wrong), "type", "AggregationEvent", "action", "OBSERVE", "parent_id", sscc(1), "epc_list", nil, "biz_step", "storing"), rule},
 	})
-	before := snapshot(t, c, "trace/obj")
+	before := testchain.Snapshot(t, c, "trace/obj")
 	d := capture(t, c, coop, decl("urn:uuid:wrong-storing")) // by the client's id
-	sameState(t, "an error declaration changes no object", before, snapshot(t, c, "trace/obj"))
+	testchain.SameState(t, "an error declaration changes no object", before, testchain.Snapshot(t, c, "trace/obj"))
 	refusals(t, c, "capture", []vcase{
 		{"declared twice", "", decl(wrong), conflict},
 		{"declaring a declaration", "", decl(d), rule},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 func TestCertifications(t *testing.T) {
@@ -28,10 +29,10 @@ func TestCertifications(t *testing.T) {
 		{"by a producer", coop, gi, unauth},
 		{"by a regulator", regulator, gi, unauth},
 	})
-	giID := result(t, do(t, c, alliance, "certify", gi, errcode.OK))["id"].(string)
+	giID := testchain.Result(t, do(t, c, alliance, "certify", gi, errcode.OK))["id"].(string)
 	green := map[string]any{"subject": pearGTIN[1:], "scheme": "绿色食品", "certificate_no": "LB-34-2604",
 		"valid_from": "2026-04-01T00:00:00+08:00", "valid_until": "2029-03-31T23:59:59+08:00"}
-	greenID := result(t, do(t, c, inspector, "certify", green, errcode.OK))["id"].(string)
+	greenID := testchain.Result(t, do(t, c, inspector, "certify", green, errcode.OK))["id"].(string)
 	refusals(t, c, "certify", []vcase{{"the same certificate again", alliance, gi, conflict}})
 	if giID == greenID || !strings.HasPrefix(giID, "CT20260301-") {
 		t.Fatalf("ids %s %s", giID, greenID)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
 // ImportIssue says why one event of an EPCIS document was not converted.
@@ -157,12 +158,12 @@ func convertEvent(e *epcisEvent) (*EventInput, error) {
 	}
 	in.EventTime = t
 	var lotHint string
-	ids := func(field string, list []string, qs []epcisQuantity) ([]string, error) {
+	ids := func(name string, list []string, qs []epcisQuantity) ([]string, error) {
 		var out []string
 		for i, s := range list {
 			p, lot, err := convertID(s)
 			if err != nil {
-				return nil, issue("%s[%d]: %v", field, i, err)
+				return nil, issue("%s[%d]: %v", name, i, err)
 			}
 			if lot != "" && lotHint == "" {
 				lotHint = lot
@@ -172,7 +173,7 @@ func convertEvent(e *epcisEvent) (*EventInput, error) {
 		for i, q := range qs {
 			p, err := convertClass(q.EPCClass)
 			if err != nil {
-				return nil, issue("%s quantity %d: %v", field, i, err)
+				return nil, issue("%s quantity %d: %v", name, i, err)
 			}
 			out = append(out, p)
 		}
@@ -462,7 +463,7 @@ func convertSourceDest(typ, v string) (string, error) {
 	switch {
 	case strings.HasPrefix(v, OrgURNPrefix):
 		return v[len(OrgURNPrefix):], nil
-	case orgIDPattern.MatchString(v):
+	case field.IsOrgID(v):
 		return v, nil
 	case strings.HasPrefix(v, "urn:epc:id:pgln:"), strings.Contains(v, "/417/"):
 		return "", fmt.Errorf("party %s is a GS1 party GLN; this chain names parties by organisation: use %s<org id>", v, OrgURNPrefix)

@@ -12,6 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 func readDoc(t testing.TB, name string) []byte {
@@ -105,7 +106,7 @@ func TestImportPears(t *testing.T) {
 func toMap(t testing.TB, e trace.EventInput) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal([]byte(encode(e)), &m); err != nil {
+	if err := json.Unmarshal([]byte(testchain.Encode(e)), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -251,12 +252,12 @@ func FuzzParseEPCIS(f *testing.F) {
 			}
 		}
 		for _, e := range events {
-			body := []byte(encode(e))
+			body := []byte(testchain.Encode(e))
 			var back trace.EventInput
 			if err := module.DecodeBody(body, &back); err != nil {
 				t.Fatalf("event %s does not decode strictly: %v", body, err)
 			}
-			ctx := handlerCtx(memKV{}, coop, role.Producer)
+			ctx := handlerCtx(testchain.MemKV{}, coop, role.Producer)
 			if err := capture(ctx, body); errcode.Of(err) == errcode.MalformedBody || errcode.Of(err) == errcode.Internal {
 				t.Fatalf("event %s refused: %v", body, err)
 			}

@@ -1,8 +1,6 @@
 package trace_test
 
 import (
-	"errors"
-	"slices"
 	"testing"
 	"time"
 
@@ -10,48 +8,32 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/testchain"
 )
 
 // These tests call the handlers directly over an in-memory store, for
 // inputs no transaction can carry (more than fits in one) and for fuzzing.
 
-type memKV map[string][]byte
-
-func (m memKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m memKV) Set(k, v []byte) error {
-	if len(v) == 0 {
-		return errors.New("empty value")
-	}
-	m[string(k)] = slices.Clone(v)
-	return nil
-}
-func (m memKV) Delete(k []byte) error { delete(m, string(k)); return nil }
-
 var handlerTime = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
 func handler(t testing.TB, name string) module.Handler {
-	for _, a := range (trace.Module{}).Actions() {
-		if a.Name == name {
-			return a.Handle
-		}
-	}
-	t.Fatalf("no action %s", name)
-	return nil
+	t.Helper()
+	return testchain.Handler(t, trace.Module{}, name)
 }
 
-func handlerCtx(kv memKV, org string, roles ...role.Role) *module.Context {
+func handlerCtx(kv testchain.MemKV, org string, roles ...role.Role) *module.Context {
 	return &module.Context{ChainID: "dengta-test", Height: 7, Time: handlerTime, TxHash: [32]byte{1, 2, 3},
 		Signer: module.Signer{Org: org, Roles: roles}, Store: kv}
 }
 
 func TestScanBatchLimit(t *testing.T) {
-	kv := memKV{}
+	kv := testchain.MemKV{}
 	mk := func(n int) []byte {
 		ss := make([]map[string]any, n)
 		for i := range ss {
 			ss[i] = map[string]any{"epc": pear(i), "time": "2026-03-01T07:00:00+08:00", "device": device(i)}
 		}
-		return []byte(encode(scans(ss...)))
+		return []byte(testchain.Encode(scans(ss...)))
 	}
 	err := handler(t, "record_scans")(handlerCtx(kv, bank), mk(trace.MaxScansPerBatch+1))
 	if errcode.Of(err) != errcode.MalformedBody {
@@ -74,16 +56,16 @@ func FuzzCapture(f *testing.F) {
 	setup(f, c)
 	capture(f, c, coop, commission(c, pearLot, pear(1), pear(2)))
 	capture(f, c, coop, pack(c, sscc(1), pear(1)))
-	base := memKV{}
+	base := testchain.MemKV{}
 	if err := c.View().Iterate(nil, nil, func(k, v []byte) bool { base[string(k)] = v; return true }); err != nil {
 		f.Fatal(err)
 	}
 	for _, b := range []map[string]any{commission(c, pearLot, pear(3)), pack(c, sscc(2), pear(2)), unpack(c, sscc(1)),
 		ship(c, logistics, pear(2)), transform(c, []string{pearLot}, []string{juiceLot}, ""), observe(c, "recalling", pearLot)} {
-		f.Add([]byte(encode(b)))
+		f.Add([]byte(testchain.Encode(b)))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		kv := memKV{}
+		kv := testchain.MemKV{}
 		for k, v := range base {
 			kv[k] = v
 		}

@@ -1,9 +1,7 @@
 package trace_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -91,63 +89,14 @@ func newChain(t testing.TB) *testchain.Chain {
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
 
-func wantCode(t testing.TB, what string, res *abci.ExecTxResult, want errcode.Code) {
-	t.Helper()
-	if errcode.Code(res.Code) != want {
-		t.Fatalf("%s: code %s (%s), want %s", what, errcode.Code(res.Code), res.Log, want)
-	}
-	if want != errcode.OK && res.Log == "" {
-		t.Fatalf("%s: refused without a message", what)
-	}
-}
-
 // do runs one trace action in its own block and requires the code.
 func do(t testing.TB, c *testchain.Chain, org, action string, body any, want errcode.Code) *abci.ExecTxResult {
 	t.Helper()
-	res := c.Do(admin(c, org), "trace", action, body)
-	wantCode(t, fmt.Sprintf("%s %s by %s", action, compact(body), org), res, want)
-	return res
+	return testchain.Do(t, c, org, "trace", action, body, want)
 }
 
-func compact(body any) string {
-	b, _ := json.Marshal(body)
-	if len(b) > 160 {
-		return string(b[:157]) + "..."
-	}
-	return string(b)
-}
-
-func encode(body any) string {
-	b, err := json.Marshal(body)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
-func result(t testing.TB, res *abci.ExecTxResult) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(res.Data, &m); err != nil {
-		t.Fatalf("result %q: %v", res.Data, err)
-	}
-	return m
-}
-
-// with returns a copy of body with the given fields set; a nil value
-// removes the field.
-func with(body map[string]any, kv ...any) map[string]any {
-	out := maps.Clone(body)
-	for i := 0; i < len(kv); i += 2 {
-		k := kv[i].(string)
-		if kv[i+1] == nil {
-			delete(out, k)
-		} else {
-			out[k] = kv[i+1]
-		}
-	}
-	return out
-}
+// with is testchain.With, short for the refusal tables.
+var with = testchain.With
 
 // ago is an event time d before the chain's current block time, in China
 // Standard Time.
@@ -236,7 +185,7 @@ func transform(c *testchain.Chain, in, out []string, lot string) map[string]any 
 // capture runs a capture and returns the event id.
 func capture(t testing.TB, c *testchain.Chain, org string, body map[string]any) string {
 	t.Helper()
-	return result(t, do(t, c, org, "capture", body, errcode.OK))["event_id"].(string)
+	return testchain.Result(t, do(t, c, org, "capture", body, errcode.OK))["event_id"].(string)
 }
 
 // scans is a record_scans body.
@@ -244,37 +193,6 @@ func scans(s ...map[string]any) map[string]any { return map[string]any{"scans": 
 
 func scan(c *testchain.Chain, epc string, d time.Duration, loc string, dev int) map[string]any {
 	return map[string]any{"epc": epc, "time": ago(c, d), "location": loc, "device": device(dev)}
-}
-
-// snapshot copies every state key under prefix.
-func snapshot(t testing.TB, c *testchain.Chain, prefix string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	if err := c.View().Iterate([]byte(prefix), nil, func(k, v []byte) bool {
-		out[string(k)] = string(v)
-		return true
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// sameState requires two snapshots to be equal, apart from the event
-// counter (which a refused transaction never writes anyway).
-func sameState(t testing.TB, what string, before, after map[string]string) {
-	t.Helper()
-	for k, v := range after {
-		if w, ok := before[k]; !ok {
-			t.Fatalf("%s: wrote %s = %s", what, k, v)
-		} else if w != v {
-			t.Fatalf("%s: changed %s from %s to %s", what, k, w, v)
-		}
-	}
-	for k := range before {
-		if _, ok := after[k]; !ok {
-			t.Fatalf("%s: deleted %s", what, k)
-		}
-	}
 }
 
 func item(t testing.TB, c *testchain.Chain, epc string) *trace.Object {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/module"
 )
 
 // Journey relations: how an event concerns the item whose journey it is.
@@ -122,7 +124,7 @@ func (j *journey) object(epc, rel string, depth int) error {
 		}
 	}
 	var o Object
-	if ok, err := getJSON(j.r, objKey(epc), &o); err != nil {
+	if ok, err := module.GetJSON(j.r, objKey(epc), &o); err != nil {
 		return err
 	} else if ok && o.Lot != "" {
 		if err := j.lot(o.Lot, sub(rel, RelLot), depth+1); err != nil {
@@ -154,7 +156,7 @@ func (j *journey) sources(id string, depth int) error {
 	if depth > 4*MaxNesting {
 		return nil
 	}
-	xs, err := suffixes(j.r, outputList(id))
+	xs, err := module.List(j.r, outputList(id))
 	if err != nil {
 		return err
 	}
@@ -335,7 +337,7 @@ func RecallImpact(r Reader, lotID string) (*Impact, error) {
 				}
 			}
 		}
-		xs, err := suffixes(r, inputList(id))
+		xs, err := module.List(r, inputList(id))
 		if err != nil {
 			return nil, err
 		}
@@ -379,13 +381,13 @@ func recalledSource(r Reader, o *Object) (*Lot, error) {
 			}
 		} else {
 			var obj Object
-			if ok, err := getJSON(r, objKey(id), &obj); err != nil {
+			if ok, err := module.GetJSON(r, objKey(id), &obj); err != nil {
 				return nil, err
 			} else if ok && obj.Lot != "" {
 				queue = append(queue, obj.Lot)
 			}
 		}
-		xs, err := suffixes(r, outputList(id))
+		xs, err := module.List(r, outputList(id))
 		if err != nil {
 			return nil, err
 		}

@@ -40,10 +40,10 @@ import "fmt"
 //
 //	trace/seq                               -> raw 24 hex digits: the height of the last event and the next index in that block
 //
-// Read, never written (modules do not import each other, so the key is
-// spelled out here; identity/keys.go owns it):
-//
-//	identity/org/<org id>                   -> identity.Org; "id", "name", "name_en", "roles" and "active" are read
+// Read, never written: the organisations events name as sources and
+// destinations (module.ActiveOrg) and the producers and sellers a scan
+// page shows (module.Org), identity/org/<org id> (identity/keys.go owns
+// the key).
 const prefix = "trace/"
 
 var (
@@ -93,9 +93,6 @@ func declaredKey(pos string) []byte     { return []byte(declaredPrefix + pos) }
 
 // eventPos formats an event's id from its block height and index.
 func eventPos(height int64, index uint32) string { return fmt.Sprintf("%016x%08x", height, index) }
-
-// identityOrgKey is identity's key of an organisation (read only).
-func identityOrgKey(id string) []byte { return []byte("identity/org/" + id) }
 
 // ObjectKey returns the state key of an object's current state, for proofs.
 func ObjectKey(epc string) []byte { return objKey(epc) }

@@ -1,42 +1,26 @@
 package trace
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
 // Getter reads single state values (module.KV and state.View satisfy it).
-type Getter interface {
-	Get(key []byte) ([]byte, error)
-}
+type Getter = module.Getter
 
 // Reader reads and lists state values; state.View satisfies it.
-type Reader interface {
-	Getter
-	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
-}
+type Reader = module.Reader
 
 func isNotFound(err error) bool { return errcode.Of(err) == errcode.NotFound }
 
-func getRecord(r Getter, key []byte, v any, what, id string) error {
-	ok, err := module.GetJSON(r, key, v)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return notFound("no %s %s is registered", what, id)
-	}
-	return nil
-}
-
 // queryID parses an identifier given to a query, answering BadRequest.
-func queryID(field, s string, kinds ...string) (ID, error) {
-	id, err := parseKind(field, s, kinds...)
+func queryID(name, s string, kinds ...string) (ID, error) {
+	id, err := parseKind(name, s, kinds...)
 	if err != nil {
 		return ID{}, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
@@ -51,7 +35,7 @@ func GetProduct(r Getter, id string) (*Product, error) {
 		return nil, err
 	}
 	var p Product
-	if err := getRecord(r, productKey(pid.Path), &p, "product", pid.Path); err != nil {
+	if err := module.GetRecord(r, productKey(pid.Path), &p, "no product %s is registered", pid.Path); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -64,7 +48,7 @@ func GetLot(r Getter, id string) (*Lot, error) {
 		return nil, err
 	}
 	var l Lot
-	if err := getRecord(r, lotKey(lid.Path), &l, "lot", lid.Path); err != nil {
+	if err := module.GetRecord(r, lotKey(lid.Path), &l, "no lot %s is registered", lid.Path); err != nil {
 		return nil, err
 	}
 	return &l, nil
@@ -77,7 +61,7 @@ func GetLocation(r Getter, id string) (*Location, error) {
 		return nil, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
 	var l Location
-	if err := getRecord(r, locKey(p), &l, "location", p); err != nil {
+	if err := module.GetRecord(r, locKey(p), &l, "no location %s is registered", p); err != nil {
 		return nil, err
 	}
 	return &l, nil
@@ -91,12 +75,8 @@ func Item(r Getter, epc string) (*Object, error) {
 		return nil, err
 	}
 	var o Object
-	ok, err := module.GetJSON(r, objKey(id.Path), &o)
-	if err != nil {
+	if err := module.GetRecord(r, objKey(id.Path), &o, "%s was never commissioned on this chain", id.Path); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, notFound("%s was never commissioned on this chain", id.Path)
 	}
 	return &o, nil
 }
@@ -107,12 +87,8 @@ func GetEvent(r Getter, id string) (*Event, error) {
 		return nil, notFound("no event %q (event ids are 24 lowercase hex digits)", id)
 	}
 	var e Event
-	ok, err := module.GetJSON(r, eventKey(id), &e)
-	if err != nil {
+	if err := module.GetRecord(r, eventKey(id), &e, "no event %s", id); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, notFound("no event %s", id)
 	}
 	return &e, nil
 }
@@ -135,11 +111,11 @@ func DeclaredBy(r Getter, id string) (string, error) { return getRaw(r, declared
 
 // GetCertification returns a certification, or a NotFound error.
 func GetCertification(r Getter, id string) (*Certification, error) {
-	if !certIDPattern.MatchString(id) {
+	if !field.IsRecordID(certKind, id) {
 		return nil, notFound("no certification %q (certification ids look like CT20260101-0123456789ABCDEF0123)", id)
 	}
 	var c Certification
-	if err := getRecord(r, certKey(id), &c, "certification", id); err != nil {
+	if err := module.GetRecord(r, certKey(id), &c, "no certification %s is registered", id); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -173,7 +149,7 @@ func Certifications(r Reader, subject string, at time.Time) ([]CertificationStat
 	if err != nil {
 		return nil, err
 	}
-	ids, err := suffixes(r, certSubList(id.Path))
+	ids, err := module.List(r, certSubList(id.Path))
 	if err != nil {
 		return nil, err
 	}
@@ -208,20 +184,10 @@ func ScanSummaryOf(r Getter, epc string) (*ScanSummary, error) {
 	return GetScanSummary(r, o.EPC)
 }
 
-// suffixes lists what follows prefix in every key under it, in key order.
-func suffixes(r Reader, prefix []byte) ([]string, error) {
-	var out []string
-	err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
-		out = append(out, string(bytes.TrimPrefix(k, prefix)))
-		return true
-	})
-	return out, err
-}
-
 // EventsOf lists the ids of the events that touched an object or lot, in
 // record order.
 func EventsOf(r Reader, id string) ([]string, error) {
-	return suffixes(r, evIdxList(id))
+	return module.List(r, evIdxList(id))
 }
 
 // eventsBetween lists the ids of the events of id recorded strictly after
@@ -282,9 +248,10 @@ type OrgInfo struct {
 	Active bool   `json:"active"`
 }
 
+// getOrg reads an organisation for a scan page; one the consortium never
+// had shows only its id.
 func getOrg(r Getter, id string) (*OrgInfo, error) {
-	var o orgRecord
-	ok, err := module.GetJSON(r, identityOrgKey(id), &o)
+	o, ok, err := module.Org(r, id)
 	if err != nil {
 		return nil, err
 	}
@@ -293,5 +260,3 @@ func getOrg(r Getter, id string) (*OrgInfo, error) {
 	}
 	return &OrgInfo{ID: o.ID, Name: o.Name, NameEN: o.NameEN, Active: o.Active}, nil
 }
-
-func getJSON(r Getter, key []byte, v any) (bool, error) { return module.GetJSON(r, key, v) }

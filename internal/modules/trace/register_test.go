@@ -17,32 +17,13 @@ const (
 	conflict = errcode.Conflict
 )
 
-type vcase struct {
-	name string
-	org  string // signer's organisation; the coop when empty
-	body any
-	want errcode.Code
-}
+type vcase testchain.Case
 
-// refusals runs each case in its own block and requires its code, a
-// message, and that the module's state did not change.
+// refusals runs a refusal table (testchain.Refusals); the coop signs the
+// cases that name no organisation.
 func refusals(t *testing.T, c *testchain.Chain, action string, cases []vcase) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.want == errcode.OK {
-				t.Fatal("refusal table with an OK case")
-			}
-			org := tc.org
-			if org == "" {
-				org = coop
-			}
-			before := snapshot(t, c, "trace/")
-			res := do(t, c, org, action, tc.body, tc.want)
-			t.Logf("%s: %s", errcode.Code(res.Code), res.Log)
-			sameState(t, tc.name, before, snapshot(t, c, "trace/"))
-		})
-	}
+	testchain.Refusals(t, c, "trace", coop, action, cases)
 }
 
 func TestRegisterProduct(t *testing.T) {
@@ -71,7 +52,7 @@ func TestRegisterProduct(t *testing.T) {
 		{"by a bank", bank, base, unauth},
 	})
 	res := do(t, c, coop, "register_product", with(base, "gtin", pearGTIN[1:], "name", strings.Repeat("梨", 100)), errcode.OK)
-	if id := result(t, res)["id"]; id != pearProd {
+	if id := testchain.Result(t, res)["id"]; id != pearProd {
 		t.Fatalf("id %v", id)
 	}
 	do(t, c, coop, "register_product", map[string]any{"drug_code": "81234560000000011234", "name": "秋梨膏颗粒"}, errcode.OK)

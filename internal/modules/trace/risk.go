@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
 // Risk thresholds. A code scanned many times, in many places, by several
@@ -96,7 +98,7 @@ func verdict(o *Object, sum *ScanSummary, lot, recalled *Lot, now time.Time) *Ve
 	if o.Destroyed {
 		v.add(ReasonEnded, LevelDanger, "reason", o.EndReason, "event", o.EndEvent)
 	}
-	if lot != nil && lot.ExpiresOn != "" && lot.ExpiresOn < blockDate(now) {
+	if lot != nil && lot.ExpiresOn != "" && lot.ExpiresOn < field.BlockDate(now) {
 		v.add(ReasonExpired, LevelWarning, "lot", lot.ID, "expires_on", lot.ExpiresOn)
 	}
 	if n := len(sum.AfterSaleDevices); n > RiskAfterSaleDevices {

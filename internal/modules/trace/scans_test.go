@@ -49,7 +49,7 @@ func TestRecordScans(t *testing.T) {
 		scan(c, "/drug/81234560000000991234", 0, "", 3),
 		scan(c, pear(1), time.Hour, "苏州", 1),
 	), errcode.OK)
-	if r := result(t, res); r["recorded"] != 3.0 || r["skipped"] != 3.0 {
+	if r := testchain.Result(t, res); r["recorded"] != 3.0 || r["skipped"] != 3.0 {
 		t.Fatalf("result %v", r)
 	}
 	s, err := trace.ScanSummaryOf(c.View(), pear(1))
@@ -72,9 +72,9 @@ func TestRecordScans(t *testing.T) {
 	// A node's gateway signs with a member key of its organisation.
 	k := testchain.NewKey(t, tx.AlgoEd25519, testchain.NewSeededRand(9))
 	reg, _ := c.Block(c.Sign(admin(c, bank), "identity", "register_key", map[string]any{"public_key": k.Public()}))
-	wantCode(t, "register member key", reg[0], errcode.OK)
+	testchain.WantCode(t, "register member key", reg[0], errcode.OK)
 	r := c.Do(k, "trace", "record_scans", scans(scan(c, pear(1), 0, "上海", 3)))
-	wantCode(t, "scans with a member key", r, errcode.OK)
+	testchain.WantCode(t, "scans with a member key", r, errcode.OK)
 
 	// Bounded sets: 25 scans by 25 devices in 25 places keep 16 of each and
 	// the 20 latest scans.
@@ -111,7 +111,7 @@ func TestRecordScans(t *testing.T) {
 	// A destroyed item's code is still counted: that is a warning sign.
 	capture(t, c, regulator, observe(c, "destroying", pear(1)))
 	res = do(t, c, bank, "record_scans", scans(scan(c, pear(1), 0, "上海", 4)), errcode.OK)
-	if r := result(t, res); r["recorded"] != 1.0 {
+	if r := testchain.Result(t, res); r["recorded"] != 1.0 {
 		t.Fatalf("destroyed item scan: %v", r)
 	}
 }

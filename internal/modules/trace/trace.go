@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -62,38 +63,11 @@ func (m Module) Actions() []module.Action {
 	}
 }
 
-func signer(ctx *module.Context) Party { return Party{Org: ctx.Signer.Org, KeyID: ctx.Signer.KeyID} }
-
 func stamp(ctx *module.Context) Stamp {
-	return Stamp{By: signer(ctx), Height: ctx.Height, Time: blockTime(ctx.Time), TxHash: fmt.Sprintf("%X", ctx.TxHash)}
+	return Stamp{By: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: fmt.Sprintf("%X", ctx.TxHash)}
 }
 
 func hasRole(ctx *module.Context, r role.Role) bool { return slices.Contains(ctx.Signer.Roles, r) }
-
-// orgRecord is the part of identity's organisation record this module reads.
-type orgRecord struct {
-	ID     string      `json:"id"`
-	Name   string      `json:"name"`
-	NameEN string      `json:"name_en,omitempty"`
-	Roles  []role.Role `json:"roles"`
-	Active bool        `json:"active"`
-}
-
-// activeOrg checks that org is a member of the consortium and not removed.
-func activeOrg(kv Getter, field, org string) error {
-	var o orgRecord
-	ok, err := module.GetJSON(kv, identityOrgKey(org), &o)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return notFound("%s: no organisation %q in the consortium", field, org)
-	}
-	if !o.Active {
-		return ruleViolation("%s: organisation %s was removed from the consortium", field, org)
-	}
-	return nil
-}
 
 // absent refuses with conflict when key already holds a value.
 func absent(kv Getter, key []byte, format string, args ...any) error {
@@ -147,7 +121,7 @@ func (Module) registerLot(ctx *module.Context, body []byte) error {
 	if p.Owner != org {
 		return unauthorized("product %s belongs to %s; only its producer registers its lots", p.ID, p.Owner)
 	}
-	if today := blockDate(ctx.Time); b.ProducedOn > today {
+	if today := field.BlockDate(ctx.Time); b.ProducedOn > today {
 		return ruleViolation("produced_on %s is after the block date %s (China Standard Time); register a lot once it is produced", b.ProducedOn, today)
 	}
 	if err := absent(ctx.Store, lotKey(id.Path), "lot %s is already registered", id.Path); err != nil {

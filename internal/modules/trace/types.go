@@ -1,8 +1,6 @@
 package trace
 
-import (
-	"github.com/dengta-chain/dengta/internal/tx"
-)
+import "github.com/dengta-chain/dengta/internal/module"
 
 // Event types (EPCIS 2.0).
 const (
@@ -87,10 +85,7 @@ const (
 )
 
 // Party is who signed an action: the organisation and its key.
-type Party struct {
-	Org   string   `json:"org"`
-	KeyID tx.KeyID `json:"key_id"`
-}
+type Party = module.Party
 
 // Stamp says who recorded a record and when.
 type Stamp struct {

@@ -1,31 +1,22 @@
 package trace
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
-// cst is China Standard Time, in which record ids take their date and
-// records show the block time. It is a fixed zone so that nothing depends
-// on the node's time zone database.
-var cst = time.FixedZone("CST", 8*3600)
+// certKind is the kind of certification ids (see field.RecordID).
+const certKind = "CT"
 
-var (
-	// orgIDPattern is identity's rule for organisation ids.
-	orgIDPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
-	datePattern   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	certIDPattern = regexp.MustCompile(`^CT[0-9]{8}-[0-9A-F]{20}$`)
-	posPattern    = regexp.MustCompile(`^[0-9a-f]{24}$`)
-)
+// posPattern is the form of an event's chain id (see keys.go).
+var posPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 func malformed(format string, args ...any) error {
 	return errcode.New(errcode.MalformedBody, format, args...)
@@ -47,125 +38,22 @@ func conflict(format string, args ...any) error {
 	return errcode.New(errcode.Conflict, format, args...)
 }
 
-func isHex64(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// checkHash checks a 64-digit lowercase hex digest; required says whether
+// checkHash checks a 256-bit digest (field.Hex64); required says whether
 // it may be empty.
-func checkHash(field, s string, required bool) error {
-	switch {
-	case s == "" && !required:
-		return nil
-	case s == "":
-		return malformed("%s is required: 64 lowercase hex digits (a 256-bit digest)", field)
-	case isHex64(s):
-		return nil
-	case isHex64(strings.ToLower(s)):
-		return malformed("%s must be written in lowercase hex", field)
-	case len(s) != 64:
-		return malformed("%s must be 64 hex digits (a 256-bit digest), got %d characters", field, utf8.RuneCountInString(s))
-	default:
-		return malformed("%s must be 64 hex digits (0-9, a-f) and has other characters", field)
-	}
-}
-
-// isBidiControl reports the invisible characters that reorder text and are
-// used to disguise names.
-func isBidiControl(r rune) bool {
-	return r == 0x061C || r == 0x200E || r == 0x200F || (0x202A <= r && r <= 0x202E) || (0x2066 <= r && r <= 0x2069)
-}
-
-// text checks a free-text field: length in characters (runes) within
-// [min, max], valid UTF-8, no control or direction-override characters, and
-// not only white space when required.
-func text(field, s string, min, max int) error {
-	if !utf8.ValidString(s) {
-		return malformed("%s is not valid UTF-8", field)
-	}
-	n := utf8.RuneCountInString(s)
-	if n == 0 && min > 0 {
-		return malformed("%s is required", field)
-	}
-	if n < min || n > max {
-		return malformed("%s must have %d to %d characters, it has %d", field, min, max, n)
-	}
-	if min > 0 && strings.TrimSpace(s) == "" {
-		return malformed("%s must not be blank", field)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return malformed("%s must not contain control characters (found U+%04X)", field, r)
-		}
-		if isBidiControl(r) {
-			return malformed("%s must not contain text-direction override characters (found U+%04X)", field, r)
-		}
-	}
-	return nil
-}
-
-// date checks a calendar date YYYY-MM-DD.
-func date(field, s string) error {
-	if s == "" {
-		return malformed("%s is required: a date written YYYY-MM-DD", field)
-	}
-	if !datePattern.MatchString(s) {
-		return malformed("%s must be a date written YYYY-MM-DD, got %q", field, s)
-	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return malformed("%s %q is not a calendar date", field, s)
-	}
-	return nil
-}
-
-// parseTime parses an RFC 3339 time with its offset ("Z" or ±hh:mm).
-func parseTime(field, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, malformed("%s is required: an RFC 3339 time like 2026-03-01T08:00:00+08:00", field)
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, malformed("%s %q is not an RFC 3339 time with an offset, like 2026-03-01T08:00:00+08:00", field, s)
-	}
-	return t, nil
-}
-
-func oneOf(field, s string, allowed []string) error {
-	if slices.Contains(allowed, s) {
+func checkHash(name, s string, required bool) error {
+	if s == "" && !required {
 		return nil
 	}
-	if s == "" {
-		return malformed("%s is required: one of %s", field, strings.Join(allowed, ", "))
-	}
-	return malformed("%s %q is not one of %s", field, s, strings.Join(allowed, ", "))
-}
-
-func checkOrgID(field, s string) error {
-	if s == "" {
-		return malformed("%s is required: an organisation id", field)
-	}
-	if !orgIDPattern.MatchString(s) {
-		return malformed("%s %q is not an organisation id (2-32 lowercase letters, digits or '-')", field, s)
-	}
-	return nil
+	return field.Hex64(name, s)
 }
 
 // clientID checks a client-chosen event id.
-func clientID(field, s string) error {
-	if err := text(field, s, 1, MaxClientIDLen); err != nil {
+func clientID(name, s string) error {
+	if err := field.Text(name, s, 1, MaxClientIDLen); err != nil {
 		return err
 	}
 	if strings.ContainsFunc(s, unicode.IsSpace) {
-		return malformed("%s %q must not contain spaces", field, s)
+		return malformed("%s %q must not contain spaces", name, s)
 	}
 	return nil
 }
@@ -194,7 +82,7 @@ func (b *productBody) validate() (string, error) {
 		name, v  string
 		min, max int
 	}{{"name", b.Name, 1, 100}, {"name_en", b.NameEN, 0, 200}, {"brand", b.Brand, 0, 64}, {"category", b.Category, 0, 64}, {"spec", b.Spec, 0, 100}} {
-		if err := text(f.name, f.v, f.min, f.max); err != nil {
+		if err := field.Text(f.name, f.v, f.min, f.max); err != nil {
 			return "", err
 		}
 	}
@@ -210,7 +98,7 @@ func (b *lotBody) validate() (ID, error) {
 	if b.Origin == nil {
 		return ID{}, malformed("origin is required: {\"region\": ..., \"location\": ..., \"farm\": ...}")
 	}
-	if err := text("origin.region", b.Origin.Region, 1, 64); err != nil {
+	if err := field.Text("origin.region", b.Origin.Region, 1, 64); err != nil {
 		return ID{}, err
 	}
 	if b.Origin.Location != "" {
@@ -218,14 +106,14 @@ func (b *lotBody) validate() (ID, error) {
 			return ID{}, err
 		}
 	}
-	if err := text("origin.farm", b.Origin.Farm, 0, 100); err != nil {
+	if err := field.Text("origin.farm", b.Origin.Farm, 0, 100); err != nil {
 		return ID{}, err
 	}
-	if err := date("produced_on", b.ProducedOn); err != nil {
+	if err := field.Date("produced_on", b.ProducedOn); err != nil {
 		return ID{}, err
 	}
 	if b.ExpiresOn != "" {
-		if err := date("expires_on", b.ExpiresOn); err != nil {
+		if err := field.Date("expires_on", b.ExpiresOn); err != nil {
 			return ID{}, err
 		}
 		if b.ExpiresOn < b.ProducedOn {
@@ -235,7 +123,7 @@ func (b *lotBody) validate() (ID, error) {
 	if b.Quantity != nil && (*b.Quantity < 1 || *b.Quantity > 1_000_000_000_000) {
 		return ID{}, malformed("quantity must be a whole number from 1 to 10^12, got %d", *b.Quantity)
 	}
-	if err := text("unit", b.Unit, 0, 16); err != nil {
+	if err := field.Text("unit", b.Unit, 0, 16); err != nil {
 		return ID{}, err
 	}
 	if b.Unit != "" && b.Quantity == nil {
@@ -249,13 +137,13 @@ func (b *locationBody) validate() error {
 	if b.GLN, err = ParseLocation("gln", b.GLN); err != nil {
 		return err
 	}
-	if err := text("name", b.Name, 1, 100); err != nil {
+	if err := field.Text("name", b.Name, 1, 100); err != nil {
 		return err
 	}
-	if err := text("address", b.Address, 0, 200); err != nil {
+	if err := field.Text("address", b.Address, 0, 200); err != nil {
 		return err
 	}
-	return oneOf("type", b.Type, LocationTypes)
+	return field.OneOf("type", b.Type, LocationTypes)
 }
 
 func (b *certifyBody) validate() (time.Time, time.Time, error) {
@@ -264,20 +152,20 @@ func (b *certifyBody) validate() (time.Time, time.Time, error) {
 		return time.Time{}, time.Time{}, err
 	}
 	b.Subject = id.Path
-	if err := text("scheme", b.Scheme, 1, 64); err != nil {
+	if err := field.Text("scheme", b.Scheme, 1, 64); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	if err := text("certificate_no", b.CertificateNo, 1, 64); err != nil {
+	if err := field.Text("certificate_no", b.CertificateNo, 1, 64); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
 	if err := checkHash("certificate_sha256", b.CertificateSHA256, false); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	from, err := parseTime("valid_from", b.ValidFrom)
+	from, err := field.Time("valid_from", b.ValidFrom)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	until, err := parseTime("valid_until", b.ValidUntil)
+	until, err := field.Time("valid_until", b.ValidUntil)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
@@ -288,10 +176,10 @@ func (b *certifyBody) validate() (time.Time, time.Time, error) {
 }
 
 func (b *revokeBody) validate() error {
-	if !certIDPattern.MatchString(b.CertificationID) {
+	if !field.IsRecordID(certKind, b.CertificationID) {
 		return malformed("certification_id %q is not a certification id like CT20260101-0123456789ABCDEF0123", b.CertificationID)
 	}
-	return text("reason", b.Reason, 1, 500)
+	return field.Text("reason", b.Reason, 1, 500)
 }
 
 // parsed is an event body checked and put in canonical form.
@@ -330,17 +218,17 @@ func stepsFor(typ, action string) []string {
 // the state.
 func (b *EventInput) validate() (*parsed, error) {
 	p := &parsed{}
-	if err := oneOf("type", b.Type, []string{ObjectEvent, AggregationEvent, TransformationEvent}); err != nil {
+	if err := field.OneOf("type", b.Type, []string{ObjectEvent, AggregationEvent, TransformationEvent}); err != nil {
 		return nil, err
 	}
 	if b.Type == TransformationEvent {
 		if b.Action != "" {
 			return nil, malformed("a TransformationEvent has no action (got %q)", b.Action)
 		}
-	} else if err := oneOf("action", b.Action, []string{ActionAdd, ActionObserve, ActionDelete}); err != nil {
+	} else if err := field.OneOf("action", b.Action, []string{ActionAdd, ActionObserve, ActionDelete}); err != nil {
 		return nil, err
 	}
-	if err := oneOf("biz_step", b.BizStep, BizSteps); err != nil {
+	if err := field.OneOf("biz_step", b.BizStep, BizSteps); err != nil {
 		return nil, err
 	}
 	if steps := stepsFor(b.Type, b.Action); !slices.Contains(steps, b.BizStep) {
@@ -351,12 +239,12 @@ func (b *EventInput) validate() (*parsed, error) {
 		return nil, malformed("biz_step %s does not go with %s %s; it takes %s", b.BizStep, article(what), what, strings.Join(steps, ", "))
 	}
 	if b.Disposition != "" {
-		if err := oneOf("disposition", b.Disposition, Dispositions); err != nil {
+		if err := field.OneOf("disposition", b.Disposition, Dispositions); err != nil {
 			return nil, err
 		}
 	}
 	var err error
-	if p.time, err = parseTime("event_time", b.EventTime); err != nil {
+	if p.time, err = field.Time("event_time", b.EventTime); err != nil {
 		return nil, err
 	}
 	// Which lists the type takes.
@@ -383,14 +271,14 @@ func (b *EventInput) validate() (*parsed, error) {
 	}
 	seen := map[string]string{}
 	total := 0
-	parseList := func(field string, in []string, kinds ...string) ([]ID, error) {
+	parseList := func(name string, in []string, kinds ...string) ([]ID, error) {
 		total += len(in)
 		if total > MaxEPCsPerEvent {
 			return nil, malformed("an event names at most %d identifiers in all its lists", MaxEPCsPerEvent)
 		}
 		out := make([]ID, len(in))
 		for i, s := range in {
-			f := fmt.Sprintf("%s[%d]", field, i)
+			f := fmt.Sprintf("%s[%d]", name, i)
 			id, err := parseKind(f, s, kinds...)
 			if err != nil {
 				return nil, err
@@ -521,7 +409,7 @@ func (b *EventInput) validate() (*parsed, error) {
 		}
 	}
 	if d := b.ErrorDeclaration; d != nil {
-		if err := oneOf("error_declaration.reason", d.Reason, ErrorReasons); err != nil {
+		if err := field.OneOf("error_declaration.reason", d.Reason, ErrorReasons); err != nil {
 			return nil, err
 		}
 		if err := clientID("error_declaration.corrects", d.Corrects); err != nil {
@@ -539,16 +427,16 @@ func (b *EventInput) validate() (*parsed, error) {
 	return p, nil
 }
 
-func checkSourceDest(field, valueName string, typ, v *string) error {
-	if err := oneOf(field+".type", *typ, SourceDestTypes); err != nil {
+func checkSourceDest(name, valueName string, typ, v *string) error {
+	if err := field.OneOf(name+".type", *typ, SourceDestTypes); err != nil {
 		return err
 	}
 	if *typ == SDLocation {
-		loc, err := ParseLocation(field+"."+valueName, *v)
+		loc, err := ParseLocation(name+"."+valueName, *v)
 		*v = loc
 		return err
 	}
-	return checkOrgID(field+"."+valueName, *v)
+	return field.OrgID(name+"."+valueName, *v)
 }
 
 // receivers lists the organisations a shipment is for: its destination
@@ -578,50 +466,30 @@ func (b *scansBody) validate(now time.Time) ([]ID, []time.Time, error) {
 			return nil, nil, err
 		}
 		s.EPC, ids[i] = id.Path, id
-		if times[i], err = parseTime(f+".time", s.Time); err != nil {
+		if times[i], err = field.Time(f+".time", s.Time); err != nil {
 			return nil, nil, err
 		}
-		if err := text(f+".location", s.Location, 0, 32); err != nil {
+		if err := field.Text(f+".location", s.Location, 0, 32); err != nil {
 			return nil, nil, err
 		}
 		if err := checkHash(f+".device", s.Device, true); err != nil {
 			return nil, nil, err
 		}
 		if times[i].After(now.Add(ClockSkew)) {
-			return nil, nil, ruleViolation("%s.time %s is more than %s after the block time %s", f, s.Time, ClockSkew, blockTime(now))
+			return nil, nil, ruleViolation("%s.time %s is more than %s after the block time %s", f, s.Time, ClockSkew, field.BlockTime(now))
 		}
 		if times[i].Before(now.Add(-ScanMaxAge)) {
-			return nil, nil, ruleViolation("%s.time %s is more than %s before the block time %s; scans are recorded within a day", f, s.Time, ScanMaxAge, blockTime(now))
+			return nil, nil, ruleViolation("%s.time %s is more than %s before the block time %s; scans are recorded within a day", f, s.Time, ScanMaxAge, field.BlockTime(now))
 		}
 	}
 	return ids, times, nil
 }
 
-// recordID derives a record id: the kind's two letters, the block's date
-// in China Standard Time, and the first 10 bytes of SHA-256 over the
-// domain and the parts, each part preceded by a zero byte.
-func recordID(kind, domain string, t time.Time, parts ...string) string {
-	h := sha256.New()
-	h.Write([]byte(domain))
-	for _, p := range parts {
-		h.Write([]byte{0})
-		h.Write([]byte(p))
-	}
-	sum := h.Sum(nil)
-	return kind + t.In(cst).Format("20060102") + "-" + strings.ToUpper(hex.EncodeToString(sum[:10]))
-}
-
 // CertificationID returns the id a certification by org gets in a block at
 // time t.
 func CertificationID(t time.Time, org, subject, scheme, certNo string) string {
-	return recordID("CT", "dengta/trace/cert/v1", t, org, subject, scheme, certNo)
+	return field.RecordID(certKind, "dengta/trace/cert/v1", t, org, subject, scheme, certNo)
 }
-
-// blockDate is the block's calendar date in China Standard Time.
-func blockDate(t time.Time) string { return t.In(cst).Format(time.DateOnly) }
-
-// blockTime is how records show the block time.
-func blockTime(t time.Time) string { return t.In(cst).Format(time.RFC3339Nano) }
 
 // article is "a" or "an" before a word.
 func article(word string) string {

@@ -1,0 +1,118 @@
+package module
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+// Getter reads single state values; KV and the application's state views
+// satisfy it. Handlers read through their Context's Store; queries read a
+// committed view.
+type Getter interface {
+	Get(key []byte) ([]byte, error)
+}
+
+// Reader reads and lists state values; the application's state views
+// satisfy it.
+type Reader interface {
+	Getter
+	// Iterate calls fn for every key under prefix, from start (or the
+	// first key) in key order, until fn returns false.
+	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
+}
+
+// GetRecord reads the JSON record under key into v. When there is none it
+// answers an errcode.NotFound error with the message format and args
+// ("no evidence %q", id).
+func GetRecord(r Getter, key []byte, v any, format string, args ...any) error {
+	ok, err := GetJSON(r, key, v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errcode.New(errcode.NotFound, format, args...)
+	}
+	return nil
+}
+
+// List returns what follows prefix in every key under it, in key order:
+// the ids an index lists under a record, for example.
+func List(r Reader, prefix []byte) ([]string, error) {
+	var out []string
+	err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
+		out = append(out, string(bytes.TrimPrefix(k, prefix)))
+		return true
+	})
+	return out, err
+}
+
+// EachJSON decodes every value under prefix as a T, in key order, and
+// calls fn with its key and value. It stops at the first value that does
+// not decode and returns that error.
+func EachJSON[T any](r Reader, prefix []byte, fn func(k []byte, v *T)) error {
+	var decodeErr error
+	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
+		var x T
+		if decodeErr = json.Unmarshal(v, &x); decodeErr != nil {
+			decodeErr = fmt.Errorf("decode %q: %w", k, decodeErr)
+			return false
+		}
+		fn(k, &x)
+		return true
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	return err
+}
+
+// Modules do not import each other, nor the identity module; they read
+// the consortium's organisations through OrgKey, Org and ActiveOrg, the
+// one place outside identity that spells identity's key. The identity
+// module (identity/keys.go) owns the key and writes the records; modules
+// only read them.
+
+// OrgKey returns the state key of organisation id, identity/org/<id>,
+// which the identity module owns and writes (identity.OrgStateKey).
+func OrgKey(id string) []byte { return []byte("identity/org/" + id) }
+
+// OrgView is the part of the identity module's organisation record
+// (identity.Org) that other modules may read.
+type OrgView struct {
+	ID     string      `json:"id"`
+	Name   string      `json:"name"`
+	NameEN string      `json:"name_en,omitempty"`
+	Roles  []role.Role `json:"roles"`
+	Active bool        `json:"active"` // false once removed from the consortium
+}
+
+// Org reads organisation id; ok is false when the consortium never had
+// such an organisation.
+func Org(r Getter, id string) (o *OrgView, ok bool, err error) {
+	o = &OrgView{}
+	if ok, err = GetJSON(r, OrgKey(id), o); err != nil || !ok {
+		return nil, false, err
+	}
+	return o, true, nil
+}
+
+// ActiveOrg reads organisation id, which a body names in field, and
+// requires it to be a member of the consortium (errcode.NotFound) that was
+// not removed (errcode.RuleViolation).
+func ActiveOrg(r Getter, field, id string) (*OrgView, error) {
+	o, ok, err := Org(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errcode.New(errcode.NotFound, "%s: no organisation %q in the consortium", field, id)
+	}
+	if !o.Active {
+		return nil, errcode.New(errcode.RuleViolation, "%s: organisation %s was removed from the consortium", field, id)
+	}
+	return o, nil
+}
