@@ -30,6 +30,7 @@ func commands() []command {
 		{"notary", "preserve evidence (存证), register copyright, get certificates", runNotary},
 		{"trace", "product traceability: EPCIS import, QR labels, journeys", runTrace},
 		{"verify", "check a proof bundle or evidence certificate offline", runVerify},
+		{"bench", "benchmark a local network of 1 or 4 validators, beside CometBFT's kvstore", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

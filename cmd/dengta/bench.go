@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/bench"
+)
+
+func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("bench", "[--workload w1|w1b|w4] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
+	workload := fs.String("workload", "w1", "workload: "+strings.Join(bench.Workloads(), "; "))
+	validators := fs.Int("validators", 1, "validators of the local network, one organisation each")
+	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default w1 1000,2000,4000,8000; w1b 2,5,10,20; w4 250,500,1000,2000)")
+	step := fs.Duration("step", 15*time.Second, "length of each step's window")
+	drain := fs.Duration("drain", 10*time.Second, "how long to wait after a window for accepted transactions to commit")
+	signers := fs.Int("signers", 64, "signer keys registered for the workload (independent nonce lanes, spread over the nodes)")
+	batchSize := fs.Int("batch-size", 10000, "items per batch (w1b)")
+	readers := fs.Int("readers", 16, "reading goroutines (w4)")
+	seed := fs.Int("seed", 2000, "deposits made before the first step for the readers to read (w4)")
+	broadcast := fs.String("broadcast", "sync", "CometBFT RPC broadcast: sync (counts CheckTx rejections) or async")
+	poll := fs.Duration("poll", 20*time.Millisecond, "block poll interval (latency resolution)")
+	baseline := fs.Bool("baseline", false, "also run CometBFT "+bench.CometBFTVersion+"'s kvstore on the same topology and settings, and report dengta/kvstore")
+	baselineApp := fs.String("baseline-app", "kvstore", "baseline proxy_app: kvstore (in memory) or persistent_kvstore")
+	cometbft := fs.String("cometbft", "", "cometbft "+bench.CometBFTVersion+" binary (default: go install it once into the user cache)")
+	attach := fs.String("attach", "", "benchmark the running network whose homes and keys are in this directory instead of starting one")
+	outDir := fs.String("out", "", "write bench.json (full results), bench.md (tables) and logs/ (the nodes' logs) into this directory")
+	dir := fs.String("dir", "", "where to create the work directory of homes and logs (default: the system temp directory)")
+	keep := fs.Bool("keep", false, "keep the work directory (always kept when the run fails)")
+	quiet := fs.Bool("quiet", false, "no progress bar or messages on stderr")
+	profile := fs.Bool("profile", false, "save a CPU profile of the first node in each step into --out/profiles (enables CometBFT's pprof server on the nodes)")
+	logLevel := fs.String("log-level", "info", "the dengta nodes' log level (their logs go to the work directory)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return userError(fmt.Sprintf("unexpected argument %q", pos[0]), "dengta bench --workload w1 --validators 4 --baseline --out results/")
+	}
+	var rs []float64
+	if *rates != "" {
+		for _, f := range strings.Split(*rates, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return userError(fmt.Sprintf("--rates: %q is not a number", f), "--rates 1000,2000,4000,8000")
+			}
+			rs = append(rs, v)
+		}
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find the dengta binary: %w", err)
+	}
+	opts := bench.Options{
+		Workload: *workload, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
+		Params:  bench.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed},
+		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
+		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
+		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,
+	}
+	if *outDir != "" {
+		opts.LogsTo = filepath.Join(*outDir, "logs")
+	}
+	if *profile {
+		if *outDir == "" {
+			return userError("--profile needs --out", "dengta bench --profile --out results/")
+		}
+		opts.ProfileTo = filepath.Join(*outDir, "profiles")
+	}
+	if *workload != "w4" {
+		opts.Readers, opts.Seed = 0, 0
+	}
+	if err := opts.Check(); err != nil {
+		return userError(err.Error(), "run 'dengta bench -h' for the flags")
+	}
+	if *attach == "" && strings.HasSuffix(bin, ".test") {
+		// The nodes re-execute this binary as `dengta start`: a test
+		// binary would run its tests instead, each starting more.
+		return userError("dengta bench re-executes its own binary as the nodes, and this is a test binary", "build dengta and run it ('go build ./cmd/dengta')")
+	}
+	if !*quiet {
+		opts.Log = errOut
+		if f, ok := errOut.(*os.File); ok && bench.IsTerminal(f) {
+			opts.Progress = errOut
+		}
+	}
+	rep, runErr := bench.Run(ctx, opts)
+	if rep != nil && len(rep.Runs) > 0 {
+		if *outDir != "" {
+			if err := bench.WriteFiles(*outDir, rep); err != nil {
+				return fmt.Errorf("write results: %w", err)
+			}
+		}
+		if runErr == nil {
+			if err := bench.WriteMarkdown(out, rep); err != nil {
+				return err
+			}
+			if *outDir != "" {
+				fmt.Fprintf(out, "\nresults: %s/bench.json, %s/bench.md\n", *outDir, *outDir)
+			}
+			if rep.WorkDir != "" {
+				fmt.Fprintf(out, "homes and logs: %s\n", rep.WorkDir)
+			}
+		}
+	}
+	return runErr
+}

@@ -1,0 +1,586 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/nettest"
+	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+// Systems under test.
+const (
+	SystemDengta  = "dengta"
+	SystemKVStore = "kvstore"
+)
+
+// Node is one validator of a benchmark network.
+type Node struct {
+	Name    string `json:"name"` // organisation id, or kvstoreN
+	Home    string `json:"home"`
+	RPC     string `json:"rpc"`               // CometBFT RPC, http://ip:port
+	Gateway string `json:"gateway,omitempty"` // Dengta gateway, http://ip:port ("" on kvstore)
+	PID     int    `json:"pid"`               // 0 when unknown (attached to a node we cannot find)
+	Log     string `json:"log,omitempty"`
+	Pprof   string `json:"pprof,omitempty"` // CometBFT's pprof server, http://ip:port (with profiling)
+
+	rpc  *rpc
+	gw   *client.Client
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process we started has exited
+}
+
+// Client returns the SDK client of the node's gateway (Dengta only).
+func (n *Node) Client() *client.Client { return n.gw }
+
+// running reports whether a process we started is still running.
+func (n *Node) running() bool {
+	if n.cmd == nil {
+		return false
+	}
+	select {
+	case <-n.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Org is an organisation of the network's genesis.
+type Org struct {
+	ID    string
+	Roles []role.Role
+}
+
+// Network is a running local network of 1 to N validators: Dengta nodes
+// or CometBFT kvstore nodes, started by the harness (and stopped by it) or
+// attached to.
+type Network struct {
+	System  string
+	ChainID string
+	Dir     string // where the homes are
+	KeysDir string // admin keys of the organisations (Dengta)
+	Orgs    []Org  // the genesis organisations (Dengta)
+	Nodes   []*Node
+	// Attempts is how many address blocks were tried before every node
+	// could bind its addresses.
+	Attempts int
+
+	started bool
+	conns   int
+}
+
+// httpClient is a pooled HTTP client for many concurrent requests.
+func httpClient(conns int) *http.Client {
+	return &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        2 * conns,
+		MaxIdleConnsPerHost: 2 * conns,
+		IdleConnTimeout:     90 * time.Second,
+	}}
+}
+
+func (n *Network) connect(conns int) {
+	n.conns = conns
+	gw := httpClient(conns)
+	for _, nd := range n.Nodes {
+		nd.rpc = newRPC(nd.RPC, conns)
+		if nd.Gateway != "" {
+			nd.gw = client.New(nd.Gateway).WithHTTPClient(gw)
+		}
+	}
+}
+
+// Stop stops the processes the harness started: SIGTERM to each, then
+// SIGKILL to those still running after timeout. An attached network is
+// left alone.
+func (n *Network) Stop(timeout time.Duration) error {
+	if n == nil || !n.started {
+		return nil
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for _, nd := range n.Nodes {
+		if !nd.running() {
+			continue
+		}
+		wg.Go(func() {
+			if err := stopProcess(nd.cmd, nd.done, timeout); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s (pid %d): %w", nd.Name, nd.PID, err))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// stopProcess sends SIGTERM, waits up to timeout, then sends SIGKILL.
+func stopProcess(cmd *exec.Cmd, done <-chan struct{}, timeout time.Duration) error {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+		return nil
+	case <-time.After(timeout):
+	}
+	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("kill: %w", err)
+	}
+	select {
+	case <-done:
+		return fmt.Errorf("did not stop within %s of SIGTERM; killed", timeout)
+	case <-time.After(30 * time.Second):
+		return errors.New("did not exit after SIGKILL")
+	}
+}
+
+// startProcess starts a node process with its output appended to logFile.
+// The process gets its own process group (a Ctrl-C at the terminal reaches
+// the harness, which stops the nodes in order) and SIGTERM if the harness
+// dies first.
+func startProcess(nd *Node, bin string, args []string) error {
+	f, err := os.OpenFile(nd.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // the child has its own descriptor
+	fmt.Fprintf(f, "=== bench: %s %s at %s ===\n", bin, strings.Join(args, " "), time.Now().Format(time.DateTime))
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", nd.Name, err)
+	}
+	nd.cmd, nd.PID, nd.done = cmd, cmd.Process.Pid, make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(nd.done)
+	}()
+	return nil
+}
+
+// errAddressClash means a node could not bind an address another process
+// took after the harness chose it.
+var errAddressClash = errors.New("address already in use")
+
+// waitUp waits until every node answers on its RPC (and gateway) at height
+// 1 or more and has left block sync.
+func (n *Network) waitUp(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		up := 0
+		for _, nd := range n.Nodes {
+			if nd.cmd != nil && !nd.running() {
+				if data, _ := os.ReadFile(nd.Log); strings.Contains(string(data), "address already in use") {
+					return errAddressClash
+				}
+				return fmt.Errorf("the node %s exited at start-up (%v); last lines of %s:\n%s", nd.Name, nd.cmd.ProcessState, nd.Log, nettest.Tail(nd.Log, 20))
+			}
+			if nodeUp(ctx, nd) {
+				up++
+			}
+		}
+		if up == len(n.Nodes) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out after %s waiting for %d nodes to commit a block and leave block sync (%d did)", timeout, len(n.Nodes), up)
+		}
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func nodeUp(ctx context.Context, nd *Node) bool {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	s, err := nd.rpc.status(ctx)
+	if err != nil || s.SyncInfo.LatestBlockHeight < 1 || s.SyncInfo.CatchingUp {
+		return false
+	}
+	if nd.gw != nil {
+		if _, err := nd.gw.Status(ctx); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// benchOrgs are the organisations of a Dengta benchmark network: the
+// first `validators` of the demo consortium (and numbered members past
+// it) run a validator each; the rest of the demo consortium joins without
+// a validator, so that 1 and 4 validators have the same depositing
+// organisations (coop, logistics, market, foodgroup, bank, court, notary).
+func benchOrgs(validators int) []devnet.Org {
+	if validators >= len(devnet.Demo) {
+		return nil
+	}
+	return devnet.Demo[validators:]
+}
+
+// startDengta writes a network of validators with devnet.Testnet into dir
+// and starts one `dengta start --home` process per validator (bin is the
+// dengta binary).
+func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool) (*Network, error) {
+	for attempt := 1; ; attempt++ {
+		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof)
+		if err == nil {
+			return net, nil
+		}
+		if net != nil {
+			_ = net.Stop(15 * time.Second)
+		}
+		if !errors.Is(err, errAddressClash) || attempt == 3 {
+			return nil, err
+		}
+	}
+}
+
+func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool) (*Network, error) {
+	base, ports, err := nettest.FreeAddresses(validators)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, fmt.Sprintf("dengta-%d", attempt))
+	members, err := devnet.Testnet(out, devnet.TestnetOptions{
+		ChainID: "dengta-bench", Validators: validators, IPBase: base, Ports: ports, NonValidators: benchOrgs(validators),
+	})
+	if err != nil {
+		return nil, err
+	}
+	net, err := loadDengta(out)
+	if err != nil {
+		return nil, err
+	}
+	net.Attempts = attempt
+	net.connect(conns)
+	for i, m := range members {
+		nd := net.Nodes[i]
+		if nd.Name != m.Org.ID {
+			return nil, fmt.Errorf("network: node %d is %s, want %s", i, nd.Name, m.Org.ID)
+		}
+		nd.Log = filepath.Join(dir, fmt.Sprintf("dengta-%d-%s.log", attempt, nd.Name))
+		if pprof {
+			if err := enablePprof(nd, m.IP); err != nil {
+				return net, err
+			}
+		}
+		if err := startProcess(nd, bin, []string{"start", "--home", nd.Home, "--log-level", logLevel}); err != nil {
+			return net, err
+		}
+		net.started = true
+	}
+	return net, net.waitUp(ctx, upTimeout)
+}
+
+// attachDengta attaches to a running network whose homes and keys are in
+// dir (written by `dengta testnet` or kept by `dengta bench --keep`).
+func attachDengta(ctx context.Context, dir string, conns int) (*Network, error) {
+	net, err := loadDengta(dir)
+	if err != nil {
+		return nil, err
+	}
+	net.connect(conns)
+	for _, nd := range net.Nodes {
+		nd.PID = findNodePID(nd.Home)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, nd := range net.Nodes {
+		if !nodeUp(ctx, nd) {
+			return nil, fmt.Errorf("attach: the node of %s (RPC %s, gateway %s) is not up, or still in block sync", nd.Name, nd.RPC, nd.Gateway)
+		}
+	}
+	return net, nil
+}
+
+// loadDengta reads the validator homes under dir (each sub-directory with
+// a genesis and Dengta settings), ordered as the genesis lists the
+// validators, and the organisations from the genesis.
+func loadDengta(dir string) (*Network, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	net := &Network{System: SystemDengta, Dir: dir, KeysDir: filepath.Join(dir, "keys")}
+	var doc *types.GenesisDoc
+	byName := map[string]*Node{}
+	for _, e := range entries {
+		home := filepath.Join(dir, e.Name())
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(node.SettingsFile(home)); err != nil {
+			continue
+		}
+		settings, err := node.LoadSettings(home)
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := node.LoadConfig(home)
+		if err != nil {
+			return nil, err
+		}
+		g, err := types.GenesisDocFromFile(node.GenesisFile(home))
+		if err != nil {
+			return nil, fmt.Errorf("network: %w", err)
+		}
+		if doc == nil {
+			doc = g
+		} else if g.ChainID != doc.ChainID {
+			return nil, fmt.Errorf("network: %s is on chain %s, %s on %s", home, g.ChainID, net.Nodes[0].Home, doc.ChainID)
+		}
+		byName[settings.Org] = &Node{Name: settings.Org, Home: home, RPC: httpURL(cfg.RPC.ListenAddress), Gateway: "http://" + settings.GatewayAddr}
+	}
+	if doc == nil {
+		return nil, fmt.Errorf("network: no node homes under %s", dir)
+	}
+	for _, v := range doc.Validators {
+		nd, ok := byName[v.Name]
+		if !ok {
+			return nil, fmt.Errorf("network: validator %s of the genesis has no home under %s", v.Name, dir)
+		}
+		net.Nodes = append(net.Nodes, nd)
+	}
+	if len(net.Nodes) != len(byName) {
+		return nil, fmt.Errorf("network: %d homes under %s but %d validators in the genesis", len(byName), dir, len(net.Nodes))
+	}
+	var app struct {
+		Identity identity.Genesis `json:"identity"`
+	}
+	if err := json.Unmarshal(doc.AppState, &app); err != nil {
+		return nil, fmt.Errorf("network: genesis app state: %w", err)
+	}
+	for _, o := range app.Identity.Orgs {
+		net.Orgs = append(net.Orgs, Org{ID: o.ID, Roles: o.Roles})
+	}
+	net.ChainID = doc.ChainID
+	return net, nil
+}
+
+// httpURL turns "tcp://ip:port" into "http://ip:port".
+func httpURL(laddr string) string {
+	_, hp, ok := strings.Cut(laddr, "://")
+	if !ok {
+		hp = laddr
+	}
+	return "http://" + hp
+}
+
+// kvstoreChainID is the baseline network's chain id.
+const kvstoreChainID = "kvstore-bench"
+
+// startKVStore writes homes for validators CometBFT kvstore nodes with
+// the very config.toml a Dengta node gets (node.InitHome: TunedConfig plus
+// the listen addresses), the same consensus parameters and validator
+// power, and full-mesh persistent peers; the only change is proxy_app. It
+// uses the addresses base/ports if they are free, else other ones.
+func startKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns int, pprof bool) (*Network, error) {
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 || base == 0 {
+			var err error
+			if base, ports, err = nettest.FreeAddresses(validators); err != nil {
+				return nil, err
+			}
+		}
+		net, err := tryStartKVStore(ctx, dir, bin, app, validators, base, ports, upTimeout, conns, attempt, pprof)
+		if err == nil {
+			return net, nil
+		}
+		if net != nil {
+			_ = net.Stop(15 * time.Second)
+		}
+		if !errors.Is(err, errAddressClash) || attempt == 3 {
+			return nil, err
+		}
+	}
+}
+
+func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns, attempt int, pprof bool) (*Network, error) {
+	out := filepath.Join(dir, fmt.Sprintf("kvstore-%d", attempt))
+	net := &Network{System: SystemKVStore, ChainID: kvstoreChainID, Dir: out, Attempts: attempt}
+	doc := &types.GenesisDoc{
+		GenesisTime:     time.Now().UTC().Truncate(time.Millisecond),
+		ChainID:         kvstoreChainID,
+		InitialHeight:   1,
+		ConsensusParams: node.DefaultConsensusParams(),
+	}
+	var peers []string
+	for i := range validators {
+		name := fmt.Sprintf("kvstore%d", i)
+		ip := fmt.Sprintf("127.0.0.%d", base+i)
+		home := filepath.Join(out, name)
+		keys, err := node.InitHome(home, node.InitOptions{Moniker: name, IP: ip, Ports: ports, Org: name})
+		if err != nil {
+			return nil, fmt.Errorf("kvstore home: %w", err)
+		}
+		if err := node.UpdateConfig(home, func(c *cmtcfg.Config) { c.ProxyApp = app }); err != nil {
+			return nil, fmt.Errorf("kvstore home: %w", err)
+		}
+		doc.Validators = append(doc.Validators, types.GenesisValidator{
+			Address: keys.ValidatorAddress, PubKey: keys.ValidatorPubKey, Power: identity.DefaultValidatorPower, Name: name,
+		})
+		peers = append(peers, node.PeerAddress(keys.NodeID, ip, ports.P2P))
+		net.Nodes = append(net.Nodes, &Node{Name: name, Home: home, RPC: "http://" + hostPort(ip, ports.RPC),
+			Log: filepath.Join(dir, fmt.Sprintf("kvstore-%d-%s.log", attempt, name))})
+	}
+	for i, nd := range net.Nodes {
+		if err := node.WriteGenesis(nd.Home, doc); err != nil {
+			return nil, err
+		}
+		if err := node.SetPeers(nd.Home, peers); err != nil {
+			return nil, err
+		}
+		if pprof {
+			if err := enablePprof(nd, fmt.Sprintf("127.0.0.%d", base+i)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	net.connect(conns)
+	for _, nd := range net.Nodes {
+		if err := startProcess(nd, bin, []string{"node", "--home", nd.Home, "--proxy_app=" + app}); err != nil {
+			return net, err
+		}
+		net.started = true
+	}
+	return net, net.waitUp(ctx, upTimeout)
+}
+
+func hostPort(ip string, port int) string { return net.JoinHostPort(ip, strconv.Itoa(port)) }
+
+// addresses returns the first loopback octet and the ports a Dengta
+// network listens on (for the baseline to reuse), or 0.
+func (n *Network) addresses() (int, node.Ports) {
+	if len(n.Nodes) == 0 {
+		return 0, node.Ports{}
+	}
+	cfg, err := node.LoadConfig(n.Nodes[0].Home)
+	if err != nil {
+		return 0, node.Ports{}
+	}
+	settings, err := node.LoadSettings(n.Nodes[0].Home)
+	if err != nil {
+		return 0, node.Ports{}
+	}
+	port := func(addr string) (string, int) {
+		_, hp, _ := strings.Cut(addr, "://")
+		if hp == "" {
+			hp = addr
+		}
+		h, p, _ := net.SplitHostPort(hp)
+		n, _ := strconv.Atoi(p)
+		return h, n
+	}
+	ip, p2p := port(cfg.P2P.ListenAddress)
+	_, rpcPort := port(cfg.RPC.ListenAddress)
+	_, gw := port(settings.GatewayAddr)
+	last := ip[strings.LastIndexByte(ip, '.')+1:]
+	base, err := strconv.Atoi(last)
+	if err != nil || !strings.HasPrefix(ip, "127.") {
+		return 0, node.Ports{}
+	}
+	return base, node.Ports{P2P: p2p, RPC: rpcPort, Gateway: gw}
+}
+
+// depositors returns the organisations whose roles allow the action
+// module/action (asked of the node's gateway) and whose admin key file
+// exists.
+func (n *Network) depositors(ctx context.Context, module, action string) ([]string, error) {
+	var acts []struct {
+		Module string      `json:"module"`
+		Action string      `json:"action"`
+		Roles  []role.Role `json:"roles"`
+	}
+	if err := n.Nodes[0].gw.Get(ctx, "/v1/actions", &acts); err != nil {
+		return nil, fmt.Errorf("list actions: %w", err)
+	}
+	var allowed []role.Role
+	found := false
+	for _, a := range acts {
+		if a.Module == module && a.Action == action {
+			allowed, found = a.Roles, true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("the node has no action %s/%s", module, action)
+	}
+	var orgs []string
+	for _, o := range n.Orgs {
+		ok := len(allowed) == 0
+		for _, r := range o.Roles {
+			ok = ok || slices.Contains(allowed, r)
+		}
+		if _, err := os.Stat(devnet.KeyFile(n.KeysDir, o.ID)); ok && err == nil {
+			orgs = append(orgs, o.ID)
+		}
+	}
+	if len(orgs) == 0 {
+		return nil, fmt.Errorf("no organisation of the network may take %s/%s (or none has its admin key in %s); bench networks include the whole demo consortium", module, action, n.KeysDir)
+	}
+	return orgs, nil
+}
+
+// settle waits until every node's mempool is empty, up to timeout, so that
+// the next step starts clean and the nonces the nodes report are exact. It
+// returns the largest mempool left when it gave up (0 when settled).
+func (n *Network) settle(ctx context.Context, timeout time.Duration) int64 {
+	deadline := time.Now().Add(timeout)
+	for {
+		var left int64
+		for _, nd := range n.Nodes {
+			size, err := nd.rpc.mempoolSize(ctx)
+			if err != nil {
+				size = -1
+			}
+			if size != 0 {
+				left = max(left, size, 1)
+			}
+		}
+		if left == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			return left
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// enablePprof points the home's rpc.pprof_laddr (CometBFT's pprof server,
+// which Dengta nodes run too) at a free port of ip.
+func enablePprof(nd *Node, ip string) error {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		return err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	if err := node.UpdateConfig(nd.Home, func(c *cmtcfg.Config) { c.RPC.PprofListenAddress = addr }); err != nil {
+		return err
+	}
+	nd.Pprof = "http://" + addr
+	return nil
+}

@@ -1,0 +1,284 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// rpc is a minimal client of CometBFT's JSON-RPC over HTTP, the same on
+// Dengta nodes and on the kvstore baseline. Requests are pre-encoded so the
+// timed window spends as little harness CPU as possible.
+type rpc struct {
+	url  string // http://ip:port
+	http *http.Client
+}
+
+func newRPC(url string, conns int) *rpc {
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        2 * conns,
+		MaxIdleConnsPerHost: 2 * conns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &rpc{url: url, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
+}
+
+// rpcError is a JSON-RPC error answered by the node.
+type rpcError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    string `json:"data"`
+}
+
+func (e *rpcError) Error() string {
+	if e.Data != "" {
+		return e.Message + ": " + e.Data
+	}
+	return e.Message
+}
+
+// mempoolFull reports whether err is the mempool refusing a transaction
+// for lack of room (a retryable condition, not a rejection).
+func mempoolFull(err error) bool {
+	var e *rpcError
+	return errors.As(err, &e) && strings.Contains(e.Data, "mempool is full")
+}
+
+// broadcastRequest encodes a JSON-RPC broadcast_tx_sync or
+// broadcast_tx_async request for tx.
+func broadcastRequest(method string, tx []byte) []byte {
+	b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(tx))+80)
+	b = append(b, `{"jsonrpc":"2.0","id":1,"method":"`...)
+	b = append(b, method...)
+	b = append(b, `","params":{"tx":"`...)
+	b = base64.StdEncoding.AppendEncode(b, tx)
+	return append(b, `"}}`...)
+}
+
+// broadcastResult is CheckTx's answer (sync) or just the hash (async).
+type broadcastResult struct {
+	Code uint32 `json:"code"`
+	Log  string `json:"log"`
+}
+
+// post sends a pre-encoded JSON-RPC request and decodes its result.
+func (c *rpc) post(ctx context.Context, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return c.do(req, out)
+}
+
+// get calls a URI endpoint, such as "/block?height=5".
+func (c *rpc) get(ctx context.Context, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url+path, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(req, out)
+}
+
+func (c *rpc) do(req *http.Request, out any) error {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", req.URL.Path, err)
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+		Error  *rpcError       `json:"error"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return fmt.Errorf("%s answered %s: %.200s", c.url, resp.Status, data)
+	}
+	if env.Error != nil {
+		return env.Error
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(env.Result, out)
+}
+
+// flexInt decodes CometBFT's int64s, which its JSON writes as strings.
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	v, err := strconv.ParseInt(s, 10, 64)
+	*n = flexInt(v)
+	return err
+}
+
+type rpcStatus struct {
+	NodeInfo struct {
+		Network string `json:"network"`
+	} `json:"node_info"`
+	SyncInfo struct {
+		LatestBlockHeight flexInt `json:"latest_block_height"`
+		CatchingUp        bool    `json:"catching_up"`
+	} `json:"sync_info"`
+}
+
+func (c *rpc) status(ctx context.Context) (*rpcStatus, error) {
+	var s rpcStatus
+	if err := c.get(ctx, "/status", &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Block is a committed block as the poller sees it: its transactions and
+// their results.
+type Block struct {
+	Height  int64
+	Time    time.Time
+	Seen    time.Time // when the poller learnt of it
+	Txs     [][]byte
+	Results []TxResult
+	// LastCommitRound is the consensus round in which the previous block
+	// was committed: above 0 when a round timed out.
+	LastCommitRound int32
+}
+
+// TxResult is a transaction's result in a block.
+type TxResult struct {
+	Code   uint32  `json:"code"`
+	Log    string  `json:"log"`
+	Events []Event `json:"events"`
+}
+
+// Event is an ABCI event of a transaction.
+type Event struct {
+	Type       string `json:"type"`
+	Attributes []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"attributes"`
+}
+
+// Attr returns the value of the event's attribute key, or "".
+func (e Event) Attr(key string) string {
+	for _, a := range e.Attributes {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// block fetches a block and its results; events are decoded only when
+// withEvents is set (they are most of the results' bytes).
+func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block, error) {
+	var b struct {
+		Block struct {
+			Header struct {
+				Height flexInt   `json:"height"`
+				Time   time.Time `json:"time"`
+			} `json:"header"`
+			Data struct {
+				Txs [][]byte `json:"txs"`
+			} `json:"data"`
+			LastCommit struct {
+				Round int32 `json:"round"`
+			} `json:"last_commit"`
+		} `json:"block"`
+	}
+	if err := c.get(ctx, "/block?height="+strconv.FormatInt(height, 10), &b); err != nil {
+		return nil, fmt.Errorf("block %d: %w", height, err)
+	}
+	out := &Block{Height: int64(b.Block.Header.Height), Time: b.Block.Header.Time, Txs: b.Block.Data.Txs, LastCommitRound: b.Block.LastCommit.Round}
+	if len(out.Txs) == 0 {
+		return out, nil
+	}
+	path := "/block_results?height=" + strconv.FormatInt(height, 10)
+	if withEvents {
+		var r struct {
+			TxResults []TxResult `json:"txs_results"`
+		}
+		if err := c.get(ctx, path, &r); err != nil {
+			return nil, fmt.Errorf("block results %d: %w", height, err)
+		}
+		out.Results = r.TxResults
+	} else {
+		var r struct {
+			TxResults []struct {
+				Code uint32 `json:"code"`
+				Log  string `json:"log"`
+			} `json:"txs_results"`
+		}
+		if err := c.get(ctx, path, &r); err != nil {
+			return nil, fmt.Errorf("block results %d: %w", height, err)
+		}
+		out.Results = make([]TxResult, len(r.TxResults))
+		for i, t := range r.TxResults {
+			out.Results[i] = TxResult{Code: t.Code, Log: t.Log}
+		}
+	}
+	if len(out.Results) != len(out.Txs) {
+		return nil, fmt.Errorf("block %d: %d transactions but %d results", height, len(out.Txs), len(out.Results))
+	}
+	return out, nil
+}
+
+// abciQuery reads a key of the kvstore application (no proof).
+func (c *rpc) abciQuery(ctx context.Context, key []byte) error {
+	var r struct {
+		Response struct {
+			Code uint32 `json:"code"`
+			Log  string `json:"log"`
+		} `json:"response"`
+	}
+	if err := c.get(ctx, "/abci_query?data=0x"+hex.EncodeToString(key), &r); err != nil {
+		return err
+	}
+	if r.Response.Code != 0 {
+		return fmt.Errorf("abci_query: code %d: %s", r.Response.Code, r.Response.Log)
+	}
+	return nil
+}
+
+// consensusStep returns the node's "height/round/step" (from
+// /consensus_state), or "?".
+func (c *rpc) consensusStep(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var r struct {
+		RoundState struct {
+			HRS string `json:"height/round/step"`
+		} `json:"round_state"`
+	}
+	if err := c.get(ctx, "/consensus_state", &r); err != nil || r.RoundState.HRS == "" {
+		return "?"
+	}
+	return r.RoundState.HRS
+}
+
+// mempoolSize returns the number of transactions in the node's mempool.
+func (c *rpc) mempoolSize(ctx context.Context) (int64, error) {
+	var r struct {
+		N flexInt `json:"n_txs"`
+	}
+	if err := c.get(ctx, "/num_unconfirmed_txs?limit=1", &r); err != nil {
+		return 0, err
+	}
+	return int64(r.N), nil
+}

@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestBenchSmoke runs w1 on one real `dengta start` process, two short
+// steps at low rates, and checks the report's shape: transactions
+// committed, latencies ordered and bounded by the step, no rejection or
+// failure, resources measured. No assertion depends on speed.
+func TestBenchSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the dengta binary and runs a node; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "dengta")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dengta").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	opts := Options{
+		Workload: "w1", Validators: 1, Rates: []float64{20, 50}, Step: 2 * time.Second, Drain: 30 * time.Second,
+		Params: Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
+	}
+	rep, err := Run(ctx, opts)
+	t.Logf("log:\n%s", log.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 1 || len(rep.Runs[0].Steps) != 2 {
+		t.Fatalf("report has %d runs", len(rep.Runs))
+	}
+	run := rep.Runs[0]
+	if run.System != SystemDengta || run.Validators != 1 || run.Nodes[0].PID == 0 || run.TxBytes < 300 {
+		t.Fatalf("run %+v", run)
+	}
+	limit := float64((opts.Step + opts.Drain) / time.Millisecond)
+	for _, s := range run.Steps {
+		l := s.Latency
+		t.Logf("%g tx/s: prepared %d, committed %d (%d in the window), latency %+v, blocks %+v", s.Offered, s.Prepared, s.Committed, s.CommittedInWindow, l, s.Blocks)
+		if s.Prepared != int64(s.Offered*2) || s.Committed != s.Prepared || s.CommittedInWindow == 0 {
+			t.Errorf("%g tx/s: prepared %d, committed %d, %d in the window", s.Offered, s.Prepared, s.Committed, s.CommittedInWindow)
+		}
+		if s.Rejected != 0 || s.Failed != 0 || s.Unsent != 0 || s.Uncommitted != 0 || len(s.Errors) != 0 {
+			t.Errorf("%g tx/s: rejected %d failed %d unsent %d uncommitted %d errors %v", s.Offered, s.Rejected, s.Failed, s.Unsent, s.Uncommitted, s.Errors)
+		}
+		if l.Count != int(s.Committed) || !(0 < l.P50 && l.P50 <= l.P95 && l.P95 <= l.P99 && l.P99 <= l.Max && l.Max < limit) {
+			t.Errorf("%g tx/s: latency %+v", s.Offered, l)
+		}
+		if s.Blocks.Count == 0 || s.Blocks.Txs < int(s.Committed) {
+			t.Errorf("%g tx/s: blocks %+v", s.Offered, s.Blocks)
+		}
+		if len(s.Nodes) != 1 || s.Nodes[0].CPUSeconds == nil || *s.Nodes[0].CPUSeconds <= 0 || s.Nodes[0].PeakRSS <= 0 || s.Nodes[0].DiskBytes == nil {
+			t.Errorf("%g tx/s: node usage %+v", s.Offered, s.Nodes)
+		}
+	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", md.String())
+}

@@ -1,0 +1,532 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// staged is a step's transactions, encoded for sending.
+type staged struct {
+	bodies  [][]byte
+	node    []int
+	lane    []int
+	records []int32
+	lanes   [][]int32
+	bytes   float64 // mean transaction size
+}
+
+func stage(w Workload, net *Network, n int, method string) (*staged, [][]byte, error) {
+	s := &staged{bodies: make([][]byte, n), node: make([]int, n), lane: make([]int, n), records: make([]int32, n), lanes: make([][]int32, w.Lanes())}
+	raws := make([][]byte, n)
+	var total int
+	for i := range n {
+		t := w.Next(i)
+		if t.Node < 0 || t.Node >= len(net.Nodes) || t.Lane < 0 || t.Lane >= len(s.lanes) || len(t.Raw) == 0 {
+			return nil, nil, fmt.Errorf("workload: transaction %d has node %d, lane %d, %d bytes", i, t.Node, t.Lane, len(t.Raw))
+		}
+		raws[i] = t.Raw
+		s.bodies[i] = broadcastRequest(method, t.Raw)
+		s.node[i], s.lane[i], s.records[i] = t.Node, t.Lane, int32(max(t.Records, 1))
+		s.lanes[t.Lane] = append(s.lanes[t.Lane], int32(i))
+		total += len(t.Raw)
+	}
+	s.bytes = float64(total) / float64(max(n, 1))
+	return s, raws, nil
+}
+
+// sample is the resources of the nodes and the harness at one moment.
+type sample struct {
+	cpu      []*time.Duration
+	disk     []*int64 // du
+	apparent []*int64 // du --apparent-size
+	selfCPU  time.Duration
+}
+
+func takeSample(net *Network) sample {
+	var s sample
+	for _, nd := range net.Nodes {
+		var cpu *time.Duration
+		if nd.PID > 0 {
+			if c, err := procCPU(nd.PID); err == nil {
+				cpu = &c
+			}
+		}
+		s.cpu = append(s.cpu, cpu)
+		var disk, apparent *int64
+		if du, app, err := diskUsage(filepath.Join(nd.Home, "data")); err == nil {
+			disk, apparent = &du, &app
+		}
+		s.disk = append(s.disk, disk)
+		s.apparent = append(s.apparent, apparent)
+	}
+	s.selfCPU, _ = procCPU(os.Getpid())
+	return s
+}
+
+// step runs one rate: prepare, release open-loop for the window, drain,
+// and measure. It returns the step and the mean transaction size.
+func (r *runner) step(ctx context.Context, system string, net *Network, w Workload, p *poller, k int, rate float64) (*Step, float64, error) {
+	o := r.o
+	n := max(int(math.Round(rate*o.Step.Seconds())), 1)
+	label := fmt.Sprintf("%s %s %dv %d/%d %g tx/s", system, w.Name(), len(net.Nodes), k+1, len(o.Rates), rate)
+	r.prog.draw(label + " preparing " + fmt.Sprint(n) + " transactions")
+	if err := w.Prepare(ctx, net, n); err != nil {
+		return nil, 0, fmt.Errorf("prepare: %w", err)
+	}
+	s, raws, err := stage(w, net, n, "broadcast_tx_"+o.Broadcast)
+	if err != nil {
+		return nil, 0, err
+	}
+	tr := newTracker(raws, s.records)
+	st := &Step{Offered: rate, WindowS: o.Step.Seconds(), Prepared: int64(n), LoadStart: loadAverage()}
+	runtime.GC() // the staging garbage, before the window rather than in it
+
+	before := takeSample(net)
+	peaks := make([]int64, len(net.Nodes))
+	var selfPeak int64
+	p.cur.Store(tr)
+	start := time.Now().Add(20 * time.Millisecond)
+	end := start.Add(o.Step)
+
+	// Senders: one per lane, each sending its lane's transactions in order.
+	stop := make(chan struct{})
+	chans := make([]chan int32, len(s.lanes))
+	var senders sync.WaitGroup
+	for l, idx := range s.lanes {
+		chans[l] = make(chan int32, len(idx))
+		if len(idx) == 0 {
+			continue
+		}
+		senders.Go(func() { send(ctx, net, tr, s, chans[l], stop) })
+	}
+
+	// Readers, back to back until the window ends.
+	var reads *readCollector
+	var readers sync.WaitGroup
+	rctx, stopReads := context.WithDeadline(ctx, end)
+	defer stopReads()
+	if rd, ok := w.(Reader); ok && o.Readers > 0 {
+		reads = &readCollector{kinds: map[string][]time.Duration{}, errs: map[string]int{}}
+		for range o.Readers {
+			readers.Go(func() {
+				rng := rand.New(rand.NewChaCha8(seed()))
+				for time.Now().Before(start) {
+					time.Sleep(time.Millisecond)
+				}
+				for rctx.Err() == nil {
+					t := time.Now()
+					kind, err := rd.Read(rctx, net, rng.IntN(len(net.Nodes)), rng)
+					d := time.Since(t)
+					if rctx.Err() != nil {
+						break // cut off by the end of the window: not counted
+					}
+					if errors.Is(err, ErrNothingToRead) {
+						time.Sleep(10 * time.Millisecond)
+						continue
+					}
+					reads.add(kind, d, err)
+					if err != nil {
+						time.Sleep(10 * time.Millisecond)
+					}
+				}
+			})
+		}
+	}
+
+	// Sampler: peak RSS and the progress bar.
+	sctx, stopSampler := context.WithCancel(ctx)
+	var sampler sync.WaitGroup
+	phase := "window"
+	var phaseMu sync.Mutex
+	sampler.Go(func() {
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			for i, nd := range net.Nodes {
+				if nd.PID > 0 {
+					if m, err := procMemory(nd.PID); err == nil {
+						peaks[i] = max(peaks[i], m.RSS)
+					}
+				}
+			}
+			if m, err := procMemory(os.Getpid()); err == nil {
+				selfPeak = max(selfPeak, m.RSS)
+			}
+			phaseMu.Lock()
+			ph := phase
+			phaseMu.Unlock()
+			el := time.Since(start).Seconds()
+			r.prog.draw(fmt.Sprintf("%s %s %s %4.1f/%gs sent %d committed %d h%d", label, ph,
+				bar(el/o.Step.Seconds(), 20), min(max(el, 0), o.Step.Seconds()), o.Step.Seconds(), tr.accepted.Load(), tr.committed.Load(), p.height.Load()))
+			select {
+			case <-sctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
+
+	var profiler sync.WaitGroup
+	if o.ProfileTo != "" && net.Nodes[0].Pprof != "" {
+		profiler.Go(func() {
+			secs := max(1, min(10, int(o.Step.Seconds()/2)))
+			realClock{}.Sleep(ctx, time.Until(start.Add(o.Step/4)))
+			name := fmt.Sprintf("%s-%s-%g.pprof", system, net.Nodes[0].Name, rate)
+			if err := fetchProfile(ctx, net.Nodes[0].Pprof, secs, filepath.Join(o.ProfileTo, name)); err != nil {
+				r.logf("%s: CPU profile: %v", system, err)
+			}
+		})
+	}
+	released, lag := pacer{rate: rate, n: n}.run(ctx, start, realClock{}, func(i int, due time.Time) {
+		tr.recs[i].released.Store(due.UnixNano())
+		chans[s.lane[i]] <- int32(i)
+	})
+	st.PacerLagMs = ms(lag)
+	realClock{}.Sleep(ctx, time.Until(end))
+	for _, c := range chans {
+		close(c)
+	}
+	windowState := p.rpc.consensusStep(ctx)
+	phaseMu.Lock()
+	phase = "drain "
+	phaseMu.Unlock()
+	// The senders go on with what is queued (the pacer released it in the
+	// window) until the drain limit; what is still queued then is unsent,
+	// and a full mempool is no longer retried.
+	drainEnd := end.Add(o.Drain)
+	for time.Now().Before(drainEnd) && queued(chans) > 0 && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(stop)
+	for i := released; i < n; i++ { // only when interrupted
+		tr.recs[i].state.Store(txUnsent)
+		tr.unsent.Add(1)
+	}
+	senders.Wait()
+	readers.Wait()
+	profiler.Wait()
+	for !tr.settled() && time.Now().Before(drainEnd) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A busy poller may be a few blocks behind the node: let it catch up
+	// with what the node has now, so that committed transactions are not
+	// counted as uncommitted.
+	if st, err := p.rpc.status(ctx); err == nil {
+		for deadline := time.Now().Add(5 * time.Second); p.height.Load() < int64(st.SyncInfo.LatestBlockHeight) && time.Now().Before(deadline) && ctx.Err() == nil; {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	finished := time.Now()
+	p.cur.Store(nil)
+	stopSampler()
+	sampler.Wait()
+	r.prog.clear()
+	after := takeSample(net)
+	if err := ctx.Err(); err != nil {
+		return st, s.bytes, err
+	}
+	st.DrainS = round(finished.Sub(end).Seconds(), 2)
+	st.LoadEnd = loadAverage()
+	r.measure(st, tr, end)
+	st.Blocks = blockStats(p.blocksBetween(start, finished))
+	st.Consensus = windowState + " → " + p.rpc.consensusStep(ctx)
+	for i, nd := range net.Nodes {
+		u := NodeUsage{Name: nd.Name, PeakRSS: peaks[i]}
+		if b, a := before.cpu[i], after.cpu[i]; b != nil && a != nil {
+			u.CPUSeconds = ptr(round((*a - *b).Seconds(), 2))
+		}
+		if b, a := before.disk[i], after.disk[i]; b != nil && a != nil {
+			u.DiskBytes = ptr(*a - *b)
+			if st.Committed >= 20 {
+				u.DiskPerTx = ptr(round(float64(*a-*b)/float64(st.Committed), 0))
+			}
+		}
+		if b, a := before.apparent[i], after.apparent[i]; b != nil && a != nil {
+			u.ApparentBytes = ptr(*a - *b)
+			if st.Committed >= 20 {
+				u.ApparentPerTx = ptr(round(float64(*a-*b)/float64(st.Committed), 0))
+			}
+		}
+		st.Nodes = append(st.Nodes, u)
+	}
+	st.Harness = NodeUsage{Name: "harness", CPUSeconds: ptr(round((after.selfCPU - before.selfCPU).Seconds(), 2)), PeakRSS: selfPeak}
+	if reads != nil {
+		st.Reads = reads.stats(o.Readers, o.Step)
+	}
+	return st, s.bytes, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// queued counts the transactions waiting in the lanes' queues.
+func queued(chans []chan int32) int {
+	n := 0
+	for _, c := range chans {
+		n += len(c)
+	}
+	return n
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+// send sends a lane's transactions in order, one at a time. Once the
+// window has closed and the drain limit passed (stop), what is still
+// queued is unsent; a transaction already taken from the queue is always
+// sent (so that closing stop right after the queues emptied loses
+// nothing). After a rejection the lane stops: its later transactions
+// could only be refused (their nonces would skip the rejected one), and
+// the next step starts from the nonces the node has.
+func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan int32, stop <-chan struct{}) {
+	drop := func(abandoned bool) {
+		for i := range ch {
+			tr.recs[i].state.Store(txUnsent)
+			tr.unsent.Add(1)
+			if abandoned {
+				tr.abandoned.Add(1)
+			}
+		}
+	}
+	for {
+		select {
+		case <-stop:
+			drop(false)
+			return
+		default:
+		}
+		select {
+		case <-stop:
+			drop(false)
+			return
+		case i, ok := <-ch:
+			if !ok {
+				return
+			}
+			if !sendOne(ctx, net, tr, s, i, stop) {
+				drop(true)
+				return
+			}
+		}
+	}
+}
+
+// sendOne sends transaction i and reports whether it was not rejected. A
+// full mempool (CometBFT's, or the application's code 16) is retried after
+// 20 ms, doubling up to 320 ms (back-pressure, counted), until stop.
+func sendOne(ctx context.Context, net *Network, tr *tracker, s *staged, i int32, stop <-chan struct{}) bool {
+	rec := &tr.recs[i]
+	backoff := 20 * time.Millisecond
+	for {
+		var res broadcastResult
+		err := net.Nodes[s.node[i]].rpc.post(ctx, s.bodies[i], &res)
+		if mempoolFull(err) || (err == nil && res.Code == mempoolFullCode) {
+			tr.retries.Add(1)
+			select {
+			case <-time.After(backoff):
+				backoff = min(2*backoff, 320*time.Millisecond)
+				continue
+			case <-stop:
+			case <-ctx.Done():
+			}
+			rec.state.Store(txUnsent)
+			tr.unsent.Add(1)
+			return true
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			rec.state.Store(txUnsent)
+			tr.unsent.Add(1)
+		case err != nil:
+			rec.state.Store(txRejected)
+			tr.rejected.Add(1)
+			tr.noteError(err.Error())
+			return false
+		case res.Code != 0:
+			rec.state.Store(txRejected)
+			tr.rejected.Add(1)
+			tr.noteError(fmt.Sprintf("CheckTx code %d: %s", res.Code, res.Log))
+			return false
+		default:
+			rec.state.Store(txAccepted)
+			tr.accepted.Add(1)
+		}
+		return true
+	}
+}
+
+// mempoolFullCode is Dengta's result code for a node that cannot take more
+// transactions now (errcode.MempoolFull).
+const mempoolFullCode = 16
+
+// sendAll sends transactions outside the timed window (seed data): each
+// lane in order, lanes in parallel, a full mempool retried; any rejection
+// is an error.
+func sendAll(ctx context.Context, net *Network, txs []Tx) error {
+	lanes := map[int][]Tx{}
+	for _, t := range txs {
+		lanes[t.Lane] = append(lanes[t.Lane], t)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for _, lane := range lanes {
+		wg.Go(func() {
+			for _, t := range lane {
+				for {
+					var res broadcastResult
+					err := net.Nodes[t.Node].rpc.post(ctx, broadcastRequest("broadcast_tx_sync", t.Raw), &res)
+					if err != nil && mempoolFull(err) && ctx.Err() == nil {
+						time.Sleep(20 * time.Millisecond)
+						continue
+					}
+					if err == nil && res.Code != 0 {
+						err = fmt.Errorf("CheckTx code %d: %s", res.Code, res.Log)
+					}
+					if err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+						return
+					}
+					break
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// measure fills in the step's counts, rates and latencies from the
+// tracker.
+func (r *runner) measure(st *Step, tr *tracker, end time.Time) {
+	window := r.o.Step.Seconds()
+	st.Accepted, st.Rejected, st.Unsent = tr.accepted.Load(), tr.rejected.Load(), tr.unsent.Load()
+	st.MempoolFullRetries = tr.retries.Load()
+	st.Abandoned = tr.abandoned.Load()
+	st.Committed, st.Failed = tr.committed.Load(), tr.failed.Load()
+	st.Uncommitted = max(st.Accepted-st.Committed-st.Failed, 0)
+	var lat []time.Duration
+	var inWindow, records int64
+	endNs := end.UnixNano()
+	for i := range tr.recs {
+		rec := &tr.recs[i]
+		c := rec.commit.Load()
+		if c == 0 || rec.code.Load() != 0 {
+			continue
+		}
+		lat = append(lat, time.Duration(c-rec.released.Load()))
+		if c <= endNs {
+			inWindow++
+			records += int64(tr.records[i])
+		}
+	}
+	st.CommittedInWindow = inWindow
+	st.AcceptedPerS = round(float64(st.Accepted)/window, 1)
+	st.CommittedPerS = round(float64(inWindow)/window, 1)
+	st.RecordsPerS = round(float64(records)/window, 1)
+	st.Latency = summarize(lat)
+	st.Errors = tr.topErrors(5)
+}
+
+func blockStats(bs []blockInfo) BlockStats {
+	var s BlockStats
+	s.Count = len(bs)
+	var bytes int
+	for _, b := range bs {
+		if b.round > 0 {
+			s.LateRounds++
+			s.MaxRound = max(s.MaxRound, b.round)
+		}
+		s.Txs += b.txs
+		s.MaxTxs = max(s.MaxTxs, b.txs)
+		bytes += b.bytes
+	}
+	if s.Count > 0 {
+		s.MeanTxs = round(float64(s.Txs)/float64(s.Count), 1)
+		s.MeanBytes = round(float64(bytes)/float64(s.Count), 0)
+	}
+	if s.Count > 1 {
+		s.MeanIntervalMs = ms(bs[len(bs)-1].time.Sub(bs[0].time) / time.Duration(s.Count-1))
+	}
+	return s
+}
+
+// readCollector gathers the reads of a window.
+type readCollector struct {
+	mu    sync.Mutex
+	kinds map[string][]time.Duration
+	n     int
+	bad   int
+	errs  map[string]int
+}
+
+func (c *readCollector) add(kind string, d time.Duration, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	if err != nil {
+		c.bad++
+		msg := err.Error()
+		if len(msg) > 160 {
+			msg = msg[:160] + "…"
+		}
+		if len(c.errs) < 20 || c.errs[msg] > 0 {
+			c.errs[msg]++
+		}
+		return
+	}
+	c.kinds[kind] = append(c.kinds[kind], d)
+}
+
+func (c *readCollector) stats(readers int, window time.Duration) *ReadStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rs := &ReadStats{Readers: readers, Count: c.n, Errors: c.bad, ByKind: map[string]Latency{}, Samples: c.errs}
+	var all []time.Duration
+	for k, ds := range c.kinds {
+		all = append(all, ds...)
+		rs.ByKind[k] = summarize(append([]time.Duration(nil), ds...))
+	}
+	rs.Latency = summarize(all)
+	rs.PerS = round(float64(c.n-c.bad)/window.Seconds(), 1)
+	return rs
+}
+
+// fetchProfile saves a CPU profile of secs seconds from a pprof server.
+func fetchProfile(ctx context.Context, base string, secs int, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(secs+30)*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", base, resp.Status)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
