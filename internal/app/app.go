@@ -70,9 +70,12 @@ type App struct {
 	// check is the mempool's view: committed state plus the writes of the
 	// transactions accepted since the last commit. Reset at every commit;
 	// CometBFT's recheck then replays the remaining mempool through it.
-	checkMu    sync.Mutex // guards check, checkView: NextNonce reads them from gateway goroutines
-	check      *cache
-	checkView  *state.View
+	checkMu   sync.Mutex // guards check, checkView: NextNonce reads them from gateway goroutines
+	check     *cache
+	checkView *state.View
+	// pending is the highest nonce per key admitted to the mempool and not
+	// yet committed (see trackPending); guarded by checkMu.
+	pending    map[tx.KeyID]uint64
 	lastTime   time.Time
 	lastHeight int64
 
@@ -112,6 +115,7 @@ func New(opts Options) (*App, error) {
 		a.now = time.Now
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
+	a.pending = make(map[tx.KeyID]uint64)
 	a.metrics = newMetrics(a)
 	mods := append([]module.Module{identity.Module{}}, opts.Modules...)
 	for _, m := range mods {
@@ -364,10 +368,25 @@ func (a *App) run(base readWriter, e *envelope, height int64, t time.Time, check
 // fails here first and never reaches the chain.
 func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
 	hash := tx.Hash(req.Tx)
+	recheck := req.Type == abci.CHECK_TX_TYPE_RECHECK
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	e, err := a.checkEnvelope(a.check, req.Tx, hash, nil)
-	if err == nil {
+	switch {
+	case err != nil:
+	case recheck:
+		// After a block, CometBFT rechecks what is left in the mempool. The
+		// action was run when the transaction arrived; now only what a
+		// block can have changed for the envelope is checked again (the
+		// signer still active, its role, the nonce still next), not the
+		// handler: a transaction the new state makes fail fails in its
+		// block, with its code, as any other. This keeps rechecking a full
+		// mempool cheap.
+		var next uint64
+		if next, err = checkNonce(a.check, e); err == nil {
+			err = putNonce(a.check, e.tx.Signer, next)
+		}
+	default:
 		// Run on a scratch cache over the check state: a failing handler
 		// must not consume the nonce in the mempool's view either.
 		scratch := newCache(a.check)
@@ -382,6 +401,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 			err = scratch.flush(a.check)
 		}
 	}
+	a.trackPending(req.Tx, e, err, recheck)
 	a.metrics.check(errcode.Of(err))
 	if err != nil {
 		code := errcode.Of(err)
@@ -391,6 +411,33 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		return &abci.CheckTxResponse{Code: uint32(code), Codespace: errcode.Codespace, Log: errcode.Message(err)}, nil
 	}
 	return &abci.CheckTxResponse{Code: 0}, nil
+}
+
+// trackPending keeps, per key, the highest nonce waiting in the mempool.
+// The mempool's view is reset at every commit and refilled by the recheck
+// that follows, so between the two it does not know the pending nonces;
+// NextNonce must still count them. A transaction the recheck drops takes
+// the ones after it out of the mempool too (their nonces no longer follow),
+// so the pending nonce falls back to before it. Called with checkMu held.
+func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
+	if err == nil {
+		if e.tx.Nonce > a.pending[e.tx.Signer] {
+			a.pending[e.tx.Signer] = e.tx.Nonce
+		}
+		return
+	}
+	if !recheck {
+		return
+	}
+	t := (*tx.Tx)(nil)
+	if e != nil {
+		t = e.tx
+	} else if d, derr := tx.Decode(raw); derr == nil {
+		t = d
+	}
+	if t != nil && a.pending[t.Signer] >= t.Nonce {
+		a.pending[t.Signer] = t.Nonce - 1
+	}
 }
 
 // PrepareProposal implements abci.Application: it takes the mempool's
@@ -568,10 +615,17 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}
 	a.block = nil
-	a.lastHeight, a.lastTime = b.height, b.time
 	if err := a.resetCheck(); err != nil {
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}
+	a.checkMu.Lock()
+	a.lastHeight, a.lastTime = b.height, b.time
+	for id, p := range a.pending {
+		if n, err := getNonce(a.checkView, id); err != nil || n >= p {
+			delete(a.pending, id)
+		}
+	}
+	a.checkMu.Unlock()
 	a.waiters.notify(b.hashes, b.txs)
 	a.metrics.height.Set(float64(b.height))
 	a.metrics.blockTxs.Observe(float64(len(b.txs)))
@@ -623,7 +677,7 @@ func (a *App) NextNonce(id tx.KeyID) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("next nonce: %w", err)
 	}
-	return n + 1, nil
+	return max(n, a.pending[id]) + 1, nil
 }
 
 // SignatureCacheStats returns how many signature lookups the cache served

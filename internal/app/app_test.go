@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -172,5 +173,60 @@ func TestInfoAfterRestart(t *testing.T) {
 	}
 	if n, _ := c2.App.NextNonce(admin.ID()); n != 2 {
 		t.Fatalf("next nonce after restart = %d, want 2", n)
+	}
+}
+
+// TestNextNonceAcrossCommit: between a commit and the recheck that
+// follows, the mempool's view does not hold the pending transactions, but
+// NextNonce must still count them; a transaction the recheck drops lowers
+// it again.
+func TestNextNonceAcrossCommit(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: orgs()})
+	admin := c.Members["coop"].Admin
+	rnd := testchain.NewSeededRand(8)
+	var raws [][]byte
+	for range 3 {
+		k := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+		raw := c.Sign(admin, "identity", "register_key", map[string]any{"public_key": k.Public()})
+		if res := c.Check(raw); res.Code != 0 {
+			t.Fatal(res.Log)
+		}
+		raws = append(raws, raw)
+	}
+	c.Block(raws[0]) // only nonce 1 is committed
+	if n, _ := c.App.NextNonce(admin.ID()); n != 4 {
+		t.Fatalf("next nonce after the commit, before the recheck = %d, want 4", n)
+	}
+	recheck := func(raw []byte) uint32 {
+		res, err := c.App.CheckTx(t.Context(), &abci.CheckTxRequest{Tx: raw, Type: abci.CHECK_TX_TYPE_RECHECK})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Code
+	}
+	if recheck(raws[1]) != 0 || recheck(raws[2]) != 0 {
+		t.Fatal("recheck refused pending transactions")
+	}
+	if n, _ := c.App.NextNonce(admin.ID()); n != 4 {
+		t.Fatalf("next nonce after the recheck = %d, want 4", n)
+	}
+
+	// Another transaction with nonce 2 is committed: the recheck drops the
+	// pending nonce-2 and nonce-3 transactions, and the next nonce is 3.
+	other := c.SignNonce(admin, 2, "identity", "register_key", map[string]any{"public_key": testchain.NewKey(t, tx.AlgoEd25519, rnd).Public()})
+	c.Block(other)
+	if recheck(raws[1]) == 0 {
+		t.Fatal("recheck kept a replayed nonce")
+	}
+	if recheck(raws[2]) != 0 {
+		t.Fatal("nonce 3 follows the committed nonce 2 and should stay")
+	}
+	if n, _ := c.App.NextNonce(admin.ID()); n != 4 {
+		t.Fatalf("next nonce = %d, want 4 (nonce 3 still pending)", n)
+	}
+	// Once nonce 3 is committed, nothing is pending any more.
+	c.Block(raws[2])
+	if n, _ := c.App.NextNonce(admin.ID()); n != 4 {
+		t.Fatalf("next nonce after committing nonce 3 = %d, want 4", n)
 	}
 }
