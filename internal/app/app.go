@@ -4,10 +4,14 @@
 // action to its module, and commits the resulting state, whose Merkle root
 // is the app hash of the block.
 //
-// CometBFT calls the application through a local client that holds one
-// mutex across all connections, so ABCI methods never run concurrently.
-// Read-only access from the gateway goes through state views and the
-// methods documented as safe for concurrent use.
+// CometBFT calls the application through local clients with one mutex per
+// ABCI connection: consensus calls (InitChain, FinalizeBlock, Commit) come
+// one at a time, but mempool checks (CheckTx) may run while a block
+// executes. The mempool's view, the pending nonces and the last block's
+// height and time are guarded by checkMu; CheckTx reads committed state
+// only through a state view, never the block being executed. Read-only
+// access from the gateway goes through state views and the methods
+// documented as safe for concurrent use.
 package app
 
 import (
@@ -143,6 +147,11 @@ func New(opts Options) (*App, error) {
 	return a, nil
 }
 
+// ConcurrentABCI declares the app safe for ABCI calls on different
+// connections at once (node.ConcurrentApp): mempool checks run while a
+// block executes.
+func (a *App) ConcurrentABCI() {}
+
 // ChainID returns the chain id the application accepts.
 func (a *App) ChainID() string { return a.chainID }
 
@@ -242,9 +251,9 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	}
 	a.checkMu.Lock()
 	a.check = check
+	a.lastTime = req.Time
 	a.checkMu.Unlock()
 	root := a.store.WorkingRoot()
-	a.lastTime = req.Time
 	a.log.Info("chain initialised", "chain_id", req.ChainId, "app_hash", root.String())
 	return &abci.InitChainResponse{AppHash: root[:]}, nil
 }

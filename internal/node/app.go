@@ -32,8 +32,8 @@ func (g *gatedApp) close() {
 	g.mu.Unlock()
 }
 
-// call runs f under the gate. The local ABCI client already serialises all
-// calls with one mutex, so the read lock is never contended by calls.
+// call runs f under the gate. Calls on different ABCI connections may run
+// at once; they share the read lock, and only close takes the write lock.
 func call[Req, Resp any](g *gatedApp, ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()

@@ -35,10 +35,28 @@ type Node struct {
 	done     chan struct{}
 }
 
-// Start runs CometBFT in-process for the home, with app behind a local ABCI
-// client (proxy.NewLocalClientCreator: one mutex across the consensus,
-// mempool, query and snapshot connections, so the app never sees
-// concurrent calls).
+// ConcurrentApp is implemented by applications whose ABCI methods may run
+// at once on different connections (a mempool check while a block
+// executes). Such an app gets one mutex per connection
+// (proxy.NewConnSyncLocalClientCreator); any other gets one mutex across
+// all connections (proxy.NewLocalClientCreator) and never sees concurrent
+// calls.
+type ConcurrentApp interface {
+	abcitypes.Application
+	// ConcurrentABCI marks the application as safe for that.
+	ConcurrentABCI()
+}
+
+func clientCreator(app abcitypes.Application, gated abcitypes.Application) proxy.ClientCreator {
+	if _, ok := app.(ConcurrentApp); ok {
+		return proxy.NewConnSyncLocalClientCreator(gated)
+	}
+	return proxy.NewLocalClientCreator(gated)
+}
+
+// Start runs CometBFT in-process for the home, with app behind local ABCI
+// clients: one mutex per connection for a ConcurrentApp, else one mutex
+// across the consensus, mempool, query and snapshot connections.
 //
 // ctx bounds start-up only - above all the ABCI handshake, in which
 // CometBFT asks the app for its last height (Info) and replays the blocks
@@ -87,7 +105,7 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 		logger:   logger,
 		done:     make(chan struct{}),
 	}
-	clients := &clientTracker{inner: proxy.NewLocalClientCreator(n.app)}
+	clients := &clientTracker{inner: clientCreator(app, n.app)}
 	cmtLog := newCmtLogger(logger)
 
 	comet, err := cmtnode.NewNode(ctx, c, pv, nodeKey,
