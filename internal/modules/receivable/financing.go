@@ -28,14 +28,7 @@ func quote(r *Receivable, bank, applicant string, rateBP int, feeFen int64, reco
 }
 
 func (Module) requestFinancing(ctx *module.Context, body []byte) error {
-	var b financingBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	b, r, err := decodeAndLoad[financingBody](ctx, body)
 	if err != nil {
 		return err
 	}

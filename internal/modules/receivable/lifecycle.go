@@ -134,14 +134,7 @@ func (Module) issue(ctx *module.Context, body []byte) error {
 }
 
 func (Module) accept(ctx *module.Context, body []byte) error {
-	var b idBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	_, r, err := decodeAndLoad[idBody](ctx, body)
 	if err != nil {
 		return err
 	}
@@ -195,14 +188,7 @@ func (m Module) reject(ctx *module.Context, body []byte) error {
 }
 
 func (m Module) cancel(ctx *module.Context, body []byte) error {
-	var b idBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	_, r, err := decodeAndLoad[idBody](ctx, body)
 	if err != nil {
 		return err
 	}
@@ -272,14 +258,7 @@ func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
 }
 
 func (Module) confirm(ctx *module.Context, body []byte) error {
-	var b idBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	_, r, err := decodeAndLoad[idBody](ctx, body)
 	if err != nil {
 		return err
 	}
@@ -307,14 +286,7 @@ func (Module) confirm(ctx *module.Context, body []byte) error {
 }
 
 func (Module) splitTransfer(ctx *module.Context, body []byte) error {
-	var b splitBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	b, r, err := decodeAndLoad[splitBody](ctx, body)
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,7 @@ import (
 )
 
 func (Module) settle(ctx *module.Context, body []byte) error {
-	var b settleBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
-		return err
-	}
-	r, err := load(ctx.Store, b.ID)
+	b, r, err := decodeAndLoad[settleBody](ctx, body)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/module"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module/field"
 )
@@ -235,4 +237,34 @@ func Discount(amountFen int64, rateBP int, days int64) int64 {
 	}
 	q, _ := bits.Div64(hi, lo, div)
 	return int64(q)
+}
+
+// targeted is an action body that names one receivable by its id.
+type targeted[B any] interface {
+	*B
+	validate() error
+	target() string
+}
+
+func (b *idBody) target() string        { return b.ID }
+func (b *splitBody) target() string     { return b.ID }
+func (b *financingBody) target() string { return b.ID }
+func (b *settleBody) target() string    { return b.ID }
+
+// decodeAndLoad decodes and validates an action's body, then loads the
+// receivable it names: the first steps of every action on a receivable,
+// in the order whose errors the callers rely on.
+func decodeAndLoad[B any, P targeted[B]](ctx *module.Context, body []byte) (*B, *Receivable, error) {
+	var b B
+	if err := module.DecodeBody(body, &b); err != nil {
+		return nil, nil, err
+	}
+	if err := P(&b).validate(); err != nil {
+		return nil, nil, err
+	}
+	r, err := load(ctx.Store, P(&b).target())
+	if err != nil {
+		return nil, nil, err
+	}
+	return &b, r, nil
 }
