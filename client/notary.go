@@ -170,8 +170,8 @@ func (c *Client) FindEvidence(ctx context.Context, hash string) ([]json.RawMessa
 	var page struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	q := "sha256"
-	if err := c.Get(ctx, "/v1/notary/evidence?"+q+"="+url.QueryEscape(hash), &page); err != nil {
+	// The node looks the hash up among SHA-256 and SM3 digests alike.
+	if err := c.Get(ctx, "/v1/notary/evidence?sha256="+url.QueryEscape(hash), &page); err != nil {
 		return nil, err
 	}
 	return page.Items, nil

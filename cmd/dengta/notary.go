@@ -138,7 +138,7 @@ func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) erro
 			return userError(err.Error(), "check the file paths")
 		}
 		it := client.BatchItem{Name: filepath.Base(p), MediaType: client.MediaType(p)}
-		it.SHA256, it.SM3, it.Size, err = hashFile(f)
+		it.SHA256, it.SM3, it.Size, err = batch.HashReader(f)
 		f.Close()
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func notaryFind(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return userError(err.Error(), "check the file path")
 	}
-	sha, _, _, err := hashFile(f)
+	sha, _, _, err := batch.HashReader(f)
 	f.Close()
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ func notaryRegisterWork(ctx context.Context, args []string, out, errOut io.Write
 	if err != nil {
 		return userError(err.Error(), "check the file path")
 	}
-	sha, sm, _, err := hashFile(f)
+	sha, sm, _, err := batch.HashReader(f)
 	f.Close()
 	if err != nil {
 		return err
@@ -360,6 +360,3 @@ func workAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wri
 	fmt.Fprintf(out, "%s: committed at height %d, tx %s\n", strings.ReplaceAll(action, "_", " "), rec.Height, rec.Hash)
 	return nil
 }
-
-// hashFile returns a file's SHA-256 and SM3 (hex) and size.
-func hashFile(r io.Reader) (string, string, int64, error) { return batch.HashReader(r) }

@@ -277,24 +277,22 @@ func NewKey(tb testing.TB, algo tx.Algo, rnd SeededRand) *tx.PrivateKey {
 // Reopen opens the state in dir again with a new app, as a node restart
 // does, keeping prev's members, height, time and nonce tracking. prev's
 // store must be closed first.
-func Reopen(tb testing.TB, dir string, prev *Chain, modules ...module.Module) *Chain {
+func Reopen(tb testing.TB, dir string, prev *Chain, mods ...module.Module) *Chain {
 	tb.Helper()
 	st, err := state.Open(dir)
 	if err != nil {
 		tb.Fatalf("reopen state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if modules == nil {
-		modules = allModules()
+	if mods == nil {
+		mods = modules.All()
 	}
 	c := &Chain{}
 	*c = *prev
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: modules, Now: func() time.Time { return c.Time }})
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: mods, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
 	c.TB, c.App, c.Store = tb, a, st
 	return c
 }
-
-func allModules() []module.Module { return modules.All() }

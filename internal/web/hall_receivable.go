@@ -285,11 +285,12 @@ func (s *Server) hallReceivableAct(p *page, r *http.Request) error {
 	if err != nil {
 		return back("", apiError(err))
 	}
-	if action == "issue" || action == "split_transfer" {
+	if action == "issue" {
+		// Show the new receivable's page.
 		var res struct {
 			ID string `json:"id"`
 		}
-		if jsonUnmarshal(rec.Result, &res) == nil && res.ID != "" && action == "issue" {
+		if jsonUnmarshal(rec.Result, &res) == nil && res.ID != "" {
 			id = res.ID
 		}
 	}
