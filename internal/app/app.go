@@ -427,7 +427,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 // that follows, so between the two it does not know the pending nonces;
 // NextNonce must still count them. A transaction the recheck drops takes
 // the ones after it out of the mempool too (their nonces no longer follow),
-// so the pending nonce falls back to before it. Called with checkMu held.
+// so its key's entry is dropped. Called with checkMu held.
 func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
 	if err == nil {
 		if e.tx.Nonce > a.pending[e.tx.Signer] {
@@ -444,8 +444,11 @@ func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
 	} else if d, derr := tx.Decode(raw); derr == nil {
 		t = d
 	}
+	// The recheck drops this transaction and the key's later ones; the
+	// earlier ones it kept are in the mempool's view again, which then
+	// gives the next nonce by itself.
 	if t != nil && a.pending[t.Signer] >= t.Nonce {
-		a.pending[t.Signer] = t.Nonce - 1
+		delete(a.pending, t.Signer)
 	}
 }
 
@@ -629,8 +632,10 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	}
 	a.checkMu.Lock()
 	a.lastHeight, a.lastTime = b.height, b.time
-	for id, p := range a.pending {
-		if n, err := getNonce(a.checkView, id); err != nil || n >= p {
+	// Keys whose pending transactions this block committed have nothing
+	// pending any more (only the block's own signers can have caught up).
+	for _, rec := range b.txs {
+		if id, err := tx.ParseKeyID(rec.Signer); err == nil && a.pending[id] <= rec.Nonce {
 			delete(a.pending, id)
 		}
 	}
