@@ -79,7 +79,10 @@ type App struct {
 	checkView *state.View
 	// pending is the highest nonce per key admitted to the mempool and not
 	// yet committed (see trackPending); guarded by checkMu.
-	pending    map[tx.KeyID]uint64
+	pending map[tx.KeyID]uint64
+	// deferred are the recheck's transactions kept with a nonce ahead of
+	// the mempool's view (see order.go); guarded by checkMu.
+	deferred   deferral
 	lastTime   time.Time
 	lastHeight int64
 
@@ -120,6 +123,7 @@ func New(opts Options) (*App, error) {
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
 	a.pending = make(map[tx.KeyID]uint64)
+	a.deferred.newRound()
 	a.metrics = newMetrics(a)
 	mods := append([]module.Module{identity.Module{}}, opts.Modules...)
 	for _, m := range mods {
@@ -390,11 +394,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		// signer still active, its role, the nonce still next), not the
 		// handler: a transaction the new state makes fail fails in its
 		// block, with its code, as any other. This keeps rechecking a full
-		// mempool cheap.
-		var next uint64
-		if next, err = checkNonce(a.check, e); err == nil {
-			err = putNonce(a.check, e.tx.Signer, next)
-		}
+		// mempool cheap. The mempool's order may put a key's nonce n+1
+		// ahead of n (order.go); recheckNonce keeps it for n.
+		err = a.recheckNonce(e)
 	default:
 		// Run on a scratch cache over the check state: a failing handler
 		// must not consume the nonce in the mempool's view either.
@@ -453,11 +455,16 @@ func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
 }
 
 // PrepareProposal implements abci.Application: it takes the mempool's
-// transactions in order up to the block's byte limit.
+// transactions in order, each signer's in nonce order (order.go), up to
+// the block's byte limit.
 func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
+	ordered, err := orderByNonce(a.store, req.Txs)
+	if err != nil {
+		return nil, fmt.Errorf("prepare proposal: %w", err)
+	}
 	var total int64
-	txs := make([][]byte, 0, len(req.Txs))
-	for _, t := range req.Txs {
+	txs := make([][]byte, 0, len(ordered))
+	for _, t := range ordered {
 		total += int64(len(t))
 		if req.MaxTxBytes > 0 && total > req.MaxTxBytes {
 			break
@@ -632,6 +639,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	}
 	a.checkMu.Lock()
 	a.lastHeight, a.lastTime = b.height, b.time
+	a.deferred.newRound()
 	// Keys whose pending transactions this block committed have nothing
 	// pending any more (only the block's own signers can have caught up).
 	for _, rec := range b.txs {

@@ -303,3 +303,82 @@ func WriteGenesis(home string, doc *types.GenesisDoc) error {
 	}
 	return writeFileAtomic(GenesisFile(home), data, 0o644)
 }
+
+// SetConfigValues sets keys of config.toml given as "section.key" (or
+// "key" for the top level, e.g. "proxy_app") to values written as on the
+// command line. Each key must already be in the file; the value is read as
+// the type of the value it replaces (integer, boolean or string, so
+// durations are strings like "500ms"). The result is validated like any
+// config before it is written; on any error the file is unchanged.
+func SetConfigValues(home string, values map[string]string) error {
+	path := ConfigFile(home)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	var tree map[string]any
+	if err := toml.Unmarshal(data, &tree); err != nil {
+		return fmt.Errorf("parse config %s: %w", path, err)
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		table, name := tree, k
+		if section, key, ok := strings.Cut(k, "."); ok {
+			t, isTable := tree[section].(map[string]any)
+			if !isTable {
+				return fmt.Errorf("config key %q: no section [%s]", k, section)
+			}
+			table, name = t, key
+		}
+		old, ok := table[name]
+		if !ok {
+			return fmt.Errorf("config key %q: no such key", k)
+		}
+		v := values[k]
+		switch old.(type) {
+		case int64:
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("config key %q: %q is not an integer", k, v)
+			}
+			table[name] = n
+		case bool:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("config key %q: %q is not true or false", k, v)
+			}
+			table[name] = b
+		case string:
+			table[name] = v
+		default:
+			return fmt.Errorf("config key %q: cannot set a value of type %T", k, old)
+		}
+	}
+	out, err := toml.Marshal(tree)
+	if err != nil {
+		return fmt.Errorf("encode config: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".config.toml.*")
+	if err != nil {
+		return fmt.Errorf("create temp config: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(out); err != nil {
+		f.Close()
+		return fmt.Errorf("write temp config: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write temp config: %w", err)
+	}
+	c, err := readConfigFile(tmp)
+	if err != nil {
+		return err
+	}
+	c.SetRoot(home)
+	return writeConfig(home, c)
+}

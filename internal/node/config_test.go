@@ -298,3 +298,52 @@ func secpKey(t *testing.T) crypto.PrivKey {
 	t.Helper()
 	return secp256k1.GenPrivKey()
 }
+
+// TestSetConfigValues sets keys of each type, then checks that a bad key,
+// section, value or an invalid result is refused and leaves the file as it
+// was.
+func TestSetConfigValues(t *testing.T) {
+	h := initTestHome(t, "a", false)
+	err := SetConfigValues(h.dir, map[string]string{
+		"consensus.timeout_commit": "1s",
+		"mempool.size":             "5000",
+		"mempool.recheck":          "false",
+		"tx_index.indexer":         "kv",
+		"proxy_app":                "kvstore",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Consensus.TimeoutCommit != time.Second || c.Mempool.Size != 5000 || c.Mempool.Recheck || c.TxIndex.Indexer != "kv" || c.ProxyApp != "kvstore" {
+		t.Fatalf("values not set: timeout_commit %s, mempool.size %d, recheck %v, indexer %q, proxy_app %q",
+			c.Consensus.TimeoutCommit, c.Mempool.Size, c.Mempool.Recheck, c.TxIndex.Indexer, c.ProxyApp)
+	}
+	before, err := os.ReadFile(ConfigFile(h.dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []map[string]string{
+		{"mempool.sise": "1"},
+		{"mempol.size": "1"},
+		{"mempool.size": "many"},
+		{"mempool.recheck": "sometimes"},
+		{"mempool.size": "-5"},
+		{"consensus.timeout_commit": "soon"},
+		{"moniker.x": "y"},
+	} {
+		if err := SetConfigValues(h.dir, bad); err == nil {
+			t.Errorf("SetConfigValues(%v) succeeded", bad)
+		}
+		after, err := os.ReadFile(ConfigFile(h.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Fatalf("SetConfigValues(%v) changed the file", bad)
+		}
+	}
+}
