@@ -36,6 +36,9 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress bar or messages on stderr")
 	profile := fs.Bool("profile", false, "save a CPU profile of the first node in each step into --out/profiles (enables CometBFT's pprof server on the nodes)")
 	logLevel := fs.String("log-level", "info", "the dengta nodes' log level (their logs go to the work directory)")
+	var sets settingFlags
+	fs.Var(&sets, "set", "set a config.toml key on every node of both systems, over the tuned defaults: section.key=value (repeatable; e.g. consensus.timeout_commit=1s, mempool.size=5000, mempool.recheck=false, tx_index.indexer=kv)")
+	blockBytes := fs.Int64("block-max-bytes", 0, "genesis block size limit in bytes for both systems (default: the node default, 8 MiB)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -63,6 +66,7 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
 		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
 		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,
+		Config: sets.values, BlockMaxBytes: *blockBytes,
 	}
 	if *outDir != "" {
 		opts.LogsTo = filepath.Join(*outDir, "logs")
@@ -110,4 +114,27 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// settingFlags collects repeated --set section.key=value flags.
+type settingFlags struct{ values map[string]string }
+
+func (s *settingFlags) String() string {
+	var out []string
+	for k, v := range s.values {
+		out = append(out, k+"="+v)
+	}
+	return strings.Join(out, ",")
+}
+
+func (s *settingFlags) Set(arg string) error {
+	k, v, ok := strings.Cut(arg, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("%q: want section.key=value, e.g. consensus.timeout_commit=1s", arg)
+	}
+	if s.values == nil {
+		s.values = make(map[string]string)
+	}
+	s.values[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	return nil
 }

@@ -33,6 +33,12 @@ type Options struct {
 	BaselineApp string // proxy_app of the baseline: "kvstore" (default) or "persistent_kvstore"
 	CometBFT    string // cometbft binary; "" installs CometBFTVersion into the cache
 
+	// Config sets config.toml keys ("section.key" -> value) on every node
+	// of both systems, over the tuned defaults; BlockMaxBytes sets the
+	// genesis block size (0: the default, 8 MiB). Not with Attach.
+	Config        map[string]string
+	BlockMaxBytes int64
+
 	Attach string // directory of a running network's homes and keys; "" starts one
 	Binary string // the dengta binary the nodes run (`dengta start --home`)
 	Dir    string // where the work directory (homes, logs) is made; "" = os.TempDir()
@@ -100,6 +106,10 @@ func (o *Options) defaults() {
 	}
 }
 
+func (o *Options) homeSettings() homeSettings {
+	return homeSettings{Config: o.Config, BlockMaxBytes: o.BlockMaxBytes}
+}
+
 func (o *Options) validate() error {
 	if _, ok := workloads[o.Workload]; !ok {
 		_, err := newWorkload(o.Workload, o.Params)
@@ -127,6 +137,12 @@ func (o *Options) validate() error {
 	}
 	if o.Attach == "" && o.Binary == "" {
 		return errors.New("no dengta binary to run the nodes with")
+	}
+	if o.Attach != "" && (len(o.Config) > 0 || o.BlockMaxBytes != 0) {
+		return errors.New("settings (--set, --block-max-bytes) apply to networks the harness starts, not with --attach")
+	}
+	if o.BlockMaxBytes < 0 || o.BlockMaxBytes > 100<<20 {
+		return fmt.Errorf("block size %d bytes: choose up to 100 MiB", o.BlockMaxBytes)
 	}
 	if o.Signers < 1 || o.Signers > 4096 {
 		return fmt.Errorf("%d signers: choose 1 to 4096", o.Signers)
@@ -176,6 +192,10 @@ type Config struct {
 	Baseline    bool      `json:"baseline"`
 	BaselineApp string    `json:"baseline_app,omitempty"`
 	CometBFT    string    `json:"cometbft_version"`
+	// Settings are the config.toml keys set over the tuned defaults, and
+	// BlockMaxBytes a block size other than the default.
+	Settings      map[string]string `json:"settings,omitempty"`
+	BlockMaxBytes int64             `json:"block_max_bytes,omitempty"`
 }
 
 // SystemRun is the sweep on one system (dengta or kvstore).
@@ -374,7 +394,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return attachDengta(ctx, o.Attach, o.Signers+o.Readers+8)
 		}
 		r.logf("starting %d dengta validator(s) in %s", o.Validators, work)
-		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "")
+		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings())
 	}
 	var base int
 	var dengta *Network
@@ -392,6 +412,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, r.keptErr(err, work)
 	}
 	rep.Config.Validators = len(dengta.Nodes)
+	rep.Config.Settings, rep.Config.BlockMaxBytes = o.Config, o.BlockMaxBytes
 
 	if o.Baseline {
 		_, ports := dengta.addresses()
@@ -415,7 +436,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if ports.P2P == 0 {
 				b = 0
 			}
-			return startKVStore(ctx, work, cometbft, o.BaselineApp, len(dengta.Nodes), b, ports, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "")
+			return startKVStore(ctx, work, cometbft, o.BaselineApp, len(dengta.Nodes), b, ports, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings())
 		}
 		kvRun, err := r.system(ctx, SystemKVStore, startKV, bw, nil)
 		rep.Runs = append(rep.Runs, kvRun)

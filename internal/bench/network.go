@@ -246,9 +246,9 @@ func benchOrgs(validators int) []devnet.Org {
 // startDengta writes a network of validators with devnet.Testnet into dir
 // and starts one `dengta start --home` process per validator (bin is the
 // dengta binary).
-func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool) (*Network, error) {
+func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool, hs homeSettings) (*Network, error) {
 	for attempt := 1; ; attempt++ {
-		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof)
+		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof, hs)
 		if err == nil {
 			return net, nil
 		}
@@ -261,7 +261,7 @@ func startDengta(ctx context.Context, dir, bin string, validators int, logLevel 
 	}
 }
 
-func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool) (*Network, error) {
+func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings) (*Network, error) {
 	base, ports, err := nettest.FreeAddresses(validators)
 	if err != nil {
 		return nil, err
@@ -285,6 +285,9 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 			return nil, fmt.Errorf("network: node %d is %s, want %s", i, nd.Name, m.Org.ID)
 		}
 		nd.Log = filepath.Join(dir, fmt.Sprintf("dengta-%d-%s.log", attempt, nd.Name))
+		if err := hs.apply(nd.Home, true); err != nil {
+			return net, err
+		}
 		if pprof {
 			if err := enablePprof(nd, m.IP); err != nil {
 				return net, err
@@ -400,7 +403,7 @@ const kvstoreChainID = "kvstore-bench"
 // the listen addresses), the same consensus parameters and validator
 // power, and full-mesh persistent peers; the only change is proxy_app. It
 // uses the addresses base/ports if they are free, else other ones.
-func startKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns int, pprof bool) (*Network, error) {
+func startKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns int, pprof bool, hs homeSettings) (*Network, error) {
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 || base == 0 {
 			var err error
@@ -408,7 +411,7 @@ func startKVStore(ctx context.Context, dir, bin, app string, validators, base in
 				return nil, err
 			}
 		}
-		net, err := tryStartKVStore(ctx, dir, bin, app, validators, base, ports, upTimeout, conns, attempt, pprof)
+		net, err := tryStartKVStore(ctx, dir, bin, app, validators, base, ports, upTimeout, conns, attempt, pprof, hs)
 		if err == nil {
 			return net, nil
 		}
@@ -421,7 +424,7 @@ func startKVStore(ctx context.Context, dir, bin, app string, validators, base in
 	}
 }
 
-func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns, attempt int, pprof bool) (*Network, error) {
+func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings) (*Network, error) {
 	out := filepath.Join(dir, fmt.Sprintf("kvstore-%d", attempt))
 	net := &Network{System: SystemKVStore, ChainID: kvstoreChainID, Dir: out, Attempts: attempt}
 	doc := &types.GenesisDoc{
@@ -429,6 +432,9 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 		ChainID:         kvstoreChainID,
 		InitialHeight:   1,
 		ConsensusParams: node.DefaultConsensusParams(),
+	}
+	if hs.BlockMaxBytes > 0 {
+		doc.ConsensusParams.Block.MaxBytes = hs.BlockMaxBytes
 	}
 	var peers []string
 	for i := range validators {
@@ -454,6 +460,9 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 			return nil, err
 		}
 		if err := node.SetPeers(nd.Home, peers); err != nil {
+			return nil, err
+		}
+		if err := hs.apply(nd.Home, false); err != nil {
 			return nil, err
 		}
 		if pprof {
@@ -582,5 +591,33 @@ func enablePprof(nd *Node, ip string) error {
 		return err
 	}
 	nd.Pprof = "http://" + addr
+	return nil
+}
+
+// homeSettings are the changes to the node defaults a run asks for, the
+// same on both systems: config.toml keys and the block size.
+type homeSettings struct {
+	Config        map[string]string // "section.key" -> value (node.SetConfigValues)
+	BlockMaxBytes int64             // consensus block.max_bytes; 0 keeps the default
+}
+
+// apply writes the settings into a home; rewriteGenesis also sets the block
+// size in its genesis (the kvstore genesis is built with it).
+func (hs homeSettings) apply(home string, rewriteGenesis bool) error {
+	if len(hs.Config) > 0 {
+		if err := node.SetConfigValues(home, hs.Config); err != nil {
+			return fmt.Errorf("home settings: %w", err)
+		}
+	}
+	if hs.BlockMaxBytes > 0 && rewriteGenesis {
+		doc, err := types.GenesisDocFromFile(node.GenesisFile(home))
+		if err != nil {
+			return fmt.Errorf("home settings: %w", err)
+		}
+		doc.ConsensusParams.Block.MaxBytes = hs.BlockMaxBytes
+		if err := node.WriteGenesis(home, doc); err != nil {
+			return fmt.Errorf("home settings: %w", err)
+		}
+	}
 	return nil
 }
