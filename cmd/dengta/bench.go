@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,16 +15,16 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("bench", "[--workload w1|w1b|w4] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
+	fs := newFlags("bench", "[--workload w1|w1b|w2|w3|w3hot|w4|mix] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
 	workload := fs.String("workload", "w1", "workload: "+strings.Join(bench.Workloads(), "; "))
 	validators := fs.Int("validators", 1, "validators of the local network, one organisation each")
-	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default w1 1000,2000,4000,8000; w1b 2,5,10,20; w4 250,500,1000,2000)")
+	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default w1 1000,2000,4000,8000; w1b 2,5,10,20; w2, w3, w3hot, w4 and mix 250,500,1000,2000)")
 	step := fs.Duration("step", 15*time.Second, "length of each step's window")
 	drain := fs.Duration("drain", 10*time.Second, "how long to wait after a window for accepted transactions to commit")
 	signers := fs.Int("signers", 64, "signer keys registered for the workload (independent nonce lanes, spread over the nodes)")
 	batchSize := fs.Int("batch-size", 10000, "items per batch (w1b)")
-	readers := fs.Int("readers", 16, "reading goroutines (w4)")
-	seed := fs.Int("seed", 2000, "deposits made before the first step for the readers to read (w4)")
+	readers := fs.Int("readers", 16, "reading goroutines (w4; 4 for mix unless given)")
+	seed := fs.Int("seed", 2000, "deposits made before the first step for the readers to read (w4; none for mix unless given: its readers start with the first step's deposits)")
 	broadcast := fs.String("broadcast", "sync", "CometBFT RPC broadcast: sync (counts CheckTx rejections) or async")
 	poll := fs.Duration("poll", 20*time.Millisecond, "block poll interval (latency resolution)")
 	baseline := fs.Bool("baseline", false, "also run CometBFT "+bench.CometBFTVersion+"'s kvstore on the same topology and settings, and report dengta/kvstore")
@@ -77,7 +78,19 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		opts.ProfileTo = filepath.Join(*outDir, "profiles")
 	}
-	if *workload != "w4" {
+	switch *workload {
+	case "w4":
+	case "mix":
+		// The flags' defaults are w4's; the mix has its own unless given.
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["readers"] {
+			opts.Readers = 0
+		}
+		if !set["seed"] {
+			opts.Seed = 0
+		}
+	default:
 		opts.Readers, opts.Seed = 0, 0
 	}
 	if err := opts.Check(); err != nil {

@@ -15,7 +15,7 @@ import (
 
 // Options configure a benchmark run.
 type Options struct {
-	Workload   string        // w1, w1b, w4
+	Workload   string        // w1, w1b, w2, w3, w3hot, w4, mix
 	Validators int           // 1 to 64 (ignored with Attach)
 	Rates      []float64     // offered transactions per second, one step each
 	Step       time.Duration // length of each step's window
@@ -25,7 +25,7 @@ type Options struct {
 	// Settle bounds the wait for empty mempools between steps.
 	Settle time.Duration
 	Params
-	Readers   int           // reading goroutines (w4)
+	Readers   int           // reading goroutines (w4, mix)
 	Broadcast string        // "sync" (CheckTx answer) or "async"
 	Poll      time.Duration // block poll interval
 
@@ -91,6 +91,9 @@ func (o *Options) defaults() {
 	}
 	if o.Readers == 0 && o.Workload == "w4" {
 		o.Readers = 16
+	}
+	if o.Readers == 0 && o.Workload == "mix" {
+		o.Readers = 4 // the mix's reads are a side load to its writes
 	}
 	if o.Broadcast == "" {
 		o.Broadcast = "sync"
@@ -248,6 +251,10 @@ type Step struct {
 	Latency    Latency `json:"latency"`
 	PacerLagMs float64 `json:"pacer_lag_max_ms"`
 
+	// ByKind breaks the step down by kind of transaction (Tx.Kind) when
+	// the workload offers several (mix, w3).
+	ByKind []KindStats `json:"by_kind,omitempty"`
+
 	Blocks  BlockStats  `json:"blocks"`
 	Nodes   []NodeUsage `json:"nodes"`
 	Harness NodeUsage   `json:"harness"`
@@ -259,6 +266,17 @@ type Step struct {
 	LoadStart float64        `json:"load_avg_1m_start"`
 	LoadEnd   float64        `json:"load_avg_1m_end"`
 	Errors    map[string]int `json:"errors,omitempty"`
+}
+
+// KindStats are one kind of transaction's share of a step.
+type KindStats struct {
+	Kind              string  `json:"kind"`
+	Prepared          int64   `json:"prepared"`
+	Committed         int64   `json:"committed"` // code 0, by the end of the drain
+	CommittedInWindow int64   `json:"committed_in_window"`
+	Failed            int64   `json:"failed"`
+	CommittedPerS     float64 `json:"committed_tx_per_s"` // committed in the window / window
+	Latency           Latency `json:"latency"`
 }
 
 // BlockStats describe the blocks seen from the window's start to the end
@@ -349,7 +367,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	switch o.Workload {
 	case "w1b":
 		rep.Config.BatchSize = o.BatchSize
-	case "w4":
+	case "w4", "mix":
 		rep.Config.Seed, rep.Config.Readers = o.Seed, o.Readers
 	}
 	if o.Baseline {
@@ -595,6 +613,13 @@ func stepLine(system string, st *Step) string {
 		system, st.Offered, st.CommittedPerS, fmtMs(st.Latency.P50), fmtMs(st.Latency.P95), fmtMs(st.Latency.P99), st.Rejected, st.Failed, st.Unsent, st.Uncommitted)
 	if st.Reads != nil {
 		line += fmt.Sprintf("; reads %.0f/s p50 %s p99 %s (%d errors)", st.Reads.PerS, fmtMs(st.Reads.Latency.P50), fmtMs(st.Reads.Latency.P99), st.Reads.Errors)
+	}
+	for i, k := range st.ByKind {
+		sep := ", "
+		if i == 0 {
+			sep = "; by kind: "
+		}
+		line += fmt.Sprintf("%s%s %.0f tx/s (%d failed)", sep, k.Kind, k.CommittedPerS, k.Failed)
 	}
 	return line
 }

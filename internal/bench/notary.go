@@ -37,12 +37,21 @@ type signerSet struct {
 // signed by each organisation's admin key, and waits until every node has
 // the block that registered them.
 func registerSigners(ctx context.Context, net *Network, count int, module, action string) (*signerSet, error) {
-	if count < 1 {
-		return nil, errors.New("signers: need at least one")
-	}
 	orgs, err := net.depositors(ctx, module, action)
 	if err != nil {
 		return nil, err
+	}
+	return registerKeys(ctx, net, count, orgs)
+}
+
+// registerKeys registers count new member keys spread round-robin over
+// orgs, as registerSigners does.
+func registerKeys(ctx context.Context, net *Network, count int, orgs []string) (*signerSet, error) {
+	if count < 1 {
+		return nil, errors.New("signers: need at least one")
+	}
+	if len(orgs) == 0 {
+		return nil, errors.New("signers: no organisation to register them for")
 	}
 	s := &signerSet{chainID: net.ChainID}
 	byOrg := map[string][]int{}
@@ -92,30 +101,39 @@ func registerSigners(ctx context.Context, net *Network, count int, module, actio
 // awaitCommitted waits until the gateway knows every transaction as
 // committed with code 0.
 func awaitCommitted(ctx context.Context, gw *client.Client, hashes []string, timeout time.Duration) error {
+	_, err := awaitRecords(ctx, gw, hashes, timeout)
+	return err
+}
+
+// awaitRecords is awaitCommitted returning the transactions' records, in
+// the order of hashes.
+func awaitRecords(ctx context.Context, gw *client.Client, hashes []string, timeout time.Duration) ([]*client.TxRecord, error) {
 	deadline := time.Now().Add(timeout)
-	for _, h := range hashes {
+	recs := make([]*client.TxRecord, len(hashes))
+	for i, h := range hashes {
 		for {
 			rec, err := gw.Tx(ctx, h)
 			if err == nil {
 				if rec.Code != 0 {
-					return fmt.Errorf("tx %s failed: %s (%s)", h, rec.Log, rec.CodeName)
+					return nil, fmt.Errorf("tx %s (%s/%s) failed: %s (%s)", h, rec.Module, rec.Action, rec.Log, rec.CodeName)
 				}
+				recs[i] = rec
 				break
 			}
 			if !client.IsCode(err, "not_found") {
-				return err
+				return nil, err
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("tx %s not committed after %s", h, timeout)
+				return nil, fmt.Errorf("tx %s not committed after %s", h, timeout)
 			}
 			select {
 			case <-time.After(100 * time.Millisecond):
 			case <-ctx.Done():
-				return ctx.Err()
+				return nil, ctx.Err()
 			}
 		}
 	}
-	return nil
+	return recs, nil
 }
 
 // awaitHeights waits until every node has reached the height node 0 has
@@ -179,6 +197,12 @@ func (s *signerSet) sign(i int, module, action string, body []byte) ([]byte, err
 // (signers in parallel, each in nonce order): body(j, rng) is the j-th
 // body.
 func (s *signerSet) signAll(ctx context.Context, n int, module, action string, records int, body func(j int, rng *rand.Rand) []byte) ([]Tx, error) {
+	return s.signEach(ctx, n, module, records, func(j int, rng *rand.Rand) (string, []byte) { return action, body(j, rng) })
+}
+
+// signEach is signAll for transactions whose action varies: tx(j, rng)
+// returns the j-th action and body.
+func (s *signerSet) signEach(ctx context.Context, n int, module string, records int, tx func(j int, rng *rand.Rand) (string, []byte)) ([]Tx, error) {
 	txs := make([]Tx, n)
 	signers := len(s.keys)
 	work := make(chan int, signers)
@@ -193,7 +217,8 @@ func (s *signerSet) signAll(ctx context.Context, n int, module, action string, r
 						errs[i] = ctx.Err()
 						break
 					}
-					raw, err := s.sign(i, module, action, body(j, rng))
+					action, body := tx(j, rng)
+					raw, err := s.sign(i, module, action, body)
 					if err != nil {
 						errs[i] = err
 						break

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -136,9 +137,25 @@ func writeRun(ew *errWriter, rep *Report, run *SystemRun) {
 		ew.printf("| %s |\n", strings.Join(row, " | "))
 	}
 	ew.printf("\n")
+	writeKinds(ew, run)
 	if run.CheckError != "" {
 		ew.printf("Check after the run FAILED: %s\n\n", run.CheckError)
 	}
+}
+
+// writeKinds writes the steps' breakdown by kind of transaction, when
+// there is one.
+func writeKinds(ew *errWriter, run *SystemRun) {
+	if !slices.ContainsFunc(run.Steps, func(s *Step) bool { return len(s.ByKind) > 0 }) {
+		return
+	}
+	ew.printf("By kind of transaction:\n\n| offered tx/s | kind | prepared | committed tx/s | committed | failed | p50 ms | p99 ms |\n|---:|:---|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range run.Steps {
+		for _, k := range s.ByKind {
+			ew.printf("| %s | %s | %d | %s | %d | %d | %s | %s |\n", num(s.Offered), k.Kind, k.Prepared, num(k.CommittedPerS), k.Committed, k.Failed, fmtMs(k.Latency.P50), fmtMs(k.Latency.P99))
+		}
+	}
+	ew.printf("\n")
 }
 
 func blocks(b BlockStats) string {
@@ -300,7 +317,7 @@ func notes(rep *Report) []string {
 		if rep.Config.BaselineApp == "kvstore" {
 			out = append(out, "kvstore keeps its application state in memory (proxy_app=kvstore), verifies no signature and has a trivial CheckTx; its disk figures are CometBFT's block store, state store and WAL only. Dengta persists a Merkle trie and its tx index on pebble and checks an Ed25519 signature per transaction.")
 		}
-		if rep.Config.Workload == "w4" {
+		if rep.Config.Workload == "w4" || rep.Config.Workload == "mix" {
 			out = append(out, "kvstore reads are abci_query of earlier keys without proof; dengta's are proof bundles (GET /v1/proof) and records (GET /v1/notary/evidence/{id}), so the read ratio compares unlike work.")
 		}
 		if rep.Config.Workload == "w1b" {

@@ -131,6 +131,34 @@ func TestWriteMarkdownBatchesAndReads(t *testing.T) {
 	}
 }
 
+func TestWriteMarkdownByKind(t *testing.T) {
+	rep := sampleReport()
+	rep.Runs[0].Steps[0].ByKind = []KindStats{
+		{Kind: "w1", Prepared: 6000, Committed: 5900, CommittedPerS: 393.3, Latency: Latency{P50: 400, P99: 880}},
+		{Kind: "w3 accept", Prepared: 4500, Committed: 4400, Failed: 3, CommittedPerS: 293.3, Latency: Latency{P50: 420, P99: 910}},
+	}
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"By kind of transaction:\n\n| offered tx/s | kind | prepared | committed tx/s | committed | failed | p50 ms | p99 ms |\n",
+		"| 1000 | w1 | 6000 | 393 | 5900 | 0 | 400 | 880 |\n",
+		"| 1000 | w3 accept | 4500 | 293 | 4400 | 3 | 420 | 910 |\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q\n%s", want, md)
+		}
+	}
+	if strings.Count(md, "By kind") != 1 {
+		t.Error("a breakdown for the run without kinds")
+	}
+	if line := stepLine(SystemDengta, rep.Runs[0].Steps[0]); !strings.HasSuffix(line, "; by kind: w1 393 tx/s (0 failed), w3 accept 293 tx/s (3 failed)") {
+		t.Errorf("step line %q", line)
+	}
+}
+
 func TestWriteFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	rep := sampleReport()

@@ -5,14 +5,18 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
 
-// TestBenchSmoke runs w1 on one real `dengta start` process, two short
-// steps at low rates, and checks the report's shape: transactions
-// committed, latencies ordered and bounded by the step, no rejection or
-// failure, resources measured. No assertion depends on speed.
+// TestBenchSmoke builds the dengta binary once and runs each workload on
+// one real `dengta start` process. w1 runs two short steps at low rates
+// and the report's shape is checked: transactions committed, latencies
+// ordered and bounded by the step, no rejection or failure, resources
+// measured. w2, w3, w3hot and mix run one short step each: every
+// transaction committed with code 0, each kind of transaction present, and
+// the workload's Check passed. No assertion depends on speed.
 func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the dengta binary and runs a node; skipped with -short")
@@ -21,6 +25,60 @@ func TestBenchSmoke(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dengta").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	t.Run("w1", func(t *testing.T) { smokeW1(t, bin) })
+	for _, c := range []struct {
+		workload string
+		kinds    []string
+	}{
+		{"w2", nil},
+		{"w3", []string{"accept", "split_transfer"}},
+		{"w3hot", []string{"accept", "split_transfer"}},
+		{"mix", []string{"w1", "w2", "w3 accept", "w3 split_transfer"}},
+	} {
+		t.Run(c.workload, func(t *testing.T) { smokeStep(t, bin, c.workload, c.kinds) })
+	}
+}
+
+// smokeStep runs one step of 2 s at 20 tx/s with 8 signers.
+func smokeStep(t *testing.T, bin, workload string, kinds []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	opts := Options{
+		Workload: workload, Validators: 1, Rates: []float64{20}, Step: 2 * time.Second, Drain: 30 * time.Second,
+		Params: Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
+	}
+	start := time.Now()
+	rep, err := Run(ctx, opts)
+	t.Logf("%s in %s; log:\n%s", workload, time.Since(start).Round(time.Second), log.String())
+	if err != nil {
+		t.Fatal(err) // a failed Check is an error too
+	}
+	run := rep.Runs[0]
+	if len(run.Steps) != 1 || run.CheckError != "" {
+		t.Fatalf("%d steps, check error %q", len(run.Steps), run.CheckError)
+	}
+	s := run.Steps[0]
+	if s.Prepared != 40 || s.Committed != s.Prepared || s.Rejected != 0 || s.Failed != 0 || s.Unsent != 0 || s.Uncommitted != 0 || len(s.Errors) != 0 {
+		t.Errorf("prepared %d committed %d rejected %d failed %d unsent %d uncommitted %d errors %v",
+			s.Prepared, s.Committed, s.Rejected, s.Failed, s.Unsent, s.Uncommitted, s.Errors)
+	}
+	var got []string
+	for _, k := range s.ByKind {
+		got = append(got, k.Kind)
+		if k.Committed == 0 || k.Committed != k.Prepared || k.Failed != 0 {
+			t.Errorf("kind %+v", k)
+		}
+	}
+	if !slices.Equal(got, kinds) {
+		t.Errorf("kinds %v, want %v", got, kinds)
+	}
+	if s.Reads != nil && s.Reads.Errors != 0 {
+		t.Errorf("reads %+v", s.Reads)
+	}
+}
+
+func smokeW1(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	var log bytes.Buffer

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,17 +26,32 @@ type staged struct {
 	records []int32
 	lanes   [][]int32
 	bytes   float64 // mean transaction size
+	// kind is each transaction's index in kinds (Tx.Kind), when the
+	// step has more than one kind.
+	kind  []uint8
+	kinds []string
 }
 
 func stage(w Workload, net *Network, n int, method string) (*staged, [][]byte, error) {
 	s := &staged{bodies: make([][]byte, n), node: make([]int, n), lane: make([]int, n), records: make([]int32, n), lanes: make([][]int32, w.Lanes())}
 	raws := make([][]byte, n)
 	var total int
+	kinds, kind := map[string]uint8{}, make([]uint8, n)
 	for i := range n {
 		t := w.Next(i)
 		if t.Node < 0 || t.Node >= len(net.Nodes) || t.Lane < 0 || t.Lane >= len(s.lanes) || len(t.Raw) == 0 {
 			return nil, nil, fmt.Errorf("workload: transaction %d has node %d, lane %d, %d bytes", i, t.Node, t.Lane, len(t.Raw))
 		}
+		k, ok := kinds[t.Kind]
+		if !ok {
+			if len(s.kinds) == 256 {
+				return nil, nil, fmt.Errorf("workload: more than 256 kinds of transaction")
+			}
+			k = uint8(len(s.kinds))
+			kinds[t.Kind] = k
+			s.kinds = append(s.kinds, cmp.Or(t.Kind, "other"))
+		}
+		kind[i] = k
 		raws[i] = t.Raw
 		s.bodies[i] = broadcastRequest(method, t.Raw)
 		s.node[i], s.lane[i], s.records[i] = t.Node, t.Lane, int32(max(t.Records, 1))
@@ -41,6 +59,11 @@ func stage(w Workload, net *Network, n int, method string) (*staged, [][]byte, e
 		total += len(t.Raw)
 	}
 	s.bytes = float64(total) / float64(max(n, 1))
+	if len(s.kinds) > 1 {
+		s.kind = kind
+	} else {
+		s.kinds = nil
+	}
 	return s, raws, nil
 }
 
@@ -88,6 +111,7 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 		return nil, 0, err
 	}
 	tr := newTracker(raws, s.records)
+	tr.kind, tr.kinds = s.kind, s.kinds
 	st := &Step{Offered: rate, WindowS: o.Step.Seconds(), Prepared: int64(n), LoadStart: loadAverage()}
 	runtime.GC() // the staging garbage, before the window rather than in it
 
@@ -439,6 +463,44 @@ func (r *runner) measure(st *Step, tr *tracker, end time.Time) {
 	st.RecordsPerS = round(float64(records)/window, 1)
 	st.Latency = summarize(lat)
 	st.Errors = tr.topErrors(5)
+	st.ByKind = byKind(tr, endNs, window)
+}
+
+// byKind breaks a step down by kind of transaction, when the workload
+// offers more than one.
+func byKind(tr *tracker, endNs int64, window float64) []KindStats {
+	if len(tr.kinds) < 2 {
+		return nil
+	}
+	out := make([]KindStats, len(tr.kinds))
+	lat := make([][]time.Duration, len(tr.kinds))
+	for k, name := range tr.kinds {
+		out[k].Kind = name
+	}
+	for i := range tr.recs {
+		k := tr.kind[i]
+		ks := &out[k]
+		ks.Prepared++
+		rec := &tr.recs[i]
+		c := rec.commit.Load()
+		switch {
+		case c == 0:
+		case rec.code.Load() != 0:
+			ks.Failed++
+		default:
+			ks.Committed++
+			lat[k] = append(lat[k], time.Duration(c-rec.released.Load()))
+			if c <= endNs {
+				ks.CommittedInWindow++
+			}
+		}
+	}
+	for k := range out {
+		out[k].CommittedPerS = round(float64(out[k].CommittedInWindow)/window, 1)
+		out[k].Latency = summarize(lat[k])
+	}
+	slices.SortFunc(out, func(a, b KindStats) int { return strings.Compare(a.Kind, b.Kind) })
+	return out
 }
 
 func blockStats(bs []blockInfo) BlockStats {

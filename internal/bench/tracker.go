@@ -33,6 +33,8 @@ type tracker struct {
 	recs    []txRec
 	records []int32 // records committed by each transaction (batch size)
 	index   map[[32]byte]int32
+	kind    []uint8  // each transaction's index in kinds, or nil
+	kinds   []string // the kinds of transaction the workload named
 
 	accepted, rejected, unsent atomic.Int64
 	committed, failed          atomic.Int64 // seen in a block with code 0 / ≠ 0

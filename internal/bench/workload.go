@@ -10,16 +10,15 @@ import (
 	"strings"
 )
 
-// Workload is what the harness offers a network. A new workload (w2:
-// traceability event appends with Zipf-distributed items; w3: receivable
-// transfers, uniform and hot-spot, with a value-conservation Check) is a
-// type implementing it, registered in workloads.
+// Workload is what the harness offers a network. A workload is a type
+// implementing it (and optionally Reader and Observer), registered in
+// workloads.
 //
 // The harness calls Setup once, then for each rate of the sweep Prepare
 // (untimed: sign everything the step will send) and Next for each of the
 // n transactions before the window opens; then Check after the last step.
 type Workload interface {
-	// Name is the workload's name on the command line (w1, w1b, w4...).
+	// Name is the workload's name on the command line (w1, w2, w3...).
 	Name() string
 	// Describe says in a few words what one transaction does.
 	Describe() string
@@ -45,6 +44,10 @@ type Tx struct {
 	Raw  []byte // the transaction bytes
 	// Records is how many records it commits (1, or a batch's items).
 	Records int
+	// Kind names what it does when a workload offers several kinds of
+	// transaction (for example "split_transfer" and "accept"); the report
+	// breaks each step down by kind when there is more than one.
+	Kind string
 }
 
 // Reader is a workload that also reads while its writes run (w4). The
@@ -70,7 +73,7 @@ type Observer interface {
 type Params struct {
 	Signers   int // signer keys (lanes)
 	BatchSize int // items per batch (w1b)
-	Seed      int // deposits made before the first step, to read (w4)
+	Seed      int // deposits made before the first step, to read (w4, mix)
 }
 
 // workloads are the Dengta workloads by name.
@@ -80,9 +83,13 @@ var workloads = map[string]struct {
 	// rates is the default sweep, in transactions per second.
 	rates []float64
 }{
-	"w1":  {"notary deposits (two 32-byte digests and ~150 B of metadata)", func(p Params) Workload { return newDeposits(p) }, []float64{1000, 2000, 4000, 8000}},
-	"w1b": {"batched deposits (batch_deposit of an RFC 6962 tree of --batch-size items)", func(p Params) Workload { return newBatches(p) }, []float64{2, 5, 10, 20}},
-	"w4":  {"public reads with proofs (proof + evidence of random earlier deposits) under a background w1 write load", func(p Params) Workload { return newReads(p) }, []float64{250, 500, 1000, 2000}},
+	"w1":    {"notary deposits (two 32-byte digests and ~150 B of metadata)", func(p Params) Workload { return newDeposits(p) }, []float64{1000, 2000, 4000, 8000}},
+	"w1b":   {"batched deposits (batch_deposit of an RFC 6962 tree of --batch-size items)", func(p Params) Workload { return newBatches(p) }, []float64{2, 5, 10, 20}},
+	"w4":    {"public reads with proofs (proof + evidence of random earlier deposits) under a background w1 write load", func(p Params) Workload { return newReads(p) }, []float64{250, 500, 1000, 2000}},
+	"w2":    {"traceability event appends (trace/capture of an EPCIS ObjectEvent OBSERVE of one item, Zipf-distributed over 1,000,000 serial numbers)", func(p Params) Workload { return newTraceEvents(p) }, []float64{250, 500, 1000, 2000}},
+	"w3":    {"receivable transfers, uniform (split_transfer of a part to another supplier, and accept of parts sent earlier; value conservation checked after the run)", func(p Params) Workload { return newTransfers(p, false) }, []float64{250, 500, 1000, 2000}},
+	"w3hot": {"receivable transfers, hot spot (as w3, with 9 in 10 splits in one receivable tree per supplier)", func(p Params) Workload { return newTransfers(p, true) }, []float64{250, 500, 1000, 2000}},
+	"mix":   {"all at once: 40% w1 deposits, 30% w2 trace events, 30% w3 transfers (of the transactions), with w4 reads", func(p Params) Workload { return newMix(p) }, []float64{250, 500, 1000, 2000}},
 }
 
 // Workloads lists the workload names with a description, sorted.

@@ -1,0 +1,144 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// admins signs setup transactions (master data, seed receivables, stock
+// before a window) with the organisations' admin keys, through the first
+// node, outside any timed window. A batch of transactions asks each key's
+// next nonce once and then counts, so that many transactions of one key
+// can be in flight; commit ends the batch, after which the node's answer
+// is exact again (other setup code, such as registerSigners, uses the
+// same keys).
+type admins struct {
+	net  *Network
+	keys map[string]*tx.PrivateKey
+	next map[string]uint64
+}
+
+func newAdmins(net *Network) *admins {
+	return &admins{net: net, keys: map[string]*tx.PrivateKey{}, next: map[string]uint64{}}
+}
+
+// submit signs an action of org's admin key with its next nonce and hands
+// it to the first node; it returns the transaction's hash.
+func (a *admins) submit(ctx context.Context, org, module, action string, body any) (string, error) {
+	gw := a.net.Nodes[0].gw
+	k, ok := a.keys[org]
+	if !ok {
+		var err error
+		if k, _, err = tx.ReadKeyFile(devnet.KeyFile(a.net.KeysDir, org)); err != nil {
+			return "", fmt.Errorf("admin key of %s: %w", org, err)
+		}
+		a.keys[org] = k
+	}
+	if _, ok := a.next[org]; !ok {
+		n, err := gw.NextNonce(ctx, k.ID().String())
+		if err != nil {
+			return "", fmt.Errorf("nonce of %s's admin: %w", org, err)
+		}
+		a.next[org] = n
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return "", err
+	}
+	t := &tx.Tx{ChainID: a.net.ChainID, Nonce: a.next[org], Module: module, Action: action, Body: b}
+	if err := t.Sign(k); err != nil {
+		return "", err
+	}
+	h, err := gw.SubmitAsync(ctx, t.Encode())
+	if err != nil {
+		// Refused before the mempool: the nonce was not used, but ask
+		// again next time rather than guess.
+		delete(a.next, org)
+		return "", fmt.Errorf("%s/%s by %s: %w", module, action, org, err)
+	}
+	a.next[org]++
+	return h, nil
+}
+
+// commit waits until every transaction is committed with code 0 and every
+// node has the block, and returns their records in order.
+func (a *admins) commit(ctx context.Context, hashes []string) ([]*client.TxRecord, error) {
+	clear(a.next)
+	recs, err := awaitRecords(ctx, a.net.Nodes[0].gw, hashes, 120*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return recs, a.net.awaitHeights(ctx, 60*time.Second)
+}
+
+// orgsWith returns, in genesis order, the organisations of the network
+// that hold one of roles and may take module/action.
+func (n *Network) orgsWith(ctx context.Context, module, action string, roles ...role.Role) ([]string, error) {
+	allowed, err := n.depositors(ctx, module, action)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, o := range n.Orgs {
+		if slices.Contains(allowed, o.ID) && role.Any(o.Roles, roles) {
+			out = append(out, o.ID)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no organisation of the network holds %v and may take %s/%s", roles, module, action)
+	}
+	return out, nil
+}
+
+// maxHeight is the highest height of records.
+func maxHeight(recs []*client.TxRecord) int64 {
+	var h int64
+	for _, r := range recs {
+		h = max(h, r.Height)
+	}
+	return h
+}
+
+// awaitObserved waits until an observing workload has seen the block at
+// height h (seen is the height of the last block it was handed).
+func awaitObserved(ctx context.Context, seen *atomic.Int64, h int64) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for seen.Load() < h {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the block poller has not reached height %d after 60s (at %d)", h, seen.Load())
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// settledHeight waits until every node has the first node's latest block
+// and the observer has seen it, and returns that height: a state every
+// node can answer for, with every block up to it observed.
+func settledHeight(ctx context.Context, net *Network, seen *atomic.Int64) (int64, error) {
+	s, err := net.Nodes[0].rpc.status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	h := int64(s.SyncInfo.LatestBlockHeight)
+	if err := net.awaitHeights(ctx, 60*time.Second); err != nil {
+		return 0, err
+	}
+	return h, awaitObserved(ctx, seen, h)
+}
+
+// cst is China Standard Time, the zone of the modules' dates.
+var cst = time.FixedZone("CST", 8*3600)
