@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// fakeMempool answers JSON-RPC batches of broadcast_tx_sync as CometBFT
+// does (in order, by id) with a scripted answer per transaction: "ok",
+// "full" (the mempool is full, once) or "bad" (a CheckTx rejection).
+type fakeMempool struct {
+	mu      sync.Mutex
+	script  map[string]string
+	full    map[string]bool // already answered "full" once
+	batches [][]string      // the transactions of each request, in order
+}
+
+func (f *fakeMempool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var reqs []struct {
+		ID     int `json:"id"`
+		Params struct {
+			Tx string `json:"tx"`
+		} `json:"params"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&reqs); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var txs []string
+	var out []map[string]any
+	for _, q := range reqs {
+		raw, _ := base64.StdEncoding.DecodeString(q.Params.Tx)
+		tx := string(raw)
+		txs = append(txs, tx)
+		ans := map[string]any{"jsonrpc": "2.0", "id": q.ID}
+		switch f.script[tx] {
+		case "full":
+			if !f.full[tx] {
+				f.full[tx] = true
+				ans["error"] = map[string]any{"code": -32603, "message": "Internal error", "data": "mempool is full: number of txs 5000 (max: 5000)"}
+				break
+			}
+			ans["result"] = map[string]any{"code": 0}
+		case "bad":
+			ans["result"] = map[string]any{"code": 7, "log": "nonce gap"}
+		default:
+			ans["result"] = map[string]any{"code": 0}
+		}
+		out = append(out, ans)
+	}
+	f.batches = append(f.batches, txs)
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// TestSendBatch sends lanes' batches to a scripted mempool: every answer
+// lands on its own transaction, a full mempool is retried from the first
+// transaction it turned away (and only from there), and a rejection stops
+// the lane with the rest of its batch answered.
+func TestSendBatch(t *testing.T) {
+	cases := []struct {
+		name    string
+		script  map[string]string
+		want    []int32 // final state of tx0..tx4
+		ok      bool
+		batches int
+	}{
+		{"all accepted", nil, []int32{txAccepted, txAccepted, txAccepted, txAccepted, txAccepted}, true, 1},
+		{"full mid-batch", map[string]string{"tx2": "full"}, []int32{txAccepted, txAccepted, txAccepted, txAccepted, txAccepted}, true, 2},
+		{"rejected mid-batch", map[string]string{"tx1": "bad", "tx2": "bad", "tx3": "bad", "tx4": "bad"}, []int32{txAccepted, txRejected, txRejected, txRejected, txRejected}, false, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeMempool{script: tc.script, full: map[string]bool{}}
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+			s := &staged{}
+			var raws [][]byte
+			var batch []int32
+			for i := range 5 {
+				raw := []byte(fmt.Sprintf("tx%d", i))
+				raws = append(raws, raw)
+				s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+				s.node = append(s.node, 0)
+				batch = append(batch, int32(i))
+			}
+			tr := newTracker(raws, nil)
+			ok := sendBatch(context.Background(), net, tr, s, batch, make(chan struct{}))
+			if ok != tc.ok {
+				t.Fatalf("sendBatch = %v, want %v", ok, tc.ok)
+			}
+			for i, want := range tc.want {
+				if got := tr.recs[i].state.Load(); got != want {
+					t.Errorf("tx%d state %d, want %d", i, got, want)
+				}
+			}
+			if len(f.batches) != tc.batches {
+				t.Fatalf("%d requests, want %d: %v", len(f.batches), tc.batches, f.batches)
+			}
+			if tc.batches == 2 && (len(f.batches[1]) != 3 || f.batches[1][0] != "tx2") {
+				t.Fatalf("retry sent %v, want tx2..tx4", f.batches[1])
+			}
+			if got := tr.accepted.Load() + tr.rejected.Load() + tr.unsent.Load(); got != 5 {
+				t.Fatalf("%d transactions accounted for, want 5", got)
+			}
+		})
+	}
+}
