@@ -191,7 +191,7 @@ func (a *App) resetCheck() error {
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	a.checkView = v
-	a.check = newCache(v)
+	a.check = newCache(newViewMemo(v))
 	return nil
 }
 
