@@ -569,7 +569,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
 	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
 	for i, raw := range req.Txs {
-		rec := TxRecord{Hash: fmt.Sprintf("%X", hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
+		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
 		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i])
 		if err == nil {
