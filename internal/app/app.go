@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -77,6 +78,9 @@ type App struct {
 	checkMu   sync.Mutex // guards check, checkView: NextNonce reads them from gateway goroutines
 	check     *cache
 	checkView *state.View
+	// checkMemo remembers checkView's answers for the check cache (memo.go);
+	// PreCheckTx reads it without checkMu.
+	checkMemo atomic.Pointer[viewMemo]
 	// pending is the highest nonce per key admitted to the mempool and not
 	// yet committed (see trackPending); guarded by checkMu.
 	pending map[tx.KeyID]uint64
@@ -188,10 +192,12 @@ func (a *App) resetCheck() error {
 	if err != nil {
 		return fmt.Errorf("open check view: %w", err)
 	}
+	m := newViewMemo(v)
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	a.checkView = v
-	a.check = newCache(v)
+	a.check = newCache(m)
+	a.checkMemo.Store(m)
 	return nil
 }
 
@@ -563,7 +569,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
 	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
 	for i, raw := range req.Txs {
-		rec := TxRecord{Hash: fmt.Sprintf("%X", hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
+		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
 		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i])
 		if err == nil {

@@ -44,3 +44,15 @@ func getNonce(r reader, id tx.KeyID) (uint64, error) {
 func putNonce(w writer, id tx.KeyID, n uint64) error {
 	return w.Set(nonceKey(id), binary.BigEndian.AppendUint64(nil, n))
 }
+
+// hashHex spells a transaction hash as TxRecord does, in upper-case hex:
+// fmt.Sprintf("%X", hash) without fmt's cost, once per transaction of
+// every block.
+func hashHex(hash [32]byte) string {
+	const digits = "0123456789ABCDEF"
+	var b [64]byte
+	for i, c := range hash {
+		b[2*i], b[2*i+1] = digits[c>>4], digits[c&0x0f]
+	}
+	return string(b[:])
+}

@@ -57,3 +57,13 @@ func (c *sigCache) stats() (tries, hits uint64) {
 	defer c.mu.Unlock()
 	return c.tries, c.hits
 }
+
+// verified reports whether h is in the cache without counting a lookup:
+// for PreCheckTx, whose lookups would otherwise count every transaction
+// twice.
+func (c *sigCache) verified(h [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.seen[h]
+	return ok
+}

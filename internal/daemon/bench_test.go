@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -130,7 +131,9 @@ func newSigners(b *testing.B, d *daemon.Daemon, home string, algo tx.Algo, orgs 
 
 // runPresigned signs n transactions round-robin over signers (body(i) is
 // the i-th body), then times broadcasting all of them and waiting for the
-// last commit, and reports tx/s and blocks.
+// last commit, and reports tx/s, blocks and the process's CPU time per
+// transaction (node and submitters; the rate depends on block timing as
+// much as on CPU, the CPU time does not).
 func runPresigned(b *testing.B, d *daemon.Daemon, signers []*signer, n int, module, action string, body func(i int) any) {
 	b.Helper()
 	batches := make([][][]byte, len(signers))
@@ -140,12 +143,22 @@ func runPresigned(b *testing.B, d *daemon.Daemon, signers []*signer, n int, modu
 	}
 	start := d.App.Store().Version()
 	b.ResetTimer()
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpuTime(b)
 	submitAll(b, d, batches)
-	elapsed := time.Since(t0)
+	elapsed, cpu := time.Since(t0), cpuTime(b)-cpu0
 	b.StopTimer()
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "tx/s")
 	b.ReportMetric(float64(d.App.Store().Version()-start), "blocks")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/tx")
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkSingleValidatorTPS measures committed transactions per second

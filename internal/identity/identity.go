@@ -7,6 +7,7 @@ package identity
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -46,17 +47,30 @@ type Reader interface {
 }
 
 // LookupSigner finds the key id's record and its organisation, and checks
-// both are active.
+// both are active. The records are decoded once per distinct content
+// (signercache.go); the results are the caller's own copies.
 func LookupSigner(r Reader, id tx.KeyID) (module.Signer, *Key, error) {
-	var k Key
-	ok, err := module.GetJSON(r, keyKey(id), &k)
+	kk := keyKey(id)
+	b, err := r.Get(kk)
+	if err != nil {
+		return module.Signer{}, nil, fmt.Errorf("read %q: %w", kk, err)
+	}
+	if b == nil {
+		return module.Signer{}, nil, errcode.New(errcode.UnknownSigner, "no key %s is registered on this chain", id)
+	}
+	shared, err := decodedKeys.decode(kk, b)
 	if err != nil {
 		return module.Signer{}, nil, err
 	}
-	if !ok {
-		return module.Signer{}, nil, errcode.New(errcode.UnknownSigner, "no key %s is registered on this chain", id)
+	k := *shared // the public key's bytes stay shared: nothing writes into them
+	orgK := orgKey(k.Org)
+	if b, err = r.Get(orgK); err != nil {
+		return module.Signer{}, nil, fmt.Errorf("read %q: %w", orgK, err)
 	}
-	org, err := GetOrg(r, k.Org)
+	if b == nil {
+		return module.Signer{}, nil, errcode.New(errcode.NotFound, "no organisation %q", k.Org)
+	}
+	org, err := decodedOrgs.decode(orgK, b)
 	if err != nil {
 		return module.Signer{}, nil, err
 	}
@@ -66,7 +80,8 @@ func LookupSigner(r Reader, id tx.KeyID) (module.Signer, *Key, error) {
 	if !org.Active {
 		return module.Signer{}, nil, errcode.New(errcode.KeyInactive, "organisation %s was removed from the consortium at height %d", org.ID, org.Removed)
 	}
-	return module.Signer{KeyID: id, Org: k.Org, Admin: k.Admin, Roles: org.Roles}, &k, nil
+	roles := slices.Clone(org.Roles) // the handler gets them in its Signer
+	return module.Signer{KeyID: id, Org: k.Org, Admin: k.Admin, Roles: roles}, &k, nil
 }
 
 // GetOrg returns an organisation, or a NotFound error.

@@ -1,92 +1,249 @@
 package module
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
-// checkKeys walks the JSON value in data alongside the Go type t and
+// checkKeys walks the first JSON value in data alongside the Go type t and
 // refuses object keys that encoding/json would accept loosely: a key that
 // matches a field only when case is ignored, and a key given twice. A
 // signed body must mean exactly what it says, to people reading it as to
 // the chain.
+//
+// DecodeBody calls it once data's first value has decoded, so that value
+// is valid JSON. The walk scans the bytes itself rather than through
+// json.Decoder.Token, which costs an allocation or more per token and made
+// this check cost more than the decoding: every transaction's body is
+// decoded twice, in CheckTx and in its block.
 func checkKeys(data []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	return walk(dec, t, "body")
+	s := keyScanner{b: data}
+	return s.value(t)
 }
 
-func walk(dec *json.Decoder, t reflect.Type, path string) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+// keyScanner walks one JSON value. path is where it is, for messages.
+type keyScanner struct {
+	b    []byte
+	i    int
+	path []pathStep
+}
+
+// pathStep is an object key, or an array index when index >= 0.
+type pathStep struct {
+	key   string
+	index int
+}
+
+// where spells the current path: body.list[2].name.
+func (s *keyScanner) where() string {
+	var b strings.Builder
+	b.WriteString("body")
+	for _, p := range s.path {
+		if p.index >= 0 {
+			b.WriteString("[" + strconv.Itoa(p.index) + "]")
+		} else {
+			b.WriteString("." + p.key)
+		}
 	}
+	return b.String()
+}
+
+// malformed is for input that is not valid JSON, which DecodeBody never
+// passes.
+func (s *keyScanner) malformed() error {
+	return fmt.Errorf("%s: malformed JSON at byte %d", s.where(), s.i)
+}
+
+func (s *keyScanner) skipSpace() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and returns the next byte, 0 at the end.
+func (s *keyScanner) next() byte {
+	s.skipSpace()
+	if s.i >= len(s.b) {
+		return 0
+	}
+	return s.b[s.i]
+}
+
+// value walks the value at the scanner's position; t is the Go type it
+// decodes into, or nil when unknown (only duplicate keys are checked).
+func (s *keyScanner) value(t reflect.Type) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t != nil && decodesItself(t) {
-		// The type reads its own JSON; only duplicate keys are checked.
-		t = nil
+	var info *typeInfo
+	if t != nil {
+		if info = infoOf(t); info.decodesItself {
+			// The type reads its own JSON; only duplicate keys are checked.
+			t, info = nil, nil
+		}
 	}
-	delim, ok := tok.(json.Delim)
-	if !ok {
-		return nil
-	}
-	switch delim {
+	switch s.next() {
 	case '[':
+		s.i++
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
-		for i := 0; dec.More(); i++ {
-			if err := walk(dec, elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+		for i := 0; ; i++ {
+			c := s.next()
+			if c == ']' {
+				s.i++
+				return nil
 			}
-		}
-		_, err = dec.Token()
-		return err
-	case '{':
-		fields := map[string]reflect.Type{}
-		isStruct := t != nil && t.Kind() == reflect.Struct
-		if isStruct {
-			collectFields(t, fields)
-		}
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
+			if i > 0 {
+				if c != ',' {
+					return s.malformed()
+				}
+				s.i++
+			}
+			s.path = append(s.path, pathStep{index: i})
+			err := s.value(elem)
+			s.path = s.path[:len(s.path)-1]
 			if err != nil {
 				return err
 			}
-			key := kt.(string)
+		}
+	case '{':
+		s.i++
+		var seen map[string]bool
+		for n := 0; ; n++ {
+			c := s.next()
+			if c == '}' {
+				s.i++
+				return nil
+			}
+			if n > 0 {
+				if c != ',' {
+					return s.malformed()
+				}
+				s.i++
+				c = s.next()
+			}
+			if c != '"' {
+				return s.malformed()
+			}
+			key, err := s.str()
+			if err != nil {
+				return err
+			}
+			if s.next() != ':' {
+				return s.malformed()
+			}
+			s.i++
 			if seen[key] {
-				return fmt.Errorf("%s: key %q appears twice", path, key)
+				return fmt.Errorf("%s: key %q appears twice", s.where(), key)
+			}
+			if seen == nil {
+				seen = make(map[string]bool)
 			}
 			seen[key] = true
 			var ft reflect.Type
-			if isStruct {
+			if t != nil && t.Kind() == reflect.Struct {
 				var ok bool
-				if ft, ok = fields[key]; !ok {
-					for name := range fields {
+				if ft, ok = info.fields[key]; !ok {
+					for _, name := range info.names {
 						if strings.EqualFold(name, key) {
-							return fmt.Errorf("%s: key %q must be written %q", path, key, name)
+							return fmt.Errorf("%s: key %q must be written %q", s.where(), key, name)
 						}
 					}
 				}
 			} else if t != nil && t.Kind() == reflect.Map {
 				ft = t.Elem()
 			}
-			if err := walk(dec, ft, path+"."+key); err != nil {
+			s.path = append(s.path, pathStep{key: key, index: -1})
+			err = s.value(ft)
+			s.path = s.path[:len(s.path)-1]
+			if err != nil {
 				return err
 			}
 		}
-		_, err = dec.Token()
+	case '"':
+		_, err := s.str()
 		return err
+	case 0:
+		return s.malformed()
+	default: // number, true, false, null
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', ']', '}', ' ', '\t', '\n', '\r':
+				return nil
+			}
+			s.i++
+		}
+		return nil
 	}
-	return nil
+}
+
+// str reads the string at the scanner's position and returns its value.
+func (s *keyScanner) str() (string, error) {
+	start := s.i
+	plain := true // no escapes: the value is the bytes between the quotes
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch c := s.b[s.i]; {
+		case c == '\\':
+			plain = false
+			s.i++
+		case c == '"':
+			s.i++
+			raw := s.b[start:s.i]
+			if v := raw[1 : len(raw)-1]; plain && utf8.Valid(v) {
+				return string(v), nil
+			}
+			// Escapes or invalid UTF-8: decode exactly as encoding/json
+			// does (Token decodes a key the same way).
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return "", s.malformed()
+			}
+			return v, nil
+		case c < 0x20:
+			plain = false
+		}
+	}
+	return "", s.malformed()
+}
+
+// typeInfo is what the walk needs of a Go type, computed once per type.
+type typeInfo struct {
+	decodesItself bool
+	fields        map[string]reflect.Type // struct: JSON name -> field type
+	names         []string                // the names, sorted, for the case-insensitive search
+}
+
+var typeInfos sync.Map // reflect.Type -> *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	if v, ok := typeInfos.Load(t); ok {
+		return v.(*typeInfo)
+	}
+	info := &typeInfo{decodesItself: decodesItself(t)}
+	if t.Kind() == reflect.Struct {
+		info.fields = map[string]reflect.Type{}
+		collectFields(t, info.fields)
+		for name := range info.fields {
+			info.names = append(info.names, name)
+		}
+		slices.Sort(info.names)
+	}
+	v, _ := typeInfos.LoadOrStore(t, info)
+	return v.(*typeInfo)
 }
 
 var (

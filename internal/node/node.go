@@ -47,16 +47,24 @@ type ConcurrentApp interface {
 	ConcurrentABCI()
 }
 
-func clientCreator(app abcitypes.Application, gated abcitypes.Application) proxy.ClientCreator {
+func clientCreator(app abcitypes.Application, gated *gatedApp) proxy.ClientCreator {
+	var cc proxy.ClientCreator
 	if _, ok := app.(ConcurrentApp); ok {
-		return proxy.NewConnSyncLocalClientCreator(gated)
+		cc = proxy.NewConnSyncLocalClientCreator(gated)
+	} else {
+		cc = proxy.NewLocalClientCreator(gated)
 	}
-	return proxy.NewLocalClientCreator(gated)
+	if _, ok := app.(PreChecker); ok {
+		cc = preCheckCreator{ClientCreator: cc, app: gated}
+	}
+	return cc
 }
 
 // Start runs CometBFT in-process for the home, with app behind local ABCI
 // clients: one mutex per connection for a ConcurrentApp, else one mutex
-// across the consensus, mempool, query and snapshot connections.
+// across the consensus, mempool, query and snapshot connections. A
+// PreChecker's PreCheckTx runs before each new transaction's CheckTx,
+// outside those mutexes.
 //
 // ctx bounds start-up only - above all the ABCI handshake, in which
 // CometBFT asks the app for its last height (Info) and replays the blocks
