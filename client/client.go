@@ -264,9 +264,16 @@ func (c *Client) SubmitAsync(ctx context.Context, raw []byte) (string, error) {
 	return r.Hash, err
 }
 
+// maxMempoolBackoff is Do's longest wait before retrying a transaction a
+// node refused with mempool_full.
+const maxMempoolBackoff = 3200 * time.Millisecond
+
 // Do signs an action with key, using the node's next nonce for it, submits
 // it and waits for the commit. body is marshalled to JSON unless it is
-// already []byte or json.RawMessage.
+// already []byte or json.RawMessage. A transaction refused for its nonce
+// (another signer with the same key) is signed again at once, and one
+// refused with mempool_full (a busy node) after a back-off of up to about
+// 6 s in all.
 func (c *Client) Do(ctx context.Context, key *Key, module, action string, body any) (*TxRecord, error) {
 	var b []byte
 	switch v := body.(type) {
@@ -286,9 +293,12 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 		return nil, err
 	}
 	// Another process signing with the same key may take the nonce between
-	// asking for it and submitting. The node then refuses the transaction
-	// before admitting it (nothing is committed), so signing again with a
-	// fresh nonce is safe.
+	// asking for it and submitting, and a busy node may have no room in its
+	// mempool. Either way the node refuses the transaction before admitting
+	// it (nothing is committed), so signing again with a fresh nonce is
+	// safe: nonce errors at once, a full mempool after a back-off of 100 ms
+	// doubling up to 3.2 s (about 6 s in all).
+	backoff := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		nonce, err := c.NextNonce(ctx, key.ID())
 		if err != nil {
@@ -301,6 +311,15 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 		rec, err := c.Submit(ctx, raw)
 		var e *Error
 		if attempt < 8 && rec == nil && errors.As(err, &e) && (e.Name == "nonce_replayed" || e.Name == "nonce_gap") {
+			continue
+		}
+		if rec == nil && errors.As(err, &e) && e.Name == "mempool_full" && backoff <= maxMempoolBackoff {
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+				return nil, fmt.Errorf("%w (while waiting to retry: %w)", err, ctx.Err())
+			}
+			backoff *= 2
 			continue
 		}
 		return rec, err

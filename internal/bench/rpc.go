@@ -99,7 +99,7 @@ func batchRequest(reqs [][]byte) []byte {
 }
 
 // postBatch sends a batch made by batchRequest and returns each request's
-// result or error, by id.
+// result or error, by id. (A batch of one gets a plain object back.)
 func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastResult, []error, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", bytes.NewReader(body))
 	if err != nil {
@@ -119,6 +119,10 @@ func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastRes
 		ID     int             `json:"id"`
 		Result json.RawMessage `json:"result"`
 		Error  *rpcError       `json:"error"`
+	}
+	// CometBFT writes a batch with one answer as a plain object.
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		data = append(append([]byte{'['}, trimmed...), ']')
 	}
 	if err := json.Unmarshal(data, &envs); err != nil {
 		return nil, nil, fmt.Errorf("%s answered %s: %.200s", c.url, resp.Status, data)

@@ -135,11 +135,11 @@ func TestInitHome(t *testing.T) {
 		{"db_backend", c.DBBackend, "pebbledb"},
 		{"p2p.laddr", c.P2P.ListenAddress, "tcp://127.0.0.3:26656"},
 		{"rpc.laddr", c.RPC.ListenAddress, "tcp://127.0.0.3:26657"},
-		{"timeout_commit", c.Consensus.TimeoutCommit, 500 * time.Millisecond},
+		{"timeout_commit", c.Consensus.TimeoutCommit, 250 * time.Millisecond},
 		{"create_empty_blocks", c.Consensus.CreateEmptyBlocks, true},
 		{"create_empty_blocks_interval", c.Consensus.CreateEmptyBlocksInterval, 10 * time.Second},
 		{"mempool.type", c.Mempool.Type, "flood"},
-		{"mempool.size", c.Mempool.Size, 20000},
+		{"mempool.size", c.Mempool.Size, 5000},
 		{"mempool.max_txs_bytes", c.Mempool.MaxTxsBytes, int64(256 << 20)},
 		{"mempool.cache_size", c.Mempool.CacheSize, 100000},
 		{"mempool.recheck", c.Mempool.Recheck, true},
@@ -306,7 +306,7 @@ func TestSetConfigValues(t *testing.T) {
 	h := initTestHome(t, "a", false)
 	err := SetConfigValues(h.dir, map[string]string{
 		"consensus.timeout_commit": "1s",
-		"mempool.size":             "5000",
+		"mempool.size":             "7000",
 		"mempool.recheck":          "false",
 		"tx_index.indexer":         "kv",
 		"proxy_app":                "kvstore",
@@ -318,7 +318,7 @@ func TestSetConfigValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Consensus.TimeoutCommit != time.Second || c.Mempool.Size != 5000 || c.Mempool.Recheck || c.TxIndex.Indexer != "kv" || c.ProxyApp != "kvstore" {
+	if c.Consensus.TimeoutCommit != time.Second || c.Mempool.Size != 7000 || c.Mempool.Recheck || c.TxIndex.Indexer != "kv" || c.ProxyApp != "kvstore" {
 		t.Fatalf("values not set: timeout_commit %s, mempool.size %d, recheck %v, indexer %q, proxy_app %q",
 			c.Consensus.TimeoutCommit, c.Mempool.Size, c.Mempool.Recheck, c.TxIndex.Indexer, c.ProxyApp)
 	}
