@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -234,11 +235,24 @@ func MatchedSettings() string {
 		"timeout_commit %s, timeout_propose %s (+%s), timeout_prevote %s (+%s), timeout_precommit %s (+%s), create_empty_blocks %t every %s, "+
 		"mempool %s size %d / %d MiB, cache %d, recheck %t, db_backend %s, tx_index %s, pex %t, send/recv rate %d/%d kB/s; "+
 		"genesis: block max_bytes %d MiB, max_gas %d, %d voting power per validator; full-mesh persistent peers on the same 127.0.0.x addresses; "+
-		"ABCI through a local client (one mutex) in both; the same pacer, lanes, RPC submission path and transaction size",
+		"ABCI through an in-process local client in both (Dengta: one mutex per connection, signatures pre-checked outside it; kvstore: one mutex); the same pacer, lanes, RPC submission path and transaction size",
 		cs.TimeoutCommit, cs.TimeoutPropose, cs.TimeoutProposeDelta, cs.TimeoutPrevote, cs.TimeoutPrevoteDelta, cs.TimeoutPrecommit, cs.TimeoutPrecommitDelta,
 		cs.CreateEmptyBlocks, cs.CreateEmptyBlocksInterval, c.Mempool.Type, c.Mempool.Size, c.Mempool.MaxTxsBytes>>20, c.Mempool.CacheSize, c.Mempool.Recheck,
 		c.DBBackend, c.TxIndex.Indexer, c.P2P.PexReactor, c.P2P.SendRate>>10, c.P2P.RecvRate>>10,
 		p.Block.MaxBytes>>20, p.Block.MaxGas, identity.DefaultValidatorPower)
+}
+
+// overrides lists a run's settings over the defaults, sorted, or "".
+func overrides(c Config) string {
+	var set []string
+	for k, v := range c.Settings {
+		set = append(set, k+"="+v)
+	}
+	sort.Strings(set)
+	if c.BlockMaxBytes > 0 {
+		set = append(set, fmt.Sprintf("genesis block max_bytes %d", c.BlockMaxBytes))
+	}
+	return strings.Join(set, ", ")
 }
 
 // compareConfigs checks that two homes' config.toml differ only in the
@@ -314,6 +328,9 @@ func notes(rep *Report) []string {
 	}
 	if rep.Config.Baseline {
 		out = append(out, "Matched between dengta and kvstore: "+MatchedSettings()+".")
+		if set := overrides(rep.Config); set != "" {
+			out = append(out, "Set over those defaults on every node of both systems (--set, --block-max-bytes): "+set+".")
+		}
 		if rep.Config.BaselineApp == "kvstore" {
 			out = append(out, "kvstore keeps its application state in memory (proxy_app=kvstore), verifies no signature and has a trivial CheckTx; its disk figures are CometBFT's block store, state store and WAL only. Dengta persists a Merkle trie and its tx index on pebble and checks an Ed25519 signature per transaction.")
 		}

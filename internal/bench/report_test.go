@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/node"
 )
 
 func sampleStep(offered, committed, p50, p99 float64, cpu []float64, disk []float64) *Step {
@@ -32,8 +34,9 @@ func sampleReport() *Report {
 	kv := &SystemRun{System: SystemKVStore, Workload: "w1", Describe: "kvstore key=value", Validators: 2, TxBytes: 463, SetupS: 1,
 		Steps: []*Step{sampleStep(1000, 990, 300, 600, []float64{2, 2}, []float64{900, 900}), sampleStep(2000, 1960, 320, 700, []float64{4, 4}, []float64{800, 800})}}
 	rep := &Report{Tool: "dengta bench", Started: time.Date(2026, 11, 21, 22, 0, 0, 0, time.UTC), Host: Host{CPUs: 2, Go: "go1.26.8 linux/amd64", LoadStart: 1.5, LoadEnd: 2.5},
-		Config: Config{Workload: "w1", Validators: 2, Rates: []float64{1000, 2000}, StepS: 15, DrainS: 10, Signers: 64, Broadcast: "sync", PollMs: 20, Baseline: true, BaselineApp: "kvstore"},
-		Runs:   []*SystemRun{d, kv}}
+		Config: Config{Workload: "w1", Validators: 2, Rates: []float64{1000, 2000}, StepS: 15, DrainS: 10, Signers: 64, Broadcast: "sync", PollMs: 20, Baseline: true, BaselineApp: "kvstore",
+			Settings: map[string]string{"mempool.size": "5000", "consensus.timeout_commit": "1s"}, BlockMaxBytes: 1 << 20},
+		Runs: []*SystemRun{d, kv}}
 	rep.Ratios = ratios(d, kv)
 	rep.Notes = notes(rep)
 	return rep
@@ -76,7 +79,8 @@ func TestWriteMarkdown(t *testing.T) {
 		"| 2000 | 0.77× | 6.25× | 7.14× | – |",
 		"## Notes\n",
 		"- Matched between dengta and kvstore: identical config.toml",
-		"timeout_commit 500ms",
+		"timeout_commit " + node.TunedConfig().Consensus.TimeoutCommit.String(),
+		"Set over those defaults on every node of both systems (--set, --block-max-bytes): consensus.timeout_commit=1s, mempool.size=5000, genesis block max_bytes 1048576.",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q\n%s", want, md)
