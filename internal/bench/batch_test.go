@@ -127,3 +127,27 @@ func TestSendBatch(t *testing.T) {
 		})
 	}
 }
+
+// TestSendBatchOfOne: a lane keeping up sends one transaction at a time,
+// and CometBFT answers a batch of one with a plain object.
+func TestSendBatchOfOne(t *testing.T) {
+	f := &fakeMempool{script: map[string]string{"tx1": "bad"}, full: map[string]bool{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+	raws := [][]byte{[]byte("tx0"), []byte("tx1")}
+	s := &staged{node: []int{0, 0}}
+	for _, raw := range raws {
+		s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+	}
+	tr := newTracker(raws, nil)
+	if !sendBatch(context.Background(), net, tr, s, []int32{0}, make(chan struct{})) {
+		t.Fatal("tx0 was refused")
+	}
+	if sendBatch(context.Background(), net, tr, s, []int32{1}, make(chan struct{})) {
+		t.Fatal("tx1 was accepted")
+	}
+	if tr.recs[0].state.Load() != txAccepted || tr.recs[1].state.Load() != txRejected || len(tr.topErrors(5)) != 1 {
+		t.Fatalf("states %d, %d; errors %v", tr.recs[0].state.Load(), tr.recs[1].state.Load(), tr.topErrors(5))
+	}
+}

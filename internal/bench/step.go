@@ -355,13 +355,7 @@ func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan i
 					break more
 				}
 			}
-			var sent bool
-			if len(batch) == 1 {
-				sent = sendOne(ctx, net, tr, s, i, stop)
-			} else {
-				sent = sendBatch(ctx, net, tr, s, batch, stop)
-			}
-			if !sent {
+			if !sendBatch(ctx, net, tr, s, batch, stop) {
 				drop(true)
 				return
 			}
@@ -369,55 +363,14 @@ func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan i
 	}
 }
 
-// sendOne sends transaction i and reports whether it was not rejected. A
-// full mempool (CometBFT's, or the application's code 16) is retried after
-// 20 ms, doubling up to 320 ms (back-pressure, counted), until stop.
-func sendOne(ctx context.Context, net *Network, tr *tracker, s *staged, i int32, stop <-chan struct{}) bool {
-	rec := &tr.recs[i]
-	backoff := 20 * time.Millisecond
-	for {
-		var res broadcastResult
-		err := net.Nodes[s.node[i]].rpc.post(ctx, s.bodies[i], &res)
-		if mempoolFull(err) || (err == nil && res.Code == mempoolFullCode) {
-			tr.retries.Add(1)
-			select {
-			case <-time.After(backoff):
-				backoff = min(2*backoff, 320*time.Millisecond)
-				continue
-			case <-stop:
-			case <-ctx.Done():
-			}
-			rec.state.Store(txUnsent)
-			tr.unsent.Add(1)
-			return true
-		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			rec.state.Store(txUnsent)
-			tr.unsent.Add(1)
-		case err != nil:
-			rec.state.Store(txRejected)
-			tr.rejected.Add(1)
-			tr.noteError(err.Error())
-			return false
-		case res.Code != 0:
-			rec.state.Store(txRejected)
-			tr.rejected.Add(1)
-			tr.noteError(fmt.Sprintf("CheckTx code %d: %s", res.Code, res.Log))
-			return false
-		default:
-			rec.state.Store(txAccepted)
-			tr.accepted.Add(1)
-		}
-		return true
-	}
-}
-
-// sendBatch sends a lane's transactions in one JSON-RPC batch and records
-// each answer as sendOne does. A full mempool is retried from the first
-// transaction it turned away; after a rejection the rest of the batch (sent
-// with it, and refused for the nonce it skipped) is recorded as answered
-// and the lane stops.
+// sendBatch sends a lane's transactions in one JSON-RPC batch (often of
+// one) and records each answer: accepted, or rejected (CheckTx code ≠ 0 or
+// an error), and reports whether none was rejected. A full mempool
+// (CometBFT's, or the application's code 16) is retried from the first
+// transaction it turned away, after 20 ms doubling up to 320 ms
+// (back-pressure, counted), until stop; after a rejection the rest of the
+// batch (sent with it, and refused for the nonce it skipped) keeps its
+// answers and the lane stops.
 func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch []int32, stop <-chan struct{}) bool {
 	backoff := 20 * time.Millisecond
 	for len(batch) > 0 {
