@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/bench"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -39,6 +40,7 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 	logLevel := fs.String("log-level", "info", "the dengta nodes' log level (their logs go to the work directory)")
 	var sets settingFlags
 	fs.Var(&sets, "set", "set a config.toml key on every node of both systems, over the tuned defaults: section.key=value (repeatable; e.g. consensus.timeout_commit=1s, mempool.size=5000, mempool.recheck=false, tx_index.indexer=kv)")
+	keyAlgo := fs.String("key-algo", "ed25519", "the signer keys' algorithm: ed25519, or sm2 (SM2 with SM3, GB/T 32918)")
 	blockBytes := fs.Int64("block-max-bytes", 0, "genesis block size limit in bytes for both systems (default: the node default, 8 MiB)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -57,13 +59,17 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 			rs = append(rs, v)
 		}
 	}
+	algo, err := tx.ParseAlgo(*keyAlgo)
+	if err != nil {
+		return userError(fmt.Sprintf("--key-algo: %v", err), "--key-algo sm2")
+	}
 	bin, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the dengta binary: %w", err)
 	}
 	opts := bench.Options{
 		Workload: *workload, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
-		Params:  bench.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed},
+		Params:  bench.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed, KeyAlgo: algo},
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
 		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
 		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,

@@ -19,6 +19,11 @@ type fakeMempool struct {
 	script  map[string]string
 	full    map[string]bool // already answered "full" once
 	batches [][]string      // the transactions of each request, in order
+	// dropFirst takes the first request's transactions and closes the
+	// connection without answering; later requests answer "already exists
+	// in cache" for them, as CometBFT does.
+	dropFirst bool
+	taken     map[string]bool
 }
 
 func (f *fakeMempool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +39,19 @@ func (f *fakeMempool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.dropFirst && len(f.batches) == 0 {
+		f.taken = map[string]bool{}
+		for _, q := range reqs {
+			raw, _ := base64.StdEncoding.DecodeString(q.Params.Tx)
+			f.taken[string(raw)] = true
+		}
+		f.batches = append(f.batches, nil)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return
+	}
 	var txs []string
 	var out []map[string]any
 	for _, q := range reqs {
@@ -41,6 +59,11 @@ func (f *fakeMempool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		tx := string(raw)
 		txs = append(txs, tx)
 		ans := map[string]any{"jsonrpc": "2.0", "id": q.ID}
+		if f.taken[tx] {
+			ans["error"] = map[string]any{"code": -32603, "message": "Internal error", "data": "tx already exists in cache"}
+			out = append(out, ans)
+			continue
+		}
 		switch f.script[tx] {
 		case "full":
 			if !f.full[tx] {
@@ -149,5 +172,26 @@ func TestSendBatchOfOne(t *testing.T) {
 	}
 	if tr.recs[0].state.Load() != txAccepted || tr.recs[1].state.Load() != txRejected || len(tr.topErrors(5)) != 1 {
 		t.Fatalf("states %d, %d; errors %v", tr.recs[0].state.Load(), tr.recs[1].state.Load(), tr.topErrors(5))
+	}
+}
+
+// TestSendBatchConnectionDropped: a connection that fails before the
+// answer is tried again, and what the node had taken counts as accepted.
+func TestSendBatchConnectionDropped(t *testing.T) {
+	f := &fakeMempool{full: map[string]bool{}, dropFirst: true}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+	raws := [][]byte{[]byte("tx0"), []byte("tx1")}
+	s := &staged{node: []int{0, 0}}
+	for _, raw := range raws {
+		s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+	}
+	tr := newTracker(raws, nil)
+	if !sendBatch(context.Background(), net, tr, s, []int32{0, 1}, make(chan struct{})) {
+		t.Fatalf("lane stopped after a dropped connection: %v", tr.topErrors(5))
+	}
+	if tr.accepted.Load() != 2 || len(f.batches) != 2 {
+		t.Fatalf("%d accepted after %d requests, want 2 after 2", tr.accepted.Load(), len(f.batches))
 	}
 }

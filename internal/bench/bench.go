@@ -187,6 +187,7 @@ type Config struct {
 	StepS       float64   `json:"step_s"`
 	DrainS      float64   `json:"drain_max_s"`
 	Signers     int       `json:"signers"`
+	KeyAlgo     string    `json:"key_algo"`
 	BatchSize   int       `json:"batch_size,omitempty"`
 	Seed        int       `json:"seed_records,omitempty"`
 	Readers     int       `json:"readers,omitempty"`
@@ -362,6 +363,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			Workload: o.Workload, Validators: o.Validators, Attached: o.Attach != "", Rates: o.Rates,
 			StepS: o.Step.Seconds(), DrainS: o.Drain.Seconds(), Signers: o.Signers, Broadcast: o.Broadcast,
 			PollMs: float64(o.Poll) / 1e6, Baseline: o.Baseline, CometBFT: CometBFTVersion,
+			KeyAlgo: o.Params.algo().String(),
 		},
 	}
 	switch o.Workload {

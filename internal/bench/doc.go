@@ -23,7 +23,7 @@
 // # Workloads
 //
 // A Workload (workload.go) prepares each step's transactions before the
-// window opens - for Dengta, signed by fresh Ed25519 member keys
+// window opens - for Dengta, signed by fresh member keys (Ed25519, or SM2 with --key-algo sm2)
 // registered in setup through identity/register_key, spread round-robin
 // over the depositing organisations and the nodes - and names for each
 // transaction a node and a lane. A lane is an ordered stream (one signer's

@@ -20,7 +20,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// signerSet is the workload's signer keys: fresh Ed25519 member keys of
+// signerSet is the workload's signer keys: fresh member keys (Ed25519, or
+// SM2 with --key-algo sm2) of
 // the organisations allowed to take the workload's action, registered
 // during setup, each pinned to one node (spread round-robin) and with its
 // own nonce sequence, so that signers are independent lanes.
@@ -36,17 +37,17 @@ type signerSet struct {
 // that may take module/action (round-robin), through identity/register_key
 // signed by each organisation's admin key, and waits until every node has
 // the block that registered them.
-func registerSigners(ctx context.Context, net *Network, count int, module, action string) (*signerSet, error) {
+func registerSigners(ctx context.Context, net *Network, count int, algo tx.Algo, module, action string) (*signerSet, error) {
 	orgs, err := net.depositors(ctx, module, action)
 	if err != nil {
 		return nil, err
 	}
-	return registerKeys(ctx, net, count, orgs)
+	return registerKeys(ctx, net, count, algo, orgs)
 }
 
 // registerKeys registers count new member keys spread round-robin over
 // orgs, as registerSigners does.
-func registerKeys(ctx context.Context, net *Network, count int, orgs []string) (*signerSet, error) {
+func registerKeys(ctx context.Context, net *Network, count int, algo tx.Algo, orgs []string) (*signerSet, error) {
 	if count < 1 {
 		return nil, errors.New("signers: need at least one")
 	}
@@ -56,7 +57,7 @@ func registerKeys(ctx context.Context, net *Network, count int, orgs []string) (
 	s := &signerSet{chainID: net.ChainID}
 	byOrg := map[string][]int{}
 	for i := range count {
-		k, err := tx.GenerateKey(tx.AlgoEd25519, crand.Reader)
+		k, err := tx.GenerateKey(algo, crand.Reader)
 		if err != nil {
 			return nil, err
 		}
@@ -287,12 +288,12 @@ func newDeposits(p Params) *deposits { return &deposits{p: p} }
 
 func (w *deposits) Name() string { return "w1" }
 func (w *deposits) Describe() string {
-	return "notary/deposit: SHA-256 + SM3 digests and ~150 B of metadata, Ed25519-signed"
+	return "notary/deposit: SHA-256 + SM3 digests and ~150 B of metadata, " + w.p.signedBy()
 }
 func (w *deposits) Lanes() int { return len(w.s.keys) }
 
 func (w *deposits) Setup(ctx context.Context, net *Network) error {
-	s, err := registerSigners(ctx, net, w.p.Signers, "notary", "deposit")
+	s, err := registerSigners(ctx, net, w.p.Signers, w.p.algo(), "notary", "deposit")
 	w.s = s
 	return err
 }
@@ -324,7 +325,7 @@ func newBatches(p Params) *batches { return &batches{p: p} }
 
 func (w *batches) Name() string { return "w1b" }
 func (w *batches) Describe() string {
-	return fmt.Sprintf("notary/batch_deposit of an RFC 6962 tree of %d items, Ed25519-signed", w.p.BatchSize)
+	return fmt.Sprintf("notary/batch_deposit of an RFC 6962 tree of %d items, %s", w.p.BatchSize, w.p.signedBy())
 }
 func (w *batches) Lanes() int { return len(w.s.keys) }
 
@@ -332,7 +333,7 @@ func (w *batches) Setup(ctx context.Context, net *Network) error {
 	if w.p.BatchSize < 1 || w.p.BatchSize > batch.MaxItems {
 		return fmt.Errorf("batch size %d: choose 1 to %d", w.p.BatchSize, batch.MaxItems)
 	}
-	s, err := registerSigners(ctx, net, w.p.Signers, "notary", "batch_deposit")
+	s, err := registerSigners(ctx, net, w.p.Signers, w.p.algo(), "notary", "batch_deposit")
 	w.s = s
 	return err
 }

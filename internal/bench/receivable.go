@@ -155,7 +155,7 @@ func (w *transfers) Setup(ctx context.Context, net *Network) error {
 	if len(holders) < 2 {
 		return fmt.Errorf("w3 needs two supplier organisations to transfer between; the network has %v", holders)
 	}
-	s, err := registerKeys(ctx, net, w.p.Signers, holders)
+	s, err := registerKeys(ctx, net, w.p.Signers, w.p.algo(), holders)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,13 @@ func (e *rpcError) Error() string {
 	return e.Message
 }
 
+// isRPCError reports whether err is an answer of the node rather than a
+// failure to reach it.
+func isRPCError(err error) bool {
+	var e *rpcError
+	return errors.As(err, &e)
+}
+
 // mempoolFull reports whether err is the mempool refusing a transaction
 // for lack of room (a retryable condition, not a rejection).
 func mempoolFull(err error) bool {

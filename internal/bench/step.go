@@ -373,12 +373,21 @@ func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan i
 // answers and the lane stops.
 func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch []int32, stop <-chan struct{}) bool {
 	backoff := 20 * time.Millisecond
+	resent := 0 // times the batch was sent again after a connection error
 	for len(batch) > 0 {
 		reqs := make([][]byte, len(batch))
 		for k, i := range batch {
 			reqs[k] = s.bodies[i]
 		}
 		results, errs, err := net.Nodes[s.node[batch[0]]].rpc.postBatch(ctx, batchRequest(reqs), len(batch))
+		if err != nil && ctx.Err() == nil && resent < 3 && !isRPCError(err) {
+			// The connection failed (for example the node closed an idle
+			// keep-alive connection as the request went out): send again.
+			// What the node did take answers "already exists in cache".
+			resent++
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
 		if err != nil {
 			for _, i := range batch {
 				rec := &tr.recs[i]
@@ -408,6 +417,9 @@ func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch 
 					rec.state.Store(txUnsent)
 					tr.unsent.Add(1)
 				}
+			case e != nil && resent > 0 && strings.Contains(e.Error(), "tx already exists in cache"):
+				rec.state.Store(txAccepted) // taken by the node before the connection failed
+				tr.accepted.Add(1)
 			case e != nil:
 				rec.state.Store(txRejected)
 				tr.rejected.Add(1)

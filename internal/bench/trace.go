@@ -94,7 +94,7 @@ func (w *traceEvents) Lanes() int { return len(w.s.keys) }
 // events), a location for each of their organisations and each producer,
 // and each producer's product and lot.
 func (w *traceEvents) Setup(ctx context.Context, net *Network) error {
-	s, err := registerSigners(ctx, net, w.p.Signers, "trace", "capture")
+	s, err := registerSigners(ctx, net, w.p.Signers, w.p.algo(), "trace", "capture")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Workload is what the harness offers a network. A workload is a type
@@ -74,6 +76,25 @@ type Params struct {
 	Signers   int // signer keys (lanes)
 	BatchSize int // items per batch (w1b)
 	Seed      int // deposits made before the first step, to read (w4, mix)
+	// KeyAlgo is the signer keys' algorithm: tx.AlgoEd25519 (the zero
+	// value means it) or tx.AlgoSM2.
+	KeyAlgo tx.Algo
+}
+
+// algo is the signer keys' algorithm, Ed25519 unless set.
+func (p Params) algo() tx.Algo {
+	if p.KeyAlgo == 0 {
+		return tx.AlgoEd25519
+	}
+	return p.KeyAlgo
+}
+
+// signedBy names the signer keys' algorithm for Describe.
+func (p Params) signedBy() string {
+	if p.algo() == tx.AlgoSM2 {
+		return "SM2-signed (SM3, GB/T 32918)"
+	}
+	return "Ed25519-signed"
 }
 
 // workloads are the Dengta workloads by name.
