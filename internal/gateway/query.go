@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -190,12 +191,13 @@ func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Bundle builds a proof bundle for key at state version height (0: the
-// newest version). The bundle needs the next block's signed header, so for
-// the newest version it waits for that block.
+// newest version that holds the key's current value). The bundle needs the
+// next block's signed header, so when the key changed in the newest version
+// it waits for that block.
 func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
 	store := s.app.Store()
 	if height == 0 {
-		height = s.newestProvable(ctx)
+		height = s.newestProvable(ctx, key)
 	}
 	if height < 1 || height > store.Version() {
 		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, store.Version())
@@ -223,13 +225,13 @@ func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.B
 	return proof.New(s.app.ChainID(), height, p, sh, types.NewValidatorSet(vals))
 }
 
-// newestProvable picks the height of the newest state: the latest version
-// itself when its next header exists, or an earlier version with the same
-// root (blocks without state changes keep the root) whose next header
-// does, so that the bundle need not wait for a block. Otherwise the latest
-// version, whose next header CometBFT makes at once because the state
-// changed.
-func (s *Server) newestProvable(ctx context.Context) int64 {
+// newestProvable picks the height to prove key at: the latest version
+// itself when its next header exists, or else the newest version whose
+// next header exists, if key has there the value it has now (the root is
+// unchanged, or only other keys changed since), so that the bundle need
+// not wait for a block. Otherwise the latest version, whose next header
+// CometBFT makes at once because the state changed.
+func (s *Server) newestProvable(ctx context.Context, key []byte) int64 {
 	store := s.app.Store()
 	latest := store.Version()
 	st, err := s.chain.Status(ctx)
@@ -241,7 +243,19 @@ func (s *Server) newestProvable(ctx context.Context) int64 {
 		return latest
 	}
 	older, err := store.At(h)
-	if err != nil || older.Root() != store.Root() {
+	if err != nil {
+		return latest
+	}
+	if older.Root() == store.Root() {
+		return h
+	}
+	newest, err := store.At(latest)
+	if err != nil {
+		return latest
+	}
+	was, err1 := older.Get(key)
+	is, err2 := newest.Get(key)
+	if err1 != nil || err2 != nil || !bytes.Equal(was, is) {
 		return latest
 	}
 	return h
