@@ -40,6 +40,14 @@ func findBrowser(t *testing.T) string {
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := findBrowser(t)
+	// The profile is not a t.TempDir: Chromium's helper processes may still
+	// write into it for a moment after the browser has exited, which made
+	// TempDir's cleanup fail the test ("directory not empty"). The cleanup
+	// below removes it after the browser, retrying for a while.
+	profile, err := os.MkdirTemp("", "dengta-e2e-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -53,12 +61,23 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("lang", "zh-CN"),
 		// Pages follow Accept-Language; a Chinese browser is the default user.
 		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1100, 1400),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc() // stops the browser and waits for it
+		var err error
+		for range 50 {
+			if err = os.RemoveAll(profile); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("browser profile %s left behind: %v", profile, err)
+	})
 	// Start the browser now, so a broken install fails here, clearly.
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start %s: %v", path, err)
