@@ -50,29 +50,20 @@ type Reader interface {
 // both are active. The records are decoded once per distinct content
 // (signercache.go); the results are the caller's own copies.
 func LookupSigner(r Reader, id tx.KeyID) (module.Signer, *Key, error) {
-	kk := keyKey(id)
-	b, err := r.Get(kk)
+	shared, ok, err := decodedKeys.get(r, keyKey(id))
 	if err != nil {
-		return module.Signer{}, nil, fmt.Errorf("read %q: %w", kk, err)
+		return module.Signer{}, nil, err
 	}
-	if b == nil {
+	if !ok {
 		return module.Signer{}, nil, errcode.New(errcode.UnknownSigner, "no key %s is registered on this chain", id)
 	}
-	shared, err := decodedKeys.decode(kk, b)
-	if err != nil {
-		return module.Signer{}, nil, err
-	}
 	k := *shared // the public key's bytes stay shared: nothing writes into them
-	orgK := orgKey(k.Org)
-	if b, err = r.Get(orgK); err != nil {
-		return module.Signer{}, nil, fmt.Errorf("read %q: %w", orgK, err)
-	}
-	if b == nil {
-		return module.Signer{}, nil, errcode.New(errcode.NotFound, "no organisation %q", k.Org)
-	}
-	org, err := decodedOrgs.decode(orgK, b)
+	org, ok, err := decodedOrgs.get(r, orgKey(k.Org))
 	if err != nil {
 		return module.Signer{}, nil, err
+	}
+	if !ok {
+		return module.Signer{}, nil, errcode.New(errcode.NotFound, "no organisation %q", k.Org)
 	}
 	if !k.Active {
 		return module.Signer{}, nil, errcode.New(errcode.KeyInactive, "key %s of %s was deactivated at height %d", id, k.Org, k.Deactivated)

@@ -30,6 +30,21 @@ type decodeMemo[T any] struct {
 	m  map[string]*T
 }
 
+// get reads stateKey from r and decodes it through the memo: as
+// module.GetJSON, with the same errors, except that the value is shared
+// (see decode).
+func (d *decodeMemo[T]) get(r Reader, stateKey []byte) (*T, bool, error) {
+	b, err := r.Get(stateKey)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %q: %w", stateKey, err)
+	}
+	if b == nil {
+		return nil, false, nil
+	}
+	v, err := d.decode(stateKey, b)
+	return v, err == nil, err
+}
+
 // decode returns the value b decodes to, shared with other callers: they
 // must not modify it. Errors are module.GetJSON's for stateKey, and are
 // not remembered.
