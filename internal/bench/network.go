@@ -285,7 +285,7 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 			return nil, fmt.Errorf("network: node %d is %s, want %s", i, nd.Name, m.Org.ID)
 		}
 		nd.Log = filepath.Join(dir, fmt.Sprintf("dengta-%d-%s.log", attempt, nd.Name))
-		if err := hs.apply(nd.Home, true); err != nil {
+		if err := hs.apply(nd.Home); err != nil {
 			return net, err
 		}
 		if pprof {
@@ -433,9 +433,6 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 		InitialHeight:   1,
 		ConsensusParams: node.DefaultConsensusParams(),
 	}
-	if hs.BlockMaxBytes > 0 {
-		doc.ConsensusParams.Block.MaxBytes = hs.BlockMaxBytes
-	}
 	var peers []string
 	for i := range validators {
 		name := fmt.Sprintf("kvstore%d", i)
@@ -462,7 +459,7 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 		if err := node.SetPeers(nd.Home, peers); err != nil {
 			return nil, err
 		}
-		if err := hs.apply(nd.Home, false); err != nil {
+		if err := hs.apply(nd.Home); err != nil {
 			return nil, err
 		}
 		if pprof {
@@ -601,15 +598,14 @@ type homeSettings struct {
 	BlockMaxBytes int64             // consensus block.max_bytes; 0 keeps the default
 }
 
-// apply writes the settings into a home; rewriteGenesis also sets the block
-// size in its genesis (the kvstore genesis is built with it).
-func (hs homeSettings) apply(home string, rewriteGenesis bool) error {
+// apply writes the settings into a home's config.toml and genesis.
+func (hs homeSettings) apply(home string) error {
 	if len(hs.Config) > 0 {
 		if err := node.SetConfigValues(home, hs.Config); err != nil {
 			return fmt.Errorf("home settings: %w", err)
 		}
 	}
-	if hs.BlockMaxBytes > 0 && rewriteGenesis {
+	if hs.BlockMaxBytes > 0 {
 		doc, err := types.GenesisDocFromFile(node.GenesisFile(home))
 		if err != nil {
 			return fmt.Errorf("home settings: %w", err)
