@@ -99,8 +99,9 @@ type OrgSpec struct {
 
 var orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
 
-// Validate checks the spec on its own, without looking at state.
-func (s *OrgSpec) Validate() error {
+// Validate checks the spec on its own, without looking at state; its roles
+// must be in the chain's role set.
+func (s *OrgSpec) Validate(set *role.Set) error {
 	if !orgIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("organisation id %q: use 2-32 lowercase letters, digits or '-', starting with a letter or digit", s.ID)
 	}
@@ -113,7 +114,7 @@ func (s *OrgSpec) Validate() error {
 	if err := ValidUSCC(s.USCC); err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)
 	}
-	roles, err := role.Normalize(s.Roles)
+	roles, err := set.Normalize(s.Roles)
 	if err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)
 	}

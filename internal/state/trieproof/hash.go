@@ -1,12 +1,14 @@
-package state
+// Package trieproof holds the Merkle proofs of the state trie and their
+// offline verification: the part of the state that a verifier needs, with
+// no database, so that `dengta verify` and other offline checkers depend on
+// nothing of the node.
+package trieproof
 
 import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/ethereum/go-ethereum/core/types"
 )
 
 // Hash is a 32-byte trie root or node hash (Keccak-256).
@@ -14,7 +16,10 @@ type Hash [32]byte
 
 // EmptyRoot is the root of the empty trie (Keccak-256 of the RLP empty
 // string), the root of every Store at version 0.
-var EmptyRoot = Hash(types.EmptyRootHash)
+var EmptyRoot = Hash{
+	0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e,
+	0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
+}
 
 // String returns the hash as 64 lowercase hex digits, without a 0x prefix.
 func (h Hash) String() string { return hex.EncodeToString(h[:]) }

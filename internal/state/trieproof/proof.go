@@ -1,13 +1,27 @@
-package state
+package trieproof
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/trie"
 )
+
+// MaxKeyLen is the longest state key.
+const MaxKeyLen = 1024
+
+// ErrProofInvalid wraps every reason a proof does not verify.
+var ErrProofInvalid = errors.New("state: invalid proof")
+
+func checkKey(key []byte) error {
+	if len(key) == 0 || len(key) > MaxKeyLen {
+		return fmt.Errorf("state: invalid key: length %d, want 1..%d", len(key), MaxKeyLen)
+	}
+	return nil
+}
 
 // Proof is a Merkle proof of the value of Key (or of its absence) in the
 // trie with some root. Nodes are the RLP-encoded trie nodes on the path from
