@@ -59,7 +59,7 @@
 //   - mix: w1, w2 and w3 together (40/30/30 % of the transactions,
 //     interleaved, lanes split alike) with w4's reads; every part's Check.
 //
-// Setup transactions of the organisations' admin keys go through admins
+// Setup transactions of the organisations' admin keys go through Admins
 // (admin.go). A workload that offers several kinds of transaction names
 // them in Tx.Kind, and the report breaks each step down by kind.
 //

@@ -51,15 +51,18 @@ type Chain struct {
 	Height  int64
 
 	nonces map[tx.KeyID]uint64
+	roles  *role.Set
 }
 
 // Options configure a test chain. The app's clock for mempool checks is the
 // chain's Time (the last block's), so tests stay deterministic.
 type Options struct {
 	Orgs []Org
-	// Modules run besides identity; nil means every module (modules.All).
+	// Modules run besides identity; nil means every registered module.
 	Modules []module.Module
-	Dir     string // state directory; "" for memory
+	// Roles is the chain's role set; nil means the registry's.
+	Roles *role.Set
+	Dir   string // state directory; "" for memory
 	// Seed makes the generated keys reproducible (two chains with the same
 	// seed have the same genesis).
 	Seed uint64
@@ -134,11 +137,15 @@ func New(tb testing.TB, opts Options) *Chain {
 		tb.Fatalf("open state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	reg := modules.Registry()
 	if opts.Modules == nil {
-		opts.Modules = modules.All()
+		opts.Modules = reg.Core()
 	}
-	c := &Chain{}
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Now: func() time.Time { return c.Time }})
+	if opts.Roles == nil {
+		opts.Roles = reg.Roles()
+	}
+	c := &Chain{roles: opts.Roles}
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Roles: opts.Roles, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
@@ -146,7 +153,7 @@ func New(tb testing.TB, opts Options) *Chain {
 	if err != nil {
 		tb.Fatalf("genesis: %v", err)
 	}
-	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}}
+	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}, roles: opts.Roles}
 	_, err = a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: ChainID, Time: opts.Time, AppStateBytes: g, Validators: vals, InitialHeight: 1})
 	if err != nil {
 		tb.Fatalf("init chain: %v", err)
@@ -285,11 +292,11 @@ func Reopen(tb testing.TB, dir string, prev *Chain, mods ...module.Module) *Chai
 	}
 	tb.Cleanup(func() { st.Close() })
 	if mods == nil {
-		mods = modules.All()
+		mods = modules.Registry().Core()
 	}
 	c := &Chain{}
 	*c = *prev
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: mods, Now: func() time.Time { return c.Time }})
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: mods, Roles: prev.roles, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}

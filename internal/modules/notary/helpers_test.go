@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/emmansun/gmsm/sm3"
 
@@ -20,10 +22,10 @@ import (
 // court and a bank (which has no notary role).
 func consortium() []testchain.Org {
 	return []testchain.Org{
-		{ID: "dep-a", Roles: []role.Role{role.Depositor}, Validator: true},
-		{ID: "dep-b", Roles: []role.Role{role.Depositor}},
-		{ID: "notary", Roles: []role.Role{role.Notary}},
-		{ID: "court", Roles: []role.Role{role.Court}},
+		{ID: "dep-a", Roles: []role.Role{notaryapi.Depositor}, Validator: true},
+		{ID: "dep-b", Roles: []role.Role{notaryapi.Depositor}},
+		{ID: "notary", Roles: []role.Role{notaryapi.Notary}},
+		{ID: "court", Roles: []role.Role{notaryapi.Court}},
 		{ID: "bank", Roles: []role.Role{role.Bank}},
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -19,7 +21,7 @@ import (
 // is not timed). The trees deepen by one level a round.
 func BenchmarkTransfers(b *testing.B) {
 	const sups, chains = 8, 512
-	orgs := []testchain.Org{{ID: core, Roles: []role.Role{role.CoreEnterprise}, Validator: true}, {ID: bankA, Roles: []role.Role{role.Bank}}}
+	orgs := []testchain.Org{{ID: core, Roles: []role.Role{receivableapi.CoreEnterprise}, Validator: true}, {ID: bankA, Roles: []role.Role{role.Bank}}}
 	for i := range sups {
 		orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("sup-%d", i), Roles: []role.Role{role.Supplier}})
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -32,7 +34,7 @@ const (
 
 func consortium() []testchain.Org {
 	return []testchain.Org{
-		{ID: core, Roles: []role.Role{role.CoreEnterprise}, Validator: true},
+		{ID: core, Roles: []role.Role{receivableapi.CoreEnterprise}, Validator: true},
 		{ID: supA, Roles: []role.Role{role.Supplier}},
 		{ID: supB, Roles: []role.Role{role.Supplier}},
 		{ID: supC, Roles: []role.Role{role.Supplier}},

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -37,11 +39,11 @@ func consortium() []testchain.Org {
 		{ID: coop, Roles: []role.Role{role.Producer}, Validator: true},
 		{ID: juicer, Roles: []role.Role{role.Producer}},
 		{ID: logistics, Roles: []role.Role{role.Logistics}},
-		{ID: market, Roles: []role.Role{role.Retailer}},
-		{ID: pharmacy, Roles: []role.Role{role.Retailer}},
+		{ID: market, Roles: []role.Role{traceapi.Retailer}},
+		{ID: pharmacy, Roles: []role.Role{traceapi.Retailer}},
 		{ID: wholesale, Roles: []role.Role{role.Supplier}},
 		{ID: regulator, Roles: []role.Role{role.Regulator}},
-		{ID: alliance, Roles: []role.Role{role.Alliance}},
+		{ID: alliance, Roles: []role.Role{traceapi.Alliance}},
 		{ID: inspector, Roles: []role.Role{role.Inspector}},
 		{ID: bank, Roles: []role.Role{role.Bank}},
 	}

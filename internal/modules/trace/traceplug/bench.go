@@ -1,4 +1,4 @@
-package bench
+package traceplug
 
 import (
 	"context"
@@ -15,7 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -60,9 +62,9 @@ func gs1(body string) string { return body + string(trace.GS1CheckDigit(body)) }
 // exist before an event may name it, so that every timed transaction
 // appends to an existing item's history.
 type traceEvents struct {
-	p   Params
-	s   *signerSet
-	adm *admins
+	p   bench.Params
+	s   *bench.Signers
+	adm *bench.Admins
 	// tag makes this run's identifiers (GTINs, GLNs) new, also on an
 	// attached network that ran w2 before.
 	tag      int
@@ -72,7 +74,7 @@ type traceEvents struct {
 	draw     *rand.Zipf
 	made     []bool // commissioned items
 	items    []int  // the prepared step's items
-	txs      []Tx
+	txs      []bench.Tx
 
 	mu       sync.Mutex
 	byHash   map[[32]byte]int32 // the prepared step's transactions -> item
@@ -80,42 +82,42 @@ type traceEvents struct {
 	seen     atomic.Int64       // height of the last block observed
 }
 
-func newTraceEvents(p Params) *traceEvents {
-	return &traceEvents{p: p, draw: newItemDraw(seed()), made: make([]bool, traceItems), observed: map[int32]int64{}}
+func newTraceEvents(p bench.Params) *traceEvents {
+	return &traceEvents{p: p, draw: newItemDraw(bench.Seed()), made: make([]bool, traceItems), observed: map[int32]int64{}}
 }
 
 func (w *traceEvents) Name() string { return "w2" }
 func (w *traceEvents) Describe() string {
 	return fmt.Sprintf("trace/capture of one EPCIS ObjectEvent OBSERVE (storing or inspecting, at a registered location) of one SGTIN item drawn by Zipf (s=%g) over %d serial numbers; items commissioned before the window that first draws them", zipfS, traceItems)
 }
-func (w *traceEvents) Lanes() int { return len(w.s.keys) }
+func (w *traceEvents) Lanes() int { return len(w.s.Keys) }
 
 // Setup registers the signers (members of the organisations that capture
 // events), a location for each of their organisations and each producer,
 // and each producer's product and lot.
-func (w *traceEvents) Setup(ctx context.Context, net *Network) error {
-	s, err := registerSigners(ctx, net, w.p.Signers, w.p.algo(), "trace", "capture")
+func (w *traceEvents) Setup(ctx context.Context, net *bench.Network) error {
+	s, err := bench.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), traceapi.Name, traceapi.Capture.Name)
 	if err != nil {
 		return err
 	}
-	w.s, w.adm, w.tag = s, newAdmins(net), rand.IntN(100_000)
+	w.s, w.adm, w.tag = s, bench.NewAdmins(net), rand.IntN(100_000)
 	roles := map[string][]role.Role{}
 	for _, o := range net.Orgs {
 		roles[o.ID] = o.Roles
 	}
-	for _, org := range s.orgs {
+	for _, org := range s.Orgs {
 		step, err := observeStep(roles[org])
 		if err != nil {
 			return fmt.Errorf("%s: %w", org, err)
 		}
 		w.laneStep = append(w.laneStep, step)
 	}
-	producers, err := net.orgsWith(ctx, "trace", "register_product", role.Producer)
+	producers, err := net.OrgsWith(ctx, traceapi.Name, traceapi.RegisterProduct.Name, role.Producer)
 	if err != nil {
 		return err
 	}
 	places := slices.Clone(producers)
-	for _, org := range s.orgs {
+	for _, org := range s.Orgs {
 		if !slices.Contains(places, org) {
 			places = append(places, org)
 		}
@@ -130,7 +132,7 @@ func (w *traceEvents) Setup(ctx context.Context, net *Network) error {
 		if slices.Contains(producers, org) {
 			typ = "factory"
 		}
-		h, err := w.adm.submit(ctx, org, "trace", "register_location", map[string]any{"gln": w.loc[org], "name": "基准测试 " + org + " " + typ, "type": typ})
+		h, err := w.adm.Submit(ctx, org, traceapi.Name, traceapi.RegisterLocation.Name, traceapi.LocationBody{GLN: w.loc[org], Name: "基准测试 " + org + " " + typ, Type: typ})
 		if err != nil {
 			return err
 		}
@@ -140,24 +142,24 @@ func (w *traceEvents) Setup(ctx context.Context, net *Network) error {
 		p := traceProduct{org: org, gtin: gs1(fmt.Sprintf("069%05d2%04d", w.tag, k)), loc: w.loc[org]}
 		p.lot = fmt.Sprintf("/01/%s/10/W2-%05d", p.gtin, w.tag)
 		w.products = append(w.products, p)
-		h, err := w.adm.submit(ctx, org, "trace", "register_product", productBody(p))
+		h, err := w.adm.Submit(ctx, org, traceapi.Name, traceapi.RegisterProduct.Name, productBody(p))
 		if err != nil {
 			return err
 		}
 		hashes = append(hashes, h)
 	}
-	if _, err := w.adm.commit(ctx, hashes); err != nil {
+	if _, err := w.adm.Commit(ctx, hashes); err != nil {
 		return fmt.Errorf("trace master data: %w", err)
 	}
 	hashes = hashes[:0]
 	for _, p := range w.products {
-		h, err := w.adm.submit(ctx, p.org, "trace", "register_lot", lotBody(p, time.Now()))
+		h, err := w.adm.Submit(ctx, p.org, traceapi.Name, traceapi.RegisterLot.Name, lotBody(p, time.Now()))
 		if err != nil {
 			return err
 		}
 		hashes = append(hashes, h)
 	}
-	if _, err := w.adm.commit(ctx, hashes); err != nil {
+	if _, err := w.adm.Commit(ctx, hashes); err != nil {
 		return fmt.Errorf("trace lots: %w", err)
 	}
 	return nil
@@ -177,22 +179,23 @@ func observeStep(roles []role.Role) (string, error) {
 	return "", fmt.Errorf("roles %v take neither %s nor %s events", roles, trace.StepStoring, trace.StepInspecting)
 }
 
-func productBody(p traceProduct) map[string]any {
-	return map[string]any{"gtin": p.gtin, "name": "砀山酥梨 5kg 礼盒", "name_en": "Dangshan pears, 5 kg gift box", "category": "水果", "spec": "5kg"}
+func productBody(p traceProduct) traceapi.ProductBody {
+	return traceapi.ProductBody{GTIN: p.gtin, Name: "砀山酥梨 5kg 礼盒", NameEN: "Dangshan pears, 5 kg gift box", Category: "水果", Spec: "5kg"}
 }
 
 // lotBody registers the product's lot, produced the day before now (in
 // China Standard Time, as the rule compares dates).
-func lotBody(p traceProduct, now time.Time) map[string]any {
-	return map[string]any{
-		"lot_id": p.lot, "origin": map[string]any{"region": "安徽省宿州市砀山县", "location": p.loc, "farm": "良梨镇果园"},
-		"produced_on": now.Add(-24 * time.Hour).In(cst).Format(time.DateOnly), "quantity": traceItems, "unit": "箱",
+func lotBody(p traceProduct, now time.Time) traceapi.LotBody {
+	q := int64(traceItems)
+	return traceapi.LotBody{
+		LotID: p.lot, Origin: &traceapi.OriginBody{Region: "安徽省宿州市砀山县", Location: p.loc, Farm: "良梨镇果园"},
+		ProducedOn: now.Add(-24 * time.Hour).In(bench.CST).Format(time.DateOnly), Quantity: &q, Unit: "箱",
 	}
 }
 
 // eventTime formats t as the module's clients do: RFC 3339 in China
 // Standard Time.
-func eventTime(t time.Time) string { return t.In(cst).Format(time.RFC3339) }
+func eventTime(t time.Time) string { return t.In(bench.CST).Format(time.RFC3339) }
 
 // commissionBody creates items of p's lot. The event time is ten minutes
 // before now, so that it precedes every observation of the items.
@@ -212,10 +215,10 @@ func commissionBody(p traceProduct, serials []int, now time.Time) trace.EventInp
 func observeBody(epc, step, loc string, now time.Time, rng *rand.Rand) []byte {
 	var d [32]byte
 	var u [16]byte
-	randHex(rng, u[:])
+	bench.RandHex(rng, u[:])
 	u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80 // a version 4 UUID
 	b, _ := json.Marshal(trace.EventInput{Type: trace.ObjectEvent, Action: trace.ActionObserve, EPCList: []string{epc}, BizStep: step,
-		ReadPoint: loc, BizLocation: loc, EventTime: eventTime(now.Add(-time.Second)), SensorHashes: []string{randHex(rng, d[:])},
+		ReadPoint: loc, BizLocation: loc, EventTime: eventTime(now.Add(-time.Second)), SensorHashes: []string{bench.RandHex(rng, d[:])},
 		EventID: fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])})
 	return b
 }
@@ -232,8 +235,8 @@ func (w *traceEvents) epc(n int) string {
 
 // Prepare draws the step's items, commissions those never drawn before,
 // and signs one observation of each.
-func (w *traceEvents) Prepare(ctx context.Context, net *Network, n int) error {
-	if err := w.s.resync(ctx, net); err != nil {
+func (w *traceEvents) Prepare(ctx context.Context, net *bench.Network, n int) error {
+	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
 	w.items = make([]int, n)
@@ -249,9 +252,9 @@ func (w *traceEvents) Prepare(ctx context.Context, net *Network, n int) error {
 	if err := w.commission(ctx, fresh); err != nil {
 		return fmt.Errorf("commission items: %w", err)
 	}
-	txs, err := w.s.signAll(ctx, n, "trace", "capture", 1, func(j int, rng *rand.Rand) []byte {
-		lane := j % len(w.s.keys)
-		return observeBody(w.epc(w.items[j]), w.laneStep[lane], w.loc[w.s.orgs[lane]], time.Now(), rng)
+	txs, err := w.s.SignAll(ctx, n, traceapi.Name, traceapi.Capture.Name, 1, func(j int, rng *rand.Rand) []byte {
+		lane := j % len(w.s.Keys)
+		return observeBody(w.epc(w.items[j]), w.laneStep[lane], w.loc[w.s.Orgs[lane]], time.Now(), rng)
 	})
 	byHash := make(map[[32]byte]int32, len(txs))
 	for j, t := range txs {
@@ -274,21 +277,21 @@ func (w *traceEvents) commission(ctx context.Context, fresh map[int][]int) error
 		slices.Sort(serials)
 		p := w.products[k]
 		for c := range slices.Chunk(serials, commissionBatch) {
-			h, err := w.adm.submit(ctx, p.org, "trace", "capture", commissionBody(p, c, now))
+			h, err := w.adm.Submit(ctx, p.org, traceapi.Name, traceapi.Capture.Name, commissionBody(p, c, now))
 			if err != nil {
 				return err
 			}
 			hashes = append(hashes, h)
 		}
 	}
-	_, err := w.adm.commit(ctx, hashes)
+	_, err := w.adm.Commit(ctx, hashes)
 	return err
 }
 
-func (w *traceEvents) Next(i int) Tx { return w.txs[i] }
+func (w *traceEvents) Next(i int) bench.Tx { return w.txs[i] }
 
 // Observe counts the committed observations of each item.
-func (w *traceEvents) Observe(b *Block) {
+func (w *traceEvents) Observe(b *bench.Block) {
 	w.mu.Lock()
 	for i, raw := range b.Txs {
 		if i >= len(b.Results) || b.Results[i].Code != 0 {
@@ -308,8 +311,8 @@ func (w *traceEvents) Observe(b *Block) {
 // of as many others with the observations the harness saw committed (one
 // commissioning plus each committed observation), on every node at one
 // height.
-func (w *traceEvents) Check(ctx context.Context, net *Network) error {
-	h, err := settledHeight(ctx, net, &w.seen)
+func (w *traceEvents) Check(ctx context.Context, net *bench.Network) error {
+	h, err := bench.SettledHeight(ctx, net, &w.seen)
 	if err != nil {
 		return err
 	}
@@ -328,7 +331,7 @@ func (w *traceEvents) Check(ctx context.Context, net *Network) error {
 	})
 	pick := items[:min(checkedItems, len(items))]
 	if rest := items[len(pick):]; len(rest) > 0 {
-		rng := rand.New(rand.NewChaCha8(seed()))
+		rng := rand.New(rand.NewChaCha8(bench.Seed()))
 		for _, k := range rng.Perm(len(rest))[:min(checkedItems, len(rest))] {
 			pick = append(pick, rest[k])
 		}
@@ -337,7 +340,7 @@ func (w *traceEvents) Check(ctx context.Context, net *Network) error {
 		epc := w.epc(int(it))
 		for _, nd := range net.Nodes {
 			var o trace.Object
-			if err := nd.gw.Get(ctx, fmt.Sprintf("/v1/trace/item?epc=%s&height=%d", url.QueryEscape(epc), h), &o); err != nil {
+			if err := nd.Client().Get(ctx, fmt.Sprintf("/v1/trace/item?epc=%s&height=%d", url.QueryEscape(epc), h), &o); err != nil {
 				return fmt.Errorf("w2: item %s on %s: %w", epc, nd.Name, err)
 			}
 			if want := 1 + counts[it]; o.Events != want {
@@ -346,4 +349,13 @@ func (w *traceEvents) Check(ctx context.Context, net *Network) error {
 		}
 	}
 	return nil
+}
+
+// workloads are the traceability module's benchmark workloads.
+func workloads() []bench.Def {
+	return []bench.Def{{
+		Name: "w2", Doc: "traceability event appends (trace/capture of an EPCIS ObjectEvent OBSERVE of one item, Zipf-distributed over 1,000,000 serial numbers)",
+		Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTraceEvents(p) },
+		Mix: &bench.MixPart{Label: "w2", Share: 0.3, New: func(p bench.Params) bench.Workload { return newTraceEvents(p) }},
+	}}
 }

@@ -1,4 +1,4 @@
-package bench
+package receivableplug
 
 import (
 	"context"
@@ -16,7 +16,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -84,10 +86,10 @@ type adminTx struct {
 // organisation, shared by all its lanes (each split reads that root and
 // writes under its index), the rest in a root of the lane's own.
 type transfers struct {
-	p   Params
+	p   bench.Params
 	hot bool
-	s   *signerSet
-	adm *admins
+	s   *bench.Signers
+	adm *bench.Admins
 	tag int
 	// recv is, for each lane organisation, the organisation its parts
 	// go to; receives says whether some lane organisation sends parts to
@@ -102,7 +104,7 @@ type transfers struct {
 	hotPool   map[string]*pool // w3hot: each organisation's hot tree
 	orgPools  map[string][]*pool
 	splits    []int // each lane's splits so far, for the rotation
-	txs       []Tx
+	txs       []bench.Tx
 
 	mu       sync.Mutex
 	pools    map[string]*pool    // by root
@@ -113,7 +115,7 @@ type transfers struct {
 	seen     atomic.Int64
 }
 
-func newTransfers(p Params, hot bool) *transfers {
+func newTransfers(p bench.Params, hot bool) *transfers {
 	return &transfers{p: p, hot: hot, recv: map[string]string{}, receives: map[string]bool{}, issued: map[string]int64{},
 		hotPool: map[string]*pool{}, orgPools: map[string][]*pool{}, pools: map[string]*pool{}, rootOf: map[string]string{},
 		pending: map[string][]string{}, inflight: map[string]leaf{}, accepts: map[string]string{}}
@@ -134,52 +136,52 @@ func (w *transfers) Describe() string {
 	return "half receivable/split_transfer (1-100 yuan to another supplier, remainder kept), half receivable/accept of parts sent in earlier steps, each on a receivable committed before the window (stock topped up untimed); " + where
 }
 
-func (w *transfers) Lanes() int { return len(w.s.keys) }
+func (w *transfers) Lanes() int { return len(w.s.Keys) }
 
 // Setup registers the signers (members of the supplier organisations),
 // has a bank set the core enterprise's credit line, and issues the roots,
 // which the suppliers accept.
-func (w *transfers) Setup(ctx context.Context, net *Network) error {
-	holders, err := net.orgsWith(ctx, "receivable", "split_transfer", role.Supplier)
+func (w *transfers) Setup(ctx context.Context, net *bench.Network) error {
+	holders, err := net.OrgsWith(ctx, "receivable", "split_transfer", role.Supplier)
 	if err != nil {
 		return err
 	}
-	obligors, err := net.orgsWith(ctx, "receivable", "issue", role.CoreEnterprise)
+	obligors, err := net.OrgsWith(ctx, "receivable", "issue", receivableapi.CoreEnterprise)
 	if err != nil {
 		return err
 	}
-	banks, err := net.orgsWith(ctx, "receivable", "set_credit_line", role.Bank)
+	banks, err := net.OrgsWith(ctx, "receivable", "set_credit_line", role.Bank)
 	if err != nil {
 		return err
 	}
 	if len(holders) < 2 {
 		return fmt.Errorf("w3 needs two supplier organisations to transfer between; the network has %v", holders)
 	}
-	s, err := registerKeys(ctx, net, w.p.Signers, w.p.algo(), holders)
+	s, err := bench.RegisterKeys(ctx, net, w.p.Signers, w.p.Algo(), holders)
 	if err != nil {
 		return err
 	}
-	w.s, w.adm, w.tag, w.obligor, w.bank = s, newAdmins(net), rand.IntN(100_000), obligors[0], banks[0]
+	w.s, w.adm, w.tag, w.obligor, w.bank = s, bench.NewAdmins(net), rand.IntN(100_000), obligors[0], banks[0]
 	w.route(holders)
 
-	h, err := w.adm.submit(ctx, w.bank, "receivable", "set_credit_line", map[string]any{"obligor": w.obligor, "limit_fen": receivable.MaxFen})
+	h, err := w.adm.Submit(ctx, w.bank, "receivable", "set_credit_line", map[string]any{"obligor": w.obligor, "limit_fen": receivable.MaxFen})
 	if err != nil {
 		return err
 	}
-	if _, err := w.adm.commit(ctx, []string{h}); err != nil {
+	if _, err := w.adm.Commit(ctx, []string{h}); err != nil {
 		return fmt.Errorf("credit line: %w", err)
 	}
 	plan := w.rootPlan()
 	var hashes []string
 	now := time.Now()
 	for k, r := range plan {
-		h, err := w.adm.submit(ctx, w.obligor, "receivable", "issue", issueBody(r.org, r.face, now, w.tag, k))
+		h, err := w.adm.Submit(ctx, w.obligor, "receivable", "issue", issueBody(r.org, r.face, now, w.tag, k))
 		if err != nil {
 			return err
 		}
 		hashes = append(hashes, h)
 	}
-	recs, err := w.adm.commit(ctx, hashes)
+	recs, err := w.adm.Commit(ctx, hashes)
 	if err != nil {
 		return fmt.Errorf("issue roots: %w", err)
 	}
@@ -203,7 +205,7 @@ func (w *transfers) Setup(ctx context.Context, net *Network) error {
 // organisation).
 func (w *transfers) route(holders []string) {
 	var laneOrgs []string
-	for _, o := range w.s.orgs {
+	for _, o := range w.s.Orgs {
 		if !slices.Contains(laneOrgs, o) {
 			laneOrgs = append(laneOrgs, o)
 		}
@@ -230,7 +232,7 @@ type plannedRoot struct {
 func (w *transfers) rootPlan() []plannedRoot {
 	var out []plannedRoot
 	if w.hot {
-		for _, o := range w.s.orgs {
+		for _, o := range w.s.Orgs {
 			if !slices.ContainsFunc(out, func(r plannedRoot) bool { return r.org == o }) {
 				out = append(out, plannedRoot{org: o, face: hotRootFace, hot: true})
 			}
@@ -240,7 +242,7 @@ func (w *transfers) rootPlan() []plannedRoot {
 	if w.hot {
 		per = 1
 	}
-	for l, o := range w.s.orgs {
+	for l, o := range w.s.Orgs {
 		for range per {
 			out = append(out, plannedRoot{org: o, face: rootFace, lanes: []int{l}})
 		}
@@ -256,9 +258,9 @@ func (w *transfers) addRoot(id string, r plannedRoot) {
 	w.issued[id], w.pools[id], w.rootOf[id] = r.face, p, id
 	w.roots = append(w.roots, id)
 	w.orgPools[r.org] = append(w.orgPools[r.org], p)
-	if len(w.lanePools) < len(w.s.keys) {
-		w.lanePools = make([][]*pool, len(w.s.keys))
-		w.splits = make([]int, len(w.s.keys))
+	if len(w.lanePools) < len(w.s.Keys) {
+		w.lanePools = make([][]*pool, len(w.s.Keys))
+		w.splits = make([]int, len(w.s.Keys))
 	}
 	if r.hot {
 		w.hotPool[r.org] = p
@@ -275,7 +277,7 @@ func issueBody(org string, face int64, now time.Time, tag, k int) map[string]any
 	digest := func(s string) string { d := sha256.Sum256([]byte(s)); return hex.EncodeToString(d[:]) }
 	no := fmt.Sprintf("W3-%05d-%05d", tag, k)
 	return map[string]any{
-		"to": org, "face_fen": face, "maturity_date": now.In(cst).AddDate(0, 0, maturityDays).Format(time.DateOnly),
+		"to": org, "face_fen": face, "maturity_date": now.In(bench.CST).AddDate(0, 0, maturityDays).Format(time.DateOnly),
 		"trade": map[string]any{"contract_no": "HT-" + no, "invoice_no": no, "invoice_amount_fen": face,
 			"invoice_sha256": digest("invoice " + no), "delivery_doc_hashes": []string{digest("delivery note " + no)}},
 	}
@@ -310,22 +312,22 @@ func carveBody(l leaf, org string, k int) splitBody {
 func (w *transfers) run(ctx context.Context, txs []adminTx) error {
 	var hashes []string
 	for _, t := range txs {
-		h, err := w.adm.submit(ctx, t.org, "receivable", t.action, t.body)
+		h, err := w.adm.Submit(ctx, t.org, "receivable", t.action, t.body)
 		if err != nil {
 			return err
 		}
 		hashes = append(hashes, h)
 	}
-	recs, err := w.adm.commit(ctx, hashes)
+	recs, err := w.adm.Commit(ctx, hashes)
 	if err != nil {
 		return err
 	}
-	return awaitObserved(ctx, &w.seen, maxHeight(recs))
+	return bench.AwaitObserved(ctx, &w.seen, bench.MaxHeight(recs))
 }
 
 // Observe keeps the stock and the parts waiting for acceptance up to date
 // from the committed blocks.
-func (w *transfers) Observe(b *Block) {
+func (w *transfers) Observe(b *bench.Block) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, r := range b.Results {
@@ -375,11 +377,11 @@ type stepPlan struct {
 // Transaction j is lane j mod lanes' (j div lanes)-th: even ones split,
 // odd ones accept when the lane's organisation is sent parts.
 func (w *transfers) plan(n int) *stepPlan {
-	lanes := len(w.s.keys)
+	lanes := len(w.s.Keys)
 	sp := &stepPlan{pool: make([]*pool, n), needSplit: map[*pool]int{}, needAccept: map[string]int{}}
 	for j := range n {
 		l := j % lanes
-		org := w.s.orgs[l]
+		org := w.s.Orgs[l]
 		if (j/lanes)%2 == 1 && w.receives[org] {
 			sp.needAccept[org]++
 			continue
@@ -501,9 +503,9 @@ func (w *transfers) assign(sp *stepPlan) ([]assigned, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]assigned, len(sp.pool))
-	lanes := len(w.s.keys)
+	lanes := len(w.s.Keys)
 	for j, p := range sp.pool {
-		org := w.s.orgs[j%lanes]
+		org := w.s.Orgs[j%lanes]
 		if p == nil {
 			q := w.pending[org]
 			if len(q) == 0 {
@@ -543,16 +545,16 @@ func (w *transfers) reclaim() {
 
 // Prepare plans the step, tops up the stock and the parts to accept
 // (untimed), assigns them and signs.
-func (w *transfers) Prepare(ctx context.Context, net *Network, n int) error {
-	if err := w.s.resync(ctx, net); err != nil {
+func (w *transfers) Prepare(ctx context.Context, net *bench.Network, n int) error {
+	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
-	if _, err := settledHeight(ctx, net, &w.seen); err != nil {
+	if _, err := bench.SettledHeight(ctx, net, &w.seen); err != nil {
 		return err
 	}
 	w.reclaim()
 	sp := w.plan(n)
-	rng := rand.New(rand.NewChaCha8(seed()))
+	rng := rand.New(rand.NewChaCha8(bench.Seed()))
 	for round := 0; ; round++ {
 		txs, short := w.topUpRound(sp, rng)
 		if !short {
@@ -569,7 +571,7 @@ func (w *transfers) Prepare(ctx context.Context, net *Network, n int) error {
 	if err != nil {
 		return err
 	}
-	txs, err := w.s.signEach(ctx, n, "receivable", 1, func(j int, rng *rand.Rand) (string, []byte) { return as[j].action(), as[j].body(rng) })
+	txs, err := w.s.SignEach(ctx, n, "receivable", 1, func(j int, rng *rand.Rand) (string, []byte) { return as[j].action(), as[j].body(rng) })
 	for j := range txs {
 		txs[j].Kind = as[j].action()
 	}
@@ -596,7 +598,7 @@ func (a assigned) body(rng *rand.Rand) []byte {
 	return b
 }
 
-func (w *transfers) Next(i int) Tx { return w.txs[i] }
+func (w *transfers) Next(i int) bench.Tx { return w.txs[i] }
 
 // lineage is the answer of GET /v1/receivables/{id}/lineage.
 type lineage struct {
@@ -607,8 +609,8 @@ type lineage struct {
 // Check verifies, on the first node at one height, that every root's tree
 // conserves value (see conserved), and that every other node answers the
 // same tree at that height.
-func (w *transfers) Check(ctx context.Context, net *Network) error {
-	h, err := settledHeight(ctx, net, &w.seen)
+func (w *transfers) Check(ctx context.Context, net *bench.Network) error {
+	h, err := bench.SettledHeight(ctx, net, &w.seen)
 	if err != nil {
 		return err
 	}
@@ -616,7 +618,7 @@ func (w *transfers) Check(ctx context.Context, net *Network) error {
 		var first lineage
 		for i, nd := range net.Nodes {
 			var lv lineage
-			if err := nd.gw.Get(ctx, fmt.Sprintf("/v1/receivables/%s/lineage?height=%d", root, h), &lv); err != nil {
+			if err := nd.Client().Get(ctx, fmt.Sprintf("/v1/receivables/%s/lineage?height=%d", root, h), &lv); err != nil {
 				return fmt.Errorf("lineage of receivable %s on %s: %w", root, nd.Name, err)
 			}
 			if i == 0 {
@@ -692,4 +694,15 @@ func conserved(root string, issued int64, nodes []receivable.LineageNode) error 
 		return fmt.Errorf("the remainders and parts of receivable %s add up to %d fen; %d were issued", root, leaves, issued)
 	}
 	return nil
+}
+
+// workloads are the supply-chain finance module's benchmark workloads.
+func workloads() []bench.Def {
+	return []bench.Def{
+		{Name: "w3", Doc: "receivable transfers, uniform (split_transfer of a part to another supplier, and accept of parts sent earlier; value conservation checked after the run)",
+			Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTransfers(p, false) },
+			Mix: &bench.MixPart{Label: "w3", Share: 0.3, MinSigners: 2, New: func(p bench.Params) bench.Workload { return newTransfers(p, false) }}},
+		{Name: "w3hot", Doc: "receivable transfers, hot spot (as w3, with 9 in 10 splits in one receivable tree per supplier)",
+			Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTransfers(p, true) }},
+	}
 }
