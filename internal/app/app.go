@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"sync"
 	"strings"
@@ -195,15 +196,19 @@ type ActionSpec struct {
 	Roles     []role.Role `json:"roles"`
 	AdminOnly bool        `json:"admin_only"`
 	Doc       string      `json:"doc"`
+	// Body and Result are the Go types of the body and result (nil for
+	// an action not declared through api.Action).
+	Body   reflect.Type `json:"-"`
+	Result reflect.Type `json:"-"`
 }
 
-// Actions lists every action the application routes, sorted by module and
-// action name.
+// Actions lists every action the application routes, by module in
+// registration order, each module's in its own order.
 func (a *App) Actions() []ActionSpec {
 	var out []ActionSpec
 	for _, m := range a.modules {
 		for _, act := range m.Actions() {
-			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc})
+			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
 		}
 	}
 	return out

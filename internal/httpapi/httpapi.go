@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,7 +69,7 @@ type Module struct {
 // Query registers a typed read endpoint: its parameters are decoded from
 // the request (api.DecodeParams) and f's answer is written as JSON with
 // status 200.
-func Query[P, R any](r Router, q api.Query[P, R], f func(ctx context.Context, p P) (R, error)) {
+func Query[P, R any](r Router, q api.Query[P, R], f func(ctx context.Context, p P) (*R, error)) {
 	r.Handle(q.Pattern(), func(w http.ResponseWriter, req *http.Request) error {
 		var p P
 		if err := api.DecodeParams(&p, req.PathValue, req.URL.Query()); err != nil {
@@ -130,7 +131,7 @@ func Required(v, name, example string) (string, error) {
 }
 
 // FormFile reads an uploaded multipart file of at most max bytes; nil
-// when the field is absent.
+// when the field is absent or the file empty.
 func FormFile(r *http.Request, field string, max int64) ([]byte, error) {
 	f, _, err := r.FormFile(field)
 	if errors.Is(err, http.ErrMissingFile) {
@@ -147,5 +148,31 @@ func FormFile(r *http.Request, field string, max int64) ([]byte, error) {
 	if int64(len(b)) > max {
 		return nil, &http.MaxBytesError{Limit: max}
 	}
+	if len(b) == 0 {
+		return nil, nil
+	}
 	return b, nil
+}
+
+// WriteCertificate answers the proof bundle of a record's state key at the
+// newest height (a certificate), as a file download when download is set.
+// A record that is absent is a not_found error naming it.
+func WriteCertificate(env Env, w http.ResponseWriter, r *http.Request, key []byte, name string, download bool) error {
+	b, err := env.Prover().Bundle(r.Context(), key, 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "no record %s", name)
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if download {
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "certificate-"+name+".json"))
+	}
+	_, err = w.Write(raw)
+	return err
 }

@@ -10,6 +10,7 @@
 package pages
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -93,9 +94,10 @@ type User struct {
 	OrgInfo *identity.Org
 }
 
-// Has reports whether the user's organisation holds role r.
-func (u *User) Has(r role.Role) bool {
-	return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{r})
+// Has reports whether the user's organisation holds the role named r
+// (templates call it: {{if .User.Has "bank"}}).
+func (u *User) Has(r string) bool {
+	return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{role.Role(r)})
 }
 
 // Link is a page linked from the hall's dashboard or the header: its path
@@ -127,8 +129,9 @@ type Site interface {
 	ChainID() string
 	// View returns the committed state at height (0: the latest).
 	View(height int64) (*state.View, error)
-	// BlockTime is the latest block's time.
-	BlockTime() (time.Time, error)
+	// BlockTime is the latest block's time: the "now" of the chain's
+	// rules, never this node's clock.
+	BlockTime(ctx context.Context) (time.Time, error)
 	// Orgs returns the active organisations, in id order.
 	Orgs() ([]identity.Org, error)
 	// Roles is the chain's role set, with the roles' labels.

@@ -194,7 +194,9 @@ func (p *Prover) Check(ctx context.Context, key []byte, file io.Reader) (*proof.
 }
 
 // CheckBundle verifies a bundle someone uploaded (a certificate) against
-// the current validator set, with file when given.
+// the current validator set, with file when given. The report is nil only
+// when the node cannot say what it trusts (consensus is not running); a
+// bundle that fails verification has a report and an error.
 func (p *Prover) CheckBundle(ctx context.Context, raw []byte, file io.Reader) (*proof.Report, error) {
 	trust, err := p.Trust(ctx)
 	if err != nil {

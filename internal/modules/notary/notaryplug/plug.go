@@ -17,6 +17,9 @@ func Module() plug.Module {
 	return plug.Module{
 		Core:      notary.Module{},
 		Roles:     notaryapi.Roles,
+		API:       apiModule(),
+		Pages:     pagesModule(),
+		CLI:       commands(),
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"coop": {notaryapi.Depositor}, "logistics": {notaryapi.Depositor}, "market": {notaryapi.Depositor},

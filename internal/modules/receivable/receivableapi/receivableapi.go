@@ -6,6 +6,8 @@
 package receivableapi
 
 import (
+	"encoding/json"
+
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -478,4 +480,78 @@ type OverviewView struct {
 	LongTerm []RootSummary `json:"long_term"`
 	Frozen   []Holding     `json:"frozen"`  // receivables frozen themselves (parts under them are locked too)
 	Overdue  []Holding     `json:"overdue"` // leaves past maturity not paid in full
+}
+
+// The read endpoints of the module. Dated answers judge status (overdue)
+// on the date of the latest block, in China Standard Time.
+var (
+	Portfolio             = api.Query[HolderParams, PortfolioView]{Path: "/v1/receivables"}
+	Overview              = api.Query[HeightParams, OverviewView]{Path: "/v1/receivables/overview"}
+	Obligor               = api.Query[OrgParams, ObligorView]{Path: "/v1/obligors/{org}"}
+	FinancedBook          = api.Query[OrgParams, BookView]{Path: "/v1/banks/{org}/financings"}
+	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{no}"}
+	GetReceivable         = api.Query[IDParams, ReceivableResponse]{Path: "/v1/receivables/{id}"}
+	Lineage               = api.Query[LineageParams, LineageResponse]{Path: "/v1/receivables/{id}/lineage"}
+	ReceivableCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/receivables/{id}/certificate"}
+)
+
+// HeightParams read at a height (0: the latest).
+type HeightParams struct {
+	Height int64 `query:"height"`
+}
+
+// HolderParams name the holding organisation.
+type HolderParams struct {
+	Holder string `query:"holder"`
+	Height int64  `query:"height"`
+}
+
+// OrgParams name an obligor or a bank.
+type OrgParams struct {
+	Org    string `path:"org"`
+	Height int64  `query:"height"`
+}
+
+// InvoiceParams name an invoice by its number.
+type InvoiceParams struct {
+	No     string `path:"no"`
+	Height int64  `query:"height"`
+}
+
+// IDParams name a receivable.
+type IDParams struct {
+	ID     string `path:"id"`
+	Height int64  `query:"height"`
+}
+
+// LineageParams name a receivable whose whole tree to read; Prove adds a
+// proof bundle of every node's record (at most 200).
+type LineageParams struct {
+	ID     string `path:"id"`
+	Height int64  `query:"height"`
+	Prove  bool   `query:"prove"`
+}
+
+// CertificateParams name a receivable whose certificate to fetch.
+type CertificateParams struct {
+	ID       string `path:"id"`
+	Download bool   `query:"download"`
+}
+
+// ReceivableResponse answers GET /v1/receivables/{id}.
+type ReceivableResponse struct {
+	Height     int64       `json:"height"`
+	Date       string      `json:"date"`
+	Receivable *Receivable `json:"receivable"`
+	Status     string      `json:"effective_status"`
+	Log        []LogEntry  `json:"log"`
+}
+
+// LineageResponse answers GET /v1/receivables/{id}/lineage.
+type LineageResponse struct {
+	Height int64 `json:"height"`
+	*LineageView
+	// Proofs, with ?prove=true, holds a proof bundle of every node's
+	// record, by receivable id.
+	Proofs map[string]json.RawMessage `json:"proofs,omitempty"`
 }

@@ -16,6 +16,8 @@ func Module() plug.Module {
 	return plug.Module{
 		Core:      receivable.Module{},
 		Roles:     receivableapi.Roles,
+		API:       apiModule(),
+		Pages:     pagesModule(),
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"foodgroup": {receivableapi.CoreEnterprise},

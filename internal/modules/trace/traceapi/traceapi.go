@@ -567,3 +567,101 @@ type ImportIssue struct {
 	EventID string `json:"event_id,omitempty"` // the event's eventID, when it has one
 	Message string `json:"message"`
 }
+
+// The read endpoints of the module.
+var (
+	GetProduct     = api.Query[IDParams, Product]{Path: "/v1/trace/product"}
+	GetLot         = api.Query[IDParams, Lot]{Path: "/v1/trace/lot"}
+	GetItem        = api.Query[EPCParams, Object]{Path: "/v1/trace/item"}
+	GetJourney     = api.Query[EPCParams, JourneyResponse]{Path: "/v1/trace/journey"}
+	GetScanPage    = api.Query[EPCParams, ScanPageResponse]{Path: "/v1/trace/scan-page"}
+	GetRecall      = api.Query[LotParams, Impact]{Path: "/v1/trace/recall-impact"}
+	Certifications = api.Query[SubjectParams, CertificationsResponse]{Path: "/v1/trace/certifications"}
+	GetEvent       = api.Query[EventParams, Event]{Path: "/v1/trace/events/{id}"}
+	QR             = api.Query[QRParams, []byte]{Path: "/v1/trace/qr"}
+	PostScan       = api.Query[struct{}, ScanQueued]{Method: "POST", Path: "/v1/trace/scans"}
+	ConvertEPCIS   = api.Query[struct{}, EPCISResult]{Method: "POST", Path: "/v1/trace/epcis"}
+)
+
+// IDParams name a product (a GTIN or /01/<GTIN>, or a drug product code)
+// or a lot (/01/<GTIN>/10/<lot>) at a height (0: the latest).
+type IDParams struct {
+	ID     string `query:"id"`
+	Height int64  `query:"height"`
+}
+
+// EPCParams name an item by its GS1 Digital Link path.
+type EPCParams struct {
+	EPC    string `query:"epc"`
+	Height int64  `query:"height"`
+}
+
+// LotParams name a lot.
+type LotParams struct {
+	Lot    string `query:"lot"`
+	Height int64  `query:"height"`
+}
+
+// SubjectParams name a certified lot or product.
+type SubjectParams struct {
+	Subject string `query:"subject"`
+	Height  int64  `query:"height"`
+}
+
+// EventParams name a captured event by its record position.
+type EventParams struct {
+	ID     string `path:"id"`
+	Height int64  `query:"height"`
+}
+
+// QRParams ask for an item's QR label: PNG (scale: pixels per module) or
+// SVG (size: pixels).
+type QRParams struct {
+	EPC    string `query:"epc"`
+	Format string `query:"format"`
+	Size   int    `query:"size"`
+	Scale  int    `query:"scale"`
+}
+
+// JourneyResponse answers GET /v1/trace/journey.
+type JourneyResponse struct {
+	EPC    string         `json:"epc"`
+	Events []JourneyEvent `json:"events"`
+	Height int64          `json:"height"`
+}
+
+// ScanPageResponse answers GET /v1/trace/scan-page: what the public scan
+// page shows, with scans not yet committed counted separately.
+type ScanPageResponse struct {
+	Height int64 `json:"height"`
+	*Page
+	PendingScans int `json:"pending_scans"`
+}
+
+// CertificationsResponse answers GET /v1/trace/certifications.
+type CertificationsResponse struct {
+	Height  int64                 `json:"height"`
+	Items   []CertificationStatus `json:"items"`
+	Subject string                `json:"subject"`
+}
+
+// ScanRequest is the body of POST /v1/trace/scans: one public scan.
+type ScanRequest struct {
+	EPC      string `json:"epc"`
+	Location string `json:"location,omitempty"` // coarse: a city or region
+	Device   string `json:"device"`             // hex SHA-256 of the device id, computed by the app
+}
+
+// ScanQueued answers POST /v1/trace/scans.
+type ScanQueued struct {
+	EPC     string `json:"epc"`
+	Pending int    `json:"pending"`
+	Queued  bool   `json:"queued"`
+}
+
+// EPCISResult answers POST /v1/trace/epcis: the document's events as
+// capture bodies, and why the others could not be converted.
+type EPCISResult struct {
+	Events []EventInput  `json:"events"`
+	Issues []ImportIssue `json:"issues"`
+}

@@ -15,9 +15,14 @@ import (
 
 // Module returns the traceability module's plug.
 func Module() plug.Module {
+	n := &node{}
 	return plug.Module{
 		Core:      trace.Module{},
 		Roles:     traceapi.Roles,
+		API:       n.apiModule(),
+		Pages:     n.pagesModule(),
+		CLI:       commands(),
+		Services:  n.services,
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"market": {traceapi.Retailer}, "alliance": {traceapi.Alliance},

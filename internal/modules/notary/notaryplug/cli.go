@@ -1,4 +1,4 @@
-package main
+package notaryplug
 
 import (
 	"context"
@@ -13,9 +13,11 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 )
 
-const notaryUsage = `SUBCOMMAND ...
+const usage = `SUBCOMMAND ...
 
 Evidence preservation (存证) and copyright registration:
   deposit --key K [--type T] [--description D] [--supplements ID] [--source-url U] [--tool T] [--captured-at TIME] [--no-upload] FILE
@@ -28,52 +30,22 @@ Evidence preservation (存证) and copyright registration:
   transfer-work --key K --to ORG [--note N] WORK_ID
   license-work --key K --licensee ORG --terms T --from YYYY-MM-DD [--until YYYY-MM-DD] [--exclusive] WORK_ID`
 
-// multi is a repeatable string flag.
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
-
-func runNotary(ctx context.Context, args []string, out, errOut io.Writer) error {
-	if len(args) == 0 {
-		return userError("notary needs a subcommand", "dengta notary deposit --key KEY FILE; 'dengta notary -h' lists them")
-	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(errOut, "Usage: dengta notary %s\n", notaryUsage)
-		return nil
-	}
-	sub := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"deposit": notaryDeposit, "batch": notaryBatch, "certificate": notaryCertificate, "find": notaryFind,
-		"show": notaryShow, "register-work": notaryRegisterWork, "transfer-work": notaryTransferWork, "license-work": notaryLicenseWork,
-	}[args[0]]
-	if sub == nil {
-		return userError(fmt.Sprintf("unknown notary subcommand %q", args[0]), "'dengta notary -h' lists them")
-	}
-	return sub(ctx, args[1:], out, errOut)
+// commands is `dengta notary`.
+func commands() []cli.Command {
+	return []cli.Command{{Name: "notary", Summary: "preserve evidence (存证), register copyright, get certificates", Run: run}}
 }
 
-// signer reads --key and connects to --node.
-func signer(node, keyFile string) (*client.Client, *client.Key, error) {
-	if keyFile == "" {
-		return nil, nil, userError("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
-	}
-	key, err := client.LoadKey(keyFile)
-	if err != nil {
-		return nil, nil, userError(err.Error(), "check the --key path")
-	}
-	return client.New(trimURL(node)), key, nil
-}
-
-func printJSON(out io.Writer, v any) error {
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	return cli.Dispatch(ctx, "notary", usage, []cli.Sub{
+		{Name: "deposit", Run: notaryDeposit}, {Name: "batch", Run: notaryBatch}, {Name: "certificate", Run: notaryCertificate},
+		{Name: "find", Run: notaryFind}, {Name: "show", Run: notaryShow}, {Name: "register-work", Run: notaryRegisterWork},
+		{Name: "transfer-work", Run: notaryTransferWork}, {Name: "license-work", Run: notaryLicenseWork},
+	}, args, out, errOut)
 }
 
 func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary deposit", "--key K [flags] FILE", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary deposit", "--key K [flags] FILE", errOut)
+	node := cli.NodeFlag(fs)
 	keyFile := fs.String("key", "", "key file of the depositor")
 	typ := fs.String("type", "document", "evidence type: document, contract, invoice, image, audio, video, webpage, email, chat, code, data or other")
 	desc := fs.String("description", "", "what the evidence is")
@@ -82,26 +54,26 @@ func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) er
 	tool := fs.String("tool", "", "capture tool")
 	at := fs.String("captured-at", "", "capture time, RFC 3339")
 	noUpload := fs.Bool("no-upload", false, "only hash the file; do not store it on the node")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return userError("notary deposit takes one file", "dengta notary deposit --key KEY contract.pdf")
+		return cli.Fail("notary deposit takes one file", "dengta notary deposit --key KEY contract.pdf")
 	}
-	c, key, err := signer(*node, *keyFile)
+	c, key, err := cli.Signer(*node, *keyFile)
 	if err != nil {
 		return err
 	}
-	d := client.Deposit{EvidenceType: *typ, Description: *desc, Supplements: *supp}
+	d := notaryapi.DepositBody{EvidenceType: *typ, Description: *desc, Supplements: *supp}
 	if *src != "" || *tool != "" || *at != "" {
-		d.Capture = &client.Capture{SourceURL: *src, Tool: *tool, CapturedAt: *at}
+		d.Capture = &notaryapi.CaptureBody{SourceURL: *src, Tool: *tool, CapturedAt: *at}
 	}
-	res, err := c.FileDeposit(ctx, key, pos[0], d, !*noUpload)
+	res, rec, err := FileDeposit(ctx, c, key, pos[0], d, !*noUpload)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return userError(err.Error(), "check the file path")
+			return cli.Fail(err.Error(), "check the file path")
 		}
 		return err
 	}
@@ -110,34 +82,34 @@ func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) er
 		verb = "was already preserved"
 	}
 	fmt.Fprintf(out, "%s %s\nevidence id (存证编号): %s\ncommitted at height %d, tx %s\ncertificate: dengta notary certificate --out %s.json %s\n",
-		filepath.Base(pos[0]), verb, res.EvidenceID, res.Tx.Height, res.Tx.Hash, res.EvidenceID, res.EvidenceID)
+		filepath.Base(pos[0]), verb, res.EvidenceID, rec.Height, rec.Hash, res.EvidenceID, res.EvidenceID)
 	return nil
 }
 
 func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary batch", "--key K --out DIR [--label L] FILE...", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary batch", "--key K --out DIR [--label L] FILE...", errOut)
+	node := cli.NodeFlag(fs)
 	keyFile := fs.String("key", "", "key file of the depositor")
 	dir := fs.String("out", "", "directory for the receipts (one FILE.receipt.json per file)")
 	label := fs.String("label", "", "a label for the batch")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 || *dir == "" {
-		return userError("notary batch needs --out DIR and at least one file", "dengta notary batch --key KEY --out receipts/ photos/*.jpg")
+		return cli.Fail("notary batch needs --out DIR and at least one file", "dengta notary batch --key KEY --out receipts/ photos/*.jpg")
 	}
-	c, key, err := signer(*node, *keyFile)
+	c, key, err := cli.Signer(*node, *keyFile)
 	if err != nil {
 		return err
 	}
-	items := make([]client.BatchItem, len(pos))
+	items := make([]batch.Item, len(pos))
 	for i, p := range pos {
 		f, err := os.Open(p)
 		if err != nil {
-			return userError(err.Error(), "check the file paths")
+			return cli.Fail(err.Error(), "check the file paths")
 		}
-		it := client.BatchItem{Name: filepath.Base(p), MediaType: client.MediaType(p)}
+		it := batch.Item{Name: filepath.Base(p), MediaType: client.MediaType(p)}
 		it.SHA256, it.SM3, it.Size, err = batch.HashReader(f)
 		f.Close()
 		if err != nil {
@@ -145,12 +117,12 @@ func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) erro
 		}
 		items[i] = it
 	}
-	res, err := c.BatchDeposit(ctx, key, items, *label)
+	res, err := BatchDeposit(ctx, c, key, items, *label)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		return userError(err.Error(), "choose another --out directory")
+		return cli.Fail(err.Error(), "choose another --out directory")
 	}
 	for i, r := range res.Receipts {
 		raw, _ := json.MarshalIndent(r, "", "  ")
@@ -165,86 +137,90 @@ func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) erro
 }
 
 func notaryCertificate(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary certificate", "[--out FILE] EVIDENCE_ID | --receipt RECEIPT [--out FILE]", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary certificate", "[--out FILE] EVIDENCE_ID | --receipt RECEIPT [--out FILE]", errOut)
+	node := cli.NodeFlag(fs)
 	outFile := fs.String("out", "", "write the certificate to this file (default: standard output)")
 	receipt := fs.String("receipt", "", "receipt of a batch item (from 'dengta notary batch')")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	c := client.New(trimURL(*node))
+	c := cli.Client(*node)
 	var raw []byte
 	switch {
 	case *receipt != "" && len(pos) == 0:
 		rb, err := os.ReadFile(*receipt)
 		if err != nil {
-			return userError(err.Error(), "check the --receipt path")
+			return cli.Fail(err.Error(), "check the --receipt path")
 		}
-		var r client.Receipt
+		var r batch.Receipt
 		if err := json.Unmarshal(rb, &r); err != nil {
-			return userError("the receipt is not valid JSON: "+err.Error(), "receipts are written by 'dengta notary batch'")
+			return cli.Fail("the receipt is not valid JSON: "+err.Error(), "receipts are written by 'dengta notary batch'")
 		}
-		if raw, err = c.BatchItemCertificate(ctx, &r); err != nil {
+		if raw, err = BatchItemCertificate(ctx, c, &r); err != nil {
 			return err
 		}
 	case *receipt == "" && len(pos) == 1:
-		if raw, err = c.Certificate(ctx, pos[0]); err != nil {
+		cert, err := client.Read(ctx, c, notaryapi.EvidenceCertificate, notaryapi.CertificateParams{ID: pos[0]})
+		if err != nil {
 			return err
 		}
+		raw = *cert
 	default:
-		return userError("give one evidence id, or --receipt", "dengta notary certificate --out cert.json EV20261121-…")
+		return cli.Fail("give one evidence id, or --receipt", "dengta notary certificate --out cert.json EV20261121-…")
 	}
 	if *outFile == "" {
 		_, err = out.Write(raw)
 		return err
 	}
 	if err := os.WriteFile(*outFile, raw, 0o644); err != nil {
-		return userError(err.Error(), "choose another --out path")
+		return cli.Fail(err.Error(), "choose another --out path")
 	}
 	fmt.Fprintf(out, "wrote %s\nverify offline: dengta verify --bundle %s --file EVIDENCE --trust GENESIS.json\n", *outFile, *outFile)
 	return nil
 }
 
 func notaryFind(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary find", "FILE", errOut)
-	node := nodeFlag(fs)
-	pos, err := parse(fs, args)
+	fs := cli.NewFlags("notary find", "FILE", errOut)
+	node := cli.NodeFlag(fs)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return userError("notary find takes one file", "dengta notary find contract.pdf")
+		return cli.Fail("notary find takes one file", "dengta notary find contract.pdf")
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
-		return userError(err.Error(), "check the file path")
+		return cli.Fail(err.Error(), "check the file path")
 	}
 	sha, _, _, err := batch.HashReader(f)
 	f.Close()
 	if err != nil {
 		return err
 	}
-	items, err := client.New(trimURL(*node)).FindEvidence(ctx, sha)
+	// The node looks the hash up among SHA-256 and SM3 digests alike.
+	page, err := client.Read(ctx, cli.Client(*node), notaryapi.FindEvidence, notaryapi.HashParams{SHA256: sha})
 	if err != nil {
 		return err
 	}
+	items := page.Items
 	if len(items) == 0 {
 		fmt.Fprintf(out, "no evidence record of %s (sha256 %s)\n", pos[0], sha)
-		return &UserError{Msg: "not preserved on this chain", Code: 3}
+		return &cli.UserError{Msg: "not preserved on this chain", Code: 3}
 	}
-	return printJSON(out, items)
+	return cli.PrintJSON(out, items)
 }
 
 func notaryShow(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary show", "ID", errOut)
-	node := nodeFlag(fs)
-	pos, err := parse(fs, args)
+	fs := cli.NewFlags("notary show", "ID", errOut)
+	node := cli.NodeFlag(fs)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return userError("notary show takes one id", "dengta notary show EV20261121-…")
+		return cli.Fail("notary show takes one id", "dengta notary show EV20261121-…")
 	}
 	id := pos[0]
 	var path string
@@ -256,59 +232,53 @@ func notaryShow(ctx context.Context, args []string, out, errOut io.Writer) error
 	case strings.HasPrefix(id, "WK"):
 		path = "/v1/notary/works/"
 	default:
-		return userError(fmt.Sprintf("%q is not an evidence (EV…), batch (BA…) or work (WK…) id", id), "ids look like EV20261121-0123456789ABCDEF0123")
+		return cli.Fail(fmt.Sprintf("%q is not an evidence (EV…), batch (BA…) or work (WK…) id", id), "ids look like EV20261121-0123456789ABCDEF0123")
 	}
 	var v any
-	if err := client.New(trimURL(*node)).Get(ctx, path+id, &v); err != nil {
+	if err := cli.Client(*node).Get(ctx, path+id, &v); err != nil {
 		return err
 	}
-	return printJSON(out, v)
+	return cli.PrintJSON(out, v)
 }
 
 func notaryRegisterWork(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary register-work", "--key K --title T --author A --created-on D --license L --type T FILE", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary register-work", "--key K --title T --author A --created-on D --license L --type T FILE", errOut)
+	node := cli.NodeFlag(fs)
 	keyFile := fs.String("key", "", "key file of the owner organisation's signer")
 	title := fs.String("title", "", "title of the work")
-	var authors multi
+	var authors cli.Multi
 	fs.Var(&authors, "author", "an author (repeat for several)")
 	created := fs.String("created-on", "", "creation date, YYYY-MM-DD")
 	license := fs.String("license", "all-rights-reserved", "licence, e.g. all-rights-reserved or CC-BY-4.0")
 	typ := fs.String("type", "other", "work type: literary, music, art, photo, film, software, design or other")
 	evidence := fs.String("evidence", "", "evidence id of the preserved file, if any")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return userError("notary register-work takes the work's file", "dengta notary register-work --key KEY --title 梨花 --author 张三 --created-on 2026-03-01 --type photo pear.jpg")
+		return cli.Fail("notary register-work takes the work's file", "dengta notary register-work --key KEY --title 梨花 --author 张三 --created-on 2026-03-01 --type photo pear.jpg")
 	}
-	c, key, err := signer(*node, *keyFile)
+	c, key, err := cli.Signer(*node, *keyFile)
 	if err != nil {
 		return err
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
-		return userError(err.Error(), "check the file path")
+		return cli.Fail(err.Error(), "check the file path")
 	}
 	sha, sm, _, err := batch.HashReader(f)
 	f.Close()
 	if err != nil {
 		return err
 	}
-	rec, err := c.Do(ctx, key, "notary", "register_work", map[string]any{
-		"title": *title, "authors": []string(authors), "created_on": *created, "license": *license, "work_type": *typ,
-		"sha256": sha, "sm3": sm, "evidence_id": *evidence,
+	res, rec, err := client.Send(ctx, c, key, notaryapi.RegisterWork, notaryapi.RegisterWorkBody{
+		Title: *title, Authors: authors, CreatedOn: *created, License: *license, WorkType: *typ,
+		SHA256: sha, SM3: sm, EvidenceID: *evidence,
 	})
 	if err != nil {
 		return err
 	}
-	var res struct {
-		WorkID        string `json:"work_id"`
-		Status        string `json:"status"`
-		ConflictsWith string `json:"conflicts_with"`
-	}
-	json.Unmarshal(rec.Result, &res)
 	fmt.Fprintf(out, "work %s registered at height %d: status %s\n", res.WorkID, rec.Height, res.Status)
 	if res.ConflictsWith != "" {
 		fmt.Fprintf(out, "CONFLICT: the same file was registered first by another owner as %s\n", res.ConflictsWith)
@@ -317,43 +287,45 @@ func notaryRegisterWork(ctx context.Context, args []string, out, errOut io.Write
 }
 
 func notaryTransferWork(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary transfer-work", "--key K --to ORG WORK_ID", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary transfer-work", "--key K --to ORG WORK_ID", errOut)
+	node := cli.NodeFlag(fs)
 	keyFile := fs.String("key", "", "key file of the owner's signer")
 	to := fs.String("to", "", "organisation id of the new owner")
 	note := fs.String("note", "", "a note on the transfer")
-	return workAction(ctx, fs, args, out, node, keyFile, "transfer_work", func(id string) map[string]any {
-		return map[string]any{"work_id": id, "to": *to, "note": *note}
+	return workAction(ctx, fs, args, out, node, keyFile, notaryapi.TransferWork.Name, func(c *client.Client, key *client.Key, id string) (*client.TxRecord, error) {
+		_, rec, err := client.Send(ctx, c, key, notaryapi.TransferWork, notaryapi.TransferWorkBody{WorkID: id, To: *to, Note: *note})
+		return rec, err
 	})
 }
 
 func notaryLicenseWork(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("notary license-work", "--key K --licensee ORG --terms T --from D [--until D] [--exclusive] WORK_ID", errOut)
-	node := nodeFlag(fs)
+	fs := cli.NewFlags("notary license-work", "--key K --licensee ORG --terms T --from D [--until D] [--exclusive] WORK_ID", errOut)
+	node := cli.NodeFlag(fs)
 	keyFile := fs.String("key", "", "key file of the owner's signer")
 	licensee := fs.String("licensee", "", "organisation id of the licensee")
 	terms := fs.String("terms", "", "licence terms")
 	from := fs.String("from", "", "first day, YYYY-MM-DD")
 	until := fs.String("until", "", "last day, YYYY-MM-DD (default: open-ended)")
 	exclusive := fs.Bool("exclusive", false, "an exclusive licence")
-	return workAction(ctx, fs, args, out, node, keyFile, "license_work", func(id string) map[string]any {
-		return map[string]any{"work_id": id, "licensee": *licensee, "terms": *terms, "from": *from, "until": *until, "exclusive": *exclusive}
+	return workAction(ctx, fs, args, out, node, keyFile, notaryapi.LicenseWork.Name, func(c *client.Client, key *client.Key, id string) (*client.TxRecord, error) {
+		_, rec, err := client.Send(ctx, c, key, notaryapi.LicenseWork, notaryapi.LicenseWorkBody{WorkID: id, Licensee: *licensee, Terms: *terms, From: *from, Until: *until, Exclusive: *exclusive})
+		return rec, err
 	})
 }
 
-func workAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer, node, keyFile *string, action string, body func(string) map[string]any) error {
-	pos, err := parse(fs, args)
+func workAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer, node, keyFile *string, action string, send func(c *client.Client, key *client.Key, id string) (*client.TxRecord, error)) error {
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return userError(fmt.Sprintf("notary %s takes one work id", strings.ReplaceAll(action, "_", "-")), "dengta notary show WK… shows a work")
+		return cli.Fail(fmt.Sprintf("notary %s takes one work id", strings.ReplaceAll(action, "_", "-")), "dengta notary show WK… shows a work")
 	}
-	c, key, err := signer(*node, *keyFile)
+	c, key, err := cli.Signer(*node, *keyFile)
 	if err != nil {
 		return err
 	}
-	rec, err := c.Do(ctx, key, "notary", action, body(pos[0]))
+	rec, err := send(c, key, pos[0])
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package receivableplug
 
 import "testing"
 

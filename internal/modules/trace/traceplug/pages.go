@@ -1,28 +1,52 @@
-package web
+package traceplug
 
 import (
 	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/modules/trace/scanbatch"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/qrcode"
 )
 
-func init() {
-	hallLinks = append(hallLinks, hallLink{"/hall/trace", "ht.title"})
+//go:embed templates/*.html
+var templates embed.FS
+
+// tracePages are the module's pages: the public scan page a product's QR
+// code leads to, and the hall's traceability page with its QR labels.
+type tracePages struct {
+	site pages.Site
+	node *node
 }
 
-func (s *Server) hallTraceRoutes() {
-	s.mux.HandleFunc("GET /hall/trace", s.wrap(s.signedIn(s.hallTrace)))
-	s.mux.HandleFunc("POST /hall/trace/act", s.wrap(s.signedIn(s.hallTraceAct)))
-	s.mux.HandleFunc("GET /hall/trace/labels", s.wrap(s.signedIn(s.hallTraceLabels)))
+func (n *node) pagesModule() *pages.Module {
+	sub, _ := fs.Sub(templates, "templates")
+	return &pages.Module{
+		Templates: sub,
+		Messages:  messages,
+		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			s := &tracePages{site: site, node: n}
+			r.SignedIn("GET /hall/trace", s.hallTrace)
+			r.SignedIn("POST /hall/trace/act", s.hallTraceAct)
+			r.SignedIn("GET /hall/trace/labels", s.hallTraceLabels)
+			r.Public("GET /01/{gtin}/21/{serial}", s.scanPage)
+			r.Public("GET /drug/{code}", s.scanPage)
+		},
+	}
 }
 
 // traceSteps are the business steps the event form offers.
@@ -37,24 +61,16 @@ type hallTraceData struct {
 	Lot     string
 }
 
-func (s *Server) orgs() []identity.Org {
-	var out []identity.Org
-	if v, err := s.opts.Backend.View(0); err == nil {
-		_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
-			var o identity.Org
-			if jsonUnmarshal(val, &o) == nil && o.Active {
-				out = append(out, o)
-			}
-			return true
-		})
-	}
+func (s *tracePages) orgs() []identity.Org {
+	out, _ := s.site.Orgs()
 	return out
 }
 
-func (s *Server) hallTrace(p *page, r *http.Request) error {
-	p.Title = T(p.Lang, "ht.title")
+func (s *tracePages) hallTrace(p *pages.Page) error {
+	r := p.R
+	p.Title = p.T("ht.title")
 	p.Data = &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Message: r.URL.Query().Get("msg"), Lot: r.URL.Query().Get("lot")}
-	return s.render(p, "hall_trace")
+	return s.site.Render(p, "hall_trace")
 }
 
 // epcLines reads item codes, one per line; "PREFIX0001-0010" style ranges
@@ -69,9 +85,10 @@ func epcLines(s string) []string {
 	return out
 }
 
-func (s *Server) hallTraceAct(p *page, r *http.Request) error {
+func (s *tracePages) hallTraceAct(p *pages.Page) error {
+	r := p.R
 	action := r.FormValue("action")
-	now := time.Now().In(chinaTime).Format(time.RFC3339)
+	now := time.Now().In(pages.ChinaTime).Format(time.RFC3339)
 	var module, act string
 	var body map[string]any
 	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
@@ -100,7 +117,7 @@ func (s *Server) hallTraceAct(p *page, r *http.Request) error {
 		if q := strings.TrimSpace(r.FormValue("quantity")); q != "" {
 			n, err := strconv.ParseInt(q, 10, 64)
 			if err != nil {
-				return s.hallTraceError(p, d, T(p.Lang, "ht.badquantity"))
+				return s.hallTraceError(p, d, p.T("ht.badquantity"))
 			}
 			body["quantity"], body["unit"] = n, strings.TrimSpace(r.FormValue("unit"))
 		}
@@ -109,11 +126,11 @@ func (s *Server) hallTraceAct(p *page, r *http.Request) error {
 		lot := strings.TrimSpace(r.FormValue("lot"))
 		id, err := trace.ParseID("lot", lot)
 		if err != nil || id.Kind != trace.KindLot {
-			return s.hallTraceError(p, d, T(p.Lang, "ht.badlot"))
+			return s.hallTraceError(p, d, p.T("ht.badlot"))
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("count")))
 		if err != nil || n < 1 || n > 1000 {
-			return s.hallTraceError(p, d, T(p.Lang, "ht.badcount"))
+			return s.hallTraceError(p, d, p.T("ht.badcount"))
 		}
 		start, _ := strconv.Atoi(strings.TrimSpace(r.FormValue("start")))
 		prefix := strings.TrimSpace(r.FormValue("prefix"))
@@ -139,29 +156,29 @@ func (s *Server) hallTraceAct(p *page, r *http.Request) error {
 			body["action"] = "DELETE"
 		}
 	default:
-		return errcode.New(errcode.BadRequest, "%s", T(p.Lang, "hr.unknownaction"))
+		return errcode.New(errcode.BadRequest, "%s", p.T("hr.unknownaction"))
 	}
-	key, err := s.signer(p)
+	key, err := s.site.Signer(p)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
+	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
-	if _, err := s.api().Do(ctx, key, module, act, body); err != nil {
-		return s.hallTraceError(p, d, apiError(err))
+	if _, err := s.site.API().Do(ctx, key, module, act, body); err != nil {
+		return s.hallTraceError(p, d, pages.APIError(err))
 	}
-	d.Message = T(p.Lang, "hr.done") + " " + T(p.Lang, "ht.act."+action)
-	p.Title = T(p.Lang, "ht.title")
+	d.Message = p.T("hr.done") + " " + p.T("ht.act."+action)
+	p.Title = p.T("ht.title")
 	p.Data = d
-	return s.render(p, "hall_trace")
+	return s.site.Render(p, "hall_trace")
 }
 
-func (s *Server) hallTraceError(p *page, d *hallTraceData, msg string) error {
+func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string) error {
 	d.Error = msg
-	p.Title = T(p.Lang, "ht.title")
+	p.Title = p.T("ht.title")
 	p.Status = http.StatusBadRequest
 	p.Data = d
-	return s.render(p, "hall_trace")
+	return s.site.Render(p, "hall_trace")
 }
 
 type label struct {
@@ -177,9 +194,10 @@ type labelsData struct {
 
 // hallTraceLabels prints the QR labels of a lot's items: each code is the
 // item's GS1 Digital Link URL on this node's public address.
-func (s *Server) hallTraceLabels(p *page, r *http.Request) error {
+func (s *tracePages) hallTraceLabels(p *pages.Page) error {
+	r := p.R
 	lotID := r.URL.Query().Get("lot")
-	v, err := s.opts.Backend.View(0)
+	v, err := s.site.View(0)
 	if err != nil {
 		return err
 	}
@@ -197,7 +215,7 @@ func (s *Server) hallTraceLabels(p *page, r *http.Request) error {
 	}
 	d := &labelsData{Lot: lot, Product: prod}
 	for _, epc := range items[:min(len(items), 500)] {
-		link := s.publicURL(r, epc)
+		link := s.site.PublicURL(epc)
 		svg, err := qrcode.SVG(link, 140)
 		if err != nil {
 			return err
@@ -205,7 +223,77 @@ func (s *Server) hallTraceLabels(p *page, r *http.Request) error {
 		serial := epc[strings.LastIndex(epc, "/")+1:]
 		d.Labels = append(d.Labels, label{EPC: epc, Serial: serial, Link: link, QR: template.HTML(svg)})
 	}
-	p.Title = T(p.Lang, "ht.labels") + " " + lot.LotNumber
+	p.Title = p.T("ht.labels") + " " + lot.LotNumber
 	p.Data = d
-	return s.render(p, "hall_labels")
+	return s.site.Render(p, "hall_labels")
+}
+
+const (
+	deviceCookie = "dengta_device"
+	cityCookie   = "dengta_city"
+)
+
+type scanData struct {
+	*trace.Page
+	Pending  int
+	Counted  bool // this visit was counted as a scan
+	City     string
+	Recalled bool
+	Warning  bool
+	Danger   bool
+}
+
+// scanPage is what a consumer sees after scanning a product's QR code.
+// Opening it counts as a scan: the device is known only by the SHA-256 of
+// a random cookie, and the place only by the city the visitor chose to
+// tell, if any.
+func (s *tracePages) scanPage(p *pages.Page) error {
+	r := p.R
+	epc := r.URL.Path
+	if _, err := trace.ParseEPC("epc", epc); err != nil {
+		return errcode.New(errcode.BadRequest, "%s", p.T("scan.badcode"))
+	}
+	city := strings.TrimSpace(r.URL.Query().Get("city"))
+	if city == "" {
+		if c, err := r.Cookie(cityCookie); err == nil {
+			city = c.Value
+		}
+	}
+	if utf8.RuneCountInString(city) > 32 || strings.ContainsAny(city, "\x00\n\r") {
+		city = ""
+	}
+	if city != "" {
+		http.SetCookie(p.W, &http.Cookie{Name: cityCookie, Value: city, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	}
+	device := ""
+	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) == 48 {
+		device = c.Value
+	} else {
+		device = pages.RandomString()
+		http.SetCookie(p.W, &http.Cookie{Name: deviceCookie, Value: device, Path: "/", MaxAge: 5 * 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
+	resp, err := s.node.scanPage(r.Context(), s.site, epc)
+	if err != nil {
+		return err
+	}
+	pg := resp.Page
+	d := &scanData{Page: pg, Pending: resp.PendingScans, City: city}
+	// Count the visit, except a reload with ?city= just to set the city.
+	if r.URL.Query().Get("city") == "" {
+		sum := sha256.Sum256([]byte("dengta/device/" + s.site.ChainID() + "/" + device))
+		if b := s.node.batcher(); b != nil {
+			d.Counted = b.Add(scanbatch.Scan{EPC: pg.EPC, Time: time.Now().In(pages.ChinaTime).Format(time.RFC3339), Location: city, Device: hex.EncodeToString(sum[:])})
+		}
+		if d.Counted {
+			d.Pending++
+		}
+	}
+	d.Recalled = pg.Recall.Recalled
+	if pg.Risk != nil {
+		d.Warning = pg.Risk.Level == trace.LevelWarning
+		d.Danger = pg.Risk.Level == trace.LevelDanger
+	}
+	p.Title = pg.Product.Name
+	p.Data = d
+	return s.site.Render(p, "scan")
 }

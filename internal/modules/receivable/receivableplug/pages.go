@@ -1,45 +1,49 @@
-package web
+package receivableplug
 
 import (
 	"bytes"
 	"context"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
-func init() {
-	hallLinks = append(hallLinks, hallLink{"/hall/receivables", "hr.title"})
-	funcs["yuan"] = formatFen
-	funcs["hasRole"] = func(u *hallUser, r string) bool {
-		return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{role.Role(r)})
+//go:embed templates/*.html
+var templates embed.FS
+
+// recvPages are the module's hall pages: the receivables an organisation
+// holds, issues, finances or oversees, and each receivable with its
+// lineage and the actions its viewer may take.
+type recvPages struct{ site pages.Site }
+
+func pagesModule() *pages.Module {
+	sub, _ := fs.Sub(templates, "templates")
+	return &pages.Module{
+		Templates: sub,
+		Messages:  messages,
+		Funcs:     template.FuncMap{"yuan": formatFen},
+		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			s := &recvPages{site: site}
+			r.SignedIn("GET /hall/receivables", s.hallReceivables)
+			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
+			r.SignedIn("POST /hall/receivables/act", s.hallReceivableAct)
+		},
 	}
-}
-
-func (s *Server) hallReceivableRoutes() {
-	s.mux.HandleFunc("GET /hall/receivables", s.wrap(s.signedIn(s.hallReceivables)))
-	s.mux.HandleFunc("GET /hall/receivables/{id}", s.wrap(s.signedIn(s.hallReceivable)))
-	s.mux.HandleFunc("POST /hall/receivables/act", s.wrap(s.signedIn(s.hallReceivableAct)))
-}
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-// today is the date of the latest block, China Standard Time.
-func (s *Server) today(r *http.Request) (string, error) {
-	st, err := s.api().Status(r.Context())
-	if err != nil {
-		return "", err
-	}
-	return st.BlockTime.In(chinaTime).Format("2006-01-02"), nil
 }
 
 type hallReceivablesData struct {
@@ -53,16 +57,17 @@ type hallReceivablesData struct {
 	Error     string
 }
 
-func (s *Server) hallReceivables(p *page, r *http.Request) error {
+func (s *recvPages) hallReceivables(p *pages.Page) error {
+	r := p.R
 	return s.renderReceivables(p, r, r.URL.Query().Get("msg"), "")
 }
 
-func (s *Server) renderReceivables(p *page, r *http.Request, msg, errMsg string) error {
-	v, err := s.opts.Backend.View(0)
+func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMsg string) error {
+	v, err := s.site.View(0)
 	if err != nil {
 		return err
 	}
-	today, err := s.today(r)
+	today, err := today(r.Context(), s.site)
 	if err != nil {
 		return err
 	}
@@ -71,38 +76,28 @@ func (s *Server) renderReceivables(p *page, r *http.Request, msg, errMsg string)
 	if d.Portfolio, err = receivable.Portfolio(v, org, today); err != nil {
 		return err
 	}
-	roles := []role.Role{}
-	if p.User.OrgInfo != nil {
-		roles = p.User.OrgInfo.Roles
-	}
-	if role.Any(roles, []role.Role{role.CoreEnterprise}) {
+	if p.User.Has(string(receivableapi.CoreEnterprise)) {
 		if d.Obligor, err = receivable.ObligorOutstanding(v, org, today); err != nil {
 			return err
 		}
 	}
-	if role.Any(roles, []role.Role{role.Bank}) {
+	if p.User.Has(string(role.Bank)) {
 		if d.Book, err = receivable.FinancedBook(v, org, today); err != nil {
 			return err
 		}
 	}
-	if role.Any(roles, []role.Role{role.Regulator}) {
+	if p.User.Has(string(role.Regulator)) {
 		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
 			return err
 		}
 	}
-	_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
-		var o identity.Org
-		if jsonUnmarshal(val, &o) == nil && o.Active {
-			d.Orgs = append(d.Orgs, o)
-		}
-		return true
-	})
-	p.Title = T(p.Lang, "hr.title")
+	d.Orgs, _ = s.site.Orgs()
+	p.Title = p.T("hr.title")
 	p.Data = d
 	if errMsg != "" {
 		p.Status = http.StatusBadRequest
 	}
-	return s.render(p, "hall_receivables")
+	return s.site.Render(p, "hall_receivables")
 }
 
 type hallReceivableData struct {
@@ -117,16 +112,17 @@ type hallReceivableData struct {
 	Error      string
 }
 
-func (s *Server) hallReceivable(p *page, r *http.Request) error {
+func (s *recvPages) hallReceivable(p *pages.Page) error {
+	r := p.R
 	return s.renderReceivable(p, r, r.PathValue("id"), r.URL.Query().Get("msg"), "")
 }
 
-func (s *Server) renderReceivable(p *page, r *http.Request, id, msg, errMsg string) error {
-	v, err := s.opts.Backend.View(0)
+func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, errMsg string) error {
+	v, err := s.site.View(0)
 	if err != nil {
 		return err
 	}
-	today, err := s.today(r)
+	today, err := today(r.Context(), s.site)
 	if err != nil {
 		return err
 	}
@@ -141,25 +137,19 @@ func (s *Server) renderReceivable(p *page, r *http.Request, id, msg, errMsg stri
 	if d.Lineage, err = receivable.Lineage(v, id, today); err != nil {
 		return err
 	}
-	d.Tree = lineageSVG(d.Lineage, id, p.Lang)
-	_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
-		var o identity.Org
-		if jsonUnmarshal(val, &o) == nil && o.Active {
-			d.Orgs = append(d.Orgs, o)
-		}
-		return true
-	})
-	p.Title = T(p.Lang, "hr.receivable") + " " + id
+	d.Tree = lineageSVG(d.Lineage, id, p.T)
+	d.Orgs, _ = s.site.Orgs()
+	p.Title = p.T("hr.receivable") + " " + id
 	p.Data = d
 	if errMsg != "" {
 		p.Status = http.StatusBadRequest
 	}
-	return s.render(p, "hall_receivable")
+	return s.site.Render(p, "hall_receivable")
 }
 
 // lineageSVG draws a receivable tree left to right: the root on the left,
 // each split's parts to its right, leaves one per row.
-func lineageSVG(lv *receivable.LineageView, current string, lang Lang) template.HTML {
+func lineageSVG(lv *receivable.LineageView, current string, tr func(string) string) template.HTML {
 	const colW, rowH, boxW, boxH = 230, 64, 210, 52
 	children := map[string][]string{}
 	byID := map[string]receivable.LineageNode{}
@@ -205,7 +195,7 @@ func lineageSVG(lv *receivable.LineageView, current string, lang Lang) template.
 	}
 	w, h := (maxDepth+1)*colW+10, row*rowH+10
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="tree" viewBox="0 0 %d %d" width="%d" role="img" aria-label="%s">`, w, h, w, template.HTMLEscapeString(T(lang, "hr.lineage")))
+	fmt.Fprintf(&b, `<svg class="tree" viewBox="0 0 %d %d" width="%d" role="img" aria-label="%s">`, w, h, w, template.HTMLEscapeString(tr("hr.lineage")))
 	for _, n := range lv.Nodes {
 		if n.ParentID == "" {
 			continue
@@ -238,7 +228,7 @@ func lineageSVG(lv *receivable.LineageView, current string, lang Lang) template.
 		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
 			url.PathEscape(n.ID), x, yy, boxW, boxH, fill, stroke)
 		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+18, formatFen(n.FaceFen))
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s · %s</text>`, x+8, yy+33, template.HTMLEscapeString(holder), template.HTMLEscapeString(T(lang, "rcstatus."+n.Status)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s · %s</text>`, x+8, yy+33, template.HTMLEscapeString(holder), template.HTMLEscapeString(tr("rcstatus."+n.Status)))
 		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+46, template.HTMLEscapeString(n.ID))
 	}
 	b.WriteString(`</svg>`)
@@ -247,11 +237,12 @@ func lineageSVG(lv *receivable.LineageView, current string, lang Lang) template.
 
 // hallReceivableAct signs one receivable action from a form and submits it
 // through the API with the user's key.
-func (s *Server) hallReceivableAct(p *page, r *http.Request) error {
+func (s *recvPages) hallReceivableAct(p *pages.Page) error {
+	r := p.R
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.Body = http.MaxBytesReader(p.w, r.Body, 32<<20)
+		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return errcode.New(errcode.TooLarge, "%s", T(p.Lang, "verify.toolarge"))
+			return errcode.New(errcode.TooLarge, "%s", p.T("hr.toolarge"))
 		}
 		defer r.MultipartForm.RemoveAll()
 	}
@@ -262,69 +253,67 @@ func (s *Server) hallReceivableAct(p *page, r *http.Request) error {
 			if errMsg != "" {
 				return s.renderReceivable(p, r, id, "", errMsg)
 			}
-			http.Redirect(p.w, r, "/hall/receivables/"+url.PathEscape(id)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			http.Redirect(p.W, r, "/hall/receivables/"+url.PathEscape(id)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 			return nil
 		}
 		if errMsg != "" {
 			return s.renderReceivables(p, r, "", errMsg)
 		}
-		http.Redirect(p.w, r, "/hall/receivables?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		http.Redirect(p.W, r, "/hall/receivables?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
+	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
 	body, err := s.receivableBody(ctx, p, r, action, id)
 	if err != nil {
 		return back("", err.Error())
 	}
-	key, err := s.signer(p)
+	key, err := s.site.Signer(p)
 	if err != nil {
 		return err
 	}
-	rec, err := s.api().Do(ctx, key, "receivable", action, body)
+	rec, err := s.site.API().Do(ctx, key, receivableapi.Name, action, body)
 	if err != nil {
-		return back("", apiError(err))
+		return back("", pages.APIError(err))
 	}
-	if action == "issue" {
+	if action == receivableapi.Issue.Name {
 		// Show the new receivable's page.
-		var res struct {
-			ID string `json:"id"`
-		}
-		if jsonUnmarshal(rec.Result, &res) == nil && res.ID != "" {
+		var res receivableapi.StatusResult
+		if json.Unmarshal(rec.Result, &res) == nil && res.ID != "" {
 			id = res.ID
 		}
 	}
-	return back(T(p.Lang, "hr.done")+" "+T(p.Lang, "rcaction."+action), "")
+	return back(p.T("hr.done")+" "+p.T("rcaction."+action), "")
 }
 
 // receivableBody builds an action's body from the form; amounts are yuan.
-func (s *Server) receivableBody(ctx context.Context, p *page, r *http.Request, action, id string) (map[string]any, error) {
+func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.Request, action, id string) (any, error) {
 	fen := func(field string) (int64, error) {
 		v, err := parseYuan(r.FormValue(field))
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", T(p.Lang, "hr.amount"), err)
+			return 0, fmt.Errorf("%s: %v", p.T("hr.amount"), err)
 		}
 		return v, nil
 	}
 	switch action {
 	case "accept", "cancel", "confirm", "approve_financing", "decline_financing":
-		return map[string]any{"id": id}, nil
+		return receivableapi.IDBody{ID: id}, nil
 	case "reject", "freeze", "unfreeze":
-		return map[string]any{"id": id, "reason": strings.TrimSpace(r.FormValue("reason"))}, nil
+		return receivableapi.ReasonBody{ID: id, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
 	case "set_credit_line":
 		limit, err := fen("limit")
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"obligor": r.FormValue("obligor"), "limit_fen": limit}, nil
+		return receivableapi.CreditBody{Obligor: r.FormValue("obligor"), LimitFen: &limit}, nil
 	case "settle":
 		amount, err := fen("amount")
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"id": id, "amount_fen": amount}, nil
+		return receivableapi.SettleBody{ID: id, AmountFen: amount}, nil
 	case "split_transfer":
-		var parts []map[string]any
+		var parts []receivableapi.PartBody
 		for i := 0; i < 10; i++ {
 			to := r.FormValue(fmt.Sprintf("to%d", i))
 			if to == "" {
@@ -334,19 +323,20 @@ func (s *Server) receivableBody(ctx context.Context, p *page, r *http.Request, a
 			if err != nil {
 				return nil, err
 			}
-			parts = append(parts, map[string]any{"to": to, "amount_fen": amount})
+			parts = append(parts, receivableapi.PartBody{To: to, AmountFen: amount})
 		}
-		return map[string]any{"id": id, "parts": parts}, nil
+		return receivableapi.SplitBody{ID: id, Parts: parts}, nil
 	case "request_financing":
 		rate, err := strconv.Atoi(strings.TrimSpace(r.FormValue("rate_bp")))
 		if err != nil {
-			return nil, fmt.Errorf("%s", T(p.Lang, "hr.badrate"))
+			return nil, fmt.Errorf("%s", p.T("hr.badrate"))
 		}
 		fee, err := fen("fee")
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"id": id, "bank": r.FormValue("bank"), "rate_bp": rate, "fee_fen": fee, "recourse": r.FormValue("recourse") == "on"}, nil
+		recourse := r.FormValue("recourse") == "on"
+		return receivableapi.FinancingBody{ID: id, Bank: r.FormValue("bank"), RateBP: &rate, FeeFen: &fee, Recourse: &recourse}, nil
 	case "issue":
 		face, err := fen("face")
 		if err != nil {
@@ -358,11 +348,11 @@ func (s *Server) receivableBody(ctx context.Context, p *page, r *http.Request, a
 		}
 		// The invoice and delivery documents go to the node's blob store;
 		// only their SHA-256 digests go on chain.
-		invoice, err := formFile(r, "invoice_file", 16<<20)
+		invoice, err := httpapi.FormFile(r, "invoice_file", 16<<20)
 		if err != nil || invoice == nil {
-			return nil, fmt.Errorf("%s", T(p.Lang, "hr.needinvoice"))
+			return nil, fmt.Errorf("%s", p.T("hr.needinvoice"))
 		}
-		info, err := s.api().UploadBlob(ctx, bytes.NewReader(invoice))
+		info, err := s.site.API().UploadBlob(ctx, bytes.NewReader(invoice))
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +363,7 @@ func (s *Server) receivableBody(ctx context.Context, p *page, r *http.Request, a
 				if err != nil {
 					return nil, err
 				}
-				di, err := s.api().UploadBlob(ctx, f)
+				di, err := s.site.API().UploadBlob(ctx, f)
 				f.Close()
 				if err != nil {
 					return nil, err
@@ -382,11 +372,54 @@ func (s *Server) receivableBody(ctx context.Context, p *page, r *http.Request, a
 			}
 		}
 		if len(docs) == 0 {
-			return nil, fmt.Errorf("%s", T(p.Lang, "hr.needdelivery"))
+			return nil, fmt.Errorf("%s", p.T("hr.needdelivery"))
 		}
-		return map[string]any{"to": r.FormValue("to"), "face_fen": face, "maturity_date": r.FormValue("maturity"),
-			"trade": map[string]any{"contract_no": strings.TrimSpace(r.FormValue("contract_no")), "invoice_no": strings.TrimSpace(r.FormValue("invoice_no")),
-				"invoice_amount_fen": invAmount, "invoice_sha256": info.SHA256, "delivery_doc_hashes": docs}}, nil
+		return receivableapi.IssueBody{To: r.FormValue("to"), FaceFen: face, MaturityDate: r.FormValue("maturity"),
+			Trade: &receivableapi.TradeBody{ContractNo: strings.TrimSpace(r.FormValue("contract_no")), InvoiceNo: strings.TrimSpace(r.FormValue("invoice_no")),
+				InvoiceAmountFen: invAmount, InvoiceSHA256: info.SHA256, DeliveryDocHashes: docs}}, nil
 	}
-	return nil, fmt.Errorf("%s", T(p.Lang, "hr.unknownaction"))
+	return nil, fmt.Errorf("%s", p.T("hr.unknownaction"))
+}
+
+// parseYuan reads an amount of yuan ("1,000,000.00", "12.5", "300") into
+// fen without floating point.
+func parseYuan(s string) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimPrefix(s, "¥")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") {
+		return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	var fen int64
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
+		}
+		if fen > (1<<62)/10 {
+			return 0, fmt.Errorf("%q is too large", s)
+		}
+		fen = fen*10 + int64(c-'0')
+	}
+	return fen, nil
+}
+
+// formatFen writes fen as yuan with thousands separators: 100000000 ->
+// "1,000,000.00".
+func formatFen(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	whole := fmt.Sprint(fen / 100)
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, b.String(), fen%100)
 }
