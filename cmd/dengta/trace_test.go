@@ -10,6 +10,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 )
@@ -19,7 +20,7 @@ import (
 // with its reason, exit code 3.
 func TestTraceImport(t *testing.T) {
 	home := t.TempDir()
-	if err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-cli", IP: "127.0.0.1",
+	if err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-cli", Consortium: modules.Registry(), IP: "127.0.0.1",
 		Ports: node.Ports{P2P: nettest.FreePort(t), RPC: nettest.FreePort(t), Gateway: nettest.FreePort(t)}}); err != nil {
 		t.Fatal(err)
 	}

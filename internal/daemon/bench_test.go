@@ -15,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -25,7 +26,7 @@ import (
 func startDev(tb testing.TB) (*daemon.Daemon, string) {
 	tb.Helper()
 	home := tb.TempDir()
-	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-bench", IP: "127.0.0.1",
+	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-bench", Consortium: modules.Registry(), IP: "127.0.0.1",
 		Ports: node.Ports{P2P: nettest.FreePort(tb), RPC: nettest.FreePort(tb), Gateway: nettest.FreePort(tb)}})
 	if err != nil {
 		tb.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 )
@@ -90,7 +91,7 @@ func browser(t *testing.T) context.Context {
 func startNode(t *testing.T) (*daemon.Daemon, string) {
 	t.Helper()
 	home := t.TempDir()
-	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-e2e", IP: "127.0.0.1",
+	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-e2e", Consortium: modules.Registry(), IP: "127.0.0.1",
 		Ports: node.Ports{P2P: nettest.FreePort(t), RPC: nettest.FreePort(t), Gateway: nettest.FreePort(t)}})
 	if err != nil {
 		t.Fatal(err)

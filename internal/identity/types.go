@@ -42,6 +42,11 @@ func (k Ed25519Key) MarshalJSON() ([]byte, error) {
 	return json.Marshal(base64.StdEncoding.EncodeToString(k))
 }
 
+// JSONSchema describes the key in the API's JSON schemas.
+func (Ed25519Key) JSONSchema() map[string]any {
+	return map[string]any{"type": "string", "contentEncoding": "base64", "description": "a 32-byte Ed25519 public key in standard base64"}
+}
+
 func (k *Ed25519Key) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {

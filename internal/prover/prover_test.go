@@ -1,7 +1,8 @@
-package gateway_test
+package prover_test
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"sync"
 	"testing"
@@ -11,7 +12,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -21,7 +23,7 @@ import (
 // version: the header that signs that version is not made yet. It records
 // the heights whose commit (signed header) is asked for.
 type headlessChain struct {
-	gateway.Chain
+	prover.Chain
 	app *app.App
 
 	mu    sync.Mutex
@@ -52,14 +54,18 @@ func TestBundleNewestProvable(t *testing.T) {
 	}})
 	a, b := c.Members["org-a"].Admin, c.Members["org-b"].Admin
 	for _, k := range []*tx.PrivateKey{a, b} { // one block each: a's nonce, then b's
-		raw := c.Sign(k, "identity", "register_key", registerKeyBody(t, newKey(t, tx.AlgoEd25519).Public(), false, "provable"))
+		nk, err := tx.GenerateKey(tx.AlgoEd25519, crand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := c.Sign(k, "identity", "register_key", identity.RegisterKeyBody{PublicKey: nk.Public(), Name: "provable"})
 		if res, _ := c.Block(raw); res[0].Code != 0 {
 			t.Fatalf("block: %s", res[0].Log)
 		}
 	}
 	latest := c.App.Store().Version()
 	chain := &headlessChain{app: c.App}
-	s := gateway.New(gateway.Options{App: c.App, Chain: chain})
+	s := prover.New(c.App.ChainID(), c.App.Store(), chain)
 
 	// a's nonce is as it was one version ago: proven there, with the
 	// header of the latest block (asked at once).
