@@ -88,6 +88,7 @@ var messages = pages.Messages{ // [zh, en]
 	"ex.sethash":                  {"验证节点集合哈希（离线验证的信任锚）", "Validator-set hash (the trust anchor for offline verification)"},
 	"ex.power":                    {"投票权", "Voting power"},
 	"ex.org":                      {"机构", "Organisation"},
+	"ex.uscc":                     {"统一社会信用代码", "Unified social credit code"},
 	"ex.roles":                    {"角色", "Roles"},
 	"ex.module":                   {"模块", "Module"},
 	"ex.action":                   {"操作", "Action"},

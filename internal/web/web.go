@@ -123,15 +123,19 @@ func New(opts Options) (*Server, error) {
 		s.hall = append(s.hall, m.Hall...)
 	}
 	fm["hallLinks"] = func() []pages.Link { return s.hall }
-	if err := s.parse("", templateFS, "templates", fm); err != nil {
+	if _, err := s.parse("", templateFS, "templates", fm); err != nil {
 		return nil, err
 	}
 	for i, m := range opts.Modules {
 		if m.Templates == nil {
 			continue
 		}
-		if err := s.parse(fmt.Sprintf("%d/", i), m.Templates, ".", fm); err != nil {
+		n, err := s.parse(fmt.Sprintf("%d/", i), m.Templates, ".", fm)
+		if err != nil {
 			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("web: module %d brings templates but none is a *.html at their root", i)
 		}
 	}
 	static, _ := fs.Sub(staticFS, "static")
@@ -151,12 +155,17 @@ func New(opts Options) (*Server, error) {
 }
 
 // parse parses every *.html of dir in fsys (but the layout) with the
-// layout, as templates named prefix + file name.
-func (s *Server) parse(prefix string, fsys fs.FS, dir string, fm template.FuncMap) error {
-	names, err := fs.Glob(fsys, dir+"/*.html")
-	if err != nil {
-		return fmt.Errorf("web templates: %w", err)
+// layout, as templates named prefix + file name, and counts them.
+func (s *Server) parse(prefix string, fsys fs.FS, dir string, fm template.FuncMap) (int, error) {
+	pattern := "*.html"
+	if dir != "." {
+		pattern = dir + "/" + pattern
 	}
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return 0, fmt.Errorf("web templates: %w", err)
+	}
+	count := 0
 	for _, n := range names {
 		base := strings.TrimSuffix(n[strings.LastIndex(n, "/")+1:], ".html")
 		if prefix == "" && base == "layout" {
@@ -167,11 +176,12 @@ func (s *Server) parse(prefix string, fsys fs.FS, dir string, fm template.FuncMa
 			t, err = t.ParseFS(fsys, n)
 		}
 		if err != nil {
-			return fmt.Errorf("web template %s%s: %w", prefix, base, err)
+			return 0, fmt.Errorf("web template %s%s: %w", prefix, base, err)
 		}
 		s.tmpl[prefix+base] = t
+		count++
 	}
-	return nil
+	return count, nil
 }
 
 // ServeHTTP serves the pages.
@@ -217,6 +227,7 @@ var funcs = template.FuncMap{
 		return string(b)
 	},
 	"hallLinks": func() []pages.Link { return nil },
+	"roleLabel": func(any) string { return "" },
 }
 
 func short(s string, n int) string {
@@ -273,6 +284,8 @@ func (s *Server) render(p *pages.Page, name string) error {
 		"t":    func(key string) string { return s.t(lang, key) },
 		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
 		"lang": func() Lang { return lang },
+		// roleLabel shows a role in the page's language.
+		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
 	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
