@@ -251,3 +251,10 @@ func RandHex(rng *rand.Rand, buf []byte) string {
 	}
 	return hex.EncodeToString(buf)
 }
+
+// PlanSigners is a signer set of the given organisations for planning
+// only: no keys, one lane each on node 0 (tests sign with the
+// organisations' admin keys).
+func PlanSigners(orgs ...string) *Signers {
+	return &Signers{Orgs: orgs, Keys: make([]*tx.PrivateKey, len(orgs)), Nodes: make([]int, len(orgs)), next: make([]uint64, len(orgs))}
+}

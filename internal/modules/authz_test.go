@@ -24,7 +24,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for i, r := range reg.Roles().All() {
 		orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("org-%d", i), Roles: []role.Role{r}, Validator: i == 0})
 	}
-	c := testchain.New(t, testchain.Options{Orgs: orgs})
+	c := testchain.New(t, testchain.Options{Registry: reg, Orgs: orgs})
 	rnd := testchain.NewSeededRand(42)
 	members := map[string]*tx.PrivateKey{}
 	var regs [][]byte

@@ -23,7 +23,7 @@ func BenchmarkDeposit(b *testing.B) {
 		for i := range 8 {
 			orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{notaryapi.Depositor}, Validator: i == 0})
 		}
-		c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+		c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir()})
 		const perBlock = 1000
 		blocks := make([][][]byte, b.N)
 		n := 0

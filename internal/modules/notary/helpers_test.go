@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -32,7 +35,7 @@ func consortium() []testchain.Org {
 
 func newChain(t testing.TB) *testchain.Chain {
 	t.Helper()
-	return testchain.New(t, testchain.Options{Orgs: consortium()})
+	return testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium()})
 }
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
@@ -87,3 +90,9 @@ func stateWithoutNonces(t testing.TB, c *testchain.Chain) map[string]string {
 	}
 	return all
 }
+
+// own is the module under test, alone on its chains, with its roles.
+var (
+	own      = []module.Module{notary.Module{}}
+	ownRoles = role.MustSet(notaryapi.Roles...)
+)

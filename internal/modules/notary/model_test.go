@@ -350,7 +350,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 	orgs := consortium()
 	// Start 20 seconds before midnight in China Standard Time, so that the
 	// run crosses a date and ids change their day half way.
-	c := testchain.New(t, testchain.Options{Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
 	m := &model{roles: map[string][]role.Role{}, evByDep: map[string]string{}, batches: map[string]mBatch{},
 		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}}
 	for _, o := range orgs {

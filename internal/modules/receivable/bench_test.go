@@ -25,7 +25,7 @@ func BenchmarkTransfers(b *testing.B) {
 	for i := range sups {
 		orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("sup-%d", i), Roles: []role.Role{role.Supplier}})
 	}
-	c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+	c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir()})
 	sup := func(i int) string { return fmt.Sprintf("sup-%d", i%sups) }
 	block := func(txs [][]byte) [][]byte {
 		b.Helper()

@@ -772,7 +772,7 @@ func TestModel(t *testing.T) {
 // runModel runs blocks of perBlock transactions, perDay blocks a day,
 // moving on 1 to 6 days between days.
 func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
-	c := testchain.New(t, testchain.Options{Orgs: consortium()})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium()})
 	m := &model{roles: map[string][]role.Role{}, rc: map[string]*mRC{}, credit: map[string]*mCredit{}, inv: map[string]*mInvoice{}}
 	for _, o := range consortium() {
 		m.roles[o.ID] = o.Roles

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/module"
+
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -86,7 +88,7 @@ var genesis = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
 func newChain(t testing.TB) *testchain.Chain {
 	t.Helper()
-	return testchain.New(t, testchain.Options{Orgs: consortium(), Time: genesis})
+	return testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Time: genesis})
 }
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
@@ -207,3 +209,9 @@ func item(t testing.TB, c *testchain.Chain, epc string) *trace.Object {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// own is the module under test, alone on its chains, with its roles.
+var (
+	own      = []module.Module{trace.Module{}}
+	ownRoles = role.MustSet(traceapi.Roles...)
+)

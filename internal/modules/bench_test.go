@@ -1,22 +1,26 @@
-package bench
+package modules_test
 
 import (
 	"bytes"
 	"context"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/bench"
+	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
-// TestBenchSmoke builds the dengta binary once and runs each workload on
-// one real `dengta start` process. w1 runs two short steps at low rates
-// and the report's shape is checked: transactions committed, latencies
-// ordered and bounded by the step, no rejection or failure, resources
-// measured. w2, w3, w3hot and mix run one short step each: every
-// transaction committed with code 0, each kind of transaction present, and
-// the workload's Check passed. No assertion depends on speed.
+// TestBenchSmoke builds the dengta binary once and runs every registered
+// module's benchmark workloads, and the mix of them, on one real `dengta
+// start` process each. w1 runs two short steps at low rates and the
+// report's shape is checked: transactions committed, latencies ordered
+// and bounded by the step, no rejection or failure, resources measured.
+// The others run one short step each: every transaction committed with
+// code 0, every kind of transaction committed, and the workload's Check
+// passed. No assertion depends on speed.
 func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the dengta binary and runs a node; skipped with -short")
@@ -25,31 +29,29 @@ func TestBenchSmoke(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dengta").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	t.Run("w1", func(t *testing.T) { smokeW1(t, bin) })
-	for _, c := range []struct {
-		workload string
-		kinds    []string
-	}{
-		{"w2", nil},
-		{"w3", []string{"accept", "split_transfer"}},
-		{"w3hot", []string{"accept", "split_transfer"}},
-		{"mix", []string{"w1", "w2", "w3 accept", "w3 split_transfer"}},
-	} {
-		t.Run(c.workload, func(t *testing.T) { smokeStep(t, bin, c.workload, c.kinds) })
+	reg := modules.Registry()
+	for _, d := range bench.Workloads(reg.Workloads()) {
+		if d.Name == "w1" {
+			t.Run("w1", func(t *testing.T) { smokeW1(t, reg, bin) })
+			continue
+		}
+		t.Run(d.Name, func(t *testing.T) { smokeStep(t, reg, bin, d.Name) })
 	}
 }
 
-// smokeStep runs one step of 2 s at 20 tx/s with 8 signers.
-func smokeStep(t *testing.T, bin, workload string, kinds []string) {
+// smokeStep runs one step of 2 s at 20 tx/s with 8 signers, small
+// batches and a small seed.
+func smokeStep(t *testing.T, reg *plug.Registry, bin, workload string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
-	opts := Options{
+	opts := bench.Options{
+		Workloads: reg.Workloads(), Consortium: reg,
 		Workload: workload, Validators: 1, Rates: []float64{20}, Step: 2 * time.Second, Drain: 30 * time.Second,
-		Params: Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
+		Params: bench.Params{Signers: 8, BatchSize: 100, Seed: 40}, Readers: 2, Binary: bin, Dir: t.TempDir(), Log: &log,
 	}
 	start := time.Now()
-	rep, err := Run(ctx, opts)
+	rep, err := bench.Run(ctx, opts)
 	t.Logf("%s in %s; log:\n%s", workload, time.Since(start).Round(time.Second), log.String())
 	if err != nil {
 		t.Fatal(err) // a failed Check is an error too
@@ -63,30 +65,26 @@ func smokeStep(t *testing.T, bin, workload string, kinds []string) {
 		t.Errorf("prepared %d committed %d rejected %d failed %d unsent %d uncommitted %d errors %v",
 			s.Prepared, s.Committed, s.Rejected, s.Failed, s.Unsent, s.Uncommitted, s.Errors)
 	}
-	var got []string
 	for _, k := range s.ByKind {
-		got = append(got, k.Kind)
 		if k.Committed == 0 || k.Committed != k.Prepared || k.Failed != 0 {
 			t.Errorf("kind %+v", k)
 		}
-	}
-	if !slices.Equal(got, kinds) {
-		t.Errorf("kinds %v, want %v", got, kinds)
 	}
 	if s.Reads != nil && s.Reads.Errors != 0 {
 		t.Errorf("reads %+v", s.Reads)
 	}
 }
 
-func smokeW1(t *testing.T, bin string) {
+func smokeW1(t *testing.T, reg *plug.Registry, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
-	opts := Options{
+	opts := bench.Options{
+		Workloads: reg.Workloads(), Consortium: reg,
 		Workload: "w1", Validators: 1, Rates: []float64{20, 50}, Step: 2 * time.Second, Drain: 30 * time.Second,
-		Params: Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
+		Params: bench.Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
 	}
-	rep, err := Run(ctx, opts)
+	rep, err := bench.Run(ctx, opts)
 	t.Logf("log:\n%s", log.String())
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +93,7 @@ func smokeW1(t *testing.T, bin string) {
 		t.Fatalf("report has %d runs", len(rep.Runs))
 	}
 	run := rep.Runs[0]
-	if run.System != SystemDengta || run.Validators != 1 || run.Nodes[0].PID == 0 || run.TxBytes < 300 {
+	if run.System != bench.SystemDengta || run.Validators != 1 || run.Nodes[0].PID == 0 || run.TxBytes < 300 {
 		t.Fatalf("run %+v", run)
 	}
 	limit := float64((opts.Step + opts.Drain) / time.Millisecond)
@@ -119,7 +117,7 @@ func smokeW1(t *testing.T, bin string) {
 		}
 	}
 	var md bytes.Buffer
-	if err := WriteMarkdown(&md, rep); err != nil {
+	if err := bench.WriteMarkdown(&md, rep); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("\n%s", md.String())
