@@ -8,8 +8,7 @@ import (
 	"math/rand/v2"
 )
 
-// mix runs the modules' mix parts together (for the three first modules:
-// w1 notary deposits, w2 trace events and w3 receivable transfers), each
+// mix runs the modules' mix parts together (bench.Def.Mix), each
 // with its share of the offered transactions and of the signer keys,
 // spread evenly over the window, while readers read through the parts
 // that read. Check runs every part's Check.

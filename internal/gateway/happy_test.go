@@ -237,7 +237,7 @@ func TestHappyPaths(t *testing.T) {
 	t.Run("proposals", func(t *testing.T) {
 		regulator := loadKey(t, "regulator")
 		do(t, regulator, "identity", "propose", mustJSON(t, map[string]any{
-			"kind": "set_roles", "org_id": "notary", "roles": []role.Role{role.Inspector, role.Supplier}, "reason": "gateway test",
+			"kind": "set_roles", "org_id": "alliance", "roles": []role.Role{role.Inspector, role.Supplier}, "reason": "gateway test",
 		}))
 		var p api.Page[identity.Proposal]
 		getOK(t, "/v1/proposals", &p)
@@ -246,7 +246,7 @@ func TestHappyPaths(t *testing.T) {
 			t.Fatalf("proposal not listed: %+v", p)
 		}
 		got := p.Items[i]
-		if got.Kind != identity.KindSetRoles || got.OrgID != "notary" || got.Proposer != "regulator" || got.Status != identity.StatusVoting ||
+		if got.Kind != identity.KindSetRoles || got.OrgID != "alliance" || got.Proposer != "regulator" || got.Status != identity.StatusVoting ||
 			len(got.Votes) != 1 || got.Votes[0].Org != "regulator" || !got.Votes[0].Approve {
 			t.Errorf("proposal: %+v", got)
 		}

@@ -124,7 +124,7 @@ func TestSubmitCommittedButFailed(t *testing.T) {
 // reports, and the keys in parallel. Every one must commit with code 0.
 func TestConcurrentSubmits(t *testing.T) {
 	const perKey = 10
-	orgs := []string{"logistics", "market", "foodgroup", "bank", "notary"}
+	orgs := []string{"logistics", "market", "foodgroup", "bank", "court"}
 	type result struct {
 		org    string
 		key    tx.KeyID
