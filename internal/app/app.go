@@ -22,8 +22,8 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime"
-	"sync"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 

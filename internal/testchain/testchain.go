@@ -67,7 +67,7 @@ type Options struct {
 	Roles *role.Set
 	// Registry, when set, gives the modules and the roles.
 	Registry *plug.Registry
-	Dir   string // state directory; "" for memory
+	Dir      string // state directory; "" for memory
 	// Seed makes the generated keys reproducible (two chains with the same
 	// seed have the same genesis).
 	Seed uint64
