@@ -47,7 +47,7 @@ func TestDoRetriesMempoolFull(t *testing.T) {
 	}
 	srv, submits := fakeGateway(t, 2)
 	start := time.Now()
-	rec, err := New(srv.URL).Do(t.Context(), key, "notary", "deposit", map[string]any{})
+	rec, err := New(srv.URL).Do(t.Context(), key, "demo", "act", map[string]any{})
 	if err != nil {
 		t.Fatalf("Do after two full mempools: %v", err)
 	}
@@ -59,7 +59,7 @@ func TestDoRetriesMempoolFull(t *testing.T) {
 	}
 
 	srv, submits = fakeGateway(t, 1000)
-	_, err = New(srv.URL).Do(t.Context(), key, "notary", "deposit", map[string]any{})
+	_, err = New(srv.URL).Do(t.Context(), key, "demo", "act", map[string]any{})
 	var e *Error
 	if !asError(err, &e) || e.Name != "mempool_full" {
 		t.Fatalf("Do against a node always full: %v, want mempool_full", err)
@@ -71,7 +71,7 @@ func TestDoRetriesMempoolFull(t *testing.T) {
 	srv, _ = fakeGateway(t, 1000)
 	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
 	defer cancel()
-	_, err = New(srv.URL).Do(ctx, key, "notary", "deposit", map[string]any{})
+	_, err = New(srv.URL).Do(ctx, key, "demo", "act", map[string]any{})
 	if err == nil || !strings.Contains(err.Error(), "mempool_full") || !strings.Contains(err.Error(), "deadline") {
 		t.Fatalf("Do with a short context: %v, want mempool_full and the deadline", err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,20 +11,26 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/bench"
+	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("bench", "[--workload w1|w1b|w2|w3|w3hot|w4|mix] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
-	workload := fs.String("workload", "w1", "workload: "+strings.Join(bench.Workloads(), "; "))
+func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
+	defs := reg.Workloads()
+	var names []string
+	for _, d := range bench.Workloads(defs) {
+		names = append(names, d.Name)
+	}
+	fs := newFlags("bench", "[--workload "+strings.Join(names, "|")+"] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
+	workload := fs.String("workload", "w1", "workload: "+strings.Join(bench.Names(defs), "; "))
 	validators := fs.Int("validators", 1, "validators of the local network, one organisation each")
-	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default w1 1000,2000,4000,8000; w1b 2,5,10,20; w2, w3, w3hot, w4 and mix 250,500,1000,2000)")
+	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default: the workload's sweep)")
 	step := fs.Duration("step", 15*time.Second, "length of each step's window")
 	drain := fs.Duration("drain", 10*time.Second, "how long to wait after a window for accepted transactions to commit")
 	signers := fs.Int("signers", 64, "signer keys registered for the workload (independent nonce lanes, spread over the nodes)")
 	batchSize := fs.Int("batch-size", 10000, "items per batch (w1b)")
-	readers := fs.Int("readers", 16, "reading goroutines (w4; 4 for mix unless given)")
-	seed := fs.Int("seed", 2000, "deposits made before the first step for the readers to read (w4; none for mix unless given: its readers start with the first step's deposits)")
+	readers := fs.Int("readers", 0, "reading goroutines, for workloads that read (default: the workload's, 16 for w4 and 4 for mix)")
+	seed := fs.Int("seed", 0, "records made before the first step for the readers to read (default: the workload's, 2000 for w4; none for mix: its readers start with the first step's writes)")
 	broadcast := fs.String("broadcast", "sync", "CometBFT RPC broadcast: sync (counts CheckTx rejections) or async")
 	poll := fs.Duration("poll", 20*time.Millisecond, "block poll interval (latency resolution)")
 	baseline := fs.Bool("baseline", false, "also run CometBFT "+bench.CometBFTVersion+"'s kvstore on the same topology and settings, and report dengta/kvstore")
@@ -68,6 +73,7 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("find the dengta binary: %w", err)
 	}
 	opts := bench.Options{
+		Workloads: defs, Consortium: reg,
 		Workload: *workload, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
 		Params:  bench.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed, KeyAlgo: algo},
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
@@ -83,21 +89,6 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return userError("--profile needs --out", "dengta bench --profile --out results/")
 		}
 		opts.ProfileTo = filepath.Join(*outDir, "profiles")
-	}
-	switch *workload {
-	case "w4":
-	case "mix":
-		// The flags' defaults are w4's; the mix has its own unless given.
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		if !set["readers"] {
-			opts.Readers = 0
-		}
-		if !set["seed"] {
-			opts.Seed = 0
-		}
-	default:
-		opts.Readers, opts.Seed = 0, 0
 	}
 	if err := opts.Check(); err != nil {
 		return userError(err.Error(), "run 'dengta bench -h' for the flags")

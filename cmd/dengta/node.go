@@ -12,6 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
 // logFlags adds --log-level and returns a function making the logger.
@@ -37,7 +38,7 @@ func defaultDevHome() string {
 	return filepath.Join(dir, ".dengta", "dev")
 }
 
-func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
+func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
 	fs := newFlags("dev", "[--home DIR] [--reset]", errOut)
 	home := fs.String("home", defaultDevHome(), "home directory of the dev chain (or set DENGTA_HOME); it survives restarts")
 	reset := fs.Bool("reset", false, "wipe the home and start a new chain")
@@ -61,7 +62,7 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	created := false
 	if _, err := os.Stat(node.GenesisFile(*home)); os.IsNotExist(err) {
-		if err := devnet.Dev(*home, devnet.DevOptions{ChainID: *chainID, IP: *ip, Ports: node.Ports{P2P: *p2pPort, RPC: *rpcPort, Gateway: *gwPort}}); err != nil {
+		if err := devnet.Dev(*home, devnet.DevOptions{ChainID: *chainID, Consortium: reg, IP: *ip, Ports: node.Ports{P2P: *p2pPort, RPC: *rpcPort, Gateway: *gwPort}}); err != nil {
 			return userError("create dev chain: "+err.Error(), "run 'dengta dev --reset' to start afresh, or pick another --home")
 		}
 		if err := devnet.AddDevHallUsers(*home, devPassword); err != nil {
@@ -69,7 +70,7 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		created = true
 	}
-	return daemon.Run(ctx, *home, log, func(d *daemon.Daemon) {
+	return daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		verb := "resumed"
 		if created {
 			verb = "created"
@@ -78,7 +79,6 @@ func runDev(ctx context.Context, args []string, out, errOut io.Writer) error {
 Dengta dev chain %q %s — height %d, validator run by %q.
 
   Service hall:    %s/login   (users <org>-admin, e.g. coop-admin; password %s; dev chain only)
-  Verify evidence: %s/verify
   Gateway (API):   %s
   API reference:   %s/openapi.json
   Health:          %s/healthz
@@ -90,7 +90,7 @@ Try:   dengta query orgs
        dengta query proof identity/org/coop --out coop.json
        dengta verify coop.json --trust %s
 Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
-`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
+`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
 	})
 }
@@ -112,7 +112,7 @@ func wipeHome(home string) error {
 	return nil
 }
 
-func runStart(ctx context.Context, args []string, out, errOut io.Writer) error {
+func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
 	fs := newFlags("start", "--home DIR", errOut)
 	home := fs.String("home", "", "home directory of the node (written by 'dengta testnet')")
 	logger := logFlags(fs, errOut)
@@ -129,12 +129,12 @@ func runStart(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return daemon.Run(ctx, *home, log, func(d *daemon.Daemon) {
+	return daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		fmt.Fprintf(out, "node of %q on chain %q at height %d; gateway %s\n", d.Settings.Org, d.ChainID, d.App.Store().Version(), d.GatewayURL)
 	})
 }
 
-func runTestnet(_ context.Context, args []string, out, errOut io.Writer) error {
+func runTestnet(_ context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
 	fs := newFlags("testnet", "--validators N --out DIR", errOut)
 	n := fs.Int("validators", 4, "number of validators, one organisation each")
 	dir := fs.String("out", "", "directory to write the homes into (new or empty)")
@@ -150,7 +150,7 @@ func runTestnet(_ context.Context, args []string, out, errOut io.Writer) error {
 	if *dir == "" {
 		return userError("--out is required", "dengta testnet --validators 4 --out ./net")
 	}
-	members, err := devnet.Testnet(*dir, devnet.TestnetOptions{ChainID: *chainID, Validators: *n, IPBase: *ipBase, Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Fast: *fast})
+	members, err := devnet.Testnet(*dir, devnet.TestnetOptions{ChainID: *chainID, Consortium: reg, Validators: *n, IPBase: *ipBase, Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Fast: *fast})
 	if err != nil {
 		return userError(err.Error(), "use a new --out directory and 1 to 64 --validators")
 	}

@@ -6,53 +6,75 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
-// command is one subcommand.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, out, errOut io.Writer) error
+// commands are the core commands, then every registered module's, then
+// the offline and operator tools. A module's command that takes a core
+// command's name panics: it is a mistake in the registration list.
+func commands(reg *plug.Registry) []cli.Command {
+	core := []cli.Command{
+		{Name: "dev", Summary: "run a one-validator development chain with a demo consortium", Run: withRegistry(reg, runDev)},
+		{Name: "start", Summary: "run one member's node from its home directory", Run: withRegistry(reg, runStart)},
+		{Name: "testnet", Summary: "write the homes of a local multi-validator network", Run: withRegistry(reg, runTestnet)},
+		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519)", Run: runKeys},
+		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
+		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},
+		{Name: "hall", Summary: "manage the service hall's users (add-user)", Run: runHall},
+	}
+	tools := []cli.Command{
+		{Name: "verify", Summary: "check a proof bundle or evidence certificate offline", Run: runVerify},
+		{Name: "bench", Summary: "benchmark a local network of 1 or 4 validators, beside CometBFT's kvstore", Run: withRegistry(reg, runBench)},
+		{Name: "version", Summary: "print the version", Run: runVersion},
+	}
+	out := slices.Clone(core)
+	for _, c := range reg.Commands() {
+		if slices.ContainsFunc(append(core, tools...), func(k cli.Command) bool { return k.Name == c.Name }) {
+			panic(fmt.Sprintf("dengta: a module's command %q takes a core command's name", c.Name))
+		}
+		out = append(out, c)
+	}
+	return append(out, tools...)
 }
 
-func commands() []command {
-	return []command{
-		{"dev", "run a one-validator development chain with a demo consortium", runDev},
-		{"start", "run one member's node from its home directory", runStart},
-		{"testnet", "write the homes of a local multi-validator network", runTestnet},
-		{"keys", "create and show signing keys (sm2 or ed25519)", runKeys},
-		{"tx", "sign a transaction, submit it and wait for the commit", runTx},
-		{"query", "read status, organisations, keys, validators, proposals, transactions, blocks and state", runQuery},
-		{"hall", "manage the service hall's users (add-user)", runHall},
-		{"notary", "preserve evidence (存证), register copyright, get certificates", runNotary},
-		{"trace", "product traceability: EPCIS import, QR labels, journeys", runTrace},
-		{"verify", "check a proof bundle or evidence certificate offline", runVerify},
-		{"bench", "benchmark a local network of 1 or 4 validators, beside CometBFT's kvstore", runBench},
-		{"version", "print the version", runVersion},
+// withRegistry passes the registry to a command that needs the modules.
+func withRegistry(reg *plug.Registry, run func(context.Context, *plug.Registry, []string, io.Writer, io.Writer) error) func(context.Context, []string, io.Writer, io.Writer) error {
+	return func(ctx context.Context, args []string, out, errOut io.Writer) error {
+		return run(ctx, reg, args, out, errOut)
 	}
 }
 
-// Run runs the dengta command line with args (without the program name).
+// Run runs the dengta command line with args (without the program name),
+// with the registered modules.
 func Run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	return RunWith(ctx, modules.Registry(), args, out, errOut)
+}
+
+// RunWith runs the command line with the modules of reg.
+func RunWith(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
+	cmds := commands(reg)
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(out)
+		usage(out, cmds)
 		return nil
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], out, errOut)
+	for _, c := range cmds {
+		if c.Name == args[0] {
+			return c.Run(ctx, args[1:], out, errOut)
 		}
 	}
 	return userError(fmt.Sprintf("unknown command %q", args[0]), "run 'dengta help' for the list of commands")
 }
 
-func usage(w io.Writer) {
+func usage(w io.Writer, cmds []cli.Command) {
 	fmt.Fprintln(w, "dengta — 灯塔 consortium blockchain node\n\nUsage: dengta <command> [flags]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-8s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintln(w, "\nStart here: 'dengta dev' runs a development chain with a demo consortium.")
 	fmt.Fprintln(w, "Run 'dengta <command> -h' for a command's flags.")
@@ -60,15 +82,9 @@ func usage(w io.Writer) {
 
 // UserError is an error shown to the person at the terminal: what went
 // wrong, and what to try.
-type UserError struct {
-	Msg  string
-	Hint string
-	Code int // exit code; 1 if zero
-}
+type UserError = cli.UserError
 
-func (e *UserError) Error() string { return e.Msg }
-
-func userError(msg, hint string) error { return &UserError{Msg: msg, Hint: hint} }
+func userError(msg, hint string) error { return cli.Fail(msg, hint) }
 
 // exitCode prints err for people and returns the process exit code.
 func exitCode(err error, w io.Writer) int {
@@ -117,35 +133,10 @@ func hintFor(name string) string {
 	return ""
 }
 
-// newFlags returns a flag set that reports errors as UserErrors.
 func newFlags(name, usageLine string, errOut io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	fs.Usage = func() {
-		fmt.Fprintf(errOut, "Usage: dengta %s %s\n\nFlags:\n", name, usageLine)
-		fs.PrintDefaults()
-	}
-	return fs
+	return cli.NewFlags(name, usageLine, errOut)
 }
 
-// parse parses flags anywhere among the arguments (flags may follow
-// positional arguments) and returns the positional ones.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, userError(err.Error(), "run 'dengta "+fs.Name()+" -h' for the flags")
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
+func parse(fs *flag.FlagSet, args []string) ([]string, error) { return cli.Parse(fs, args) }
 
 func trimURL(s string) string { return strings.TrimRight(s, "/") }

@@ -9,19 +9,13 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/cli"
 )
 
-const defaultNode = "http://127.0.0.1:8480"
-
-// nodeFlag adds --node, defaulting to $DENGTA_NODE or the dev chain's gateway.
 func nodeFlag(fs interface {
 	String(name, value, usage string) *string
 }) *string {
-	def := os.Getenv("DENGTA_NODE")
-	if def == "" {
-		def = defaultNode
-	}
-	return fs.String("node", def, "gateway URL of the node (or set DENGTA_NODE)")
+	return cli.NodeFlag(fs)
 }
 
 func runTx(ctx context.Context, args []string, out, errOut io.Writer) error {

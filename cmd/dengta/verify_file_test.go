@@ -47,8 +47,8 @@ func TestVerifyFile(t *testing.T) {
 		return b
 	}
 	chain, err := prooftest.New(prooftest.Config{ChainID: "dengta-cli-test"}, map[string][]byte{
-		"notary/evidence/E-1": record(map[string]any{"id": "E-1", "sha256": ev.SHA256, "sm3": ev.SM3, "file_name": ev.Name, "size": ev.Size}),
-		"notary/batch/B-1":    record(map[string]any{"id": "B-1", "merkle_root": hex.EncodeToString(tree.Root()), "size": tree.Size(), "item_format": batch.ItemFormat}),
+		"rec/evidence/E-1": record(map[string]any{"id": "E-1", "sha256": ev.SHA256, "sm3": ev.SM3, "file_name": ev.Name, "size": ev.Size}),
+		"rec/batch/B-1":    record(map[string]any{"id": "B-1", "merkle_root": hex.EncodeToString(tree.Root()), "size": tree.Size(), "item_format": batch.ItemFormat}),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,13 +74,13 @@ func TestVerifyFile(t *testing.T) {
 		}
 		return write(name, raw)
 	}
-	evCert := save("evidence-cert.json", bundle("notary/evidence/E-1"))
-	absentCert := save("absent-cert.json", bundle("notary/evidence/E-2"))
+	evCert := save("evidence-cert.json", bundle("rec/evidence/E-1"))
+	absentCert := save("absent-cert.json", bundle("rec/evidence/E-2"))
 	receipt, err := tree.Receipt(7)
 	if err != nil {
 		t.Fatal(err)
 	}
-	itemBundle, err := proof.WithInclusion(bundle("notary/batch/B-1"), receipt)
+	itemBundle, err := proof.WithInclusion(bundle("rec/batch/B-1"), receipt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,20 +103,20 @@ func TestVerifyFile(t *testing.T) {
 	}{
 		// A single evidence record.
 		{"evidence, right file", []string{"verify", evCert, "--trust", trust, "--file", evFile}, 0,
-			[]string{"✓ file ", "matches the record \"notary/evidence/E-1\": SHA-256 " + ev.SHA256 + ", SM3 " + ev.SM3, "VERIFIED: " + evFile + " is the file certified by \"notary/evidence/E-1\""}, nil},
+			[]string{"✓ file ", "matches the record \"rec/evidence/E-1\": SHA-256 " + ev.SHA256 + ", SM3 " + ev.SM3, "VERIFIED: " + evFile + " is the file certified by \"rec/evidence/E-1\""}, nil},
 		{"evidence, --bundle", []string{"verify", "--bundle", evCert, "--trust", trust, "--file", evFile}, 0, []string{"VERIFIED"}, nil},
 		{"evidence, genesis trust", []string{"verify", "--bundle", evCert, "--trust", genesis, "--file", evFile}, 0, []string{"✓ trusted validator set", "genesis " + genesis}, nil},
-		{"evidence, no file", []string{"verify", "--bundle", evCert, "--trust", trust}, 0, []string{`VERIFIED: "notary/evidence/E-1" holds this value`}, nil},
+		{"evidence, no file", []string{"verify", "--bundle", evCert, "--trust", trust}, 0, []string{`VERIFIED: "rec/evidence/E-1" holds this value`}, nil},
 		{"evidence, wrong file", []string{"verify", evCert, "--trust", trust, "--file", wrongFile}, 1,
 			[]string{"✓ merkle proof", "✗ file ", "is not the one certified"}, []string{"verification FAILED: file:", "Try: the certificate itself is genuine"}},
 		{"evidence, json", []string{"verify", "--json", evCert, "--trust", trust, "--file", evFile}, 0,
-			[]string{`"ok": true`, `"matched": [`, `"sha256",`, `"subject": "record \"notary/evidence/E-1\""`}, nil},
+			[]string{`"ok": true`, `"matched": [`, `"sha256",`, `"subject": "record \"rec/evidence/E-1\""`}, nil},
 		{"evidence, json, wrong file", []string{"verify", "--json", evCert, "--trust", trust, "--file", wrongFile}, 1,
 			[]string{`"ok": false`, `"name": "file"`}, []string{"verification FAILED"}},
 		// A batch item.
 		{"item, right file", []string{"verify", "--bundle", itemCert, "--trust", trust, "--file", pageFile}, 0,
 			[]string{"✓ batch inclusion", "item at index 7 of 20 (\"page-07.png\"", "✓ file ", "matches the batch item at index 7",
-				"VERIFIED: " + pageFile + " is the file certified as the item at index 7 of the 20 in batch \"notary/batch/B-1\"", `"name": "page-07.png"`}, nil},
+				"VERIFIED: " + pageFile + " is the file certified as the item at index 7 of the 20 in batch \"rec/batch/B-1\"", `"name": "page-07.png"`}, nil},
 		{"item, no file", []string{"verify", itemCert, "--trust", trust}, 0,
 			[]string{"✓ batch inclusion", "VERIFIED: the item at index 7 is one of the 20 in batch", "add --file"}, nil},
 		{"item, another page", []string{"verify", itemCert, "--trust", trust, "--file", otherPage}, 1,

@@ -20,7 +20,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +48,10 @@ type Options struct {
 	// Modules besides identity, which is always present. Their order is the
 	// order in which their genesis sections are applied.
 	Modules []module.Module
+	// Roles is the chain's role set: the common roles and those the
+	// modules declare (nil: the common roles only). Genesis and governance
+	// accept only these, and every action's roles must be among them.
+	Roles *role.Set
 	// SigCacheSize bounds the signature cache (default 200,000 entries).
 	SigCacheSize int
 	// Now is the node's clock, used only to estimate the next block's time
@@ -56,6 +62,7 @@ type Options struct {
 
 type route struct {
 	module string
+	prefix []byte // the module's own keys: its name and "/"
 	action module.Action
 }
 
@@ -66,6 +73,7 @@ type App struct {
 	chainID string
 	store   *state.Store
 	log     *slog.Logger
+	roles   *role.Set
 	modules []module.Module
 	routes  map[string]route // "module/action"
 
@@ -129,8 +137,15 @@ func New(opts Options) (*App, error) {
 	a.pending = make(map[tx.KeyID]uint64)
 	a.deferred.newRound()
 	a.metrics = newMetrics(a)
-	mods := append([]module.Module{identity.Module{}}, opts.Modules...)
+	if opts.Roles == nil {
+		opts.Roles = role.MustSet()
+	}
+	a.roles = opts.Roles
+	mods := append([]module.Module{identity.Module{Roles: opts.Roles}}, opts.Modules...)
 	for _, m := range mods {
+		if strings.Contains(m.Name(), "/") || m.Name() == "" || m.Name() == appPrefix {
+			return nil, fmt.Errorf("new app: module name %q", m.Name())
+		}
 		for _, act := range m.Actions() {
 			k := m.Name() + "/" + act.Name
 			if _, dup := a.routes[k]; dup {
@@ -139,7 +154,12 @@ func New(opts Options) (*App, error) {
 			if act.Handle == nil {
 				return nil, fmt.Errorf("new app: action %s has no handler", k)
 			}
-			a.routes[k] = route{module: m.Name(), action: act}
+			for _, r := range act.Roles {
+				if !opts.Roles.Valid(r) {
+					return nil, fmt.Errorf("new app: action %s names role %q, which no module declares", k, r)
+				}
+			}
+			a.routes[k] = route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
 		}
 	}
 	a.modules = mods
@@ -166,6 +186,9 @@ func (a *App) ChainID() string { return a.chainID }
 // Store returns the state store. Use its views for reads.
 func (a *App) Store() *state.Store { return a.store }
 
+// Roles returns the chain's role set.
+func (a *App) Roles() *role.Set { return a.roles }
+
 // ActionSpec describes an action for documentation and authorization tests.
 type ActionSpec struct {
 	Module    string      `json:"module"`
@@ -173,15 +196,19 @@ type ActionSpec struct {
 	Roles     []role.Role `json:"roles"`
 	AdminOnly bool        `json:"admin_only"`
 	Doc       string      `json:"doc"`
+	// Body and Result are the Go types of the body and result (nil for
+	// an action not declared through api.Action).
+	Body   reflect.Type `json:"-"`
+	Result reflect.Type `json:"-"`
 }
 
-// Actions lists every action the application routes, sorted by module and
-// action name.
+// Actions lists every action the application routes, by module in
+// registration order, each module's in its own order.
 func (a *App) Actions() []ActionSpec {
 	var out []ActionSpec
 	for _, m := range a.modules {
 		for _, act := range m.Actions() {
-			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc})
+			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
 		}
 	}
 	return out
@@ -375,7 +402,7 @@ func (a *App) run(base readWriter, e *envelope, height int64, t time.Time, check
 		return nil, err
 	}
 	c := newCache(base)
-	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: c, Check: check}
+	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check}
 	if err := e.route.action.Handle(ctx, e.tx.Body); err != nil {
 		return ctx, err
 	}

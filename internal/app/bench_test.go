@@ -18,7 +18,7 @@ func BenchmarkBlock(b *testing.B) {
 	testchain.CheckedAndNot(b, func(b *testing.B, checked bool) {
 		var orgs []testchain.Org
 		for i := range 8 {
-			orgs = append(orgs, testchain.Org{ID: "org-" + string(rune('a'+i)), Roles: []role.Role{role.Depositor}, Validator: i == 0})
+			orgs = append(orgs, testchain.Org{ID: "org-" + string(rune('a'+i)), Roles: []role.Role{role.Supplier}, Validator: i == 0})
 		}
 		c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
 		rnd := testchain.NewSeededRand(1)

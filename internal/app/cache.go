@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
@@ -92,4 +93,34 @@ func (c *cache) clone() *cache {
 		n.writes[k] = v
 	}
 	return n
+}
+
+// ownKeys is the store a handler writes through: it refuses, as a
+// consensus rule, any write outside the module's own keys. A module reads
+// what it likes (identity's organisations, for one) but writes only under
+// its name, so one module can never corrupt another's records.
+type ownKeys struct {
+	*cache
+	route route
+}
+
+func (o ownKeys) check(key []byte) error {
+	if !bytes.HasPrefix(key, o.route.prefix) {
+		return errcode.New(errcode.ForeignWrite, "module %s wrote key %q outside its own keys (%s…); the transaction is refused", o.route.module, key, o.route.prefix)
+	}
+	return nil
+}
+
+func (o ownKeys) Set(key, value []byte) error {
+	if err := o.check(key); err != nil {
+		return err
+	}
+	return o.cache.Set(key, value)
+}
+
+func (o ownKeys) Delete(key []byte) error {
+	if err := o.check(key); err != nil {
+		return err
+	}
+	return o.cache.Delete(key)
 }

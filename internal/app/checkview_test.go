@@ -105,8 +105,8 @@ func TestCheckedDeterminism(t *testing.T) {
 		{ID: "regulator", Roles: []role.Role{role.Regulator}, Validator: true},
 		{ID: "coop", Roles: []role.Role{role.Producer}, Validator: true},
 		{ID: "bank", Roles: []role.Role{role.Bank}, Validator: true},
-		{ID: "court", Roles: []role.Role{role.Court}, Validator: true},
-		{ID: "market", Roles: []role.Role{role.Retailer}},
+		{ID: "court", Roles: []role.Role{role.Inspector}, Validator: true},
+		{ID: "market", Roles: []role.Role{role.Logistics}},
 	}
 	const seed = 7
 	plain := testchain.New(t, testchain.Options{Orgs: orgs, Seed: seed})

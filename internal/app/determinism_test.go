@@ -103,7 +103,7 @@ func (w *workload) block() [][]byte {
 			var body map[string]any
 			switch w.rng.IntN(3) {
 			case 0:
-				body = map[string]any{"kind": "set_roles", "org_id": w.orgs[w.rng.IntN(len(w.orgs))], "roles": []role.Role{role.All()[w.rng.IntN(len(role.All()))]}}
+				body = map[string]any{"kind": "set_roles", "org_id": w.orgs[w.rng.IntN(len(w.orgs))], "roles": []role.Role{w.c.App.Roles().All()[w.rng.IntN(len(w.c.App.Roles().All()))]}}
 			case 1:
 				// Only the market may be voted out, so that the workload
 				// keeps most organisations active.
@@ -113,7 +113,7 @@ func (w *workload) block() [][]byte {
 				id := fmt.Sprintf("new-%d", w.rng.IntN(1000))
 				first := fmt.Sprintf("91330000MA%07d", w.rng.IntN(1000))
 				c, _ := identity.USCCCheck(first)
-				body = map[string]any{"kind": "add_org", "org": identity.OrgSpec{ID: id, Name: "新机构", USCC: first + string(c), Roles: []role.Role{role.Retailer}, AdminKeys: []tx.PublicKey{k.Public()}}}
+				body = map[string]any{"kind": "add_org", "org": identity.OrgSpec{ID: id, Name: "新机构", USCC: first + string(c), Roles: []role.Role{role.Logistics}, AdminKeys: []tx.PublicKey{k.Public()}}}
 			}
 			w.props++
 			txs = append(txs, w.sign(admin, w.nonce(admin), "propose", body))
@@ -160,8 +160,8 @@ func TestDeterminism(t *testing.T) {
 		{ID: "regulator", Roles: []role.Role{role.Regulator}, Validator: true},
 		{ID: "coop", Roles: []role.Role{role.Producer}, Validator: true},
 		{ID: "bank", Roles: []role.Role{role.Bank}, Validator: true},
-		{ID: "court", Roles: []role.Role{role.Court}, Validator: true},
-		{ID: "market", Roles: []role.Role{role.Retailer}},
+		{ID: "court", Roles: []role.Role{role.Inspector}, Validator: true},
+		{ID: "market", Roles: []role.Role{role.Logistics}},
 	}
 	const seed = 2026
 	dirB, dirC := t.TempDir(), t.TempDir()

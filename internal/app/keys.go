@@ -17,6 +17,8 @@ import (
 //	app/tx/<32-byte tx hash> -> TxRecord JSON: where a committed tx is and how it ended
 //	app/block/time           -> 8-byte big-endian unix nanoseconds of the last block
 const (
+	// appPrefix is the application's own name in keys: no module may take it.
+	appPrefix   = "app"
 	noncePrefix = "app/nonce/"
 	txPrefix    = "app/tx/"
 )

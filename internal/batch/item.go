@@ -1,8 +1,7 @@
 // Package batch aggregates many evidence items into one RFC 6962 Merkle
 // tree, so that a depositor can preserve (存证) any number of files with one
-// transaction: only the tree's root and size go on chain (the notary
-// module's Batch record), and each item gets a Receipt carrying its
-// inclusion path.
+// transaction: only the tree's root and size go on chain (a module's batch
+// record), and each item gets a Receipt carrying its inclusion path.
 //
 // The tree is the Certificate Transparency tree of RFC 6962 section 2.1 with
 // SHA-256, exactly as github.com/transparency-dev/merkle computes it: a leaf

@@ -14,27 +14,28 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// admins signs setup transactions (master data, seed receivables, stock
+// Admins signs setup transactions (master data, seed receivables, stock
 // before a window) with the organisations' admin keys, through the first
 // node, outside any timed window. A batch of transactions asks each key's
 // next nonce once and then counts, so that many transactions of one key
 // can be in flight; commit ends the batch, after which the node's answer
-// is exact again (other setup code, such as registerSigners, uses the
+// is exact again (other setup code, such as RegisterSigners, uses the
 // same keys).
-type admins struct {
+type Admins struct {
 	net  *Network
 	keys map[string]*tx.PrivateKey
 	next map[string]uint64
 }
 
-func newAdmins(net *Network) *admins {
-	return &admins{net: net, keys: map[string]*tx.PrivateKey{}, next: map[string]uint64{}}
+// NewAdmins returns the admin signer of a network.
+func NewAdmins(net *Network) *Admins {
+	return &Admins{net: net, keys: map[string]*tx.PrivateKey{}, next: map[string]uint64{}}
 }
 
-// submit signs an action of org's admin key with its next nonce and hands
+// Submit signs an action of org's admin key with its next nonce and hands
 // it to the first node; it returns the transaction's hash.
-func (a *admins) submit(ctx context.Context, org, module, action string, body any) (string, error) {
-	gw := a.net.Nodes[0].gw
+func (a *Admins) Submit(ctx context.Context, org, module, action string, body any) (string, error) {
+	gw := a.net.Nodes[0].Client()
 	k, ok := a.keys[org]
 	if !ok {
 		var err error
@@ -69,21 +70,21 @@ func (a *admins) submit(ctx context.Context, org, module, action string, body an
 	return h, nil
 }
 
-// commit waits until every transaction is committed with code 0 and every
+// Commit waits until every transaction is committed with code 0 and every
 // node has the block, and returns their records in order.
-func (a *admins) commit(ctx context.Context, hashes []string) ([]*client.TxRecord, error) {
+func (a *Admins) Commit(ctx context.Context, hashes []string) ([]*client.TxRecord, error) {
 	clear(a.next)
-	recs, err := awaitRecords(ctx, a.net.Nodes[0].gw, hashes, 120*time.Second)
+	recs, err := AwaitRecords(ctx, a.net.Nodes[0].Client(), hashes, 120*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	return recs, a.net.awaitHeights(ctx, 60*time.Second)
+	return recs, a.net.AwaitHeights(ctx, 60*time.Second)
 }
 
-// orgsWith returns, in genesis order, the organisations of the network
+// OrgsWith returns, in genesis order, the organisations of the network
 // that hold one of roles and may take module/action.
-func (n *Network) orgsWith(ctx context.Context, module, action string, roles ...role.Role) ([]string, error) {
-	allowed, err := n.depositors(ctx, module, action)
+func (n *Network) OrgsWith(ctx context.Context, module, action string, roles ...role.Role) ([]string, error) {
+	allowed, err := n.Allowed(ctx, module, action)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +100,8 @@ func (n *Network) orgsWith(ctx context.Context, module, action string, roles ...
 	return out, nil
 }
 
-// maxHeight is the highest height of records.
-func maxHeight(recs []*client.TxRecord) int64 {
+// MaxHeight is the highest height of records.
+func MaxHeight(recs []*client.TxRecord) int64 {
 	var h int64
 	for _, r := range recs {
 		h = max(h, r.Height)
@@ -108,9 +109,9 @@ func maxHeight(recs []*client.TxRecord) int64 {
 	return h
 }
 
-// awaitObserved waits until an observing workload has seen the block at
+// AwaitObserved waits until an observing workload has seen the block at
 // height h (seen is the height of the last block it was handed).
-func awaitObserved(ctx context.Context, seen *atomic.Int64, h int64) error {
+func AwaitObserved(ctx context.Context, seen *atomic.Int64, h int64) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for seen.Load() < h {
 		if time.Now().After(deadline) {
@@ -125,20 +126,20 @@ func awaitObserved(ctx context.Context, seen *atomic.Int64, h int64) error {
 	return nil
 }
 
-// settledHeight waits until every node has the first node's latest block
+// SettledHeight waits until every node has the first node's latest block
 // and the observer has seen it, and returns that height: a state every
 // node can answer for, with every block up to it observed.
-func settledHeight(ctx context.Context, net *Network, seen *atomic.Int64) (int64, error) {
+func SettledHeight(ctx context.Context, net *Network, seen *atomic.Int64) (int64, error) {
 	s, err := net.Nodes[0].rpc.status(ctx)
 	if err != nil {
 		return 0, err
 	}
 	h := int64(s.SyncInfo.LatestBlockHeight)
-	if err := net.awaitHeights(ctx, 60*time.Second); err != nil {
+	if err := net.AwaitHeights(ctx, 60*time.Second); err != nil {
 		return 0, err
 	}
-	return h, awaitObserved(ctx, seen, h)
+	return h, AwaitObserved(ctx, seen, h)
 }
 
-// cst is China Standard Time, the zone of the modules' dates.
-var cst = time.FixedZone("CST", 8*3600)
+// CST is China Standard Time, the zone of the modules' dates.
+var CST = time.FixedZone("CST", 8*3600)

@@ -9,13 +9,22 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/devnet"
 )
 
 // Options configure a benchmark run.
 type Options struct {
-	Workload   string        // w1, w1b, w2, w3, w3hot, w4, mix
+	// Workloads are the workloads the modules offer (plug.Registry); the
+	// mix of their mix parts is added.
+	Workloads []Def
+	// Consortium gives the generated network's organisations the
+	// modules' roles (plug.Registry).
+	Consortium devnet.Consortium
+	Workload   string        // a workload's name: w1, w2, w3, ..., mix
 	Validators int           // 1 to 64 (ignored with Attach)
 	Rates      []float64     // offered transactions per second, one step each
 	Step       time.Duration // length of each step's window
@@ -68,8 +77,9 @@ func (o *Options) defaults() {
 	if o.Workload == "" {
 		o.Workload = "w1"
 	}
+	def, _ := Lookup(o.Workloads, o.Workload)
 	if len(o.Rates) == 0 {
-		o.Rates = DefaultRates(o.Workload)
+		o.Rates = slices.Clone(def.Rates)
 	}
 	if o.Step == 0 {
 		o.Step = 15 * time.Second
@@ -86,14 +96,11 @@ func (o *Options) defaults() {
 	if o.BatchSize == 0 {
 		o.BatchSize = 10_000
 	}
-	if o.Seed == 0 && o.Workload == "w4" {
-		o.Seed = 2000
+	if o.Seed == 0 {
+		o.Seed = def.Seed
 	}
-	if o.Readers == 0 && o.Workload == "w4" {
-		o.Readers = 16
-	}
-	if o.Readers == 0 && o.Workload == "mix" {
-		o.Readers = 4 // the mix's reads are a side load to its writes
+	if o.Readers == 0 {
+		o.Readers = def.Readers
 	}
 	if o.Broadcast == "" {
 		o.Broadcast = "sync"
@@ -114,8 +121,7 @@ func (o *Options) homeSettings() homeSettings {
 }
 
 func (o *Options) validate() error {
-	if _, ok := workloads[o.Workload]; !ok {
-		_, err := newWorkload(o.Workload, o.Params)
+	if _, err := Lookup(o.Workloads, o.Workload); err != nil {
 		return err
 	}
 	if o.Attach == "" && (o.Validators < 1 || o.Validators > 64) {
@@ -363,13 +369,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			Workload: o.Workload, Validators: o.Validators, Attached: o.Attach != "", Rates: o.Rates,
 			StepS: o.Step.Seconds(), DrainS: o.Drain.Seconds(), Signers: o.Signers, Broadcast: o.Broadcast,
 			PollMs: float64(o.Poll) / 1e6, Baseline: o.Baseline, CometBFT: CometBFTVersion,
-			KeyAlgo: o.Params.algo().String(),
+			KeyAlgo: o.Params.Algo().String(),
 		},
 	}
-	switch o.Workload {
-	case "w1b":
+	def, err := Lookup(o.Workloads, o.Workload)
+	if err != nil {
+		return nil, err
+	}
+	if def.Batch {
 		rep.Config.BatchSize = o.BatchSize
-	case "w4", "mix":
+	}
+	if o.Readers > 0 {
 		rep.Config.Seed, rep.Config.Readers = o.Seed, o.Readers
 	}
 	if o.Baseline {
@@ -404,17 +414,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 
-	w, err := newWorkload(o.Workload, o.Params)
-	if err != nil {
-		return rep, err
-	}
+	w := def.New(o.Params)
 	start := func(ctx context.Context) (*Network, error) {
 		if o.Attach != "" {
 			r.logf("attaching to the network in %s", o.Attach)
 			return attachDengta(ctx, o.Attach, o.Signers+o.Readers+8)
 		}
 		r.logf("starting %d dengta validator(s) in %s", o.Validators, work)
-		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings())
+		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings(), o.Consortium)
 	}
 	var base int
 	var dengta *Network
@@ -440,7 +447,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			ports.P2P = 0
 		}
 		kv := &kvWorkload{name: w.Name(), size: int(math.Round(run.TxBytes)), lanes: w.Lanes(), records: 1}
-		if _, ok := w.(*batches); ok {
+		if def.Batch {
 			kv.records = o.BatchSize
 		}
 		if _, ok := w.(Reader); ok {

@@ -27,39 +27,15 @@
 // registered in setup through identity/register_key, spread round-robin
 // over the depositing organisations and the nodes - and names for each
 // transaction a node and a lane. A lane is an ordered stream (one signer's
-// nonces); the harness runs one sender per lane. Workloads:
+// nonces); the harness runs one sender per lane.
 //
-//   - w1: notary/deposit, two 32-byte digests and about 150 B of metadata.
-//   - w1b: notary/batch_deposit of RFC 6962 trees of 10,000 items (built
-//     with internal/batch before the window); reports records per second.
-//   - w2: trace/capture of one EPCIS ObjectEvent OBSERVE (storing or
-//     inspecting, by the lane organisation's roles, at its registered
-//     location) of one SGTIN item drawn by Zipf (s 1.1, v 1) over a
-//     million serial numbers of the producers' lots (trace.go). Setup
-//     registers the locations, products and lots with the organisations'
-//     admin keys; items are commissioned before the window that first
-//     draws them (untimed), since an event may only name an existing item.
-//     Check compares the chain's event count of the most observed items
-//     with what the harness saw committed.
-//   - w3, w3hot: receivable transfers (receivable.go): half split_transfer
-//     of a held receivable into a part of 1-100 yuan for the other supplier
-//     and a kept remainder, half accept of parts sent in earlier steps.
-//     Each timed transaction acts on a different receivable committed
-//     before the window (a split consumes its receivable, and CheckTx does
-//     not see the effects of transactions admitted before the last
-//     block), so lanes are independent; the stock is topped up before each
-//     window (untimed) by carving large receivables into kept parts. w3
-//     rotates each lane over roots of its own; w3hot puts 9 splits in 10 in
-//     one tree per supplier. Check verifies value conservation in every
-//     root's tree, on every node at one height.
-//   - w4: w1 writes in the background while readers fetch
-//     GET /v1/proof?key=notary/ev/<id> and GET /v1/notary/evidence/<id> of
-//     random earlier deposits from random nodes; reports reads per second
-//     and read latency.
-//   - mix: w1, w2 and w3 together (40/30/30 % of the transactions,
-//     interleaved, lanes split alike) with w4's reads; every part's Check.
+// The workloads are the modules' own (plug.Module.Workloads, in each
+// module's folder), taken from the module registry by the command line; a
+// module may also offer a part of the mix workload (Def.Mix), which runs
+// every part together, interleaved by their shares, with the parts'
+// reads. docs/benchmarks.md describes each workload.
 //
-// Setup transactions of the organisations' admin keys go through admins
+// Setup transactions of the organisations' admin keys go through Admins
 // (admin.go). A workload that offers several kinds of transaction names
 // them in Tx.Kind, and the report breaks each step down by kind.
 //

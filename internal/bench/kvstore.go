@@ -100,7 +100,7 @@ func (w *kvWorkload) Setup(ctx context.Context, net *Network) error {
 	if err := w.Prepare(ctx, net, w.seed); err != nil {
 		return err
 	}
-	if err := sendAll(ctx, net, w.txs); err != nil {
+	if err := SendAll(ctx, net, w.txs); err != nil {
 		return fmt.Errorf("seed keys: %w", err)
 	}
 	return nil
@@ -111,7 +111,7 @@ func (w *kvWorkload) Prepare(ctx context.Context, net *Network, n int) error {
 	w.keys = append(w.keys, w.step...)
 	w.step = nil
 	w.mu.Unlock()
-	rng := rand.New(rand.NewChaCha8(seed()))
+	rng := rand.New(rand.NewChaCha8(Seed()))
 	w.txs = make([]Tx, n)
 	step := make([][]byte, n)
 	for i := range n {

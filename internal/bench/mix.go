@@ -8,21 +8,13 @@ import (
 	"math/rand/v2"
 )
 
-// mixShares are the mix's parts and their shares of the offered
-// transactions.
-var mixShares = []struct {
-	label string
-	share float64
-}{{"w1", 0.4}, {"w2", 0.3}, {"w3", 0.3}}
-
-// mix runs w1 (notary deposits), w2 (trace events) and w3 (receivable
-// transfers, uniform) together, each with its share of the offered
-// transactions and of the signer keys, spread evenly over the window,
-// while readers fetch proofs and records of earlier deposits as in w4.
-// Check runs every part's Check.
+// mix runs the modules' mix parts together (bench.Def.Mix), each
+// with its share of the offered transactions and of the signer keys,
+// spread evenly over the window, while readers read through the parts
+// that read. Check runs every part's Check.
 type mix struct {
-	parts  []Workload // in the order of mixShares
-	reads  *reads     // parts[0]: w1 writes, w4 reads
+	shares []MixPart
+	parts  []Workload // in the order of shares
 	offset []int      // each part's first lane
 	order  []mixRef
 }
@@ -33,27 +25,45 @@ type mixRef struct {
 	idx  int
 }
 
-func newMix(p Params) *mix {
-	n := mixSigners(p.Signers)
-	sub := func(k int) Params { q := p; q.Signers = n[k]; return q }
-	m := &mix{reads: newReads(sub(0))}
-	m.parts = []Workload{m.reads, newTraceEvents(sub(1)), newTransfers(sub(2), false)}
+func newMix(p Params, shares []MixPart) *mix {
+	n := mixSigners(p.Signers, shares)
+	m := &mix{shares: shares}
+	for k, s := range shares {
+		q := p
+		q.Signers = n[k]
+		m.parts = append(m.parts, s.New(q))
+	}
 	return m
 }
 
 // mixSigners divides signers between the parts by their shares: at least
-// one each, and two for w3 (a lane for each of the organisations it
-// transfers between).
-func mixSigners(signers int) []int {
-	a := max(1, int(math.Round(mixShares[0].share*float64(signers))))
-	b := max(1, int(math.Round(mixShares[1].share*float64(signers))))
-	return []int{a, b, max(2, signers-a-b)}
+// each part's minimum (one if it names none), the last part taking what
+// the others leave.
+func mixSigners(signers int, shares []MixPart) []int {
+	out := make([]int, len(shares))
+	left := signers
+	for k, s := range shares {
+		least := max(1, s.MinSigners)
+		if k == len(shares)-1 {
+			out[k] = max(least, left)
+			break
+		}
+		out[k] = max(least, int(math.Round(s.Share*float64(signers))))
+		left -= out[k]
+	}
+	return out
 }
 
 func (m *mix) Name() string { return "mix" }
 func (m *mix) Describe() string {
-	return fmt.Sprintf("%.0f%% w1 notary deposits, %.0f%% w2 trace events, %.0f%% w3 receivable transfers (of the transactions, interleaved), with w4 reads of earlier deposits",
-		100*mixShares[0].share, 100*mixShares[1].share, 100*mixShares[2].share)
+	d := ""
+	for k, s := range m.shares {
+		if k > 0 {
+			d += ", "
+		}
+		d += fmt.Sprintf("%.0f%% %s", 100*s.Share, m.parts[k].Describe())
+	}
+	return d + " (of the transactions, interleaved)"
 }
 
 func (m *mix) Lanes() int {
@@ -69,7 +79,7 @@ func (m *mix) Setup(ctx context.Context, net *Network) error {
 	lanes := 0
 	for k, p := range m.parts {
 		if err := p.Setup(ctx, net); err != nil {
-			return fmt.Errorf("%s setup: %w", mixShares[k].label, err)
+			return fmt.Errorf("%s setup: %w", m.shares[k].Label, err)
 		}
 		m.offset = append(m.offset, lanes)
 		lanes += p.Lanes()
@@ -81,13 +91,17 @@ func (m *mix) Setup(ctx context.Context, net *Network) error {
 // transaction i goes to the part furthest behind its share of the first
 // i+1, so that each part's transactions spread evenly over the window and
 // keep their order.
-func mixOrder(n int) ([]mixRef, []int) {
+func mixOrder(n int, shares []MixPart) ([]mixRef, []int) {
+	total := 0.0
+	for _, s := range shares {
+		total += s.Share
+	}
 	order := make([]mixRef, n)
-	taken := make([]int, len(mixShares))
+	taken := make([]int, len(shares))
 	for i := range n {
 		best, lag := 0, math.Inf(-1)
-		for k, s := range mixShares {
-			if d := float64(i+1)*s.share - float64(taken[k]); d > lag {
+		for k, s := range shares {
+			if d := float64(i+1)*s.Share/total - float64(taken[k]); d > lag {
 				best, lag = k, d
 			}
 		}
@@ -98,13 +112,13 @@ func mixOrder(n int) ([]mixRef, []int) {
 }
 
 func (m *mix) Prepare(ctx context.Context, net *Network, n int) error {
-	order, counts := mixOrder(n)
+	order, counts := mixOrder(n, m.shares)
 	for k, p := range m.parts {
 		if counts[k] == 0 {
 			continue
 		}
 		if err := p.Prepare(ctx, net, counts[k]); err != nil {
-			return fmt.Errorf("%s: %w", mixShares[k].label, err)
+			return fmt.Errorf("%s: %w", m.shares[k].Label, err)
 		}
 	}
 	m.order = order
@@ -116,16 +130,25 @@ func (m *mix) Next(i int) Tx {
 	t := m.parts[r.part].Next(r.idx)
 	t.Lane += m.offset[r.part]
 	if t.Kind == "" {
-		t.Kind = mixShares[r.part].label
+		t.Kind = m.shares[r.part].Label
 	} else {
-		t.Kind = mixShares[r.part].label + " " + t.Kind
+		t.Kind = m.shares[r.part].Label + " " + t.Kind
 	}
 	return t
 }
 
-// Read reads an earlier deposit, as w4 does.
+// Read reads through a part that reads, chosen at random.
 func (m *mix) Read(ctx context.Context, net *Network, node int, rng *rand.Rand) (string, error) {
-	return m.reads.Read(ctx, net, node, rng)
+	var readers []Reader
+	for _, p := range m.parts {
+		if r, ok := p.(Reader); ok {
+			readers = append(readers, r)
+		}
+	}
+	if len(readers) == 0 {
+		return "", ErrNothingToRead
+	}
+	return readers[rng.IntN(len(readers))].Read(ctx, net, node, rng)
 }
 
 // Observe hands each block to the parts that observe.
@@ -142,7 +165,7 @@ func (m *mix) Check(ctx context.Context, net *Network) error {
 	var errs []error
 	for k, p := range m.parts {
 		if err := p.Check(ctx, net); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", mixShares[k].label, err))
+			errs = append(errs, fmt.Errorf("%s: %w", m.shares[k].Label, err))
 		}
 	}
 	return errors.Join(errs...)

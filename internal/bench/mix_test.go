@@ -10,18 +10,22 @@ import (
 // TestMixOrder checks the mix's interleaving: exact shares over the step,
 // every prefix within one transaction of its share, and each part's
 // transactions in their order.
+// testShares are the first three modules' mix parts.
+var testShares = []MixPart{{Label: "w1", Share: 0.4}, {Label: "w2", Share: 0.3}, {Label: "w3", Share: 0.3, MinSigners: 2}}
+
 func TestMixOrder(t *testing.T) {
+	mixShares := testShares
 	for _, n := range []int{1, 7, 100, 1001} {
-		order, counts := mixOrder(n)
+		order, counts := mixOrder(n, testShares)
 		taken := make([]int, len(mixShares))
 		for i, r := range order {
 			if r.idx != taken[r.part] {
-				t.Fatalf("n=%d: transaction %d is %s's %d-th, want %d-th", n, i, mixShares[r.part].label, r.idx, taken[r.part])
+				t.Fatalf("n=%d: transaction %d is %s's %d-th, want %d-th", n, i, mixShares[r.part].Label, r.idx, taken[r.part])
 			}
 			taken[r.part]++
 			for k, s := range mixShares {
-				if d := math.Abs(float64(taken[k]) - s.share*float64(i+1)); d >= 1 {
-					t.Fatalf("n=%d: after %d transactions %s has %d, share %.1f", n, i+1, s.label, taken[k], s.share*float64(i+1))
+				if d := math.Abs(float64(taken[k]) - s.Share*float64(i+1)); d >= 1 {
+					t.Fatalf("n=%d: after %d transactions %s has %d, share %.1f", n, i+1, s.Label, taken[k], s.Share*float64(i+1))
 				}
 			}
 		}
@@ -36,7 +40,7 @@ func TestMixOrder(t *testing.T) {
 			t.Fatalf("n=%d: counts %v", n, counts)
 		}
 	}
-	if _, c := mixOrder(100); c[0] != 40 || c[1] != 30 || c[2] != 30 {
+	if _, c := mixOrder(100, testShares); c[0] != 40 || c[1] != 30 || c[2] != 30 {
 		t.Fatalf("100 transactions: %v", c)
 	}
 }
@@ -46,7 +50,7 @@ func TestMixSigners(t *testing.T) {
 		signers int
 		want    [3]int
 	}{{64, [3]int{26, 19, 19}}, {8, [3]int{3, 2, 3}}, {1, [3]int{1, 1, 2}}} {
-		if got := mixSigners(c.signers); [3]int(got) != c.want {
+		if got := mixSigners(c.signers, testShares); [3]int(got) != c.want {
 			t.Errorf("%d signers: %v, want %v", c.signers, got, c.want)
 		}
 	}

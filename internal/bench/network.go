@@ -246,9 +246,9 @@ func benchOrgs(validators int) []devnet.Org {
 // startDengta writes a network of validators with devnet.Testnet into dir
 // and starts one `dengta start --home` process per validator (bin is the
 // dengta binary).
-func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool, hs homeSettings) (*Network, error) {
+func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool, hs homeSettings, c devnet.Consortium) (*Network, error) {
 	for attempt := 1; ; attempt++ {
-		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof, hs)
+		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof, hs, c)
 		if err == nil {
 			return net, nil
 		}
@@ -261,14 +261,14 @@ func startDengta(ctx context.Context, dir, bin string, validators int, logLevel 
 	}
 }
 
-func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings) (*Network, error) {
+func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings, c devnet.Consortium) (*Network, error) {
 	base, ports, err := nettest.FreeAddresses(validators)
 	if err != nil {
 		return nil, err
 	}
 	out := filepath.Join(dir, fmt.Sprintf("dengta-%d", attempt))
 	members, err := devnet.Testnet(out, devnet.TestnetOptions{
-		ChainID: "dengta-bench", Validators: validators, IPBase: base, Ports: ports, NonValidators: benchOrgs(validators),
+		ChainID: "dengta-bench", Consortium: c, Validators: validators, IPBase: base, Ports: ports, NonValidators: benchOrgs(validators),
 	})
 	if err != nil {
 		return nil, err
@@ -514,10 +514,10 @@ func (n *Network) addresses() (int, node.Ports) {
 	return base, node.Ports{P2P: p2p, RPC: rpcPort, Gateway: gw}
 }
 
-// depositors returns the organisations whose roles allow the action
+// Allowed returns the organisations whose roles allow the action
 // module/action (asked of the node's gateway) and whose admin key file
 // exists.
-func (n *Network) depositors(ctx context.Context, module, action string) ([]string, error) {
+func (n *Network) Allowed(ctx context.Context, module, action string) ([]string, error) {
 	var acts []struct {
 		Module string      `json:"module"`
 		Action string      `json:"action"`

@@ -334,10 +334,10 @@ func notes(rep *Report) []string {
 		if rep.Config.BaselineApp == "kvstore" {
 			out = append(out, "kvstore keeps its application state in memory (proxy_app=kvstore), verifies no signature and has a trivial CheckTx; its disk figures are CometBFT's block store, state store and WAL only. Dengta persists a Merkle trie and its tx index on pebble and checks an Ed25519 or SM2 signature per transaction.")
 		}
-		if rep.Config.Workload == "w4" || rep.Config.Workload == "mix" {
-			out = append(out, "kvstore reads are abci_query of earlier keys without proof; dengta's are proof bundles (GET /v1/proof) and records (GET /v1/notary/evidence/{id}), so the read ratio compares unlike work.")
+		if rep.Config.Readers > 0 {
+			out = append(out, "kvstore reads are abci_query of earlier keys without proof; dengta's are the workload's reads through the API (proof bundles and records), so the read ratio compares unlike work.")
 		}
-		if rep.Config.Workload == "w1b" {
+		if rep.Config.BatchSize > 0 {
 			out = append(out, "kvstore transactions carry no batch: its records/s column counts each transaction as the same number of records as dengta's, for comparison only.")
 		}
 	}

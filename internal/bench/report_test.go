@@ -29,7 +29,7 @@ func sampleStep(offered, committed, p50, p99 float64, cpu []float64, disk []floa
 }
 
 func sampleReport() *Report {
-	d := &SystemRun{System: SystemDengta, Workload: "w1", Describe: "notary/deposit", Validators: 2, TxBytes: 463, SetupS: 3.2,
+	d := &SystemRun{System: SystemDengta, Workload: "w1", Describe: "deposits", Validators: 2, TxBytes: 463, SetupS: 3.2,
 		Steps: []*Step{sampleStep(1000, 980, 450, 900, []float64{10, 9.5}, []float64{3000, 2900}), sampleStep(2000, 1500, 2000, 5000, []float64{20, -1}, []float64{2800, 2700})}}
 	kv := &SystemRun{System: SystemKVStore, Workload: "w1", Describe: "kvstore key=value", Validators: 2, TxBytes: 463, SetupS: 1,
 		Steps: []*Step{sampleStep(1000, 990, 300, 600, []float64{2, 2}, []float64{900, 900}), sampleStep(2000, 1960, 320, 700, []float64{4, 4}, []float64{800, 800})}}

@@ -143,7 +143,7 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 		reads = &readCollector{kinds: map[string][]time.Duration{}, errs: map[string]int{}}
 		for range o.Readers {
 			readers.Go(func() {
-				rng := rand.New(rand.NewChaCha8(seed()))
+				rng := rand.New(rand.NewChaCha8(Seed()))
 				for time.Now().Before(start) {
 					time.Sleep(time.Millisecond)
 				}
@@ -460,10 +460,10 @@ func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch 
 // transactions now (errcode.MempoolFull).
 const mempoolFullCode = 16
 
-// sendAll sends transactions outside the timed window (seed data): each
+// SendAll sends transactions outside the timed window (seed data): each
 // lane in order, lanes in parallel, a full mempool retried; any rejection
 // is an error.
-func sendAll(ctx context.Context, net *Network, txs []Tx) error {
+func SendAll(ctx context.Context, net *Network, txs []Tx) error {
 	lanes := map[int][]Tx{}
 	for _, t := range txs {
 		lanes[t.Lane] = append(lanes[t.Lane], t)

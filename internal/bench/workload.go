@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -81,63 +80,95 @@ type Params struct {
 	KeyAlgo tx.Algo
 }
 
-// algo is the signer keys' algorithm, Ed25519 unless set.
-func (p Params) algo() tx.Algo {
+// Algo is the signer keys' algorithm, Ed25519 unless set.
+func (p Params) Algo() tx.Algo {
 	if p.KeyAlgo == 0 {
 		return tx.AlgoEd25519
 	}
 	return p.KeyAlgo
 }
 
-// signedBy names the signer keys' algorithm for Describe.
-func (p Params) signedBy() string {
-	if p.algo() == tx.AlgoSM2 {
+// SignedBy names the signer keys' algorithm for Describe.
+func (p Params) SignedBy() string {
+	if p.Algo() == tx.AlgoSM2 {
 		return "SM2-signed (SM3, GB/T 32918)"
 	}
 	return "Ed25519-signed"
 }
 
-// workloads are the Dengta workloads by name.
-var workloads = map[string]struct {
-	doc string
-	new func(Params) Workload
-	// rates is the default sweep, in transactions per second.
-	rates []float64
-}{
-	"w1":    {"notary deposits (two 32-byte digests and ~150 B of metadata)", func(p Params) Workload { return newDeposits(p) }, []float64{1000, 2000, 4000, 8000}},
-	"w1b":   {"batched deposits (batch_deposit of an RFC 6962 tree of --batch-size items)", func(p Params) Workload { return newBatches(p) }, []float64{2, 5, 10, 20}},
-	"w4":    {"public reads with proofs (proof + evidence of random earlier deposits) under a background w1 write load", func(p Params) Workload { return newReads(p) }, []float64{250, 500, 1000, 2000}},
-	"w2":    {"traceability event appends (trace/capture of an EPCIS ObjectEvent OBSERVE of one item, Zipf-distributed over 1,000,000 serial numbers)", func(p Params) Workload { return newTraceEvents(p) }, []float64{250, 500, 1000, 2000}},
-	"w3":    {"receivable transfers, uniform (split_transfer of a part to another supplier, and accept of parts sent earlier; value conservation checked after the run)", func(p Params) Workload { return newTransfers(p, false) }, []float64{250, 500, 1000, 2000}},
-	"w3hot": {"receivable transfers, hot spot (as w3, with 9 in 10 splits in one receivable tree per supplier)", func(p Params) Workload { return newTransfers(p, true) }, []float64{250, 500, 1000, 2000}},
-	"mix":   {"all at once: 40% w1 deposits, 30% w2 trace events, 30% w3 transfers (of the transactions), with w4 reads", func(p Params) Workload { return newMix(p) }, []float64{250, 500, 1000, 2000}},
+// Def is a workload a module offers: its name on the command line, what it
+// does, its default sweep and how to make it.
+type Def struct {
+	Name string
+	Doc  string
+	// Rates is the default sweep, in transactions per second.
+	Rates []float64
+	New   func(Params) Workload
+	// Readers is the default number of reading goroutines (for workloads
+	// that read); Seed the default Params.Seed.
+	Readers, Seed int
+	// Batch says the workload uses Params.BatchSize (the report shows it).
+	Batch bool
+	// Mix, when set, is the module's part of the mix workload.
+	Mix *MixPart
 }
 
-// Workloads lists the workload names with a description, sorted.
-func Workloads() []string {
-	var out []string
-	for name, w := range workloads {
-		out = append(out, fmt.Sprintf("%s: %s", name, w.doc))
+// MixPart is a module's part of the mix workload.
+type MixPart struct {
+	// Label names the part in the report's breakdown ("w1").
+	Label string
+	// Share is the part's share of the offered transactions.
+	Share float64
+	// MinSigners is the fewest signer keys the part can run with.
+	MinSigners int
+	New        func(Params) Workload
+}
+
+// Workloads returns the workloads of defs and the mix of their mix parts,
+// sorted by name.
+func Workloads(defs []Def) []Def {
+	out := slices.Clone(defs)
+	var parts []MixPart
+	var names []string
+	for _, d := range defs {
+		if d.Mix != nil {
+			parts = append(parts, *d.Mix)
+			names = append(names, fmt.Sprintf("%.0f%% %s", 100*d.Mix.Share, d.Mix.Label))
+		}
 	}
-	sort.Strings(out)
+	if len(parts) > 0 {
+		out = append(out, Def{
+			Name:    "mix",
+			Doc:     "all at once: " + strings.Join(names, ", ") + " (of the transactions), with the parts' reads",
+			Rates:   []float64{250, 500, 1000, 2000},
+			New:     func(p Params) Workload { return newMix(p, parts) },
+			Readers: 4,
+		})
+	}
+	slices.SortFunc(out, func(a, b Def) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
-// DefaultRates returns a workload's default sweep, or nil if the workload
-// is unknown.
-func DefaultRates(workload string) []float64 {
-	return slices.Clone(workloads[workload].rates)
+// Names lists the workloads with a description, for help texts.
+func Names(defs []Def) []string {
+	var out []string
+	for _, d := range Workloads(defs) {
+		out = append(out, fmt.Sprintf("%s: %s", d.Name, d.Doc))
+	}
+	return out
 }
 
-func newWorkload(name string, p Params) (Workload, error) {
-	w, ok := workloads[name]
-	if !ok {
-		var names []string
-		for n := range workloads {
-			names = append(names, n)
+// Lookup returns the workload named name.
+func Lookup(defs []Def, name string) (Def, error) {
+	all := Workloads(defs)
+	for _, d := range all {
+		if d.Name == name {
+			return d, nil
 		}
-		sort.Strings(names)
-		return nil, fmt.Errorf("unknown workload %q; choose one of %s", name, strings.Join(names, ", "))
 	}
-	return w.new(p), nil
+	var names []string
+	for _, d := range all {
+		names = append(names, d.Name)
+	}
+	return Def{}, fmt.Errorf("unknown workload %q; choose one of %s", name, strings.Join(names, ", "))
 }

@@ -1,6 +1,7 @@
 // Package daemon is the one place that wires a Dengta node together: the
-// state store, the application, the embedded CometBFT node and the HTTP
-// gateway, started in order and stopped in reverse.
+// state store, the application with the registered modules, the embedded
+// CometBFT node, the modules' services, the pages and the HTTP gateway,
+// started in order and stopped in reverse.
 package daemon
 
 import (
@@ -21,9 +22,12 @@ import (
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/scanbatch"
+	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/web"
@@ -40,23 +44,28 @@ type Daemon struct {
 	// GatewayURL is the base URL the gateway listens on.
 	GatewayURL string
 
-	// Scans batches the public scans of this node's pages and API; nil when
-	// the node has no operator key.
-	Scans *scanbatch.Batcher
+	// Prover builds the node's proof bundles.
+	Prover *prover.Prover
 
-	store     *state.Store
-	accounts  *accounts.Store
-	stopScans context.CancelFunc
-	scansDone chan struct{}
-	http      *http.Server
-	log       *slog.Logger
-	stopOnce  sync.Once
-	stopErr   error
-	done      chan struct{}
+	store        *state.Store
+	accounts     *accounts.Store
+	stopServices context.CancelFunc
+	servicesDone sync.WaitGroup
+	http         *http.Server
+	log          *slog.Logger
+	stopOnce     sync.Once
+	stopErr      error
+	done         chan struct{}
 }
 
-// Start opens the node in home and starts it. The node runs until Stop.
+// Start opens the node in home with the registered modules and starts it.
+// The node runs until Stop.
 func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, error) {
+	return StartWith(ctx, home, logger, modules.Registry())
+}
+
+// StartWith is Start with the modules of reg.
+func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry) (*Daemon, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -73,7 +82,7 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	d := &Daemon{Home: home, Settings: settings, ChainID: doc.ChainID, store: store, log: logger, done: make(chan struct{})}
-	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: modules.All()})
+	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles()})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -111,26 +120,44 @@ func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, erro
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	d.GatewayURL = "http://" + ln.Addr().String()
-	if err := d.startScans(settings); err != nil {
-		logger.Error("public scans will not be recorded", "err", err)
+	publicURL := settings.PublicURL
+	if publicURL == "" {
+		publicURL = d.GatewayURL
 	}
-	pages, err := web.New(web.Options{Backend: webBackend{d}, PublicURL: settings.PublicURL, Accounts: d.accounts, APIURL: d.GatewayURL,
-		Scans: scanSource{d}, Logger: logger.With("module", "web")})
-	if err != nil {
+	d.Prover = prover.New(doc.ChainID, store, d.Node.Client())
+	fail := func(err error) (*Daemon, error) {
+		d.stopModuleServices()
 		d.Node.Stop()
 		ln.Close()
 		store.Close()
 		d.accounts.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	var scans gateway.ScanRecorder
-	if d.Scans != nil {
-		scans = d.Scans
+	if err := d.startServices(reg, settings); err != nil {
+		return fail(err)
 	}
-	d.Gateway = gateway.New(gateway.Options{
-		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: pages, Scans: scans, PublicURL: settings.PublicURL,
-		Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
+	var apis []*httpapi.Module
+	var pgs []*pages.Module
+	for _, m := range reg.Modules() {
+		if m.API != nil {
+			apis = append(apis, m.API)
+		}
+		if m.Pages != nil {
+			pgs = append(pgs, m.Pages)
+		}
+	}
+	site, err := web.New(web.Options{Backend: webBackend{d}, Prover: d.Prover, PublicURL: publicURL, Accounts: d.accounts, APIURL: d.GatewayURL,
+		Modules: pgs, Roles: reg.Roles(), Logger: logger.With("module", "web")})
+	if err != nil {
+		return fail(err)
+	}
+	d.Gateway, err = gateway.New(gateway.Options{
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Prover: d.Prover, Modules: apis,
+		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 	})
+	if err != nil {
+		return fail(err)
+	}
 	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -148,10 +175,7 @@ func (d *Daemon) Stop() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs := []error{d.http.Shutdown(ctx)}
-		if d.stopScans != nil {
-			d.stopScans() // submits what is queued
-			<-d.scansDone
-		}
+		d.stopModuleServices() // a batcher submits what it holds
 		errs = append(errs, d.Node.Stop())
 		errs = append(errs, d.store.Close())
 		errs = append(errs, d.accounts.Close())
@@ -164,9 +188,15 @@ func (d *Daemon) Stop() error {
 // Done is closed once the daemon has stopped.
 func (d *Daemon) Done() <-chan struct{} { return d.done }
 
-// Run starts the node in home and runs it until ctx ends.
+// Run starts the node in home with the registered modules and runs it
+// until ctx ends.
 func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Daemon)) error {
-	d, err := Start(ctx, home, logger)
+	return RunWith(ctx, home, logger, modules.Registry(), started)
+}
+
+// RunWith is Run with the modules of reg.
+func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry, started func(*Daemon)) error {
+	d, err := StartWith(ctx, home, logger, reg)
 	if err != nil {
 		return err
 	}
@@ -183,27 +213,13 @@ func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Da
 	return d.Stop()
 }
 
-// startScans loads the operator key and starts the batcher that records
-// public scans on chain with it.
-func (d *Daemon) startScans(settings node.Settings) error {
-	if settings.OperatorKey == "" {
-		return nil
-	}
-	path := settings.OperatorKey
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(d.Home, path)
-	}
-	key, _, err := tx.ReadKeyFile(path)
-	if err != nil {
-		return fmt.Errorf("operator key: %w", err)
-	}
-	client := d.Node.Client()
-	b, err := scanbatch.New(scanbatch.Options{
-		ChainID:   d.ChainID,
-		Key:       key,
-		NextNonce: d.App.NextNonce,
-		Submit: func(ctx context.Context, raw []byte) (uint32, string, error) {
-			res, err := client.BroadcastTxSync(ctx, raw)
+// startServices starts every module's services with the node's
+// environment: its operator key, its mempool and its commits.
+func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings) error {
+	env := &plug.Node{
+		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: time.Now,
+		Broadcast: func(ctx context.Context, raw []byte) (uint32, string, error) {
+			res, err := d.Node.Client().BroadcastTxSync(ctx, raw)
 			if err != nil {
 				var invalid mempool.ErrInvalidTx
 				if errors.As(err, &invalid) {
@@ -213,16 +229,57 @@ func (d *Daemon) startScans(settings node.Settings) error {
 			}
 			return res.Code, res.Log, nil
 		},
-		Wait: func(ctx context.Context, raw []byte) {
-			d.App.WaitTx(ctx, tx.Hash(raw))
-		},
-		Logger: d.log.With("module", "scans"),
-	})
-	if err != nil {
-		return err
+		WaitTx: func(ctx context.Context, hash [32]byte) { d.App.WaitTx(ctx, hash) },
+	}
+	if settings.OperatorKey != "" {
+		path := settings.OperatorKey
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(d.Home, path)
+		}
+		key, _, err := tx.ReadKeyFile(path)
+		if err != nil {
+			// The node runs without what needs the key (public scans).
+			d.log.Error("operator key: services that sign will not run", "err", err)
+		} else {
+			env.OperatorKey = key
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d.Scans, d.stopScans, d.scansDone = b, cancel, make(chan struct{})
-	go func() { b.Run(ctx); close(d.scansDone) }()
+	d.stopServices = cancel
+	for _, m := range reg.Modules() {
+		if m.Services == nil {
+			continue
+		}
+		svcs, err := m.Services(env)
+		if err != nil {
+			return fmt.Errorf("%s services: %w", m.Name(), err)
+		}
+		for _, svc := range svcs {
+			d.servicesDone.Go(func() { svc.Run(ctx) })
+		}
+	}
 	return nil
+}
+
+// stopModuleServices stops the modules' services and waits for them.
+func (d *Daemon) stopModuleServices() {
+	if d.stopServices != nil {
+		d.stopServices()
+		d.servicesDone.Wait()
+	}
+}
+
+// webBackend gives the pages what they need of the running node.
+type webBackend struct{ d *Daemon }
+
+func (b webBackend) ChainID() string { return b.d.ChainID }
+
+func (b webBackend) View(height int64) (*state.View, error) { return b.d.App.Store().At(height) }
+
+func (b webBackend) BlockTime(ctx context.Context) (time.Time, error) {
+	st, err := b.d.Node.Client().Status(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return st.SyncInfo.LatestBlockTime, nil
 }

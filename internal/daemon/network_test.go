@@ -16,6 +16,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 )
 
@@ -57,7 +58,7 @@ func startInProcNetwork(t *testing.T, ctx context.Context, n int) []*inProcNode 
 func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([]*inProcNode, error) {
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
 	base, ports := nettest.PickAddresses(t, n)
-	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Validators: n, IPBase: base, Ports: ports, Fast: true})
+	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Consortium: modules.Registry(), Validators: n, IPBase: base, Ports: ports, Fast: true})
 	if err != nil {
 		t.Fatalf("testnet: %v", err)
 	}

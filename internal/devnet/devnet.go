@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -39,16 +40,54 @@ type Org struct {
 // that buys from the cooperative and pays with receivables, a bank, a
 // court, the market regulator, a quality alliance and a notary office. The
 // codes are made up but well-formed.
+//
+// Demo lists only the common roles (package role); each module gives the
+// demo organisations its own roles (plug.Demo), added through Consortium.
 var Demo = []Org{
 	{"regulator", "砀山县市场监督管理局", "Dangshan Market Regulation Bureau", []role.Role{role.Regulator, role.Inspector}, "11341321MB1234567"},
-	{"coop", "砀山县梨都果品专业合作社", "Dangshan Pear Growers Cooperative", []role.Role{role.Producer, role.Supplier, role.Depositor}, "93341321MA2N00001"},
-	{"logistics", "安徽皖运冷链物流有限公司", "Wanyun Cold-Chain Logistics Co., Ltd.", []role.Role{role.Logistics, role.Supplier, role.Depositor}, "91340100MA2N00002"},
-	{"market", "合肥惠民超市有限公司", "Hefei Huimin Supermarket Co., Ltd.", []role.Role{role.Retailer, role.Depositor}, "91340100MA2N00003"},
-	{"foodgroup", "皖北食品集团有限公司", "Wanbei Food Group Co., Ltd.", []role.Role{role.CoreEnterprise, role.Producer, role.Depositor}, "91341300MA2N00004"},
-	{"bank", "江淮商业银行股份有限公司", "Jianghuai Commercial Bank", []role.Role{role.Bank, role.Depositor}, "91340000MA2N00005"},
-	{"court", "宿州市中级人民法院", "Suzhou Intermediate People's Court", []role.Role{role.Court}, "11341300MB0000006"},
-	{"alliance", "砀山酥梨品质联盟", "Dangshan Pear Quality Alliance", []role.Role{role.Alliance, role.Inspector}, "51341321MJ0000007"},
-	{"notary", "宿州市公证处", "Suzhou Notary Office", []role.Role{role.Notary, role.Depositor}, "12341300MB0000008"},
+	{"coop", "砀山县梨都果品专业合作社", "Dangshan Pear Growers Cooperative", []role.Role{role.Producer, role.Supplier}, "93341321MA2N00001"},
+	{"logistics", "安徽皖运冷链物流有限公司", "Wanyun Cold-Chain Logistics Co., Ltd.", []role.Role{role.Logistics, role.Supplier}, "91340100MA2N00002"},
+	{"market", "合肥惠民超市有限公司", "Hefei Huimin Supermarket Co., Ltd.", nil, "91340100MA2N00003"},
+	{"foodgroup", "皖北食品集团有限公司", "Wanbei Food Group Co., Ltd.", []role.Role{role.Producer}, "91341300MA2N00004"},
+	{"bank", "江淮商业银行股份有限公司", "Jianghuai Commercial Bank", []role.Role{role.Bank}, "91340000MA2N00005"},
+	{"court", "宿州市中级人民法院", "Suzhou Intermediate People's Court", nil, "11341300MB0000006"},
+	{"alliance", "砀山酥梨品质联盟", "Dangshan Pear Quality Alliance", []role.Role{role.Inspector}, "51341321MJ0000007"},
+	{"notary", "宿州市公证处", "Suzhou Notary Office", nil, "12341300MB0000008"},
+}
+
+// Consortium is what the modules add to a generated consortium: the
+// chain's role set and each demo organisation's module roles. The module
+// registry (plug.Registry) is one; nil means the common roles only.
+type Consortium interface {
+	Roles() *role.Set
+	DemoRoles(org string) []role.Role
+}
+
+// commonOnly is the consortium of a chain without modules.
+type commonOnly struct{}
+
+func (commonOnly) Roles() *role.Set             { return role.MustSet() }
+func (commonOnly) DemoRoles(string) []role.Role { return nil }
+
+func consortium(c Consortium) Consortium {
+	if c == nil {
+		return commonOnly{}
+	}
+	return c
+}
+
+// GeneratedMember is the name under which the modules give roles to every
+// organisation generated past the demo list (plug.Demo.Roles).
+const GeneratedMember = "*"
+
+// WithRoles returns o with the roles c's modules give it.
+func (o Org) WithRoles(c Consortium) Org {
+	id := o.ID
+	if !slices.ContainsFunc(Demo, func(d Org) bool { return d.ID == o.ID }) {
+		id = GeneratedMember
+	}
+	o.Roles = append(append([]role.Role{}, o.Roles...), consortium(c).DemoRoles(id)...)
+	return o
 }
 
 // USCC returns the organisation's full unified social credit code.
@@ -66,7 +105,7 @@ func generatedOrg(i int) Org {
 		ID:     fmt.Sprintf("org%d", i+1),
 		Name:   fmt.Sprintf("联盟成员%d", i+1),
 		NameEN: fmt.Sprintf("Member %d", i+1),
-		Roles:  []role.Role{role.Depositor, role.Supplier},
+		Roles:  []role.Role{role.Supplier},
 		USCC17: fmt.Sprintf("91340000MA3%06d", i+1),
 	}
 }
@@ -108,7 +147,8 @@ func addOperator(home string, s *identity.OrgSpec) error {
 
 // spec builds an organisation's genesis entry with a new SM2 admin key,
 // written to keysDir.
-func spec(o Org, keysDir string, validator []byte) (identity.OrgSpec, error) {
+func spec(o Org, keysDir string, validator []byte, c Consortium) (identity.OrgSpec, error) {
+	o = o.WithRoles(c)
 	k, err := tx.GenerateKey(tx.AlgoSM2, rand.Reader)
 	if err != nil {
 		return identity.OrgSpec{}, fmt.Errorf("admin key of %s: %w", o.ID, err)
@@ -120,7 +160,7 @@ func spec(o Org, keysDir string, validator []byte) (identity.OrgSpec, error) {
 	if validator != nil {
 		s.Validator = &identity.Validator{PubKey: validator, Power: identity.DefaultValidatorPower}
 	}
-	return s, s.Validate()
+	return s, s.Validate(consortium(c).Roles())
 }
 
 // genesis assembles the consensus genesis with the identity app state.
@@ -148,9 +188,10 @@ func genesis(chainID string, orgs []identity.OrgSpec) (*types.GenesisDoc, error)
 
 // DevOptions configure the development chain.
 type DevOptions struct {
-	ChainID string
-	IP      string
-	Ports   node.Ports
+	ChainID    string
+	Consortium Consortium
+	IP         string
+	Ports      node.Ports
 }
 
 // ValidatorOrg is the organisation that runs the development chain's one
@@ -175,7 +216,7 @@ func Dev(home string, opts DevOptions) error {
 		if o.ID == ValidatorOrg {
 			val = keys.ValidatorPubKey.Bytes()
 		}
-		s, err := spec(o, keysDir, val)
+		s, err := spec(o, keysDir, val, opts.Consortium)
 		if err != nil {
 			return err
 		}
@@ -196,6 +237,7 @@ func Dev(home string, opts DevOptions) error {
 // TestnetOptions configure a local network.
 type TestnetOptions struct {
 	ChainID    string
+	Consortium Consortium
 	Validators int
 	// IPBase is the first loopback address's last octet: validator i
 	// listens on 127.0.0.(IPBase+i).
@@ -247,7 +289,7 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 		if err != nil {
 			return nil, fmt.Errorf("testnet %s: %w", o.ID, err)
 		}
-		s, err := spec(o, keysDir, keys.ValidatorPubKey.Bytes())
+		s, err := spec(o, keysDir, keys.ValidatorPubKey.Bytes(), opts.Consortium)
 		if err != nil {
 			return nil, err
 		}
@@ -264,7 +306,7 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 				return nil, fmt.Errorf("testnet: organisation %s is listed twice", o.ID)
 			}
 		}
-		s, err := spec(o, keysDir, nil)
+		s, err := spec(o, keysDir, nil, opts.Consortium)
 		if err != nil {
 			return nil, err
 		}

@@ -40,7 +40,8 @@ const (
 	BadRequest    Code = 18 // an API request is malformed (not a transaction)
 	Unavailable   Code = 19 // the node is not ready (syncing, stopping)
 	ProofInvalid  Code = 20 // a proof or bundle fails verification
-	lastCode      Code = 21
+	ForeignWrite  Code = 21 // a module wrote outside its own key prefix (a bug in the module, refused by consensus)
+	lastCode      Code = 22
 )
 
 var names = [...]string{
@@ -65,6 +66,7 @@ var names = [...]string{
 	BadRequest:    "bad_request",
 	Unavailable:   "unavailable",
 	ProofInvalid:  "proof_invalid",
+	ForeignWrite:  "foreign_write",
 }
 
 // Name returns the code's stable snake_case name, as shown in API errors.

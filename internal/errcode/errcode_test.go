@@ -10,7 +10,7 @@ import (
 func TestCodesAreStable(t *testing.T) {
 	want := []string{"ok", "internal", "malformed_tx", "tx_too_large", "wrong_chain", "unknown_signer", "bad_signature",
 		"nonce_replayed", "nonce_gap", "unauthorized", "malformed_body", "unknown_action", "key_inactive", "not_found",
-		"conflict", "rule_violation", "mempool_full", "timeout", "bad_request", "unavailable", "proof_invalid"}
+		"conflict", "rule_violation", "mempool_full", "timeout", "bad_request", "unavailable", "proof_invalid", "foreign_write"}
 	all := All()
 	if len(all) < len(want) {
 		t.Fatalf("All() has %d codes, want at least %d", len(all), len(want))

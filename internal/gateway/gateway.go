@@ -8,8 +8,8 @@ package gateway
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -24,22 +24,20 @@ import (
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 //go:embed openapi.json
-var openAPI []byte
-
-// OpenAPI returns the OpenAPI document of the API.
-func OpenAPI() []byte { return openAPI }
+var coreOpenAPI []byte
 
 // Chain is what the gateway needs of the consensus node: CometBFT's local
 // RPC client satisfies it.
 type Chain interface {
-	Status(ctx context.Context) (*ctypes.ResultStatus, error)
+	prover.Chain
 	Block(ctx context.Context, height *int64) (*ctypes.ResultBlock, error)
 	BlockchainInfo(ctx context.Context, minHeight, maxHeight int64) (*ctypes.ResultBlockchainInfo, error)
-	Commit(ctx context.Context, height *int64) (*ctypes.ResultCommit, error)
-	Validators(ctx context.Context, height *int64, page, perPage *int) (*ctypes.ResultValidators, error)
 	BroadcastTxSync(ctx context.Context, tx types.Tx) (*ctypes.ResultBroadcastTx, error)
 }
 
@@ -51,12 +49,13 @@ type Options struct {
 	Logger   *slog.Logger
 	Org      string // the organisation running this node
 	Moniker  string
-	// Scans records public scans in batches; nil when the node has no
-	// operator key to sign them.
-	Scans ScanRecorder
-	// PublicURL is the base of the public URLs in QR codes ("" : this host).
+	// Prover builds proof bundles (nil: one over App's store and Chain).
+	Prover *prover.Prover
+	// Modules are the scenario modules' endpoints.
+	Modules []*httpapi.Module
+	// PublicURL is the base of the public URLs in QR codes and links.
 	PublicURL string
-	// Now is the clock for stamping public scans (nil: time.Now).
+	// Now is the node's clock (nil: time.Now).
 	Now func() time.Time
 	// Web serves every path outside the API (the pages); nil for none.
 	Web http.Handler
@@ -74,23 +73,40 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	metrics *metrics
+	prover  *prover.Prover
 	// patterns are the endpoints registered on mux, in registration order.
 	patterns []string
+	// openAPI is the served document: the core's, every module's
+	// fragment, and the schemas of every action's body.
+	openAPI []byte
 }
 
-// New returns a server; serve it with Handler.
-func New(opts Options) *Server {
+// New returns a server; serve it with Handler. A module's OpenAPI fragment
+// that does not merge (a path or schema another already has) is an error;
+// a module registering a pattern twice panics.
+func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.CommitTimeout <= 0 {
 		opts.CommitTimeout = 30 * time.Second
 	}
-	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux()}
+	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover}
+	if s.prover == nil {
+		s.prover = prover.New(opts.App.ChainID(), opts.App.Store(), opts.Chain)
+	}
 	s.metrics = newMetrics(opts.Registry)
+	doc, err := assembleOpenAPI(coreOpenAPI, opts.Modules, s.app.Actions())
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	s.openAPI = doc
 	s.routes()
-	return s
+	return s, nil
 }
+
+// OpenAPI returns the OpenAPI document the server serves.
+func (s *Server) OpenAPI() []byte { return s.openAPI }
 
 func (s *Server) routes() {
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
@@ -100,7 +116,7 @@ func (s *Server) routes() {
 	handle("GET /healthz", s.health)
 	handle("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) error {
 		w.Header().Set("Content-Type", "application/json")
-		_, err := w.Write(openAPI)
+		_, err := w.Write(s.openAPI)
 		return err
 	})
 	if s.opts.Registry != nil {
@@ -124,9 +140,17 @@ func (s *Server) routes() {
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("GET /v1/actions", s.listActions)
 	handle("POST /v1/blobs", s.uploadBlob)
-	s.notaryRoutes(handle)
-	s.receivableRoutes(handle)
-	s.traceRoutes(handle)
+	rt := router{handle: func(p string, h httpapi.HandlerFunc) {
+		if slices.Contains(s.patterns, p) {
+			panic(fmt.Sprintf("gateway: endpoint %s registered twice", p))
+		}
+		handle(p, h)
+	}}
+	for _, m := range s.opts.Modules {
+		if m.Routes != nil {
+			m.Routes(s, rt)
+		}
+	}
 	apiNotFound := s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	})
@@ -217,13 +241,7 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, HTTPStatus(code), APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err)}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { httpapi.WriteJSON(w, status, v) }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.chain.Status(r.Context())
@@ -249,22 +267,56 @@ func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/v1/")
 }
 
-func (s *Server) now() time.Time {
+// router registers a module's endpoints on the server.
+type router struct {
+	handle func(string, httpapi.HandlerFunc)
+}
+
+func (r router) Handle(pattern string, h httpapi.HandlerFunc) { r.handle(pattern, h) }
+
+// The server is the modules' environment (httpapi.Env).
+var _ httpapi.Env = (*Server)(nil)
+
+// ChainID implements httpapi.Env.
+func (s *Server) ChainID() string { return s.app.ChainID() }
+
+// View implements httpapi.Env.
+func (s *Server) View(height int64) (*state.View, error) {
+	if height < 0 {
+		return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %d", height)
+	}
+	v, err := s.app.Store().At(height)
+	if err != nil {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, s.app.Store().Version())
+	}
+	return v, nil
+}
+
+// BlockTime implements httpapi.Env.
+func (s *Server) BlockTime(ctx context.Context) (time.Time, error) {
+	st, err := s.chain.Status(ctx)
+	if err != nil {
+		return time.Time{}, errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	return st.SyncInfo.LatestBlockTime, nil
+}
+
+// Prover implements httpapi.Env.
+func (s *Server) Prover() *prover.Prover { return s.prover }
+
+// PublicURL implements httpapi.Env: the node's public base URL, never the
+// request's Host header, which any client can set.
+func (s *Server) PublicURL(path string) string {
+	return strings.TrimRight(s.opts.PublicURL, "/") + path
+}
+
+// Now implements httpapi.Env.
+func (s *Server) Now() time.Time {
 	if s.opts.Now != nil {
 		return s.opts.Now()
 	}
 	return time.Now()
 }
 
-// decodeJSON reads a strict JSON request body of at most max bytes.
-func decodeJSON(r *http.Request, v any, max int64) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, max))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errcode.New(errcode.BadRequest, "request body: %v", err)
-	}
-	if dec.More() {
-		return errcode.New(errcode.BadRequest, "request body has data after the JSON object")
-	}
-	return nil
-}
+// Logger implements httpapi.Env.
+func (s *Server) Logger() *slog.Logger { return s.log }

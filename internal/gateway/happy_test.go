@@ -15,7 +15,7 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
@@ -135,7 +135,7 @@ func TestHappyPaths(t *testing.T) {
 		var order []string
 		pages := 0
 		for after := ""; ; pages++ {
-			var p gateway.Page[identity.Org]
+			var p api.Page[identity.Org]
 			getOK(t, "/v1/orgs?limit=2&after="+url.QueryEscape(after), &p)
 			if len(p.Items) == 0 || len(p.Items) > 2 {
 				t.Fatalf("page after %q has %d items", after, len(p.Items))
@@ -166,7 +166,7 @@ func TestHappyPaths(t *testing.T) {
 		if !slices.IsSorted(order) {
 			t.Errorf("orgs not in key order: %v", order)
 		}
-		var all gateway.Page[identity.Org]
+		var all api.Page[identity.Org]
 		getOK(t, "/v1/orgs", &all)
 		if len(all.Items) != len(devnet.Demo) || all.Next != "" || all.Height < rec.Height {
 			t.Errorf("all orgs: %d items, next %q, height %d", len(all.Items), all.Next, all.Height)
@@ -179,7 +179,7 @@ func TestHappyPaths(t *testing.T) {
 	})
 
 	t.Run("org keys", func(t *testing.T) {
-		var p gateway.Page[identity.Key]
+		var p api.Page[identity.Key]
 		getOK(t, "/v1/orgs/coop/keys", &p)
 		byID := map[tx.KeyID]identity.Key{}
 		for _, k := range p.Items {
@@ -194,7 +194,7 @@ func TestHappyPaths(t *testing.T) {
 		// One key per page gives the same keys.
 		var paged []tx.KeyID
 		for after := ""; ; {
-			var p gateway.Page[identity.Key]
+			var p api.Page[identity.Key]
 			getOK(t, "/v1/orgs/coop/keys?limit=1&after="+after, &p)
 			for _, k := range p.Items {
 				paged = append(paged, k.ID)
@@ -237,16 +237,16 @@ func TestHappyPaths(t *testing.T) {
 	t.Run("proposals", func(t *testing.T) {
 		regulator := loadKey(t, "regulator")
 		do(t, regulator, "identity", "propose", mustJSON(t, map[string]any{
-			"kind": "set_roles", "org_id": "notary", "roles": []role.Role{role.Notary, role.Depositor, role.Inspector}, "reason": "gateway test",
+			"kind": "set_roles", "org_id": "alliance", "roles": []role.Role{role.Inspector, role.Supplier}, "reason": "gateway test",
 		}))
-		var p gateway.Page[identity.Proposal]
+		var p api.Page[identity.Proposal]
 		getOK(t, "/v1/proposals", &p)
 		i := slices.IndexFunc(p.Items, func(p identity.Proposal) bool { return p.Reason == "gateway test" })
 		if i < 0 {
 			t.Fatalf("proposal not listed: %+v", p)
 		}
 		got := p.Items[i]
-		if got.Kind != identity.KindSetRoles || got.OrgID != "notary" || got.Proposer != "regulator" || got.Status != identity.StatusVoting ||
+		if got.Kind != identity.KindSetRoles || got.OrgID != "alliance" || got.Proposer != "regulator" || got.Status != identity.StatusVoting ||
 			len(got.Votes) != 1 || got.Votes[0].Org != "regulator" || !got.Votes[0].Approve {
 			t.Errorf("proposal: %+v", got)
 		}
@@ -341,11 +341,15 @@ func TestHappyPaths(t *testing.T) {
 	})
 
 	t.Run("actions", func(t *testing.T) {
-		var acts []app.ActionSpec
+		var acts []gateway.ActionInfo
 		getOK(t, "/v1/actions", &acts)
-		i := slices.IndexFunc(acts, func(a app.ActionSpec) bool { return a.Module == "identity" && a.Action == "register_key" })
+		i := slices.IndexFunc(acts, func(a gateway.ActionInfo) bool { return a.Module == "identity" && a.Action == "register_key" })
 		if i < 0 || !acts[i].AdminOnly || acts[i].Doc == "" || acts[i].Roles == nil {
-			t.Errorf("actions: %+v", acts)
+			t.Fatalf("actions: %+v", acts)
+		}
+		props, _ := acts[i].BodySchema["properties"].(map[string]any)
+		if _, ok := props["public_key"]; !ok || acts[i].BodySchema["additionalProperties"] != false {
+			t.Errorf("register_key body schema: %v", acts[i].BodySchema)
 		}
 	})
 

@@ -21,6 +21,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -78,7 +79,7 @@ func startNode(home string) (*daemon.Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := devnet.Dev(home, devnet.DevOptions{ChainID: chainID, IP: "127.0.0.1", Ports: node.Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}}); err != nil {
+	if err := devnet.Dev(home, devnet.DevOptions{ChainID: chainID, Consortium: modules.Registry(), IP: "127.0.0.1", Ports: node.Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}}); err != nil {
 		return nil, err
 	}
 	if err := node.UpdateConfig(home, node.FastConsensus); err != nil {

@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/gateway"
 )
 
 // apiSpec is the part of the OpenAPI document the tests read.
@@ -56,7 +55,7 @@ func loadSpec(t testing.TB) *apiSpec {
 	t.Helper()
 	specOnce.Do(func() {
 		spec = new(apiSpec)
-		specErr = json.Unmarshal(gateway.OpenAPI(), spec)
+		specErr = json.Unmarshal(testNode.Gateway.OpenAPI(), spec)
 		routeMux = http.NewServeMux()
 		for _, p := range testNode.Gateway.Routes() {
 			routeMux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
@@ -358,7 +357,7 @@ func (s *apiSpec) refProblems(schema any) []string {
 func TestOpenAPIDocument(t *testing.T) {
 	s := loadSpec(t)
 	r := get(t, "/openapi.json")
-	if r.status != http.StatusOK || !bytes.Equal(r.body, gateway.OpenAPI()) {
+	if r.status != http.StatusOK || !bytes.Equal(r.body, testNode.Gateway.OpenAPI()) {
 		t.Fatalf("GET /openapi.json: %d, %d bytes; want 200 with the embedded document", r.status, len(r.body))
 	}
 	if !json.Valid(r.body) {

@@ -1,20 +1,18 @@
 package gateway
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
-	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -116,11 +114,7 @@ func (s *Server) view(r *http.Request) (*state.View, error) {
 			return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
 		}
 	}
-	v, err := s.app.Store().At(h)
-	if err != nil {
-		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", h, s.app.Store().Version())
-	}
-	return v, nil
+	return s.View(h)
 }
 
 // StateResponse answers GET /v1/state.
@@ -174,7 +168,7 @@ func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 			return errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
 		}
 	}
-	b, err := s.Bundle(r.Context(), key, h)
+	b, err := s.prover.Bundle(r.Context(), key, h)
 	if err != nil {
 		return err
 	}
@@ -188,117 +182,6 @@ func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = w.Write(raw)
 	return err
-}
-
-// Bundle builds a proof bundle for key at state version height (0: the
-// newest version that holds the key's current value). The bundle needs the
-// next block's signed header, so when the key changed in the newest version
-// it waits for that block.
-func (s *Server) Bundle(ctx context.Context, key []byte, height int64) (*proof.Bundle, error) {
-	store := s.app.Store()
-	if height == 0 {
-		height = s.newestProvable(ctx, key)
-	}
-	if height < 1 || height > store.Version() {
-		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, store.Version())
-	}
-	v, err := store.At(height)
-	if err != nil {
-		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node", height)
-	}
-	p, err := v.Prove(key)
-	if err != nil {
-		return nil, err
-	}
-	next := height + 1
-	sh, err := s.waitCommit(ctx, next)
-	if err != nil {
-		return nil, err
-	}
-	if root := v.Root(); string(sh.AppHash) != string(root[:]) {
-		return nil, fmt.Errorf("bundle: header %d app hash %X differs from state root %s", next, sh.AppHash, root)
-	}
-	vals, err := s.validatorsAt(ctx, next)
-	if err != nil {
-		return nil, err
-	}
-	return proof.New(s.app.ChainID(), height, p, sh, types.NewValidatorSet(vals))
-}
-
-// newestProvable picks the height to prove key at: the latest version
-// itself when its next header exists, or else the newest version whose
-// next header exists, if key has there the value it has now (the root is
-// unchanged, or only other keys changed since), so that the bundle need
-// not wait for a block. Otherwise the latest version, whose next header
-// CometBFT makes at once because the state changed.
-func (s *Server) newestProvable(ctx context.Context, key []byte) int64 {
-	store := s.app.Store()
-	latest := store.Version()
-	st, err := s.chain.Status(ctx)
-	if err != nil {
-		return latest
-	}
-	h := min(latest, st.SyncInfo.LatestBlockHeight-1)
-	if h < 1 || h == latest {
-		return latest
-	}
-	older, err := store.At(h)
-	if err != nil {
-		return latest
-	}
-	if older.Root() == store.Root() {
-		return h
-	}
-	newest, err := store.At(latest)
-	if err != nil {
-		return latest
-	}
-	was, err1 := older.Get(key)
-	is, err2 := newest.Get(key)
-	if err1 != nil || err2 != nil || !bytes.Equal(was, is) {
-		return latest
-	}
-	return h
-}
-
-// waitCommit returns the signed header at height, waiting up to 15 s for
-// the block to be committed.
-func (s *Server) waitCommit(ctx context.Context, height int64) (*types.SignedHeader, error) {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	for {
-		st, err := s.chain.Status(ctx)
-		if err != nil {
-			return nil, errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
-		}
-		if st.SyncInfo.LatestBlockHeight >= height {
-			res, err := s.chain.Commit(ctx, &height)
-			if err != nil {
-				return nil, fmt.Errorf("commit at %d: %w", height, err)
-			}
-			return &res.SignedHeader, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, errcode.New(errcode.Timeout, "block %d, which signs this state, is not committed yet; try again shortly", height)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-func (s *Server) validatorsAt(ctx context.Context, height int64) ([]*types.Validator, error) {
-	var out []*types.Validator
-	perPage := 100
-	for page := 1; ; page++ {
-		res, err := s.chain.Validators(ctx, &height, &page, &perPage)
-		if err != nil {
-			return nil, fmt.Errorf("validators at %d: %w", height, err)
-		}
-		out = append(out, res.Validators...)
-		if len(out) >= res.Total || len(res.Validators) == 0 {
-			return out, nil
-		}
-	}
 }
 
 // listLimit reads ?limit= (default 100, at most 1000) and ?after=.
@@ -360,14 +243,6 @@ func page[T any](v *state.View, prefix []byte, after string, limit int, get func
 	return out, next, err
 }
 
-// Page is a page of a list.
-type Page[T any] struct {
-	Height int64 `json:"height"`
-	Items  []T   `json:"items"`
-	// Next, when set, is the ?after= value that fetches the next page.
-	Next string `json:"next,omitempty"`
-}
-
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.view(r)
 	if err != nil {
@@ -381,7 +256,7 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[identity.Org]{Height: v.Version(), Items: items, Next: next})
+	writeJSON(w, http.StatusOK, api.Page[identity.Org]{Height: v.Version(), Items: items, Next: next})
 	return nil
 }
 
@@ -417,7 +292,7 @@ func (s *Server) listOrgKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[identity.Key]{Height: v.Version(), Items: keys, Next: next})
+	writeJSON(w, http.StatusOK, api.Page[identity.Key]{Height: v.Version(), Items: keys, Next: next})
 	return nil
 }
 
@@ -472,7 +347,7 @@ func (s *Server) listValidators(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
 	}
 	h := st.SyncInfo.LatestBlockHeight
-	vals, err := s.validatorsAt(r.Context(), h)
+	vals, err := s.prover.ValidatorsAt(r.Context(), h)
 	if err != nil {
 		return err
 	}
@@ -510,7 +385,7 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[identity.Proposal]{Height: v.Version(), Items: items, Next: next})
+	writeJSON(w, http.StatusOK, api.Page[identity.Proposal]{Height: v.Version(), Items: items, Next: next})
 	return nil
 }
 
@@ -522,57 +397,33 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
 	return s.read(w, r, func(v *state.View) (any, error) { return identity.GetProposal(v, id) })
 }
 
+// ActionInfo is one action of GET /v1/actions: who may take it and the
+// JSON schemas of its body and result.
+type ActionInfo struct {
+	app.ActionSpec
+	BodySchema   map[string]any `json:"body_schema"`
+	ResultSchema map[string]any `json:"result_schema"`
+}
+
 func (s *Server) listActions(w http.ResponseWriter, _ *http.Request) error {
-	acts := s.app.Actions()
-	for i := range acts {
+	var out []ActionInfo
+	for _, a := range s.app.Actions() {
 		// An action open to every role has no roles: answer [], not null.
-		if acts[i].Roles == nil {
-			acts[i].Roles = []role.Role{}
+		if a.Roles == nil {
+			a.Roles = []role.Role{}
 		}
+		info := ActionInfo{ActionSpec: a}
+		var err error
+		if info.BodySchema, err = api.Schema(a.Body); err != nil {
+			return fmt.Errorf("action %s/%s: %w", a.Module, a.Action, err)
+		}
+		if info.ResultSchema, err = api.Schema(a.Result); err != nil {
+			return fmt.Errorf("action %s/%s: %w", a.Module, a.Action, err)
+		}
+		out = append(out, info)
 	}
-	writeJSON(w, http.StatusOK, acts)
+	writeJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// CurrentTrust returns the hash of the current validator set: what this
-// node itself trusts when it checks a bundle for a visitor of its pages.
-func (s *Server) CurrentTrust(ctx context.Context) (proof.Trust, error) {
-	st, err := s.chain.Status(ctx)
-	if err != nil {
-		return proof.Trust{}, errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
-	}
-	vals, err := s.validatorsAt(ctx, st.SyncInfo.LatestBlockHeight)
-	if err != nil {
-		return proof.Trust{}, err
-	}
-	return proof.Trust{SetHash: types.NewValidatorSet(vals).Hash(), Source: "the current validator set of this node"}, nil
-}
-
-// CheckRecord builds the proof bundle of a state key at the newest height
-// and verifies it against the current validator set, with file when given
-// (its digests must match the record's). It is what the node's own verify
-// page and API show a visitor; anyone can repeat it offline with the
-// bundle. The report is returned even when verification fails.
-func (s *Server) CheckRecord(ctx context.Context, key []byte, file io.Reader) (*proof.Report, []byte, error) {
-	b, err := s.Bundle(ctx, key, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	raw, err := b.Marshal()
-	if err != nil {
-		return nil, nil, err
-	}
-	trust, err := s.CurrentTrust(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	var rep *proof.Report
-	if file != nil {
-		rep, _ = proof.VerifyFile(raw, trust, file)
-	} else {
-		rep, _ = proof.Verify(raw, trust)
-	}
-	return rep, raw, nil
 }
 
 // BlockSummary is one block in a list of blocks.

@@ -57,7 +57,11 @@ func TestSubmitCommittedTwice(t *testing.T) {
 	if res, _ := c.Block(raw); res[0].Code != 0 {
 		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
 	}
-	srv := httptest.NewServer(gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}}).Handler())
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw.Handler())
 	defer srv.Close()
 	for _, path := range []string{"/v1/txs", "/v1/txs?wait=false"} {
 		r := callAt(t, srv.URL, http.MethodPost, path, "application/json", txJSON(raw))
@@ -89,7 +93,11 @@ func TestSubmitCommittedButFailed(t *testing.T) {
 	if res, _ := c.Block(raw); errcode.Code(res[0].Code) != errcode.NonceGap {
 		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
 	}
-	srv := httptest.NewServer(gateway.New(gateway.Options{App: c.App, Chain: acceptingChain{}}).Handler())
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: acceptingChain{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw.Handler())
 	defer srv.Close()
 
 	r := callAt(t, srv.URL, http.MethodPost, "/v1/txs", "application/json", txJSON(raw))
@@ -116,7 +124,7 @@ func TestSubmitCommittedButFailed(t *testing.T) {
 // reports, and the keys in parallel. Every one must commit with code 0.
 func TestConcurrentSubmits(t *testing.T) {
 	const perKey = 10
-	orgs := []string{"logistics", "market", "foodgroup", "bank", "notary"}
+	orgs := []string{"logistics", "market", "foodgroup", "bank", "court"}
 	type result struct {
 		org    string
 		key    tx.KeyID

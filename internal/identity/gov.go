@@ -8,7 +8,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
-type proposeBody struct {
+// ProposeBody is the body of identity/propose.
+type ProposeBody struct {
 	Kind   string      `json:"kind"`
 	Org    *OrgSpec    `json:"org,omitempty"`
 	OrgID  string      `json:"org_id,omitempty"`
@@ -16,11 +17,7 @@ type proposeBody struct {
 	Reason string      `json:"reason,omitempty"`
 }
 
-func (m Module) propose(ctx *module.Context, body []byte) error {
-	var b proposeBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
+func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	if len(b.Reason) > 1000 {
 		return errcode.New(errcode.MalformedBody, "reason must have at most 1000 bytes")
 	}
@@ -30,7 +27,7 @@ func (m Module) propose(ctx *module.Context, body []byte) error {
 		if b.Org == nil || b.OrgID != "" || b.Roles != nil {
 			return errcode.New(errcode.MalformedBody, "an add_org proposal needs \"org\" and nothing else")
 		}
-		if err := b.Org.Validate(); err != nil {
+		if err := b.Org.Validate(m.roles()); err != nil {
 			return errcode.New(errcode.MalformedBody, "%v", err)
 		}
 		if o, err := ctx.Store.Get(orgKey(b.Org.ID)); err != nil {
@@ -52,7 +49,7 @@ func (m Module) propose(ctx *module.Context, body []byte) error {
 		}
 		p.OrgID = b.OrgID
 		if b.Kind == KindSetRoles {
-			roles, err := role.Normalize(b.Roles)
+			roles, err := m.roles().Normalize(b.Roles)
 			if err != nil {
 				return errcode.New(errcode.MalformedBody, "%v", err)
 			}
@@ -84,7 +81,8 @@ func (m Module) propose(ctx *module.Context, body []byte) error {
 	return m.castVote(ctx, p, true)
 }
 
-type voteBody struct {
+// VoteBody is the body of identity/vote.
+type VoteBody struct {
 	ProposalID uint64 `json:"proposal_id"`
 	Approve    bool   `json:"approve"`
 }
@@ -102,11 +100,7 @@ func GetProposal(r Reader, id uint64) (*Proposal, error) {
 	return &p, nil
 }
 
-func (m Module) vote(ctx *module.Context, body []byte) error {
-	var b voteBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
+func (m Module) vote(ctx *module.Context, b *VoteBody) error {
 	p, err := GetProposal(ctx.Store, b.ProposalID)
 	if err != nil {
 		return err
@@ -143,7 +137,7 @@ func (m Module) castVote(ctx *module.Context, p *Proposal, approve bool) error {
 	case 3*yes > 2*n:
 		p.Status = StatusPassed
 		p.Closed = ctx.Height
-		if err := execute(ctx, p); err != nil {
+		if err := execute(ctx, p, m.roles()); err != nil {
 			if errcode.Of(err) == errcode.Internal {
 				return err
 			}
@@ -181,11 +175,11 @@ func tally(r Reader, p *Proposal) (yes, no int64, err error) {
 	return yes, no, nil
 }
 
-func execute(ctx *module.Context, p *Proposal) error {
+func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 	switch p.Kind {
 	case KindAddOrg:
 		spec := *p.Org
-		if err := createOrg(ctx, &spec); err != nil {
+		if err := createOrg(ctx, &spec, roles); err != nil {
 			return err
 		}
 		if v := spec.Validator; v != nil {

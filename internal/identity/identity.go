@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -19,7 +21,30 @@ import (
 const Name = "identity"
 
 // Module is the identity and governance module.
-type Module struct{}
+type Module struct {
+	// Roles is the chain's role set, which genesis organisations and
+	// set_roles proposals are checked against (nil: the common roles).
+	Roles *role.Set
+}
+
+// roles returns the role set, the common roles when none was given.
+func (m Module) roles() *role.Set {
+	if m.Roles == nil {
+		return commonRoles
+	}
+	return m.Roles
+}
+
+var commonRoles = role.MustSet()
+
+// The identity actions, for the SDK and the API documentation.
+var (
+	RegisterKey   = api.Action[RegisterKeyBody, api.None]{Module: Name, Name: "register_key", Doc: "register a new member or admin key for the signer's organisation"}
+	DeactivateKey = api.Action[KeyRefBody, api.None]{Module: Name, Name: "deactivate_key", Doc: "deactivate one of the organisation's keys; it stays on record"}
+	RotateKey     = api.Action[RotateKeyBody, api.None]{Module: Name, Name: "rotate_key", Doc: "replace one of the organisation's keys with a new public key"}
+	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation or changing its roles"}
+	CastVote      = api.Action[VoteBody, api.None]{Module: Name, Name: "vote", Doc: "vote for or against an open proposal, once per organisation"}
+)
 
 var (
 	_ module.Module  = Module{}
@@ -33,11 +58,11 @@ func (Module) Name() string { return Name }
 // organisation's admin keys; any active organisation may take them.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		{Name: "register_key", AdminOnly: true, Handle: m.registerKey, Doc: "register a new member or admin key for the signer's organisation"},
-		{Name: "deactivate_key", AdminOnly: true, Handle: m.deactivateKey, Doc: "deactivate one of the organisation's keys; it stays on record"},
-		{Name: "rotate_key", AdminOnly: true, Handle: m.rotateKey, Doc: "replace one of the organisation's keys with a new public key"},
-		{Name: "propose", AdminOnly: true, Handle: m.propose, Doc: "propose adding or removing an organisation or changing its roles"},
-		{Name: "vote", AdminOnly: true, Handle: m.vote, Doc: "vote for or against an open proposal, once per organisation"},
+		module.Handle(RegisterKey, m.registerKey).Admin(),
+		module.Handle(DeactivateKey, m.deactivateKey).Admin(),
+		module.Handle(RotateKey, m.rotateKey).Admin(),
+		module.Handle(Propose, m.propose).Admin(),
+		module.Handle(CastVote, m.vote).Admin(),
 	}
 }
 
@@ -134,17 +159,14 @@ func addCount(kv module.KV, key []byte, delta int64) error {
 // ActiveOrgs returns the number of active organisations.
 func ActiveOrgs(r Reader) (int64, error) { return getCount(r, keyOrgCount) }
 
-type registerKeyBody struct {
+// RegisterKeyBody is the body of identity/register_key.
+type RegisterKeyBody struct {
 	PublicKey tx.PublicKey `json:"public_key"`
 	Admin     bool         `json:"admin"`
 	Name      string       `json:"name"`
 }
 
-func (Module) registerKey(ctx *module.Context, body []byte) error {
-	var b registerKeyBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
+func (Module) registerKey(ctx *module.Context, b *RegisterKeyBody) error {
 	if len(b.Name) > 64 {
 		return errcode.New(errcode.MalformedBody, "key name must have at most 64 bytes")
 	}
@@ -181,7 +203,8 @@ func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, admin bool, na
 	return k, nil
 }
 
-type keyRefBody struct {
+// KeyRefBody is the body of identity/deactivate_key.
+type KeyRefBody struct {
 	KeyID tx.KeyID `json:"key_id"`
 }
 
@@ -232,11 +255,7 @@ func boolDelta(b bool, d int64) int64 {
 	return 0
 }
 
-func (Module) deactivateKey(ctx *module.Context, body []byte) error {
-	var b keyRefBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
+func (Module) deactivateKey(ctx *module.Context, b *KeyRefBody) error {
 	k, err := ownKey(ctx, b.KeyID)
 	if err != nil {
 		return err
@@ -251,16 +270,13 @@ func (Module) deactivateKey(ctx *module.Context, body []byte) error {
 	return nil
 }
 
-type rotateKeyBody struct {
+// RotateKeyBody is the body of identity/rotate_key.
+type RotateKeyBody struct {
 	KeyID     tx.KeyID     `json:"key_id"`
 	PublicKey tx.PublicKey `json:"public_key"`
 }
 
-func (Module) rotateKey(ctx *module.Context, body []byte) error {
-	var b rotateKeyBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
+func (Module) rotateKey(ctx *module.Context, b *RotateKeyBody) error {
 	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
 		return errcode.New(errcode.MalformedBody, "public key: %v", err)
 	}
@@ -290,8 +306,8 @@ func activeAdmins(r Reader, org string) (int64, error) { return getCount(r, admi
 // createOrg writes a new organisation with its admin keys, used by the
 // genesis and by passed add_org proposals. Every conflict is checked before
 // the first write, so a refusal leaves the state untouched.
-func createOrg(ctx *module.Context, s *OrgSpec) error {
-	if err := s.Validate(); err != nil {
+func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
+	if err := s.Validate(roles); err != nil {
 		return errcode.New(errcode.MalformedBody, "%v", err)
 	}
 	// holder returns who already holds a unique key ("" when free).
@@ -346,7 +362,7 @@ func createOrg(ctx *module.Context, s *OrgSpec) error {
 }
 
 // InitGenesis implements module.Genesis.
-func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
+func (m Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
 	var g Genesis
 	if err := json.Unmarshal(raw, &g); err != nil {
 		return fmt.Errorf("identity genesis: %w", err)
@@ -365,7 +381,7 @@ func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
 		return err
 	}
 	for i := range g.Orgs {
-		if err := createOrg(ctx, &g.Orgs[i]); err != nil {
+		if err := createOrg(ctx, &g.Orgs[i], m.roles()); err != nil {
 			return fmt.Errorf("identity genesis: %s", errcode.Message(err))
 		}
 	}

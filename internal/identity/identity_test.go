@@ -16,7 +16,7 @@ func fourOrgs() []testchain.Org {
 		{ID: "regulator", Roles: []role.Role{role.Regulator}, Validator: true},
 		{ID: "coop", Roles: []role.Role{role.Producer}, Validator: true},
 		{ID: "bank", Roles: []role.Role{role.Bank}, Validator: true},
-		{ID: "court", Roles: []role.Role{role.Court}, Validator: true},
+		{ID: "court", Roles: []role.Role{role.Inspector}, Validator: true},
 	}
 }
 
@@ -104,7 +104,7 @@ func newOrgSpec(t *testing.T, id string) (identity.OrgSpec, []byte) {
 	c, _ := identity.USCCCheck("91340000MA9000099")
 	val := make([]byte, 32)
 	val[0], val[31] = 0xd1, 0x7a
-	return identity.OrgSpec{ID: id, Name: "新成员", USCC: "91340000MA9000099" + string(c), Roles: []role.Role{role.Retailer},
+	return identity.OrgSpec{ID: id, Name: "新成员", USCC: "91340000MA9000099" + string(c), Roles: []role.Role{role.Logistics},
 		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val}}, val
 }
 

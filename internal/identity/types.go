@@ -42,6 +42,11 @@ func (k Ed25519Key) MarshalJSON() ([]byte, error) {
 	return json.Marshal(base64.StdEncoding.EncodeToString(k))
 }
 
+// JSONSchema describes the key in the API's JSON schemas.
+func (Ed25519Key) JSONSchema() map[string]any {
+	return map[string]any{"type": "string", "contentEncoding": "base64", "description": "a 32-byte Ed25519 public key in standard base64"}
+}
+
 func (k *Ed25519Key) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
@@ -99,8 +104,9 @@ type OrgSpec struct {
 
 var orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
 
-// Validate checks the spec on its own, without looking at state.
-func (s *OrgSpec) Validate() error {
+// Validate checks the spec on its own, without looking at state; its roles
+// must be in the chain's role set.
+func (s *OrgSpec) Validate(set *role.Set) error {
 	if !orgIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("organisation id %q: use 2-32 lowercase letters, digits or '-', starting with a letter or digit", s.ID)
 	}
@@ -113,7 +119,7 @@ func (s *OrgSpec) Validate() error {
 	if err := ValidUSCC(s.USCC); err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)
 	}
-	roles, err := role.Normalize(s.Roles)
+	roles, err := set.Normalize(s.Roles)
 	if err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -138,6 +139,36 @@ type Action struct {
 	Handle    Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
+	// Body and Result are the Go types of the JSON body and result, from
+	// the action's api.Action; the API documents their schemas.
+	Body, Result reflect.Type
+}
+
+// Handle binds a typed handler to an action of the wire package: the body
+// is decoded strictly (DecodeBody) into B before h sees it.
+func Handle[B, R any](def api.Action[B, R], h func(ctx *Context, body *B) error) Action {
+	return Action{
+		Name: def.Name, Doc: def.Doc, Body: def.BodyType(), Result: def.ResultType(),
+		Handle: func(ctx *Context, raw []byte) error {
+			var b B
+			if err := DecodeBody(raw, &b); err != nil {
+				return err
+			}
+			return h(ctx, &b)
+		},
+	}
+}
+
+// For returns a with the roles that may perform it.
+func (a Action) For(roles ...role.Role) Action {
+	a.Roles = roles
+	return a
+}
+
+// Admin returns a restricted to the organisations' admin keys.
+func (a Action) Admin() Action {
+	a.AdminOnly = true
+	return a
 }
 
 // Module is one scenario or platform module.

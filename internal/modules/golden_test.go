@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules"
+
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
 )
@@ -135,7 +137,7 @@ type goldenRecord struct {
 // deliberate change of the state machine regenerates the file with
 // -update, and says why in its commit.
 func TestGoldenAppHashes(t *testing.T) {
-	c := testchain.New(t, testchain.Options{Orgs: goldenOrgs(), Seed: 7, Time: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	c := testchain.New(t, testchain.Options{Registry: modules.Registry(), Orgs: goldenOrgs(), Seed: 7, Time: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
 	saved := map[string]string{}
 	var got []goldenRecord
 	for i, s := range goldenSteps(func() time.Time { return c.Time.Add(time.Second) }) {

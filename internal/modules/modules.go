@@ -1,21 +1,26 @@
-// Package modules lists the scenario modules a Dengta node runs, in the
-// order their genesis sections are applied. The daemon, the test chains and
-// the authorization tests all take the list from here, so a module is
-// registered in one place.
+// Package modules is the registry of the scenario modules a Dengta node
+// runs: one line per module, in the order their genesis sections are
+// applied. The daemon, the CLI, the bench, the test chains and the
+// registry-wide tests all take the modules from here; a module is one
+// folder, internal/modules/<name>/, plus its line below.
 package modules
 
 import (
-	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/modules/notary"
-	"github.com/dengta-chain/dengta/internal/modules/receivable"
-	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
-// All returns the scenario modules (identity is built into the app).
-func All() []module.Module {
-	return []module.Module{
-		notary.Module{},
-		trace.Module{},
-		receivable.Module{},
+// All returns the registered modules, freshly made: a node's modules may
+// hold per-node state (a service and the endpoints that use it).
+func All() []plug.Module {
+	return []plug.Module{
+		notaryplug.Module(),
+		traceplug.Module(),
+		receivableplug.Module(),
 	}
 }
+
+// Registry returns the registry of the modules.
+func Registry() *plug.Registry { return plug.NewRegistry(All()...) }

@@ -27,7 +27,7 @@ import (
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/state/trieproof"
 )
 
 // Format names the bundle format and version.
@@ -159,7 +159,7 @@ type Validator struct {
 
 // New assembles a bundle from a state proof at height, the signed header of
 // height+1 and the validator set that signed it.
-func New(chainID string, height int64, p *state.Proof, sh *types.SignedHeader, vals *types.ValidatorSet) (*Bundle, error) {
+func New(chainID string, height int64, p *trieproof.Proof, sh *types.SignedHeader, vals *types.ValidatorSet) (*Bundle, error) {
 	hdr, err := cmtjson.Marshal(sh)
 	if err != nil {
 		return nil, fmt.Errorf("encode signed header: %w", err)

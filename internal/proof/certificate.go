@@ -27,26 +27,6 @@ type Inclusion struct {
 	Hashes [][]byte `json:"hashes"`
 }
 
-// BatchItem is what a verified batch inclusion shows.
-type BatchItem struct {
-	Item  batch.Item `json:"item"`
-	Index uint64     `json:"index"`
-	Size  uint64     `json:"size"`
-	Root  string     `json:"merkle_root"`
-}
-
-// FileCheck is the outcome of hashing a file against a certificate.
-type FileCheck struct {
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
-	SM3    string `json:"sm3"`
-	// Subject is what the file was compared with: the batch item, or the
-	// proven record.
-	Subject string `json:"subject"`
-	// Matched names the digests that matched: "sha256", "sm3".
-	Matched []string `json:"matched"`
-}
-
 // WithInclusion returns a copy of b, a bundle proving a batch record,
 // carrying the batch inclusion of r's item, sealed. It checks first that r
 // verifies and is a receipt for that record's batch (same merkle_root and
@@ -113,39 +93,39 @@ func (b *Bundle) clone() *Bundle {
 
 // checkInclusion is the "batch inclusion" check: the proven value is a
 // batch record, and the item's leaf with its path leads to its root.
-func (r *Report) checkInclusion(inc *Inclusion, val []byte) error {
+func checkInclusion(r *Report, inc *Inclusion, val []byte) error {
 	const name = "batch inclusion"
 	if val == nil {
-		return r.fail(name, "the bundle proves that %q is absent, so there is no batch record for the item to be in", r.Key)
+		return r.Fail(name, "the bundle proves that %q is absent, so there is no batch record for the item to be in", r.Key)
 	}
 	rec, err := parseBatchRecord(val)
 	if err != nil {
-		return r.fail(name, "the proven value of %q is not a batch record: %v", r.Key, err)
+		return r.Fail(name, "the proven value of %q is not a batch record: %v", r.Key, err)
 	}
 	root := rec.root
 	if inc.Size != rec.size {
-		return r.fail(name, "the inclusion is for a batch of %d items, but the batch record says %d", inc.Size, rec.size)
+		return r.Fail(name, "the inclusion is for a batch of %d items, but the batch record says %d", inc.Size, rec.size)
 	}
 	if rec.format != "" && rec.format != batch.ItemFormat {
-		return r.fail(name, "the batch record's items are in format %q; this verifier reads %q", rec.format, batch.ItemFormat)
+		return r.Fail(name, "the batch record's items are in format %q; this verifier reads %q", rec.format, batch.ItemFormat)
 	}
 	var leaf bytes.Buffer
 	if err := json.Compact(&leaf, inc.Leaf); err != nil {
-		return r.fail(name, "the item's leaf is not JSON: %v", err)
+		return r.Fail(name, "the item's leaf is not JSON: %v", err)
 	}
 	got, err := batch.RootFromPath(leaf.Bytes(), inc.Index, inc.Size, inc.Hashes)
 	if err != nil {
-		return r.fail(name, "the item at index %d of %d: %v", inc.Index, inc.Size, err)
+		return r.Fail(name, "the item at index %d of %d: %v", inc.Index, inc.Size, err)
 	}
 	if hex.EncodeToString(got) != root {
-		return r.fail(name, "the leaf at index %d and its %d-hash path lead to root %x, but the batch record's merkle_root is %s: the item, its position or its path is not the batch's", inc.Index, len(inc.Hashes), got, root)
+		return r.Fail(name, "the leaf at index %d and its %d-hash path lead to root %x, but the batch record's merkle_root is %s: the item, its position or its path is not the batch's", inc.Index, len(inc.Hashes), got, root)
 	}
 	item, err := decodeItem(leaf.Bytes())
 	if err != nil {
-		return r.fail(name, "the leaf is in the batch, but it is not a %s item: %v", batch.ItemFormat, err)
+		return r.Fail(name, "the leaf is in the batch, but it is not a %s item: %v", batch.ItemFormat, err)
 	}
 	r.Batch = &BatchItem{Item: item, Index: inc.Index, Size: inc.Size, Root: root}
-	r.pass(name, "the item at index %d of %d (%s) leads through %d hashes to the batch record's merkle root %s", inc.Index, inc.Size, describeItem(item), len(inc.Hashes), root)
+	r.Pass(name, "the item at index %d of %d (%s) leads through %d hashes to the batch record's merkle root %s", inc.Index, inc.Size, describeItem(item), len(inc.Hashes), root)
 	return nil
 }
 
@@ -158,19 +138,19 @@ func (r *Report) checkInclusion(inc *Inclusion, val []byte) error {
 func VerifyFile(raw []byte, trust Trust, file io.Reader) (*Report, error) {
 	r, err := verify(raw, trust)
 	if err == nil {
-		err = r.checkFile(file)
+		err = checkFile(r, file)
 	}
 	r.OK = err == nil
 	return r, err
 }
 
-func (r *Report) checkFile(file io.Reader) error {
+func checkFile(r *Report, file io.Reader) error {
 	const name = "file"
 	if file == nil {
-		return r.fail(name, "no file to check")
+		return r.Fail(name, "no file to check")
 	}
 	if !r.Exists {
-		return r.fail(name, "the bundle proves that %q is ABSENT from the state at height %d: an absence proof cannot certify a file", r.Key, r.Height)
+		return r.Fail(name, "the bundle proves that %q is ABSENT from the state at height %d: an absence proof cannot certify a file", r.Key, r.Height)
 	}
 	var wantSHA, wantSM3, subject string
 	var wantSize int64 // -1: no size to compare
@@ -184,12 +164,12 @@ func (r *Report) checkFile(file io.Reader) error {
 		subject = fmt.Sprintf("record %q", r.Key)
 		var err error
 		if wantSHA, wantSM3, wantSize, err = recordDigests(r.Value); err != nil {
-			return r.fail(name, "the %s cannot certify a file: %v", subject, err)
+			return r.Fail(name, "the %s cannot certify a file: %v", subject, err)
 		}
 	}
 	sha, sm, n, err := batch.HashReader(file)
 	if err != nil {
-		return r.fail(name, "could not hash the file: %v", err)
+		return r.Fail(name, "could not hash the file: %v", err)
 	}
 	fc := &FileCheck{Size: n, SHA256: sha, SM3: sm, Subject: subject, Matched: []string{}}
 	r.File = fc
@@ -209,12 +189,12 @@ func (r *Report) checkFile(file io.Reader) error {
 		}
 	}
 	if len(bad) > 0 {
-		return r.fail(name, "the file (%d bytes) is not the one certified: %s", n, strings.Join(bad, "; "))
+		return r.Fail(name, "the file (%d bytes) is not the one certified: %s", n, strings.Join(bad, "; "))
 	}
 	if wantSize >= 0 && n != wantSize {
-		return r.fail(name, "the file's digests match, but it has %d bytes and the %s says %d", n, subject, wantSize)
+		return r.Fail(name, "the file's digests match, but it has %d bytes and the %s says %d", n, subject, wantSize)
 	}
-	r.pass(name, "the file (%d bytes) matches the %s: %s", n, subject, strings.Join(good, ", "))
+	r.Pass(name, "the file (%d bytes) matches the %s: %s", n, subject, strings.Join(good, ", "))
 	return nil
 }
 

@@ -29,9 +29,9 @@ type certs struct {
 }
 
 const (
-	batchKey    = "notary/batch/b-0001"
-	evidenceKey = "notary/evidence/e-0001"
-	absentKey   = "notary/evidence/e-9999"
+	batchKey    = "rec/batch/b-0001"
+	evidenceKey = "rec/evidence/e-0001"
+	absentKey   = "rec/evidence/e-9999"
 )
 
 func batchFile(i int) []byte {
@@ -59,7 +59,7 @@ func newCerts(t testing.TB, nItems int, cfg prooftest.Config) *certs {
 		evidenceKey: mustJSON(t, map[string]any{"id": "e-0001", "depositor": "coop", "sha256": ev.SHA256, "sm3": ev.SM3, "name": ev.Name}),
 	}
 	for i := range 40 {
-		records[fmt.Sprintf("notary/evidence/e-%04d", 100+i)] = fmt.Appendf(nil, `{"id":"e-%04d"}`, 100+i)
+		records[fmt.Sprintf("rec/evidence/e-%04d", 100+i)] = fmt.Appendf(nil, `{"id":"e-%04d"}`, 100+i)
 	}
 	if c.chain, err = prooftest.New(cfg, records); err != nil {
 		t.Fatal(err)
@@ -183,7 +183,7 @@ func TestEvidenceCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.File == nil || strings.Join(r.File.Matched, ",") != "sha256,sm3" || r.File.Subject != `record "notary/evidence/e-0001"` || r.Batch != nil {
+	if r.File == nil || strings.Join(r.File.Matched, ",") != "sha256,sm3" || r.File.Subject != `record "rec/evidence/e-0001"` || r.Batch != nil {
 		t.Fatalf("report %+v %+v", r.File, r.Batch)
 	}
 	r, err = VerifyFile(raw, c.trust, bytes.NewReader(append(bytes.Clone(c.evidence), ' ')))

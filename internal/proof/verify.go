@@ -5,12 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/dengta-chain/dengta/internal/proof/verdict"
 	"os"
 	"strings"
 
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/state/trieproof"
 )
 
 // Trust is what the verifier trusts without proof: the hash of a validator
@@ -40,42 +41,17 @@ func ParseTrust(arg string) (Trust, error) {
 	return Trust{SetHash: h, Source: "genesis " + arg + " (chain " + doc.ChainID + ")"}, nil
 }
 
-// Check is one step of a verification.
-type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
-}
-
-// Report is the outcome of verifying a bundle.
-type Report struct {
-	Checks  []Check `json:"checks"`
-	OK      bool    `json:"ok"`
-	ChainID string  `json:"chain_id,omitempty"`
-	Height  int64   `json:"height,omitempty"`
-	Key     string  `json:"key,omitempty"`
-	Exists  bool    `json:"exists"`
-	Value   []byte  `json:"value,omitempty"`
-	// Batch describes the batch item, when the bundle carries a verified
-	// batch inclusion.
-	Batch *BatchItem `json:"batch,omitempty"`
-	// File is the outcome of the file check (VerifyFile), once the file
-	// was hashed.
-	File *FileCheck `json:"file,omitempty"`
-	// Bundle is the parsed bundle, when it parsed.
-	Bundle *Bundle `json:"-"`
-}
-
-func (r *Report) pass(name, format string, args ...any) {
-	r.Checks = append(r.Checks, Check{Name: name, OK: true, Detail: fmt.Sprintf(format, args...)})
-}
-
-// fail records a failed check and returns the report's error.
-func (r *Report) fail(name, format string, args ...any) error {
-	c := Check{Name: name, OK: false, Detail: fmt.Sprintf(format, args...)}
-	r.Checks = append(r.Checks, c)
-	return fmt.Errorf("%s: %s", name, c.Detail)
-}
+// The verdict types, which answers and the SDK carry without the verifier.
+type (
+	// Check is one step of a verification.
+	Check = verdict.Check
+	// Report is the outcome of verifying a bundle.
+	Report = verdict.Report
+	// BatchItem is what a verified batch inclusion shows.
+	BatchItem = verdict.BatchItem
+	// FileCheck is the outcome of hashing a file against a certificate.
+	FileCheck = verdict.FileCheck
+)
 
 // Verify checks a bundle against trust, with no network. It returns the
 // report of every check made; the error names the first check that failed.
@@ -93,87 +69,86 @@ func verify(raw []byte, trust Trust) (*Report, error) {
 	r := &Report{}
 	b, sh, err := parse(raw)
 	if err != nil {
-		return r, r.fail("bundle", "%v", err)
+		return r, r.Fail("bundle", "%v", err)
 	}
-	r.Bundle = b
 	if b.Format != Format {
-		return r, r.fail("bundle", "format %q, this verifier reads %q", b.Format, Format)
+		return r, r.Fail("bundle", "format %q, this verifier reads %q", b.Format, Format)
 	}
 	r.ChainID, r.Height, r.Key = b.ChainID, b.Height, b.Key
-	r.pass("bundle", "format %s, chain %s, state at height %d, key %q", b.Format, b.ChainID, b.Height, b.Key)
+	r.Pass("bundle", "format %s, chain %s, state at height %d, key %q", b.Format, b.ChainID, b.Height, b.Key)
 
 	if sh == nil || sh.Header == nil || sh.Commit == nil {
 		// Missing header, or a part of it: say which.
 		if sh, err = b.signedHeader(); err != nil {
-			return r, r.fail("header", "%v", err)
+			return r, r.Fail("header", "%v", err)
 		}
 	}
 	set, err := b.validatorSet()
 	if err != nil {
-		return r, r.fail("validator set", "%v", err)
+		return r, r.Fail("validator set", "%v", err)
 	}
 	setHash := set.Hash()
 	if len(trust.SetHash) == 0 {
-		return r, r.fail("trusted validator set", "no trust anchor given")
+		return r, r.Fail("trusted validator set", "no trust anchor given")
 	}
 	if !bytes.Equal(setHash, trust.SetHash) {
-		return r, r.fail("trusted validator set", "the bundle's validator set hashes to %X, but the trusted one (%s) is %X; if validators changed since genesis, trust the current set's hash", setHash, trust.Source, trust.SetHash)
+		return r, r.Fail("trusted validator set", "the bundle's validator set hashes to %X, but the trusted one (%s) is %X; if validators changed since genesis, trust the current set's hash", setHash, trust.Source, trust.SetHash)
 	}
-	r.pass("trusted validator set", "%d validators, total power %d, hash %X matches %s", set.Size(), set.TotalVotingPower(), setHash, trust.Source)
+	r.Pass("trusted validator set", "%d validators, total power %d, hash %X matches %s", set.Size(), set.TotalVotingPower(), setHash, trust.Source)
 
 	h := sh.Header
 	if h.ChainID != b.ChainID {
-		return r, r.fail("header", "header is for chain %q, bundle says %q", h.ChainID, b.ChainID)
+		return r, r.Fail("header", "header is for chain %q, bundle says %q", h.ChainID, b.ChainID)
 	}
 	if h.Height != b.Height+1 {
-		return r, r.fail("header", "header height %d, but the state at height %d is committed by the header at %d", h.Height, b.Height, b.Height+1)
+		return r, r.Fail("header", "header height %d, but the state at height %d is committed by the header at %d", h.Height, b.Height, b.Height+1)
 	}
 	if !bytes.Equal(h.ValidatorsHash, setHash) {
-		return r, r.fail("header", "header names validator set %X, the bundle carries %X", h.ValidatorsHash, setHash)
+		return r, r.Fail("header", "header names validator set %X, the bundle carries %X", h.ValidatorsHash, setHash)
 	}
 	if err := sh.ValidateBasic(b.ChainID); err != nil {
-		return r, r.fail("header", "header and commit do not match: %v", err)
+		return r, r.Fail("header", "header and commit do not match: %v", err)
 	}
-	r.pass("header", "block %d hash %X, app hash %X, time %s", h.Height, h.Hash(), h.AppHash, h.Time.UTC().Format("2006-01-02 15:04:05 MST"))
+	r.Pass("header", "block %d hash %X, app hash %X, time %s", h.Height, h.Hash(), h.AppHash, h.Time.UTC().Format("2006-01-02 15:04:05 MST"))
 
 	if err := set.VerifyCommitLightAllSignatures(b.ChainID, sh.Commit.BlockID, h.Height, sh.Commit); err != nil {
-		return r, r.fail("signatures", "%v", err)
+		return r, r.Fail("signatures", "%v", err)
 	}
 	signed, signers, err := tally(set, sh.Commit)
 	if err != nil {
-		return r, r.fail("signatures", "%v", err)
+		return r, r.Fail("signatures", "%v", err)
 	}
 	if 3*signed <= 2*set.TotalVotingPower() {
-		return r, r.fail("signatures", "validators with power %d of %d signed; more than 2/3 is needed", signed, set.TotalVotingPower())
+		return r, r.Fail("signatures", "validators with power %d of %d signed; more than 2/3 is needed", signed, set.TotalVotingPower())
 	}
-	r.pass("signatures", "%d of %d validators signed, power %d of %d (more than 2/3 needed)", signers, set.Size(), signed, set.TotalVotingPower())
+	r.Pass("signatures", "%d of %d validators signed, power %d of %d (more than 2/3 needed)", signers, set.Size(), signed, set.TotalVotingPower())
 
-	var root state.Hash
+	var root trieproof.Hash
 	if len(h.AppHash) != len(root) {
-		return r, r.fail("merkle proof", "app hash has %d bytes, want %d", len(h.AppHash), len(root))
+		return r, r.Fail("merkle proof", "app hash has %d bytes, want %d", len(h.AppHash), len(root))
 	}
 	copy(root[:], h.AppHash)
-	p := &state.Proof{Key: []byte(b.Key), Value: b.Value, Nodes: b.Nodes}
-	val, err := state.VerifyProof(root, p)
+	p := &trieproof.Proof{Key: []byte(b.Key), Value: b.Value, Nodes: b.Nodes}
+	val, err := trieproof.VerifyProof(root, p)
 	if err != nil {
-		return r, r.fail("merkle proof", "%v", err)
+		return r, r.Fail("merkle proof", "%v", err)
 	}
 	r.Exists, r.Value = val != nil, val
 	if val == nil {
-		r.pass("merkle proof", "%d nodes prove that key %q is absent from the state with app hash %X", len(b.Nodes), b.Key, h.AppHash)
+		r.Pass("merkle proof", "%d nodes prove that key %q is absent from the state with app hash %X", len(b.Nodes), b.Key, h.AppHash)
 	} else {
-		r.pass("merkle proof", "%d nodes lead from the %d-byte value of %q to app hash %X", len(b.Nodes), len(val), b.Key, h.AppHash)
+		r.Pass("merkle proof", "%d nodes lead from the %d-byte value of %q to app hash %X", len(b.Nodes), len(val), b.Key, h.AppHash)
 	}
 	if b.Record != nil {
 		// The record is the value re-indented for people.
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, b.Record); err != nil || !bytes.Equal(compact.Bytes(), val) {
-			return r, r.fail("record", "the readable record differs from the proven value")
+			return r, r.Fail("record", "the readable record differs from the proven value")
 		}
-		r.pass("record", "the readable record is the proven value")
+		r.Pass("record", "the readable record is the proven value")
 	}
 	if b.Inclusion != nil {
-		if err := r.checkInclusion(b.Inclusion, val); err != nil {
+		if err := checkInclusion(r, b.Inclusion, val); err != nil {
 			return r, err
 		}
 	}

@@ -2,6 +2,11 @@
 // consortium. Roles gate every action: each module declares which roles may
 // perform each of its actions, and the application checks the signer's
 // organisation before the module sees the transaction.
+//
+// A few roles are common to several scenarios and are declared here; every
+// other role is declared by the module that uses it (plug.Module.Roles). A
+// chain's Set is the common roles plus its modules' roles. Role strings are
+// stored on chain: a declared role is never renamed.
 package role
 
 import (
@@ -13,80 +18,109 @@ import (
 // Role is a capability held by an organisation.
 type Role string
 
-// The roles of a consortium. The strings are stored on chain: never rename.
+// Spec declares a role with its display names.
+type Spec struct {
+	Role Role
+	ZH   string
+	EN   string
+}
+
+// The common roles, which several modules use. The strings are stored on
+// chain: never rename.
 const (
-	Producer       Role = "producer"        // grows or makes goods (a fruit cooperative)
-	Logistics      Role = "logistics"       // carries goods between parties
-	Retailer       Role = "retailer"        // sells to consumers (a supermarket)
-	CoreEnterprise Role = "core_enterprise" // obligor of supply-chain receivables
-	Supplier       Role = "supplier"        // holds and passes on receivables
-	Bank           Role = "bank"            // finances and confirms receivables
-	Court          Role = "court"           // judges evidence
-	Notary         Role = "notary"          // preserves evidence for others
-	Depositor      Role = "depositor"       // preserves its own evidence and registers works
-	Regulator      Role = "regulator"       // reads everything in its remit, freezes
-	Inspector      Role = "inspector"       // attests quality of lots and products
-	Alliance       Role = "alliance"        // a quality alliance that certifies members
+	Regulator Role = "regulator" // reads everything in its remit, freezes and recalls
+	Inspector Role = "inspector" // attests quality, verifies reports
+	Producer  Role = "producer"  // grows or makes goods (a fruit cooperative)
+	Logistics Role = "logistics" // carries goods between parties
+	Supplier  Role = "supplier"  // supplies goods and holds what it is paid with
+	Bank      Role = "bank"      // finances, confirms and settles
 )
 
-type info struct {
-	role Role
-	zh   string
-	en   string
+// Common returns the common roles, in a fixed order.
+func Common() []Spec {
+	return []Spec{
+		{Regulator, "监管机构", "Regulator"},
+		{Inspector, "检验机构", "Inspector"},
+		{Producer, "生产者", "Producer"},
+		{Logistics, "物流", "Logistics"},
+		{Supplier, "供应商", "Supplier"},
+		{Bank, "银行", "Bank"},
+	}
 }
 
-var all = []info{
-	{Producer, "生产者", "Producer"},
-	{Logistics, "物流", "Logistics"},
-	{Retailer, "零售商", "Retailer"},
-	{CoreEnterprise, "核心企业", "Core enterprise"},
-	{Supplier, "供应商", "Supplier"},
-	{Bank, "银行", "Bank"},
-	{Court, "法院", "Court"},
-	{Notary, "公证机构", "Notary"},
-	{Depositor, "存证人", "Depositor"},
-	{Regulator, "监管机构", "Regulator"},
-	{Inspector, "检验机构", "Inspector"},
-	{Alliance, "质量联盟", "Quality alliance"},
+// Set is the roles a chain knows, in declaration order.
+type Set struct {
+	specs []Spec
 }
 
-// All returns every role, in a fixed order.
-func All() []Role {
-	out := make([]Role, len(all))
-	for i, r := range all {
-		out[i] = r.role
+// NewSet returns the set of the common roles and the given ones. A role
+// declared twice, or one without both labels, is an error.
+func NewSet(specs ...Spec) (*Set, error) {
+	s := &Set{}
+	for _, sp := range append(Common(), specs...) {
+		if sp.Role == "" || sp.ZH == "" || sp.EN == "" {
+			return nil, fmt.Errorf("role %q needs a name and Chinese and English labels", sp.Role)
+		}
+		if strings.ToLower(string(sp.Role)) != string(sp.Role) || strings.ContainsAny(string(sp.Role), " \t/") {
+			return nil, fmt.Errorf("role %q: use lowercase letters, digits and '_'", sp.Role)
+		}
+		if slices.ContainsFunc(s.specs, func(o Spec) bool { return o.Role == sp.Role }) {
+			return nil, fmt.Errorf("role %q is declared twice", sp.Role)
+		}
+		s.specs = append(s.specs, sp)
+	}
+	return s, nil
+}
+
+// MustSet is NewSet for fixed declarations; it panics on an error.
+func MustSet(specs ...Spec) *Set {
+	s, err := NewSet(specs...)
+	if err != nil {
+		panic("role: " + err.Error())
+	}
+	return s
+}
+
+// All returns every role of the set, in declaration order.
+func (s *Set) All() []Role {
+	out := make([]Role, len(s.specs))
+	for i, sp := range s.specs {
+		out[i] = sp.Role
 	}
 	return out
 }
 
-// Parse returns the role named s.
-func Parse(s string) (Role, error) {
-	for _, r := range all {
-		if string(r.role) == s {
-			return r.role, nil
+// Specs returns the set's declarations.
+func (s *Set) Specs() []Spec { return slices.Clone(s.specs) }
+
+// Parse returns the role named name.
+func (s *Set) Parse(name string) (Role, error) {
+	for _, sp := range s.specs {
+		if string(sp.Role) == name {
+			return sp.Role, nil
 		}
 	}
-	names := make([]string, len(all))
-	for i, r := range all {
-		names[i] = string(r.role)
+	names := make([]string, len(s.specs))
+	for i, sp := range s.specs {
+		names[i] = string(sp.Role)
 	}
-	return "", fmt.Errorf("unknown role %q (known roles: %s)", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown role %q (known roles: %s)", name, strings.Join(names, ", "))
 }
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	_, err := Parse(string(r))
+// Valid reports whether r is in the set.
+func (s *Set) Valid(r Role) bool {
+	_, err := s.Parse(string(r))
 	return err == nil
 }
 
 // Label returns the role's display name in the language lang ("zh" or "en").
-func (r Role) Label(lang string) string {
-	for _, i := range all {
-		if i.role == r {
+func (s *Set) Label(r Role, lang string) string {
+	for _, sp := range s.specs {
+		if sp.Role == r {
 			if strings.HasPrefix(lang, "zh") {
-				return i.zh
+				return sp.ZH
 			}
-			return i.en
+			return sp.EN
 		}
 	}
 	return string(r)
@@ -94,11 +128,10 @@ func (r Role) Label(lang string) string {
 
 // Normalize validates roles and returns them sorted without duplicates, the
 // form in which they are stored on chain.
-func Normalize(roles []Role) ([]Role, error) {
+func (s *Set) Normalize(roles []Role) ([]Role, error) {
 	out := make([]Role, 0, len(roles))
 	for _, r := range roles {
-		if !r.Valid() {
-			_, err := Parse(string(r))
+		if _, err := s.Parse(string(r)); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

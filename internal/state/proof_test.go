@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ethereum/go-ethereum/core/types"
+	"strings"
 	"testing"
 )
 
@@ -333,7 +335,10 @@ func FuzzVerifyProof(f *testing.F) {
 	f.Add([]byte("k"), []byte(nil), []byte{0, 1, 0x80})
 	f.Fuzz(func(t *testing.T, key, value, nodeBytes []byte) {
 		p := &Proof{Key: key, Value: value, Nodes: decodeNodes(nodeBytes)}
-		got, err := verifyProof(root, p) // no recover: a panic fails the fuzzer
+		got, err := VerifyProof(root, p)
+		if err != nil && strings.Contains(err.Error(), "verifier panic") {
+			t.Fatalf("the verifier panicked: %v", err)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrProofInvalid) {
 				t.Fatalf("error does not wrap ErrProofInvalid: %v", err)
@@ -351,4 +356,11 @@ func FuzzVerifyProof(f *testing.F) {
 			t.Fatalf("accepted a proof whose claimed value %q differs from the proven %q", value, got)
 		}
 	})
+}
+
+// TestEmptyRoot checks trieproof's constant against go-ethereum's.
+func TestEmptyRoot(t *testing.T) {
+	if EmptyRoot != Hash(types.EmptyRootHash) {
+		t.Fatalf("EmptyRoot %s, go-ethereum says %x", EmptyRoot, types.EmptyRootHash)
+	}
 }

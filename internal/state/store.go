@@ -14,16 +14,36 @@ import (
 	"github.com/ethereum/go-ethereum/trie"
 	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/ethereum/go-ethereum/triedb/hashdb"
+
+	"github.com/dengta-chain/dengta/internal/state/trieproof"
 )
 
 // MaxKeyLen is the longest state key accepted by Set, Delete and Get.
-const MaxKeyLen = 1024
+const MaxKeyLen = trieproof.MaxKeyLen
+
+// The proof types and their verification live in trieproof, which offline
+// verifiers import without the store.
+type (
+	// Hash is a 32-byte trie root or node hash (Keccak-256).
+	Hash = trieproof.Hash
+	// Proof is a Merkle proof of a key's value or absence.
+	Proof = trieproof.Proof
+)
+
+// EmptyRoot is the root of the empty trie.
+var EmptyRoot = trieproof.EmptyRoot
+
+// ParseHash parses 64 hex digits, with an optional 0x prefix.
+func ParseHash(s string) (Hash, error) { return trieproof.ParseHash(s) }
+
+// VerifyProof checks p against root (see trieproof.VerifyProof).
+func VerifyProof(root Hash, p *Proof) ([]byte, error) { return trieproof.VerifyProof(root, p) }
 
 var (
 	// ErrVersionNotFound: the requested version was never committed.
 	ErrVersionNotFound = errors.New("state: version not found")
 	// ErrProofInvalid: a proof does not verify against the given root.
-	ErrProofInvalid = errors.New("state: invalid proof")
+	ErrProofInvalid = trieproof.ErrProofInvalid
 	// ErrInvalidKey: a key is empty or longer than MaxKeyLen.
 	ErrInvalidKey = errors.New("state: invalid key")
 	// ErrEmptyValue: Set was given an empty value (use Delete).

@@ -18,7 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -50,16 +50,24 @@ type Chain struct {
 	Time    time.Time
 	Height  int64
 
-	nonces map[tx.KeyID]uint64
+	nonces  map[tx.KeyID]uint64
+	roles   *role.Set
+	modules []module.Module
 }
 
 // Options configure a test chain. The app's clock for mempool checks is the
 // chain's Time (the last block's), so tests stay deterministic.
 type Options struct {
 	Orgs []Org
-	// Modules run besides identity; nil means every module (modules.All).
+	// Modules run besides identity: Registry's when nil (none without
+	// a registry).
 	Modules []module.Module
-	Dir     string // state directory; "" for memory
+	// Roles is the chain's role set: Registry's when nil (the common
+	// roles without a registry).
+	Roles *role.Set
+	// Registry, when set, gives the modules and the roles.
+	Registry *plug.Registry
+	Dir      string // state directory; "" for memory
 	// Seed makes the generated keys reproducible (two chains with the same
 	// seed have the same genesis).
 	Seed uint64
@@ -134,11 +142,19 @@ func New(tb testing.TB, opts Options) *Chain {
 		tb.Fatalf("open state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if opts.Modules == nil {
-		opts.Modules = modules.All()
+	if opts.Registry != nil {
+		if opts.Modules == nil {
+			opts.Modules = opts.Registry.Core()
+		}
+		if opts.Roles == nil {
+			opts.Roles = opts.Registry.Roles()
+		}
 	}
-	c := &Chain{}
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Now: func() time.Time { return c.Time }})
+	if opts.Roles == nil {
+		opts.Roles = role.MustSet()
+	}
+	c := &Chain{roles: opts.Roles}
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Roles: opts.Roles, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
@@ -146,7 +162,7 @@ func New(tb testing.TB, opts Options) *Chain {
 	if err != nil {
 		tb.Fatalf("genesis: %v", err)
 	}
-	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}}
+	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}, roles: opts.Roles, modules: opts.Modules}
 	_, err = a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: ChainID, Time: opts.Time, AppStateBytes: g, Validators: vals, InitialHeight: 1})
 	if err != nil {
 		tb.Fatalf("init chain: %v", err)
@@ -275,21 +291,18 @@ func NewKey(tb testing.TB, algo tx.Algo, rnd SeededRand) *tx.PrivateKey {
 }
 
 // Reopen opens the state in dir again with a new app, as a node restart
-// does, keeping prev's members, height, time and nonce tracking. prev's
-// store must be closed first.
-func Reopen(tb testing.TB, dir string, prev *Chain, mods ...module.Module) *Chain {
+// does, keeping prev's modules, roles, members, height, time and nonce
+// tracking. prev's store must be closed first.
+func Reopen(tb testing.TB, dir string, prev *Chain) *Chain {
 	tb.Helper()
 	st, err := state.Open(dir)
 	if err != nil {
 		tb.Fatalf("reopen state: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if mods == nil {
-		mods = modules.All()
-	}
 	c := &Chain{}
 	*c = *prev
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: mods, Now: func() time.Time { return c.Time }})
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: prev.modules, Roles: prev.roles, Now: func() time.Time { return c.Time }})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}

@@ -82,3 +82,8 @@ func (a *Algo) UnmarshalText(b []byte) error {
 	*a = v
 	return nil
 }
+
+// JSONSchema describes an algorithm name in the API's JSON schemas.
+func (Algo) JSONSchema() map[string]any {
+	return map[string]any{"type": "string", "enum": []any{"ed25519", "sm2"}}
+}

@@ -359,3 +359,19 @@ func clip(s string) string {
 	}
 	return s[:max] + "…"
 }
+
+// JSONSchema describes a key id in the API's JSON schemas.
+func (KeyID) JSONSchema() map[string]any {
+	return map[string]any{"type": "string", "pattern": "^[0-9a-f]{40}$", "description": "key id: 40 lowercase hex digits"}
+}
+
+// JSONSchema describes a public key in the API's JSON schemas.
+func (PublicKey) JSONSchema() map[string]any {
+	return map[string]any{
+		"type": "object", "required": []any{"algo", "key"}, "additionalProperties": false,
+		"properties": map[string]any{
+			"algo": Algo(0).JSONSchema(),
+			"key":  map[string]any{"type": "string", "pattern": "^[0-9a-fA-F]+$", "description": "hex: 32 bytes for ed25519, 65 (uncompressed) for sm2"},
+		},
+	}
+}

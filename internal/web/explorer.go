@@ -12,6 +12,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/pages"
 )
 
 func (s *Server) explorerRoutes() {
@@ -59,7 +60,8 @@ func (s *Server) getAPI(r *http.Request, path string, out any) error {
 	return nil
 }
 
-func (s *Server) explorer(p *page, r *http.Request) error {
+func (s *Server) explorer(p *pages.Page) error {
+	r := p.R
 	d := &explorerData{}
 	st, err := s.api().Status(r.Context())
 	if err != nil {
@@ -69,7 +71,7 @@ func (s *Server) explorer(p *page, r *http.Request) error {
 	path := "/v1/blocks?limit=50"
 	if b := r.URL.Query().Get("before"); b != "" {
 		if _, err := strconv.ParseInt(b, 10, 64); err != nil {
-			return errcode.New(errcode.BadRequest, "%s", T(p.Lang, "ex.badheight"))
+			return errcode.New(errcode.BadRequest, "%s", p.T("ex.badheight"))
 		}
 		path += "&before=" + url.QueryEscape(b)
 	}
@@ -78,8 +80,8 @@ func (s *Server) explorer(p *page, r *http.Request) error {
 		return err
 	}
 	d.Blocks, d.Next = bl.Items, bl.Next
-	d.Chart, d.PeakTPS, d.Txs = tpsChart(bl.Items, p.Lang)
-	p.Title = T(p.Lang, "ex.title")
+	d.Chart, d.PeakTPS, d.Txs = tpsChart(bl.Items, p.T)
+	p.Title = p.T("ex.title")
 	p.Data = d
 	return s.render(p, "explorer")
 }
@@ -87,7 +89,7 @@ func (s *Server) explorer(p *page, r *http.Request) error {
 // tpsChart draws transactions per second over the blocks (newest first in
 // the list) as an SVG bar chart: each bar is a block's transactions divided
 // by the time since the block before it.
-func tpsChart(blocks []blockSummary, lang Lang) (template.HTML, float64, int) {
+func tpsChart(blocks []blockSummary, tr func(string) string) (template.HTML, float64, int) {
 	const w, h, pad = 640, 180, 30
 	n := len(blocks)
 	if n < 2 {
@@ -110,7 +112,7 @@ func tpsChart(blocks []blockSummary, lang Lang) (template.HTML, float64, int) {
 	}
 	bw := float64(w-2*pad) / float64(len(rates))
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(T(lang, "ex.chart")))
+	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(tr("ex.chart")))
 	fmt.Fprintf(&sb, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>`, pad, h-pad, w-pad, h-pad)
 	for i, v := range rates {
 		bh := v * scale
@@ -154,10 +156,11 @@ type blockDetail struct {
 	Txs             []txRecord
 }
 
-func (s *Server) explorerBlock(p *page, r *http.Request) error {
+func (s *Server) explorerBlock(p *pages.Page) error {
+	r := p.R
 	h := r.PathValue("height")
 	if n, err := strconv.ParseInt(h, 10, 64); err != nil || n < 1 {
-		return errcode.New(errcode.BadRequest, "%s", T(p.Lang, "ex.badheight"))
+		return errcode.New(errcode.BadRequest, "%s", p.T("ex.badheight"))
 	}
 	var b blockDetail
 	if err := s.getAPI(r, "/v1/blocks/"+h, &b); err != nil {
@@ -170,21 +173,22 @@ func (s *Server) explorerBlock(p *page, r *http.Request) error {
 			b.Txs = append(b.Txs, t)
 		}
 	}
-	p.Title = fmt.Sprintf("%s #%d", T(p.Lang, "ex.block"), b.Height)
+	p.Title = fmt.Sprintf("%s #%d", p.T("ex.block"), b.Height)
 	p.Data = &b
 	return s.render(p, "explorer_block")
 }
 
-func (s *Server) explorerTx(p *page, r *http.Request) error {
+func (s *Server) explorerTx(p *pages.Page) error {
+	r := p.R
 	h := r.PathValue("hash")
 	if len(h) != 64 {
-		return errcode.New(errcode.BadRequest, "%s", T(p.Lang, "ex.badhash"))
+		return errcode.New(errcode.BadRequest, "%s", p.T("ex.badhash"))
 	}
 	var t txRecord
 	if err := s.getAPI(r, "/v1/txs/"+url.PathEscape(h), &t); err != nil {
 		return err
 	}
-	p.Title = T(p.Lang, "ex.tx") + " " + short(t.Hash, 12)
+	p.Title = p.T("ex.tx") + " " + short(t.Hash, 12)
 	p.Data = &t
 	return s.render(p, "explorer_tx")
 }
@@ -194,7 +198,8 @@ type orgsData struct {
 	Validators map[string]any
 }
 
-func (s *Server) explorerOrgs(p *page, r *http.Request) error {
+func (s *Server) explorerOrgs(p *pages.Page) error {
+	r := p.R
 	var orgs struct {
 		Items []map[string]any `json:"items"`
 	}
@@ -205,7 +210,7 @@ func (s *Server) explorerOrgs(p *page, r *http.Request) error {
 	if err := s.getAPI(r, "/v1/validators", &vals); err != nil {
 		return err
 	}
-	p.Title = T(p.Lang, "ex.orgs")
+	p.Title = p.T("ex.orgs")
 	p.Data = orgsData{Orgs: orgs.Items, Validators: vals}
 	return s.render(p, "explorer_orgs")
 }

@@ -1,8 +1,9 @@
-// Package web renders the node's pages with html/template: the public pages
-// anyone can open (evidence verification, printable certificates) and, as
-// the service hall grows, the pages member staff work in. Templates and
-// static files are embedded; there is no front-end build step. Pages are in
-// Simplified Chinese and English.
+// Package web renders the node's pages with html/template: the home page,
+// the block explorer and the service hall's own pages (sign-in, dashboard,
+// users), and hosts every module's pages (pages.Module): their templates
+// with the shared layout, their messages, their links in the header and on
+// the hall's dashboard. Templates and static files are embedded; there is
+// no front-end build step. Pages are in Simplified Chinese and English.
 package web
 
 import (
@@ -12,16 +13,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -31,32 +35,40 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
+// Lang is a page language.
+type Lang = pages.Lang
+
+// The languages of the pages.
+const (
+	ZH = pages.ZH
+	EN = pages.EN
+)
+
 // Backend is what the pages need of the node.
 type Backend interface {
 	ChainID() string
 	// View returns the state at a height (0: latest).
 	View(height int64) (*state.View, error)
-	// CheckRecord proves a state key at the newest height and verifies the
-	// proof against the current validator set, and file against the record
-	// when given; the report is returned even when verification fails.
-	CheckRecord(ctx context.Context, key []byte, file io.Reader) (*proof.Report, []byte, error)
-	// Trust is the validator set this node currently trusts.
-	Trust(ctx context.Context) (proof.Trust, error)
+	// BlockTime is the latest block's time.
+	BlockTime(ctx context.Context) (time.Time, error)
 }
 
 // Options configure the pages.
 type Options struct {
 	Backend Backend
+	// Prover builds and checks proof bundles for the pages.
+	Prover *prover.Prover
 	// PublicURL is the base URL of these pages as reached from outside;
-	// QR codes point there.
+	// QR codes and links given out point there.
 	PublicURL string
 	// Accounts are the hall's users; nil serves only the public pages.
 	Accounts *accounts.Store
-	// Scans feeds the public scan page and records its scans; nil serves
-	// no scan page.
-	Scans ScanSource
 	// APIURL is this node's own API, which the hall's pages act through.
 	APIURL string
+	// Modules are the scenario modules' pages.
+	Modules []*pages.Module
+	// Roles is the chain's role set (labels of roles on the pages).
+	Roles *role.Set
 	// ActionTimeout bounds waiting for a hall action's commit (default 30 s).
 	ActionTimeout time.Duration
 	Logger        *slog.Logger
@@ -64,54 +76,133 @@ type Options struct {
 
 // Server renders the pages.
 type Server struct {
-	opts  Options
-	log   *slog.Logger
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	opts Options
+	log  *slog.Logger
+	// tmpl holds each page template, by "name" for the core's and
+	// "<module index>/name" for a module's.
+	tmpl map[string]*template.Template
+	mux  *http.ServeMux
+	// messages are the core's and every module's texts.
+	messages pages.Messages
+	nav      []pages.Link // header links of the modules' public pages
+	hall     []pages.Link // the hall's scenario tiles
 }
 
-// New parses the templates and returns the pages' handler.
+// New parses the templates and returns the pages' handler. A module
+// message key or template function that another module or the core has is
+// an error; a page pattern registered twice panics.
 func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: opts.Logger, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("web templates: %w", err)
+	if opts.Roles == nil {
+		opts.Roles = role.MustSet()
 	}
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+	s := &Server{opts: opts, log: opts.Logger, tmpl: map[string]*template.Template{}, mux: http.NewServeMux(), messages: pages.Messages{}}
+	for k, v := range messages {
+		s.messages[k] = v
+	}
+	fm := template.FuncMap{}
+	for k, v := range funcs {
+		fm[k] = v
+	}
+	for i, m := range opts.Modules {
+		for k, v := range m.Messages {
+			if _, dup := s.messages[k]; dup {
+				return nil, fmt.Errorf("web: message %q of module %d is defined twice", k, i)
+			}
+			s.messages[k] = v
+		}
+		for k, v := range m.Funcs {
+			if _, dup := fm[k]; dup {
+				return nil, fmt.Errorf("web: template function %q of module %d is defined twice", k, i)
+			}
+			fm[k] = v
+		}
+		s.nav = append(s.nav, m.Public...)
+		s.hall = append(s.hall, m.Hall...)
+	}
+	fm["hallLinks"] = func() []pages.Link { return s.hall }
+	if _, err := s.parse("", templateFS, "templates", fm); err != nil {
+		return nil, err
+	}
+	for i, m := range opts.Modules {
+		if m.Templates == nil {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		n, err := s.parse(fmt.Sprintf("%d/", i), m.Templates, ".", fm)
 		if err != nil {
-			return nil, fmt.Errorf("web template %s: %w", base, err)
+			return nil, err
 		}
-		s.pages[base] = t
+		if n == 0 {
+			return nil, fmt.Errorf("web: module %d brings templates but none is a *.html at their root", i)
+		}
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /{$}", s.wrap(s.home))
-	s.routes()
+	s.explorerRoutes()
 	s.hallRoutes()
-	s.mux.HandleFunc("/", s.wrap(func(*page, *http.Request) error {
+	for i, m := range opts.Modules {
+		if m.Routes != nil {
+			m.Routes(&site{s: s, prefix: fmt.Sprintf("%d/", i)}, router{s})
+		}
+	}
+	s.mux.HandleFunc("/", s.wrap(func(*pages.Page) error {
 		return errcode.New(errcode.NotFound, "no page")
 	}))
 	return s, nil
 }
 
+// parse parses every *.html of dir in fsys (but the layout) with the
+// layout, as templates named prefix + file name, and counts them.
+func (s *Server) parse(prefix string, fsys fs.FS, dir string, fm template.FuncMap) (int, error) {
+	pattern := "*.html"
+	if dir != "." {
+		pattern = dir + "/" + pattern
+	}
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return 0, fmt.Errorf("web templates: %w", err)
+	}
+	count := 0
+	for _, n := range names {
+		base := strings.TrimSuffix(n[strings.LastIndex(n, "/")+1:], ".html")
+		if prefix == "" && base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(fm).ParseFS(templateFS, "templates/layout.html")
+		if err == nil {
+			t, err = t.ParseFS(fsys, n)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("web template %s%s: %w", prefix, base, err)
+		}
+		s.tmpl[prefix+base] = t
+		count++
+	}
+	return count, nil
+}
+
 // ServeHTTP serves the pages.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// funcs are the template functions; "t" is replaced per request.
+// Messages returns every text of the pages, the modules' included.
+func (s *Server) Messages() pages.Messages { return s.messages }
+
+// CoreMessages returns the texts of the core pages (the layout, the
+// explorer, the hall's own pages), which every module's templates may use.
+func CoreMessages() pages.Messages { return messages }
+
+// funcs are the template functions; "t", "tp" and "lang" are replaced per
+// request.
 var funcs = template.FuncMap{
 	"t":     func(string) string { return "" },
+	"tp":    func(string, map[string]string) string { return "" },
 	"lang":  func() Lang { return ZH },
 	"short": func(s string) string { return short(s, 16) },
 	// cst shows a time in China Standard Time, as the chain's dates are.
-	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
+	"cst": func(t time.Time) string { return t.In(pages.ChinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
 	"inc": func(n int64) int64 { return n + 1 },
 	// when shows an RFC 3339 time as "2006-01-02 15:04" in China
 	// Standard Time, or the text unchanged when it does not parse.
@@ -120,10 +211,9 @@ var funcs = template.FuncMap{
 		if err != nil {
 			return s
 		}
-		return t.In(chinaTime).Format("2006-01-02 15:04")
+		return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
 	},
-	"add":    func(a int64, b int) int64 { return a + int64(b) },
-	"reason": func(string, map[string]string) string { return "" },
+	"add": func(a int64, b int) int64 { return a + int64(b) },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -136,18 +226,9 @@ var funcs = template.FuncMap{
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
 	},
-	// hallLinks are the scenario pages of the hall, as modules add them.
-	"hallLinks": func() []hallLink { return hallLinks },
+	"hallLinks": func() []pages.Link { return nil },
+	"roleLabel": func(any) string { return "" },
 }
-
-// chinaTime is China Standard Time (UTC+8, no daylight saving).
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// hallLink is a scenario page linked from the hall's dashboard.
-type hallLink struct{ Path, Key string }
-
-// hallLinks lists the scenario pages; each module's pages add theirs.
-var hallLinks []hallLink
 
 func short(s string, n int) string {
 	if len(s) <= n {
@@ -156,42 +237,41 @@ func short(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// page is a request being rendered.
-type page struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	Lang  Lang
-	Title string
-	// Data is the page's own data.
-	Data any
-	// Path is the request path, for the language switch link.
-	Path string
-	// Status is the HTTP status to answer (200 if zero).
-	Status int
-	// User is the signed-in hall user, if any.
-	User *hallUser
-}
-
-// OtherLang is the language the switch link goes to.
-func (p *page) OtherLang() Lang {
-	if p.Lang == ZH {
-		return EN
-	}
-	return ZH
-}
-
-func (s *Server) wrap(h func(p *page, r *http.Request) error) http.HandlerFunc {
+func (s *Server) wrap(h pages.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p := &page{w: w, r: r, Lang: negotiate(w, r), Path: r.URL.Path}
-		if err := h(p, r); err != nil {
+		lang := negotiate(w, r)
+		p := pages.NewPage(w, r, lang, func(key string) string { return s.t(lang, key) })
+		p.Nav = s.nav
+		if err := h(p); err != nil {
 			s.renderError(p, err)
 		}
 	}
 }
 
-// render executes the named page template into the response.
-func (s *Server) render(p *page, name string) error {
-	t, ok := s.pages[name]
+// t returns the text of key in lang; a missing key shows as the key.
+func (s *Server) t(lang Lang, key string) string {
+	m, ok := s.messages[key]
+	if !ok {
+		return key
+	}
+	if lang == EN {
+		return m[1]
+	}
+	return m[0]
+}
+
+// tp is t with {name} placeholders filled from params.
+func (s *Server) tp(lang Lang, key string, params map[string]string) string {
+	out := s.t(lang, key)
+	for k, v := range params {
+		out = strings.ReplaceAll(out, "{"+k+"}", v)
+	}
+	return out
+}
+
+// render executes the page template name into the response.
+func (s *Server) render(p *pages.Page, name string) error {
+	t, ok := s.tmpl[name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
@@ -201,55 +281,57 @@ func (s *Server) render(p *page, name string) error {
 	}
 	lang := p.Lang
 	t.Funcs(template.FuncMap{
-		"t":      func(key string) string { return T(lang, key) },
-		"lang":   func() Lang { return lang },
-		"reason": func(code string, params map[string]string) string { return reasonText(lang, code, params) },
+		"t":    func(key string) string { return s.t(lang, key) },
+		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
+		"lang": func() Lang { return lang },
+		// roleLabel shows a role in the page's language.
+		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
 	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	h := p.w.Header()
+	h := p.W.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", map[Lang]string{ZH: "zh-CN", EN: "en"}[lang])
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	if p.Status != 0 {
-		p.w.WriteHeader(p.Status)
+		p.W.WriteHeader(p.Status)
 	}
-	_, err = p.w.Write(buf.Bytes())
+	_, err = p.W.Write(buf.Bytes())
 	return err
 }
 
 // renderError shows an error page in the user's language, never a stack
 // trace or an internal message.
-func (s *Server) renderError(p *page, err error) {
+func (s *Server) renderError(p *pages.Page, err error) {
 	code := errcode.Of(err)
-	msg := T(p.Lang, "error.internal")
+	msg := p.T("error.internal")
 	status := http.StatusInternalServerError
 	switch code {
 	case errcode.Internal:
-		s.log.Error("page", "path", p.r.URL.Path, "err", err)
+		s.log.Error("page", "path", p.R.URL.Path, "err", err)
 	case errcode.NotFound:
-		status, msg = http.StatusNotFound, T(p.Lang, "error.notfound")
+		status, msg = http.StatusNotFound, p.T("error.notfound")
 	default:
 		status, msg = http.StatusBadRequest, errcode.Message(err)
 	}
-	p.Title = T(p.Lang, "error.title")
+	p.Title = p.T("error.title")
 	p.Status = status
 	p.Data = msg
 	if rerr := s.render(p, "error"); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
-		http.Error(p.w, msg, status)
+		http.Error(p.W, msg, status)
 	}
 }
 
-func (s *Server) home(p *page, r *http.Request) error {
+func (s *Server) home(p *pages.Page) error {
 	v, err := s.opts.Backend.View(0)
 	if err != nil {
 		return err
 	}
-	p.Title = T(p.Lang, "site.name")
+	p.Title = p.T("site.name")
 	p.Data = map[string]any{"ChainID": s.opts.Backend.ChainID(), "Height": v.Version()}
 	return s.render(p, "home")
 }
@@ -262,10 +344,59 @@ func (s *Server) timeout() time.Duration {
 }
 
 // publicURL joins the public base URL and a path.
-func (s *Server) publicURL(r *http.Request, path string) string {
-	base := strings.TrimRight(s.opts.PublicURL, "/")
-	if base == "" {
-		base = "http://" + r.Host
-	}
-	return base + path
+func (s *Server) publicURL(path string) string {
+	return strings.TrimRight(s.opts.PublicURL, "/") + path
 }
+
+// api returns an SDK client of this node's API.
+func (s *Server) api() *client.Client { return client.New(s.opts.APIURL) }
+
+// orgs returns the active organisations, in id order.
+func (s *Server) orgs() ([]identity.Org, error) {
+	v, err := s.opts.Backend.View(0)
+	if err != nil {
+		return nil, err
+	}
+	var out []identity.Org
+	err = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
+		var o identity.Org
+		if json.Unmarshal(val, &o) == nil && o.Active {
+			out = append(out, o)
+		}
+		return true
+	})
+	return out, err
+}
+
+// router registers a module's pages.
+type router struct{ s *Server }
+
+func (r router) Public(pattern string, h pages.Handler) { r.s.mux.HandleFunc(pattern, r.s.wrap(h)) }
+
+func (r router) SignedIn(pattern string, h pages.Handler) {
+	r.s.mux.HandleFunc(pattern, r.s.wrap(r.s.signedIn(h)))
+}
+
+// site is one module's view of the host (pages.Site).
+type site struct {
+	s      *Server
+	prefix string // the module's templates
+}
+
+var _ pages.Site = (*site)(nil)
+
+func (x *site) Render(p *pages.Page, name string) error { return x.s.render(p, x.prefix+name) }
+func (x *site) ChainID() string                         { return x.s.opts.Backend.ChainID() }
+func (x *site) View(height int64) (*state.View, error)  { return x.s.opts.Backend.View(height) }
+func (x *site) BlockTime(ctx context.Context) (time.Time, error) {
+	return x.s.opts.Backend.BlockTime(ctx)
+}
+func (x *site) Orgs() ([]identity.Org, error) { return x.s.orgs() }
+func (x *site) Roles() *role.Set              { return x.s.opts.Roles }
+func (x *site) API() *client.Client           { return x.s.api() }
+func (x *site) Signer(p *pages.Page) (*client.Key, error) {
+	return x.s.signer(p)
+}
+func (x *site) Timeout() time.Duration       { return x.s.timeout() }
+func (x *site) PublicURL(path string) string { return x.s.publicURL(path) }
+func (x *site) Prover() *prover.Prover       { return x.s.opts.Prover }

@@ -2,16 +2,16 @@ package web
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
-	"github.com/dengta-chain/dengta/internal/modules/trace"
-	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -36,8 +36,9 @@ func TestFromAcceptLanguage(t *testing.T) {
 	}
 }
 
-// TestTemplateKeysExist requires every {{t "key"}} in every template to be
-// in the message catalog, in both languages.
+// TestTemplateKeysExist requires every {{t "key"}} in every core template
+// to be in the core catalog, in both languages. (The registry's tests check
+// every module's templates against its messages and the core's.)
 func TestTemplateKeysExist(t *testing.T) {
 	re := regexp.MustCompile(`\{\{\s*t\s+"([^"]+)"`)
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -55,30 +56,9 @@ func TestTemplateKeysExist(t *testing.T) {
 	if used == 0 {
 		t.Fatal("no message keys found in templates")
 	}
-	// Keys built with printf in templates.
-	for _, et := range evidenceTypes {
-		if _, ok := messages["evtype."+et]; !ok {
-			t.Errorf("no translation for evidence type %q", et)
-		}
-	}
 	for _, r := range []string{"admin", "staff"} {
 		if _, ok := messages["role."+r]; !ok {
 			t.Errorf("no translation for hall role %q", r)
-		}
-	}
-	for _, step := range trace.BizSteps {
-		if _, ok := messages["bizstep."+step]; !ok {
-			t.Errorf("no translation for biz step %q", step)
-		}
-	}
-	for _, st := range []string{trace.CertValid, trace.CertExpired, trace.CertRevoked, trace.CertNotYetValid} {
-		if _, ok := messages["certstatus."+st]; !ok {
-			t.Errorf("no translation for certification status %q", st)
-		}
-	}
-	for _, code := range []string{trace.ReasonManyScans, trace.ReasonManyLocations, trace.ReasonScannedAfterSale, trace.ReasonFastMove, trace.ReasonRecalled, trace.ReasonExpired, trace.ReasonEnded} {
-		if _, ok := reasons[code]; !ok {
-			t.Errorf("no text for risk reason %q", code)
 		}
 	}
 	// Check names are translated through "check.<name>".
@@ -91,21 +71,18 @@ func TestTemplateKeysExist(t *testing.T) {
 
 type fakeBackend struct{ store *state.Store }
 
-func (f fakeBackend) ChainID() string                            { return "dengta-test" }
-func (f fakeBackend) View(h int64) (*state.View, error)          { return f.store.At(h) }
-func (f fakeBackend) Trust(context.Context) (proof.Trust, error) { return proof.Trust{}, nil }
-func (f fakeBackend) CheckRecord(context.Context, []byte, io.Reader) (*proof.Report, []byte, error) {
-	return nil, nil, nil
-}
+func (f fakeBackend) ChainID() string                              { return "dengta-test" }
+func (f fakeBackend) View(h int64) (*state.View, error)            { return f.store.At(h) }
+func (f fakeBackend) BlockTime(context.Context) (time.Time, error) { return time.Unix(0, 0), nil }
 
-func newServer(t *testing.T) *Server {
+func newServer(t *testing.T, mods ...*pages.Module) *Server {
 	t.Helper()
 	st, err := state.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	s, err := New(Options{Backend: fakeBackend{st}})
+	s, err := New(Options{Backend: fakeBackend{st}, Modules: mods})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,5 +130,39 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 	css := get(t, s, "/static/style.css", "")
 	if css.Code != 200 || !strings.Contains(css.Body.String(), "@media print") {
 		t.Fatalf("style.css: %d", css.Code)
+	}
+}
+
+// TestModulePages hosts a module's page: its route, its template with the
+// layout, its messages in both languages and its header link.
+func TestModulePages(t *testing.T) {
+	mod := &pages.Module{
+		Templates: fstest.MapFS{"hello.html": {Data: []byte(`{{define "content"}}<p id="hi">{{t "hello.text"}} {{.Data}}</p>{{end}}`)}},
+		Messages:  pages.Messages{"hello.text": {"你好", "Hello"}, "hello.nav": {"问候", "Greeting"}},
+		Public:    []pages.Link{{Path: "/hello", Key: "hello.nav"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			r.Public("GET /hello", func(p *pages.Page) error {
+				p.Data = site.ChainID()
+				return site.Render(p, "hello")
+			})
+		},
+	}
+	s := newServer(t, mod)
+	en := get(t, s, "/hello", "en")
+	if en.Code != 200 || !strings.Contains(en.Body.String(), `<p id="hi">Hello dengta-test</p>`) || !strings.Contains(en.Body.String(), `href="/hello">Greeting</a>`) {
+		t.Fatalf("module page: %d\n%s", en.Code, en.Body.String())
+	}
+	if zh := get(t, s, "/hello", "zh"); !strings.Contains(zh.Body.String(), "你好") {
+		t.Fatalf("module page in Chinese: %s", zh.Body.String())
+	}
+	// Another module may not take a key the first has.
+	st, _ := state.Open("")
+	defer st.Close()
+	dup := &pages.Module{Messages: pages.Messages{"hello.text": {"别的", "Other"}}}
+	if _, err := New(Options{Backend: fakeBackend{st}, Modules: []*pages.Module{mod, dup}}); err == nil {
+		t.Fatal("two modules with the same message key were accepted")
+	}
+	if _, err := New(Options{Backend: fakeBackend{st}, Modules: []*pages.Module{{Messages: pages.Messages{"site.name": {"x", "y"}}}}}); err == nil {
+		t.Fatal("a module overriding a core message was accepted")
 	}
 }

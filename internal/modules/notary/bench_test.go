@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
 )
@@ -19,9 +21,9 @@ func BenchmarkDeposit(b *testing.B) {
 	testchain.CheckedAndNot(b, func(b *testing.B, checked bool) {
 		var orgs []testchain.Org
 		for i := range 8 {
-			orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{role.Depositor}, Validator: i == 0})
+			orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{notaryapi.Depositor}, Validator: i == 0})
 		}
-		c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+		c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir()})
 		const perBlock = 1000
 		blocks := make([][][]byte, b.N)
 		n := 0

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
@@ -29,7 +31,7 @@ func handler(t testing.TB, name string) module.Handler {
 
 func handlerCtx(kv testchain.MemKV, org string) *module.Context {
 	return &module.Context{ChainID: "dengta-test", Height: 7, Time: handlerTime, TxHash: [32]byte{1, 2, 3},
-		Signer: module.Signer{Org: org, Roles: []role.Role{role.Depositor}}, Store: kv}
+		Signer: module.Signer{Org: org, Roles: []role.Role{notaryapi.Depositor}}, Store: kv}
 }
 
 // seeded returns a store with the identity records of dep-a and dep-b, one

@@ -7,6 +7,11 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/emmansun/gmsm/sm3"
 
@@ -20,17 +25,17 @@ import (
 // court and a bank (which has no notary role).
 func consortium() []testchain.Org {
 	return []testchain.Org{
-		{ID: "dep-a", Roles: []role.Role{role.Depositor}, Validator: true},
-		{ID: "dep-b", Roles: []role.Role{role.Depositor}},
-		{ID: "notary", Roles: []role.Role{role.Notary}},
-		{ID: "court", Roles: []role.Role{role.Court}},
+		{ID: "dep-a", Roles: []role.Role{notaryapi.Depositor}, Validator: true},
+		{ID: "dep-b", Roles: []role.Role{notaryapi.Depositor}},
+		{ID: "notary", Roles: []role.Role{notaryapi.Notary}},
+		{ID: "court", Roles: []role.Role{notaryapi.Court}},
 		{ID: "bank", Roles: []role.Role{role.Bank}},
 	}
 }
 
 func newChain(t testing.TB) *testchain.Chain {
 	t.Helper()
-	return testchain.New(t, testchain.Options{Orgs: consortium()})
+	return testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium()})
 }
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
@@ -85,3 +90,9 @@ func stateWithoutNonces(t testing.TB, c *testchain.Chain) map[string]string {
 	}
 	return all
 }
+
+// own is the module under test, alone on its chains, with its roles.
+var (
+	own      = []module.Module{notary.Module{}}
+	ownRoles = role.MustSet(notaryapi.Roles...)
+)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -63,11 +65,11 @@ type op struct {
 }
 
 var actionRoles = map[string][]role.Role{
-	"deposit":       {role.Depositor, role.Notary, role.Court},
-	"batch_deposit": {role.Depositor, role.Notary, role.Court},
-	"register_work": {role.Depositor, role.Notary},
-	"transfer_work": {role.Depositor, role.Notary},
-	"license_work":  {role.Depositor, role.Notary},
+	"deposit":       {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
+	"batch_deposit": {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
+	"register_work": {notaryapi.Depositor, notaryapi.Notary},
+	"transfer_work": {notaryapi.Depositor, notaryapi.Notary},
+	"license_work":  {notaryapi.Depositor, notaryapi.Notary},
 }
 
 const bogusEV, bogusWK = "EV20250101-00000000000000000000", "WK20250101-00000000000000000000"
@@ -348,7 +350,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 	orgs := consortium()
 	// Start 20 seconds before midnight in China Standard Time, so that the
 	// run crosses a date and ids change their day half way.
-	c := testchain.New(t, testchain.Options{Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
 	m := &model{roles: map[string][]role.Role{}, evByDep: map[string]string{}, batches: map[string]mBatch{},
 		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}}
 	for _, o := range orgs {

@@ -7,11 +7,12 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
 // Name is the module name used in transactions.
-const Name = "notary"
+const Name = notaryapi.Name
 
 // Module is the evidence preservation and copyright registration module.
 type Module struct{}
@@ -22,18 +23,18 @@ var _ module.Module = Module{}
 func (Module) Name() string { return Name }
 
 var (
-	depositRoles = []role.Role{role.Depositor, role.Notary, role.Court}
-	workRoles    = []role.Role{role.Depositor, role.Notary}
+	depositRoles = []role.Role{notaryapi.Depositor, notaryapi.Notary, notaryapi.Court}
+	workRoles    = []role.Role{notaryapi.Depositor, notaryapi.Notary}
 )
 
 // Actions implements module.Module.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		{Name: "deposit", Roles: depositRoles, Handle: m.deposit, Doc: "preserve a file's SHA-256 and SM3 digests as evidence (存证); the same file again answers the existing record"},
-		{Name: "batch_deposit", Roles: depositRoles, Handle: m.batchDeposit, Doc: "preserve the RFC 6962 Merkle root of a batch of items"},
-		{Name: "register_work", Roles: workRoles, Handle: m.registerWork, Doc: "register the copyright of a work (著作权登记); a file registered first by another organisation is recorded as disputed"},
-		{Name: "transfer_work", Roles: workRoles, Handle: m.transferWork, Doc: "transfer a registered work the organisation owns to another organisation"},
-		{Name: "license_work", Roles: workRoles, Handle: m.licenseWork, Doc: "record a licence of a work the organisation owns; exclusive licences may not overlap"},
+		module.Handle(notaryapi.Deposit, m.deposit).For(depositRoles...),
+		module.Handle(notaryapi.BatchDeposit, m.batchDeposit).For(depositRoles...),
+		module.Handle(notaryapi.RegisterWork, m.registerWork).For(workRoles...),
+		module.Handle(notaryapi.TransferWork, m.transferWork).For(workRoles...),
+		module.Handle(notaryapi.LicenseWork, m.licenseWork).For(workRoles...),
 	}
 }
 
@@ -58,12 +59,8 @@ func absent(kv Getter, key []byte, what string) error {
 	return nil
 }
 
-func (Module) deposit(ctx *module.Context, body []byte) error {
-	var b depositBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) deposit(ctx *module.Context, b *depositBody) error {
+	if err := validateDeposit(b); err != nil {
 		return err
 	}
 	org := ctx.Signer.Org
@@ -121,12 +118,8 @@ func setAll(kv module.KV, writes [][2][]byte) error {
 	return nil
 }
 
-func (Module) batchDeposit(ctx *module.Context, body []byte) error {
-	var b batchBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) batchDeposit(ctx *module.Context, b *batchBody) error {
+	if err := validateBatch(b); err != nil {
 		return err
 	}
 	org := ctx.Signer.Org
@@ -164,12 +157,8 @@ func (Module) batchDeposit(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(batchResult{BatchID: id})
 }
 
-func (Module) registerWork(ctx *module.Context, body []byte) error {
-	var b registerBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) registerWork(ctx *module.Context, b *registerBody) error {
+	if err := validateRegister(b); err != nil {
 		return err
 	}
 	if today := field.BlockDate(ctx.Time); b.CreatedOn > today {
@@ -273,12 +262,8 @@ func appendLog(ctx *module.Context, e *LogEntry) error {
 	return ctx.Store.Set(workLenKey(e.WorkID), []byte(strconv.FormatUint(e.Seq, 10)))
 }
 
-func (Module) transferWork(ctx *module.Context, body []byte) error {
-	var b transferBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) transferWork(ctx *module.Context, b *transferBody) error {
+	if err := validateTransfer(b); err != nil {
 		return err
 	}
 	w, err := ownedWork(ctx, b.WorkID, "transfer")
@@ -303,12 +288,8 @@ func (Module) transferWork(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(logResult{WorkID: w.ID, Seq: e.Seq})
 }
 
-func (Module) licenseWork(ctx *module.Context, body []byte) error {
-	var b licenseBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) licenseWork(ctx *module.Context, b *licenseBody) error {
+	if err := validateLicense(b); err != nil {
 		return err
 	}
 	w, err := ownedWork(ctx, b.WorkID, "license")

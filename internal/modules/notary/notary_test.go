@@ -207,7 +207,7 @@ func TestIDsUseChinaStandardTime(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 	// Block 1 at 15:59:59 UTC (23:59:59 CST), block 2 at 16:00:00 UTC
 	// (00:00 CST the next day).
-	c := testchain.New(t, testchain.Options{Orgs: consortium(), Time: time.Date(2026, 3, 31, 15, 59, 58, 0, time.UTC)})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Time: time.Date(2026, 3, 31, 15, 59, 58, 0, time.UTC)})
 	sha, sm := file(1)
 	ev := str(testchain.Result(t, do(t, c, "dep-a", "deposit", depositOf(1), errcode.OK)), "evidence_id")
 	if !strings.HasPrefix(ev, "EV20260331-") || ev != notary.EvidenceID(c.Time, "dep-a", sha, sm) {
@@ -233,7 +233,7 @@ func TestIDsUseChinaStandardTime(t *testing.T) {
 // genesis: the same ids, results and app hashes at every height.
 func TestDeterminism(t *testing.T) {
 	run := func() (ids []string, hashes [][]byte) {
-		c := testchain.New(t, testchain.Options{Orgs: consortium(), Seed: 9})
+		c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Seed: 9})
 		step := func(org, action string, body any) string {
 			res, h := c.Block(c.Sign(admin(c, org), "notary", action, body))
 			testchain.WantCode(t, action, res[0], errcode.OK)

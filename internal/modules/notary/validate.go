@@ -45,7 +45,7 @@ func checkWorkID(name, s string) error {
 	return checkID(name, s, workKind, "WK20260101-0123456789ABCDEF0123")
 }
 
-func (b *depositBody) validate() error {
+func validateDeposit(b *depositBody) error {
 	if err := field.Hex64("sha256", b.SHA256); err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (b *depositBody) validate() error {
 	return field.Text("description", b.Description, 0, 1000, field.Multiline)
 }
 
-func (b *batchBody) validate() error {
+func validateBatch(b *batchBody) error {
 	if err := field.Hex64("merkle_root", b.MerkleRoot); err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (b *batchBody) validate() error {
 	return nil
 }
 
-func (b *registerBody) validate() error {
+func validateRegister(b *registerBody) error {
 	if err := field.Text("title", b.Title, 1, 200); err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (b *registerBody) validate() error {
 	return nil
 }
 
-func (b *transferBody) validate() error {
+func validateTransfer(b *transferBody) error {
 	if err := checkWorkID("work_id", b.WorkID); err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (b *transferBody) validate() error {
 	return field.Text("note", b.Note, 0, 500, field.Multiline)
 }
 
-func (b *licenseBody) validate() error {
+func validateLicense(b *licenseBody) error {
 	if err := checkWorkID("work_id", b.WorkID); err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -19,11 +21,11 @@ import (
 // is not timed). The trees deepen by one level a round.
 func BenchmarkTransfers(b *testing.B) {
 	const sups, chains = 8, 512
-	orgs := []testchain.Org{{ID: core, Roles: []role.Role{role.CoreEnterprise}, Validator: true}, {ID: bankA, Roles: []role.Role{role.Bank}}}
+	orgs := []testchain.Org{{ID: core, Roles: []role.Role{receivableapi.CoreEnterprise}, Validator: true}, {ID: bankA, Roles: []role.Role{role.Bank}}}
 	for i := range sups {
 		orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("sup-%d", i), Roles: []role.Role{role.Supplier}})
 	}
-	c := testchain.New(b, testchain.Options{Orgs: orgs, Dir: b.TempDir()})
+	c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir()})
 	sup := func(i int) string { return fmt.Sprintf("sup-%d", i%sups) }
 	block := func(txs [][]byte) [][]byte {
 		b.Helper()

@@ -27,8 +27,8 @@ func quote(r *Receivable, bank, applicant string, rateBP int, feeFen int64, reco
 	return f, nil
 }
 
-func (Module) requestFinancing(ctx *module.Context, body []byte) error {
-	b, r, err := decodeAndLoad[financingBody](ctx, body)
+func (Module) requestFinancing(ctx *module.Context, b *financingBody) error {
+	r, err := loadValid(ctx, validateFinancing(b), b.ID)
 	if err != nil {
 		return err
 	}
@@ -89,12 +89,8 @@ func pendingRequest(ctx *module.Context, id, verb string) (*Receivable, *Financi
 	return r, e.Financing, nil
 }
 
-func (Module) approveFinancing(ctx *module.Context, body []byte) error {
-	var b idBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) approveFinancing(ctx *module.Context, b *idBody) error {
+	if err := validateID(b); err != nil {
 		return err
 	}
 	r, req, err := pendingRequest(ctx, b.ID, "financed")
@@ -136,12 +132,8 @@ func (Module) approveFinancing(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(financingResult{ID: r.ID, Status: r.Status, Seq: r.LogLen, Days: f.Days, DiscountFen: f.DiscountFen, FeeFen: f.FeeFen, AdvanceFen: f.AdvanceFen})
 }
 
-func (Module) declineFinancing(ctx *module.Context, body []byte) error {
-	var b idBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) declineFinancing(ctx *module.Context, b *idBody) error {
+	if err := validateID(b); err != nil {
 		return err
 	}
 	r, req, err := pendingRequest(ctx, b.ID, "declined")

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -27,7 +29,7 @@ var (
 )
 
 var memRoles = map[string][]role.Role{
-	core: {role.CoreEnterprise}, supA: {role.Supplier}, supB: {role.Supplier}, bankA: {role.Bank}, bankB: {role.Bank}, reg: {role.Regulator},
+	core: {receivableapi.CoreEnterprise}, supA: {role.Supplier}, supB: {role.Supplier}, bankA: {role.Bank}, bankB: {role.Bank}, reg: {role.Regulator},
 	"gone": {role.Supplier},
 }
 

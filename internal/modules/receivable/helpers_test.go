@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/module"
+
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -32,7 +36,7 @@ const (
 
 func consortium() []testchain.Org {
 	return []testchain.Org{
-		{ID: core, Roles: []role.Role{role.CoreEnterprise}, Validator: true},
+		{ID: core, Roles: []role.Role{receivableapi.CoreEnterprise}, Validator: true},
 		{ID: supA, Roles: []role.Role{role.Supplier}},
 		{ID: supB, Roles: []role.Role{role.Supplier}},
 		{ID: supC, Roles: []role.Role{role.Supplier}},
@@ -51,7 +55,7 @@ const (
 
 func newChain(t testing.TB) *testchain.Chain {
 	t.Helper()
-	return testchain.New(t, testchain.Options{Orgs: consortium()})
+	return testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium()})
 }
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
@@ -160,3 +164,9 @@ func expectedID(blockTime time.Time, issuer string, raw []byte, index int) strin
 	sum := sha256.Sum256([]byte(msg))
 	return "RC" + blockTime.In(cstZone).Format("20060102") + "-" + strings.ToUpper(hex.EncodeToString(sum[:10]))
 }
+
+// own is the module under test, alone on its chains, with its roles.
+var (
+	own      = []module.Module{receivable.Module{}}
+	ownRoles = role.MustSet(receivableapi.Roles...)
+)

@@ -9,12 +9,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
-func (Module) setCreditLine(ctx *module.Context, body []byte) error {
-	var b creditBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) setCreditLine(ctx *module.Context, b *creditBody) error {
+	if err := validateCredit(b); err != nil {
 		return err
 	}
 	if err := counterparty(ctx.Store, "obligor", b.Obligor, obligorRoles); err != nil {
@@ -37,12 +33,8 @@ func (Module) setCreditLine(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(creditResult{Obligor: b.Obligor, LimitFen: limit, OutstandingFen: cl.OutstandingFen})
 }
 
-func (Module) issue(ctx *module.Context, body []byte) error {
-	var b issueBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) issue(ctx *module.Context, b *issueBody) error {
+	if err := validateIssue(b); err != nil {
 		return err
 	}
 	obligor, d := ctx.Signer.Org, today(ctx)
@@ -133,8 +125,8 @@ func (Module) issue(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(statusResult{ID: id, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
-func (Module) accept(ctx *module.Context, body []byte) error {
-	_, r, err := decodeAndLoad[idBody](ctx, body)
+func (Module) accept(ctx *module.Context, b *idBody) error {
+	r, err := loadValid(ctx, validateID(b), b.ID)
 	if err != nil {
 		return err
 	}
@@ -166,12 +158,8 @@ func (Module) accept(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
-func (m Module) reject(ctx *module.Context, body []byte) error {
-	var b reasonBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(false); err != nil {
+func (m Module) reject(ctx *module.Context, b *reasonBody) error {
+	if err := validateReason(b, false); err != nil {
 		return err
 	}
 	r, err := load(ctx.Store, b.ID)
@@ -187,8 +175,8 @@ func (m Module) reject(ctx *module.Context, body []byte) error {
 	return withdraw(ctx, r, KindRejected, b.Reason)
 }
 
-func (m Module) cancel(ctx *module.Context, body []byte) error {
-	_, r, err := decodeAndLoad[idBody](ctx, body)
+func (m Module) cancel(ctx *module.Context, b *idBody) error {
+	r, err := loadValid(ctx, validateID(b), b.ID)
 	if err != nil {
 		return err
 	}
@@ -257,8 +245,8 @@ func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
 	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
-func (Module) confirm(ctx *module.Context, body []byte) error {
-	_, r, err := decodeAndLoad[idBody](ctx, body)
+func (Module) confirm(ctx *module.Context, b *idBody) error {
+	r, err := loadValid(ctx, validateID(b), b.ID)
 	if err != nil {
 		return err
 	}
@@ -285,8 +273,8 @@ func (Module) confirm(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
-func (Module) splitTransfer(ctx *module.Context, body []byte) error {
-	b, r, err := decodeAndLoad[splitBody](ctx, body)
+func (Module) splitTransfer(ctx *module.Context, b *splitBody) error {
+	r, err := loadValid(ctx, validateSplit(b), b.ID)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -76,16 +78,16 @@ type mop struct {
 
 var actionRoles = map[string][]role.Role{
 	"set_credit_line":   {role.Bank},
-	"issue":             {role.CoreEnterprise},
+	"issue":             {receivableapi.CoreEnterprise},
 	"accept":            {role.Supplier, role.Bank},
 	"reject":            {role.Supplier, role.Bank},
-	"cancel":            {role.CoreEnterprise, role.Supplier, role.Bank},
+	"cancel":            {receivableapi.CoreEnterprise, role.Supplier, role.Bank},
 	"confirm":           {role.Bank},
 	"split_transfer":    {role.Supplier, role.Bank},
 	"request_financing": {role.Supplier, role.Bank},
 	"approve_financing": {role.Bank},
 	"decline_financing": {role.Bank},
-	"settle":            {role.CoreEnterprise},
+	"settle":            {receivableapi.CoreEnterprise},
 	"freeze":            {role.Regulator},
 	"unfreeze":          {role.Regulator},
 }
@@ -251,7 +253,7 @@ func (m *model) genCredit(r *rand.Rand, o *mop, party func(string)) {
 			o.want = errcode.MalformedBody
 		case obligor == "nobody":
 			o.want = errcode.NotFound
-		case !m.has(obligor, role.CoreEnterprise):
+		case !m.has(obligor, receivableapi.CoreEnterprise):
 			o.want = errcode.RuleViolation
 		case limit < out:
 			o.want = errcode.RuleViolation
@@ -770,7 +772,7 @@ func TestModel(t *testing.T) {
 // runModel runs blocks of perBlock transactions, perDay blocks a day,
 // moving on 1 to 6 days between days.
 func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
-	c := testchain.New(t, testchain.Options{Orgs: consortium()})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium()})
 	m := &model{roles: map[string][]role.Role{}, rc: map[string]*mRC{}, credit: map[string]*mCredit{}, inv: map[string]*mInvoice{}}
 	for _, o := range consortium() {
 		m.roles[o.ID] = o.Roles

@@ -75,15 +75,6 @@ func queryOrg(name, s string) error {
 	return nil
 }
 
-// Holding is a receivable as a query shows it on a date: its effective
-// status (overdue derived from the date) and the freeze that locks it, if
-// any (itself or an ancestor).
-type Holding struct {
-	Receivable
-	EffectiveStatus string `json:"effective_status"`
-	LockedBy        string `json:"locked_by,omitempty"`
-}
-
 func holding(r Getter, rc *Receivable, today string) (Holding, error) {
 	by, err := frozenBy(r, rc)
 	return Holding{Receivable: *rc, EffectiveStatus: EffectiveStatus(rc, today), LockedBy: by}, err
@@ -109,14 +100,6 @@ func holdings(r Reader, prefix []byte, today string) ([]Holding, error) {
 	return out, nil
 }
 
-// StatusTotal counts receivables of one (effective) status.
-type StatusTotal struct {
-	Status     string `json:"status"`
-	Count      int    `json:"count"`
-	FaceFen    int64  `json:"face_fen"`
-	SettledFen int64  `json:"settled_fen"`
-}
-
 // statusTotals sums by status, in the order of Statuses, omitting empty
 // statuses.
 func statusTotals(list []Holding) []StatusTotal {
@@ -135,23 +118,6 @@ func statusTotals(list []Holding) []StatusTotal {
 		}
 	}
 	return out
-}
-
-// PortfolioView is what an organisation holds: the leaf receivables it
-// holds (including those it sent and that await acceptance, those under
-// financing review and those settled) and those sent to it.
-type PortfolioView struct {
-	Holder   string        `json:"holder"`
-	Date     string        `json:"date"`
-	Leaves   []Holding     `json:"leaves"`   // in id order
-	Incoming []Holding     `json:"incoming"` // waiting for the holder's acceptance
-	ByStatus []StatusTotal `json:"by_status"`
-	// FaceFen and SettledFen sum the leaves; OpenFen is what remains to
-	// be paid to the holder: face less settled of the leaves it holds.
-	FaceFen     int64 `json:"face_fen"`
-	SettledFen  int64 `json:"settled_fen"`
-	OpenFen     int64 `json:"open_fen"`
-	IncomingFen int64 `json:"incoming_fen"`
 }
 
 // Portfolio lists what holder holds and is offered, on date today
@@ -181,40 +147,6 @@ func Portfolio(r Reader, holder, today string) (*PortfolioView, error) {
 		v.IncomingFen += h.FaceFen
 	}
 	return v, nil
-}
-
-// LineageNode is one receivable of a root's tree, for drawing it.
-type LineageNode struct {
-	ID            string   `json:"id"`
-	ParentID      string   `json:"parent_id,omitempty"`
-	Children      []string `json:"children,omitempty"`
-	Depth         int      `json:"depth"` // 0 for the root
-	Holder        string   `json:"holder"`
-	PendingHolder string   `json:"pending_holder,omitempty"`
-	FaceFen       int64    `json:"face_fen"`
-	SettledFen    int64    `json:"settled_fen"`
-	Status        string   `json:"status"` // effective on the date
-	Frozen        bool     `json:"frozen"` // its own freeze
-	LockedBy      string   `json:"locked_by,omitempty"`
-	Financed      bool     `json:"financed"`
-	FinancingBank string   `json:"financing_bank,omitempty"`
-}
-
-// LineageView is a root's whole tree in pre-order (a node, then each
-// child's subtree in the order of Children).
-type LineageView struct {
-	RootID         string        `json:"root_id"`
-	Obligor        string        `json:"obligor"`
-	ConfirmingBank string        `json:"confirming_bank,omitempty"`
-	IssueDate      string        `json:"issue_date"`
-	MaturityDate   string        `json:"maturity_date"`
-	Date           string        `json:"date"`
-	Nodes          []LineageNode `json:"nodes"`
-	// Leaves, LeafFaceFen and SettledFen sum the leaves; LeafFaceFen
-	// always equals the root's face value.
-	Leaves      int   `json:"leaves"`
-	LeafFaceFen int64 `json:"leaf_face_fen"`
-	SettledFen  int64 `json:"settled_fen"`
 }
 
 // Lineage returns the tree of the root of id (a root or any of its parts)
@@ -292,21 +224,6 @@ func iterIndexed(r Reader, prefix []byte, fn func(*Receivable)) error {
 	return nil
 }
 
-// RootSummary is a root receivable with the totals of its tree.
-type RootSummary struct {
-	ID             string `json:"id"`
-	Obligor        string `json:"obligor"`
-	Status         string `json:"status"` // the root's effective status ("split" once divided)
-	FaceFen        int64  `json:"face_fen"`
-	SettledFen     int64  `json:"settled_fen"` // paid on all its leaves
-	OpenFen        int64  `json:"open_fen"`    // face less settled; 0 when cancelled or rejected
-	Leaves         int    `json:"leaves"`
-	IssueDate      string `json:"issue_date"`
-	MaturityDate   string `json:"maturity_date"`
-	TermDays       int64  `json:"term_days"`
-	ConfirmingBank string `json:"confirming_bank,omitempty"`
-}
-
 func summarize(r Reader, root *Receivable, today string) (RootSummary, error) {
 	term, err := DaysBetween(root.IssueDate, root.MaturityDate)
 	if err != nil {
@@ -326,21 +243,6 @@ func summarize(r Reader, root *Receivable, today string) (RootSummary, error) {
 		s.OpenFen = s.FaceFen - s.SettledFen
 	}
 	return s, nil
-}
-
-// ObligorView is a core enterprise's debt: its credit line, outstanding
-// total and the roots not yet paid in full.
-type ObligorView struct {
-	Obligor        string        `json:"obligor"`
-	Date           string        `json:"date"`
-	HasCreditLine  bool          `json:"has_credit_line"`
-	LimitFen       int64         `json:"limit_fen"`
-	OutstandingFen int64         `json:"outstanding_fen"`
-	AvailableFen   int64         `json:"available_fen"`
-	Roots          []RootSummary `json:"roots"`    // open roots, in id order; their OpenFen sum to OutstandingFen
-	Overdue        []Holding     `json:"overdue"`  // leaves past maturity not paid in full, on the date
-	Issued         int           `json:"issued"`   // every root ever issued
-	OpenFen        int64         `json:"open_fen"` // sum of Roots' OpenFen
 }
 
 // ObligorOutstanding returns what org owes on date today.
@@ -385,33 +287,6 @@ func ObligorOutstanding(r Reader, org, today string) (*ObligorView, error) {
 		}
 	}
 	return v, nil
-}
-
-// BookEntry is one financing of a bank: the terms and the part's state.
-type BookEntry struct {
-	ReceivableID   string    `json:"receivable_id"`
-	RootID         string    `json:"root_id"`
-	Obligor        string    `json:"obligor"`
-	ConfirmingBank string    `json:"confirming_bank,omitempty"`
-	Seq            uint64    `json:"seq"` // the log entry of the approval (or request)
-	Financing      Financing `json:"financing"`
-	Status         string    `json:"status"` // the part's effective status
-	SettledFen     int64     `json:"settled_fen"`
-}
-
-// BookView is a bank's financing book (融资台账): the financings it
-// approved and the requests waiting for it.
-type BookView struct {
-	Bank        string      `json:"bank"`
-	Date        string      `json:"date"`
-	Entries     []BookEntry `json:"entries"`  // approved, in receivable id order
-	Requests    []BookEntry `json:"requests"` // pending, with the terms quoted at the request
-	AmountFen   int64       `json:"amount_fen"`
-	AdvanceFen  int64       `json:"advance_fen"`
-	DiscountFen int64       `json:"discount_fen"`
-	FeeFen      int64       `json:"fee_fen"`
-	RecourseFen int64       `json:"recourse_fen"` // amount financed with recourse
-	SettledFen  int64       `json:"settled_fen"`  // collected from obligors so far
 }
 
 // FinancedBook returns bank's financing book on date today.
@@ -482,22 +357,6 @@ func bookEntries(r Reader, prefix []byte, today string) ([]BookEntry, error) {
 			Seq: x.seq, Financing: *e.Financing, Status: EffectiveStatus(rc, today), SettledFen: rc.SettledFen})
 	}
 	return out, nil
-}
-
-// OverviewView is the regulator's view of every receivable on a date.
-type OverviewView struct {
-	Date        string        `json:"date"`
-	Receivables int           `json:"receivables"` // every node, roots and parts
-	Roots       int           `json:"roots"`
-	ByStatus    []StatusTotal `json:"by_status"` // every node by effective status; "split" nodes' value is in their parts
-	// OpenFen is the face less settled of the leaves that are neither
-	// cancelled nor rejected: what obligors still owe.
-	OpenFen int64 `json:"open_fen"`
-	// LongTerm lists the live roots (not cancelled or rejected) whose term
-	// from issue to maturity exceeds LongTermDays.
-	LongTerm []RootSummary `json:"long_term"`
-	Frozen   []Holding     `json:"frozen"`  // receivables frozen themselves (parts under them are locked too)
-	Overdue  []Holding     `json:"overdue"` // leaves past maturity not paid in full
 }
 
 // RegulatorOverview scans every receivable on date today.

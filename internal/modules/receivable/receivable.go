@@ -7,11 +7,12 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
 // Name is the module name used in transactions.
-const Name = "receivable"
+const Name = receivableapi.Name
 
 // Module is the supply-chain finance module: digital receivables issued,
 // split, transferred, financed and settled.
@@ -24,9 +25,9 @@ func (Module) Name() string { return Name }
 
 var (
 	bankRoles      = []role.Role{role.Bank}
-	obligorRoles   = []role.Role{role.CoreEnterprise}
+	obligorRoles   = []role.Role{receivableapi.CoreEnterprise}
 	holderRoles    = []role.Role{role.Supplier, role.Bank}
-	senderRoles    = []role.Role{role.CoreEnterprise, role.Supplier, role.Bank}
+	senderRoles    = []role.Role{receivableapi.CoreEnterprise, role.Supplier, role.Bank}
 	regulatorRoles = []role.Role{role.Regulator}
 	// receiverRoles are the roles an organisation needs to be sent a part.
 	receiverRoles = []role.Role{role.Supplier, role.Bank}
@@ -35,19 +36,19 @@ var (
 // Actions implements module.Module.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		{Name: "set_credit_line", Roles: bankRoles, Handle: m.setCreditLine, Doc: "set a core enterprise's credit line (授信额度) in fen; it bounds the face value it has outstanding"},
-		{Name: "issue", Roles: obligorRoles, Handle: m.issue, Doc: "issue a digital receivable (应收账款凭证) to a supplier, backed by a contract, an invoice and delivery documents"},
-		{Name: "accept", Roles: holderRoles, Handle: m.accept, Doc: "accept a receivable or part sent to the organisation (签收)"},
-		{Name: "reject", Roles: holderRoles, Handle: m.reject, Doc: "refuse a receivable or part sent to the organisation; a part goes back to its sender"},
-		{Name: "cancel", Roles: senderRoles, Handle: m.cancel, Doc: "withdraw a receivable or part the organisation sent, before it is accepted"},
-		{Name: "confirm", Roles: bankRoles, Handle: m.confirm, Doc: "confirm an accepted root receivable as its confirming bank (保兑), once"},
-		{Name: "split_transfer", Roles: holderRoles, Handle: m.splitTransfer, Doc: "split a held receivable (拆分) into parts sent to suppliers or banks, keeping the remainder"},
-		{Name: "request_financing", Roles: holderRoles, Handle: m.requestFinancing, Doc: "ask a bank to finance (融资) a held receivable at a discount rate and fee"},
-		{Name: "approve_financing", Roles: bankRoles, Handle: m.approveFinancing, Doc: "finance a receivable as requested: pay the advance and become its holder"},
-		{Name: "decline_financing", Roles: bankRoles, Handle: m.declineFinancing, Doc: "decline a financing request"},
-		{Name: "settle", Roles: obligorRoles, Handle: m.settle, Doc: "pay the holder of a receivable at or after maturity (兑付), in full or in part"},
-		{Name: "freeze", Roles: regulatorRoles, Handle: m.freeze, Doc: "freeze a receivable and its parts (冻结): no transfer, financing or settlement"},
-		{Name: "unfreeze", Roles: regulatorRoles, Handle: m.unfreeze, Doc: "lift the organisation's freeze of a receivable"},
+		module.Handle(receivableapi.SetCreditLine, m.setCreditLine).For(bankRoles...),
+		module.Handle(receivableapi.Issue, m.issue).For(obligorRoles...),
+		module.Handle(receivableapi.Accept, m.accept).For(holderRoles...),
+		module.Handle(receivableapi.Reject, m.reject).For(holderRoles...),
+		module.Handle(receivableapi.Cancel, m.cancel).For(senderRoles...),
+		module.Handle(receivableapi.Confirm, m.confirm).For(bankRoles...),
+		module.Handle(receivableapi.SplitTransfer, m.splitTransfer).For(holderRoles...),
+		module.Handle(receivableapi.RequestFinancing, m.requestFinancing).For(holderRoles...),
+		module.Handle(receivableapi.ApproveFinancing, m.approveFinancing).For(bankRoles...),
+		module.Handle(receivableapi.DeclineFinancing, m.declineFinancing).For(bankRoles...),
+		module.Handle(receivableapi.Settle, m.settle).For(obligorRoles...),
+		module.Handle(receivableapi.Freeze, m.freeze).For(regulatorRoles...),
+		module.Handle(receivableapi.Unfreeze, m.unfreeze).For(regulatorRoles...),
 	}
 }
 

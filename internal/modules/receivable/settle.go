@@ -6,8 +6,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
-func (Module) settle(ctx *module.Context, body []byte) error {
-	b, r, err := decodeAndLoad[settleBody](ctx, body)
+func (Module) settle(ctx *module.Context, b *settleBody) error {
+	r, err := loadValid(ctx, validateSettle(b), b.ID)
 	if err != nil {
 		return err
 	}
@@ -55,20 +55,16 @@ func (Module) settle(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(settleResult{ID: r.ID, Status: r.Status, Seq: r.LogLen, SettledFen: r.SettledFen, RemainingFen: s.RemainingFen})
 }
 
-func (m Module) freeze(ctx *module.Context, body []byte) error { return m.setFrozen(ctx, body, true) }
+func (m Module) freeze(ctx *module.Context, b *reasonBody) error { return m.setFrozen(ctx, b, true) }
 
-func (m Module) unfreeze(ctx *module.Context, body []byte) error {
-	return m.setFrozen(ctx, body, false)
+func (m Module) unfreeze(ctx *module.Context, b *reasonBody) error {
+	return m.setFrozen(ctx, b, false)
 }
 
 // setFrozen sets or lifts the regulator's freeze of a receivable and
 // keeps its root's count of frozen nodes.
-func (Module) setFrozen(ctx *module.Context, body []byte, frozen bool) error {
-	var b reasonBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(true); err != nil {
+func (Module) setFrozen(ctx *module.Context, b *reasonBody, frozen bool) error {
+	if err := validateReason(b, true); err != nil {
 		return err
 	}
 	r, err := load(ctx.Store, b.ID)

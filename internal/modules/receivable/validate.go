@@ -54,7 +54,7 @@ func checkFen(name string, v, min int64) error {
 	return nil
 }
 
-func (b *creditBody) validate() error {
+func validateCredit(b *creditBody) error {
 	if err := field.OrgID("obligor", b.Obligor); err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (b *creditBody) validate() error {
 	return checkFen("limit_fen", *b.LimitFen, 0)
 }
 
-func (t *tradeBody) validate() error {
+func validateTrade(t *tradeBody) error {
 	if err := field.Text("trade.contract_no", t.ContractNo, 1, 64); err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (t *tradeBody) validate() error {
 	return nil
 }
 
-func (b *issueBody) validate() error {
+func validateIssue(b *issueBody) error {
 	if err := field.OrgID("to", b.To); err != nil {
 		return err
 	}
@@ -109,14 +109,14 @@ func (b *issueBody) validate() error {
 	if b.Trade == nil {
 		return malformed("trade is required: contract_no, invoice_no, invoice_amount_fen, invoice_sha256, delivery_doc_hashes")
 	}
-	return b.Trade.validate()
+	return validateTrade(b.Trade)
 }
 
-func (b *idBody) validate() error { return checkID("id", b.ID) }
+func validateID(b *idBody) error { return checkID("id", b.ID) }
 
 // validate checks a reason body; required says whether the reason may be
 // empty.
-func (b *reasonBody) validate(required bool) error {
+func validateReason(b *reasonBody, required bool) error {
 	if err := checkID("id", b.ID); err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (b *reasonBody) validate(required bool) error {
 	return field.Text("reason", b.Reason, min, 500)
 }
 
-func (b *splitBody) validate() error {
+func validateSplit(b *splitBody) error {
 	if err := checkID("id", b.ID); err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (b *splitBody) validate() error {
 	return nil
 }
 
-func (b *financingBody) validate() error {
+func validateFinancing(b *financingBody) error {
 	if err := checkID("id", b.ID); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (b *financingBody) validate() error {
 	return nil
 }
 
-func (b *settleBody) validate() error {
+func validateSettle(b *settleBody) error {
 	if err := checkID("id", b.ID); err != nil {
 		return err
 	}
@@ -239,32 +239,12 @@ func Discount(amountFen int64, rateBP int, days int64) int64 {
 	return int64(q)
 }
 
-// targeted is an action body that names one receivable by its id.
-type targeted[B any] interface {
-	*B
-	validate() error
-	target() string
-}
-
-func (b *idBody) target() string        { return b.ID }
-func (b *splitBody) target() string     { return b.ID }
-func (b *financingBody) target() string { return b.ID }
-func (b *settleBody) target() string    { return b.ID }
-
-// decodeAndLoad decodes and validates an action's body, then loads the
-// receivable it names: the first steps of every action on a receivable,
-// in the order whose errors the callers rely on.
-func decodeAndLoad[B any, P targeted[B]](ctx *module.Context, body []byte) (*B, *Receivable, error) {
-	var b B
-	if err := module.DecodeBody(body, &b); err != nil {
-		return nil, nil, err
+// loadValid is the first steps of every action on a receivable, in the
+// order whose errors the callers rely on: the body's own check (valid),
+// then the receivable it names.
+func loadValid(ctx *module.Context, valid error, id string) (*Receivable, error) {
+	if valid != nil {
+		return nil, valid
 	}
-	if err := P(&b).validate(); err != nil {
-		return nil, nil, err
-	}
-	r, err := load(ctx.Store, P(&b).target())
-	if err != nil {
-		return nil, nil, err
-	}
-	return &b, r, nil
+	return load(ctx.Store, id)
 }

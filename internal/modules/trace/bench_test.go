@@ -11,7 +11,7 @@ import (
 )
 
 func benchChain(b *testing.B) *testchain.Chain {
-	c := testchain.New(b, testchain.Options{Orgs: consortium(), Dir: b.TempDir(), Time: genesis})
+	c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Dir: b.TempDir(), Time: genesis})
 	setup(b, c)
 	return c
 }

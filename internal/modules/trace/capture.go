@@ -169,19 +169,15 @@ func (c *capturer) ownLot(id string) (*Lot, error) {
 	return l, nil
 }
 
-func (Module) capture(ctx *module.Context, body []byte) error {
-	var b EventInput
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	p, err := b.validate()
+func (Module) capture(ctx *module.Context, b *EventInput) error {
+	p, err := validateEvent(b)
 	if err != nil {
 		return err
 	}
 	if err := checkEventTime(ctx.Time, p.time, b.EventTime); err != nil {
 		return err
 	}
-	c := &capturer{ctx: ctx, b: &b, p: p, org: ctx.Signer.Org, objs: map[string]*Object{}, lots: map[string]*Lot{},
+	c := &capturer{ctx: ctx, b: b, p: p, org: ctx.Signer.Org, objs: map[string]*Object{}, lots: map[string]*Lot{},
 		prod: map[string]*Product{}, dirtyObjs: map[string]bool{}, dirtyLots: map[string]bool{}, touchSet: map[string]bool{}}
 	if b.EventID != "" {
 		if prev, err := getRaw(ctx.Store, clientIDKey(b.EventID)); err != nil {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -226,7 +228,7 @@ func TestStepRoles(t *testing.T) {
 	})
 	for _, step := range trace.BizSteps {
 		for _, o := range orgs {
-			if !role.Any(o.Roles, []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier, role.Regulator, role.Inspector, role.Alliance}) {
+			if !role.Any(o.Roles, []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector, traceapi.Alliance}) {
 				continue // refused by the app for the action itself
 			}
 			allowed := role.Any(o.Roles, trace.StepRoles(step))

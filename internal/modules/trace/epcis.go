@@ -15,13 +15,6 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
-// ImportIssue says why one event of an EPCIS document was not converted.
-type ImportIssue struct {
-	Index   int    `json:"index"`              // position in epcisBody.eventList, from 0
-	EventID string `json:"event_id,omitempty"` // the event's eventID, when it has one
-	Message string `json:"message"`
-}
-
 // OrgURNPrefix names a consortium organisation in an EPCIS document's
 // source and destination lists.
 const OrgURNPrefix = "urn:dengta:org:"
@@ -119,7 +112,7 @@ func ParseEPCIS(doc []byte) ([]EventInput, []ImportIssue, error) {
 		}
 		in, err := convertEvent(&e)
 		if err == nil {
-			_, err = in.validate()
+			_, err = validateEvent(in)
 		}
 		if err != nil {
 			issues = append(issues, ImportIssue{Index: i, EventID: e.EventID, Message: errcode.Message(err)})

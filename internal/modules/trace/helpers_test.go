@@ -6,6 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/module"
+
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -37,11 +41,11 @@ func consortium() []testchain.Org {
 		{ID: coop, Roles: []role.Role{role.Producer}, Validator: true},
 		{ID: juicer, Roles: []role.Role{role.Producer}},
 		{ID: logistics, Roles: []role.Role{role.Logistics}},
-		{ID: market, Roles: []role.Role{role.Retailer}},
-		{ID: pharmacy, Roles: []role.Role{role.Retailer}},
+		{ID: market, Roles: []role.Role{traceapi.Retailer}},
+		{ID: pharmacy, Roles: []role.Role{traceapi.Retailer}},
 		{ID: wholesale, Roles: []role.Role{role.Supplier}},
 		{ID: regulator, Roles: []role.Role{role.Regulator}},
-		{ID: alliance, Roles: []role.Role{role.Alliance}},
+		{ID: alliance, Roles: []role.Role{traceapi.Alliance}},
 		{ID: inspector, Roles: []role.Role{role.Inspector}},
 		{ID: bank, Roles: []role.Role{role.Bank}},
 	}
@@ -84,7 +88,7 @@ var genesis = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
 func newChain(t testing.TB) *testchain.Chain {
 	t.Helper()
-	return testchain.New(t, testchain.Options{Orgs: consortium(), Time: genesis})
+	return testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Time: genesis})
 }
 
 func admin(c *testchain.Chain, org string) *tx.PrivateKey { return c.Members[org].Admin }
@@ -205,3 +209,9 @@ func item(t testing.TB, c *testchain.Chain, epc string) *trace.Object {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// own is the module under test, alone on its chains, with its roles.
+var (
+	own      = []module.Module{trace.Module{}}
+	ownRoles = role.MustSet(traceapi.Roles...)
+)

@@ -8,25 +8,6 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
-// Journey relations: how an event concerns the item whose journey it is.
-const (
-	RelSelf   = "self"   // the event names the item
-	RelParent = "parent" // the event names a container the item was in at the time
-	RelLot    = "lot"    // the event names the item's lot
-	RelSource = "source" // the event is in the history of a lot or item the item was made from
-)
-
-// JourneyEvent is one event of an item's journey.
-type JourneyEvent struct {
-	Event
-	Relation string `json:"relation"`
-	// Via is the identifier whose history the event comes from, when it
-	// is not the item itself.
-	Via               string `json:"via,omitempty"`
-	DeclaredErroneous bool   `json:"declared_erroneous"`
-	DeclaredBy        string `json:"declared_by,omitempty"` // the error declaration
-}
-
 // MaxJourneyEvents bounds a journey; beyond it the earliest-found events
 // are kept.
 const MaxJourneyEvents = 10_000
@@ -280,15 +261,6 @@ func minPos(a, b string) string {
 		return a
 	}
 	return min(a, b)
-}
-
-// Impact is what a recall of a lot reaches.
-type Impact struct {
-	Lot       string   `json:"lot"`
-	Recall    *Recall  `json:"recall,omitempty"` // set when the lot is recalled
-	Lots      []string `json:"lots"`             // lots derived from it through transformations, transitively
-	Items     []string `json:"items"`            // items in the lot or those lots, or derived from them
-	Truncated bool     `json:"truncated"`        // more than MaxImpact identifiers; the lists are partial
 }
 
 // MaxImpact bounds the identifiers RecallImpact lists.

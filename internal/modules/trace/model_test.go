@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -217,7 +219,7 @@ func (m *model) gen(r *rand.Rand, now time.Time) *mop {
 	}
 	o.body = body
 	switch {
-	case !role.Any(m.roles[o.org], []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier, role.Regulator, role.Inspector, role.Alliance}):
+	case !role.Any(m.roles[o.org], []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector, traceapi.Alliance}):
 		o.want, o.roleRefused = errcode.Unauthorized, true
 	case future:
 		o.want = errcode.RuleViolation

@@ -121,15 +121,9 @@ func GetCertification(r Getter, id string) (*Certification, error) {
 	return &c, nil
 }
 
-// CertificationStatus is a certification with its status at a time.
-type CertificationStatus struct {
-	Certification
-	Status string `json:"status"`
-}
-
 // Status returns the certification's status at t: revoked (from its
 // revocation's block time), not yet valid, expired, or valid.
-func (c *Certification) Status(t time.Time) string {
+func CertStatus(c *Certification, t time.Time) string {
 	if c.Revoked != nil && !t.Before(mustTime(c.Revoked.Time)) {
 		return CertRevoked
 	}
@@ -159,7 +153,7 @@ func Certifications(r Reader, subject string, at time.Time) ([]CertificationStat
 		if err != nil {
 			return nil, fmt.Errorf("indexed certification %s: %w", cid, err)
 		}
-		out = append(out, CertificationStatus{Certification: *c, Status: c.Status(at)})
+		out = append(out, CertificationStatus{Certification: *c, Status: CertStatus(c, at)})
 	}
 	return out, nil
 }
@@ -238,14 +232,6 @@ func (c eventCache) get(r Getter, pos string) (*Event, error) {
 	}
 	c[pos] = e
 	return e, nil
-}
-
-// OrgInfo is an organisation as a scan page shows it.
-type OrgInfo struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	NameEN string `json:"name_en,omitempty"`
-	Active bool   `json:"active"`
 }
 
 // getOrg reads an organisation for a scan page; one the consortium never

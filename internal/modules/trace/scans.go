@@ -12,12 +12,8 @@ import (
 // gateways batch scans and sign them within a day.
 const ScanMaxAge = 24 * time.Hour
 
-func (Module) recordScans(ctx *module.Context, body []byte) error {
-	var b scansBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	_, times, err := b.validate(ctx.Time)
+func (Module) recordScans(ctx *module.Context, b *scansBody) error {
+	_, times, err := validateScans(b, ctx.Time)
 	if err != nil {
 		return err
 	}
@@ -48,7 +44,7 @@ func (Module) recordScans(ctx *module.Context, body []byte) error {
 			}
 			sums[s.EPC] = sum
 		}
-		sum.add(Scan{Time: s.Time, Location: s.Location, Device: s.Device}, times[i], o)
+		addScan(sum, Scan{Time: s.Time, Location: s.Location, Device: s.Device}, times[i], o)
 		recorded++
 	}
 	for _, epc := range sortedKeys(boolKeys(sums)) {
@@ -95,7 +91,7 @@ func addBounded(set []string, v string) ([]string, bool) {
 }
 
 // add folds one scan into the summary.
-func (s *ScanSummary) add(sc Scan, t time.Time, o *Object) {
+func addScan(s *ScanSummary, sc Scan, t time.Time, o *Object) {
 	s.Count++
 	if s.First == nil || t.Before(mustTime(s.First.Time)) {
 		s.First = &ScanPoint{Time: sc.Time, Location: sc.Location}
@@ -123,7 +119,7 @@ func (s *ScanSummary) add(sc Scan, t time.Time, o *Object) {
 			}
 			secs := int64(gap / time.Second)
 			if s.ClosestMove == nil || secs < s.ClosestMove.Seconds {
-				s.ClosestMove = &Move{From: ScanPoint{from.Time, from.Location}, To: ScanPoint{to.Time, to.Location}, Seconds: secs}
+				s.ClosestMove = &Move{From: ScanPoint{Time: from.Time, Location: from.Location}, To: ScanPoint{Time: to.Time, Location: to.Location}, Seconds: secs}
 			}
 		}
 	}

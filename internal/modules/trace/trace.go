@@ -6,11 +6,12 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
 // Name is the module name used in transactions.
-const Name = "trace"
+const Name = traceapi.Name
 
 // Module is the product traceability module.
 type Module struct{}
@@ -22,10 +23,10 @@ func (Module) Name() string { return Name }
 
 var (
 	producerRoles = []role.Role{role.Producer}
-	certRoles     = []role.Role{role.Alliance, role.Inspector}
+	certRoles     = []role.Role{traceapi.Alliance, role.Inspector}
 	// captureRoles is the union of stepRoles; the handler checks the
 	// business step's own roles.
-	captureRoles = []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier, role.Regulator, role.Inspector, role.Alliance}
+	captureRoles = []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector, traceapi.Alliance}
 )
 
 // StepRoles returns the roles, one of which the capturing organisation
@@ -37,13 +38,13 @@ func StepRoles(step string) []role.Role {
 	case StepCommissioning, StepPacking, StepUnpacking, StepTransforming:
 		return []role.Role{role.Producer}
 	case StepShipping, StepReceiving, StepStoring:
-		return []role.Role{role.Producer, role.Logistics, role.Retailer, role.Supplier}
+		return []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier}
 	case StepRetailSelling, StepDispensing:
-		return []role.Role{role.Retailer}
+		return []role.Role{traceapi.Retailer}
 	case StepRecalling, StepDestroying:
 		return []role.Role{role.Regulator, role.Producer}
 	case StepInspecting:
-		return []role.Role{role.Inspector, role.Regulator, role.Alliance}
+		return []role.Role{role.Inspector, role.Regulator, traceapi.Alliance}
 	case StepDecommissioning:
 		return []role.Role{role.Producer, role.Regulator}
 	}
@@ -53,13 +54,13 @@ func StepRoles(step string) []role.Role {
 // Actions implements module.Module.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		{Name: "register_product", Roles: producerRoles, Handle: m.registerProduct, Doc: "register a product by its GTIN or drug product code; the signer's organisation owns it"},
-		{Name: "register_lot", Roles: producerRoles, Handle: m.registerLot, Doc: "register a lot (/01/<GTIN>/10/<lot>) of one of the organisation's products, with its origin"},
-		{Name: "register_location", Handle: m.registerLocation, Doc: "register a place by its GLN (/414/<GLN>): farm, factory, warehouse, store, hospital, pharmacy"},
-		{Name: "capture", Roles: captureRoles, Handle: m.capture, Doc: "record one EPCIS 2.0 event (ObjectEvent, AggregationEvent, TransformationEvent) or an error declaration"},
-		{Name: "certify", Roles: certRoles, Handle: m.certify, Doc: "certify a lot or product under a scheme (origin, green food, ...) for a validity period"},
-		{Name: "revoke_certification", Roles: certRoles, Handle: m.revokeCertification, Doc: "revoke a certification the organisation issued"},
-		{Name: "record_scans", Handle: m.recordScans, Doc: "record up to 500 public scans of item codes; unknown codes are skipped and counted"},
+		module.Handle(traceapi.RegisterProduct, m.registerProduct).For(producerRoles...),
+		module.Handle(traceapi.RegisterLot, m.registerLot).For(producerRoles...),
+		module.Handle(traceapi.RegisterLocation, m.registerLocation),
+		module.Handle(traceapi.Capture, m.capture).For(captureRoles...),
+		module.Handle(traceapi.Certify, m.certify).For(certRoles...),
+		module.Handle(traceapi.RevokeCertification, m.revokeCertification).For(certRoles...),
+		module.Handle(traceapi.RecordScans, m.recordScans),
 	}
 }
 
@@ -81,12 +82,8 @@ func absent(kv Getter, key []byte, format string, args ...any) error {
 	return nil
 }
 
-func (Module) registerProduct(ctx *module.Context, body []byte) error {
-	var b productBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	id, err := b.validate()
+func (Module) registerProduct(ctx *module.Context, b *productBody) error {
+	id, err := validateProduct(b)
 	if err != nil {
 		return err
 	}
@@ -104,12 +101,8 @@ func (Module) registerProduct(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(idResult{ID: id})
 }
 
-func (Module) registerLot(ctx *module.Context, body []byte) error {
-	var b lotBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	id, err := b.validate()
+func (Module) registerLot(ctx *module.Context, b *lotBody) error {
+	id, err := validateLot(b)
 	if err != nil {
 		return err
 	}
@@ -145,12 +138,8 @@ func (Module) registerLot(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(idResult{ID: l.ID})
 }
 
-func (Module) registerLocation(ctx *module.Context, body []byte) error {
-	var b locationBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) registerLocation(ctx *module.Context, b *locationBody) error {
+	if err := validateLocation(b); err != nil {
 		return err
 	}
 	if prev, err := GetLocation(ctx.Store, b.GLN); err == nil {
@@ -166,12 +155,8 @@ func (Module) registerLocation(ctx *module.Context, body []byte) error {
 	return ctx.SetResult(idResult{ID: l.ID})
 }
 
-func (Module) certify(ctx *module.Context, body []byte) error {
-	var b certifyBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if _, _, err := b.validate(); err != nil {
+func (Module) certify(ctx *module.Context, b *certifyBody) error {
+	if _, _, err := validateCertify(b); err != nil {
 		return err
 	}
 	if err := subjectExists(ctx.Store, b.Subject); err != nil {
@@ -209,12 +194,8 @@ func subjectExists(kv Getter, subject string) error {
 	return err
 }
 
-func (Module) revokeCertification(ctx *module.Context, body []byte) error {
-	var b revokeBody
-	if err := module.DecodeBody(body, &b); err != nil {
-		return err
-	}
-	if err := b.validate(); err != nil {
+func (Module) revokeCertification(ctx *module.Context, b *revokeBody) error {
+	if err := validateRevoke(b); err != nil {
 		return err
 	}
 	c, err := GetCertification(ctx.Store, b.CertificationID)

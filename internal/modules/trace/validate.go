@@ -58,7 +58,7 @@ func clientID(name, s string) error {
 	return nil
 }
 
-func (b *productBody) validate() (string, error) {
+func validateProduct(b *productBody) (string, error) {
 	var id string
 	switch {
 	case b.GTIN != "" && b.DrugCode != "":
@@ -89,7 +89,7 @@ func (b *productBody) validate() (string, error) {
 	return id, checkHash("image_sha256", b.ImageSHA256, false)
 }
 
-func (b *lotBody) validate() (ID, error) {
+func validateLot(b *lotBody) (ID, error) {
 	lot, err := parseKind("lot_id", b.LotID, KindLot)
 	if err != nil {
 		return ID{}, err
@@ -132,7 +132,7 @@ func (b *lotBody) validate() (ID, error) {
 	return lot, nil
 }
 
-func (b *locationBody) validate() error {
+func validateLocation(b *locationBody) error {
 	var err error
 	if b.GLN, err = ParseLocation("gln", b.GLN); err != nil {
 		return err
@@ -146,7 +146,7 @@ func (b *locationBody) validate() error {
 	return field.OneOf("type", b.Type, LocationTypes)
 }
 
-func (b *certifyBody) validate() (time.Time, time.Time, error) {
+func validateCertify(b *certifyBody) (time.Time, time.Time, error) {
 	id, err := parseKind("subject", b.Subject, KindLot, KindProduct)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
@@ -175,7 +175,7 @@ func (b *certifyBody) validate() (time.Time, time.Time, error) {
 	return from, until, nil
 }
 
-func (b *revokeBody) validate() error {
+func validateRevoke(b *revokeBody) error {
 	if !field.IsRecordID(certKind, b.CertificationID) {
 		return malformed("certification_id %q is not a certification id like CT20260101-0123456789ABCDEF0123", b.CertificationID)
 	}
@@ -216,7 +216,7 @@ func stepsFor(typ, action string) []string {
 // validate checks an event body, puts every identifier in canonical form
 // and parses the event time. It checks everything that does not depend on
 // the state.
-func (b *EventInput) validate() (*parsed, error) {
+func validateEvent(b *EventInput) (*parsed, error) {
 	p := &parsed{}
 	if err := field.OneOf("type", b.Type, []string{ObjectEvent, AggregationEvent, TransformationEvent}); err != nil {
 		return nil, err
@@ -452,7 +452,7 @@ func receivers(dst []Destination) []string {
 	return slices.Compact(out)
 }
 
-func (b *scansBody) validate(now time.Time) ([]ID, []time.Time, error) {
+func validateScans(b *scansBody, now time.Time) ([]ID, []time.Time, error) {
 	if len(b.Scans) == 0 || len(b.Scans) > MaxScansPerBatch {
 		return nil, nil, malformed("scans must list 1 to %d scans, got %d", MaxScansPerBatch, len(b.Scans))
 	}

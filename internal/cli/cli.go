@@ -1,0 +1,152 @@
+// Package cli is what the dengta command line is made of: subcommands,
+// flags that may follow positional arguments, errors for the person at the
+// terminal (what went wrong, then what to try), and the helpers every
+// subcommand that talks to a node shares. cmd/dengta runs the core
+// commands and every module's; modules import this package, never
+// cmd/dengta.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/dengta-chain/dengta/client"
+)
+
+// Command is one subcommand of dengta.
+type Command struct {
+	Name    string
+	Summary string // one line for 'dengta help'
+	Run     func(ctx context.Context, args []string, out, errOut io.Writer) error
+}
+
+// Sub is a subcommand of a command ("dengta notary deposit").
+type Sub struct {
+	Name string
+	Run  func(ctx context.Context, args []string, out, errOut io.Writer) error
+}
+
+// Dispatch runs the subcommand named by args[0]; usage is printed for -h.
+func Dispatch(ctx context.Context, cmd, usage string, subs []Sub, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 {
+		return Errorf(fmt.Sprintf("'dengta %s -h' lists them", cmd), "%s needs a subcommand", cmd)
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(errOut, "Usage: dengta %s %s\n", cmd, usage)
+		return nil
+	}
+	for _, s := range subs {
+		if s.Name == args[0] {
+			return s.Run(ctx, args[1:], out, errOut)
+		}
+	}
+	return Errorf(fmt.Sprintf("'dengta %s -h' lists them", cmd), "unknown %s subcommand %q", cmd, args[0])
+}
+
+// UserError is an error shown to the person at the terminal: what went
+// wrong, and what to try.
+type UserError struct {
+	Msg  string
+	Hint string
+	Code int // exit code; 1 if zero
+}
+
+func (e *UserError) Error() string { return e.Msg }
+
+// Fail returns a UserError with a hint.
+func Fail(msg, hint string) error { return &UserError{Msg: msg, Hint: hint} }
+
+// Errorf returns a UserError with a formatted message and a hint.
+func Errorf(hint, format string, args ...any) error {
+	return &UserError{Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// NewFlags returns a flag set that reports errors as UserErrors.
+func NewFlags(name, usageLine string, errOut io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "Usage: dengta %s %s\n\nFlags:\n", name, usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// Parse parses flags anywhere among the arguments (flags may follow
+// positional arguments) and returns the positional ones.
+func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, Fail(err.Error(), "run 'dengta "+fs.Name()+" -h' for the flags")
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// DefaultNode is the dev chain's gateway.
+const DefaultNode = "http://127.0.0.1:8480"
+
+// NodeFlag adds --node, defaulting to $DENGTA_NODE or the dev chain's
+// gateway.
+func NodeFlag(fs interface {
+	String(name, value, usage string) *string
+}) *string {
+	def := os.Getenv("DENGTA_NODE")
+	if def == "" {
+		def = DefaultNode
+	}
+	return fs.String("node", def, "gateway URL of the node (or set DENGTA_NODE)")
+}
+
+// Client returns an SDK client of the node at the --node URL.
+func Client(node string) *client.Client { return client.New(strings.TrimRight(node, "/")) }
+
+// Signer reads --key and connects to --node.
+func Signer(node, keyFile string) (*client.Client, *client.Key, error) {
+	if keyFile == "" {
+		return nil, nil, Fail("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
+	}
+	key, err := client.LoadKey(keyFile)
+	if err != nil {
+		return nil, nil, Fail(err.Error(), "check the --key path")
+	}
+	return Client(node), key, nil
+}
+
+// PrintJSON writes v as indented JSON, without escaping HTML characters.
+func PrintJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// Multi is a repeatable string flag.
+type Multi []string
+
+func (m *Multi) String() string     { return strings.Join(*m, ",") }
+func (m *Multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// OneArg returns the single positional argument, or a UserError with
+// the example.
+func OneArg(pos []string, what, example string) (string, error) {
+	if len(pos) != 1 {
+		return "", Errorf(example, "give one %s", what)
+	}
+	return pos[0], nil
+}

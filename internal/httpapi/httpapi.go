@@ -1,0 +1,178 @@
+// Package httpapi is what a module's HTTP endpoints are made of: the node
+// environment they run in (Env), the router they register on, typed query
+// handlers built from api.Query descriptors, and the JSON helpers every
+// endpoint shares. The gateway hosts the endpoints; modules import this
+// package, never the gateway.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// Env is what a module's endpoints see of the node.
+type Env interface {
+	ChainID() string
+	// View opens the committed state at height (0: the latest). A height
+	// the node does not have is a not_found error, a negative one a
+	// bad_request.
+	View(height int64) (*state.View, error)
+	// BlockTime is the latest block's time: the "now" of the chain's
+	// queries, never this node's clock.
+	BlockTime(ctx context.Context) (time.Time, error)
+	// Prover builds and checks proof bundles.
+	Prover() *prover.Prover
+	// PublicURL joins the node's public base URL and path: what QR codes
+	// and links given out to others point at.
+	PublicURL(path string) string
+	// Now is the node's clock, for what is not a chain fact (a scan's
+	// arrival, say).
+	Now() time.Time
+	Logger() *slog.Logger
+}
+
+// HandlerFunc answers a request or returns an error, which the gateway
+// writes as the API's JSON error with the status its code calls for.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Router is where a module registers its endpoints. Patterns are
+// net/http ServeMux patterns with a method ("GET /v1/notary/works/{id}");
+// every one must be documented in the module's OpenAPI fragment.
+// Registering a pattern twice panics.
+type Router interface {
+	Handle(pattern string, h HandlerFunc)
+}
+
+// Module is what a module contributes to the API.
+type Module struct {
+	// OpenAPI is the module's fragment of the OpenAPI document: an object
+	// with "paths" and optionally "components": {"schemas": {...}}. The
+	// gateway merges it into the document it serves; a path or schema
+	// name another module already has is an error.
+	OpenAPI []byte
+	// Routes registers the endpoints.
+	Routes func(env Env, r Router)
+}
+
+// Query registers a typed read endpoint: its parameters are decoded from
+// the request (api.DecodeParams) and f's answer is written as JSON with
+// status 200.
+func Query[P, R any](r Router, q api.Query[P, R], f func(ctx context.Context, p P) (*R, error)) {
+	r.Handle(q.Pattern(), func(w http.ResponseWriter, req *http.Request) error {
+		var p P
+		if err := api.DecodeParams(&p, req.PathValue, req.URL.Query()); err != nil {
+			return err
+		}
+		out, err := f(req.Context(), p)
+		if err != nil {
+			return err
+		}
+		WriteJSON(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// Raw registers a handler at a query's pattern whose answer is not plain
+// JSON (a file download, an image).
+func Raw[P, R any](r Router, q api.Query[P, R], h HandlerFunc) { r.Handle(q.Pattern(), h) }
+
+// WriteJSON writes v as indented JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// DecodeJSON reads a strict JSON request body of at most max bytes.
+func DecodeJSON(r *http.Request, v any, max int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, max))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errcode.New(errcode.BadRequest, "request body: %v", err)
+	}
+	if dec.More() {
+		return errcode.New(errcode.BadRequest, "request body has data after the JSON object")
+	}
+	return nil
+}
+
+// Param returns a required query parameter, trimmed; its absence is a
+// bad_request error showing an example.
+func Param(r *http.Request, name, example string) (string, error) {
+	v := strings.TrimSpace(r.URL.Query().Get(name))
+	if v == "" {
+		return "", errcode.New(errcode.BadRequest, "give ?%s=, e.g. %s", name, example)
+	}
+	return v, nil
+}
+
+// Required returns v trimmed, or a bad_request error naming the query
+// parameter with an example when it is empty.
+func Required(v, name, example string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", errcode.New(errcode.BadRequest, "give ?%s=, e.g. %s", name, example)
+	}
+	return v, nil
+}
+
+// FormFile reads an uploaded multipart file of at most max bytes; nil
+// when the field is absent or the file empty.
+func FormFile(r *http.Request, field string, max int64) ([]byte, error) {
+	f, _, err := r.FormFile(field)
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, &http.MaxBytesError{Limit: max}
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// WriteCertificate answers the proof bundle of a record's state key at the
+// newest height (a certificate), as a file download when download is set.
+// A record that is absent is a not_found error naming it.
+func WriteCertificate(env Env, w http.ResponseWriter, r *http.Request, key []byte, name string, download bool) error {
+	b, err := env.Prover().Bundle(r.Context(), key, 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "no record %s", name)
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if download {
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "certificate-"+name+".json"))
+	}
+	_, err = w.Write(raw)
+	return err
+}

@@ -1,0 +1,252 @@
+package notaryplug
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/module/field"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/internal/prover"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// maxVerifyFile bounds a file uploaded for public verification; it is only
+// hashed, never kept.
+const maxVerifyFile = 64 << 20
+
+func apiModule() *httpapi.Module {
+	return &httpapi.Module{OpenAPI: openAPI, Routes: routes}
+}
+
+func routes(env httpapi.Env, r httpapi.Router) {
+	httpapi.Query(r, notaryapi.FindEvidence, func(_ context.Context, p notaryapi.HashParams) (*api.Page[notaryapi.Evidence], error) {
+		hash := p.SHA256
+		if hash == "" {
+			hash = p.SM3
+		}
+		if !field.IsHex64(strings.ToLower(hash)) {
+			return nil, errcode.New(errcode.BadRequest, "give ?sha256= or ?sm3= with the file's 64-hex-digit hash")
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		items, err := notary.FindEvidence(v, strings.ToLower(hash))
+		return &api.Page[notaryapi.Evidence]{Height: v.Version(), Items: items}, err
+	})
+	httpapi.Query(r, notaryapi.Verify, func(ctx context.Context, p notaryapi.VerifyParams) (*notaryapi.VerifyResponse, error) {
+		return verifyByQuery(ctx, env, p)
+	})
+	httpapi.Raw(r, notaryapi.VerifyUpload, func(w http.ResponseWriter, req *http.Request) error { return verifyUpload(env, w, req) })
+	httpapi.Query(r, notaryapi.GetEvidence, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.EvidenceResponse, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := notary.GetEvidence(v, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		sup, err := notary.Supplements(v, ev.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &notaryapi.EvidenceResponse{Height: v.Version(), Evidence: ev, Supplements: sup}, nil
+	})
+	httpapi.Raw(r, notaryapi.EvidenceCertificate, certificate(env, func(v notary.Getter, id string) ([]byte, error) {
+		_, err := notary.GetEvidence(v, id)
+		return notary.EvidenceKey(id), err
+	}))
+	httpapi.Query(r, notaryapi.GetBatch, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.Batch, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		return notary.GetBatch(v, p.ID)
+	})
+	httpapi.Raw(r, notaryapi.BatchCertificate, certificate(env, func(v notary.Getter, id string) ([]byte, error) {
+		_, err := notary.GetBatch(v, id)
+		return notary.BatchKey(id), err
+	}))
+	httpapi.Query(r, notaryapi.FindWorks, func(_ context.Context, p notaryapi.HashParams) (*api.Page[notaryapi.Work], error) {
+		if !field.IsHex64(strings.ToLower(p.SHA256)) {
+			return nil, errcode.New(errcode.BadRequest, "give ?sha256= with the work's 64-hex-digit hash")
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		items, err := notary.WorksByHash(v, strings.ToLower(p.SHA256))
+		return &api.Page[notaryapi.Work]{Height: v.Version(), Items: items}, err
+	})
+	httpapi.Query(r, notaryapi.GetWork, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.WorkResponse, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		wk, err := notary.GetWork(v, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		log, err := notary.WorkLog(v, wk.ID)
+		if err != nil {
+			return nil, err
+		}
+		disputes, err := notary.Disputes(v, wk.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &notaryapi.WorkResponse{Height: v.Version(), Work: wk, Log: log, Disputes: disputes}, nil
+	})
+	httpapi.Raw(r, notaryapi.WorkCertificate, certificate(env, func(v notary.Getter, id string) ([]byte, error) {
+		_, err := notary.GetWork(v, id)
+		return notary.WorkKey(id), err
+	}))
+}
+
+// certificate answers the proof bundle of a notary record: record looks
+// the record up (a not_found error when it is not there) and names its
+// state key.
+func certificate(env httpapi.Env, record func(v notary.Getter, id string) ([]byte, error)) httpapi.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var p notaryapi.CertificateParams
+		if err := api.DecodeParams(&p, r.PathValue, r.URL.Query()); err != nil {
+			return err
+		}
+		v, err := env.View(0)
+		if err != nil {
+			return err
+		}
+		key, err := record(v, p.ID)
+		if err != nil {
+			return err
+		}
+		return httpapi.WriteCertificate(env, w, r, key, p.ID, p.Download)
+	}
+}
+
+// verifyByQuery checks the evidence records of an id, a SHA-256 or an SM3.
+func verifyByQuery(ctx context.Context, env httpapi.Env, p notaryapi.VerifyParams) (*notaryapi.VerifyResponse, error) {
+	v, err := env.View(0)
+	if err != nil {
+		return nil, err
+	}
+	var evs []notaryapi.Evidence
+	switch {
+	case p.ID != "":
+		ev, err := notary.GetEvidence(v, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		evs = []notaryapi.Evidence{*ev}
+	case field.IsHex64(strings.ToLower(p.SHA256)):
+		evs, err = notary.FindEvidence(v, strings.ToLower(p.SHA256))
+	case field.IsHex64(strings.ToLower(p.SM3)):
+		evs, err = notary.FindEvidence(v, strings.ToLower(p.SM3))
+	default:
+		return nil, errcode.New(errcode.BadRequest, "give ?id= (an evidence id), ?sha256= or ?sm3= (64 hex digits)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	resp := &notaryapi.VerifyResponse{Records: []notaryapi.VerifiedRecord{}}
+	for i := range evs {
+		vr, err := check(ctx, env.Prover(), &evs[i], nil)
+		if err != nil {
+			return nil, err
+		}
+		resp.Records = append(resp.Records, vr)
+	}
+	return resp, nil
+}
+
+// check builds the proof bundle of an evidence record at the newest height
+// and verifies it against the node's current validator set, with the file
+// when one was given.
+func check(ctx context.Context, p *prover.Prover, ev *notaryapi.Evidence, file []byte) (notaryapi.VerifiedRecord, error) {
+	var fr io.Reader
+	if file != nil {
+		fr = bytes.NewReader(file)
+	}
+	rep, _, err := p.Check(ctx, notary.EvidenceKey(ev.ID), fr)
+	if err != nil {
+		return notaryapi.VerifiedRecord{}, err
+	}
+	return notaryapi.VerifiedRecord{Evidence: ev, Verified: rep.OK, Checks: rep.Checks}, nil
+}
+
+// verifyUpload hashes an uploaded file (multipart field "file", or the raw
+// body) and checks the evidence records of it; with a multipart
+// "certificate" field it checks the file against that certificate instead
+// (batch items can only be verified that way).
+func verifyUpload(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 2*maxVerifyFile)
+	var file, cert []byte
+	var err error
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return uploadError(err)
+		}
+		defer r.MultipartForm.RemoveAll()
+		if file, err = httpapi.FormFile(r, "file", maxVerifyFile); err != nil {
+			return uploadError(err)
+		}
+		if cert, err = httpapi.FormFile(r, "certificate", 4<<20); err != nil {
+			return uploadError(err)
+		}
+	} else if file, err = io.ReadAll(r.Body); err != nil {
+		return uploadError(err)
+	}
+	if len(file) == 0 {
+		return errcode.New(errcode.BadRequest, "send the file to verify: the raw body, or a multipart \"file\" field")
+	}
+	sha, sm, n, _ := batch.HashReader(bytes.NewReader(file))
+	resp := notaryapi.VerifyResponse{File: &notaryapi.FileInfo{SHA256: sha, SM3: sm, Size: n}, Records: []notaryapi.VerifiedRecord{}}
+	if cert != nil {
+		rep, err := env.Prover().CheckBundle(r.Context(), cert, bytes.NewReader(file))
+		if rep == nil {
+			return err // no trust to check against: consensus is not running
+		}
+		resp.Certificate = rep
+		httpapi.WriteJSON(w, http.StatusOK, resp)
+		return nil
+	}
+	v, err := env.View(0)
+	if err != nil {
+		return err
+	}
+	evs, err := notary.FindEvidence(v, sha)
+	if err != nil {
+		return err
+	}
+	for i := range evs {
+		vr, err := check(r.Context(), env.Prover(), &evs[i], file)
+		if err != nil {
+			return err
+		}
+		resp.Records = append(resp.Records, vr)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func uploadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errcode.New(errcode.TooLarge, "the upload is over %d bytes; verify large files offline with dengta verify", maxVerifyFile)
+	}
+	return errcode.New(errcode.BadRequest, "read upload: %v", err)
+}

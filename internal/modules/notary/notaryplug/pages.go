@@ -1,0 +1,309 @@
+package notaryplug
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/modules/notary"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/internal/qrcode"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// maxVerifyUpload bounds a file uploaded to the public verify page; the
+// page only hashes it and keeps nothing.
+const maxVerifyUpload = maxVerifyFile
+
+// notaryPages are the module's pages: the public evidence verify page and
+// printable certificates, and the hall's evidence page.
+type notaryPages struct{ site pages.Site }
+
+func pagesModule() *pages.Module {
+	sub, _ := fs.Sub(templates, "templates")
+	return &pages.Module{
+		Templates: sub,
+		Messages:  messages,
+		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}},
+		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			s := &notaryPages{site: site}
+			r.Public("GET /certificates/{id}", s.certificatePage)
+			r.Public("GET /verify", s.verifyPage)
+			r.Public("POST /verify", s.verifyUpload)
+			r.SignedIn("GET /hall/notary", s.hallNotary)
+			r.SignedIn("POST /hall/notary/deposit", s.hallDeposit)
+		},
+	}
+}
+
+// checkedRecord is an evidence record with the outcome of verifying its
+// proof bundle on this node.
+type checkedRecord struct {
+	Evidence  *notary.Evidence
+	Org       *identity.Org
+	Report    *proof.Report
+	Verified  bool
+	CertURL   string
+	PrintURL  string
+	FileMatch bool // an uploaded file matched (only on upload)
+}
+
+// check builds and verifies the proof bundle of an evidence record, with
+// the file when one was uploaded.
+func (s *notaryPages) check(ctx context.Context, ev *notary.Evidence, file []byte) (*checkedRecord, error) {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil, err
+	}
+	org, _ := identity.GetOrg(v, ev.Depositor.Org)
+	var fr io.Reader
+	if file != nil {
+		fr = bytes.NewReader(file)
+	}
+	rep, _, err := s.site.Prover().Check(ctx, notary.EvidenceKey(ev.ID), fr)
+	if err != nil {
+		return nil, err
+	}
+	return &checkedRecord{
+		Evidence: ev, Org: org, Report: rep, Verified: rep.OK, FileMatch: file != nil && rep.OK,
+		CertURL:  "/v1/notary/evidence/" + url.PathEscape(ev.ID) + "/certificate?download=1",
+		PrintURL: "/certificates/" + url.PathEscape(ev.ID),
+	}, nil
+}
+
+// certificateData is the print view of an evidence certificate.
+type certificateData struct {
+	*checkedRecord
+	VerifyURL string
+	QR        template.HTML
+	ChainID   string
+}
+
+func (s *notaryPages) certificatePage(p *pages.Page) error {
+	r := p.R
+	id := r.PathValue("id")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	ev, err := notary.GetEvidence(v, id)
+	if err != nil {
+		return err
+	}
+	cr, err := s.check(r.Context(), ev, nil)
+	if err != nil {
+		return err
+	}
+	verifyURL := s.site.PublicURL("/verify?id=" + url.QueryEscape(id))
+	svg, err := qrcode.SVG(verifyURL, 160)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("cert.title") + " " + id
+	p.Data = certificateData{checkedRecord: cr, VerifyURL: verifyURL, QR: template.HTML(svg), ChainID: s.site.ChainID()}
+	return s.site.Render(p, "certificate")
+}
+
+// verifyData is the public verify page.
+type verifyData struct {
+	Query    string // the id or hash asked about
+	Searched bool
+	Records  []*checkedRecord
+	// Upload is the hashes of an uploaded file.
+	Upload *batch.Item
+	// Certificate is the outcome of checking an uploaded certificate.
+	Certificate *proof.Report
+	CertError   string
+}
+
+var hexHash = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+func (s *notaryPages) verifyPage(p *pages.Page) error {
+	r := p.R
+	d := &verifyData{}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" {
+		q = strings.TrimSpace(r.URL.Query().Get("id"))
+	}
+	if q != "" {
+		d.Query, d.Searched = q, true
+		evs, err := s.lookup(q)
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			cr, err := s.check(r.Context(), &evs[i], nil)
+			if err != nil {
+				return err
+			}
+			d.Records = append(d.Records, cr)
+		}
+	}
+	p.Title = p.T("verify.title")
+	p.Data = d
+	return s.site.Render(p, "verify")
+}
+
+// lookup finds evidence by id or by file hash.
+func (s *notaryPages) lookup(q string) ([]notary.Evidence, error) {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil, err
+	}
+	if hexHash.MatchString(q) {
+		return notary.FindEvidence(v, strings.ToLower(q))
+	}
+	ev, err := notary.GetEvidence(v, q)
+	if errcode.Of(err) == errcode.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []notary.Evidence{*ev}, nil
+}
+
+// verifyUpload hashes an uploaded file and shows the evidence records of
+// it; with an uploaded certificate (needed for batch items, which the node
+// cannot find by hash), it checks the file against that certificate.
+func (s *notaryPages) verifyUpload(p *pages.Page) error {
+	r := p.R
+	r.Body = http.MaxBytesReader(p.W, r.Body, 2*maxVerifyUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errcode.New(errcode.TooLarge, "%s", p.T("verify.toolarge"))
+		}
+		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, err := httpapi.FormFile(r, "file", maxVerifyUpload)
+	if err != nil || file == nil {
+		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+	}
+	d := &verifyData{Searched: true}
+	it := batch.ItemForContent(file, "", "", "")
+	d.Upload = &it
+	d.Query = it.SHA256
+	if cert, _ := httpapi.FormFile(r, "certificate", 4<<20); cert != nil {
+		trust, err := s.site.Prover().Trust(r.Context())
+		if err != nil {
+			return err
+		}
+		rep, err := proof.VerifyFile(cert, trust, bytes.NewReader(file))
+		d.Certificate = rep
+		if err != nil {
+			d.CertError = err.Error()
+		}
+	} else {
+		evs, err := s.lookup(it.SHA256)
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			cr, err := s.check(r.Context(), &evs[i], file)
+			if err != nil {
+				return err
+			}
+			d.Records = append(d.Records, cr)
+		}
+	}
+	p.Title = p.T("verify.title")
+	p.Data = d
+	return s.site.Render(p, "verify")
+}
+
+// evidenceTypes are the evidence types the deposit form offers, the
+// commonest first.
+var evidenceTypes = []string{"contract", "invoice", "document", "image", "audio", "video", "webpage", "email", "chat", "code", "data", "other"}
+
+type hallNotaryData struct {
+	Evidence []notary.Evidence
+	Next     string
+	Types    []string
+	Error    string
+}
+
+func (s *notaryPages) hallNotary(p *pages.Page) error {
+	r := p.R
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	evs, next, err := notary.ByDepositor(v, p.User.Org, r.URL.Query().Get("after"), 20)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("hn.title")
+	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes}
+	return s.site.Render(p, "hall_notary")
+}
+
+// hallDeposit stores the uploaded file in the node's blob store and
+// deposits it, both through the API, signed with the user's key.
+func (s *notaryPages) hallDeposit(p *pages.Page) error {
+	r := p.R
+	r.Body = http.MaxBytesReader(p.W, r.Body, 64<<20+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return errcode.New(errcode.TooLarge, "%s", p.T("verify.toolarge"))
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, err := httpapi.FormFile(r, "file", 64<<20)
+	if err != nil || file == nil {
+		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+	}
+	_, hdr, _ := r.FormFile("file")
+	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+	key, err := s.site.Signer(p)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
+	defer cancel()
+	api := s.site.API()
+	info, err := api.UploadBlob(ctx, bytes.NewReader(file))
+	if err != nil {
+		return s.hallNotaryError(p, r, err)
+	}
+	res, _, err := client.Send(ctx, api, key, notaryapi.Deposit, notaryapi.DepositBody{
+		SHA256: info.SHA256, SM3: info.SM3, Size: &info.Size, FileName: name, MediaType: client.MediaType(name),
+		EvidenceType: r.FormValue("evidence_type"), Description: strings.TrimSpace(r.FormValue("description")),
+		Supplements: strings.TrimSpace(r.FormValue("supplements")),
+	})
+	if err != nil {
+		return s.hallNotaryError(p, r, err)
+	}
+	http.Redirect(p.W, r, "/certificates/"+url.PathEscape(res.EvidenceID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *notaryPages) hallNotaryError(p *pages.Page, r *http.Request, err error) error {
+	v, verr := s.site.View(0)
+	if verr != nil {
+		return verr
+	}
+	evs, next, _ := notary.ByDepositor(v, p.User.Org, "", 20)
+	p.Title = p.T("hn.title")
+	p.Status = http.StatusBadRequest
+	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: pages.APIError(err)}
+	return s.site.Render(p, "hall_notary")
+}

@@ -1,0 +1,425 @@
+package receivableplug
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// recvPages are the module's hall pages: the receivables an organisation
+// holds, issues, finances or oversees, and each receivable with its
+// lineage and the actions its viewer may take.
+type recvPages struct{ site pages.Site }
+
+func pagesModule() *pages.Module {
+	sub, _ := fs.Sub(templates, "templates")
+	return &pages.Module{
+		Templates: sub,
+		Messages:  messages,
+		Funcs:     template.FuncMap{"yuan": formatFen},
+		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			s := &recvPages{site: site}
+			r.SignedIn("GET /hall/receivables", s.hallReceivables)
+			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
+			r.SignedIn("POST /hall/receivables/act", s.hallReceivableAct)
+		},
+	}
+}
+
+type hallReceivablesData struct {
+	Today     string
+	Portfolio *receivable.PortfolioView
+	Obligor   *receivable.ObligorView
+	Book      *receivable.BookView
+	Overview  *receivable.OverviewView
+	Orgs      []identity.Org
+	Message   string
+	Error     string
+}
+
+func (s *recvPages) hallReceivables(p *pages.Page) error {
+	r := p.R
+	return s.renderReceivables(p, r, r.URL.Query().Get("msg"), "")
+}
+
+func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMsg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	today, err := today(r.Context(), s.site)
+	if err != nil {
+		return err
+	}
+	d := &hallReceivablesData{Today: today, Message: msg, Error: errMsg}
+	org := p.User.Org
+	if d.Portfolio, err = receivable.Portfolio(v, org, today); err != nil {
+		return err
+	}
+	if p.User.Has(string(receivableapi.CoreEnterprise)) {
+		if d.Obligor, err = receivable.ObligorOutstanding(v, org, today); err != nil {
+			return err
+		}
+	}
+	if p.User.Has(string(role.Bank)) {
+		if d.Book, err = receivable.FinancedBook(v, org, today); err != nil {
+			return err
+		}
+	}
+	if p.User.Has(string(role.Regulator)) {
+		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
+			return err
+		}
+	}
+	d.Orgs, _ = s.site.Orgs()
+	p.Title = p.T("hr.title")
+	p.Data = d
+	if errMsg != "" {
+		p.Status = http.StatusBadRequest
+	}
+	return s.site.Render(p, "hall_receivables")
+}
+
+type hallReceivableData struct {
+	Today      string
+	Receivable *receivable.Receivable
+	Status     string
+	Log        []receivable.LogEntry
+	Lineage    *receivable.LineageView
+	Tree       template.HTML
+	Orgs       []identity.Org
+	Message    string
+	Error      string
+}
+
+func (s *recvPages) hallReceivable(p *pages.Page) error {
+	r := p.R
+	return s.renderReceivable(p, r, r.PathValue("id"), r.URL.Query().Get("msg"), "")
+}
+
+func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, errMsg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	today, err := today(r.Context(), s.site)
+	if err != nil {
+		return err
+	}
+	rc, err := receivable.GetReceivable(v, id)
+	if err != nil {
+		return err
+	}
+	d := &hallReceivableData{Today: today, Receivable: rc, Status: receivable.EffectiveStatus(rc, today), Message: msg, Error: errMsg}
+	if d.Log, err = receivable.Log(v, id); err != nil {
+		return err
+	}
+	if d.Lineage, err = receivable.Lineage(v, id, today); err != nil {
+		return err
+	}
+	d.Tree = lineageSVG(d.Lineage, id, p.T)
+	d.Orgs, _ = s.site.Orgs()
+	p.Title = p.T("hr.receivable") + " " + id
+	p.Data = d
+	if errMsg != "" {
+		p.Status = http.StatusBadRequest
+	}
+	return s.site.Render(p, "hall_receivable")
+}
+
+// lineageSVG draws a receivable tree left to right: the root on the left,
+// each split's parts to its right, leaves one per row.
+func lineageSVG(lv *receivable.LineageView, current string, tr func(string) string) template.HTML {
+	const colW, rowH, boxW, boxH = 230, 64, 210, 52
+	children := map[string][]string{}
+	byID := map[string]receivable.LineageNode{}
+	root := ""
+	for _, n := range lv.Nodes {
+		byID[n.ID] = n
+		if n.ParentID == "" {
+			root = n.ID
+		} else {
+			children[n.ParentID] = append(children[n.ParentID], n.ID)
+		}
+	}
+	// Children in the order the split made them.
+	for id, n := range byID {
+		if len(n.Children) > 0 {
+			children[id] = n.Children
+		}
+	}
+	y := map[string]float64{}
+	row := 0
+	var place func(id string) float64
+	place = func(id string) float64 {
+		kids := children[id]
+		if len(kids) == 0 {
+			y[id] = float64(row)
+			row++
+			return y[id]
+		}
+		sum := 0.0
+		for _, k := range kids {
+			sum += place(k)
+		}
+		y[id] = sum / float64(len(kids))
+		return y[id]
+	}
+	if root == "" {
+		return ""
+	}
+	place(root)
+	maxDepth := 0
+	for _, n := range lv.Nodes {
+		maxDepth = max(maxDepth, n.Depth)
+	}
+	w, h := (maxDepth+1)*colW+10, row*rowH+10
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="tree" viewBox="0 0 %d %d" width="%d" role="img" aria-label="%s">`, w, h, w, template.HTMLEscapeString(tr("hr.lineage")))
+	for _, n := range lv.Nodes {
+		if n.ParentID == "" {
+			continue
+		}
+		p := byID[n.ParentID]
+		fmt.Fprintf(&b, `<path d="M%d %.0f C%d %.0f %d %.0f %d %.0f" fill="none" stroke="#8899aa"/>`,
+			p.Depth*colW+5+boxW, y[p.ID]*rowH+5+boxH/2, p.Depth*colW+5+boxW+10, y[p.ID]*rowH+5+boxH/2,
+			n.Depth*colW-5, y[n.ID]*rowH+5+boxH/2, n.Depth*colW+5, y[n.ID]*rowH+5+boxH/2)
+	}
+	for _, n := range lv.Nodes {
+		x, yy := n.Depth*colW+5, y[n.ID]*rowH+5
+		fill, stroke := "#fff", "#14304f"
+		switch {
+		case n.Frozen || n.LockedBy != "":
+			fill = "#e8eefc"
+		case n.Status == "settled":
+			fill = "#e6f4ea"
+		case n.Status == "overdue":
+			fill = "#fce8e6"
+		case n.Status == "pending_acceptance":
+			fill = "#fff8e1"
+		}
+		if n.ID == current {
+			stroke = "#b3261e"
+		}
+		holder := n.Holder
+		if n.PendingHolder != "" {
+			holder += " → " + n.PendingHolder
+		}
+		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
+			url.PathEscape(n.ID), x, yy, boxW, boxH, fill, stroke)
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+18, formatFen(n.FaceFen))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s · %s</text>`, x+8, yy+33, template.HTMLEscapeString(holder), template.HTMLEscapeString(tr("rcstatus."+n.Status)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+46, template.HTMLEscapeString(n.ID))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// hallReceivableAct signs one receivable action from a form and submits it
+// through the API with the user's key.
+func (s *recvPages) hallReceivableAct(p *pages.Page) error {
+	r := p.R
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return errcode.New(errcode.TooLarge, "%s", p.T("hr.toolarge"))
+		}
+		defer r.MultipartForm.RemoveAll()
+	}
+	action := r.FormValue("action")
+	id := strings.TrimSpace(r.FormValue("id"))
+	back := func(msg, errMsg string) error {
+		if id != "" && action != "issue" {
+			if errMsg != "" {
+				return s.renderReceivable(p, r, id, "", errMsg)
+			}
+			http.Redirect(p.W, r, "/hall/receivables/"+url.PathEscape(id)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			return nil
+		}
+		if errMsg != "" {
+			return s.renderReceivables(p, r, "", errMsg)
+		}
+		http.Redirect(p.W, r, "/hall/receivables?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
+	defer cancel()
+	body, err := s.receivableBody(ctx, p, r, action, id)
+	if err != nil {
+		return back("", err.Error())
+	}
+	key, err := s.site.Signer(p)
+	if err != nil {
+		return err
+	}
+	rec, err := s.site.API().Do(ctx, key, receivableapi.Name, action, body)
+	if err != nil {
+		return back("", pages.APIError(err))
+	}
+	if action == receivableapi.Issue.Name {
+		// Show the new receivable's page.
+		var res receivableapi.StatusResult
+		if json.Unmarshal(rec.Result, &res) == nil && res.ID != "" {
+			id = res.ID
+		}
+	}
+	return back(p.T("hr.done")+" "+p.T("rcaction."+action), "")
+}
+
+// receivableBody builds an action's body from the form; amounts are yuan.
+func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.Request, action, id string) (any, error) {
+	fen := func(field string) (int64, error) {
+		v, err := parseYuan(r.FormValue(field))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", p.T("hr.amount"), err)
+		}
+		return v, nil
+	}
+	switch action {
+	case "accept", "cancel", "confirm", "approve_financing", "decline_financing":
+		return receivableapi.IDBody{ID: id}, nil
+	case "reject", "freeze", "unfreeze":
+		return receivableapi.ReasonBody{ID: id, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
+	case "set_credit_line":
+		limit, err := fen("limit")
+		if err != nil {
+			return nil, err
+		}
+		return receivableapi.CreditBody{Obligor: r.FormValue("obligor"), LimitFen: &limit}, nil
+	case "settle":
+		amount, err := fen("amount")
+		if err != nil {
+			return nil, err
+		}
+		return receivableapi.SettleBody{ID: id, AmountFen: amount}, nil
+	case "split_transfer":
+		var parts []receivableapi.PartBody
+		for i := 0; i < 10; i++ {
+			to := r.FormValue(fmt.Sprintf("to%d", i))
+			if to == "" {
+				continue
+			}
+			amount, err := fen(fmt.Sprintf("amount%d", i))
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, receivableapi.PartBody{To: to, AmountFen: amount})
+		}
+		return receivableapi.SplitBody{ID: id, Parts: parts}, nil
+	case "request_financing":
+		rate, err := strconv.Atoi(strings.TrimSpace(r.FormValue("rate_bp")))
+		if err != nil {
+			return nil, fmt.Errorf("%s", p.T("hr.badrate"))
+		}
+		fee, err := fen("fee")
+		if err != nil {
+			return nil, err
+		}
+		recourse := r.FormValue("recourse") == "on"
+		return receivableapi.FinancingBody{ID: id, Bank: r.FormValue("bank"), RateBP: &rate, FeeFen: &fee, Recourse: &recourse}, nil
+	case "issue":
+		face, err := fen("face")
+		if err != nil {
+			return nil, err
+		}
+		invAmount, err := fen("invoice_amount")
+		if err != nil {
+			return nil, err
+		}
+		// The invoice and delivery documents go to the node's blob store;
+		// only their SHA-256 digests go on chain.
+		invoice, err := httpapi.FormFile(r, "invoice_file", 16<<20)
+		if err != nil || invoice == nil {
+			return nil, fmt.Errorf("%s", p.T("hr.needinvoice"))
+		}
+		info, err := s.site.API().UploadBlob(ctx, bytes.NewReader(invoice))
+		if err != nil {
+			return nil, err
+		}
+		docs := []string{}
+		if r.MultipartForm != nil {
+			for _, fh := range r.MultipartForm.File["delivery_files"] {
+				f, err := fh.Open()
+				if err != nil {
+					return nil, err
+				}
+				di, err := s.site.API().UploadBlob(ctx, f)
+				f.Close()
+				if err != nil {
+					return nil, err
+				}
+				docs = append(docs, di.SHA256)
+			}
+		}
+		if len(docs) == 0 {
+			return nil, fmt.Errorf("%s", p.T("hr.needdelivery"))
+		}
+		return receivableapi.IssueBody{To: r.FormValue("to"), FaceFen: face, MaturityDate: r.FormValue("maturity"),
+			Trade: &receivableapi.TradeBody{ContractNo: strings.TrimSpace(r.FormValue("contract_no")), InvoiceNo: strings.TrimSpace(r.FormValue("invoice_no")),
+				InvoiceAmountFen: invAmount, InvoiceSHA256: info.SHA256, DeliveryDocHashes: docs}}, nil
+	}
+	return nil, fmt.Errorf("%s", p.T("hr.unknownaction"))
+}
+
+// parseYuan reads an amount of yuan ("1,000,000.00", "12.5", "300") into
+// fen without floating point.
+func parseYuan(s string) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimPrefix(s, "¥")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") {
+		return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	var fen int64
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
+		}
+		if fen > (1<<62)/10 {
+			return 0, fmt.Errorf("%q is too large", s)
+		}
+		fen = fen*10 + int64(c-'0')
+	}
+	return fen, nil
+}
+
+// formatFen writes fen as yuan with thousands separators: 100000000 ->
+// "1,000,000.00".
+func formatFen(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	whole := fmt.Sprint(fen / 100)
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, b.String(), fen%100)
+}

@@ -1,0 +1,200 @@
+// Package pages is what a module's web pages are made of: the page being
+// rendered, the signed-in hall user, the site they are rendered on (Site:
+// templates with the shared layout, translations, the node's state, the
+// SDK with the user's custodial key) and the router they register on. The
+// web package hosts the pages; modules import this package, never web.
+//
+// Pages are server-rendered with html/template; each module brings its
+// templates (each defines "content"), its zh/en messages and its links in
+// the hall and the header.
+package pages
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// Lang is a page language.
+type Lang string
+
+// The languages of the pages.
+const (
+	ZH Lang = "zh"
+	EN Lang = "en"
+)
+
+// Messages are texts by key, in both languages: [zh, en].
+type Messages map[string][2]string
+
+// Page is one request being answered with a page.
+type Page struct {
+	W     http.ResponseWriter
+	R     *http.Request
+	Lang  Lang
+	Title string
+	// Data is the page's own data, for its template.
+	Data any
+	// Path is the request path, for the language switch link.
+	Path string
+	// Status is the HTTP status to answer (200 if zero).
+	Status int
+	// User is the signed-in hall user, if any.
+	User *User
+	// Nav are the links of the header, which every page shows.
+	Nav []Link
+
+	t func(key string) string
+}
+
+// NewPage returns a page for a request; the host fills the rest.
+func NewPage(w http.ResponseWriter, r *http.Request, lang Lang, t func(string) string) *Page {
+	return &Page{W: w, R: r, Lang: lang, Path: r.URL.Path, t: t}
+}
+
+// OtherLang is the language the switch link goes to.
+func (p *Page) OtherLang() Lang {
+	if p.Lang == ZH {
+		return EN
+	}
+	return ZH
+}
+
+// T returns the text of key in the page's language.
+func (p *Page) T(key string) string {
+	if p.t == nil {
+		return key
+	}
+	return p.t(key)
+}
+
+// User is the signed-in user of the service hall.
+type User struct {
+	Name    string
+	Display string
+	Org     string
+	Role    string // "admin" or "staff"
+	KeyID   string
+	Algo    string
+	// CSRF is the session's token, which every form posts back.
+	CSRF string
+	// OrgInfo is the user's organisation as the chain records it.
+	OrgInfo *identity.Org
+}
+
+// Has reports whether the user's organisation holds the role named r
+// (templates call it: {{if .User.Has "bank"}}).
+func (u *User) Has(r string) bool {
+	return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{role.Role(r)})
+}
+
+// Link is a page linked from the hall's dashboard or the header: its path
+// and the message key of its label.
+type Link struct {
+	Path string
+	Key  string
+}
+
+// Handler renders a page or returns an error, which the host shows as an
+// error page in the user's language.
+type Handler func(p *Page) error
+
+// Router is where a module registers its pages. Patterns are net/http
+// ServeMux patterns with a method ("GET /hall/notary").
+type Router interface {
+	// Public registers a page anyone may open.
+	Public(pattern string, h Handler)
+	// SignedIn registers a hall page: the host signs the user in first
+	// and checks the CSRF token of every POST.
+	SignedIn(pattern string, h Handler)
+}
+
+// Site is what a module's pages use of the node and of the host.
+type Site interface {
+	// Render executes the module's template name (its file name without
+	// .html) with the shared layout.
+	Render(p *Page, name string) error
+	ChainID() string
+	// View returns the committed state at height (0: the latest).
+	View(height int64) (*state.View, error)
+	// BlockTime is the latest block's time: the "now" of the chain's
+	// rules, never this node's clock.
+	BlockTime(ctx context.Context) (time.Time, error)
+	// Orgs returns the active organisations, in id order.
+	Orgs() ([]identity.Org, error)
+	// Roles is the chain's role set, with the roles' labels.
+	Roles() *role.Set
+	// API returns an SDK client of this node's own API: the hall acts
+	// through it exactly as an outside client would.
+	API() *client.Client
+	// Signer returns the signed-in user's custodial signing key.
+	Signer(p *Page) (*client.Key, error)
+	// Timeout bounds waiting for an action's commit.
+	Timeout() time.Duration
+	// PublicURL joins the node's public base URL and a path.
+	PublicURL(path string) string
+	Prover() *prover.Prover
+}
+
+// Module is what a module contributes to the pages.
+type Module struct {
+	// Templates holds the module's page templates (*.html at its root).
+	// Each defines "content"; the layout defines the rest.
+	Templates fs.FS
+	// Messages are the module's texts; a key another module or the host
+	// already has is an error.
+	Messages Messages
+	// Funcs are template functions the module's templates use.
+	Funcs template.FuncMap
+	// Hall are tiles on the hall's dashboard.
+	Hall []Link
+	// Public are links in every page's header.
+	Public []Link
+	// Routes registers the pages.
+	Routes func(s Site, r Router)
+}
+
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
+// the chain's dates are read.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// APIError is the message of an SDK error for a page.
+func APIError(err error) string {
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	return err.Error()
+}
+
+// RandomString returns 48 random hex digits (cookie values, tokens).
+func RandomString() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic("pages: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+// Lines splits a text area into its non-empty trimmed lines.
+func Lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
