@@ -17,6 +17,7 @@ func Module() plug.Module {
 	return plug.Module{
 		Core:      notary.Module{},
 		Roles:     notaryapi.Roles,
+		Gen:       newGen,
 		API:       apiModule(),
 		Pages:     pagesModule(),
 		CLI:       commands(),

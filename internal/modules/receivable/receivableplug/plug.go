@@ -16,6 +16,7 @@ func Module() plug.Module {
 	return plug.Module{
 		Core:      receivable.Module{},
 		Roles:     receivableapi.Roles,
+		Gen:       newGen,
 		API:       apiModule(),
 		Pages:     pagesModule(),
 		Workloads: workloads(),

@@ -19,6 +19,7 @@ func Module() plug.Module {
 	return plug.Module{
 		Core:      trace.Module{},
 		Roles:     traceapi.Roles,
+		Gen:       newGen,
 		API:       n.apiModule(),
 		Pages:     n.pagesModule(),
 		CLI:       commands(),
