@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/modules/example/exampleplug"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
 // run runs the CLI and returns stdout, the printed error (as main prints
@@ -105,4 +109,39 @@ func TestTestnetWritesHomes(t *testing.T) {
 	if _, _, code := run(t, "testnet", "--out", dir); code == 0 {
 		t.Error("testnet over a non-empty directory succeeded")
 	}
+}
+
+// TestModuleCommands: a module registered with one line (the example
+// module here) shows in the help and runs as `dengta <its command>`, and
+// its benchmark workload is offered by `dengta bench --workload`; a module
+// taking a core command's name is refused.
+func TestModuleCommands(t *testing.T) {
+	reg := plug.NewRegistry(append(modules.All(), exampleplug.Module())...)
+	var out, errOut bytes.Buffer
+	if err := RunWith(context.Background(), reg, []string{"help"}, &out, &errOut); err != nil || !strings.Contains(out.String(), "\n  example ") {
+		t.Fatalf("help: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err := RunWith(context.Background(), reg, []string{"example", "-h"}, &out, &errOut)
+	if err != nil || !strings.Contains(errOut.String(), "Usage: dengta example") {
+		t.Fatalf("example -h: %v\n%s", err, errOut.String())
+	}
+	errOut.Reset()
+	_ = RunWith(context.Background(), reg, []string{"bench", "-h"}, &out, &errOut)
+	if !strings.Contains(errOut.String(), "wexample: example/post") {
+		t.Fatalf("bench -h does not offer the example's workload:\n%s", errOut.String())
+	}
+	// The default registry has no example.
+	out.Reset()
+	if err := Run(context.Background(), []string{"help"}, &out, &errOut); err != nil || strings.Contains(out.String(), "example") {
+		t.Fatalf("the default registry's help lists the example:\n%s", out.String())
+	}
+	clash := exampleplug.Module()
+	clash.CLI[0].Name = "keys"
+	defer func() {
+		if recover() == nil {
+			t.Error("a module's command named like a core command was accepted")
+		}
+	}()
+	_ = RunWith(context.Background(), plug.NewRegistry(clash), []string{"help"}, &out, &errOut)
 }

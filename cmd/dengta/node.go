@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/node"
@@ -42,6 +44,7 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	fs := newFlags("dev", "[--home DIR] [--reset]", errOut)
 	home := fs.String("home", defaultDevHome(), "home directory of the dev chain (or set DENGTA_HOME); it survives restarts")
 	reset := fs.Bool("reset", false, "wipe the home and start a new chain")
+	empty := fs.Bool("empty", false, "on a new chain, record no demo story (organisations and keys only)")
 	ip := fs.String("ip", "127.0.0.1", "address to listen on")
 	gwPort := fs.Int("gateway-port", 8480, "port of the HTTP gateway")
 	rpcPort := fs.Int("rpc-port", 26657, "port of CometBFT's RPC")
@@ -74,6 +77,11 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 		verb := "resumed"
 		if created {
 			verb = "created"
+			if !*empty {
+				if err := seedDemo(ctx, reg, d, *home, log); err != nil {
+					fmt.Fprintf(errOut, "Warning: the demo story was not recorded in full: %v\n", err)
+				}
+			}
 		}
 		fmt.Fprintf(out, `
 Dengta dev chain %q %s — height %d, validator run by %q.
@@ -160,4 +168,27 @@ func runTestnet(_ context.Context, reg *plug.Registry, args []string, out, errOu
 	}
 	fmt.Fprintf(out, "\nadmin keys: %s\n", filepath.Join(*dir, "keys"))
 	return nil
+}
+
+// seedDemo records every module's demo story on a new dev chain, through
+// the node's API with the demo organisations' admin keys.
+func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home string, log *slog.Logger) error {
+	env := &plug.DemoEnv{
+		Client:    client.New(d.GatewayURL),
+		PublicURL: d.GatewayURL,
+		Logger:    log,
+		Admin: func(org string) (*client.Key, error) {
+			return client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
+		},
+	}
+	var errs []error
+	for _, m := range reg.Modules() {
+		if m.Demo.Seed == nil {
+			continue
+		}
+		if err := m.Demo.Seed(ctx, env); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", m.Name(), err))
+		}
+	}
+	return errors.Join(errs...)
 }

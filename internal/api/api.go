@@ -76,6 +76,8 @@ type paramField struct {
 	index []int
 	name  string
 	path  bool // a path value rather than a query parameter
+	doc   string
+	kind  reflect.Kind
 }
 
 func paramFields(t reflect.Type) ([]paramField, error) {
@@ -99,7 +101,7 @@ func paramFields(t reflect.Type) ([]paramField, error) {
 		if !f.IsExported() {
 			continue
 		}
-		pf := paramField{index: []int{i}}
+		pf := paramField{index: []int{i}, doc: f.Tag.Get("doc"), kind: f.Type.Kind()}
 		if n, ok := f.Tag.Lookup("path"); ok {
 			pf.name, pf.path = n, true
 		} else if n, ok := f.Tag.Lookup("query"); ok {
@@ -220,6 +222,37 @@ func DecodeParams(p any, path func(name string) string, query url.Values) error 
 		}
 	}
 	return nil
+}
+
+// Param describes one parameter of a params type, for the API's
+// documentation.
+type Param struct {
+	Name string
+	Path bool // a path segment; else a query parameter
+	Doc  string
+	// Type is the JSON Schema type of the value: string, integer or
+	// boolean.
+	Type string
+}
+
+// Params describes the parameters of a params type, in field order.
+func Params(t reflect.Type) ([]Param, error) {
+	fields, err := paramFields(t)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Param, len(fields))
+	for i, f := range fields {
+		typ := "string"
+		switch f.kind {
+		case reflect.Int, reflect.Int64, reflect.Uint64:
+			typ = "integer"
+		case reflect.Bool:
+			typ = "boolean"
+		}
+		out[i] = Param{Name: f.name, Path: f.path, Doc: f.doc, Type: typ}
+	}
+	return out, nil
 }
 
 // ParamNames lists the path and query parameters of a params type, for the

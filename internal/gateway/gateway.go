@@ -96,19 +96,21 @@ func New(opts Options) (*Server, error) {
 		s.prover = prover.New(opts.App.ChainID(), opts.App.Store(), opts.Chain)
 	}
 	s.metrics = newMetrics(opts.Registry)
-	doc, err := assembleOpenAPI(coreOpenAPI, opts.Modules, s.app.Actions())
+	described := s.routes()
+	doc, err := assembleOpenAPI(coreOpenAPI, opts.Modules, s.app.Actions(), described)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
 	s.openAPI = doc
-	s.routes()
 	return s, nil
 }
 
 // OpenAPI returns the OpenAPI document the server serves.
 func (s *Server) OpenAPI() []byte { return s.openAPI }
 
-func (s *Server) routes() {
+// routes registers every endpoint and returns the typed queries' own
+// descriptions, by pattern.
+func (s *Server) routes() map[string]httpapi.Description {
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
 		s.patterns = append(s.patterns, pattern)
 		s.mux.Handle(pattern, s.wrap(pattern, h))
@@ -140,7 +142,7 @@ func (s *Server) routes() {
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("GET /v1/actions", s.listActions)
 	handle("POST /v1/blobs", s.uploadBlob)
-	rt := router{handle: func(p string, h httpapi.HandlerFunc) {
+	rt := router{described: map[string]httpapi.Description{}, handle: func(p string, h httpapi.HandlerFunc) {
 		if slices.Contains(s.patterns, p) {
 			panic(fmt.Sprintf("gateway: endpoint %s registered twice", p))
 		}
@@ -162,6 +164,7 @@ func (s *Server) routes() {
 		}
 		apiNotFound.ServeHTTP(w, r)
 	}))
+	return rt.described
 }
 
 // Routes returns the pattern of every endpoint the server serves, in
@@ -267,12 +270,16 @@ func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/v1/")
 }
 
-// router registers a module's endpoints on the server.
+// router registers a module's endpoints on the server and keeps what the
+// typed ones say of themselves.
 type router struct {
-	handle func(string, httpapi.HandlerFunc)
+	handle    func(string, httpapi.HandlerFunc)
+	described map[string]httpapi.Description
 }
 
 func (r router) Handle(pattern string, h httpapi.HandlerFunc) { r.handle(pattern, h) }
+
+func (r router) Describe(pattern string, d httpapi.Description) { r.described[pattern] = d }
 
 // The server is the modules' environment (httpapi.Env).
 var _ httpapi.Env = (*Server)(nil)

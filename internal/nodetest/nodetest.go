@@ -10,9 +10,14 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"syscall"
 	"testing"
@@ -204,4 +209,63 @@ func Logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// HallPassword is the password of the hall users DevHall adds.
+const HallPassword = "dengta-test-pass"
+
+// DevHall is DevWith with a hall administrator <org>-admin for every demo
+// organisation, with HallPassword.
+func DevHall(tb testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
+	tb.Helper()
+	home := tb.TempDir()
+	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-test", Consortium: reg, IP: "127.0.0.1",
+		Ports: node.Ports{P2P: nettest.FreePort(tb), RPC: nettest.FreePort(tb), Gateway: nettest.FreePort(tb)}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := devnet.AddDevHallUsers(home, HallPassword); err != nil {
+		tb.Fatal(err)
+	}
+	d, err := daemon.StartWith(context.Background(), home, Logger(), reg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { d.Stop() })
+	return d, home
+}
+
+// SignIn signs in to the hall at base as user (with HallPassword) and
+// returns an HTTP client holding the session, and the session's CSRF
+// token for forms.
+func SignIn(tb testing.TB, base, user string) (*http.Client, string) {
+	tb.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	page := func(resp *http.Response, err error) string {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			tb.Fatalf("%s: %d\n%s", resp.Request.URL, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	token := csrfIn(tb, page(c.Get(base+"/login")))
+	hall := page(c.PostForm(base+"/login", url.Values{"csrf": {token}, "user": {user}, "password": {HallPassword}, "next": {"/hall"}}))
+	return c, csrfIn(tb, hall)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func csrfIn(tb testing.TB, page string) string {
+	tb.Helper()
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		tb.Fatalf("no CSRF token on the page:\n%s", page)
+	}
+	return m[1]
 }

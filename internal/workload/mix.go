@@ -1,4 +1,4 @@
-package bench
+package workload
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 )
 
-// mix runs the modules' mix parts together (bench.Def.Mix), each
+// mix runs the modules' mix parts together (Def.Mix), each
 // with its share of the offered transactions and of the signer keys,
 // spread evenly over the window, while readers read through the parts
 // that read. Check runs every part's Check.

@@ -1,4 +1,4 @@
-package bench
+package workload
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 )
 
 // Workload is what the harness offers a network. A workload is a type
-// implementing it (and optionally Reader and Observer), registered in
-// workloads.
+// implementing it (and optionally Reader and Observer), which a module
+// offers through a Def (plug.Module.Workloads).
 //
 // The harness calls Setup once, then for each rate of the sweep Prepare
 // (untimed: sign everything the step will send) and Next for each of the
@@ -52,8 +52,8 @@ type Tx struct {
 }
 
 // Reader is a workload that also reads while its writes run (w4). The
-// harness calls Read back to back from Options.Readers goroutines during
-// each window and times each call.
+// harness calls Read back to back from bench.Options.Readers goroutines
+// during each window and times each call.
 type Reader interface {
 	// Read does one read through node and names its kind (for example
 	// "proof" or "evidence").
@@ -70,7 +70,7 @@ type Observer interface {
 	Observe(b *Block)
 }
 
-// Params are the workload knobs of Options.
+// Params are the workload knobs of a run (bench.Options embeds them).
 type Params struct {
 	Signers   int // signer keys (lanes)
 	BatchSize int // items per batch (w1b)
