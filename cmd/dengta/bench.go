@@ -13,16 +13,17 @@ import (
 	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
 	defs := reg.Workloads()
 	var names []string
-	for _, d := range bench.Workloads(defs) {
+	for _, d := range workload.Workloads(defs) {
 		names = append(names, d.Name)
 	}
 	fs := newFlags("bench", "[--workload "+strings.Join(names, "|")+"] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
-	workload := fs.String("workload", "w1", "workload: "+strings.Join(bench.Names(defs), "; "))
+	workloadName := fs.String("workload", "w1", "workload: "+strings.Join(workload.Names(defs), "; "))
 	validators := fs.Int("validators", 1, "validators of the local network, one organisation each")
 	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default: the workload's sweep)")
 	step := fs.Duration("step", 15*time.Second, "length of each step's window")
@@ -74,8 +75,8 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	}
 	opts := bench.Options{
 		Workloads: defs, Consortium: reg,
-		Workload: *workload, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
-		Params:  bench.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed, KeyAlgo: algo},
+		Workload: *workloadName, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
+		Params:  workload.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed, KeyAlgo: algo},
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
 		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
 		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // fakeMempool answers JSON-RPC batches of broadcast_tx_sync as CometBFT
@@ -109,14 +111,15 @@ func TestSendBatch(t *testing.T) {
 			f := &fakeMempool{script: tc.script, full: map[string]bool{}}
 			srv := httptest.NewServer(f)
 			defer srv.Close()
-			net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+			net := &workload.Network{Nodes: []*workload.Node{{RPC: srv.URL}}}
+			net.Connect(2)
 			s := &staged{}
 			var raws [][]byte
 			var batch []int32
 			for i := range 5 {
 				raw := []byte(fmt.Sprintf("tx%d", i))
 				raws = append(raws, raw)
-				s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+				s.bodies = append(s.bodies, workload.BroadcastRequest("broadcast_tx_sync", raw))
 				s.node = append(s.node, 0)
 				batch = append(batch, int32(i))
 			}
@@ -157,11 +160,12 @@ func TestSendBatchOfOne(t *testing.T) {
 	f := &fakeMempool{script: map[string]string{"tx1": "bad"}, full: map[string]bool{}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+	net := &workload.Network{Nodes: []*workload.Node{{RPC: srv.URL}}}
+	net.Connect(2)
 	raws := [][]byte{[]byte("tx0"), []byte("tx1")}
 	s := &staged{node: []int{0, 0}}
 	for _, raw := range raws {
-		s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+		s.bodies = append(s.bodies, workload.BroadcastRequest("broadcast_tx_sync", raw))
 	}
 	tr := newTracker(raws, nil)
 	if !sendBatch(context.Background(), net, tr, s, []int32{0}, make(chan struct{})) {
@@ -181,11 +185,12 @@ func TestSendBatchConnectionDropped(t *testing.T) {
 	f := &fakeMempool{full: map[string]bool{}, dropFirst: true}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	net := &Network{Nodes: []*Node{{rpc: newRPC(srv.URL, 2)}}}
+	net := &workload.Network{Nodes: []*workload.Node{{RPC: srv.URL}}}
+	net.Connect(2)
 	raws := [][]byte{[]byte("tx0"), []byte("tx1")}
 	s := &staged{node: []int{0, 0}}
 	for _, raw := range raws {
-		s.bodies = append(s.bodies, broadcastRequest("broadcast_tx_sync", raw))
+		s.bodies = append(s.bodies, workload.BroadcastRequest("broadcast_tx_sync", raw))
 	}
 	tr := newTracker(raws, nil)
 	if !sendBatch(context.Background(), net, tr, s, []int32{0, 1}, make(chan struct{})) {

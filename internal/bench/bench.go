@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // Options configure a benchmark run.
 type Options struct {
 	// Workloads are the workloads the modules offer (plug.Registry); the
 	// mix of their mix parts is added.
-	Workloads []Def
+	Workloads []workload.Def
 	// Consortium gives the generated network's organisations the
 	// modules' roles (plug.Registry).
 	Consortium devnet.Consortium
@@ -33,7 +34,7 @@ type Options struct {
 	Drain time.Duration
 	// Settle bounds the wait for empty mempools between steps.
 	Settle time.Duration
-	Params
+	workload.Params
 	Readers   int           // reading goroutines (w4, mix)
 	Broadcast string        // "sync" (CheckTx answer) or "async"
 	Poll      time.Duration // block poll interval
@@ -77,7 +78,7 @@ func (o *Options) defaults() {
 	if o.Workload == "" {
 		o.Workload = "w1"
 	}
-	def, _ := Lookup(o.Workloads, o.Workload)
+	def, _ := workload.Lookup(o.Workloads, o.Workload)
 	if len(o.Rates) == 0 {
 		o.Rates = slices.Clone(def.Rates)
 	}
@@ -121,7 +122,7 @@ func (o *Options) homeSettings() homeSettings {
 }
 
 func (o *Options) validate() error {
-	if _, err := Lookup(o.Workloads, o.Workload); err != nil {
+	if _, err := workload.Lookup(o.Workloads, o.Workload); err != nil {
 		return err
 	}
 	if o.Attach == "" && (o.Validators < 1 || o.Validators > 64) {
@@ -210,21 +211,21 @@ type Config struct {
 
 // SystemRun is the sweep on one system (dengta or kvstore).
 type SystemRun struct {
-	System        string  `json:"system"`
-	Workload      string  `json:"workload"`
-	Describe      string  `json:"describe"`
-	Validators    int     `json:"validators"`
-	Nodes         []*Node `json:"nodes"`
-	TxBytes       float64 `json:"tx_bytes_mean"`
-	SetupS        float64 `json:"setup_s"`
-	Attempts      int     `json:"address_attempts,omitempty"`
-	Steps         []*Step `json:"steps"`
-	LoadStart     float64 `json:"load_avg_1m_start"`
-	LoadEnd       float64 `json:"load_avg_1m_end"`
-	PollErrors    int64   `json:"poll_errors,omitempty"`
-	PollLastError string  `json:"poll_last_error,omitempty"`
-	CheckError    string  `json:"check_error,omitempty"`
-	StopError     string  `json:"stop_error,omitempty"`
+	System        string           `json:"system"`
+	Workload      string           `json:"workload"`
+	Describe      string           `json:"describe"`
+	Validators    int              `json:"validators"`
+	Nodes         []*workload.Node `json:"nodes"`
+	TxBytes       float64          `json:"tx_bytes_mean"`
+	SetupS        float64          `json:"setup_s"`
+	Attempts      int              `json:"address_attempts,omitempty"`
+	Steps         []*Step          `json:"steps"`
+	LoadStart     float64          `json:"load_avg_1m_start"`
+	LoadEnd       float64          `json:"load_avg_1m_end"`
+	PollErrors    int64            `json:"poll_errors,omitempty"`
+	PollLastError string           `json:"poll_last_error,omitempty"`
+	CheckError    string           `json:"check_error,omitempty"`
+	StopError     string           `json:"stop_error,omitempty"`
 }
 
 // Step is one rate of the sweep.
@@ -372,7 +373,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			KeyAlgo: o.Params.Algo().String(),
 		},
 	}
-	def, err := Lookup(o.Workloads, o.Workload)
+	def, err := workload.Lookup(o.Workloads, o.Workload)
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +416,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	w := def.New(o.Params)
-	start := func(ctx context.Context) (*Network, error) {
+	start := func(ctx context.Context) (*network, error) {
 		if o.Attach != "" {
 			r.logf("attaching to the network in %s", o.Attach)
 			return attachDengta(ctx, o.Attach, o.Signers+o.Readers+8)
@@ -424,8 +425,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings(), o.Consortium)
 	}
 	var base int
-	var dengta *Network
-	run, err := r.system(ctx, SystemDengta, start, w, func(n *Network) {
+	var dengta *network
+	run, err := r.system(ctx, SystemDengta, start, w, func(n *network) {
 		dengta = n
 		if o.Attach == "" {
 			base, _ = n.addresses()
@@ -450,14 +451,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if def.Batch {
 			kv.records = o.BatchSize
 		}
-		if _, ok := w.(Reader); ok {
+		if _, ok := w.(workload.Reader); ok {
 			kv.reads, kv.seed = true, o.Seed
 		}
-		var bw Workload = kv
+		var bw workload.Workload = kv
 		if kv.reads {
 			bw = kvReader{kv}
 		}
-		startKV := func(ctx context.Context) (*Network, error) {
+		startKV := func(ctx context.Context) (*network, error) {
 			r.logf("starting %d CometBFT %s %s validator(s) on the same addresses", len(dengta.Nodes), CometBFTVersion, o.BaselineApp)
 			b := base
 			if ports.P2P == 0 {
@@ -535,7 +536,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // system runs the sweep on one network: start (or attach), poll, set up,
 // each step, check, stop.
-func (r *runner) system(ctx context.Context, system string, start func(context.Context) (*Network, error), w Workload, started func(*Network)) (run *SystemRun, err error) {
+func (r *runner) system(ctx context.Context, system string, start func(context.Context) (*network, error), w workload.Workload, started func(*network)) (run *SystemRun, err error) {
 	run = &SystemRun{System: system, Workload: w.Name(), LoadStart: loadAverage()}
 	defer func() { run.LoadEnd = loadAverage() }()
 	t0 := time.Now()
@@ -545,21 +546,21 @@ func (r *runner) system(ctx context.Context, system string, start func(context.C
 	}
 	defer func() {
 		r.prog.clear()
-		if len(net.Nodes) > 0 && net.started {
+		if len(net.Nodes) > 0 && net.started() {
 			r.logf("%s: stopping the nodes", system)
 		}
-		if serr := net.Stop(20 * time.Second); serr != nil {
+		if serr := net.stop(20 * time.Second); serr != nil {
 			run.StopError = serr.Error()
 			err = errors.Join(err, fmt.Errorf("stop %s nodes: %w", system, serr))
 		}
 	}()
-	run.Nodes, run.Validators, run.Attempts = net.Nodes, len(net.Nodes), net.Attempts
+	run.Nodes, run.Validators, run.Attempts = net.Nodes, len(net.Nodes), net.attempts
 	if started != nil {
 		started(net)
 	}
 
-	p := &poller{rpc: net.Nodes[0].rpc, interval: r.o.Poll}
-	if obs, ok := w.(Observer); ok {
+	p := &poller{rpc: net.Nodes[0].RPCClient(), interval: r.o.Poll}
+	if obs, ok := w.(workload.Observer); ok {
 		p.withEvents, p.observe = true, obs.Observe
 	}
 	pctx, stopPoll := context.WithCancel(ctx)
@@ -581,14 +582,14 @@ func (r *runner) system(ctx context.Context, system string, start func(context.C
 	} else {
 		r.logf("%s: setting up %s", system, w.Name())
 	}
-	if err := w.Setup(ctx, net); err != nil {
+	if err := w.Setup(ctx, net.Network); err != nil {
 		return run, fmt.Errorf("%s setup: %w", system, err)
 	}
 	run.Describe = w.Describe()
 	run.SetupS = round(time.Since(t0).Seconds(), 1)
 	var bytes, txs float64
 	for k, rate := range r.o.Rates {
-		st, size, err := r.step(ctx, system, net, w, p, k, rate)
+		st, size, err := r.step(ctx, system, net.Network, w, p, k, rate)
 		if st != nil {
 			run.Steps = append(run.Steps, st)
 			bytes += size * float64(st.Prepared)
@@ -610,7 +611,7 @@ func (r *runner) system(ctx context.Context, system string, start func(context.C
 			r.prog.clear()
 		}
 	}
-	if err := w.Check(ctx, net); err != nil {
+	if err := w.Check(ctx, net.Network); err != nil {
 		run.CheckError = err.Error()
 		return run, fmt.Errorf("%s check after the run: %w", system, err)
 	}

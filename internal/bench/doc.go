@@ -22,22 +22,25 @@
 //
 // # Workloads
 //
-// A Workload (workload.go) prepares each step's transactions before the
-// window opens - for Dengta, signed by fresh member keys (Ed25519, or SM2 with --key-algo sm2)
-// registered in setup through identity/register_key, spread round-robin
-// over the depositing organisations and the nodes - and names for each
-// transaction a node and a lane. A lane is an ordered stream (one signer's
-// nonces); the harness runs one sender per lane.
-//
 // The workloads are the modules' own (plug.Module.Workloads, in each
-// module's folder), taken from the module registry by the command line; a
-// module may also offer a part of the mix workload (Def.Mix), which runs
-// every part together, interleaved by their shares, with the parts'
-// reads. docs/benchmarks.md describes each workload.
+// module's folder), taken from the module registry by the command line
+// and written with package workload, the harness's API for modules: the
+// Workload interface, the network as workloads see it, signer keys
+// (workload.Signers), setup transactions of the organisations' admin keys
+// (workload.Admins) and the CometBFT RPC client the harness sends through. The harness imports workload, never the other way round, so
+// that a module's code does not depend on how networks are started.
 //
-// Setup transactions of the organisations' admin keys go through Admins
-// (admin.go). A workload that offers several kinds of transaction names
-// them in Tx.Kind, and the report breaks each step down by kind.
+// A Workload prepares each step's transactions before the window opens -
+// for Dengta, signed by fresh member keys (Ed25519, or SM2 with
+// --key-algo sm2) registered in setup through identity/register_key,
+// spread round-robin over the depositing organisations and the nodes -
+// and names for each transaction a node and a lane. A lane is an ordered
+// stream (one signer's nonces); the harness runs one sender per lane. A
+// module may also offer a part of the mix workload (workload.Def.Mix),
+// which runs every part together, interleaved by their shares, with the
+// parts' reads. docs/benchmarks.md describes each workload. A workload
+// that offers several kinds of transaction names them in Tx.Kind, and the
+// report breaks each step down by kind.
 //
 // # A step
 //

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // CometBFTVersion is the CometBFT release Dengta embeds and the baseline
@@ -78,7 +80,7 @@ type kvWorkload struct {
 
 	prefix string
 	seq    int
-	txs    []Tx
+	txs    []workload.Tx
 	mu     sync.RWMutex
 	keys   [][]byte // written by earlier steps (and the seed), to read
 	step   [][]byte // written by the current step
@@ -91,7 +93,7 @@ func (w *kvWorkload) Describe() string {
 }
 func (w *kvWorkload) Lanes() int { return w.lanes }
 
-func (w *kvWorkload) Setup(ctx context.Context, net *Network) error {
+func (w *kvWorkload) Setup(ctx context.Context, net *workload.Network) error {
 	w.nodes = len(net.Nodes)
 	w.prefix = fmt.Sprintf("bench%06x-", rand.IntN(1<<24))
 	if !w.reads || w.seed <= 0 {
@@ -100,19 +102,19 @@ func (w *kvWorkload) Setup(ctx context.Context, net *Network) error {
 	if err := w.Prepare(ctx, net, w.seed); err != nil {
 		return err
 	}
-	if err := SendAll(ctx, net, w.txs); err != nil {
+	if err := workload.SendAll(ctx, net, w.txs); err != nil {
 		return fmt.Errorf("seed keys: %w", err)
 	}
 	return nil
 }
 
-func (w *kvWorkload) Prepare(ctx context.Context, net *Network, n int) error {
+func (w *kvWorkload) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	w.mu.Lock()
 	w.keys = append(w.keys, w.step...)
 	w.step = nil
 	w.mu.Unlock()
-	rng := rand.New(rand.NewChaCha8(Seed()))
-	w.txs = make([]Tx, n)
+	rng := rand.New(rand.NewChaCha8(workload.Seed()))
+	w.txs = make([]workload.Tx, n)
 	step := make([][]byte, n)
 	for i := range n {
 		key := fmt.Appendf(nil, "%s%09d", w.prefix, w.seq+i)
@@ -123,7 +125,7 @@ func (w *kvWorkload) Prepare(ctx context.Context, net *Network, n int) error {
 			raw = append(raw, digits[rng.IntN(16)])
 		}
 		lane := i % w.lanes
-		w.txs[i] = Tx{Node: lane % w.nodes, Lane: lane, Raw: raw, Records: w.records}
+		w.txs[i] = workload.Tx{Node: lane % w.nodes, Lane: lane, Raw: raw, Records: w.records}
 		step[i] = key
 	}
 	w.seq += n
@@ -133,14 +135,14 @@ func (w *kvWorkload) Prepare(ctx context.Context, net *Network, n int) error {
 	return nil
 }
 
-func (w *kvWorkload) Next(i int) Tx                                 { return w.txs[i] }
-func (w *kvWorkload) Check(ctx context.Context, net *Network) error { return nil }
+func (w *kvWorkload) Next(i int) workload.Tx                                 { return w.txs[i] }
+func (w *kvWorkload) Check(ctx context.Context, net *workload.Network) error { return nil }
 
 // kvReader is a kvWorkload that reads.
 type kvReader struct{ *kvWorkload }
 
 // Read queries a random key written before the current step.
-func (w kvReader) Read(ctx context.Context, net *Network, node int, rng *rand.Rand) (string, error) {
+func (w kvReader) Read(ctx context.Context, net *workload.Network, node int, rng *rand.Rand) (string, error) {
 	w.mu.RLock()
 	var key []byte
 	if len(w.keys) > 0 {
@@ -148,7 +150,7 @@ func (w kvReader) Read(ctx context.Context, net *Network, node int, rng *rand.Ra
 	}
 	w.mu.RUnlock()
 	if key == nil {
-		return "", ErrNothingToRead
+		return "", workload.ErrNothingToRead
 	}
-	return "abci_query", net.Nodes[node].rpc.abciQuery(ctx, key)
+	return "abci_query", net.Nodes[node].RPCClient().ABCIQuery(ctx, key)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,12 +19,11 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // Systems under test.
@@ -34,99 +32,63 @@ const (
 	SystemKVStore = "kvstore"
 )
 
-// Node is one validator of a benchmark network.
-type Node struct {
-	Name    string `json:"name"` // organisation id, or kvstoreN
-	Home    string `json:"home"`
-	RPC     string `json:"rpc"`               // CometBFT RPC, http://ip:port
-	Gateway string `json:"gateway,omitempty"` // Dengta gateway, http://ip:port ("" on kvstore)
-	PID     int    `json:"pid"`               // 0 when unknown (attached to a node we cannot find)
-	Log     string `json:"log,omitempty"`
-	Pprof   string `json:"pprof,omitempty"` // CometBFT's pprof server, http://ip:port (with profiling)
-
-	rpc  *rpc
-	gw   *client.Client
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process we started has exited
+// network is a benchmark network as the harness runs it: the network the
+// workloads see, and the processes the harness started for its nodes.
+type network struct {
+	*workload.Network
+	// procs are the nodes' processes (by node), nil for those the harness
+	// did not start (an attached network's).
+	procs []*proc
+	// attempts is how many address blocks were tried before every node
+	// could bind its addresses.
+	attempts int
 }
 
-// Client returns the SDK client of the node's gateway (Dengta only).
-func (n *Node) Client() *client.Client { return n.gw }
+func newNetwork(n *workload.Network) *network {
+	return &network{Network: n, procs: make([]*proc, len(n.Nodes))}
+}
+
+// proc is a node process the harness started.
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+}
 
 // running reports whether a process we started is still running.
-func (n *Node) running() bool {
-	if n.cmd == nil {
+func (p *proc) running() bool {
+	if p == nil {
 		return false
 	}
 	select {
-	case <-n.done:
+	case <-p.done:
 		return false
 	default:
 		return true
 	}
 }
 
-// Org is an organisation of the network's genesis.
-type Org struct {
-	ID    string
-	Roles []role.Role
+// started reports whether the harness started any of the nodes.
+func (n *network) started() bool {
+	return n != nil && slices.ContainsFunc(n.procs, func(p *proc) bool { return p != nil })
 }
 
-// Network is a running local network of 1 to N validators: Dengta nodes
-// or CometBFT kvstore nodes, started by the harness (and stopped by it) or
-// attached to.
-type Network struct {
-	System  string
-	ChainID string
-	Dir     string // where the homes are
-	KeysDir string // admin keys of the organisations (Dengta)
-	Orgs    []Org  // the genesis organisations (Dengta)
-	Nodes   []*Node
-	// Attempts is how many address blocks were tried before every node
-	// could bind its addresses.
-	Attempts int
-
-	started bool
-	conns   int
-}
-
-// httpClient is a pooled HTTP client for many concurrent requests.
-func httpClient(conns int) *http.Client {
-	return &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        2 * conns,
-		MaxIdleConnsPerHost: 2 * conns,
-		IdleConnTimeout:     90 * time.Second,
-	}}
-}
-
-func (n *Network) connect(conns int) {
-	n.conns = conns
-	gw := httpClient(conns)
-	for _, nd := range n.Nodes {
-		nd.rpc = newRPC(nd.RPC, conns)
-		if nd.Gateway != "" {
-			nd.gw = client.New(nd.Gateway).WithHTTPClient(gw)
-		}
-	}
-}
-
-// Stop stops the processes the harness started: SIGTERM to each, then
+// stop stops the processes the harness started: SIGTERM to each, then
 // SIGKILL to those still running after timeout. An attached network is
 // left alone.
-func (n *Network) Stop(timeout time.Duration) error {
-	if n == nil || !n.started {
+func (n *network) stop(timeout time.Duration) error {
+	if !n.started() {
 		return nil
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
-	for _, nd := range n.Nodes {
-		if !nd.running() {
+	for i, nd := range n.Nodes {
+		p := n.procs[i]
+		if !p.running() {
 			continue
 		}
 		wg.Go(func() {
-			if err := stopProcess(nd.cmd, nd.done, timeout); err != nil {
+			if err := stopProcess(p.cmd, p.done, timeout); err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("%s (pid %d): %w", nd.Name, nd.PID, err))
 				mu.Unlock()
@@ -156,11 +118,12 @@ func stopProcess(cmd *exec.Cmd, done <-chan struct{}, timeout time.Duration) err
 	}
 }
 
-// startProcess starts a node process with its output appended to logFile.
-// The process gets its own process group (a Ctrl-C at the terminal reaches
-// the harness, which stops the nodes in order) and SIGTERM if the harness
-// dies first.
-func startProcess(nd *Node, bin string, args []string) error {
+// start starts the process of node i with its output appended to the
+// node's log. The process gets its own process group (a Ctrl-C at the
+// terminal reaches the harness, which stops the nodes in order) and
+// SIGTERM if the harness dies first.
+func (n *network) start(i int, bin string, args []string) error {
+	nd := n.Nodes[i]
 	f, err := os.OpenFile(nd.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -173,10 +136,11 @@ func startProcess(nd *Node, bin string, args []string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", nd.Name, err)
 	}
-	nd.cmd, nd.PID, nd.done = cmd, cmd.Process.Pid, make(chan struct{})
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	n.procs[i], nd.PID = p, cmd.Process.Pid
 	go func() {
 		_ = cmd.Wait()
-		close(nd.done)
+		close(p.done)
 	}()
 	return nil
 }
@@ -187,16 +151,16 @@ var errAddressClash = errors.New("address already in use")
 
 // waitUp waits until every node answers on its RPC (and gateway) at height
 // 1 or more and has left block sync.
-func (n *Network) waitUp(ctx context.Context, timeout time.Duration) error {
+func (n *network) waitUp(ctx context.Context, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		up := 0
-		for _, nd := range n.Nodes {
-			if nd.cmd != nil && !nd.running() {
+		for i, nd := range n.Nodes {
+			if p := n.procs[i]; p != nil && !p.running() {
 				if data, _ := os.ReadFile(nd.Log); strings.Contains(string(data), "address already in use") {
 					return errAddressClash
 				}
-				return fmt.Errorf("the node %s exited at start-up (%v); last lines of %s:\n%s", nd.Name, nd.cmd.ProcessState, nd.Log, nettest.Tail(nd.Log, 20))
+				return fmt.Errorf("the node %s exited at start-up (%v); last lines of %s:\n%s", nd.Name, p.cmd.ProcessState, nd.Log, nettest.Tail(nd.Log, 20))
 			}
 			if nodeUp(ctx, nd) {
 				up++
@@ -216,15 +180,15 @@ func (n *Network) waitUp(ctx context.Context, timeout time.Duration) error {
 	}
 }
 
-func nodeUp(ctx context.Context, nd *Node) bool {
+func nodeUp(ctx context.Context, nd *workload.Node) bool {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	s, err := nd.rpc.status(ctx)
-	if err != nil || s.SyncInfo.LatestBlockHeight < 1 || s.SyncInfo.CatchingUp {
+	s, err := nd.RPCClient().Status(ctx)
+	if err != nil || s.Height < 1 || s.CatchingUp {
 		return false
 	}
-	if nd.gw != nil {
-		if _, err := nd.gw.Status(ctx); err != nil {
+	if gw := nd.Client(); gw != nil {
+		if _, err := gw.Status(ctx); err != nil {
 			return false
 		}
 	}
@@ -246,14 +210,14 @@ func benchOrgs(validators int) []devnet.Org {
 // startDengta writes a network of validators with devnet.Testnet into dir
 // and starts one `dengta start --home` process per validator (bin is the
 // dengta binary).
-func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool, hs homeSettings, c devnet.Consortium) (*Network, error) {
+func startDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns int, pprof bool, hs homeSettings, c devnet.Consortium) (*network, error) {
 	for attempt := 1; ; attempt++ {
 		net, err := tryStartDengta(ctx, dir, bin, validators, logLevel, upTimeout, conns, attempt, pprof, hs, c)
 		if err == nil {
 			return net, nil
 		}
 		if net != nil {
-			_ = net.Stop(15 * time.Second)
+			_ = net.stop(15 * time.Second)
 		}
 		if !errors.Is(err, errAddressClash) || attempt == 3 {
 			return nil, err
@@ -261,7 +225,7 @@ func startDengta(ctx context.Context, dir, bin string, validators int, logLevel 
 	}
 }
 
-func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings, c devnet.Consortium) (*Network, error) {
+func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLevel string, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings, c devnet.Consortium) (*network, error) {
 	base, ports, err := nettest.FreeAddresses(validators)
 	if err != nil {
 		return nil, err
@@ -273,12 +237,13 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 	if err != nil {
 		return nil, err
 	}
-	net, err := loadDengta(out)
+	loaded, err := loadDengta(out)
 	if err != nil {
 		return nil, err
 	}
-	net.Attempts = attempt
-	net.connect(conns)
+	net := newNetwork(loaded)
+	net.attempts = attempt
+	net.Connect(conns)
 	for i, m := range members {
 		nd := net.Nodes[i]
 		if nd.Name != m.Org.ID {
@@ -293,22 +258,22 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 				return net, err
 			}
 		}
-		if err := startProcess(nd, bin, []string{"start", "--home", nd.Home, "--log-level", logLevel}); err != nil {
+		if err := net.start(i, bin, []string{"start", "--home", nd.Home, "--log-level", logLevel}); err != nil {
 			return net, err
 		}
-		net.started = true
 	}
 	return net, net.waitUp(ctx, upTimeout)
 }
 
 // attachDengta attaches to a running network whose homes and keys are in
 // dir (written by `dengta testnet` or kept by `dengta bench --keep`).
-func attachDengta(ctx context.Context, dir string, conns int) (*Network, error) {
-	net, err := loadDengta(dir)
+func attachDengta(ctx context.Context, dir string, conns int) (*network, error) {
+	loaded, err := loadDengta(dir)
 	if err != nil {
 		return nil, err
 	}
-	net.connect(conns)
+	net := newNetwork(loaded)
+	net.Connect(conns)
 	for _, nd := range net.Nodes {
 		nd.PID = findNodePID(nd.Home)
 	}
@@ -325,14 +290,14 @@ func attachDengta(ctx context.Context, dir string, conns int) (*Network, error) 
 // loadDengta reads the validator homes under dir (each sub-directory with
 // a genesis and Dengta settings), ordered as the genesis lists the
 // validators, and the organisations from the genesis.
-func loadDengta(dir string) (*Network, error) {
+func loadDengta(dir string) (*workload.Network, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	net := &Network{System: SystemDengta, Dir: dir, KeysDir: filepath.Join(dir, "keys")}
+	net := &workload.Network{KeysDir: filepath.Join(dir, "keys")}
 	var doc *types.GenesisDoc
-	byName := map[string]*Node{}
+	byName := map[string]*workload.Node{}
 	for _, e := range entries {
 		home := filepath.Join(dir, e.Name())
 		if !e.IsDir() {
@@ -358,7 +323,7 @@ func loadDengta(dir string) (*Network, error) {
 		} else if g.ChainID != doc.ChainID {
 			return nil, fmt.Errorf("network: %s is on chain %s, %s on %s", home, g.ChainID, net.Nodes[0].Home, doc.ChainID)
 		}
-		byName[settings.Org] = &Node{Name: settings.Org, Home: home, RPC: httpURL(cfg.RPC.ListenAddress), Gateway: "http://" + settings.GatewayAddr}
+		byName[settings.Org] = &workload.Node{Name: settings.Org, Home: home, RPC: httpURL(cfg.RPC.ListenAddress), Gateway: "http://" + settings.GatewayAddr}
 	}
 	if doc == nil {
 		return nil, fmt.Errorf("network: no node homes under %s", dir)
@@ -380,7 +345,7 @@ func loadDengta(dir string) (*Network, error) {
 		return nil, fmt.Errorf("network: genesis app state: %w", err)
 	}
 	for _, o := range app.Identity.Orgs {
-		net.Orgs = append(net.Orgs, Org{ID: o.ID, Roles: o.Roles})
+		net.Orgs = append(net.Orgs, workload.Org{ID: o.ID, Roles: o.Roles})
 	}
 	net.ChainID = doc.ChainID
 	return net, nil
@@ -403,7 +368,7 @@ const kvstoreChainID = "kvstore-bench"
 // the listen addresses), the same consensus parameters and validator
 // power, and full-mesh persistent peers; the only change is proxy_app. It
 // uses the addresses base/ports if they are free, else other ones.
-func startKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns int, pprof bool, hs homeSettings) (*Network, error) {
+func startKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns int, pprof bool, hs homeSettings) (*network, error) {
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 || base == 0 {
 			var err error
@@ -416,7 +381,7 @@ func startKVStore(ctx context.Context, dir, bin, app string, validators, base in
 			return net, nil
 		}
 		if net != nil {
-			_ = net.Stop(15 * time.Second)
+			_ = net.stop(15 * time.Second)
 		}
 		if !errors.Is(err, errAddressClash) || attempt == 3 {
 			return nil, err
@@ -424,9 +389,9 @@ func startKVStore(ctx context.Context, dir, bin, app string, validators, base in
 	}
 }
 
-func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings) (*Network, error) {
+func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base int, ports node.Ports, upTimeout time.Duration, conns, attempt int, pprof bool, hs homeSettings) (*network, error) {
 	out := filepath.Join(dir, fmt.Sprintf("kvstore-%d", attempt))
-	net := &Network{System: SystemKVStore, ChainID: kvstoreChainID, Dir: out, Attempts: attempt}
+	kv := &workload.Network{ChainID: kvstoreChainID}
 	doc := &types.GenesisDoc{
 		GenesisTime:     time.Now().UTC().Truncate(time.Millisecond),
 		ChainID:         kvstoreChainID,
@@ -449,9 +414,11 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 			Address: keys.ValidatorAddress, PubKey: keys.ValidatorPubKey, Power: identity.DefaultValidatorPower, Name: name,
 		})
 		peers = append(peers, node.PeerAddress(keys.NodeID, ip, ports.P2P))
-		net.Nodes = append(net.Nodes, &Node{Name: name, Home: home, RPC: "http://" + hostPort(ip, ports.RPC),
+		kv.Nodes = append(kv.Nodes, &workload.Node{Name: name, Home: home, RPC: "http://" + hostPort(ip, ports.RPC),
 			Log: filepath.Join(dir, fmt.Sprintf("kvstore-%d-%s.log", attempt, name))})
 	}
+	net := newNetwork(kv)
+	net.attempts = attempt
 	for i, nd := range net.Nodes {
 		if err := node.WriteGenesis(nd.Home, doc); err != nil {
 			return nil, err
@@ -468,12 +435,11 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 			}
 		}
 	}
-	net.connect(conns)
-	for _, nd := range net.Nodes {
-		if err := startProcess(nd, bin, []string{"node", "--home", nd.Home, "--proxy_app=" + app}); err != nil {
+	net.Connect(conns)
+	for i, nd := range net.Nodes {
+		if err := net.start(i, bin, []string{"node", "--home", nd.Home, "--proxy_app=" + app}); err != nil {
 			return net, err
 		}
-		net.started = true
 	}
 	return net, net.waitUp(ctx, upTimeout)
 }
@@ -482,7 +448,7 @@ func hostPort(ip string, port int) string { return net.JoinHostPort(ip, strconv.
 
 // addresses returns the first loopback octet and the ports a Dengta
 // network listens on (for the baseline to reuse), or 0.
-func (n *Network) addresses() (int, node.Ports) {
+func (n *network) addresses() (int, node.Ports) {
 	if len(n.Nodes) == 0 {
 		return 0, node.Ports{}
 	}
@@ -514,53 +480,15 @@ func (n *Network) addresses() (int, node.Ports) {
 	return base, node.Ports{P2P: p2p, RPC: rpcPort, Gateway: gw}
 }
 
-// Allowed returns the organisations whose roles allow the action
-// module/action (asked of the node's gateway) and whose admin key file
-// exists.
-func (n *Network) Allowed(ctx context.Context, module, action string) ([]string, error) {
-	var acts []struct {
-		Module string      `json:"module"`
-		Action string      `json:"action"`
-		Roles  []role.Role `json:"roles"`
-	}
-	if err := n.Nodes[0].gw.Get(ctx, "/v1/actions", &acts); err != nil {
-		return nil, fmt.Errorf("list actions: %w", err)
-	}
-	var allowed []role.Role
-	found := false
-	for _, a := range acts {
-		if a.Module == module && a.Action == action {
-			allowed, found = a.Roles, true
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("the node has no action %s/%s", module, action)
-	}
-	var orgs []string
-	for _, o := range n.Orgs {
-		ok := len(allowed) == 0
-		for _, r := range o.Roles {
-			ok = ok || slices.Contains(allowed, r)
-		}
-		if _, err := os.Stat(devnet.KeyFile(n.KeysDir, o.ID)); ok && err == nil {
-			orgs = append(orgs, o.ID)
-		}
-	}
-	if len(orgs) == 0 {
-		return nil, fmt.Errorf("no organisation of the network may take %s/%s (or none has its admin key in %s); bench networks include the whole demo consortium", module, action, n.KeysDir)
-	}
-	return orgs, nil
-}
-
 // settle waits until every node's mempool is empty, up to timeout, so that
 // the next step starts clean and the nonces the nodes report are exact. It
 // returns the largest mempool left when it gave up (0 when settled).
-func (n *Network) settle(ctx context.Context, timeout time.Duration) int64 {
+func (n *network) settle(ctx context.Context, timeout time.Duration) int64 {
 	deadline := time.Now().Add(timeout)
 	for {
 		var left int64
 		for _, nd := range n.Nodes {
-			size, err := nd.rpc.mempoolSize(ctx)
+			size, err := nd.RPCClient().MempoolSize(ctx)
 			if err != nil {
 				size = -1
 			}
@@ -577,7 +505,7 @@ func (n *Network) settle(ctx context.Context, timeout time.Duration) int64 {
 
 // enablePprof points the home's rpc.pprof_laddr (CometBFT's pprof server,
 // which Dengta nodes run too) at a free port of ip.
-func enablePprof(nd *Node, ip string) error {
+func enablePprof(nd *workload.Node, ip string) error {
 	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		return err

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // staged is a step's transactions, encoded for sending.
@@ -32,7 +34,7 @@ type staged struct {
 	kinds []string
 }
 
-func stage(w Workload, net *Network, n int, method string) (*staged, [][]byte, error) {
+func stage(w workload.Workload, net *workload.Network, n int, method string) (*staged, [][]byte, error) {
 	s := &staged{bodies: make([][]byte, n), node: make([]int, n), lane: make([]int, n), records: make([]int32, n), lanes: make([][]int32, w.Lanes())}
 	raws := make([][]byte, n)
 	var total int
@@ -53,7 +55,7 @@ func stage(w Workload, net *Network, n int, method string) (*staged, [][]byte, e
 		}
 		kind[i] = k
 		raws[i] = t.Raw
-		s.bodies[i] = broadcastRequest(method, t.Raw)
+		s.bodies[i] = workload.BroadcastRequest(method, t.Raw)
 		s.node[i], s.lane[i], s.records[i] = t.Node, t.Lane, int32(max(t.Records, 1))
 		s.lanes[t.Lane] = append(s.lanes[t.Lane], int32(i))
 		total += len(t.Raw)
@@ -75,7 +77,7 @@ type sample struct {
 	selfCPU  time.Duration
 }
 
-func takeSample(net *Network) sample {
+func takeSample(net *workload.Network) sample {
 	var s sample
 	for _, nd := range net.Nodes {
 		var cpu *time.Duration
@@ -98,7 +100,7 @@ func takeSample(net *Network) sample {
 
 // step runs one rate: prepare, release open-loop for the window, drain,
 // and measure. It returns the step and the mean transaction size.
-func (r *runner) step(ctx context.Context, system string, net *Network, w Workload, p *poller, k int, rate float64) (*Step, float64, error) {
+func (r *runner) step(ctx context.Context, system string, net *workload.Network, w workload.Workload, p *poller, k int, rate float64) (*Step, float64, error) {
 	o := r.o
 	n := max(int(math.Round(rate*o.Step.Seconds())), 1)
 	label := fmt.Sprintf("%s %s %dv %d/%d %g tx/s", system, w.Name(), len(net.Nodes), k+1, len(o.Rates), rate)
@@ -139,11 +141,11 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 	var readers sync.WaitGroup
 	rctx, stopReads := context.WithDeadline(ctx, end)
 	defer stopReads()
-	if rd, ok := w.(Reader); ok && o.Readers > 0 {
+	if rd, ok := w.(workload.Reader); ok && o.Readers > 0 {
 		reads = &readCollector{kinds: map[string][]time.Duration{}, errs: map[string]int{}}
 		for range o.Readers {
 			readers.Go(func() {
-				rng := rand.New(rand.NewChaCha8(Seed()))
+				rng := rand.New(rand.NewChaCha8(workload.Seed()))
 				for time.Now().Before(start) {
 					time.Sleep(time.Millisecond)
 				}
@@ -154,7 +156,7 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 					if rctx.Err() != nil {
 						break // cut off by the end of the window: not counted
 					}
-					if errors.Is(err, ErrNothingToRead) {
+					if errors.Is(err, workload.ErrNothingToRead) {
 						time.Sleep(10 * time.Millisecond)
 						continue
 					}
@@ -220,7 +222,7 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 	for _, c := range chans {
 		close(c)
 	}
-	windowState := p.rpc.consensusStep(ctx)
+	windowState := p.rpc.ConsensusStep(ctx)
 	phaseMu.Lock()
 	phase = "drain "
 	phaseMu.Unlock()
@@ -245,8 +247,8 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 	// A busy poller may be a few blocks behind the node: let it catch up
 	// with what the node has now, so that committed transactions are not
 	// counted as uncommitted.
-	if st, err := p.rpc.status(ctx); err == nil {
-		for deadline := time.Now().Add(5 * time.Second); p.height.Load() < int64(st.SyncInfo.LatestBlockHeight) && time.Now().Before(deadline) && ctx.Err() == nil; {
+	if st, err := p.rpc.Status(ctx); err == nil {
+		for deadline := time.Now().Add(5 * time.Second); p.height.Load() < st.Height && time.Now().Before(deadline) && ctx.Err() == nil; {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
@@ -263,7 +265,7 @@ func (r *runner) step(ctx context.Context, system string, net *Network, w Worklo
 	st.LoadEnd = loadAverage()
 	r.measure(st, tr, end)
 	st.Blocks = blockStats(p.blocksBetween(start, finished))
-	st.Consensus = windowState + " → " + p.rpc.consensusStep(ctx)
+	st.Consensus = windowState + " → " + p.rpc.ConsensusStep(ctx)
 	for i, nd := range net.Nodes {
 		u := NodeUsage{Name: nd.Name, PeakRSS: peaks[i]}
 		if b, a := before.cpu[i], after.cpu[i]; b != nil && a != nil {
@@ -313,7 +315,7 @@ func round(v float64, digits int) float64 {
 // nothing). After a rejection the lane stops: its later transactions
 // could only be refused (their nonces would skip the rejected one), and
 // the next step starts from the nonces the node has.
-func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan int32, stop <-chan struct{}) {
+func send(ctx context.Context, net *workload.Network, tr *tracker, s *staged, ch <-chan int32, stop <-chan struct{}) {
 	drop := func(abandoned bool) {
 		for i := range ch {
 			tr.recs[i].state.Store(txUnsent)
@@ -342,9 +344,9 @@ func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan i
 			// released meanwhile in one batch (in order), which spares the
 			// node the HTTP overhead of each; a lane keeping up sends one
 			// at a time.
-			batch := append(make([]int32, 0, maxBatch), i)
+			batch := append(make([]int32, 0, workload.MaxBatch), i)
 		more:
-			for len(batch) < maxBatch {
+			for len(batch) < workload.MaxBatch {
 				select {
 				case j, ok := <-ch:
 					if !ok {
@@ -371,7 +373,7 @@ func send(ctx context.Context, net *Network, tr *tracker, s *staged, ch <-chan i
 // (back-pressure, counted), until stop; after a rejection the rest of the
 // batch (sent with it, and refused for the nonce it skipped) keeps its
 // answers and the lane stops.
-func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch []int32, stop <-chan struct{}) bool {
+func sendBatch(ctx context.Context, net *workload.Network, tr *tracker, s *staged, batch []int32, stop <-chan struct{}) bool {
 	backoff := 20 * time.Millisecond
 	resent := 0 // times the batch was sent again after a connection error
 	for len(batch) > 0 {
@@ -379,8 +381,8 @@ func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch 
 		for k, i := range batch {
 			reqs[k] = s.bodies[i]
 		}
-		results, errs, err := net.Nodes[s.node[batch[0]]].rpc.postBatch(ctx, batchRequest(reqs), len(batch))
-		if err != nil && ctx.Err() == nil && resent < 3 && !isRPCError(err) {
+		results, errs, err := net.Nodes[s.node[batch[0]]].RPCClient().PostBatch(ctx, workload.BatchRequest(reqs), len(batch))
+		if err != nil && ctx.Err() == nil && resent < 3 && !workload.IsRPCError(err) {
 			// The connection failed (for example the node closed an idle
 			// keep-alive connection as the request went out): send again.
 			// What the node did take answers "already exists in cache".
@@ -410,7 +412,7 @@ func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch 
 			rec := &tr.recs[i]
 			switch e := errs[k]; {
 			case retryFrom >= 0:
-			case mempoolFull(e) || (e == nil && results[k].Code == mempoolFullCode):
+			case workload.MempoolFull(e) || (e == nil && results[k].Code == mempoolFullCode):
 				if ok {
 					retryFrom = k
 				} else {
@@ -459,45 +461,6 @@ func sendBatch(ctx context.Context, net *Network, tr *tracker, s *staged, batch 
 // mempoolFullCode is Dengta's result code for a node that cannot take more
 // transactions now (errcode.MempoolFull).
 const mempoolFullCode = 16
-
-// SendAll sends transactions outside the timed window (seed data): each
-// lane in order, lanes in parallel, a full mempool retried; any rejection
-// is an error.
-func SendAll(ctx context.Context, net *Network, txs []Tx) error {
-	lanes := map[int][]Tx{}
-	for _, t := range txs {
-		lanes[t.Lane] = append(lanes[t.Lane], t)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
-	for _, lane := range lanes {
-		wg.Go(func() {
-			for _, t := range lane {
-				for {
-					var res broadcastResult
-					err := net.Nodes[t.Node].rpc.post(ctx, broadcastRequest("broadcast_tx_sync", t.Raw), &res)
-					if err != nil && mempoolFull(err) && ctx.Err() == nil {
-						time.Sleep(20 * time.Millisecond)
-						continue
-					}
-					if err == nil && res.Code != 0 {
-						err = fmt.Errorf("CheckTx code %d: %s", res.Code, res.Log)
-					}
-					if err != nil {
-						mu.Lock()
-						errs = append(errs, err)
-						mu.Unlock()
-						return
-					}
-					break
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
 
 // measure fills in the step's counts, rates and latencies from the
 // tracker.

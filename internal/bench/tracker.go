@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // Transaction states, as the senders see them.
@@ -89,7 +91,7 @@ func (t *tracker) topErrors(n int) map[string]int {
 }
 
 // observe records the transactions of a block that belong to the step.
-func (t *tracker) observe(b *Block) {
+func (t *tracker) observe(b *workload.Block) {
 	seen := b.Seen.UnixNano()
 	for i, tx := range b.Txs {
 		j, ok := t.index[sha256.Sum256(tx)]
@@ -123,10 +125,10 @@ func (t *tracker) settled() bool {
 // block is seen is the time the poll that revealed its height returned, so
 // latencies are exact to about the poll interval.
 type poller struct {
-	rpc        *rpc
+	rpc        *workload.RPC
 	interval   time.Duration
 	withEvents bool
-	observe    func(*Block) // the workload's observer, or nil
+	observe    func(*workload.Block) // the workload's observer, or nil
 
 	cur     atomic.Pointer[tracker]
 	height  atomic.Int64
@@ -151,9 +153,9 @@ type blockInfo struct {
 func (p *poller) run(ctx context.Context, ready chan<- struct{}) {
 	var last int64
 	for {
-		s, err := p.rpc.status(ctx)
+		s, err := p.rpc.Status(ctx)
 		if err == nil {
-			last = int64(s.SyncInfo.LatestBlockHeight)
+			last = s.Height
 			break
 		}
 		if ctx.Err() != nil {
@@ -172,7 +174,7 @@ func (p *poller) run(ctx context.Context, ready chan<- struct{}) {
 			return
 		case <-tick.C:
 		}
-		s, err := p.rpc.status(ctx)
+		s, err := p.rpc.Status(ctx)
 		seen := time.Now()
 		if err != nil {
 			if ctx.Err() == nil {
@@ -180,8 +182,8 @@ func (p *poller) run(ctx context.Context, ready chan<- struct{}) {
 			}
 			continue
 		}
-		for h := last + 1; h <= int64(s.SyncInfo.LatestBlockHeight); h++ {
-			b, err := p.rpc.block(ctx, h, p.withEvents)
+		for h := last + 1; h <= s.Height; h++ {
+			b, err := p.rpc.Block(ctx, h, p.withEvents)
 			if err != nil {
 				// The block is stored before it is executed: its results
 				// come a moment later. Not an error; look again next tick.

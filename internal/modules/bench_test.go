@@ -11,6 +11,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // TestBenchSmoke builds the dengta binary once and runs every registered
@@ -30,7 +31,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	reg := modules.Registry()
-	for _, d := range bench.Workloads(reg.Workloads()) {
+	for _, d := range workload.Workloads(reg.Workloads()) {
 		if d.Name == "w1" {
 			t.Run("w1", func(t *testing.T) { smokeW1(t, reg, bin) })
 			continue
@@ -41,18 +42,18 @@ func TestBenchSmoke(t *testing.T) {
 
 // smokeStep runs one step of 2 s at 20 tx/s with 8 signers, small
 // batches and a small seed.
-func smokeStep(t *testing.T, reg *plug.Registry, bin, workload string) {
+func smokeStep(t *testing.T, reg *plug.Registry, bin, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
 	opts := bench.Options{
 		Workloads: reg.Workloads(), Consortium: reg,
-		Workload: workload, Validators: 1, Rates: []float64{20}, Step: 2 * time.Second, Drain: 30 * time.Second,
-		Params: bench.Params{Signers: 8, BatchSize: 100, Seed: 40}, Readers: 2, Binary: bin, Dir: t.TempDir(), Log: &log,
+		Workload: name, Validators: 1, Rates: []float64{20}, Step: 2 * time.Second, Drain: 30 * time.Second,
+		Params: workload.Params{Signers: 8, BatchSize: 100, Seed: 40}, Readers: 2, Binary: bin, Dir: t.TempDir(), Log: &log,
 	}
 	start := time.Now()
 	rep, err := bench.Run(ctx, opts)
-	t.Logf("%s in %s; log:\n%s", workload, time.Since(start).Round(time.Second), log.String())
+	t.Logf("%s in %s; log:\n%s", name, time.Since(start).Round(time.Second), log.String())
 	if err != nil {
 		t.Fatal(err) // a failed Check is an error too
 	}
@@ -82,7 +83,7 @@ func smokeW1(t *testing.T, reg *plug.Registry, bin string) {
 	opts := bench.Options{
 		Workloads: reg.Workloads(), Consortium: reg,
 		Workload: "w1", Validators: 1, Rates: []float64{20, 50}, Step: 2 * time.Second, Drain: 30 * time.Second,
-		Params: bench.Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
+		Params: workload.Params{Signers: 8}, Binary: bin, Dir: t.TempDir(), Log: &log,
 	}
 	rep, err := bench.Run(ctx, opts)
 	t.Logf("log:\n%s", log.String())

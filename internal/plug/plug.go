@@ -17,13 +17,13 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // Module is everything a scenario module brings. Only Core is required.
@@ -41,7 +41,7 @@ type Module struct {
 	CLI []cli.Command
 	// Workloads are the module's benchmark workloads (dengta bench
 	// --workload).
-	Workloads []bench.Def
+	Workloads []workload.Def
 	// Demo is what the module adds to the dev chain's demo consortium.
 	Demo Demo
 	// Services start what the module runs inside a node (a batcher, say).
@@ -197,8 +197,8 @@ func (r *Registry) Commands() []cli.Command {
 }
 
 // Workloads returns every module's workloads, in registration order.
-func (r *Registry) Workloads() []bench.Def {
-	var out []bench.Def
+func (r *Registry) Workloads() []workload.Def {
+	var out []workload.Def
 	for _, m := range r.mods {
 		out = append(out, m.Workloads...)
 	}

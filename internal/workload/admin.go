@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -39,7 +36,7 @@ func (a *Admins) Submit(ctx context.Context, org, module, action string, body an
 	k, ok := a.keys[org]
 	if !ok {
 		var err error
-		if k, _, err = tx.ReadKeyFile(devnet.KeyFile(a.net.KeysDir, org)); err != nil {
+		if k, _, err = tx.ReadKeyFile(a.net.AdminKeyFile(org)); err != nil {
 			return "", fmt.Errorf("admin key of %s: %w", org, err)
 		}
 		a.keys[org] = k
@@ -81,25 +78,6 @@ func (a *Admins) Commit(ctx context.Context, hashes []string) ([]*client.TxRecor
 	return recs, a.net.AwaitHeights(ctx, 60*time.Second)
 }
 
-// OrgsWith returns, in genesis order, the organisations of the network
-// that hold one of roles and may take module/action.
-func (n *Network) OrgsWith(ctx context.Context, module, action string, roles ...role.Role) ([]string, error) {
-	allowed, err := n.Allowed(ctx, module, action)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, o := range n.Orgs {
-		if slices.Contains(allowed, o.ID) && role.Any(o.Roles, roles) {
-			out = append(out, o.ID)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no organisation of the network holds %v and may take %s/%s", roles, module, action)
-	}
-	return out, nil
-}
-
 // MaxHeight is the highest height of records.
 func MaxHeight(recs []*client.TxRecord) int64 {
 	var h int64
@@ -130,11 +108,11 @@ func AwaitObserved(ctx context.Context, seen *atomic.Int64, h int64) error {
 // and the observer has seen it, and returns that height: a state every
 // node can answer for, with every block up to it observed.
 func SettledHeight(ctx context.Context, net *Network, seen *atomic.Int64) (int64, error) {
-	s, err := net.Nodes[0].rpc.status(ctx)
+	s, err := net.Nodes[0].rpc.Status(ctx)
 	if err != nil {
 		return 0, err
 	}
-	h := int64(s.SyncInfo.LatestBlockHeight)
+	h := s.Height
 	if err := net.AwaitHeights(ctx, 60*time.Second); err != nil {
 		return 0, err
 	}

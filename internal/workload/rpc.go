@@ -16,15 +16,17 @@ import (
 	"time"
 )
 
-// rpc is a minimal client of CometBFT's JSON-RPC over HTTP, the same on
+// RPC is a minimal client of CometBFT's JSON-RPC over HTTP, the same on
 // Dengta nodes and on the kvstore baseline. Requests are pre-encoded so the
 // timed window spends as little harness CPU as possible.
-type rpc struct {
+type RPC struct {
 	url  string // http://ip:port
 	http *http.Client
 }
 
-func newRPC(url string, conns int) *rpc {
+// NewRPC returns a client of the node's RPC at url (http://ip:port),
+// pooled for conns concurrent requests.
+func NewRPC(url string, conns int) *RPC {
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        2 * conns,
@@ -32,40 +34,40 @@ func newRPC(url string, conns int) *rpc {
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}
-	return &rpc{url: url, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
+	return &RPC{url: url, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
 }
 
-// rpcError is a JSON-RPC error answered by the node.
-type rpcError struct {
+// RPCError is a JSON-RPC error answered by the node.
+type RPCError struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 	Data    string `json:"data"`
 }
 
-func (e *rpcError) Error() string {
+func (e *RPCError) Error() string {
 	if e.Data != "" {
 		return e.Message + ": " + e.Data
 	}
 	return e.Message
 }
 
-// isRPCError reports whether err is an answer of the node rather than a
+// IsRPCError reports whether err is an answer of the node rather than a
 // failure to reach it.
-func isRPCError(err error) bool {
-	var e *rpcError
+func IsRPCError(err error) bool {
+	var e *RPCError
 	return errors.As(err, &e)
 }
 
-// mempoolFull reports whether err is the mempool refusing a transaction
+// MempoolFull reports whether err is the mempool refusing a transaction
 // for lack of room (a retryable condition, not a rejection).
-func mempoolFull(err error) bool {
-	var e *rpcError
+func MempoolFull(err error) bool {
+	var e *RPCError
 	return errors.As(err, &e) && strings.Contains(e.Data, "mempool is full")
 }
 
-// broadcastRequest encodes a JSON-RPC broadcast_tx_sync or
+// BroadcastRequest encodes a JSON-RPC broadcast_tx_sync or
 // broadcast_tx_async request for tx.
-func broadcastRequest(method string, tx []byte) []byte {
+func BroadcastRequest(method string, tx []byte) []byte {
 	b := make([]byte, 0, base64.StdEncoding.EncodedLen(len(tx))+80)
 	b = append(b, `{"jsonrpc":"2.0","id":1,"method":"`...)
 	b = append(b, method...)
@@ -74,19 +76,19 @@ func broadcastRequest(method string, tx []byte) []byte {
 	return append(b, `"}}`...)
 }
 
-// maxBatch is the most requests the harness puts in one JSON-RPC batch:
+// MaxBatch is the most requests the harness puts in one JSON-RPC batch:
 // CometBFT's default rpc.max_request_batch_size, which the benchmark
 // leaves as it is.
-const maxBatch = 10
+const MaxBatch = 10
 
-// requestPrefix is how broadcastRequest starts; batchRequest replaces the
+// requestPrefix is how BroadcastRequest starts; BatchRequest replaces the
 // id after it.
 const requestPrefix = `{"jsonrpc":"2.0","id":1,`
 
-// batchRequest joins requests made by broadcastRequest into one JSON-RPC
+// BatchRequest joins requests made by BroadcastRequest into one JSON-RPC
 // batch, numbering their ids 1, 2, ... CometBFT answers a batch's requests
 // one after the other, in order.
-func batchRequest(reqs [][]byte) []byte {
+func BatchRequest(reqs [][]byte) []byte {
 	n := 2
 	for _, r := range reqs {
 		n += len(r) + 4
@@ -105,9 +107,10 @@ func batchRequest(reqs [][]byte) []byte {
 	return append(b, ']')
 }
 
-// postBatch sends a batch made by batchRequest and returns each request's
-// result or error, by id. (A batch of one gets a plain object back.)
-func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastResult, []error, error) {
+// PostBatch sends a batch of n requests made by BatchRequest and returns
+// each request's result or error, by id. (A batch of one gets a plain
+// object back.)
+func (c *RPC) PostBatch(ctx context.Context, body []byte, n int) ([]BroadcastResult, []error, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, err
@@ -125,7 +128,7 @@ func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastRes
 	var envs []struct {
 		ID     int             `json:"id"`
 		Result json.RawMessage `json:"result"`
-		Error  *rpcError       `json:"error"`
+		Error  *RPCError       `json:"error"`
 	}
 	// CometBFT writes a batch with one answer as a plain object.
 	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
@@ -134,7 +137,7 @@ func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastRes
 	if err := json.Unmarshal(data, &envs); err != nil {
 		return nil, nil, fmt.Errorf("%s answered %s: %.200s", c.url, resp.Status, data)
 	}
-	results, errs := make([]broadcastResult, n), make([]error, n)
+	results, errs := make([]BroadcastResult, n), make([]error, n)
 	seen := make([]bool, n)
 	for _, e := range envs {
 		k := e.ID - 1
@@ -156,14 +159,15 @@ func (c *rpc) postBatch(ctx context.Context, body []byte, n int) ([]broadcastRes
 	return results, errs, nil
 }
 
-// broadcastResult is CheckTx's answer (sync) or just the hash (async).
-type broadcastResult struct {
+// BroadcastResult is CheckTx's answer (sync) or just the hash (async).
+type BroadcastResult struct {
 	Code uint32 `json:"code"`
 	Log  string `json:"log"`
 }
 
-// post sends a pre-encoded JSON-RPC request and decodes its result.
-func (c *rpc) post(ctx context.Context, body []byte, out any) error {
+// Post sends a pre-encoded JSON-RPC request and decodes its result into
+// out (unless nil).
+func (c *RPC) Post(ctx context.Context, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -172,8 +176,9 @@ func (c *rpc) post(ctx context.Context, body []byte, out any) error {
 	return c.do(req, out)
 }
 
-// get calls a URI endpoint, such as "/block?height=5".
-func (c *rpc) get(ctx context.Context, path string, out any) error {
+// Get calls a URI endpoint, such as "/block?height=5", and decodes its
+// result into out (unless nil).
+func (c *RPC) Get(ctx context.Context, path string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url+path, nil)
 	if err != nil {
 		return err
@@ -181,7 +186,7 @@ func (c *rpc) get(ctx context.Context, path string, out any) error {
 	return c.do(req, out)
 }
 
-func (c *rpc) do(req *http.Request, out any) error {
+func (c *RPC) do(req *http.Request, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err
@@ -193,7 +198,7 @@ func (c *rpc) do(req *http.Request, out any) error {
 	}
 	var env struct {
 		Result json.RawMessage `json:"result"`
-		Error  *rpcError       `json:"error"`
+		Error  *RPCError       `json:"error"`
 	}
 	if err := json.Unmarshal(data, &env); err != nil {
 		return fmt.Errorf("%s answered %s: %.200s", c.url, resp.Status, data)
@@ -217,22 +222,30 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-type rpcStatus struct {
-	NodeInfo struct {
-		Network string `json:"network"`
-	} `json:"node_info"`
-	SyncInfo struct {
-		LatestBlockHeight flexInt `json:"latest_block_height"`
-		CatchingUp        bool    `json:"catching_up"`
-	} `json:"sync_info"`
+// Status is what a node's /status says of it.
+type Status struct {
+	ChainID string // node_info.network
+	// Height is the latest block the node has committed.
+	Height int64
+	// CatchingUp is set while the node is in block sync.
+	CatchingUp bool
 }
 
-func (c *rpc) status(ctx context.Context) (*rpcStatus, error) {
-	var s rpcStatus
-	if err := c.get(ctx, "/status", &s); err != nil {
+// Status asks the node for its status.
+func (c *RPC) Status(ctx context.Context) (*Status, error) {
+	var s struct {
+		NodeInfo struct {
+			Network string `json:"network"`
+		} `json:"node_info"`
+		SyncInfo struct {
+			LatestBlockHeight flexInt `json:"latest_block_height"`
+			CatchingUp        bool    `json:"catching_up"`
+		} `json:"sync_info"`
+	}
+	if err := c.Get(ctx, "/status", &s); err != nil {
 		return nil, err
 	}
-	return &s, nil
+	return &Status{ChainID: s.NodeInfo.Network, Height: int64(s.SyncInfo.LatestBlockHeight), CatchingUp: s.SyncInfo.CatchingUp}, nil
 }
 
 // Block is a committed block as the poller sees it: its transactions and
@@ -274,9 +287,9 @@ func (e Event) Attr(key string) string {
 	return ""
 }
 
-// block fetches a block and its results; events are decoded only when
+// Block fetches a block and its results; events are decoded only when
 // withEvents is set (they are most of the results' bytes).
-func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block, error) {
+func (c *RPC) Block(ctx context.Context, height int64, withEvents bool) (*Block, error) {
 	var b struct {
 		Block struct {
 			Header struct {
@@ -291,7 +304,7 @@ func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block,
 			} `json:"last_commit"`
 		} `json:"block"`
 	}
-	if err := c.get(ctx, "/block?height="+strconv.FormatInt(height, 10), &b); err != nil {
+	if err := c.Get(ctx, "/block?height="+strconv.FormatInt(height, 10), &b); err != nil {
 		return nil, fmt.Errorf("block %d: %w", height, err)
 	}
 	out := &Block{Height: int64(b.Block.Header.Height), Time: b.Block.Header.Time, Txs: b.Block.Data.Txs, LastCommitRound: b.Block.LastCommit.Round}
@@ -303,7 +316,7 @@ func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block,
 		var r struct {
 			TxResults []TxResult `json:"txs_results"`
 		}
-		if err := c.get(ctx, path, &r); err != nil {
+		if err := c.Get(ctx, path, &r); err != nil {
 			return nil, fmt.Errorf("block results %d: %w", height, err)
 		}
 		out.Results = r.TxResults
@@ -314,7 +327,7 @@ func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block,
 				Log  string `json:"log"`
 			} `json:"txs_results"`
 		}
-		if err := c.get(ctx, path, &r); err != nil {
+		if err := c.Get(ctx, path, &r); err != nil {
 			return nil, fmt.Errorf("block results %d: %w", height, err)
 		}
 		out.Results = make([]TxResult, len(r.TxResults))
@@ -328,15 +341,15 @@ func (c *rpc) block(ctx context.Context, height int64, withEvents bool) (*Block,
 	return out, nil
 }
 
-// abciQuery reads a key of the kvstore application (no proof).
-func (c *rpc) abciQuery(ctx context.Context, key []byte) error {
+// ABCIQuery reads a key of the kvstore application (no proof).
+func (c *RPC) ABCIQuery(ctx context.Context, key []byte) error {
 	var r struct {
 		Response struct {
 			Code uint32 `json:"code"`
 			Log  string `json:"log"`
 		} `json:"response"`
 	}
-	if err := c.get(ctx, "/abci_query?data=0x"+hex.EncodeToString(key), &r); err != nil {
+	if err := c.Get(ctx, "/abci_query?data=0x"+hex.EncodeToString(key), &r); err != nil {
 		return err
 	}
 	if r.Response.Code != 0 {
@@ -345,9 +358,9 @@ func (c *rpc) abciQuery(ctx context.Context, key []byte) error {
 	return nil
 }
 
-// consensusStep returns the node's "height/round/step" (from
+// ConsensusStep returns the node's "height/round/step" (from
 // /consensus_state), or "?".
-func (c *rpc) consensusStep(ctx context.Context) string {
+func (c *RPC) ConsensusStep(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	var r struct {
@@ -355,18 +368,18 @@ func (c *rpc) consensusStep(ctx context.Context) string {
 			HRS string `json:"height/round/step"`
 		} `json:"round_state"`
 	}
-	if err := c.get(ctx, "/consensus_state", &r); err != nil || r.RoundState.HRS == "" {
+	if err := c.Get(ctx, "/consensus_state", &r); err != nil || r.RoundState.HRS == "" {
 		return "?"
 	}
 	return r.RoundState.HRS
 }
 
-// mempoolSize returns the number of transactions in the node's mempool.
-func (c *rpc) mempoolSize(ctx context.Context) (int64, error) {
+// MempoolSize returns the number of transactions in the node's mempool.
+func (c *RPC) MempoolSize(ctx context.Context) (int64, error) {
 	var r struct {
 		N flexInt `json:"n_txs"`
 	}
-	if err := c.get(ctx, "/num_unconfirmed_txs?limit=1", &r); err != nil {
+	if err := c.Get(ctx, "/num_unconfirmed_txs?limit=1", &r); err != nil {
 		return 0, err
 	}
 	return int64(r.N), nil

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -68,7 +67,7 @@ func RegisterKeys(ctx context.Context, net *Network, count int, algo tx.Algo, or
 	gw := net.Nodes[0].Client()
 	var hashes []string
 	for _, org := range orgs {
-		admin, _, err := tx.ReadKeyFile(devnet.KeyFile(net.KeysDir, org))
+		admin, _, err := tx.ReadKeyFile(net.AdminKeyFile(org))
 		if err != nil {
 			return nil, fmt.Errorf("signers: admin key of %s: %w", org, err)
 		}
@@ -132,34 +131,6 @@ func AwaitRecords(ctx context.Context, gw *client.Client, hashes []string, timeo
 		}
 	}
 	return recs, nil
-}
-
-// AwaitHeights waits until every node has reached the height node 0 has
-// now.
-func (n *Network) AwaitHeights(ctx context.Context, timeout time.Duration) error {
-	s, err := n.Nodes[0].rpc.status(ctx)
-	if err != nil {
-		return err
-	}
-	want := s.SyncInfo.LatestBlockHeight
-	deadline := time.Now().Add(timeout)
-	for _, nd := range n.Nodes[1:] {
-		for {
-			s, err := nd.rpc.status(ctx)
-			if err == nil && s.SyncInfo.LatestBlockHeight >= want {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("%s did not reach height %d within %s", nd.Name, want, timeout)
-			}
-			select {
-			case <-time.After(50 * time.Millisecond):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-	}
-	return nil
 }
 
 // Resync asks each signer's node for its next nonce (pending transactions

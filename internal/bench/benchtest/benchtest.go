@@ -12,12 +12,12 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // DemoChain is an in-process chain of the demo consortium, as the bench
@@ -46,7 +46,7 @@ func DemoRoles(m plug.Module, org string) []role.Role {
 // RunBlock passes txs through CheckTx, as a node admits them into its
 // mempool one after the other, then executes them in one block; each must
 // succeed. It returns the block as the poller hands it to an Observer.
-func RunBlock(t testing.TB, c *testchain.Chain, txs [][]byte) *bench.Block {
+func RunBlock(t testing.TB, c *testchain.Chain, txs [][]byte) *workload.Block {
 	t.Helper()
 	for i, raw := range txs {
 		if r := c.Check(raw); r.Code != 0 {
@@ -58,9 +58,9 @@ func RunBlock(t testing.TB, c *testchain.Chain, txs [][]byte) *bench.Block {
 }
 
 // AsBlock turns a block's results into the poller's form.
-func AsBlock(t testing.TB, height int64, txs [][]byte, res []*abci.ExecTxResult) *bench.Block {
+func AsBlock(t testing.TB, height int64, txs [][]byte, res []*abci.ExecTxResult) *workload.Block {
 	t.Helper()
-	b := &bench.Block{Height: height, Txs: txs, Seen: time.Now()}
+	b := &workload.Block{Height: height, Txs: txs, Seen: time.Now()}
 	for i, r := range res {
 		if r.Code != 0 {
 			t.Fatalf("block %d tx %d: code %d: %s", height, i, r.Code, r.Log)
@@ -69,7 +69,7 @@ func AsBlock(t testing.TB, height int64, txs [][]byte, res []*abci.ExecTxResult)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr := bench.TxResult{Code: r.Code, Log: r.Log}
+		tr := workload.TxResult{Code: r.Code, Log: r.Log}
 		if err := json.Unmarshal(data, &tr.Events); err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/modules/example"
@@ -25,6 +24,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // Module returns the example module's plug.
@@ -35,7 +35,7 @@ func Module() plug.Module {
 		API:       &httpapi.Module{Routes: routes},
 		Pages:     pagesModule(),
 		CLI:       []cli.Command{{Name: "example", Summary: "post and read the example module's notes", Run: run}},
-		Workloads: []bench.Def{{Name: "wexample", Doc: "example/post of a short note", Rates: []float64{100, 200}, New: newPosts}},
+		Workloads: []workload.Def{{Name: "wexample", Doc: "example/post of a short note", Rates: []float64{100, 200}, New: newPosts}},
 		Demo:      plug.Demo{Roles: map[string][]role.Role{"coop": {exampleapi.Author}, "market": {exampleapi.Author}, "*": {exampleapi.Author}}},
 		Gen:       func() plug.Gen { return gen{} },
 	}
@@ -145,24 +145,24 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 // posts is the example's workload: one note per transaction.
 type posts struct {
-	p   bench.Params
-	s   *bench.Signers
-	txs []bench.Tx
+	p   workload.Params
+	s   *workload.Signers
+	txs []workload.Tx
 }
 
-func newPosts(p bench.Params) bench.Workload { return &posts{p: p} }
+func newPosts(p workload.Params) workload.Workload { return &posts{p: p} }
 
 func (w *posts) Name() string     { return "wexample" }
 func (w *posts) Describe() string { return "example/post of a short note, " + w.p.SignedBy() }
 func (w *posts) Lanes() int       { return len(w.s.Keys) }
 
-func (w *posts) Setup(ctx context.Context, net *bench.Network) error {
-	s, err := bench.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), exampleapi.Name, exampleapi.Post.Name)
+func (w *posts) Setup(ctx context.Context, net *workload.Network) error {
+	s, err := workload.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), exampleapi.Name, exampleapi.Post.Name)
 	w.s = s
 	return err
 }
 
-func (w *posts) Prepare(ctx context.Context, net *bench.Network, n int) error {
+func (w *posts) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return err
 	}
@@ -173,8 +173,8 @@ func (w *posts) Prepare(ctx context.Context, net *bench.Network, n int) error {
 	return err
 }
 
-func (w *posts) Next(i int) bench.Tx                                 { return w.txs[i] }
-func (w *posts) Check(ctx context.Context, net *bench.Network) error { return nil }
+func (w *posts) Next(i int) workload.Tx                                 { return w.txs[i] }
+func (w *posts) Check(ctx context.Context, net *workload.Network) error { return nil }
 
 // gen makes notes, some with titles too long.
 type gen struct{}
@@ -192,4 +192,3 @@ func (gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 }
 
 func (gen) Observe(plug.Action, uint32, []byte) {}
-

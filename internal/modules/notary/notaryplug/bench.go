@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/batch"
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // newDepositBody is a notary/deposit body with the fields a scanned
@@ -24,7 +24,7 @@ func newDepositBody(j int, rng *rand.Rand) []byte {
 	var d [32]byte
 	size := 184320 + int64(j%100000)
 	b, _ := json.Marshal(notaryapi.DepositBody{
-		SHA256: bench.RandHex(rng, d[:]), SM3: bench.RandHex(rng, d[:]),
+		SHA256: workload.RandHex(rng, d[:]), SM3: workload.RandHex(rng, d[:]),
 		FileName: fmt.Sprintf("scan-%08d.pdf", j), Size: &size,
 		MediaType: "application/pdf", EvidenceType: "invoice", Description: "增值税专用发票扫描件，供应链金融贸易背景材料",
 	})
@@ -33,13 +33,13 @@ func newDepositBody(j int, rng *rand.Rand) []byte {
 
 // deposits is w1: single notary deposits, one record per transaction.
 type deposits struct {
-	p   bench.Params
-	s   *bench.Signers
-	txs []bench.Tx
+	p   workload.Params
+	s   *workload.Signers
+	txs []workload.Tx
 	seq int
 }
 
-func newDeposits(p bench.Params) *deposits { return &deposits{p: p} }
+func newDeposits(p workload.Params) *deposits { return &deposits{p: p} }
 
 func (w *deposits) Name() string { return "w1" }
 func (w *deposits) Describe() string {
@@ -47,13 +47,13 @@ func (w *deposits) Describe() string {
 }
 func (w *deposits) Lanes() int { return len(w.s.Keys) }
 
-func (w *deposits) Setup(ctx context.Context, net *bench.Network) error {
-	s, err := bench.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), notaryapi.Name, notaryapi.Deposit.Name)
+func (w *deposits) Setup(ctx context.Context, net *workload.Network) error {
+	s, err := workload.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), notaryapi.Name, notaryapi.Deposit.Name)
 	w.s = s
 	return err
 }
 
-func (w *deposits) Prepare(ctx context.Context, net *bench.Network, n int) error {
+func (w *deposits) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
@@ -63,20 +63,20 @@ func (w *deposits) Prepare(ctx context.Context, net *bench.Network, n int) error
 	return err
 }
 
-func (w *deposits) Next(i int) bench.Tx                                 { return w.txs[i] }
-func (w *deposits) Check(ctx context.Context, net *bench.Network) error { return nil }
+func (w *deposits) Next(i int) workload.Tx                                 { return w.txs[i] }
+func (w *deposits) Check(ctx context.Context, net *workload.Network) error { return nil }
 
 // batches is w1b: batch_deposit of RFC 6962 trees of BatchSize items each,
 // built (and their items made up) before the window; a transaction commits
 // BatchSize records.
 type batches struct {
-	p   bench.Params
-	s   *bench.Signers
-	txs []bench.Tx
+	p   workload.Params
+	s   *workload.Signers
+	txs []workload.Tx
 	seq int
 }
 
-func newBatches(p bench.Params) *batches { return &batches{p: p} }
+func newBatches(p workload.Params) *batches { return &batches{p: p} }
 
 func (w *batches) Name() string { return "w1b" }
 func (w *batches) Describe() string {
@@ -84,29 +84,29 @@ func (w *batches) Describe() string {
 }
 func (w *batches) Lanes() int { return len(w.s.Keys) }
 
-func (w *batches) Setup(ctx context.Context, net *bench.Network) error {
+func (w *batches) Setup(ctx context.Context, net *workload.Network) error {
 	if w.p.BatchSize < 1 || w.p.BatchSize > batch.MaxItems {
 		return fmt.Errorf("batch size %d: choose 1 to %d", w.p.BatchSize, batch.MaxItems)
 	}
-	s, err := bench.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), notaryapi.Name, notaryapi.BatchDeposit.Name)
+	s, err := workload.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), notaryapi.Name, notaryapi.BatchDeposit.Name)
 	w.s = s
 	return err
 }
 
-func (w *batches) Prepare(ctx context.Context, net *bench.Network, n int) error {
+func (w *batches) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
 	roots := make([]string, n)
 	items := make([]batch.Item, w.p.BatchSize)
-	rng := rand.New(rand.NewChaCha8(bench.Seed()))
+	rng := rand.New(rand.NewChaCha8(workload.Seed()))
 	var d [32]byte
 	for t := range n {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		for k := range items {
-			items[k] = batch.Item{SHA256: bench.RandHex(rng, d[:]), SM3: bench.RandHex(rng, d[:]), Name: fmt.Sprintf("photo-%08d.jpg", k), Size: 100000 + int64(k), MediaType: "image/jpeg"}
+			items[k] = batch.Item{SHA256: workload.RandHex(rng, d[:]), SM3: workload.RandHex(rng, d[:]), Name: fmt.Sprintf("photo-%08d.jpg", k), Size: 100000 + int64(k), MediaType: "image/jpeg"}
 		}
 		tree, err := batch.Build(items)
 		if err != nil {
@@ -123,8 +123,8 @@ func (w *batches) Prepare(ctx context.Context, net *bench.Network, n int) error 
 	return err
 }
 
-func (w *batches) Next(i int) bench.Tx                                 { return w.txs[i] }
-func (w *batches) Check(ctx context.Context, net *bench.Network) error { return nil }
+func (w *batches) Next(i int) workload.Tx                                 { return w.txs[i] }
+func (w *batches) Check(ctx context.Context, net *workload.Network) error { return nil }
 
 // reads is w4: w1 deposits in the background while readers fetch the proof
 // bundle and the record of random earlier deposits from random nodes.
@@ -139,7 +139,7 @@ type seenID struct {
 	seen time.Time
 }
 
-func newReads(p bench.Params) *reads { return &reads{deposits: newDeposits(p)} }
+func newReads(p workload.Params) *reads { return &reads{deposits: newDeposits(p)} }
 
 func (w *reads) Name() string { return "w4" }
 func (w *reads) Describe() string {
@@ -147,7 +147,7 @@ func (w *reads) Describe() string {
 }
 
 // Observe collects the ids of committed deposits.
-func (w *reads) Observe(b *bench.Block) {
+func (w *reads) Observe(b *workload.Block) {
 	var fresh []seenID
 	for _, r := range b.Results {
 		for _, e := range r.Events {
@@ -172,7 +172,7 @@ func (w *reads) count() int {
 }
 
 // Setup registers the signers and deposits the seed records.
-func (w *reads) Setup(ctx context.Context, net *bench.Network) error {
+func (w *reads) Setup(ctx context.Context, net *workload.Network) error {
 	if err := w.deposits.Setup(ctx, net); err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (w *reads) Setup(ctx context.Context, net *bench.Network) error {
 	if err := w.deposits.Prepare(ctx, net, w.p.Seed); err != nil {
 		return err
 	}
-	if err := bench.SendAll(ctx, net, w.txs); err != nil {
+	if err := workload.SendAll(ctx, net, w.txs); err != nil {
 		return fmt.Errorf("seed deposits: %w", err)
 	}
 	deadline := time.Now().Add(90 * time.Second)
@@ -212,7 +212,7 @@ func (w *reads) Setup(ctx context.Context, net *bench.Network) error {
 const readable = time.Second
 
 // Read fetches a proof bundle or an evidence record.
-func (w *reads) Read(ctx context.Context, net *bench.Network, node int, rng *rand.Rand) (string, error) {
+func (w *reads) Read(ctx context.Context, net *workload.Network, node int, rng *rand.Rand) (string, error) {
 	w.mu.RLock()
 	cut := time.Now().Add(-readable)
 	n := sort.Search(len(w.ids), func(i int) bool { return w.ids[i].seen.After(cut) })
@@ -222,7 +222,7 @@ func (w *reads) Read(ctx context.Context, net *bench.Network, node int, rng *ran
 	}
 	w.mu.RUnlock()
 	if id == "" {
-		return "", bench.ErrNothingToRead
+		return "", workload.ErrNothingToRead
 	}
 	gw := net.Nodes[node].Client()
 	if rng.IntN(2) == 0 {
@@ -234,14 +234,14 @@ func (w *reads) Read(ctx context.Context, net *bench.Network, node int, rng *ran
 }
 
 // workloads are the notary module's benchmark workloads.
-func workloads() []bench.Def {
-	return []bench.Def{
+func workloads() []workload.Def {
+	return []workload.Def{
 		{Name: "w1", Doc: "notary deposits (two 32-byte digests and ~150 B of metadata)", Rates: []float64{1000, 2000, 4000, 8000},
-			New: func(p bench.Params) bench.Workload { return newDeposits(p) },
-			Mix: &bench.MixPart{Label: "w1", Share: 0.4, New: func(p bench.Params) bench.Workload { return newReads(p) }}},
+			New: func(p workload.Params) workload.Workload { return newDeposits(p) },
+			Mix: &workload.MixPart{Label: "w1", Share: 0.4, New: func(p workload.Params) workload.Workload { return newReads(p) }}},
 		{Name: "w1b", Doc: "batched deposits (batch_deposit of an RFC 6962 tree of --batch-size items)", Rates: []float64{2, 5, 10, 20},
-			New: func(p bench.Params) bench.Workload { return newBatches(p) }, Batch: true},
+			New: func(p workload.Params) workload.Workload { return newBatches(p) }, Batch: true},
 		{Name: "w4", Doc: "public reads with proofs (proof + evidence of random earlier deposits) under a background w1 write load", Rates: []float64{250, 500, 1000, 2000},
-			New: func(p bench.Params) bench.Workload { return newReads(p) }, Readers: 16, Seed: 2000},
+			New: func(p workload.Params) workload.Workload { return newReads(p) }, Readers: 16, Seed: 2000},
 	}
 }

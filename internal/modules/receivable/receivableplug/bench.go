@@ -16,10 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // w3's amounts, in fen, and shape.
@@ -86,10 +86,10 @@ type adminTx struct {
 // organisation, shared by all its lanes (each split reads that root and
 // writes under its index), the rest in a root of the lane's own.
 type transfers struct {
-	p   bench.Params
+	p   workload.Params
 	hot bool
-	s   *bench.Signers
-	adm *bench.Admins
+	s   *workload.Signers
+	adm *workload.Admins
 	tag int
 	// recv is, for each lane organisation, the organisation its parts
 	// go to; receives says whether some lane organisation sends parts to
@@ -104,7 +104,7 @@ type transfers struct {
 	hotPool   map[string]*pool // w3hot: each organisation's hot tree
 	orgPools  map[string][]*pool
 	splits    []int // each lane's splits so far, for the rotation
-	txs       []bench.Tx
+	txs       []workload.Tx
 
 	mu       sync.Mutex
 	pools    map[string]*pool    // by root
@@ -115,7 +115,7 @@ type transfers struct {
 	seen     atomic.Int64
 }
 
-func newTransfers(p bench.Params, hot bool) *transfers {
+func newTransfers(p workload.Params, hot bool) *transfers {
 	return &transfers{p: p, hot: hot, recv: map[string]string{}, receives: map[string]bool{}, issued: map[string]int64{},
 		hotPool: map[string]*pool{}, orgPools: map[string][]*pool{}, pools: map[string]*pool{}, rootOf: map[string]string{},
 		pending: map[string][]string{}, inflight: map[string]leaf{}, accepts: map[string]string{}}
@@ -141,7 +141,7 @@ func (w *transfers) Lanes() int { return len(w.s.Keys) }
 // Setup registers the signers (members of the supplier organisations),
 // has a bank set the core enterprise's credit line, and issues the roots,
 // which the suppliers accept.
-func (w *transfers) Setup(ctx context.Context, net *bench.Network) error {
+func (w *transfers) Setup(ctx context.Context, net *workload.Network) error {
 	holders, err := net.OrgsWith(ctx, "receivable", "split_transfer", role.Supplier)
 	if err != nil {
 		return err
@@ -157,11 +157,11 @@ func (w *transfers) Setup(ctx context.Context, net *bench.Network) error {
 	if len(holders) < 2 {
 		return fmt.Errorf("w3 needs two supplier organisations to transfer between; the network has %v", holders)
 	}
-	s, err := bench.RegisterKeys(ctx, net, w.p.Signers, w.p.Algo(), holders)
+	s, err := workload.RegisterKeys(ctx, net, w.p.Signers, w.p.Algo(), holders)
 	if err != nil {
 		return err
 	}
-	w.s, w.adm, w.tag, w.obligor, w.bank = s, bench.NewAdmins(net), rand.IntN(100_000), obligors[0], banks[0]
+	w.s, w.adm, w.tag, w.obligor, w.bank = s, workload.NewAdmins(net), rand.IntN(100_000), obligors[0], banks[0]
 	w.route(holders)
 
 	h, err := w.adm.Submit(ctx, w.bank, "receivable", "set_credit_line", map[string]any{"obligor": w.obligor, "limit_fen": receivable.MaxFen})
@@ -277,7 +277,7 @@ func issueBody(org string, face int64, now time.Time, tag, k int) map[string]any
 	digest := func(s string) string { d := sha256.Sum256([]byte(s)); return hex.EncodeToString(d[:]) }
 	no := fmt.Sprintf("W3-%05d-%05d", tag, k)
 	return map[string]any{
-		"to": org, "face_fen": face, "maturity_date": now.In(bench.CST).AddDate(0, 0, maturityDays).Format(time.DateOnly),
+		"to": org, "face_fen": face, "maturity_date": now.In(workload.CST).AddDate(0, 0, maturityDays).Format(time.DateOnly),
 		"trade": map[string]any{"contract_no": "HT-" + no, "invoice_no": no, "invoice_amount_fen": face,
 			"invoice_sha256": digest("invoice " + no), "delivery_doc_hashes": []string{digest("delivery note " + no)}},
 	}
@@ -322,12 +322,12 @@ func (w *transfers) run(ctx context.Context, txs []adminTx) error {
 	if err != nil {
 		return err
 	}
-	return bench.AwaitObserved(ctx, &w.seen, bench.MaxHeight(recs))
+	return workload.AwaitObserved(ctx, &w.seen, workload.MaxHeight(recs))
 }
 
 // Observe keeps the stock and the parts waiting for acceptance up to date
 // from the committed blocks.
-func (w *transfers) Observe(b *bench.Block) {
+func (w *transfers) Observe(b *workload.Block) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, r := range b.Results {
@@ -545,16 +545,16 @@ func (w *transfers) reclaim() {
 
 // Prepare plans the step, tops up the stock and the parts to accept
 // (untimed), assigns them and signs.
-func (w *transfers) Prepare(ctx context.Context, net *bench.Network, n int) error {
+func (w *transfers) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
-	if _, err := bench.SettledHeight(ctx, net, &w.seen); err != nil {
+	if _, err := workload.SettledHeight(ctx, net, &w.seen); err != nil {
 		return err
 	}
 	w.reclaim()
 	sp := w.plan(n)
-	rng := rand.New(rand.NewChaCha8(bench.Seed()))
+	rng := rand.New(rand.NewChaCha8(workload.Seed()))
 	for round := 0; ; round++ {
 		txs, short := w.topUpRound(sp, rng)
 		if !short {
@@ -598,7 +598,7 @@ func (a assigned) body(rng *rand.Rand) []byte {
 	return b
 }
 
-func (w *transfers) Next(i int) bench.Tx { return w.txs[i] }
+func (w *transfers) Next(i int) workload.Tx { return w.txs[i] }
 
 // lineage is the answer of GET /v1/receivables/{id}/lineage.
 type lineage struct {
@@ -609,8 +609,8 @@ type lineage struct {
 // Check verifies, on the first node at one height, that every root's tree
 // conserves value (see conserved), and that every other node answers the
 // same tree at that height.
-func (w *transfers) Check(ctx context.Context, net *bench.Network) error {
-	h, err := bench.SettledHeight(ctx, net, &w.seen)
+func (w *transfers) Check(ctx context.Context, net *workload.Network) error {
+	h, err := workload.SettledHeight(ctx, net, &w.seen)
 	if err != nil {
 		return err
 	}
@@ -697,12 +697,12 @@ func conserved(root string, issued int64, nodes []receivable.LineageNode) error 
 }
 
 // workloads are the supply-chain finance module's benchmark workloads.
-func workloads() []bench.Def {
-	return []bench.Def{
+func workloads() []workload.Def {
+	return []workload.Def{
 		{Name: "w3", Doc: "receivable transfers, uniform (split_transfer of a part to another supplier, and accept of parts sent earlier; value conservation checked after the run)",
-			Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTransfers(p, false) },
-			Mix: &bench.MixPart{Label: "w3", Share: 0.3, MinSigners: 2, New: func(p bench.Params) bench.Workload { return newTransfers(p, false) }}},
+			Rates: []float64{250, 500, 1000, 2000}, New: func(p workload.Params) workload.Workload { return newTransfers(p, false) },
+			Mix: &workload.MixPart{Label: "w3", Share: 0.3, MinSigners: 2, New: func(p workload.Params) workload.Workload { return newTransfers(p, false) }}},
 		{Name: "w3hot", Doc: "receivable transfers, hot spot (as w3, with 9 in 10 splits in one receivable tree per supplier)",
-			Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTransfers(p, true) }},
+			Rates: []float64{250, 500, 1000, 2000}, New: func(p workload.Params) workload.Workload { return newTransfers(p, true) }},
 	}
 }

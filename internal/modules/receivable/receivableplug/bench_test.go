@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/bench/benchtest"
+	"github.com/dengta-chain/dengta/internal/workload"
 
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -27,8 +27,8 @@ func TestTransferSteps(t *testing.T) {
 			sign := func(org, action string, body any) []byte {
 				return c.Sign(c.Members[org].Admin, "receivable", action, body)
 			}
-			w := newTransfers(bench.Params{}, hot)
-			w.s = bench.PlanSigners("coop", "logistics", "coop", "logistics", "coop")
+			w := newTransfers(workload.Params{}, hot)
+			w.s = workload.PlanSigners("coop", "logistics", "coop", "logistics", "coop")
 			w.obligor, w.bank, w.tag = "foodgroup", "bank", 99
 			w.route([]string{"coop", "logistics"})
 			if w.recv["coop"] != "logistics" || w.recv["logistics"] != "coop" || !w.receives["coop"] || !w.receives["logistics"] {

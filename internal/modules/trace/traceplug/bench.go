@@ -15,10 +15,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // w2's item population and its skew: the item of each event is drawn
@@ -62,9 +62,9 @@ func gs1(body string) string { return body + string(trace.GS1CheckDigit(body)) }
 // exist before an event may name it, so that every timed transaction
 // appends to an existing item's history.
 type traceEvents struct {
-	p   bench.Params
-	s   *bench.Signers
-	adm *bench.Admins
+	p   workload.Params
+	s   *workload.Signers
+	adm *workload.Admins
 	// tag makes this run's identifiers (GTINs, GLNs) new, also on an
 	// attached network that ran w2 before.
 	tag      int
@@ -74,7 +74,7 @@ type traceEvents struct {
 	draw     *rand.Zipf
 	made     []bool // commissioned items
 	items    []int  // the prepared step's items
-	txs      []bench.Tx
+	txs      []workload.Tx
 
 	mu       sync.Mutex
 	byHash   map[[32]byte]int32 // the prepared step's transactions -> item
@@ -82,8 +82,8 @@ type traceEvents struct {
 	seen     atomic.Int64       // height of the last block observed
 }
 
-func newTraceEvents(p bench.Params) *traceEvents {
-	return &traceEvents{p: p, draw: newItemDraw(bench.Seed()), made: make([]bool, traceItems), observed: map[int32]int64{}}
+func newTraceEvents(p workload.Params) *traceEvents {
+	return &traceEvents{p: p, draw: newItemDraw(workload.Seed()), made: make([]bool, traceItems), observed: map[int32]int64{}}
 }
 
 func (w *traceEvents) Name() string { return "w2" }
@@ -95,12 +95,12 @@ func (w *traceEvents) Lanes() int { return len(w.s.Keys) }
 // Setup registers the signers (members of the organisations that capture
 // events), a location for each of their organisations and each producer,
 // and each producer's product and lot.
-func (w *traceEvents) Setup(ctx context.Context, net *bench.Network) error {
-	s, err := bench.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), traceapi.Name, traceapi.Capture.Name)
+func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
+	s, err := workload.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), traceapi.Name, traceapi.Capture.Name)
 	if err != nil {
 		return err
 	}
-	w.s, w.adm, w.tag = s, bench.NewAdmins(net), rand.IntN(100_000)
+	w.s, w.adm, w.tag = s, workload.NewAdmins(net), rand.IntN(100_000)
 	roles := map[string][]role.Role{}
 	for _, o := range net.Orgs {
 		roles[o.ID] = o.Roles
@@ -189,13 +189,13 @@ func lotBody(p traceProduct, now time.Time) traceapi.LotBody {
 	q := int64(traceItems)
 	return traceapi.LotBody{
 		LotID: p.lot, Origin: &traceapi.OriginBody{Region: "安徽省宿州市砀山县", Location: p.loc, Farm: "良梨镇果园"},
-		ProducedOn: now.Add(-24 * time.Hour).In(bench.CST).Format(time.DateOnly), Quantity: &q, Unit: "箱",
+		ProducedOn: now.Add(-24 * time.Hour).In(workload.CST).Format(time.DateOnly), Quantity: &q, Unit: "箱",
 	}
 }
 
 // eventTime formats t as the module's clients do: RFC 3339 in China
 // Standard Time.
-func eventTime(t time.Time) string { return t.In(bench.CST).Format(time.RFC3339) }
+func eventTime(t time.Time) string { return t.In(workload.CST).Format(time.RFC3339) }
 
 // commissionBody creates items of p's lot. The event time is ten minutes
 // before now, so that it precedes every observation of the items.
@@ -215,10 +215,10 @@ func commissionBody(p traceProduct, serials []int, now time.Time) trace.EventInp
 func observeBody(epc, step, loc string, now time.Time, rng *rand.Rand) []byte {
 	var d [32]byte
 	var u [16]byte
-	bench.RandHex(rng, u[:])
+	workload.RandHex(rng, u[:])
 	u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80 // a version 4 UUID
 	b, _ := json.Marshal(trace.EventInput{Type: trace.ObjectEvent, Action: trace.ActionObserve, EPCList: []string{epc}, BizStep: step,
-		ReadPoint: loc, BizLocation: loc, EventTime: eventTime(now.Add(-time.Second)), SensorHashes: []string{bench.RandHex(rng, d[:])},
+		ReadPoint: loc, BizLocation: loc, EventTime: eventTime(now.Add(-time.Second)), SensorHashes: []string{workload.RandHex(rng, d[:])},
 		EventID: fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])})
 	return b
 }
@@ -235,7 +235,7 @@ func (w *traceEvents) epc(n int) string {
 
 // Prepare draws the step's items, commissions those never drawn before,
 // and signs one observation of each.
-func (w *traceEvents) Prepare(ctx context.Context, net *bench.Network, n int) error {
+func (w *traceEvents) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return fmt.Errorf("nonces: %w", err)
 	}
@@ -288,10 +288,10 @@ func (w *traceEvents) commission(ctx context.Context, fresh map[int][]int) error
 	return err
 }
 
-func (w *traceEvents) Next(i int) bench.Tx { return w.txs[i] }
+func (w *traceEvents) Next(i int) workload.Tx { return w.txs[i] }
 
 // Observe counts the committed observations of each item.
-func (w *traceEvents) Observe(b *bench.Block) {
+func (w *traceEvents) Observe(b *workload.Block) {
 	w.mu.Lock()
 	for i, raw := range b.Txs {
 		if i >= len(b.Results) || b.Results[i].Code != 0 {
@@ -311,8 +311,8 @@ func (w *traceEvents) Observe(b *bench.Block) {
 // of as many others with the observations the harness saw committed (one
 // commissioning plus each committed observation), on every node at one
 // height.
-func (w *traceEvents) Check(ctx context.Context, net *bench.Network) error {
-	h, err := bench.SettledHeight(ctx, net, &w.seen)
+func (w *traceEvents) Check(ctx context.Context, net *workload.Network) error {
+	h, err := workload.SettledHeight(ctx, net, &w.seen)
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (w *traceEvents) Check(ctx context.Context, net *bench.Network) error {
 	})
 	pick := items[:min(checkedItems, len(items))]
 	if rest := items[len(pick):]; len(rest) > 0 {
-		rng := rand.New(rand.NewChaCha8(bench.Seed()))
+		rng := rand.New(rand.NewChaCha8(workload.Seed()))
 		for _, k := range rng.Perm(len(rest))[:min(checkedItems, len(rest))] {
 			pick = append(pick, rest[k])
 		}
@@ -352,10 +352,10 @@ func (w *traceEvents) Check(ctx context.Context, net *bench.Network) error {
 }
 
 // workloads are the traceability module's benchmark workloads.
-func workloads() []bench.Def {
-	return []bench.Def{{
+func workloads() []workload.Def {
+	return []workload.Def{{
 		Name: "w2", Doc: "traceability event appends (trace/capture of an EPCIS ObjectEvent OBSERVE of one item, Zipf-distributed over 1,000,000 serial numbers)",
-		Rates: []float64{250, 500, 1000, 2000}, New: func(p bench.Params) bench.Workload { return newTraceEvents(p) },
-		Mix: &bench.MixPart{Label: "w2", Share: 0.3, New: func(p bench.Params) bench.Workload { return newTraceEvents(p) }},
+		Rates: []float64{250, 500, 1000, 2000}, New: func(p workload.Params) workload.Workload { return newTraceEvents(p) },
+		Mix: &workload.MixPart{Label: "w2", Share: 0.3, New: func(p workload.Params) workload.Workload { return newTraceEvents(p) }},
 	}}
 }

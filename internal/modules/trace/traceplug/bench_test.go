@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/bench/benchtest"
+	"github.com/dengta-chain/dengta/internal/workload"
 
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
@@ -83,7 +83,7 @@ func TestObserveStep(t *testing.T) {
 func TestTraceBodies(t *testing.T) {
 	c := benchtest.DemoChain(t, Module())
 	sign := func(org, action string, body any) []byte { return c.Sign(c.Members[org].Admin, "trace", action, body) }
-	w := newTraceEvents(bench.Params{})
+	w := newTraceEvents(workload.Params{})
 	w.tag = 4321
 	w.loc = map[string]string{}
 	observers := []string{"regulator", "coop", "logistics", "market", "foodgroup", "alliance"}
