@@ -7,13 +7,13 @@ package httpapi
 
 import (
 	"context"
-	"reflect"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 

@@ -11,13 +11,13 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/modules/example/exampleapi"
 	"github.com/dengta-chain/dengta/internal/modules/example/exampleplug"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // withExample is the registry with the example module added by its one
@@ -35,7 +35,7 @@ func withExample() *plug.Registry {
 // help is checked in cmd/dengta.)
 func TestOneFolderOneLine(t *testing.T) {
 	reg := withExample()
-	if !slices.ContainsFunc(bench.Workloads(reg.Workloads()), func(d bench.Def) bool { return d.Name == "wexample" }) {
+	if !slices.ContainsFunc(workload.Workloads(reg.Workloads()), func(d workload.Def) bool { return d.Name == "wexample" }) {
 		t.Error("the example's workload is not among the bench's workloads")
 	}
 	d, home := nodetest.DevHall(t, reg)

@@ -3,7 +3,6 @@ package node
 import (
 	"errors"
 	"fmt"
-	toml "github.com/pelletier/go-toml/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	toml "github.com/pelletier/go-toml/v2"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtjson "github.com/cometbft/cometbft/libs/json"

@@ -5,9 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/dengta-chain/dengta/internal/proof/verdict"
 	"os"
 	"strings"
+
+	"github.com/dengta-chain/dengta/internal/proof/verdict"
 
 	"github.com/cometbft/cometbft/types"
 

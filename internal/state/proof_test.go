@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ethereum/go-ethereum/core/types"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/core/types"
 )
 
 // proofStore builds a committed store with keys that give proofs of several
