@@ -1,8 +1,9 @@
 package trace_test
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/dengta-chain/dengta/internal/module/moduletest"
 
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
@@ -23,23 +24,5 @@ func TestActionRoles(t *testing.T) {
 		"revoke_certification": {traceapi.Alliance, role.Inspector},
 		"record_scans":         nil,
 	}
-	seen := 0
-	for _, a := range (trace.Module{}).Actions() {
-		w, ok := want[a.Name]
-		if !ok {
-			t.Errorf("action %s is not in the table", a.Name)
-			continue
-		}
-		seen++
-		got := slices.Clone(a.Roles)
-		slices.Sort(got)
-		w = slices.Clone(w)
-		slices.Sort(w)
-		if !slices.Equal(got, w) || a.AdminOnly {
-			t.Errorf("action %s declares roles %v admin=%v, the table says %v", a.Name, a.Roles, a.AdminOnly, w)
-		}
-	}
-	if seen != len(want) {
-		t.Errorf("the module declares %d of the table's %d actions", seen, len(want))
-	}
+	moduletest.CheckRoles(t, trace.Module{}, want)
 }

@@ -1,0 +1,37 @@
+// Package moduletest holds checks every scenario module's own tests run.
+package moduletest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+// CheckRoles compares the roles m declares for each action with want,
+// the design written out by hand: a change to who may do what must change
+// the module's table too. A nil entry means any member's signed key may
+// act; admin-only actions are not expected in want and fail the check.
+func CheckRoles(t testing.TB, m module.Module, want map[string][]role.Role) {
+	t.Helper()
+	seen := 0
+	for _, a := range m.Actions() {
+		w, ok := want[a.Name]
+		if !ok {
+			t.Errorf("action %s is not in the table", a.Name)
+			continue
+		}
+		seen++
+		got := slices.Clone(a.Roles)
+		slices.Sort(got)
+		w = slices.Clone(w)
+		slices.Sort(w)
+		if !slices.Equal(got, w) || a.AdminOnly {
+			t.Errorf("action %s declares roles %v admin=%v, the table says %v", a.Name, a.Roles, a.AdminOnly, w)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("the module declares %d of the table's %d actions", seen, len(want))
+	}
+}
