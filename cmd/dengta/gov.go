@@ -22,7 +22,7 @@ const govUsage = `SUBCOMMAND ...
 Subcommands:
   possession  --home DIR --org ID [--power N]     print the node's validator key with its proof of possession,
                                                   to put in an add_org or set_validator proposal
-  preview     BODY                                what a proposal would do to the validator set; nothing is sent
+  preview     --key FILE BODY                     what a proposal would do to the validator set; nothing is sent
   propose     --key FILE BODY [--yes]             preview, then propose (BODY is an identity propose body)
   vote        --key FILE --proposal N --approve|--reject [--yes]
                                                   preview the proposal's effect, then vote
@@ -94,13 +94,14 @@ func preview(ctx context.Context, c *client.Client, body json.RawMessage, out io
 }
 
 func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("gov preview", "BODY", errOut)
+	fs := newFlags("gov preview", "--key FILE BODY", errOut)
 	node := nodeFlag(fs)
+	keyFile := fs.String("key", "", "a member key file (previews are for members)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	arg, err := cli.OneArg(pos, "a propose body", `dengta gov preview '{"kind":"set_validator","org_id":"coop","validator":{"power":5}}'`)
+	arg, err := cli.OneArg(pos, "a propose body", `dengta gov preview --key keys/coop-admin.json '{"kind":"set_validator","org_id":"coop","validator":{"power":5}}'`)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,11 @@ func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
-	_, err = preview(ctx, cli.Client(*node), body, out)
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	_, err = preview(ctx, c, body, out)
 	return err
 }
 

@@ -25,6 +25,7 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 	d, home := nodetest.Dev(t)
 	url := d.GatewayURL
 	keys := filepath.Join(home, "keys")
+	govKeys = keys
 
 	// The new member's validator home: its genesis is the chain's.
 	newHome := filepath.Join(t.TempDir(), "coop-node")
@@ -57,7 +58,7 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 		t.Fatalf("propose at 10: exit %d\n%s\n%s", code, out, errOut)
 	}
 	body := possession("3")
-	out, _, code = run(t, "gov", "preview", "--node", url, body)
+	out, _, code = run(t, "gov", "preview", "--node", url, "--key", devnet.KeyFile(keys, "coop"), body)
 	if code != 0 || !strings.Contains(out, "NOT signing") || !strings.Contains(out, "no_fault_tolerance") {
 		t.Fatalf("preview: exit %d\n%s", code, out)
 	}
@@ -108,9 +109,17 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 	}
 }
 
+// clientGet reads path as the regulator (proposals are for members).
 func clientGet(base, path string, out any) error {
-	return cli.Client(base).Get(context.Background(), path, out)
+	c, _, err := cli.Signer(base, govKeys+"/regulator-admin.json")
+	if err != nil {
+		return err
+	}
+	return c.Get(context.Background(), path, out)
 }
+
+// govKeys is the dev home's key directory of the running test.
+var govKeys string
 
 // waitHeight waits for the chain to reach h, and fails the test if it
 // stops short.

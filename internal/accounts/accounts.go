@@ -34,7 +34,6 @@ import (
 // Errors callers tell apart.
 var (
 	ErrBadLogin    = errors.New("wrong user name or password")
-	ErrLocked      = errors.New("too many failed sign-ins; wait a few minutes")
 	ErrNoSession   = errors.New("no such session, or it expired")
 	ErrUserExists  = errors.New("user name is taken")
 	ErrNoUser      = errors.New("no such user")
@@ -62,6 +61,9 @@ type User struct {
 	Disabled bool      `json:"disabled,omitempty"`
 	Created  time.Time `json:"created"`
 	Password string    `json:"password"` // PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash
+	// PasswordSet is when the password last changed; sessions begun
+	// before it have ended.
+	PasswordSet time.Time `json:"password_set,omitzero"`
 }
 
 // Session is a signed-in browser.
@@ -69,6 +71,7 @@ type Session struct {
 	User    string    `json:"user"`
 	CSRF    string    `json:"csrf"`
 	Expires time.Time `json:"expires"`
+	Created time.Time `json:"created,omitzero"`
 }
 
 // Argon2id parameters: 64 MiB, 2 passes, 2 lanes (about 0.1-0.2 s here).
@@ -82,19 +85,14 @@ const (
 // SessionTTL is how long a session lasts without use.
 const SessionTTL = 8 * time.Hour
 
-// Lockout: after maxFails failed sign-ins a user must wait lockout.
-const (
-	maxFails = 5
-	lockout  = 5 * time.Minute
-)
-
 var userNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
 
 // Store is the account database.
 type Store struct {
-	db   *pebble.DB
-	aead cipher.AEAD
-	now  func() time.Time
+	db    *pebble.DB
+	aead  cipher.AEAD
+	now   func() time.Time
+	guard *guard // sign-in limits (signin.go)
 }
 
 // Open opens the database in dir and the master key in keyFile, creating
@@ -119,7 +117,12 @@ func Open(dir, keyFile string, now func() time.Time) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, aead: aead, now: now}, nil
+	secret, err := deviceSecret(db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open accounts: %w", err)
+	}
+	return &Store{db: db, aead: aead, now: now, guard: newGuard(secret)}, nil
 }
 
 type quiet struct{}
@@ -243,7 +246,7 @@ func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
 	if err := s.CheckNew(u, password); err != nil {
 		return err
 	}
-	hash, err := hashPassword(password)
+	hash, err := s.hash(password)
 	if err != nil {
 		return err
 	}
@@ -347,7 +350,7 @@ func (s *Store) SetDisabled(name string, disabled bool) error {
 	return b.Commit(pebble.Sync)
 }
 
-// SetPassword changes a user's password.
+// SetPassword changes a user's password and ends the user's sessions.
 func (s *Store) SetPassword(name, password string) error {
 	if len([]rune(password)) < 8 {
 		return ErrWeakPass
@@ -356,41 +359,16 @@ func (s *Store) SetPassword(name, password string) error {
 	if err != nil {
 		return err
 	}
-	if u.Password, err = hashPassword(password); err != nil {
+	if u.Password, err = s.hash(password); err != nil {
 		return err
 	}
+	u.PasswordSet = s.now().UTC()
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := s.putJSON(b, userKey(name), u); err != nil {
 		return err
 	}
 	return b.Commit(pebble.Sync)
-}
-
-// Authenticate checks a user name and password. Unknown users cost the
-// same hashing time as known ones, and repeated failures lock the user out
-// for a while.
-func (s *Store) Authenticate(name, password string) (*User, error) {
-	u, err := s.User(name)
-	if errors.Is(err, ErrNoUser) {
-		checkPassword("$argon2id$v=19$m=65536,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
-		return nil, ErrBadLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	fails, last := s.fails(name)
-	if fails >= maxFails && s.now().Sub(last) < lockout {
-		return nil, ErrLocked
-	}
-	if !checkPassword(u.Password, password) || u.Disabled {
-		s.recordFail(name, fails+1)
-		return nil, ErrBadLogin
-	}
-	if fails > 0 {
-		s.db.Delete(failKey(name), pebble.Sync)
-	}
-	return u, nil
 }
 
 func (s *Store) fails(name string) (uint64, time.Time) {
@@ -428,7 +406,7 @@ func tokenHash(token string) string {
 // (for the cookie) and the session.
 func (s *Store) NewSession(u *User) (string, *Session, error) {
 	token := randomToken()
-	sess := &Session{User: u.Name, CSRF: randomToken(), Expires: s.now().Add(SessionTTL).UTC()}
+	sess := &Session{User: u.Name, CSRF: randomToken(), Expires: s.now().Add(SessionTTL).UTC(), Created: s.now().UTC()}
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := s.putJSON(b, sessionKey(tokenHash(token)), sess); err != nil {
@@ -451,7 +429,7 @@ func (s *Store) Session(token string) (*Session, *User, error) {
 		return nil, nil, ErrNoSession
 	}
 	u, err := s.User(sess.User)
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || sess.Created.Before(u.PasswordSet) {
 		return nil, nil, ErrNoSession
 	}
 	if until := s.now().Add(SessionTTL).UTC(); until.Sub(sess.Expires) > time.Minute {

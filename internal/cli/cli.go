@@ -116,7 +116,8 @@ func NodeFlag(fs interface {
 // Client returns an SDK client of the node at the --node URL.
 func Client(node string) *client.Client { return client.New(strings.TrimRight(node, "/")) }
 
-// Signer reads --key and connects to --node.
+// Signer reads --key and connects to --node; the client signs its
+// requests with the key, so reads answer as the key's organisation.
 func Signer(node, keyFile string) (*client.Client, *client.Key, error) {
 	if keyFile == "" {
 		return nil, nil, Fail("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
@@ -125,7 +126,7 @@ func Signer(node, keyFile string) (*client.Client, *client.Key, error) {
 	if err != nil {
 		return nil, nil, Fail(err.Error(), "check the --key path")
 	}
-	return Client(node), key, nil
+	return Client(node).As(key), key, nil
 }
 
 // PrintJSON writes v as indented JSON, without escaping HTML characters.

@@ -6,6 +6,7 @@ package daemon
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/types"
@@ -146,21 +149,26 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 			pgs = append(pgs, m.Pages)
 		}
 	}
+	proxies, err := httpapi.ParseProxies(settings.TrustedProxies)
+	if err != nil {
+		return fail(err)
+	}
 	site, err := web.New(web.Options{Backend: webBackend{d}, Prover: d.Prover, PublicURL: publicURL, Accounts: d.accounts, APIURL: d.GatewayURL,
-		Modules: pgs, Roles: reg.Roles(), Logger: logger.With("module", "web")})
+		Modules: pgs, Roles: reg.Roles(), Proxies: proxies, Logger: logger.With("module", "web")})
 	if err != nil {
 		return fail(err)
 	}
 	d.Gateway, err = gateway.New(gateway.Options{
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Prover: d.Prover, Modules: apis,
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
+		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
 	})
 	if err != nil {
 		return fail(err)
 	}
-	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	d.http = newHTTPServer(d.Gateway.Handler(), logger)
 	go func() {
-		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := d.http.Serve(netutil.LimitListener(ln, maxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("gateway stopped", "err", err)
 		}
 	}()
@@ -282,4 +290,27 @@ func (b webBackend) BlockTime(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return st.SyncInfo.LatestBlockTime, nil
+}
+
+// The gateway's HTTP limits. A client must send its headers within
+// ReadHeaderTimeout and its whole request within ReadTimeout (a 64 MiB
+// upload needs about 1.1 MB/s), gets its answer within WriteTimeout (a
+// submit waits at most 30 s for its commit), and an idle connection is
+// closed after IdleTimeout. At most maxConnections are open at once; the
+// rest wait in the kernel's backlog.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 90 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	maxConnections    = 1024
+)
+
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
+		IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -175,6 +176,23 @@ func (a Action) Admin() Action {
 type Module interface {
 	Name() string
 	Actions() []Action
+}
+
+// Visibility is implemented by modules that say who may read their
+// records (ADR 0007). The node applies it to the state and proof
+// endpoints, which read any key, and to the bodies of transactions in the
+// explorer and the transaction endpoint; a module's own read endpoints
+// apply the same rules. A module without it shows its keys to members
+// only, and a transaction's body to its signer's organisation and to
+// those who oversee (regulators, auditors).
+type Visibility interface {
+	// CanRead reports whether c may read the value under key, one of the
+	// module's keys, in state r.
+	CanRead(r Reader, key []byte, c access.Caller) bool
+	// CanReadTx reports whether c may read the body and result of a
+	// transaction of the module's action, beyond its signer's
+	// organisation and those who oversee, who always may.
+	CanReadTx(r Reader, action string, body []byte, c access.Caller) bool
 }
 
 // Genesis is implemented by modules that have initial state.

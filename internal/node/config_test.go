@@ -161,7 +161,7 @@ func TestInitHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s != (Settings{Moniker: "n0", GatewayAddr: "127.0.0.3:8480", Org: "org1"}) {
+	if !reflect.DeepEqual(s, Settings{Moniker: "n0", GatewayAddr: "127.0.0.3:8480", Org: "org1"}) {
 		t.Errorf("settings: %+v", s)
 	}
 
@@ -344,6 +344,16 @@ func TestSetConfigValues(t *testing.T) {
 		}
 		if !bytes.Equal(before, after) {
 			t.Fatalf("SetConfigValues(%v) changed the file", bad)
+		}
+	}
+}
+
+// TestRPCOnLoopback: CometBFT's RPC, which serves every block and state
+// value, listens on loopback whatever the node's own address.
+func TestRPCOnLoopback(t *testing.T) {
+	for ip, want := range map[string]string{"127.0.0.3": "127.0.0.3", "10.1.2.3": "127.0.0.1", "203.0.113.8": "127.0.0.1", "::1": "::1", "0.0.0.0": "127.0.0.1"} {
+		if got := rpcIP(ip); got != want {
+			t.Errorf("rpcIP(%s) = %s, want %s", ip, got, want)
 		}
 	}
 }

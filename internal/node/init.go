@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func InitHome(home string, opts InitOptions) (*HomeKeys, error) {
 	c.SetRoot(home)
 	c.Moniker = opts.Moniker
 	c.P2P.ListenAddress = "tcp://" + net.JoinHostPort(opts.IP, strconv.Itoa(opts.Ports.P2P))
-	c.RPC.ListenAddress = "tcp://" + net.JoinHostPort(opts.IP, strconv.Itoa(opts.Ports.RPC))
+	c.RPC.ListenAddress = "tcp://" + net.JoinHostPort(rpcIP(opts.IP), strconv.Itoa(opts.Ports.RPC))
 	if opts.FastConsensus {
 		FastConsensus(c)
 	}
@@ -267,4 +268,16 @@ func loadFilePV(home string) (*privval.FilePV, error) {
 	pv.LastSignState.Signature = st.Signature
 	pv.LastSignState.SignBytes = st.SignBytes
 	return pv, nil
+}
+
+// rpcIP is where CometBFT's RPC listens: on the node's own address when
+// that is a loopback one (local networks on 127.0.0.x), otherwise on
+// 127.0.0.1. The RPC serves every block and state value to whoever asks
+// (ADR 0007); an operator who wants it reachable sets [rpc] laddr in
+// config.toml and puts access control in front.
+func rpcIP(ip string) string {
+	if a, err := netip.ParseAddr(ip); err == nil && a.IsLoopback() {
+		return ip
+	}
+	return "127.0.0.1"
 }

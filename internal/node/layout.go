@@ -82,6 +82,18 @@ type Settings struct {
 	OperatorKey string `json:"operator_key,omitempty"`
 	// MaxBlobBytes bounds a file uploaded to the node's blob store (0: 64 MiB).
 	MaxBlobBytes int64 `json:"max_blob_bytes,omitempty"`
+	// BlobQuotaBytes bounds what one organisation may store in the node's
+	// blob store (0: 10 GiB).
+	BlobQuotaBytes int64 `json:"blob_quota_bytes,omitempty"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For the node believes; per-client limits use the
+	// client address they report. Empty: the connection's peer is the
+	// client, and the header is ignored.
+	TrustedProxies []string `json:"trusted_proxies,omitempty"`
+	// MetricsToken lets a request with "Authorization: Bearer <token>"
+	// read /metrics from another machine; without it only loopback
+	// connections may.
+	MetricsToken string `json:"metrics_token,omitempty"`
 }
 
 // OperatorKeyFile is where devnet writes a node's operator key.

@@ -43,16 +43,16 @@ var (
 
 // The read endpoints of the module.
 var (
-	GetEvidence         = api.Query[IDParams, EvidenceResponse]{Path: "/v1/notary/evidence/{id}"}
+	GetEvidence         = api.Query[IDParams, EvidenceResponse]{Path: "/v1/notary/evidence/{id}", Public: true}
 	FindEvidence        = api.Query[HashParams, api.Page[Evidence]]{Path: "/v1/notary/evidence"}
-	EvidenceCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/evidence/{id}/certificate"}
-	GetBatch            = api.Query[IDParams, Batch]{Path: "/v1/notary/batches/{id}"}
-	BatchCertificate    = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/batches/{id}/certificate"}
-	FindWorks           = api.Query[HashParams, api.Page[Work]]{Path: "/v1/notary/works"}
-	GetWork             = api.Query[IDParams, WorkResponse]{Path: "/v1/notary/works/{id}"}
-	WorkCertificate     = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/works/{id}/certificate"}
-	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify"}
-	VerifyUpload        = api.Query[struct{}, VerifyResponse]{Method: "POST", Path: "/v1/notary/verify"}
+	EvidenceCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/evidence/{id}/certificate", Public: true}
+	GetBatch            = api.Query[IDParams, Batch]{Path: "/v1/notary/batches/{id}", Public: true}
+	BatchCertificate    = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/batches/{id}/certificate", Public: true}
+	FindWorks           = api.Query[HashParams, api.Page[Work]]{Path: "/v1/notary/works", Public: true}
+	GetWork             = api.Query[IDParams, WorkResponse]{Path: "/v1/notary/works/{id}", Public: true}
+	WorkCertificate     = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/works/{id}/certificate", Public: true}
+	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify", Public: true}
+	VerifyUpload        = api.Query[struct{}, VerifyResponse]{Method: "POST", Path: "/v1/notary/verify", Public: true}
 )
 
 // EvidenceTypes are the kinds of evidence a deposit may declare.

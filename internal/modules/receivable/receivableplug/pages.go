@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -41,7 +40,7 @@ func pagesModule() *pages.Module {
 			s := &recvPages{site: site}
 			r.SignedIn("GET /hall/receivables", s.hallReceivables)
 			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
-			r.SignedIn("POST /hall/receivables/act", s.hallReceivableAct)
+			r.SignedInUpload("POST /hall/receivables/act", maxActUpload, s.hallReceivableAct)
 		},
 	}
 }
@@ -59,7 +58,7 @@ type hallReceivablesData struct {
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
 	r := p.R
-	return s.renderReceivables(p, r, r.URL.Query().Get("msg"), "")
+	return s.renderReceivables(p, r, "", "")
 }
 
 func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMsg string) error {
@@ -114,7 +113,7 @@ type hallReceivableData struct {
 
 func (s *recvPages) hallReceivable(p *pages.Page) error {
 	r := p.R
-	return s.renderReceivable(p, r, r.PathValue("id"), r.URL.Query().Get("msg"), "")
+	return s.renderReceivable(p, r, r.PathValue("id"), "", "")
 }
 
 func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, errMsg string) error {
@@ -235,15 +234,15 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 	return template.HTML(b.String())
 }
 
+// maxActUpload bounds a receivable action's form: the invoice and the
+// delivery documents.
+const maxActUpload = 32 << 20
+
 // hallReceivableAct signs one receivable action from a form and submits it
 // through the API with the user's key.
 func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	r := p.R
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return errcode.New(errcode.TooLarge, "%s", p.T("hr.toolarge"))
-		}
+	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
 	action := r.FormValue("action")
@@ -253,13 +252,13 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 			if errMsg != "" {
 				return s.renderReceivable(p, r, id, "", errMsg)
 			}
-			http.Redirect(p.W, r, "/hall/receivables/"+url.PathEscape(id)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/receivables/"+url.PathEscape(id), msg)
 			return nil
 		}
 		if errMsg != "" {
 			return s.renderReceivables(p, r, "", errMsg)
 		}
-		http.Redirect(p.W, r, "/hall/receivables?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		p.Done("/hall/receivables", msg)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
@@ -352,7 +351,12 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 		if err != nil || invoice == nil {
 			return nil, fmt.Errorf("%s", p.T("hr.needinvoice"))
 		}
-		info, err := s.site.API().UploadBlob(ctx, bytes.NewReader(invoice))
+		key, err := s.site.Signer(p)
+		if err != nil {
+			return nil, err
+		}
+		uploads := s.site.API().As(key) // blob uploads are for members
+		info, err := uploads.UploadBlob(ctx, bytes.NewReader(invoice))
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +367,7 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 				if err != nil {
 					return nil, err
 				}
-				di, err := s.site.API().UploadBlob(ctx, f)
+				di, err := uploads.UploadBlob(ctx, f)
 				f.Close()
 				if err != nil {
 					return nil, err
