@@ -342,4 +342,3 @@ func (l *lru[V]) remove(k string) {
 		delete(l.m, k)
 	}
 }
-

@@ -151,4 +151,3 @@ func (s *Store) TokenUser(token string) (string, string, error) {
 	}
 	return t.Org, t.User, nil
 }
-

@@ -90,9 +90,9 @@ type Server struct {
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
 	messages pages.Messages
-	nav      []pages.Link // header links of the modules' public pages
-	hall     []pages.Link // the hall's scenario tiles
-	notices  *notices     // outcomes of actions, shown once on the next page
+	nav      []pages.Link  // header links of the modules' public pages
+	hall     []pages.Link  // the hall's scenario tiles
+	notices  *notices      // outcomes of actions, shown once on the next page
 	uploads  chan struct{} // a slot per public upload being received
 }
 

@@ -15,4 +15,6 @@ func (Module) CanRead(module.Reader, []byte, access.Caller) bool { return true }
 // CanReadTx implements module.Visibility: every member of the supply
 // chain may read the events recorded in it; the public reads them through
 // the journey and scan pages.
-func (Module) CanReadTx(_ module.Reader, _ string, _ []byte, c access.Caller) bool { return !c.Public() }
+func (Module) CanReadTx(_ module.Reader, _ string, _ []byte, c access.Caller) bool {
+	return !c.Public()
+}
