@@ -94,9 +94,6 @@ func SaveSettings(home string, s Settings) error { return writeSettings(home, s)
 // HallDir is the service hall's account database.
 func HallDir(home string) string { return filepath.Join(home, dataDirName, "hall") }
 
-// HallKeyFile holds the master key that seals the hall's custodial keys.
-func HallKeyFile(home string) string { return filepath.Join(home, configDirName, "hall_master.key") }
-
 // BlobDir is where the node keeps off-chain files.
 func BlobDir(home string) string { return filepath.Join(home, dataDirName, "blobs") }
 
