@@ -135,11 +135,11 @@ func decodeLegacyCometKey(data []byte, kind keyfile.Kind) (ed25519.PrivKey, erro
 		if err := cmtjson.Unmarshal(data, &key); err != nil {
 			return nil, fmt.Errorf("not a validator key: %w", err)
 		}
-		if key.PrivKey == nil {
-			return nil, errors.New("no private key")
+		if key.PrivKey == nil || key.PubKey == nil || len(key.Address) == 0 {
+			return nil, errors.New("a validator key has address, pub_key and priv_key")
 		}
-		if key.PubKey != nil && !bytes.Equal(key.PubKey.Bytes(), key.PrivKey.PubKey().Bytes()) {
-			return nil, errors.New("pub_key does not belong to priv_key")
+		if !bytes.Equal(key.PubKey.Bytes(), key.PrivKey.PubKey().Bytes()) || !bytes.Equal(key.Address, key.PubKey.Address()) {
+			return nil, errors.New("address and pub_key do not belong to priv_key")
 		}
 		priv = key.PrivKey
 	case keyfile.Node:
