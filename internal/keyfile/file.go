@@ -95,7 +95,9 @@ var ErrNotKeyFile = errors.New("not an encrypted key file")
 
 // Parse decodes an encrypted key file strictly (no unknown fields, no
 // trailing data) and checks its shape and bounds, without deriving
-// anything. JSON without a "format" field is ErrNotKeyFile.
+// anything. Data whose first JSON value has no "format" field (or that is
+// not JSON) is ErrNotKeyFile: a legacy plain file, for the caller's own
+// parser.
 func Parse(data []byte) (*File, error) {
 	var probe struct {
 		Format *string `json:"format"`

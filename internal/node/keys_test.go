@@ -2,6 +2,7 @@ package node
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -34,7 +35,9 @@ func secretsIn(t *testing.T, dir string, secrets ...[]byte) {
 			if bytes.Contains(b, s) || bytes.Contains(b, []byte(hex.EncodeToString(s))) || bytes.Contains(bytes.ToLower(b), []byte(hex.EncodeToString(s))) {
 				t.Errorf("%s holds a private key", path)
 			}
-			if enc, _ := cmtjson.Marshal(s); bytes.Contains(b, bytes.Trim(enc, `"`)) {
+			// Base64 of the first 15 bytes is a prefix of the base64 of
+			// the key, whatever its length (CometBFT writes 64 bytes).
+			if bytes.Contains(b, []byte(base64.StdEncoding.EncodeToString(s[:15]))) {
 				t.Errorf("%s holds a private key (base64)", path)
 			}
 		}

@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 )
 
-// Home layout of one node. CometBFT finds its files through the paths in
-// config.toml, which InitHome writes with CometBFT's defaults, i.e. relative to
-// the home and exactly as below.
+// Home layout of one node. config.toml names CometBFT's files with
+// CometBFT's defaults, i.e. relative to the home and exactly as below; the
+// node reads its two key files itself (LoadKeys), since they are encrypted.
 //
 //	<home>/config/config.toml              CometBFT config (written with cfg.WriteConfigFile, read back by LoadConfig)
 //	<home>/config/genesis.json             CometBFT genesis; app_state is Dengta's app genesis, opaque here
-//	<home>/config/node_key.json            p2p identity key (ed25519); its address is the node id in "id@ip:port"
-//	<home>/config/priv_validator_key.json  consensus signing key (ed25519)
+//	<home>/config/node_key.json            p2p identity key (ed25519), encrypted (ADR 0006); its address, the key_id in the clear, is the node id in "id@ip:port"
+//	<home>/config/priv_validator_key.json  consensus signing key (ed25519), encrypted; decrypted in memory at start, never written back
 //	<home>/config/addrbook.json            p2p address book, written by CometBFT at run time
 //	<home>/config/dengta.json              Dengta settings (moniker, gateway address, organisation), see Settings
 //	<home>/data/                           CometBFT data: blockstore.db, state.db, evidence.db (pebble), cs.wal/
@@ -23,7 +23,15 @@ import (
 //	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
 //	<home>/data/blobs/                     off-chain files, content-addressed (see BlobDir and internal/blob)
 //	<home>/data/hall/                      the service hall's users, sessions and sealed custodial keys (internal/accounts)
-//	<home>/config/hall_master.key          SM4 key sealing the hall's custodial keys (mode 0600; back it up with the home)
+//	<home>/config/hall_master.json         SM4 key sealing the hall's custodial keys, encrypted like the other keys (see HallMasterFile)
+//	<home>/config/hall_master.key          the same key in plain hex, in homes made before keys were encrypted ('dengta keys encrypt' upgrades it)
+//	<home>/config/operator_key.json        the node's operator key (a member key, encrypted), when the settings name it
+//
+// Every key file is encrypted under the home's one passphrase in the format
+// of docs/adr/0006-keys-at-rest.md (package keyfile); the plain files of
+// older homes still open, with a warning. Dev homes use the published dev
+// passphrase and their files say so. Back up the home and, separately, its
+// passphrase.
 const (
 	configDirName    = "config"
 	dataDirName      = "data"
