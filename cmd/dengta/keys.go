@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/keyfile"
@@ -114,7 +115,17 @@ func keysShow(args []string, out, errOut io.Writer) error {
 	if len(pos) != 1 {
 		return userError("keys show takes one key file", "dengta keys show my-key.json")
 	}
-	k, info, err := tx.OpenKeyFile(pos[0], cli.Passphrase(*passFile))
+	src := cli.Passphrase(*passFile)
+	if f, _, err := keyfile.Read(pos[0]); err == nil && f.Kind != keyfile.Member {
+		return showOther(out, pos[0], src)
+	}
+	k, info, err := tx.OpenKeyFile(pos[0], src)
+	if err != nil && !errors.Is(err, os.ErrNotExist) && !isKeyError(err) {
+		// Perhaps a legacy CometBFT or hall key.
+		if serr := showOther(out, pos[0], src); serr == nil {
+			return nil
+		}
+	}
 	if err != nil {
 		return cli.KeyError(err, "check the path; key files are written by 'dengta keys new'")
 	}
@@ -123,6 +134,29 @@ func keysShow(args []string, out, errOut io.Writer) error {
 		how = "encrypted, " + info.File.Describe()
 	}
 	return printKey(out, k, info.Name, pos[0], how)
+}
+
+func isKeyError(err error) bool {
+	return errors.Is(err, keyfile.ErrNoPassphrase) || errors.Is(err, keyfile.ErrWrongPassphrase) || errors.Is(err, keyfile.ErrCorrupt)
+}
+
+// showOther shows a validator, node or hall master key file, after
+// opening it (so that what it shows is authenticated).
+func showOther(out io.Writer, path string, src keyfile.Source) error {
+	k, err := node.OpenAnyKey(path, src)
+	if err != nil {
+		return cli.KeyError(err, "check the path")
+	}
+	how := "PLAIN (the private key is not encrypted: run 'dengta keys encrypt " + path + "')"
+	if k.File != nil {
+		how = "encrypted, " + k.File.Describe()
+	}
+	fmt.Fprintf(out, "kind:       %s\nkey id:     %s\nalgorithm:  %s\n", k.Public.Kind, k.Public.KeyID, k.Public.Algo)
+	if len(k.Public.PublicKey) > 0 {
+		fmt.Fprintf(out, "public key: %x\n", k.Public.PublicKey)
+	}
+	fmt.Fprintf(out, "file:       %s\nat rest:    %s\n", path, how)
+	return nil
 }
 
 func printKey(out io.Writer, k *tx.PrivateKey, name, file, how string) error {

@@ -170,6 +170,11 @@ func TestKeysEncryptLegacy(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PLAIN") {
 		t.Fatalf("keys show of a plain file: %s", out)
 	}
+	pvFile := filepath.Join(home, "config", "priv_validator_key.json")
+	out, _, code = run(t, "keys", "show", pvFile)
+	if code != 0 || !strings.Contains(out, "kind:       validator") || !strings.Contains(out, "PLAIN") {
+		t.Fatalf("keys show of a plain validator key: %s", out)
+	}
 	out, errOut, code := run(t, "keys", "encrypt", "--home", home, "--passphrase-file", passFile(t, pass), "--kdf", "dev")
 	if code != 0 || strings.Count(out, "encrypted: ") != 4 {
 		t.Fatalf("keys encrypt: exit %d\n%s%s", code, out, errOut)
@@ -194,6 +199,10 @@ func TestKeysEncryptLegacy(t *testing.T) {
 	out, _, _ = run(t, "keys", "show", node.OperatorKeyFile(home), "--passphrase-file", passFile(t, pass))
 	if !strings.Contains(out, "at rest:    encrypted") {
 		t.Errorf("keys show after encrypt: %s", out)
+	}
+	out, _, _ = run(t, "keys", "show", pvFile, "--passphrase-file", passFile(t, pass))
+	if !strings.Contains(out, "kind:       validator") || !strings.Contains(out, "at rest:    encrypted, argon2id t=1 m=1024 KiB p=1, sm4-gcm (weak KDF cost: tests only)") {
+		t.Errorf("keys show of the validator key after encrypt: %s", out)
 	}
 	// Nothing left to do; and a different passphrase than the home's is
 	// refused when some files are already encrypted.

@@ -103,7 +103,7 @@ Try:   dengta query orgs
 Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
 `, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, keyfile.DevPassphrase, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
-	})
+	}, daemon.WithPassphrase(cli.Passphrase(""))) // a dev home whose passphrase was changed
 }
 
 // wipeHome removes a dev home, after checking that it is one.
