@@ -184,6 +184,14 @@ func keyFiles(pos []string, home, cmd string) ([]string, error) {
 	return files, nil
 }
 
+// what names the key files of a command in a prompt.
+func what(home, file string) string {
+	if home != "" {
+		return "the keys of " + home
+	}
+	return file
+}
+
 // keysEncrypt upgrades legacy plain key files to the encrypted format.
 func keysEncrypt(args []string, out, errOut io.Writer) error {
 	fs := newFlags("keys encrypt", "FILE... | --home HOME [--passphrase-file FILE]", errOut)
@@ -278,6 +286,15 @@ func keysPassphrase(args []string, out, errOut io.Writer) error {
 		return err
 	}
 	oldSrc := cli.Passphrase(*passFile)
+	// Ask for the old passphrase before the new one, when a file needs it.
+	for _, f := range files {
+		if ef, _, err := keyfile.Read(f); err == nil && !ef.Dev {
+			if _, err := oldSrc.Passphrase(what(*home, f)); err != nil {
+				return cli.KeyError(err, keyfile.Hint)
+			}
+			break
+		}
+	}
 	newSrc := cli.NewPassphrase(*newFile)
 	newPass, err := newSrc.Passphrase("the key files")
 	if err != nil {
