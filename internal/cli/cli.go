@@ -154,7 +154,7 @@ func KeyError(err error, hint string) error {
 	case errors.Is(err, keyfile.ErrNoPassphrase):
 		return Fail(err.Error(), keyfile.Hint)
 	case errors.Is(err, keyfile.ErrWrongPassphrase):
-		return Fail(err.Error(), "check the passphrase ("+keyfile.Hint+")")
+		return Fail(err.Error(), "check the passphrase: the one the file was encrypted with (from --passphrase-file, $"+keyfile.EnvPassphraseFile+", $"+keyfile.EnvPassphrase+" or the terminal, in that order)")
 	case errors.Is(err, keyfile.ErrCorrupt):
 		return Fail(err.Error(), "restore the key file from a backup")
 	}
