@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -128,13 +129,28 @@ type Key struct {
 // key the service hall decrypted) for signing.
 func KeyFrom(k *tx.PrivateKey) *Key { return &Key{k: k} }
 
-// LoadKey reads a key file written by `dengta keys new`.
+// LoadKey reads a key file written by `dengta keys new`. An encrypted
+// file is opened with the passphrase in the file named by
+// $DENGTA_PASSPHRASE_FILE, or in $DENGTA_PASSPHRASE; a dev key (the
+// published dev passphrase) and a legacy plain file need none. OpenKey
+// takes the passphrase from the caller.
 func LoadKey(path string) (*Key, error) {
-	k, name, err := tx.ReadKeyFile(path)
+	return openKey(path, &keyfile.Sources{})
+}
+
+// OpenKey reads a key file, opening an encrypted one with passphrase.
+// A wrong passphrase is an error that says so ("wrong passphrase for key
+// file ..."), distinct from a damaged file.
+func OpenKey(path string, passphrase []byte) (*Key, error) {
+	return openKey(path, keyfile.Fixed(passphrase))
+}
+
+func openKey(path string, src keyfile.Source) (*Key, error) {
+	k, info, err := tx.OpenKeyFile(path, src)
 	if err != nil {
 		return nil, err
 	}
-	return &Key{k: k, Name: name}, nil
+	return &Key{k: k, Name: info.Name}, nil
 }
 
 // GenerateKey makes a new key; algo is "sm2" or "ed25519".
@@ -150,8 +166,12 @@ func GenerateKey(algo string) (*Key, error) {
 	return &Key{k: k}, nil
 }
 
-// Save writes the key to a new file (mode 0600).
-func (k *Key) Save(path string) error { return tx.WriteKeyFile(path, k.k, k.Name) }
+// Save writes the key to a new file (mode 0600), encrypted under the
+// passphrase (8 characters or more) with Argon2id and SM4-GCM
+// (docs/adr/0008-keys-at-rest.md).
+func (k *Key) Save(path string, passphrase []byte) error {
+	return tx.WriteKeyFile(path, k.k, k.Name, keyfile.Protection{Passphrase: passphrase})
+}
 
 // ID returns the key id (40 hex digits).
 func (k *Key) ID() string { return k.k.ID().String() }

@@ -44,6 +44,7 @@ func runGov(ctx context.Context, args []string, out, errOut io.Writer) error {
 func govPossession(_ context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("gov possession", "--home DIR --org ID [--power N]", errOut)
 	home := fs.String("home", "", "the validator node's home directory")
+	passFile := cli.PassphraseFlag(fs)
 	org := fs.String("org", "", "the organisation the validator will validate for")
 	power := fs.Int64("power", identity.DefaultValidatorPower, "the voting power to ask for ('dengta gov preview' shows what the rules allow)")
 	if _, err := parse(fs, args); err != nil {
@@ -56,9 +57,9 @@ func govPossession(_ context.Context, args []string, out, errOut io.Writer) erro
 	if err != nil {
 		return userError("read the node's genesis: "+err.Error(), "--home is the node's home directory (with config/genesis.json)")
 	}
-	priv, err := node.ValidatorKey(*home)
+	priv, err := node.ValidatorKey(*home, cli.Passphrase(*passFile))
 	if err != nil {
-		return userError(err.Error(), "--home is the node's home directory (with config/priv_validator_key.json)")
+		return cli.KeyError(err, "--home is the node's home directory (with config/priv_validator_key.json)")
 	}
 	v := identity.Validator{PubKey: identity.Ed25519Key(priv.Public().(ed25519.PublicKey)), Power: *power, Proof: identity.ProvePossession(doc.ChainID, *org, priv)}
 	return cli.PrintJSON(out, v)

@@ -12,6 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 )
@@ -29,7 +30,7 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 
 	// The new member's validator home: its genesis is the chain's.
 	newHome := filepath.Join(t.TempDir(), "coop-node")
-	if _, err := node.InitHome(newHome, node.InitOptions{Moniker: "coop-node", Org: "coop", Ports: node.Ports{P2P: 26656, RPC: 26657, Gateway: 8080}}); err != nil {
+	if _, err := node.InitHome(newHome, node.InitOptions{Moniker: "coop-node", Org: "coop", Ports: node.Ports{P2P: 26656, RPC: 26657, Gateway: 8080}, Protection: keyfile.DevProtection()}); err != nil {
 		t.Fatal(err)
 	}
 	g, err := os.ReadFile(node.GenesisFile(home))

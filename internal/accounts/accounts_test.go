@@ -1,9 +1,12 @@
 package accounts
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,12 +24,43 @@ func open(t *testing.T) (*Store, *clock, string) {
 	t.Helper()
 	dir := t.TempDir()
 	c := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	s, err := Open(filepath.Join(dir, "hall"), filepath.Join(dir, "hall_master.key"), c.now)
+	master := make([]byte, 16)
+	rand.Read(master)
+	s, err := Open(filepath.Join(dir, "hall"), master, c.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, c, dir
+}
+
+// TestMasterKeyIsNotInTheDataDirectory: the store keeps no master key of
+// its own (it used to write one in plain hex beside the database); the
+// node derives it from the passphrase (node.HallMasterKey).
+func TestMasterKeyIsNotInTheDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	master := bytes.Repeat([]byte{0x5a}, 16)
+	s, err := Open(filepath.Join(dir, "hall"), master, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddUser(User{Name: "zhang.san", Org: "coop", Role: RoleStaff}, "pear-orchard-2026", newKey(t, tx.AlgoSM2)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if bytes.Contains(b, master) || bytes.Contains(b, []byte(hex.EncodeToString(master))) {
+			t.Errorf("%s holds the master key", path)
+		}
+		return nil
+	})
+	if _, err := Open(filepath.Join(t.TempDir(), "hall"), master[:8], nil); err == nil {
+		t.Error("an 8-byte master key was accepted")
+	}
 }
 
 func newKey(t *testing.T, algo tx.Algo) *tx.PrivateKey {
@@ -38,7 +72,7 @@ func newKey(t *testing.T, algo tx.Algo) *tx.PrivateKey {
 }
 
 func TestUserKeyAndPassword(t *testing.T) {
-	s, _, dir := open(t)
+	s, _, _ := open(t)
 	k := newKey(t, tx.AlgoSM2)
 	u := User{Name: "zhang.san", Display: "张三", Org: "coop", Role: RoleStaff}
 	if err := s.AddUser(u, "pear-orchard-2026", k); err != nil {
@@ -62,10 +96,6 @@ func TestUserKeyAndPassword(t *testing.T) {
 		t.Fatalf("SigningKey = %v, %v", sk, err)
 	}
 	// The key is not stored in the clear.
-	raw, _ := os.ReadFile(filepath.Join(dir, "hall_master.key"))
-	if len(strings.TrimSpace(string(raw))) != 32 {
-		t.Fatalf("master key file %q", raw)
-	}
 	sealed, closer, err := s.db.Get(sealedKey("zhang.san"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,10 +104,6 @@ func TestUserKeyAndPassword(t *testing.T) {
 		t.Fatal("the private key is stored in the clear")
 	}
 	closer.Close()
-	fi, _ := os.Stat(filepath.Join(dir, "hall_master.key"))
-	if fi.Mode().Perm() != 0o600 {
-		t.Fatalf("master key mode %v", fi.Mode().Perm())
-	}
 }
 
 func TestSealedKeyIsBoundToItsUser(t *testing.T) {

@@ -230,9 +230,6 @@ func (s *Store) hash(password string) (string, error) {
 	return hashPassword(password)
 }
 
-// dummyHash is checked for unknown users, so they cost the same time.
-const dummyHash = "$argon2id$v=19$m=65536,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
-
 // Device cookies: "v1.<id>.<unix expiry>.<mac>", the MAC (HMAC-SHA256
 // under the database's device secret) binding the account name, the id
 // and the expiry. The database keeps no list of them.

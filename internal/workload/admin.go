@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -37,7 +38,7 @@ func (a *Admins) Submit(ctx context.Context, org, module, action string, body an
 	k, ok := a.keys[org]
 	if !ok {
 		var err error
-		if k, _, err = tx.ReadKeyFile(a.net.AdminKeyFile(org)); err != nil {
+		if k, _, err = tx.OpenKeyFile(a.net.AdminKeyFile(org), &keyfile.Sources{}); err != nil { // dev keys, or $DENGTA_PASSPHRASE(_FILE)
 			return "", fmt.Errorf("admin key of %s: %w", org, err)
 		}
 		a.keys[org] = k
