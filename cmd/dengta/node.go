@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -47,7 +49,8 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	home := fs.String("home", defaultDevHome(), "home directory of the dev chain (or set DENGTA_HOME); it survives restarts")
 	reset := fs.Bool("reset", false, "wipe the home and start a new chain")
 	empty := fs.Bool("empty", false, "on a new chain, record no demo story (organisations and keys only)")
-	ip := fs.String("ip", "127.0.0.1", "address to listen on")
+	ip := fs.String("ip", "127.0.0.1", "address to listen on: a loopback address, or with --lan a private one")
+	lan := fs.Bool("lan", false, "allow a private network address for --ip (the dev chain's passwords and passphrase are published: only on a network you trust)")
 	gwPort := fs.Int("gateway-port", 8480, "port of the HTTP gateway")
 	rpcPort := fs.Int("rpc-port", 26657, "port of CometBFT's RPC")
 	p2pPort := fs.Int("p2p-port", 26656, "port of CometBFT's peer-to-peer listener")
@@ -60,9 +63,18 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	if err != nil {
 		return err
 	}
+	if err := checkDevIP(*ip, *lan); err != nil {
+		return err
+	}
 	if *reset {
 		if err := wipeHome(*home); err != nil {
 			return err
+		}
+	}
+	if st, err := node.LoadSettings(*home); err == nil {
+		host, _, _ := net.SplitHostPort(st.GatewayAddr)
+		if err := checkDevIP(host, *lan); err != nil {
+			return userError(fmt.Sprintf("the dev chain in %s listens on %s", *home, st.GatewayAddr), "the dev chain's passwords are published: run 'dengta dev --reset' to make it listen on 127.0.0.1")
 		}
 	}
 	created := false
@@ -220,4 +232,24 @@ func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home st
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkDevIP refuses to serve the dev chain, whose admin passwords and key
+// passphrase are published, on a public address: loopback always, a
+// private network address only when asked with --lan.
+func checkDevIP(ip string, lan bool) error {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return userError(fmt.Sprintf("--ip %q is not an IP address", ip), "use --ip 127.0.0.1 (the default)")
+	}
+	switch {
+	case a.IsLoopback():
+		return nil
+	case a.IsPrivate() && lan:
+		return nil
+	case a.IsPrivate():
+		return userError(fmt.Sprintf("--ip %s would serve the dev chain to the local network, and every demo admin's password is published", ip), "add --lan if the network is yours alone, or keep the default 127.0.0.1")
+	default:
+		return userError(fmt.Sprintf("--ip %s is not a loopback or private address: the dev chain's passwords and passphrase are published, so it never listens in public", ip), "run a real node from its own home (dengta testnet, dengta start) for anything reachable from outside")
+	}
 }

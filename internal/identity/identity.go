@@ -14,6 +14,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -168,8 +169,8 @@ type RegisterKeyBody struct {
 }
 
 func (Module) registerKey(ctx *module.Context, b *RegisterKeyBody) error {
-	if len(b.Name) > 64 {
-		return errcode.New(errcode.MalformedBody, "key name must have at most 64 bytes")
+	if err := field.Text("key name", b.Name, 0, 64); err != nil {
+		return err
 	}
 	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
 		return errcode.New(errcode.MalformedBody, "public key: %v", err)

@@ -241,3 +241,36 @@ func TestProposalValidation(t *testing.T) {
 		t.Fatalf("a rejected proposal was stored: %v", err)
 	}
 }
+
+// TestNamesRefuseDisguises: organisation and key names with control or
+// text-direction characters (which make "cooperative\u202Eknab" read as
+// another name) are refused, and change nothing.
+func TestNamesRefuseDisguises(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	reg := c.Members["regulator"].Admin
+	for name, mutate := range map[string]func(*identity.OrgSpec){
+		"bidi override in name":    func(s *identity.OrgSpec) { s.Name = "砀山果业\u202E行银" },
+		"control character":        func(s *identity.OrgSpec) { s.Name = "砀山\x07果业" },
+		"bidi isolate in English":  func(s *identity.OrgSpec) { s.NameEN = "Pear \u2066Bank\u2069" },
+		"blank name":               func(s *identity.OrgSpec) { s.Name = "   " },
+		"new line in English name": func(s *identity.OrgSpec) { s.NameEN = "Pear\nBank" },
+	} {
+		spec, _ := newOrgSpec(t, "market")
+		mutate(&spec)
+		wantCode(t, name, c.Do(reg, "identity", "propose", map[string]any{"kind": "add_org", "org": spec}).Code, errcode.MalformedBody)
+	}
+	for name, keyName := range map[string]string{
+		"bidi override": "clerk\u202Egpj.exe",
+		"zero width":    "cl\u200Ferk",
+		"escape":        "clerk\x1b[31m",
+	} {
+		k := testchain.NewKey(t, tx.AlgoEd25519, testchain.NewSeededRand(99))
+		wantCode(t, name, c.Do(reg, "identity", "register_key", map[string]any{"public_key": k.Public(), "name": keyName}).Code, errcode.MalformedBody)
+	}
+	// A body that is not UTF-8 is refused, not repaired.
+	res, _ := c.Block(c.Sign(reg, "identity", "register_key", []byte("{\"public_key\":{\"algo\":\"ed25519\",\"key\":\"00\"},\"name\":\"\xff\"}")))
+	wantCode(t, "invalid UTF-8", res[0].Code, errcode.MalformedBody)
+	if _, err := identity.GetProposal(c.View(), 1); errcode.Of(err) != errcode.NotFound {
+		t.Fatal("a refused proposal was stored")
+	}
+}

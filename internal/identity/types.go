@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -114,11 +115,11 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 	if !orgIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("organisation id %q: use 2-32 lowercase letters, digits or '-', starting with a letter or digit", s.ID)
 	}
-	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
-		return fmt.Errorf("organisation %s: name must have 1-100 characters", s.ID)
+	if err := field.Text("name", s.Name, 1, 100); err != nil {
+		return fmt.Errorf("organisation %s: %s", s.ID, errcode.Message(err))
 	}
-	if utf8.RuneCountInString(s.NameEN) > 100 {
-		return fmt.Errorf("organisation %s: English name must have at most 100 characters", s.ID)
+	if err := field.Text("English name", s.NameEN, 0, 100); err != nil {
+		return fmt.Errorf("organisation %s: %s", s.ID, errcode.Message(err))
 	}
 	if err := ValidUSCC(s.USCC); err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"unicode/utf8"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/access"
@@ -209,6 +210,9 @@ func DecodeBody(body []byte, v any) error {
 	if len(body) == 0 {
 		return errcode.New(errcode.MalformedBody, "the action needs a JSON body")
 	}
+	if err := checkText(body); err != nil {
+		return errcode.New(errcode.MalformedBody, "%v", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -223,6 +227,59 @@ func DecodeBody(body []byte, v any) error {
 		return errcode.New(errcode.MalformedBody, "body has data after the JSON value")
 	}
 	return nil
+}
+
+// checkText refuses what encoding/json would silently turn into U+FFFD:
+// bytes that are not UTF-8, and \u escapes of lone UTF-16 surrogates.
+// A body is what its signer signed; none of it may change in decoding.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		return fmt.Errorf("the body is not valid UTF-8")
+	}
+	for i := 0; i+5 < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		if body[i+1] != 'u' {
+			i++ // an escaped character, possibly a backslash
+			continue
+		}
+		r, ok := hex4(body[i+2 : i+6])
+		if !ok {
+			return nil // encoding/json reports it
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+11 < len(body) && body[i+6] == '\\' && body[i+7] == 'u' {
+				if lo, ok := hex4(body[i+8 : i+12]); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 11
+					continue
+				}
+			}
+			return fmt.Errorf("the body has a lone UTF-16 surrogate \\u%04X", r)
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return fmt.Errorf("the body has a lone UTF-16 surrogate \\u%04X", r)
+		}
+		i += 5
+	}
+	return nil
+}
+
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // GetJSON reads key and decodes its JSON value into v. It reports whether
