@@ -16,8 +16,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
