@@ -94,7 +94,9 @@ func creditStep(ctx *module.Context, c *tradeapi.Credit, action, ref, note strin
 	return nil
 }
 
-func saveCredit(ctx *module.Context, c *tradeapi.Credit) error { return module.PutJSON(ctx.Store, lcKey(c.No), c) }
+func saveCredit(ctx *module.Context, c *tradeapi.Credit) error {
+	return module.PutJSON(ctx.Store, lcKey(c.No), c)
+}
 
 func savePresentation(ctx *module.Context, p *tradeapi.Presentation) error {
 	return module.PutJSON(ctx.Store, presKey(p.No, p.N), p)
@@ -517,7 +519,7 @@ func (m Module) present(ctx *module.Context, b *tradeapi.PresentBody) error {
 	p := &tradeapi.Presentation{
 		ID: PresentationID(c.No, c.Presentations), No: c.No, N: c.Presentations, EBL: e.Ref, Amount: b.Amount,
 		Invoice: b.Invoice, Docs: b.Docs, Bank: c.NominatedBank, PresentedAt: field.BlockTime(ctx.Time),
-		PresentedOn: presentedOn, Deadline: ExaminationDeadline(cal, presentedOn, tradeapi.ExaminationDays),
+		Day: day, Expiry: EffectiveExpiry(cal, c.Terms.Expiry), PresentedOn: presentedOn, Deadline: ExaminationDeadline(cal, presentedOn, tradeapi.ExaminationDays),
 		Detected: detect(c, e, b, day), Status: tradeapi.PresPresented,
 	}
 	c.Reserved += b.Amount

@@ -35,7 +35,9 @@ func loadEBL(kv module.Getter, name, ref string) (*tradeapi.EBL, error) {
 	return GetEBL(kv, ref)
 }
 
-func saveEBL(ctx *module.Context, e *tradeapi.EBL) error { return module.PutJSON(ctx.Store, eblKey(e.Ref), e) }
+func saveEBL(ctx *module.Context, e *tradeapi.EBL) error {
+	return module.PutJSON(ctx.Store, eblKey(e.Ref), e)
+}
 
 // step appends the next entry of e's history (the caller saves e).
 func step(ctx *module.Context, e *tradeapi.EBL, s tradeapi.Step) (uint64, error) {

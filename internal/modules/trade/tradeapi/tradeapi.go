@@ -515,7 +515,9 @@ type Presentation struct {
 	Docs          []Doc    `json:"docs,omitempty"`
 	Bank          string   `json:"bank" doc:"the nominated bank that examines"`
 	PresentedAt   string   `json:"presented_at"`
-	PresentedOn   string   `json:"presented_on" doc:"the day of presentation in the bank's time zone"`
+	Day           string   `json:"day" doc:"the calendar day the documents arrived, at the bank's place"`
+	Expiry        string   `json:"expiry" doc:"the credit's effective expiry that day"`
+	PresentedOn   string   `json:"presented_on" doc:"the day of presentation: the arrival day, or the next banking day when the bank was closed"`
 	Deadline      string   `json:"deadline" doc:"last banking day of examination"`
 	Detected      []string `json:"detected,omitempty" doc:"discrepancies the chain detects from the records"`
 	Discrepancies []string `json:"discrepancies,omitempty" doc:"discrepancies the bank noted"`
