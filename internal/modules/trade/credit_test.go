@@ -288,7 +288,11 @@ func TestCreditRefusals(t *testing.T) {
 		{"offered elsewhere", "", presentBody("LC-OLD-1", "WYCL26000031", 100_00), errcode.Conflict},
 		{"no such eBL", "", presentBody("LC-OLD-1", "WYCL26000039", 100_00), errcode.NotFound},
 		{"no such credit", "", presentBody("LC-OLD-9", "WYCL26000031", 100_00), errcode.NotFound},
-		{"bad hash", "", func() tradeapi.PresentBody { b := presentBody("LC-OLD-1", "WYCL26000031", 1); b.Invoice.SHA256 = "x"; return b }(), errcode.MalformedBody},
+		{"bad hash", "", func() tradeapi.PresentBody {
+			b := presentBody("LC-OLD-1", "WYCL26000031", 1)
+			b.Invoice.SHA256 = "x"
+			return b
+		}(), errcode.MalformedBody},
 		{"zero", "", presentBody("LC-OLD-1", "WYCL26000031", 0), errcode.MalformedBody},
 	})
 	checkInvariants(t, c)
