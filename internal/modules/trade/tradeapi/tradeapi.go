@@ -12,8 +12,6 @@
 package tradeapi
 
 import (
-	"encoding/json"
-
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -599,8 +597,10 @@ type EBLView struct {
 	Surrender  *Surrender     `json:"surrender,omitempty"`
 	Amendments []EBLAmendment `json:"amendments,omitempty"`
 	// Proofs are proof bundles by state key (with ?prove=true): the eBL,
-	// each step and the surrender, each verifiable with `dengta verify`.
-	Proofs map[string]json.RawMessage `json:"proofs,omitempty"`
+	// each step and the surrender. Each is the text of a bundle file,
+	// byte for byte as `dengta verify --bundle` reads it (a bundle is
+	// checked in its canonical form, so it travels as a string).
+	Proofs map[string]string `json:"proofs,omitempty" doc:"bundle files by state key"`
 }
 
 // EBLSummary is a line of a list of eBLs.
@@ -632,17 +632,17 @@ type EBLList struct {
 
 // CreditView is a credit with everything recorded about it.
 type CreditView struct {
-	Height        int64                      `json:"height"`
-	Date          string                     `json:"date" doc:"today at the issuing bank's place"`
-	Credit        *Credit                    `json:"credit"`
-	Status        string                     `json:"status" doc:"the status on date: issued, expired or exhausted"`
-	Expiry        string                     `json:"effective_expiry" doc:"the expiry date, moved to the next banking day when the bank is closed (UCP 600 29(a))"`
-	Max           int64                      `json:"max_minor" doc:"the amount plus its tolerance"`
-	Available     int64                      `json:"available_minor"`
-	Presentations []Presentation             `json:"presentations"`
-	Amendments    []CreditAmendment          `json:"amendments,omitempty"`
-	Steps         []CreditStep               `json:"steps"`
-	Proofs        map[string]json.RawMessage `json:"proofs,omitempty"`
+	Height        int64             `json:"height"`
+	Date          string            `json:"date" doc:"today at the issuing bank's place"`
+	Credit        *Credit           `json:"credit"`
+	Status        string            `json:"status" doc:"the status on date: issued, expired or exhausted"`
+	Expiry        string            `json:"effective_expiry" doc:"the expiry date, moved to the next banking day when the bank is closed (UCP 600 29(a))"`
+	Max           int64             `json:"max_minor" doc:"the amount plus its tolerance"`
+	Available     int64             `json:"available_minor"`
+	Presentations []Presentation    `json:"presentations"`
+	Amendments    []CreditAmendment `json:"amendments,omitempty"`
+	Steps         []CreditStep      `json:"steps"`
+	Proofs        map[string]string `json:"proofs,omitempty" doc:"bundle files by state key, each the text dengta verify reads"`
 }
 
 // CreditSummary is a line of a list of credits.

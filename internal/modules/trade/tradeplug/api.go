@@ -2,7 +2,6 @@ package tradeplug
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
@@ -17,11 +16,11 @@ const maxProofs = 200
 func apiModule() *httpapi.Module { return &httpapi.Module{Routes: routes} }
 
 // prove returns a proof bundle of each key at the view's height.
-func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (map[string]json.RawMessage, error) {
+func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (map[string]string, error) {
 	if len(keys) > maxProofs {
 		return nil, errcode.New(errcode.BadRequest, "%d records to prove; at most %d at once (fetch the bundles by key with GET /v1/proof)", len(keys), maxProofs)
 	}
-	out := make(map[string]json.RawMessage, len(keys))
+	out := make(map[string]string, len(keys))
 	for _, k := range keys {
 		b, err := env.Prover().Bundle(ctx, k, v.Version())
 		if err != nil {
@@ -31,7 +30,7 @@ func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (
 		if err != nil {
 			return nil, err
 		}
-		out[string(k)] = raw
+		out[string(k)] = string(raw)
 	}
 	return out, nil
 }

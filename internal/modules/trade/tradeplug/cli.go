@@ -97,13 +97,13 @@ func send(ctx context.Context, out io.Writer, node, keyFile, action string, body
 }
 
 // writeProofs writes each bundle to dir as a file named after its key.
-func writeProofs(out io.Writer, dir string, proofs map[string]json.RawMessage, keys []string) error {
+func writeProofs(out io.Writer, dir string, proofs map[string]string, keys []string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return cli.Fail(fmt.Sprintf("create %s: %v", dir, err), "give --prove a directory you can write")
 	}
 	for _, k := range keys {
 		name := filepath.Join(dir, strings.ReplaceAll(k, "/", "_")+".json")
-		if err := os.WriteFile(name, proofs[k], 0o644); err != nil {
+		if err := os.WriteFile(name, []byte(proofs[k]), 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "proof of %s: %s\n", k, name)
@@ -112,7 +112,7 @@ func writeProofs(out io.Writer, dir string, proofs map[string]json.RawMessage, k
 	return nil
 }
 
-func sortedKeys(m map[string]json.RawMessage) []string {
+func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
