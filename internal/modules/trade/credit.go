@@ -145,7 +145,8 @@ func isWeekend(date string) bool {
 	return !BankingDay(d, date)
 }
 
-// checkTerms checks a credit's terms on date today.
+// checkTerms checks a credit's terms on date today at the nominated
+// bank's place ("0000-00-00" checks only their form).
 func checkTerms(t *tradeapi.Terms, today string) error {
 	if _, ok := MinorUnits(t.Amount.Currency); !ok {
 		return malformed("terms.amount.currency: %q is not an ISO 4217 currency this chain knows (USD, EUR, CNY, JPY, ...)", t.Amount.Currency)
@@ -163,7 +164,7 @@ func checkTerms(t *tradeapi.Terms, today string) error {
 		return err
 	}
 	if t.Expiry < today {
-		return rule("terms.expiry: %s is before today (%s)", t.Expiry, today)
+		return rule("terms.expiry: %s is before today (%s at the nominated bank's place)", t.Expiry, today)
 	}
 	if t.LatestShipment > t.Expiry {
 		return rule("terms.latest_shipment: %s is after the expiry %s", t.LatestShipment, t.Expiry)
@@ -198,11 +199,21 @@ func checkTerms(t *tradeapi.Terms, today string) error {
 	return nil
 }
 
+// placeToday is the date at the nominated bank's place: a credit expires
+// for presentation there (UCP 600 6(d)).
+func placeToday(ctx *module.Context, nominated string) (string, error) {
+	cal, err := GetCalendar(ctx.Store, nominated)
+	if err != nil {
+		return "", err
+	}
+	return Day(cal, ctx.Time), nil
+}
+
 func (m Module) issueCredit(ctx *module.Context, b *tradeapi.IssueCreditBody) error {
 	if err := CheckCreditNo("no", b.No); err != nil {
 		return err
 	}
-	if err := checkTerms(&b.Terms, today(ctx)); err != nil {
+	if err := checkTerms(&b.Terms, "0000-00-00"); err != nil {
 		return err
 	}
 	if err := field.OneOf("availability", b.Availability, tradeapi.Availabilities); err != nil {
@@ -249,6 +260,13 @@ func (m Module) issueCredit(ctx *module.Context, b *tradeapi.IssueCreditBody) er
 	}
 	if nominated != bank && nominated != b.AdvisingBank {
 		return malformed("nominated_bank: the credit is available with the issuing bank or the advising bank, not %s", nominated)
+	}
+	day, err := placeToday(ctx, nominated)
+	if err != nil {
+		return err
+	}
+	if err := checkTerms(&b.Terms, day); err != nil {
+		return err
 	}
 	if err := absent(ctx.Store, lcKey(b.No), "credit "+b.No); err != nil {
 		return err
@@ -337,7 +355,11 @@ func (m Module) amendCredit(ctx *module.Context, b *tradeapi.AmendCreditBody) er
 	if err := field.Text("note", b.Note, 0, 200); err != nil {
 		return err
 	}
-	if err := checkTerms(&b.Terms, today(ctx)); err != nil {
+	day, err := placeToday(ctx, c.NominatedBank)
+	if err != nil {
+		return err
+	}
+	if err := checkTerms(&b.Terms, day); err != nil {
 		return err
 	}
 	if c.IssuingBank != ctx.Signer.Org {

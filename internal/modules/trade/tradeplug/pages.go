@@ -57,14 +57,15 @@ func pagesModule() *pages.Module {
 }
 
 type deskData struct {
-	Today   string
-	EBLs    *tradeapi.EBLList
-	Credits *tradeapi.CreditList
-	Orgs    []identity.Org
-	Traders []identity.Org
-	Banks   []identity.Org
-	Message string
-	Error   string
+	Today    string
+	Calendar *tradeapi.Calendar
+	EBLs     *tradeapi.EBLList
+	Credits  *tradeapi.CreditList
+	Orgs     []identity.Org
+	Traders  []identity.Org
+	Banks    []identity.Org
+	Message  string
+	Error    string
 }
 
 func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
@@ -95,6 +96,9 @@ func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
 		return err
 	}
 	if d.Credits, err = trade.CreditsOf(v, p.User.Org, now); err != nil {
+		return err
+	}
+	if d.Calendar, err = trade.GetCalendar(v, p.User.Org); err != nil {
 		return err
 	}
 	d.Orgs, _ = s.site.Orgs()
@@ -323,6 +327,12 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 			Containers: []tradeapi.Container{{Number: strings.ToUpper(f("container")), ISOType: strings.ToUpper(f("iso_type")), Seal: strings.ToUpper(f("seal")), SSCCs: ssccs}},
 		}
 		return b, nil
+	case tradeapi.SetCalendar.Name:
+		off, err := strconv.Atoi(f("utc_offset"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q", p.T("tr.utcoffset"), f("utc_offset"))
+		}
+		return tradeapi.CalendarBody{UTCOffsetMin: off, Closed: pages.Lines(r.FormValue("closed")), Open: pages.Lines(r.FormValue("open"))}, nil
 	case tradeapi.TransferEBL.Name:
 		return tradeapi.TransferBody{Ref: ref, To: f("to"), Endorsement: f("endorsement")}, nil
 	case tradeapi.AcceptEBL.Name, tradeapi.WithdrawTransfer.Name:
