@@ -30,6 +30,13 @@ const (
 // demoNode runs a dev node and records the demo story on it.
 func demoNode(t *testing.T) (*client.Client, string) {
 	t.Helper()
+	c, home, _ := demoNodeURL(t)
+	return c, home
+}
+
+// demoNodeURL is demoNode with the gateway URL.
+func demoNodeURL(t *testing.T) (*client.Client, string, string) {
+	t.Helper()
 	d, home := nodetest.Dev(t)
 	c := client.New(d.GatewayURL)
 	env := &plug.DemoEnv{Client: c, PublicURL: d.GatewayURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -39,7 +46,7 @@ func demoNode(t *testing.T) (*client.Client, string) {
 	if err := tradeplug.Module().Demo.Seed(ctx, env); err != nil {
 		t.Fatal(err)
 	}
-	return c, home
+	return c, home, d.GatewayURL
 }
 
 // TestDemoStoryAndProofs records the demo story on a real node, reads it
