@@ -1,6 +1,7 @@
 package tradeplug
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -91,7 +92,12 @@ func send(ctx context.Context, out io.Writer, node, keyFile, action string, body
 	}
 	fmt.Fprintf(out, "trade/%s committed at height %d (tx %s)\n", action, rec.Height, rec.Hash)
 	if len(rec.Result) > 0 {
-		fmt.Fprintf(out, "%s\n", rec.Result)
+		var b bytes.Buffer
+		if json.Indent(&b, rec.Result, "", "  ") != nil {
+			b.Reset()
+			b.Write(rec.Result)
+		}
+		fmt.Fprintf(out, "%s\n", b.Bytes())
 	}
 	return nil
 }
