@@ -447,13 +447,15 @@ func (m Module) answerCredit(ctx *module.Context, b *tradeapi.AnswerCreditBody) 
 // detect lists the discrepancies the chain can see from its records: a
 // late shipment, a late presentation, ports other than the credit's,
 // missing documents, a partial drawing the credit prohibits.
-func detect(c *tradeapi.Credit, e *tradeapi.EBL, b *tradeapi.PresentBody, day string) []string {
+func detect(c *tradeapi.Credit, cal *tradeapi.Calendar, e *tradeapi.EBL, b *tradeapi.PresentBody, day string) []string {
 	t := &c.Terms
 	var out []string
 	if e.ShippedOnBoard > t.LatestShipment {
 		out = append(out, fmt.Sprintf("late shipment: shipped on board %s, latest shipment date %s", e.ShippedOnBoard, t.LatestShipment))
 	}
-	if last := AddDays(e.ShippedOnBoard, presentationDays(t)); day > last {
+	// The last day for presentation, moved to the next banking day when
+	// the bank is closed on it (UCP 600 29(a)).
+	if last := NextBankingDay(cal, AddDays(e.ShippedOnBoard, presentationDays(t))); day > last {
 		out = append(out, fmt.Sprintf("late presentation: presented %s, more than %d days after shipment (%s)", day, presentationDays(t), last))
 	}
 	if t.PortOfLoading != "" && t.PortOfLoading != e.PortOfLoading.UNLocode {
@@ -542,7 +544,7 @@ func (m Module) present(ctx *module.Context, b *tradeapi.PresentBody) error {
 		ID: PresentationID(c.No, c.Presentations), No: c.No, N: c.Presentations, EBL: e.Ref, Amount: b.Amount,
 		Invoice: b.Invoice, Docs: b.Docs, Bank: c.NominatedBank, PresentedAt: field.BlockTime(ctx.Time),
 		Day: day, Expiry: EffectiveExpiry(cal, c.Terms.Expiry), PresentedOn: presentedOn, Deadline: ExaminationDeadline(cal, presentedOn, tradeapi.ExaminationDays),
-		Detected: detect(c, e, b, day), Status: tradeapi.PresPresented,
+		Detected: detect(c, cal, e, b, day), Status: tradeapi.PresPresented,
 	}
 	c.Reserved += b.Amount
 	if err := absent(ctx.Store, presKey(c.No, p.N), "presentation "+p.ID); err != nil {

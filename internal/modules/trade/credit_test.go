@@ -297,3 +297,33 @@ func TestCreditRefusals(t *testing.T) {
 	})
 	checkInvariants(t, c)
 }
+
+// The period for presentation after shipment ends on a banking day: 21
+// days after a shipment on Saturday 7 March is Saturday 28 March, so the
+// documents are in time on Monday 30 March and late on Tuesday 31 March.
+func TestPresentationPeriod(t *testing.T) {
+	c := newChain(t)
+	lc := creditBody("LC-JH-0004")
+	lc.AdvisingBank, lc.ConfirmationAsked, lc.NominatedBank = "", false, ""
+	lc.Terms.PartialShipments = true
+	do(t, c, issuing, "issue_credit", lc, errcode.OK)
+	setDate(t, c, "2026-03-07")
+	for _, r := range []string{"WYCL26000040", "WYCL26000041"} {
+		b := eblBody(r, true, "")
+		b.ShippedOnBoard = "2026-03-07"
+		do(t, c, carrier, "issue_ebl", b, errcode.OK)
+	}
+	for _, tt := range []struct {
+		date, ref string
+		late      bool
+	}{{"2026-03-30", "WYCL26000040", false}, {"2026-03-31", "WYCL26000041", true}} {
+		setDate(t, c, tt.date)
+		res := do(t, c, shipper, "present_documents", presentBody("LC-JH-0004", tt.ref, 1_000_000), errcode.OK)
+		p := pres(t, c, result[tradeapi.PresentResult](t, res).ID)
+		late := len(p.Detected) == 1 && strings.HasPrefix(p.Detected[0], "late presentation")
+		if late != tt.late || !tt.late && len(p.Detected) != 0 {
+			t.Errorf("presented %s: detected %q, want late=%v", tt.date, p.Detected, tt.late)
+		}
+	}
+	checkInvariants(t, c)
+}

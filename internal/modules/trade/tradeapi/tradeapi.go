@@ -9,6 +9,26 @@
 //
 // Money is an int64 amount in the currency's minor units with its ISO 4217
 // code; dates are YYYY-MM-DD.
+//
+// The eBL's fields and DCSA eBL 3.0 (Transport Document) names:
+//
+//	ref                  transportDocumentReference
+//	booking_ref          carrierBookingReference
+//	to_order             isToOrder
+//	shipper, consignee   documentParties.shipper, documentParties.consignee (organisations of the consortium)
+//	endorsee             documentParties.endorsee; blank_endorsed: a BLANK_ENDORSE in the endorsement chain
+//	notify_party         documentParties.notifyParties (a name)
+//	vessel, voyage       transports.vesselVoyages (vesselName, carrierExportVoyageNumber)
+//	place_of_receipt     transports.placeOfReceipt (UN/LOCODE)
+//	port_of_loading      transports.portOfLoading
+//	port_of_discharge    transports.portOfDischarge
+//	place_of_delivery    transports.placeOfDelivery
+//	shipped_on_board     shippedOnBoardDate
+//	freight              freightPaymentTermCode (PRE, COL)
+//	goods                consignmentItems (descriptionOfGoods, HSCodes, outerPackaging, cargoGrossWeight in grams)
+//	containers           utilizedTransportEquipments (equipmentReference, ISOEquipmentCode, seals)
+//	status               transportDocumentStatus (ISSUED; SURRENDERED_FOR_DELIVERY; SURRENDERED_FOR_AMENDMENT for a switch to paper)
+//	steps                the endorsement chain (actionCode ISSUE, ENDORSE, BLANK_ENDORSE, SURRENDER_FOR_DELIVERY, SURRENDER_FOR_AMENDMENT)
 package tradeapi
 
 import (

@@ -123,6 +123,7 @@ func TestTradeFlow(t *testing.T) {
 	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-drawn"), "USD 97,200.00", "drawn")
 	browsertest.Contains(t, browsertest.Text(t, ctx, ".pres-status"), "已结清", "presentation status")
+	browsertest.Screenshot(t, ctx, "trade-credit")
 	browsertest.SignOut(t, ctx)
 
 	// The food group surrenders the bill; the same form sent again from
