@@ -124,6 +124,8 @@ var messages = pages.Messages{
 	"tr.utcoffset":                {"时区（相对 UTC 的分钟数，中国为 480）", "Time zone (minutes east of UTC, 480 for China)"},
 	"tr.closed":                   {"休息日（每行一个 YYYY-MM-DD）", "Closed weekdays (one YYYY-MM-DD a line)"},
 	"tr.opendays":                 {"调休工作日（周末营业日）", "Weekend days open"},
+	"tr.isyes":                    {"是", "yes"},
+	"tr.isno":                     {"否", "no"},
 	"tr.done":                     {"已完成：", "Done:"},
 	"tr.refused":                  {"操作被拒绝：", "Refused:"},
 	"tr.toolarge":                 {"上传的文件过大", "The upload is too large"},
