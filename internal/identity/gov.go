@@ -10,11 +10,14 @@ import (
 
 // ProposeBody is the body of identity/propose.
 type ProposeBody struct {
-	Kind   string      `json:"kind"`
-	Org    *OrgSpec    `json:"org,omitempty"`
-	OrgID  string      `json:"org_id,omitempty"`
-	Roles  []role.Role `json:"roles,omitempty"`
-	Reason string      `json:"reason,omitempty"`
+	Kind  string      `json:"kind" doc:"add_org, remove_org, set_roles or authorize_action"`
+	Org   *OrgSpec    `json:"org,omitempty"`
+	OrgID string      `json:"org_id,omitempty"`
+	Roles []role.Role `json:"roles,omitempty"`
+	// Action is what an authorize_action proposal authorises: one module
+	// action on one subject (ADR 0006).
+	Action *module.ActionRef `json:"action,omitempty"`
+	Reason string            `json:"reason,omitempty"`
 }
 
 func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
@@ -24,7 +27,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	p := &Proposal{Kind: b.Kind, Proposer: ctx.Signer.Org, Reason: b.Reason, Status: StatusVoting, Created: ctx.Height}
 	switch b.Kind {
 	case KindAddOrg:
-		if b.Org == nil || b.OrgID != "" || b.Roles != nil {
+		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "an add_org proposal needs \"org\" and nothing else")
 		}
 		if err := b.Org.Validate(m.roles()); err != nil {
@@ -37,7 +40,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		}
 		p.Org = b.Org
 	case KindRemoveOrg, KindSetRoles:
-		if b.Org != nil || b.OrgID == "" {
+		if b.Org != nil || b.OrgID == "" || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "a %s proposal needs \"org_id\"", b.Kind)
 		}
 		org, err := GetOrg(ctx.Store, b.OrgID)
@@ -57,8 +60,24 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		} else if b.Roles != nil {
 			return errcode.New(errcode.MalformedBody, "a remove_org proposal takes no roles")
 		}
+	case KindAuthorizeAction:
+		if b.Action == nil || b.Org != nil || b.OrgID != "" || b.Roles != nil {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs \"action\" (module, action, subject) and nothing else")
+		}
+		if err := b.Action.Check(); err != nil {
+			return errcode.New(errcode.MalformedBody, "%v", err)
+		}
+		if !m.Decisions[b.Action.Module+"/"+b.Action.Action] {
+			return errcode.New(errcode.RuleViolation, "%s/%s does not carry out governance decisions; the chain's decision actions are %s",
+				b.Action.Module, b.Action.Action, m.decisionList())
+		}
+		if b.Reason == "" {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs a reason: what the consortium decides and why")
+		}
+		a := *b.Action
+		p.Action = &a
 	default:
-		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles", b.Kind)
+		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, authorize_action", b.Kind)
 	}
 	params, err := GetParams(ctx.Store)
 	if err != nil {
@@ -236,6 +255,11 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 			return err
 		}
 		ctx.Emit("identity.roles_changed", "org", org.ID)
+	case KindAuthorizeAction:
+		// Nothing changes here: the module's decision action carries the
+		// decision out, naming this proposal (ADR 0006).
+		ctx.Emit("identity.action_authorized", "proposal_id", strconv.FormatUint(p.ID, 10),
+			"module", p.Action.Module, "action", p.Action.Action, "subject", p.Action.Subject)
 	}
 	return nil
 }

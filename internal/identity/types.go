@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -162,13 +163,17 @@ const (
 	KindAddOrg    = "add_org"
 	KindRemoveOrg = "remove_org"
 	KindSetRoles  = "set_roles"
+	// KindAuthorizeAction authorises one module action on one subject
+	// (ADR 0006); passing it changes nothing until a member carries the
+	// decision out with the module's decision action.
+	KindAuthorizeAction = module.KindAuthorizeAction
 )
 
 // Proposal statuses.
 const (
-	StatusVoting   = "voting"
-	StatusPassed   = "passed"
-	StatusRejected = "rejected"
+	StatusVoting   = module.ProposalVoting
+	StatusPassed   = module.ProposalPassed
+	StatusRejected = module.ProposalRejected
 )
 
 // Proposal is a governance proposal. Votes are kept in the order cast.
@@ -179,12 +184,14 @@ type Proposal struct {
 	Org      *OrgSpec    `json:"org,omitempty"`    // add_org
 	OrgID    string      `json:"org_id,omitempty"` // remove_org, set_roles
 	Roles    []role.Role `json:"roles,omitempty"`  // set_roles
-	Reason   string      `json:"reason,omitempty"`
-	Status   string      `json:"status"`
-	Votes    []Vote      `json:"votes"`
-	Created  int64       `json:"created_height"`
-	Deadline int64       `json:"deadline_unix"` // block time after which votes are refused
-	Closed   int64       `json:"closed_height,omitempty"`
+	// Action is what an authorize_action proposal authorises.
+	Action   *module.ActionRef `json:"action,omitempty"`
+	Reason   string            `json:"reason,omitempty"`
+	Status   string            `json:"status"`
+	Votes    []Vote            `json:"votes"`
+	Created  int64             `json:"created_height"`
+	Deadline int64             `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64             `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }

@@ -107,6 +107,8 @@ func goldenSteps(now func() time.Time) []step {
 		{org: "core", module: "receivable", action: "issue", body: `{"to":"sup-a","face_fen":900000000,"maturity_date":"2026-06-30","trade":` + trade("INV-0002", 900000000) + `}`},
 		{org: "sup-a", module: "receivable", action: "accept", body: `{"id":"$root"}`},
 		{org: "bank", module: "receivable", action: "confirm", body: `{"id":"$root"}`},
+		{org: "sup-a", module: "receivable", action: "request_confirmation", body: `{"id":"$root","bank":"bank"}`},
+		{org: "bank", module: "receivable", action: "confirm", body: `{"id":"$root"}`},
 		{org: "sup-a", module: "receivable", action: "split_transfer", body: `{"id":"$root","parts":[{"to":"sup-b","amount_fen":30000000},{"to":"sup-a","amount_fen":20000000}]}`, save: "kids=children"},
 		{org: "sup-b", module: "receivable", action: "accept", body: `{"id":"$kids.0"}`},
 		{org: "sup-a", module: "receivable", action: "request_financing", body: `{"id":"$kids.1","bank":"bank","rate_bp":365,"fee_fen":5000,"recourse":true}`},
