@@ -83,8 +83,10 @@ func goldenSteps(now func() time.Time) []step {
 		{org: "bank", module: "notary", action: "deposit", body: deposit(sha3, sm3, "x.pdf")},
 		{org: "core", module: "notary", action: "batch_deposit", body: fmt.Sprintf(`{"merkle_root":%q,"size":100,"item_format":"dengta-batch-item/1","label":"发票批次"}`, sha3), save: "batch=batch_id"},
 		{org: "sup-a", module: "notary", action: "register_work", body: work(sha2, sm2), save: "work=work_id"},
-		{org: "sup-b", module: "notary", action: "register_work", body: work(sha2, sm2)},
+		{org: "sup-b", module: "notary", action: "register_work", body: work(sha2, sm2), save: "disputed=work_id"},
 		{org: "sup-a", module: "notary", action: "license_work", body: `{"work_id":"$work","licensee":"market","terms":"门店展示","from":"2026-03-01"}`},
+		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
+		{org: "court", module: "notary", action: "resolve_dispute", body: `{"work_id":"$disputed","prevailing":"$work","reference":"(2026)皖13民初1号"}`},
 		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
 		// Traceability.
 		{org: "sup-a", module: "trace", action: "register_product", body: `{"gtin":"` + gtin + `","name":"砀山酥梨 5kg 礼盒","name_en":"Dangshan pears","brand":"砀山","category":"水果","spec":"5kg"}`},

@@ -34,7 +34,8 @@ var templates embed.FS
 const maxVerifyUpload = maxVerifyFile
 
 // notaryPages are the module's pages: the public evidence verify page and
-// printable certificates, and the hall's evidence page.
+// printable certificates, the hall's evidence page and its copyright
+// disputes page.
 type notaryPages struct{ site pages.Site }
 
 func pagesModule() *pages.Module {
@@ -42,7 +43,7 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}},
+		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
 		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &notaryPages{site: site}
@@ -51,6 +52,8 @@ func pagesModule() *pages.Module {
 			r.Public("POST /verify", s.verifyUpload)
 			r.SignedIn("GET /hall/notary", s.hallNotary)
 			r.SignedIn("POST /hall/notary/deposit", s.hallDeposit)
+			r.SignedIn("GET /hall/notary/disputes", s.hallDisputes)
+			r.SignedIn("POST /hall/notary/disputes/act", s.hallDisputeAct)
 		},
 	}
 }
