@@ -74,20 +74,25 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		if r.IntN(2) == 0 {
 			prevailing = d.first
 		}
-		owners := []string{g.owner(d.id), g.owner(d.first)}
+		parties := []string{g.owner(d.id), g.owner(d.first)}
+		for i := range parties {
+			if parties[i] == "" {
+				parties[i] = pick(r, others) // never seen registered: any member, refused
+			}
+		}
 		switch n {
 		case 20, 21:
 			return plug.Action{Org: pick(r, courts), Action: notaryapi.ResolveDispute.Name, Valid: true, Tag: "resolve",
 				Body: notaryapi.ResolveDisputeBody{WorkID: d.id, Prevailing: prevailing, Reference: fmt.Sprintf("(2026)京0491民初%d号", r.IntN(1000)), Note: "判决"}}
 		case 22:
-			return plug.Action{Org: pick(r, owners), Action: notaryapi.ProposeSettlement.Name, Valid: true, Tag: "propose",
+			return plug.Action{Org: pick(r, parties), Action: notaryapi.ProposeSettlement.Name, Valid: true, Tag: "propose",
 				Body: notaryapi.SettlementBody{WorkID: d.id, Prevailing: prevailing, Terms: "和解协议"}}
 		default:
-			by := pick(r, owners)
+			by := pick(r, parties)
 			if d.proposedBy != "" && r.IntN(4) > 0 {
-				by = owners[0]
-				if d.proposedBy == owners[0] {
-					by = owners[1]
+				by = parties[0]
+				if d.proposedBy == parties[0] {
+					by = parties[1]
 				}
 			}
 			return plug.Action{Org: by, Action: notaryapi.AcceptSettlement.Name, Valid: true, Tag: "resolve",

@@ -30,6 +30,7 @@ type genRec struct {
 	face                         int64
 	frozenBy                     string
 	asked, askedBy               string // the bank asked to confirm it, and who asked
+	root                         bool
 }
 
 func newGen() plug.Gen { return &gen{} }
@@ -51,6 +52,20 @@ func (g *gen) rec(r *rand.Rand) genRec {
 		return genRec{id: fmt.Sprintf("RC20260101-%020X", r.Uint64())}
 	}
 	return g.recs[r.IntN(len(g.recs))]
+}
+
+// recWhere picks a receivable satisfying ok, or any.
+func (g *gen) recWhere(r *rand.Rand, ok func(genRec) bool) genRec {
+	var list []genRec
+	for _, rc := range g.recs {
+		if ok(rc) {
+			list = append(list, rc)
+		}
+	}
+	if len(list) == 0 {
+		return g.rec(r)
+	}
+	return list[r.IntN(len(list))]
 }
 
 func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
@@ -94,7 +109,8 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		rc := g.rec(r)
 		return plug.Action{Org: or(rc.obligor, obligors), Action: receivableapi.Cancel.Name, Valid: true, Body: receivableapi.IDBody{ID: rc.id}}
 	case n < 12:
-		rc := g.rec(r)
+		// Mostly an accepted root, asked about by its holder or obligor.
+		rc := g.recWhere(r, func(x genRec) bool { return x.root && x.pending == "" && x.holder != x.obligor && x.asked == "" })
 		by := or(rc.holder, holders)
 		if r.IntN(3) == 0 {
 			by = or(rc.obligor, obligors)
@@ -102,7 +118,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		return plug.Action{Org: by, Action: receivableapi.RequestConfirmation.Name, Valid: true, Tag: "ask",
 			Body: receivableapi.ConfirmationBody{ID: rc.id, Bank: pickOrg(r, banks)}}
 	case n >= 26 && n < 28:
-		rc := g.rec(r)
+		rc := g.recWhere(r, func(x genRec) bool { return x.asked != "" })
 		act := receivableapi.Confirm.Name
 		if n == 27 {
 			act = receivableapi.DeclineConfirmation.Name
@@ -117,7 +133,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		}
 		return plug.Action{Org: bank, Action: act, Valid: true, Tag: "answer", Body: body}
 	case n == 28:
-		rc := g.rec(r)
+		rc := g.recWhere(r, func(x genRec) bool { return x.asked != "" })
 		return plug.Action{Org: or(rc.askedBy, holders), Action: receivableapi.WithdrawConfirmation.Name, Valid: true, Tag: "answer",
 			Body: receivableapi.IDBody{ID: rc.id}}
 	case n == 29:
@@ -195,7 +211,7 @@ func (g *gen) Observe(a plug.Action, code uint32, result []byte) {
 		b := a.Body.(receivableapi.IssueBody)
 		var res receivableapi.StatusResult
 		if json.Unmarshal(result, &res) == nil && res.ID != "" {
-			g.recs = append(g.recs, genRec{id: res.ID, holder: a.Org, pending: b.To, obligor: a.Org, face: b.FaceFen})
+			g.recs = append(g.recs, genRec{id: res.ID, holder: a.Org, pending: b.To, obligor: a.Org, face: b.FaceFen, root: true})
 		}
 	case "accept":
 		id := a.Body.(receivableapi.IDBody).ID
