@@ -167,6 +167,16 @@ func (c *Client) Get(ctx context.Context, path string, out any) error {
 	return err
 }
 
+// PostJSON sends in as JSON to path and decodes the JSON answer into out.
+func (c *Client) PostJSON(ctx context.Context, path string, in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encode request: %w", err)
+	}
+	_, err = c.do(ctx, http.MethodPost, path, bytes.NewReader(b), "application/json", out)
+	return err
+}
+
 // Status is the node's answer to /v1/status.
 type Status struct {
 	ChainID      string    `json:"chain_id"`

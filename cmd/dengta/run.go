@@ -26,6 +26,7 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519)", Run: runKeys},
 		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
 		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},
+		{Name: "gov", Summary: "governance: validator possession proofs, previews, proposals and votes", Run: runGov},
 		{Name: "hall", Summary: "manage the service hall's users (add-user)", Run: runHall},
 	}
 	tools := []cli.Command{

@@ -142,7 +142,7 @@ func New(opts Options) (*App, error) {
 	}
 	a.roles = opts.Roles
 	// The decision actions are the only ones governance may authorise
-	// (ADR 0006).
+	// (ADR 0007).
 	decisions := map[string]bool{}
 	for _, m := range opts.Modules {
 		for _, act := range m.Actions() {

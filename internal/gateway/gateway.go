@@ -140,6 +140,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	handle("GET /v1/validators", s.listValidators)
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
+	handle("POST /v1/governance/preview", s.previewGovernance)
 	handle("GET /v1/actions", s.listActions)
 	handle("POST /v1/blobs", s.uploadBlob)
 	rt := router{described: map[string]httpapi.Description{}, handle: func(p string, h httpapi.HandlerFunc) {

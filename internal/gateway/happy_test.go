@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -255,6 +256,42 @@ func TestHappyPaths(t *testing.T) {
 		if one.ID != got.ID || one.Reason != got.Reason {
 			t.Errorf("GET /v1/proposals/%d: %+v", got.ID, one)
 		}
+	})
+
+	t.Run("governance preview", func(t *testing.T) {
+		seed := make([]byte, ed25519.SeedSize)
+		seed[0] = 0x42
+		priv := ed25519.NewKeyFromSeed(seed)
+		pub := []byte(priv.Public().(ed25519.PublicKey))
+		preview := func(power int64) gateway.GovernancePreview {
+			body := mustJSON(t, map[string]any{"kind": "set_validator", "org_id": "coop",
+				"validator": map[string]any{"pub_key": pub, "power": power, "proof": identity.ProvePossession(chainID, "coop", priv)}})
+			r := call(t, http.MethodPost, "/v1/governance/preview", "application/json", body)
+			var out gateway.GovernancePreview
+			decodeStrict(t, r, &out)
+			return out
+		}
+		// One validator at 10: a second at 3 is within the step rule; the
+		// new key has not signed, and two validators tolerate no fault.
+		p := preview(3)
+		if !p.Allowed || p.Refusal != nil || len(p.Before) != 1 || !p.Before[0].Signing || len(p.After) != 2 || p.MovedPower != 3 {
+			t.Fatalf("preview at 3: %+v", p)
+		}
+		for _, v := range p.After {
+			if v.Org == "coop" && (v.Signing || v.Power != 3 || v.SharePermille != 230) {
+				t.Errorf("coop after: %+v", v)
+			}
+		}
+		if len(p.Warnings) != 1 || p.Warnings[0].Code != gateway.WarnNoFaultTolerance {
+			t.Errorf("warnings: %+v", p.Warnings)
+		}
+		// At 10 it would move all the power there is: refused, and said why.
+		p = preview(10)
+		if p.Allowed || p.Refusal == nil || p.Refusal.Name != "rule_violation" || !strings.Contains(p.Refusal.Message, "at most a third") || p.After != nil {
+			t.Fatalf("preview at 10: %+v", p)
+		}
+		// A malformed body is an error, not a preview.
+		wantError(t, call(t, http.MethodPost, "/v1/governance/preview", "application/json", []byte(`{"kind": "set_validator", "bogus": 1}`)), errcode.BadRequest)
 	})
 
 	keyState := "identity/key/" + member.ID().String()

@@ -356,13 +356,9 @@ func (s *Server) listValidators(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	owners := map[string]string{}
-	_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
-		var o identity.Org
-		if json.Unmarshal(val, &o) == nil && o.Validator != nil {
-			owners[string(o.Validator.PubKey)] = o.ID
-		}
-		return true
-	})
+	if err := eachValidatorOrg(v, func(o *identity.Org) { owners[string(o.Validator.PubKey)] = o.ID }); err != nil {
+		return err
+	}
 	out := ValidatorsResponse{Height: h, SetHash: fmt.Sprintf("%X", types.NewValidatorSet(vals).Hash())}
 	for _, val := range vals {
 		pk := val.PubKey.Bytes()

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"testing"
 
@@ -102,10 +103,10 @@ func newOrgSpec(t *testing.T, id string) (identity.OrgSpec, []byte) {
 	t.Helper()
 	k := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
 	c, _ := identity.USCCCheck("91340000MA9000099")
-	val := make([]byte, 32)
-	val[0], val[31] = 0xd1, 0x7a
+	priv := validatorKey(11)
+	val := []byte(priv.Public().(ed25519.PublicKey))
 	return identity.OrgSpec{ID: id, Name: "新成员", USCC: "91340000MA9000099" + string(c), Roles: []role.Role{role.Logistics},
-		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val}}, val
+		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val, Proof: identity.ProvePossession(testchain.ChainID, id, priv)}}, val
 }
 
 func TestGovernanceAddOrgNeedsMoreThanTwoThirds(t *testing.T) {

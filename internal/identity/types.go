@@ -33,6 +33,10 @@ type Org struct {
 type Validator struct {
 	PubKey Ed25519Key `json:"pub_key"`
 	Power  int64      `json:"power"`
+	// Proof is the validator key's signature of PossessionMessage, which
+	// a proposal bringing a new validator key must carry; organisation
+	// records do not keep it.
+	Proof []byte `json:"proof,omitempty" doc:"the validator key's Ed25519 signature of the possession message, standard base64 (dengta gov possession)"`
 }
 
 // Ed25519Key is a 32-byte Ed25519 public key, JSON-encoded in base64 as in
@@ -151,8 +155,8 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 		if v.Power == 0 {
 			v.Power = DefaultValidatorPower
 		}
-		if v.Power < 0 || v.Power > 1000 {
-			return fmt.Errorf("organisation %s: validator power %d is outside 1..1000", s.ID, v.Power)
+		if v.Power < 0 || v.Power > MaxValidatorPower {
+			return fmt.Errorf("organisation %s: validator power %d is outside 1..%d", s.ID, v.Power, MaxValidatorPower)
 		}
 	}
 	return nil
@@ -163,8 +167,11 @@ const (
 	KindAddOrg    = "add_org"
 	KindRemoveOrg = "remove_org"
 	KindSetRoles  = "set_roles"
+	// KindSetValidator gives an organisation a validator, changes its
+	// power or key, or (power 0) takes it out of the set.
+	KindSetValidator = "set_validator"
 	// KindAuthorizeAction authorises one module action on one subject
-	// (ADR 0006); passing it changes nothing until a member carries the
+	// (ADR 0007); passing it changes nothing until a member carries the
 	// decision out with the module's decision action.
 	KindAuthorizeAction = module.KindAuthorizeAction
 )
@@ -178,12 +185,13 @@ const (
 
 // Proposal is a governance proposal. Votes are kept in the order cast.
 type Proposal struct {
-	ID       uint64      `json:"id"`
-	Kind     string      `json:"kind"`
-	Proposer string      `json:"proposer"`
-	Org      *OrgSpec    `json:"org,omitempty"`    // add_org
-	OrgID    string      `json:"org_id,omitempty"` // remove_org, set_roles
-	Roles    []role.Role `json:"roles,omitempty"`  // set_roles
+	ID        uint64      `json:"id"`
+	Kind      string      `json:"kind"`
+	Proposer  string      `json:"proposer"`
+	Org       *OrgSpec    `json:"org,omitempty"`       // add_org
+	OrgID     string      `json:"org_id,omitempty"`    // remove_org, set_roles, set_validator
+	Roles     []role.Role `json:"roles,omitempty"`     // set_roles
+	Validator *Validator  `json:"validator,omitempty"` // set_validator
 	// Action is what an authorize_action proposal authorises.
 	Action   *module.ActionRef `json:"action,omitempty"`
 	Reason   string            `json:"reason,omitempty"`

@@ -7,7 +7,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 )
 
-// Governance decisions (ADR 0006). The consortium authorises one named
+// Governance decisions (ADR 0007). The consortium authorises one named
 // action of a module on one subject with an identity proposal of kind
 // authorize_action; once the proposal passes, any member organisation's
 // admin key carries the decision out through the module's decision action

@@ -2,6 +2,7 @@ package node
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -155,4 +156,18 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	return nil
+}
+
+// ValidatorKey returns the node's consensus signing key, for proving its
+// possession to the chain's governance (identity.ProvePossession).
+func ValidatorKey(home string) (ed25519.PrivateKey, error) {
+	k, err := readPVKey(pvKeyFile(home))
+	if err != nil {
+		return nil, err
+	}
+	b := k.PrivKey.Bytes()
+	if len(b) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("validator key %s: not an Ed25519 key", pvKeyFile(home))
+	}
+	return ed25519.PrivateKey(b), nil
 }

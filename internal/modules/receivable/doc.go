@@ -114,7 +114,7 @@
 //
 // A freeze is lifted by the regulator that set it (unfreeze): another
 // regulator cannot undo it (a court may have ordered it). Otherwise only
-// the consortium can, by a governance decision (ADR 0006): an identity
+// the consortium can, by a governance decision (ADR 0007): an identity
 // proposal of kind authorize_action naming receivable/unfreeze_by_decision
 // and the receivable, made after the freeze and passed by more than two
 // thirds of the organisations, which any member's admin key then carries

@@ -96,7 +96,7 @@ func (Module) unfreeze(ctx *module.Context, b *reasonBody) error {
 }
 
 // unfreezeByDecision lifts a freeze as a passed governance proposal
-// decided (ADR 0006), once; any member's admin key carries it out.
+// decided (ADR 0007), once; any member's admin key carries it out.
 func (Module) unfreezeByDecision(ctx *module.Context, b *decisionBody) error {
 	if err := validateDecision(b); err != nil {
 		return err
