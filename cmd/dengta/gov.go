@@ -193,7 +193,7 @@ func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
 		if err := c.Get(ctx, "/v1/proposals/"+strconv.FormatUint(*id, 10), &prop); err != nil {
 			return err
 		}
-		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator}
+		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action}
 		raw, err := json.Marshal(body)
 		if err != nil {
 			return err

@@ -12,12 +12,15 @@ import (
 
 // ProposeBody is the body of identity/propose.
 type ProposeBody struct {
-	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles or set_validator"`
+	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles, set_validator or authorize_action"`
 	Org       *OrgSpec    `json:"org,omitempty" doc:"add_org: the organisation; a validator in it needs its proof of possession"`
 	OrgID     string      `json:"org_id,omitempty" doc:"remove_org, set_roles, set_validator: the organisation"`
 	Roles     []role.Role `json:"roles,omitempty" doc:"set_roles: the organisation's new roles"`
 	Validator *Validator  `json:"validator,omitempty" doc:"set_validator: the organisation's validator key and power (power 0: out of the set); a new key needs its proof of possession"`
-	Reason    string      `json:"reason,omitempty"`
+	// Action is what an authorize_action proposal authorises: one module
+	// action on one subject (ADR 0010).
+	Action *module.ActionRef `json:"action,omitempty" doc:"authorize_action: the module action and the record it acts on"`
+	Reason string            `json:"reason,omitempty"`
 }
 
 func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
@@ -27,7 +30,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	p := &Proposal{Kind: b.Kind, Proposer: ctx.Signer.Org, Reason: b.Reason, Status: StatusVoting, Created: ctx.Height}
 	switch b.Kind {
 	case KindAddOrg:
-		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil {
+		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "an add_org proposal needs \"org\" and nothing else")
 		}
 		if err := b.Org.Validate(m.roles()); err != nil {
@@ -50,7 +53,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		}
 		p.Org = b.Org
 	case KindRemoveOrg, KindSetRoles, KindSetValidator:
-		if b.Org != nil || b.OrgID == "" {
+		if b.Org != nil || b.OrgID == "" || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "a %s proposal needs \"org_id\"", b.Kind)
 		}
 		org, err := GetOrg(ctx.Store, b.OrgID)
@@ -85,8 +88,24 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 				return err
 			}
 		}
+	case KindAuthorizeAction:
+		if b.Action == nil || b.Org != nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs \"action\" (module, action, subject) and nothing else")
+		}
+		if err := b.Action.Check(); err != nil {
+			return errcode.New(errcode.MalformedBody, "%v", err)
+		}
+		if !m.Decisions[b.Action.Module+"/"+b.Action.Action] {
+			return errcode.New(errcode.RuleViolation, "%s/%s does not carry out governance decisions; the chain's decision actions are %s",
+				b.Action.Module, b.Action.Action, m.decisionList())
+		}
+		if b.Reason == "" {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs a reason: what the consortium decides and why")
+		}
+		a := *b.Action
+		p.Action = &a
 	default:
-		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator", b.Kind)
+		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator, authorize_action", b.Kind)
 	}
 	params, err := GetParams(ctx.Store)
 	if err != nil {
@@ -281,6 +300,11 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 			return err
 		}
 		ctx.Emit("identity.validator_changed", "org", org.ID, "power", strconv.FormatInt(p.Validator.Power, 10))
+	case KindAuthorizeAction:
+		// Nothing changes here: the module's decision action carries the
+		// decision out, naming this proposal (ADR 0010).
+		ctx.Emit("identity.action_authorized", "proposal_id", strconv.FormatUint(p.ID, 10),
+			"module", p.Action.Module, "action", p.Action.Action, "subject", p.Action.Subject)
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package identity is the Dengta module for the consortium itself: its
 // organisations, their member keys and roles, and the governance proposals
 // by which the organisations change the consortium (add or remove a member,
-// change a member's roles or validator) with more than two thirds of them
+// change a member's roles or validator) or authorise one module action on
+// one record (authorize_action, ADR 0010) with more than two thirds of them
 // agreeing, within the validator set rules of validators.go (ADR 0006).
 package identity
 
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -27,6 +29,23 @@ type Module struct {
 	// Roles is the chain's role set, which genesis organisations and
 	// set_roles proposals are checked against (nil: the common roles).
 	Roles *role.Set
+	// Decisions are the chain's decision actions ("module/action", those
+	// declared with module.Action.ByDecision): the only actions an
+	// authorize_action proposal may name.
+	Decisions map[string]bool
+}
+
+// decisionList lists the decision actions, for messages.
+func (m Module) decisionList() string {
+	if len(m.Decisions) == 0 {
+		return "none"
+	}
+	names := make([]string, 0, len(m.Decisions))
+	for n := range m.Decisions {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // roles returns the role set, the common roles when none was given.
@@ -44,7 +63,7 @@ var (
 	RegisterKey   = api.Action[RegisterKeyBody, api.None]{Module: Name, Name: "register_key", Doc: "register a new member or admin key for the signer's organisation"}
 	DeactivateKey = api.Action[KeyRefBody, api.None]{Module: Name, Name: "deactivate_key", Doc: "deactivate one of the organisation's keys; it stays on record"}
 	RotateKey     = api.Action[RotateKeyBody, api.None]{Module: Name, Name: "rotate_key", Doc: "replace one of the organisation's keys with a new public key"}
-	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation, changing its roles, or changing its validator"}
+	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation, changing its roles or its validator, or authorising one module action on one record (authorize_action)"}
 	CastVote      = api.Action[VoteBody, api.None]{Module: Name, Name: "vote", Doc: "vote for or against an open proposal, once per organisation"}
 )
 

@@ -231,6 +231,16 @@ func TestProposalValidation(t *testing.T) {
 		{"remove unknown", map[string]any{"kind": "remove_org", "org_id": "nobody"}, errcode.NotFound},
 		{"set unknown role", map[string]any{"kind": "set_roles", "org_id": "coop", "roles": []string{"king"}}, errcode.MalformedBody},
 		{"unknown field", map[string]any{"kind": "remove_org", "org_id": "coop", "extra": 1}, errcode.MalformedBody},
+		{"authorize without action", map[string]any{"kind": "authorize_action", "reason": "x"}, errcode.MalformedBody},
+		{"authorize with org_id", map[string]any{"kind": "authorize_action", "reason": "x", "org_id": "coop",
+			"action": map[string]any{"module": "trace", "action": "x", "subject": "y"}}, errcode.MalformedBody},
+		{"authorize a malformed action", map[string]any{"kind": "authorize_action", "reason": "x",
+			"action": map[string]any{"module": "Trace", "action": "x", "subject": "y"}}, errcode.MalformedBody},
+		// No module of this chain declares a decision action.
+		{"authorize an action nobody declares", map[string]any{"kind": "authorize_action", "reason": "x",
+			"action": map[string]any{"module": "trace", "action": "recall", "subject": "y"}}, errcode.RuleViolation},
+		{"remove with an action", map[string]any{"kind": "remove_org", "org_id": "coop",
+			"action": map[string]any{"module": "trace", "action": "recall", "subject": "y"}}, errcode.MalformedBody},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -170,13 +171,17 @@ const (
 	// KindSetValidator gives an organisation a validator, changes its
 	// power or key, or (power 0) takes it out of the set.
 	KindSetValidator = "set_validator"
+	// KindAuthorizeAction authorises one module action on one subject
+	// (ADR 0010); passing it changes nothing until a member carries the
+	// decision out with the module's decision action.
+	KindAuthorizeAction = module.KindAuthorizeAction
 )
 
 // Proposal statuses.
 const (
-	StatusVoting   = "voting"
-	StatusPassed   = "passed"
-	StatusRejected = "rejected"
+	StatusVoting   = module.ProposalVoting
+	StatusPassed   = module.ProposalPassed
+	StatusRejected = module.ProposalRejected
 )
 
 // Proposal is a governance proposal. Votes are kept in the order cast.
@@ -188,12 +193,14 @@ type Proposal struct {
 	OrgID     string      `json:"org_id,omitempty"`    // remove_org, set_roles, set_validator
 	Roles     []role.Role `json:"roles,omitempty"`     // set_roles
 	Validator *Validator  `json:"validator,omitempty"` // set_validator
-	Reason    string      `json:"reason,omitempty"`
-	Status    string      `json:"status"`
-	Votes     []Vote      `json:"votes"`
-	Created   int64       `json:"created_height"`
-	Deadline  int64       `json:"deadline_unix"` // block time after which votes are refused
-	Closed    int64       `json:"closed_height,omitempty"`
+	// Action is what an authorize_action proposal authorises.
+	Action   *module.ActionRef `json:"action,omitempty"`
+	Reason   string            `json:"reason,omitempty"`
+	Status   string            `json:"status"`
+	Votes    []Vote            `json:"votes"`
+	Created  int64             `json:"created_height"`
+	Deadline int64             `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64             `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }

@@ -138,7 +138,12 @@ type Action struct {
 	Roles []role.Role
 	// AdminOnly restricts the action to the organisation's admin keys.
 	AdminOnly bool
-	Handle    Handler
+	// Decision marks an action that carries out a passed governance
+	// decision (an identity authorize_action proposal naming it; see
+	// Decision): any active organisation's admin key may take it, and
+	// the handler checks the proposal.
+	Decision bool
+	Handle   Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
 	// Body and Result are the Go types of the JSON body and result, from
@@ -170,6 +175,16 @@ func (a Action) For(roles ...role.Role) Action {
 // Admin returns a restricted to the organisations' admin keys.
 func (a Action) Admin() Action {
 	a.AdminOnly = true
+	return a
+}
+
+// ByDecision returns a as the action that carries out governance
+// decisions naming it: for the admin keys of any active organisation,
+// whatever its roles; the handler requires a passed authorize_action
+// proposal (Decision). Identity accepts such proposals only for actions
+// declared this way.
+func (a Action) ByDecision() Action {
+	a.Roles, a.AdminOnly, a.Decision = nil, true, true
 	return a
 }
 

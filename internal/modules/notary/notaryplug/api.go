@@ -117,7 +117,22 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return &notaryapi.WorkResponse{Height: v.Version(), Work: wk, Log: log, Disputes: disputes}, nil
+		records, err := notary.DisputesOf(v, wk.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &notaryapi.WorkResponse{Height: v.Version(), Work: wk, Log: log, Disputes: disputes, DisputeRecords: records}, nil
+	})
+	httpapi.Query(r, notaryapi.ListDisputes, func(_ context.Context, p notaryapi.DisputeParams) (*api.Page[notaryapi.Dispute], error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		items, err := notary.ListDisputes(v, p.Status)
+		if err != nil {
+			return nil, err
+		}
+		return &api.Page[notaryapi.Dispute]{Height: v.Version(), Items: items}, nil
 	})
 	httpapi.Raw(r, notaryapi.WorkCertificate, certificate(env, func(v notary.Getter, id string) ([]byte, error) {
 		_, err := notary.GetWork(v, id)

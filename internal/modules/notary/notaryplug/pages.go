@@ -29,7 +29,8 @@ import (
 var templates embed.FS
 
 // notaryPages are the module's pages: the public evidence verify page and
-// printable certificates, and the hall's evidence page.
+// printable certificates, the hall's evidence page and its copyright
+// disputes page.
 type notaryPages struct{ site pages.Site }
 
 func pagesModule() *pages.Module {
@@ -37,7 +38,7 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}},
+		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
 		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &notaryPages{site: site}
@@ -46,6 +47,8 @@ func pagesModule() *pages.Module {
 			r.PublicUpload("POST /verify", maxVerifyRequest, s.verifyUpload)
 			r.SignedIn("GET /hall/notary", s.hallNotary)
 			r.SignedInUpload("POST /hall/notary/deposit", maxDepositFile, s.hallDeposit)
+			r.SignedIn("GET /hall/notary/disputes", s.hallDisputes)
+			r.SignedIn("POST /hall/notary/disputes/act", s.hallDisputeAct)
 		},
 	}
 }

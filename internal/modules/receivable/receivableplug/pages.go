@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,10 +51,12 @@ type hallReceivablesData struct {
 	Portfolio *receivable.PortfolioView
 	Obligor   *receivable.ObligorView
 	Book      *receivable.BookView
-	Overview  *receivable.OverviewView
-	Orgs      []identity.Org
-	Message   string
-	Error     string
+	// Confirmations are the confirmation requests standing for a bank.
+	Confirmations *receivable.ConfirmationsView
+	Overview      *receivable.OverviewView
+	Orgs          []identity.Org
+	Message       string
+	Error         string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
@@ -84,6 +87,9 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 		if d.Book, err = receivable.FinancedBook(v, org, today); err != nil {
 			return err
 		}
+		if d.Confirmations, err = receivable.Confirmations(v, org, today); err != nil {
+			return err
+		}
 	}
 	if p.User.Has(string(role.Regulator)) {
 		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
@@ -107,8 +113,14 @@ type hallReceivableData struct {
 	Lineage    *receivable.LineageView
 	Tree       template.HTML
 	Orgs       []identity.Org
-	Message    string
-	Error      string
+	// Banks are the organisations a confirmation may be asked of: banks
+	// other than the receivable's holder and obligor.
+	Banks []identity.Org
+	// AskedBy is the organisation that made the standing confirmation
+	// request, if any.
+	AskedBy string
+	Message string
+	Error   string
 }
 
 func (s *recvPages) hallReceivable(p *pages.Page) error {
@@ -138,6 +150,14 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 	}
 	d.Tree = lineageSVG(d.Lineage, id, p.T)
 	d.Orgs, _ = s.site.Orgs()
+	for _, o := range d.Orgs {
+		if slices.Contains(o.Roles, role.Bank) && o.ID != rc.Holder && o.ID != rc.Obligor {
+			d.Banks = append(d.Banks, o)
+		}
+	}
+	if rc.ConfirmationBank != "" && int(rc.ConfirmationSeq) <= len(d.Log) {
+		d.AskedBy = d.Log[rc.ConfirmationSeq-1].By.Org
+	}
 	p.Title = p.T("hr.receivable") + " " + id
 	p.Data = d
 	if errMsg != "" {
@@ -295,10 +315,18 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 		return v, nil
 	}
 	switch action {
-	case "accept", "cancel", "confirm", "approve_financing", "decline_financing":
+	case "accept", "cancel", "confirm", "approve_financing", "decline_financing", "withdraw_confirmation":
 		return receivableapi.IDBody{ID: id}, nil
-	case "reject", "freeze", "unfreeze":
+	case "reject", "freeze", "unfreeze", "decline_confirmation":
 		return receivableapi.ReasonBody{ID: id, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
+	case "request_confirmation":
+		return receivableapi.ConfirmationBody{ID: id, Bank: r.FormValue("bank")}, nil
+	case "unfreeze_by_decision":
+		pid, err := strconv.ParseUint(strings.TrimSpace(r.FormValue("proposal_id")), 10, 64)
+		if err != nil || pid == 0 {
+			return nil, fmt.Errorf("%s", p.T("hr.badproposal"))
+		}
+		return receivableapi.DecisionBody{ID: id, ProposalID: pid, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
 	case "set_credit_line":
 		limit, err := fen("limit")
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dengta-chain/dengta/client"
+
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/workload"
 )
@@ -33,6 +35,7 @@ type transfers struct {
 	issued  int
 	txs     []workload.Tx
 	tag     string
+	reader  *client.Key // reads the bills as an overseer (ADR 0007)
 }
 
 func newTransfers(p workload.Params) workload.Workload { return &transfers{p: p} }
@@ -56,6 +59,9 @@ func (w *transfers) Setup(ctx context.Context, net *workload.Network) error {
 		return fmt.Errorf("wtrade needs two traders and a carrier; the network has traders %v and carriers %v", traders, carriers)
 	}
 	w.orgA, w.orgB, w.carrier = traders[0], traders[1], carriers[0]
+	if w.reader, err = net.Overseer(); err != nil {
+		return err
+	}
 	n := max(w.p.Signers, 1)
 	if w.a, err = workload.RegisterKeys(ctx, net, n, w.p.Algo(), []string{w.orgA}); err != nil {
 		return err
@@ -119,7 +125,7 @@ func (w *transfers) states(ctx context.Context, nd *workload.Node, height int64)
 	out := map[string]laneState{}
 	for _, org := range []string{w.orgA, w.orgB} {
 		var l tradeapi.EBLList
-		if err := nd.Client().Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, height), &l); err != nil {
+		if err := nd.Client().As(w.reader).Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, height), &l); err != nil {
 			return nil, fmt.Errorf("eBLs of %s on %s: %w", org, nd.Name, err)
 		}
 		for _, s := range l.Controlled {
@@ -232,7 +238,7 @@ func (w *transfers) Check(ctx context.Context, net *workload.Network) error {
 		states := map[string]laneState{}
 		for _, org := range []string{w.orgA, w.orgB} {
 			var l tradeapi.EBLList
-			if err := nd.Client().Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, h), &l); err != nil {
+			if err := nd.Client().As(w.reader).Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, h), &l); err != nil {
 				return fmt.Errorf("eBLs of %s on %s: %w", org, nd.Name, err)
 			}
 			for _, s := range l.Controlled {
