@@ -67,29 +67,65 @@ func (s *Server) memberCaller(org, user string, key tx.KeyID) (access.Caller, er
 	return access.Caller{Org: org, User: user, Key: key, Roles: o.Roles}, nil
 }
 
+// signedHeaders are a signed request's headers, parsed.
+type signedHeaders struct {
+	key     tx.KeyID
+	unix    int64
+	sig     []byte
+	content string // the body's hex SHA-256, or tx.UnsignedPayload
+}
+
+// parseSigned reads a signed request's headers and checks their time
+// against now (unix seconds). Every refusal is unauthenticated.
+func parseSigned(h http.Header, now int64) (*signedHeaders, error) {
+	fail := func(format string, args ...any) (*signedHeaders, error) {
+		return nil, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
+	}
+	id, err := tx.ParseKeyID(h.Get(tx.HeaderKey))
+	if err != nil {
+		return fail("%s must be a key id (40 hex digits)", tx.HeaderKey)
+	}
+	unix, err := strconv.ParseInt(h.Get(tx.HeaderTime), 10, 64)
+	if err != nil {
+		return fail("%s must be the unix time in seconds", tx.HeaderTime)
+	}
+	if err := tx.CheckRequestTime(unix, now); err != nil {
+		return fail("%v", err)
+	}
+	sig, err := base64.StdEncoding.DecodeString(h.Get(tx.HeaderSignature))
+	if err != nil || len(sig) == 0 || len(sig) > 512 {
+		return fail("%s must be the signature in standard base64", tx.HeaderSignature)
+	}
+	content := h.Get(tx.HeaderContentSHA256)
+	if content != tx.UnsignedPayload && !isLowerHex64(content) {
+		return fail("%s must be the SHA-256 of the body (64 lowercase hex digits) or %s", tx.HeaderContentSHA256, tx.UnsignedPayload)
+	}
+	return &signedHeaders{key: id, unix: unix, sig: sig, content: content}, nil
+}
+
+func isLowerHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // verifySigned checks a signed request (tx.RequestSignBytes) against the
 // signing key as the latest state has it.
 func (s *Server) verifySigned(r *http.Request) (access.Caller, error) {
 	fail := func(format string, args ...any) (access.Caller, error) {
 		return access.Caller{}, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
 	}
-	id, err := tx.ParseKeyID(r.Header.Get(tx.HeaderKey))
+	sh, err := parseSigned(r.Header, s.Now().Unix())
 	if err != nil {
-		return fail("%s must be a key id (40 hex digits)", tx.HeaderKey)
+		return access.Caller{}, err
 	}
-	unix, err := strconv.ParseInt(r.Header.Get(tx.HeaderTime), 10, 64)
-	if err != nil {
-		return fail("%s must be the unix time in seconds", tx.HeaderTime)
-	}
-	if err := tx.CheckRequestTime(unix, s.Now().Unix()); err != nil {
-		return fail("%v", err)
-	}
-	sig, err := base64.StdEncoding.DecodeString(r.Header.Get(tx.HeaderSignature))
-	if err != nil || len(sig) == 0 {
-		return fail("%s must be the signature in standard base64", tx.HeaderSignature)
-	}
-	content := r.Header.Get(tx.HeaderContentSHA256)
-	if content != tx.UnsignedPayload {
+	if sh.content != tx.UnsignedPayload {
 		b, err := io.ReadAll(r.Body)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -99,8 +135,8 @@ func (s *Server) verifySigned(r *http.Request) (access.Caller, error) {
 			return fail("read body: %v", err)
 		}
 		sum := sha256.Sum256(b)
-		if content != hex.EncodeToString(sum[:]) {
-			return fail("%s is not the SHA-256 of the body (lowercase hex), nor %s", tx.HeaderContentSHA256, tx.UnsignedPayload)
+		if sh.content != hex.EncodeToString(sum[:]) {
+			return fail("%s is not the SHA-256 of the body", tx.HeaderContentSHA256)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
@@ -108,14 +144,14 @@ func (s *Server) verifySigned(r *http.Request) (access.Caller, error) {
 	if err != nil {
 		return access.Caller{}, err
 	}
-	signer, key, err := identity.LookupSigner(v, id)
+	signer, key, err := identity.LookupSigner(v, sh.key)
 	if err != nil {
 		return fail("%s", errcode.Message(err))
 	}
-	if !key.PublicKey.Verify(tx.RequestSignBytes(s.app.ChainID(), r.Method, r.URL.RequestURI(), unix, content), sig) {
+	if !key.PublicKey.Verify(tx.RequestSignBytes(s.app.ChainID(), r.Method, r.URL.RequestURI(), sh.unix, sh.content), sh.sig) {
 		return fail("the signature does not verify: sign \"dengta/request/v1\\x00\" then the chain id, method, path with query, time and body hash, each followed by a newline")
 	}
-	return access.Caller{Org: signer.Org, Key: id, Roles: signer.Roles}, nil
+	return access.Caller{Org: signer.Org, Key: sh.key, Roles: signer.Roles}, nil
 }
 
 // committed returns the latest committed state; before the first block

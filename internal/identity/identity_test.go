@@ -99,7 +99,7 @@ func TestLastAdminCannotBeDeactivated(t *testing.T) {
 	wantCode(t, "deactivate second admin", c.Do(second, "identity", "deactivate_key", map[string]any{"key_id": second.ID()}).Code, errcode.RuleViolation)
 }
 
-func newOrgSpec(t *testing.T, id string) (identity.OrgSpec, []byte) {
+func newOrgSpec(t testing.TB, id string) (identity.OrgSpec, []byte) {
 	t.Helper()
 	k := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
 	c, _ := identity.USCCCheck("91340000MA9000099")

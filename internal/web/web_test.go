@@ -1,16 +1,20 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -193,4 +197,58 @@ func TestSafeNext(t *testing.T) {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzSafeNext: whatever next= says, the sign-in page sends the browser to
+// a path on this site, and a path it keeps is kept unchanged.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/hall", "//evil.example", "/\t/evil.example", "https://x", "/a?b=c#d", "/\\evil", "/%2F%2Fevil"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got != next && got != "/hall" {
+			t.Fatalf("safeNext(%q) = %q: neither kept nor the hall", next, got)
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsAny(got, "\\\t\n\r ") {
+			t.Fatalf("safeNext(%q) = %q leaves the site", next, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Host != "" || u.Scheme != "" {
+			t.Fatalf("safeNext(%q) = %q parses to host %q", next, got, u.Host)
+		}
+	})
+}
+
+// FuzzReadForm: any POST body and content type is read within the page's
+// limit or refused with a coded error, and an accepted form's values are
+// all UTF-8.
+func FuzzReadForm(f *testing.F) {
+	f.Add([]byte("user=coop-admin&password=x"), "application/x-www-form-urlencoded")
+	f.Add([]byte("name=%FF%FE"), "application/x-www-form-urlencoded")
+	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--b--\r\n"), "multipart/form-data; boundary=b")
+	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--b--\r\n"), "multipart/form-data; boundary=b")
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		r := httptest.NewRequest(http.MethodPost, "/login", bytes.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		w := httptest.NewRecorder()
+		r.Body = http.MaxBytesReader(w, r.Body, 1024)
+		err := readForm(r)
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err != nil {
+			if c := errcode.Of(err); c != errcode.BadRequest && c != errcode.TooLarge {
+				t.Fatalf("refusal %v", err)
+			}
+			return
+		}
+		for k, vs := range r.PostForm {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					t.Fatalf("accepted %q=%q", k, v)
+				}
+			}
+		}
+	})
 }
