@@ -19,8 +19,8 @@ import (
 type memKV map[string][]byte
 
 func (m memKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m memKV) Set(k, v []byte) error         { m[string(k)] = slices.Clone(v); return nil }
-func (m memKV) Delete(k []byte) error         { delete(m, string(k)); return nil }
+func (m memKV) Set(k, v []byte) error        { m[string(k)] = slices.Clone(v); return nil }
+func (m memKV) Delete(k []byte) error        { delete(m, string(k)); return nil }
 
 // FuzzActions sends any body to every identity action, as an admin of a
 // member of a four-validator consortium: whatever it is, the action
