@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -251,4 +253,40 @@ func FuzzReadForm(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCookiesSecureBehindTLS: reached through an https public URL (a TLS
+// proxy in front of the node), every cookie the hall sets is Secure, so a
+// browser never sends it in the clear.
+func TestCookiesSecureBehindTLS(t *testing.T) {
+	st, err := state.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dir := t.TempDir()
+	acc, err := accounts.Open(filepath.Join(dir, "hall"), make([]byte, 16), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acc.Close() })
+	for _, tt := range []struct {
+		public string
+		secure bool
+	}{{"https://hall.example.cn", true}, {"http://127.0.0.1:8480", false}} {
+		s, err := New(Options{Backend: fakeBackend{st}, Accounts: acc, PublicURL: tt.public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := get(t, s, "/login", "zh")
+		cookies := rec.Result().Cookies()
+		if len(cookies) == 0 {
+			t.Fatal("the sign-in page set no cookie")
+		}
+		for _, c := range cookies {
+			if c.Secure != tt.secure || !c.HttpOnly && c.Name != "lang" {
+				t.Errorf("%s: cookie %s secure=%v httponly=%v", tt.public, c.Name, c.Secure, c.HttpOnly)
+			}
+		}
+	}
 }
