@@ -50,20 +50,20 @@ type mLine struct {
 }
 
 type mProject struct {
-	id, owner string
-	general   bool
-	status    string // filed, open, closed
-	lines     []mLine
-	queues    map[string][]mFen // by line ("" project-level)
-	cursor    map[string]int    // first index that may be free
+	id, owner                             string
+	general                               bool
+	status                                string // filed, open, closed
+	lines                                 []mLine
+	queues                                map[string][]mFen // by line ("" project-level)
+	cursor                                map[string]int    // first index that may be free
 	donated, refunded, in, out, disbursed int64
 }
 
 type mDon struct {
 	receipt, project, line string
-	start, amount        int   // in its queue
-	dest                 []int // per fen: index in model.dests
-	refunded             int
+	start, amount          int   // in its queue
+	dest                   []int // per fen: index in model.dests
+	refunded               int
 }
 
 type model struct {
@@ -816,4 +816,3 @@ func (run *modelRun) checkQueue(h int, v interface {
 	}
 	return q.AvailableFen()
 }
-
