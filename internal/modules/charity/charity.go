@@ -80,13 +80,22 @@ func today(ctx *module.Context) string { return field.BlockDate(ctx.Time) }
 
 func fen(v int64) string { return strconv.FormatInt(v, 10) }
 
-// yuan formats fen as yuan with two decimals, for messages.
+// yuan formats fen as yuan with thousands separators and two decimals,
+// for messages: ¥12,345.67.
 func yuan(v int64) string {
 	sign := ""
 	if v < 0 {
 		sign, v = "-", -v
 	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, v/100, v%100)
+	whole := strconv.FormatInt(v/100, 10)
+	var b []byte
+	for i := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, whole[i])
+	}
+	return fmt.Sprintf("%s¥%s.%02d", sign, b, v%100)
 }
 
 // recordID derives a record's id from the transaction and the record's
@@ -246,7 +255,7 @@ func spendable(p *charityapi.Project, verb string) error {
 	case charityapi.StatusOpen:
 		return nil
 	case charityapi.StatusFiled:
-		return conflict("project %s is waiting for the regulator's approval and holds no money to %s", p.ID, verb)
+		return conflict("project %s is waiting for the regulator's approval and holds no money yet", p.ID)
 	default:
 		return conflict("project %s was closed on %s; nothing more can be %s from it", p.ID, p.ClosedDate, verb)
 	}
