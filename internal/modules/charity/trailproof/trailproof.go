@@ -84,6 +84,11 @@ func (b *Bundle) Marshal() ([]byte, error) {
 	return b.canonical()
 }
 
+// Canonical gives a bundle carried inside another JSON document (an API
+// answer re-indents it) its own canonical encoding back. It changes only
+// white space.
+func Canonical(raw []byte) ([]byte, error) { return proofBytes(raw) }
+
 // proofBytes turns a proof as the bundle carries it (re-indented inside
 // the bundle) back into its own canonical encoding.
 func proofBytes(raw json.RawMessage) ([]byte, error) {
