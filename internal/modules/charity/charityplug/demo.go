@@ -44,7 +44,11 @@ func seed(ctx context.Context, d *plug.DemoEnv) error {
 			return fmt.Errorf("register %s: %w", r.Org, err)
 		}
 	}
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	today := st.BlockTime.In(time.FixedZone("CST", 8*3600))
 	start, end := today.Format(time.DateOnly), today.AddDate(1, 0, 0).Format(time.DateOnly)
 	fund, _, err := client.Send(ctx, c, keys["foundation"], charityapi.FileProject, charityapi.ProjectBody{
 		Title: "皖北乡村学校图书文具计划", Summary: "为皖北乡村小学配备图书、文具和书包，并资助县级慈善组织开展到校发放。",

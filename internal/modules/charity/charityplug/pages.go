@@ -42,10 +42,10 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  messages,
 		Funcs: template.FuncMap{
-			"yuan":   formatYuan,
-			"date":   func(s string) string { return strings.SplitN(s, "T", 2)[0] },
-			"div100": func(bp int) float64 { return float64(bp) / 100 },
-			"stepCtx": func(n *stepNode, names names, titles map[string]string) stepContext {
+			"chyuan": formatYuan,
+			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },
+			"chpct":  func(bp int) float64 { return float64(bp) / 100 },
+			"chstep": func(n *stepNode, names names, titles map[string]string) stepContext {
 				return stepContext{n, names, titles}
 			},
 		},

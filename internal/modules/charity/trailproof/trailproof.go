@@ -106,30 +106,28 @@ func proofBytes(raw json.RawMessage) ([]byte, error) {
 // Views opens the committed state at a height.
 type Views func(height int64) (module.Reader, error)
 
-// Build makes the proof bundle of a donation's trail. The height is the
-// newest one the prover can sign for the donation's record without
-// waiting, and the trail is computed at that height, so that it and every
-// proof agree.
+// Build makes the proof bundle of a donation's trail as it stands now.
+// The proofs need the header of the block after their height: when the
+// trail was the same one version before the newest (the newest block did
+// not touch it), the bundle is made at that version, whose next header
+// exists; otherwise at the newest, and the prover waits for the next
+// block.
 func Build(ctx context.Context, pr *prover.Prover, views Views, chainID, receipt string) ([]byte, *charityapi.Trail, error) {
 	latest, err := views(0)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := charity.GetDonation(latest, receipt); err != nil {
-		return nil, nil, err
-	}
-	first, err := pr.Bundle(ctx, charity.DonationKey(receipt), 0)
+	tr, keys, err := charity.ComputeTrail(charity.StateRecords(latest), receipt)
 	if err != nil {
 		return nil, nil, err
 	}
-	h := first.Height
-	v, err := views(h)
-	if err != nil {
-		return nil, nil, err
-	}
-	tr, keys, err := charity.ComputeTrail(charity.StateRecords(v), receipt)
-	if err != nil {
-		return nil, nil, err
+	h := latest.(charity.Version).Version()
+	if h > 1 {
+		if prev, err := views(h - 1); err == nil {
+			if ptr, pkeys, err := charity.ComputeTrail(charity.StateRecords(prev), receipt); err == nil && sameTrail(ptr, tr) {
+				h, tr, keys = h-1, ptr, pkeys
+			}
+		}
 	}
 	tr.Height = h
 	if len(keys) > MaxProofs {
@@ -137,11 +135,9 @@ func Build(ctx context.Context, pr *prover.Prover, views Views, chainID, receipt
 	}
 	var proofs [][]byte
 	for _, k := range keys {
-		pb := first
-		if !bytes.Equal(k, charity.DonationKey(receipt)) {
-			if pb, err = pr.Bundle(ctx, k, h); err != nil {
-				return nil, nil, fmt.Errorf("prove %s: %w", k, err)
-			}
+		pb, err := pr.Bundle(ctx, k, h)
+		if err != nil {
+			return nil, nil, fmt.Errorf("prove %s: %w", k, err)
 		}
 		raw, err := pb.Marshal()
 		if err != nil {
@@ -154,6 +150,16 @@ func Build(ctx context.Context, pr *prover.Prover, views Views, chainID, receipt
 		return nil, nil, err
 	}
 	return out, tr, nil
+}
+
+// sameTrail reports whether two trails say the same, their heights
+// aside.
+func sameTrail(a, b *charityapi.Trail) bool {
+	x, y := *a, *b
+	x.Height, y.Height = 0, 0
+	ja, err1 := json.Marshal(&x)
+	jb, err2 := json.Marshal(&y)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 
 // Assemble seals a trail computed at tr.Height and the proof bundles of
