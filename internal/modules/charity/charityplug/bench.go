@@ -189,6 +189,25 @@ func (w *donations) body(lane, j int, rng *rand.Rand) charityapi.DonateBody {
 	return b
 }
 
+// bodyOf is the body of a lane's j-th transaction, with the fen it gives
+// each project.
+func (w *donations) bodyOf(lane, j int, rng *rand.Rand) ([]byte, map[string]int64) {
+	plan := map[string]int64{}
+	if !w.batched {
+		b := w.body(lane, j, rng)
+		plan[b.Project] += b.AmountFen
+		raw, _ := json.Marshal(b)
+		return raw, plan
+	}
+	bs := make([]charityapi.DonateBody, w.batch)
+	for k := range bs {
+		bs[k] = w.body(lane, j*w.batch+k, rng)
+		plan[bs[k].Project] += bs[k].AmountFen
+	}
+	raw, _ := json.Marshal(charityapi.DonateBatchBody{Donations: bs})
+	return raw, plan
+}
+
 func (w *donations) Prepare(ctx context.Context, net *workload.Network, n int) error {
 	if err := w.s.Resync(ctx, net); err != nil {
 		return err
@@ -201,21 +220,7 @@ func (w *donations) Prepare(ctx context.Context, net *workload.Network, n int) e
 	plans := map[[32]byte]map[string]int64{}
 	lanes := len(w.s.Keys)
 	txs, err := w.s.SignAll(ctx, n, charityapi.Name, action, w.batch, func(j int, rng *rand.Rand) []byte {
-		lane := j % lanes
-		plan := map[string]int64{}
-		var raw []byte
-		if w.batched {
-			bs := make([]charityapi.DonateBody, w.batch)
-			for k := range bs {
-				bs[k] = w.body(lane, j*w.batch+k, rng)
-				plan[bs[k].Project] += bs[k].AmountFen
-			}
-			raw, _ = json.Marshal(charityapi.DonateBatchBody{Donations: bs})
-		} else {
-			b := w.body(lane, j, rng)
-			plan[b.Project] += b.AmountFen
-			raw, _ = json.Marshal(b)
-		}
+		raw, plan := w.bodyOf(j%lanes, j, rng)
 		mu.Lock()
 		plans[sha256.Sum256(raw)] = plan
 		mu.Unlock()
@@ -274,10 +279,22 @@ func (w *donations) Observe(b *workload.Block) {
 // their project.
 func (w *donations) Check(ctx context.Context, net *workload.Network) error {
 	gw := net.Nodes[0].Client()
+	return w.check(func(id string) (*charityapi.ProjectView, error) {
+		return client.Read(ctx, gw, charityapi.GetProject, charityapi.IDParams{ID: id})
+	}, func(receipt string) (*charityapi.Trail, error) {
+		tr, err := client.Read(ctx, gw, charityapi.GetTrail, charityapi.TrailParams{Receipt: receipt})
+		if err != nil {
+			return nil, err
+		}
+		return &tr.Trail, nil
+	})
+}
+
+func (w *donations) check(project func(string) (*charityapi.ProjectView, error), trail func(string) (*charityapi.Trail, error)) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, p := range w.projects {
-		v, err := client.Read(ctx, gw, charityapi.GetProject, charityapi.IDParams{ID: p})
+		v, err := project(p)
 		if err != nil {
 			return err
 		}
@@ -286,11 +303,11 @@ func (w *donations) Check(ctx context.Context, net *workload.Network) error {
 		}
 	}
 	for _, r := range w.receipts {
-		tr, err := client.Read(ctx, gw, charityapi.GetTrail, charityapi.TrailParams{Receipt: r})
+		tr, err := trail(r)
 		if err != nil {
 			return err
 		}
-		if err := charity.CheckTrail(&tr.Trail); err != nil {
+		if err := charity.CheckTrail(tr); err != nil {
 			return fmt.Errorf("trail of %s: %w", r, err)
 		}
 		if len(tr.Steps) != 1 || tr.Steps[0].Kind != charityapi.StepUnspent || tr.UnspentFen != tr.Donation.AmountFen {
