@@ -144,13 +144,26 @@ func seed(ctx context.Context, d *plug.DemoEnv) error {
 }
 
 // usccOf reads an organisation's unified social credit code from the
-// consortium's records: its registration number as a charity.
+// consortium's records: its registration number as a charity. A node that
+// just started answers not_found until its first block commits the
+// genesis state; usccOf waits for it, up to 30 s.
 func usccOf(ctx context.Context, c *client.Client, org string) (string, error) {
 	var o struct {
 		USCC string `json:"uscc"`
 	}
-	if err := c.Get(ctx, "/v1/orgs/"+org, &o); err != nil {
-		return "", fmt.Errorf("organisation %s: %w", org, err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := c.Get(ctx, "/v1/orgs/"+org, &o)
+		if err == nil {
+			return o.USCC, nil
+		}
+		if !client.IsCode(err, "not_found") || time.Now().After(deadline) {
+			return "", fmt.Errorf("organisation %s: %w", org, err)
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	return o.USCC, nil
 }
