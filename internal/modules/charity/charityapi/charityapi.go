@@ -55,7 +55,7 @@ var (
 	FileProject    = api.Action[ProjectBody, IDResult]{Module: Name, Name: "file_project", Doc: "file a charitable project with its goal, budget lines and period, for the regulator's approval"}
 	Approve        = api.Action[ApproveBody, IDResult]{Module: Name, Name: "approve_project", Doc: "approve a filed project under its filing number (备案编号); it may then receive donations"}
 	Donate         = api.Action[DonateBody, DonateResult]{Module: Name, Name: "donate", Doc: "record a donation of money (fen) for a charity, a project or one of its budget lines; answers the receipt number"}
-	DonateBatch    = api.Action[DonateBatchBody, BatchResult]{Module: Name, Name: "donate_batch", Doc: "record up to 500 donations of money in one transaction; answers their receipt numbers in order"}
+	DonateBatch    = api.Action[DonateBatchBody, BatchResult]{Module: Name, Name: "donate_batch", Doc: "record up to 200 donations of money in one transaction; answers their receipt numbers in order"}
 	DonateInKind   = api.Action[InKindBody, DonateResult]{Module: Name, Name: "donate_in_kind", Doc: "record a donation in kind (items, quantities and their valuation in fen)"}
 	Grant          = api.Action[GrantBody, IDResult]{Module: Name, Name: "grant", Doc: "pass funds from a project or the general fund on to another project (a pass-through grant)"}
 	ConfirmGrant   = api.Action[IDBody, IDResult]{Module: Name, Name: "confirm_grant", Doc: "confirm, as the receiving charity, that a grant's funds arrived"}
@@ -83,8 +83,9 @@ const (
 	MaxHoles = 64
 	// MaxRefunds is the most refunds one donation takes.
 	MaxRefunds = 10
-	// MaxBatch is the most donations one donate_batch records.
-	MaxBatch = 500
+	// MaxBatch is the most donations one donate_batch records (the 64 KiB
+	// transaction limit holds about 250 typical ones).
+	MaxBatch = 200
 	// MaxItems is the most items one in-kind donation lists.
 	MaxItems = 20
 	// MaxDocs is the most document digests a disbursement or report

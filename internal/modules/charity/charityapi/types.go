@@ -62,7 +62,7 @@ type DonateBody struct {
 
 // DonateBatchBody is the body of donate_batch.
 type DonateBatchBody struct {
-	Donations []DonateBody `json:"donations" doc:"1 to 500 donations"`
+	Donations []DonateBody `json:"donations" doc:"1 to 200 donations (the 64 KiB transaction limit holds about 250 typical ones)"`
 }
 
 // ItemBody is one item of an in-kind donation.

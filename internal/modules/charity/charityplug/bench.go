@@ -22,7 +22,7 @@ func workloads() []workload.Def {
 	return []workload.Def{
 		{Name: "wcharity", Doc: "charity/donate: one donation of 1-100 yuan per transaction, by payment channels and charities, to open projects (restricted to a line or not)",
 			Rates: []float64{100, 200, 400}, New: func(p workload.Params) workload.Workload { return newDonations(p, false) }},
-		{Name: "wcharityb", Doc: "charity/donate_batch: --batch donations of 1-100 yuan per transaction (100 by default)", Batch: true,
+		{Name: "wcharityb", Doc: "charity/donate_batch: --batch-size donations of 1-100 yuan per transaction, at most 200 (the module's cap)", Batch: true,
 			Rates: []float64{2, 4, 8}, New: func(p workload.Params) workload.Workload { return newDonations(p, true) }},
 	}
 }
