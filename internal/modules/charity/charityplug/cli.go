@@ -470,7 +470,7 @@ func trailCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 // printTrail writes a trail for people: each step indented by its depth.
 func printTrail(out io.Writer, tr *charityapi.Trail) {
 	d := tr.Donation
-	fmt.Fprintf(out, "donation %s: ¥%s to %s (%s), %s\n", d.Receipt, formatYuan(d.AmountFen), d.Project, tr.Project.Title, d.Time)
+	fmt.Fprintf(out, "donation %s: ¥%s to %s (%s), %s\n", d.Receipt, formatYuan(d.AmountFen), d.Project, tr.Project.Title, strings.Replace(d.Time[:min(16, len(d.Time))], "T", " ", 1))
 	for _, s := range tr.Steps {
 		ind := strings.Repeat("    ", s.Depth+1)
 		switch {
