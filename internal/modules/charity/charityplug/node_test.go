@@ -173,10 +173,12 @@ func TestDonationTrailThroughANode(t *testing.T) {
 
 	// The public pages.
 	for path, wants := range map[string][]string{
-		"/charity/receipts/" + rc.Receipt:  {rc.Receipt, "良梨镇中心小学文具项目", "合肥惠民超市有限公司", "砀山县良梨镇中心小学", "已签收", `src="/charity/receipt.js"`},
-		"/charity/projects/" + s.county:    {"良梨镇中心小学文具项目", disb.ID, `id="money-chart"`, "已签收", "皖民慈备-B"},
-		"/charity":                         {"乡村学校图书文具计划", "良梨镇中心小学文具项目"},
-		"/v1/charity/projects/" + s.county: {`"disbursed_fen": 10000`},
+		"/charity/receipts/" + rc.Receipt:              {rc.Receipt, "良梨镇中心小学文具项目", "合肥惠民超市有限公司", "砀山县良梨镇中心小学", "已签收", `src="/charity/receipt.js"`},
+		"/charity/projects/" + s.county:                {"良梨镇中心小学文具项目", disb.ID, `id="money-chart"`, "已签收", "皖民慈备-B"},
+		"/charity":                                     {"乡村学校图书文具计划", "良梨镇中心小学文具项目"},
+		"/charity/receipts/" + rc.Receipt + "?lang=en": {"Where this donation went", "Hefei Huimin Supermarket Co., Ltd.", "Liangli Town Central Primary School", "accepted"},
+		"/charity/projects/" + s.county + "?lang=en":   {"Every payment and its acceptance", "Budget, money raised and spent"},
+		"/v1/charity/projects/" + s.county:             {`"disbursed_fen": 10000`},
 	} {
 		body := get(t, d.GatewayURL+path)
 		for _, w := range wants {
