@@ -10,6 +10,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
+	"github.com/dengta-chain/dengta/internal/modules/trade/tradeplug"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
 
@@ -20,6 +21,7 @@ func All() []plug.Module {
 		notaryplug.Module(),
 		traceplug.Module(),
 		receivableplug.Module(),
+		tradeplug.Module(),
 		charityplug.Module(),
 	}
 }

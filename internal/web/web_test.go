@@ -166,3 +166,31 @@ func TestModulePages(t *testing.T) {
 		t.Fatal("a module overriding a core message was accepted")
 	}
 }
+
+// TestSafeNext: the sign-in page's next= only ever leads to a path on this
+// site. A tab or newline inside "/\t/evil.example" is stripped by browsers,
+// which then go to //evil.example.
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/hall/receivables?x=1":     "/hall/receivables?x=1",
+		"/hall/notary":              "/hall/notary",
+		"":                          "/hall",
+		"https://evil.example/":     "/hall",
+		"//evil.example":            "/hall",
+		"/\t/evil.example":          "/hall",
+		"/\n/evil.example":          "/hall",
+		"/\r/evil.example":          "/hall",
+		"/\\evil.example":           "/hall",
+		"/ /evil.example":           "/hall",
+		"/\u00a0/evil.example":      "/hall",
+		"/\u200b/evil.example":      "/hall",
+		"/\u202e/evil.example":      "/hall",
+		"javascript:alert(1)":       "/hall",
+		"/%09/evil.example":         "/%09/evil.example", // encoded, stays a path here
+		"/hall?next=//evil.example": "/hall?next=//evil.example",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -22,7 +22,7 @@
 // by a payment channel member (payment_channel) for any charity with the
 // public fundraising qualification; the donor gets a receipt number and a
 // QR code. On chain the donor is only a salted hash: see DonorHash in
-// charityapi and ADR 0006. Suppliers (supplier) are paid; beneficiary
+// charityapi and ADR 0011. Suppliers (supplier) are paid; beneficiary
 // institutions (beneficiary: schools, villages, hospitals) receive and
 // sign (accept, or dispute with a reason); auditors (auditor) file audit
 // reports.
@@ -54,7 +54,7 @@
 // A refund returns part or all of a donation's unspent money to its donor:
 // it takes the last fen of the donation's own range, which becomes a hole
 // the cursor steps over. A queue keeps at most MaxHoles holes ahead of its
-// cursor (refunds made in FIFO order leave none); see ADR 0006 for the
+// cursor (refunds made in FIFO order leave none); see ADR 0011 for the
 // bounds.
 //
 // Invariants, checked by the model-based tests after every block: a queue

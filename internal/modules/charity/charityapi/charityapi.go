@@ -17,8 +17,9 @@ import (
 // Name is the module name used in transactions and keys.
 const Name = "charity"
 
-// The roles the module declares (suppliers hold the common role
-// supplier). The strings are stored on chain: never rename.
+// The roles the module declares (suppliers and auditors hold the common
+// roles supplier and auditor). The strings are stored on chain: never
+// rename.
 const (
 	// Charity is a charitable organisation (慈善组织: a foundation, a social
 	// organisation or a social service agency) registered by the
@@ -36,9 +37,11 @@ const (
 	// CivilAffairs is the civil-affairs regulator (民政部门): it registers
 	// charities, approves their projects' filings and oversees them.
 	CivilAffairs role.Role = "civil_affairs"
-	// Auditor files audit reports on projects (审计机构).
-	Auditor role.Role = "auditor"
 )
+
+// Auditor files audit reports on projects (审计机构): the common role
+// auditor, which reads everything in its remit.
+const Auditor = role.Auditor
 
 // Roles are the declarations of the module's roles.
 var Roles = []role.Spec{
@@ -46,7 +49,6 @@ var Roles = []role.Spec{
 	{Role: Channel, ZH: "募捐支付渠道", EN: "Donation payment channel"},
 	{Role: Beneficiary, ZH: "受益机构", EN: "Beneficiary institution"},
 	{Role: CivilAffairs, ZH: "民政部门", EN: "Civil-affairs regulator"},
-	{Role: Auditor, ZH: "审计机构", EN: "Auditor"},
 }
 
 // The actions of the module.

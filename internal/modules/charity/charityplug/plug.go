@@ -30,7 +30,6 @@ func Module() plug.Module {
 				"regulator":  {charityapi.CivilAffairs},
 				"bank":       {charityapi.Channel},
 				"market":     {role.Supplier},
-				"notary":     {charityapi.Auditor},
 				"foundation": {charityapi.Charity},
 				"charity":    {charityapi.Charity},
 				"school":     {charityapi.Beneficiary},

@@ -570,16 +570,16 @@ type ImportIssue struct {
 
 // The read endpoints of the module.
 var (
-	GetProduct     = api.Query[IDParams, Product]{Path: "/v1/trace/product"}
-	GetLot         = api.Query[IDParams, Lot]{Path: "/v1/trace/lot"}
-	GetItem        = api.Query[EPCParams, Object]{Path: "/v1/trace/item"}
-	GetJourney     = api.Query[EPCParams, JourneyResponse]{Path: "/v1/trace/journey"}
-	GetScanPage    = api.Query[EPCParams, ScanPageResponse]{Path: "/v1/trace/scan-page"}
+	GetProduct     = api.Query[IDParams, Product]{Path: "/v1/trace/product", Public: true}
+	GetLot         = api.Query[IDParams, Lot]{Path: "/v1/trace/lot", Public: true}
+	GetItem        = api.Query[EPCParams, Object]{Path: "/v1/trace/item", Public: true}
+	GetJourney     = api.Query[EPCParams, JourneyResponse]{Path: "/v1/trace/journey", Public: true}
+	GetScanPage    = api.Query[EPCParams, ScanPageResponse]{Path: "/v1/trace/scan-page", Public: true}
 	GetRecall      = api.Query[LotParams, Impact]{Path: "/v1/trace/recall-impact"}
-	Certifications = api.Query[SubjectParams, CertificationsResponse]{Path: "/v1/trace/certifications"}
-	GetEvent       = api.Query[EventParams, Event]{Path: "/v1/trace/events/{id}"}
-	QR             = api.Query[QRParams, []byte]{Path: "/v1/trace/qr"}
-	PostScan       = api.Query[struct{}, ScanQueued]{Method: "POST", Path: "/v1/trace/scans"}
+	Certifications = api.Query[SubjectParams, CertificationsResponse]{Path: "/v1/trace/certifications", Public: true}
+	GetEvent       = api.Query[EventParams, Event]{Path: "/v1/trace/events/{id}", Public: true}
+	QR             = api.Query[QRParams, []byte]{Path: "/v1/trace/qr", Public: true}
+	PostScan       = api.Query[struct{}, ScanQueued]{Method: "POST", Path: "/v1/trace/scans", Public: true}
 	ConvertEPCIS   = api.Query[struct{}, EPCISResult]{Method: "POST", Path: "/v1/trace/epcis"}
 )
 

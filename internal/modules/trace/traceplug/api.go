@@ -130,7 +130,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 	})
 	httpapi.Raw(r, traceapi.QR, func(w http.ResponseWriter, req *http.Request) error { return qr(env, w, req) })
 	httpapi.Raw(r, traceapi.PostScan, func(w http.ResponseWriter, req *http.Request) error { return n.recordScan(env, w, req) })
-	httpapi.Raw(r, traceapi.ConvertEPCIS, convertEPCIS)
+	httpapi.Raw(r, traceapi.ConvertEPCIS, convertEPCIS, httpapi.MaxBody(maxEPCISDocument))
 }
 
 // chain is what the scan page reads of the node: the API's environment and
@@ -242,7 +242,7 @@ func (n *node) recordScan(env httpapi.Env, w http.ResponseWriter, r *http.Reques
 // converted. The client signs and submits the bodies (`dengta trace
 // import` does).
 func convertEPCIS(w http.ResponseWriter, r *http.Request) error {
-	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEPCISDocument))
 	if err != nil {
 		return errcode.New(errcode.TooLarge, "an EPCIS document is at most 8 MiB here; split it")
 	}
@@ -259,3 +259,6 @@ func convertEPCIS(w http.ResponseWriter, r *http.Request) error {
 
 // chinaTime is China Standard Time, in which scans are stamped.
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+// maxEPCISDocument bounds an EPCIS document sent for import.
+const maxEPCISDocument = 8 << 20

@@ -69,7 +69,7 @@ func (s *tracePages) orgs() []identity.Org {
 func (s *tracePages) hallTrace(p *pages.Page) error {
 	r := p.R
 	p.Title = p.T("ht.title")
-	p.Data = &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Message: r.URL.Query().Get("msg"), Lot: r.URL.Query().Get("lot")}
+	p.Data = &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lot: r.URL.Query().Get("lot")}
 	return s.site.Render(p, "hall_trace")
 }
 
