@@ -705,19 +705,19 @@ type Oversight struct {
 
 // The read endpoints.
 var (
-	GetOrg        = api.Query[OrgParams, OrgView]{Path: "/v1/charity/orgs/{org}", Doc: "A registered charity and its projects"}
-	Projects      = api.Query[ProjectsParams, api.Page[ProjectSummary]]{Path: "/v1/charity/projects", Doc: "Projects, by owner and status"}
-	GetProject    = api.Query[IDParams, ProjectView]{Path: "/v1/charity/projects/{id}", Doc: "A project: budget, money raised and spent, alerts"}
-	Donations     = api.Query[PageParams, api.Page[Donation]]{Path: "/v1/charity/projects/{id}/donations", Doc: "A project's donations, in order"}
-	Disbursements = api.Query[PageParams, api.Page[DisbursementView]]{Path: "/v1/charity/projects/{id}/disbursements", Doc: "A project's disbursements and distributions, in order, with their acceptance"}
-	Transfers     = api.Query[IDParams, TransfersView]{Path: "/v1/charity/projects/{id}/transfers", Doc: "A project's transfers in and out"}
-	Reports       = api.Query[IDParams, ReportsView]{Path: "/v1/charity/projects/{id}/reports", Doc: "A project's reports and budget revisions"}
-	IATI          = api.Query[IDParams, []byte]{Path: "/v1/charity/projects/{id}/iati", Doc: "A project as an IATI 2.03 activity (XML)"}
-	GetDonation   = api.Query[ReceiptParams, Donation]{Path: "/v1/charity/donations/{receipt}", Doc: "A donation by its receipt number"}
-	GetTrail      = api.Query[TrailParams, TrailResponse]{Path: "/v1/charity/donations/{receipt}/trail", Doc: "Where a donation went, with its proof bundle on ?prove=true"}
-	GetDisb       = api.Query[IDParams, DisbursementView]{Path: "/v1/charity/disbursements/{id}", Doc: "A disbursement and its acceptance"}
-	Funders       = api.Query[PageParams, api.Page[Funding]]{Path: "/v1/charity/disbursements/{id}/funders", Doc: "The donations and transfers that paid for a disbursement, by the allocation rule"}
-	GetTransfer   = api.Query[IDParams, TransferView]{Path: "/v1/charity/transfers/{id}", Doc: "A grant or balance transfer and its confirmation"}
+	GetOrg        = api.Query[OrgParams, OrgView]{Path: "/v1/charity/orgs/{org}", Doc: "A registered charity and its projects", Public: true}
+	Projects      = api.Query[ProjectsParams, api.Page[ProjectSummary]]{Path: "/v1/charity/projects", Doc: "Projects, by owner and status", Public: true}
+	GetProject    = api.Query[IDParams, ProjectView]{Path: "/v1/charity/projects/{id}", Doc: "A project: budget, money raised and spent, alerts", Public: true}
+	Donations     = api.Query[PageParams, api.Page[Donation]]{Path: "/v1/charity/projects/{id}/donations", Doc: "A project's donations, in order", Public: true}
+	Disbursements = api.Query[PageParams, api.Page[DisbursementView]]{Path: "/v1/charity/projects/{id}/disbursements", Doc: "A project's disbursements and distributions, in order, with their acceptance", Public: true}
+	Transfers     = api.Query[IDParams, TransfersView]{Path: "/v1/charity/projects/{id}/transfers", Doc: "A project's transfers in and out", Public: true}
+	Reports       = api.Query[IDParams, ReportsView]{Path: "/v1/charity/projects/{id}/reports", Doc: "A project's reports and budget revisions", Public: true}
+	IATI          = api.Query[IDParams, []byte]{Path: "/v1/charity/projects/{id}/iati", Doc: "A project as an IATI 2.03 activity (XML)", Public: true}
+	GetDonation   = api.Query[ReceiptParams, Donation]{Path: "/v1/charity/donations/{receipt}", Doc: "A donation by its receipt number", Public: true}
+	GetTrail      = api.Query[TrailParams, TrailResponse]{Path: "/v1/charity/donations/{receipt}/trail", Doc: "Where a donation went, with its proof bundle on ?prove=true", Public: true}
+	GetDisb       = api.Query[IDParams, DisbursementView]{Path: "/v1/charity/disbursements/{id}", Doc: "A disbursement and its acceptance", Public: true}
+	Funders       = api.Query[PageParams, api.Page[Funding]]{Path: "/v1/charity/disbursements/{id}/funders", Doc: "The donations and transfers that paid for a disbursement, by the allocation rule", Public: true}
+	GetTransfer   = api.Query[IDParams, TransferView]{Path: "/v1/charity/transfers/{id}", Doc: "A grant or balance transfer and its confirmation", Public: true}
 	Pending       = api.Query[OrgParams, PendingView]{Path: "/v1/charity/pending/{org}", Doc: "What waits for an organisation: deliveries to sign for, grants to confirm"}
 	GetOversight  = api.Query[HeightParams, Oversight]{Path: "/v1/charity/oversight", Doc: "The civil-affairs regulator's view: every project's figures and alerts"}
 )

@@ -32,7 +32,7 @@ Money:
   report        --key K --project ID --kind progress|final|audit --from D --to D --summary S --file FILE ...
   close         --key K --project ID [--balance-to ID] --reason R
 Reading and checking:
-  project ID | trail RECEIPT | oversight | iati ID [--out FILE]
+  project ID | trail RECEIPT | oversight --key K | iati ID [--out FILE]
   prove RECEIPT --out FILE                 fetch a donation's trail proof bundle
   verify BUNDLE --trust GENESIS|SETHASH [--donor PHONE|ID --receipt-key HEX] [--json]   check it offline`
 
@@ -435,7 +435,11 @@ func projectCmd(ctx context.Context, args []string, out, errOut io.Writer) error
 }
 
 func oversightCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
-	c, _, err := reader("oversight", "", "", args, errOut, nil)
+	s := newSigned("oversight", "--key K (a member's key: the regulator's view is for members)", errOut)
+	if _, err := s.parse(args); err != nil {
+		return err
+	}
+	c, _, err := s.signer()
 	if err != nil {
 		return err
 	}

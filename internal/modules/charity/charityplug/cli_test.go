@@ -98,7 +98,7 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("an edited bundle: %v\n%s", err, vout.String())
 	}
 
-	out = run("oversight")
+	out = run("oversight", "--key", key("regulator"))
 	if !strings.Contains(out, "donated ¥100.00, disbursed ¥60.00") {
 		t.Errorf("oversight:\n%s", out)
 	}

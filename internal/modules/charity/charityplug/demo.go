@@ -101,7 +101,7 @@ func seed(ctx context.Context, d *plug.DemoEnv) error {
 	if _, _, err := client.Send(ctx, c, keys["charity"], charityapi.ConfirmGrant, charityapi.IDBody{ID: grant.ID}); err != nil {
 		return fmt.Errorf("confirm: %w", err)
 	}
-	docs, err := Upload(ctx, c, []byte("增值税普通发票 合肥惠民超市 文具套装 100 套 ¥1,800.00"), []byte("送货单：文具套装 100 套，良梨镇中心小学签收"))
+	docs, err := Upload(ctx, c.As(keys["charity"]), []byte("增值税普通发票 合肥惠民超市 文具套装 100 套 ¥1,800.00"), []byte("送货单：文具套装 100 套，良梨镇中心小学签收"))
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func seed(ctx context.Context, d *plug.DemoEnv) error {
 	if err != nil {
 		return fmt.Errorf("disburse: %w", err)
 	}
-	acc, err := Upload(ctx, c, []byte("验收单：文具套装 100 套，数量质量无误。良梨镇中心小学（盖章）"))
+	acc, err := Upload(ctx, c.As(keys["school"]), []byte("验收单：文具套装 100 套，数量质量无误。良梨镇中心小学（盖章）"))
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func seed(ctx context.Context, d *plug.DemoEnv) error {
 	if _, _, err := client.Send(ctx, c, keys["school"], charityapi.Accept, charityapi.AcceptBody{Disbursement: dist.ID, DocSHA256: acc[0]}); err != nil {
 		return fmt.Errorf("accept the books: %w", err)
 	}
-	rep, err := Upload(ctx, c, []byte("项目进展报告：已资助良梨镇中心小学文具项目 ¥2,200.00，发放绘本 120 册。"))
+	rep, err := Upload(ctx, c.As(keys["foundation"]), []byte("项目进展报告：已资助良梨镇中心小学文具项目 ¥2,200.00，发放绘本 120 册。"))
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 	case n < 94:
 		p := g.project(r)
 		kind, by := charityapi.ReportProgress, p.owner
-		if r.IntN(3) == 0 {
+		if r.IntN(3) == 0 && len(auditors) > 0 {
 			kind, by = charityapi.ReportAudit, pick(r, auditors)
 		}
 		return plug.Action{Org: by, Action: charityapi.FileReport.Name, Valid: true, Body: charityapi.ReportBody{Project: p.id, Kind: kind,

@@ -123,12 +123,12 @@ func TestDonationTrailThroughANode(t *testing.T) {
 	must(t, err)
 	_, _, err = client.Send(s.ctx, s.c, s.keys["charity"], charityapi.ConfirmGrant, charityapi.IDBody{ID: g.ID})
 	must(t, err)
-	docs, err := charityplug.Upload(s.ctx, s.c, []byte("发票：文具套装"), []byte("送货单"))
+	docs, err := charityplug.Upload(s.ctx, s.c.As(s.keys["charity"]), []byte("发票：文具套装"), []byte("送货单"))
 	must(t, err)
 	disb, _, err := client.Send(s.ctx, s.c, s.keys["charity"], charityapi.Disburse, charityapi.DisburseBody{Project: s.county, Line: "supplies", AmountFen: 10_000,
 		Payee: "market", Beneficiary: "school", Purpose: "文具套装 5 套", InvoiceSHA256: docs[0], DocHashes: docs[1:]})
 	must(t, err)
-	acc, err := charityplug.Upload(s.ctx, s.c, []byte("验收单"))
+	acc, err := charityplug.Upload(s.ctx, s.c.As(s.keys["school"]), []byte("验收单"))
 	must(t, err)
 	_, _, err = client.Send(s.ctx, s.c, s.keys["school"], charityapi.Accept, charityapi.AcceptBody{Disbursement: disb.ID, DocSHA256: acc[0]})
 	must(t, err)
@@ -203,8 +203,11 @@ func TestDonationTrailThroughANode(t *testing.T) {
 	if !bytes.Contains(*doc, []byte(`<iati-identifier>CN-USCI-`+s.orgUSCC["charity"]+"-"+s.county)) {
 		t.Fatalf("IATI export:\n%s", *doc)
 	}
-	// The regulator's view.
-	ov, err := client.Read(s.ctx, s.c, charityapi.GetOversight, charityapi.HeightParams{})
+	// The regulator's view is for members: refused to the public.
+	if _, err := client.Read(s.ctx, s.c, charityapi.GetOversight, charityapi.HeightParams{}); !client.IsCode(err, "unauthenticated") {
+		t.Fatalf("oversight for the public: %v", err)
+	}
+	ov, err := client.Read(s.ctx, s.c.As(s.keys["regulator"]), charityapi.GetOversight, charityapi.HeightParams{})
 	must(t, err)
 	if ov.DonatedFen != 10_000 || ov.DisbursedFen != 10_000 || len(ov.Orgs) != 2 {
 		t.Fatalf("oversight %+v", ov)

@@ -379,7 +379,6 @@ type hallData struct {
 	Kinds      []string
 	Categories []string
 	Receipt    *receiptView
-	Message    string
 	Error      string
 }
 
@@ -393,18 +392,16 @@ type receiptView struct {
 	QR           template.HTML
 }
 
-func (s *chPages) hall(p *pages.Page) error {
-	return s.renderHall(p, p.R.URL.Query().Get("msg"), "", nil)
-}
+func (s *chPages) hall(p *pages.Page) error { return s.renderHall(p, "", nil) }
 
-func (s *chPages) renderHall(p *pages.Page, msg, errMsg string, rc *receiptView) error {
+func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) error {
 	v, err := s.site.View(0)
 	if err != nil {
 		return err
 	}
 	u := p.User
 	d := &hallData{Org: u.Org, Names: s.names(p), Channels: charityapi.Channels, Kinds: charityapi.OrgKinds, Categories: charityapi.Categories,
-		Receipt: rc, Message: msg, Error: errMsg}
+		Receipt: rc, Error: errMsg}
 	if u.Has(string(charityapi.Charity)) {
 		if d.Registered, err = charity.GetOrg(v, u.Org); err == nil {
 			ov, err := charity.OrgProjects(v, u.Org)
@@ -467,7 +464,7 @@ func parseForm(p *pages.Page) error {
 
 // upload stores the files of a form field in the node's blob store and
 // returns their names and digests.
-func (s *chPages) upload(ctx context.Context, p *pages.Page, fieldName string) ([]charityapi.FileBody, error) {
+func (s *chPages) upload(ctx context.Context, api *client.Client, p *pages.Page, fieldName string) ([]charityapi.FileBody, error) {
 	r := p.R
 	if r.MultipartForm == nil {
 		return nil, nil
@@ -478,7 +475,7 @@ func (s *chPages) upload(ctx context.Context, p *pages.Page, fieldName string) (
 		if err != nil {
 			return nil, err
 		}
-		info, err := s.site.API().UploadBlob(ctx, f)
+		info, err := api.UploadBlob(ctx, f)
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -502,11 +499,11 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	api := s.site.API()
+	api := s.site.API().As(key) // blob uploads are for members
 	action := r.FormValue("action")
-	fail := func(err error) error { return s.renderHall(p, "", pages.APIError(err), nil) }
+	fail := func(err error) error { return s.renderHall(p, pages.APIError(err), nil) }
 	done := func() error {
-		http.Redirect(p.W, r, "/hall/charity?msg="+url.QueryEscape(p.T("ch.done."+action)), http.StatusSeeOther)
+		p.Done("/hall/charity", p.T("ch.done."+action))
 		return nil
 	}
 	v := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
@@ -529,7 +526,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 		}
 		var res *charityapi.IDResult
 		if res, _, err = client.Send(ctx, api, key, charityapi.FileProject, b); err == nil {
-			http.Redirect(p.W, r, "/hall/charity/projects/"+url.PathEscape(res.ID)+"?msg="+url.QueryEscape(p.T("ch.done.file_project")), http.StatusSeeOther)
+			p.Done("/hall/charity/projects/"+url.PathEscape(res.ID), p.T("ch.done.file_project"))
 			return nil
 		}
 	case "approve_project":
@@ -576,7 +573,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	case "confirm_grant":
 		_, _, err = client.Send(ctx, api, key, charityapi.ConfirmGrant, charityapi.IDBody{ID: v("id")})
 	case "accept":
-		files, uerr := s.upload(ctx, p, "doc")
+		files, uerr := s.upload(ctx, api, p, "doc")
 		if uerr != nil {
 			return fail(uerr)
 		}
@@ -587,7 +584,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	case "dispute":
 		_, _, err = client.Send(ctx, api, key, charityapi.Dispute, charityapi.DisputeBody{Disbursement: v("id"), Reason: v("reason")})
 	case "audit":
-		files, uerr := s.upload(ctx, p, "files")
+		files, uerr := s.upload(ctx, api, p, "files")
 		if uerr != nil {
 			return fail(uerr)
 		}
@@ -616,7 +613,9 @@ func (s *chPages) renderReceipt(p *pages.Page, rc *Receipt, inKind bool) error {
 		return err
 	}
 	rv.QR = template.HTML(svg)
-	return s.renderHall(p, p.T("ch.done.donate"), "", rv)
+	// The receipt key is shown on this answer only: no redirect.
+	p.Notice = p.T("ch.done.donate")
+	return s.renderHall(p, "", rv)
 }
 
 type hallProjectData struct {
@@ -627,21 +626,18 @@ type hallProjectData struct {
 	Schools   []identity.Org
 	InKind    []charityapi.Donation
 	Kinds     []string
-	Message   string
 	Error     string
 }
 
-func (s *chPages) hallProject(p *pages.Page) error {
-	return s.renderProject(p, p.R.PathValue("id"), p.R.URL.Query().Get("msg"), "")
-}
+func (s *chPages) hallProject(p *pages.Page) error { return s.renderProject(p, p.R.PathValue("id"), "") }
 
-func (s *chPages) renderProject(p *pages.Page, id, msg, errMsg string) error {
+func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 	pd, err := s.loadProject(p, id)
 	if err != nil {
 		return err
 	}
 	d := &hallProjectData{projectData: pd, Owner: pd.View.Project.Owner == p.User.Org, Suppliers: s.orgsWith(role.Supplier, charityapi.Beneficiary),
-		Schools: s.orgsWith(charityapi.Beneficiary), Kinds: charityapi.ReportKinds[:2], Message: msg, Error: errMsg}
+		Schools: s.orgsWith(charityapi.Beneficiary), Kinds: charityapi.ReportKinds[:2], Error: errMsg}
 	v, err := s.site.View(0)
 	if err != nil {
 		return err
@@ -682,10 +678,10 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	api := s.site.API()
+	api := s.site.API().As(key) // blob uploads are for members
 	action := r.FormValue("action")
 	v := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
-	fail := func(err error) error { return s.renderProject(p, id, "", pages.APIError(err)) }
+	fail := func(err error) error { return s.renderProject(p, id, pages.APIError(err)) }
 	amount := func() (int64, error) {
 		fen, err := parseYuan(v("amount"))
 		if err != nil {
@@ -699,14 +695,14 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 		if aerr != nil {
 			return fail(aerr)
 		}
-		inv, uerr := s.upload(ctx, p, "invoice")
+		inv, uerr := s.upload(ctx, api, p, "invoice")
 		if uerr != nil {
 			return fail(uerr)
 		}
 		if len(inv) == 0 {
 			return fail(fmt.Errorf("%s", p.T("ch.needinvoice")))
 		}
-		docs, uerr := s.upload(ctx, p, "docs")
+		docs, uerr := s.upload(ctx, api, p, "docs")
 		if uerr != nil {
 			return fail(uerr)
 		}
@@ -735,7 +731,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 		}
 		_, _, err = client.Send(ctx, api, key, charityapi.RefundDonation, charityapi.RefundBody{Receipt: v("receipt"), AmountFen: fen, Reason: v("reason")})
 	case "file_report":
-		files, uerr := s.upload(ctx, p, "files")
+		files, uerr := s.upload(ctx, api, p, "files")
 		if uerr != nil {
 			return fail(uerr)
 		}
@@ -749,7 +745,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	if err != nil {
 		return fail(err)
 	}
-	http.Redirect(p.W, r, "/hall/charity/projects/"+url.PathEscape(id)+"?msg="+url.QueryEscape(p.T("ch.done."+action)), http.StatusSeeOther)
+	p.Done("/hall/charity/projects/"+url.PathEscape(id), p.T("ch.done."+action))
 	return nil
 }
 
