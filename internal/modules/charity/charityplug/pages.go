@@ -629,7 +629,9 @@ type hallProjectData struct {
 	Error     string
 }
 
-func (s *chPages) hallProject(p *pages.Page) error { return s.renderProject(p, p.R.PathValue("id"), "") }
+func (s *chPages) hallProject(p *pages.Page) error {
+	return s.renderProject(p, p.R.PathValue("id"), "")
+}
 
 func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 	pd, err := s.loadProject(p, id)
