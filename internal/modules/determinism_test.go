@@ -63,7 +63,11 @@ func TestModulesDeterminism(t *testing.T) {
 	nonces := map[tx.KeyID]uint64{}
 	type tally struct{ valid, ok, refused int }
 	tallies := map[string]*tally{}
-	const blocks, perBlock = 200, 12
+	// Each module's generator gets about 600 actions (three a block),
+	// however many modules there are: a module added must not thin out
+	// the others' coverage of their longer lifecycles.
+	const blocks = 200
+	perBlock := 3 * len(gens)
 	for h := 1; h <= blocks; h++ {
 		if h == blocks/2 {
 			b.Store.Close()
