@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -84,6 +85,16 @@ type Node struct {
 	// OperatorKey is the node operator's signing key; nil when the node
 	// has none.
 	OperatorKey *tx.PrivateKey
+	// HostedKeys are member keys of the organisations the node hosts
+	// (settings hosted_keys): members without a node of their own. A
+	// service acting for such an organisation signs with its key.
+	HostedKeys []*tx.PrivateKey
+	// Blobs is the node's store of off-chain files; nil when the node
+	// keeps none.
+	Blobs *blob.Store
+	// DataDir is where modules' services keep their own off-chain files:
+	// each in DataDir/<module name>, created by the service.
+	DataDir string
 	// NextNonce returns a key's next nonce, counting the mempool.
 	NextNonce func(tx.KeyID) (uint64, error)
 	// Broadcast hands a signed transaction to the mempool and returns
