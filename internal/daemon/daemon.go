@@ -316,6 +316,23 @@ func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, opera
 			return res.Code, res.Log, nil
 		},
 		WaitTx: func(ctx context.Context, hash [32]byte) { d.App.WaitTx(ctx, hash) },
+		View:   d.App.Store().At,
+	}
+	env.Submit = func(ctx context.Context, raw []byte) (*plug.Outcome, error) {
+		ch, cancel := d.App.Watch(tx.Hash(raw))
+		defer cancel()
+		code, log, err := env.Broadcast(ctx, raw)
+		if err != nil {
+			return nil, err
+		}
+		if code != 0 {
+			return &plug.Outcome{Code: code, Log: log}, nil
+		}
+		rec, err := app.Await(ctx, ch)
+		if err != nil {
+			return nil, err
+		}
+		return &plug.Outcome{Height: rec.Height, Code: rec.Code, Log: rec.Log, Result: rec.Result}, nil
 	}
 	if operator != nil {
 		env.OperatorKey = operator
