@@ -109,7 +109,7 @@ type Node struct {
 	// refusal (a code and no height).
 	Submit func(ctx context.Context, raw []byte) (*Outcome, error)
 	// View opens the committed state at height (0: the latest).
-	View func(height int64) (*state.View, error)
+	View   func(height int64) (*state.View, error)
 	Logger *slog.Logger
 	Now    func() time.Time
 }

@@ -307,4 +307,3 @@ func mustRecord(t testing.TB, w *world, id string) *datashareapi.Record {
 	}
 	return r
 }
-

@@ -235,7 +235,9 @@ func (j *Journal) repairTail() error {
 	return j.f.Sync()
 }
 
-func (j *Journal) segPath(n int) string { return filepath.Join(j.dir, fmt.Sprintf("audit-%06d.jsonl", n)) }
+func (j *Journal) segPath(n int) string {
+	return filepath.Join(j.dir, fmt.Sprintf("audit-%06d.jsonl", n))
+}
 
 func (j *Journal) segments() ([]int, error) {
 	names, err := filepath.Glob(filepath.Join(j.dir, "audit-*.jsonl"))
