@@ -220,7 +220,7 @@ func (Module) raiseAlert(ctx *module.Context, b *datashareapi.AlertBody) error {
 	if err := field.OneOf("severity", b.Severity, datashareapi.Severities); err != nil {
 		return err
 	}
-	if err := field.Text("model", b.Model, 1, 80); err != nil {
+	if err := field.Text("model", b.Model, 1, 120); err != nil {
 		return err
 	}
 	const bound = 1_000_000_000_000
