@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -71,7 +72,7 @@ func (Module) registerRecord(ctx *module.Context, b *datashareapi.RecordBody) er
 	if err := absent(ctx, recordKey(id), "record "+id); err != nil {
 		return err
 	}
-	covered, err := standingCovers(ctx, b, org)
+	covered, err := StandingCovers(ctx.Store, ctx.Time, org, b.Subject+b.Device, b.Type)
 	if err != nil {
 		return err
 	}
@@ -216,36 +217,36 @@ func lowerHex64(name, s string) error {
 	return nil
 }
 
-// standingCovers returns the standing grants a new record of the body's
-// patient or device falls under now: proposed or active, started, not
-// ended, naming the record's type.
-func standingCovers(ctx *module.Context, b *datashareapi.RecordBody, owner string) ([]*datashareapi.GrantRecord, error) {
-	of := b.Subject + b.Device // one of them, or none
+// StandingCovers returns the standing grants of owner that a record of
+// type typ of a patient or device (of) registered at time t falls under:
+// proposed or active, started, not ended, naming the type.
+func StandingCovers(r module.Getter, t time.Time, owner, of, typ string) ([]*datashareapi.GrantRecord, error) {
 	if of == "" {
 		return nil, nil
 	}
-	ids, err := standingOf(ctx.Store, of)
+	ids, err := standingOf(r, of)
 	if err != nil {
 		return nil, err
 	}
 	var out []*datashareapi.GrantRecord
 	for _, gid := range ids {
-		g, err := GetGrant(ctx.Store, gid)
+		g, err := GetGrant(r, gid)
 		if err != nil {
 			return nil, err
 		}
-		if !g.Standing || g.Owner != owner || !slices.Contains(g.Types, b.Type) {
-			continue
+		if Covers(g, owner, typ, t) {
+			out = append(out, g)
 		}
-		if g.Status != datashareapi.GrantActive && g.Status != datashareapi.GrantProposed {
-			continue
-		}
-		if ctx.Time.Before(mustTime(g.Start)) || !ctx.Time.Before(mustTime(g.End)) {
-			continue
-		}
-		out = append(out, g)
 	}
 	return out, nil
+}
+
+// Covers reports whether standing grant g of owner covers a record of
+// type typ registered at time t.
+func Covers(g *datashareapi.GrantRecord, owner, typ string, t time.Time) bool {
+	return g.Standing && g.Owner == owner && slices.Contains(g.Types, typ) &&
+		(g.Status == datashareapi.GrantActive || g.Status == datashareapi.GrantProposed) &&
+		!t.Before(mustTime(g.Start)) && t.Before(mustTime(g.End))
 }
 
 // checkGrantKeys checks data keys wrapped for standing grants that cover

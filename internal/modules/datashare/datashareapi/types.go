@@ -468,6 +468,24 @@ type TelemetryResult struct {
 	Alerts []string `json:"alerts,omitempty" doc:"alerts the model raised on this window"`
 }
 
+// PatientBody admits a patient to the custody of the hospital's node,
+// which registers the patient on chain under a pseudonym. The name and ID
+// number stay in the hospital's node.
+type PatientBody struct {
+	Name       string `json:"name" doc:"the patient's name, for the hospital's staff; never on chain"`
+	IDNumber   string `json:"id_number" doc:"the patient's ID or medical record number; the pseudonym derives from it with the hospital's secret; never on chain"`
+	AccessCode string `json:"access_code,omitempty" doc:"the code that opens the patient's key (12 or more letters or digits); drawn when absent"`
+}
+
+// PatientResult is the patient's slip: the pseudonym and the access code,
+// shown once.
+type PatientResult struct {
+	ID         string   `json:"id"`
+	AccessCode string   `json:"access_code"`
+	KeyID      tx.KeyID `json:"key_id"`
+	Height     int64    `json:"height"`
+}
+
 // StatementResult is what the relay of a patient's statement answers.
 type StatementResult struct {
 	Grant  string `json:"grant"`
@@ -506,6 +524,7 @@ var (
 	PostTelemetry    = api.Query[DeviceIDParams, TelemetryResult]{Method: "POST", Path: "/v1/datashare/devices/{id}/telemetry", Doc: "A window of a device's readings, signed by the device, to its owner's node: sealed, stored, registered and scored"}
 	PostStatement    = api.Query[api.None, StatementResult]{Method: "POST", Path: "/v1/datashare/subject-statements", Doc: "A patient's signed statement (approve, refuse, revoke), which the node of the patient's hospital relays; authenticated by the patient's signature", Public: true}
 	GrantFHIR        = api.Query[IDParams, api.None]{Path: "/v1/datashare/grants/{id}/fhir", Doc: "A grant as a FHIR R5 Consent resource"}
+	RegisterPatient  = api.Query[api.None, PatientResult]{Method: "POST", Path: "/v1/datashare/custody/patients", Doc: "Admit a patient to the custody of the hospital's node: a key under an access code, registered on chain under a pseudonym"}
 )
 
 // OrgParams name an organisation.
