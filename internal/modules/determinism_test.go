@@ -30,7 +30,7 @@ import (
 // published JSON schema.
 func TestModulesDeterminism(t *testing.T) {
 	reg := modules.Registry()
-	seed := uint64(20261206)
+	seed := uint64(20261207)
 	for _, m := range reg.Modules() {
 		if m.Gen == nil {
 			t.Errorf("module %s has no generator for the determinism harness (plug.Module.Gen)", m.Name())
@@ -44,7 +44,7 @@ func TestModulesDeterminism(t *testing.T) {
 	dirB := t.TempDir()
 	a := testchain.New(t, testchain.Options{Registry: reg, Orgs: orgs, Seed: seed, Time: start})
 	b := testchain.New(t, testchain.Options{Registry: reg, Orgs: orgs, Seed: seed, Time: start, Dir: dirB})
-	world := &plug.World{}
+	world := &plug.World{ChainID: testchain.ChainID}
 	for _, o := range orgs {
 		world.Orgs = append(world.Orgs, plug.WorldOrg{ID: o.ID, Roles: o.Roles})
 	}

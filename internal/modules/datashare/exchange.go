@@ -18,18 +18,22 @@ import (
 // their data keys wrapped to the keys of then; deliver_keys adds copies
 // for the new ones.
 func (Module) setExchange(ctx *module.Context, b *datashareapi.ExchangeBody) error {
-	if !ctx.Signer.Admin {
-		return unauthorized("exchange keys decide who opens what is shared with %s: one of its admin keys names them", ctx.Signer.Org)
+	keys := b.Keys
+	if len(keys) == 0 {
+		keys = []tx.KeyID{ctx.Signer.KeyID}
 	}
-	if len(b.Keys) == 0 || len(b.Keys) > datashareapi.MaxExchangeKeys {
-		return malformed("keys: name 1 to %d member keys of %s, it names %d", datashareapi.MaxExchangeKeys, ctx.Signer.Org, len(b.Keys))
+	if len(keys) > datashareapi.MaxExchangeKeys {
+		return malformed("keys: name 1 to %d member keys of %s, it names %d", datashareapi.MaxExchangeKeys, ctx.Signer.Org, len(keys))
 	}
 	if err := checkEndpoint(b.Endpoint); err != nil {
 		return err
 	}
+	if !ctx.Signer.Admin {
+		return unauthorized("exchange keys decide who opens what is shared with %s: one of its admin keys names them", ctx.Signer.Org)
+	}
 	ex := datashareapi.Exchange{Org: ctx.Signer.Org, Endpoint: b.Endpoint, By: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time)}
-	for i, id := range b.Keys {
-		if slices.Contains(b.Keys[:i], id) {
+	for i, id := range keys {
+		if slices.Contains(keys[:i], id) {
 			return malformed("keys[%d]: key %s is named twice", i, id)
 		}
 		k, err := identity.GetKey(ctx.Store, id)
@@ -48,7 +52,7 @@ func (Module) setExchange(ctx *module.Context, b *datashareapi.ExchangeBody) err
 		return err
 	}
 	ctx.Emit("datashare.exchange", "org", ctx.Signer.Org)
-	return ctx.SetResult(datashareapi.ExchangeResult{Org: ctx.Signer.Org})
+	return ctx.SetResult(datashareapi.ExchangeResult{Org: ctx.Signer.Org, Keys: ex.Keys})
 }
 
 // checkEndpoint accepts an absolute http or https URL of at most 200

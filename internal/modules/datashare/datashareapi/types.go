@@ -11,13 +11,14 @@ import (
 
 // ExchangeBody names an organisation's exchange keys and node address.
 type ExchangeBody struct {
-	Keys     []tx.KeyID `json:"keys" doc:"1 to 4 active member keys of the organisation; data keys shared with it are wrapped to each"`
+	Keys     []tx.KeyID `json:"keys,omitempty" doc:"1 to 4 active member keys of the organisation; data keys shared with it are wrapped to each; the signing key alone when absent"`
 	Endpoint string     `json:"endpoint" doc:"the base URL of the node that holds the organisation's records and serves them to grantees (https://..., or http:// on a private network)"`
 }
 
-// ExchangeResult is what set_exchange answers.
+// ExchangeResult is what set_exchange answers: the exchange keys named.
 type ExchangeResult struct {
-	Org string `json:"org"`
+	Org  string        `json:"org"`
+	Keys []ExchangeKey `json:"keys"`
 }
 
 // SubjectBody registers a patient.

@@ -25,6 +25,7 @@ func Module() plug.Module {
 		Roles:    datashareapi.Roles,
 		API:      n.apiModule(),
 		Services: n.services,
+		Gen:      newGen,
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"hospa":     {datashareapi.Hospital},
 			"hospb":     {datashareapi.Hospital, datashareapi.Emergency},
