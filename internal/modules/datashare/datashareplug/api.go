@@ -19,7 +19,9 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-func (n *node) apiModule() *httpapi.Module { return &httpapi.Module{OpenAPI: openAPI, Routes: n.routes} }
+func (n *node) apiModule() *httpapi.Module {
+	return &httpapi.Module{OpenAPI: openAPI, Routes: n.routes}
+}
 
 func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 	view := func(h int64) (module.Reader, error) { return env.View(h) }
