@@ -7,6 +7,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hr.toolarge":                    {"上传的文件太大（合计不超过 32 MiB）。", "The uploaded files are too large (32 MiB in all at most)."},
 	"hr.title":                       {"供应链金融 · 应收账款", "Supply-chain finance · receivables"},
 	"hr.receivable":                  {"应收账款", "Receivable"},
+	"hr.notparty":                    {"贵单位不是这笔应收账款的当事方，无权查看。只有其链条上的企业（债务人、各持有人和接收方、融资银行和受邀保兑的银行）以及监管、审计机构可以查看；如需查看，请向持有人索取凭证或证明包。", "Your organisation is not a party to this receivable and may not read it. Only the organisations on its lineage (the obligor, every holder and receiver of its parts, the banks that financed them or were asked to, the confirming bank) and regulators or auditors may; ask its holder for its certificate or proof bundle."},
 	"hr.today":                       {"链上日期", "Chain date"},
 	"hr.held":                        {"持有的应收账款", "Receivables held"},
 	"hr.incoming":                    {"待签收", "Waiting for your acceptance"},

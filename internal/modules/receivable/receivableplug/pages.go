@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -91,7 +92,7 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 			return err
 		}
 	}
-	if p.User.Has(string(role.Regulator)) {
+	if receivable.MayReadOverview(p.User.Caller()) {
 		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
 			return err
 		}
@@ -136,6 +137,13 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 	today, err := today(r.Context(), s.site)
 	if err != nil {
 		return err
+	}
+	// Only the organisations on the receivable's lineage, and those who
+	// oversee, see it (the rule the API and the state endpoints apply).
+	if ok, err := receivable.MayReadReceivable(v, id, p.User.Caller()); err != nil {
+		return err
+	} else if !ok && receivable.IsID(id) {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("hr.notparty"))
 	}
 	rc, err := receivable.GetReceivable(v, id)
 	if err != nil {

@@ -127,6 +127,13 @@ func (s *tradePages) renderEBL(p *pages.Page, ref, msg, errMsg string) error {
 	if err != nil {
 		return err
 	}
+	// Only the bill's parties, and customs and auditors, see it (the rule
+	// the API and the state endpoints apply).
+	if ok, err := trade.MayReadEBL(v, ref, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartyebl"))
+	}
 	ev, err := trade.EBLView(v, ref)
 	if err != nil {
 		return err
@@ -157,6 +164,11 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := trade.MayReadCredit(v, no, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartycredit"))
+	}
 	now, err := s.site.BlockTime(p.R.Context())
 	if err != nil {
 		return err
@@ -186,7 +198,7 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 }
 
 func (s *tradePages) customsPage(p *pages.Page) error {
-	if !p.User.Has(string(role.Regulator)) {
+	if !trade.MayReadCustoms(p.User.Caller()) {
 		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.customsonly"))
 	}
 	v, err := s.site.View(0)
