@@ -223,6 +223,7 @@ func testHallScopes(t *testing.T, s *scopeStory) {
 		want       string
 	}{
 		{"logistics-admin", "/hall/receivables/" + s.root, http.StatusOK, s.kept},
+		{"bank-admin", "/hall/receivables/" + s.root, http.StatusOK, "WB-2026-0815"},
 		{"bank-admin", "/hall/receivables/" + s.toCarrier, http.StatusOK, s.root},
 		{"market-admin", "/hall/receivables/" + s.root, http.StatusForbidden, "不是这笔应收账款的当事方"},
 		{"notary-admin", "/hall/receivables/" + s.kept, http.StatusForbidden, "不是这笔应收账款的当事方"},
@@ -231,7 +232,7 @@ func testHallScopes(t *testing.T, s *scopeStory) {
 		{"court-admin", "/hall/receivables", http.StatusOK, "监管总览"},
 		{"market-admin", "/hall/receivables", http.StatusOK, ""},
 	} {
-		hc, _ := nodetest.SignIn(t, s.d, tc.user)
+		hc := hall(t, s.d, tc.user)
 		resp, err := hc.Get(s.d + tc.path)
 		if err != nil {
 			t.Fatal(err)
@@ -246,6 +247,32 @@ func testHallScopes(t *testing.T, s *scopeStory) {
 		}
 		if tc.user == "market-admin" && strings.Contains(string(page), "监管总览") {
 			t.Errorf("%s opens %s: it shows the regulator's overview", tc.user, tc.path)
+		}
+	}
+
+	// The page's proof bundle download: a file dengta verify checks, for
+	// the parties only.
+	trust, err := proof.ParseTrust(node.GenesisFile(s.home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for user, status := range map[string]int{"logistics-admin": http.StatusOK, "market-admin": http.StatusForbidden} {
+		hc := hall(t, s.d, user)
+		resp, err := hc.Get(s.d + "/hall/receivables/" + s.kept + "/certificate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != status {
+			t.Errorf("%s downloads the certificate: %d, want %d", user, resp.StatusCode, status)
+			continue
+		}
+		if status != http.StatusOK {
+			continue
+		}
+		if r, err := proof.Verify(raw, trust); err != nil || r.Key != string(receivable.ReceivableKey(s.kept)) || !r.Exists {
+			t.Errorf("%s downloads the certificate: %v (%+v)", user, err, r)
 		}
 	}
 }
@@ -312,6 +339,21 @@ func testProofsVerifyOffline(t *testing.T, s *scopeStory) {
 	if err != nil || plain.Proofs != nil {
 		t.Fatalf("lineage without prove: %d proofs, %v", len(plain.Proofs), err)
 	}
+}
+
+// hallSessions are the hall's signed-in clients by gateway and user:
+// each user signs in once (sign-ins are rate limited per address).
+var hallSessions = map[string]*http.Client{}
+
+// hall returns a client signed in to the hall at base as user.
+func hall(t *testing.T, base, user string) *http.Client {
+	t.Helper()
+	if hc, ok := hallSessions[base+" "+user]; ok {
+		return hc
+	}
+	hc, _ := nodetest.SignIn(t, base, user)
+	hallSessions[base+" "+user] = hc
+	return hc
 }
 
 func contains(list []string, s string) bool {

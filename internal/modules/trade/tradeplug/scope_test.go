@@ -17,8 +17,10 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/trade"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeplug"
+	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
@@ -159,7 +161,7 @@ func TestReadScopes(t *testing.T) {
 			{"court-admin", "/hall/trade/customs", http.StatusOK, demoEBL},
 			{"market-admin", "/hall/trade/customs", http.StatusForbidden, "海关视图"},
 		} {
-			hc, _ := nodetest.SignIn(t, base, tc.user)
+			hc := hall(t, base, tc.user)
 			resp, err := hc.Get(base + tc.path)
 			if err != nil {
 				t.Fatal(err)
@@ -173,7 +175,56 @@ func TestReadScopes(t *testing.T) {
 				t.Errorf("%s opens %s: the refusal shows the goods", tc.user, tc.path)
 			}
 		}
+
+		// The pages' proof bundle downloads: files dengta verify checks,
+		// for the parties only.
+		trust, err := proof.ParseTrust(node.GenesisFile(home))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			user, path, key string
+			status          int
+		}{
+			{"foodgroup-admin", "/hall/trade/ebls/" + demoEBL + "/proof", string(trade.EBLKey(demoEBL)), http.StatusOK},
+			{"market-admin", "/hall/trade/ebls/" + demoEBL + "/proof", "", http.StatusForbidden},
+			{"coop-admin", "/hall/trade/credits/" + demoCredit + "/proof", string(trade.CreditKey(demoCredit)), http.StatusOK},
+			{"logistics-admin", "/hall/trade/credits/" + demoCredit + "/proof", "", http.StatusForbidden},
+		} {
+			hc := hall(t, base, tc.user)
+			resp, err := hc.Get(base + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("%s downloads %s: %d, want %d", tc.user, tc.path, resp.StatusCode, tc.status)
+				continue
+			}
+			if tc.status != http.StatusOK {
+				continue
+			}
+			if r, err := proof.Verify(raw, trust); err != nil || r.Key != tc.key || !r.Exists {
+				t.Errorf("%s downloads %s: %v (%+v)", tc.user, tc.path, err, r)
+			}
+		}
 	})
+}
+
+// hallSessions are the hall's signed-in clients by gateway and user:
+// each user signs in once (sign-ins are rate limited per address).
+var hallSessions = map[string]*http.Client{}
+
+// hall returns a client signed in to the hall at base as user.
+func hall(t *testing.T, base, user string) *http.Client {
+	t.Helper()
+	if hc, ok := hallSessions[base+" "+user]; ok {
+		return hc
+	}
+	hc, _ := nodetest.SignIn(t, base, user)
+	hallSessions[base+" "+user] = hc
+	return hc
 }
 
 // isStatus reports whether err is the API's error of HTTP status and
