@@ -172,49 +172,67 @@ func onLineage(r Reader, id, org string) (bool, error) {
 }
 
 // eachParty calls fn with each party of id's tree (possibly more than
-// once) until fn returns false: first the records' own fields, then their
-// logs. A receivable that does not exist has no parties.
+// once) until fn returns false: first the fields of id's own record and
+// of its root, which name most readers, then every other record of the
+// tree, then their logs. A receivable that does not exist has no
+// parties.
 func eachParty(r Reader, id string, fn func(org string) bool) error {
-	if !field.IsRecordID(receivableKind, id) {
+	if !IsID(id) {
 		return nil
+	}
+	fields := func(rc *Receivable) bool {
+		for _, o := range []string{rc.Obligor, rc.Holder, rc.PendingHolder, rc.FinancingBank, rc.ConfirmingBank, rc.ConfirmationBank} {
+			if o != "" && !fn(o) {
+				return false
+			}
+		}
+		return true
 	}
 	var start Receivable
 	ok, err := module.GetJSON(r, rcKey(id), &start)
-	if err != nil || !ok {
+	if err != nil || !ok || !fields(&start) {
 		return err
+	}
+	logLen := map[string]uint64{id: start.LogLen}
+	if start.RootID != id {
+		var root Receivable
+		ok, err := module.GetJSON(r, rcKey(start.RootID), &root)
+		if err != nil || !ok || !fields(&root) {
+			return err
+		}
+		logLen[root.ID] = root.LogLen
 	}
 	ids, err := module.List(r, []byte(rootPrefix+start.RootID+"/"))
 	if err != nil {
 		return err
 	}
 	for _, n := range ids {
+		if _, seen := logLen[n]; seen {
+			continue
+		}
 		var rc Receivable
 		if ok, err := module.GetJSON(r, rcKey(n), &rc); err != nil {
 			return err
-		} else if !ok {
-			continue
+		} else if ok && !fields(&rc) {
+			return nil
 		}
-		for _, o := range []string{rc.Obligor, rc.Holder, rc.PendingHolder, rc.FinancingBank, rc.ConfirmingBank, rc.ConfirmationBank} {
-			if o != "" && !fn(o) {
-				return nil
-			}
-		}
+		logLen[n] = rc.LogLen
 	}
-	stop := false
+	// Log entries are read by key (seq 1 to LogLen): many point reads
+	// cost less than an iterator per record.
 	for _, n := range ids {
-		err := module.EachJSON(r, []byte(logPrefix+n+"/"), func(_ []byte, e *LogEntry) {
-			if stop {
-				return
+		for seq := uint64(1); seq <= logLen[n]; seq++ {
+			var e LogEntry
+			if ok, err := module.GetJSON(r, logKey(n, seq), &e); err != nil {
+				return err
+			} else if !ok {
+				continue
 			}
-			for _, o := range entryParties(e) {
+			for _, o := range entryParties(&e) {
 				if o != "" && !fn(o) {
-					stop = true
-					return
+					return nil
 				}
 			}
-		})
-		if err != nil || stop {
-			return err
 		}
 	}
 	return nil
