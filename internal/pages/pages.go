@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -117,6 +118,18 @@ type User struct {
 // (templates call it: {{if .User.Has "bank"}}).
 func (u *User) Has(r string) bool {
 	return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{role.Role(r)})
+}
+
+// Caller is the user as read scopes see it (ADR 0007): its organisation
+// with the roles the chain gives it; the public when the organisation is
+// not an active member (as the API sees it). Pages that read the state
+// directly decide what to show with the module's rules on it, as the API
+// does.
+func (u *User) Caller() access.Caller {
+	if u == nil || u.OrgInfo == nil || !u.OrgInfo.Active {
+		return access.Caller{}
+	}
+	return access.Caller{Org: u.Org, User: u.Name, Roles: u.OrgInfo.Roles}
 }
 
 // Link is a page linked from the hall's dashboard or the header: its path

@@ -363,6 +363,8 @@ func (s *Server) renderError(p *pages.Page, err error) {
 		s.log.Error("page", "path", p.R.URL.Path, "err", err)
 	case errcode.NotFound:
 		status, msg = http.StatusNotFound, p.T("error.notfound")
+	case errcode.Unauthorized:
+		status, msg = http.StatusForbidden, errcode.Message(err)
 	case errcode.TooLarge:
 		status, msg = http.StatusRequestEntityTooLarge, errcode.Message(err)
 	case errcode.Unavailable:

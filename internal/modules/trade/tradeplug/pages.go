@@ -51,6 +51,8 @@ func pagesModule() *pages.Module {
 			r.SignedIn("GET /hall/trade/ebls/{ref}", s.eblPage)
 			r.SignedIn("GET /hall/trade/credits/{no}", s.creditPage)
 			r.SignedIn("GET /hall/trade/customs", s.customsPage)
+			r.SignedIn("GET /hall/trade/ebls/{ref}/proof", s.eblProof)
+			r.SignedIn("GET /hall/trade/credits/{no}/proof", s.creditProof)
 			r.SignedIn("POST /hall/trade/act", s.act)
 		},
 	}
@@ -127,6 +129,13 @@ func (s *tradePages) renderEBL(p *pages.Page, ref, msg, errMsg string) error {
 	if err != nil {
 		return err
 	}
+	// Only the bill's parties, and customs and auditors, see it (the rule
+	// the API and the state endpoints apply).
+	if ok, err := trade.MayReadEBL(v, ref, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartyebl"))
+	}
 	ev, err := trade.EBLView(v, ref)
 	if err != nil {
 		return err
@@ -157,6 +166,11 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := trade.MayReadCredit(v, no, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartycredit"))
+	}
 	now, err := s.site.BlockTime(p.R.Context())
 	if err != nil {
 		return err
@@ -186,7 +200,7 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 }
 
 func (s *tradePages) customsPage(p *pages.Page) error {
-	if !p.User.Has(string(role.Regulator)) {
+	if !trade.MayReadCustoms(p.User.Caller()) {
 		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.customsonly"))
 	}
 	v, err := s.site.View(0)
@@ -200,6 +214,59 @@ func (s *tradePages) customsPage(p *pages.Page) error {
 	cv.Height = v.Version()
 	p.Title, p.Data = p.T("tr.customs"), cv
 	return s.site.Render(p, "hall_trade_customs")
+}
+
+// eblProof downloads the proof bundle of an eBL's record, the file
+// `dengta verify --bundle` reads, for the bill's parties (the API's
+// ?prove=true answers, with every step's, are for signed requests).
+func (s *tradePages) eblProof(p *pages.Page) error {
+	ref := p.R.PathValue("ref")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	if ok, err := trade.MayReadEBL(v, ref, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartyebl"))
+	}
+	return s.writeBundle(p, trade.EBLKey(ref), "ebl-"+ref)
+}
+
+// creditProof downloads the proof bundle of a credit's record, for the
+// credit's parties.
+func (s *tradePages) creditProof(p *pages.Page) error {
+	no := p.R.PathValue("no")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	if ok, err := trade.MayReadCredit(v, no, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartycredit"))
+	}
+	return s.writeBundle(p, trade.CreditKey(no), "credit-"+no)
+}
+
+// writeBundle answers the bundle of key at the newest provable height as
+// a file download; an absent record is not found.
+func (s *tradePages) writeBundle(p *pages.Page, key []byte, name string) error {
+	b, err := s.site.Prover().Bundle(p.R.Context(), key, 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "no record %s", name)
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	p.W.Header().Set("Content-Type", "application/json; charset=utf-8")
+	p.W.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"-proof.json"))
+	_, err = p.W.Write(raw)
+	return err
 }
 
 // ParseAmount reads a decimal amount ("105,000.00") as minor units of
