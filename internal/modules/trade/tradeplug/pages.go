@@ -53,7 +53,7 @@ func pagesModule() *pages.Module {
 			r.SignedIn("GET /hall/trade/customs", s.customsPage)
 			r.SignedIn("GET /hall/trade/ebls/{ref}/proof", s.eblProof)
 			r.SignedIn("GET /hall/trade/credits/{no}/proof", s.creditProof)
-			r.SignedIn("POST /hall/trade/act", s.act)
+			r.SignedInUpload("POST /hall/trade/act", maxActUpload, s.act)
 		},
 	}
 }
@@ -81,7 +81,7 @@ func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
 }
 
 func (s *tradePages) desk(p *pages.Page) error {
-	return s.renderDesk(p, p.R.URL.Query().Get("msg"), "")
+	return s.renderDesk(p, "", "")
 }
 
 func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
@@ -121,7 +121,7 @@ type eblData struct {
 }
 
 func (s *tradePages) eblPage(p *pages.Page) error {
-	return s.renderEBL(p, p.R.PathValue("ref"), p.R.URL.Query().Get("msg"), "")
+	return s.renderEBL(p, p.R.PathValue("ref"), "", "")
 }
 
 func (s *tradePages) renderEBL(p *pages.Page, ref, msg, errMsg string) error {
@@ -158,7 +158,7 @@ type creditData struct {
 }
 
 func (s *tradePages) creditPage(p *pages.Page) error {
-	return s.renderCredit(p, p.R.PathValue("no"), p.R.URL.Query().Get("msg"), "")
+	return s.renderCredit(p, p.R.PathValue("no"), "", "")
 }
 
 func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
@@ -311,12 +311,14 @@ func fileHash(r *http.Request, field string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// maxActUpload bounds a trade action's form: a presentation's documents.
+const maxActUpload = 32 << 20
+
 // act signs one trade action from a form and submits it through the API
 // with the user's key, then shows the eBL, the credit or the desk.
 func (s *tradePages) act(p *pages.Page) error {
 	r := p.R
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			return errcode.New(errcode.TooLarge, "%s", p.T("tr.toolarge"))
 		}
@@ -330,15 +332,15 @@ func (s *tradePages) act(p *pages.Page) error {
 		case ref != "" && errMsg != "":
 			return s.renderEBL(p, ref, "", errMsg)
 		case ref != "":
-			http.Redirect(p.W, r, "/hall/trade/ebls/"+url.PathEscape(ref)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade/ebls/"+url.PathEscape(ref), msg)
 		case no != "" && errMsg != "":
 			return s.renderCredit(p, no, "", errMsg)
 		case no != "":
-			http.Redirect(p.W, r, "/hall/trade/credits/"+url.PathEscape(no)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade/credits/"+url.PathEscape(no), msg)
 		case errMsg != "":
 			return s.renderDesk(p, "", errMsg)
 		default:
-			http.Redirect(p.W, r, "/hall/trade?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade", msg)
 		}
 		return nil
 	}
