@@ -38,7 +38,9 @@ type Signer struct {
 	KeyID tx.KeyID
 	Org   string
 	Admin bool // the key is one of its organisation's admin keys
-	Roles []role.Role
+	// Operator: the key is one of its organisation's node operator keys.
+	Operator bool
+	Roles    []role.Role
 }
 
 // Party is who signed an action, as the modules' records show it: the
@@ -136,7 +138,10 @@ type Action struct {
 	Roles []role.Role
 	// AdminOnly restricts the action to the organisation's admin keys.
 	AdminOnly bool
-	Handle    Handler
+	// OperatorOnly restricts the action to node operator keys (of any
+	// organisation the roles allow): what a node signs on its own.
+	OperatorOnly bool
+	Handle       Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
 	// Body and Result are the Go types of the JSON body and result, from
@@ -168,6 +173,12 @@ func (a Action) For(roles ...role.Role) Action {
 // Admin returns a restricted to the organisations' admin keys.
 func (a Action) Admin() Action {
 	a.AdminOnly = true
+	return a
+}
+
+// Operator returns a restricted to node operator keys.
+func (a Action) Operator() Action {
+	a.OperatorOnly = true
 	return a
 }
 

@@ -9,10 +9,15 @@ import (
 	"github.com/dengta-chain/dengta/internal/role"
 )
 
+// OperatorKeys is the table entry of an action only node operator keys
+// sign (module.Action.Operator), whatever their organisation's roles.
+var OperatorKeys = []role.Role{"(node operator keys)"}
+
 // CheckRoles compares the roles m declares for each action with want,
 // the design written out by hand: a change to who may do what must change
 // the module's table too. A nil entry means any member's signed key may
-// act; admin-only actions are not expected in want and fail the check.
+// act, OperatorKeys that only node operator keys may; admin-only actions
+// are not expected in want and fail the check.
 func CheckRoles(t testing.TB, m module.Module, want map[string][]role.Role) {
 	t.Helper()
 	seen := 0
@@ -23,6 +28,12 @@ func CheckRoles(t testing.TB, m module.Module, want map[string][]role.Role) {
 			continue
 		}
 		seen++
+		if a.OperatorOnly || slices.Equal(w, OperatorKeys) {
+			if !a.OperatorOnly || !slices.Equal(w, OperatorKeys) || len(a.Roles) > 0 || a.AdminOnly {
+				t.Errorf("action %s declares roles %v operator=%v, the table says %v", a.Name, a.Roles, a.OperatorOnly, w)
+			}
+			continue
+		}
 		got := slices.Clone(a.Roles)
 		slices.Sort(got)
 		w = slices.Clone(w)
