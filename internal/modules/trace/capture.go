@@ -756,8 +756,8 @@ func (c *capturer) step(f string, o *Object) error {
 	if err != nil {
 		return err
 	}
-	if b.BizStep == StepReceiving || b.BizStep == StepShipping || b.BizStep == StepVoidShipping {
-		auth = true // the receiver or sender just acted on it
+	if slices.Contains([]string{StepReceiving, StepShipping, StepVoidShipping, StepRetailSelling, StepDispensing}, b.BizStep) {
+		auth = true // the receiver, sender or seller just acted on it
 	}
 	c.mark(o, auth)
 	return nil

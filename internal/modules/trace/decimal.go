@@ -7,7 +7,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 )
 
-// Quantities and sensor values are exact decimals: at most 15 digits
+// Quantities and sensor values are exact decimals: at most 12 digits
 // before the point and 6 after. Amounts are kept as int64 counts of
 // millionths (micro-units), so that adding and comparing them is exact
 // and deterministic.
@@ -18,7 +18,7 @@ const (
 )
 
 // parseDecimal reads a decimal string into micro-units. It accepts what
-// JSON numbers write (an exponent too), as long as the value fits 15+6
+// JSON numbers write (an exponent too), as long as the value fits 12+6
 // digits exactly.
 func parseDecimal(field, s string) (int64, error) {
 	bad := func() (int64, error) {
@@ -61,7 +61,7 @@ func parseDecimal(field, s string) (int64, error) {
 			return 0, nil
 		}
 	}
-	if len(m)+k > 15+decimalFraction {
+	if len(m)+k > 12+decimalFraction {
 		return bad()
 	}
 	m += strings.Repeat("0", k)

@@ -97,7 +97,10 @@ func urnKey(field, s, cp, ref string, n int) (string, error) {
 
 func convertURN(field, s string) (ID, error) {
 	rest := s[len("urn:epc:id:"):]
-	scheme, _, _ := strings.Cut(rest, ":")
+	scheme, _, ok := strings.Cut(rest, ":")
+	if !ok {
+		return ID{}, refuse(errcode.MalformedBody, "unknown_id_form", field, "value", s)
+	}
 	prefix := "urn:epc:id:" + scheme + ":"
 	n := map[string]int{
 		SchemeSGTIN: 3, SchemeUPUI: 3, SchemeSSCC: 2, SchemeSGLN: 3, SchemePGLN: 2, SchemeGRAI: 3, SchemeGIAI: 2,

@@ -269,8 +269,8 @@ func convertEvent(raw json.RawMessage) (*EventInput, string, error) {
 			}
 			*l.dst = append(*l.dst, id.Path)
 			// A Digital Link of an item that carries its lot names the lot
-			// of the items a commissioning creates.
-			if in.Lot == "" && (l.k == "epcList" || l.k == "outputEPCList") {
+			// of the items a commissioning or transformation creates.
+			if in.Lot == "" && (l.k == "epcList" && typ == ObjectEvent && in.Action == ActionAdd || l.k == "outputEPCList") {
 				in.Lot = LotOfURI(s)
 			}
 		}

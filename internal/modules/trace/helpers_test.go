@@ -90,6 +90,12 @@ func ssccOf(org string, n int) string {
 	return "/00/" + gs1("0"+prefixes[org]+fmt.Sprintf("%09d", n))
 }
 
+// badCheck returns s with its last digit (a check digit) wrong.
+func badCheck(s string) string {
+	d := s[len(s)-1]
+	return s[:len(s)-1] + string('0'+(d-'0'+1)%10)
+}
+
 // device is a hashed scanning device id.
 func device(n int) string { return fmt.Sprintf("%064x", n+1) }
 

@@ -705,8 +705,10 @@ var measurementTypes = []string{"AbsoluteHumidity", "AbsorbedDose", "AbsorbedDos
 // gs1: or web vocabulary form) or another vocabulary's term (a URI or a
 // compact IRI such as example:someSensorProperty).
 func measurementType(name, s string) (string, error) {
-	for _, p := range []string{"gs1:MT-", "https://gs1.org/voc/MT-", "http://gs1.org/voc/MT-"} {
-		s = strings.TrimPrefix(s, p)
+	for _, p := range []string{"gs1:MT-", "https://gs1.org/voc/MT-", "http://gs1.org/voc/MT-", "gs1:"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && slices.Contains(measurementTypes, rest) {
+			s = rest
+		}
 	}
 	if slices.Contains(measurementTypes, s) || (strings.Contains(s, ":") && len(s) <= 128 && !strings.ContainsAny(s, " \t\r\n")) {
 		return s, nil

@@ -205,7 +205,7 @@ type Decimal string
 
 // JSONSchema describes a decimal.
 func (Decimal) JSONSchema() map[string]any {
-	return map[string]any{"type": "string", "pattern": `^-?[0-9]{1,15}(\.[0-9]{1,6})?$`, "description": "an exact decimal number as a string, at most 15 digits before the point and 6 after"}
+	return map[string]any{"type": "string", "pattern": `^-?[0-9]{1,12}(\.[0-9]{1,6})?$`, "description": "an exact decimal number as a string, at most 12 digits before the point and 6 after"}
 }
 
 // Prefix is a GS1 company prefix (or drug code prefix) and its owner.
