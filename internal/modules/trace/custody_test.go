@@ -160,7 +160,9 @@ func TestOwnerAndCustodianDiffer(t *testing.T) {
 func TestQuantityCustody(t *testing.T) {
 	c := newChain(t)
 	setup(t, c)
-	q := func(n string) []map[string]any { return []map[string]any{{"epc_class": pearLot, "quantity": n, "uom": "KGM"}} }
+	q := func(n string) []map[string]any {
+		return []map[string]any{{"epc_class": pearLot, "quantity": n, "uom": "KGM"}}
+	}
 	add := map[string]any{"type": "ObjectEvent", "action": "ADD", "quantity_list": q("200.5"), "biz_step": "commissioning", "event_time": ago(c, 0)}
 	refusedWith(t, c.Do(admin(c, juicer), "trace", "capture", add), errcode.Unauthorized, "belongs to "+coop)
 	capture(t, c, coop, add)

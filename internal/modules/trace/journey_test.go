@@ -141,4 +141,3 @@ func TestJourney(t *testing.T) {
 		t.Fatalf("journey of a bad id: %v", err)
 	}
 }
-

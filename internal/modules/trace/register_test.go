@@ -27,7 +27,7 @@ func TestPrefixes(t *testing.T) {
 		{"a longer prefix under it", regulator, with(base, "prefix", "690123456", "org", juicer), conflict},
 		{"a shorter prefix over it", regulator, with(base, "prefix", "69012", "org", juicer), conflict},
 	})
-	do(t, c, regulator, "assign_prefix", with(base, "prefix", "6901235", "org", juicer), errcode.OK) // a neighbour
+	do(t, c, regulator, "assign_prefix", with(base, "prefix", "6901235", "org", juicer), errcode.OK)    // a neighbour
 	do(t, c, regulator, "assign_prefix", with(base, "scheme", "drug", "prefix", "6901234"), errcode.OK) // another scheme
 	p, err := trace.PrefixOf(c.View(), trace.ID{Digits: "690123400001"})
 	if err != nil || p == nil || p.Org != coop || p.Prefix != "6901234" || p.Note != "" {

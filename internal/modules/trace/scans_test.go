@@ -49,14 +49,14 @@ func TestOneBadScanDoesNotSpoilTheBatch(t *testing.T) {
 	good := scan(c, pear(1), 0, hefei, 1)
 	r := recordScans(t, c, scans(
 		good,
-		with(scan(c, pear(2), 0, "", 2), "epc", pearLot),           // a lot
-		with(scan(c, pear(2), 0, "", 3), "city", "上海\u202e"),      // a bidi control in the place
-		with(scan(c, pear(2), 0, "", 4), "city", "999999"),         // a city not in the list
-		with(scan(c, pear(2), 0, "", 5), "device", "iPhone"),       // not hashed
-		with(scan(c, pear(2), 0, "", 6), "time", "yesterday"),      // no time
+		with(scan(c, pear(2), 0, "", 2), "epc", pearLot),             // a lot
+		with(scan(c, pear(2), 0, "", 3), "city", "上海\u202e"),         // a bidi control in the place
+		with(scan(c, pear(2), 0, "", 4), "city", "999999"),           // a city not in the list
+		with(scan(c, pear(2), 0, "", 5), "device", "iPhone"),         // not hashed
+		with(scan(c, pear(2), 0, "", 6), "time", "yesterday"),        // no time
 		with(scan(c, pear(2), 0, "", 7), "time", ago(c, -time.Hour)), // the future
-		with(scan(c, pear(2), 0, "", 8), "net", "10.0.0.1"),        // an address, not a tag
-		scan(c, pear(99), 0, "", 9),                                // never commissioned
+		with(scan(c, pear(2), 0, "", 8), "net", "10.0.0.1"),          // an address, not a tag
+		scan(c, pear(99), 0, "", 9),                                  // never commissioned
 		scan(c, pear(2), 0, shanghai, 10),
 	))
 	if r["recorded"] != 2.0 || r["invalid"] != 7.0 || r["skipped"] != 1.0 {

@@ -337,25 +337,25 @@ type Object struct {
 	// Custodian is the organisation that holds the object; Owner the one
 	// that owns it. While the object is packed in a container both are
 	// the outermost container's; once sold both are "" (a consumer).
-	Custodian    string   `json:"custodian"`
-	Owner        string   `json:"owner"`
-	Parent       string   `json:"parent,omitempty"`
-	Children     []string `json:"children,omitempty"`     // sorted
-	Associated   []string `json:"associated,omitempty"`   // AssociationEvent children, sorted
-	Contents     []Line   `json:"contents,omitempty"`     // class-level quantities packed in a container, sorted
-	Disposition  string   `json:"disposition,omitempty"`  // the last disposition its custodian, owner or a regulator gave
-	Persistent   []string `json:"persistent,omitempty"`   // persistent dispositions, sorted
-	LastEvent    string   `json:"last_event"`
-	Shipment     *Shipment `json:"shipment,omitempty"`
-	Sold         bool      `json:"sold"`
-	SaleEvent    string    `json:"sale_event,omitempty"` // retail_selling or dispensing
-	Seller       string    `json:"seller,omitempty"`
-	SoldAt       string    `json:"sold_at,omitempty"` // the sale's event_time
-	Destroyed    bool      `json:"destroyed"`         // ended: no event may follow
-	EndReason    string    `json:"end_reason,omitempty"`
-	EndEvent     string    `json:"end_event,omitempty"`
-	Recall       *Recall   `json:"recall,omitempty"` // the first recall that reached the object itself
-	Events       int64     `json:"events"`           // events that touched the object
+	Custodian   string    `json:"custodian"`
+	Owner       string    `json:"owner"`
+	Parent      string    `json:"parent,omitempty"`
+	Children    []string  `json:"children,omitempty"`    // sorted
+	Associated  []string  `json:"associated,omitempty"`  // AssociationEvent children, sorted
+	Contents    []Line    `json:"contents,omitempty"`    // class-level quantities packed in a container, sorted
+	Disposition string    `json:"disposition,omitempty"` // the last disposition its custodian, owner or a regulator gave
+	Persistent  []string  `json:"persistent,omitempty"`  // persistent dispositions, sorted
+	LastEvent   string    `json:"last_event"`
+	Shipment    *Shipment `json:"shipment,omitempty"`
+	Sold        bool      `json:"sold"`
+	SaleEvent   string    `json:"sale_event,omitempty"` // retail_selling or dispensing
+	Seller      string    `json:"seller,omitempty"`
+	SoldAt      string    `json:"sold_at,omitempty"` // the sale's event_time
+	Destroyed   bool      `json:"destroyed"`         // ended: no event may follow
+	EndReason   string    `json:"end_reason,omitempty"`
+	EndEvent    string    `json:"end_event,omitempty"`
+	Recall      *Recall   `json:"recall,omitempty"` // the first recall that reached the object itself
+	Events      int64     `json:"events"`           // events that touched the object
 }
 
 // Holding is how much of a class an organisation holds.
@@ -613,16 +613,16 @@ type ScanSummary struct {
 	// Cities are the distinct cities of public scans, each counted only
 	// when a network that had given no city before gave it: one visitor
 	// changing its city does not make "many places".
-	Cities      []string `json:"cities"` // sorted
-	CitiesMore  bool     `json:"cities_more"`
-	CityNets    []string `json:"city_nets,omitempty"` // the networks that gave a city, sorted
-	CityNetsMore bool    `json:"city_nets_more,omitempty"`
+	Cities       []string `json:"cities"` // sorted
+	CitiesMore   bool     `json:"cities_more"`
+	CityNets     []string `json:"city_nets,omitempty"` // the networks that gave a city, sorted
+	CityNetsMore bool     `json:"city_nets_more,omitempty"`
 	// AfterSaleNets are the networks that scanned at or after the sale's
 	// event time: phones in one home share one.
-	AfterSaleNets []string    `json:"after_sale_nets,omitempty"`
-	AfterSaleMore bool        `json:"after_sale_more,omitempty"`
-	ClosestMove   *Move       `json:"closest_move,omitempty"`
-	MemberCount   int64       `json:"member_count,omitempty"`
+	AfterSaleNets []string     `json:"after_sale_nets,omitempty"`
+	AfterSaleMore bool         `json:"after_sale_more,omitempty"`
+	ClosestMove   *Move        `json:"closest_move,omitempty"`
+	MemberCount   int64        `json:"member_count,omitempty"`
 	MemberLast    []MemberScan `json:"member_last,omitempty"` // the latest MemberScansKept, oldest first
 	// Mismatch is the latest member scan by an organisation that neither
 	// held the object nor was receiving it.
@@ -773,14 +773,14 @@ type MemberScansResult struct {
 // several networks after it was sold, or in two places too far apart for
 // the time between the scans, is probably copied.
 const (
-	RiskManyScans      = 10            // more scans than this: warning
-	RiskManyLocations  = 3             // at least this many distinct cities: warning
-	RiskAfterSaleNets  = 1             // more networks than this scanning after the sale: danger
-	RiskFastMove       = 2 * time.Hour // two scans in different cities closer in time than this: danger
-	LateAfter          = 24 * time.Hour
-	ScanWindow         = 30 * time.Minute // a device's scans of one code count once per window
-	ScanMaxAge         = 15 * time.Minute // record_scans skips public scans older than this
-	MemberScanMaxAge   = 24 * time.Hour   // member devices may upload a day's scans
+	RiskManyScans     = 10            // more scans than this: warning
+	RiskManyLocations = 3             // at least this many distinct cities: warning
+	RiskAfterSaleNets = 1             // more networks than this scanning after the sale: danger
+	RiskFastMove      = 2 * time.Hour // two scans in different cities closer in time than this: danger
+	LateAfter         = 24 * time.Hour
+	ScanWindow        = 30 * time.Minute // a device's scans of one code count once per window
+	ScanMaxAge        = 15 * time.Minute // record_scans skips public scans older than this
+	MemberScanMaxAge  = 24 * time.Hour   // member devices may upload a day's scans
 )
 
 // Verdict levels.
@@ -964,11 +964,11 @@ type Impact struct {
 
 // Import statuses of an EPCIS document's events.
 const (
-	ImportReady     = "ready"            // converted; the chain would accept it now
-	ImportAccepted  = "accepted"         // captured
-	ImportRecorded  = "already_recorded" // on chain already (same event_id or the same content by the same organisation)
-	ImportRefused   = "refused"          // refused: see the code, reason and message
-	ImportUnreadable = "not_converted"   // the event is not a valid EPCIS event
+	ImportReady      = "ready"            // converted; the chain would accept it now
+	ImportAccepted   = "accepted"         // captured
+	ImportRecorded   = "already_recorded" // on chain already (same event_id or the same content by the same organisation)
+	ImportRefused    = "refused"          // refused: see the code, reason and message
+	ImportUnreadable = "not_converted"    // the event is not a valid EPCIS event
 )
 
 // ImportIssue says how one event of an EPCIS document fares.
