@@ -123,7 +123,7 @@ func (c *capturer) live(fieldName string, id ID) (*Object, error) {
 		return nil, err
 	}
 	if o == nil {
-		if id.Kind == KindContainer || id.Kind == KindAsset {
+		if id.Kind == KindContainer || id.Kind == KindAsset || id.Kind == KindLocation {
 			return c.createAsset(fieldName, id)
 		}
 		return nil, refuse(errcode.RuleViolation, "not_commissioned", fieldName, "epc", id.Path)
@@ -1241,7 +1241,20 @@ func (c *capturer) transaction() error {
 func (c *capturer) declare() error {
 	d := c.b.ErrorDeclaration
 	pos := d.Corrects
-	if !posPattern.MatchString(pos) {
+	if pos == "" {
+		// Without an event id, the declaration names its event by being
+		// the same event with an errorDeclaration: the same content digest.
+		orig := *c.b
+		orig.ErrorDeclaration = nil
+		p, err := getRaw(c.ctx.Store, digestKey(c.org, Digest(&orig)))
+		if err != nil {
+			return err
+		}
+		if p == "" {
+			return refuse(errcode.NotFound, "no_declared_event", "error_declaration")
+		}
+		pos = p
+	} else if !posPattern.MatchString(pos) {
 		p, err := getRaw(c.ctx.Store, clientIDKey(d.Corrects))
 		if err != nil {
 			return err

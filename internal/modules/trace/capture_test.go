@@ -38,10 +38,8 @@ func TestCaptureValidation(t *testing.T) {
 		{"unknown biz_step", "", with(obs, "biz_step", "teleporting"), mal},
 		{"CBV-looking URI that is no CBV step", "", with(obs, "biz_step", "urn:epcglobal:cbv:bizstep:teleporting"), mal},
 		{"unknown disposition", "", with(obs, "disposition", "lost"), mal},
-		{"ADD with shipping", "", with(com, "biz_step", "shipping"), mal},
-		{"DELETE with shipping", "", with(obs, "action", "DELETE", "biz_step", "shipping"), mal},
-		{"aggregation ADD with retail_selling", "", with(agg, "biz_step", "retail_selling"), mal},
 		{"recall by aggregation", "", with(agg, "action", "OBSERVE", "biz_step", "recalling"), mal},
+		{"recall by ADD", "", with(com, "biz_step", "recalling"), mal},
 		{"object event with children", "", with(obs, "child_epcs", []string{pear(2)}), mal},
 		{"object event with parent", "", with(obs, "parent_id", sscc(1)), mal},
 		{"aggregation DELETE without parent", "", with(unpack(c, sscc(1)), "parent_id", nil), mal},
@@ -101,7 +99,7 @@ func TestCaptureValidation(t *testing.T) {
 		{"event_id too long", "", with(obs, "event_id", strings.Repeat("e", trace.MaxClientIDLen+1)), mal},
 		{"event_id like a chain id", "", with(obs, "event_id", strings.Repeat("0", 24)), mal},
 		{"error declaration bad reason", "", with(obs, "error_declaration", map[string]any{"reason": "oops", "corrects": "x"}), mal},
-		{"error declaration without corrects", "", with(obs, "error_declaration", map[string]any{"reason": "did_not_occur"}), mal},
+		{"error declaration of nothing on chain", "", with(obs, "error_declaration", map[string]any{"reason": "did_not_occur"}), notFound},
 	})
 }
 
@@ -398,6 +396,17 @@ func TestEventTypes(t *testing.T) {
 	if len(e.Sensors) != 1 || e.Sensors[0].Reports[0].Value != "3.5" || e.Sensors[0].Metadata.DeviceID == "" {
 		t.Fatalf("sensors %+v", e.Sensors)
 	}
+	// The action decides what an event does: an ObjectEvent ADD with
+	// another step than commissioning still creates (and ships nothing).
+	capture(t, c, coop, with(commission(c, pearLot, pear(3)), "biz_step", "shipping", "event_id", "urn:uuid:add-shipping"))
+	if o := item(t, c, pear(3)); o.Custodian != coop || o.Shipment != nil {
+		t.Fatalf("created by ADD shipping %+v", o)
+	}
+	// A place is associated with the sensors installed in it.
+	capture(t, c, logistics, map[string]any{"type": "AssociationEvent", "action": "ADD", "parent_id": wareGLN + "/254/cold1",
+		"child_epcs": []string{"/8004/6903333SENSOR2"}, "biz_step": "installing", "event_time": ago(c, 0)})
+	refusedWith(t, c.Do(admin(c, coop), "trace", "capture", map[string]any{"type": "AssociationEvent", "action": "ADD", "parent_id": wareGLN + "/254/cold2",
+		"child_epcs": []string{"/8004/6903333SENSOR3"}, "event_time": ago(c, 0)}), errcode.Unauthorized, "belongs to "+logistics)
 	// A transformation with only outputs creates; with only inputs
 	// consumes.
 	moveTo(t, c, coop, juicer, pear(2))

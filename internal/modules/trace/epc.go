@@ -327,8 +327,8 @@ func LotOfURI(s string) string {
 		return ""
 	}
 	segs := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-	for i := 0; i+3 < len(segs); i++ {
-		if segs[i] == "01" && segs[i+2] == "10" {
+	for i := 0; i+5 < len(segs); i++ {
+		if segs[i] == "01" && segs[i+2] == "10" && segs[i+4] == "21" {
 			if g, err := ParseGTIN("", segs[i+1]); err == nil {
 				if id, err := ParseID("", canonicalEscapes("/01/"+g+"/10/"+segs[i+3])); err == nil {
 					return id.Path

@@ -417,9 +417,6 @@ func convertEvent(raw json.RawMessage) (*EventInput, string, error) {
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return nil, eventID, refuse(errcode.MalformedBody, "epcis_type", "errorDeclaration", "want", `{"declarationTime": ..., "reason": ..., "correctiveEventIDs": [...]}`)
 		}
-		if eventID == "" {
-			return nil, eventID, refuse(errcode.MalformedBody, "declaration_needs_id", "eventID")
-		}
 		if d.Reason == "" {
 			d.Reason = "incorrect_data"
 		}

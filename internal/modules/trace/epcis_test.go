@@ -136,7 +136,6 @@ func TestImportIssues(t *testing.T) {
 		{4, "check-digit", "epcisBody.eventList[4].epcList[0]", "check_digit", "check digit 7, the GS1 check digit is 6"},
 		{5, "source-without-value", "epcisBody.eventList[5].sourceList[0].source", "epcis_missing", "required"},
 		{6, "no-time", "epcisBody.eventList[6].eventTime", "epcis_missing", "required"},
-		{7, "", "epcisBody.eventList[7].eventID", "declaration_needs_id", "carries the eventID"},
 		{8, "epc-list-string", "epcisBody.eventList[8].epcList", "epcis_type", "a list of strings"},
 		{9, "sensor-value-text", "epcisBody.eventList[9].sensorElementList[0].sensorReport[0].value", "bad_decimal", "not a decimal"},
 		{10, "unknown-step", "epcisBody.eventList[10].bizStep", "unknown_term", "not a known term"},
@@ -163,8 +162,9 @@ func TestImportIssues(t *testing.T) {
 	if !strings.Contains(zh[3].Message, "校验位是 7") {
 		t.Errorf("check digit in Chinese: %q", zh[3].Message)
 	}
-	if len(events) != 2 || !slices.Equal(index, []int{3, 13}) || events[0].EventID != "good-storing" || events[1].ErrorDeclaration == nil ||
-		events[1].ErrorDeclaration.Corrects != "good-storing" || events[1].ErrorDeclaration.Reason != "incorrect_data" || events[1].EventID != "" {
+	if len(events) != 3 || !slices.Equal(index, []int{3, 7, 13}) || events[0].EventID != "good-storing" || events[2].ErrorDeclaration == nil ||
+		events[2].ErrorDeclaration.Corrects != "good-storing" || events[2].ErrorDeclaration.Reason != "incorrect_data" || events[2].EventID != "" ||
+		events[1].ErrorDeclaration == nil || events[1].ErrorDeclaration.Corrects != "" {
 		t.Fatalf("events %+v", events)
 	}
 	// The good events go on chain: the storing, then its error declaration.
@@ -172,9 +172,22 @@ func TestImportIssues(t *testing.T) {
 	setup(t, c)
 	capture(t, c, coop, with(commission(c, pearLot, pear(2)), "event_time", "2026-02-26T00:00:00+08:00"))
 	stored := capture(t, c, coop, toMap(t, events[0]))
-	decl := capture(t, c, coop, toMap(t, events[1]))
+	// The declaration without an eventID names no event on chain: the
+	// storing it repeats was never recorded without its id.
+	refusedWith(t, c.Do(admin(c, coop), "trace", "capture", toMap(t, events[1])), errcode.NotFound, "not on chain")
+	decl := capture(t, c, coop, toMap(t, events[2]))
 	if by, _ := trace.DeclaredBy(c.View(), stored); by != decl {
 		t.Fatalf("declared by %q", by)
+	}
+	// One without an eventID finds its event by content.
+	plain := toMap(t, events[0])
+	delete(plain, "event_id")
+	plain["biz_step"] = "holding"
+	held := capture(t, c, coop, plain)
+	plain["error_declaration"] = map[string]any{"reason": "did_not_occur"}
+	decl2 := capture(t, c, coop, plain)
+	if by, _ := trace.DeclaredBy(c.View(), held); by != decl2 {
+		t.Fatalf("declared by content: %q, want %s", by, decl2)
 	}
 
 	for _, doc := range []string{``, `[]`, `{"type":"EPCISQueryDocument","epcisBody":{"eventList":[]}}`, `{"type":"EPCISDocument"}`,

@@ -678,7 +678,8 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, totalScans int6
 			if !ok {
 				fail("index %s#%s: no such event", id, pos)
 			}
-			names := slices.Concat([]string{e.ParentID}, e.EPCList, e.ChildEPCs, e.InputEPCList, e.OutputEPCList)
+			names := slices.Concat([]string{e.ParentID}, e.EPCList, e.ChildEPCs, e.InputEPCList, e.OutputEPCList,
+				qClasses(e.QuantityList), qClasses(e.ChildQuantityList), qClasses(e.InputQuantityList), qClasses(e.OutputQuantityList))
 			if !slices.Contains(names, id) && !(e.Type == trace.AggregationEvent && len(e.ChildEPCs) == 0) {
 				fail("index %s#%s: event %+v does not name it", id, pos, e)
 			}

@@ -3,8 +3,11 @@ package trace
 import (
 	"errors"
 	"maps"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 )
@@ -121,4 +124,67 @@ func inField(name string, err error) error {
 		c.Field = name + "." + c.Field
 	}
 	return &c
+}
+
+// reasonPatterns match the English messages of the catalogue, to recover
+// a refusal from the message a chain result carries.
+var (
+	reasonPatternsOnce sync.Once
+	reasonPatterns     []reasonPattern
+)
+
+type reasonPattern struct {
+	reason  string
+	re      *regexp.Regexp
+	names   []string
+	literal int // characters of the template outside placeholders
+}
+
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+func patterns() []reasonPattern {
+	reasonPatternsOnce.Do(func() {
+		for _, r := range slices.Sorted(maps.Keys(reasons)) {
+			if r == "invalid" {
+				continue
+			}
+			tmpl := reasons[r][0]
+			var names []string
+			expr := `^(?:([a-z_]+(?:\[[0-9]+\])?(?:\.[a-z_]+(?:\[[0-9]+\])?)*): )?`
+			last := 0
+			for _, loc := range placeholder.FindAllStringIndex(tmpl, -1) {
+				expr += regexp.QuoteMeta(tmpl[last:loc[0]]) + `(.*?)`
+				names = append(names, tmpl[loc[0]+1:loc[1]-1])
+				last = loc[1]
+			}
+			expr += regexp.QuoteMeta(tmpl[last:]) + `$`
+			lit := len(placeholder.ReplaceAllString(tmpl, ""))
+			reasonPatterns = append(reasonPatterns, reasonPattern{reason: r, re: regexp.MustCompile(expr), names: names, literal: lit})
+		}
+	})
+	return reasonPatterns
+}
+
+// ParseRefusal recovers a refusal from the code and English message of a
+// chain result (a transaction's log): its reason, field and parameters,
+// so that it can be shown in another language. A message no reason of
+// the catalogue makes is an "invalid" refusal carrying it.
+func ParseRefusal(code errcode.Code, msg string) *Refusal {
+	var best *Refusal
+	bestLit := -1
+	for _, p := range patterns() {
+		m := p.re.FindStringSubmatch(msg)
+		if m == nil || p.literal <= bestLit {
+			continue
+		}
+		params := map[string]string{}
+		for i, n := range p.names {
+			params[n] = m[i+2]
+		}
+		best, bestLit = &Refusal{Code: code, Reason: p.reason, Field: m[1], Params: params}, p.literal
+	}
+	if best == nil {
+		return &Refusal{Code: code, Reason: "invalid", Params: map[string]string{"detail": msg}}
+	}
+	return best
 }

@@ -267,10 +267,6 @@ func (p *parsed) newItems(b *EventInput) []ID {
 	return out
 }
 
-// custodySteps change who holds an object; they take an ObjectEvent or
-// AggregationEvent OBSERVE.
-var custodySteps = []string{StepShipping, StepReceiving, StepVoidShipping, StepRetailSelling, StepDispensing, StepRecalling}
-
 // validateEvent checks an event body, puts every identifier and term in
 // canonical form and parses the event time. It checks everything that
 // does not depend on the state.
@@ -323,10 +319,7 @@ func validateEvent(b *EventInput) (*parsed, error) {
 	if p.time, err = field.Time("event_time", b.EventTime); err != nil {
 		return nil, refuse(errcode.MalformedBody, "bad_time", "event_time", "value", b.EventTime)
 	}
-	if slices.Contains(custodySteps, b.BizStep) && b.Action != ActionObserve {
-		return nil, refuse(errcode.MalformedBody, "step_needs_observe", "biz_step", "step", b.BizStep, "action", b.Action)
-	}
-	if b.BizStep == StepRecalling && b.Type != ObjectEvent {
+	if b.BizStep == StepRecalling && (b.Type != ObjectEvent || b.Action != ActionObserve) {
 		return nil, refuse(errcode.MalformedBody, "recall_object_event", "biz_step")
 	}
 	// Which lists the type takes.
@@ -420,6 +413,9 @@ func validateEvent(b *EventInput) (*parsed, error) {
 			} else if q.UOM != "" {
 				return nil, refuse(errcode.MalformedBody, "uom_without_quantity", f+".uom")
 			}
+			if prev, ok := seen[id.Path]; ok {
+				return nil, refuse(errcode.MalformedBody, "id_twice", f+".epc_class", "value", id.Path, "other", prev)
+			}
 			for _, prev := range out {
 				if prev.class.Path == id.Path && prev.uom == q.UOM {
 					return nil, refuse(errcode.MalformedBody, "id_twice", f+".epc_class", "value", id.Path, "other", prev.field)
@@ -430,6 +426,20 @@ func validateEvent(b *EventInput) (*parsed, error) {
 		return out, nil
 	}
 	objects := append([]string{KindLot, KindProduct}, objectKinds...)
+	// Classes named in an identifier list (this module's short form for
+	// "the whole lot") are kept where EPCIS keeps them: in the quantity
+	// list, without a quantity.
+	moveClasses := func(ids *[]string, qs *[]QuantityElement) {
+		var keep []string
+		for _, s := range *ids {
+			if id, err := ParseID("", s); err == nil && id.Class() {
+				*qs = append(*qs, QuantityElement{EPCClass: id.Path})
+				continue
+			}
+			keep = append(keep, s)
+		}
+		*ids = keep
+	}
 	switch b.Type {
 	case ObjectEvent, TransactionEvent:
 		kinds := objects
@@ -461,7 +471,17 @@ func validateEvent(b *EventInput) (*parsed, error) {
 				return nil, refuse(errcode.MalformedBody, "parent_required", "parent_id")
 			}
 		} else {
-			if p.parent, err = ParseObject("parent_id", b.ParentID); err != nil {
+			if b.Type == AssociationEvent {
+				// A place may be associated with what is installed there (a
+				// cold room's ambient sensors).
+				p.parent, err = parseKind("parent_id", b.ParentID, append(slices.Clone(objectKinds), KindLocation)...)
+				if err == nil && (p.parent.Class() || p.parent.Scheme == SchemeGeo) {
+					err = refuse(errcode.MalformedBody, "wrong_kind", "parent_id", "value", b.ParentID, "kind", p.parent.Kind, "want", kindList(objectKinds))
+				}
+			} else {
+				p.parent, err = ParseObject("parent_id", b.ParentID)
+			}
+			if err != nil {
 				return nil, err
 			}
 			b.ParentID = p.parent.Path
@@ -625,8 +645,10 @@ func validateEvent(b *EventInput) (*parsed, error) {
 		if d.Reason, err = vocabulary("error_declaration.reason", d.Reason, "er", "ER", ErrorReasons); err != nil {
 			return nil, err
 		}
-		if err := clientID("error_declaration.corrects", d.Corrects); err != nil {
-			return nil, err
+		if d.Corrects != "" {
+			if err := clientID("error_declaration.corrects", d.Corrects); err != nil {
+				return nil, err
+			}
 		}
 		if len(d.CorrectiveEventIDs) > MaxHashesPerEvent {
 			return nil, refuse(errcode.MalformedBody, "too_many", "error_declaration.corrective_event_ids", "max", strconv.Itoa(MaxHashesPerEvent))
@@ -642,6 +664,9 @@ func validateEvent(b *EventInput) (*parsed, error) {
 			}
 		}
 	}
+	moveClasses(&b.EPCList, &b.QuantityList)
+	moveClasses(&b.InputEPCList, &b.InputQuantityList)
+	moveClasses(&b.OutputEPCList, &b.OutputQuantityList)
 	return p, nil
 }
 
