@@ -38,7 +38,7 @@ func TestModulesDeterminism(t *testing.T) {
 	}
 	var orgs []testchain.Org
 	for i, o := range devnet.Demo {
-		orgs = append(orgs, testchain.Org{ID: o.ID, Roles: o.WithRoles(reg).Roles, Validator: i == 0})
+		orgs = append(orgs, testchain.Org{ID: o.ID, Roles: o.WithRoles(reg).Roles, Validator: i == 0, Operator: true})
 	}
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	dirB := t.TempDir()
@@ -100,6 +100,9 @@ func TestModulesDeterminism(t *testing.T) {
 				checkSchema(t, schemas, route, body)
 			}
 			k := member.Admin
+			if act.Operator {
+				k = member.Operator
+			}
 			nonces[k.ID()]++
 			txs = append(txs, a.SignNonce(k, nonces[k.ID()], g.module, act.Action, body))
 			sents = append(sents, sent{g.g, act, route, k.ID()})

@@ -666,3 +666,15 @@ func convertReport(rep map[string]json.RawMessage, path string) (SensorReport, e
 	}
 	return r, nil
 }
+
+// DocumentBase is the JSON path of a document's event list:
+// epcisBody.eventList, or the query results' for an EPCISQueryDocument.
+func DocumentBase(doc []byte) string {
+	var d struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(doc, &d) == nil && d.Type == "EPCISQueryDocument" {
+		return "epcisBody.queryResults.resultsBody.eventList"
+	}
+	return "epcisBody.eventList"
+}

@@ -15,7 +15,7 @@ import (
 
 // Module returns the traceability module's plug.
 func Module() plug.Module {
-	n := &node{}
+	n := newNode()
 	return plug.Module{
 		Core:      trace.Module{},
 		Roles:     traceapi.Roles,
