@@ -710,6 +710,12 @@ func (c *capturer) step(f string, o *Object) error {
 		if to == c.org && (newOwner == "" || newOwner == c.org) {
 			return refuse(errcode.RuleViolation, "ship_to_self", f, "epc", o.EPC)
 		}
+		// A carrier delivers; only the owner hands the ownership on.
+		if r, err := c.root(o); err != nil {
+			return err
+		} else if newOwner != "" && newOwner != r.Owner && r.Owner != "" && r.Owner != c.org {
+			return refuse(errcode.Unauthorized, "not_owner", f, "epc", o.EPC, "owner", r.Owner, "new_owner", newOwner)
+		}
 		o.Shipment = &Shipment{Event: c.pos, From: c.org, To: to, NewOwner: newOwner}
 	case StepVoidShipping:
 		s := o.Shipment

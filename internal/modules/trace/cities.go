@@ -234,3 +234,20 @@ func AllCities() []City {
 	slices.SortFunc(out, func(a, b City) int { return strings.Compare(a.Code, b.Code) })
 	return out
 }
+
+// ProvinceName is the name of a city's province in a language ("zh" or
+// "en"); "" for an unknown code.
+func ProvinceName(code, lang string) string {
+	if len(code) < 2 {
+		return ""
+	}
+	for _, p := range provinces {
+		if p[0] == code[:2] {
+			if strings.HasPrefix(lang, "zh") {
+				return p[1]
+			}
+			return p[4]
+		}
+	}
+	return ""
+}

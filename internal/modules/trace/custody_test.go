@@ -138,6 +138,9 @@ func TestOwnerAndCustodianDiffer(t *testing.T) {
 	if o := item(t, c, pear(1)); o.Custodian != logistics || o.Owner != market {
 		t.Fatalf("in the carrier's hands %+v", o)
 	}
+	// A carrier delivers; it does not sell the goods on to somebody else.
+	refusedWith(t, c.Do(admin(c, logistics), "trace", "capture", with(observe(c, "shipping", pear(1)), "destination_list", []map[string]any{
+		{"type": "owning_party", "destination": wholesale}})), errcode.Unauthorized, "only its owner sells it on")
 	// The carrier delivers to the owner.
 	moveTo(t, c, logistics, market, pear(1))
 	if o := item(t, c, pear(1)); o.Custodian != market || o.Owner != market {

@@ -51,7 +51,7 @@ func TestImportPears(t *testing.T) {
 		t.Fatalf("commissioning %+v", first)
 	}
 	if e := events[2]; len(e.Sensors) != 1 || e.Sensors[0].Reports[0].Value != "4.5" || e.DestinationList[0] != (trace.Destination{Type: "possessing_party", Destination: logistics}) ||
-		e.SourceList[0] != (trace.Source{Type: "owning_party", Source: coop}) || e.SourceList[1].Source != packGLN || e.DestinationList[1].Destination != wareGLN {
+		e.SourceList[0] != (trace.Source{Type: "owning_party", Source: coop}) || e.SourceList[1].Source != packGLN || e.DestinationList[1].Destination != market || e.DestinationList[2].Destination != wareGLN {
 		t.Fatalf("shipping %+v", e)
 	}
 	if e := events[7]; !slices.Equal(e.EPCList, []string{pear(1)}) || e.EventTime != "2026-02-27T18:21:00+08:00" || e.Lot != "" {

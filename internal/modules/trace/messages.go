@@ -119,6 +119,7 @@ var reasons = map[string][2]string{
 	"in_transit":           {"{epc} is on its way to {to} (shipping event {event}); it may not {act} before the shipment is received, voided or returned", "{epc} 正发往 {to}（发货事件 {event}）；在收货、取消或退回之前不能{act}"},
 	"packed":               {"{epc} is packed in {parent}; unpack it first, or {act} the container", "{epc} 装在 {parent} 中；请先拆箱，或对整箱{act}"},
 	"no_receiver":          {"shipping needs a receiver: a destination owning_party or possessing_party (an organisation, or a GLN it registered), or a destination location an organisation registered", "发货需要收货方：目的地 owning_party 或 possessing_party（机构，或其登记的 GLN），或某机构已登记的目的地点"},
+	"not_owner":            {"{epc} is {owner}'s; only its owner sells it on to {new_owner}", "{epc} 属于 {owner}；只有所有者可以将其转让给 {new_owner}"},
 	"ship_to_self":         {"{epc}: a shipment goes to another organisation", "{epc}：发货对象应为其他机构"},
 	"no_shipment":          {"{epc} has no shipment waiting: a receiving or voiding matches an earlier shipping of the same identifier, once", "{epc} 没有待收的发货：收货或取消须对应此前同一标识的发货，且只能一次"},
 	"not_receiver":         {"{epc} was shipped in event {event} to {to}; only {to} receives it (or its sender takes it back)", "{epc} 已于事件 {event} 发往 {to}；只能由 {to} 收货（或由发货方收回）"},

@@ -27,6 +27,8 @@ import (
 type mObj struct {
 	creator   string // the container's creator, the item's producer
 	custodian string // top-level objects; "" while packed or once sold
+	owner     string // likewise
+	newOwner  string // the pending shipment's new owner
 	container bool
 	parent    string
 	children  []string // sorted
@@ -113,6 +115,9 @@ func (m *model) root(epc string) *mObj {
 
 // holder is who holds an object: its outermost container's custodian.
 func (m *model) holder(epc string) string { return m.root(epc).custodian }
+
+// owner is who owns an object: its outermost container's owner.
+func (m *model) owner(epc string) string { return m.root(epc).owner }
 
 // holder2 is holder for an object that may not exist.
 func (m *model) holder2(epc string) string {
@@ -232,7 +237,13 @@ func (m *model) gen(r *rand.Rand, now time.Time) *mop {
 		o.org = m.holderOf(r, append(slices.Clone(movers), regulator, juicer), free)
 		epcs = m.heldBy(r, o.org, n, free)
 		to := pick(r, []string{logistics, market, market, wholesale, juicer, juicer, coop})
-		body["destination_list"] = []map[string]any{{"type": pick(r, []string{"owning_party", "possessing_party"}), "destination": to}}
+		// Ownership passes only from the owner; now and then a carrier
+		// tries to pass it on (refused).
+		typ := pick(r, []string{"owning_party", "possessing_party"})
+		if len(epcs) > 0 && m.objs[epcs[0]] != nil && m.owner(epcs[0]) != o.org && r.IntN(6) > 0 {
+			typ = "possessing_party"
+		}
+		body["destination_list"] = []map[string]any{{"type": typ, "destination": to}}
 	case x < 56:
 		o.kind, step = "receive", "receiving"
 		pending := m.live(func(_ string, v *mObj) bool { return v.shipTo != "" })
@@ -340,7 +351,7 @@ func (m *model) liveObj(epc, org string) (*mObj, errcode.Code) {
 			if containerOwner(epc) != org {
 				return nil, errcode.Unauthorized
 			}
-			v = &mObj{container: true, creator: org, custodian: org}
+			v = &mObj{container: true, creator: org, custodian: org, owner: org}
 			m.objs[epc] = v
 			return v, errcode.OK
 		}
@@ -371,10 +382,10 @@ func (m *model) release(epc string) {
 	if v.parent == "" {
 		return
 	}
-	holder := m.holder(epc)
+	holder, owner := m.holder(epc), m.owner(epc)
 	p := m.objs[v.parent]
 	p.children = slices.DeleteFunc(p.children, func(s string) bool { return s == epc })
-	v.parent, v.custodian = "", holder
+	v.parent, v.custodian, v.owner = "", holder, owner
 }
 
 func (m *model) end(epc, org string) errcode.Code {
@@ -402,7 +413,7 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 			if org != coop {
 				return errcode.Unauthorized
 			}
-			m.objs[e] = &mObj{creator: coop, custodian: coop}
+			m.objs[e] = &mObj{creator: coop, custodian: coop, owner: coop}
 		}
 		return errcode.OK
 	case "transform":
@@ -427,7 +438,7 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 			if org != juicer {
 				return errcode.Unauthorized
 			}
-			m.objs[e] = &mObj{creator: juicer, custodian: juicer}
+			m.objs[e] = &mObj{creator: juicer, custodian: juicer, owner: juicer}
 		}
 		return errcode.OK
 	case "pack":
@@ -458,7 +469,7 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 					return errcode.RuleViolation
 				}
 			}
-			c.parent, c.custodian = parent, ""
+			c.parent, c.custodian, c.owner = parent, "", ""
 			p.children = append(p.children, e)
 			slices.Sort(p.children)
 		}
@@ -490,9 +501,9 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 		}
 		return errcode.OK
 	}
-	to := ""
+	to, toType := "", ""
 	if dl, ok := body["destination_list"].([]map[string]any); ok {
-		to = dl[0]["destination"].(string)
+		to, toType = dl[0]["destination"].(string), dl[0]["type"].(string)
 	}
 	for _, e := range epcs {
 		v, code := m.liveObj(e, org)
@@ -507,18 +518,28 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 			if v.parent != "" || to == org {
 				return errcode.RuleViolation
 			}
-			v.shipTo, v.shipFrom = to, org
+			newOwner := ""
+			if toType == "owning_party" {
+				newOwner = to
+			}
+			if newOwner != "" && newOwner != v.owner && v.owner != "" && v.owner != org {
+				return errcode.Unauthorized // a carrier delivers; only the owner sells on
+			}
+			v.shipTo, v.shipFrom, v.newOwner = to, org, newOwner
 		case "receive":
 			switch {
 			case v.shipTo == "":
 				return errcode.RuleViolation
 			case v.shipTo == org:
 				v.custodian = org
+				if v.newOwner != "" {
+					v.owner = v.newOwner
+				}
 			case v.shipFrom == org:
 			default:
 				return errcode.RuleViolation
 			}
-			v.shipTo, v.shipFrom = "", ""
+			v.shipTo, v.shipFrom, v.newOwner = "", "", ""
 		case "void":
 			if v.shipTo == "" {
 				return errcode.RuleViolation
@@ -526,7 +547,7 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 			if v.shipFrom != org {
 				return errcode.Unauthorized
 			}
-			v.shipTo, v.shipFrom = "", ""
+			v.shipTo, v.shipFrom, v.newOwner = "", "", ""
 		case "sell":
 			if code := m.custody(e, org); code != errcode.OK {
 				return code
@@ -534,7 +555,7 @@ func (m *model) apply(org, kind string, body map[string]any, epcs []string) errc
 			if v.parent != "" {
 				return errcode.RuleViolation
 			}
-			v.sold, v.custodian = true, ""
+			v.sold, v.custodian, v.owner = true, "", ""
 		case "destroy":
 			if code := m.end(e, org); code != errcode.OK {
 				return code
@@ -753,7 +774,7 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, totalScans int6
 		// The model agrees.
 		mo := m.objs[epc]
 		if mo == nil || mo.parent != o.Parent || !slices.Equal(mo.children, o.Children) || mo.ended != o.Destroyed || mo.sold != o.Sold ||
-			(mo.shipTo != "") != (o.Shipment != nil) || mo.custodian != o.Custodian {
+			(mo.shipTo != "") != (o.Shipment != nil) || mo.custodian != o.Custodian || mo.owner != o.Owner {
 			fail("%s = %+v, model %+v", epc, o, mo)
 		}
 	}

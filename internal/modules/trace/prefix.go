@@ -119,4 +119,6 @@ func ownPrefix(kv Getter, fieldName string, id ID, org string) error {
 
 // IsPrefixDigits reports whether s is a prefix's digits rather than an
 // identifier.
-func IsPrefixDigits(s string) bool { return allDigits(s) && len(s) >= minGS1Prefix && len(s) <= maxGS1Prefix }
+func IsPrefixDigits(s string) bool {
+	return allDigits(s) && len(s) >= minGS1Prefix && len(s) <= maxGS1Prefix
+}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -288,6 +289,11 @@ func convertEPCIS(env httpapi.Env, w http.ResponseWriter, r *http.Request) error
 		if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "zh") {
 			lang = "zh"
 		}
+	}
+	// Only JSON: a form or text/plain body is what another web site can
+	// make a browser send without asking.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/ld+json" && mt != "application/json" {
+		return errcode.New(errcode.BadRequest, "an EPCIS document is sent as application/ld+json (or application/json), not %q", mt)
 	}
 	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImport))
 	if err != nil {

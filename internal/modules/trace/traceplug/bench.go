@@ -50,6 +50,14 @@ type traceProduct struct {
 // epc is the SGTIN of serial number n of the product.
 func (p traceProduct) epc(n int) string { return fmt.Sprintf("/01/%s/21/S%07d", p.gtin, n) }
 
+// benchPrefix is the GS1 company prefix of organisation k in run tag (9
+// digits: prefixes of one run are never prefixes of each other, nor of
+// another run's); benchGLN and benchGTIN are the location and the product
+// w2 registers under it.
+func benchPrefix(tag, k int) string  { return fmt.Sprintf("69%05d%02d", tag, k) }
+func benchGLN(prefix string) string  { return "/414/" + gs1(prefix+"100") }
+func benchGTIN(prefix string) string { return gs1("0" + prefix + "200") }
+
 // gs1 returns body followed by its GS1 check digit.
 func gs1(body string) string { return body + string(trace.GS1CheckDigit(body)) }
 
@@ -137,7 +145,7 @@ func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 	prefix := map[string]string{}
 	var hashes []string
 	for k, org := range places {
-		prefix[org] = fmt.Sprintf("69%05d%02d", w.tag, k)
+		prefix[org] = benchPrefix(w.tag, k)
 		h, err := w.adm.Submit(ctx, regulators[0], traceapi.Name, traceapi.AssignPrefix.Name, traceapi.PrefixBody{Prefix: prefix[org], Org: org, Note: "w2"})
 		if err != nil {
 			return err
@@ -150,7 +158,7 @@ func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 	hashes = hashes[:0]
 	w.loc = map[string]string{}
 	for _, org := range places {
-		w.loc[org] = "/414/" + gs1(prefix[org]+"100")
+		w.loc[org] = benchGLN(prefix[org])
 		typ := "warehouse"
 		if slices.Contains(producers, org) {
 			typ = "factory"
@@ -162,7 +170,7 @@ func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 		hashes = append(hashes, h)
 	}
 	for _, org := range producers {
-		p := traceProduct{org: org, gtin: gs1("0" + prefix[org] + "200"), loc: w.loc[org]}
+		p := traceProduct{org: org, gtin: benchGTIN(prefix[org]), loc: w.loc[org]}
 		p.lot = fmt.Sprintf("/01/%s/10/W2-%05d", p.gtin, w.tag)
 		w.products = append(w.products, p)
 		h, err := w.adm.Submit(ctx, org, traceapi.Name, traceapi.RegisterProduct.Name, productBody(p))

@@ -161,8 +161,19 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		act = traceapi.Capture.Name
 		step := r.FormValue("biz_step")
 		body = map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "epc_list": pages.Lines(r.FormValue("epcs")), "biz_step": step, "event_time": now}
-		if to := r.FormValue("to"); to != "" && step == trace.StepShipping {
-			body["destination_list"] = []map[string]string{{"type": r.FormValue("to_type"), "destination": to}}
+		if step == trace.StepShipping {
+			// The receiver takes possession; a new owner (a sale) is
+			// given apart: a carrier carries goods it does not own.
+			var dl []map[string]string
+			if to := r.FormValue("to"); to != "" {
+				dl = append(dl, map[string]string{"type": trace.SDPossessingParty, "destination": to})
+			}
+			if owner := r.FormValue("owner"); owner != "" {
+				dl = append(dl, map[string]string{"type": trace.SDOwningParty, "destination": owner})
+			}
+			if dl != nil {
+				body["destination_list"] = dl
+			}
 		}
 		if disp := map[string]string{trace.StepShipping: "in_transit", trace.StepReceiving: "in_progress", trace.StepRetailSelling: "retail_sold",
 			trace.StepRecalling: "recalled", trace.StepDestroying: "destroyed", trace.StepStoring: "sellable_accessible"}[step]; disp != "" {
@@ -274,11 +285,146 @@ type scanData struct {
 	City        string // the visitor's city, in the page's language
 	CityInput   string
 	CityError   string
-	Candidates  []trace.City
+	Candidates  []cityChoice
 	Recalled    bool
 	RecallScope string
 	Warning     bool
 	Danger      bool
+	Reasons     []reasonLine
+	Steps       []stepLine
+	Charts      []chartData
+	FirstCity   string
+	Producer    string
+	Custodian   string // who holds the item now, while it is not sold
+	SellerName  string
+}
+
+type cityChoice struct{ Code, Name string }
+
+type reasonLine struct{ Level, Text string }
+
+type stepLine struct {
+	trace.Step
+	Label, OrgName string
+}
+
+type chartData struct {
+	SVG      template.HTML
+	Breaches string // the breach summary, in the page's language
+}
+
+// fill prepares what the scan page shows in the page's language: the
+// verdict's reasons, the journey's steps, the sensor charts, names.
+func (d *scanData) fill(p *pages.Page, orgs map[string]identity.Org) {
+	lang := string(p.Lang)
+	name := func(o *trace.OrgInfo) string {
+		if o == nil {
+			return ""
+		}
+		if p.Lang == pages.EN && o.NameEN != "" {
+			return o.NameEN
+		}
+		return o.Name
+	}
+	orgName := func(id string) string {
+		o, ok := orgs[id]
+		if !ok {
+			return id
+		}
+		if p.Lang == pages.EN && o.NameEN != "" {
+			return o.NameEN
+		}
+		return o.Name
+	}
+	d.Producer, d.SellerName = name(d.Page.Producer), name(d.Seller)
+	if !d.Item.Sold && !d.Item.Destroyed {
+		d.Custodian = name(d.Page.Custodian)
+	}
+	if f := d.Scans.First; f != nil && f.City != "" {
+		d.FirstCity = trace.CityName(f.City, lang)
+	}
+	if d.Risk != nil {
+		for _, r := range d.Risk.Reasons {
+			d.Reasons = append(d.Reasons, reasonLine{Level: r.Level, Text: reasonText(p, r, orgName)})
+		}
+	}
+	for _, st := range d.Journey {
+		d.Steps = append(d.Steps, stepLine{Step: st, Label: stepLabel(p, st.BizStep, st.Type), OrgName: name(st.Org)})
+	}
+	for _, s := range d.Sensors {
+		svg := chartSVG(s, p.Lang)
+		if svg == "" {
+			continue
+		}
+		c := chartData{SVG: svg}
+		if s.Breaches > 0 {
+			c.Breaches = strings.NewReplacer("{count}", strconv.Itoa(s.Breaches), "{type}", measurementName(s.Type, lang)).Replace(p.T("scan.breaches"))
+		}
+		d.Charts = append(d.Charts, c)
+	}
+}
+
+// when shows an RFC 3339 time as the pages do: China Standard Time, to
+// the minute.
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
+}
+
+// reasonText is a verdict's reason in the page's language, its
+// parameters shown as people read them: times in China Standard Time,
+// city names, organisation names, units.
+func reasonText(p *pages.Page, r trace.Reason, orgName func(string) string) string {
+	lang := string(p.Lang)
+	key := "reason." + r.Code
+	switch r.Code {
+	case trace.ReasonRecalled:
+		key += "." + r.Params["scope"]
+	case trace.ReasonEnded:
+		key += "." + r.Params["reason"]
+	}
+	text := p.T(key)
+	if text == key {
+		text = p.T("reason." + r.Code)
+	}
+	var pairs []string
+	for k, v := range r.Params {
+		switch {
+		case k == "time" || strings.HasSuffix(k, "_time") || k == "sold_at":
+			v = when(v)
+		case k == "from" || k == "to":
+			v = trace.CityName(v, lang)
+			if v == "" {
+				v = p.T("scan.unknowncity")
+			}
+		case k == "org" || k == "custodian":
+			v = orgName(v)
+		case k == "type":
+			v = measurementName(v, lang)
+		case k == "uom" || k == "bound_uom":
+			v = unitSymbol(v)
+		}
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// stepLabel names a business step in the page's language: a CBV step by
+// its text, another vocabulary's by the last part of its URI.
+func stepLabel(p *pages.Page, step, typ string) string {
+	if step == "" {
+		return p.T("eventtype." + typ)
+	}
+	if t := p.T("bizstep." + step); t != "bizstep."+step {
+		return t
+	}
+	if i := strings.LastIndexAny(step, "/:#"); i >= 0 && i < len(step)-1 {
+		return step[i+1:]
+	}
+	return step
 }
 
 // scanPageWithLot redirects a Digital Link that carries the lot to the
@@ -320,7 +466,10 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 	if in := strings.TrimSpace(r.URL.Query().Get("city")); in != "" {
 		c, amb := trace.LookupCity(in)
 		if c.Code == "" {
-			d.CityInput, d.Candidates = in, amb
+			d.CityInput = in
+			for _, c := range amb {
+				d.Candidates = append(d.Candidates, cityChoice{Code: c.Code, Name: trace.CityName(c.Code, string(p.Lang)) + " · " + trace.ProvinceName(c.Code, string(p.Lang))})
+			}
 			d.CityError = map[bool]string{true: "scan.cityambiguous", false: "scan.cityunknown"}[len(amb) > 0]
 		} else {
 			http.SetCookie(p.W, &http.Cookie{Name: cityCookie, Value: c.Code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
@@ -390,6 +539,13 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 		}
 	}
 	d.Recalled, d.RecallScope = d.Recall.Recalled, d.Recall.Scope
+	orgs := map[string]identity.Org{}
+	if list, err := s.site.Orgs(); err == nil {
+		for _, o := range list {
+			orgs[o.ID] = o
+		}
+	}
+	d.fill(p, orgs)
 	if d.Risk != nil {
 		d.Warning = d.Risk.Level == trace.LevelWarning
 		d.Danger = d.Risk.Level == trace.LevelDanger

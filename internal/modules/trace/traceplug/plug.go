@@ -27,6 +27,6 @@ func Module() plug.Module {
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"market": {traceapi.Retailer}, "alliance": {traceapi.Alliance},
-		}},
+		}, Seed: seedDemo},
 	}
 }
