@@ -119,7 +119,7 @@ func TestTraceImport(t *testing.T) {
 }
 
 // run runs `dengta trace` with args.
-func run(t *testing.T, ctx context.Context, args []string, out, errOut io.Writer) error {
+func run(t testing.TB, ctx context.Context, args []string, out, errOut io.Writer) error {
 	t.Helper()
 	for _, c := range traceplug.Module().CLI {
 		if c.Name == "trace" {

@@ -25,7 +25,7 @@ import (
 // demoNode starts a dev node with the demo story recorded: three boxes
 // of pears (/01/06901234567892/21/SN0001..3) delivered to the
 // supermarket, SN0003 sold, a too-warm reading on the truck.
-func demoNode(t *testing.T) (*daemon.Daemon, string, *client.Client) {
+func demoNode(t testing.TB) (*daemon.Daemon, string, *client.Client) {
 	t.Helper()
 	d, home := nodetest.Dev(t)
 	c := client.New(d.GatewayURL)
@@ -45,7 +45,7 @@ func demoItem(n int) string { return fmt.Sprintf("/01/06901234567892/21/SN%04d",
 // phone is an HTTP client from a local address of its own (127.x.y.z:
 // another network when y differs), with or without a cookie jar, that
 // does not follow redirects unless asked.
-func phone(t *testing.T, local string, jar bool, follow bool) *http.Client {
+func phone(t testing.TB, local string, jar bool, follow bool) *http.Client {
 	t.Helper()
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
 	c := &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}, Timeout: 20 * time.Second}
@@ -58,7 +58,7 @@ func phone(t *testing.T, local string, jar bool, follow bool) *http.Client {
 	return c
 }
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -69,7 +69,7 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-func scanPage(t *testing.T, c *client.Client, epc string) *traceapi.ScanPageResponse {
+func scanPage(t testing.TB, c *client.Client, epc string) *traceapi.ScanPageResponse {
 	t.Helper()
 	p, err := client.Read(context.Background(), c, traceapi.GetScanPage, traceapi.EPCParams{EPC: epc})
 	if err != nil {
