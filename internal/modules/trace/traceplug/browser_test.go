@@ -3,6 +3,7 @@ package traceplug_test
 import (
 	"context"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -250,6 +251,22 @@ func TestScanPages(t *testing.T) {
 	if banner {
 		t.Fatal("the recall shows on another item of the lot")
 	}
+
+	// The cooperative imports an EPCIS document in the hall: every event
+	// captured; imported again, every event already on chain.
+	doc := filepath.Join(t.TempDir(), "boxes.jsonld")
+	if err := os.WriteFile(doc, epcisBenchDoc(2, 7, time.Now()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.SignOut(t, hall)
+	browsertest.SignIn(t, hall, base, "coop-admin")
+	for _, want := range []string{"已上链 8 · 原已在链上 0 · 未上链 0", "已上链 0 · 原已在链上 8 · 未上链 0"} {
+		browsertest.Run(t, hall, chromedp.Navigate(base+"/hall/trace/import"), chromedp.WaitVisible("#i-doc", chromedp.ByQuery),
+			chromedp.SetUploadFiles("#i-doc", []string{doc}, chromedp.ByQuery), chromedp.Click("#import", chromedp.ByQuery),
+			chromedp.WaitVisible("#import-summary", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, hall, "#import-summary"), want, "import summary")
+	}
+	browsertest.Screenshot(t, hall, "hall-epcis-import")
 
 	// A code nobody issued.
 	browsertest.Run(t, phone, chromedp.Navigate(base+"/01/06901234567892/21/FAKE0001"), chromedp.WaitVisible("#never-issued", chromedp.ByQuery))

@@ -79,10 +79,12 @@ type pendingEvent struct {
 // captureWindow captures events pipelined: signed with consecutive nonces
 // and handed to the mempool in order (so that blocks execute them in
 // document order, as they were checked), then their commits awaited. The
-// mempool checks each against the last committed state, so an event it
-// refuses while events before it are in flight is returned to be signed
-// again once they commit (with the events after it, which would leave a
-// nonce gap); one it refuses with nothing before it in flight is refused.
+// mempool's check of an event can miss the events just before it (its
+// view of the state is reset at each commit and rebuilt by the recheck),
+// so an event it refuses while events before it are in flight is returned
+// to be signed again once they commit (with the events after it, which
+// would leave a nonce gap); one it refuses with nothing before it in
+// flight is refused.
 func captureWindow(ctx context.Context, c *client.Client, key *client.Key, chainID, lang string, lines []ImportLine, evs []pendingEvent) ([]pendingEvent, error) {
 	nonce, err := c.NextNonce(ctx, key.ID())
 	if err != nil {
@@ -120,9 +122,9 @@ func captureWindow(ctx context.Context, c *client.Client, key *client.Key, chain
 			time.Sleep(200 * time.Millisecond)
 			retry = append(retry, evs[k:]...)
 		case errors.As(err, &ce) && len(inFlight) > 0:
-			// The mempool checks against the last committed state: an
-			// event that depends on one still in flight (packing boxes
-			// just commissioned) is checked again once those commit.
+			// The mempool's check may have missed an event still in
+			// flight that this one depends on (packing boxes just
+			// commissioned): check it again once those commit.
 			retry = append(retry, evs[k:]...)
 		case errors.As(err, &ce):
 			refuse(pe.line, ce.Code, ce.Message)
