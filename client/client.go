@@ -11,17 +11,21 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -29,6 +33,10 @@ import (
 type Client struct {
 	base string
 	http *http.Client
+	// signer signs every request (As); token is sent as a bearer token
+	// (WithToken). Reads that are not public need one or the other.
+	signer *Key
+	token  string
 
 	mu      sync.Mutex
 	chainID string
@@ -37,6 +45,61 @@ type Client struct {
 // New returns a client for the gateway at base, e.g. "http://127.0.0.1:8480".
 func New(base string) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: 60 * time.Second}}
+}
+
+// As returns a client that signs every request with k, a member key of
+// the organisation it acts for: the node then answers what that
+// organisation may read (ADR 0007). Transactions are signed as always.
+func (c *Client) As(k *Key) *Client {
+	c.mu.Lock()
+	id := c.chainID
+	c.mu.Unlock()
+	return &Client{base: c.base, http: c.http, signer: k, chainID: id}
+}
+
+// WithToken returns a client that sends an API token of a hall user
+// (created on the hall's account page) with every request.
+func (c *Client) WithToken(token string) *Client {
+	c.mu.Lock()
+	id := c.chainID
+	c.mu.Unlock()
+	return &Client{base: c.base, http: c.http, token: token, chainID: id}
+}
+
+// unsigned marks an upload body that signed requests leave out of the
+// signature (UNSIGNED-PAYLOAD): it is streamed, never held whole.
+type unsigned struct{ io.Reader }
+
+// sign adds the signed-request headers to req, whose body is body.
+func (c *Client) sign(ctx context.Context, req *http.Request, body io.Reader) error {
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	content := tx.UnsignedPayload
+	if _, ok := body.(unsigned); !ok {
+		var b []byte
+		if body != nil {
+			if b, err = io.ReadAll(body); err != nil {
+				return fmt.Errorf("read request body: %w", err)
+			}
+		}
+		sum := sha256.Sum256(b)
+		content = hex.EncodeToString(sum[:])
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.ContentLength = int64(len(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	now := time.Now().Unix()
+	sig, err := c.signer.k.Sign(tx.RequestSignBytes(chainID, req.Method, req.URL.RequestURI(), now, content))
+	if err != nil {
+		return err
+	}
+	req.Header.Set(tx.HeaderKey, c.signer.ID())
+	req.Header.Set(tx.HeaderTime, strconv.FormatInt(now, 10))
+	req.Header.Set(tx.HeaderContentSHA256, content)
+	req.Header.Set(tx.HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+	return nil
 }
 
 // WithHTTPClient sets the HTTP client used for requests.
@@ -66,13 +129,28 @@ type Key struct {
 // key the service hall decrypted) for signing.
 func KeyFrom(k *tx.PrivateKey) *Key { return &Key{k: k} }
 
-// LoadKey reads a key file written by `dengta keys new`.
+// LoadKey reads a key file written by `dengta keys new`. An encrypted
+// file is opened with the passphrase in the file named by
+// $DENGTA_PASSPHRASE_FILE, or in $DENGTA_PASSPHRASE; a dev key (the
+// published dev passphrase) and a legacy plain file need none. OpenKey
+// takes the passphrase from the caller.
 func LoadKey(path string) (*Key, error) {
-	k, name, err := tx.ReadKeyFile(path)
+	return openKey(path, &keyfile.Sources{})
+}
+
+// OpenKey reads a key file, opening an encrypted one with passphrase.
+// A wrong passphrase is an error that says so ("wrong passphrase for key
+// file ..."), distinct from a damaged file.
+func OpenKey(path string, passphrase []byte) (*Key, error) {
+	return openKey(path, keyfile.Fixed(passphrase))
+}
+
+func openKey(path string, src keyfile.Source) (*Key, error) {
+	k, info, err := tx.OpenKeyFile(path, src)
 	if err != nil {
 		return nil, err
 	}
-	return &Key{k: k, Name: name}, nil
+	return &Key{k: k, Name: info.Name}, nil
 }
 
 // GenerateKey makes a new key; algo is "sm2" or "ed25519".
@@ -88,8 +166,12 @@ func GenerateKey(algo string) (*Key, error) {
 	return &Key{k: k}, nil
 }
 
-// Save writes the key to a new file (mode 0600).
-func (k *Key) Save(path string) error { return tx.WriteKeyFile(path, k.k, k.Name) }
+// Save writes the key to a new file (mode 0600), encrypted under the
+// passphrase (8 characters or more) with Argon2id and SM4-GCM
+// (docs/adr/0008-keys-at-rest.md).
+func (k *Key) Save(path string, passphrase []byte) error {
+	return tx.WriteKeyFile(path, k.k, k.Name, keyfile.Protection{Passphrase: passphrase})
+}
 
 // ID returns the key id (40 hex digits).
 func (k *Key) ID() string { return k.k.ID().String() }
@@ -120,6 +202,14 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.signer != nil && !(method == http.MethodGet && path == "/v1/status") {
+		if err := c.sign(ctx, req, body); err != nil {
+			return 0, fmt.Errorf("sign request %s: %w", path, err)
+		}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -164,6 +254,16 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 // out may be a *[]byte for the raw body.
 func (c *Client) Get(ctx context.Context, path string, out any) error {
 	_, err := c.do(ctx, http.MethodGet, path, nil, "", out)
+	return err
+}
+
+// PostJSON sends in as JSON to path and decodes the JSON answer into out.
+func (c *Client) PostJSON(ctx context.Context, path string, in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encode request: %w", err)
+	}
+	_, err = c.do(ctx, http.MethodPost, path, bytes.NewReader(b), "application/json", out)
 	return err
 }
 

@@ -92,7 +92,7 @@ type BlobInfo struct {
 // its hashes.
 func (c *Client) UploadBlob(ctx context.Context, r io.Reader) (*BlobInfo, error) {
 	var info BlobInfo
-	if _, err := c.do(ctx, http.MethodPost, "/v1/blobs", r, "application/octet-stream", &info); err != nil {
+	if _, err := c.do(ctx, http.MethodPost, "/v1/blobs", unsigned{r}, "application/octet-stream", &info); err != nil {
 		return nil, err
 	}
 	return &info, nil

@@ -34,6 +34,11 @@ func TestCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(tampered, bytes.Replace(raw, []byte(`"power": 10`), []byte(`"power": 11`), 1), 0o644)
+	pf := filepath.Join(dir, "passphrase")
+	os.WriteFile(pf, []byte("correct horse battery\n"), 0o600)
+	wrong := filepath.Join(dir, "wrong")
+	os.WriteFile(wrong, []byte("wrong horse battery\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "devpass"), []byte("dengta-dev"), 0o600)
 
 	tests := []struct {
 		name     string
@@ -45,11 +50,13 @@ func TestCLI(t *testing.T) {
 		{"no args", nil, 0, "dengta dev", ""},
 		{"unknown", []string{"launch"}, 1, "", "Try: run 'dengta help'"},
 		{"version", []string{"version"}, 0, "CometBFT v1.0.1", ""},
-		{"keys new sm2", []string{"keys", "new", "--algo", "sm2", "--out", key, "--name", "clerk"}, 0, "algorithm:  sm2", ""},
-		{"keys new again", []string{"keys", "new", "--out", key}, 1, "", "Try: choose another --out path"},
+		{"keys new sm2", []string{"keys", "new", "--algo", "sm2", "--out", key, "--name", "clerk", "--passphrase-file", pf, "--kdf", "dev"}, 0, "at rest:    encrypted, argon2id t=1 m=1024 KiB p=1, sm4-gcm", ""},
+		{"keys new again", []string{"keys", "new", "--out", key, "--passphrase-file", pf}, 1, "", "Try: choose another --out path"},
+		{"keys new bad kdf", []string{"keys", "new", "--out", filepath.Join(dir, "y.json"), "--passphrase-file", pf, "--kdf", "md5"}, 1, "", "Try: --kdf argon2id, scrypt or dev"},
 		{"keys new bad algo", []string{"keys", "new", "--algo", "rsa", "--out", filepath.Join(dir, "x.json")}, 1, "", "Try: --algo sm2 or --algo ed25519"},
 		{"keys new no out", []string{"keys", "new"}, 1, "", "--out is required"},
-		{"keys show", []string{"keys", "show", key}, 0, "name:       clerk", ""},
+		{"keys show", []string{"keys", "show", key, "--passphrase-file", pf}, 0, "name:       clerk", ""},
+		{"keys show wrong passphrase", []string{"keys", "show", key, "--passphrase-file", wrong}, 1, "", "Error: wrong passphrase for key file " + key},
 		{"keys show missing", []string{"keys", "show", filepath.Join(dir, "none.json")}, 1, "", "Try: check the path"},
 		{"verify", []string{"verify", bundle, "--trust", genesis}, 0, "VERIFIED", ""},
 		{"verify json", []string{"verify", "--json", bundle, "--trust", genesis}, 0, `"ok": true`, ""},
@@ -57,14 +64,18 @@ func TestCLI(t *testing.T) {
 		{"verify no trust", []string{"verify", bundle}, 1, "", "--trust is required"},
 		{"verify bad trust", []string{"verify", bundle, "--trust", "nonsense"}, 1, "", "neither a 64-hex-digit"},
 		{"tx no key", []string{"tx", "identity", "vote"}, 1, "", "--key is required"},
-		{"tx bad body", []string{"tx", "--key", key, "identity", "vote", "{"}, 1, "", "not valid JSON"},
-		{"tx no node", []string{"tx", "--node", "http://127.0.0.1:1", "--key", key, "identity", "vote", "{}"}, 1, "", "is the node running?"},
+		{"tx bad body", []string{"tx", "--key", key, "--passphrase-file", pf, "identity", "vote", "{"}, 1, "", "not valid JSON"},
+		{"tx no node", []string{"tx", "--node", "http://127.0.0.1:1", "--key", key, "--passphrase-file", pf, "identity", "vote", "{}"}, 1, "", "is the node running?"},
 		{"query nothing", []string{"query"}, 1, "", "query needs to know what to read"},
 		{"query unknown", []string{"query", "weather"}, 1, "", "unknown query"},
 		{"start no home", []string{"start"}, 1, "", "--home is required"},
+		{"dev on a public address", []string{"dev", "--home", filepath.Join(dir, "dev"), "--ip", "203.0.113.7"}, 1, "", "never listens in public"},
+		{"dev on all addresses", []string{"dev", "--home", filepath.Join(dir, "dev"), "--ip", "0.0.0.0"}, 1, "", "never listens in public"},
+		{"dev on a LAN without --lan", []string{"dev", "--home", filepath.Join(dir, "dev"), "--ip", "192.168.1.20"}, 1, "", "Try: add --lan"},
 		{"start bad home", []string{"start", "--home", dir}, 1, "", "has no genesis"},
 		{"testnet no out", []string{"testnet"}, 1, "", "--out is required"},
-		{"testnet bad n", []string{"testnet", "--validators", "0", "--out", filepath.Join(dir, "net")}, 1, "", "1 to 64"},
+		{"testnet bad n", []string{"testnet", "--validators", "0", "--out", filepath.Join(dir, "net"), "--dev-passphrase"}, 1, "", "1 to 64"},
+		{"testnet dev passphrase as real one", []string{"testnet", "--out", filepath.Join(dir, "net2"), "--passphrase-file", filepath.Join(dir, "devpass")}, 1, "", "passphrase"},
 		{"bad flag", []string{"keys", "new", "--bogus"}, 1, "", "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -80,7 +91,7 @@ func TestCLI(t *testing.T) {
 
 func TestTestnetWritesHomes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "net")
-	out, errOut, code := run(t, "testnet", "--validators", "4", "--out", dir, "--ip-base", "50")
+	out, errOut, code := run(t, "testnet", "--validators", "4", "--out", dir, "--ip-base", "50", "--dev-passphrase")
 	if code != 0 {
 		t.Fatalf("testnet: %s", errOut)
 	}
@@ -106,7 +117,7 @@ func TestTestnetWritesHomes(t *testing.T) {
 	if !strings.Contains(string(cfg), "127.0.0.50:26656") || !strings.Contains(string(cfg), "127.0.0.53:26656") {
 		t.Errorf("coop's config does not list the other validators as peers")
 	}
-	if _, _, code := run(t, "testnet", "--out", dir); code == 0 {
+	if _, _, code := run(t, "testnet", "--out", dir, "--dev-passphrase"); code == 0 {
 		t.Error("testnet over a non-empty directory succeeded")
 	}
 }

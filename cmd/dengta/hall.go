@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // devPassword is the password of the dev chain's hall users. The dev chain
@@ -28,15 +28,23 @@ func runHall(_ context.Context, args []string, out, errOut io.Writer) error {
 	display := fs.String("display", "", "full name")
 	role := fs.String("role", "staff", "admin (manages users) or staff")
 	keyFile := fs.String("key", "", "key file of a key registered on chain for the organisation (an admin key for an admin)")
+	passFile := cli.PassphraseFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *home == "" || *org == "" || *name == "" || *keyFile == "" {
 		return userError("--home, --org, --name and --key are required", "dengta hall add-user --home ./net/coop --org coop --name coop-admin --role admin --key ./net/keys/coop-admin.json")
 	}
-	k, _, err := tx.ReadKeyFile(*keyFile)
+	// One passphrase opens the home's hall master key and the user's key
+	// file (a dev chain's need none).
+	src := cli.Passphrase(*passFile)
+	k, err := cli.LoadKey(*keyFile, src)
 	if err != nil {
-		return userError(err.Error(), "check the --key path")
+		return err
+	}
+	master, err := node.HallMasterKey(*home, src)
+	if err != nil {
+		return cli.KeyError(err, "check --home")
 	}
 	fmt.Fprint(errOut, "password for the new user (8 characters or more): ")
 	password, err := bufio.NewReader(os.Stdin).ReadString('\n')
@@ -44,7 +52,7 @@ func runHall(_ context.Context, args []string, out, errOut io.Writer) error {
 		return userError("no password given", "type the password and press Enter, or pipe it in")
 	}
 	password = strings.TrimRight(password, "\r\n")
-	store, err := accounts.Open(node.HallDir(*home), node.HallKeyFile(*home), nil)
+	store, err := accounts.Open(node.HallDir(*home), master.Key, nil)
 	if err != nil {
 		return userError(err.Error(), "stop the node first: the hall database can be open in one process only")
 	}

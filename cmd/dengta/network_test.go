@@ -22,6 +22,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
+// testPassphrase encrypts the keys of the test networks.
+const testPassphrase = "harbour lights 灯塔"
+
 // buildDengta builds this command into a temporary directory.
 func buildDengta(t *testing.T) string {
 	t.Helper()
@@ -38,6 +41,7 @@ func buildDengta(t *testing.T) string {
 // proc is one `dengta start` process, started and stopped by the test.
 type proc struct {
 	bin, org, home, log string
+	passFile            string // the homes' passphrase
 
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
@@ -54,7 +58,7 @@ func (p *proc) start(t *testing.T) {
 	defer f.Close() // the child has its own descriptor
 	p.runs++
 	fmt.Fprintf(f, "=== test: start %d of %s at %s ===\n", p.runs, p.org, time.Now().Format(time.TimeOnly))
-	cmd := exec.Command(p.bin, "start", "--home", p.home, "--log-level", "info")
+	cmd := exec.Command(p.bin, "start", "--home", p.home, "--log-level", "info", "--passphrase-file", p.passFile)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", p.org, err)
@@ -197,10 +201,16 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
 	base, p := nettest.PickAddresses(t, validators)
+	// The keys are encrypted under a real passphrase (the cheap KDF
+	// cost keeps the test fast): every start and restart decrypts them.
+	passFile := filepath.Join(t.TempDir(), "passphrase")
+	if err := os.WriteFile(passFile, []byte(testPassphrase+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command(bin, "testnet", "--validators", strconv.Itoa(validators), "--out", dir,
 		"--chain-id", "dengta-proctest", "--ip-base", strconv.Itoa(base),
 		"--p2p-port", strconv.Itoa(p.P2P), "--rpc-port", strconv.Itoa(p.RPC), "--gateway-port", strconv.Itoa(p.Gateway),
-		"--fast").CombinedOutput()
+		"--fast", "--passphrase-file", passFile, "--kdf", "dev").CombinedOutput()
 	if err != nil {
 		t.Fatalf("dengta testnet: %v\n%s", err, out)
 	}
@@ -208,11 +218,11 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 	logDir := t.TempDir()
 	for i := range validators {
 		org := devnet.OrgAt(i).ID
-		key, err := client.LoadKey(devnet.KeyFile(filepath.Join(dir, "keys"), org))
+		key, err := client.OpenKey(devnet.KeyFile(filepath.Join(dir, "keys"), org), []byte(testPassphrase))
 		if err != nil {
 			t.Fatal(err)
 		}
-		n.procs = append(n.procs, &proc{bin: bin, org: org, home: filepath.Join(dir, org), log: filepath.Join(logDir, org+".log")})
+		n.procs = append(n.procs, &proc{bin: bin, org: org, home: filepath.Join(dir, org), log: filepath.Join(logDir, org+".log"), passFile: passFile})
 		n.cs = append(n.cs, client.New(fmt.Sprintf("http://127.0.0.%d:%d", base+i, p.Gateway)))
 		n.keys = append(n.keys, key)
 	}

@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
@@ -45,7 +49,8 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	home := fs.String("home", defaultDevHome(), "home directory of the dev chain (or set DENGTA_HOME); it survives restarts")
 	reset := fs.Bool("reset", false, "wipe the home and start a new chain")
 	empty := fs.Bool("empty", false, "on a new chain, record no demo story (organisations and keys only)")
-	ip := fs.String("ip", "127.0.0.1", "address to listen on")
+	ip := fs.String("ip", "127.0.0.1", "address to listen on: a loopback address, or with --lan a private one")
+	lan := fs.Bool("lan", false, "allow a private network address for --ip (the dev chain's passwords and passphrase are published: only on a network you trust)")
 	gwPort := fs.Int("gateway-port", 8480, "port of the HTTP gateway")
 	rpcPort := fs.Int("rpc-port", 26657, "port of CometBFT's RPC")
 	p2pPort := fs.Int("p2p-port", 26656, "port of CometBFT's peer-to-peer listener")
@@ -58,9 +63,18 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	if err != nil {
 		return err
 	}
+	if err := checkDevIP(*ip, *lan); err != nil {
+		return err
+	}
 	if *reset {
 		if err := wipeHome(*home); err != nil {
 			return err
+		}
+	}
+	if st, err := node.LoadSettings(*home); err == nil {
+		host, _, _ := net.SplitHostPort(st.GatewayAddr)
+		if err := checkDevIP(host, *lan); err != nil {
+			return userError(fmt.Sprintf("the dev chain in %s listens on %s", *home, st.GatewayAddr), "the dev chain's passwords are published: run 'dengta dev --reset' to make it listen on 127.0.0.1")
 		}
 	}
 	created := false
@@ -87,6 +101,7 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 Dengta dev chain %q %s — height %d, validator run by %q.
 
   Service hall:    %s/login   (users <org>-admin, e.g. coop-admin; password %s; dev chain only)
+  Keys:            encrypted with the published dev passphrase %q: dev chain only
   Gateway (API):   %s
   API reference:   %s/openapi.json
   Health:          %s/healthz
@@ -98,9 +113,9 @@ Try:   dengta query orgs
        dengta query proof identity/org/coop --out coop.json
        dengta verify coop.json --trust %s
 Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
-`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
+`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, keyfile.DevPassphrase, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
-	})
+	}, daemon.WithPassphrase(cli.Passphrase(""))) // a dev home whose passphrase was changed
 }
 
 // wipeHome removes a dev home, after checking that it is one.
@@ -121,8 +136,9 @@ func wipeHome(home string) error {
 }
 
 func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
-	fs := newFlags("start", "--home DIR", errOut)
+	fs := newFlags("start", "--home DIR [--passphrase-file FILE]", errOut)
 	home := fs.String("home", "", "home directory of the node (written by 'dengta testnet')")
+	passFile := cli.PassphraseFlag(fs)
 	logger := logFlags(fs, errOut)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -137,13 +153,17 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	if err != nil {
 		return err
 	}
-	return daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
+	err = daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		fmt.Fprintf(out, "node of %q on chain %q at height %d; gateway %s\n", d.Settings.Org, d.ChainID, d.App.Store().Version(), d.GatewayURL)
-	})
+	}, daemon.WithPassphrase(cli.Passphrase(*passFile)))
+	if errors.Is(err, keyfile.ErrNoPassphrase) || errors.Is(err, keyfile.ErrWrongPassphrase) || errors.Is(err, keyfile.ErrCorrupt) {
+		return cli.KeyError(err, "")
+	}
+	return err
 }
 
 func runTestnet(_ context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {
-	fs := newFlags("testnet", "--validators N --out DIR", errOut)
+	fs := newFlags("testnet", "--validators N --out DIR [--passphrase-file FILE | --dev-passphrase]", errOut)
 	n := fs.Int("validators", 4, "number of validators, one organisation each")
 	dir := fs.String("out", "", "directory to write the homes into (new or empty)")
 	chainID := fs.String("chain-id", "dengta-testnet", "chain id")
@@ -152,19 +172,40 @@ func runTestnet(_ context.Context, reg *plug.Registry, args []string, out, errOu
 	rpc := fs.Int("rpc-port", 26657, "CometBFT RPC port on every validator's address")
 	gw := fs.Int("gateway-port", 8480, "gateway port on every validator's address")
 	fast := fs.Bool("fast", false, "short consensus timeouts and back-to-back blocks (tests and demos)")
+	passFile := cli.PassphraseFlag(fs)
+	dev := fs.Bool("dev-passphrase", false, "encrypt the keys with the published dev passphrase "+keyfile.DevPassphrase+" and a cheap KDF (local tests and demos only)")
+	prot := protectionFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return userError("--out is required", "dengta testnet --validators 4 --out ./net")
 	}
-	members, err := devnet.Testnet(*dir, devnet.TestnetOptions{ChainID: *chainID, Consortium: reg, Validators: *n, IPBase: *ipBase, Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Fast: *fast})
+	p, err := prot()
+	if err != nil {
+		return err
+	}
+	if *dev {
+		p = keyfile.DevProtection()
+	} else {
+		src := cli.Passphrase(*passFile)
+		src.Confirm = true
+		if p.Passphrase, err = src.Passphrase("the new homes"); err != nil {
+			return cli.KeyError(err, keyfile.Hint+"; or --dev-passphrase for a throw-away local network")
+		}
+	}
+	members, err := devnet.Testnet(*dir, devnet.TestnetOptions{ChainID: *chainID, Consortium: reg, Validators: *n, IPBase: *ipBase, Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Fast: *fast, Protection: p})
 	if err != nil {
 		return userError(err.Error(), "use a new --out directory and 1 to 64 --validators")
 	}
 	fmt.Fprintf(out, "wrote %d validator homes for chain %q under %s:\n\n", len(members), *chainID, *dir)
 	for _, m := range members {
 		fmt.Fprintf(out, "  %-10s %-40s gateway %s\n             start: dengta start --home %s\n", m.Org.ID, m.Org.NameEN, m.Gateway, m.Home)
+	}
+	if p.Dev {
+		fmt.Fprintf(out, "\nkeys: encrypted with the published dev passphrase %q: a local network for tests only\n", keyfile.DevPassphrase)
+	} else {
+		fmt.Fprintf(out, "\nkeys: encrypted under your passphrase (%s); 'dengta start' asks for it, or takes --passphrase-file\n", describe(p))
 	}
 	fmt.Fprintf(out, "\nadmin keys: %s\n", filepath.Join(*dir, "keys"))
 	return nil
@@ -191,4 +232,24 @@ func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home st
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkDevIP refuses to serve the dev chain, whose admin passwords and key
+// passphrase are published, on a public address: loopback always, a
+// private network address only when asked with --lan.
+func checkDevIP(ip string, lan bool) error {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return userError(fmt.Sprintf("--ip %q is not an IP address", ip), "use --ip 127.0.0.1 (the default)")
+	}
+	switch {
+	case a.IsLoopback():
+		return nil
+	case a.IsPrivate() && lan:
+		return nil
+	case a.IsPrivate():
+		return userError(fmt.Sprintf("--ip %s would serve the dev chain to the local network, and every demo admin's password is published", ip), "add --lan if the network is yours alone, or keep the default 127.0.0.1")
+	default:
+		return userError(fmt.Sprintf("--ip %s is not a loopback or private address: the dev chain's passwords and passphrase are published, so it never listens in public", ip), "run a real node from its own home (dengta testnet, dengta start) for anything reachable from outside")
+	}
 }

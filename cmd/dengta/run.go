@@ -23,9 +23,10 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "dev", Summary: "run a one-validator development chain with a demo consortium", Run: withRegistry(reg, runDev)},
 		{Name: "start", Summary: "run one member's node from its home directory", Run: withRegistry(reg, runStart)},
 		{Name: "testnet", Summary: "write the homes of a local multi-validator network", Run: withRegistry(reg, runTestnet)},
-		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519)", Run: runKeys},
+		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519); encrypt plain key files; change passphrases", Run: runKeys},
 		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
 		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},
+		{Name: "gov", Summary: "governance: validator possession proofs, previews, proposals and votes", Run: runGov},
 		{Name: "hall", Summary: "manage the service hall's users (add-user)", Run: runHall},
 	}
 	tools := []cli.Command{

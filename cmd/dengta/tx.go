@@ -25,6 +25,7 @@ func runTx(ctx context.Context, args []string, out, errOut io.Writer) error {
 	nonce := fs.Uint64("nonce", 0, "nonce to sign with; by default the node's next nonce for the key")
 	noWait := fs.Bool("no-wait", false, "return once the node accepted the transaction, without waiting for the commit")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	passFile := cli.PassphraseFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -32,13 +33,11 @@ func runTx(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if len(pos) < 2 || len(pos) > 3 {
 		return userError("tx needs MODULE ACTION and an optional JSON body", `dengta tx --key keys/coop-admin.json identity register_key '{"public_key":{...},"admin":false,"name":"clerk"}'`)
 	}
-	if *keyFile == "" {
-		return userError("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
-	}
-	key, err := client.LoadKey(*keyFile)
+	k, err := cli.LoadKey(*keyFile, cli.Passphrase(*passFile))
 	if err != nil {
-		return userError(err.Error(), "check the --key path")
+		return err
 	}
+	key := client.KeyFrom(k)
 	var body []byte
 	if len(pos) == 3 {
 		if body, err = readBody(pos[2]); err != nil {

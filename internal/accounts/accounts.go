@@ -1,7 +1,8 @@
 // Package accounts keeps the service hall's users on one node: their
 // passwords (Argon2id, memory-hard), their sign-in sessions with CSRF
 // tokens, and their custodial signing keys, encrypted at rest with SM4-GCM
-// under the node's hall master key. A user belongs to one organisation; the
+// under the node's hall master key (which the node keeps encrypted under
+// its passphrase, like its other keys: docs/adr/0008-keys-at-rest.md). A user belongs to one organisation; the
 // hall signs the user's transactions with the user's key, which the
 // organisation registers on chain like any member key.
 package accounts
@@ -17,10 +18,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +34,6 @@ import (
 // Errors callers tell apart.
 var (
 	ErrBadLogin    = errors.New("wrong user name or password")
-	ErrLocked      = errors.New("too many failed sign-ins; wait a few minutes")
 	ErrNoSession   = errors.New("no such session, or it expired")
 	ErrUserExists  = errors.New("user name is taken")
 	ErrNoUser      = errors.New("no such user")
@@ -62,6 +61,9 @@ type User struct {
 	Disabled bool      `json:"disabled,omitempty"`
 	Created  time.Time `json:"created"`
 	Password string    `json:"password"` // PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash
+	// PasswordSet is when the password last changed; sessions begun
+	// before it have ended.
+	PasswordSet time.Time `json:"password_set,omitzero"`
 }
 
 // Session is a signed-in browser.
@@ -69,6 +71,7 @@ type Session struct {
 	User    string    `json:"user"`
 	CSRF    string    `json:"csrf"`
 	Expires time.Time `json:"expires"`
+	Created time.Time `json:"created,omitzero"`
 }
 
 // Argon2id parameters: 64 MiB, 2 passes, 2 lanes (about 0.1-0.2 s here).
@@ -82,29 +85,24 @@ const (
 // SessionTTL is how long a session lasts without use.
 const SessionTTL = 8 * time.Hour
 
-// Lockout: after maxFails failed sign-ins a user must wait lockout.
-const (
-	maxFails = 5
-	lockout  = 5 * time.Minute
-)
-
 var userNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
 
 // Store is the account database.
 type Store struct {
-	db   *pebble.DB
-	aead cipher.AEAD
-	now  func() time.Time
+	db    *pebble.DB
+	aead  cipher.AEAD
+	now   func() time.Time
+	guard *guard // sign-in limits (signin.go)
 }
 
-// Open opens the database in dir and the master key in keyFile, creating
-// both when missing (the key file with mode 0600). now may be nil.
-func Open(dir, keyFile string, now func() time.Time) (*Store, error) {
-	key, err := loadOrCreateMaster(keyFile)
-	if err != nil {
-		return nil, err
+// Open opens the database in dir, creating it when missing, with the
+// hall's 16-byte SM4 master key (the node keeps it encrypted at rest:
+// node.HallMasterKey). now may be nil.
+func Open(dir string, master []byte, now func() time.Time) (*Store, error) {
+	if len(master) != 16 {
+		return nil, fmt.Errorf("hall master key: %d bytes; an SM4 key is 16", len(master))
 	}
-	block, err := sm4.NewCipher(key)
+	block, err := sm4.NewCipher(master)
 	if err != nil {
 		return nil, fmt.Errorf("hall master key: %w", err)
 	}
@@ -119,7 +117,12 @@ func Open(dir, keyFile string, now func() time.Time) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, aead: aead, now: now}, nil
+	secret, err := deviceSecret(db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open accounts: %w", err)
+	}
+	return &Store{db: db, aead: aead, now: now, guard: newGuard(secret)}, nil
 }
 
 type quiet struct{}
@@ -128,36 +131,6 @@ func (quiet) Infof(string, ...any)  {}
 func (quiet) Errorf(string, ...any) {}
 func (quiet) Fatalf(f string, a ...any) {
 	panic(fmt.Sprintf(f, a...))
-}
-
-func loadOrCreateMaster(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-		if err != nil || len(key) != 16 {
-			return nil, fmt.Errorf("hall master key %s: want 32 hex digits", path)
-		}
-		return key, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("hall master key: %w", err)
-	}
-	key := make([]byte, 16)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("hall master key: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("hall master key: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		return nil, fmt.Errorf("hall master key: %w", err)
-	}
-	return key, f.Sync()
 }
 
 // Close closes the database.
@@ -190,31 +163,97 @@ func hashPassword(password string) (string, error) {
 		return "", err
 	}
 	h := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return (&PHC{Memory: argonMemory, Time: argonTime, Threads: argonThreads, Salt: salt, Hash: h}).String(), nil
+}
+
+// PHC is a parsed Argon2id password hash.
+type PHC struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+	Salt    []byte
+	Hash    []byte
+}
+
+// Bounds of a stored hash's parameters: they cap the time and memory a
+// sign-in can cost, whatever the database holds.
+const (
+	maxArgonMemory  = 1 << 20 // 1 GiB
+	maxArgonTime    = 16
+	maxArgonThreads = 64
+)
+
+// ParsePHC parses a PHC string "$argon2id$v=19$m=M,t=T,p=P$salt$hash"
+// (salt and hash in unpadded standard base64) strictly: version 19, the
+// parameters in that order within bounds, salt of 8 to 64 bytes, hash of
+// 16 to 64 bytes.
+func ParsePHC(phc string) (*PHC, error) {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return nil, errors.New("password hash: not a $argon2id$ PHC string")
+	}
+	if parts[2] != "v=19" {
+		return nil, fmt.Errorf("password hash: version %q is not v=19", parts[2])
+	}
+	var h PHC
+	params := strings.Split(parts[3], ",")
+	if len(params) != 3 {
+		return nil, errors.New("password hash: want m=,t=,p= parameters")
+	}
+	var vals [3]uint64
+	for i, name := range []string{"m=", "t=", "p="} {
+		v, ok := strings.CutPrefix(params[i], name)
+		if !ok {
+			return nil, fmt.Errorf("password hash: parameter %d is not %s", i+1, name)
+		}
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || (len(v) > 1 && v[0] == '0') {
+			return nil, fmt.Errorf("password hash: %s%q is not a number", name, v)
+		}
+		vals[i] = n
+	}
+	h.Memory, h.Time = uint32(vals[0]), uint32(vals[1])
+	if vals[2] < 1 || vals[2] > maxArgonThreads {
+		return nil, fmt.Errorf("password hash: p=%d: 1 to %d", vals[2], maxArgonThreads)
+	}
+	h.Threads = uint8(vals[2])
+	if h.Time < 1 || h.Time > maxArgonTime {
+		return nil, fmt.Errorf("password hash: t=%d: 1 to %d", h.Time, maxArgonTime)
+	}
+	if h.Memory < 8*uint32(h.Threads) || h.Memory > maxArgonMemory {
+		return nil, fmt.Errorf("password hash: m=%d: %d KiB to 1 GiB", h.Memory, 8*uint32(h.Threads))
+	}
+	enc := base64.RawStdEncoding.Strict()
+	var err error
+	if h.Salt, err = enc.DecodeString(parts[4]); err != nil || len(h.Salt) < 8 || len(h.Salt) > 64 {
+		return nil, errors.New("password hash: salt: 8 to 64 bytes of unpadded base64")
+	}
+	if h.Hash, err = enc.DecodeString(parts[5]); err != nil || len(h.Hash) < 16 || len(h.Hash) > 64 {
+		return nil, errors.New("password hash: hash: 16 to 64 bytes of unpadded base64")
+	}
+	return &h, nil
+}
+
+// String encodes h as its PHC string.
+func (h *PHC) String() string {
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(h)), nil
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", h.Memory, h.Time, h.Threads, enc.EncodeToString(h.Salt), enc.EncodeToString(h.Hash))
 }
 
 // checkPassword compares a password with a PHC Argon2id string in
-// constant time.
+// constant time. A hash that does not parse matches no password.
 func checkPassword(phc, password string) bool {
-	parts := strings.Split(phc, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
+	h, err := ParsePHC(phc)
+	if err != nil {
 		return false
 	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return false
-	}
-	enc := base64.RawStdEncoding
-	salt, err1 := enc.DecodeString(parts[4])
-	want, err2 := enc.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got := argon2.IDKey([]byte(password), h.Salt, h.Time, h.Memory, h.Threads, uint32(len(h.Hash)))
+	return subtle.ConstantTimeCompare(got, h.Hash) == 1
 }
+
+// dummyHash is what an unknown user's password is checked against, so
+// that a sign-in costs the same whether the user exists or not.
+const dummyHash = "$argon2id$v=19$m=65536,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
 
 // CheckNew reports whether AddUser would accept the user and password,
 // without writing anything.
@@ -243,7 +282,7 @@ func (s *Store) AddUser(u User, password string, key *tx.PrivateKey) error {
 	if err := s.CheckNew(u, password); err != nil {
 		return err
 	}
-	hash, err := hashPassword(password)
+	hash, err := s.hash(password)
 	if err != nil {
 		return err
 	}
@@ -347,7 +386,7 @@ func (s *Store) SetDisabled(name string, disabled bool) error {
 	return b.Commit(pebble.Sync)
 }
 
-// SetPassword changes a user's password.
+// SetPassword changes a user's password and ends the user's sessions.
 func (s *Store) SetPassword(name, password string) error {
 	if len([]rune(password)) < 8 {
 		return ErrWeakPass
@@ -356,41 +395,16 @@ func (s *Store) SetPassword(name, password string) error {
 	if err != nil {
 		return err
 	}
-	if u.Password, err = hashPassword(password); err != nil {
+	if u.Password, err = s.hash(password); err != nil {
 		return err
 	}
+	u.PasswordSet = s.now().UTC()
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := s.putJSON(b, userKey(name), u); err != nil {
 		return err
 	}
 	return b.Commit(pebble.Sync)
-}
-
-// Authenticate checks a user name and password. Unknown users cost the
-// same hashing time as known ones, and repeated failures lock the user out
-// for a while.
-func (s *Store) Authenticate(name, password string) (*User, error) {
-	u, err := s.User(name)
-	if errors.Is(err, ErrNoUser) {
-		checkPassword("$argon2id$v=19$m=65536,t=2,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
-		return nil, ErrBadLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	fails, last := s.fails(name)
-	if fails >= maxFails && s.now().Sub(last) < lockout {
-		return nil, ErrLocked
-	}
-	if !checkPassword(u.Password, password) || u.Disabled {
-		s.recordFail(name, fails+1)
-		return nil, ErrBadLogin
-	}
-	if fails > 0 {
-		s.db.Delete(failKey(name), pebble.Sync)
-	}
-	return u, nil
 }
 
 func (s *Store) fails(name string) (uint64, time.Time) {
@@ -428,7 +442,7 @@ func tokenHash(token string) string {
 // (for the cookie) and the session.
 func (s *Store) NewSession(u *User) (string, *Session, error) {
 	token := randomToken()
-	sess := &Session{User: u.Name, CSRF: randomToken(), Expires: s.now().Add(SessionTTL).UTC()}
+	sess := &Session{User: u.Name, CSRF: randomToken(), Expires: s.now().Add(SessionTTL).UTC(), Created: s.now().UTC()}
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := s.putJSON(b, sessionKey(tokenHash(token)), sess); err != nil {
@@ -451,7 +465,7 @@ func (s *Store) Session(token string) (*Session, *User, error) {
 		return nil, nil, ErrNoSession
 	}
 	u, err := s.User(sess.User)
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || sess.Created.Before(u.PasswordSet) {
 		return nil, nil, ErrNoSession
 	}
 	if until := s.now().Add(SessionTTL).UTC(); until.Sub(sess.Expires) > time.Minute {

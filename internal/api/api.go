@@ -46,6 +46,11 @@ type Query[P, R any] struct {
 	Method string // GET when empty
 	Path   string
 	Doc    string
+	// Public marks a read anyone may call (a scan page's data, an
+	// evidence check). Others answer only callers authenticated as a
+	// member organisation (ADR 0007), and the handler may narrow that to
+	// the parties of a record.
+	Public bool
 }
 
 // Pattern returns the ServeMux pattern, "GET /v1/...".

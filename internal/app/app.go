@@ -141,7 +141,17 @@ func New(opts Options) (*App, error) {
 		opts.Roles = role.MustSet()
 	}
 	a.roles = opts.Roles
-	mods := append([]module.Module{identity.Module{Roles: opts.Roles}}, opts.Modules...)
+	// The decision actions are the only ones governance may authorise
+	// (ADR 0007).
+	decisions := map[string]bool{}
+	for _, m := range opts.Modules {
+		for _, act := range m.Actions() {
+			if act.Decision {
+				decisions[m.Name()+"/"+act.Name] = true
+			}
+		}
+	}
+	mods := append([]module.Module{identity.Module{Roles: opts.Roles, Decisions: decisions}}, opts.Modules...)
 	for _, m := range mods {
 		if strings.Contains(m.Name(), "/") || m.Name() == "" || m.Name() == appPrefix {
 			return nil, fmt.Errorf("new app: module name %q", m.Name())

@@ -21,6 +21,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/workload"
@@ -233,6 +234,7 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 	out := filepath.Join(dir, fmt.Sprintf("dengta-%d", attempt))
 	members, err := devnet.Testnet(out, devnet.TestnetOptions{
 		ChainID: "dengta-bench", Consortium: c, Validators: validators, IPBase: base, Ports: ports, NonValidators: benchOrgs(validators),
+		Protection: keyfile.DevProtection(), // a throw-away local network: its files say so
 	})
 	if err != nil {
 		return nil, err

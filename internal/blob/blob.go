@@ -9,6 +9,7 @@
 //	<aa>/<bb>/<sha256 hex>       the file's bytes (aa, bb: first two byte pairs)
 //	<aa>/<bb>/<sha256 hex>.sm3   its SM3 digest, hex
 //	tmp/                         files being written
+//	usage/<owner>                bytes of the files first stored for owner (an organisation), decimal
 package blob
 
 import (
@@ -21,7 +22,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/emmansun/gmsm/sm3"
 )
@@ -31,6 +34,9 @@ var ErrNotFound = errors.New("blob not found")
 
 // ErrTooLarge is returned when a file exceeds the store's size limit.
 var ErrTooLarge = errors.New("blob too large")
+
+// ErrQuota is returned when a file would take its owner past its quota.
+var ErrQuota = errors.New("blob quota exceeded")
 
 // Info describes a stored file.
 type Info struct {
@@ -43,6 +49,7 @@ type Info struct {
 type Store struct {
 	dir     string
 	maxSize int64
+	mu      sync.Mutex // orders the usage counters' updates
 }
 
 // Open opens (creating if needed) a store in dir that accepts files of at
@@ -69,7 +76,43 @@ func (s *Store) path(sha string) (string, error) {
 
 // Put stores the content read from r and returns its hashes. Storing a file
 // that is already there is a no-op that returns the same Info.
-func (s *Store) Put(r io.Reader) (Info, error) {
+func (s *Store) Put(r io.Reader) (Info, error) { return s.PutFor("", 0, r) }
+
+// Usage returns the bytes of the files first stored for owner.
+func (s *Store) Usage(owner string) (int64, error) {
+	if owner == "" {
+		return 0, nil
+	}
+	b, err := os.ReadFile(s.usagePath(owner))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("blob usage: %w", err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("blob usage of %s: %w", owner, err)
+	}
+	return n, nil
+}
+
+func (s *Store) usagePath(owner string) string {
+	return filepath.Join(s.dir, "usage", hex.EncodeToString([]byte(owner)))
+}
+
+// PutFor is Put on behalf of owner, whose files may take at most quota
+// bytes (quota 0 and owner "" are unlimited). A file the store already
+// holds costs nobody anything; a new one is charged to the owner that
+// stored it first.
+func (s *Store) PutFor(owner string, quota int64, r io.Reader) (Info, error) {
+	if owner != "" && quota > 0 {
+		if used, err := s.Usage(owner); err != nil {
+			return Info{}, err
+		} else if used >= quota {
+			return Info{}, fmt.Errorf("%w: %d of %d bytes used", ErrQuota, used, quota)
+		}
+	}
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "put-*")
 	if err != nil {
 		return Info{}, fmt.Errorf("put blob: %w", err)
@@ -92,8 +135,19 @@ func (s *Store) Put(r io.Reader) (Info, error) {
 		return Info{}, fmt.Errorf("put blob: %w", err)
 	}
 	final, _ := s.path(info.SHA256)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, err := os.Stat(final); err == nil {
 		return info, nil
+	}
+	var used int64
+	if owner != "" {
+		if used, err = s.Usage(owner); err != nil {
+			return Info{}, err
+		}
+		if quota > 0 && used+n > quota {
+			return Info{}, fmt.Errorf("%w: %d of %d bytes used, the file has %d", ErrQuota, used, quota, n)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return Info{}, fmt.Errorf("put blob: %w", err)
@@ -104,7 +158,32 @@ func (s *Store) Put(r io.Reader) (Info, error) {
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return Info{}, fmt.Errorf("put blob: %w", err)
 	}
+	if owner != "" {
+		if err := os.MkdirAll(filepath.Join(s.dir, "usage"), 0o700); err != nil {
+			return Info{}, fmt.Errorf("blob usage: %w", err)
+		}
+		if err := writeAtomic(s.usagePath(owner), []byte(strconv.FormatInt(used+n, 10))); err != nil {
+			return Info{}, fmt.Errorf("blob usage: %w", err)
+		}
+	}
 	return info, nil
+}
+
+// writeAtomic replaces path's content through a synced temporary file.
+func writeAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	f, err := os.Open(tmp)
+	if err == nil {
+		err = f.Sync()
+		f.Close()
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func sum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }

@@ -65,3 +65,46 @@ func TestTooLargeLeavesNothing(t *testing.T) {
 		t.Fatalf("temporary files left: %v", tmp)
 	}
 }
+
+func TestQuota(t *testing.T) {
+	s, err := Open(t.TempDir(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(owner string, content string) error {
+		_, err := s.PutFor(owner, 500, strings.NewReader(content))
+		return err
+	}
+	if err := put("coop", strings.Repeat("a", 300)); err != nil {
+		t.Fatal(err)
+	}
+	// The same file again costs nothing, for anyone.
+	if err := put("coop", strings.Repeat("a", 300)); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("bank", strings.Repeat("a", 300)); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("coop", strings.Repeat("b", 201)); !errors.Is(err, ErrQuota) {
+		t.Fatalf("past the quota: %v", err)
+	}
+	if _, err := s.Stat(hexSHA(strings.Repeat("b", 201))); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a refused file was stored: %v", err)
+	}
+	if err := put("coop", strings.Repeat("b", 200)); err != nil {
+		t.Fatalf("up to the quota: %v", err)
+	}
+	if err := put("coop", "c"); !errors.Is(err, ErrQuota) {
+		t.Fatalf("at the quota: %v", err)
+	}
+	for owner, want := range map[string]int64{"coop": 500, "bank": 0, "nobody": 0} {
+		if got, err := s.Usage(owner); err != nil || got != want {
+			t.Errorf("Usage(%s) = %d, %v; want %d", owner, got, err, want)
+		}
+	}
+}
+
+func hexSHA(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}

@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/keyfile"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Command is one subcommand of dengta.
@@ -116,16 +118,79 @@ func NodeFlag(fs interface {
 // Client returns an SDK client of the node at the --node URL.
 func Client(node string) *client.Client { return client.New(strings.TrimRight(node, "/")) }
 
-// Signer reads --key and connects to --node.
+// Signer reads --key and connects to --node; the client signs its
+// requests with the key, so reads answer as the key's organisation. An
+// encrypted key file is opened with the passphrase from
+// $DENGTA_PASSPHRASE_FILE, $DENGTA_PASSPHRASE or the terminal
+// (Passphrase); a dev key needs none.
 func Signer(node, keyFile string) (*client.Client, *client.Key, error) {
-	if keyFile == "" {
-		return nil, nil, Fail("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
-	}
-	key, err := client.LoadKey(keyFile)
+	return SignerWith(node, keyFile, Passphrase(""))
+}
+
+// SignerWith is Signer with the passphrase from src.
+func SignerWith(node, keyFile string, src keyfile.Source) (*client.Client, *client.Key, error) {
+	key, err := LoadKey(keyFile, src)
 	if err != nil {
-		return nil, nil, Fail(err.Error(), "check the --key path")
+		return nil, nil, err
 	}
-	return Client(node), key, nil
+	k := client.KeyFrom(key)
+	return Client(node).As(k), k, nil
+}
+
+// LoadKey reads the --key file, with the passphrase from src, and
+// explains failures for people.
+func LoadKey(keyFile string, src keyfile.Source) (*tx.PrivateKey, error) {
+	if keyFile == "" {
+		return nil, Fail("--key is required", "pass the signer's key file, e.g. --key ~/.dengta/dev/keys/coop-admin.json")
+	}
+	k, _, err := tx.OpenKeyFile(keyFile, src)
+	if err != nil {
+		return nil, KeyError(err, "check the --key path")
+	}
+	return k, nil
+}
+
+// KeyError explains a key file error: a missing or wrong passphrase gets
+// the ways to give one, anything else hint.
+func KeyError(err error, hint string) error {
+	switch {
+	case errors.Is(err, keyfile.ErrNoPassphrase):
+		return Fail(err.Error(), keyfile.Hint)
+	case errors.Is(err, keyfile.ErrWrongPassphrase):
+		return Fail(err.Error(), "check the passphrase: the one the file was encrypted with (from --passphrase-file, $"+keyfile.EnvPassphraseFile+", $"+keyfile.EnvPassphrase+" or the terminal, in that order)")
+	case errors.Is(err, keyfile.ErrCorrupt):
+		return Fail(err.Error(), "restore the key file from a backup")
+	}
+	return Fail(err.Error(), hint)
+}
+
+// Passphrase returns the passphrase sources of a command, in order: the
+// file given with --passphrase-file (file, "" if none),
+// $DENGTA_PASSPHRASE_FILE, $DENGTA_PASSPHRASE, then the terminal when
+// there is one. The first passphrase found is used for every key the
+// command opens.
+func Passphrase(file string) *keyfile.Sources {
+	s := &keyfile.Sources{File: file}
+	if p := keyfile.Terminal(); p != nil {
+		s.Prompt = p
+	}
+	return s
+}
+
+// NewPassphrase is Passphrase for a passphrase that encrypts new files:
+// $DENGTA_NEW_PASSPHRASE_FILE and $DENGTA_NEW_PASSPHRASE, and the
+// terminal asks twice.
+func NewPassphrase(file string) *keyfile.Sources {
+	s := Passphrase(file)
+	s.New = true
+	return s
+}
+
+// PassphraseFlag adds --passphrase-file to fs.
+func PassphraseFlag(fs interface {
+	String(name, value, usage string) *string
+}) *string {
+	return fs.String("passphrase-file", "", "file holding the passphrase of encrypted key files (else $"+keyfile.EnvPassphraseFile+", $"+keyfile.EnvPassphrase+" or the terminal)")
 }
 
 // PrintJSON writes v as indented JSON, without escaping HTML characters.

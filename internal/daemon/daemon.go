@@ -6,6 +6,7 @@ package daemon
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/types"
 
@@ -23,6 +26,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/pages"
@@ -58,20 +62,59 @@ type Daemon struct {
 	done         chan struct{}
 }
 
+// Option changes how a node starts.
+type Option func(*options)
+
+type options struct{ passphrase keyfile.Source }
+
+// WithPassphrase opens the home's encrypted keys (node, validator,
+// operator, hall master) with the passphrase from src. Without it only
+// plain legacy keys and dev keys open.
+func WithPassphrase(src keyfile.Source) Option {
+	return func(o *options) { o.passphrase = src }
+}
+
 // Start opens the node in home with the registered modules and starts it.
 // The node runs until Stop.
-func Start(ctx context.Context, home string, logger *slog.Logger) (*Daemon, error) {
-	return StartWith(ctx, home, logger, modules.Registry())
+func Start(ctx context.Context, home string, logger *slog.Logger, opts ...Option) (*Daemon, error) {
+	return StartWith(ctx, home, logger, modules.Registry(), opts...)
 }
 
 // StartWith is Start with the modules of reg.
-func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry) (*Daemon, error) {
+func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry, opts ...Option) (*Daemon, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	settings, err := node.LoadSettings(home)
 	if err != nil {
 		return nil, fmt.Errorf("start node: %w", err)
+	}
+	// The keys first: a wrong or missing passphrase stops here, before
+	// any database is opened.
+	keys, err := node.LoadKeys(home, o.passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	master, err := node.HallMasterKey(home, o.passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	operator, err := loadOperatorKey(home, settings, o.passphrase, logger)
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	for _, f := range keys.Legacy {
+		logger.Warn("plain key file: the private key is not encrypted; run 'dengta keys encrypt --home "+home+"'", "file", f)
+	}
+	if master.Legacy {
+		logger.Warn("plain hall master key: run 'dengta keys encrypt --home "+home+"'", "file", node.LegacyHallKeyFile(home))
+	}
+	if keys.Dev {
+		logger.Info("dev keys: encrypted with the published dev passphrase " + keyfile.DevPassphrase + "; for dev chains and tests only")
 	}
 	doc, err := types.GenesisDocFromFile(node.GenesisFile(home))
 	if err != nil {
@@ -92,7 +135,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		store.Close()
 		return nil, fmt.Errorf("start node: gateway address %s: %w", settings.GatewayAddr, err)
 	}
-	d.Node, err = node.Start(ctx, home, d.App, logger)
+	d.Node, err = node.Start(ctx, home, d.App, logger, node.WithKeys(keys))
 	if err != nil {
 		ln.Close()
 		store.Close()
@@ -112,7 +155,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	d.accounts, err = accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
+	d.accounts, err = accounts.Open(node.HallDir(home), master.Key, nil)
 	if err != nil {
 		d.Node.Stop()
 		ln.Close()
@@ -133,7 +176,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		d.accounts.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	if err := d.startServices(reg, settings); err != nil {
+	if err := d.startServices(reg, settings, operator); err != nil {
 		return fail(err)
 	}
 	var apis []*httpapi.Module
@@ -146,21 +189,26 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 			pgs = append(pgs, m.Pages)
 		}
 	}
+	proxies, err := httpapi.ParseProxies(settings.TrustedProxies)
+	if err != nil {
+		return fail(err)
+	}
 	site, err := web.New(web.Options{Backend: webBackend{d}, Prover: d.Prover, PublicURL: publicURL, Accounts: d.accounts, APIURL: d.GatewayURL,
-		Modules: pgs, Roles: reg.Roles(), Logger: logger.With("module", "web")})
+		Modules: pgs, Roles: reg.Roles(), Proxies: proxies, Logger: logger.With("module", "web")})
 	if err != nil {
 		return fail(err)
 	}
 	d.Gateway, err = gateway.New(gateway.Options{
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Prover: d.Prover, Modules: apis,
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
+		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
 	})
 	if err != nil {
 		return fail(err)
 	}
-	d.http = &http.Server{Handler: d.Gateway.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	d.http = newHTTPServer(d.Gateway.Handler(), logger)
 	go func() {
-		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := d.http.Serve(netutil.LimitListener(ln, maxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("gateway stopped", "err", err)
 		}
 	}()
@@ -190,13 +238,13 @@ func (d *Daemon) Done() <-chan struct{} { return d.done }
 
 // Run starts the node in home with the registered modules and runs it
 // until ctx ends.
-func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Daemon)) error {
-	return RunWith(ctx, home, logger, modules.Registry(), started)
+func Run(ctx context.Context, home string, logger *slog.Logger, started func(*Daemon), opts ...Option) error {
+	return RunWith(ctx, home, logger, modules.Registry(), started, opts...)
 }
 
 // RunWith is Run with the modules of reg.
-func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry, started func(*Daemon)) error {
-	d, err := StartWith(ctx, home, logger, reg)
+func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Registry, started func(*Daemon), opts ...Option) error {
+	d, err := StartWith(ctx, home, logger, reg, opts...)
 	if err != nil {
 		return err
 	}
@@ -213,9 +261,35 @@ func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Re
 	return d.Stop()
 }
 
+// loadOperatorKey reads the operator key named by the settings, if any.
+// A key that does not open is logged and the node runs without what needs
+// it (public scans); a wrong passphrase is an error, since the same
+// passphrase opened the node's own keys.
+func loadOperatorKey(home string, settings node.Settings, src keyfile.Source, logger *slog.Logger) (*tx.PrivateKey, error) {
+	if settings.OperatorKey == "" {
+		return nil, nil
+	}
+	path := settings.OperatorKey
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(home, path)
+	}
+	key, info, err := tx.OpenKeyFile(path, src)
+	if errors.Is(err, keyfile.ErrWrongPassphrase) || errors.Is(err, keyfile.ErrNoPassphrase) {
+		return nil, err
+	}
+	if err != nil {
+		logger.Error("operator key: services that sign will not run", "err", err)
+		return nil, nil
+	}
+	if info.Legacy {
+		logger.Warn("plain key file: the private key is not encrypted; run 'dengta keys encrypt --home "+home+"'", "file", path)
+	}
+	return key, nil
+}
+
 // startServices starts every module's services with the node's
 // environment: its operator key, its mempool and its commits.
-func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings) error {
+func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, operator *tx.PrivateKey) error {
 	env := &plug.Node{
 		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: time.Now,
 		Broadcast: func(ctx context.Context, raw []byte) (uint32, string, error) {
@@ -231,18 +305,8 @@ func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings) error
 		},
 		WaitTx: func(ctx context.Context, hash [32]byte) { d.App.WaitTx(ctx, hash) },
 	}
-	if settings.OperatorKey != "" {
-		path := settings.OperatorKey
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(d.Home, path)
-		}
-		key, _, err := tx.ReadKeyFile(path)
-		if err != nil {
-			// The node runs without what needs the key (public scans).
-			d.log.Error("operator key: services that sign will not run", "err", err)
-		} else {
-			env.OperatorKey = key
-		}
+	if operator != nil {
+		env.OperatorKey = operator
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d.stopServices = cancel
@@ -282,4 +346,27 @@ func (b webBackend) BlockTime(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return st.SyncInfo.LatestBlockTime, nil
+}
+
+// The gateway's HTTP limits. A client must send its headers within
+// ReadHeaderTimeout and its whole request within ReadTimeout (a 64 MiB
+// upload needs about 1.1 MB/s), gets its answer within WriteTimeout (a
+// submit waits at most 30 s for its commit), and an idle connection is
+// closed after IdleTimeout. At most maxConnections are open at once; the
+// rest wait in the kernel's backlog.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 90 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	maxConnections    = 1024
+)
+
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout,
+		IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 )
@@ -55,10 +56,15 @@ func startInProcNetwork(t *testing.T, ctx context.Context, n int) []*inProcNode 
 	}
 }
 
+// testPassphrase encrypts the network's keys (with the cheap test cost):
+// every node decrypts its validator, node, operator and hall keys.
+const testPassphrase = "in-process lighthouse"
+
 func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([]*inProcNode, error) {
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
 	base, ports := nettest.PickAddresses(t, n)
-	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Consortium: modules.Registry(), Validators: n, IPBase: base, Ports: ports, Fast: true})
+	members, err := devnet.Testnet(dir, devnet.TestnetOptions{ChainID: "dengta-nettest", Consortium: modules.Registry(), Validators: n, IPBase: base, Ports: ports, Fast: true,
+		Protection: keyfile.Protection{Passphrase: []byte(testPassphrase), Cost: keyfile.DevCost}})
 	if err != nil {
 		t.Fatalf("testnet: %v", err)
 	}
@@ -71,14 +77,14 @@ func tryStartInProcNetwork(t *testing.T, ctx context.Context, n, attempt int) ([
 		}
 		t.Cleanup(func() { f.Close() })
 		logger := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})).With("node", m.Org.ID)
-		d, err := daemon.Start(ctx, m.Home, logger)
+		d, err := daemon.Start(ctx, m.Home, logger, daemon.WithPassphrase(keyfile.Fixed(testPassphrase)))
 		if err != nil {
 			for _, nd := range nodes {
 				nd.d.Stop()
 			}
 			return nil, fmt.Errorf("node %s: %w", m.Org.ID, err)
 		}
-		key, err := client.LoadKey(m.KeyFile)
+		key, err := client.OpenKey(m.KeyFile, []byte(testPassphrase))
 		if err != nil {
 			t.Fatal(err)
 		}

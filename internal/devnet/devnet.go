@@ -19,6 +19,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -38,8 +39,10 @@ type Org struct {
 // Demo is the demonstration consortium of the Dangshan pear supply chain:
 // a fruit cooperative, a cold-chain carrier, a supermarket, a food group
 // that buys from the cooperative and pays with receivables, a bank, a
-// court, the market regulator, a quality alliance and a notary office. The
-// codes are made up but well-formed.
+// court, the market regulator, a quality alliance and a notary office;
+// and, for charity, a provincial foundation, the county charity
+// association and a town's primary school. The codes are made up but
+// well-formed.
 //
 // Demo lists only the common roles (package role); each module gives the
 // demo organisations its own roles (plug.Demo), added through Consortium.
@@ -53,6 +56,9 @@ var Demo = []Org{
 	{"court", "宿州市中级人民法院", "Suzhou Intermediate People's Court", nil, "11341300MB0000006"},
 	{"alliance", "砀山酥梨品质联盟", "Dangshan Pear Quality Alliance", []role.Role{role.Inspector}, "51341321MJ0000007"},
 	{"notary", "宿州市公证处", "Suzhou Notary Office", nil, "12341300MB0000008"},
+	{"foundation", "安徽省乡村教育发展基金会", "Anhui Rural Education Development Foundation", nil, "53340000MJ0000009"},
+	{"charity", "砀山县慈善协会", "Dangshan County Charity Association", nil, "51341321MJ0000010"},
+	{"school", "砀山县良梨镇中心小学", "Liangli Town Central Primary School, Dangshan", nil, "12341321MB0000011"},
 }
 
 // Consortium is what the modules add to a generated consortium: the
@@ -125,12 +131,12 @@ func KeyFile(dir, org string) string { return filepath.Join(dir, org+"-admin.jso
 // addOperator creates the operator key of the node in home (an Ed25519
 // operator key of the node's organisation), points the node's settings at
 // it and adds it to the organisation's genesis entry.
-func addOperator(home string, s *identity.OrgSpec) error {
+func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) error {
 	k, err := tx.GenerateKey(tx.AlgoEd25519, rand.Reader)
 	if err != nil {
 		return fmt.Errorf("operator key of %s: %w", s.ID, err)
 	}
-	if err := tx.WriteKeyFile(node.OperatorKeyFile(home), k, s.ID+" node operator"); err != nil {
+	if err := tx.WriteKeyFile(node.OperatorKeyFile(home), k, s.ID+" node operator", prot); err != nil {
 		return fmt.Errorf("operator key of %s: %w", s.ID, err)
 	}
 	settings, err := node.LoadSettings(home)
@@ -147,13 +153,13 @@ func addOperator(home string, s *identity.OrgSpec) error {
 
 // spec builds an organisation's genesis entry with a new SM2 admin key,
 // written to keysDir.
-func spec(o Org, keysDir string, validator []byte, c Consortium) (identity.OrgSpec, error) {
+func spec(o Org, keysDir string, validator []byte, c Consortium, prot keyfile.Protection) (identity.OrgSpec, error) {
 	o = o.WithRoles(c)
 	k, err := tx.GenerateKey(tx.AlgoSM2, rand.Reader)
 	if err != nil {
 		return identity.OrgSpec{}, fmt.Errorf("admin key of %s: %w", o.ID, err)
 	}
-	if err := tx.WriteKeyFile(KeyFile(keysDir, o.ID), k, o.ID+" admin"); err != nil {
+	if err := tx.WriteKeyFile(KeyFile(keysDir, o.ID), k, o.ID+" admin", prot); err != nil {
 		return identity.OrgSpec{}, fmt.Errorf("admin key of %s: %w", o.ID, err)
 	}
 	s := identity.OrgSpec{ID: o.ID, Name: o.Name, NameEN: o.NameEN, USCC: o.USCC(), Roles: o.Roles, AdminKeys: []tx.PublicKey{k.Public()}}
@@ -200,9 +206,12 @@ const ValidatorOrg = "regulator"
 
 // Dev writes a development chain home: one validator run by the regulator,
 // and the whole demo consortium with an SM2 admin key per organisation in
-// <home>/keys.
+// <home>/keys. Every key is encrypted with the published dev passphrase
+// (keyfile.DevProtection): a dev chain protects nothing, and its files say
+// so.
 func Dev(home string, opts DevOptions) error {
-	keys, err := node.InitHome(home, node.InitOptions{Moniker: "dengta-dev", IP: opts.IP, Ports: opts.Ports, Org: ValidatorOrg})
+	prot := keyfile.DevProtection()
+	keys, err := node.InitHome(home, node.InitOptions{Moniker: "dengta-dev", IP: opts.IP, Ports: opts.Ports, Org: ValidatorOrg, Protection: prot})
 	if err != nil {
 		return err
 	}
@@ -216,12 +225,12 @@ func Dev(home string, opts DevOptions) error {
 		if o.ID == ValidatorOrg {
 			val = keys.ValidatorPubKey.Bytes()
 		}
-		s, err := spec(o, keysDir, val, opts.Consortium)
+		s, err := spec(o, keysDir, val, opts.Consortium, prot)
 		if err != nil {
 			return err
 		}
 		if o.ID == ValidatorOrg {
-			if err := addOperator(home, &s); err != nil {
+			if err := addOperator(home, &s, prot); err != nil {
 				return err
 			}
 		}
@@ -249,6 +258,10 @@ type TestnetOptions struct {
 	// validator or a home (members that use another member's node), with an
 	// SM2 admin key in out/keys like the others.
 	NonValidators []Org
+	// Protection encrypts every key written (required):
+	// keyfile.DevProtection() for local tests and benchmarks, a real
+	// passphrase otherwise.
+	Protection keyfile.Protection
 }
 
 // Member is one generated organisation with its node home.
@@ -272,6 +285,9 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 	if opts.IPBase < 1 || opts.IPBase+opts.Validators > 255 {
 		return nil, fmt.Errorf("testnet: loopback addresses 127.0.0.%d to 127.0.0.%d are out of range", opts.IPBase, opts.IPBase+opts.Validators-1)
 	}
+	if err := opts.Protection.Validate(); err != nil {
+		return nil, fmt.Errorf("testnet: key protection: %w", err)
+	}
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("testnet: %s is not empty; choose a new directory", out)
 	}
@@ -285,15 +301,15 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 		o := OrgAt(i)
 		ip := fmt.Sprintf("127.0.0.%d", opts.IPBase+i)
 		home := filepath.Join(out, o.ID)
-		keys, err := node.InitHome(home, node.InitOptions{Moniker: o.ID, IP: ip, Ports: opts.Ports, Org: o.ID, FastConsensus: opts.Fast})
+		keys, err := node.InitHome(home, node.InitOptions{Moniker: o.ID, IP: ip, Ports: opts.Ports, Org: o.ID, FastConsensus: opts.Fast, Protection: opts.Protection})
 		if err != nil {
 			return nil, fmt.Errorf("testnet %s: %w", o.ID, err)
 		}
-		s, err := spec(o, keysDir, keys.ValidatorPubKey.Bytes(), opts.Consortium)
+		s, err := spec(o, keysDir, keys.ValidatorPubKey.Bytes(), opts.Consortium, opts.Protection)
 		if err != nil {
 			return nil, err
 		}
-		if err := addOperator(home, &s); err != nil {
+		if err := addOperator(home, &s, opts.Protection); err != nil {
 			return nil, err
 		}
 		orgs = append(orgs, s)
@@ -306,7 +322,7 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 				return nil, fmt.Errorf("testnet: organisation %s is listed twice", o.ID)
 			}
 		}
-		s, err := spec(o, keysDir, nil, opts.Consortium)
+		s, err := spec(o, keysDir, nil, opts.Consortium, opts.Protection)
 		if err != nil {
 			return nil, err
 		}
@@ -335,9 +351,14 @@ func Testnet(out string, opts TestnetOptions) ([]Member, error) {
 
 // AddDevHallUsers gives every demo organisation of a dev chain a service
 // hall administrator, "<org>-admin", signing with the organisation's
-// generated admin key. For the dev chain only.
+// generated admin key. For the dev chain only (its keys open with the
+// published dev passphrase).
 func AddDevHallUsers(home, password string) error {
-	store, err := accounts.Open(node.HallDir(home), node.HallKeyFile(home), nil)
+	master, err := node.HallMasterKey(home, nil)
+	if err != nil {
+		return err
+	}
+	store, err := accounts.Open(node.HallDir(home), master.Key, nil)
 	if err != nil {
 		return err
 	}

@@ -41,32 +41,40 @@ const (
 	Unavailable   Code = 19 // the node is not ready (syncing, stopping)
 	ProofInvalid  Code = 20 // a proof or bundle fails verification
 	ForeignWrite  Code = 21 // a module wrote outside its own key prefix (a bug in the module, refused by consensus)
-	lastCode      Code = 22
+	// Unauthenticated: the API request needs a member's credentials (a
+	// signed request or an API token), or the ones it carries are invalid.
+	Unauthenticated Code = 22
+	// RateLimited: the client sent more requests than the node takes from
+	// one client; try again after the Retry-After seconds.
+	RateLimited Code = 23
+	lastCode    Code = 24
 )
 
 var names = [...]string{
-	OK:            "ok",
-	Internal:      "internal",
-	Malformed:     "malformed_tx",
-	TooLarge:      "tx_too_large",
-	WrongChain:    "wrong_chain",
-	UnknownSigner: "unknown_signer",
-	BadSignature:  "bad_signature",
-	NonceReplayed: "nonce_replayed",
-	NonceGap:      "nonce_gap",
-	Unauthorized:  "unauthorized",
-	MalformedBody: "malformed_body",
-	UnknownAction: "unknown_action",
-	KeyInactive:   "key_inactive",
-	NotFound:      "not_found",
-	Conflict:      "conflict",
-	RuleViolation: "rule_violation",
-	MempoolFull:   "mempool_full",
-	Timeout:       "timeout",
-	BadRequest:    "bad_request",
-	Unavailable:   "unavailable",
-	ProofInvalid:  "proof_invalid",
-	ForeignWrite:  "foreign_write",
+	OK:              "ok",
+	Internal:        "internal",
+	Malformed:       "malformed_tx",
+	TooLarge:        "tx_too_large",
+	WrongChain:      "wrong_chain",
+	UnknownSigner:   "unknown_signer",
+	BadSignature:    "bad_signature",
+	NonceReplayed:   "nonce_replayed",
+	NonceGap:        "nonce_gap",
+	Unauthorized:    "unauthorized",
+	MalformedBody:   "malformed_body",
+	UnknownAction:   "unknown_action",
+	KeyInactive:     "key_inactive",
+	NotFound:        "not_found",
+	Conflict:        "conflict",
+	RuleViolation:   "rule_violation",
+	MempoolFull:     "mempool_full",
+	Timeout:         "timeout",
+	BadRequest:      "bad_request",
+	Unavailable:     "unavailable",
+	ProofInvalid:    "proof_invalid",
+	ForeignWrite:    "foreign_write",
+	Unauthenticated: "unauthenticated",
+	RateLimited:     "rate_limited",
 }
 
 // Name returns the code's stable snake_case name, as shown in API errors.

@@ -21,12 +21,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 //go:embed openapi.json
@@ -61,8 +63,16 @@ type Options struct {
 	Web http.Handler
 	// Blobs is the node's store of off-chain files; nil disables uploads.
 	Blobs *blob.Store
+	// BlobQuota bounds the bytes each organisation may store in Blobs
+	// (0: DefaultBlobQuota).
+	BlobQuota int64
 	// CommitTimeout bounds how long a submit waits for its commit.
 	CommitTimeout time.Duration
+	// Tokens verifies API tokens (nil: none are accepted).
+	Tokens Tokens
+	// MetricsToken, when set, lets a request with it as a bearer token
+	// read /metrics from anywhere; otherwise only loopback clients may.
+	MetricsToken string
 }
 
 // Server is the HTTP API of one node.
@@ -74,8 +84,12 @@ type Server struct {
 	mux     *http.ServeMux
 	metrics *metrics
 	prover  *prover.Prover
-	// patterns are the endpoints registered on mux, in registration order.
+	// patterns are the endpoints registered on mux, in registration order,
+	// and access how each is served.
 	patterns []string
+	access   map[string]httpapi.Route
+	// bulk has a slot per large request body being received.
+	bulk chan struct{}
 	// openAPI is the served document: the core's, every module's
 	// fragment, and the schemas of every action's body.
 	openAPI []byte
@@ -91,13 +105,14 @@ func New(opts Options) (*Server, error) {
 	if opts.CommitTimeout <= 0 {
 		opts.CommitTimeout = 30 * time.Second
 	}
-	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover}
+	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover,
+		access: map[string]httpapi.Route{}, bulk: make(chan struct{}, maxBulk)}
 	if s.prover == nil {
 		s.prover = prover.New(opts.App.ChainID(), opts.App.Store(), opts.Chain)
 	}
 	s.metrics = newMetrics(opts.Registry)
 	described := s.routes()
-	doc, err := assembleOpenAPI(coreOpenAPI, opts.Modules, s.app.Actions(), described)
+	doc, err := assembleOpenAPI(coreOpenAPI, opts.Modules, s.app.Actions(), described, s.access)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
@@ -111,49 +126,61 @@ func (s *Server) OpenAPI() []byte { return s.openAPI }
 // routes registers every endpoint and returns the typed queries' own
 // descriptions, by pattern.
 func (s *Server) routes() map[string]httpapi.Description {
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error, opts ...httpapi.Option) {
+		if slices.Contains(s.patterns, pattern) {
+			panic(fmt.Sprintf("gateway: endpoint %s registered twice", pattern))
+		}
 		s.patterns = append(s.patterns, pattern)
-		s.mux.Handle(pattern, s.wrap(pattern, h))
+		route := httpapi.RouteOf(opts...)
+		s.access[pattern] = route
+		s.mux.Handle(pattern, s.wrapRoute(pattern, route, h))
 	}
-	handle("GET /healthz", s.health)
+	public := httpapi.Public
+	handle("GET /healthz", s.health, public)
 	handle("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) error {
 		w.Header().Set("Content-Type", "application/json")
 		_, err := w.Write(s.openAPI)
 		return err
-	})
+	}, public)
 	if s.opts.Registry != nil {
-		s.patterns = append(s.patterns, "GET /metrics")
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{}))
+		metrics := promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})
+		handle("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+			if !s.metricsAllowed(r) {
+				return errcode.New(errcode.Unauthorized, "metrics are served to this machine (loopback) or with the node's metrics token (Authorization: Bearer, settings metrics_token)")
+			}
+			metrics.ServeHTTP(w, r)
+			return nil
+		}, public)
 	}
-	handle("GET /v1/status", s.status)
-	handle("POST /v1/txs", s.submitTx)
-	handle("GET /v1/txs/{hash}", s.getTx)
-	handle("GET /v1/blocks", s.listBlocks)
-	handle("GET /v1/blocks/{height}", s.getBlock)
-	handle("GET /v1/state", s.getState)
-	handle("GET /v1/proof", s.getProof)
-	handle("GET /v1/orgs", s.listOrgs)
-	handle("GET /v1/orgs/{id}", s.getOrg)
-	handle("GET /v1/orgs/{id}/keys", s.listOrgKeys)
-	handle("GET /v1/keys/{id}", s.getKey)
-	handle("GET /v1/keys/{id}/nonce", s.getNonce)
-	handle("GET /v1/validators", s.listValidators)
+	handle("GET /v1/status", s.status, public)
+	handle("POST /v1/txs", s.submitTx, public, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
+	handle("GET /v1/txs/{hash}", s.getTx, public)
+	handle("GET /v1/blocks", s.listBlocks, public)
+	handle("GET /v1/blocks/{height}", s.getBlock, public)
+	handle("GET /v1/state", s.getState, public)
+	handle("GET /v1/proof", s.getProof, public)
+	handle("GET /v1/orgs", s.listOrgs, public)
+	handle("GET /v1/orgs/{id}", s.getOrg, public)
+	handle("GET /v1/orgs/{id}/keys", s.listOrgKeys, public)
+	handle("GET /v1/keys/{id}", s.getKey, public)
+	handle("GET /v1/keys/{id}/nonce", s.getNonce, public)
+	handle("GET /v1/validators", s.listValidators, public)
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
-	handle("GET /v1/actions", s.listActions)
-	handle("POST /v1/blobs", s.uploadBlob)
-	rt := router{described: map[string]httpapi.Description{}, handle: func(p string, h httpapi.HandlerFunc) {
-		if slices.Contains(s.patterns, p) {
-			panic(fmt.Sprintf("gateway: endpoint %s registered twice", p))
-		}
-		handle(p, h)
-	}}
+	handle("POST /v1/governance/preview", s.previewGovernance)
+	handle("GET /v1/actions", s.listActions, public)
+	blobMax := int64(httpapi.DefaultBodyLimit)
+	if s.opts.Blobs != nil {
+		blobMax = s.opts.Blobs.MaxSize() + 64<<10
+	}
+	handle("POST /v1/blobs", s.uploadBlob, httpapi.MaxBody(blobMax))
+	rt := router{described: map[string]httpapi.Description{}, handle: handle}
 	for _, m := range s.opts.Modules {
 		if m.Routes != nil {
 			m.Routes(s, rt)
 		}
 	}
-	apiNotFound := s.wrap("/", func(w http.ResponseWriter, r *http.Request) error {
+	apiNotFound := s.wrapRoute("/", httpapi.RouteOf(httpapi.Public), func(w http.ResponseWriter, r *http.Request) error {
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	})
 	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -173,16 +200,29 @@ func (s *Server) routes() map[string]httpapi.Description {
 // answers any other method or path with a not_found error is not listed.
 func (s *Server) Routes() []string { return slices.Clone(s.patterns) }
 
-// Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the server's HTTP handler: every response, pages
+// included, carries the security headers.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.securityHeaders(w.Header())
+		s.mux.ServeHTTP(w, r)
+	})
+}
 
-// wrap turns a handler that returns an error into an http.Handler that
-// writes the error as JSON with the status its code calls for, and counts
-// requests.
-func (s *Server) wrap(pattern string, h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+// Access returns how the endpoint pattern is served.
+func (s *Server) Access(pattern string) (httpapi.Route, bool) {
+	r, ok := s.access[pattern]
+	return r, ok
+}
+
+// wrapRoute turns a handler that returns an error into an http.Handler:
+// it bounds the body, authenticates the caller and applies the route's
+// access (ADR 0007), writes an error as JSON with the status its code
+// calls for, and counts requests.
+func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		err := h(w, r)
+		err := s.serve(w, r, route, h)
 		code := errcode.Of(err)
 		if err != nil {
 			if code == errcode.Internal {
@@ -192,6 +232,31 @@ func (s *Server) wrap(pattern string, h func(w http.ResponseWriter, r *http.Requ
 		}
 		s.metrics.observe(pattern, code, time.Since(start))
 	})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Route, h func(w http.ResponseWriter, r *http.Request) error) error {
+	r.Body = http.MaxBytesReader(w, r.Body, route.MaxBody)
+	// Who is asking is settled before a large body takes one of the
+	// upload slots, so the public cannot hold them with slow uploads to
+	// members' endpoints; the signature is checked before any body is read.
+	caller, err := s.authenticate(r, route.Bulk)
+	if err != nil {
+		return err
+	}
+	if !route.Public && caller.Public() {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="dengta", DengtaSignature realm="dengta"`)
+		return errcode.New(errcode.Unauthenticated, "this endpoint answers member organisations only: sign the request with a member key (Dengta-Signature headers; the SDK's Client.As) or send a hall API token (Authorization: Bearer)")
+	}
+	if route.Bulk {
+		select {
+		case s.bulk <- struct{}{}:
+			defer func() { <-s.bulk }()
+		default:
+			w.Header().Set("Retry-After", "5")
+			return errcode.New(errcode.Unavailable, "the node is receiving as many large uploads as it takes at once (%d); try again in a few seconds", maxBulk)
+		}
+	}
+	return h(w, r.WithContext(access.With(r.Context(), caller)))
 }
 
 // APIError is the JSON body of every error response.
@@ -216,8 +281,10 @@ func HTTPStatus(c errcode.Code) int {
 		return http.StatusBadRequest
 	case errcode.TooLarge:
 		return http.StatusRequestEntityTooLarge
-	case errcode.UnknownSigner, errcode.BadSignature:
+	case errcode.UnknownSigner, errcode.BadSignature, errcode.Unauthenticated:
 		return http.StatusUnauthorized
+	case errcode.RateLimited:
+		return http.StatusTooManyRequests
 	case errcode.Unauthorized, errcode.KeyInactive:
 		return http.StatusForbidden
 	case errcode.NotFound:
@@ -273,11 +340,13 @@ func isAPIPath(p string) bool {
 // router registers a module's endpoints on the server and keeps what the
 // typed ones say of themselves.
 type router struct {
-	handle    func(string, httpapi.HandlerFunc)
+	handle    func(string, func(http.ResponseWriter, *http.Request) error, ...httpapi.Option)
 	described map[string]httpapi.Description
 }
 
-func (r router) Handle(pattern string, h httpapi.HandlerFunc) { r.handle(pattern, h) }
+func (r router) Handle(pattern string, h httpapi.HandlerFunc, opts ...httpapi.Option) {
+	r.handle(pattern, h, opts...)
+}
 
 func (r router) Describe(pattern string, d httpapi.Description) { r.described[pattern] = d }
 

@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
@@ -45,15 +47,26 @@ func TestHappyPaths(t *testing.T) {
 	}
 
 	t.Run("tx", func(t *testing.T) {
+		// The signer's organisation, and any member for the consortium's
+		// own transactions, read all of it.
 		for _, h := range []string{rec.Hash, strings.ToLower(rec.Hash)} {
-			var got gateway.TxResponse
-			getOK(t, "/v1/txs/"+h, &got)
-			if !reflect.DeepEqual(got.TxRecord, *rec) {
-				t.Errorf("GET /v1/txs/%s: %+v, want %+v", h, got.TxRecord, *rec)
+			for _, reader := range []*tx.PrivateKey{admin, loadKey(t, "bank")} {
+				var got gateway.TxResponse
+				getOKAs(t, reader, "/v1/txs/"+h, &got)
+				if !reflect.DeepEqual(got.TxRecord, *rec) || got.Redacted != "" {
+					t.Errorf("GET /v1/txs/%s: %+v, want %+v", h, got.TxRecord, *rec)
+				}
+				if !jsonEqual(got.Body, body) {
+					t.Errorf("GET /v1/txs/%s: body %s, want %s", h, got.Body, body)
+				}
 			}
-			if !jsonEqual(got.Body, body) {
-				t.Errorf("GET /v1/txs/%s: body %s, want %s", h, got.Body, body)
-			}
+		}
+		// The public sees where it is and how it ended, nothing more.
+		var pub gateway.TxResponse
+		getOK(t, "/v1/txs/"+rec.Hash, &pub)
+		want := app.TxRecord{Hash: rec.Hash, Height: rec.Height, Index: rec.Index, Code: rec.Code, CodeName: rec.CodeName, Timestamp: rec.Timestamp}
+		if !reflect.DeepEqual(pub.TxRecord, want) || pub.Body != nil || pub.Redacted != "all" {
+			t.Errorf("GET /v1/txs/%s as the public: %+v %s", rec.Hash, pub, pub.Body)
 		}
 		// Submitting the same bytes again is idempotent: the node answers
 		// with the record of the committed transaction.
@@ -240,7 +253,7 @@ func TestHappyPaths(t *testing.T) {
 			"kind": "set_roles", "org_id": "alliance", "roles": []role.Role{role.Inspector, role.Supplier}, "reason": "gateway test",
 		}))
 		var p api.Page[identity.Proposal]
-		getOK(t, "/v1/proposals", &p)
+		getOKAs(t, regulator, "/v1/proposals", &p)
 		i := slices.IndexFunc(p.Items, func(p identity.Proposal) bool { return p.Reason == "gateway test" })
 		if i < 0 {
 			t.Fatalf("proposal not listed: %+v", p)
@@ -251,10 +264,48 @@ func TestHappyPaths(t *testing.T) {
 			t.Errorf("proposal: %+v", got)
 		}
 		var one identity.Proposal
-		getOK(t, fmt.Sprintf("/v1/proposals/%d", got.ID), &one)
+		getOKAs(t, regulator, fmt.Sprintf("/v1/proposals/%d", got.ID), &one)
 		if one.ID != got.ID || one.Reason != got.Reason {
 			t.Errorf("GET /v1/proposals/%d: %+v", got.ID, one)
 		}
+	})
+
+	t.Run("governance preview", func(t *testing.T) {
+		seed := make([]byte, ed25519.SeedSize)
+		seed[0] = 0x42
+		priv := ed25519.NewKeyFromSeed(seed)
+		pub := []byte(priv.Public().(ed25519.PublicKey))
+		preview := func(power int64) gateway.GovernancePreview {
+			body := mustJSON(t, map[string]any{"kind": "set_validator", "org_id": "coop",
+				"validator": map[string]any{"pub_key": pub, "power": power, "proof": identity.ProvePossession(chainID, "coop", priv)}})
+			r := callAs(t, loadKey(t, "regulator"), http.MethodPost, "/v1/governance/preview", "application/json", body)
+			var out gateway.GovernancePreview
+			decodeStrict(t, r, &out)
+			return out
+		}
+		// One validator at 10: a second at 3 is within the step rule; the
+		// new key has not signed, and two validators tolerate no fault.
+		p := preview(3)
+		if !p.Allowed || p.Refusal != nil || len(p.Before) != 1 || !p.Before[0].Signing || len(p.After) != 2 || p.MovedPower != 3 {
+			t.Fatalf("preview at 3: %+v", p)
+		}
+		for _, v := range p.After {
+			if v.Org == "coop" && (v.Signing || v.Power != 3 || v.SharePermille != 230) {
+				t.Errorf("coop after: %+v", v)
+			}
+		}
+		if len(p.Warnings) != 1 || p.Warnings[0].Code != gateway.WarnNoFaultTolerance {
+			t.Errorf("warnings: %+v", p.Warnings)
+		}
+		// At 10 it would move all the power there is: refused, and said why.
+		p = preview(10)
+		if p.Allowed || p.Refusal == nil || p.Refusal.Name != "rule_violation" || !strings.Contains(p.Refusal.Message, "at most a third") || p.After != nil {
+			t.Fatalf("preview at 10: %+v", p)
+		}
+		// A malformed body is an error, not a preview.
+		wantError(t, callAs(t, loadKey(t, "regulator"), http.MethodPost, "/v1/governance/preview", "application/json", []byte(`{"kind": "set_validator", "bogus": 1}`)), errcode.BadRequest)
+		// Only members may ask.
+		wantError(t, call(t, http.MethodPost, "/v1/governance/preview", "application/json", []byte(`{"kind": "set_validator"}`)), errcode.Unauthenticated)
 	})
 
 	keyState := "identity/key/" + member.ID().String()

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,8 +156,36 @@ func call(t testing.TB, method, path, ctype string, body []byte) reply {
 	return callAt(t, baseURL, method, path, ctype, body)
 }
 
+// callAs is call signed with a member key k (ADR 0007).
+func callAs(t testing.TB, k *tx.PrivateKey, method, path, ctype string, body []byte) reply {
+	t.Helper()
+	return callSigned(t, baseURL, k, method, path, ctype, body)
+}
+
 // callAt is call to the gateway at base.
 func callAt(t testing.TB, base, method, path, ctype string, body []byte) reply {
+	t.Helper()
+	return callSigned(t, base, nil, method, path, ctype, body)
+}
+
+// signRequest adds the signed-request headers of k to req.
+func signRequest(t testing.TB, k *tx.PrivateKey, req *http.Request, body []byte) {
+	t.Helper()
+	sum := sha256.Sum256(body)
+	now := time.Now().Unix()
+	content := hex.EncodeToString(sum[:])
+	sig, err := k.Sign(tx.RequestSignBytes(chainID, req.Method, req.URL.RequestURI(), now, content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(tx.HeaderKey, k.ID().String())
+	req.Header.Set(tx.HeaderTime, strconv.FormatInt(now, 10))
+	req.Header.Set(tx.HeaderContentSHA256, content)
+	req.Header.Set(tx.HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+}
+
+// callSigned sends a request, signed with k unless k is nil.
+func callSigned(t testing.TB, base string, k *tx.PrivateKey, method, path, ctype string, body []byte) reply {
 	t.Helper()
 	req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
 	if err != nil {
@@ -163,6 +194,17 @@ func callAt(t testing.TB, base, method, path, ctype string, body []byte) reply {
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
+	if k != nil {
+		signRequest(t, k, req, body)
+	}
+	return send(t, req)
+}
+
+// send sends a prepared request and checks the answer against the
+// OpenAPI document.
+func send(t testing.TB, req *http.Request) reply {
+	t.Helper()
+	method, path := req.Method, req.URL.RequestURI()
 	resp, err := httpc.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -178,6 +220,16 @@ func callAt(t testing.TB, base, method, path, ctype string, body []byte) reply {
 }
 
 func get(t testing.TB, path string) reply { t.Helper(); return call(t, http.MethodGet, path, "", nil) }
+
+// getOKAs is getOK signed with the member key k.
+func getOKAs(t testing.TB, k *tx.PrivateKey, path string, out any) {
+	t.Helper()
+	r := callAs(t, k, http.MethodGet, path, "", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("%v: want 200", r)
+	}
+	decodeStrict(t, r, out)
+}
 
 // getOK fetches path, expects 200 and decodes the JSON answer strictly into
 // out (unknown fields are an error, so the Go types in the gateway and the

@@ -22,7 +22,7 @@ func ActionSchemaName(module, action string) string { return "action." + module 
 //
 // A typed query (httpapi.Query) whose operation no fragment documents gets
 // one written from its parameters and answer type.
-func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSpec, described map[string]httpapi.Description) ([]byte, error) {
+func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSpec, described map[string]httpapi.Description, routes map[string]httpapi.Route) ([]byte, error) {
 	var doc map[string]any
 	if err := json.Unmarshal(core, &doc); err != nil {
 		return nil, fmt.Errorf("core openapi.json: %w", err)
@@ -109,7 +109,42 @@ func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSp
 		})
 	}
 	doc["x-dengta-actions"] = list
+	documentAccess(doc, paths, comps, routes)
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// documentAccess writes who may call each operation (ADR 0007): the
+// security schemes, an empty requirement for public operations, either
+// scheme for the others, with their 401 answer.
+func documentAccess(doc, paths, comps map[string]any, routes map[string]httpapi.Route) {
+	comps["securitySchemes"] = map[string]any{
+		"memberSignature": map[string]any{
+			"type": "apiKey", "in": "header", "name": "Dengta-Signature",
+			"description": "A request signed with a member key of the calling organisation. Send Dengta-Key (the key id), Dengta-Time (unix seconds, within 300 s of the node's clock), Dengta-Content-SHA256 (lowercase hex SHA-256 of the body, or UNSIGNED-PAYLOAD for an upload) and Dengta-Signature: the key's signature (Ed25519, or SM2 with the default user id, DER) in standard base64 of \"dengta/request/v1\\x00\" followed by the chain id, the method, the path with its query, the time and the content hash, each ending in a newline. The Go SDK's Client.As does this.",
+		},
+		"apiToken": map[string]any{
+			"type": "http", "scheme": "bearer",
+			"description": "An API token of a hall user, made on the hall's account page; it acts for the user's organisation until revoked.",
+		},
+	}
+	unauth := map[string]any{"description": "Members only: sign the request or send an API token", "content": map[string]any{
+		"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	for pattern, route := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		item, _ := paths[path].(map[string]any)
+		op, _ := item[strings.ToLower(method)].(map[string]any)
+		if op == nil {
+			continue // an undocumented route: TestOpenAPIRoutes says so
+		}
+		if route.Public {
+			op["security"] = []any{}
+			continue
+		}
+		op["security"] = []any{map[string]any{"memberSignature": []any{}}, map[string]any{"apiToken": []any{}}}
+		if resp, ok := op["responses"].(map[string]any); ok {
+			resp["401"] = unauth
+		}
+	}
 }
 
 func sortedKeys(m map[string]any) []string {

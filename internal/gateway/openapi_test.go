@@ -18,6 +18,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/npmtest"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // apiSpec is the part of the OpenAPI document the tests read.
@@ -30,7 +31,8 @@ type apiSpec struct {
 }
 
 type apiOperation struct {
-	OperationID string `json:"operationId"`
+	OperationID string           `json:"operationId"`
+	Security    []map[string]any `json:"security"`
 	Parameters  []struct {
 		Name     string `json:"name"`
 		In       string `json:"in"`
@@ -254,6 +256,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 
+	member := loadKey(t, "regulator")
 	opIDs := map[string]string{}
 	for _, pattern := range slices.Sorted(maps.Keys(documented)) {
 		method, path, _ := strings.Cut(pattern, " ")
@@ -311,14 +314,24 @@ func TestOpenAPIRoutes(t *testing.T) {
 				return "coop"
 			}
 		})
+		// Members-only operations say so, and refuse the public.
+		route, _ := testNode.Gateway.Access(pattern)
+		if route.Public != (len(op.Security) == 0) {
+			t.Errorf("openapi.json: %s documents security %v, but it is public=%v", pattern, op.Security, route.Public)
+		}
+		var signer *tx.PrivateKey
+		if !route.Public {
+			wantError(t, call(t, method, concrete, "application/json", nil), errcode.Unauthenticated)
+			signer = member
+		}
 		if method != http.MethodGet {
 			// Only GET is safe to call with an empty request; POST /v1/txs
 			// answers bad_request to an empty body.
-			r := call(t, method, concrete, "application/json", nil)
+			r := callSigned(t, baseURL, signer, method, concrete, "application/json", nil)
 			wantError(t, r, errcode.BadRequest)
 			continue
 		}
-		r := get(t, concrete)
+		r := callSigned(t, baseURL, signer, method, concrete, "", nil)
 		if bytes.Contains(r.body, []byte("no API endpoint")) {
 			t.Errorf("documented %s is not served: %v", pattern, r)
 		}

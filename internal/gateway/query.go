@@ -9,6 +9,7 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -139,6 +140,9 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.mayRead(r, key); err != nil {
+		return err
+	}
 	v, err := s.view(r)
 	if err != nil {
 		return err
@@ -160,6 +164,9 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 	key, err := stateKey(r)
 	if err != nil {
+		return err
+	}
+	if err := s.mayRead(r, key); err != nil {
 		return err
 	}
 	var h int64
@@ -356,13 +363,9 @@ func (s *Server) listValidators(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	owners := map[string]string{}
-	_ = v.Iterate(identity.OrgPrefix(), nil, func(_, val []byte) bool {
-		var o identity.Org
-		if json.Unmarshal(val, &o) == nil && o.Validator != nil {
-			owners[string(o.Validator.PubKey)] = o.ID
-		}
-		return true
-	})
+	if err := eachValidatorOrg(v, func(o *identity.Org) { owners[string(o.Validator.PubKey)] = o.ID }); err != nil {
+		return err
+	}
 	out := ValidatorsResponse{Height: h, SetHash: fmt.Sprintf("%X", types.NewValidatorSet(vals).Hash())}
 	for _, val := range vals {
 		pk := val.PubKey.Bytes()
@@ -507,4 +510,22 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request, f func(v *state.Vi
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// mayRead checks that the request's caller may read the state key, as
+// the latest state decides (ADR 0007). It is checked before the value is
+// read, so a refusal says nothing of whether the key holds anything.
+func (s *Server) mayRead(r *http.Request, key []byte) error {
+	v, err := s.app.Store().At(0)
+	if err != nil {
+		return err
+	}
+	c := access.From(r.Context())
+	if s.app.CanRead(v, key, c) {
+		return nil
+	}
+	if c.Public() {
+		return errcode.New(errcode.Unauthenticated, "the value under %q is for member organisations: sign the request with a member key or send an API token", key)
+	}
+	return errcode.New(errcode.Unauthorized, "organisation %s may not read the value under %q: it is not a party to that record", c.Org, key)
 }

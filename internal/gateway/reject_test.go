@@ -261,8 +261,15 @@ func TestRejections(t *testing.T) {
 		{"POST", "/healthz", errcode.NotFound},
 		{"POST", "/metrics", errcode.NotFound},
 	}
+	reader := loadKey(t, "regulator")
 	for _, c := range queryCases {
 		t.Run("query/"+c.method+" "+c.path[:min(len(c.path), 60)], func(t *testing.T) {
+			if strings.HasPrefix(c.path, "/v1/proposals") {
+				// Members only: anonymous, it is that refusal.
+				wantError(t, call(t, c.method, c.path, "", nil), errcode.Unauthenticated)
+				wantError(t, callAs(t, reader, c.method, c.path, "", nil), c.code)
+				return
+			}
 			wantError(t, call(t, c.method, c.path, "", nil), c.code)
 		})
 	}

@@ -14,8 +14,10 @@ import (
 
 	"github.com/cometbft/cometbft/mempool"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -160,6 +162,10 @@ func broadcastError(err error) error {
 type TxResponse struct {
 	app.TxRecord
 	Body json.RawMessage `json:"body,omitempty"`
+	// Redacted says what the caller may not see (ADR 0007): "body" (a
+	// member not party to it: no body, result or log) or "all" (the
+	// public: only where the transaction is and how it ended).
+	Redacted string `json:"redacted,omitempty"`
 }
 
 func parseHash(s string) ([32]byte, error) {
@@ -191,6 +197,37 @@ func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
 			resp.Body = t.Body
 		}
 	}
+	if err := s.scopeTx(r, &resp); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// scopeTx leaves out of a transaction what the caller may not read (ADR
+// 0007): its body, result and log unless the caller's organisation signed
+// it, oversees, or its module says the caller is a party; for the public
+// also who signed it and what it did.
+func (s *Server) scopeTx(r *http.Request, t *TxResponse) error {
+	c := access.From(r.Context())
+	v, err := s.app.Store().At(0)
+	if err != nil {
+		return err
+	}
+	signerOrg := ""
+	if id, err := tx.ParseKeyID(t.Signer); err == nil {
+		if k, err := identity.GetKey(v, id); err == nil {
+			signerOrg = k.Org
+		}
+	}
+	if t.Module != "" && s.app.CanReadTx(v, t.Module, t.Action, signerOrg, t.Body, c) {
+		return nil
+	}
+	t.Body, t.Result, t.Log = nil, nil, ""
+	t.Redacted = "body"
+	if c.Public() {
+		t.Module, t.Action, t.Signer, t.Nonce = "", "", "", 0
+		t.Redacted = "all"
+	}
 	return nil
 }

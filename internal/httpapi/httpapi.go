@@ -6,6 +6,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,9 +17,12 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -51,9 +55,52 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // Router is where a module registers its endpoints. Patterns are
 // net/http ServeMux patterns with a method ("GET /v1/notary/works/{id}");
 // every one must be documented in the module's OpenAPI fragment.
-// Registering a pattern twice panics.
+// Registering a pattern twice panics. Without options an endpoint answers
+// only callers authenticated as a member organisation and takes a body of
+// at most DefaultBodyLimit bytes.
 type Router interface {
-	Handle(pattern string, h HandlerFunc)
+	Handle(pattern string, h HandlerFunc, opts ...Option)
+}
+
+// DefaultBodyLimit bounds a request body unless the route says otherwise.
+const DefaultBodyLimit = 1 << 20
+
+// Route is how an endpoint is served.
+type Route struct {
+	// Public: anyone may call it; otherwise only members (ADR 0007).
+	Public bool
+	// MaxBody bounds the request body (DefaultBodyLimit when 0).
+	MaxBody int64
+	// Bulk marks an endpoint that receives large bodies: the gateway
+	// bounds how many run at once.
+	Bulk bool
+}
+
+// Option sets how an endpoint is served.
+type Option func(*Route)
+
+// Public lets anyone call the endpoint.
+func Public(r *Route) { r.Public = true }
+
+// MaxBody sets the endpoint's body limit; a limit over DefaultBodyLimit
+// makes it a bulk endpoint.
+func MaxBody(n int64) Option {
+	return func(r *Route) {
+		r.MaxBody = n
+		r.Bulk = n > DefaultBodyLimit
+	}
+}
+
+// RouteOf applies opts.
+func RouteOf(opts ...Option) Route {
+	var r Route
+	for _, o := range opts {
+		o(&r)
+	}
+	if r.MaxBody == 0 {
+		r.MaxBody = DefaultBodyLimit
+	}
+	return r
 }
 
 // Describer is a router that also documents endpoints: a typed query
@@ -99,12 +146,25 @@ func Query[P, R any](r Router, q api.Query[P, R], f func(ctx context.Context, p 
 		}
 		WriteJSON(w, http.StatusOK, out)
 		return nil
-	})
+	}, QueryOptions(q)...)
+}
+
+// QueryOptions are the route options a query's descriptor implies.
+func QueryOptions[P, R any](q api.Query[P, R]) []Option {
+	if q.Public {
+		return []Option{Public}
+	}
+	return nil
 }
 
 // Raw registers a handler at a query's pattern whose answer is not plain
-// JSON (a file download, an image).
-func Raw[P, R any](r Router, q api.Query[P, R], h HandlerFunc) { r.Handle(q.Pattern(), h) }
+// JSON (a file download, an image, an upload's answer).
+func Raw[P, R any](r Router, q api.Query[P, R], h HandlerFunc, opts ...Option) {
+	r.Handle(q.Pattern(), h, append(QueryOptions(q), opts...)...)
+}
+
+// Caller returns who made the request (the public when nobody signed in).
+func Caller(ctx context.Context) access.Caller { return access.From(ctx) }
 
 // WriteJSON writes v as indented JSON with status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
@@ -117,13 +177,28 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 
 // DecodeJSON reads a strict JSON request body of at most max bytes.
 func DecodeJSON(r *http.Request, v any, max int64) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, max))
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, max))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return errcode.New(errcode.TooLarge, "request body is over %d bytes", max)
+	case err != nil:
+		return errcode.New(errcode.BadRequest, "request body: %v", err)
+	case !utf8.Valid(b):
+		return errcode.New(errcode.BadRequest, "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return errcode.New(errcode.BadRequest, "request body: %v", err)
 	}
 	if dec.More() {
 		return errcode.New(errcode.BadRequest, "request body has data after the JSON object")
+	}
+	// encoding/json matches keys whatever their case and takes the last
+	// of a key given twice; a request means exactly what it says.
+	if err := module.StrictKeys(b, v); err != nil {
+		return errcode.New(errcode.BadRequest, "request body: %v", err)
 	}
 	return nil
 }

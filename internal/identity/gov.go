@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"crypto/ed25519"
+	"slices"
 	"strconv"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -10,11 +12,15 @@ import (
 
 // ProposeBody is the body of identity/propose.
 type ProposeBody struct {
-	Kind   string      `json:"kind"`
-	Org    *OrgSpec    `json:"org,omitempty"`
-	OrgID  string      `json:"org_id,omitempty"`
-	Roles  []role.Role `json:"roles,omitempty"`
-	Reason string      `json:"reason,omitempty"`
+	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles, set_validator or authorize_action"`
+	Org       *OrgSpec    `json:"org,omitempty" doc:"add_org: the organisation; a validator in it needs its proof of possession"`
+	OrgID     string      `json:"org_id,omitempty" doc:"remove_org, set_roles, set_validator: the organisation"`
+	Roles     []role.Role `json:"roles,omitempty" doc:"set_roles: the organisation's new roles"`
+	Validator *Validator  `json:"validator,omitempty" doc:"set_validator: the organisation's validator key and power (power 0: out of the set); a new key needs its proof of possession"`
+	// Action is what an authorize_action proposal authorises: one module
+	// action on one subject (ADR 0010).
+	Action *module.ActionRef `json:"action,omitempty" doc:"authorize_action: the module action and the record it acts on"`
+	Reason string            `json:"reason,omitempty"`
 }
 
 func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
@@ -24,7 +30,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	p := &Proposal{Kind: b.Kind, Proposer: ctx.Signer.Org, Reason: b.Reason, Status: StatusVoting, Created: ctx.Height}
 	switch b.Kind {
 	case KindAddOrg:
-		if b.Org == nil || b.OrgID != "" || b.Roles != nil {
+		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "an add_org proposal needs \"org\" and nothing else")
 		}
 		if err := b.Org.Validate(m.roles()); err != nil {
@@ -35,9 +41,19 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		} else if o != nil {
 			return errcode.New(errcode.Conflict, "organisation id %q is taken (organisation ids are never reused)", b.Org.ID)
 		}
+		if v := b.Org.Validator; v != nil {
+			if err := checkPossession(ctx.ChainID, b.Org.ID, v); err != nil {
+				return err
+			}
+			// Refused now if it would be refused today; checked again
+			// when the proposal passes.
+			if _, err := planValidator(atContext(ctx), b.Org.ID, nil, v); err != nil {
+				return err
+			}
+		}
 		p.Org = b.Org
-	case KindRemoveOrg, KindSetRoles:
-		if b.Org != nil || b.OrgID == "" {
+	case KindRemoveOrg, KindSetRoles, KindSetValidator:
+		if b.Org != nil || b.OrgID == "" || b.Action != nil {
 			return errcode.New(errcode.MalformedBody, "a %s proposal needs \"org_id\"", b.Kind)
 		}
 		org, err := GetOrg(ctx.Store, b.OrgID)
@@ -48,17 +64,48 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 			return errcode.New(errcode.Conflict, "organisation %s was already removed", org.ID)
 		}
 		p.OrgID = b.OrgID
-		if b.Kind == KindSetRoles {
+		if b.Kind != KindSetRoles && b.Roles != nil {
+			return errcode.New(errcode.MalformedBody, "a %s proposal takes no roles", b.Kind)
+		}
+		if b.Kind != KindSetValidator && b.Validator != nil {
+			return errcode.New(errcode.MalformedBody, "a %s proposal takes no validator", b.Kind)
+		}
+		switch b.Kind {
+		case KindSetRoles:
 			roles, err := m.roles().Normalize(b.Roles)
 			if err != nil {
 				return errcode.New(errcode.MalformedBody, "%v", err)
 			}
 			p.Roles = roles
-		} else if b.Roles != nil {
-			return errcode.New(errcode.MalformedBody, "a remove_org proposal takes no roles")
+		case KindSetValidator:
+			v, err := checkSetValidator(atContext(ctx), org, b.Validator)
+			if err != nil {
+				return err
+			}
+			p.Validator = v
+		case KindRemoveOrg:
+			if _, err := planRemoval(atContext(ctx), org); err != nil {
+				return err
+			}
 		}
+	case KindAuthorizeAction:
+		if b.Action == nil || b.Org != nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs \"action\" (module, action, subject) and nothing else")
+		}
+		if err := b.Action.Check(); err != nil {
+			return errcode.New(errcode.MalformedBody, "%v", err)
+		}
+		if !m.Decisions[b.Action.Module+"/"+b.Action.Action] {
+			return errcode.New(errcode.RuleViolation, "%s/%s does not carry out governance decisions; the chain's decision actions are %s",
+				b.Action.Module, b.Action.Action, m.decisionList())
+		}
+		if b.Reason == "" {
+			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs a reason: what the consortium decides and why")
+		}
+		a := *b.Action
+		p.Action = &a
 	default:
-		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles", b.Kind)
+		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator, authorize_action", b.Kind)
 	}
 	params, err := GetParams(ctx.Store)
 	if err != nil {
@@ -179,43 +226,42 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 	switch p.Kind {
 	case KindAddOrg:
 		spec := *p.Org
+		var plan *validatorPlan
+		if v := spec.Validator; v != nil {
+			if err := spec.Validate(roles); err != nil {
+				return errcode.New(errcode.MalformedBody, "%v", err)
+			}
+			var err error
+			if plan, err = planValidator(atContext(ctx), spec.ID, nil, v); err != nil {
+				return err
+			}
+		}
 		if err := createOrg(ctx, &spec, roles); err != nil {
 			return err
 		}
-		if v := spec.Validator; v != nil {
-			ctx.UpdateValidator(v.PubKey, v.Power)
+		if plan != nil {
+			if err := plan.apply(ctx); err != nil {
+				return err
+			}
 		}
 		ctx.Emit("identity.org_added", "org", spec.ID)
 	case KindRemoveOrg:
-		org, err := GetOrg(ctx.Store, p.OrgID)
+		org, err := activeOrg(ctx, p.OrgID)
 		if err != nil {
 			return err
 		}
-		if !org.Active {
-			return errcode.New(errcode.Conflict, "organisation %s was already removed", org.ID)
-		}
-		n, err := ActiveOrgs(ctx.Store)
+		plan, err := planRemoval(atContext(ctx), org)
 		if err != nil {
 			return err
 		}
-		if n <= 1 {
-			return errcode.New(errcode.RuleViolation, "the consortium's last organisation cannot be removed")
-		}
-		if org.Validator != nil {
-			vals, err := getCount(ctx.Store, keyValCount)
-			if err != nil {
+		if plan != nil {
+			if err := plan.apply(ctx); err != nil {
 				return err
 			}
-			if vals <= 1 {
-				return errcode.New(errcode.RuleViolation, "organisation %s runs the last validator; add another validator first", org.ID)
-			}
-			if err := addCount(ctx.Store, keyValCount, -1); err != nil {
-				return err
-			}
-			ctx.UpdateValidator(org.Validator.PubKey, 0)
 		}
 		org.Active = false
 		org.Removed = ctx.Height
+		org.Validator = nil
 		if err := module.PutJSON(ctx.Store, orgKey(org.ID), org); err != nil {
 			return err
 		}
@@ -224,18 +270,114 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 		}
 		ctx.Emit("identity.org_removed", "org", org.ID)
 	case KindSetRoles:
-		org, err := GetOrg(ctx.Store, p.OrgID)
+		org, err := activeOrg(ctx, p.OrgID)
 		if err != nil {
 			return err
-		}
-		if !org.Active {
-			return errcode.New(errcode.Conflict, "organisation %s was already removed", org.ID)
 		}
 		org.Roles = p.Roles
 		if err := module.PutJSON(ctx.Store, orgKey(org.ID), org); err != nil {
 			return err
 		}
 		ctx.Emit("identity.roles_changed", "org", org.ID)
+	case KindSetValidator:
+		org, err := activeOrg(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		var v *Validator
+		if p.Validator.Power != 0 {
+			v = &Validator{PubKey: p.Validator.PubKey, Power: p.Validator.Power}
+		}
+		plan, err := planValidator(atContext(ctx), org.ID, org.Validator, v)
+		if err != nil {
+			return err
+		}
+		if err := plan.apply(ctx); err != nil {
+			return err
+		}
+		org.Validator = v
+		if err := module.PutJSON(ctx.Store, orgKey(org.ID), org); err != nil {
+			return err
+		}
+		ctx.Emit("identity.validator_changed", "org", org.ID, "power", strconv.FormatInt(p.Validator.Power, 10))
+	case KindAuthorizeAction:
+		// Nothing changes here: the module's decision action carries the
+		// decision out, naming this proposal (ADR 0010).
+		ctx.Emit("identity.action_authorized", "proposal_id", strconv.FormatUint(p.ID, 10),
+			"module", p.Action.Module, "action", p.Action.Action, "subject", p.Action.Subject)
 	}
 	return nil
+}
+
+// activeOrg returns an organisation that is still a member.
+func activeOrg(ctx *module.Context, id string) (*Org, error) {
+	org, err := GetOrg(ctx.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	if !org.Active {
+		return nil, errcode.New(errcode.Conflict, "organisation %s was already removed", org.ID)
+	}
+	return org, nil
+}
+
+// planRemoval checks that org may leave: it is not the last member, and
+// its validator (if any) may leave the set. The plan is nil when it runs
+// no validator.
+func planRemoval(a at, org *Org) (*validatorPlan, error) {
+	n, err := ActiveOrgs(a.r)
+	if err != nil {
+		return nil, err
+	}
+	if n <= 1 {
+		return nil, errcode.New(errcode.RuleViolation, "the consortium's last organisation cannot be removed")
+	}
+	if org.Validator == nil {
+		return nil, nil
+	}
+	plan, err := planValidator(a, org.ID, org.Validator, nil)
+	if err != nil {
+		return nil, errcode.New(errcode.RuleViolation, "organisation %s runs a validator that cannot leave the set in one step (%s); lower its power first with set_validator proposals", org.ID, errcode.Message(err))
+	}
+	return plan, nil
+}
+
+// checkSetValidator checks a set_validator proposal's validator for org
+// and returns it as the proposal keeps it.
+func checkSetValidator(a at, org *Org, v *Validator) (*Validator, error) {
+	if v == nil {
+		return nil, errcode.New(errcode.MalformedBody, "a set_validator proposal needs \"validator\": its key and power (power 0 takes the organisation's validator out)")
+	}
+	if v.Power < 0 || v.Power > MaxValidatorPower {
+		return nil, errcode.New(errcode.MalformedBody, "validator power %d is outside 0..%d", v.Power, MaxValidatorPower)
+	}
+	var after *Validator
+	if v.Power == 0 {
+		if org.Validator == nil {
+			return nil, errcode.New(errcode.Conflict, "organisation %s runs no validator", org.ID)
+		}
+		if len(v.PubKey) != 0 && !slices.Equal(v.PubKey, org.Validator.PubKey) {
+			return nil, errcode.New(errcode.MalformedBody, "power 0 takes out the organisation's validator; leave the key out or give its current key")
+		}
+		v = &Validator{PubKey: org.Validator.PubKey}
+	} else {
+		if len(v.PubKey) == 0 && org.Validator != nil {
+			v = &Validator{PubKey: org.Validator.PubKey, Power: v.Power} // a new power for the same key
+		}
+		if len(v.PubKey) != ed25519.PublicKeySize {
+			return nil, errcode.New(errcode.MalformedBody, "the validator key must be a 32-byte Ed25519 key")
+		}
+		if org.Validator == nil || !slices.Equal(v.PubKey, org.Validator.PubKey) {
+			if err := checkPossession(a.chainID, org.ID, v); err != nil {
+				return nil, err
+			}
+		} else if v.Power == org.Validator.Power {
+			return nil, errcode.New(errcode.Conflict, "organisation %s's validator already has power %d", org.ID, v.Power)
+		}
+		after = &Validator{PubKey: v.PubKey, Power: v.Power}
+	}
+	if _, err := planValidator(a, org.ID, org.Validator, after); err != nil {
+		return nil, err
+	}
+	return v, nil
 }

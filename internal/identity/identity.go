@@ -1,7 +1,9 @@
 // Package identity is the Dengta module for the consortium itself: its
 // organisations, their member keys and roles, and the governance proposals
 // by which the organisations change the consortium (add or remove a member,
-// change a member's roles) with more than two thirds of them agreeing.
+// change a member's roles or validator) or authorise one module action on
+// one record (authorize_action, ADR 0010) with more than two thirds of them
+// agreeing, within the validator set rules of validators.go (ADR 0006).
 package identity
 
 import (
@@ -9,10 +11,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -25,6 +29,23 @@ type Module struct {
 	// Roles is the chain's role set, which genesis organisations and
 	// set_roles proposals are checked against (nil: the common roles).
 	Roles *role.Set
+	// Decisions are the chain's decision actions ("module/action", those
+	// declared with module.Action.ByDecision): the only actions an
+	// authorize_action proposal may name.
+	Decisions map[string]bool
+}
+
+// decisionList lists the decision actions, for messages.
+func (m Module) decisionList() string {
+	if len(m.Decisions) == 0 {
+		return "none"
+	}
+	names := make([]string, 0, len(m.Decisions))
+	for n := range m.Decisions {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // roles returns the role set, the common roles when none was given.
@@ -42,7 +63,7 @@ var (
 	RegisterKey   = api.Action[RegisterKeyBody, api.None]{Module: Name, Name: "register_key", Doc: "register a new member or admin key for the signer's organisation"}
 	DeactivateKey = api.Action[KeyRefBody, api.None]{Module: Name, Name: "deactivate_key", Doc: "deactivate one of the organisation's keys; it stays on record"}
 	RotateKey     = api.Action[RotateKeyBody, api.None]{Module: Name, Name: "rotate_key", Doc: "replace one of the organisation's keys with a new public key"}
-	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation or changing its roles"}
+	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation, changing its roles or its validator, or authorising one module action on one record (authorize_action)"}
 	CastVote      = api.Action[VoteBody, api.None]{Module: Name, Name: "vote", Doc: "vote for or against an open proposal, once per organisation"}
 )
 
@@ -169,8 +190,8 @@ type RegisterKeyBody struct {
 }
 
 func (Module) registerKey(ctx *module.Context, b *RegisterKeyBody) error {
-	if len(b.Name) > 64 {
-		return errcode.New(errcode.MalformedBody, "key name must have at most 64 bytes")
+	if err := field.Text("key name", b.Name, 0, 64); err != nil {
+		return err
 	}
 	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
 		return errcode.New(errcode.MalformedBody, "public key: %v", err)
@@ -319,7 +340,9 @@ func activeAdmins(r Reader, org string) (int64, error) { return getCount(r, admi
 
 // createOrg writes a new organisation with its admin keys, used by the
 // genesis and by passed add_org proposals. Every conflict is checked before
-// the first write, so a refusal leaves the state untouched.
+// the first write, so a refusal leaves the state untouched. Its validator
+// is recorded in the organisation; the caller enters it in the validator
+// set (genesisValidators, validatorPlan).
 func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
 	if err := s.Validate(roles); err != nil {
 		return errcode.New(errcode.MalformedBody, "%v", err)
@@ -335,11 +358,6 @@ func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
 	if h, err := holder(usccKey(s.USCC)); err != nil || h != "" {
 		return orErr(err, errcode.New(errcode.Conflict, "unified social credit code %s already belongs to organisation %s", s.USCC, h))
 	}
-	if v := s.Validator; v != nil {
-		if h, err := holder(validatorKey(v.PubKey)); err != nil || h != "" {
-			return orErr(err, errcode.New(errcode.Conflict, "validator key is already used by organisation %s", h))
-		}
-	}
 	for _, pk := range s.Keys() {
 		if h, err := holder(keyKey(pk.ID())); err != nil || h != "" {
 			return orErr(err, errcode.New(errcode.Conflict, "key %s is already registered", pk.ID()))
@@ -349,12 +367,6 @@ func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
 	org := &Org{ID: s.ID, Name: s.Name, NameEN: s.NameEN, USCC: s.USCC, Roles: s.Roles, Active: true, Joined: ctx.Height}
 	if v := s.Validator; v != nil {
 		org.Validator = &Validator{PubKey: v.PubKey, Power: v.Power}
-		if err := ctx.Store.Set(validatorKey(v.PubKey), []byte(s.ID)); err != nil {
-			return err
-		}
-		if err := addCount(ctx.Store, keyValCount, 1); err != nil {
-			return err
-		}
 	}
 	if err := module.PutJSON(ctx.Store, orgKey(s.ID), org); err != nil {
 		return err
@@ -404,7 +416,36 @@ func (m Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
 			return fmt.Errorf("identity genesis: %s", errcode.Message(err))
 		}
 	}
+	if err := genesisValidators(ctx, g.Orgs); err != nil {
+		return fmt.Errorf("identity genesis: %s", errcode.Message(err))
+	}
 	return nil
+}
+
+// genesisValidators enters the genesis organisations' validators in the
+// validator set. The genesis set is agreed outside the chain, so no step
+// or possession rule applies; the concentration rule does.
+func genesisValidators(ctx *module.Context, orgs []OrgSpec) error {
+	set := &ValidatorSet{}
+	for _, o := range orgs {
+		v := o.Validator
+		if v == nil {
+			continue
+		}
+		if h, err := ctx.Store.Get(validatorKey(v.PubKey)); err != nil {
+			return err
+		} else if h != nil {
+			return errcode.New(errcode.Conflict, "validator key of %s is already used by organisation %s", o.ID, h)
+		}
+		if err := ctx.Store.Set(validatorKey(v.PubKey), []byte(o.ID)); err != nil {
+			return err
+		}
+		set = set.With(o.ID, v.Power)
+	}
+	if err := set.checkSpread(); err != nil {
+		return err
+	}
+	return module.PutJSON(ctx.Store, keyValSet, set)
 }
 
 // GenesisValidators returns the validators the genesis organisations bring,

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"testing"
 
@@ -99,14 +100,14 @@ func TestLastAdminCannotBeDeactivated(t *testing.T) {
 	wantCode(t, "deactivate second admin", c.Do(second, "identity", "deactivate_key", map[string]any{"key_id": second.ID()}).Code, errcode.RuleViolation)
 }
 
-func newOrgSpec(t *testing.T, id string) (identity.OrgSpec, []byte) {
+func newOrgSpec(t testing.TB, id string) (identity.OrgSpec, []byte) {
 	t.Helper()
 	k := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(11))
 	c, _ := identity.USCCCheck("91340000MA9000099")
-	val := make([]byte, 32)
-	val[0], val[31] = 0xd1, 0x7a
+	priv := validatorKey(11)
+	val := []byte(priv.Public().(ed25519.PublicKey))
 	return identity.OrgSpec{ID: id, Name: "新成员", USCC: "91340000MA9000099" + string(c), Roles: []role.Role{role.Logistics},
-		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val}}, val
+		AdminKeys: []tx.PublicKey{k.Public()}, Validator: &identity.Validator{PubKey: val, Proof: identity.ProvePossession(testchain.ChainID, id, priv)}}, val
 }
 
 func TestGovernanceAddOrgNeedsMoreThanTwoThirds(t *testing.T) {
@@ -231,6 +232,16 @@ func TestProposalValidation(t *testing.T) {
 		{"remove unknown", map[string]any{"kind": "remove_org", "org_id": "nobody"}, errcode.NotFound},
 		{"set unknown role", map[string]any{"kind": "set_roles", "org_id": "coop", "roles": []string{"king"}}, errcode.MalformedBody},
 		{"unknown field", map[string]any{"kind": "remove_org", "org_id": "coop", "extra": 1}, errcode.MalformedBody},
+		{"authorize without action", map[string]any{"kind": "authorize_action", "reason": "x"}, errcode.MalformedBody},
+		{"authorize with org_id", map[string]any{"kind": "authorize_action", "reason": "x", "org_id": "coop",
+			"action": map[string]any{"module": "trace", "action": "x", "subject": "y"}}, errcode.MalformedBody},
+		{"authorize a malformed action", map[string]any{"kind": "authorize_action", "reason": "x",
+			"action": map[string]any{"module": "Trace", "action": "x", "subject": "y"}}, errcode.MalformedBody},
+		// No module of this chain declares a decision action.
+		{"authorize an action nobody declares", map[string]any{"kind": "authorize_action", "reason": "x",
+			"action": map[string]any{"module": "trace", "action": "recall", "subject": "y"}}, errcode.RuleViolation},
+		{"remove with an action", map[string]any{"kind": "remove_org", "org_id": "coop",
+			"action": map[string]any{"module": "trace", "action": "recall", "subject": "y"}}, errcode.MalformedBody},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,4 +295,37 @@ func TestOperatorKeys(t *testing.T) {
 	member := testchain.NewKey(t, tx.AlgoEd25519, rnd)
 	wantCode(t, "register a member key", c.Do(c.Members["bank"].Admin, "identity", "register_key", map[string]any{"public_key": member.Public()}).Code, errcode.OK)
 	wantCode(t, "member signs the batch", c.Do(member, "optest", "batch", map[string]any{}).Code, errcode.Unauthorized)
+}
+
+// TestNamesRefuseDisguises: organisation and key names with control or
+// text-direction characters (which make "cooperative\u202Eknab" read as
+// another name) are refused, and change nothing.
+func TestNamesRefuseDisguises(t *testing.T) {
+	c := testchain.New(t, testchain.Options{Orgs: fourOrgs()})
+	reg := c.Members["regulator"].Admin
+	for name, mutate := range map[string]func(*identity.OrgSpec){
+		"bidi override in name":    func(s *identity.OrgSpec) { s.Name = "砀山果业\u202E行银" },
+		"control character":        func(s *identity.OrgSpec) { s.Name = "砀山\x07果业" },
+		"bidi isolate in English":  func(s *identity.OrgSpec) { s.NameEN = "Pear \u2066Bank\u2069" },
+		"blank name":               func(s *identity.OrgSpec) { s.Name = "   " },
+		"new line in English name": func(s *identity.OrgSpec) { s.NameEN = "Pear\nBank" },
+	} {
+		spec, _ := newOrgSpec(t, "market")
+		mutate(&spec)
+		wantCode(t, name, c.Do(reg, "identity", "propose", map[string]any{"kind": "add_org", "org": spec}).Code, errcode.MalformedBody)
+	}
+	for name, keyName := range map[string]string{
+		"bidi override": "clerk\u202Egpj.exe",
+		"zero width":    "cl\u200Ferk",
+		"escape":        "clerk\x1b[31m",
+	} {
+		k := testchain.NewKey(t, tx.AlgoEd25519, testchain.NewSeededRand(99))
+		wantCode(t, name, c.Do(reg, "identity", "register_key", map[string]any{"public_key": k.Public(), "name": keyName}).Code, errcode.MalformedBody)
+	}
+	// A body that is not UTF-8 is refused, not repaired.
+	res, _ := c.Block(c.Sign(reg, "identity", "register_key", []byte("{\"public_key\":{\"algo\":\"ed25519\",\"key\":\"00\"},\"name\":\"\xff\"}")))
+	wantCode(t, "invalid UTF-8", res[0].Code, errcode.MalformedBody)
+	if _, err := identity.GetProposal(c.View(), 1); errcode.Of(err) != errcode.NotFound {
+		t.Fatal("a refused proposal was stored")
+	}
 }

@@ -11,11 +11,11 @@ import (
 //
 //	identity/org/<org id>                 -> Org
 //	identity/uscc/<unified social credit code> -> org id (raw string); one org per code
-//	identity/validator/<hex ed25519 key>   -> org id (raw string); one org per validator key
+//	identity/validator/<hex ed25519 key>   -> org id (raw string); one org per validator key, never reused
 //	identity/key/<hex key id>              -> Key
 //	identity/orgkey/<org id>/<hex key id>  -> "1"; index of an organisation's keys
 //	identity/count/orgs                    -> decimal number of active organisations
-//	identity/count/validators              -> decimal number of active validators
+//	identity/valset                        -> ValidatorSet; every active validator's org and power, and the power moved in the latest changing block
 //	identity/params                        -> Params
 //	identity/prop/<16 hex digits id>       -> Proposal
 //	identity/nextprop                      -> decimal id of the next proposal (starts at 1)
@@ -27,7 +27,7 @@ var (
 	orgKeyPrefix = prefix + "orgkey/"
 	propPrefix   = prefix + "prop/"
 	keyOrgCount  = []byte(prefix + "count/orgs")
-	keyValCount  = []byte(prefix + "count/validators")
+	keyValSet    = []byte(prefix + "valset")
 	keyParams    = []byte(prefix + "params")
 	keyNextProp  = []byte(prefix + "nextprop")
 )

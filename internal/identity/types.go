@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -33,6 +35,10 @@ type Org struct {
 type Validator struct {
 	PubKey Ed25519Key `json:"pub_key"`
 	Power  int64      `json:"power"`
+	// Proof is the validator key's signature of PossessionMessage, which
+	// a proposal bringing a new validator key must carry; organisation
+	// records do not keep it.
+	Proof []byte `json:"proof,omitempty" doc:"the validator key's Ed25519 signature of the possession message, standard base64 (dengta gov possession)"`
 }
 
 // Ed25519Key is a 32-byte Ed25519 public key, JSON-encoded in base64 as in
@@ -118,11 +124,11 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 	if !orgIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("organisation id %q: use 2-32 lowercase letters, digits or '-', starting with a letter or digit", s.ID)
 	}
-	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
-		return fmt.Errorf("organisation %s: name must have 1-100 characters", s.ID)
+	if err := field.Text("name", s.Name, 1, 100); err != nil {
+		return fmt.Errorf("organisation %s: %s", s.ID, errcode.Message(err))
 	}
-	if utf8.RuneCountInString(s.NameEN) > 100 {
-		return fmt.Errorf("organisation %s: English name must have at most 100 characters", s.ID)
+	if err := field.Text("English name", s.NameEN, 0, 100); err != nil {
+		return fmt.Errorf("organisation %s: %s", s.ID, errcode.Message(err))
 	}
 	if err := ValidUSCC(s.USCC); err != nil {
 		return fmt.Errorf("organisation %s: %w", s.ID, err)
@@ -158,8 +164,8 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 		if v.Power == 0 {
 			v.Power = DefaultValidatorPower
 		}
-		if v.Power < 0 || v.Power > 1000 {
-			return fmt.Errorf("organisation %s: validator power %d is outside 1..1000", s.ID, v.Power)
+		if v.Power < 0 || v.Power > MaxValidatorPower {
+			return fmt.Errorf("organisation %s: validator power %d is outside 1..%d", s.ID, v.Power, MaxValidatorPower)
 		}
 	}
 	return nil
@@ -175,29 +181,39 @@ const (
 	KindAddOrg    = "add_org"
 	KindRemoveOrg = "remove_org"
 	KindSetRoles  = "set_roles"
+	// KindSetValidator gives an organisation a validator, changes its
+	// power or key, or (power 0) takes it out of the set.
+	KindSetValidator = "set_validator"
+	// KindAuthorizeAction authorises one module action on one subject
+	// (ADR 0010); passing it changes nothing until a member carries the
+	// decision out with the module's decision action.
+	KindAuthorizeAction = module.KindAuthorizeAction
 )
 
 // Proposal statuses.
 const (
-	StatusVoting   = "voting"
-	StatusPassed   = "passed"
-	StatusRejected = "rejected"
+	StatusVoting   = module.ProposalVoting
+	StatusPassed   = module.ProposalPassed
+	StatusRejected = module.ProposalRejected
 )
 
 // Proposal is a governance proposal. Votes are kept in the order cast.
 type Proposal struct {
-	ID       uint64      `json:"id"`
-	Kind     string      `json:"kind"`
-	Proposer string      `json:"proposer"`
-	Org      *OrgSpec    `json:"org,omitempty"`    // add_org
-	OrgID    string      `json:"org_id,omitempty"` // remove_org, set_roles
-	Roles    []role.Role `json:"roles,omitempty"`  // set_roles
-	Reason   string      `json:"reason,omitempty"`
-	Status   string      `json:"status"`
-	Votes    []Vote      `json:"votes"`
-	Created  int64       `json:"created_height"`
-	Deadline int64       `json:"deadline_unix"` // block time after which votes are refused
-	Closed   int64       `json:"closed_height,omitempty"`
+	ID        uint64      `json:"id"`
+	Kind      string      `json:"kind"`
+	Proposer  string      `json:"proposer"`
+	Org       *OrgSpec    `json:"org,omitempty"`       // add_org
+	OrgID     string      `json:"org_id,omitempty"`    // remove_org, set_roles, set_validator
+	Roles     []role.Role `json:"roles,omitempty"`     // set_roles
+	Validator *Validator  `json:"validator,omitempty"` // set_validator
+	// Action is what an authorize_action proposal authorises.
+	Action   *module.ActionRef `json:"action,omitempty"`
+	Reason   string            `json:"reason,omitempty"`
+	Status   string            `json:"status"`
+	Votes    []Vote            `json:"votes"`
+	Created  int64             `json:"created_height"`
+	Deadline int64             `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64             `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }

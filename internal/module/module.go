@@ -17,7 +17,9 @@ import (
 	"io"
 	"reflect"
 	"time"
+	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -141,7 +143,12 @@ type Action struct {
 	// OperatorOnly restricts the action to node operator keys (of any
 	// organisation the roles allow): what a node signs on its own.
 	OperatorOnly bool
-	Handle       Handler
+	// Decision marks an action that carries out a passed governance
+	// decision (an identity authorize_action proposal naming it; see
+	// Decision): any active organisation's admin key may take it, and
+	// the handler checks the proposal.
+	Decision bool
+	Handle   Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
 	// Body and Result are the Go types of the JSON body and result, from
@@ -182,10 +189,37 @@ func (a Action) Operator() Action {
 	return a
 }
 
+// ByDecision returns a as the action that carries out governance
+// decisions naming it: for the admin keys of any active organisation,
+// whatever its roles; the handler requires a passed authorize_action
+// proposal (Decision). Identity accepts such proposals only for actions
+// declared this way.
+func (a Action) ByDecision() Action {
+	a.Roles, a.AdminOnly, a.Decision = nil, true, true
+	return a
+}
+
 // Module is one scenario or platform module.
 type Module interface {
 	Name() string
 	Actions() []Action
+}
+
+// Visibility is implemented by modules that say who may read their
+// records (ADR 0007). The node applies it to the state and proof
+// endpoints, which read any key, and to the bodies of transactions in the
+// explorer and the transaction endpoint; a module's own read endpoints
+// apply the same rules. A module without it shows its keys to members
+// only, and a transaction's body to its signer's organisation and to
+// those who oversee (regulators, auditors).
+type Visibility interface {
+	// CanRead reports whether c may read the value under key, one of the
+	// module's keys, in state r.
+	CanRead(r Reader, key []byte, c access.Caller) bool
+	// CanReadTx reports whether c may read the body and result of a
+	// transaction of the module's action, beyond its signer's
+	// organisation and those who oversee, who always may.
+	CanReadTx(r Reader, action string, body []byte, c access.Caller) bool
 }
 
 // Genesis is implemented by modules that have initial state.
@@ -202,6 +236,9 @@ func DecodeBody(body []byte, v any) error {
 	if len(body) == 0 {
 		return errcode.New(errcode.MalformedBody, "the action needs a JSON body")
 	}
+	if err := checkText(body); err != nil {
+		return errcode.New(errcode.MalformedBody, "%v", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -216,6 +253,59 @@ func DecodeBody(body []byte, v any) error {
 		return errcode.New(errcode.MalformedBody, "body has data after the JSON value")
 	}
 	return nil
+}
+
+// checkText refuses what encoding/json would silently turn into U+FFFD:
+// bytes that are not UTF-8, and \u escapes of lone UTF-16 surrogates.
+// A body is what its signer signed; none of it may change in decoding.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		return fmt.Errorf("the body is not valid UTF-8")
+	}
+	for i := 0; i+5 < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		if body[i+1] != 'u' {
+			i++ // an escaped character, possibly a backslash
+			continue
+		}
+		r, ok := hex4(body[i+2 : i+6])
+		if !ok {
+			return nil // encoding/json reports it
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+11 < len(body) && body[i+6] == '\\' && body[i+7] == 'u' {
+				if lo, ok := hex4(body[i+8 : i+12]); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 11
+					continue
+				}
+			}
+			return fmt.Errorf("the body has a lone UTF-16 surrogate \\u%04X", r)
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return fmt.Errorf("the body has a lone UTF-16 surrogate \\u%04X", r)
+		}
+		i += 5
+	}
+	return nil
+}
+
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // GetJSON reads key and decodes its JSON value into v. It reports whether

@@ -3,6 +3,7 @@ package module
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -52,6 +53,38 @@ func TestDecodeBody(t *testing.T) {
 		}
 		if err != nil && errcode.Of(err) != errcode.MalformedBody {
 			t.Errorf("DecodeBody(%q) code = %s, want malformed_body", tt.in, errcode.Of(err))
+		}
+	}
+}
+
+// TestDecodeBodyRefusesReplacedText: encoding/json turns bytes that are
+// not UTF-8, and escaped lone surrogates, into U+FFFD without a word; a
+// body is what was signed, so such a body is refused instead.
+func TestDecodeBodyRefusesReplacedText(t *testing.T) {
+	type body struct {
+		Name string `json:"name"`
+	}
+	for _, tt := range []struct {
+		raw string
+		ok  bool
+	}{
+		{`{"name":"砀山酥梨"}`, true},
+		{`{"name":"\ud83c\udf50 pear"}`, true}, // a surrogate pair: 🍐
+		{`{"name":"a\\ud800"}`, true},          // an escaped backslash, then plain text
+		{`{"name":"tab\t \"quoted\" \\ back"}`, true},
+		{"{\"name\":\"\xff\xfe\"}", false}, // not UTF-8
+		{"{\"name\":\"\xe5\x8d\"}", false}, // a truncated character
+		{`{"name":"\ud800"}`, false},       // lone high surrogate
+		{`{"name":"\udc00x"}`, false},      // lone low surrogate
+		{`{"name":"\ud800\u0041"}`, false}, // high surrogate, then not a low one
+	} {
+		var b body
+		err := DecodeBody([]byte(tt.raw), &b)
+		if (err == nil) != tt.ok {
+			t.Errorf("DecodeBody(%q) = %v, want ok=%v", tt.raw, err, tt.ok)
+		}
+		if err == nil && strings.ContainsRune(b.Name, utf8.RuneError) {
+			t.Errorf("DecodeBody(%q) decoded a replacement character: %q", tt.raw, b.Name)
 		}
 	}
 }

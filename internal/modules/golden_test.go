@@ -89,8 +89,10 @@ func goldenSteps(now func() time.Time) []step {
 		{org: "bank", module: "notary", action: "deposit", body: deposit(sha3, sm3, "x.pdf")},
 		{org: "core", module: "notary", action: "batch_deposit", body: fmt.Sprintf(`{"merkle_root":%q,"size":100,"item_format":"dengta-batch-item/1","label":"发票批次"}`, sha3), save: "batch=batch_id"},
 		{org: "sup-a", module: "notary", action: "register_work", body: work(sha2, sm2), save: "work=work_id"},
-		{org: "sup-b", module: "notary", action: "register_work", body: work(sha2, sm2)},
+		{org: "sup-b", module: "notary", action: "register_work", body: work(sha2, sm2), save: "disputed=work_id"},
 		{org: "sup-a", module: "notary", action: "license_work", body: `{"work_id":"$work","licensee":"market","terms":"门店展示","from":"2026-03-01"}`},
+		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
+		{org: "court", module: "notary", action: "resolve_dispute", body: `{"work_id":"$disputed","prevailing":"$work","reference":"(2026)皖13民初1号"}`},
 		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
 		// Traceability: the regulator assigns GS1 prefixes; the grower
 		// registers its product and places, commissions boxes (one
@@ -132,6 +134,8 @@ func goldenSteps(now func() time.Time) []step {
 		{org: "core", module: "receivable", action: "issue", body: `{"to":"sup-a","face_fen":100000000,"maturity_date":"2026-06-30","trade":` + trade("INV-0001", 113000000) + `}`, save: "root=id"},
 		{org: "core", module: "receivable", action: "issue", body: `{"to":"sup-a","face_fen":900000000,"maturity_date":"2026-06-30","trade":` + trade("INV-0002", 900000000) + `}`},
 		{org: "sup-a", module: "receivable", action: "accept", body: `{"id":"$root"}`},
+		{org: "bank", module: "receivable", action: "confirm", body: `{"id":"$root"}`},
+		{org: "sup-a", module: "receivable", action: "request_confirmation", body: `{"id":"$root","bank":"bank"}`},
 		{org: "bank", module: "receivable", action: "confirm", body: `{"id":"$root"}`},
 		{org: "sup-a", module: "receivable", action: "split_transfer", body: `{"id":"$root","parts":[{"to":"sup-b","amount_fen":30000000},{"to":"sup-a","amount_fen":20000000}]}`, save: "kids=children"},
 		{org: "sup-b", module: "receivable", action: "accept", body: `{"id":"$kids.0"}`},

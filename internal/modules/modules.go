@@ -6,9 +6,11 @@
 package modules
 
 import (
+	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
+	"github.com/dengta-chain/dengta/internal/modules/trade/tradeplug"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
 
@@ -19,6 +21,8 @@ func All() []plug.Module {
 		notaryplug.Module(),
 		traceplug.Module(),
 		receivableplug.Module(),
+		tradeplug.Module(),
+		charityplug.Module(),
 	}
 }
 

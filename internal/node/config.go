@@ -233,11 +233,10 @@ func syncFile(path string) error {
 // entry naming this node itself is dropped, so callers may pass the same
 // full list to every home. An empty list clears the peers.
 func SetPeers(home string, peers []string) error {
-	key, err := p2p.LoadNodeKey(nodeKeyFile(home))
+	self, err := NodeID(home)
 	if err != nil {
 		return fmt.Errorf("load node key: %w", err)
 	}
-	self := string(key.ID())
 	var keep []string
 	for _, peer := range peers {
 		id, err := checkPeer(peer)

@@ -14,6 +14,8 @@ import (
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/crypto/secp256k1"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/keyfile"
 )
 
 // TestConfigRoundTrip checks that every field CometBFT's template writes is
@@ -93,7 +95,7 @@ func TestLoadConfigErrors(t *testing.T) {
 
 func TestInitHome(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "n0")
-	opts := InitOptions{Moniker: "n0", IP: "127.0.0.3", Ports: Ports{P2P: 26656, RPC: 26657, Gateway: 8480}, Org: "org1"}
+	opts := InitOptions{Moniker: "n0", IP: "127.0.0.3", Ports: Ports{P2P: 26656, RPC: 26657, Gateway: 8480}, Org: "org1", Protection: testProt}
 	keys, err := InitHome(home, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +112,7 @@ func TestInitHome(t *testing.T) {
 		{nodeKeyFile(home), 0o600},
 		{pvKeyFile(home), 0o600},
 		{pvStateFile(home), 0o600},
+		{HallMasterFile(home), 0o600},
 	} {
 		fi, err := os.Stat(f.path)
 		if err != nil {
@@ -161,7 +164,7 @@ func TestInitHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s != (Settings{Moniker: "n0", GatewayAddr: "127.0.0.3:8480", Org: "org1"}) {
+	if !reflect.DeepEqual(s, Settings{Moniker: "n0", GatewayAddr: "127.0.0.3:8480", Org: "org1"}) {
 		t.Errorf("settings: %+v", s)
 	}
 
@@ -196,18 +199,18 @@ func TestInitHome(t *testing.T) {
 func TestInitHomeValidatorKey(t *testing.T) {
 	k := ed25519.GenPrivKey()
 	home := t.TempDir()
-	keys, err := InitHome(home, InitOptions{Moniker: "v", Ports: Ports{P2P: 1, RPC: 2, Gateway: 3}, ValidatorKey: k})
+	keys, err := InitHome(home, InitOptions{Moniker: "v", Ports: Ports{P2P: 1, RPC: 2, Gateway: 3}, ValidatorKey: k, Protection: testProt})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(keys.ValidatorPubKey.Bytes(), k.PubKey().Bytes()) {
 		t.Error("validator key not used")
 	}
-	pv, err := loadFilePV(home)
+	ks, err := LoadKeys(home, keyfile.Fixed(testProt.Passphrase))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(pv.Key.PrivKey.Bytes(), k.Bytes()) {
+	if !bytes.Equal(ks.Validator.Bytes(), k.Bytes()) {
 		t.Error("priv_validator_key.json holds another key")
 	}
 	if s, _ := LoadSettings(home); s.GatewayAddr != "127.0.0.1:3" {
@@ -216,7 +219,7 @@ func TestInitHomeValidatorKey(t *testing.T) {
 }
 
 func TestInitHomeBadOptions(t *testing.T) {
-	good := InitOptions{Moniker: "m", IP: "127.0.0.1", Ports: Ports{P2P: 1, RPC: 2, Gateway: 3}}
+	good := InitOptions{Moniker: "m", IP: "127.0.0.1", Ports: Ports{P2P: 1, RPC: 2, Gateway: 3}, Protection: testProt}
 	for name, mod := range map[string]func(*InitOptions){
 		"no moniker":     func(o *InitOptions) { o.Moniker = "" },
 		"quote moniker":  func(o *InitOptions) { o.Moniker = `a"b` },
@@ -225,6 +228,8 @@ func TestInitHomeBadOptions(t *testing.T) {
 		"port 0":         func(o *InitOptions) { o.Ports.RPC = 0 },
 		"duplicate port": func(o *InitOptions) { o.Ports.Gateway = 1 },
 		"secp key":       func(o *InitOptions) { o.ValidatorKey = secpKey(t) },
+		"no passphrase":  func(o *InitOptions) { o.Protection = keyfile.Protection{} },
+		"dev passphrase": func(o *InitOptions) { o.Protection.Passphrase = []byte(keyfile.DevPassphrase) },
 	} {
 		o := good
 		mod(&o)
@@ -344,6 +349,16 @@ func TestSetConfigValues(t *testing.T) {
 		}
 		if !bytes.Equal(before, after) {
 			t.Fatalf("SetConfigValues(%v) changed the file", bad)
+		}
+	}
+}
+
+// TestRPCOnLoopback: CometBFT's RPC, which serves every block and state
+// value, listens on loopback whatever the node's own address.
+func TestRPCOnLoopback(t *testing.T) {
+	for ip, want := range map[string]string{"127.0.0.3": "127.0.0.3", "10.1.2.3": "127.0.0.1", "203.0.113.8": "127.0.0.1", "::1": "::1", "0.0.0.0": "127.0.0.1"} {
+		if got := rpcIP(ip); got != want {
+			t.Errorf("rpcIP(%s) = %s, want %s", ip, got, want)
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/keyfile"
 )
 
 // testLogger logs to stderr at the level named by DENGTA_TEST_LOG
@@ -72,6 +74,7 @@ func initTestHome(t *testing.T, moniker string, fast bool) testHome {
 		Ports:         ports,
 		Org:           "org-" + moniker,
 		FastConsensus: fast,
+		Protection:    testProt,
 	})
 	if err != nil {
 		t.Fatalf("InitHome: %v", err)
@@ -97,13 +100,27 @@ func testGenesis(chainID string, homes ...testHome) *types.GenesisDoc {
 	return doc
 }
 
+// testProt encrypts test homes' keys: a real passphrase (not the dev
+// one), with the cheap dev KDF cost so that tests run fast.
+var testProt = keyfile.Protection{Passphrase: []byte("lighthouse keeper"), Cost: keyfile.DevCost}
+
+// withTestKeys loads a test home's keys with testProt's passphrase.
+func withTestKeys(t testing.TB, home string) StartOption {
+	t.Helper()
+	k, err := LoadKeys(home, keyfile.Fixed(testProt.Passphrase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return WithKeys(k)
+}
+
 // startNode starts a node and stops it (then closes the app, if it has a
 // Close method) in t.Cleanup.
 func startNode(t *testing.T, home string, app abcitypes.Application) *Node {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	n, err := Start(ctx, home, app, testLogger())
+	n, err := Start(ctx, home, app, testLogger(), withTestKeys(t, home))
 	if err != nil {
 		t.Fatalf("Start %s: %v", home, err)
 	}

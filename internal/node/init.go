@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
+
+	"github.com/dengta-chain/dengta/internal/keyfile"
 )
 
 // Ports are the TCP ports of one node, all on InitOptions.IP.
@@ -34,6 +37,10 @@ type InitOptions struct {
 	// ValidatorKey is the ed25519 key written to priv_validator_key.json;
 	// generated if nil.
 	ValidatorKey crypto.PrivKey
+
+	// Protection encrypts the new node, validator and hall master keys
+	// (ADR 0008). Required: keys are never written in the clear.
+	Protection keyfile.Protection
 
 	// FastConsensus writes short consensus timeouts and back-to-back blocks
 	// (see FastConsensus). Test and local-demo knob; never for production.
@@ -63,6 +70,9 @@ func InitHome(home string, opts InitOptions) (*HomeKeys, error) {
 	if err := checkInitOptions(&opts); err != nil {
 		return nil, err
 	}
+	if err := opts.Protection.Validate(); err != nil {
+		return nil, fmt.Errorf("init home: key protection: %w", err)
+	}
 	if opts.ValidatorKey != nil {
 		if _, ok := opts.ValidatorKey.(ed25519.PrivKey); !ok {
 			return nil, fmt.Errorf("validator key: want ed25519, got %s", opts.ValidatorKey.Type())
@@ -81,12 +91,15 @@ func InitHome(home string, opts InitOptions) (*HomeKeys, error) {
 		}
 	}
 
-	nodeKey, err := loadOrCreateNodeKey(home)
+	nodeID, err := loadOrCreateNodeKey(home, opts.Protection)
 	if err != nil {
 		return nil, err
 	}
-	pvPub, err := loadOrCreateValidator(home, opts.ValidatorKey)
+	pvPub, err := loadOrCreateValidator(home, opts.ValidatorKey, opts.Protection)
 	if err != nil {
+		return nil, err
+	}
+	if err := createHallMaster(home, opts.Protection); err != nil {
 		return nil, err
 	}
 
@@ -94,7 +107,7 @@ func InitHome(home string, opts InitOptions) (*HomeKeys, error) {
 	c.SetRoot(home)
 	c.Moniker = opts.Moniker
 	c.P2P.ListenAddress = "tcp://" + net.JoinHostPort(opts.IP, strconv.Itoa(opts.Ports.P2P))
-	c.RPC.ListenAddress = "tcp://" + net.JoinHostPort(opts.IP, strconv.Itoa(opts.Ports.RPC))
+	c.RPC.ListenAddress = "tcp://" + net.JoinHostPort(rpcIP(opts.IP), strconv.Itoa(opts.Ports.RPC))
 	if opts.FastConsensus {
 		FastConsensus(c)
 	}
@@ -109,7 +122,7 @@ func InitHome(home string, opts InitOptions) (*HomeKeys, error) {
 		return nil, err
 	}
 	return &HomeKeys{
-		NodeID:           string(nodeKey.ID()),
+		NodeID:           nodeID,
 		ValidatorPubKey:  pvPub,
 		ValidatorAddress: pvPub.Address(),
 	}, nil
@@ -148,45 +161,45 @@ func checkInitOptions(opts *InitOptions) error {
 	return nil
 }
 
-func loadOrCreateNodeKey(home string) (*p2p.NodeKey, error) {
+// loadOrCreateNodeKey returns the node id of the home's node key,
+// creating the key, encrypted under p, if there is none. An existing key
+// is read without the passphrase (its public fields are in the clear).
+func loadOrCreateNodeKey(home string, p keyfile.Protection) (string, error) {
 	path := nodeKeyFile(home)
 	exists, err := fileExists(path)
 	if err != nil {
-		return nil, fmt.Errorf("check node key: %w", err)
+		return "", fmt.Errorf("check node key: %w", err)
 	}
 	if exists {
-		k, err := p2p.LoadNodeKey(path)
-		if err != nil {
-			return nil, fmt.Errorf("load node key: %w", err)
-		}
-		return k, nil
+		return NodeID(home)
 	}
-	k := &p2p.NodeKey{PrivKey: ed25519.GenPrivKey()}
-	data, err := cmtjson.Marshal(k)
+	k := ed25519.GenPrivKey()
+	f, err := encryptCometKey(keyfile.Node, k, p)
 	if err != nil {
-		return nil, fmt.Errorf("encode node key: %w", err)
+		return "", fmt.Errorf("encrypt node key: %w", err)
 	}
-	if err := writeFileAtomic(path, data, 0o600); err != nil {
-		return nil, fmt.Errorf("write node key: %w", err)
+	if err := keyfile.Create(path, f.Marshal()); err != nil {
+		return "", fmt.Errorf("write node key: %w", err)
 	}
-	return k, nil
+	return string(p2p.PubKeyToID(k.PubKey())), nil
 }
 
-// loadOrCreateValidator writes priv_validator_key.json and a fresh
-// priv_validator_state.json unless the key exists. The files are written
-// here rather than with privval's Save, which panics on I/O errors.
-func loadOrCreateValidator(home string, want crypto.PrivKey) (crypto.PubKey, error) {
+// loadOrCreateValidator writes priv_validator_key.json, encrypted under
+// p, and a fresh priv_validator_state.json unless the key exists. The
+// state file is written here rather than with privval's Save, which
+// panics on I/O errors.
+func loadOrCreateValidator(home string, want crypto.PrivKey, p keyfile.Protection) (crypto.PubKey, error) {
 	keyPath, statePath := pvKeyFile(home), pvStateFile(home)
 	exists, err := fileExists(keyPath)
 	if err != nil {
 		return nil, fmt.Errorf("check validator key: %w", err)
 	}
 	if exists {
-		key, err := readPVKey(keyPath)
+		pub, err := readCometPublicKey(keyPath, keyfile.Validator)
 		if err != nil {
 			return nil, err
 		}
-		if want != nil && !bytes.Equal(want.Bytes(), key.PrivKey.Bytes()) {
+		if want != nil && !bytes.Equal(want.PubKey().Bytes(), pub.Bytes()) {
 			return nil, fmt.Errorf("validator key: %s already holds a different key", keyPath)
 		}
 		stateExists, err := fileExists(statePath)
@@ -198,23 +211,34 @@ func loadOrCreateValidator(home string, want crypto.PrivKey) (crypto.PubKey, err
 				return nil, err
 			}
 		}
-		return key.PrivKey.PubKey(), nil
+		return pub, nil
 	}
 	if want == nil {
 		want = ed25519.GenPrivKey()
 	}
-	pv := privval.NewFilePV(want, keyPath, statePath)
-	data, err := cmtjson.MarshalIndent(pv.Key, "", "  ")
+	f, err := encryptCometKey(keyfile.Validator, want.(ed25519.PrivKey), p)
 	if err != nil {
-		return nil, fmt.Errorf("encode validator key: %w", err)
+		return nil, fmt.Errorf("encrypt validator key: %w", err)
 	}
-	if err := writeFileAtomic(keyPath, data, 0o600); err != nil {
+	if err := keyfile.Create(keyPath, f.Marshal()); err != nil {
 		return nil, fmt.Errorf("write validator key: %w", err)
 	}
-	if err := writePVState(statePath, pv.LastSignState); err != nil {
+	if err := writePVState(statePath, privval.FilePVLastSignState{}); err != nil {
 		return nil, err
 	}
 	return want.PubKey(), nil
+}
+
+// createHallMaster writes a new hall master key, encrypted under p,
+// unless the home has one (encrypted or legacy).
+func createHallMaster(home string, p keyfile.Protection) error {
+	for _, f := range []string{HallMasterFile(home), LegacyHallKeyFile(home)} {
+		if ok, err := fileExists(f); err != nil || ok {
+			return err
+		}
+	}
+	_, err := newHallMaster(HallMasterFile(home), p)
+	return err
 }
 
 func writePVState(path string, st privval.FilePVLastSignState) error {
@@ -228,30 +252,14 @@ func writePVState(path string, st privval.FilePVLastSignState) error {
 	return nil
 }
 
-func readPVKey(path string) (privval.FilePVKey, error) {
-	var key privval.FilePVKey
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return key, fmt.Errorf("read validator key: %w", err)
-	}
-	if err := cmtjson.Unmarshal(data, &key); err != nil {
-		return key, fmt.Errorf("decode validator key %s: %w", path, err)
-	}
-	if key.PrivKey == nil {
-		return key, fmt.Errorf("decode validator key %s: no private key", path)
-	}
-	return key, nil
-}
-
-// loadFilePV loads the validator key and sign state like privval.LoadFilePV,
-// which calls os.Exit on any error; here errors are returned. A missing
-// state file is an error (not a fresh state): it guards against double
-// signing and must not be recreated behind the operator's back.
-func loadFilePV(home string) (*privval.FilePV, error) {
-	key, err := readPVKey(pvKeyFile(home))
-	if err != nil {
-		return nil, err
-	}
+// loadFilePV builds the validator from its key, decrypted in memory, and
+// its sign state, like privval.LoadFilePV (which calls os.Exit on any
+// error and reads the key from disk). The FilePV gets no key path: the
+// key is never written back (privval's key Save panics without a path,
+// and nothing in a running node calls it; signing saves only the state).
+// A missing state file is an error (not a fresh state): it guards against
+// double signing and must not be recreated behind the operator's back.
+func loadFilePV(home string, key ed25519.PrivKey) (*privval.FilePV, error) {
 	data, err := os.ReadFile(pvStateFile(home))
 	if err != nil {
 		return nil, fmt.Errorf("read validator state: %w", err)
@@ -260,11 +268,23 @@ func loadFilePV(home string) (*privval.FilePV, error) {
 	if err := cmtjson.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("decode validator state %s: %w", pvStateFile(home), err)
 	}
-	pv := privval.NewFilePV(key.PrivKey, pvKeyFile(home), pvStateFile(home))
+	pv := privval.NewFilePV(key, "", pvStateFile(home))
 	pv.LastSignState.Height = st.Height
 	pv.LastSignState.Round = st.Round
 	pv.LastSignState.Step = st.Step
 	pv.LastSignState.Signature = st.Signature
 	pv.LastSignState.SignBytes = st.SignBytes
 	return pv, nil
+}
+
+// rpcIP is where CometBFT's RPC listens: on the node's own address when
+// that is a loopback one (local networks on 127.0.0.x), otherwise on
+// 127.0.0.1. The RPC serves every block and state value to whoever asks
+// (ADR 0007); an operator who wants it reachable sets [rpc] laddr in
+// config.toml and puts access control in front.
+func rpcIP(ip string) string {
+	if a, err := netip.ParseAddr(ip); err == nil && a.IsLoopback() {
+		return ip
+	}
+	return "127.0.0.1"
 }

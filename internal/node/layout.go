@@ -2,20 +2,23 @@ package node
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/dengta-chain/dengta/internal/keyfile"
 )
 
-// Home layout of one node. CometBFT finds its files through the paths in
-// config.toml, which InitHome writes with CometBFT's defaults, i.e. relative to
-// the home and exactly as below.
+// Home layout of one node. config.toml names CometBFT's files with
+// CometBFT's defaults, i.e. relative to the home and exactly as below; the
+// node reads its two key files itself (LoadKeys), since they are encrypted.
 //
 //	<home>/config/config.toml              CometBFT config (written with cfg.WriteConfigFile, read back by LoadConfig)
 //	<home>/config/genesis.json             CometBFT genesis; app_state is Dengta's app genesis, opaque here
-//	<home>/config/node_key.json            p2p identity key (ed25519); its address is the node id in "id@ip:port"
-//	<home>/config/priv_validator_key.json  consensus signing key (ed25519)
+//	<home>/config/node_key.json            p2p identity key (ed25519), encrypted (ADR 0008); its address, the key_id in the clear, is the node id in "id@ip:port"
+//	<home>/config/priv_validator_key.json  consensus signing key (ed25519), encrypted; decrypted in memory at start, never written back
 //	<home>/config/addrbook.json            p2p address book, written by CometBFT at run time
 //	<home>/config/dengta.json              Dengta settings (moniker, gateway address, organisation), see Settings
 //	<home>/data/                           CometBFT data: blockstore.db, state.db, evidence.db (pebble), cs.wal/
@@ -23,7 +26,15 @@ import (
 //	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
 //	<home>/data/blobs/                     off-chain files, content-addressed (see BlobDir and internal/blob)
 //	<home>/data/hall/                      the service hall's users, sessions and sealed custodial keys (internal/accounts)
-//	<home>/config/hall_master.key          SM4 key sealing the hall's custodial keys (mode 0600; back it up with the home)
+//	<home>/config/hall_master.json         SM4 key sealing the hall's custodial keys, encrypted like the other keys (see HallMasterFile)
+//	<home>/config/hall_master.key          the same key in plain hex, in homes made before keys were encrypted ('dengta keys encrypt' upgrades it)
+//	<home>/config/operator_key.json        the node's operator key (a member key, encrypted), when the settings name it
+//
+// Every key file is encrypted under the home's one passphrase in the format
+// of docs/adr/0008-keys-at-rest.md (package keyfile); the plain files of
+// older homes still open, with a warning. Dev homes use the published dev
+// passphrase and their files say so. Back up the home and, separately, its
+// passphrase.
 const (
 	configDirName    = "config"
 	dataDirName      = "data"
@@ -81,6 +92,18 @@ type Settings struct {
 	OperatorKey string `json:"operator_key,omitempty"`
 	// MaxBlobBytes bounds a file uploaded to the node's blob store (0: 64 MiB).
 	MaxBlobBytes int64 `json:"max_blob_bytes,omitempty"`
+	// BlobQuotaBytes bounds what one organisation may store in the node's
+	// blob store (0: 10 GiB).
+	BlobQuotaBytes int64 `json:"blob_quota_bytes,omitempty"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For the node believes; per-client limits use the
+	// client address they report. Empty: the connection's peer is the
+	// client, and the header is ignored.
+	TrustedProxies []string `json:"trusted_proxies,omitempty"`
+	// MetricsToken lets a request with "Authorization: Bearer <token>"
+	// read /metrics from another machine; without it only loopback
+	// connections may.
+	MetricsToken string `json:"metrics_token,omitempty"`
 }
 
 // OperatorKeyFile is where devnet writes a node's operator key.
@@ -93,9 +116,6 @@ func SaveSettings(home string, s Settings) error { return writeSettings(home, s)
 
 // HallDir is the service hall's account database.
 func HallDir(home string) string { return filepath.Join(home, dataDirName, "hall") }
-
-// HallKeyFile holds the master key that seals the hall's custodial keys.
-func HallKeyFile(home string) string { return filepath.Join(home, configDirName, "hall_master.key") }
 
 // BlobDir is where the node keeps off-chain files.
 func BlobDir(home string) string { return filepath.Join(home, dataDirName, "blobs") }
@@ -155,4 +175,19 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	return nil
+}
+
+// ValidatorKey returns the node's consensus signing key, decrypted with
+// the passphrase from src, for proving its possession to the chain's
+// governance (identity.ProvePossession).
+func ValidatorKey(home string, src keyfile.Source) (ed25519.PrivateKey, error) {
+	k, _, err := readCometKey(pvKeyFile(home), keyfile.Validator, src)
+	if err != nil {
+		return nil, fmt.Errorf("validator key: %w", err)
+	}
+	b := k.Bytes()
+	if len(b) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("validator key %s: not an Ed25519 key", pvKeyFile(home))
+	}
+	return ed25519.PrivateKey(b), nil
 }

@@ -14,11 +14,19 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/libs/service"
 	cmtnode "github.com/cometbft/cometbft/node"
-	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/proxy"
 	"github.com/cometbft/cometbft/rpc/client/local"
 	"github.com/prometheus/client_golang/prometheus"
 )
+
+// StartOption changes how Start starts a node.
+type StartOption func(*startOptions)
+
+type startOptions struct{ keys *Keys }
+
+// WithKeys starts the node with keys already loaded (LoadKeys with the
+// operator's passphrase).
+func WithKeys(k *Keys) StartOption { return func(o *startOptions) { o.keys = k } }
 
 // Node is a running CometBFT node with the application in-process.
 type Node struct {
@@ -73,7 +81,10 @@ func clientCreator(app abcitypes.Application, gated *gatedApp) proxy.ClientCreat
 // time lies in the future, Start sleeps until then (CometBFT behaviour).
 //
 // A nil logger discards CometBFT's logs.
-func Start(ctx context.Context, home string, app abcitypes.Application, logger *slog.Logger) (*Node, error) {
+//
+// The node and validator keys are opts' WithKeys, or else read from the
+// home with no passphrase (plain legacy or dev keys only).
+func Start(ctx context.Context, home string, app abcitypes.Application, logger *slog.Logger, opts ...StartOption) (*Node, error) {
 	if app == nil {
 		return nil, errors.New("start node: nil app")
 	}
@@ -96,11 +107,17 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 		logger.Warn("instrumentation.prometheus is ignored: metrics are served by the gateway")
 		c.Instrumentation.Prometheus = false
 	}
-	nodeKey, err := p2p.LoadNodeKey(c.NodeKeyFile())
-	if err != nil {
-		return nil, fmt.Errorf("load node key: %w", err)
+	var so startOptions
+	for _, o := range opts {
+		o(&so)
 	}
-	pv, err := loadFilePV(home)
+	keys := so.keys
+	if keys == nil {
+		if keys, err = LoadKeys(home, nil); err != nil {
+			return nil, err
+		}
+	}
+	pv, err := loadFilePV(home, keys.Validator)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +133,7 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 	clients := &clientTracker{inner: clientCreator(app, n.app)}
 	cmtLog := newCmtLogger(logger)
 
-	comet, err := cmtnode.NewNode(ctx, c, pv, nodeKey,
+	comet, err := cmtnode.NewNode(ctx, c, pv, keys.NodeKey,
 		clients,
 		cmtnode.DefaultGenesisDocProviderFunc(c),
 		n.dbs.provider,
@@ -154,7 +171,7 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 
 	logger.Info("Started node",
 		"moniker", c.Moniker,
-		"node_id", string(nodeKey.ID()),
+		"node_id", string(keys.NodeKey.ID()),
 		"chain_id", comet.GenesisDoc().ChainID,
 		"height", comet.BlockStore().Height(),
 		"validator", pv.GetAddress().String(),

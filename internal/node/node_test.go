@@ -28,7 +28,7 @@ func TestRestart(t *testing.T) {
 	ctx := context.Background()
 
 	app := kvstore.NewPersistentApplication(StateDir(h.dir))
-	n, err := Start(ctx, h.dir, app, testLogger())
+	n, err := Start(ctx, h.dir, app, testLogger(), withTestKeys(t, h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestRestart(t *testing.T) {
 func TestStartErrors(t *testing.T) {
 	h := initTestHome(t, "errs", true)
 	ctx := context.Background()
-	if _, err := Start(ctx, h.dir, kvstore.NewInMemoryApplication(), nil); err == nil {
+	if _, err := Start(ctx, h.dir, kvstore.NewInMemoryApplication(), nil, withTestKeys(t, h.dir)); err == nil {
 		t.Fatal("Start without genesis: want error")
 	}
 	if err := WriteGenesis(h.dir, testGenesis("errs-chain", h)); err != nil {
@@ -120,7 +120,7 @@ func TestStartErrors(t *testing.T) {
 	// Occupy the P2P port: NewNode succeeds, Start fails after opening the
 	// databases and the RPC listener.
 	busy := listenOn(t, h.ports.P2P)
-	if _, err := Start(ctx, h.dir, kvstore.NewInMemoryApplication(), testLogger()); err == nil {
+	if _, err := Start(ctx, h.dir, kvstore.NewInMemoryApplication(), testLogger(), withTestKeys(t, h.dir)); err == nil {
 		t.Fatal("Start with busy P2P port: want error")
 	}
 	busy.Close()

@@ -63,7 +63,22 @@ func DevWith(tb testing.TB, reg *plug.Registry, update func(*cmtcfg.Config)) (*d
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { d.Stop() })
+	awaitFirstBlock(tb, d)
 	return d, home
+}
+
+// awaitFirstBlock waits until the node has committed its first block:
+// before it the genesis state is not readable, and no signed request can
+// be checked.
+func awaitFirstBlock(tb testing.TB, d *daemon.Daemon) {
+	tb.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for d.App.Store().Version() < 1 {
+		if time.Now().After(deadline) {
+			tb.Fatal("the node committed no block in 60 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // AdminKey reads a demo organisation's admin key from a dev home.
@@ -232,6 +247,7 @@ func DevHall(tb testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { d.Stop() })
+	awaitFirstBlock(tb, d)
 	return d, home
 }
 

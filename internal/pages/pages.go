@@ -55,13 +55,32 @@ type Page struct {
 	User *User
 	// Nav are the links of the header, which every page shows.
 	Nav []Link
+	// Notice is the outcome of the user's previous action (see Done),
+	// which the layout shows once.
+	Notice string
 
-	t func(key string) string
+	t    func(key string) string
+	done func(path, notice string)
 }
 
 // NewPage returns a page for a request; the host fills the rest.
 func NewPage(w http.ResponseWriter, r *http.Request, lang Lang, t func(string) string) *Page {
 	return &Page{W: w, R: r, Lang: lang, Path: r.URL.Path, t: t}
+}
+
+// SetDone is for the host: how Done keeps a notice for the next page.
+func (p *Page) SetDone(f func(path, notice string)) { p.done = f }
+
+// Done ends a successful action: it redirects to path, a path on this
+// site, where the layout shows notice once. The notice travels with the
+// user's browser, never in the URL, so no link can make the hall show a
+// message of somebody else's choosing.
+func (p *Page) Done(path, notice string) {
+	if p.done == nil {
+		http.Redirect(p.W, p.R, path, http.StatusSeeOther)
+		return
+	}
+	p.done(path, notice)
 }
 
 // OtherLang is the language the switch link goes to.
@@ -119,7 +138,17 @@ type Router interface {
 	// SignedIn registers a hall page: the host signs the user in first
 	// and checks the CSRF token of every POST.
 	SignedIn(pattern string, h Handler)
+	// PublicUpload and SignedInUpload register pages that take files of
+	// up to max bytes in a multipart form. Other pages take forms of at
+	// most FormLimit bytes. The host parses the form before the handler
+	// runs, keeping at most a MiB of it in memory, and bounds how many
+	// public uploads run at once.
+	PublicUpload(pattern string, max int64, h Handler)
+	SignedInUpload(pattern string, max int64, h Handler)
 }
+
+// FormLimit bounds the body of a page's form without files.
+const FormLimit = 64 << 10
 
 // Site is what a module's pages use of the node and of the host.
 type Site interface {

@@ -34,6 +34,7 @@ const (
 	Logistics Role = "logistics" // carries goods between parties
 	Supplier  Role = "supplier"  // supplies goods and holds what it is paid with
 	Bank      Role = "bank"      // finances, confirms and settles
+	Auditor   Role = "auditor"   // reads everything in its remit, changes nothing
 )
 
 // Common returns the common roles, in a fixed order.
@@ -45,6 +46,7 @@ func Common() []Spec {
 		{Logistics, "物流", "Logistics"},
 		{Supplier, "供应商", "Supplier"},
 		{Bank, "银行", "Bank"},
+		{Auditor, "审计机构", "Auditor"},
 	}
 }
 

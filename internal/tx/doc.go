@@ -8,8 +8,10 @@
 //   - key ids: the first 20 bytes of SHA-256(algo byte || public key), the
 //     name by which state, transactions and people refer to a key
 //     (see [KeyID]);
-//   - key files: the JSON file in which a member keeps one private key
-//     (see [WriteKeyFile] and [ReadKeyFile]);
+//   - key files: the file in which a member keeps one private key,
+//     encrypted under a passphrase in the format of package keyfile
+//     (docs/adr/0008-keys-at-rest.md), and the legacy plain files still
+//     read (see [WriteKeyFile] and [OpenKeyFile]);
 //   - the transaction envelope: a fixed-layout binary encoding that is
 //     canonical by construction, its sign bytes, hash and size limit
 //     (see [Tx], [Decode] and docs/adr/0002-transaction-format.md).

@@ -47,11 +47,13 @@ type explorerData struct {
 	Txs     int
 }
 
-// getAPI reads an API path with a short deadline.
+// getAPI reads an API path with a short deadline, as the signed-in hall
+// user when there is one: the API then shows what the user's organisation
+// may read (ADR 0007), and the public what the public may.
 func (s *Server) getAPI(r *http.Request, path string, out any) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	if err := s.api().Get(ctx, path, out); err != nil {
+	if err := s.apiFor(r).Get(ctx, path, out); err != nil {
 		if ce, ok := err.(*client.Error); ok {
 			return errcode.New(errcode.Code(ce.Code), "%s", ce.Message)
 		}
@@ -140,6 +142,7 @@ type txRecord struct {
 	TimeMs   int64  `json:"time_unix_ms"`
 	Result   any    `json:"result"`
 	Body     any    `json:"body"`
+	Redacted string `json:"redacted"`
 }
 
 type blockDetail struct {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -18,10 +19,12 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/prover"
@@ -71,7 +74,10 @@ type Options struct {
 	Roles *role.Set
 	// ActionTimeout bounds waiting for a hall action's commit (default 30 s).
 	ActionTimeout time.Duration
-	Logger        *slog.Logger
+	// Proxies are the reverse proxies trusted to report the client's
+	// address (sign-in limits are per client).
+	Proxies httpapi.Proxies
+	Logger  *slog.Logger
 }
 
 // Server renders the pages.
@@ -84,8 +90,10 @@ type Server struct {
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
 	messages pages.Messages
-	nav      []pages.Link // header links of the modules' public pages
-	hall     []pages.Link // the hall's scenario tiles
+	nav      []pages.Link  // header links of the modules' public pages
+	hall     []pages.Link  // the hall's scenario tiles
+	notices  *notices      // outcomes of actions, shown once on the next page
+	uploads  chan struct{} // a slot per public upload being received
 }
 
 // New parses the templates and returns the pages' handler. A module
@@ -98,7 +106,8 @@ func New(opts Options) (*Server, error) {
 	if opts.Roles == nil {
 		opts.Roles = role.MustSet()
 	}
-	s := &Server{opts: opts, log: opts.Logger, tmpl: map[string]*template.Template{}, mux: http.NewServeMux(), messages: pages.Messages{}}
+	s := &Server{opts: opts, log: opts.Logger, tmpl: map[string]*template.Template{}, mux: http.NewServeMux(), messages: pages.Messages{},
+		notices: newNotices(), uploads: make(chan struct{}, maxPublicUploads)}
 	for k, v := range messages {
 		s.messages[k] = v
 	}
@@ -237,15 +246,55 @@ func short(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (s *Server) wrap(h pages.Handler) http.HandlerFunc {
+func (s *Server) wrap(h pages.Handler) http.HandlerFunc { return s.wrapLimit(pages.FormLimit, h) }
+
+// wrapLimit serves a page whose request body may have up to limit bytes.
+// A form with text that is not UTF-8 is refused before the page sees it.
+func (s *Server) wrapLimit(limit int64, h pages.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		lang := negotiate(w, r)
 		p := pages.NewPage(w, r, lang, func(key string) string { return s.t(lang, key) })
 		p.Nav = s.nav
-		if err := h(p); err != nil {
+		p.SetDone(func(path, notice string) { s.done(p, path, notice) })
+		p.Notice = s.takeNotice(w, r)
+		err := readForm(r)
+		if err == nil {
+			err = h(p)
+		}
+		if err != nil {
 			s.renderError(p, err)
 		}
 	}
+}
+
+// readForm parses a POST's form (files past a MiB go to temporary files)
+// and checks that every value is UTF-8.
+func readForm(r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return errcode.New(errcode.TooLarge, "the form is larger than this page accepts (%d bytes)", tooBig.Limit)
+	case err != nil:
+		return errcode.New(errcode.BadRequest, "the form could not be read: %v", err)
+	}
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return errcode.New(errcode.BadRequest, "the form has text that is not valid UTF-8")
+			}
+		}
+	}
+	return nil
 }
 
 // t returns the text of key in lang; a missing key shows as the key.
@@ -314,6 +363,10 @@ func (s *Server) renderError(p *pages.Page, err error) {
 		s.log.Error("page", "path", p.R.URL.Path, "err", err)
 	case errcode.NotFound:
 		status, msg = http.StatusNotFound, p.T("error.notfound")
+	case errcode.TooLarge:
+		status, msg = http.StatusRequestEntityTooLarge, errcode.Message(err)
+	case errcode.Unavailable:
+		status, msg = http.StatusServiceUnavailable, errcode.Message(err)
 	default:
 		status, msg = http.StatusBadRequest, errcode.Message(err)
 	}
@@ -375,6 +428,27 @@ func (r router) Public(pattern string, h pages.Handler) { r.s.mux.HandleFunc(pat
 
 func (r router) SignedIn(pattern string, h pages.Handler) {
 	r.s.mux.HandleFunc(pattern, r.s.wrap(r.s.signedIn(h)))
+}
+
+// maxPublicUploads bounds the public uploads a node receives at once.
+const maxPublicUploads = 4
+
+func (r router) PublicUpload(pattern string, max int64, h pages.Handler) {
+	next := r.s.wrapLimit(max+(1<<20), h)
+	r.s.mux.HandleFunc(pattern, func(w http.ResponseWriter, req *http.Request) {
+		select {
+		case r.s.uploads <- struct{}{}:
+			defer func() { <-r.s.uploads }()
+			next(w, req)
+		default:
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "busy receiving other uploads; try again in a few seconds / 正在接收其他上传，请稍后再试", http.StatusServiceUnavailable)
+		}
+	})
+}
+
+func (r router) SignedInUpload(pattern string, max int64, h pages.Handler) {
+	r.s.mux.HandleFunc(pattern, r.s.wrapLimit(max+(1<<20), r.s.signedIn(h)))
 }
 
 // site is one module's view of the host (pages.Site).

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -22,11 +23,12 @@ type Admins struct {
 	net  *Network
 	keys map[string]*tx.PrivateKey
 	next map[string]uint64
+	by   map[string]string // the organisation that submitted each hash
 }
 
 // NewAdmins returns the admin signer of a network.
 func NewAdmins(net *Network) *Admins {
-	return &Admins{net: net, keys: map[string]*tx.PrivateKey{}, next: map[string]uint64{}}
+	return &Admins{net: net, keys: map[string]*tx.PrivateKey{}, next: map[string]uint64{}, by: map[string]string{}}
 }
 
 // Submit signs an action of org's admin key with its next nonce and hands
@@ -36,7 +38,7 @@ func (a *Admins) Submit(ctx context.Context, org, module, action string, body an
 	k, ok := a.keys[org]
 	if !ok {
 		var err error
-		if k, _, err = tx.ReadKeyFile(a.net.AdminKeyFile(org)); err != nil {
+		if k, _, err = tx.OpenKeyFile(a.net.AdminKeyFile(org), &keyfile.Sources{}); err != nil { // dev keys, or $DENGTA_PASSPHRASE(_FILE)
 			return "", fmt.Errorf("admin key of %s: %w", org, err)
 		}
 		a.keys[org] = k
@@ -64,6 +66,7 @@ func (a *Admins) Submit(ctx context.Context, org, module, action string, body an
 		return "", fmt.Errorf("%s/%s by %s: %w", module, action, org, err)
 	}
 	a.next[org]++
+	a.by[h] = org
 	return h, nil
 }
 
@@ -71,9 +74,20 @@ func (a *Admins) Submit(ctx context.Context, org, module, action string, body an
 // node has the block, and returns their records in order.
 func (a *Admins) Commit(ctx context.Context, hashes []string) ([]*client.TxRecord, error) {
 	clear(a.next)
-	recs, err := AwaitRecords(ctx, a.net.Nodes[0].Client(), hashes, 120*time.Second)
-	if err != nil {
-		return nil, err
+	// Each record is read as the organisation that signed it: a
+	// transaction's result is for its parties (ADR 0007).
+	recs := make([]*client.TxRecord, len(hashes))
+	for i, h := range hashes {
+		gw := a.net.Nodes[0].Client()
+		if k, ok := a.keys[a.by[h]]; ok {
+			gw = gw.As(client.KeyFrom(k))
+		}
+		r, err := AwaitRecords(ctx, gw, []string{h}, 120*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		recs[i] = r[0]
+		delete(a.by, h)
 	}
 	return recs, a.net.AwaitHeights(ctx, 60*time.Second)
 }

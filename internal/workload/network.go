@@ -12,6 +12,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Node is one validator of a benchmark network, as workloads see it (and
@@ -57,6 +58,22 @@ type Network struct {
 // dev networks write it (devnet.KeyFile).
 func (n *Network) AdminKeyFile(org string) string {
 	return filepath.Join(n.KeysDir, org+"-admin.json")
+}
+
+// Overseer returns the admin key of the first genesis organisation that
+// oversees (a regulator or an auditor): checks after a run read every
+// module's records as it (ADR 0007).
+func (n *Network) Overseer() (*client.Key, error) {
+	for _, o := range n.Orgs {
+		if slices.Contains(o.Roles, role.Regulator) || slices.Contains(o.Roles, role.Auditor) {
+			k, _, err := tx.ReadKeyFile(n.AdminKeyFile(o.ID))
+			if err != nil {
+				return nil, fmt.Errorf("admin key of %s: %w", o.ID, err)
+			}
+			return client.KeyFrom(k), nil
+		}
+	}
+	return nil, fmt.Errorf("the network has no regulator or auditor to read its records as")
 }
 
 // httpClient is a pooled HTTP client for many concurrent requests.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -67,7 +68,7 @@ func RegisterKeys(ctx context.Context, net *Network, count int, algo tx.Algo, or
 	gw := net.Nodes[0].Client()
 	var hashes []string
 	for _, org := range orgs {
-		admin, _, err := tx.ReadKeyFile(net.AdminKeyFile(org))
+		admin, _, err := tx.OpenKeyFile(net.AdminKeyFile(org), &keyfile.Sources{}) // dev keys, or $DENGTA_PASSPHRASE(_FILE)
 		if err != nil {
 			return nil, fmt.Errorf("signers: admin key of %s: %w", org, err)
 		}

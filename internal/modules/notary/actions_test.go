@@ -21,6 +21,10 @@ func TestActionRoles(t *testing.T) {
 		"register_work": {notaryapi.Depositor, notaryapi.Notary},
 		"transfer_work": {notaryapi.Depositor, notaryapi.Notary},
 		"license_work":  {notaryapi.Depositor, notaryapi.Notary},
+		// Courts judge disputes; the owners of both registrations settle.
+		"resolve_dispute":    {notaryapi.Court},
+		"propose_settlement": {notaryapi.Depositor, notaryapi.Notary},
+		"accept_settlement":  {notaryapi.Depositor, notaryapi.Notary},
 	}
 	moduletest.CheckRoles(t, notary.Module{}, want)
 }

@@ -32,17 +32,35 @@
 // becomes its owner. The first registration of a file (by SHA-256) has
 // status "registered". A later registration of the same file by another
 // organisation is not refused but recorded as "disputed" (权属争议), naming
-// the first registration in "conflicts_with"; the dispute is indexed under
-// the first work, and the event notary.work_conflict is emitted, so that a
-// court or notary can take it up. An organisation cannot register the same
-// file twice.
+// the first registration in "conflicts_with"; it opens a dispute between
+// the two (a Dispute record, indexed under the first work), and the event
+// notary.work_conflict is emitted, so that a court or notary can take it
+// up. An organisation cannot register the same file twice.
 //
 // transfer_work (著作权转让) and license_work (著作权许可) are for the
 // current owner and append to the work's log, numbered from 1. Exclusive
 // licences (独占许可) of a work may not overlap in time.
 //
-// Nothing is deleted or overwritten: the only value that changes after it
-// is written is a work's current owner (and its log length). keys.go
+// While a dispute stands, neither of its registrations (the disputed one
+// and the first one it conflicts with) is transferred or licensed
+// exclusively; non-exclusive licences take nothing from the other party
+// and remain possible. A work counts the disputes it is party to that
+// stand (open_disputes). A dispute ends in one of two ways, each naming
+// the prevailing registration: a court's judgment (resolve_dispute, role
+// court, with the case number), or a settlement of the two owners, one
+// proposing (propose_settlement, which replaces any earlier proposal) and
+// the other accepting that very proposal (accept_settlement, naming its
+// log entry). The registration that did not prevail lost (lost_to) and is
+// never transferred or licensed again. The resolution is appended to both
+// works' logs (dispute_resolved; proposals to the disputed one's,
+// settlement_proposed) and kept in the Dispute record, which turns
+// "resolved"; the registrations' statuses, set at registration, do not
+// change.
+//
+// Nothing is deleted or overwritten: the only values that change after
+// they are written are a work's current owner and dispute standing (and
+// its log length), and an open dispute (its proposal, then its
+// resolution). keys.go
 // documents the state layout; the exported Get*, Find*, and listing
 // functions read it for the gateway, and EvidenceKey, BatchKey, WorkKey and
 // WorkLogKey name the keys to prove.

@@ -163,22 +163,35 @@ func FuzzDeposit(f *testing.F) {
 	})
 }
 
+// disputedPlaceholder stands in fuzz seeds for the seeded disputed work.
+const disputedPlaceholder = "WK20260520-D15D0D15D0D15D0D15D0"
+
 // FuzzActions sends arbitrary bodies to every action over a store with
-// records to refer to: no panic, every refusal coded and without writes.
+// records to refer to (a work and a registration disputing it): no panic,
+// every refusal coded and without writes.
 func FuzzActions(f *testing.F) {
 	depositSeeds(f)
 	for _, b := range []any{
 		batchOf(1), workOf(2),
 		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "to": "dep-b"},
 		map[string]any{"work_id": "WK20260520-0123456789ABCDEF0123", "licensee": "dep-b", "terms": "t", "from": "2026-01-01", "until": "2026-12-31", "exclusive": true},
+		map[string]any{"work_id": disputedPlaceholder, "prevailing": "WK20260520-0123456789ABCDEF0123", "reference": "(2026)京0491民初1号"},
+		map[string]any{"work_id": disputedPlaceholder, "prevailing": disputedPlaceholder, "terms": "和解"},
+		map[string]any{"work_id": disputedPlaceholder, "proposal_seq": 1},
 	} {
 		f.Add([]byte(testchain.Encode(b)))
 	}
 	actions := (notary.Module{}).Actions()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		kv, _, w := seeded(t)
-		// Refer to the seeded work where the body names the placeholder.
-		body = []byte(strings.ReplaceAll(string(body), "WK20260520-0123456789ABCDEF0123", w))
+		// dep-b's registration of the same file disputes the seeded work.
+		ctx := handlerCtx(kv, "dep-b")
+		if err := handler(t, "register_work")(ctx, []byte(testchain.Encode(workOf(1)))); err != nil {
+			t.Fatal(err)
+		}
+		d := str(decodeMap(ctx.Result()), "work_id")
+		// Refer to the seeded works where the body names the placeholders.
+		body = []byte(strings.NewReplacer("WK20260520-0123456789ABCDEF0123", w, disputedPlaceholder, d).Replace(string(body)))
 		for _, a := range actions {
 			before := maps.Clone(kv)
 			err := a.Handle(handlerCtx(kv, "dep-a"), body)

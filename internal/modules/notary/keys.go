@@ -4,8 +4,10 @@ import "fmt"
 
 // Key layout of the notary module. Every key starts with "notary/". Values
 // are JSON of the fixed structs in types.go unless noted. Records are never
-// deleted or overwritten; the only value that changes after it is written
-// is a work's current owner (transfer_work) and its log length.
+// deleted or overwritten; the only values that change after they are
+// written are a work's current owner (transfer_work) and dispute standing
+// (open_disputes, lost_to), its log length, and a dispute's status,
+// standing proposal and resolution (the works' logs keep every step).
 //
 //	notary/ev/<evidence id>                     -> Evidence
 //	notary/dep/<org>/<sha256>/<sm3>             -> evidence id (raw); an organisation's one record of a file
@@ -20,7 +22,8 @@ import "fmt"
 //	notary/workhash/<sha256>                    -> work id (raw) of the first registration of the file
 //	notary/workreg/<org>/<sha256>               -> work id (raw) the organisation registered for the file
 //	notary/conflict/<first work id>/<work id>   -> "1"; disputed registrations of the first work's file
-//	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers and licences, seq 1, 2, ...
+//	notary/dispute/<work id>                    -> Dispute; the dispute a disputed registration opened
+//	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers, licences, settlements proposed, disputes resolved, seq 1, 2, ...
 //	notary/worklen/<work id>                    -> decimal number of log entries (the last seq)
 //
 // Read, never written: the organisation a work is transferred or licensed
@@ -41,6 +44,7 @@ var (
 	workHashPrefix = prefix + "workhash/"
 	workRegPrefix  = prefix + "workreg/"
 	conflictPrefix = prefix + "conflict/"
+	disputePrefix  = prefix + "dispute/"
 	workLogPrefix  = prefix + "worklog/"
 	workLenPrefix  = prefix + "worklen/"
 )
@@ -67,6 +71,7 @@ func workRegKey(org, sha256 string) []byte { return []byte(workRegPrefix + org +
 func conflictKey(first, other string) []byte {
 	return []byte(conflictPrefix + first + "/" + other)
 }
+func disputeKey(work string) []byte { return []byte(disputePrefix + work) }
 func workLogKey(id string, seq uint64) []byte {
 	return []byte(fmt.Sprintf("%s%s/%016x", workLogPrefix, id, seq))
 }
@@ -80,6 +85,10 @@ func BatchKey(id string) []byte { return batchKey(id) }
 
 // WorkKey returns the state key of a work record, for proofs.
 func WorkKey(id string) []byte { return workKey(id) }
+
+// DisputeKey returns the state key of the dispute a disputed registration
+// opened, for proofs.
+func DisputeKey(work string) []byte { return disputeKey(work) }
 
 // WorkLogKey returns the state key of a work's log entry, for proofs.
 func WorkLogKey(id string, seq uint64) []byte { return workLogKey(id, seq) }

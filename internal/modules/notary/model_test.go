@@ -20,13 +20,15 @@ import (
 )
 
 // The model-based test drives random deposits, batches, registrations,
-// transfers and licences by random organisations (with and without the
-// roles) through real blocks. A model predicts every transaction's code
-// and answer; after every block the whole notary state is checked against
-// the module's invariants and against what was seen before.
+// transfers, licences, court judgments and settlements of disputes by
+// random organisations (with and without the roles) through real blocks.
+// A model predicts every transaction's code and answer; after every block
+// the whole notary state is checked against the module's invariants and
+// against what was seen before.
 
 type mEntry struct {
 	transfer  bool
+	dispute   bool   // a settlement proposed or a dispute resolved
 	from, to  string // transfer
 	lFrom     string // licence dates
 	lUntil    string
@@ -36,6 +38,18 @@ type mEntry struct {
 type mWork struct {
 	id, sha, registrant, owner, status, conflictsWith string
 	log                                               []mEntry
+	openDisputes                                      int
+	lostTo                                            string
+}
+
+// mDispute is the dispute a disputed registration opened.
+type mDispute struct {
+	work, first string
+	open        bool
+	// The standing proposal: the prevailing work, its proposer, its seq
+	// in the disputed work's log.
+	propPrevailing, propBy string
+	propSeq                int
 }
 
 type mBatch struct {
@@ -44,15 +58,17 @@ type mBatch struct {
 }
 
 type model struct {
-	roles   map[string][]role.Role
-	orgs    []string
-	evByDep map[string]string // org|sha|sm3 -> id
-	evIDs   []string
-	batches map[string]mBatch // org|root -> batch
-	works   map[string]*mWork
-	workIDs []string
-	first   map[string]string // sha -> first work id
-	reg     map[string]string // org|sha -> work id
+	roles      map[string][]role.Role
+	orgs       []string
+	evByDep    map[string]string // org|sha|sm3 -> id
+	evIDs      []string
+	batches    map[string]mBatch // org|root -> batch
+	works      map[string]*mWork
+	workIDs    []string
+	first      map[string]string    // sha -> first work id
+	reg        map[string]string    // org|sha -> work id
+	disputes   map[string]*mDispute // by disputed work id
+	disputeIDs []string             // in the order opened
 }
 
 // op is one generated transaction with its predicted outcome.
@@ -65,11 +81,14 @@ type op struct {
 }
 
 var actionRoles = map[string][]role.Role{
-	"deposit":       {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
-	"batch_deposit": {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
-	"register_work": {notaryapi.Depositor, notaryapi.Notary},
-	"transfer_work": {notaryapi.Depositor, notaryapi.Notary},
-	"license_work":  {notaryapi.Depositor, notaryapi.Notary},
+	"deposit":            {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
+	"batch_deposit":      {notaryapi.Depositor, notaryapi.Notary, notaryapi.Court},
+	"register_work":      {notaryapi.Depositor, notaryapi.Notary},
+	"transfer_work":      {notaryapi.Depositor, notaryapi.Notary},
+	"license_work":       {notaryapi.Depositor, notaryapi.Notary},
+	"resolve_dispute":    {notaryapi.Court},
+	"propose_settlement": {notaryapi.Depositor, notaryapi.Notary},
+	"accept_settlement":  {notaryapi.Depositor, notaryapi.Notary},
 }
 
 const bogusEV, bogusWK = "EV20250101-00000000000000000000", "WK20250101-00000000000000000000"
@@ -79,16 +98,22 @@ func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 func (m *model) gen(r *rand.Rand, now time.Time) *op {
 	o := &op{}
 	switch x := r.IntN(100); {
-	case x < 30:
+	case x < 22:
 		o.action = "deposit"
-	case x < 40:
+	case x < 30:
 		o.action = "batch_deposit"
-	case x < 65:
+	case x < 50:
 		o.action = "register_work"
-	case x < 80:
+	case x < 63:
 		o.action = "transfer_work"
-	default:
+	case x < 83:
 		o.action = "license_work"
+	case x < 88:
+		o.action = "resolve_dispute"
+	case x < 94:
+		o.action = "propose_settlement"
+	default:
+		o.action = "accept_settlement"
 	}
 	// Mostly an organisation that holds a role for the action.
 	o.org = pick(r, m.orgs)
@@ -110,8 +135,10 @@ func (m *model) gen(r *rand.Rand, now time.Time) *op {
 		m.genRegister(r, now, o)
 	case "transfer_work":
 		m.genTransfer(r, o)
-	default:
+	case "license_work":
 		m.genLicense(r, o)
+	default:
+		m.genDispute(r, o)
 	}
 	return o
 }
@@ -239,7 +266,10 @@ func (m *model) genRegister(r *rand.Rand, now time.Time, o *op) {
 		id := notary.WorkID(now, o.org, sha)
 		w := &mWork{id: id, sha: sha, registrant: o.org, owner: o.org, status: notary.StatusRegistered}
 		if f := m.first[sha]; f != "" {
-			w.status, w.conflictsWith = notary.StatusDisputed, f
+			w.status, w.conflictsWith, w.openDisputes = notary.StatusDisputed, f, 1
+			m.works[f].openDisputes++
+			m.disputes[id] = &mDispute{work: id, first: f, open: true}
+			m.disputeIDs = append(m.disputeIDs, id)
 		} else {
 			m.first[sha] = id
 		}
@@ -287,6 +317,8 @@ func (m *model) genTransfer(r *rand.Rand, o *op) {
 		o.want = errcode.NotFound
 	case w.owner != o.org:
 		o.want = errcode.Unauthorized
+	case w.lostTo != "" || w.openDisputes > 0:
+		o.want = errcode.Conflict
 	case to == w.owner:
 		o.want = errcode.RuleViolation
 	case to == "nobody":
@@ -322,18 +354,148 @@ func (m *model) genLicense(r *rand.Rand, o *op) {
 		o.want = errcode.NotFound
 	case w.owner != o.org:
 		o.want = errcode.Unauthorized
+	case w.lostTo != "" || exclusive && w.openDisputes > 0:
+		o.want = errcode.Conflict
 	case licensee == w.owner:
 		o.want = errcode.RuleViolation
 	case licensee == "nobody":
 		o.want = errcode.NotFound
 	case exclusive && slices.ContainsFunc(w.log, func(e mEntry) bool {
-		return !e.transfer && e.exclusive && (e.lUntil == "" || from <= e.lUntil) && (until == "" || e.lFrom <= until)
+		return !e.transfer && !e.dispute && e.exclusive && (e.lUntil == "" || from <= e.lUntil) && (until == "" || e.lFrom <= until)
 	}):
 		o.want = errcode.RuleViolation
 	default:
 		w.log = append(w.log, mEntry{lFrom: from, lUntil: until, exclusive: exclusive})
 		o.result = map[string]any{"work_id": w.id, "seq": float64(len(w.log))}
 	}
+}
+
+// genDispute makes court judgments, settlement proposals and acceptances:
+// mostly of an open dispute by the right party, sometimes of a resolved
+// one, of a first registration, of an unknown work, by a third party.
+func (m *model) genDispute(r *rand.Rand, o *op) {
+	var d *mDispute
+	id := bogusWK
+	var open []string
+	for _, x := range m.disputeIDs {
+		if d := m.disputes[x]; d.open && (o.action != "accept_settlement" || d.propSeq > 0 || r.IntN(5) == 0) {
+			open = append(open, x)
+		}
+	}
+	switch x := r.IntN(100); {
+	case x < 75 && len(open) > 0:
+		d = m.disputes[pick(r, open)]
+	case x < 88 && len(m.disputeIDs) > 0:
+		d = m.disputes[pick(r, m.disputeIDs)]
+	case x < 94 && len(m.workIDs) > 0:
+		id = pick(r, m.workIDs) // perhaps a first registration
+	}
+	if d != nil {
+		id = d.work
+	}
+	w := m.works[id]
+	var dw, fw *mWork
+	if d != nil {
+		dw, fw = m.works[d.work], m.works[d.first]
+	}
+	prevailing := id
+	if d != nil && r.IntN(2) == 0 {
+		prevailing = d.first
+	}
+	if r.IntN(15) == 0 && len(m.workIDs) > 0 {
+		prevailing = pick(r, m.workIDs)
+	}
+	if d != nil && o.action != "resolve_dispute" && r.IntN(100) < 85 {
+		o.org = pick(r, []string{dw.owner, fw.owner})
+		if o.action == "accept_settlement" && d.propBy != "" && r.IntN(100) < 85 {
+			o.org = map[bool]string{true: fw.owner, false: dw.owner}[d.propBy == dw.owner]
+		}
+	}
+	body := map[string]any{"work_id": id}
+	seq := 1
+	switch o.action {
+	case "resolve_dispute":
+		body["prevailing"], body["reference"] = prevailing, "(2026)京0491民初88号"
+	case "propose_settlement":
+		body["prevailing"], body["terms"] = prevailing, "和解"
+	default:
+		if d != nil && d.propSeq > 0 {
+			seq = d.propSeq
+			if r.IntN(10) == 0 {
+				seq++ // a stale or unknown proposal
+			}
+		}
+		body["proposal_seq"] = seq
+	}
+	o.body = body
+	if !m.allowed(o) {
+		return
+	}
+	party := d != nil && (o.org == dw.owner || o.org == fw.owner)
+	switch {
+	case w == nil:
+		o.want = errcode.NotFound
+		return
+	case d == nil:
+		if m.disputes[id] == nil {
+			o.want = errcode.RuleViolation // a first registration, not a disputed one
+			return
+		}
+		d = m.disputes[id]
+		dw, fw = m.works[d.work], m.works[d.first]
+		party = o.org == dw.owner || o.org == fw.owner
+	}
+	if !d.open {
+		o.want = errcode.Conflict
+		return
+	}
+	switch o.action {
+	case "resolve_dispute":
+		if prevailing != d.work && prevailing != d.first {
+			o.want = errcode.RuleViolation
+			return
+		}
+		m.resolve(o, d, prevailing)
+	case "propose_settlement":
+		switch {
+		case !party:
+			o.want = errcode.Unauthorized
+		case prevailing != d.work && prevailing != d.first:
+			o.want = errcode.RuleViolation
+		default:
+			dw.log = append(dw.log, mEntry{dispute: true})
+			d.propPrevailing, d.propBy, d.propSeq = prevailing, o.org, len(dw.log)
+			o.result = map[string]any{"work_id": d.work, "status": notary.DisputeOpen, "prevailing": prevailing, "seq": float64(d.propSeq)}
+		}
+	default:
+		switch {
+		case !party:
+			o.want = errcode.Unauthorized
+		case d.propSeq == 0, d.propSeq != seq:
+			o.want = errcode.Conflict
+		case d.propBy == o.org:
+			o.want = errcode.Unauthorized
+		default:
+			m.resolve(o, d, d.propPrevailing)
+		}
+	}
+}
+
+func (m *model) resolve(o *op, d *mDispute, prevailing string) {
+	dw, fw := m.works[d.work], m.works[d.first]
+	dw.log = append(dw.log, mEntry{dispute: true})
+	fw.log = append(fw.log, mEntry{dispute: true})
+	d.open, d.propPrevailing, d.propBy, d.propSeq = false, "", "", 0
+	dw.openDisputes--
+	fw.openDisputes--
+	loser, winner := dw, fw
+	if prevailing == dw.id {
+		loser, winner = fw, dw
+	}
+	if loser.lostTo == "" {
+		loser.lostTo = winner.id
+	}
+	o.result = map[string]any{"work_id": d.work, "status": notary.DisputeResolved, "prevailing": prevailing, "seq": float64(len(dw.log))}
 }
 
 func TestModel(t *testing.T) {
@@ -352,7 +514,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 	// run crosses a date and ids change their day half way.
 	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
 	m := &model{roles: map[string][]role.Role{}, evByDep: map[string]string{}, batches: map[string]mBatch{},
-		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}}
+		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}, disputes: map[string]*mDispute{}}
 	for _, o := range orgs {
 		m.roles[o.ID] = o.Roles
 		m.orgs = append(m.orgs, o.ID)
@@ -360,7 +522,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 	r := rand.New(rand.NewPCG(seed, seed*7919))
 	seen := map[string]string{}
 	counts := testchain.Tally{}
-	var existing, disputed, overlaps int
+	var existing, disputed, overlaps, locked int
 
 	for range blocks {
 		now := c.Time.Add(time.Second) // the next block's time
@@ -405,14 +567,17 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 			if o.action == "license_work" && errcode.Code(res[i].Code) == errcode.RuleViolation && strings.Contains(res[i].Log, "exclusive") {
 				overlaps++
 			}
+			if errcode.Code(res[i].Code) == errcode.Conflict && strings.Contains(res[i].Log, "dispute") {
+				locked++
+			}
 		}
 		checkInvariants(t, c, m, seen)
 	}
 
 	total, ok, report := counts.Check(t, 10, 45)
-	t.Logf("%d txs, %d ok (%d%%), %d existing, %d disputed, %d exclusive overlaps\n%s", total, ok, 100*ok/total, existing, disputed, overlaps, report)
-	if existing == 0 || disputed == 0 || overlaps == 0 {
-		t.Errorf("the workload never hit an existing deposit (%d), a dispute (%d) or an exclusive overlap (%d)", existing, disputed, overlaps)
+	t.Logf("%d txs, %d ok (%d%%), %d existing, %d disputed, %d exclusive overlaps, %d refused for a dispute\n%s", total, ok, 100*ok/total, existing, disputed, overlaps, locked, report)
+	if existing == 0 || disputed == 0 || overlaps == 0 || locked == 0 {
+		t.Errorf("the workload never hit an existing deposit (%d), a dispute (%d), an exclusive overlap (%d) or a work locked by a dispute (%d)", existing, disputed, overlaps, locked)
 	}
 }
 
@@ -425,8 +590,9 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)
 	}
 
-	// Nothing written is ever deleted or changed, except a work's owner and
-	// its log length (which only grows).
+	// Nothing written is ever deleted or changed, except a work's owner
+	// and dispute standing (a loss, once recorded, stays), its log length
+	// (which only grows), and an open dispute (a resolved one stays).
 	for k, old := range seen {
 		cur, ok := st[k]
 		switch {
@@ -436,9 +602,23 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 			var a, b notary.Work
 			json.Unmarshal([]byte(old), &a)
 			json.Unmarshal([]byte(cur), &b)
-			a.Owner, b.Owner = "", ""
+			if a.LostTo != "" && b.LostTo != a.LostTo {
+				fail("work %s lost to %s, now to %s", k, a.LostTo, b.LostTo)
+			}
+			a.Owner, b.Owner, a.OpenDisputes, b.OpenDisputes, a.LostTo, b.LostTo = "", "", 0, 0, "", ""
 			if testchain.Encode(a) != testchain.Encode(b) {
-				fail("work %s changed beyond its owner:\n%s\n%s", k, old, cur)
+				fail("work %s changed beyond its owner and dispute standing:\n%s\n%s", k, old, cur)
+			}
+		case strings.HasPrefix(k, "notary/dispute/"):
+			var a, b notary.Dispute
+			json.Unmarshal([]byte(old), &a)
+			json.Unmarshal([]byte(cur), &b)
+			if a.Status == notary.DisputeResolved && cur != old {
+				fail("resolved dispute %s changed:\n%s\n%s", k, old, cur)
+			}
+			a.Status, b.Status, a.Proposal, b.Proposal, a.Resolution, b.Resolution = "", "", nil, nil, nil, nil
+			if testchain.Encode(a) != testchain.Encode(b) {
+				fail("dispute %s changed beyond its status, proposal and resolution:\n%s\n%s", k, old, cur)
 			}
 		case strings.HasPrefix(k, "notary/worklen/"):
 			x, _ := strconv.ParseUint(old, 10, 64)
@@ -457,6 +637,7 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 	ev := map[string]notary.Evidence{}
 	batches := map[string]notary.Batch{}
 	works := map[string]notary.Work{}
+	disputes := map[string]notary.Dispute{}
 	logs := map[string][]notary.LogEntry{}
 	idx := map[string][]string{} // kind -> keys, for the index checks below
 	for _, k := range slices.Sorted(maps.Keys(st)) {
@@ -481,6 +662,12 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 				fail("work %s = %s (%v)", k, v, err)
 			}
 			works[w.ID] = w
+		case "dispute":
+			var d notary.Dispute
+			if err := json.Unmarshal(v, &d); err != nil || d.WorkID != parts[1] {
+				fail("dispute %s = %s (%v)", k, v, err)
+			}
+			disputes[d.WorkID] = d
 		case "worklog":
 			var e notary.LogEntry
 			if err := json.Unmarshal(v, &e); err != nil || e.WorkID != parts[1] || fmt.Sprintf("%016x", e.Seq) != parts[2] {
@@ -596,6 +783,9 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 			if st["notary/conflict/"+w.ConflictsWith+"/"+id] != "1" || works[w.ConflictsWith].Status != notary.StatusRegistered {
 				fail("disputed work %s is not listed under %s", id, w.ConflictsWith)
 			}
+			if d, ok := disputes[id]; !ok || d.FirstWork != w.ConflictsWith || d.SHA256 != w.SHA256 || d.Height != w.Height {
+				fail("disputed work %s has no matching dispute: %+v", id, d)
+			}
 		default:
 			fail("work %s has status %q", id, w.Status)
 		}
@@ -604,6 +794,20 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 		for i, e := range logs[id] {
 			if e.Seq != uint64(i+1) {
 				fail("work %s log entry %d has seq %d", id, i+1, e.Seq)
+			}
+			if e.Dispute != nil {
+				d, ok := disputes[e.Dispute.DisputedWork]
+				switch {
+				case !ok || e.Transfer != nil || e.License != nil || (id != d.WorkID && id != d.FirstWork) || e.Dispute.FirstWork != d.FirstWork:
+					fail("work %s log entry %d: a dispute step of no dispute of the work: %+v", id, e.Seq, e)
+				case e.Kind == notary.KindSettlementProposed && id != d.WorkID:
+					fail("work %s log entry %d: a settlement proposed in the first registration's log", id, e.Seq)
+				case e.Kind != notary.KindSettlementProposed && e.Kind != notary.KindDisputeResolved:
+					fail("work %s log entry %d: kind %s with a dispute step", id, e.Seq, e.Kind)
+				case e.Dispute.Prevailing != d.WorkID && e.Dispute.Prevailing != d.FirstWork:
+					fail("work %s log entry %d: %s prevails, not a party", id, e.Seq, e.Dispute.Prevailing)
+				}
+				continue
 			}
 			if e.By.Org != owner {
 				fail("work %s log entry %d signed by %s, owner was %s", id, e.Seq, e.By.Org, owner)
@@ -634,11 +838,81 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 				}
 			}
 		}
+		// Its open disputes are counted; no transfer or exclusive licence
+		// happened while a dispute of the work stood (opened in an earlier
+		// block, not yet resolved in its log), nor any after it lost.
+		open := 0
+		lostAt, lostTo := uint64(0), ""
+		for _, d := range disputes {
+			if d.WorkID != id && d.FirstWork != id {
+				continue
+			}
+			if d.Status == notary.DisputeOpen {
+				open++
+			}
+			resolvedAt := uint64(len(logs[id]) + 1)
+			for _, e := range logs[id] {
+				if e.Kind == notary.KindDisputeResolved && e.Dispute.DisputedWork == d.WorkID {
+					resolvedAt = e.Seq
+					if e.Dispute.Prevailing != id && (lostAt == 0 || e.Seq < lostAt) {
+						lostAt, lostTo = e.Seq, e.Dispute.Prevailing
+					}
+				}
+			}
+			for _, e := range logs[id] {
+				moved := e.Transfer != nil || e.License != nil && e.License.Exclusive
+				if moved && e.Height > d.Height && e.Seq < resolvedAt {
+					fail("work %s: %s (entry %d) while the dispute of %s stood", id, e.Kind, e.Seq, d.WorkID)
+				}
+			}
+		}
+		if w.OpenDisputes != open || w.LostTo != lostTo {
+			fail("work %s: open_disputes %d (disputes say %d), lost_to %q (lost at entry %d)", id, w.OpenDisputes, open, w.LostTo, lostAt)
+		}
+		for _, e := range logs[id] {
+			if lostAt != 0 && e.Seq > lostAt && (e.Transfer != nil || e.License != nil) {
+				fail("work %s: %s (entry %d) after it lost its dispute (entry %d)", id, e.Kind, e.Seq, lostAt)
+			}
+		}
 		// And the model agrees.
 		mw := m.works[id]
-		if mw == nil || mw.owner != w.Owner || mw.status != w.Status || mw.conflictsWith != w.ConflictsWith || len(mw.log) != len(logs[id]) {
+		if mw == nil || mw.owner != w.Owner || mw.status != w.Status || mw.conflictsWith != w.ConflictsWith || len(mw.log) != len(logs[id]) ||
+			mw.openDisputes != w.OpenDisputes || mw.lostTo != w.LostTo {
 			fail("work %s = %+v, model %+v", id, w, mw)
 		}
+	}
+	// Disputes: open ones may carry a proposal standing in the disputed
+	// registration's log; resolved ones carry their resolution.
+	for id, d := range disputes {
+		md := m.disputes[id]
+		if md == nil || md.open != (d.Status == notary.DisputeOpen) || md.first != d.FirstWork {
+			fail("dispute %s = %+v, model %+v", id, d, md)
+		}
+		switch d.Status {
+		case notary.DisputeOpen:
+			if d.Resolution != nil {
+				fail("open dispute %s has a resolution", id)
+			}
+			if p := d.Proposal; p != nil {
+				e := logs[id][p.Seq-1]
+				if e.Kind != notary.KindSettlementProposed || e.Dispute.Prevailing != p.Prevailing || e.Dispute.Terms != p.Terms || e.By != p.ProposedBy ||
+					md.propSeq != int(p.Seq) || md.propBy != p.ProposedBy.Org {
+					fail("dispute %s: proposal %+v, log entry %+v, model %+v", id, p, e, md)
+				}
+			} else if md.propSeq != 0 {
+				fail("dispute %s has no proposal, the model has %+v", id, md)
+			}
+		case notary.DisputeResolved:
+			r := d.Resolution
+			if r == nil || d.Proposal != nil || logs[id][r.Seq-1].Kind != notary.KindDisputeResolved || r.DisputedWork != id {
+				fail("resolved dispute %s: %+v", id, d)
+			}
+		default:
+			fail("dispute %s has status %q", id, d.Status)
+		}
+	}
+	if len(disputes) != len(m.disputes) {
+		fail("%d disputes, model %d", len(disputes), len(m.disputes))
 	}
 	if len(ev) != len(m.evIDs) || len(batches) != len(m.batches) || len(works) != len(m.works) {
 		fail("%d evidence, %d batches, %d works; model %d, %d, %d", len(ev), len(batches), len(works), len(m.evIDs), len(m.batches), len(m.works))

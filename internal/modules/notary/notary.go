@@ -25,6 +25,7 @@ func (Module) Name() string { return Name }
 var (
 	depositRoles = []role.Role{notaryapi.Depositor, notaryapi.Notary, notaryapi.Court}
 	workRoles    = []role.Role{notaryapi.Depositor, notaryapi.Notary}
+	courtRoles   = []role.Role{notaryapi.Court}
 )
 
 // Actions implements module.Module.
@@ -35,6 +36,9 @@ func (m Module) Actions() []module.Action {
 		module.Handle(notaryapi.RegisterWork, m.registerWork).For(workRoles...),
 		module.Handle(notaryapi.TransferWork, m.transferWork).For(workRoles...),
 		module.Handle(notaryapi.LicenseWork, m.licenseWork).For(workRoles...),
+		module.Handle(notaryapi.ResolveDispute, m.resolveDispute).For(courtRoles...),
+		module.Handle(notaryapi.ProposeSettlement, m.proposeSettlement).For(workRoles...),
+		module.Handle(notaryapi.AcceptSettlement, m.acceptSettlement).For(workRoles...),
 	}
 }
 
@@ -179,9 +183,9 @@ func (Module) registerWork(ctx *module.Context, b *registerBody) error {
 	if err != nil {
 		return err
 	}
+	var fw *Work
 	if first != "" {
-		fw, err := GetWork(ctx.Store, first)
-		if err != nil {
+		if fw, err = GetWork(ctx.Store, first); err != nil {
 			return err
 		}
 		if fw.Owner == owner {
@@ -199,7 +203,18 @@ func (Module) registerWork(ctx *module.Context, b *registerBody) error {
 		Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
 	if first != "" {
-		w.Status, w.ConflictsWith = StatusDisputed, first
+		// The registration opens a dispute with the first: neither is
+		// transferred or licensed exclusively until it is resolved.
+		w.Status, w.ConflictsWith, w.OpenDisputes = StatusDisputed, first, 1
+		fw.OpenDisputes++
+		if err := module.PutJSON(ctx.Store, workKey(fw.ID), fw); err != nil {
+			return err
+		}
+		d := &Dispute{WorkID: id, FirstWork: first, SHA256: b.SHA256, Status: DisputeOpen,
+			Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx)}
+		if err := module.PutJSON(ctx.Store, disputeKey(id), d); err != nil {
+			return err
+		}
 	}
 	if err := module.PutJSON(ctx.Store, workKey(id), w); err != nil {
 		return err
@@ -270,6 +285,9 @@ func (Module) transferWork(ctx *module.Context, b *transferBody) error {
 	if err != nil {
 		return err
 	}
+	if err := undisputed(w, "transferred"); err != nil {
+		return err
+	}
 	if b.To == w.Owner {
 		return errcode.New(errcode.RuleViolation, "%s already owns work %s; a transfer needs another organisation", b.To, w.ID)
 	}
@@ -295,6 +313,14 @@ func (Module) licenseWork(ctx *module.Context, b *licenseBody) error {
 	w, err := ownedWork(ctx, b.WorkID, "license")
 	if err != nil {
 		return err
+	}
+	if err := notLost(w, "licensed"); err != nil {
+		return err
+	}
+	if b.Exclusive {
+		if err := undisputed(w, "licensed exclusively"); err != nil {
+			return err
+		}
 	}
 	if b.Licensee == w.Owner {
 		return errcode.New(errcode.RuleViolation, "%s owns work %s and cannot license it to itself", b.Licensee, w.ID)

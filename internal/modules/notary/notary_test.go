@@ -253,7 +253,8 @@ func TestDeterminism(t *testing.T) {
 		step("dep-a", "deposit", depositOf(1))
 		step("court", "batch_deposit", batchOf(1))
 		w := step("dep-a", "register_work", with(workOf(1), "evidence_id", ev))
-		step("dep-b", "register_work", workOf(1))
+		d := step("dep-b", "register_work", workOf(1))
+		step("court", "resolve_dispute", map[string]any{"work_id": d, "prevailing": w, "reference": "(2026)京0491民初1号"})
 		step("dep-a", "license_work", map[string]any{"work_id": w, "licensee": "dep-b", "terms": "t", "from": "2026-01-01", "exclusive": true})
 		step("dep-a", "transfer_work", map[string]any{"work_id": w, "to": "notary"})
 		return ids, hashes
@@ -374,6 +375,12 @@ func TestCopyrightConflicts(t *testing.T) {
 		t.Fatalf("WorksByHash of an unknown file = %v, %v", none, err)
 	}
 
+	// The first registration is in dispute with both: it moves only once
+	// both disputes are resolved.
+	do(t, c, "dep-a", "transfer_work", map[string]any{"work_id": w1, "to": "dep-b"}, errcode.Conflict)
+	for _, d := range []string{w2, w3} {
+		do(t, c, "court", "resolve_dispute", map[string]any{"work_id": d, "prevailing": w1, "reference": "(2026)浙01民初7号"}, errcode.OK)
+	}
 	// Once dep-a transfers the first work to dep-b, dep-b owns the file's
 	// first registration and cannot register it again; dep-a, having
 	// registered it, cannot either.

@@ -187,3 +187,56 @@ func ByDepositor(r Reader, org string, after string, limit int) ([]Evidence, str
 	evs, err := loadEvidence(r, ids)
 	return evs, next, err
 }
+
+// GetDispute returns the dispute disputed registration id opened, or a
+// NotFound error.
+func GetDispute(r Getter, id string) (*Dispute, error) {
+	if !field.IsRecordID(workKind, id) {
+		return nil, errcode.New(errcode.NotFound, "no dispute of %q: not a work id", id)
+	}
+	var d Dispute
+	if err := module.GetRecord(r, disputeKey(id), &d, "work %s opened no dispute (it is not a disputed registration)", id); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// ListDisputes lists the disputes with status (open or resolved; every
+// dispute when empty), in disputed registration id order.
+func ListDisputes(r Reader, status string) ([]Dispute, error) {
+	if status != "" && status != DisputeOpen && status != DisputeResolved {
+		return nil, errcode.New(errcode.BadRequest, "status %q: give open or resolved, or nothing for every dispute", status)
+	}
+	out := []Dispute{}
+	err := module.EachJSON(r, []byte(disputePrefix), func(_ []byte, d *Dispute) {
+		if status == "" || d.Status == status {
+			out = append(out, *d)
+		}
+	})
+	return out, err
+}
+
+// DisputesOf lists the disputes work id is party to: the one it opened
+// (a disputed registration), or those of the later registrations of its
+// file (a first registration).
+func DisputesOf(r Reader, id string) ([]Dispute, error) {
+	w, err := GetWork(r, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{id}
+	if w.Status != StatusDisputed {
+		if ids, err = module.List(r, []byte(conflictPrefix+id+"/")); err != nil {
+			return nil, err
+		}
+	}
+	out := []Dispute{}
+	for _, x := range ids {
+		d, err := GetDispute(r, x)
+		if err != nil {
+			return nil, fmt.Errorf("dispute of %s: %w", x, err)
+		}
+		out = append(out, *d)
+	}
+	return out, nil
+}

@@ -14,16 +14,25 @@ type (
 	License  = notaryapi.License
 	LogEntry = notaryapi.LogEntry
 
+	Dispute     = notaryapi.Dispute
+	DisputeStep = notaryapi.DisputeStep
+	Settlement  = notaryapi.Settlement
+	Resolution  = notaryapi.Resolution
+
 	depositBody  = notaryapi.DepositBody
 	batchBody    = notaryapi.BatchBody
 	registerBody = notaryapi.RegisterWorkBody
 	transferBody = notaryapi.TransferWorkBody
 	licenseBody  = notaryapi.LicenseWorkBody
+	resolveBody  = notaryapi.ResolveDisputeBody
+	settleBody   = notaryapi.SettlementBody
+	acceptBody   = notaryapi.AcceptSettlementBody
 
 	depositResult  = notaryapi.DepositResult
 	batchResult    = notaryapi.BatchResult
 	registerResult = notaryapi.RegisterResult
 	logResult      = notaryapi.LogResult
+	disputeResult  = notaryapi.DisputeResult
 )
 
 // Constants of the wire, used by the state machine.
@@ -34,6 +43,13 @@ const (
 	StatusDisputed   = notaryapi.StatusDisputed
 	KindTransfer     = notaryapi.KindTransfer
 	KindLicense      = notaryapi.KindLicense
+
+	KindSettlementProposed = notaryapi.KindSettlementProposed
+	KindDisputeResolved    = notaryapi.KindDisputeResolved
+	DisputeOpen            = notaryapi.DisputeOpen
+	DisputeResolved        = notaryapi.DisputeResolved
+	BasisJudgment          = notaryapi.BasisJudgment
+	BasisSettlement        = notaryapi.BasisSettlement
 )
 
 // EvidenceTypes are the kinds of evidence a deposit may declare.

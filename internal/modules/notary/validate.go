@@ -192,6 +192,39 @@ func validateLicense(b *licenseBody) error {
 	return nil
 }
 
+func validateResolve(b *resolveBody) error {
+	if err := checkWorkID("work_id", b.WorkID); err != nil {
+		return err
+	}
+	if err := checkWorkID("prevailing", b.Prevailing); err != nil {
+		return err
+	}
+	if err := field.Text("reference", b.Reference, 1, 64); err != nil {
+		return err
+	}
+	return field.Text("note", b.Note, 0, 1000, field.Multiline)
+}
+
+func validateSettlement(b *settleBody) error {
+	if err := checkWorkID("work_id", b.WorkID); err != nil {
+		return err
+	}
+	if err := checkWorkID("prevailing", b.Prevailing); err != nil {
+		return err
+	}
+	return field.Text("terms", b.Terms, 1, 1000, field.Multiline)
+}
+
+func validateAccept(b *acceptBody) error {
+	if err := checkWorkID("work_id", b.WorkID); err != nil {
+		return err
+	}
+	if b.ProposalSeq == 0 {
+		return malformed("proposal_seq is required: the log entry of the settlement proposal accepted (the dispute's proposal.seq)")
+	}
+	return nil
+}
+
 // EvidenceID returns the id a deposit by org of a file with these hashes
 // gets in a block at time t.
 func EvidenceID(t time.Time, org, sha256, sm3 string) string {

@@ -16,7 +16,7 @@ import (
 // by the module, both as unauthorized and without a write; then the party
 // succeeds.
 func TestAuthorization(t *testing.T) {
-	all := []string{core, supA, supB, supC, bankA, bankB, reg}
+	all := []string{core, core2, supA, supB, supC, bankA, bankB, reg, reg2}
 	type tc struct {
 		action  string
 		allowed []string // may succeed; the first does
@@ -26,7 +26,8 @@ func TestAuthorization(t *testing.T) {
 		{"set_credit_line", []string{bankB, bankA}, func(f *fx) any {
 			return map[string]any{"obligor": core, "limit_fen": 1}
 		}},
-		{"issue", []string{core}, func(f *fx) any {
+		// core-2 may issue its own receivables (it has no credit line here).
+		{"issue", []string{core, core2}, func(f *fx) any {
 			return issueOf(supA, 100, addDays(today(f.c), 30), tradeOf("AUTH", 100))
 		}},
 		{"accept", []string{supB}, func(f *fx) any { return idBody(f.issue(supB, 100, 30)) }},
@@ -40,7 +41,24 @@ func TestAuthorization(t *testing.T) {
 			do(t, f.c, bankA, "accept", idBody(id), errcode.OK)
 			return idBody(f.split(bankA, id, part{supB, 1})[0])
 		}},
-		{"confirm", []string{bankA, bankB}, func(f *fx) any { return idBody(f.active(supA, 100, 30)) }},
+		{"request_confirmation", []string{supA, core}, func(f *fx) any {
+			return map[string]any{"id": f.active(supA, 100, 30), "bank": bankA}
+		}},
+		{"request_confirmation by a bank holder", []string{bankB, core}, func(f *fx) any {
+			id := f.active(supA, 100*wan, 30)
+			f.requested(supA, id, bankB)
+			do(t, f.c, bankB, "approve_financing", idBody(id), errcode.OK)
+			return map[string]any{"id": id, "bank": bankA}
+		}},
+		{"withdraw_confirmation", []string{core}, func(f *fx) any {
+			id := f.active(supA, 100, 30)
+			do(t, f.c, core, "request_confirmation", map[string]any{"id": id, "bank": bankA}, errcode.OK)
+			return idBody(id)
+		}},
+		{"decline_confirmation", []string{bankA}, func(f *fx) any {
+			return map[string]any{"id": f.confirmationAsked(supA, bankA), "reason": "x"}
+		}},
+		{"confirm", []string{bankA}, func(f *fx) any { return idBody(f.confirmationAsked(supA, bankA)) }},
 		{"split_transfer", []string{supA}, func(f *fx) any { return splitOf(f.active(supA, 100, 30), part{supB, 10}) }},
 		{"split_transfer by a bank holder", []string{bankB}, func(f *fx) any {
 			id := f.split(supA, f.active(supA, 100, 30), part{bankB, 10})[0]
@@ -70,7 +88,7 @@ func TestAuthorization(t *testing.T) {
 			setDate(t, f.c, addDays(today(f.c), 2))
 			return settleOf(id, 100*wan)
 		}},
-		{"freeze", []string{reg}, func(f *fx) any { return map[string]any{"id": f.active(supA, 100, 30), "reason": "x"} }},
+		{"freeze", []string{reg, reg2}, func(f *fx) any { return map[string]any{"id": f.active(supA, 100, 30), "reason": "x"} }},
 		{"unfreeze", []string{reg}, func(f *fx) any {
 			id := f.active(supA, 100, 30)
 			f.freeze(id)

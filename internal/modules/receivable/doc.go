@@ -10,10 +10,12 @@
 //
 // A core enterprise (role core_enterprise) is the obligor (债务人) of the
 // receivables it issues. Suppliers (supplier) hold, split and pass them
-// on. Banks (bank) set credit lines, confirm roots (保兑), finance parts
-// and may hold parts sent to them. A regulator (regulator) freezes and
-// unfreezes. Counterparties named in a body must be active members of the
-// consortium holding the role their part needs (identity/org/<id>).
+// on. Banks (bank) set credit lines, confirm the roots they are asked to
+// confirm (保兑), finance parts and may hold parts sent to them. A
+// regulator (regulator) freezes, and lifts its own freezes; the
+// consortium may lift any freeze by a governance decision. Counterparties
+// named in a body must be active members of the consortium holding the
+// role their part needs (identity/org/<id>).
 //
 // # Money, rates and dates
 //
@@ -37,10 +39,16 @@
 // issue date and at most a year after it. The root counts against the
 // credit line from issuance: outstanding is the face value of roots not
 // cancelled or rejected, less every settlement. An invoice is registered
-// by its first use (seller the receiving supplier, buyer the obligor,
-// amount and digest fixed); a later use that differs is a conflict, and an
-// invoice never backs more face value than its amount (a cancelled or
-// rejected root gives its share back).
+// by its first use under its seller and number (invoice numbers, with the
+// invoice code, are unique per issuer, and the seller is the receiving
+// supplier): buyer the obligor, amount and digest fixed; a later use that
+// differs is a conflict, and an invoice never backs more face value than
+// its amount (a cancelled or rejected root gives its share back). Another
+// seller's invoice of the same number is another invoice. The seller's
+// acceptance of a root an invoice backs fixes the registration; until
+// then, a rejection or cancellation that leaves it backing nothing
+// removes it, so that a buyer cannot hold a seller's invoice number the
+// seller refused.
 //
 // A receivable waiting for acceptance is still held by its sender (the
 // issuer of a root, the splitter of a part); its receiver is
@@ -49,10 +57,15 @@
 // cancelled) and releases its credit line and invoice; a rejected or
 // cancelled part stays with its splitter, active.
 //
-// confirm (a bank) names the confirming bank (保兑行) of an accepted, not
-// yet split root, once, before its maturity; parts split from it later
-// carry it. A root financed whole can still be confirmed: a confirmation
-// moves no value.
+// Confirmation (保兑) is asked for: request_confirmation (the root's
+// holder or its obligor) names one bank, a third party, to confirm an
+// accepted, not yet split root before its maturity; one request stands at
+// a time. While it stands, only that bank confirms (confirm: it becomes
+// the confirming bank, 保兑行, once) or declines (decline_confirmation);
+// the organisation that asked may withdraw it (withdraw_confirmation);
+// splitting the root ends it (confirmation_lapsed). Parts split from a
+// confirmed root carry its confirming bank. A root financed whole can
+// still be confirmed: a confirmation moves no value.
 //
 // split_transfer (the holder) divides an active receivable into up to 50
 // parts plus, when the parts do not add up to its face value, a remainder
@@ -87,16 +100,27 @@
 //
 // # Frozen
 //
-// freeze (the regulator, with a reason) sets a receivable's own frozen
-// flag; it locks the receivable and all its descendants: none of them can
-// be split, transferred, accepted, financed (requested or approved) or
-// settled until the freeze is lifted with unfreeze. Rejecting, cancelling
-// and declining stay possible, since they only undo pending steps, and a
-// confirmation is not a transfer. Each receivable stores only its own
-// freeze; a root counts the frozen nodes of its tree (frozen_nodes) so
-// that a tree without any freeze is checked with one read, and the
-// ancestors are read only when there is one. Settled, cancelled and
-// rejected receivables cannot be frozen.
+// freeze (a regulator, with a reason) sets a receivable's own frozen flag
+// and records which regulator set it (frozen_by) and when (frozen_at); it
+// locks the receivable and all its descendants: none of them can be
+// split, transferred, accepted, financed (requested or approved) or
+// settled until the freeze is lifted. Rejecting, cancelling and declining
+// stay possible, since they only undo pending steps, and a confirmation is
+// not a transfer. Each receivable stores only its own freeze; a root
+// counts the frozen nodes of its tree (frozen_nodes) so that a tree
+// without any freeze is checked with one read, and the ancestors are read
+// only when there is one. Settled, cancelled and rejected receivables
+// cannot be frozen, and a frozen one cannot be frozen again.
+//
+// A freeze is lifted by the regulator that set it (unfreeze): another
+// regulator cannot undo it (a court may have ordered it). Otherwise only
+// the consortium can, by a governance decision (ADR 0010): an identity
+// proposal of kind authorize_action naming receivable/unfreeze_by_decision
+// and the receivable, made after the freeze and passed by more than two
+// thirds of the organisations, which any member's admin key then carries
+// out with unfreeze_by_decision naming the proposal. A decision is carried
+// out once (receivable/decision/<proposal id>); the log entry records the
+// proposal.
 //
 // # Records and keys
 //
@@ -107,8 +131,8 @@
 // with the issuer the obligor (index 0) for a root and the splitter
 // (index 1, 2, ... in part order, the remainder last) for parts. Every
 // step is appended to the receivable's log (transfers, splits, financing,
-// settlements, freezes), numbered from 1. keys.go documents the whole
-// state layout, with indexes by root, holder, receiver, obligor and bank
-// so that the queries (Portfolio, Lineage, ObligorOutstanding,
-// FinancedBook, RegulatorOverview) are prefix scans.
+// confirmations, settlements, freezes), numbered from 1. keys.go documents
+// the whole state layout, with indexes by root, holder, receiver, obligor
+// and bank so that the queries (Portfolio, Lineage, ObligorOutstanding,
+// FinancedBook, Confirmations, RegulatorOverview) are prefix scans.
 package receivable

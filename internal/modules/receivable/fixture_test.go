@@ -51,6 +51,15 @@ func (f *fx) requested(org, id, bank string) {
 	do(f.t, f.c, org, "request_financing", financeOf(id, bank, 400, 100*yuan, true), errcode.OK)
 }
 
+// confirmationAsked issues an active root to holder, which asks bank to
+// confirm it.
+func (f *fx) confirmationAsked(holder, bank string) string {
+	f.t.Helper()
+	id := f.active(holder, 100*wan, 30)
+	do(f.t, f.c, holder, "request_confirmation", map[string]any{"id": id, "bank": bank}, errcode.OK)
+	return id
+}
+
 func (f *fx) freeze(id string) {
 	f.t.Helper()
 	do(f.t, f.c, reg, "freeze", map[string]any{"id": id, "reason": "核查"}, errcode.OK)

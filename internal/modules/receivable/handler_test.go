@@ -58,8 +58,9 @@ func run(t testing.TB, kv testchain.MemKV, org, action string, body any) map[str
 }
 
 // seeded returns a store with the organisations, a credit line, an active
-// root held by sup-a, a pending root for sup-b, a part under financing
-// review and a frozen part.
+// root held by sup-a that asks bank-b to confirm it, a pending root for
+// sup-b, a part under financing review, a frozen part and a passed
+// governance decision to lift that freeze.
 func seeded(t testing.TB) (testchain.MemKV, map[string]string) {
 	kv := testchain.MemKV{}
 	for _, org := range slices.Sorted(maps.Keys(memRoles)) {
@@ -84,6 +85,9 @@ func seeded(t testing.TB) (testchain.MemKV, map[string]string) {
 	ids["RC-PART"], ids["RC-FINANCE"], ids["RC-REST"] = res.Children[0], res.Children[1], res.Children[2]
 	run(t, kv, supA, "request_financing", financeOf(ids["RC-FINANCE"], bankA, 300, 0, true))
 	run(t, kv, reg, "freeze", map[string]any{"id": ids["RC-REST"], "reason": "x"})
+	run(t, kv, supA, "request_confirmation", map[string]any{"id": ids["RC-ACTIVE"], "bank": bankB})
+	kv[string(module.ProposalKey(1))] = []byte(testchain.Encode(map[string]any{"id": 1, "kind": "authorize_action", "status": "passed", "created_height": 7,
+		"action": map[string]any{"module": "receivable", "action": "unfreeze_by_decision", "subject": ids["RC-REST"]}}))
 	return kv, ids
 }
 
@@ -200,6 +204,8 @@ func fuzzBodies() []any {
 		splitOf("RC-ACTIVE", part{supB, 10 * wan}, part{bankA, 5}, part{supA, 1}),
 		financeOf("RC-ACTIVE", bankB, 385, 100, false),
 		settleOf("RC-ACTIVE", 100*wan), settleOf("RC-REST", 1),
+		map[string]any{"id": "RC-ACTIVE", "bank": bankA},
+		map[string]any{"id": "RC-REST", "proposal_id": 1, "reason": "联盟决议"},
 	}
 }
 
@@ -222,6 +228,8 @@ func FuzzActions(f *testing.F) {
 		"set_credit_line": {bankA}, "issue": {core}, "accept": {supB, supA}, "reject": {supB}, "cancel": {core, supA},
 		"confirm": {bankB}, "split_transfer": {supA}, "request_financing": {supA}, "approve_financing": {bankA},
 		"decline_financing": {bankA}, "settle": {core}, "freeze": {reg}, "unfreeze": {reg},
+		"request_confirmation": {supA, core}, "withdraw_confirmation": {supA}, "decline_confirmation": {bankB},
+		"unfreeze_by_decision": {supB},
 	}
 	actions := (receivable.Module{}).Actions()
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -22,27 +22,31 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// The test consortium: a core enterprise, three suppliers, two banks and
-// a regulator.
+// The test consortium: two core enterprises, three suppliers, two banks
+// and two regulators.
 const (
 	core  = "core"
+	core2 = "core-2"
 	supA  = "sup-a"
 	supB  = "sup-b"
 	supC  = "sup-c"
 	bankA = "bank-a"
 	bankB = "bank-b"
 	reg   = "regulator"
+	reg2  = "regulator-2"
 )
 
 func consortium() []testchain.Org {
 	return []testchain.Org{
 		{ID: core, Roles: []role.Role{receivableapi.CoreEnterprise}, Validator: true},
+		{ID: core2, Roles: []role.Role{receivableapi.CoreEnterprise}},
 		{ID: supA, Roles: []role.Role{role.Supplier}},
 		{ID: supB, Roles: []role.Role{role.Supplier}},
 		{ID: supC, Roles: []role.Role{role.Supplier}},
 		{ID: bankA, Roles: []role.Role{role.Bank}},
 		{ID: bankB, Roles: []role.Role{role.Bank}},
 		{ID: reg, Roles: []role.Role{role.Regulator}},
+		{ID: reg2, Roles: []role.Role{role.Regulator}},
 	}
 }
 
@@ -170,3 +174,14 @@ var (
 	own      = []module.Module{receivable.Module{}}
 	ownRoles = role.MustSet(receivableapi.Roles...)
 )
+
+// logContains requires a refusal's message to name each of subs: who may
+// act, and what would be right.
+func logContains(t testing.TB, res *abci.ExecTxResult, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(res.Log, s) {
+			t.Errorf("message %q does not mention %q", res.Log, s)
+		}
+	}
+}

@@ -20,8 +20,11 @@ type world struct {
 	ids     []string // sorted
 	logs    map[string][]receivable.LogEntry
 	credit  map[string]receivable.CreditLine
-	invoice map[string]receivable.Invoice
-	index   map[string]map[string]string // kind -> rest of key -> value
+	invoice map[string]receivable.Invoice // by seller/number
+	// decisions are the governance decisions carried out: proposal id
+	// (16 hex) -> receivable id.
+	decisions map[string]string
+	index     map[string]map[string]string // kind -> rest of key -> value
 }
 
 // decoded keeps decoded records between checks, so that a long run only
@@ -66,7 +69,7 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)
 	}
 	w := &world{rc: map[string]*receivable.Receivable{}, logs: map[string][]receivable.LogEntry{},
-		credit: map[string]receivable.CreditLine{}, invoice: map[string]receivable.Invoice{}, index: map[string]map[string]string{}}
+		credit: map[string]receivable.CreditLine{}, invoice: map[string]receivable.Invoice{}, decisions: map[string]string{}, index: map[string]map[string]string{}}
 	for _, k := range slices.Sorted(maps.Keys(st)) {
 		v := []byte(st[k])
 		rest := strings.TrimPrefix(k, "receivable/")
@@ -94,11 +97,13 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 			w.credit[tail] = cl
 		case "invoice":
 			var inv receivable.Invoice
-			if err := json.Unmarshal(v, &inv); err != nil || inv.InvoiceNo != tail {
+			if err := json.Unmarshal(v, &inv); err != nil || inv.Seller+"/"+inv.InvoiceNo != tail {
 				fail("invoice %s = %s (%v)", k, v, err)
 			}
 			w.invoice[tail] = inv
-		case "root", "holder", "pending", "obligor", "finreq", "book":
+		case "decision":
+			w.decisions[tail] = string(v)
+		case "root", "holder", "pending", "obligor", "finreq", "book", "confreq":
 			if w.index[kind] == nil {
 				w.index[kind] = map[string]string{}
 			}
@@ -157,11 +162,27 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 		want["root"]++
 		if r.Frozen {
 			frozenNodes[r.RootID]++
-			if r.FreezeReason == "" {
-				fail("%s is frozen without a reason", id)
+			if r.FreezeReason == "" || r.FrozenBy == "" || r.FrozenAt <= 0 {
+				fail("%s is frozen without a reason, regulator or height: %+v", id, r)
 			}
-		} else if r.FreezeReason != "" {
-			fail("%s is not frozen but has a reason", id)
+		} else if r.FreezeReason != "" || r.FrozenBy != "" || r.FrozenAt != 0 {
+			fail("%s is not frozen but has a freeze's reason, regulator or height", id)
+		}
+		// A standing confirmation request: a root not yet confirmed, its
+		// request in its log and in the bank's index.
+		if v, ok := idx("confreq", r.ConfirmationBank, id); ok != (r.ConfirmationBank != "") || (ok && v != strconv.FormatUint(r.ConfirmationSeq, 10)) {
+			fail("%s: confreq index %q %v, bank %q seq %d", id, v, ok, r.ConfirmationBank, r.ConfirmationSeq)
+		}
+		if r.ConfirmationBank != "" {
+			want["confreq"]++
+			if !r.IsRoot() || r.ConfirmingBank != "" || r.ConfirmationSeq == 0 || r.ConfirmationSeq > uint64(len(w.logs[id])) {
+				fail("%s: confirmation request to %s (seq %d) on a part or a confirmed root", id, r.ConfirmationBank, r.ConfirmationSeq)
+			}
+			if e := w.logs[id][r.ConfirmationSeq-1]; e.Kind != receivable.KindConfirmationRequested || e.Bank != r.ConfirmationBank {
+				fail("%s: log entry %d is not its confirmation request: %+v", id, r.ConfirmationSeq, e)
+			}
+		} else if r.ConfirmationSeq != 0 {
+			fail("%s: confirmation seq %d without a request", id, r.ConfirmationSeq)
 		}
 		if !r.IsRoot() && r.FrozenNodes != 0 {
 			fail("part %s counts frozen nodes", id)
@@ -277,7 +298,8 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 	// Every unit of value has one holder: the leaves of a root add up to
 	// its face; its frozen count is right.
 	outstanding := map[string]int64{}
-	used := map[string]int64{}
+	used := map[string]int64{}    // seller/number -> face of the live roots it backs
+	accepted := map[string]bool{} // seller/number -> a root it backs was accepted by the seller
 	for _, id := range w.ids {
 		r := w.rc[id]
 		if !r.IsRoot() {
@@ -289,13 +311,23 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 		if r.FrozenNodes != frozenNodes[id] {
 			fail("root %s counts %d frozen nodes, its tree has %d", id, r.FrozenNodes, frozenNodes[id])
 		}
-		if live(r) {
-			outstanding[r.Obligor] += r.FaceFen - rootSettled[id]
-			used[r.Trade.InvoiceNo] += r.FaceFen
+		no := r.Trade.InvoiceSeller + "/" + r.Trade.InvoiceNo
+		if r.Trade.InvoiceSeller != w.logs[id][0].Transfer.To {
+			fail("root %s: invoice seller %s, issued to %s", id, r.Trade.InvoiceSeller, w.logs[id][0].Transfer.To)
 		}
-		inv, ok := w.invoice[r.Trade.InvoiceNo]
-		if !ok || inv.Seller != w.logs[id][0].Transfer.To || inv.Buyer != r.Obligor || inv.AmountFen != r.Trade.InvoiceAmountFen || inv.SHA256 != r.Trade.InvoiceSHA256 {
-			fail("root %s: invoice %s = %+v", id, r.Trade.InvoiceNo, inv)
+		for _, e := range w.logs[id] {
+			if e.Kind == receivable.KindAccepted {
+				accepted[no] = true
+			}
+		}
+		if !live(r) {
+			continue // its invoice may since be another buyer's
+		}
+		outstanding[r.Obligor] += r.FaceFen - rootSettled[id]
+		used[no] += r.FaceFen
+		inv, ok := w.invoice[no]
+		if !ok || inv.Buyer != r.Obligor || inv.AmountFen != r.Trade.InvoiceAmountFen || inv.SHA256 != r.Trade.InvoiceSHA256 {
+			fail("root %s: invoice %s = %+v", id, no, inv)
 		}
 	}
 	// Outstanding never exceeds the credit line; an invoice never backs
@@ -310,9 +342,25 @@ func checkInvariantsCached(t testing.TB, c *testchain.Chain, cache decoded) *wor
 			fail("%s owes %d without a credit line", org, v)
 		}
 	}
+	// An invoice's registration stands while it backs something or once
+	// its seller accepted a receivable it backs.
 	for no, inv := range w.invoice {
 		if inv.UsedFen != used[no] || inv.UsedFen > inv.AmountFen {
 			fail("invoice %s: used %d (roots say %d), amount %d", no, inv.UsedFen, used[no], inv.AmountFen)
+		}
+		if inv.SellerAccepted && !accepted[no] || !inv.SellerAccepted && inv.UsedFen == 0 {
+			fail("invoice %s: seller_accepted %v, used %d, a root accepted: %v", no, inv.SellerAccepted, inv.UsedFen, accepted[no])
+		}
+	}
+	// A governance decision is carried out once, on a receivable whose
+	// log records it.
+	for pid, id := range w.decisions {
+		found := false
+		for _, e := range w.logs[id] {
+			found = found || e.Kind == receivable.KindUnfrozen && fmt.Sprintf("%016x", e.ProposalID) == pid
+		}
+		if !found {
+			fail("decision %s carried out on %s, whose log does not record it", pid, id)
 		}
 	}
 	return w
@@ -328,11 +376,16 @@ func checkLog(t testing.TB, fail func(string, ...any), r *receivable.Receivable,
 	holder, pending := "", ""
 	var settled int64
 	financed := false
+	frozenBy, asked, askedBy, confirmed := "", "", "", ""
+	if !r.IsRoot() {
+		confirmed = r.ConfirmingBank // carried from the root
+	}
 	for i, e := range log {
 		if e.Seq != uint64(i+1) {
 			fail("%s: entry %d has seq %d", r.ID, i+1, e.Seq)
 		}
-		if financed && !slices.Contains([]string{receivable.KindSettled, receivable.KindFrozen, receivable.KindUnfrozen, receivable.KindConfirmed}, e.Kind) {
+		if financed && !slices.Contains([]string{receivable.KindSettled, receivable.KindFrozen, receivable.KindUnfrozen, receivable.KindConfirmed,
+			receivable.KindConfirmationRequested, receivable.KindConfirmationWithdrawn, receivable.KindConfirmationDeclined}, e.Kind) {
 			fail("%s: %s after it was financed", r.ID, e.Kind)
 		}
 		tr := e.Transfer
@@ -373,11 +426,35 @@ func checkLog(t testing.TB, fail func(string, ...any), r *receivable.Receivable,
 			if s.SettledFen != settled || s.RemainingFen != r.FaceFen-settled {
 				fail("%s: settlement entry %d: %+v", r.ID, i+1, s)
 			}
-		case receivable.KindSplit, receivable.KindConfirmed, receivable.KindFinancingRequested, receivable.KindFinancingDeclined,
-			receivable.KindFrozen, receivable.KindUnfrozen:
+		case receivable.KindFrozen:
+			frozenBy = e.By.Org
+		case receivable.KindUnfrozen:
+			if e.ProposalID == 0 && e.By.Org != frozenBy {
+				fail("%s: unfrozen by %s, frozen by %s, without a decision", r.ID, e.By.Org, frozenBy)
+			}
+			frozenBy = ""
+		case receivable.KindConfirmationRequested:
+			if !r.IsRoot() || e.Bank == "" || asked != "" || confirmed != "" || (e.By.Org != holder && e.By.Org != r.Obligor) {
+				fail("%s: confirmation request %d by %s to %s (holder %s, asked %q, confirmed %q)", r.ID, i+1, e.By.Org, e.Bank, holder, asked, confirmed)
+			}
+			asked, askedBy = e.Bank, e.By.Org
+		case receivable.KindConfirmationWithdrawn, receivable.KindConfirmationDeclined, receivable.KindConfirmationLapsed, receivable.KindConfirmed:
+			by := map[string]string{receivable.KindConfirmationWithdrawn: askedBy, receivable.KindConfirmationDeclined: asked,
+				receivable.KindConfirmed: asked, receivable.KindConfirmationLapsed: holder}[e.Kind]
+			if asked == "" || e.Bank != asked || e.By.Org != by {
+				fail("%s: %s entry %d by %s for %s; asked %q by %q", r.ID, e.Kind, i+1, e.By.Org, e.Bank, asked, askedBy)
+			}
+			if e.Kind == receivable.KindConfirmed {
+				confirmed = asked
+			}
+			asked, askedBy = "", ""
+		case receivable.KindSplit, receivable.KindFinancingRequested, receivable.KindFinancingDeclined:
 		default:
 			fail("%s: entry %d of kind %q", r.ID, i+1, e.Kind)
 		}
+	}
+	if frozenBy != r.FrozenBy || asked != r.ConfirmationBank || confirmed != r.ConfirmingBank {
+		fail("%s: the log says frozen by %q, asked %q, confirmed by %q; the record %q %q %q", r.ID, frozenBy, asked, confirmed, r.FrozenBy, r.ConfirmationBank, r.ConfirmingBank)
 	}
 	if holder != r.Holder || pending != r.PendingHolder || settled != r.SettledFen || financed != r.Financed {
 		fail("%s: the log says holder %s pending %s settled %d financed %v; the record %s %s %d %v",

@@ -16,15 +16,20 @@ import "fmt"
 //	receivable/obligor/<org>/<root id>          -> "1"; every root org issued, whatever its status (ObligorOutstanding)
 //	receivable/finreq/<bank>/<receivable id>    -> seq (decimal) of the pending financing_requested log entry
 //	receivable/book/<bank>/<receivable id>      -> seq (decimal) of the financing_approved log entry (FinancedBook)
+//	receivable/confreq/<bank>/<root id>         -> seq (decimal) of the standing confirmation_requested log entry (Confirmations)
 //	receivable/credit/<obligor>                 -> CreditLine; the obligor's line (授信额度) and outstanding total
-//	receivable/invoice/<invoice no>             -> Invoice; registered on first use, with the face value it backs
+//	receivable/invoice/<seller>/<invoice no>    -> Invoice; registered on first use, with the face value it backs;
+//	                                               removed when a withdrawn root leaves it backing nothing before the seller accepted one
+//	receivable/decision/<proposal id, 16 hex>   -> receivable id (raw); a governance decision carried out (unfreeze_by_decision), once
 //
 // RegulatorOverview lists receivable/rc/ as a whole; the other queries
 // read only their own index prefix.
 //
 // Read, never written: the organisations a body names (obligor, receiver,
 // bank), identity/org/<org id>, through module.ActiveOrg, which gives their
-// roles too (identity/keys.go owns the key).
+// roles too; and the governance proposal an unfreeze_by_decision names,
+// identity/prop/<id>, through module.Decision (identity/keys.go owns both
+// keys).
 const prefix = "receivable/"
 
 var (
@@ -36,6 +41,8 @@ var (
 	obligorPrefix = prefix + "obligor/"
 	finReqPrefix  = prefix + "finreq/"
 	bookPrefix    = prefix + "book/"
+	confReqPrefix = prefix + "confreq/"
+	decisionPref  = prefix + "decision/"
 	creditPrefix  = prefix + "credit/"
 	invoicePrefix = prefix + "invoice/"
 )
@@ -55,7 +62,11 @@ func obligorIndexKey(org, root string) []byte { return []byte(obligorPrefix + or
 func finReqKey(bank, id string) []byte        { return []byte(finReqPrefix + bank + "/" + id) }
 func bookKey(bank, id string) []byte          { return []byte(bookPrefix + bank + "/" + id) }
 func creditKey(obligor string) []byte         { return []byte(creditPrefix + obligor) }
-func invoiceKey(no string) []byte             { return []byte(invoicePrefix + no) }
+func confReqKey(bank, root string) []byte     { return []byte(confReqPrefix + bank + "/" + root) }
+func invoiceKey(seller, no string) []byte     { return []byte(invoicePrefix + seller + "/" + no) }
+func decisionKey(proposal uint64) []byte {
+	return []byte(fmt.Sprintf("%s%016x", decisionPref, proposal))
+}
 
 // ReceivableKey returns the state key of a receivable, for proofs.
 func ReceivableKey(id string) []byte { return rcKey(id) }
@@ -66,5 +77,6 @@ func LogKey(id string, seq uint64) []byte { return logKey(id, seq) }
 // CreditLineKey returns the state key of an obligor's credit line.
 func CreditLineKey(obligor string) []byte { return creditKey(obligor) }
 
-// InvoiceKey returns the state key of a registered invoice.
-func InvoiceKey(no string) []byte { return invoiceKey(no) }
+// InvoiceKey returns the state key of an invoice registered under its
+// seller and number.
+func InvoiceKey(seller, no string) []byte { return invoiceKey(seller, no) }

@@ -65,26 +65,32 @@ func (Module) issue(ctx *module.Context, b *issueBody) error {
 		return rule("issuing %s would bring %s's outstanding to %s, beyond its credit line of %s (available %s)",
 			yuan(b.FaceFen), obligor, yuan(cl.OutstandingFen+b.FaceFen), yuan(cl.LimitFen), yuan(cl.LimitFen-cl.OutstandingFen))
 	}
+	// An invoice is registered under its seller (the receiver, who issued
+	// it) and its number: numbers are unique per issuer, and another
+	// seller's invoice of the same number is another invoice.
 	t := b.Trade
-	inv, known, err := getInvoice(ctx.Store, t.InvoiceNo)
+	inv, known, err := getInvoice(ctx.Store, b.To, t.InvoiceNo)
 	if err != nil {
 		return err
 	}
 	if known {
 		switch {
-		case inv.Seller != b.To || inv.Buyer != obligor:
-			return conflict("invoice %s was registered between seller %s and buyer %s; it cannot back a receivable from %s to %s", t.InvoiceNo, inv.Seller, inv.Buyer, obligor, b.To)
+		case inv.Buyer != obligor && inv.SellerAccepted:
+			return conflict("invoice %s of seller %s was registered with buyer %s, and %s accepted a receivable it backs; it cannot back a receivable from %s", t.InvoiceNo, b.To, inv.Buyer, b.To, obligor)
+		case inv.Buyer != obligor:
+			return conflict("invoice %s of seller %s is registered with buyer %s, and %s has not accepted a receivable it backs; the registration goes away once %s rejects the receivables pending with it",
+				t.InvoiceNo, b.To, inv.Buyer, b.To, b.To)
 		case inv.AmountFen != t.InvoiceAmountFen:
-			return conflict("invoice %s was registered for %s, not %s", t.InvoiceNo, yuan(inv.AmountFen), yuan(t.InvoiceAmountFen))
+			return conflict("invoice %s of seller %s was registered for %s, not %s", t.InvoiceNo, b.To, yuan(inv.AmountFen), yuan(t.InvoiceAmountFen))
 		case inv.SHA256 != t.InvoiceSHA256:
-			return conflict("invoice %s was registered with SHA-256 %s, not %s", t.InvoiceNo, inv.SHA256, t.InvoiceSHA256)
+			return conflict("invoice %s of seller %s was registered with SHA-256 %s, not %s", t.InvoiceNo, b.To, inv.SHA256, t.InvoiceSHA256)
 		}
 	} else {
 		inv = &Invoice{InvoiceNo: t.InvoiceNo, Seller: b.To, Buyer: obligor, AmountFen: t.InvoiceAmountFen, SHA256: t.InvoiceSHA256,
 			Height: ctx.Height, Time: field.BlockTime(ctx.Time)}
 	}
 	if inv.UsedFen+b.FaceFen > inv.AmountFen {
-		return rule("invoice %s of %s already backs %s; it cannot back %s more", t.InvoiceNo, yuan(inv.AmountFen), yuan(inv.UsedFen), yuan(b.FaceFen))
+		return rule("invoice %s of seller %s, for %s, already backs %s; it cannot back %s more", t.InvoiceNo, b.To, yuan(inv.AmountFen), yuan(inv.UsedFen), yuan(b.FaceFen))
 	}
 	id := ReceivableID(ctx.Time, obligor, ctx.TxHash, 0)
 	if err := absent(ctx.Store, rcKey(id), "receivable "+id); err != nil {
@@ -100,7 +106,7 @@ func (Module) issue(ctx *module.Context, b *issueBody) error {
 	r := &Receivable{
 		ID: id, RootID: id, Obligor: obligor, Holder: obligor, PendingHolder: b.To, FaceFen: b.FaceFen,
 		IssueDate: d, MaturityDate: b.MaturityDate, Status: StatusPendingAcceptance,
-		Trade: &Trade{ContractNo: t.ContractNo, InvoiceNo: t.InvoiceNo, InvoiceAmountFen: t.InvoiceAmountFen,
+		Trade: &Trade{ContractNo: t.ContractNo, InvoiceSeller: b.To, InvoiceNo: t.InvoiceNo, InvoiceAmountFen: t.InvoiceAmountFen,
 			InvoiceSHA256: t.InvoiceSHA256, DeliveryDocHashes: t.DeliveryDocHashes},
 		CreatedBy: ctx.Party(), Height: ctx.Height, Time: field.BlockTime(ctx.Time), TxHash: txHash(ctx),
 	}
@@ -110,7 +116,7 @@ func (Module) issue(ctx *module.Context, b *issueBody) error {
 	if err := save(ctx, r); err != nil {
 		return err
 	}
-	if err := module.PutJSON(ctx.Store, invoiceKey(t.InvoiceNo), inv); err != nil {
+	if err := module.PutJSON(ctx.Store, invoiceKey(b.To, t.InvoiceNo), inv); err != nil {
 		return err
 	}
 	if err := module.PutJSON(ctx.Store, creditKey(obligor), cl); err != nil {
@@ -121,7 +127,7 @@ func (Module) issue(ctx *module.Context, b *issueBody) error {
 			return err
 		}
 	}
-	ctx.Emit("receivable.issued", "id", id, "obligor", obligor, "to", b.To, "face_fen", fen(b.FaceFen), "maturity_date", b.MaturityDate, "invoice_no", t.InvoiceNo)
+	ctx.Emit("receivable.issued", "id", id, "obligor", obligor, "to", b.To, "face_fen", fen(b.FaceFen), "maturity_date", b.MaturityDate, "invoice_seller", b.To, "invoice_no", t.InvoiceNo)
 	return ctx.SetResult(statusResult{ID: id, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
@@ -139,6 +145,12 @@ func (Module) accept(ctx *module.Context, b *idBody) error {
 	}
 	if err := notFrozen(ctx.Store, r, "accepted"); err != nil {
 		return err
+	}
+	if r.IsRoot() {
+		// The seller's acceptance fixes the invoice's registration.
+		if err := sellerAccepted(ctx, r); err != nil {
+			return err
+		}
 	}
 	from := r.Holder
 	if err := ctx.Store.Delete(pendingIndexKey(org, r.ID)); err != nil {
@@ -191,6 +203,33 @@ func (m Module) cancel(ctx *module.Context, b *idBody) error {
 	return withdraw(ctx, r, KindCancelled, "")
 }
 
+// sellerAccepted marks the invoice of root r accepted by its seller.
+func sellerAccepted(ctx *module.Context, r *Receivable) error {
+	inv, ok, err := getInvoice(ctx.Store, r.Trade.InvoiceSeller, r.Trade.InvoiceNo)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("receivable %s: invoice %s of %s is not registered", r.ID, r.Trade.InvoiceNo, r.Trade.InvoiceSeller)
+	}
+	if inv.SellerAccepted {
+		return nil
+	}
+	inv.SellerAccepted = true
+	return module.PutJSON(ctx.Store, invoiceKey(inv.Seller, inv.InvoiceNo), inv)
+}
+
+// putInvoice writes an invoice after a root gave its share back; a
+// registration its seller never accepted and that backs nothing is
+// removed, so that the buyer that made it does not keep the seller's
+// number.
+func putInvoice(ctx *module.Context, inv *Invoice) error {
+	if !inv.SellerAccepted && inv.UsedFen == 0 {
+		return ctx.Store.Delete(invoiceKey(inv.Seller, inv.InvoiceNo))
+	}
+	return module.PutJSON(ctx.Store, invoiceKey(inv.Seller, inv.InvoiceNo), inv)
+}
+
 // withdraw undoes a pending transfer (reject or cancel). A root becomes
 // rejected or cancelled and releases its obligor's credit line and its
 // invoice; a part stays with its splitter, active.
@@ -206,10 +245,10 @@ func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
 		} else if !ok {
 			return fmt.Errorf("receivable %s: obligor %s has no credit line record", r.ID, r.Obligor)
 		}
-		if inv, ok, err = getInvoice(ctx.Store, r.Trade.InvoiceNo); err != nil {
+		if inv, ok, err = getInvoice(ctx.Store, r.Trade.InvoiceSeller, r.Trade.InvoiceNo); err != nil {
 			return err
 		} else if !ok {
-			return fmt.Errorf("receivable %s: invoice %s is not registered", r.ID, r.Trade.InvoiceNo)
+			return fmt.Errorf("receivable %s: invoice %s of %s is not registered", r.ID, r.Trade.InvoiceNo, r.Trade.InvoiceSeller)
 		}
 	}
 	if err := ctx.Store.Delete(pendingIndexKey(to, r.ID)); err != nil {
@@ -226,7 +265,7 @@ func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
 		if err := module.PutJSON(ctx.Store, creditKey(r.Obligor), cl); err != nil {
 			return err
 		}
-		if err := module.PutJSON(ctx.Store, invoiceKey(inv.InvoiceNo), inv); err != nil {
+		if err := putInvoice(ctx, inv); err != nil {
 			return err
 		}
 		if err := ctx.Store.Delete(holderIndexKey(r.Holder, r.ID)); err != nil {
@@ -242,34 +281,6 @@ func withdraw(ctx *module.Context, r *Receivable, kind, reason string) error {
 		return err
 	}
 	ctx.Emit("receivable."+kind, "id", r.ID, "from", r.Holder, "to", to, "by", ctx.Signer.Org, "status", r.Status)
-	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
-}
-
-func (Module) confirm(ctx *module.Context, b *idBody) error {
-	r, err := loadValid(ctx, validateID(b), b.ID)
-	if err != nil {
-		return err
-	}
-	if !r.IsRoot() {
-		return rule("receivable %s is a part of %s; a confirming bank confirms the root, and its parts carry the confirmation", r.ID, r.RootID)
-	}
-	if r.ConfirmingBank != "" {
-		return conflict("receivable %s was already confirmed by %s", r.ID, r.ConfirmingBank)
-	}
-	if err := statusIs(r, "confirmed", StatusActive); err != nil {
-		return err
-	}
-	if d := today(ctx); d > r.MaturityDate {
-		return conflict("receivable %s is overdue (maturity %s, today %s) and cannot be confirmed", r.ID, r.MaturityDate, d)
-	}
-	r.ConfirmingBank = ctx.Signer.Org
-	if err := appendLog(ctx, r, &LogEntry{Kind: KindConfirmed}); err != nil {
-		return err
-	}
-	if err := save(ctx, r); err != nil {
-		return err
-	}
-	ctx.Emit("receivable.confirmed", "id", r.ID, "bank", r.ConfirmingBank)
 	return ctx.SetResult(statusResult{ID: r.ID, Status: r.Status, Holder: r.Holder, Seq: r.LogLen})
 }
 
@@ -345,6 +356,9 @@ func (Module) splitTransfer(ctx *module.Context, b *splitBody) error {
 		ctx.Emit("receivable.part_created", "id", c.ID, "parent", r.ID, "from", org, "to", p.To, "amount_fen", fen(p.AmountFen), "status", c.Status)
 	}
 	if err := ctx.Store.Delete(holderIndexKey(org, r.ID)); err != nil {
+		return err
+	}
+	if err := lapseRequest(ctx, r); err != nil {
 		return err
 	}
 	r.Status, r.Children = StatusSplit, children

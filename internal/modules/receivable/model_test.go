@@ -3,6 +3,7 @@ package receivable_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -41,28 +43,46 @@ type mRC struct {
 	face, settled                                                   int64
 	issue, maturity, status                                         string
 	frozen, financed                                                bool
+	frozenBy                                                        string
+	frozenAt                                                        int64
 	frozenNodes                                                     int
 	children                                                        []string
 	logLen, finSeq                                                  int
-	invoice                                                         string
+	invoice                                                         string // seller|number
 	req                                                             *mReq
+	// The standing confirmation request: the bank asked, its log entry,
+	// who asked.
+	confBank, confBy string
+	confSeq          int
 }
 
 type mInvoice struct {
 	seller, buyer, sha string
 	amount, used       int64
+	accepted           bool
+}
+
+// mDecision is a passed governance proposal authorising
+// unfreeze_by_decision of subject.
+type mDecision struct {
+	id      uint64
+	subject string
+	created int64
+	used    bool
 }
 
 type mCredit struct{ limit, outstanding int64 }
 
 type model struct {
-	roles  map[string][]role.Role
-	orgs   []string
-	rc     map[string]*mRC
-	ids    []string // creation order
-	credit map[string]*mCredit
-	inv    map[string]*mInvoice
-	today  string
+	roles     map[string][]role.Role
+	orgs      []string
+	rc        map[string]*mRC
+	ids       []string // creation order
+	credit    map[string]*mCredit
+	inv       map[string]*mInvoice // by seller|number
+	today     string
+	height    int64 // of the block being filled
+	decisions []*mDecision
 }
 
 // mop is one generated transaction; predict computes its outcome once
@@ -77,29 +97,36 @@ type mop struct {
 }
 
 var actionRoles = map[string][]role.Role{
-	"set_credit_line":   {role.Bank},
-	"issue":             {receivableapi.CoreEnterprise},
-	"accept":            {role.Supplier, role.Bank},
-	"reject":            {role.Supplier, role.Bank},
-	"cancel":            {receivableapi.CoreEnterprise, role.Supplier, role.Bank},
-	"confirm":           {role.Bank},
-	"split_transfer":    {role.Supplier, role.Bank},
-	"request_financing": {role.Supplier, role.Bank},
-	"approve_financing": {role.Bank},
-	"decline_financing": {role.Bank},
-	"settle":            {receivableapi.CoreEnterprise},
-	"freeze":            {role.Regulator},
-	"unfreeze":          {role.Regulator},
+	"set_credit_line":       {role.Bank},
+	"issue":                 {receivableapi.CoreEnterprise},
+	"accept":                {role.Supplier, role.Bank},
+	"reject":                {role.Supplier, role.Bank},
+	"cancel":                {receivableapi.CoreEnterprise, role.Supplier, role.Bank},
+	"request_confirmation":  {receivableapi.CoreEnterprise, role.Supplier, role.Bank},
+	"withdraw_confirmation": {receivableapi.CoreEnterprise, role.Supplier, role.Bank},
+	"decline_confirmation":  {role.Bank},
+	"confirm":               {role.Bank},
+	"split_transfer":        {role.Supplier, role.Bank},
+	"request_financing":     {role.Supplier, role.Bank},
+	"approve_financing":     {role.Bank},
+	"decline_financing":     {role.Bank},
+	"settle":                {receivableapi.CoreEnterprise},
+	"freeze":                {role.Regulator},
+	"unfreeze":              {role.Regulator},
+	"unfreeze_by_decision":  nil, // any organisation's admin key
 }
 
 var (
-	suppliers = []string{supA, supB, supC}
-	banks     = []string{bankA, bankB}
+	suppliers  = []string{supA, supB, supC}
+	banks      = []string{bankA, bankB}
+	regulators = []string{reg, reg2}
 )
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
-func (m *model) has(org string, roles ...role.Role) bool { return role.Any(m.roles[org], roles) }
+func (m *model) has(org string, roles ...role.Role) bool {
+	return roles == nil || role.Any(m.roles[org], roles)
+}
 
 // some picks a receivable satisfying ok, or nil.
 func (m *model) some(r *rand.Rand, ok func(*mRC) bool) *mRC {
@@ -175,9 +202,10 @@ func (m *model) gen(r *rand.Rand, now time.Time) *mop {
 		action string
 		w      int
 	}{
-		{"set_credit_line", 3}, {"issue", 14}, {"accept", 14}, {"reject", 3}, {"cancel", 3}, {"confirm", 4},
+		{"set_credit_line", 3}, {"issue", 14}, {"accept", 14}, {"reject", 3}, {"cancel", 3},
+		{"request_confirmation", 5}, {"withdraw_confirmation", 2}, {"decline_confirmation", 2}, {"confirm", 3},
 		{"split_transfer", 18}, {"request_financing", 7}, {"approve_financing", 5}, {"decline_financing", 2},
-		{"settle", 16}, {"freeze", 3}, {"unfreeze", 3},
+		{"settle", 16}, {"freeze", 3}, {"unfreeze", 3}, {"unfreeze_by_decision", 3},
 	}
 	total := 0
 	for _, w := range weights {
@@ -205,8 +233,8 @@ func (m *model) gen(r *rand.Rand, now time.Time) *mop {
 		m.genIssue(r, now, o, party)
 	case "accept", "reject", "cancel":
 		m.genPending(r, o, party)
-	case "confirm":
-		m.genConfirm(r, o, party)
+	case "request_confirmation", "withdraw_confirmation", "decline_confirmation", "confirm":
+		m.genConfirmation(r, o, party)
 	case "split_transfer":
 		m.genSplit(r, now, o, party)
 	case "request_financing":
@@ -215,6 +243,8 @@ func (m *model) gen(r *rand.Rand, now time.Time) *mop {
 		m.genDecide(r, o, party)
 	case "settle":
 		m.genSettle(r, o, party)
+	case "unfreeze_by_decision":
+		m.genDecision(r, o, party)
 	default:
 		m.genFreeze(r, o, party)
 	}
@@ -323,7 +353,8 @@ func (m *model) genIssue(r *rand.Rand, now time.Time, o *mop, party func(string)
 		org := o.org
 		latest, _ := time.Parse(time.DateOnly, d)
 		cl := m.credit[org]
-		inv := m.inv[no]
+		key := to + "|" + no
+		inv := m.inv[key]
 		switch {
 		case bad:
 			o.want = errcode.MalformedBody
@@ -337,20 +368,20 @@ func (m *model) genIssue(r *rand.Rand, now time.Time, o *mop, party func(string)
 			o.want = errcode.RuleViolation
 		case cl == nil || cl.outstanding+face > cl.limit:
 			o.want = errcode.RuleViolation
-		case inv != nil && (inv.seller != to || inv.buyer != org || inv.amount != amount || inv.sha != sha):
+		case inv != nil && (inv.buyer != org || inv.amount != amount || inv.sha != sha):
 			o.want = errcode.Conflict
 		case inv != nil && inv.used+face > inv.amount, inv == nil && face > amount:
 			o.want = errcode.RuleViolation
 		default:
 			if inv == nil {
 				inv = &mInvoice{seller: to, buyer: org, sha: sha, amount: amount}
-				m.inv[no] = inv
+				m.inv[key] = inv
 			}
 			inv.used += face
 			cl.outstanding += face
 			id := receivable.ReceivableID(now, org, h, 0)
 			m.add(&mRC{id: id, root: id, obligor: org, holder: org, pending: to, face: face, issue: d, maturity: maturity,
-				status: receivable.StatusPendingAcceptance, logLen: 1, invoice: no})
+				status: receivable.StatusPendingAcceptance, logLen: 1, invoice: key})
 			o.result = map[string]any{"id": id, "status": receivable.StatusPendingAcceptance, "holder": org, "seq": 1}
 		}
 	}
@@ -399,6 +430,9 @@ func (m *model) genPending(r *rand.Rand, o *mop, party func(string)) {
 		case o.action == "accept" && m.frozenEff(t):
 			o.want = errcode.Conflict
 		case o.action == "accept":
+			if t.parent == "" {
+				m.inv[t.invoice].accepted = true
+			}
 			t.holder, t.pending, t.status = t.pending, "", receivable.StatusActive
 			t.logLen++
 			m.touch(t)
@@ -408,7 +442,11 @@ func (m *model) genPending(r *rand.Rand, o *mop, party func(string)) {
 			if t.parent == "" {
 				t.status = map[string]string{"reject": receivable.StatusRejected, "cancel": receivable.StatusCancelled}[o.action]
 				m.credit[t.obligor].outstanding -= t.face
-				m.inv[t.invoice].used -= t.face
+				inv := m.inv[t.invoice]
+				inv.used -= t.face
+				if inv.used == 0 && !inv.accepted {
+					delete(m.inv, t.invoice)
+				}
 			} else {
 				t.status = receivable.StatusActive
 			}
@@ -419,25 +457,125 @@ func (m *model) genPending(r *rand.Rand, o *mop, party func(string)) {
 	}
 }
 
-func (m *model) genConfirm(r *rand.Rand, o *mop, party func(string)) {
-	party(pick(r, banks))
-	t, id := m.target(r, func(x *mRC) bool { return x.parent == "" && x.status == receivable.StatusActive })
-	o.body = idBody(id)
+// genConfirmation makes confirmation requests, their withdrawal, the
+// bank's decline and confirmation.
+func (m *model) genConfirmation(r *rand.Rand, o *mop, party func(string)) {
+	rootOK := func(x *mRC) bool { return x.parent == "" && x.status == receivable.StatusActive && x.confirming == "" }
+	var t *mRC
+	var id string
+	body := map[string]any{}
+	switch o.action {
+	case "request_confirmation":
+		t, id = m.target(r, func(x *mRC) bool { return rootOK(x) && x.confBank == "" })
+		bank := pick(r, banks)
+		if t != nil {
+			party(pick(r, []string{t.holder, t.obligor}))
+			switch x := r.IntN(100); {
+			case x < 5:
+				bank = t.holder
+			case x < 9:
+				bank = pick(r, suppliers)
+			case x < 11:
+				bank = "nobody"
+			}
+		}
+		body["bank"] = bank
+	case "withdraw_confirmation":
+		t, id = m.target(r, func(x *mRC) bool { return x.confBank != "" })
+		if t != nil {
+			party(t.confBy)
+		}
+	default:
+		t, id = m.target(r, func(x *mRC) bool { return x.confBank != "" })
+		if t != nil {
+			party(t.confBank)
+		}
+		if o.action == "confirm" && r.IntN(4) == 0 {
+			// A bank confirming a root nobody asked it about.
+			t, id = m.target(r, func(x *mRC) bool { return rootOK(x) && x.confBank == "" })
+			party(pick(r, banks))
+		}
+	}
+	body["id"] = id
+	o.body = body
 	o.predict = func([32]byte) {
-		switch {
-		case t == nil:
-			o.want = errcode.NotFound
-		case t.parent != "":
-			o.want = errcode.RuleViolation
-		case t.confirming != "":
-			o.want = errcode.Conflict
-		case t.status != receivable.StatusActive || m.today > t.maturity:
-			o.want = errcode.Conflict
-		default:
-			t.confirming = o.org
+		org := o.org
+		end := func(kind string) {
+			if kind == "confirm" {
+				t.confirming = t.confBank
+			}
+			t.confBank, t.confBy, t.confSeq = "", "", 0
 			t.logLen++
 			m.touch(t)
 			o.result = statusResult(t)
+		}
+		// confirmable: the checks request and confirm share.
+		confirmable := func() bool {
+			switch {
+			case t.parent != "":
+				o.want = errcode.RuleViolation
+			case t.confirming != "":
+				o.want = errcode.Conflict
+			case t.status != receivable.StatusActive || m.today > t.maturity:
+				o.want = errcode.Conflict
+			default:
+				return true
+			}
+			return false
+		}
+		if t == nil {
+			o.want = errcode.NotFound
+			return
+		}
+		switch o.action {
+		case "request_confirmation":
+			bank := body["bank"].(string)
+			switch {
+			case t.parent == "" && org != t.holder && org != t.obligor:
+				o.want = errcode.Unauthorized
+			case !confirmable():
+			case t.confBank != "":
+				o.want = errcode.Conflict
+			case bank == t.holder || bank == t.obligor:
+				o.want = errcode.RuleViolation
+			case bank == "nobody":
+				o.want = errcode.NotFound
+			case !m.has(bank, role.Bank):
+				o.want = errcode.RuleViolation
+			default:
+				t.logLen++
+				t.confBank, t.confBy, t.confSeq = bank, org, t.logLen
+				m.touch(t)
+				o.result = statusResult(t)
+			}
+		case "withdraw_confirmation":
+			switch {
+			case t.confBank == "":
+				o.want = errcode.Conflict
+			case t.confBy != org:
+				o.want = errcode.Unauthorized
+			default:
+				end("withdraw")
+			}
+		case "decline_confirmation":
+			switch {
+			case t.confBank == "":
+				o.want = errcode.Conflict
+			case t.confBank != org:
+				o.want = errcode.Unauthorized
+			default:
+				end("decline")
+			}
+		default:
+			switch {
+			case !confirmable():
+			case t.confBank == "":
+				o.want = errcode.Conflict
+			case t.confBank != org:
+				o.want = errcode.Unauthorized
+			default:
+				end("confirm")
+			}
 		}
 	}
 }
@@ -562,6 +700,10 @@ func (m *model) genSplit(r *rand.Rand, now time.Time, o *mop, party func(string)
 		}
 		if total < t.face {
 			mk(len(parts)+1, org, t.face-total)
+		}
+		if t.confBank != "" {
+			t.confBank, t.confBy, t.confSeq = "", "", 0
+			t.logLen++ // the request lapses
 		}
 		t.status, t.children = receivable.StatusSplit, kids
 		t.logLen++
@@ -716,9 +858,16 @@ func (m *model) genSettle(r *rand.Rand, o *mop, party func(string)) {
 }
 
 func (m *model) genFreeze(r *rand.Rand, o *mop, party func(string)) {
-	party(reg)
 	freeze := o.action == "freeze"
 	t, id := m.target(r, func(x *mRC) bool { return x.frozen != freeze })
+	switch {
+	case freeze:
+		party(pick(r, regulators))
+	case t != nil && r.IntN(4) > 0:
+		party(t.frozenBy)
+	default:
+		party(pick(r, regulators)) // sometimes another regulator than the one that froze it
+	}
 	reason := "监管核查"
 	bad := r.IntN(40) == 0
 	if bad {
@@ -733,17 +882,78 @@ func (m *model) genFreeze(r *rand.Rand, o *mop, party func(string)) {
 			o.want = errcode.NotFound
 		case freeze && !isLive(t.status), freeze && t.status == receivable.StatusSettled, freeze == t.frozen:
 			o.want = errcode.Conflict
+		case !freeze && t.frozenBy != o.org:
+			o.want = errcode.Unauthorized
 		default:
-			root := m.rc[t.root]
-			t.frozen = freeze
-			if freeze {
-				root.frozenNodes++
-			} else {
-				root.frozenNodes--
-			}
-			t.logLen++
-			m.touch(t)
-			m.touch(root)
+			m.setFrozen(t, freeze, o.org)
+			o.result = statusResult(t)
+		}
+	}
+}
+
+func (m *model) setFrozen(t *mRC, freeze bool, by string) {
+	root := m.rc[t.root]
+	t.frozen = freeze
+	if freeze {
+		t.frozenBy, t.frozenAt = by, m.height
+		root.frozenNodes++
+	} else {
+		t.frozenBy, t.frozenAt = "", 0
+		root.frozenNodes--
+	}
+	t.logLen++
+	m.touch(t)
+	m.touch(root)
+}
+
+// genDecision carries out governance decisions: mostly one of the passed
+// proposals the run made for a frozen receivable, sometimes one for
+// another receivable, one used already, or no proposal at all.
+func (m *model) genDecision(r *rand.Rand, o *mop, party func(string)) {
+	var ready []*mDecision
+	for _, x := range m.decisions {
+		if !x.used && m.rc[x.subject].frozen && x.created >= m.rc[x.subject].frozenAt {
+			ready = append(ready, x)
+		}
+	}
+	var t *mRC
+	var id string
+	var d *mDecision
+	if len(ready) > 0 && r.IntN(10) < 7 {
+		d = pick(r, ready)
+		t, id = m.rc[d.subject], d.subject
+	} else {
+		t, id = m.target(r, func(x *mRC) bool { return x.frozen })
+		if len(m.decisions) > 0 && r.IntN(3) > 0 {
+			d = pick(r, m.decisions)
+		}
+	}
+	var pid uint64 = 999
+	if d != nil {
+		pid = d.id
+	}
+	bad := r.IntN(40) == 0
+	if bad {
+		pid = 0
+	}
+	o.body = map[string]any{"id": id, "proposal_id": pid}
+	o.predict = func([32]byte) {
+		switch {
+		case bad:
+			o.want = errcode.MalformedBody
+		case t == nil:
+			o.want = errcode.NotFound
+		case !t.frozen:
+			o.want = errcode.Conflict
+		case d == nil:
+			o.want = errcode.NotFound
+		case d.subject != t.id:
+			o.want = errcode.Unauthorized
+		case d.used, d.created < t.frozenAt:
+			o.want = errcode.Conflict
+		default:
+			d.used = true
+			m.setFrozen(t, false, "")
 			o.result = statusResult(t)
 		}
 	}
@@ -790,8 +1000,17 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock, perDay int) {
 		if b > 0 && b%perDay == 0 {
 			setDate(t, c, addDays(today(c), 1+r.IntN(6)))
 		}
+		if b%8 == 6 {
+			// The consortium decides to lift a freeze.
+			if x := m.some(r, func(x *mRC) bool { return x.frozen }); x != nil {
+				id := governance(t, c, pick(r, m.orgs), "unfreeze_by_decision", x.id, true)
+				p, _ := identity.GetProposal(c.View(), id)
+				m.decisions = append(m.decisions, &mDecision{id: id, subject: x.id, created: p.Created})
+			}
+		}
 		now := c.Time.Add(time.Second)
 		m.today = now.In(cstZone).Format(time.DateOnly)
+		m.height = c.Height + 1
 		var ops []*mop
 		var txs [][]byte
 		for range perBlock {
@@ -855,9 +1074,11 @@ func compareModel(t *testing.T, c *testchain.Chain, m *model, w *world, queries 
 			fail("model receivable %s is not in the state", id)
 		}
 		got := []any{r.RootID, r.ParentID, r.Obligor, r.Holder, r.PendingHolder, r.ConfirmingBank, r.FinancingBank, r.FaceFen, r.SettledFen,
-			r.IssueDate, r.MaturityDate, r.Status, r.Frozen, r.Financed, r.FrozenNodes, r.Children, int(r.LogLen), int(r.FinancingSeq)}
+			r.IssueDate, r.MaturityDate, r.Status, r.Frozen, r.FrozenBy, r.FrozenAt, r.Financed, r.FrozenNodes, r.Children, int(r.LogLen), int(r.FinancingSeq),
+			r.ConfirmationBank, int(r.ConfirmationSeq)}
 		want := []any{x.root, x.parent, x.obligor, x.holder, x.pending, x.confirming, x.finBank, x.face, x.settled,
-			x.issue, x.maturity, x.status, x.frozen, x.financed, x.frozenNodes, x.children, x.logLen, x.finSeq}
+			x.issue, x.maturity, x.status, x.frozen, x.frozenBy, x.frozenAt, x.financed, x.frozenNodes, x.children, x.logLen, x.finSeq,
+			x.confBank, x.confSeq}
 		if testchain.Encode(got) != testchain.Encode(want) {
 			fail("receivable %s:\nstate %s\nmodel %s", id, testchain.Encode(got), testchain.Encode(want))
 		}
@@ -870,10 +1091,20 @@ func compareModel(t *testing.T, c *testchain.Chain, m *model, w *world, queries 
 			fail("credit line of %s: %+v, model %+v", org, s, cl)
 		}
 	}
-	for no, inv := range m.inv {
-		if s := w.invoice[no]; s.UsedFen != inv.used || s.AmountFen != inv.amount || s.Seller != inv.seller {
+	for key, inv := range m.inv {
+		no := strings.Replace(key, "|", "/", 1)
+		if s := w.invoice[no]; s.UsedFen != inv.used || s.AmountFen != inv.amount || s.Seller != inv.seller || s.Buyer != inv.buyer || s.SellerAccepted != inv.accepted {
 			fail("invoice %s: %+v, model %+v", no, s, inv)
 		}
+	}
+	used := 0
+	for _, d := range m.decisions {
+		if d.used {
+			used++
+		}
+	}
+	if len(w.decisions) != used {
+		fail("%d decisions carried out, model %d", len(w.decisions), used)
 	}
 	if len(w.invoice) != len(m.inv) {
 		fail("%d invoices, model %d", len(w.invoice), len(m.inv))
@@ -905,11 +1136,25 @@ func compareModel(t *testing.T, c *testchain.Chain, m *model, w *world, queries 
 				org, len(p.Leaves), p.FaceFen, p.SettledFen, len(p.Incoming), p.IncomingFen, n, face, settled, in, incoming, err)
 		}
 	}
-	ob, err := receivable.ObligorOutstanding(v, core, d)
-	if err != nil || ob.OutstandingFen != m.credit[core].outstanding || ob.OpenFen != ob.OutstandingFen || ob.LimitFen != m.credit[core].limit {
-		fail("obligor outstanding %+v (%v), model %+v", ob, err, m.credit[core])
+	var owed int64
+	for _, obligor := range slices.Sorted(maps.Keys(m.credit)) {
+		cl := m.credit[obligor]
+		owed += cl.outstanding
+		ob, err := receivable.ObligorOutstanding(v, obligor, d)
+		if err != nil || ob.OutstandingFen != cl.outstanding || ob.OpenFen != ob.OutstandingFen || ob.LimitFen != cl.limit {
+			fail("%s's outstanding %+v (%v), model %+v", obligor, ob, err, cl)
+		}
 	}
 	for _, bank := range banks {
+		var asked int
+		for _, x := range m.rc {
+			if x.confBank == bank {
+				asked++
+			}
+		}
+		if cv, err := receivable.Confirmations(v, bank, d); err != nil || len(cv.Requests) != asked {
+			fail("confirmation requests to %s: %+v (%v); model %d", bank, cv, err, asked)
+		}
 		var fin, req int
 		var amount int64
 		for _, x := range m.rc {
@@ -942,9 +1187,9 @@ func compareModel(t *testing.T, c *testchain.Chain, m *model, w *world, queries 
 			long++
 		}
 	}
-	if ov.Receivables != len(m.rc) || len(ov.Frozen) != frozen || len(ov.Overdue) != due || len(ov.LongTerm) != long || ov.OpenFen != m.credit[core].outstanding {
+	if ov.Receivables != len(m.rc) || len(ov.Frozen) != frozen || len(ov.Overdue) != due || len(ov.LongTerm) != long || ov.OpenFen != owed {
 		fail("overview %d receivables, %d frozen, %d overdue, %d long-term, open %d; model %d %d %d %d %d",
-			ov.Receivables, len(ov.Frozen), len(ov.Overdue), len(ov.LongTerm), ov.OpenFen, len(m.rc), frozen, due, long, m.credit[core].outstanding)
+			ov.Receivables, len(ov.Frozen), len(ov.Overdue), len(ov.LongTerm), ov.OpenFen, len(m.rc), frozen, due, long, owed)
 	}
 	for _, id := range m.ids {
 		if x := m.rc[id]; x.parent == "" && len(x.children) > 0 {

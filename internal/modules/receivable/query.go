@@ -39,13 +39,17 @@ func GetCreditLine(r Getter, obligor string) (*CreditLine, error) {
 	return &cl, nil
 }
 
-// GetInvoice returns a registered invoice, or a NotFound error.
-func GetInvoice(r Getter, no string) (*Invoice, error) {
+// GetInvoice returns the invoice seller registered under number no, or a
+// NotFound error.
+func GetInvoice(r Getter, seller, no string) (*Invoice, error) {
+	if !field.IsOrgID(seller) {
+		return nil, errcode.New(errcode.NotFound, "no invoice of seller %q: not an organisation id", seller)
+	}
 	if !invoiceNoPattern.MatchString(no) {
 		return nil, errcode.New(errcode.NotFound, "no invoice %q: not an invoice number", no)
 	}
 	var inv Invoice
-	if err := module.GetRecord(r, invoiceKey(no), &inv, "no invoice %q", no); err != nil {
+	if err := module.GetRecord(r, invoiceKey(seller, no), &inv, "no invoice %q of seller %s is registered", no, seller); err != nil {
 		return nil, err
 	}
 	return &inv, nil
@@ -357,6 +361,41 @@ func bookEntries(r Reader, prefix []byte, today string) ([]BookEntry, error) {
 			Seq: x.seq, Financing: *e.Financing, Status: EffectiveStatus(rc, today), SettledFen: rc.SettledFen})
 	}
 	return out, nil
+}
+
+// Confirmations lists the confirmation requests standing for bank, on
+// date today.
+func Confirmations(r Reader, bank, today string) (*ConfirmationsView, error) {
+	if err := queryOrg("bank", bank); err != nil {
+		return nil, err
+	}
+	if err := queryDate("date", today); err != nil {
+		return nil, err
+	}
+	v := &ConfirmationsView{Bank: bank, Date: today, Requests: []ConfirmationEntry{}}
+	prefix := []byte(confReqPrefix + bank + "/")
+	ids, err := module.List(r, prefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		rc, err := GetReceivable(r, id)
+		if err != nil {
+			return nil, fmt.Errorf("indexed receivable %s: %w", id, err)
+		}
+		var e LogEntry
+		if ok, err := module.GetJSON(r, logKey(id, rc.ConfirmationSeq), &e); err != nil {
+			return nil, err
+		} else if !ok || e.Kind != KindConfirmationRequested || e.Bank != bank {
+			return nil, fmt.Errorf("receivable %s: log entry %d is not a confirmation request to %s", id, rc.ConfirmationSeq, bank)
+		}
+		h, err := holding(r, rc, today)
+		if err != nil {
+			return nil, err
+		}
+		v.Requests = append(v.Requests, ConfirmationEntry{Holding: h, Seq: e.Seq, RequestedBy: e.By, RequestedAt: e.Time})
+	}
+	return v, nil
 }
 
 // RegulatorOverview scans every receivable on date today.

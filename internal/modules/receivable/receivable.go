@@ -24,9 +24,12 @@ var _ module.Module = Module{}
 func (Module) Name() string { return Name }
 
 var (
-	bankRoles      = []role.Role{role.Bank}
-	obligorRoles   = []role.Role{receivableapi.CoreEnterprise}
-	holderRoles    = []role.Role{role.Supplier, role.Bank}
+	bankRoles    = []role.Role{role.Bank}
+	obligorRoles = []role.Role{receivableapi.CoreEnterprise}
+	holderRoles  = []role.Role{role.Supplier, role.Bank}
+	// senderRoles send receivables (the obligor its roots, holders their
+	// parts); they are also the roles of a root's holder and obligor, who
+	// may ask a bank to confirm it.
 	senderRoles    = []role.Role{receivableapi.CoreEnterprise, role.Supplier, role.Bank}
 	regulatorRoles = []role.Role{role.Regulator}
 	// receiverRoles are the roles an organisation needs to be sent a part.
@@ -41,6 +44,9 @@ func (m Module) Actions() []module.Action {
 		module.Handle(receivableapi.Accept, m.accept).For(holderRoles...),
 		module.Handle(receivableapi.Reject, m.reject).For(holderRoles...),
 		module.Handle(receivableapi.Cancel, m.cancel).For(senderRoles...),
+		module.Handle(receivableapi.RequestConfirmation, m.requestConfirmation).For(senderRoles...),
+		module.Handle(receivableapi.WithdrawConfirmation, m.withdrawConfirmation).For(senderRoles...),
+		module.Handle(receivableapi.DeclineConfirmation, m.declineConfirmation).For(bankRoles...),
 		module.Handle(receivableapi.Confirm, m.confirm).For(bankRoles...),
 		module.Handle(receivableapi.SplitTransfer, m.splitTransfer).For(holderRoles...),
 		module.Handle(receivableapi.RequestFinancing, m.requestFinancing).For(holderRoles...),
@@ -49,6 +55,7 @@ func (m Module) Actions() []module.Action {
 		module.Handle(receivableapi.Settle, m.settle).For(obligorRoles...),
 		module.Handle(receivableapi.Freeze, m.freeze).For(regulatorRoles...),
 		module.Handle(receivableapi.Unfreeze, m.unfreeze).For(regulatorRoles...),
+		module.Handle(receivableapi.UnfreezeByDecision, m.unfreezeByDecision).ByDecision(),
 	}
 }
 
@@ -240,9 +247,9 @@ func getCredit(kv Getter, obligor string) (*CreditLine, bool, error) {
 	return &cl, ok, nil
 }
 
-func getInvoice(kv Getter, no string) (*Invoice, bool, error) {
+func getInvoice(kv Getter, seller, no string) (*Invoice, bool, error) {
 	var inv Invoice
-	ok, err := module.GetJSON(kv, invoiceKey(no), &inv)
+	ok, err := module.GetJSON(kv, invoiceKey(seller, no), &inv)
 	if err != nil {
 		return nil, false, err
 	}

@@ -112,20 +112,27 @@ func TestIssueRules(t *testing.T) {
 		{"by the regulator", reg, base, unauth},
 	})
 
-	// The first use registers the invoice; later uses must agree with it.
+	// The first use registers the invoice under its seller (the
+	// receiver); later uses must agree with it.
 	do(t, c, core, "issue", base, errcode.OK)
+	do(t, c, bankA, "set_credit_line", map[string]any{"obligor": core2, "limit_fen": fxLine}, errcode.OK)
 	refusals(t, c, "issue", []vcase{
 		{"invoice with another amount", core, tr("invoice_amount_fen", 3_000_000*yuan), conflict},
 		{"invoice with another digest", core, tr("invoice_sha256", hash("forged")), conflict},
-		{"invoice of another seller", core, with(base, "to", supB), conflict},
+		{"the seller's invoice by another buyer", core2, base, conflict},
 		{"invoice backs more than its amount", core, with(base, "face_fen", 1_000_000*yuan+1), ruleV},
 	})
 	do(t, c, core, "issue", base, errcode.OK) // exactly the invoice's amount
-	inv, _ := receivable.GetInvoice(c.View(), "INV-1")
-	if inv.UsedFen != inv.AmountFen {
+	inv, _ := receivable.GetInvoice(c.View(), supA, "INV-1")
+	if inv.UsedFen != inv.AmountFen || inv.Seller != supA || inv.Buyer != core {
 		t.Fatalf("invoice %+v", inv)
 	}
 	do(t, c, core, "issue", with(base, "face_fen", 1), errcode.RuleViolation)
+	// Another seller's invoice of the same number is another invoice.
+	do(t, c, core, "issue", with(base, "to", supB), errcode.OK)
+	if inv, _ := receivable.GetInvoice(c.View(), supB, "INV-1"); inv.UsedFen != 1_000_000*yuan {
+		t.Fatalf("sup-b's invoice %+v", inv)
+	}
 
 	// The edges that pass: maturity tomorrow and exactly a year later.
 	do(t, c, core, "issue", issueOf(supB, 100, addDays(d, 1), tradeOf("INV-2", 100)), errcode.OK)
@@ -190,13 +197,25 @@ func TestAcceptRejectCancelRules(t *testing.T) {
 		{"reason field", core, map[string]any{"id": pending, "reason": "x"}, mal},
 	})
 
-	// A rejected root releases the credit line and its invoice.
+	// A rejected root releases the credit line and its invoice; an
+	// invoice its seller never accepted is then not registered at all.
 	before, _ := receivable.GetCreditLine(c.View(), core)
 	do(t, c, supA, "reject", map[string]any{"id": pending, "reason": "合同未履行"}, errcode.OK)
 	after, _ := receivable.GetCreditLine(c.View(), core)
-	inv, _ := receivable.GetInvoice(c.View(), get(t, c, pending).Trade.InvoiceNo)
-	if r := get(t, c, pending); r.Status != receivable.StatusRejected || after.OutstandingFen != before.OutstandingFen-100*wan || inv.UsedFen != 0 {
-		t.Fatalf("rejected root %+v, credit %+v, invoice %+v", r, after, inv)
+	tr := get(t, c, pending).Trade
+	_, invErr := receivable.GetInvoice(c.View(), tr.InvoiceSeller, tr.InvoiceNo)
+	if r := get(t, c, pending); r.Status != receivable.StatusRejected || after.OutstandingFen != before.OutstandingFen-100*wan || errcode.Of(invErr) != errcode.NotFound {
+		t.Fatalf("rejected root %+v, credit %+v, invoice %v", r, after, invErr)
+	}
+	// An accepted invoice stays registered when a later root it backs is
+	// withdrawn.
+	m := get(t, c, act).MaturityDate
+	first := str(testchain.Result(t, do(t, c, core, "issue", issueOf(supB, 1, m, tradeOf("ACC", 2)), errcode.OK)), "id")
+	do(t, c, supB, "accept", idBody(first), errcode.OK)
+	second := str(testchain.Result(t, do(t, c, core, "issue", issueOf(supB, 1, m, tradeOf("ACC", 2)), errcode.OK)), "id")
+	do(t, c, core, "cancel", idBody(second), errcode.OK)
+	if inv, err := receivable.GetInvoice(c.View(), supB, "ACC"); err != nil || !inv.SellerAccepted || inv.UsedFen != 1 {
+		t.Fatalf("accepted invoice after a cancelled root: %+v %v", inv, err)
 	}
 	do(t, c, supA, "accept", idBody(pending), conflict)
 	do(t, c, reg, "freeze", map[string]any{"id": pending, "reason": "x"}, conflict)
@@ -235,29 +254,100 @@ func TestConfirmRules(t *testing.T) {
 	act := f.active(supB, 100*wan, 60)
 	split := f.active(supC, 100*wan, 60)
 	kids := f.split(supC, split, part{supA, 10 * wan})
+	fin := f.active(supA, 100*wan, 60)
+	f.requested(supA, fin, bankA)
+	ask := func(id, bank string) map[string]any { return map[string]any{"id": id, "bank": bank} }
+	refusals(t, c, "request_confirmation", []vcase{
+		{"id missing", supB, map[string]any{"bank": bankA}, mal},
+		{"bank missing", supB, idBody(act), mal},
+		{"bank not an id", supB, ask(act, "Bank A"), mal},
+		{"unknown field", supB, with(ask(act, bankA), "note", "x"), mal},
+		{"unknown", supB, ask(bogusID, bankA), notFound},
+		{"a part", supA, ask(kids[0], bankA), ruleV},
+		{"by another supplier", supA, ask(act, bankA), unauth},
+		{"by another core enterprise", core2, ask(act, bankA), unauth},
+		{"by a bank", bankA, ask(act, bankA), unauth},
+		{"pending root, by its receiver", supA, ask(pending, bankA), unauth},
+		{"pending root, by its obligor", core, ask(pending, bankA), conflict},
+		{"split root", supC, ask(split, bankA), conflict},
+		{"under financing review", supA, ask(fin, bankB), conflict},
+		{"bank unknown", supB, ask(act, "nobody"), notFound},
+		{"bank not a bank", supB, ask(act, supC), ruleV},
+		{"bank is the holder", supB, ask(act, supB), ruleV},
+	})
 	refusals(t, c, "confirm", []vcase{
 		{"id missing", bankA, map[string]any{}, mal},
 		{"unknown", bankA, idBody(bogusID), notFound},
 		{"a part", bankA, idBody(kids[1]), ruleV},
 		{"pending root", bankA, idBody(pending), conflict},
 		{"split root", bankA, idBody(split), conflict},
-		{"by a supplier", supB, idBody(act), unauth},
-		{"by the obligor", core, idBody(act), unauth},
+		{"not asked", bankA, idBody(act), conflict},
 	})
-	do(t, c, bankA, "confirm", idBody(act), errcode.OK)
+	refusals(t, c, "withdraw_confirmation", []vcase{{"nothing to withdraw", supB, idBody(act), conflict}})
+	refusals(t, c, "decline_confirmation", []vcase{{"nothing to decline", bankA, idBody(act), conflict}})
+
+	// The holder asks bank-a; only bank-a decides, and a second request
+	// waits for the first to end.
+	res := do(t, c, supB, "request_confirmation", ask(act, bankA), errcode.OK)
+	if !testchain.HasEvent(res, "receivable.confirmation_requested", "id", act, "by", supB, "bank", bankA) {
+		t.Fatalf("request event %v", res.Events)
+	}
+	if r := get(t, c, act); r.ConfirmationBank != bankA || r.ConfirmationSeq != r.LogLen {
+		t.Fatalf("asked %+v", r)
+	}
+	refusals(t, c, "request_confirmation", []vcase{{"twice", core, ask(act, bankB), conflict}})
 	refusals(t, c, "confirm", []vcase{
-		{"twice by the same bank", bankA, idBody(act), conflict},
-		{"by another bank", bankB, idBody(act), conflict},
+		{"by another bank", bankB, idBody(act), unauth},
+		{"by the holder", supB, idBody(act), unauth},
 	})
+	refusals(t, c, "decline_confirmation", []vcase{{"by another bank", bankB, idBody(act), unauth}})
+	refusals(t, c, "withdraw_confirmation", []vcase{
+		{"by the obligor, who did not ask", core, idBody(act), unauth},
+		{"by the bank", bankA, idBody(act), unauth},
+	})
+	v, err := receivable.Confirmations(c.View(), bankA, today(c))
+	if err != nil || len(v.Requests) != 1 || v.Requests[0].ID != act || v.Requests[0].RequestedBy.Org != supB {
+		t.Fatalf("bank-a's requests %+v %v", v, err)
+	}
+	// Withdrawn, asked again by the obligor, declined, asked again, confirmed.
+	do(t, c, supB, "withdraw_confirmation", idBody(act), errcode.OK)
+	do(t, c, bankA, "confirm", idBody(act), conflict)
+	do(t, c, core, "request_confirmation", ask(act, bankB), errcode.OK)
+	do(t, c, bankB, "decline_confirmation", map[string]any{"id": act, "reason": "额度不足"}, errcode.OK)
+	if v, _ := receivable.Confirmations(c.View(), bankB, today(c)); len(v.Requests) != 0 {
+		t.Fatalf("a declined request is still listed: %+v", v)
+	}
+	do(t, c, core, "request_confirmation", ask(act, bankA), errcode.OK)
+	do(t, c, bankA, "confirm", idBody(act), errcode.OK)
+	refusals(t, c, "confirm", []vcase{{"twice", bankA, idBody(act), conflict}})
+	refusals(t, c, "request_confirmation", []vcase{{"confirmed", supB, ask(act, bankB), conflict}})
+	kinds := []string{}
+	log, _ := receivable.Log(c.View(), act)
+	for _, e := range log {
+		kinds = append(kinds, e.Kind)
+	}
+	if got := strings.Join(kinds, " "); got != "issued accepted confirmation_requested confirmation_withdrawn confirmation_requested confirmation_declined confirmation_requested confirmed" {
+		t.Fatalf("log %s", got)
+	}
 	// Parts carry the confirmation.
 	p := f.split(supB, act, part{supC, 1})
 	if get(t, c, p[0]).ConfirmingBank != bankA || get(t, c, p[1]).ConfirmingBank != bankA {
 		t.Fatal("parts do not carry the confirming bank")
 	}
-	// Not after maturity.
-	late := f.active(supA, 100, 1)
-	setDate(t, c, addDays(today(c), 2))
+	// A split ends a standing request.
+	lapse := f.confirmationAsked(supA, bankB)
+	f.split(supA, lapse, part{supB, 1})
+	if r := get(t, c, lapse); r.ConfirmationBank != "" {
+		t.Fatalf("split with a standing request %+v", r)
+	}
+	if v, _ := receivable.Confirmations(c.View(), bankB, today(c)); len(v.Requests) != 0 {
+		t.Fatalf("a lapsed request is still listed: %+v", v)
+	}
+	// Not after maturity; the request can still be declined.
+	late := f.confirmationAsked(supA, bankB)
+	setDate(t, c, addDays(get(t, c, late).MaturityDate, 1))
 	do(t, c, bankB, "confirm", idBody(late), conflict)
+	do(t, c, bankB, "decline_confirmation", idBody(late), errcode.OK)
 	checkInvariants(t, c)
 }
 
@@ -519,12 +609,23 @@ func TestFreezeRules(t *testing.T) {
 		{"not frozen", reg, base, conflict},
 		{"by a bank", bankA, base, unauth},
 	})
+	refusals(t, c, "unfreeze_by_decision", []vcase{
+		{"proposal missing", supA, map[string]any{"id": act}, mal},
+		{"proposal zero", supA, map[string]any{"id": act, "proposal_id": 0}, mal},
+		{"proposal negative", supA, map[string]any{"id": act, "proposal_id": -1}, mal},
+		{"not frozen", supA, map[string]any{"id": act, "proposal_id": 1}, conflict},
+	})
 	res := do(t, c, reg, "freeze", base, errcode.OK)
+	frozenAt := c.Height
 	if !testchain.HasEvent(res, "receivable.frozen", "id", act, "reason", "涉嫌重复融资") {
 		t.Fatalf("no freeze event %v", res.Events)
 	}
-	refusals(t, c, "freeze", []vcase{{"twice", reg, base, conflict}})
-	if r := get(t, c, act); !r.Frozen || r.FrozenNodes != 1 {
+	refusals(t, c, "freeze", []vcase{
+		{"twice", reg, base, conflict},
+		{"by another regulator", reg2, base, conflict},
+	})
+	refusals(t, c, "unfreeze", []vcase{{"by another regulator", reg2, base, unauth}})
+	if r := get(t, c, act); !r.Frozen || r.FrozenNodes != 1 || r.FrozenBy != reg || r.FrozenAt != frozenAt {
 		t.Fatalf("frozen root %+v", r)
 	}
 	do(t, c, reg, "unfreeze", with(base, "reason", "解除"), errcode.OK)

@@ -12,7 +12,8 @@ import (
 )
 
 // TestStory runs the whole flow of a receivable: a core enterprise issues
-// 1,000,000.00 yuan to supplier A, which accepts; a bank confirms it; A
+// 1,000,000.00 yuan to supplier A, which accepts and asks a bank to
+// confirm it, which it does; A
 // pays 300,000.00 to supplier B, carves out 200,000.00 that bank A buys the
 // same day, and keeps the rest; B pays part of its share on to supplier C;
 // the regulator freezes B's branch for a while; at maturity the core
@@ -46,22 +47,28 @@ func TestStory(t *testing.T) {
 	r := get(t, c, root)
 	txh := tx.Hash(raw)
 	if r.Holder != core || r.PendingHolder != supA || r.IssueDate != "2026-01-01" || r.MaturityDate != maturity || r.FaceFen != face ||
-		r.TxHash != strings.ToUpper(strings.TrimSpace(hexUpper(txh[:]))) || r.Trade == nil || r.Trade.InvoiceNo != "044001900111-12345678" {
+		r.TxHash != strings.ToUpper(strings.TrimSpace(hexUpper(txh[:]))) || r.Trade == nil || r.Trade.InvoiceNo != "044001900111-12345678" || r.Trade.InvoiceSeller != supA {
 		t.Fatalf("issued record %+v", r)
 	}
 	if cl, _ := receivable.GetCreditLine(c.View(), core); cl.OutstandingFen != face {
 		t.Fatalf("outstanding after issue: %+v", cl)
 	}
-	if inv, _ := receivable.GetInvoice(c.View(), "044001900111-12345678"); inv.Seller != supA || inv.Buyer != core || inv.UsedFen != face || inv.FirstUse != root {
+	if inv, _ := receivable.GetInvoice(c.View(), supA, "044001900111-12345678"); inv.Seller != supA || inv.Buyer != core || inv.UsedFen != face || inv.FirstUse != root || inv.SellerAccepted {
 		t.Fatalf("invoice %+v", inv)
 	}
 	step("issued " + root)
 
 	do(t, c, supA, "accept", idBody(root), errcode.OK)
+	if inv, _ := receivable.GetInvoice(c.View(), supA, "044001900111-12345678"); !inv.SellerAccepted {
+		t.Fatalf("invoice after the seller accepted %+v", inv)
+	}
 	step("supplier A accepts")
-	do(t, c, bankB, "confirm", idBody(root), errcode.OK)
 	do(t, c, bankA, "confirm", idBody(root), errcode.Conflict)
-	step("bank B confirms (保兑), once")
+	do(t, c, supA, "request_confirmation", map[string]any{"id": root, "bank": bankB}, errcode.OK)
+	do(t, c, bankA, "confirm", idBody(root), errcode.Unauthorized)
+	do(t, c, bankB, "confirm", idBody(root), errcode.OK)
+	do(t, c, bankB, "confirm", idBody(root), errcode.Conflict)
+	step("A asks bank B to confirm (保兑); bank B confirms, once")
 
 	// Split: 300,000.00 to B, 200,000.00 kept to finance, the rest kept.
 	raw = c.Sign(admin(c, supA), "receivable", "split_transfer", splitOf(root, part{supB, 300_000 * yuan}, part{supA, 200_000 * yuan}))

@@ -170,6 +170,23 @@ func validateFinancing(b *financingBody) error {
 	return nil
 }
 
+func validateConfirmation(b *confirmBody) error {
+	if err := checkID("id", b.ID); err != nil {
+		return err
+	}
+	return field.OrgID("bank", b.Bank)
+}
+
+func validateDecision(b *decisionBody) error {
+	if err := checkID("id", b.ID); err != nil {
+		return err
+	}
+	if b.ProposalID == 0 {
+		return malformed("proposal_id is required: the passed governance proposal (identity/propose kind authorize_action) naming receivable/unfreeze_by_decision and %s", b.ID)
+	}
+	return field.Text("reason", b.Reason, 0, 500)
+}
+
 func validateSettle(b *settleBody) error {
 	if err := checkID("id", b.ID); err != nil {
 		return err

@@ -24,7 +24,7 @@ var Roles = []role.Spec{{Role: Author, ZH: "示例作者", EN: "Example author"}
 var Post = api.Action[PostBody, PostResult]{Module: Name, Name: "post", Doc: "post a short note of the organisation"}
 
 // GetNote is the module's read endpoint.
-var GetNote = api.Query[NoteParams, Note]{Path: "/v1/example/notes/{id}", Doc: "One note"}
+var GetNote = api.Query[NoteParams, Note]{Path: "/v1/example/notes/{id}", Doc: "One note", Public: true}
 
 // PostBody is the body of example/post.
 type PostBody struct {

@@ -22,7 +22,7 @@ const Name = "notary"
 const (
 	Depositor role.Role = "depositor" // preserves its own evidence and registers works
 	Notary    role.Role = "notary"    // preserves evidence for others
-	Court     role.Role = "court"     // judges evidence
+	Court     role.Role = "court"     // judges evidence and resolves copyright disputes
 )
 
 // Roles are the declarations of the module's roles.
@@ -34,25 +34,29 @@ var Roles = []role.Spec{
 
 // The actions of the module.
 var (
-	Deposit      = api.Action[DepositBody, DepositResult]{Module: Name, Name: "deposit", Doc: "preserve a file's SHA-256 and SM3 digests as evidence (存证); the same file again answers the existing record"}
-	BatchDeposit = api.Action[BatchBody, BatchResult]{Module: Name, Name: "batch_deposit", Doc: "preserve the RFC 6962 Merkle root of a batch of items"}
-	RegisterWork = api.Action[RegisterWorkBody, RegisterResult]{Module: Name, Name: "register_work", Doc: "register the copyright of a work (著作权登记); a file registered first by another organisation is recorded as disputed"}
-	TransferWork = api.Action[TransferWorkBody, LogResult]{Module: Name, Name: "transfer_work", Doc: "transfer a registered work the organisation owns to another organisation"}
-	LicenseWork  = api.Action[LicenseWorkBody, LogResult]{Module: Name, Name: "license_work", Doc: "record a licence of a work the organisation owns; exclusive licences may not overlap"}
+	Deposit           = api.Action[DepositBody, DepositResult]{Module: Name, Name: "deposit", Doc: "preserve a file's SHA-256 and SM3 digests as evidence (存证); the same file again answers the existing record"}
+	BatchDeposit      = api.Action[BatchBody, BatchResult]{Module: Name, Name: "batch_deposit", Doc: "preserve the RFC 6962 Merkle root of a batch of items"}
+	RegisterWork      = api.Action[RegisterWorkBody, RegisterResult]{Module: Name, Name: "register_work", Doc: "register the copyright of a work (著作权登记); a file registered first by another organisation is recorded as disputed"}
+	TransferWork      = api.Action[TransferWorkBody, LogResult]{Module: Name, Name: "transfer_work", Doc: "transfer a registered work the organisation owns to another organisation; not while it is in dispute, nor after it lost one"}
+	LicenseWork       = api.Action[LicenseWorkBody, LogResult]{Module: Name, Name: "license_work", Doc: "record a licence of a work the organisation owns; exclusive licences may not overlap, nor be granted while the work is in dispute"}
+	ResolveDispute    = api.Action[ResolveDisputeBody, DisputeResult]{Module: Name, Name: "resolve_dispute", Doc: "resolve a copyright dispute (权属争议) by a court's judgment naming the prevailing registration"}
+	ProposeSettlement = api.Action[SettlementBody, DisputeResult]{Module: Name, Name: "propose_settlement", Doc: "propose settling a copyright dispute, naming the prevailing registration; for the owner of either registration"}
+	AcceptSettlement  = api.Action[AcceptSettlementBody, DisputeResult]{Module: Name, Name: "accept_settlement", Doc: "accept the other party's standing settlement proposal, which resolves the dispute"}
 )
 
 // The read endpoints of the module.
 var (
-	GetEvidence         = api.Query[IDParams, EvidenceResponse]{Path: "/v1/notary/evidence/{id}"}
+	GetEvidence         = api.Query[IDParams, EvidenceResponse]{Path: "/v1/notary/evidence/{id}", Public: true}
 	FindEvidence        = api.Query[HashParams, api.Page[Evidence]]{Path: "/v1/notary/evidence"}
-	EvidenceCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/evidence/{id}/certificate"}
-	GetBatch            = api.Query[IDParams, Batch]{Path: "/v1/notary/batches/{id}"}
-	BatchCertificate    = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/batches/{id}/certificate"}
-	FindWorks           = api.Query[HashParams, api.Page[Work]]{Path: "/v1/notary/works"}
-	GetWork             = api.Query[IDParams, WorkResponse]{Path: "/v1/notary/works/{id}"}
-	WorkCertificate     = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/works/{id}/certificate"}
-	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify"}
-	VerifyUpload        = api.Query[struct{}, VerifyResponse]{Method: "POST", Path: "/v1/notary/verify"}
+	EvidenceCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/evidence/{id}/certificate", Public: true}
+	GetBatch            = api.Query[IDParams, Batch]{Path: "/v1/notary/batches/{id}", Public: true}
+	BatchCertificate    = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/batches/{id}/certificate", Public: true}
+	FindWorks           = api.Query[HashParams, api.Page[Work]]{Path: "/v1/notary/works", Public: true}
+	ListDisputes        = api.Query[DisputeParams, api.Page[Dispute]]{Path: "/v1/notary/disputes", Doc: "copyright disputes, open or resolved, by disputed registration id", Public: true}
+	GetWork             = api.Query[IDParams, WorkResponse]{Path: "/v1/notary/works/{id}", Public: true}
+	WorkCertificate     = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/works/{id}/certificate", Public: true}
+	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify", Public: true}
+	VerifyUpload        = api.Query[struct{}, VerifyResponse]{Method: "POST", Path: "/v1/notary/verify", Public: true}
 )
 
 // EvidenceTypes are the kinds of evidence a deposit may declare.
@@ -68,16 +72,32 @@ const ItemFormat = "dengta-batch-item/1"
 // MaxBatchSize is the largest number of items a batch may declare.
 const MaxBatchSize = 10_000_000
 
-// Work statuses. A status is set at registration and never changes.
+// Work statuses. A status is set at registration and never changes; what
+// became of a dispute is in the Dispute record, the works' OpenDisputes
+// and LostTo, and their logs.
 const (
 	StatusRegistered = "registered" // the first registration of its file
 	StatusDisputed   = "disputed"   // another organisation registered the file first
 )
 
+// Dispute statuses.
+const (
+	DisputeOpen     = "open"
+	DisputeResolved = "resolved"
+)
+
+// How a dispute was resolved.
+const (
+	BasisJudgment   = "judgment"   // a court's judgment (resolve_dispute)
+	BasisSettlement = "settlement" // the parties' settlement (propose_settlement, accept_settlement)
+)
+
 // Log entry kinds.
 const (
-	KindTransfer = "transfer"
-	KindLicense  = "license"
+	KindTransfer           = "transfer"
+	KindLicense            = "license"
+	KindSettlementProposed = "settlement_proposed" // in the disputed registration's log
+	KindDisputeResolved    = "dispute_resolved"    // in both registrations' logs
 )
 
 // Party is who signed an action: the organisation and its key.
@@ -127,8 +147,8 @@ type Batch struct {
 	TxHash     string `json:"tx_hash"`
 }
 
-// Work is a copyright registration (著作权登记). Everything but Owner is
-// fixed at registration.
+// Work is a copyright registration (著作权登记). Everything but Owner,
+// OpenDisputes and LostTo is fixed at registration.
 type Work struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title"`
@@ -145,7 +165,16 @@ type Work struct {
 	ConflictsWith string `json:"conflicts_with,omitempty"`
 	// Owner is the organisation holding the copyright now: the registrant
 	// until the first transfer, then the last transfer's recipient.
-	Owner      string `json:"owner"`
+	Owner string `json:"owner"`
+	// OpenDisputes counts the disputes this registration is party to that
+	// stand: for a disputed registration its own (1 until resolved), for a
+	// first registration those of the later ones. While any stands, the
+	// work is neither transferred nor licensed exclusively.
+	OpenDisputes int `json:"open_disputes,omitempty"`
+	// LostTo is the registration that prevailed over this one when a
+	// dispute was resolved; a registration that lost is neither
+	// transferred nor licensed again.
+	LostTo     string `json:"lost_to,omitempty"`
 	Registrant Party  `json:"registrant"`
 	Height     int64  `json:"height"`
 	Time       string `json:"time"`
@@ -169,17 +198,66 @@ type License struct {
 	Exclusive bool   `json:"exclusive"`
 }
 
+// DisputeStep is the body of the dispute log entries of a work: a
+// settlement proposed, or the dispute resolved.
+type DisputeStep struct {
+	DisputedWork string `json:"disputed_work"`       // the later registration
+	FirstWork    string `json:"first_work"`          // the first registration of the file
+	Prevailing   string `json:"prevailing"`          // one of the two
+	Basis        string `json:"basis"`               // judgment or settlement
+	Reference    string `json:"reference,omitempty"` // a judgment's case number (案号)
+	Terms        string `json:"terms,omitempty"`     // a settlement's terms, or the court's note
+}
+
+// Settlement is a standing settlement proposal of a dispute.
+type Settlement struct {
+	Prevailing string `json:"prevailing"`
+	Terms      string `json:"terms"`
+	ProposedBy Party  `json:"proposed_by"`
+	Seq        uint64 `json:"seq"` // its entry in the disputed registration's log
+}
+
+// Resolution is how a dispute ended.
+type Resolution struct {
+	DisputeStep
+	By         Party  `json:"by"`                    // the court, or the party that accepted the settlement
+	ProposedBy *Party `json:"proposed_by,omitempty"` // a settlement's proposer
+	Seq        uint64 `json:"seq"`                   // its entry in the disputed registration's log
+	Height     int64  `json:"height"`
+	Time       string `json:"time"`
+	TxHash     string `json:"tx_hash"`
+}
+
+// Dispute is a copyright dispute (权属争议): a registration of a file that
+// another organisation registered first. It is opened by that
+// registration and stands until a court resolves it (resolve_dispute) or
+// the owners of both registrations settle (one proposes, the other
+// accepts). Its status, standing proposal and resolution change in place;
+// the works' logs keep every step.
+type Dispute struct {
+	WorkID     string      `json:"work_id"`    // the disputed (later) registration
+	FirstWork  string      `json:"first_work"` // the first registration of the file
+	SHA256     string      `json:"sha256"`
+	Status     string      `json:"status"` // open or resolved
+	Proposal   *Settlement `json:"proposal,omitempty"`
+	Resolution *Resolution `json:"resolution,omitempty"`
+	Height     int64       `json:"height"` // opened
+	Time       string      `json:"time"`
+	TxHash     string      `json:"tx_hash"`
+}
+
 // LogEntry is one entry of a work's append-only log.
 type LogEntry struct {
-	WorkID   string    `json:"work_id"`
-	Seq      uint64    `json:"seq"`
-	Kind     string    `json:"kind"`
-	Transfer *Transfer `json:"transfer,omitempty"`
-	License  *License  `json:"license,omitempty"`
-	By       Party     `json:"by"`
-	Height   int64     `json:"height"`
-	Time     string    `json:"time"`
-	TxHash   string    `json:"tx_hash"`
+	WorkID   string       `json:"work_id"`
+	Seq      uint64       `json:"seq"`
+	Kind     string       `json:"kind"`
+	Transfer *Transfer    `json:"transfer,omitempty"`
+	License  *License     `json:"license,omitempty"`
+	Dispute  *DisputeStep `json:"dispute,omitempty"`
+	By       Party        `json:"by"`
+	Height   int64        `json:"height"`
+	Time     string       `json:"time"`
+	TxHash   string       `json:"tx_hash"`
 }
 
 // CaptureBody says how the deposited evidence was captured.
@@ -239,6 +317,35 @@ type LicenseWorkBody struct {
 	Exclusive bool   `json:"exclusive"`
 }
 
+// ResolveDisputeBody is the body of notary/resolve_dispute.
+type ResolveDisputeBody struct {
+	WorkID     string `json:"work_id" doc:"the disputed registration (its conflicts_with names the first one)"`
+	Prevailing string `json:"prevailing" doc:"the registration the court upholds: work_id or its conflicts_with"`
+	Reference  string `json:"reference" doc:"the judgment's case number (案号)"`
+	Note       string `json:"note,omitempty"`
+}
+
+// SettlementBody is the body of notary/propose_settlement.
+type SettlementBody struct {
+	WorkID     string `json:"work_id" doc:"the disputed registration"`
+	Prevailing string `json:"prevailing" doc:"the registration both parties will recognise: work_id or its conflicts_with"`
+	Terms      string `json:"terms" doc:"the terms of the settlement"`
+}
+
+// AcceptSettlementBody is the body of notary/accept_settlement.
+type AcceptSettlementBody struct {
+	WorkID      string `json:"work_id" doc:"the disputed registration"`
+	ProposalSeq uint64 `json:"proposal_seq" doc:"the log entry of the proposal accepted (the dispute's proposal.seq); a newer proposal makes it stale"`
+}
+
+// DisputeResult is what the dispute actions answer.
+type DisputeResult struct {
+	WorkID     string `json:"work_id"`
+	Status     string `json:"status"`
+	Prevailing string `json:"prevailing"` // proposed, or decided once resolved
+	Seq        uint64 `json:"seq"`        // the entry in the disputed registration's log
+}
+
 // DepositResult is what notary/deposit answers.
 type DepositResult struct {
 	EvidenceID string `json:"evidence_id"`
@@ -277,6 +384,12 @@ type HashParams struct {
 	Height int64  `query:"height"`
 }
 
+// DisputeParams filter disputes by status.
+type DisputeParams struct {
+	Status string `query:"status" doc:"open or resolved; all when absent"`
+	Height int64  `query:"height"`
+}
+
 // CertificateParams name a record whose certificate to fetch.
 type CertificateParams struct {
 	ID string `path:"id"`
@@ -300,10 +413,15 @@ type EvidenceResponse struct {
 
 // WorkResponse answers GET /v1/notary/works/{id}.
 type WorkResponse struct {
-	Height   int64      `json:"height"`
-	Work     *Work      `json:"work"`
-	Log      []LogEntry `json:"log"`
-	Disputes []Work     `json:"disputes"`
+	Height int64      `json:"height"`
+	Work   *Work      `json:"work"`
+	Log    []LogEntry `json:"log"`
+	// Disputes are the later registrations of the file by other
+	// organisations (for a first registration).
+	Disputes []Work `json:"disputes"`
+	// DisputeRecords are the disputes the work is party to: its own (a
+	// disputed registration), or those of the later registrations.
+	DisputeRecords []Dispute `json:"dispute_records"`
 }
 
 // FileInfo is the digests and size of a file.

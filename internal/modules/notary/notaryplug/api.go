@@ -1,15 +1,16 @@
 package notaryplug
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -26,6 +27,13 @@ var openAPI []byte
 // maxVerifyFile bounds a file uploaded for public verification; it is only
 // hashed, never kept.
 const maxVerifyFile = 64 << 20
+
+// maxVerifyRequest bounds the upload a verification takes: the file, a
+// certificate and the form around them.
+const maxVerifyRequest = maxVerifyFile + maxCertificate + 64<<10
+
+// maxCertificate bounds a certificate sent along with a file.
+const maxCertificate = 4 << 20
 
 func apiModule() *httpapi.Module {
 	return &httpapi.Module{OpenAPI: openAPI, Routes: routes}
@@ -50,7 +58,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Query(r, notaryapi.Verify, func(ctx context.Context, p notaryapi.VerifyParams) (*notaryapi.VerifyResponse, error) {
 		return verifyByQuery(ctx, env, p)
 	})
-	httpapi.Raw(r, notaryapi.VerifyUpload, func(w http.ResponseWriter, req *http.Request) error { return verifyUpload(env, w, req) })
+	httpapi.Raw(r, notaryapi.VerifyUpload, func(w http.ResponseWriter, req *http.Request) error { return verifyUpload(env, w, req) }, httpapi.MaxBody(maxVerifyRequest))
 	httpapi.Query(r, notaryapi.GetEvidence, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.EvidenceResponse, error) {
 		v, err := env.View(p.Height)
 		if err != nil {
@@ -109,7 +117,22 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return &notaryapi.WorkResponse{Height: v.Version(), Work: wk, Log: log, Disputes: disputes}, nil
+		records, err := notary.DisputesOf(v, wk.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &notaryapi.WorkResponse{Height: v.Version(), Work: wk, Log: log, Disputes: disputes, DisputeRecords: records}, nil
+	})
+	httpapi.Query(r, notaryapi.ListDisputes, func(_ context.Context, p notaryapi.DisputeParams) (*api.Page[notaryapi.Dispute], error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		items, err := notary.ListDisputes(v, p.Status)
+		if err != nil {
+			return nil, err
+		}
+		return &api.Page[notaryapi.Dispute]{Height: v.Version(), Items: items}, nil
 	})
 	httpapi.Raw(r, notaryapi.WorkCertificate, certificate(env, func(v notary.Getter, id string) ([]byte, error) {
 		_, err := notary.GetWork(v, id)
@@ -163,10 +186,14 @@ func verifyByQuery(ctx context.Context, env httpapi.Env, p notaryapi.VerifyParam
 		return nil, err
 	}
 	resp := &notaryapi.VerifyResponse{Records: []notaryapi.VerifiedRecord{}}
+	caller := httpapi.Caller(ctx)
 	for i := range evs {
 		vr, err := check(ctx, env.Prover(), &evs[i], nil)
 		if err != nil {
 			return nil, err
+		}
+		if p.ID == "" {
+			vr = redact(vr, caller)
 		}
 		resp.Records = append(resp.Records, vr)
 	}
@@ -175,11 +202,14 @@ func verifyByQuery(ctx context.Context, env httpapi.Env, p notaryapi.VerifyParam
 
 // check builds the proof bundle of an evidence record at the newest height
 // and verifies it against the node's current validator set, with the file
-// when one was given.
-func check(ctx context.Context, p *prover.Prover, ev *notaryapi.Evidence, file []byte) (notaryapi.VerifiedRecord, error) {
+// when one was given (read again from its start).
+func check(ctx context.Context, p *prover.Prover, ev *notaryapi.Evidence, file io.ReadSeeker) (notaryapi.VerifiedRecord, error) {
 	var fr io.Reader
 	if file != nil {
-		fr = bytes.NewReader(file)
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return notaryapi.VerifiedRecord{}, err
+		}
+		fr = file
 	}
 	rep, _, err := p.Check(ctx, notary.EvidenceKey(ev.ID), fr)
 	if err != nil {
@@ -191,32 +221,65 @@ func check(ctx context.Context, p *prover.Prover, ev *notaryapi.Evidence, file [
 // verifyUpload hashes an uploaded file (multipart field "file", or the raw
 // body) and checks the evidence records of it; with a multipart
 // "certificate" field it checks the file against that certificate instead
-// (batch items can only be verified that way).
+// (batch items can only be verified that way). The file is never held in
+// memory whole: a multipart file past a MiB is on disk, and a raw body is
+// spooled to a temporary file.
 func verifyUpload(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 2*maxVerifyFile)
-	var file, cert []byte
-	var err error
+	var file io.ReadSeeker
+	var cert []byte
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
 			return uploadError(err)
 		}
 		defer r.MultipartForm.RemoveAll()
-		if file, err = httpapi.FormFile(r, "file", maxVerifyFile); err != nil {
+		var err error
+		if cert, err = httpapi.FormFile(r, "certificate", maxCertificate); err != nil {
 			return uploadError(err)
 		}
-		if cert, err = httpapi.FormFile(r, "certificate", 4<<20); err != nil {
+		f, hdr, err := r.FormFile("file")
+		if err == nil {
+			defer f.Close()
+			if hdr.Size > maxVerifyFile {
+				return uploadError(&http.MaxBytesError{Limit: maxVerifyFile})
+			}
+			file = f
+		} else if !errors.Is(err, http.ErrMissingFile) {
 			return uploadError(err)
 		}
-	} else if file, err = io.ReadAll(r.Body); err != nil {
-		return uploadError(err)
+	} else {
+		tmp, err := os.CreateTemp("", "dengta-verify-")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		if _, err := io.Copy(tmp, io.LimitReader(r.Body, maxVerifyFile+1)); err != nil {
+			return uploadError(err)
+		}
+		file = tmp
 	}
-	if len(file) == 0 {
+	if file == nil {
 		return errcode.New(errcode.BadRequest, "send the file to verify: the raw body, or a multipart \"file\" field")
 	}
-	sha, sm, n, _ := batch.HashReader(bytes.NewReader(file))
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	sha, sm, n, err := batch.HashReader(file)
+	if err != nil {
+		return uploadError(err)
+	}
+	if n == 0 {
+		return errcode.New(errcode.BadRequest, "send the file to verify: the raw body, or a multipart \"file\" field")
+	}
+	if n > maxVerifyFile {
+		return uploadError(&http.MaxBytesError{Limit: maxVerifyFile})
+	}
 	resp := notaryapi.VerifyResponse{File: &notaryapi.FileInfo{SHA256: sha, SM3: sm, Size: n}, Records: []notaryapi.VerifiedRecord{}}
 	if cert != nil {
-		rep, err := env.Prover().CheckBundle(r.Context(), cert, bytes.NewReader(file))
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		rep, err := env.Prover().CheckBundle(r.Context(), cert, file)
 		if rep == nil {
 			return err // no trust to check against: consensus is not running
 		}
@@ -232,15 +295,30 @@ func verifyUpload(env httpapi.Env, w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	caller := httpapi.Caller(r.Context())
 	for i := range evs {
 		vr, err := check(r.Context(), env.Prover(), &evs[i], file)
 		if err != nil {
 			return err
 		}
-		resp.Records = append(resp.Records, vr)
+		resp.Records = append(resp.Records, redact(vr, caller))
 	}
 	httpapi.WriteJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// redact keeps what only the depositor and those who oversee may read out
+// of a record found by its file's hash: its file name, description and
+// capture details (ADR 0007). Found by its id, a record is whole: the id
+// is what its depositor hands out.
+func redact(vr notaryapi.VerifiedRecord, c access.Caller) notaryapi.VerifiedRecord {
+	if vr.Evidence == nil || c.Is(vr.Evidence.Depositor.Org) || c.Oversees() {
+		return vr
+	}
+	ev := *vr.Evidence
+	ev.FileName, ev.Description, ev.Capture = "", "", nil
+	vr.Evidence = &ev
+	return vr
 }
 
 func uploadError(err error) error {

@@ -1,11 +1,17 @@
 package notaryplug_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 
 	"github.com/chromedp/chromedp"
 )
@@ -93,4 +99,61 @@ func TestExplorerAndLanguage(t *testing.T) {
 	// Errors in the user's language, never a stack trace.
 	browsertest.Run(t, ctx, chromedp.Navigate(d.GatewayURL+"/explorer/blocks/abc"), chromedp.WaitVisible(".error", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, ".error"), "positive integer", "error page in English")
+}
+
+// TestDisputesHall: two copyright disputes through the hall. The court
+// records its judgment on one; on the other the supermarket proposes a
+// settlement and the cooperative accepts it.
+func TestDisputesHall(t *testing.T) {
+	d, home := browsertest.Node(t)
+	ctx := browsertest.Browser(t)
+	base := d.GatewayURL
+	c := client.New(base)
+	register := func(org, content string) string {
+		k, err := client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha := sha256.Sum256([]byte(content))
+		sm := sha256.Sum256([]byte("sm3 " + content))
+		res, _, err := client.Send(context.Background(), c, k, notaryapi.RegisterWork, notaryapi.RegisterWorkBody{Title: "梨乡风光", Authors: []string{"李四"},
+			CreatedOn: "2026-02-01", License: "all-rights-reserved", WorkType: "photo", SHA256: hex.EncodeToString(sha[:]), SM3: hex.EncodeToString(sm[:])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.WorkID
+	}
+	first := register("coop", "orchard photo")
+	judged := register("logistics", "orchard photo")
+	register("coop", "gift box design")
+	settled := register("market", "gift box design")
+
+	browsertest.SignIn(t, ctx, base, "court-admin")
+	form := "#dispute-" + judged + " form.judge"
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary/disputes"),
+		chromedp.WaitVisible(form, chromedp.ByQuery),
+		chromedp.SetValue(form+" select", first, chromedp.ByQuery),
+		chromedp.SendKeys(form+" input[name=reference]", "(2026)皖13民初8号", chromedp.ByQuery),
+		chromedp.Click(form+" button.resolve", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "判决")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#resolved-disputes"), "(2026)皖13民初8号", "resolved list")
+	browsertest.Screenshot(t, ctx, "copyright-disputes")
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "market-admin")
+	form = "#dispute-" + settled + " form.settle"
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary/disputes"),
+		chromedp.WaitVisible(form, chromedp.ByQuery),
+		chromedp.SendKeys(form+" input[name=terms]", "超市放弃登记", chromedp.ByQuery),
+		chromedp.Click(form+" button.propose", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "和解方案")
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "coop-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary/disputes"),
+		chromedp.WaitVisible("#dispute-"+settled+" .proposal", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#dispute-"+settled+" .proposal"), "超市放弃登记", "proposal")
+	browsertest.Run(t, ctx, chromedp.Click("#dispute-"+settled+" button.accept", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "和解")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#resolved-disputes"), "双方和解", "resolved by settlement")
 }

@@ -28,7 +28,13 @@ Evidence preservation (存证) and copyright registration:
   show ID                                          an evidence (EV…), batch (BA…) or work (WK…) record
   register-work --key K --title T --author A [--author B] --created-on YYYY-MM-DD --license L --type T [--evidence ID] FILE
   transfer-work --key K --to ORG [--note N] WORK_ID
-  license-work --key K --licensee ORG --terms T --from YYYY-MM-DD [--until YYYY-MM-DD] [--exclusive] WORK_ID`
+  license-work --key K --licensee ORG --terms T --from YYYY-MM-DD [--until YYYY-MM-DD] [--exclusive] WORK_ID
+
+Copyright disputes (a later registration of a file another organisation registered first):
+  disputes [--status open|resolved]                 the disputes, by disputed registration
+  resolve-dispute --key K --prevailing WORK_ID --reference 案号 [--note N] WORK_ID    a court's judgment
+  propose-settlement --key K --prevailing WORK_ID --terms T WORK_ID                  by either owner
+  accept-settlement --key K [--seq N] WORK_ID       accept the other owner's standing proposal`
 
 // commands is `dengta notary`.
 func commands() []cli.Command {
@@ -40,6 +46,8 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "deposit", Run: notaryDeposit}, {Name: "batch", Run: notaryBatch}, {Name: "certificate", Run: notaryCertificate},
 		{Name: "find", Run: notaryFind}, {Name: "show", Run: notaryShow}, {Name: "register-work", Run: notaryRegisterWork},
 		{Name: "transfer-work", Run: notaryTransferWork}, {Name: "license-work", Run: notaryLicenseWork},
+		{Name: "disputes", Run: notaryDisputes}, {Name: "resolve-dispute", Run: notaryResolveDispute},
+		{Name: "propose-settlement", Run: notaryProposeSettlement}, {Name: "accept-settlement", Run: notaryAcceptSettlement},
 	}, args, out, errOut)
 }
 
@@ -330,5 +338,115 @@ func workAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Wri
 		return err
 	}
 	fmt.Fprintf(out, "%s: committed at height %d, tx %s\n", strings.ReplaceAll(action, "_", " "), rec.Height, rec.Hash)
+	return nil
+}
+
+func notaryDisputes(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("notary disputes", "[--status open|resolved]", errOut)
+	node := cli.NodeFlag(fs)
+	status := fs.String("status", "", "open or resolved (default: every dispute)")
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return cli.Fail("notary disputes takes no arguments", "dengta notary disputes --status open")
+	}
+	page, err := client.Read(ctx, cli.Client(*node), notaryapi.ListDisputes, notaryapi.DisputeParams{Status: *status})
+	if err != nil {
+		return err
+	}
+	if len(page.Items) == 0 {
+		fmt.Fprintln(out, "no disputes")
+		return nil
+	}
+	for _, d := range page.Items {
+		fmt.Fprintf(out, "%s  %-8s  disputes %s", d.WorkID, d.Status, d.FirstWork)
+		switch {
+		case d.Resolution != nil:
+			fmt.Fprintf(out, "  %s prevails (%s by %s", d.Resolution.Prevailing, d.Resolution.Basis, d.Resolution.By.Org)
+			if d.Resolution.Reference != "" {
+				fmt.Fprintf(out, ", %s", d.Resolution.Reference)
+			}
+			fmt.Fprint(out, ")")
+		case d.Proposal != nil:
+			fmt.Fprintf(out, "  settlement proposed by %s (entry %d): %s prevails", d.Proposal.ProposedBy.Org, d.Proposal.Seq, d.Proposal.Prevailing)
+		}
+		fmt.Fprintln(out)
+	}
+	return nil
+}
+
+func notaryResolveDispute(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("notary resolve-dispute", "--key K --prevailing WORK_ID --reference 案号 [--note N] WORK_ID", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "key file of the court's signer")
+	prevailing := fs.String("prevailing", "", "the registration the judgment upholds: the disputed one or the first")
+	reference := fs.String("reference", "", "the judgment's case number (案号)")
+	note := fs.String("note", "", "a note on the judgment")
+	return disputeAction(ctx, fs, args, out, node, keyFile, notaryapi.ResolveDispute.Name, func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error) {
+		return client.Send(ctx, c, key, notaryapi.ResolveDispute, notaryapi.ResolveDisputeBody{WorkID: id, Prevailing: *prevailing, Reference: *reference, Note: *note})
+	})
+}
+
+func notaryProposeSettlement(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("notary propose-settlement", "--key K --prevailing WORK_ID --terms T WORK_ID", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "key file of either owner's signer")
+	prevailing := fs.String("prevailing", "", "the registration both parties will recognise: the disputed one or the first")
+	terms := fs.String("terms", "", "the terms of the settlement")
+	return disputeAction(ctx, fs, args, out, node, keyFile, notaryapi.ProposeSettlement.Name, func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error) {
+		return client.Send(ctx, c, key, notaryapi.ProposeSettlement, notaryapi.SettlementBody{WorkID: id, Prevailing: *prevailing, Terms: *terms})
+	})
+}
+
+func notaryAcceptSettlement(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("notary accept-settlement", "--key K [--seq N] WORK_ID", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "key file of the other owner's signer")
+	seq := fs.Uint64("seq", 0, "the log entry of the proposal accepted (default: the standing proposal, shown first)")
+	return disputeAction(ctx, fs, args, out, node, keyFile, notaryapi.AcceptSettlement.Name, func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error) {
+		if *seq == 0 {
+			w, err := client.Read(ctx, c, notaryapi.GetWork, notaryapi.IDParams{ID: id})
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, d := range w.DisputeRecords {
+				if d.WorkID == id && d.Proposal != nil {
+					*seq = d.Proposal.Seq
+					fmt.Fprintf(out, "accepting the proposal of %s (entry %d): %s prevails; terms: %s\n", d.Proposal.ProposedBy.Org, d.Proposal.Seq, d.Proposal.Prevailing, d.Proposal.Terms)
+				}
+			}
+			if *seq == 0 {
+				return nil, nil, cli.Fail(fmt.Sprintf("no settlement of the dispute of %s is proposed", id), "the other owner proposes first: dengta notary propose-settlement")
+			}
+		}
+		return client.Send(ctx, c, key, notaryapi.AcceptSettlement, notaryapi.AcceptSettlementBody{WorkID: id, ProposalSeq: *seq})
+	})
+}
+
+func disputeAction(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer, node, keyFile *string, action string,
+	send func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error)) error {
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return cli.Fail(fmt.Sprintf("notary %s takes the disputed registration's work id", strings.ReplaceAll(action, "_", "-")), "dengta notary disputes --status open lists them")
+	}
+	c, key, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	res, rec, err := send(c, key, pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: committed at height %d, tx %s\n", strings.ReplaceAll(action, "_", " "), rec.Height, rec.Hash)
+	if res.Status == notaryapi.DisputeOpen {
+		fmt.Fprintf(out, "settlement proposed (entry %d): %s would prevail\nthe other owner accepts it with: dengta notary accept-settlement --key KEY --seq %d %s\n", res.Seq, res.Prevailing, res.Seq, res.WorkID)
+		return nil
+	}
+	fmt.Fprintf(out, "the dispute of %s is resolved: %s prevails\n", res.WorkID, res.Prevailing)
 	return nil
 }

@@ -16,10 +16,28 @@ import (
 // gen makes random notary actions for the determinism tests: deposits and
 // batches of a small pool of files (so that the same file comes again),
 // work registrations of the same pool (so that disputes happen), transfers
-// and licences of the works the chain assigned, and refusals: malformed
+// and licences of the works the chain assigned (refused while disputed),
+// court judgments and settlements of the disputes, and refusals: malformed
 // bodies, unknown records, actions by organisations without the role.
 type gen struct {
-	works []ownedWork // works registered, with their owner as last seen
+	works    []ownedWork   // works registered, with their owner as last seen
+	disputes []openDispute // disputes opened, until seen resolved
+}
+
+// openDispute is a disputed registration, the first one, and the standing
+// settlement proposal's log entry and proposer.
+type openDispute struct {
+	id, first, proposedBy string
+	seq                   uint64
+}
+
+func (g *gen) owner(id string) string {
+	for _, w := range g.works {
+		if w.id == id {
+			return w.owner
+		}
+	}
+	return ""
 }
 
 type ownedWork struct{ id, owner string }
@@ -48,7 +66,38 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		others = append(others, o.ID)
 	}
 	sha, sm := digest(r.IntN(12))
-	switch n := r.IntN(20); {
+	courts := w.With(notaryapi.Court)
+	switch n := r.IntN(24); {
+	case n >= 20 && len(g.disputes) > 0:
+		d := g.disputes[r.IntN(len(g.disputes))]
+		prevailing := d.id
+		if r.IntN(2) == 0 {
+			prevailing = d.first
+		}
+		parties := []string{g.owner(d.id), g.owner(d.first)}
+		for i := range parties {
+			if parties[i] == "" {
+				parties[i] = pick(r, others) // never seen registered: any member, refused
+			}
+		}
+		switch n {
+		case 20, 21:
+			return plug.Action{Org: pick(r, courts), Action: notaryapi.ResolveDispute.Name, Valid: true, Tag: "resolve",
+				Body: notaryapi.ResolveDisputeBody{WorkID: d.id, Prevailing: prevailing, Reference: fmt.Sprintf("(2026)京0491民初%d号", r.IntN(1000)), Note: "判决"}}
+		case 22:
+			return plug.Action{Org: pick(r, parties), Action: notaryapi.ProposeSettlement.Name, Valid: true, Tag: "propose",
+				Body: notaryapi.SettlementBody{WorkID: d.id, Prevailing: prevailing, Terms: "和解协议"}}
+		default:
+			by := pick(r, parties)
+			if d.proposedBy != "" && r.IntN(4) > 0 {
+				by = parties[0]
+				if d.proposedBy == parties[0] {
+					by = parties[1]
+				}
+			}
+			return plug.Action{Org: by, Action: notaryapi.AcceptSettlement.Name, Valid: true, Tag: "resolve",
+				Body: notaryapi.AcceptSettlementBody{WorkID: d.id, ProposalSeq: max(d.seq, 1)}}
+		}
 	case n < 6:
 		size := int64(r.IntN(1 << 20))
 		b := notaryapi.DepositBody{SHA256: sha, SM3: sm, FileName: fmt.Sprintf("合同-%d.pdf", r.IntN(100)), Size: &size,
@@ -103,8 +152,30 @@ func (g *gen) Observe(a plug.Action, code uint32, result []byte) {
 	switch a.Tag {
 	case "register":
 		var res notaryapi.RegisterResult
-		if json.Unmarshal(result, &res) == nil && res.WorkID != "" && res.Status == notaryapi.StatusRegistered {
+		if json.Unmarshal(result, &res) == nil && res.WorkID != "" {
 			g.works = append(g.works, ownedWork{id: res.WorkID, owner: a.Org})
+			if res.Status == notaryapi.StatusDisputed {
+				g.disputes = append(g.disputes, openDispute{id: res.WorkID, first: res.ConflictsWith})
+			}
+		}
+	case "propose":
+		var res notaryapi.DisputeResult
+		if json.Unmarshal(result, &res) == nil {
+			for i := range g.disputes {
+				if g.disputes[i].id == res.WorkID {
+					g.disputes[i].seq, g.disputes[i].proposedBy = res.Seq, a.Org
+				}
+			}
+		}
+	case "resolve":
+		var res notaryapi.DisputeResult
+		if json.Unmarshal(result, &res) == nil {
+			for i := range g.disputes {
+				if g.disputes[i].id == res.WorkID {
+					g.disputes = append(g.disputes[:i], g.disputes[i+1:]...)
+					break
+				}
+			}
 		}
 	case "transfer":
 		b := a.Body.(notaryapi.TransferWorkBody)

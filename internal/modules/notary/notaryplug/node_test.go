@@ -69,6 +69,20 @@ func TestNotaryEndToEnd(t *testing.T) {
 		t.Fatal("certificate accepts an altered file")
 	}
 
+	// The printable certificate's QR code and link lead to the node's
+	// public URL, whatever Host header the request carried.
+	req, _ := http.NewRequest(http.MethodGet, d.GatewayURL+"/certificates/"+res.EvidenceID, nil)
+	req.Host = "evil.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || bytes.Contains(page, []byte("evil.example")) || !bytes.Contains(page, []byte(d.GatewayURL+"/verify?id="+res.EvidenceID)) {
+		t.Fatalf("certificate page with a forged Host: %d\n%s", resp.StatusCode, page)
+	}
+
 	// A batch of 1,000 items in one transaction; items' certificates verify.
 	items := make([]batch.Item, 1000)
 	contents := make([][]byte, len(items))
@@ -142,16 +156,21 @@ func TestNotaryEndToEnd(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "合同.txt")
 	fw.Write(content)
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, d.GatewayURL+"/verify?lang=en", &body)
+	req, _ = http.NewRequest(http.MethodPost, d.GatewayURL+"/verify?lang=en", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
+	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "has not been altered") || !strings.Contains(string(page), res.EvidenceID) {
 		t.Fatalf("verify page: %d\n%s", resp.StatusCode, page)
+	}
+	// Found by the file's hash on a public page, the record's description
+	// is its depositor's to share (ADR 0007).
+	if strings.Contains(string(page), "购销合同") {
+		t.Fatalf("the public verify page shows the evidence's description:\n%s", page)
 	}
 	// The print view carries a QR code pointing at the verify page.
 	resp, err = http.Get(d.GatewayURL + "/certificates/" + res.EvidenceID)

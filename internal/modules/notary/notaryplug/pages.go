@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"html/template"
 	"io"
 	"io/fs"
@@ -29,12 +28,9 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// maxVerifyUpload bounds a file uploaded to the public verify page; the
-// page only hashes it and keeps nothing.
-const maxVerifyUpload = maxVerifyFile
-
 // notaryPages are the module's pages: the public evidence verify page and
-// printable certificates, and the hall's evidence page.
+// printable certificates, the hall's evidence page and its copyright
+// disputes page.
 type notaryPages struct{ site pages.Site }
 
 func pagesModule() *pages.Module {
@@ -42,15 +38,17 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}},
+		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
 		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &notaryPages{site: site}
 			r.Public("GET /certificates/{id}", s.certificatePage)
 			r.Public("GET /verify", s.verifyPage)
-			r.Public("POST /verify", s.verifyUpload)
+			r.PublicUpload("POST /verify", maxVerifyRequest, s.verifyUpload)
 			r.SignedIn("GET /hall/notary", s.hallNotary)
-			r.SignedIn("POST /hall/notary/deposit", s.hallDeposit)
+			r.SignedInUpload("POST /hall/notary/deposit", maxDepositFile, s.hallDeposit)
+			r.SignedIn("GET /hall/notary/disputes", s.hallDisputes)
+			r.SignedIn("POST /hall/notary/disputes/act", s.hallDisputeAct)
 		},
 	}
 }
@@ -69,7 +67,7 @@ type checkedRecord struct {
 
 // check builds and verifies the proof bundle of an evidence record, with
 // the file when one was uploaded.
-func (s *notaryPages) check(ctx context.Context, ev *notary.Evidence, file []byte) (*checkedRecord, error) {
+func (s *notaryPages) check(ctx context.Context, ev *notary.Evidence, file io.ReadSeeker) (*checkedRecord, error) {
 	v, err := s.site.View(0)
 	if err != nil {
 		return nil, err
@@ -77,7 +75,10 @@ func (s *notaryPages) check(ctx context.Context, ev *notary.Evidence, file []byt
 	org, _ := identity.GetOrg(v, ev.Depositor.Org)
 	var fr io.Reader
 	if file != nil {
-		fr = bytes.NewReader(file)
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		fr = file
 	}
 	rep, _, err := s.site.Prover().Check(ctx, notary.EvidenceKey(ev.ID), fr)
 	if err != nil {
@@ -137,6 +138,16 @@ type verifyData struct {
 
 var hexHash = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
+// redactPage leaves out of a record the public verify page found by a
+// file's hash what only its depositor may read: the file name, the
+// description and the capture details (ADR 0007). The page is public; a
+// record's id, which its depositor hands out, shows it whole.
+func redactPage(ev *notary.Evidence) *notary.Evidence {
+	out := *ev
+	out.FileName, out.Description, out.Capture = "", "", nil
+	return &out
+}
+
 func (s *notaryPages) verifyPage(p *pages.Page) error {
 	r := p.R
 	d := &verifyData{}
@@ -151,7 +162,11 @@ func (s *notaryPages) verifyPage(p *pages.Page) error {
 			return err
 		}
 		for i := range evs {
-			cr, err := s.check(r.Context(), &evs[i], nil)
+			ev := &evs[i]
+			if hexHash.MatchString(q) {
+				ev = redactPage(ev)
+			}
+			cr, err := s.check(r.Context(), ev, nil)
 			if err != nil {
 				return err
 			}
@@ -187,40 +202,45 @@ func (s *notaryPages) lookup(q string) ([]notary.Evidence, error) {
 // cannot find by hash), it checks the file against that certificate.
 func (s *notaryPages) verifyUpload(p *pages.Page) error {
 	r := p.R
-	r.Body = http.MaxBytesReader(p.W, r.Body, 2*maxVerifyUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errcode.New(errcode.TooLarge, "%s", p.T("verify.toolarge"))
-		}
+	if r.MultipartForm == nil {
 		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
 	}
 	defer r.MultipartForm.RemoveAll()
-	file, err := httpapi.FormFile(r, "file", maxVerifyUpload)
-	if err != nil || file == nil {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+	}
+	defer f.Close()
+	if hdr.Size > maxVerifyFile {
+		return errcode.New(errcode.TooLarge, "%s", p.T("verify.toolarge"))
+	}
+	sha, sm, n, err := batch.HashReader(f)
+	if err != nil || n == 0 {
 		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
 	}
 	d := &verifyData{Searched: true}
-	it := batch.ItemForContent(file, "", "", "")
-	d.Upload = &it
-	d.Query = it.SHA256
-	if cert, _ := httpapi.FormFile(r, "certificate", 4<<20); cert != nil {
+	d.Upload = &batch.Item{SHA256: sha, SM3: sm, Size: n, Name: hdr.Filename}
+	d.Query = sha
+	if cert, _ := httpapi.FormFile(r, "certificate", maxCertificate); cert != nil {
 		trust, err := s.site.Prover().Trust(r.Context())
 		if err != nil {
 			return err
 		}
-		rep, err := proof.VerifyFile(cert, trust, bytes.NewReader(file))
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		rep, err := proof.VerifyFile(cert, trust, f)
 		d.Certificate = rep
 		if err != nil {
 			d.CertError = err.Error()
 		}
 	} else {
-		evs, err := s.lookup(it.SHA256)
+		evs, err := s.lookup(sha)
 		if err != nil {
 			return err
 		}
 		for i := range evs {
-			cr, err := s.check(r.Context(), &evs[i], file)
+			cr, err := s.check(r.Context(), redactPage(&evs[i]), f)
 			if err != nil {
 				return err
 			}
@@ -258,16 +278,18 @@ func (s *notaryPages) hallNotary(p *pages.Page) error {
 	return s.site.Render(p, "hall_notary")
 }
 
+// maxDepositFile bounds a file deposited from the hall.
+const maxDepositFile = 64 << 20
+
 // hallDeposit stores the uploaded file in the node's blob store and
 // deposits it, both through the API, signed with the user's key.
 func (s *notaryPages) hallDeposit(p *pages.Page) error {
 	r := p.R
-	r.Body = http.MaxBytesReader(p.W, r.Body, 64<<20+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return errcode.New(errcode.TooLarge, "%s", p.T("verify.toolarge"))
+	if r.MultipartForm == nil {
+		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
 	}
 	defer r.MultipartForm.RemoveAll()
-	file, err := httpapi.FormFile(r, "file", 64<<20)
+	file, err := httpapi.FormFile(r, "file", maxDepositFile)
 	if err != nil || file == nil {
 		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
 	}
@@ -279,7 +301,7 @@ func (s *notaryPages) hallDeposit(p *pages.Page) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
-	api := s.site.API()
+	api := s.site.API().As(key) // blob uploads are for members
 	info, err := api.UploadBlob(ctx, bytes.NewReader(file))
 	if err != nil {
 		return s.hallNotaryError(p, r, err)

@@ -25,7 +25,7 @@ func FileDeposit(ctx context.Context, c *client.Client, key *client.Key, path st
 	defer f.Close()
 	var size int64
 	if upload {
-		info, err := c.UploadBlob(ctx, f)
+		info, err := c.As(key).UploadBlob(ctx, f) // uploads are for members
 		if err != nil {
 			return nil, nil, err
 		}

@@ -26,19 +26,23 @@ var Roles = []role.Spec{{Role: CoreEnterprise, ZH: "核心企业", EN: "Core ent
 
 // The actions of the module.
 var (
-	SetCreditLine    = api.Action[CreditBody, CreditResult]{Module: Name, Name: "set_credit_line", Doc: "set a core enterprise's credit line (授信额度) in fen; it bounds the face value it has outstanding"}
-	Issue            = api.Action[IssueBody, StatusResult]{Module: Name, Name: "issue", Doc: "issue a digital receivable (应收账款凭证) to a supplier, backed by a contract, an invoice and delivery documents"}
-	Accept           = api.Action[IDBody, StatusResult]{Module: Name, Name: "accept", Doc: "accept a receivable or part sent to the organisation (签收)"}
-	Reject           = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "reject", Doc: "refuse a receivable or part sent to the organisation; a part goes back to its sender"}
-	Cancel           = api.Action[IDBody, StatusResult]{Module: Name, Name: "cancel", Doc: "withdraw a receivable or part the organisation sent, before it is accepted"}
-	Confirm          = api.Action[IDBody, StatusResult]{Module: Name, Name: "confirm", Doc: "confirm an accepted root receivable as its confirming bank (保兑), once"}
-	SplitTransfer    = api.Action[SplitBody, SplitResult]{Module: Name, Name: "split_transfer", Doc: "split a held receivable (拆分) into parts sent to suppliers or banks, keeping the remainder"}
-	RequestFinancing = api.Action[FinancingBody, FinancingResult]{Module: Name, Name: "request_financing", Doc: "ask a bank to finance (融资) a held receivable at a discount rate and fee"}
-	ApproveFinancing = api.Action[IDBody, FinancingResult]{Module: Name, Name: "approve_financing", Doc: "finance a receivable as requested: pay the advance and become its holder"}
-	DeclineFinancing = api.Action[IDBody, FinancingResult]{Module: Name, Name: "decline_financing", Doc: "decline a financing request"}
-	Settle           = api.Action[SettleBody, SettleResult]{Module: Name, Name: "settle", Doc: "pay the holder of a receivable at or after maturity (兑付), in full or in part"}
-	Freeze           = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "freeze", Doc: "freeze a receivable and its parts (冻结): no transfer, financing or settlement"}
-	Unfreeze         = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "unfreeze", Doc: "lift the organisation's freeze of a receivable"}
+	SetCreditLine        = api.Action[CreditBody, CreditResult]{Module: Name, Name: "set_credit_line", Doc: "set a core enterprise's credit line (授信额度) in fen; it bounds the face value it has outstanding"}
+	Issue                = api.Action[IssueBody, StatusResult]{Module: Name, Name: "issue", Doc: "issue a digital receivable (应收账款凭证) to a supplier, backed by a contract, an invoice and delivery documents"}
+	Accept               = api.Action[IDBody, StatusResult]{Module: Name, Name: "accept", Doc: "accept a receivable or part sent to the organisation (签收)"}
+	Reject               = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "reject", Doc: "refuse a receivable or part sent to the organisation; a part goes back to its sender"}
+	Cancel               = api.Action[IDBody, StatusResult]{Module: Name, Name: "cancel", Doc: "withdraw a receivable or part the organisation sent, before it is accepted"}
+	RequestConfirmation  = api.Action[ConfirmationBody, StatusResult]{Module: Name, Name: "request_confirmation", Doc: "ask one bank to confirm (保兑) an accepted root receivable; for its holder or its obligor"}
+	WithdrawConfirmation = api.Action[IDBody, StatusResult]{Module: Name, Name: "withdraw_confirmation", Doc: "withdraw the organisation's standing confirmation request"}
+	DeclineConfirmation  = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "decline_confirmation", Doc: "decline a confirmation request made to the bank"}
+	Confirm              = api.Action[IDBody, StatusResult]{Module: Name, Name: "confirm", Doc: "confirm a root receivable (保兑) as the bank its holder or obligor asked, while the request stands"}
+	SplitTransfer        = api.Action[SplitBody, SplitResult]{Module: Name, Name: "split_transfer", Doc: "split a held receivable (拆分) into parts sent to suppliers or banks, keeping the remainder"}
+	RequestFinancing     = api.Action[FinancingBody, FinancingResult]{Module: Name, Name: "request_financing", Doc: "ask a bank to finance (融资) a held receivable at a discount rate and fee"}
+	ApproveFinancing     = api.Action[IDBody, FinancingResult]{Module: Name, Name: "approve_financing", Doc: "finance a receivable as requested: pay the advance and become its holder"}
+	DeclineFinancing     = api.Action[IDBody, FinancingResult]{Module: Name, Name: "decline_financing", Doc: "decline a financing request"}
+	Settle               = api.Action[SettleBody, SettleResult]{Module: Name, Name: "settle", Doc: "pay the holder of a receivable at or after maturity (兑付), in full or in part"}
+	Freeze               = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "freeze", Doc: "freeze a receivable and its parts (冻结): no transfer, financing or settlement"}
+	Unfreeze             = api.Action[ReasonBody, StatusResult]{Module: Name, Name: "unfreeze", Doc: "lift a freeze the organisation set itself"}
+	UnfreezeByDecision   = api.Action[DecisionBody, StatusResult]{Module: Name, Name: "unfreeze_by_decision", Doc: "lift a freeze as a passed governance proposal (identity/propose kind authorize_action naming this action and the receivable) decided; any member's admin key carries it out"}
 )
 
 // Amounts are int64 fen (分, 1/100 yuan); rates are basis points.
@@ -87,14 +91,21 @@ const (
 	KindAccepted           = "accepted"  // the receiver took the pending receivable
 	KindRejected           = "rejected"  // the receiver refused it
 	KindCancelled          = "cancelled" // the sender withdrew it
-	KindConfirmed          = "confirmed" // a bank confirmed the root (保兑)
+	KindConfirmed          = "confirmed" // the bank asked confirmed the root (保兑)
 	KindSplit              = "split"     // the receivable was divided into its children
 	KindFinancingRequested = "financing_requested"
 	KindFinancingApproved  = "financing_approved"
 	KindFinancingDeclined  = "financing_declined"
 	KindSettled            = "settled" // a payment by the obligor
 	KindFrozen             = "frozen"
-	KindUnfrozen           = "unfrozen"
+	KindUnfrozen           = "unfrozen" // by the freezing regulator, or by a governance decision (proposal_id)
+	// Confirmation requests: the holder or obligor asks one bank; the
+	// request ends when that bank confirms or declines, when its maker
+	// withdraws it, or when the root is split (lapsed).
+	KindConfirmationRequested = "confirmation_requested"
+	KindConfirmationWithdrawn = "confirmation_withdrawn"
+	KindConfirmationDeclined  = "confirmation_declined"
+	KindConfirmationLapsed    = "confirmation_lapsed"
 )
 
 // Party is who signed an action: the organisation and its key.
@@ -104,7 +115,10 @@ type Party = module.Party
 // the invoice and the delivery documents (digests only; files stay off
 // chain).
 type Trade struct {
-	ContractNo        string   `json:"contract_no"`
+	ContractNo string `json:"contract_no"`
+	// InvoiceSeller is the invoice's issuer: the supplier the root was
+	// issued to. Invoices are registered by seller and number.
+	InvoiceSeller     string   `json:"invoice_seller"`
 	InvoiceNo         string   `json:"invoice_no"`
 	InvoiceAmountFen  int64    `json:"invoice_amount_fen"`
 	InvoiceSHA256     string   `json:"invoice_sha256"`
@@ -125,15 +139,24 @@ type Receivable struct {
 	Holder         string `json:"holder"`
 	PendingHolder  string `json:"pending_holder,omitempty"`  // the receiver while status is pending_acceptance
 	ConfirmingBank string `json:"confirming_bank,omitempty"` // 保兑行; copied from the root to its parts
-	FaceFen        int64  `json:"face_fen"`
-	SettledFen     int64  `json:"settled_fen"`
-	IssueDate      string `json:"issue_date"`    // the root's issue date, YYYY-MM-DD (CST)
-	MaturityDate   string `json:"maturity_date"` // the root's maturity date, YYYY-MM-DD
-	Status         string `json:"status"`
-	// Frozen is the regulator's own freeze of this receivable; a freeze
-	// also locks every descendant (see Frozen in doc.go).
+	// ConfirmationBank, on a root, is the bank its holder or obligor asked
+	// to confirm it while that request stands; ConfirmationSeq is the log
+	// entry of the request.
+	ConfirmationBank string `json:"confirmation_bank,omitempty"`
+	ConfirmationSeq  uint64 `json:"confirmation_seq,omitempty"`
+	FaceFen          int64  `json:"face_fen"`
+	SettledFen       int64  `json:"settled_fen"`
+	IssueDate        string `json:"issue_date"`    // the root's issue date, YYYY-MM-DD (CST)
+	MaturityDate     string `json:"maturity_date"` // the root's maturity date, YYYY-MM-DD
+	Status           string `json:"status"`
+	// Frozen is a regulator's own freeze of this receivable; a freeze
+	// also locks every descendant (see Frozen in doc.go). FrozenBy is the
+	// regulator that set it, the only organisation that may lift it
+	// (besides a governance decision); FrozenAt the height it was set.
 	Frozen       bool   `json:"frozen"`
 	FreezeReason string `json:"freeze_reason,omitempty"`
+	FrozenBy     string `json:"frozen_by,omitempty"`
+	FrozenAt     int64  `json:"frozen_at,omitempty"`
 	// FrozenNodes, on a root only, counts the nodes of its tree whose own
 	// Frozen is set, so that unfrozen trees are checked in one read.
 	FrozenNodes int  `json:"frozen_nodes,omitempty"`
@@ -167,19 +190,24 @@ type CreditLine struct {
 	TxHash         string `json:"tx_hash"`
 }
 
-// Invoice is an invoice registered by its first use as trade background.
+// Invoice is an invoice registered by its first use as trade background,
+// under its seller (the issuer, who numbers its own invoices) and number.
 // UsedFen is the face value of the live roots (not cancelled or rejected)
-// it backs; it never exceeds AmountFen.
+// it backs; it never exceeds AmountFen. The registration is fixed once
+// the seller accepts a receivable it backs (SellerAccepted); until then a
+// registration left backing nothing by a rejection or cancellation is
+// removed, so that a buyer cannot hold a seller's invoice number.
 type Invoice struct {
-	InvoiceNo string `json:"invoice_no"`
-	Seller    string `json:"seller"` // the supplier the first root went to
-	Buyer     string `json:"buyer"`  // the obligor
-	AmountFen int64  `json:"amount_fen"`
-	SHA256    string `json:"sha256"`
-	UsedFen   int64  `json:"used_fen"`
-	FirstUse  string `json:"first_use"` // root id
-	Height    int64  `json:"height"`
-	Time      string `json:"time"`
+	InvoiceNo      string `json:"invoice_no"`
+	Seller         string `json:"seller"` // the issuer: the supplier the roots go to
+	Buyer          string `json:"buyer"`  // the obligor
+	AmountFen      int64  `json:"amount_fen"`
+	SHA256         string `json:"sha256"`
+	UsedFen        int64  `json:"used_fen"`
+	SellerAccepted bool   `json:"seller_accepted"`
+	FirstUse       string `json:"first_use"` // root id
+	Height         int64  `json:"height"`
+	Time           string `json:"time"`
 }
 
 // Transfer is the body of issued, offered, kept, accepted, rejected and
@@ -242,7 +270,9 @@ type LogEntry struct {
 	Split        *Split      `json:"split,omitempty"`
 	Financing    *Financing  `json:"financing,omitempty"`
 	Settlement   *Settlement `json:"settlement,omitempty"`
-	Reason       string      `json:"reason,omitempty"` // of a rejection, freeze or unfreeze
+	Reason       string      `json:"reason,omitempty"`      // of a rejection, freeze, unfreeze or declined confirmation
+	Bank         string      `json:"bank,omitempty"`        // of a confirmation entry: the bank asked, or that confirmed
+	ProposalID   uint64      `json:"proposal_id,omitempty"` // of an unfreeze carried out by a governance decision
 	By           Party       `json:"by"`
 	Height       int64       `json:"height"`
 	Time         string      `json:"time"`
@@ -301,6 +331,19 @@ type FinancingBody struct {
 type SettleBody struct {
 	ID        string `json:"id"`
 	AmountFen int64  `json:"amount_fen"`
+}
+
+// ConfirmationBody asks a bank to confirm a root receivable.
+type ConfirmationBody struct {
+	ID   string `json:"id" doc:"a root receivable id"`
+	Bank string `json:"bank" doc:"the bank asked to confirm it (保兑行)"`
+}
+
+// DecisionBody carries out a governance decision on a receivable.
+type DecisionBody struct {
+	ID         string `json:"id"`
+	ProposalID uint64 `json:"proposal_id" doc:"the passed identity proposal of kind authorize_action naming this action and the receivable"`
+	Reason     string `json:"reason,omitempty" doc:"a note; the proposal's reason is the decision's"`
 }
 
 // Action results (Context.SetResult).
@@ -466,6 +509,22 @@ type BookView struct {
 	SettledFen  int64       `json:"settled_fen"`  // collected from obligors so far
 }
 
+// ConfirmationEntry is a root receivable whose holder or obligor asked a
+// bank to confirm it, on a date.
+type ConfirmationEntry struct {
+	Holding
+	Seq         uint64 `json:"seq"` // the request's log entry
+	RequestedBy Party  `json:"requested_by"`
+	RequestedAt string `json:"requested_at"`
+}
+
+// ConfirmationsView lists the confirmation requests standing for a bank.
+type ConfirmationsView struct {
+	Bank     string              `json:"bank"`
+	Date     string              `json:"date"`
+	Requests []ConfirmationEntry `json:"requests"` // in receivable id order
+}
+
 // OverviewView is the regulator's view of every receivable on a date.
 type OverviewView struct {
 	Date        string        `json:"date"`
@@ -489,7 +548,8 @@ var (
 	Overview              = api.Query[HeightParams, OverviewView]{Path: "/v1/receivables/overview"}
 	Obligor               = api.Query[OrgParams, ObligorView]{Path: "/v1/obligors/{org}"}
 	FinancedBook          = api.Query[OrgParams, BookView]{Path: "/v1/banks/{org}/financings"}
-	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{no}"}
+	Confirmations         = api.Query[OrgParams, ConfirmationsView]{Path: "/v1/banks/{org}/confirmations", Doc: "the confirmation requests (保兑申请) standing for a bank"}
+	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{seller}/{no}"}
 	GetReceivable         = api.Query[IDParams, ReceivableResponse]{Path: "/v1/receivables/{id}"}
 	Lineage               = api.Query[LineageParams, LineageResponse]{Path: "/v1/receivables/{id}/lineage"}
 	ReceivableCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/receivables/{id}/certificate"}
@@ -512,9 +572,10 @@ type OrgParams struct {
 	Height int64  `query:"height"`
 }
 
-// InvoiceParams name an invoice by its number.
+// InvoiceParams name an invoice by its seller (issuer) and number.
 type InvoiceParams struct {
-	No     string `path:"no"`
+	Seller string `path:"seller" doc:"organisation id of the invoice's seller (issuer)"`
+	No     string `path:"no" doc:"invoice number (with the invoice code when there is one)"`
 	Height int64  `query:"height"`
 }
 

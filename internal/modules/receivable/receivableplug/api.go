@@ -84,7 +84,14 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return receivable.GetInvoice(v, p.No)
+		return receivable.GetInvoice(v, p.Seller, p.No)
+	})
+	httpapi.Query(r, receivableapi.Confirmations, func(ctx context.Context, p receivableapi.OrgParams) (*receivableapi.ConfirmationsView, error) {
+		v, d, err := dated(ctx, env, p.Height)
+		if err != nil {
+			return nil, err
+		}
+		return receivable.Confirmations(v, p.Org, d)
 	})
 	httpapi.Query(r, receivableapi.GetReceivable, func(ctx context.Context, p receivableapi.IDParams) (*receivableapi.ReceivableResponse, error) {
 		v, err := env.View(p.Height)

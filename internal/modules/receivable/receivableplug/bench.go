@@ -614,11 +614,15 @@ func (w *transfers) Check(ctx context.Context, net *workload.Network) error {
 	if err != nil {
 		return err
 	}
+	reader, err := net.Overseer()
+	if err != nil {
+		return err
+	}
 	for _, root := range w.roots {
 		var first lineage
 		for i, nd := range net.Nodes {
 			var lv lineage
-			if err := nd.Client().Get(ctx, fmt.Sprintf("/v1/receivables/%s/lineage?height=%d", root, h), &lv); err != nil {
+			if err := nd.Client().As(reader).Get(ctx, fmt.Sprintf("/v1/receivables/%s/lineage?height=%d", root, h), &lv); err != nil {
 				return fmt.Errorf("lineage of receivable %s on %s: %w", root, nd.Name, err)
 			}
 			if i == 0 {

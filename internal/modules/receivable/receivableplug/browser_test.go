@@ -14,9 +14,11 @@ import (
 
 // TestReceivableFlow: the bank grants the food group a credit line; the
 // food group issues a receivable to the cooperative with its invoice and
-// delivery note; the cooperative accepts it, splits off a part to pay the
-// carrier and asks the bank to finance the rest; the carrier accepts; the
-// bank pays out. The lineage tree is drawn at every step.
+// delivery note; the cooperative accepts it and asks the bank to confirm
+// it, which the bank does from its list of requests; the cooperative
+// splits off a part to pay the carrier and asks the bank to finance the
+// rest; the carrier accepts; the bank pays out. The lineage tree is drawn
+// at every step.
 func TestReceivableFlow(t *testing.T) {
 	d, _ := browsertest.Node(t)
 	ctx := browsertest.Browser(t)
@@ -65,6 +67,26 @@ func TestReceivableFlow(t *testing.T) {
 	var loc string
 	browsertest.Run(t, ctx, chromedp.Location(&loc))
 	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], base+"/hall/receivables/")
+	// Ask the bank to confirm it (保兑).
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id),
+		chromedp.WaitVisible("#ask-confirm", chromedp.ByQuery),
+		chromedp.SetValue("#confirm-bank", "bank", chromedp.ByQuery),
+		chromedp.Click("#ask-confirm", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "申请保兑")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirmation-bank"), "bank", "the bank asked")
+	browsertest.SignOut(t, ctx)
+
+	// The bank sees the request and confirms.
+	browsertest.SignIn(t, ctx, base, "bank-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"),
+		chromedp.WaitVisible("#confirmation-requests button.confirm", chromedp.ByQuery),
+		chromedp.Click("#confirmation-requests button.confirm", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "保兑")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id), chromedp.WaitVisible("#confirming-bank", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "bank", "confirming bank")
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "coop-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id),
 		chromedp.WaitVisible("#split", chromedp.ByQuery),
 		chromedp.SetValue("#to0", "logistics", chromedp.ByQuery),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
@@ -15,9 +16,10 @@ import (
 
 // gen makes random receivable actions for the determinism tests: credit
 // lines, receivables issued with short terms (so that they mature within
-// a run), accepted, confirmed, split, financed, frozen and settled, and
-// refusals (unknown receivables, amounts beyond the face, actions by the
-// wrong party, malformed bodies).
+// a run), accepted, asked to be confirmed and confirmed, split, financed,
+// frozen and settled, and refusals (unknown receivables, amounts beyond
+// the face, actions by the wrong party, freezes lifted by another
+// regulator or by a decision nobody took, malformed bodies).
 type gen struct {
 	recs    []genRec // receivables the chain assigned, as last seen
 	invoice int
@@ -27,6 +29,8 @@ type genRec struct {
 	id, holder, pending, obligor string
 	face                         int64
 	frozenBy                     string
+	asked, askedBy               string // the bank asked to confirm it, and who asked
+	root                         bool
 }
 
 func newGen() plug.Gen { return &gen{} }
@@ -50,6 +54,20 @@ func (g *gen) rec(r *rand.Rand) genRec {
 	return g.recs[r.IntN(len(g.recs))]
 }
 
+// recWhere picks a receivable satisfying ok, or any.
+func (g *gen) recWhere(r *rand.Rand, ok func(genRec) bool) genRec {
+	var list []genRec
+	for _, rc := range g.recs {
+		if ok(rc) {
+			list = append(list, rc)
+		}
+	}
+	if len(list) == 0 {
+		return g.rec(r)
+	}
+	return list[r.IntN(len(list))]
+}
+
 func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 	banks := w.With(role.Bank)
 	obligors := w.With(receivableapi.CoreEnterprise)
@@ -64,7 +82,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		}
 		return org
 	}
-	switch n := r.IntN(26); {
+	switch n := r.IntN(30); {
 	case n < 2:
 		limit := int64(r.IntN(10)) * 100_000_000
 		return plug.Action{Org: pickOrg(r, banks), Action: receivableapi.SetCreditLine.Name, Valid: true,
@@ -91,8 +109,38 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		rc := g.rec(r)
 		return plug.Action{Org: or(rc.obligor, obligors), Action: receivableapi.Cancel.Name, Valid: true, Body: receivableapi.IDBody{ID: rc.id}}
 	case n < 12:
+		// Mostly an accepted root, asked about by its holder or obligor.
+		rc := g.recWhere(r, func(x genRec) bool { return x.root && x.pending == "" && x.holder != x.obligor && x.asked == "" })
+		by := or(rc.holder, holders)
+		if r.IntN(3) == 0 {
+			by = or(rc.obligor, obligors)
+		}
+		return plug.Action{Org: by, Action: receivableapi.RequestConfirmation.Name, Valid: true, Tag: "ask",
+			Body: receivableapi.ConfirmationBody{ID: rc.id, Bank: pickOrg(r, banks)}}
+	case n >= 26 && n < 28:
+		rc := g.recWhere(r, func(x genRec) bool { return x.asked != "" })
+		act := receivableapi.Confirm.Name
+		if n == 27 {
+			act = receivableapi.DeclineConfirmation.Name
+		}
+		bank := or(rc.asked, banks)
+		if r.IntN(4) == 0 {
+			bank = pickOrg(r, banks) // perhaps a bank nobody asked
+		}
+		var body any = receivableapi.IDBody{ID: rc.id}
+		if n == 27 {
+			body = receivableapi.ReasonBody{ID: rc.id, Reason: "授信不足"}
+		}
+		return plug.Action{Org: bank, Action: act, Valid: true, Tag: "answer", Body: body}
+	case n == 28:
+		rc := g.recWhere(r, func(x genRec) bool { return x.asked != "" })
+		return plug.Action{Org: or(rc.askedBy, holders), Action: receivableapi.WithdrawConfirmation.Name, Valid: true, Tag: "answer",
+			Body: receivableapi.IDBody{ID: rc.id}}
+	case n == 29:
+		// A decision nobody took: no such proposal, or one of another kind.
 		rc := g.rec(r)
-		return plug.Action{Org: pickOrg(r, banks), Action: receivableapi.Confirm.Name, Valid: true, Body: receivableapi.IDBody{ID: rc.id}}
+		return plug.Action{Org: pickOrg(r, slices.Concat(holders, regulators)), Action: receivableapi.UnfreezeByDecision.Name, Valid: true,
+			Body: receivableapi.DecisionBody{ID: rc.id, ProposalID: uint64(1 + r.IntN(3)), Reason: "联盟决议"}}
 	case n < 16:
 		rc := g.rec(r)
 		part := max(1, rc.face/int64(2+r.IntN(4)))
@@ -115,10 +163,14 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		return plug.Action{Org: or(rc.obligor, obligors), Action: receivableapi.Settle.Name, Valid: true, Body: receivableapi.SettleBody{ID: rc.id, AmountFen: amount}}
 	case n < 23:
 		rc := g.rec(r)
-		return plug.Action{Org: pickOrg(r, regulators), Action: receivableapi.Freeze.Name, Valid: true, Body: receivableapi.ReasonBody{ID: rc.id, Reason: "核查"}}
+		return plug.Action{Org: pickOrg(r, regulators), Action: receivableapi.Freeze.Name, Valid: true, Tag: "freeze", Body: receivableapi.ReasonBody{ID: rc.id, Reason: "核查"}}
 	case n < 24:
 		rc := g.rec(r)
-		return plug.Action{Org: pickOrg(r, regulators), Action: receivableapi.Unfreeze.Name, Valid: true, Body: receivableapi.ReasonBody{ID: rc.id, Reason: "核查完毕"}}
+		by := or(rc.frozenBy, regulators)
+		if r.IntN(4) == 0 {
+			by = pickOrg(r, regulators) // perhaps another regulator than the one that froze it
+		}
+		return plug.Action{Org: by, Action: receivableapi.Unfreeze.Name, Valid: true, Tag: "unfreeze", Body: receivableapi.ReasonBody{ID: rc.id, Reason: "核查完毕"}}
 	default:
 		bodies := [][]byte{[]byte(`{"id":"RC-nope"}`), []byte(`{"to":"coop","face_fen":-1}`), []byte(`{"id":"RC20260101-00000000000000000000","parts":[]}`)}
 		acts := []string{receivableapi.Accept.Name, receivableapi.Issue.Name, receivableapi.SplitTransfer.Name}
@@ -131,12 +183,35 @@ func (g *gen) Observe(a plug.Action, code uint32, result []byte) {
 	if code != 0 {
 		return
 	}
+	at := func(id string, f func(*genRec)) {
+		for i := range g.recs {
+			if g.recs[i].id == id {
+				f(&g.recs[i])
+			}
+		}
+	}
 	switch a.Tag {
+	case "ask":
+		b := a.Body.(receivableapi.ConfirmationBody)
+		at(b.ID, func(rc *genRec) { rc.asked, rc.askedBy = b.Bank, a.Org })
+	case "answer":
+		id := ""
+		switch b := a.Body.(type) {
+		case receivableapi.IDBody:
+			id = b.ID
+		case receivableapi.ReasonBody:
+			id = b.ID
+		}
+		at(id, func(rc *genRec) { rc.asked, rc.askedBy = "", "" })
+	case "freeze":
+		at(a.Body.(receivableapi.ReasonBody).ID, func(rc *genRec) { rc.frozenBy = a.Org })
+	case "unfreeze":
+		at(a.Body.(receivableapi.ReasonBody).ID, func(rc *genRec) { rc.frozenBy = "" })
 	case "new":
 		b := a.Body.(receivableapi.IssueBody)
 		var res receivableapi.StatusResult
 		if json.Unmarshal(result, &res) == nil && res.ID != "" {
-			g.recs = append(g.recs, genRec{id: res.ID, holder: a.Org, pending: b.To, obligor: a.Org, face: b.FaceFen})
+			g.recs = append(g.recs, genRec{id: res.ID, holder: a.Org, pending: b.To, obligor: a.Org, face: b.FaceFen, root: true})
 		}
 	case "accept":
 		id := a.Body.(receivableapi.IDBody).ID

@@ -10,10 +10,10 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -41,7 +41,7 @@ func pagesModule() *pages.Module {
 			s := &recvPages{site: site}
 			r.SignedIn("GET /hall/receivables", s.hallReceivables)
 			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
-			r.SignedIn("POST /hall/receivables/act", s.hallReceivableAct)
+			r.SignedInUpload("POST /hall/receivables/act", maxActUpload, s.hallReceivableAct)
 		},
 	}
 }
@@ -51,15 +51,17 @@ type hallReceivablesData struct {
 	Portfolio *receivable.PortfolioView
 	Obligor   *receivable.ObligorView
 	Book      *receivable.BookView
-	Overview  *receivable.OverviewView
-	Orgs      []identity.Org
-	Message   string
-	Error     string
+	// Confirmations are the confirmation requests standing for a bank.
+	Confirmations *receivable.ConfirmationsView
+	Overview      *receivable.OverviewView
+	Orgs          []identity.Org
+	Message       string
+	Error         string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
 	r := p.R
-	return s.renderReceivables(p, r, r.URL.Query().Get("msg"), "")
+	return s.renderReceivables(p, r, "", "")
 }
 
 func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMsg string) error {
@@ -85,6 +87,9 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 		if d.Book, err = receivable.FinancedBook(v, org, today); err != nil {
 			return err
 		}
+		if d.Confirmations, err = receivable.Confirmations(v, org, today); err != nil {
+			return err
+		}
 	}
 	if p.User.Has(string(role.Regulator)) {
 		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
@@ -108,13 +113,19 @@ type hallReceivableData struct {
 	Lineage    *receivable.LineageView
 	Tree       template.HTML
 	Orgs       []identity.Org
-	Message    string
-	Error      string
+	// Banks are the organisations a confirmation may be asked of: banks
+	// other than the receivable's holder and obligor.
+	Banks []identity.Org
+	// AskedBy is the organisation that made the standing confirmation
+	// request, if any.
+	AskedBy string
+	Message string
+	Error   string
 }
 
 func (s *recvPages) hallReceivable(p *pages.Page) error {
 	r := p.R
-	return s.renderReceivable(p, r, r.PathValue("id"), r.URL.Query().Get("msg"), "")
+	return s.renderReceivable(p, r, r.PathValue("id"), "", "")
 }
 
 func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, errMsg string) error {
@@ -139,6 +150,14 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 	}
 	d.Tree = lineageSVG(d.Lineage, id, p.T)
 	d.Orgs, _ = s.site.Orgs()
+	for _, o := range d.Orgs {
+		if slices.Contains(o.Roles, role.Bank) && o.ID != rc.Holder && o.ID != rc.Obligor {
+			d.Banks = append(d.Banks, o)
+		}
+	}
+	if rc.ConfirmationBank != "" && int(rc.ConfirmationSeq) <= len(d.Log) {
+		d.AskedBy = d.Log[rc.ConfirmationSeq-1].By.Org
+	}
 	p.Title = p.T("hr.receivable") + " " + id
 	p.Data = d
 	if errMsg != "" {
@@ -235,15 +254,15 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 	return template.HTML(b.String())
 }
 
+// maxActUpload bounds a receivable action's form: the invoice and the
+// delivery documents.
+const maxActUpload = 32 << 20
+
 // hallReceivableAct signs one receivable action from a form and submits it
 // through the API with the user's key.
 func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	r := p.R
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return errcode.New(errcode.TooLarge, "%s", p.T("hr.toolarge"))
-		}
+	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
 	action := r.FormValue("action")
@@ -253,13 +272,13 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 			if errMsg != "" {
 				return s.renderReceivable(p, r, id, "", errMsg)
 			}
-			http.Redirect(p.W, r, "/hall/receivables/"+url.PathEscape(id)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/receivables/"+url.PathEscape(id), msg)
 			return nil
 		}
 		if errMsg != "" {
 			return s.renderReceivables(p, r, "", errMsg)
 		}
-		http.Redirect(p.W, r, "/hall/receivables?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		p.Done("/hall/receivables", msg)
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
@@ -296,10 +315,18 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 		return v, nil
 	}
 	switch action {
-	case "accept", "cancel", "confirm", "approve_financing", "decline_financing":
+	case "accept", "cancel", "confirm", "approve_financing", "decline_financing", "withdraw_confirmation":
 		return receivableapi.IDBody{ID: id}, nil
-	case "reject", "freeze", "unfreeze":
+	case "reject", "freeze", "unfreeze", "decline_confirmation":
 		return receivableapi.ReasonBody{ID: id, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
+	case "request_confirmation":
+		return receivableapi.ConfirmationBody{ID: id, Bank: r.FormValue("bank")}, nil
+	case "unfreeze_by_decision":
+		pid, err := strconv.ParseUint(strings.TrimSpace(r.FormValue("proposal_id")), 10, 64)
+		if err != nil || pid == 0 {
+			return nil, fmt.Errorf("%s", p.T("hr.badproposal"))
+		}
+		return receivableapi.DecisionBody{ID: id, ProposalID: pid, Reason: strings.TrimSpace(r.FormValue("reason"))}, nil
 	case "set_credit_line":
 		limit, err := fen("limit")
 		if err != nil {
@@ -352,7 +379,12 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 		if err != nil || invoice == nil {
 			return nil, fmt.Errorf("%s", p.T("hr.needinvoice"))
 		}
-		info, err := s.site.API().UploadBlob(ctx, bytes.NewReader(invoice))
+		key, err := s.site.Signer(p)
+		if err != nil {
+			return nil, err
+		}
+		uploads := s.site.API().As(key) // blob uploads are for members
+		info, err := uploads.UploadBlob(ctx, bytes.NewReader(invoice))
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +395,7 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 				if err != nil {
 					return nil, err
 				}
-				di, err := s.site.API().UploadBlob(ctx, f)
+				di, err := uploads.UploadBlob(ctx, f)
 				f.Close()
 				if err != nil {
 					return nil, err

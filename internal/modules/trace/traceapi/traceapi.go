@@ -988,20 +988,23 @@ type ImportIssue struct {
 
 // The read endpoints of the module.
 var (
-	GetProduct     = api.Query[IDParams, Product]{Path: "/v1/trace/product"}
-	GetLot         = api.Query[IDParams, Lot]{Path: "/v1/trace/lot"}
-	GetItem        = api.Query[EPCParams, Object]{Path: "/v1/trace/item"}
-	GetJourney     = api.Query[EPCParams, JourneyResponse]{Path: "/v1/trace/journey"}
-	GetScanPage    = api.Query[EPCParams, ScanPageResponse]{Path: "/v1/trace/scan-page"}
+	// Public reads: what the consumer who scans a code, and anyone
+	// checking a brand's prefix, may see (ADR 0007). Recall impact and
+	// holdings say who holds how much: for members.
+	GetProduct     = api.Query[IDParams, Product]{Path: "/v1/trace/product", Public: true}
+	GetLot         = api.Query[IDParams, Lot]{Path: "/v1/trace/lot", Public: true}
+	GetItem        = api.Query[EPCParams, Object]{Path: "/v1/trace/item", Public: true}
+	GetJourney     = api.Query[EPCParams, JourneyResponse]{Path: "/v1/trace/journey", Public: true}
+	GetScanPage    = api.Query[EPCParams, ScanPageResponse]{Path: "/v1/trace/scan-page", Public: true}
 	GetRecall      = api.Query[RecallParams, Impact]{Path: "/v1/trace/recall-impact"}
-	Certifications = api.Query[SubjectParams, CertificationsResponse]{Path: "/v1/trace/certifications"}
-	GetEvent       = api.Query[EventParams, Event]{Path: "/v1/trace/events/{id}"}
-	GetOwner       = api.Query[OwnerParams, OwnerResponse]{Path: "/v1/trace/owner"}
+	Certifications = api.Query[SubjectParams, CertificationsResponse]{Path: "/v1/trace/certifications", Public: true}
+	GetEvent       = api.Query[EventParams, Event]{Path: "/v1/trace/events/{id}", Public: true}
+	GetOwner       = api.Query[OwnerParams, OwnerResponse]{Path: "/v1/trace/owner", Public: true}
 	GetHoldings    = api.Query[ClassParams, HoldingsResponse]{Path: "/v1/trace/holdings"}
-	Cities         = api.Query[struct{}, CitiesResponse]{Path: "/v1/trace/cities"}
-	QR             = api.Query[QRParams, []byte]{Path: "/v1/trace/qr"}
+	Cities         = api.Query[struct{}, CitiesResponse]{Path: "/v1/trace/cities", Public: true}
+	QR             = api.Query[QRParams, []byte]{Path: "/v1/trace/qr", Public: true}
 	ConvertEPCIS   = api.Query[ConvertParams, EPCISResult]{Method: "POST", Path: "/v1/trace/epcis"}
-	ExportEPCIS    = api.Query[ExportParams, json.RawMessage]{Path: "/v1/trace/epcis/export"}
+	ExportEPCIS    = api.Query[ExportParams, json.RawMessage]{Path: "/v1/trace/epcis/export", Public: true}
 )
 
 // IDParams name a product (a GTIN or /01/<GTIN>, or a drug product code)

@@ -155,7 +155,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		return &traceapi.CitiesResponse{Cities: trace.AllCities()}, nil
 	})
 	httpapi.Raw(r, traceapi.QR, func(w http.ResponseWriter, req *http.Request) error { return qr(env, w, req) })
-	httpapi.Raw(r, traceapi.ConvertEPCIS, func(w http.ResponseWriter, req *http.Request) error { return convertEPCIS(env, w, req) })
+	httpapi.Raw(r, traceapi.ConvertEPCIS, func(w http.ResponseWriter, req *http.Request) error { return convertEPCIS(env, w, req) }, httpapi.MaxBody(maxImport))
 	httpapi.Raw(r, traceapi.ExportEPCIS, func(w http.ResponseWriter, req *http.Request) error { return exportEPCIS(env, w, req) })
 }
 
@@ -382,3 +382,6 @@ func exportEPCIS(env httpapi.Env, w http.ResponseWriter, r *http.Request) error 
 
 // chinaTime is China Standard Time, in which scans are stamped.
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+// maxEPCISDocument bounds an EPCIS document sent for import.
+const maxEPCISDocument = 8 << 20

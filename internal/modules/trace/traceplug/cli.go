@@ -23,7 +23,7 @@ Product traceability (追溯) and QR codes:
   qr [--format png|svg] --out FILE EPC   the QR label of an item (its GS1 Digital Link URL)
   journey EPC                        an item's journey
   scan-page EPC                      what the public scan page shows (without counting a scan)
-  recall-impact ID                   everything a recall of an item, container, lot or product reaches`
+  recall-impact --key K ID           everything a recall of an item, container, lot or product reaches (members)`
 
 // commands is `dengta trace`.
 func commands() []cli.Command {
@@ -184,6 +184,7 @@ func traceQR(ctx context.Context, args []string, out, errOut io.Writer) error {
 func traceRead(ctx context.Context, what string, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trace "+what, "ID", errOut)
 	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "a member's key file, to read what is for members (recall-impact)")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
@@ -192,6 +193,13 @@ func traceRead(ctx context.Context, what string, args []string, out, errOut io.W
 		return cli.Fail(fmt.Sprintf("trace %s takes one identifier", what), "identifiers are GS1 Digital Link paths, e.g. /01/06901234567892/21/SN0001")
 	}
 	c := cli.Client(*node)
+	if *keyFile != "" {
+		if c, _, err = cli.Signer(*node, *keyFile); err != nil {
+			return err
+		}
+	} else if what == "recall-impact" {
+		return cli.Fail("recall impact says who holds the goods: it is for members", "give a member's key: dengta trace recall-impact --key KEY "+pos[0])
+	}
 	var v any
 	switch what {
 	case "journey":

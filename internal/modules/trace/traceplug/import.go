@@ -201,7 +201,7 @@ func (s *tracePages) hallImportRun(p *pages.Page) error {
 	}
 	ctx, cancel := context.WithTimeout(p.R.Context(), 10*s.site.Timeout())
 	defer cancel()
-	lines, err := runImport(ctx, s.site.API(), key, p.User.Org, string(p.Lang), doc)
+	lines, err := runImport(ctx, s.site.API().As(key), key, p.User.Org, string(p.Lang), doc) // converting is for members
 	if err != nil {
 		d.Error = localAPIError(err, string(p.Lang))
 		p.Status = http.StatusBadRequest

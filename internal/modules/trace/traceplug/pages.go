@@ -53,7 +53,7 @@ func (n *node) pagesModule() *pages.Module {
 			r.SignedIn("POST /hall/trace/act", s.hallTraceAct)
 			r.SignedIn("GET /hall/trace/labels", s.hallTraceLabels)
 			r.SignedIn("GET /hall/trace/import", s.hallImport)
-			r.SignedIn("POST /hall/trace/import", s.hallImportRun)
+			r.SignedInUpload("POST /hall/trace/import", maxImport, s.hallImportRun)
 			r.Public("GET /01/{gtin}/21/{serial}", s.scanPage)
 			r.Public("GET /01/{gtin}/10/{lot}/21/{serial}", s.scanPageWithLot)
 			r.Public("GET /01/{gtin}/235/{tpx}", s.scanPage)
@@ -69,7 +69,6 @@ var traceSteps = []string{trace.StepShipping, trace.StepReceiving, trace.StepVoi
 type hallTraceData struct {
 	Orgs    []identity.Org
 	Steps   []string
-	Message string
 	Error   string
 	Links   []string // items just commissioned: their scan pages
 	Lot     string
@@ -83,7 +82,18 @@ func (s *tracePages) orgs() []identity.Org {
 func (s *tracePages) hallTrace(p *pages.Page) error {
 	r := p.R
 	p.Title = p.T("ht.title")
-	p.Data = &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Message: r.URL.Query().Get("msg"), Lot: r.URL.Query().Get("lot")}
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	// After commissioning: the lot's labels and its first items' pages.
+	if lot := r.URL.Query().Get("lot"); lot != "" {
+		if v, err := s.site.View(0); err == nil {
+			if l, err := trace.GetLot(v, lot); err == nil {
+				d.Lot = l.ID
+				items, _ := trace.LotItems(v, l.ID)
+				d.Links = items[:min(len(items), 20)]
+			}
+		}
+	}
+	p.Data = d
 	return s.site.Render(p, "hall_trace")
 }
 
@@ -156,7 +166,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		}
 		body = map[string]any{"type": "ObjectEvent", "action": "ADD", "epc_list": epcs, "lot": id.Path, "biz_step": trace.StepCommissioning,
 			"disposition": "active", "event_time": now}
-		d.Links, d.Lot = epcs, id.Path
+		d.Lot = id.Path
 	case "event":
 		act = traceapi.Capture.Name
 		step := r.FormValue("biz_step")
@@ -194,10 +204,12 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	if _, err := s.site.API().Do(ctx, key, traceapi.Name, act, body); err != nil {
 		return s.hallTraceError(p, d, localAPIError(err, string(p.Lang)))
 	}
-	d.Message = p.T("hr.done") + " " + p.T("ht.act."+action)
-	p.Title = p.T("ht.title")
-	p.Data = d
-	return s.site.Render(p, "hall_trace")
+	next := "/hall/trace"
+	if d.Lot != "" {
+		next += "?lot=" + url.QueryEscape(d.Lot)
+	}
+	p.Done(next, p.T("hr.done")+" "+p.T("ht.act."+action))
+	return nil
 }
 
 // localAPIError is an SDK error's message in lang: a refusal of this

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/gateway"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/node"
+)
+
+const govUsage = `SUBCOMMAND ...
+
+Subcommands:
+  possession  --home DIR --org ID [--power N]     print the node's validator key with its proof of possession,
+                                                  to put in an add_org or set_validator proposal
+  preview     --key FILE BODY                     what a proposal would do to the validator set; nothing is sent
+  propose     --key FILE BODY [--yes]             preview, then propose (BODY is an identity propose body)
+  vote        --key FILE --proposal N --approve|--reject [--yes]
+                                                  preview the proposal's effect, then vote
+
+BODY is JSON text, @file.json or - for standard input. A proposal the
+chain's validator rules refuse is not sent; one this node warns about
+(validators not signing now would hold a third of the power, or fewer
+than four validators) is sent only with --yes.`
+
+func runGov(ctx context.Context, args []string, out, errOut io.Writer) error {
+	return cli.Dispatch(ctx, "gov", govUsage, []cli.Sub{
+		{Name: "possession", Run: govPossession},
+		{Name: "preview", Run: govPreview},
+		{Name: "propose", Run: govPropose},
+		{Name: "vote", Run: govVote},
+	}, args, out, errOut)
+}
+
+func govPossession(_ context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("gov possession", "--home DIR --org ID [--power N]", errOut)
+	home := fs.String("home", "", "the validator node's home directory")
+	passFile := cli.PassphraseFlag(fs)
+	org := fs.String("org", "", "the organisation the validator will validate for")
+	power := fs.Int64("power", identity.DefaultValidatorPower, "the voting power to ask for ('dengta gov preview' shows what the rules allow)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *home == "" || *org == "" {
+		return userError("--home and --org are required", "dengta gov possession --home ~/.dengta/node --org market")
+	}
+	doc, err := cmttypes.GenesisDocFromFile(node.GenesisFile(*home))
+	if err != nil {
+		return userError("read the node's genesis: "+err.Error(), "--home is the node's home directory (with config/genesis.json)")
+	}
+	priv, err := node.ValidatorKey(*home, cli.Passphrase(*passFile))
+	if err != nil {
+		return cli.KeyError(err, "--home is the node's home directory (with config/priv_validator_key.json)")
+	}
+	v := identity.Validator{PubKey: identity.Ed25519Key(priv.Public().(ed25519.PublicKey)), Power: *power, Proof: identity.ProvePossession(doc.ChainID, *org, priv)}
+	return cli.PrintJSON(out, v)
+}
+
+// preview asks the node what body would do and prints it.
+func preview(ctx context.Context, c *client.Client, body json.RawMessage, out io.Writer) (*gateway.GovernancePreview, error) {
+	var p gateway.GovernancePreview
+	if err := c.PostJSON(ctx, "/v1/governance/preview", body, &p); err != nil {
+		return nil, err
+	}
+	show := func(label string, vs []gateway.PreviewValidator) {
+		fmt.Fprintf(out, "%s:\n", label)
+		for _, v := range vs {
+			signing := "signing"
+			if !v.Signing {
+				signing = "NOT signing"
+			}
+			fmt.Fprintf(out, "  %-20s power %4d  %5.1f%%  %s\n", v.Org, v.Power, float64(v.SharePermille)/10, signing)
+		}
+	}
+	show("validators now", p.Before)
+	if p.Refusal != nil {
+		fmt.Fprintf(out, "refused by the chain's rules: %s\n", p.Refusal.Message)
+		return &p, nil
+	}
+	show(fmt.Sprintf("validators if it passes at height %d", p.Height), p.After)
+	fmt.Fprintf(out, "power moved: %d\n", p.MovedPower)
+	for _, w := range p.Warnings {
+		fmt.Fprintf(out, "WARNING (%s): %s\n", w.Code, w.Message)
+	}
+	return &p, nil
+}
+
+func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("gov preview", "--key FILE BODY", errOut)
+	node := nodeFlag(fs)
+	keyFile := fs.String("key", "", "a member key file (previews are for members)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	arg, err := cli.OneArg(pos, "a propose body", `dengta gov preview --key keys/coop-admin.json '{"kind":"set_validator","org_id":"coop","validator":{"power":5}}'`)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(arg)
+	if err != nil {
+		return err
+	}
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	_, err = preview(ctx, c, body, out)
+	return err
+}
+
+// safeToSend returns an error unless the preview allows the change and
+// every warning was accepted with --yes.
+func safeToSend(p *gateway.GovernancePreview, yes bool) error {
+	if p.Refusal != nil {
+		return userError("the chain would refuse this proposal: "+p.Refusal.Message, "change the power in steps within the rules (ADR 0006), or fix the proposal")
+	}
+	if len(p.Warnings) > 0 && !yes {
+		return userError("this node warns about the change (see above); nothing was sent", "start the new validator's node and let it catch up first, or add --yes to go ahead anyway")
+	}
+	return nil
+}
+
+func govPropose(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("gov propose", "--key FILE BODY [--yes]", errOut)
+	node := nodeFlag(fs)
+	keyFile := fs.String("key", "", "an admin key file of the proposing organisation")
+	yes := fs.Bool("yes", false, "send even if this node warns about the change")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	arg, err := cli.OneArg(pos, "a propose body", `dengta gov propose --key keys/regulator-admin.json @proposal.json`)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(arg)
+	if err != nil {
+		return err
+	}
+	c, key, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	p, err := preview(ctx, c, body, out)
+	if err != nil {
+		return err
+	}
+	if err := safeToSend(p, *yes); err != nil {
+		return err
+	}
+	var b identity.ProposeBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		return userError("the body is not a propose body: "+err.Error(), "see 'dengta query actions' for the identity propose body")
+	}
+	_, rec, err := client.Send(ctx, c, key, identity.Propose, b)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "proposed in tx %s at height %d\n", rec.Hash, rec.Height)
+	return nil
+}
+
+func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("gov vote", "--key FILE --proposal N --approve|--reject [--yes]", errOut)
+	node := nodeFlag(fs)
+	keyFile := fs.String("key", "", "an admin key file of the voting organisation")
+	id := fs.Uint64("proposal", 0, "the proposal's number")
+	approve := fs.Bool("approve", false, "vote for")
+	reject := fs.Bool("reject", false, "vote against")
+	yes := fs.Bool("yes", false, "approve even if this node warns about the change")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id == 0 || *approve == *reject {
+		return userError("give --proposal N and one of --approve or --reject", "dengta gov vote --key keys/bank-admin.json --proposal 3 --approve")
+	}
+	c, key, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	if *approve {
+		var prop identity.Proposal
+		if err := c.Get(ctx, "/v1/proposals/"+strconv.FormatUint(*id, 10), &prop); err != nil {
+			return err
+		}
+		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action}
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		p, err := preview(ctx, c, raw, out)
+		if err != nil {
+			return err
+		}
+		if err := safeToSend(p, *yes); err != nil {
+			return err
+		}
+	}
+	_, rec, err := client.Send(ctx, c, key, identity.CastVote, identity.VoteBody{ProposalID: *id, Approve: *approve})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "voted in tx %s at height %d\n", rec.Hash, rec.Height)
+	return nil
+}

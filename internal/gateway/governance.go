@@ -1,0 +1,169 @@
+package gateway
+
+import (
+	"net/http"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// GovernancePreview answers POST /v1/governance/preview: what a proposal
+// would do to the validator set if it passed in the next block, whether
+// the chain's rules allow it, and this node's warnings about liveness,
+// which depend on which validators are signing blocks now.
+type GovernancePreview struct {
+	Height     int64              `json:"height"`
+	Allowed    bool               `json:"allowed"`
+	Refusal    *ErrorBody         `json:"refusal,omitempty"`
+	Before     []PreviewValidator `json:"before"`
+	After      []PreviewValidator `json:"after,omitempty"`
+	MovedPower int64              `json:"moved_power"`
+	Warnings   []Warning          `json:"warnings"`
+}
+
+// PreviewValidator is one validator in a preview: its organisation,
+// power, share of the total in thousandths, and whether it signed the
+// latest commit (a validator new to the set has not).
+type PreviewValidator struct {
+	Org           string `json:"org"`
+	Power         int64  `json:"power"`
+	SharePermille int64  `json:"share_permille"`
+	Signing       bool   `json:"signing"`
+}
+
+// Warning is a node's advice about a proposal: a stable code and a
+// message for people.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// The preview's warning codes.
+const (
+	// WarnHalt: the validators not signing now would hold a third of the
+	// power or more after the change, so the chain would stop committing
+	// until enough of them come online.
+	WarnHalt = "halt_risk"
+	// WarnNoFaultTolerance: the set would have fewer than four
+	// validators, so one stopped validator stops the chain.
+	WarnNoFaultTolerance = "no_fault_tolerance"
+)
+
+func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error {
+	var b identity.ProposeBody
+	if err := httpapi.DecodeJSON(r, &b, 64<<10); err != nil {
+		return err
+	}
+	res, err := s.chain.Block(r.Context(), nil)
+	if err != nil {
+		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	}
+	if res.Block == nil {
+		return errcode.New(errcode.Unavailable, "the chain has no block yet; try again after the first block")
+	}
+	v, err := s.app.Store().At(0)
+	if err != nil {
+		return err
+	}
+	signing := signers(res.Block.LastCommit)
+	owners := map[string][]byte{}
+	if err := eachValidatorOrg(v, func(o *identity.Org) { owners[o.ID] = o.Validator.PubKey }); err != nil {
+		return err
+	}
+	signs := func(pk []byte) bool { return len(pk) != 0 && signing[string(ed25519.PubKey(pk).Address())] }
+	online := func(org string) bool { return signs(owners[org]) }
+	m := identity.Module{Roles: s.app.Roles()}
+	out := GovernancePreview{Height: res.Block.Height + 1, Warnings: []Warning{}}
+	before, after, err := m.PreviewValidators(v, s.app.ChainID(), out.Height, &b)
+	if before == nil {
+		var gerr error
+		if before, gerr = identity.GetValidatorSet(v); gerr != nil {
+			return gerr
+		}
+	}
+	out.Before = previewSet(before, online)
+	if err != nil {
+		if errcode.Of(err) == errcode.Internal {
+			return err
+		}
+		c := errcode.Of(err)
+		out.Refusal = &ErrorBody{Code: uint32(c), Name: c.Name(), Message: errcode.Message(err)}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}
+	out.Allowed = true
+	out.After = previewSet(after, func(org string) bool {
+		if pk, ok := proposedKey(b, org); ok {
+			return signs(pk)
+		}
+		return online(org)
+	})
+	out.MovedPower = after.Moved
+	if after.Height == before.Height {
+		out.MovedPower -= before.Moved
+	}
+	var offline int64
+	for _, x := range out.After {
+		if !x.Signing {
+			offline += x.Power
+		}
+	}
+	if total := after.Total(); 3*offline >= total {
+		out.Warnings = append(out.Warnings, Warning{WarnHalt, "validators that are not signing blocks now would hold a third of the voting power or more; the chain would stop until enough of them are online. Start the new validator's node and let it catch up before voting, or lower the power"})
+	}
+	if n := len(after.Validators); n < identity.MinSpreadValidators && n > 1 {
+		out.Warnings = append(out.Warnings, Warning{WarnNoFaultTolerance, "with fewer than four validators one stopped validator stops the chain; grow the set to four or more"})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// proposedKey is the validator key proposal b gives org, if it names one.
+func proposedKey(b identity.ProposeBody, org string) ([]byte, bool) {
+	switch {
+	case b.Kind == identity.KindAddOrg && b.Org != nil && b.Org.ID == org && b.Org.Validator != nil:
+		return b.Org.Validator.PubKey, true
+	case b.Kind == identity.KindSetValidator && b.OrgID == org && b.Validator != nil && len(b.Validator.PubKey) != 0:
+		return b.Validator.PubKey, true
+	}
+	return nil, false
+}
+
+func previewSet(s *identity.ValidatorSet, online func(string) bool) []PreviewValidator {
+	total := s.Total()
+	out := make([]PreviewValidator, 0, len(s.Validators))
+	for _, v := range s.Validators {
+		out = append(out, PreviewValidator{Org: v.Org, Power: v.Power, SharePermille: v.Power * 1000 / max(total, 1), Signing: online(v.Org)})
+	}
+	return out
+}
+
+// signers returns the addresses of the validators that signed a commit.
+func signers(c *types.Commit) map[string]bool {
+	out := map[string]bool{}
+	if c == nil {
+		return out
+	}
+	for _, sig := range c.Signatures {
+		if sig.BlockIDFlag == types.BlockIDFlagCommit {
+			out[string(sig.ValidatorAddress)] = true
+		}
+	}
+	return out
+}
+
+// eachValidatorOrg calls fn with every organisation that runs a
+// validator, in id order.
+func eachValidatorOrg(v *state.View, fn func(*identity.Org)) error {
+	return module.EachJSON(v, identity.OrgPrefix(), func(_ []byte, o *identity.Org) {
+		if o.Validator != nil {
+			fn(o)
+		}
+	})
+}

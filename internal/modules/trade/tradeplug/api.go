@@ -1,0 +1,145 @@
+package tradeplug
+
+import (
+	"context"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/modules/trade"
+	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
+	"github.com/dengta-chain/dengta/internal/state"
+)
+
+// maxProofs bounds the bundles one answer carries.
+const maxProofs = 200
+
+func apiModule() *httpapi.Module { return &httpapi.Module{Routes: routes} }
+
+// prove returns a proof bundle of each key at the view's height.
+func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (map[string]string, error) {
+	if len(keys) > maxProofs {
+		return nil, errcode.New(errcode.BadRequest, "%d records to prove; at most %d at once (fetch the bundles by key with GET /v1/proof)", len(keys), maxProofs)
+	}
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		b, err := env.Prover().Bundle(ctx, k, v.Version())
+		if err != nil {
+			return nil, err
+		}
+		raw, err := b.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		out[string(k)] = string(raw)
+	}
+	return out, nil
+}
+
+func routes(env httpapi.Env, r httpapi.Router) {
+	httpapi.Query(r, tradeapi.GetEBL, func(ctx context.Context, p tradeapi.EBLParams) (*tradeapi.EBLView, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := trade.EBLView(v, p.Ref)
+		if err != nil {
+			return nil, err
+		}
+		ev.Height = v.Version()
+		if p.Prove {
+			if ev.Proofs, err = prove(ctx, env, v, trade.ProofKeys(ev)); err != nil {
+				return nil, err
+			}
+		}
+		return ev, nil
+	})
+	httpapi.Query(r, tradeapi.ListEBLs, func(_ context.Context, p tradeapi.OrgParams) (*tradeapi.EBLList, error) {
+		if p.Org == "" {
+			return nil, errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		l, err := trade.EBLsOf(v, p.Org)
+		if err != nil {
+			return nil, err
+		}
+		l.Height = v.Version()
+		return l, nil
+	})
+	httpapi.Query(r, tradeapi.GetCredit, func(ctx context.Context, p tradeapi.CreditParams) (*tradeapi.CreditView, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		now, err := env.BlockTime(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cv, err := trade.CreditView(v, p.No, now)
+		if err != nil {
+			return nil, err
+		}
+		cv.Height = v.Version()
+		if p.Prove {
+			if cv.Proofs, err = prove(ctx, env, v, trade.CreditProofKeys(cv)); err != nil {
+				return nil, err
+			}
+		}
+		return cv, nil
+	})
+	httpapi.Query(r, tradeapi.ListCredits, func(ctx context.Context, p tradeapi.OrgParams) (*tradeapi.CreditList, error) {
+		if p.Org == "" {
+			return nil, errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		now, err := env.BlockTime(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := trade.CreditsOf(v, p.Org, now)
+		if err != nil {
+			return nil, err
+		}
+		l.Height = v.Version()
+		return l, nil
+	})
+	httpapi.Query(r, tradeapi.Customs, func(_ context.Context, p tradeapi.CustomsParams) (*tradeapi.CustomsView, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		cv, err := trade.CustomsOverview(v, p.Port)
+		if err != nil {
+			return nil, err
+		}
+		cv.Height = v.Version()
+		return cv, nil
+	})
+	httpapi.Query(r, tradeapi.GetCalendar, func(_ context.Context, p tradeapi.BankParams) (*tradeapi.Calendar, error) {
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		return trade.GetCalendar(v, p.Bank)
+	})
+	httpapi.Query(r, tradeapi.BySSCC, func(_ context.Context, p tradeapi.SSCCParams) (*tradeapi.SSCCView, error) {
+		if !trade.SSCC(p.SSCC) {
+			return nil, errcode.New(errcode.BadRequest, "%q is not an 18-digit SSCC with its GS1 check digit", p.SSCC)
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		sv, err := trade.EBLsBySSCC(v, p.SSCC)
+		if err != nil {
+			return nil, err
+		}
+		sv.Height = v.Version()
+		return sv, nil
+	})
+}

@@ -1,0 +1,404 @@
+package tradeplug
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/modules/trade"
+	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
+	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/role"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// tradePages are the module's hall pages: the desk of each party (the
+// carrier's bills, the traders' bills and credits, the banks' credits and
+// presentations), each eBL and credit with the actions its viewer may
+// take, and the customs view.
+type tradePages struct{ site pages.Site }
+
+func pagesModule() *pages.Module {
+	sub, _ := fs.Sub(templates, "templates")
+	return &pages.Module{
+		Templates: sub,
+		Messages:  messages,
+		Funcs: template.FuncMap{
+			"money": trade.FormatMoney,
+			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
+			"ssccLink": func(s string) string {
+				return "/v1/trace/journey?epc=" + url.QueryEscape("/00/"+s)
+			},
+		},
+		Hall: []pages.Link{{Path: "/hall/trade", Key: "tr.title"}},
+		Routes: func(site pages.Site, r pages.Router) {
+			s := &tradePages{site: site}
+			r.SignedIn("GET /hall/trade", s.desk)
+			r.SignedIn("GET /hall/trade/ebls/{ref}", s.eblPage)
+			r.SignedIn("GET /hall/trade/credits/{no}", s.creditPage)
+			r.SignedIn("GET /hall/trade/customs", s.customsPage)
+			r.SignedIn("POST /hall/trade/act", s.act)
+		},
+	}
+}
+
+type deskData struct {
+	Today    string
+	Calendar *tradeapi.Calendar
+	EBLs     *tradeapi.EBLList
+	Credits  *tradeapi.CreditList
+	Orgs     []identity.Org
+	Traders  []identity.Org
+	Banks    []identity.Org
+	Message  string
+	Error    string
+}
+
+func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
+	var out []identity.Org
+	for _, o := range orgs {
+		if role.Any(o.Roles, roles) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (s *tradePages) desk(p *pages.Page) error {
+	return s.renderDesk(p, p.R.URL.Query().Get("msg"), "")
+}
+
+func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	now, err := s.site.BlockTime(p.R.Context())
+	if err != nil {
+		return err
+	}
+	d := &deskData{Today: now.In(pages.ChinaTime).Format("2006-01-02"), Message: msg, Error: errMsg}
+	if d.EBLs, err = trade.EBLsOf(v, p.User.Org); err != nil {
+		return err
+	}
+	if d.Credits, err = trade.CreditsOf(v, p.User.Org, now); err != nil {
+		return err
+	}
+	if d.Calendar, err = trade.GetCalendar(v, p.User.Org); err != nil {
+		return err
+	}
+	d.Orgs, _ = s.site.Orgs()
+	d.Traders = orgsWith(d.Orgs, tradeapi.Trader)
+	d.Banks = orgsWith(d.Orgs, role.Bank)
+	p.Title, p.Data = p.T("tr.title"), d
+	if errMsg != "" {
+		p.Status = http.StatusBadRequest
+	}
+	return s.site.Render(p, "hall_trade")
+}
+
+type eblData struct {
+	View    *tradeapi.EBLView
+	Holders []identity.Org
+	Message string
+	Error   string
+}
+
+func (s *tradePages) eblPage(p *pages.Page) error {
+	return s.renderEBL(p, p.R.PathValue("ref"), p.R.URL.Query().Get("msg"), "")
+}
+
+func (s *tradePages) renderEBL(p *pages.Page, ref, msg, errMsg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	ev, err := trade.EBLView(v, ref)
+	if err != nil {
+		return err
+	}
+	ev.Height = v.Version()
+	orgs, _ := s.site.Orgs()
+	d := &eblData{View: ev, Holders: orgsWith(orgs, tradeapi.Trader, role.Bank), Message: msg, Error: errMsg}
+	p.Title, p.Data = p.T("tr.ebl")+" "+ref, d
+	if errMsg != "" {
+		p.Status = http.StatusBadRequest
+	}
+	return s.site.Render(p, "hall_trade_ebl")
+}
+
+type creditData struct {
+	View    *tradeapi.CreditView
+	Mine    []tradeapi.EBLSummary // the viewer's to-order eBLs it could present
+	Message string
+	Error   string
+}
+
+func (s *tradePages) creditPage(p *pages.Page) error {
+	return s.renderCredit(p, p.R.PathValue("no"), p.R.URL.Query().Get("msg"), "")
+}
+
+func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	now, err := s.site.BlockTime(p.R.Context())
+	if err != nil {
+		return err
+	}
+	cv, err := trade.CreditView(v, no, now)
+	if err != nil {
+		return err
+	}
+	cv.Height = v.Version()
+	d := &creditData{View: cv, Message: msg, Error: errMsg}
+	if cv.Credit.Beneficiary == p.User.Org {
+		l, err := trade.EBLsOf(v, p.User.Org)
+		if err != nil {
+			return err
+		}
+		for _, e := range l.Controlled {
+			if e.ToOrder && e.Status == tradeapi.EBLIssued && e.PendingTo == "" {
+				d.Mine = append(d.Mine, e)
+			}
+		}
+	}
+	p.Title, p.Data = p.T("tr.credit")+" "+no, d
+	if errMsg != "" {
+		p.Status = http.StatusBadRequest
+	}
+	return s.site.Render(p, "hall_trade_credit")
+}
+
+func (s *tradePages) customsPage(p *pages.Page) error {
+	if !p.User.Has(string(role.Regulator)) {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.customsonly"))
+	}
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	cv, err := trade.CustomsOverview(v, strings.ToUpper(strings.TrimSpace(p.R.URL.Query().Get("port"))))
+	if err != nil {
+		return err
+	}
+	cv.Height = v.Version()
+	p.Title, p.Data = p.T("tr.customs"), cv
+	return s.site.Render(p, "hall_trade_customs")
+}
+
+// ParseAmount reads a decimal amount ("105,000.00") as minor units of
+// currency cur, exactly: no floating point.
+func ParseAmount(cur, s string) (int64, error) {
+	digits, ok := trade.MinorUnits(cur)
+	if !ok {
+		return 0, fmt.Errorf("unknown currency %q", cur)
+	}
+	return parseDecimal(s, digits)
+}
+
+// parseDecimal reads a positive decimal with at most digits decimals as
+// an integer count of its smallest unit.
+func parseDecimal(s string, digits int) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > digits || strings.ContainsAny(whole+frac, "+-") {
+		return 0, fmt.Errorf("%q: a number with at most %d decimals", s, digits)
+	}
+	for len(frac) < digits {
+		frac += "0"
+	}
+	v, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || v <= 0 || v > tradeapi.MaxAmount {
+		return 0, fmt.Errorf("%q: a positive number with at most %d decimals", s, digits)
+	}
+	return v, nil
+}
+
+// fileHash is the SHA-256 of an uploaded file, which stays off chain.
+func fileHash(r *http.Request, field string) (string, error) {
+	f, _, err := r.FormFile(field)
+	if err != nil {
+		return "", fmt.Errorf("%s: choose the file", field)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// act signs one trade action from a form and submits it through the API
+// with the user's key, then shows the eBL, the credit or the desk.
+func (s *tradePages) act(p *pages.Page) error {
+	r := p.R
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return errcode.New(errcode.TooLarge, "%s", p.T("tr.toolarge"))
+		}
+		defer r.MultipartForm.RemoveAll()
+	}
+	action := r.FormValue("action")
+	ref := strings.TrimSpace(r.FormValue("ref"))
+	no := strings.TrimSpace(r.FormValue("no"))
+	back := func(msg, errMsg string) error {
+		switch {
+		case ref != "" && errMsg != "":
+			return s.renderEBL(p, ref, "", errMsg)
+		case ref != "":
+			http.Redirect(p.W, r, "/hall/trade/ebls/"+url.PathEscape(ref)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		case no != "" && errMsg != "":
+			return s.renderCredit(p, no, "", errMsg)
+		case no != "":
+			http.Redirect(p.W, r, "/hall/trade/credits/"+url.PathEscape(no)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		case errMsg != "":
+			return s.renderDesk(p, "", errMsg)
+		default:
+			http.Redirect(p.W, r, "/hall/trade?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		}
+		return nil
+	}
+	body, err := s.body(p, action, ref, no)
+	if err != nil {
+		return back("", p.T("tr.refused")+" "+err.Error())
+	}
+	key, err := s.site.Signer(p)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
+	defer cancel()
+	rec, err := s.site.API().Do(ctx, key, tradeapi.Name, action, body)
+	if err != nil {
+		return back("", p.T("tr.refused")+" "+pages.APIError(err))
+	}
+	switch action {
+	case tradeapi.IssueEBL.Name:
+		ref = body.(tradeapi.IssueEBLBody).Ref
+	case tradeapi.IssueCredit.Name:
+		no = body.(tradeapi.IssueCreditBody).No
+	}
+	msg := p.T("tr.done") + " " + p.T("tra."+action)
+	if action == tradeapi.Present.Name {
+		var pr tradeapi.PresentResult
+		if json.Unmarshal(rec.Result, &pr) == nil {
+			msg += " " + pr.ID + " · " + p.T("tr.deadline") + " " + pr.Deadline
+		}
+	}
+	return back(msg, "")
+}
+
+// body builds an action's body from the form.
+func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
+	r := p.R
+	f := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
+	id := f("id")
+	switch action {
+	case tradeapi.IssueEBL.Name:
+		pkgs, _ := strconv.ParseInt(f("packages"), 10, 64)
+		grams, err := parseDecimal(f("weight_kg"), 3) // kilograms to grams
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p.T("tr.weight"), err)
+		}
+		ssccs := strings.FieldsFunc(f("ssccs"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' })
+		b := tradeapi.IssueEBLBody{
+			Ref: f("ref"), BookingRef: f("booking_ref"), Shipper: f("shipper"), ToOrder: f("consignee") == "", Consignee: f("consignee"),
+			NotifyParty: f("notify_party"), Vessel: f("vessel"), Voyage: f("voyage"),
+			PortOfLoading: tradeapi.Location{UNLocode: strings.ToUpper(f("pol"))}, PortOfDischarge: tradeapi.Location{UNLocode: strings.ToUpper(f("pod"))},
+			ShippedOnBoard: f("shipped"), Freight: f("freight"),
+			Goods:      []tradeapi.Item{{Description: f("goods"), HSCode: f("hs_code"), Packages: pkgs, PackageCode: "CT", GrossWeightG: grams}},
+			Containers: []tradeapi.Container{{Number: strings.ToUpper(f("container")), ISOType: strings.ToUpper(f("iso_type")), Seal: strings.ToUpper(f("seal")), SSCCs: ssccs}},
+		}
+		return b, nil
+	case tradeapi.SetCalendar.Name:
+		off, err := strconv.Atoi(f("utc_offset"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q", p.T("tr.utcoffset"), f("utc_offset"))
+		}
+		return tradeapi.CalendarBody{UTCOffsetMin: off, Closed: pages.Lines(r.FormValue("closed")), Open: pages.Lines(r.FormValue("open"))}, nil
+	case tradeapi.TransferEBL.Name:
+		return tradeapi.TransferBody{Ref: ref, To: f("to"), Endorsement: f("endorsement")}, nil
+	case tradeapi.AcceptEBL.Name, tradeapi.WithdrawTransfer.Name:
+		return tradeapi.RefBody{Ref: ref}, nil
+	case tradeapi.RejectEBL.Name:
+		return tradeapi.ReasonBody{Ref: ref, Reason: f("reason")}, nil
+	case tradeapi.AmendEBL.Name:
+		return tradeapi.AmendEBLBody{Ref: ref, Changes: tradeapi.Amendment{Vessel: f("vessel"), Voyage: f("voyage"), NotifyParty: f("notify_party")}, Reason: f("reason")}, nil
+	case tradeapi.AnswerAmendment.Name:
+		return tradeapi.AnswerBody{Ref: ref, Consent: f("consent") == "yes"}, nil
+	case tradeapi.SurrenderEBL.Name:
+		return tradeapi.SurrenderBody{Ref: ref, Purpose: f("purpose")}, nil
+	case tradeapi.ReleaseGoods.Name:
+		return tradeapi.ReleaseBody{Ref: ref, DeliveryOrder: f("delivery_order")}, nil
+	case tradeapi.SwitchToPaper.Name:
+		return tradeapi.PaperBody{Ref: ref, PaperNo: f("paper_no")}, nil
+	case tradeapi.IssueCredit.Name:
+		cur := strings.ToUpper(f("currency"))
+		amount, err := ParseAmount(cur, f("amount"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p.T("tr.amount"), err)
+		}
+		tol, _ := strconv.Atoi(f("tolerance"))
+		docs := append([]string{tradeapi.DocBillOfLading, tradeapi.DocInvoice}, r.Form["docs"]...)
+		return tradeapi.IssueCreditBody{
+			No: f("no"), Applicant: f("applicant"), Beneficiary: f("beneficiary"), AdvisingBank: f("advising_bank"),
+			NominatedBank: f("advising_bank"), ConfirmationAsked: f("confirm") != "" && f("advising_bank") != "", Availability: tradeapi.AvailSight,
+			Terms: tradeapi.Terms{Amount: tradeapi.Money{Currency: cur, Minor: amount}, TolerancePct: tol, Expiry: f("expiry"), LatestShipment: f("latest_shipment"),
+				PortOfLoading: strings.ToUpper(f("pol")), PortOfDischarge: strings.ToUpper(f("pod")), Goods: f("goods"), Documents: docs, PartialShipments: f("partial") != ""},
+		}, nil
+	case tradeapi.AdviseCredit.Name:
+		return tradeapi.AdviseBody{No: no, Confirm: f("confirm") != ""}, nil
+	case tradeapi.AnswerCredit.Name:
+		return tradeapi.AnswerCreditBody{No: no, Accept: f("accept") == "yes"}, nil
+	case tradeapi.Present.Name:
+		v, err := s.site.View(0)
+		if err != nil {
+			return nil, err
+		}
+		c, err := trade.GetCredit(v, no)
+		if err != nil {
+			return nil, err
+		}
+		amount, err := ParseAmount(c.Terms.Amount.Currency, f("amount"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", p.T("tr.amount"), err)
+		}
+		inv, err := fileHash(r, "invoice_file")
+		if err != nil {
+			return nil, err
+		}
+		b := tradeapi.PresentBody{No: no, EBL: f("ebl"), Amount: amount, Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: f("invoice_no"), SHA256: inv}}
+		if f("origin_no") != "" {
+			h, err := fileHash(r, "origin_file")
+			if err != nil {
+				return nil, err
+			}
+			b.Docs = append(b.Docs, tradeapi.Doc{Type: tradeapi.DocOrigin, No: f("origin_no"), SHA256: h})
+		}
+		return b, nil
+	case tradeapi.Examine.Name:
+		return tradeapi.ExamineBody{ID: id, Complying: f("complying") == "yes", Discrepancies: pages.Lines(r.FormValue("discrepancies"))}, nil
+	case tradeapi.Honour.Name:
+		return tradeapi.HonourBody{ID: id}, nil
+	case tradeapi.Waive.Name, tradeapi.ReturnDocs.Name, tradeapi.Reimburse.Name, tradeapi.ReleaseDocs.Name:
+		return tradeapi.PresBody{ID: id}, nil
+	}
+	return nil, fmt.Errorf("%s %q", p.T("tr.unknownaction"), action)
+}
