@@ -12,6 +12,7 @@ import (
 // OperatorKeys is the table entry of an action only node operator keys
 // sign (module.Action.Operator), whatever their organisation's roles.
 var OperatorKeys = []role.Role{"(node operator keys)"}
+
 // ByDecision is the table entry of an action that carries out governance
 // decisions (module.Action.ByDecision): the admin keys of any active
 // organisation, with a passed authorize_action proposal naming it.

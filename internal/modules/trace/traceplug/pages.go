@@ -67,11 +67,11 @@ var traceSteps = []string{trace.StepShipping, trace.StepReceiving, trace.StepVoi
 	trace.StepInspecting, trace.StepRecalling, trace.StepDestroying}
 
 type hallTraceData struct {
-	Orgs    []identity.Org
-	Steps   []string
-	Error   string
-	Links   []string // items just commissioned: their scan pages
-	Lot     string
+	Orgs  []identity.Org
+	Steps []string
+	Error string
+	Links []string // items just commissioned: their scan pages
+	Lot   string
 }
 
 func (s *tracePages) orgs() []identity.Org {
