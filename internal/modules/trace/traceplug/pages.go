@@ -460,7 +460,7 @@ func (s *tracePages) scanPageWithLot(p *pages.Page) error {
 // this chain gets the counterfeit warning and nothing goes on chain.
 func (s *tracePages) scanPage(p *pages.Page) error {
 	r := p.R
-	addr := ratelimit.ClientAddr(r, s.node.trusted)
+	addr := s.site.ClientIP(r)
 	if ok, wait := s.node.views.Allow(ratelimit.Key(addr)); !ok {
 		p.W.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		p.Title = p.T("busy.title")

@@ -39,7 +39,6 @@ type node struct {
 	secret []byte // from the operator key; nil without one (no scans are counted)
 
 	now     func() time.Time
-	trusted []netip.Prefix // proxies whose X-Forwarded-For is believed; none by default
 	views   *ratelimit.Limiter
 	devices *ratelimit.Limiter
 	counted *ratelimit.Limiter
