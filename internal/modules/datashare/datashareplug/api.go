@@ -14,6 +14,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/datashare"
 	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 //go:embed openapi.json
@@ -164,7 +165,14 @@ func (n *node) relayStatement(env httpapi.Env) httpapi.HandlerFunc {
 	}
 }
 
-func (n *node) relay(ctx context.Context, env httpapi.Env, b datashareapi.SubjectActBody) (*datashareapi.StatementResult, error) {
+// chainViewer is what relaying a statement reads of the node: the chain's
+// id and its committed state.
+type chainViewer interface {
+	ChainID() string
+	View(height int64) (*state.View, error)
+}
+
+func (n *node) relay(ctx context.Context, env chainViewer, b datashareapi.SubjectActBody) (*datashareapi.StatementResult, error) {
 	v, err := env.View(0)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ func Module() plug.Module {
 		Core:     datashare.Module{},
 		Roles:    datashareapi.Roles,
 		API:      n.apiModule(),
+		Pages:    n.pagesModule(),
 		Services: n.services,
 		Gen:      newGen,
 		Demo: plug.Demo{Roles: map[string][]role.Role{

@@ -154,7 +154,11 @@ func (n *node) ingestWindow(ctx context.Context, env httpapi.Env, caller, device
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range md.Observe(pdm.Summarize(readings), digest) {
+	win := pdm.Summarize(readings)
+	if err := n.models.addPoint(d.ID, win, rr.ID); err != nil {
+		return nil, err
+	}
+	for _, f := range md.Observe(win, digest) {
 		a := datashareapi.AlertBody{Device: d.ID, Window: rr.ID, Metric: f.Metric, Rule: f.Rule, Value: f.Value, Mean: f.Mean, SD: f.SD, ZCenti: f.ZCenti,
 			Threshold: f.Threshold, Severity: f.Severity, Model: pdm.Name, Digests: md.Digests}
 		ao, err := n.sendOK(ctx, d.Owner, datashareapi.RaiseAlert.Name, a)
