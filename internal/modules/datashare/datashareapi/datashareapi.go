@@ -206,7 +206,7 @@ const (
 	MaxExchangeKeys = 4
 	MaxGrantRecords = 100
 	MaxTypes        = 8
-	MaxAuditBatch   = 200
+	MaxAuditBatch   = 128
 	// MaxGrantDays bounds a grant's period: five years.
 	MaxGrantDays = 1827
 	// BreakGlassHours is how long an emergency access lasts.

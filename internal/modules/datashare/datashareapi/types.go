@@ -152,7 +152,7 @@ type AuditEvent struct {
 
 // AuditBody records access events.
 type AuditBody struct {
-	Events []AuditEvent `json:"events" doc:"1 to 200 events of records the signer's organisation owns"`
+	Events []AuditEvent `json:"events" doc:"1 to 128 events of records the signer's organisation owns"`
 }
 
 // AuditResult is what audit answers.
