@@ -1,6 +1,9 @@
 package datashareplug_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +13,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/internal/nodetest"
+	"github.com/dengta-chain/dengta/internal/plug"
 )
 
 // TestReferralInTheHall: hospital A's staff enable data exchange, admit
@@ -133,4 +142,46 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "revoked", "B after revocation")
 	browsertest.SignOut(t, ctx)
 	patientSees("audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+}
+
+// TestDevicePage: on the dev chain with the demo story, the juice
+// factory's staff see the cold press's telemetry charts with the windows
+// that raised alerts marked, the anchored alerts and the maker's repair;
+// the maker's staff see the charts too, under the factory's maintenance
+// grant; the regulator sees the alerts and the repair, and no telemetry.
+func TestDevicePage(t *testing.T) {
+	reg := plug.NewRegistry(modules.All()...)
+	d, home := browsertest.NodeWith(t, reg)
+	env := &plug.DemoEnv{Client: client.New(d.GatewayURL), PublicURL: d.GatewayURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Admin: func(org string) (*client.Key, error) { return client.KeyFrom(nodetest.AdminKey(t, home, org)), nil }}
+	for _, m := range reg.Modules() {
+		if m.Name() == datashareapi.Name {
+			if err := m.Demo.Seed(context.Background(), env); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx := browsertest.Browser(t)
+	base := d.GatewayURL
+	browsertest.SignIn(t, ctx, base, "juicery-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#devices a", chromedp.ByQuery),
+		chromedp.Click("#devices a", chromedp.ByQuery), chromedp.WaitVisible("#chart-vibration", chromedp.ByQuery))
+	var marked int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#chart-vibration circle.alerted").length`, &marked))
+	if marked == 0 {
+		t.Fatal("no window of the vibration chart is marked as having raised an alert")
+	}
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#alerts"), "resolved", "the alerts")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#maintenance"), "6312-2RS", "the repair")
+	browsertest.Screenshot(t, ctx, "datashare-device")
+	browsertest.SignOut(t, ctx)
+	// The maker reads the telemetry under the factory's maintenance grant.
+	browsertest.SignIn(t, ctx, base, "machinery-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/devices/"+datashareplug.DemoDevice), chromedp.WaitVisible("#chart-temperature", chromedp.ByQuery))
+	browsertest.SignOut(t, ctx)
+	// The regulator oversees the device, its alerts and its maintenance,
+	// but has no grant on its telemetry.
+	browsertest.SignIn(t, ctx, base, "regulator-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/devices/"+datashareplug.DemoDevice), chromedp.WaitVisible("#no-telemetry", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#maintenance"), "6312-2RS", "the repair, as the regulator")
 }

@@ -442,7 +442,7 @@ func (s *dsPages) hallDevice(p *pages.Page) error {
 		return err
 	}
 	d := deviceData{DeviceView: dv}
-	if s.n.models != nil && s.n.hosts(dv.Device.Owner) {
+	if s.n.models != nil && s.n.hosts(dv.Device.Owner) && readsTelemetry(dv, s.caller(p)) {
 		pts, err := s.n.models.series(dv.Device.ID)
 		if err != nil {
 			return err
@@ -609,4 +609,20 @@ func (s *dsPages) patientSignOut(p *pages.Page) error {
 	http.SetCookie(p.W, &http.Cookie{Name: patientCookie, Value: "", Path: "/patient", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	p.Done("/patient", p.T("pt.signedout"))
 	return nil
+}
+
+// readsTelemetry reports whether the caller may see a device's
+// telemetry: its owner, or the grantee of an active grant on the device
+// that covers telemetry. Its maker and overseers see the device, its
+// alerts and its maintenance, not the readings.
+func readsTelemetry(dv *datashareapi.DeviceView, c access.Caller) bool {
+	if c.Is(dv.Device.Owner) {
+		return true
+	}
+	for _, g := range dv.Grants {
+		if c.Is(g.Grantee) && g.State == datashareapi.GrantActive && (len(g.Types) == 0 || slices.Contains(g.Types, datashareapi.TypeTelemetry)) {
+			return true
+		}
+	}
+	return false
 }

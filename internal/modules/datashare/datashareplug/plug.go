@@ -32,6 +32,6 @@ func Module() plug.Module {
 			"hospb":     {datashareapi.Hospital, datashareapi.Emergency},
 			"machinery": {datashareapi.Enterprise, datashareapi.Maintainer},
 			"juicery":   {datashareapi.Enterprise},
-		}},
+		}, Seed: n.seedDemo},
 	}
 }
