@@ -25,6 +25,7 @@ func Module() plug.Module {
 		Roles:    datashareapi.Roles,
 		API:      n.apiModule(),
 		Pages:    n.pagesModule(),
+		CLI:      commands(),
 		Services: n.services,
 		Gen:      newGen,
 		Demo: plug.Demo{Roles: map[string][]role.Role{
