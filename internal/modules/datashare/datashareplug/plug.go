@@ -21,13 +21,14 @@ import (
 func Module() plug.Module {
 	n := &node{}
 	return plug.Module{
-		Core:     datashare.Module{},
-		Roles:    datashareapi.Roles,
-		API:      n.apiModule(),
-		Pages:    n.pagesModule(),
-		CLI:      commands(),
-		Services: n.services,
-		Gen:      newGen,
+		Core:      datashare.Module{},
+		Roles:     datashareapi.Roles,
+		API:       n.apiModule(),
+		Pages:     n.pagesModule(),
+		CLI:       commands(),
+		Workloads: workloads(),
+		Services:  n.services,
+		Gen:       newGen,
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"hospa":     {datashareapi.Hospital},
 			"hospb":     {datashareapi.Hospital, datashareapi.Emergency},
