@@ -5,7 +5,7 @@
 // matching private key unwraps the data key and opens the record; nobody
 // else, validators included, learns anything of its content.
 //
-// Three pieces, each with a fixed binary form (docs/adr/0012):
+// Three pieces, each with a fixed binary form (docs/adr/0016):
 //
 //   - The sealed record (Seal, Open): a 20-byte header ("DTDS", version 1,
 //     suite 1 = SM4-GCM, 12-byte nonce) and the GCM ciphertext of the

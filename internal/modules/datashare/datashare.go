@@ -1,7 +1,7 @@
 // Package datashare is the state machine of the data-sharing module
 // (数据共享): private records shared between organisations on consent,
 // for two scenarios, medical records across hospitals and industrial
-// equipment data between enterprises (docs/adr/0012-data-sharing-on-consent.md).
+// equipment data between enterprises (docs/adr/0016-data-sharing-on-consent.md).
 //
 // Nothing private goes on chain. A record's content stays, sealed under a
 // fresh data key (package datakey), in its owner's blob store; the chain
