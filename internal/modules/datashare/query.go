@@ -175,7 +175,8 @@ func RecordOf(r module.Reader, id string, c access.Caller) (*datashareapi.Record
 
 // ListRecords returns a page of the records of an owner, a patient or a
 // device, for a caller entitled to the list: the owner (the patient's
-// hospital, the device's owner) and overseers.
+// hospital, the device's owner), overseers, and for a patient the
+// hospitals that declared emergency access to her records.
 func ListRecords(r module.Reader, p datashareapi.RecordsParams, c access.Caller) (*api.Page[datashareapi.Record], error) {
 	which, err := oneOf([]string{"owner", "subject", "device"}, p.Owner, p.Subject, p.Device)
 	if err != nil {
@@ -194,7 +195,13 @@ func ListRecords(r module.Reader, p datashareapi.RecordsParams, c access.Caller)
 			return nil, err
 		}
 		if !c.Oversees() && !c.Is(s.Hospital) {
-			return nil, forbidden("patient %s's records are listed for %s and overseers; grantees read theirs by grant", p.Subject, s.Hospital)
+			// A hospital that declared emergency access to the patient
+			// lists the records it may fetch under it.
+			if ok, err := btgRequester(r, s.ID, c.Org); err != nil {
+				return nil, err
+			} else if !ok {
+				return nil, forbidden("patient %s's records are listed for %s, the requesters of emergency access to them, and overseers; grantees read theirs by grant", p.Subject, s.Hospital)
+			}
 		}
 		prefix = []byte(recSubjPrefix + p.Subject + "/")
 	case 2:

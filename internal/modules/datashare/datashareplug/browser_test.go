@@ -29,7 +29,6 @@ import (
 // open the record. The patient opens her page with the code and
 // consents; B opens the record, decrypted in B's node from what A's node
 // served; the patient's page lists B's accesses, refused and served.
-// She revokes; B is refused, and her page lists that refusal too.
 func TestReferralInTheHall(t *testing.T) {
 	d, _ := browsertest.Node(t)
 	ctx := browsertest.Browser(t)
@@ -142,6 +141,33 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "revoked", "B after revocation")
 	browsertest.SignOut(t, ctx)
 	patientSees("audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+
+	// An emergency: hospb's emergency department declares break-glass
+	// access and opens the record again, which is audited; hospa reviews
+	// it; the patient sees the emergency access and the access.
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#btg-form", chromedp.ByQuery),
+		chromedp.SetValue("#btg-owner", "hospa", chromedp.ByQuery),
+		chromedp.SendKeys("#btg-subject", subject, chromedp.ByQuery),
+		chromedp.SetValue("#btg-reason", "unconscious", chromedp.ByQuery),
+		chromedp.SendKeys("#btg-justification", "急诊入院，意识不清，需既往病史", chromedp.ByQuery),
+		chromedp.Click("#btg-declare", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "紧急访问")
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#btg-mine a.open-btg", chromedp.ByQuery), chromedp.Click("#btg-mine a.open-btg", chromedp.ByQuery),
+		chromedp.WaitVisible("#content", chromedp.ByQuery))
+	if got := browsertest.Text(t, ctx, "#content"); got != summary {
+		t.Fatalf("B opened %q in an emergency", got)
+	}
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "hospa-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#btg-review button.review", chromedp.ByQuery),
+		chromedp.Click("#btg-review button.review", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "已审查")
+	browsertest.SignOut(t, ctx)
+	// The emergency made two accesses: the ciphertext, and its data key
+	// wrapped on the spot for hospb.
+	patientSees("audit-served hospb", "audit-served hospb", "audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "justified", "the patient's emergency accesses")
 }
 
 // TestDevicePage: on the dev chain with the demo story, the juice

@@ -23,6 +23,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/datashare"
 	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -64,6 +65,8 @@ func (n *node) pagesModule() *pages.Module {
 			r.SignedInUpload("POST /hall/datashare/records", maxRecordFile+(64<<10), s.hallRegister)
 			r.SignedIn("POST /hall/datashare/share", s.hallShare)
 			r.SignedIn("POST /hall/datashare/revoke", s.hallRevoke)
+			r.SignedIn("POST /hall/datashare/breakglass", s.hallBreakGlass)
+			r.SignedIn("POST /hall/datashare/review", s.hallReview)
 			r.SignedIn("GET /hall/datashare/open", s.hallOpen)
 			r.SignedIn("GET /hall/datashare/devices/{id}", s.hallDevice)
 			r.Public("GET /patient", s.patientPage)
@@ -96,6 +99,10 @@ type hallData struct {
 	Audit      []datashareapi.AuditEntry
 	Devices    []datashareapi.Device
 	Grantees   []identity.Org
+	Hospitals  []identity.Org // other hospitals, for emergency access
+	Emergency  bool
+	MyBTG      []btgView // emergency accesses we declared
+	ToReview   []datashareapi.BreakGlassRecord
 	Types      []string
 	Purposes   []string
 	End        string
@@ -116,7 +123,7 @@ func (s *dsPages) hall(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	d := hallData{Org: c.Org, Hospital: c.Has(datashareapi.Hospital), Enterprise: c.Has(datashareapi.Enterprise) || c.Has(datashareapi.Maintainer),
+	d := hallData{Org: c.Org, Hospital: c.Has(datashareapi.Hospital), Enterprise: c.Has(datashareapi.Enterprise) || c.Has(datashareapi.Maintainer), Emergency: c.Has(datashareapi.Emergency),
 		End: now.In(pages.ChinaTime).AddDate(0, 0, 30).Format("2006-01-02")}
 	if ex, err := datashare.GetExchange(v, c.Org); err == nil {
 		d.Exchange = ex
@@ -176,9 +183,19 @@ func (s *dsPages) hall(p *pages.Page) error {
 			}
 		}
 	}
+	if d.Hospital {
+		if err := s.breakGlasses(v, c, &d); err != nil {
+			return err
+		}
+	}
 	orgs, err := s.site.Orgs()
 	if err != nil {
 		return err
+	}
+	for _, o := range orgs {
+		if o.ID != c.Org && slices.Contains(o.Roles, datashareapi.Hospital) {
+			d.Hospitals = append(d.Hospitals, o)
+		}
 	}
 	want := datashareapi.Enterprise
 	if d.Hospital {
@@ -625,4 +642,70 @@ func readsTelemetry(dv *datashareapi.DeviceView, c access.Caller) bool {
 		}
 	}
 	return false
+}
+
+// btgView is an emergency access we declared, with the patient's records
+// it lets us fetch.
+type btgView struct {
+	datashareapi.BreakGlassRecord
+	Records []datashareapi.Record
+}
+
+// breakGlasses gathers a hospital's emergency accesses: those it
+// declared (with the records they reach while open) and those on its
+// patients waiting for its review.
+func (s *dsPages) breakGlasses(v *state.View, c access.Caller, d *hallData) error {
+	mine, err := datashare.ListBreakGlass(v, datashareapi.BreakGlassParams{Requester: c.Org}, c)
+	if err != nil {
+		return err
+	}
+	for _, b := range mine.Items {
+		bv := btgView{BreakGlassRecord: b}
+		if b.Status == datashareapi.BTGOpen {
+			recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Subject: b.Subject}, c)
+			if err != nil {
+				return err
+			}
+			bv.Records = recs.Items
+		}
+		d.MyBTG = append(d.MyBTG, bv)
+	}
+	review, err := datashare.ListBreakGlass(v, datashareapi.BreakGlassParams{Owner: c.Org, Open: true}, c)
+	if err != nil {
+		return err
+	}
+	d.ToReview = review.Items
+	return nil
+}
+
+// hallBreakGlass declares emergency access to a patient's records held by
+// another hospital: 24 hours, audited, reviewed afterwards.
+func (s *dsPages) hallBreakGlass(p *pages.Page) error {
+	key, err := s.site.Signer(p)
+	if err != nil {
+		return err
+	}
+	f := p.R.PostForm
+	res, _, err := client.Send(p.R.Context(), s.site.API(), key, datashareapi.BreakGlass, datashareapi.BreakGlassBody{Owner: f.Get("owner"),
+		Subject: strings.TrimSpace(f.Get("subject")), Reason: f.Get("reason"), Justification: strings.TrimSpace(f.Get("justification"))})
+	if err != nil {
+		return err
+	}
+	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.btgdone"), res.ID, showTime(res.Expires)))
+	return nil
+}
+
+// hallReview records the owner's finding on an emergency access.
+func (s *dsPages) hallReview(p *pages.Page) error {
+	key, err := s.site.Signer(p)
+	if err != nil {
+		return err
+	}
+	f := p.R.PostForm
+	if _, _, err := client.Send(p.R.Context(), s.site.API(), key, datashareapi.ReviewBreakGlass, datashareapi.ReviewBody{ID: f.Get("id"), Finding: f.Get("finding"),
+		Note: strings.TrimSpace(f.Get("note"))}); err != nil {
+		return err
+	}
+	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.reviewed"), f.Get("id")))
+	return nil
 }
