@@ -2,8 +2,11 @@ package datashareplug_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -73,5 +76,32 @@ func TestDemoStory(t *testing.T) {
 		if a.Status != "resolved" {
 			t.Fatalf("alert %s is %s", a.ID, a.Status)
 		}
+	}
+}
+
+// TestPatientSignInLimited: the patients' page takes ten sign-in
+// attempts from an address, then answers 429 with Retry-After, whatever
+// patient number is tried, so that nobody guesses numbers and codes at
+// speed from one place.
+func TestPatientSignInLimited(t *testing.T) {
+	d, _ := nodetest.Dev(t)
+	try := func(i int) *http.Response {
+		form := url.Values{"subject": {fmt.Sprintf("P%031d", i)}, "code": {"WRONG-CODE-0000"}}
+		res, err := http.PostForm(d.GatewayURL+"/patient/signin", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	for i := range 10 {
+		if res := try(i); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %s, want 401", i+1, res.Status)
+		}
+	}
+	res := try(10)
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("attempt 11: %s (Retry-After %q), want 429 with Retry-After", res.Status, res.Header.Get("Retry-After"))
 	}
 }

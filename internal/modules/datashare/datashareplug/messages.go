@@ -118,6 +118,7 @@ var messages = pages.Messages{
 	"pt.expired":           {"页面已超时，请重新输入访问码", "The page timed out; enter your access code again"},
 	"pt.badcode":           {"患者编号或访问码不正确（连续五次错误将暂时锁定）", "The patient number or the access code is wrong (five wrong codes in a row lock the page for a while)"},
 	"pt.locked":            {"错误次数过多，请在 %s 之后再试", "Too many wrong codes; try again after %s"},
+	"pt.slow":              {"尝试次数过多，请 %d 秒后再试", "Too many attempts; try again in %d seconds"},
 	"pt.busy":              {"访问人数过多，请稍后再试", "Too many patients signed in; try again later"},
 	"pt.csrf":              {"页面已过期，请刷新后重试", "The page is stale; reload it and try again"},
 	"pt.badact":            {"未知的操作", "Unknown action"},

@@ -23,6 +23,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/datashare"
 	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -44,7 +45,14 @@ type dsPages struct {
 	site     pages.Site
 	n        *node
 	sessions *patientSessions
+	signIns  *ratelimit.Limiter // patients' sign-in attempts by client address
 }
+
+// patientSignIns bounds the patients' page's sign-in attempts from one
+// address (a /64 for IPv6): each opens a key file with its KDF, and
+// guesses at patient numbers and codes should be slow from anywhere, on
+// top of the five-try lock of each patient.
+var patientSignIns = ratelimit.Limit{Burst: 10, Every: 30 * time.Second}
 
 func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
@@ -58,7 +66,7 @@ func (n *node) pagesModule() *pages.Module {
 		Hall:   []pages.Link{{Path: "/hall/datashare", Key: "ds.title"}},
 		Public: []pages.Link{{Path: "/patient", Key: "nav.patient"}},
 		Routes: func(site pages.Site, r pages.Router) {
-			s := &dsPages{site: site, n: n, sessions: &patientSessions{}}
+			s := &dsPages{site: site, n: n, sessions: &patientSessions{}, signIns: ratelimit.New(patientSignIns, ratelimit.Options{})}
 			r.SignedIn("GET /hall/datashare", s.hall)
 			r.SignedIn("POST /hall/datashare/exchange", s.hallExchange)
 			r.SignedIn("POST /hall/datashare/patients", s.hallAdmit)
@@ -561,6 +569,12 @@ func (s *dsPages) patientSignIn(p *pages.Page) error {
 	now, err := s.now()
 	if err != nil {
 		return err
+	}
+	if ok, wait := s.signIns.Allow(ratelimit.Key(s.site.ClientIP(p.R))); !ok {
+		p.Status = http.StatusTooManyRequests
+		p.W.Header().Set("Retry-After", fmt.Sprint(int(wait/time.Second)+1))
+		p.Data = patientData{Error: fmt.Sprintf(p.T("pt.slow"), int(wait/time.Second)+1)}
+		return s.site.Render(p, "patient")
 	}
 	id := strings.TrimSpace(p.R.PostForm.Get("subject"))
 	k, err := s.n.custody.Open(id, p.R.PostForm.Get("code"), now)
