@@ -259,6 +259,14 @@ func (s *Server) wrapLimit(limit int64, h pages.Handler) http.HandlerFunc {
 		p.Nav = s.nav
 		p.SetDone(func(path, notice string) { s.done(p, path, notice) })
 		p.Notice = s.takeNotice(w, r)
+		// A signed-in clerk reading a public page (a certificate, the
+		// explorer) keeps the hall's navigation. Only for reads: a public
+		// form never acts as the user.
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if _, u, err := s.session(r); err == nil {
+				p.User = u
+			}
+		}
 		err := readForm(r)
 		if err == nil {
 			err = h(p)
