@@ -216,10 +216,14 @@ var funcs = template.FuncMap{
 	"inc": func(n int64) int64 { return n + 1 },
 	// when shows an RFC 3339 time as "2006-01-02 15:04" in China
 	// Standard Time, or the text unchanged when it does not parse.
-	"when": func(s string) string {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return s
+	"when": func(v any) string {
+		t, ok := v.(time.Time)
+		if !ok {
+			s := fmt.Sprint(v)
+			var err error
+			if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+				return s
+			}
 		}
 		return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
 	},

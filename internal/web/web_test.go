@@ -17,6 +17,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -287,6 +288,34 @@ func TestCookiesSecureBehindTLS(t *testing.T) {
 			if c.Secure != tt.secure || !c.HttpOnly && c.Name != "lang" {
 				t.Errorf("%s: cookie %s secure=%v httponly=%v", tt.public, c.Name, c.Secure, c.HttpOnly)
 			}
+		}
+	}
+}
+
+// Times and organisations read as people write them.
+func TestHumanValues(t *testing.T) {
+	when := funcs["when"].(func(any) string)
+	for in, want := range map[any]string{
+		"2026-12-06T10:49:01.692396048+08:00":         "2026-12-06 10:49",
+		"2026-12-06T02:49:01Z":                        "2026-12-06 10:49",
+		time.Date(2026, 12, 6, 2, 49, 1, 5, time.UTC): "2026-12-06 10:49",
+		"not a time": "not a time",
+	} {
+		if got := when(in); got != want {
+			t.Errorf("when(%v) = %q, want %q", in, got, want)
+		}
+	}
+	org := identity.Org{ID: "coop", Name: "砀山县梨都果品专业合作社", NameEN: "Dangshan Pear Growers Cooperative"}
+	for _, c := range []struct {
+		o    any
+		lang Lang
+		want string
+	}{
+		{org, ZH, "砀山县梨都果品专业合作社"}, {org, EN, "Dangshan Pear Growers Cooperative"}, {&org, EN, "Dangshan Pear Growers Cooperative"},
+		{identity.Org{ID: "x", Name: "某公司"}, EN, "某公司"}, {(*identity.Org)(nil), ZH, ""}, {42, ZH, "42"},
+	} {
+		if got := orgName(c.o, c.lang); got != c.want {
+			t.Errorf("orgName(%v, %s) = %q, want %q", c.o, c.lang, got, c.want)
 		}
 	}
 }
