@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
@@ -316,6 +317,35 @@ func TestHumanValues(t *testing.T) {
 	} {
 		if got := orgName(c.o, c.lang); got != c.want {
 			t.Errorf("orgName(%v, %s) = %q, want %q", c.o, c.lang, got, c.want)
+		}
+	}
+}
+
+// Every error code the chain or the API can answer has a sentence with a
+// hint in both languages, and a page shows it with the chain's words.
+func TestAPIErrorsSpeakTheUsersLanguage(t *testing.T) {
+	for _, c := range errcode.All() {
+		if c == errcode.OK {
+			continue
+		}
+		m, ok := messages["apierr."+c.Name()]
+		if !ok || m[0] == "" || m[1] == "" || !strings.ContainsAny(m[0], "。") {
+			t.Errorf("error code %s has no sentence in both languages: %q", c.Name(), m)
+		}
+	}
+	err := &client.Error{Status: 400, Code: uint32(errcode.Unauthorized), Name: "unauthorized", Message: "bank: organisation alliance holds [alliance inspector], it needs one of [bank]"}
+	for lang, want := range map[Lang]string{
+		ZH: "本机构或本账号无权办理此项业务。请由具备相应角色的机构办理，或请联盟通过治理投票授权。（链上说明：bank: organisation alliance holds [alliance inspector], it needs one of [bank]）",
+		EN: "Your organisation or account may not do this. Have an organisation with the needed role do it, or ask the consortium to authorise it by a governance vote. (the chain says: bank: organisation alliance holds [alliance inspector], it needs one of [bank])",
+	} {
+		p := pages.NewPage(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), lang, func(key string) string {
+			if m, ok := messages[key]; ok {
+				return m[map[Lang]int{ZH: 0, EN: 1}[lang]]
+			}
+			return key
+		})
+		if got := p.APIError(err); got != want {
+			t.Errorf("%s: %q", lang, got)
 		}
 	}
 }

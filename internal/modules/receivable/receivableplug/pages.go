@@ -350,7 +350,7 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	}
 	rec, err := s.site.API().Do(ctx, key, receivableapi.Name, action, body)
 	if err != nil {
-		return back("", pages.APIError(err))
+		return back("", p.APIError(err))
 	}
 	if action == receivableapi.Issue.Name {
 		// Show the new receivable's page.
