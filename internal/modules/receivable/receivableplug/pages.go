@@ -57,10 +57,10 @@ type hallReceivablesData struct {
 	Confirmations *receivable.ConfirmationsView
 	Overview      *receivable.OverviewView
 	// Lines are the credit lines a bank set.
-	Lines []receivable.CreditLine
-	Orgs  []identity.Org
-	Message       string
-	Error         string
+	Lines   []receivable.CreditLine
+	Orgs    []identity.Org
+	Message string
+	Error   string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
