@@ -263,8 +263,8 @@ type hallNotaryData struct {
 	// Batches are the organisation's batch deposits, newest first.
 	Batches     []notary.Batch
 	MoreBatches bool
-	Types    []string
-	Error    string
+	Types       []string
+	Error       string
 }
 
 func (s *notaryPages) hallNotary(p *pages.Page) error {
