@@ -109,6 +109,19 @@ func TestTraceFlow(t *testing.T) {
 		t.Fatalf("label link %q does not end with %s", link, epc)
 	}
 	browsertest.Screenshot(t, ctx, "qr-labels")
+	// A refused form keeps what the clerk typed.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
+		chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
+		chromedp.SetValue("#c-digits", "x", chromedp.ByQuery),
+		chromedp.Click("#commission", chromedp.ByQuery),
+		chromedp.WaitVisible(".verdict.bad", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "序号位数须为 0 到 12", "bad digits")
+	var kept []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`["#c-lot", "#c-prefix", "#c-digits"].map(s => document.querySelector(s).value)`, &kept))
+	if strings.Join(kept, " ") != lot+" B x" {
+		t.Fatalf("the refused form holds %q", kept)
+	}
 	// Without padding, the serials are what the clerk typed: B1, B2.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
 		chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
