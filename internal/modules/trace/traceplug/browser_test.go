@@ -89,7 +89,13 @@ func TestTraceFlow(t *testing.T) {
 		chromedp.Click("#register-lot", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "批次登记")
 	lot := "/01/" + gtin + "/10/L20260915"
-	browsertest.Run(t, ctx, chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+	// The lot is picked by product name and lot number.
+	var lotLabel string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#c-lot option")].map(o => o.textContent).join("|")`, &lotLabel))
+	if lotLabel != "砀山酥梨 5kg 礼盒 · L20260915" {
+		t.Fatalf("the lots to commission: %q", lotLabel)
+	}
+	browsertest.Run(t, ctx, chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
 		chromedp.SetValue("#c-count", "3", chromedp.ByQuery),
 		chromedp.Click("#commission", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "赋码")
@@ -111,7 +117,7 @@ func TestTraceFlow(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "qr-labels")
 	// A refused form keeps what the clerk typed.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
-		chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
 		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
 		chromedp.SetValue("#c-digits", "x", chromedp.ByQuery),
 		chromedp.Click("#commission", chromedp.ByQuery),
@@ -124,7 +130,7 @@ func TestTraceFlow(t *testing.T) {
 	}
 	// Without padding, the serials are what the clerk typed: B1, B2.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
-		chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
 		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
 		chromedp.SetValue("#c-digits", "0", chromedp.ByQuery),
 		chromedp.SetValue("#c-count", "2", chromedp.ByQuery),
