@@ -74,6 +74,7 @@ func TestNotaryFlow(t *testing.T) {
 	var certURL string
 	browsertest.Run(t, ctx, chromedp.Location(&certURL))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary"), chromedp.WaitVisible("#batches", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "hall-notary")
 	batches := browsertest.Text(t, ctx, "#batches")
 	for _, want := range []string{"九月送货单", "120", "BA"} {
 		browsertest.Contains(t, batches, want, "the hall's batches")

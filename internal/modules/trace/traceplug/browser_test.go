@@ -144,11 +144,13 @@ func TestTraceFlow(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.Click("#my-products", chromedp.ByQuery),
 		chromedp.WaitVisible("#products", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#products"), "砀山酥梨 5kg 礼盒", "products list")
+	browsertest.Screenshot(t, ctx, "hall-products")
 	browsertest.Run(t, ctx, chromedp.SendKeys("#q", "苹果", chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery),
 		chromedp.WaitVisible("#no-products", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-products"), "没有找到符合条件的产品", "search without a match")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace/products?q=5kg"), chromedp.Click("#products a", chromedp.ByQuery),
 		chromedp.WaitVisible("#lots", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "hall-product-lots")
 	lots := browsertest.Text(t, ctx, "#lots")
 	browsertest.Contains(t, lots, "L20260915", "the product's lots")
 	var commissioned string
@@ -156,7 +158,7 @@ func TestTraceFlow(t *testing.T) {
 	if commissioned != "5" {
 		t.Fatalf("the lot shows %q items commissioned, want 5", commissioned)
 	}
-	browsertest.Run(t, ctx, chromedp.Click("#lots a.labels", chromedp.ByQuery), chromedp.WaitVisible(".labels", chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Click("#lots a.print-labels", chromedp.ByQuery), chromedp.WaitVisible(".labels", chromedp.ByQuery))
 	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("figure.label svg").length`, &codes))
 	if codes != 5 {
 		t.Fatalf("%d labels from the product page, want 5", codes)
