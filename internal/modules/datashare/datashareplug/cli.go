@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,6 +240,9 @@ func cliGrants(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	for _, g := range page.Items {
 		fmt.Fprintf(out, "%s  %s → %s  %-8s %-11s until %s  %d records%s\n", g.ID, g.Owner, g.Grantee, g.Purpose, g.State, g.End, len(g.Records)+len(g.Covered), standing(g.Standing))
+		if recs := append(slices.Clone(g.Records), g.Covered...); len(recs) > 0 {
+			fmt.Fprintf(out, "  records %s\n", strings.Join(recs, " "))
+		}
 	}
 	if len(page.Items) == 0 {
 		fmt.Fprintln(out, "no grants")
