@@ -425,7 +425,7 @@ func (s *dsPages) hallOpen(p *pages.Page) error {
 		if !errors.As(err, &ce) || ce.Name == "internal" {
 			return err
 		}
-		d.Error = pages.APIError(err)
+		d.Error = p.APIError(err)
 		p.Status = http.StatusForbidden
 		p.Data = d
 		return s.site.Render(p, "hall_datashare_open")
