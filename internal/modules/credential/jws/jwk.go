@@ -60,8 +60,8 @@ type JWK struct {
 
 // PublicKey is a verification key with its algorithm.
 type PublicKey struct {
-	Alg string
-	jwk JWK
+	Alg   string
+	jwk   JWK
 	ecPub *ecdsa.PublicKey
 	edPub ed25519.PublicKey
 	smPub tx.PublicKey

@@ -61,9 +61,9 @@ func TestDecodeRefusals(t *testing.T) {
 	zw.Write(make([]byte, 1<<22))
 	zw.Close()
 	for in, want := range map[string]string{
-		"H4sI":   "starting with 'u'",
-		"u!!":    "not base64url",
-		"uAAAA":  "not GZIP",
+		"H4sI":  "starting with 'u'",
+		"u!!":   "not base64url",
+		"uAAAA": "not GZIP",
 		"u" + base64.RawURLEncoding.EncodeToString(bomb.Bytes()): "more than",
 	} {
 		if _, err := statuslist.Decode(in, statuslist.MaxEntries/8); err == nil || !strings.Contains(err.Error(), want) {
