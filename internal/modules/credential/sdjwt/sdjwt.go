@@ -357,7 +357,8 @@ func (p *packer) pack(v any, f *Frame) (any, error) {
 }
 
 // KeyResolver returns the key that must have signed the issuer JWT, given
-// its header and its payload as signed (before processing).
+// its header and its payload as signed (before processing; nil when the
+// payload is not a JSON object).
 type KeyResolver func(h jws.Header, payload map[string]any) (*jws.PublicKey, error)
 
 // Verified is the outcome of Verify.
@@ -411,20 +412,23 @@ func Verify(s *SDJWT, resolve KeyResolver, opts Options) (*Verified, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: issuer-signed JWT: %v", ErrFormat, err)
 	}
-	pv, err := decodeJSON(j.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("%w: the issuer-signed JWT's payload: %v", ErrFormat, err)
-	}
-	signed, ok := pv.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: the issuer-signed JWT's payload is not a JSON object", ErrFormat)
-	}
+	// The signature first: it covers the payload's bytes, so an edited
+	// payload is a bad signature whatever the edit did to its JSON. The
+	// resolver sees the payload when it decodes.
+	pv, perr := decodeJSON(j.Payload)
+	signed, _ := pv.(map[string]any)
 	key, err := resolve(j.Header, signed)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSignature, err)
 	}
 	if err := j.Verify(key); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSignature, err)
+	}
+	if perr != nil {
+		return nil, fmt.Errorf("%w: the issuer-signed JWT's payload: %v", ErrFormat, perr)
+	}
+	if signed == nil {
+		return nil, fmt.Errorf("%w: the issuer-signed JWT's payload is not a JSON object", ErrFormat)
 	}
 	// The signed payload again, so that processing cannot change it.
 	pv2, _ := decodeJSON(j.Payload)
@@ -439,7 +443,7 @@ func Verify(s *SDJWT, resolve KeyResolver, opts Options) (*Verified, error) {
 		}
 		return v, nil
 	}
-	kb, err := verifyKB(s, claims, opts)
+	kb, err := VerifyKB(s, claims, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -665,7 +669,13 @@ func HolderKey(claims map[string]any) (*jws.PublicKey, error) {
 	return &k.PublicKey, nil
 }
 
-func verifyKB(s *SDJWT, claims map[string]any, opts Options) (*KeyBinding, error) {
+// VerifyKB checks s's Key Binding JWT against the processed claims (whose
+// cnf.jwk must have signed it) and opts; it is the last step of Verify,
+// for callers that report it separately.
+func VerifyKB(s *SDJWT, claims map[string]any, opts Options) (*KeyBinding, error) {
+	if s.KB == "" {
+		return nil, fmt.Errorf("%w: the presentation has no Key Binding JWT", ErrKeyBinding)
+	}
 	j, err := jws.Parse(s.KB)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeyBinding, err)
