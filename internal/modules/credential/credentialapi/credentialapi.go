@@ -453,6 +453,7 @@ type EvidenceParams struct {
 	Issuer       string `query:"issuer" doc:"the issuer it names (an organisation id)"`
 	Type         string `query:"type" doc:"the type it names"`
 	Kid          string `query:"kid" doc:"the signing key it names"`
+	KeyOrg       string `query:"key_org" doc:"the organisation whose DID the key URL names, when not the issuer"`
 	List         int    `query:"list" doc:"the status list it names"`
 	RecognizedBy string `query:"recognized_by" doc:"add the recognition entry of this organisation"`
 }
@@ -608,4 +609,67 @@ type ShownClaim struct {
 	ZH    string          `json:"zh,omitempty"`
 	EN    string          `json:"en,omitempty"`
 	Value json.RawMessage `json:"value"`
+}
+
+// The node's services: signing with the key the node keeps for the
+// caller's organisation, verifying a presentation, and the status list
+// credentials an issuer's node publishes.
+var (
+	GetNodeKey = api.Query[AlgParams, NodeKey]{Path: "/v1/credential/node-key", Doc: "The credential signing key this node keeps for the caller's organisation, with a proof of possession to publish it (add_key)"}
+	Sign       = api.Query[NoParams, Signed]{Method: "POST", Path: "/v1/credential/sign", Doc: "Sign a credential with the key this node keeps for the caller's organisation; anchor it afterwards (credential/anchor)"}
+	Verify     = api.Query[NoParams, Report]{Method: "POST", Path: "/v1/credential/verify", Doc: "Verify a presentation against this node's chain and current validator set, check by check", Public: true}
+	StatusList = api.Query[StatusParams, []byte]{Path: "/v1/credential/status/{org}/{n}/{purpose}", Doc: "The BitstringStatusListCredential an issuer publishes, as a JWT (application/vc+jwt) signed by its key", Public: true}
+)
+
+// NoParams are the parameters of an endpoint that takes none.
+type NoParams struct{}
+
+// AlgParams choose a signature algorithm.
+type AlgParams struct {
+	Alg string `query:"alg" doc:"ES256 (default), EdDSA or SM2SM3"`
+}
+
+// StatusParams name a status list and a purpose.
+type StatusParams struct {
+	Org     string `path:"org"`
+	N       int    `path:"n"`
+	Purpose string `path:"purpose" doc:"revocation or suspension"`
+}
+
+// NodeKey is the key a node keeps for an organisation.
+type NodeKey struct {
+	Org       string `json:"org"`
+	Kid       string `json:"kid"`
+	Alg       string `json:"alg"`
+	JWK       JWK    `json:"jwk"`
+	Proof     string `json:"proof" doc:"the proof of possession add_key takes"`
+	Published bool   `json:"published" doc:"the key is in the organisation's DID document and not revoked"`
+}
+
+// SignRequest is the body of POST /v1/credential/sign.
+type SignRequest struct {
+	Type string `json:"type"`
+	// Claims are credentialSubject's claims, which must match the type's
+	// schema.
+	Claims     json.RawMessage `json:"claims"`
+	Holder     JWK             `json:"holder" doc:"the holder's public key, which presentations are bound with"`
+	ValidFrom  string          `json:"valid_from,omitempty" doc:"RFC 3339; now when absent"`
+	ValidUntil string          `json:"valid_until,omitempty" doc:"RFC 3339 or YYYY-MM-DD; the type's validity when absent"`
+	Alg        string          `json:"alg,omitempty" doc:"ES256 (default), EdDSA or SM2SM3"`
+}
+
+// Signed answers POST /v1/credential/sign.
+type Signed struct {
+	// Credential is the SD-JWT with every Disclosure: the holder's file.
+	Credential string     `json:"credential"`
+	Hash       string     `json:"hash"`
+	Anchor     AnchorItem `json:"anchor" doc:"the item to anchor with credential/anchor"`
+}
+
+// VerifyRequest is the body of POST /v1/credential/verify.
+type VerifyRequest struct {
+	Presentation string `json:"presentation" doc:"the SD-JWT+KB the holder presented"`
+	Nonce        string `json:"nonce" doc:"the nonce the verifier gave the holder"`
+	Audience     string `json:"audience" doc:"the audience the holder bound the presentation to"`
+	RecognizedBy string `json:"recognized_by,omitempty" doc:"check this organisation's recognition list too"`
 }

@@ -378,7 +378,7 @@ func (v *verification) checkProofs(cl *Claimed, chainID string) string {
 			v.proven[k] = nil
 		}
 		if headerTime.IsZero() {
-			headerTime = bundleTime(raw)
+			headerTime = BundleTime(raw)
 		}
 	}
 	need := [][]byte{credential.AnchorKey(cl.Hash), credential.TypeKey(cl.Type), credential.IssuerKey(cl.Type, cl.Issuer),
@@ -395,9 +395,10 @@ func (v *verification) checkProofs(cl *Claimed, chainID string) string {
 	return ""
 }
 
-// bundleTime is the block time of a bundle's signed header (the bundle
-// was verified).
-func bundleTime(raw []byte) time.Time {
+// BundleTime is the block time of a proof bundle's signed header, or the
+// zero time when the bundle does not parse (it says nothing unless the
+// bundle verifies).
+func BundleTime(raw []byte) time.Time {
 	b, err := proof.Parse(raw)
 	if err != nil {
 		return time.Time{}
