@@ -144,7 +144,11 @@ func Govern(ctx context.Context, c *client.Client, proposer *client.Key, voters 
 			return nil, err
 		}
 		for _, id := range ids {
-			if err := vp.send(ctx, identity.Name, identity.CastVote.Name, identity.VoteBody{ProposalID: id, Approve: true}); err != nil {
+			err := vp.send(ctx, identity.Name, identity.CastVote.Name, identity.VoteBody{ProposalID: id, Approve: true})
+			if client.IsCode(err, "conflict") {
+				continue // passed already (refused before the mempool: the nonce is unused)
+			}
+			if err != nil {
 				return nil, err
 			}
 		}

@@ -198,12 +198,32 @@ func Present(cred string, claims []string, holder *jws.PrivateKey, aud, nonce st
 	for _, c := range claims {
 		want["credentialSubject."+strings.TrimPrefix(c, "credentialSubject.")] = true
 	}
-	p, err := sdjwt.Present(s, func(path string, _ *sdjwt.Disclosure) bool { return want[path] })
+	found := map[string]bool{}
+	p, err := sdjwt.Present(s, func(path string, _ *sdjwt.Disclosure) bool {
+		found[path] = true
+		return want[path]
+	})
 	if err != nil {
 		return "", err
 	}
-	if len(p.Disclosures) < len(claims) {
-		return "", fmt.Errorf("the credential has %d of the %d claims asked for (%s)", len(p.Disclosures), len(claims), strings.Join(claims, ", "))
+	// A claim the type fixes is in the clear: it is shown anyway.
+	j, err := jws.Parse(s.JWT)
+	if err != nil {
+		return "", err
+	}
+	var clear struct {
+		Subject map[string]json.RawMessage `json:"credentialSubject"`
+	}
+	json.Unmarshal(j.Payload, &clear)
+	var missing []string
+	for _, c := range claims {
+		name := strings.TrimPrefix(c, "credentialSubject.")
+		if _, ok := clear.Subject[name]; !found["credentialSubject."+name] && !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return "", fmt.Errorf("the credential has no claim %s", strings.Join(missing, ", "))
 	}
 	b, err := sdjwt.Bind(p, holder, aud, nonce, now)
 	if err != nil {
