@@ -323,7 +323,6 @@ func TestStatusListCredential(t *testing.T) {
 	}
 }
 
-
 // TestOpenAPIFragment keeps the fragment's schemas those of the wire
 // types.
 func TestOpenAPIFragment(t *testing.T) {
