@@ -176,7 +176,7 @@ func TestInteropSDJWTJSToDengta(t *testing.T) {
 			}
 		}
 		out := runJS(t, dir, map[string]any{"issue": map[string]any{"key": key.PrivateJWK(), "payload": payload,
-			"kid": credential.KeyURL(f.chainID, "regulator", key.Thumbprint()),
+			"kid":   credential.KeyURL(f.chainID, "regulator", key.Thumbprint()),
 			"frame": map[string]any{"credentialSubject": map[string]any{"_sd": sd}}}})
 		hash, err := credentialplug.HashOf(out.Credential)
 		if err != nil {
