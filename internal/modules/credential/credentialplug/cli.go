@@ -17,6 +17,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/credential"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
 	"github.com/dengta-chain/dengta/internal/modules/credential/jws"
+	"github.com/dengta-chain/dengta/internal/modules/credential/vc"
 	"github.com/dengta-chain/dengta/internal/proof"
 )
 
@@ -24,7 +25,7 @@ const usage = `issue --key K --type T --claims JSON|@FILE --holder JWK-FILE --ou
   | holder-key --out FILE
   | present --credential FILE --holder-key FILE --disclose a,b --nonce N --aud A [--out FILE]
   | evidence --presentation FILE [--recognized-by ORG] --out FILE
-  | verify --presentation FILE --nonce N --aud A --trust GENESIS|HASH [--evidence FILE] [--recognized-by ORG] [--at TIME] [--json]
+  | verify --presentation FILE --nonce N --aud A --trust GENESIS|HASH [--evidence FILE] [--recognized-by ORG] [--at TIME] [--status-max-age D] [--json]
   | revoke|suspend|reinstate --key K (--hash H | --credential FILE) [--reason R]
   | did ORG [--prove DIR] | types | show HASH | do --key K --action NAME --body JSON|@FILE`
 
@@ -271,6 +272,7 @@ func cmdVerify(ctx context.Context, args []string, out, errOut io.Writer) error 
 	aud := fs.String("aud", "", "the audience the holder bound it to (you)")
 	by := fs.String("recognized-by", "", "check this organisation's recognition list too")
 	at := fs.String("at", "", "verify as of this RFC 3339 time (now when absent)")
+	maxAge := fs.Duration("status-max-age", 24*time.Hour, "fail the status check when the evidence is older than this (0: no bound)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if _, err := cli.Parse(fs, args); err != nil {
 		return err
@@ -308,7 +310,7 @@ func cmdVerify(ctx context.Context, args []string, out, errOut io.Writer) error 
 			return cli.Fail("--at is not an RFC 3339 time", "--at 2026-03-02T10:00:00+08:00")
 		}
 	}
-	rep := VerifyOffline(p, &ev, trust, *nonce, *aud, *by, now)
+	rep := vc.Verify(p, &ev, vc.Options{Trust: trust, Nonce: *nonce, Audience: *aud, Now: now, RecognizedBy: *by, StatusMaxAge: *maxAge})
 	if *asJSON {
 		if err := cli.PrintJSON(out, rep); err != nil {
 			return err

@@ -114,6 +114,10 @@ type Options struct {
 	// RecognizedBy, when set, checks the organisation's recognition list
 	// (the evidence must carry its entry).
 	RecognizedBy string
+	// StatusMaxAge, when set, fails the status check for evidence whose
+	// state is older than this before Now: a status proven yesterday says
+	// nothing of a revocation this morning.
+	StatusMaxAge time.Duration
 }
 
 // Skew is the clock difference tolerated between holder, issuer and
@@ -127,6 +131,7 @@ type verification struct {
 	ev     *credentialapi.Evidence
 	proven map[string][]byte // state key -> proven value (nil: proven absent)
 	time   string            // block time of the proven state
+	at     time.Time         // the same, as a time
 }
 
 func (v *verification) pass(name, format string, args ...any) {
@@ -391,6 +396,7 @@ func (v *verification) checkProofs(cl *Claimed, chainID string) string {
 			return fmt.Sprintf("the evidence has no proof bundle of %s", k)
 		}
 	}
+	v.at = headerTime
 	v.time = headerTime.UTC().Format(time.RFC3339)
 	return ""
 }
@@ -493,6 +499,10 @@ func (v *verification) checkStatus(cl *Claimed, anchored bool) {
 			return
 		}
 		states = append(states, fmt.Sprintf("%s list version %d", purpose, want.Version))
+	}
+	if m := v.opts.StatusMaxAge; m > 0 && v.at.Before(v.opts.Now.Add(-m)) {
+		v.fail(name, "the evidence shows the status as of %s (height %d), more than %s before %s: fetch fresh evidence", v.time, v.ev.Height, m, v.opts.Now.UTC().Format(time.RFC3339))
+		return
 	}
 	v.rep.Credential.Status = credentialapi.StatusActive
 	v.pass(name, "neither revoked nor suspended as of %s (height %d): entry %d is clear in the %s, whose hashes are anchored", v.time, v.ev.Height, cl.Index, strings.Join(states, " and the "))
