@@ -89,6 +89,8 @@ var messages = pages.Messages{
 	"vc.nopresentation":          {"尚未收到出示文本", "No presentation yet"},
 	"vc.checked.ok":              {"核验通过", "Verified"},
 	"vc.checked.bad":             {"核验未通过", "Not verified"},
+	"vc.recheck":                 {"重新核验", "Check again"},
+	"vc.recheck.help":            {"放款、办结前可再次核验同一出示：证照状态以链上最新状态列表为准（出示须在十分钟内）。", "Check the same presentation again before acting on it: the status is read from the newest status lists on chain (within ten minutes of the presentation)."},
 	"vc.verdict.ok":              {"证照真实有效", "The credential is genuine and valid"},
 	"vc.verdict.bad":             {"核验未通过", "Verification failed"},
 	"vc.recognized":              {"符合本单位互认清单", "Recognised by your organisation"},

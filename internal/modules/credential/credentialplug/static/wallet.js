@@ -77,6 +77,7 @@
       const r = await fetch("/v1/credential/types/" + encodeURIComponent(type));
       if (r.ok) {
         const t = await r.json();
+        labels[type]["@order"] = t.type.claims.map((c) => c.name);
         for (const c of t.type.claims) labels[type][c.name] = c.zh + " " + c.en;
         labels[type]["@name"] = t.type.name;
       }
@@ -118,28 +119,31 @@
       radio.value = String(i);
       if (i === 0) radio.checked = true;
       const rl = document.createElement("label");
-      rl.htmlFor = radio.id;
-      rl.textContent = (p.name || lab["@name"] || type) + " · " + text.issued + " " + p.issuer + " · " + (p.validFrom || "");
-      lg.appendChild(radio);
+      rl.appendChild(radio);
+      rl.appendChild(document.createTextNode(" " + (p.name || lab["@name"] || type) + " · " + text.issued + " " + p.issuer + " · " + (p.validFrom || "")));
       lg.appendChild(rl);
       fs.appendChild(lg);
       const sd = ((p.credentialSubject || {})._sd || []);
+      const shown = [];
       for (const e of parsed.disclosures) {
         let d;
         try { d = disclosure(e); } catch (err) { continue; }
-        if (!d.name || !sd.includes(await sha256b64u(e))) continue;
-        const row = document.createElement("div");
+        if (d.name && sd.includes(await sha256b64u(e))) shown.push(d);
+      }
+      const order = lab["@order"] || [];
+      const rank = (n) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
+      shown.sort((a, b) => rank(a.name) - rank(b.name));
+      for (const d of shown) {
+        const e = d.encoded;
         const cb = document.createElement("input");
         cb.type = "checkbox";
         cb.id = "claim-" + i + "-" + d.name;
         cb.dataset.disclosure = e;
         cb.className = "claim-box";
         const l = document.createElement("label");
-        l.htmlFor = cb.id;
-        l.textContent = (lab[d.name] || d.name) + ": " + (typeof d.value === "string" ? d.value : JSON.stringify(d.value));
-        row.appendChild(cb);
-        row.appendChild(l);
-        fs.appendChild(row);
+        l.appendChild(cb);
+        l.appendChild(document.createTextNode(" " + (lab[d.name] || d.name) + ": " + (typeof d.value === "string" ? d.value : JSON.stringify(d.value))));
+        fs.appendChild(l);
       }
       for (const [k, v] of Object.entries(p.credentialSubject || {})) {
         if (k === "_sd") continue;
