@@ -241,27 +241,38 @@ func (Module) anchor(ctx *module.Context, b *credentialapi.AnchorBody) error {
 		}
 	}
 	lists := map[int]*credentialapi.List{}
+	// A batch is mostly one type and one key: each is checked once.
+	types, kids := map[string]bool{}, map[string]bool{}
 	for i, it := range b.Credentials {
 		at := fmt.Sprintf("credentials[%d]", i)
-		if _, err := GetType(ctx.Store, it.Type); err != nil {
-			return err
+		if !types[it.Type] {
+			if raw, err := ctx.Store.Get(typeKey(it.Type)); err != nil {
+				return err
+			} else if raw == nil {
+				return notFound("no credential type %q is registered", it.Type)
+			}
+			auth, ok, err := GetIssuer(ctx.Store, it.Type, org)
+			if err != nil {
+				return err
+			}
+			if !ok || !auth.Active {
+				return unauthorized("%s: %s is not authorised to issue %s; the consortium authorises issuers by governance (credential/authorize_issuer)", at, org, it.Type)
+			}
+			types[it.Type] = true
 		}
-		auth, ok, err := GetIssuer(ctx.Store, it.Type, org)
-		if err != nil {
-			return err
-		}
-		if !ok || !auth.Active {
-			return unauthorized("%s: %s is not authorised to issue %s; the consortium authorises issuers by governance (credential/authorize_issuer)", at, org, it.Type)
-		}
-		k, err := GetKey(ctx.Store, org, it.Kid)
-		if err != nil {
-			return err
-		}
-		if k.Revoked != 0 {
-			return rule("%s: key %s was revoked at height %d; sign with an active key", at, it.Kid, k.Revoked)
+		if !kids[it.Kid] {
+			k, err := GetKey(ctx.Store, org, it.Kid)
+			if err != nil {
+				return err
+			}
+			if k.Revoked != 0 {
+				return rule("%s: key %s was revoked at height %d; sign with an active key", at, it.Kid, k.Revoked)
+			}
+			kids[it.Kid] = true
 		}
 		l := lists[it.List]
 		if l == nil {
+			var err error
 			if l, err = GetList(ctx.Store, org, it.List); err != nil {
 				return err
 			}

@@ -58,10 +58,10 @@ func TestMain(m *testing.M) {
 // demo returns the package's shared demo node, started on first use: the
 // tests that use it leave each other's records alone (each issues its
 // own credentials).
-func demo(t *testing.T) *fixture {
+func demo(t testing.TB) *fixture {
 	t.Helper()
 	sharedOnce.Do(func() {
-		ft := &tbStub{T: t}
+		ft := &tbStub{TB: t}
 		shared, sharedErr = startDemo(ft)
 		stopShared = ft.cleanup
 	})
@@ -74,7 +74,7 @@ func demo(t *testing.T) *fixture {
 // tbStub lets the shared node outlive the test that started it: its
 // temporary directory and cleanups run from TestMain.
 type tbStub struct {
-	*testing.T
+	testing.TB
 	dirs  []string
 	funcs []func()
 }
@@ -82,7 +82,7 @@ type tbStub struct {
 func (s *tbStub) TempDir() string {
 	d, err := os.MkdirTemp("", "credential-node-")
 	if err != nil {
-		s.T.Fatal(err)
+		s.TB.Fatal(err)
 	}
 	s.dirs = append(s.dirs, d)
 	return d
@@ -122,7 +122,7 @@ func startDemo(tb testing.TB) (*fixture, error) {
 	return f, nil
 }
 
-func (f *fixture) ctx(t *testing.T) context.Context {
+func (f *fixture) ctx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
@@ -138,7 +138,7 @@ func licence(name string) map[string]any {
 
 // issueLicence has the regulator issue a business licence to a holder
 // through its hall node's key.
-func (f *fixture) issueLicence(t *testing.T, name string) (*credentialapi.Signed, *jws.PrivateKey) {
+func (f *fixture) issueLicence(t testing.TB, name string) (*credentialapi.Signed, *jws.PrivateKey) {
 	t.Helper()
 	holder, _ := jws.NewKey(jws.ES256)
 	claims := licence(name)
@@ -150,7 +150,7 @@ func (f *fixture) issueLicence(t *testing.T, name string) (*credentialapi.Signed
 }
 
 // present discloses claims of cred to org with a fresh nonce.
-func (f *fixture) present(t *testing.T, cred string, holder *jws.PrivateKey, to string, claims ...string) (presentation, nonce string) {
+func (f *fixture) present(t testing.TB, cred string, holder *jws.PrivateKey, to string, claims ...string) (presentation, nonce string) {
 	t.Helper()
 	nonce = strings.ToLower(rand.Text())
 	p, err := credentialplug.Present(cred, claims, holder, f.did(to), nonce, time.Now())
@@ -161,7 +161,7 @@ func (f *fixture) present(t *testing.T, cred string, holder *jws.PrivateKey, to 
 }
 
 // verify fetches the evidence and verifies offline for org.
-func (f *fixture) verify(t *testing.T, presentation, nonce, org string) *credentialapi.Report {
+func (f *fixture) verify(t testing.TB, presentation, nonce, org string) *credentialapi.Report {
 	t.Helper()
 	ev, err := credentialplug.Evidence(f.ctx(t), f.c, presentation, org)
 	if err != nil {
@@ -171,7 +171,7 @@ func (f *fixture) verify(t *testing.T, presentation, nonce, org string) *credent
 }
 
 // externalIssuer has org publish a key it keeps itself.
-func (f *fixture) externalIssuer(t *testing.T, org, alg string) *jws.PrivateKey {
+func (f *fixture) externalIssuer(t testing.TB, org, alg string) *jws.PrivateKey {
 	t.Helper()
 	k, _ := jws.NewKey(alg)
 	proofJWS, err := credential.KeyProof(k, f.chainID, org)
@@ -188,7 +188,7 @@ func (f *fixture) externalIssuer(t *testing.T, org, alg string) *jws.PrivateKey 
 // payload before it is signed with key (naming keyOrg's DID), and anchors
 // it with anchorOrg's admin key unless anchorOrg is empty. It returns
 // the SD-JWT with every Disclosure.
-func (f *fixture) forge(t *testing.T, typ *credentialapi.Type, issuer, keyOrg string, key *jws.PrivateKey, claims map[string]any, holder *jws.PublicKey, list, index int, mutate func(p map[string]any), anchorOrg string) string {
+func (f *fixture) forge(t testing.TB, typ *credentialapi.Type, issuer, keyOrg string, key *jws.PrivateKey, claims map[string]any, holder *jws.PublicKey, list, index int, mutate func(p map[string]any), anchorOrg string) string {
 	t.Helper()
 	is := &vc.Issuer{ChainID: f.chainID, Org: issuer, Key: key, StatusBase: f.url}
 	out, err := is.Issue(vc.Request{Type: typ, Claims: claims, Holder: holder, List: list, Index: index}, time.Now(), rand.Reader)
@@ -224,7 +224,7 @@ func (f *fixture) forge(t *testing.T, typ *credentialapi.Type, issuer, keyOrg st
 }
 
 // typeOf reads a registered type.
-func (f *fixture) typeOf(t *testing.T, id string) *credentialapi.Type {
+func (f *fixture) typeOf(t testing.TB, id string) *credentialapi.Type {
 	t.Helper()
 	tv, err := client.Read(f.ctx(t), f.c, credentialapi.GetType, credentialapi.TypeParams{ID: id})
 	if err != nil {
@@ -237,7 +237,7 @@ func (f *fixture) typeOf(t *testing.T, id string) *credentialapi.Type {
 // entries, apart from the node's random ones).
 var entries sync.Map
 
-func (f *fixture) freeEntry(t *testing.T, org string) (int, int) {
+func (f *fixture) freeEntry(t testing.TB, org string) (int, int) {
 	t.Helper()
 	n := 0
 	for i := 1; ; i++ {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/dengta-chain/dengta/internal/modules/credential"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
@@ -159,7 +162,7 @@ func ValidateClaims(t *credentialapi.Type, claims map[string]any, complete bool)
 		}
 		text = string(b)
 	}
-	sch, err := credential.CompileSchema(t.ID, text)
+	sch, err := compiled(t.ID, text)
 	if err != nil {
 		return fmt.Errorf("the schema of %s: %v", t.ID, err)
 	}
@@ -176,4 +179,34 @@ func ValidateClaims(t *credentialapi.Type, claims map[string]any, complete bool)
 		return fmt.Errorf("the claims do not match the schema of %s: %v", t.ID, err)
 	}
 	return nil
+}
+
+// schemas caches compiled schemas by type and text: compiling one (with
+// the meta-schema's check) costs more than the rest of an issuance.
+var schemas struct {
+	sync.Mutex
+	m map[[2]string]*jsonschema.Schema
+}
+
+// compiled is credential.CompileSchema, cached (at most 256 schemas; a
+// compiled schema is immutable and safe to share).
+func compiled(typ, text string) (*jsonschema.Schema, error) {
+	k := [2]string{typ, text}
+	schemas.Lock()
+	sch := schemas.m[k]
+	schemas.Unlock()
+	if sch != nil {
+		return sch, nil
+	}
+	sch, err := credential.CompileSchema(typ, text)
+	if err != nil {
+		return nil, err
+	}
+	schemas.Lock()
+	defer schemas.Unlock()
+	if schemas.m == nil || len(schemas.m) >= 256 {
+		schemas.m = map[[2]string]*jsonschema.Schema{}
+	}
+	schemas.m[k] = sch
+	return sch, nil
 }
