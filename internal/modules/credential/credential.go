@@ -15,7 +15,7 @@
 // credentials of a type they recognise, and the uses they make of
 // presented credentials. Every record has a proof bundle, so that a
 // verifier checks a presented credential offline against the validator set
-// it trusts (docs/adr/0011-credentials.md).
+// it trusts (docs/adr/0013-credentials.md).
 package credential
 
 import (

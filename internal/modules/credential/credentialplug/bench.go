@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
@@ -45,8 +47,26 @@ type issuing struct {
 	typ     *credentialapi.Type
 	holder  *jws.PublicKey
 	txs     []workload.Tx
-	issued  []int // credentials anchored per lane, for Check
 	chainID string
+
+	mu        sync.Mutex
+	pending   map[[32]byte]batchOf // signed anchor transactions by hash
+	committed map[listOf]int       // credentials seen committed per list
+	samples   []string             // hashes of some committed credentials
+	seen      atomic.Int64         // height of the last block observed
+}
+
+// listOf names a status list.
+type listOf struct {
+	org string
+	n   int
+}
+
+// batchOf is what one anchor transaction anchors.
+type batchOf struct {
+	list  listOf
+	count int
+	first string // the first credential's hash
 }
 
 func (w *issuing) Name() string { return "wcredential" }
@@ -146,7 +166,7 @@ func (w *issuing) Setup(ctx context.Context, net *workload.Network) error {
 		w.lists = append(w.lists, listsOf[o])
 	}
 	w.next = make([]int, len(s.Keys))
-	w.issued = make([]int, len(s.Keys))
+	w.pending, w.committed = map[[32]byte]batchOf{}, map[listOf]int{}
 	holder, err := jws.DeriveKey(jws.ES256, make([]byte, 48))
 	if err != nil {
 		return err
@@ -181,6 +201,7 @@ func (w *issuing) Prepare(ctx context.Context, net *workload.Network, n int) err
 	}
 	signers := len(w.s.Keys)
 	now := time.Now()
+	meta := make([]batchOf, n)
 	txs, err := w.s.SignEach(ctx, n, credentialapi.Name, w.batch(), func(j int, _ *rand.Rand) (string, []byte) {
 		lane := j % signers
 		org := w.s.Orgs[lane]
@@ -194,30 +215,77 @@ func (w *issuing) Prepare(ctx context.Context, net *workload.Network, n int) err
 			w.next[lane]++
 			body.Credentials = append(body.Credentials, out.Item)
 		}
+		meta[j] = batchOf{list: listOf{org, w.lists[lane]}, count: len(body.Credentials), first: body.Credentials[0].Hash}
 		b, _ := json.Marshal(body)
 		return credentialapi.AnchorIssued.Name, b
 	})
 	w.txs = txs
-	return err
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	for j, t := range txs {
+		w.pending[sha256.Sum256(t.Raw)] = meta[j]
+	}
+	w.mu.Unlock()
+	return nil
+}
+
+// Observe counts the anchors each committed block holds.
+func (w *issuing) Observe(b *workload.Block) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, raw := range b.Txs {
+		if i >= len(b.Results) || b.Results[i].Code != 0 {
+			continue
+		}
+		h := sha256.Sum256(raw)
+		if m, ok := w.pending[h]; ok {
+			w.committed[m.list] += m.count
+			if len(w.samples) < 64 {
+				w.samples = append(w.samples, m.first)
+			}
+			delete(w.pending, h)
+		}
+	}
+	w.seen.Store(b.Height)
 }
 
 func (w *issuing) Next(i int) workload.Tx { return w.txs[i] }
 
-// Check compares each lane's status list with what the lane anchored:
-// every entry it gave out is taken.
+// Check compares each status list with what was anchored in it: no
+// fewer entries taken than the anchors seen committed, no more than the
+// workload signed (some may have been left unsent or uncommitted when a
+// step offered more than the chain took); and some of the credentials
+// seen committed are read back. It reads once every node has the first
+// node's latest block and the observer has seen it.
 func (w *issuing) Check(ctx context.Context, net *workload.Network) error {
-	gw := net.Nodes[0].Client()
-	used := map[[2]any]int{}
-	for lane := range w.s.Keys {
-		used[[2]any{w.s.Orgs[lane], w.lists[lane]}] += w.next[lane]
+	if _, err := workload.SettledHeight(ctx, net, &w.seen); err != nil {
+		return err
 	}
-	for k, want := range used {
-		l, err := client.Read(ctx, gw, credentialapi.GetList, credentialapi.ListParams{Org: k[0].(string), N: k[1].(int)})
+	gw := net.Nodes[0].Client()
+	signed := map[listOf]int{}
+	for lane := range w.s.Keys {
+		signed[listOf{w.s.Orgs[lane], w.lists[lane]}] += w.next[lane]
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for k, most := range signed {
+		l, err := client.Read(ctx, gw, credentialapi.GetList, credentialapi.ListParams{Org: k.org, N: k.n})
 		if err != nil {
 			return err
 		}
-		if l.List.Used != want {
-			return fmt.Errorf("status list %d of %s has %d entries taken, the workload anchored %d", k[1], k[0], l.List.Used, want)
+		if least := w.committed[k]; l.List.Used < least || l.List.Used > most {
+			return fmt.Errorf("status list %d of %s has %d entries taken; %d credentials were seen committed in it and %d signed", k.n, k.org, l.List.Used, least, most)
+		}
+	}
+	for _, h := range w.samples {
+		a, err := client.Read(ctx, gw, credentialapi.GetAnchor, credentialapi.HashParams{Hash: h})
+		if err != nil {
+			return fmt.Errorf("credential %s, seen committed: %w", h, err)
+		}
+		if a.Anchor.Status != credentialapi.StatusActive || a.Anchor.Type != catalog.RealEstate {
+			return fmt.Errorf("credential %s: %+v", h, a.Anchor)
 		}
 	}
 	return nil
