@@ -569,6 +569,9 @@ type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Skipped says the check could not run: an earlier one failed and
+	// left nothing to check it on.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // Report is the outcome of verifying a presentation.

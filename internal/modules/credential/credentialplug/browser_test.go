@@ -226,13 +226,17 @@ func TestRealEstateFlow(t *testing.T) {
 	// The same presentation, checked again, fails on its status.
 	browsertest.SignIn(t, ctx, base, "bank-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(requestPage), chromedp.WaitVisible("#recheck", chromedp.ByQuery), chromedp.Click("#recheck", chromedp.ByQuery))
-	browsertest.ExpectMessage(t, ctx, "核验未通过")
+	browsertest.ExpectMessage(t, ctx, "已核验，结果见下方") // the notice is the action's outcome; the verdict below is red
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#verdict"), "核验未通过", "verdict after the revocation")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#verdict"), "status", "verdict after the revocation")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#cred-status"), "已注销", "status")
 	browsertest.Run(t, ctx, chromedp.Evaluate(`Object.fromEntries([...document.querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.className === "ok"]))`, &checks))
 	if checks["status"] || !checks["signature"] || !checks["holder binding"] {
 		t.Fatalf("checks after the revocation: %v", checks)
 	}
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#verdict"), "证照已被注销或暂停", "verdict after the revocation, in plain words")
+	browsertest.Contains(t, browsertest.Text(t, ctx, `#checks li[data-check="status"] .say`), "证照已被注销或暂停", "the status check, in plain words")
+	browsertest.Contains(t, browsertest.Text(t, ctx, `#checks li[data-check="signature"] .say`), "签发机构的签名有效", "the signature check, in plain words")
 	browsertest.Screenshot(t, ctx, "credential-revoked")
 
 	// The bank's history holds both checks.
@@ -240,4 +244,5 @@ func TestRealEstateFlow(t *testing.T) {
 	uses := browsertest.Text(t, ctx, "#uses")
 	browsertest.Contains(t, uses, "个人住房抵押贷款审查", "history")
 	browsertest.Contains(t, uses, "status", "history")
+	browsertest.Contains(t, uses, "状态（注销/暂停）", "history")
 }

@@ -155,7 +155,7 @@ func (v *verification) stop(from string) *credentialapi.Report {
 			continue
 		}
 		if started && (c != credentialapi.CheckRecognition || v.opts.RecognizedBy != "") {
-			v.rep.Checks = append(v.rep.Checks, credentialapi.Check{Name: c, Detail: "not checked: " + from + " failed"})
+			v.rep.Checks = append(v.rep.Checks, credentialapi.Check{Name: c, Detail: "not checked: " + from + " failed", Skipped: true})
 		}
 	}
 	return v.finish()
