@@ -3,6 +3,7 @@ package credential
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Key layout of the credential module. Every key starts with "credential/".
@@ -113,6 +114,22 @@ func AnchorKey(hash string) []byte { return credKey(hash) }
 
 // RecognitionKey is the state key of a recognition entry.
 func RecognitionKey(org, typ string) []byte { return recogKey(org, typ) }
+
+// ActiveKeysKey is the state key of the number of an organisation's
+// active (not revoked) signing keys.
+func ActiveKeysKey(org string) []byte { return keysKey(org) }
+
+// ParseCount decodes a counter's value (absent, nil: 0).
+func ParseCount(b []byte) (int, error) {
+	if b == nil {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("counter value %q is not a count", b)
+	}
+	return n, nil
+}
 
 // KeyPrefix is the prefix of an organisation's signing keys.
 func KeyPrefix(org string) []byte { return []byte(keyPrefix + org + "/") }

@@ -105,9 +105,10 @@ func DIDView(r module.Reader, chainID, org string) (*credentialapi.DIDView, erro
 }
 
 // DIDProofKeys are the state keys whose bundles prove a DID document: the
-// organisation and each of its keys.
+// organisation, the number of its active keys (so that a resolver knows
+// the document lists them all) and each of its keys.
 func DIDProofKeys(v *credentialapi.DIDView, org string) [][]byte {
-	keys := [][]byte{module.OrgKey(org)}
+	keys := [][]byte{module.OrgKey(org), keysKey(org)}
 	for _, k := range v.Keys {
 		keys = append(keys, keyKey(org, k.Kid))
 	}

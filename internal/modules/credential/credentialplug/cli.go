@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "suspend", Run: statusCmd(credentialapi.StatusSuspended)},
 		{Name: "reinstate", Run: statusCmd(credentialapi.StatusActive)},
 		{Name: "did", Run: cmdDID},
+		{Name: "resolve", Run: cmdResolve},
 		{Name: "types", Run: cmdTypes},
 		{Name: "show", Run: cmdShow},
 		{Name: "do", Run: cmdDo},
@@ -426,6 +427,46 @@ func cmdDID(ctx context.Context, args []string, out, errOut io.Writer) error {
 		fmt.Fprintf(out, "proof of %s: %s\n", k, name)
 	}
 	return nil
+}
+
+// cmdResolve resolves a did:dengta DID offline from the proof bundles
+// that "credential did ORG --prove DIR" wrote.
+func cmdResolve(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("credential resolve", "DID --proofs DIR --trust GENESIS", errOut)
+	dir := fs.String("proofs", "", "the directory of proof bundles (dengta credential did ORG --prove DIR)")
+	trustArg := fs.String("trust", "", "the validator set trusted: a genesis file or a 64-hex-digit validator-set hash")
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	did, err := cli.OneArg(pos, "DID", "dengta credential resolve did:dengta:dengta-dev:regulator --proofs did-proofs/ --trust genesis.json")
+	if err != nil {
+		return err
+	}
+	if *dir == "" || *trustArg == "" {
+		return cli.Fail("--proofs and --trust are required", "dengta credential resolve DID --proofs did-proofs/ --trust ~/.dengta/dev/config/genesis.json")
+	}
+	trust, err := proof.ParseTrust(*trustArg)
+	if err != nil {
+		return cli.Fail(err.Error(), "give a genesis file or a validator-set hash")
+	}
+	files, err := filepath.Glob(filepath.Join(*dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		return cli.Fail(fmt.Sprintf("no proof bundles (*.json) in %s", *dir), "write them with dengta credential did ORG --prove DIR")
+	}
+	var bundles [][]byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		bundles = append(bundles, b)
+	}
+	res, err := vc.ResolveDID(did, bundles, trust)
+	if err != nil {
+		return cli.Fail(fmt.Sprintf("%s does not resolve from these bundles: %v", did, err), "fetch fresh bundles with dengta credential did ORG --prove DIR, into an empty directory")
+	}
+	return cli.PrintJSON(out, res)
 }
 
 func cmdTypes(ctx context.Context, args []string, out, errOut io.Writer) error {

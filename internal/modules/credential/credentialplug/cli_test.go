@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -113,5 +115,93 @@ func TestCredentialCommands(t *testing.T) {
 
 	if _, err := run(t, "present", "--credential", file("licence.sd-jwt"), "--holder-key", file("holder.jwe")); !errors.As(err, &ue) || ue.Hint == "" {
 		t.Fatalf("present without a nonce: %v", err)
+	}
+}
+
+// TestResolveDID: the regulator's DID document and its proof bundles,
+// written by "credential did --prove", resolve offline against the
+// genesis file to the same document; without one key's bundle, or with a
+// bundle altered, they do not.
+func TestResolveDID(t *testing.T) {
+	f := demo(t)
+	dir := t.TempDir()
+	out, err := run(t, "did", "--node", f.url, "regulator", "--prove", dir)
+	if err != nil {
+		t.Fatalf("did: %v\n%s", err, out)
+	}
+	var view struct {
+		Document json.RawMessage `json:"did_document"`
+		Keys     []struct {
+			Kid     string `json:"kid"`
+			Revoked int64  `json:"revoked"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal([]byte(out[:strings.LastIndex(out, "}\n")+1]), &view); err != nil {
+		t.Fatalf("did output: %v\n%s", err, out)
+	}
+	if len(view.Keys) == 0 {
+		t.Fatalf("the demo regulator has no key: %s", out)
+	}
+	genesis, did := node.GenesisFile(f.home), f.did("regulator")
+	out, err = run(t, "resolve", did, "--proofs", dir, "--trust", genesis)
+	if err != nil {
+		t.Fatalf("resolve: %v\n%s", err, out)
+	}
+	var res struct {
+		DID      string          `json:"did"`
+		Document json.RawMessage `json:"did_document"`
+		Active   bool            `json:"active"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("resolve output: %v\n%s", err, out)
+	}
+	var got, want any
+	json.Unmarshal(res.Document, &got)
+	json.Unmarshal(view.Document, &want)
+	if res.DID != did || !res.Active || !reflect.DeepEqual(got, want) {
+		t.Fatalf("resolved %s (active %v):\n%s\nthe node's document:\n%s", res.DID, res.Active, res.Document, view.Document)
+	}
+	if !strings.Contains(string(res.Document), view.Keys[0].Kid) {
+		t.Fatalf("the document lacks key %s: %s", view.Keys[0].Kid, res.Document)
+	}
+
+	// One active key's bundle left out: the proven count gives it away.
+	var active string
+	for _, k := range view.Keys {
+		if k.Revoked == 0 {
+			active = k.Kid
+		}
+	}
+	if active == "" {
+		t.Fatal("no active key")
+	}
+	keyFile := filepath.Join(dir, "credential_key_regulator_"+active+".json")
+	raw, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "resolve", did, "--proofs", dir, "--trust", genesis); err == nil || !strings.Contains(out+err.Error(), "some are missing") {
+		t.Fatalf("without a key's bundle: %v\n%s", err, out)
+	}
+	// The key's bundle altered: its proof fails.
+	altered := bytes.Replace(raw, []byte(active[:8]), []byte("AAAAAAAA"), 1)
+	if bytes.Equal(altered, raw) {
+		t.Fatal("nothing altered")
+	}
+	if err := os.WriteFile(keyFile, altered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "resolve", did, "--proofs", dir, "--trust", genesis); err == nil || !strings.Contains(out+err.Error(), "does not resolve") {
+		t.Fatalf("with an altered bundle: %v\n%s", err, out)
+	}
+	// Another DID than the bundles'.
+	if err := os.WriteFile(keyFile, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "resolve", f.did("bank"), "--proofs", dir, "--trust", genesis); err == nil || !strings.Contains(out+err.Error(), "organisation record of bank") {
+		t.Fatalf("another DID: %v\n%s", err, out)
 	}
 }
