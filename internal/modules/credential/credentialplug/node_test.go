@@ -66,6 +66,15 @@ func TestDemoRegistry(t *testing.T) {
 			t.Fatalf("bundle of %s: %v", key, err)
 		}
 	}
+	// The SDK resolves it from the bundles, trusting the node for nothing.
+	res, err := credentialplug.ResolveDID(ctx, f.c, "regulator", f.trust)
+	var nodeDoc bytes.Buffer
+	if err := json.Compact(&nodeDoc, did.Document); err != nil {
+		t.Fatal(err)
+	}
+	if err != nil || res.DID != did.DID || string(res.Document) != nodeDoc.String() || len(res.Keys) != len(did.Keys) {
+		t.Fatalf("resolved %+v, %v; the node's document %s", res, err, did.Document)
+	}
 	tv, err := client.Read(ctx, f.c, credentialapi.GetType, credentialapi.TypeParams{ID: catalog.Quality, Prove: true})
 	if err != nil || len(tv.Proofs) != 2 {
 		t.Fatalf("type view %+v, %v", tv, err)

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -255,6 +257,28 @@ func Evidence(ctx context.Context, c *client.Client, presentation, recognizedBy 
 // validator set trust names, with no network.
 func VerifyOffline(presentation string, ev *credentialapi.Evidence, trust proof.Trust, nonce, aud, recognizedBy string, now time.Time) *credentialapi.Report {
 	return vc.Verify(presentation, ev, vc.Options{Trust: trust, Nonce: nonce, Audience: aud, Now: now, RecognizedBy: recognizedBy})
+}
+
+// ResolveDID fetches an organisation's DID with its proof bundles from a
+// node and resolves it against the validator set trust names, as a
+// resolver offline would (vc.ResolveDID): the node is not trusted.
+func ResolveDID(ctx context.Context, c *client.Client, org string, trust proof.Trust) (*vc.Resolved, error) {
+	v, err := client.Read(ctx, c, credentialapi.GetDID, credentialapi.OrgParams{Org: org, Prove: true})
+	if err != nil {
+		return nil, err
+	}
+	bundles := make([][]byte, 0, len(v.Proofs))
+	for _, k := range slices.Sorted(maps.Keys(v.Proofs)) {
+		bundles = append(bundles, []byte(v.Proofs[k]))
+	}
+	res, err := vc.ResolveDID(v.DID, bundles, trust)
+	if err != nil {
+		return nil, err
+	}
+	if got, _ := credential.ParseDID(res.ChainID, res.DID); got != org {
+		return nil, fmt.Errorf("asked for the DID of %s, the node answered %s", org, res.DID)
+	}
+	return res, nil
 }
 
 // VerifyOnline has a node verify a presentation against its chain and its
