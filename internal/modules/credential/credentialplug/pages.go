@@ -98,7 +98,21 @@ type deskData struct {
 	Keys        []credentialapi.Key
 	NodeKeys    []*credentialapi.NodeKey
 	Orgs        []identity.Org
-	Error       string
+	// TypeNames names each registered type in the page's language.
+	TypeNames map[string]string
+	Error     string
+}
+
+// typeNames names each type in the page's language.
+func typeNames(p *pages.Page, types []credentialapi.Type) map[string]string {
+	out := make(map[string]string, len(types))
+	for _, t := range types {
+		out[t.ID] = t.Name
+		if p.Lang == pages.EN && t.NameEN != "" {
+			out[t.ID] = t.NameEN
+		}
+	}
+	return out
 }
 
 func (s *credPages) desk(p *pages.Page) error { return s.renderDesk(p, "") }
@@ -118,6 +132,7 @@ func (s *credPages) renderDesk(p *pages.Page, errMsg string) error {
 		return err
 	}
 	d.AllTypes = all.Types
+	d.TypeNames = typeNames(p, all.Types)
 	issued, err := credential.Issued(v, org, "", 50)
 	if err != nil {
 		return err
@@ -283,7 +298,7 @@ func (s *credPages) issue(p *pages.Page) error {
 	defer cancel()
 	signed, rec, err := Issue(ctx, s.site.API(), key, Issuance{Type: t.ID, Claims: claims, Holder: holderJWK, ValidUntil: d.Until})
 	if err != nil {
-		return fail(pages.APIError(err))
+		return fail(p.APIError(err))
 	}
 	wf := walletFile{Credential: signed.Credential}
 	if holder != nil {
@@ -318,7 +333,7 @@ func (s *credPages) setStatus(p *pages.Page) error {
 	defer cancel()
 	status := r.PostFormValue("status")
 	if _, err := SetStatus(ctx, s.site.API(), key, r.PostFormValue("hash"), status, strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
-		return s.renderDesk(p, pages.APIError(err))
+		return s.renderDesk(p, p.APIError(err))
 	}
 	p.Done("/hall/credential", p.T("vc.status.done."+status))
 	return nil
@@ -341,7 +356,7 @@ func (s *credPages) recognize(p *pages.Page) error {
 	ctx, cancel := s.ctx(p)
 	defer cancel()
 	if _, _, err := client.Send(ctx, s.site.API(), key, credentialapi.Recognize, body); err != nil {
-		return s.renderDesk(p, pages.APIError(err))
+		return s.renderDesk(p, p.APIError(err))
 	}
 	p.Done("/hall/credential", p.T("vc.recognize.done"))
 	return nil
@@ -364,7 +379,7 @@ func (s *credPages) keys(p *pages.Page) error {
 		}
 	}
 	if err != nil {
-		return s.renderDesk(p, pages.APIError(err))
+		return s.renderDesk(p, p.APIError(err))
 	}
 	p.Done("/hall/credential", p.T("vc.keys.done"))
 	return nil
@@ -466,7 +481,7 @@ func (s *credPages) check(p *pages.Page) error {
 	defer cancel()
 	rep, err := verify(ctx, s.site, presentation, req.Nonce, req.Audience, req.Org, time.Now())
 	if err != nil {
-		return s.renderRequest(p, req, pages.APIError(err))
+		return s.renderRequest(p, req, p.APIError(err))
 	}
 	// The use is recorded under a reference only this verifier (who keeps
 	// the nonce) and the holder can link to the credential.
@@ -484,7 +499,7 @@ func (s *credPages) check(p *pages.Page) error {
 			return err
 		}
 		if _, _, err := client.Send(ctx, s.site.API(), key, credentialapi.RecordUse, use); err != nil {
-			recordErr = pages.APIError(err)
+			recordErr = p.APIError(err)
 		}
 	}
 	err = s.n.updateRequest(req.ID, func(r *request) error {
@@ -558,7 +573,7 @@ func (s *credPages) registryAct(p *pages.Page) error {
 		return errcode.New(errcode.BadRequest, "unknown registry action %q", r.PostFormValue("action"))
 	}
 	if err != nil {
-		return s.renderRegistry(p, pages.APIError(err))
+		return s.renderRegistry(p, p.APIError(err))
 	}
 	p.Done("/hall/credential/registry", p.T("vc.registry.done"))
 	return nil
@@ -679,7 +694,7 @@ func (s *credPages) publicVerify(p *pages.Page) error {
 			defer cancel()
 			rep, err := verify(ctx, s.site, d.Presentation, d.Nonce, d.Audience, d.By, time.Now())
 			if err != nil {
-				d.Error = pages.APIError(err)
+				d.Error = p.APIError(err)
 			}
 			d.Report = rep
 		}
