@@ -294,7 +294,7 @@ func seedDemo(ctx context.Context, d *plug.DemoEnv) error {
 		if _, ok := keys[o.ID]; ok || !o.Active {
 			continue
 		}
-		if k, err := d.Admin(o.ID); err == nil {
+		if k, err := d.Admin(o.ID); err == nil && k != nil {
 			voters = append(voters, k)
 		}
 	}
