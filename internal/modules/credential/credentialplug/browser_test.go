@@ -12,8 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
