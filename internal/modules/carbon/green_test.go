@@ -49,7 +49,9 @@ func TestGreenCertificates(t *testing.T) {
 	})
 	do(t, c, "gec", "register_plant", plant, errcode.OK)
 	do(t, c, "gec", "register_plant", plant, errcode.Conflict)
-	gec := func(month string, q int64) carbonapi.GECBody { return carbonapi.GECBody{Plant: plant.Code, Month: month, Quantity: q} }
+	gec := func(month string, q int64) carbonapi.GECBody {
+		return carbonapi.GECBody{Plant: plant.Code, Month: month, Quantity: q}
+	}
 	testchain.Refusals(t, c, carbon.Name, "gec", "issue_gec", []vcase{
 		{"the month under way", "", gec("2026-03", 10), errcode.RuleViolation},
 		{"expired already", "", gec("2024-03", 10), errcode.RuleViolation},

@@ -69,7 +69,9 @@ func TestProjectToCredits(t *testing.T) {
 	})
 	do(t, c, "ver", "verify_monitoring", verify(carbonapi.OpinionPositive, 18_500), errcode.OK)
 	do(t, c, "ver", "verify_monitoring", verify(carbonapi.OpinionPositive, 18_500), errcode.Conflict)
-	issue := func(v ...carbonapi.VintageBody) carbonapi.IssueBody { return carbonapi.IssueBody{Report: r, Vintages: v} }
+	issue := func(v ...carbonapi.VintageBody) carbonapi.IssueBody {
+		return carbonapi.IssueBody{Report: r, Vintages: v}
+	}
 	testchain.Refusals(t, c, carbon.Name, "reg", "issue_credits", []vcase{
 		{"more than verified", "", issue(carbonapi.VintageBody{Year: 2024, Quantity: 10_000}, carbonapi.VintageBody{Year: 2025, Quantity: 8_501}), errcode.RuleViolation},
 		{"vintage outside the period", "", issue(carbonapi.VintageBody{Year: 2023, Quantity: 1}), errcode.RuleViolation},
