@@ -487,3 +487,28 @@ func RegistryOf(r module.Reader) (*carbonapi.RegistryView, error) {
 	}
 	return rv, nil
 }
+
+// Subject names a product (Lot "") or lot.
+type Subject struct {
+	GTIN string `json:"gtin"`
+	Lot  string `json:"lot,omitempty"`
+}
+
+// FootprintsBy lists the products and lots whose footprints org
+// published.
+func FootprintsBy(r module.Reader, org string) ([]Subject, error) {
+	keys, err := module.List(r, []byte(pcfbyPrefix+org+"/"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Subject
+	for _, k := range keys {
+		gtin, rest, _ := strings.Cut(k, "/")
+		s := Subject{GTIN: gtin}
+		if lot, ok := strings.CutPrefix(rest, "l/"); ok {
+			s.Lot = lot
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

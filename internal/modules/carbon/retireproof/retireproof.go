@@ -220,18 +220,18 @@ func verify(r *Report, raw []byte, trust proof.Trust) error {
 	for _, p := range b.Proofs {
 		rep, err := proof.Verify([]byte(p.Bundle), trust)
 		if err != nil {
-			return r.fail("proof of "+p.Key, "%v", err)
+			return r.fail("proof", "%s: %v", p.Key, err)
 		}
 		switch {
 		case rep.Key != p.Key:
-			return r.fail("proof of "+p.Key, "the bundle proves %s instead", rep.Key)
+			return r.fail("proof", "%s: the bundle proves %s instead", p.Key, rep.Key)
 		case rep.ChainID != b.ChainID || rep.Height != b.Height:
-			return r.fail("proof of "+p.Key, "it is of chain %s at height %d; the bundle says %s at %d", rep.ChainID, rep.Height, b.ChainID, b.Height)
+			return r.fail("proof", "%s: it is of chain %s at height %d; the bundle says %s at %d", p.Key, rep.ChainID, rep.Height, b.ChainID, b.Height)
 		case !rep.Exists:
-			return r.fail("proof of "+p.Key, "it proves the record absent")
+			return r.fail("proof", "%s: it proves the record absent", p.Key)
 		}
 		values[p.Key] = rep.Value
-		r.pass("proof of "+p.Key, "in the state of chain %s at height %d, signed by more than 2/3 of the trusted validators", b.ChainID, b.Height)
+		r.pass("proof", "%s: in the state of chain %s at height %d, signed by more than 2/3 of the trusted validators", p.Key, b.ChainID, b.Height)
 	}
 	get := func(key []byte, v any) bool {
 		raw, ok := values[string(key)]
