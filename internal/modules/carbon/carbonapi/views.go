@@ -306,3 +306,13 @@ func (n PACTNumber) MarshalJSON() ([]byte, error) {
 
 // JSONSchema describes the number in the API's schemas.
 func (PACTNumber) JSONSchema() map[string]any { return map[string]any{"type": "number"} }
+
+// UnmarshalJSON reads the JSON number as the decimal it writes.
+func (n *PACTNumber) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if _, err := PACTNumber(s).MarshalJSON(); err != nil || s == "" {
+		return fmt.Errorf("PACT number %q is not a decimal", s)
+	}
+	*n = PACTNumber(s)
+	return nil
+}
