@@ -19,7 +19,9 @@ import (
 // must hold, and must fail once a unit is counted wrong.
 func TestTransferSteps(t *testing.T) {
 	c := benchtest.DemoChain(t, Module())
-	sign := func(org, action string, body any) []byte { return c.Sign(c.Members[org].Admin, carbonapi.Name, action, body) }
+	sign := func(org, action string, body any) []byte {
+		return c.Sign(c.Members[org].Admin, carbonapi.Name, action, body)
+	}
 	w := newTransfers(workload.Params{})
 	w.s = workload.PlanSigners("coop", "foodgroup", "market", "foodgroup")
 	total := int64(len(w.s.Orgs)) * benchSpan
