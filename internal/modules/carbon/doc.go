@@ -52,6 +52,6 @@
 // Ids come from counters: projects PRJ-n, monitoring reports MR-n,
 // batches CCB-<vintage>-n, CEA-<year>-n and GEC-<YYYYMM>-n, transfers
 // TR-n, closures RT-n (retired), CX-n (cancelled), CL-n (claimed) and
-// SR-n (surrendered). keys.go documents the whole state layout; ADR 0012
+// SR-n (surrendered). keys.go documents the whole state layout; ADR 0015
 // explains the choices.
 package carbon

@@ -19,7 +19,7 @@
 // (ReadingMessage: domain, chain, meter, interval and registers), so the
 // relay cannot alter one. One reading per meter and interval, never
 // replaced; no reading above what the meter's rated power allows; none
-// before its interval ends. See ADR 0012 for why meters are not member
+// before its interval ends. See ADR 0015 for why meters are not member
 // keys.
 //
 // # Trading and clearing

@@ -2,6 +2,8 @@ package carbonplug_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -202,6 +204,32 @@ func TestRetirementThroughANode(t *testing.T) {
 	pact, err := client.Read(s.ctx, public, carbonapi.GetFootprintPCF, carbonapi.FootprintParams{GTIN: carbonplug.DemoGTIN})
 	if err != nil || pact.ProductIDs[0] != "urn:gtin:"+carbonplug.DemoGTIN || pact.PCF.PCfExcludingBiogenic != "0.42" || !strings.Contains(pact.CompanyName, "皖北") {
 		t.Fatalf("PACT: %v %+v", err, pact)
+	}
+
+	// The traceability scan page of a box of the product shows its
+	// footprint card (the carbon module's panel for the "product" slot).
+	// The module names no other module: the trace actions go as JSON.
+	epc := "/01/" + carbonplug.DemoGTIN + "/21/SN0001"
+	lot := "/01/" + carbonplug.DemoGTIN + "/10/2026-A"
+	for _, a := range []struct{ action, body string }{
+		{"register_product", `{"gtin":"` + carbonplug.DemoGTIN + `","name":"砀山酥梨 5kg 礼盒"}`},
+		{"register_lot", `{"lot_id":"` + lot + `","origin":{"region":"安徽省宿州市砀山县"},"produced_on":"2026-09-14"}`},
+		{"capture", `{"type":"ObjectEvent","action":"ADD","epc_list":["` + epc + `"],"biz_step":"commissioning","disposition":"active","lot":"` + lot +
+			`","event_time":"` + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + `"}`},
+	} {
+		if _, err := s.c.Do(s.ctx, s.keys["foodgroup"], "trace", a.action, json.RawMessage(a.body)); err != nil {
+			t.Fatalf("trace/%s: %v", a.action, err)
+		}
+	}
+	resp, err := http.Get(s.d.GatewayURL + epc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), `id="carbon-footprint"`) || !strings.Contains(string(page), "0.42") ||
+		!strings.Contains(string(page), "/carbon/footprints/01/"+carbonplug.DemoGTIN+"/10/2026-A") {
+		t.Fatalf("the scan page (%d) shows no footprint card:\n%s", resp.StatusCode, page)
 	}
 }
 

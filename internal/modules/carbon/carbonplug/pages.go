@@ -50,11 +50,15 @@ func pagesModule() *pages.Module {
 			"cbdate":   func(s string) string { return strings.SplitN(s, "T", 2)[0] },
 			"cbranges": func(rs []carbonapi.Range) string { return rangesText(rs) },
 			"cbyuan":   func(fen int64) string { return fmt.Sprintf("%s.%02d", formatInt(fen/100), fen%100) },
-			// carbonFootprintCard is the footprint card another page
-			// (the traceability scan page) embeds for the product or lot
-			// it shows: {{carbonFootprintCard lang .GTIN .Lot}}.
-			"carbonFootprintCard": func(lang pages.Lang, gtin, lot string) template.HTML { return s.footprintCard(lang, gtin, lot) },
 		},
+		// The footprint card of the product or lot another page shows
+		// (the traceability scan page): {{panels "product" gtin lot}}.
+		Panels: map[string]pages.Panel{"product": func(lang pages.Lang, args ...string) template.HTML {
+			if len(args) < 2 {
+				return ""
+			}
+			return s.footprintCard(lang, args[0], args[1])
+		}},
 		Hall:   []pages.Link{{Path: "/hall/carbon", Key: "cb.hall"}, {Path: "/hall/carbon/compliance", Key: "cb.compliance"}, {Path: "/hall/carbon/green", Key: "cb.green"}, {Path: "/hall/carbon/footprints", Key: "cb.footprints"}},
 		Public: []pages.Link{{Path: "/carbon", Key: "cb.nav"}},
 		Routes: func(site pages.Site, r pages.Router) {

@@ -11,7 +11,6 @@ package energyplug
 
 import (
 	"github.com/dengta-chain/dengta/internal/cli"
-	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
 	"github.com/dengta-chain/dengta/internal/plug"
@@ -29,13 +28,13 @@ func Module() plug.Module {
 		Workloads: workloads(),
 		Demo: plug.Demo{
 			Roles: map[string][]role.Role{
-				"regulator":            {energyapi.GridOperator},
-				"coop":                 {energyapi.Prosumer},
-				"market":               {energyapi.Prosumer},
-				"foodgroup":            {energyapi.Prosumer},
-				"logistics":            {energyapi.Prosumer},
-				"school":               {energyapi.Prosumer},
-				devnet.GeneratedMember: {energyapi.Prosumer},
+				"regulator": {energyapi.GridOperator},
+				"coop":      {energyapi.Prosumer},
+				"market":    {energyapi.Prosumer},
+				"foodgroup": {energyapi.Prosumer},
+				"logistics": {energyapi.Prosumer},
+				"school":    {energyapi.Prosumer},
+				"*":         {energyapi.Prosumer}, // every organisation generated past the demo list (devnet.GeneratedMember)
 			},
 			Seed: seed,
 		},

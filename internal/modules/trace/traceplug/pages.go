@@ -243,6 +243,14 @@ type scanData struct {
 	Danger   bool
 }
 
+// LotNumber is the scanned item's lot, "" when it has none.
+func (d *scanData) LotNumber() string {
+	if d.Lot == nil {
+		return ""
+	}
+	return d.Lot.LotNumber
+}
+
 // scanPage is what a consumer sees after scanning a product's QR code.
 // Opening it counts as a scan: the device is known only by the SHA-256 of
 // a random cookie, and the place only by the city the visitor chose to
