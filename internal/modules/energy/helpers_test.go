@@ -3,9 +3,10 @@ package energy_test
 import (
 	"encoding/hex"
 
-	"github.com/dengta-chain/dengta/internal/access"
 	"testing"
 	"time"
+
+	"github.com/dengta-chain/dengta/internal/access"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
