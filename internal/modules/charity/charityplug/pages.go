@@ -60,9 +60,9 @@ func pagesModule() *pages.Module {
 			r.Public("GET /charity/receipts/{receipt}/proof", s.receiptProof)
 			r.Public("GET /charity/receipt.js", s.script)
 			r.SignedIn("GET /hall/charity", s.hall)
-			r.SignedIn("POST /hall/charity", s.hallAct)
+			r.SignedInUpload("POST /hall/charity", maxUpload, s.hallAct)
 			r.SignedIn("GET /hall/charity/projects/{id}", s.hallProject)
-			r.SignedIn("POST /hall/charity/projects/{id}", s.hallProjectAct)
+			r.SignedInUpload("POST /hall/charity/projects/{id}", maxUpload, s.hallProjectAct)
 			r.SignedIn("GET /hall/charity/oversight", s.oversight)
 		},
 	}

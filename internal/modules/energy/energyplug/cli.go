@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 )
 
 const usage = `zones --key K | market ZONE --key K [--count N] | interval ZONE YYYYMMDDhhmm --key K | statement --key K [--org ORG] [--zone Z]
-       | readings METER --key K [--from IV] [--to IV] | order --key K --zone Z --interval IV --side buy|sell --kwh Q --price FEN
+       | readings METER --key K [--from IV] [--to IV] | order --key K --zone Z --interval IV|+N --side buy|sell --kwh Q --price FEN
        | cancel ORDER --key K | post-readings FILE --key K | operator --key K --zone Z [--every 10s] [--once]
        | do --key K --action NAME --body JSON|@FILE`
 
@@ -163,7 +164,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 			node := cli.NodeFlag(fs)
 			keyFile := fs.String("key", "", "key file of the participant's signer")
 			zone := fs.String("zone", "", "the zone")
-			iv := fs.String("interval", "", "the delivery interval, YYYYMMDDhhmm (China Standard Time)")
+			iv := fs.String("interval", "", "the delivery interval, YYYYMMDDhhmm (China Standard Time), or +N: the N-th interval after the one under way")
 			side := fs.String("side", "", "buy or sell")
 			q := fs.String("kwh", "", "energy in kWh, up to three decimals")
 			price := fs.Int64("price", 0, "limit price, fen per kWh")
@@ -173,6 +174,26 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 			wh, err := ParseKWh(*q)
 			if err != nil {
 				return cli.Fail(err.Error(), "give --kwh like 12.5")
+			}
+			if n, ok := strings.CutPrefix(*iv, "+"); ok {
+				ahead, err := strconv.Atoi(n)
+				if err != nil || ahead < 1 {
+					return cli.Fail(fmt.Sprintf("--interval %s is not +N", *iv), "give --interval +2 for the second interval after the one under way")
+				}
+				c, _, err := cli.Signer(*node, *keyFile)
+				if err != nil {
+					return err
+				}
+				zv, err := client.Read(ctx, c, energyapi.GetZone, energyapi.ZoneParams{Zone: *zone})
+				if err != nil {
+					return err
+				}
+				start, err := energyapi.ParseInterval(zv.Current, zv.Zone.IntervalMinutes)
+				if err != nil {
+					return err
+				}
+				*iv = energyapi.IntervalID(start.Add(time.Duration(ahead*zv.Zone.IntervalMinutes) * time.Minute))
+				fmt.Fprintf(out, "interval %s\n", *iv)
 			}
 			return send(ctx, out, *node, *keyFile, energyapi.PlaceOrder.Name, energyapi.OrderBody{Zone: *zone, Interval: *iv, Side: *side, QuantityWh: wh, PriceFen: *price})
 		}},
