@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
@@ -89,7 +90,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		caller := httpapi.Caller(ctx)
 		if c.Kind == carbonapi.Surrendered && !caller.Is(c.Holder) && !carbon.Overseer(caller) {
-			return nil, errcode.New(errcode.Unauthorized, "a surrender is for its covered entity, the registry authority and those who oversee")
+			return nil, access.Refuse(caller, "a surrender", "its covered entity, the registry authority and those who oversee")
 		}
 		cv := &carbonapi.ClosureView{Height: v.Version(), Closure: *c, URL: env.PublicURL(CertificatePath(c.ID))}
 		if p.Prove {
@@ -110,7 +111,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 	})
 	httpapi.Query(r, carbonapi.GetAccount, func(ctx context.Context, p carbonapi.OrgParams) (*carbonapi.Account, error) {
 		if c := httpapi.Caller(ctx); !c.Is(p.Org) && !carbon.Overseer(c) {
-			return nil, errcode.New(errcode.Unauthorized, "an account is for its holder, the registry authority and those who oversee; sign as %s", p.Org)
+			return nil, access.Refuse(c, "account "+p.Org, "its holder, the registry authority and those who oversee")
 		}
 		d, err := chainDate(ctx, env)
 		if err != nil {
@@ -135,7 +136,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		if c := httpapi.Caller(ctx); !c.Is(t.From, t.To) && !carbon.Overseer(c) {
-			return nil, errcode.New(errcode.Unauthorized, "a transfer is for its parties, the registry authority and those who oversee")
+			return nil, access.Refuse(c, "a transfer", "its parties, the registry authority and those who oversee")
 		}
 		return t, nil
 	})
@@ -147,7 +148,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		case c.Has(carbonapi.Covered):
 			only = c.Org
 		default:
-			return nil, errcode.New(errcode.Unauthorized, "the compliance view is for the registry authority, regulators, verifiers and covered entities (their own position)")
+			return nil, access.Refuse(c, "the compliance view", "the registry authority, regulators, verifiers and covered entities (their own position)")
 		}
 		d, err := chainDate(ctx, env)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
-	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
@@ -75,12 +74,13 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		ok, err := seesParticipant(v, p.Org, httpapi.Caller(ctx))
+		c := httpapi.Caller(ctx)
+		ok, err := seesParticipant(v, p.Org, c)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return nil, errcode.New(errcode.Unauthorized, "a participant's statement is for it, its zones' operators and those who oversee")
+			return nil, access.Refuse(c, "a participant's statement", "the participant, its zones' operators and those who oversee")
 		}
 		return energy.StatementOf(v, p.Org, p.Zone)
 	})
@@ -99,7 +99,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		if !c.Is(m.Org) && !energy.Sees(zn, c) {
-			return nil, errcode.New(errcode.Unauthorized, "a meter's readings are for its participant, the zone's operator and those who oversee")
+			return nil, access.Refuse(c, "a meter's readings", "its participant, the zone's operator and those who oversee")
 		}
 		return energy.ReadingsOf(v, p.Meter, p.From, p.To)
 	})
