@@ -2,6 +2,7 @@ package carbonplug
 
 import (
 	"context"
+	_ "embed"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/access"
@@ -15,7 +16,13 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/carbon/retireproof"
 )
 
-func apiModule() *httpapi.Module { return &httpapi.Module{Routes: routes} }
+// openAPI documents what the typed queries' types do not: the retirement
+// bundle's format.
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func apiModule() *httpapi.Module { return &httpapi.Module{OpenAPI: openAPI, Routes: routes} }
 
 // chainDate is the date of the latest block in China Standard Time: the
 // date the module's rules see, never this node's clock.

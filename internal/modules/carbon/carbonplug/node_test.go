@@ -211,13 +211,14 @@ func TestRetirementThroughANode(t *testing.T) {
 	// The module names no other module: the trace actions go as JSON.
 	epc := "/01/" + carbonplug.DemoGTIN + "/21/SN0001"
 	lot := "/01/" + carbonplug.DemoGTIN + "/10/2026-A"
-	for _, a := range []struct{ action, body string }{
-		{"register_product", `{"gtin":"` + carbonplug.DemoGTIN + `","name":"砀山酥梨 5kg 礼盒"}`},
-		{"register_lot", `{"lot_id":"` + lot + `","origin":{"region":"安徽省宿州市砀山县"},"produced_on":"2026-09-14"}`},
-		{"capture", `{"type":"ObjectEvent","action":"ADD","epc_list":["` + epc + `"],"biz_step":"commissioning","disposition":"active","lot":"` + lot +
+	for _, a := range []struct{ org, action, body string }{
+		{"regulator", "assign_prefix", `{"prefix":"6901234","org":"foodgroup"}`},
+		{"foodgroup", "register_product", `{"gtin":"` + carbonplug.DemoGTIN + `","name":"砀山酥梨 5kg 礼盒"}`},
+		{"foodgroup", "register_lot", `{"lot_id":"` + lot + `","origin":{"region":"安徽省宿州市砀山县"},"produced_on":"2026-09-14"}`},
+		{"foodgroup", "capture", `{"type":"ObjectEvent","action":"ADD","epc_list":["` + epc + `"],"biz_step":"commissioning","disposition":"active","lot":"` + lot +
 			`","event_time":"` + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) + `"}`},
 	} {
-		if _, err := s.c.Do(s.ctx, s.keys["foodgroup"], "trace", a.action, json.RawMessage(a.body)); err != nil {
+		if _, err := s.c.Do(s.ctx, s.keys[a.org], "trace", a.action, json.RawMessage(a.body)); err != nil {
 			t.Fatalf("trace/%s: %v", a.action, err)
 		}
 	}

@@ -2,6 +2,7 @@ package energyplug
 
 import (
 	"context"
+	_ "embed"
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
@@ -11,7 +12,13 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
 )
 
-func apiModule() *httpapi.Module { return &httpapi.Module{Routes: routes} }
+// openAPI documents what the typed queries' types do not: the file of
+// signed readings and the message a meter signs.
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func apiModule() *httpapi.Module { return &httpapi.Module{OpenAPI: openAPI, Routes: routes} }
 
 // seesParticipant reports whether c may read participant org's data: the
 // participant, those who oversee, and the operators of the zones its
