@@ -18,7 +18,7 @@ import (
 func workloads() []workload.Def {
 	return []workload.Def{
 		{Name: "wenergy", Doc: "energy/post_readings: batches of 250 meter readings (10 meters × 25 intervals), each signed by its meter's Ed25519 key and checked on chain, by every member's lanes",
-			Rates: []float64{20, 40, 80}, New: func(p workload.Params) workload.Workload { return newReadings(p) }},
+			Rates: []float64{10, 20, 40}, New: func(p workload.Params) workload.Workload { return newReadings(p) }},
 	}
 }
 
