@@ -83,7 +83,7 @@ func (s *cbPages) hallAct(p *pages.Page) error {
 	case errors.Is(err, errDone):
 		return nil
 	case err != nil:
-		return s.renderHall(p, pages.APIError(err))
+		return s.renderHall(p, p.APIError(err))
 	}
 	p.Done("/hall/carbon", p.T("cb.done."+action))
 	return nil
@@ -290,7 +290,7 @@ func (s *cbPages) complianceAct(p *pages.Page) error {
 		err = s.doCompliance(a, action, year)
 	}
 	if err != nil {
-		return s.renderCompliance(p, pages.APIError(err))
+		return s.renderCompliance(p, p.APIError(err))
 	}
 	p.Done(fmt.Sprintf("/hall/carbon/compliance?year=%d", year), p.T("cb.done."+action))
 	return nil
@@ -409,7 +409,7 @@ func (s *cbPages) greenAct(p *pages.Page) error {
 	defer a.cancel()
 	action := a.v("action")
 	if err := s.doGreen(a, action); err != nil {
-		return s.renderGreen(p, pages.APIError(err))
+		return s.renderGreen(p, p.APIError(err))
 	}
 	p.Done("/hall/carbon/green", p.T("cb.done."+action))
 	return nil
@@ -545,7 +545,7 @@ func (s *cbPages) footprintsAct(p *pages.Page) error {
 		err = fmt.Errorf("%s", p.T("cb.unknownaction"))
 	}
 	if err != nil {
-		return s.renderFootprints(p, pages.APIError(err))
+		return s.renderFootprints(p, p.APIError(err))
 	}
 	if path == "" {
 		path = "/hall/carbon/footprints"

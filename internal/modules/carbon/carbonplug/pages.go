@@ -249,7 +249,7 @@ func (s *cbPages) certificatePage(p *pages.Page) error {
 		}
 	}
 	if err != nil {
-		d.Error = pages.APIError(err)
+		d.Error = p.APIError(err)
 	}
 	p.Title, p.Data = p.T("cb.cert."+c.Kind)+" "+c.ID, d
 	return s.site.Render(p, "certificate")

@@ -217,7 +217,7 @@ func (s *enPages) hallAct(p *pages.Page) error {
 	action := a.v("action")
 	back, err := s.doHall(a, action)
 	if err != nil {
-		return s.renderHall(p, pages.APIError(err))
+		return s.renderHall(p, p.APIError(err))
 	}
 	if back == "" {
 		back = "/hall/energy"
