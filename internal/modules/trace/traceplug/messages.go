@@ -187,6 +187,8 @@ var messages = pages.Messages{ // [zh, en]
 	"hp.actions":                      {"操作", "Actions"},
 	"hp.commission":                   {"为此批次赋码", "Commission items of this lot"},
 	"hp.nolots":                       {"这个产品还没有批次。请在“追溯业务”页面的“登记批次”中登记。", "This product has no lots yet. Register one under “Register a lot” on the traceability page."},
+	"ht.lotpick":                      {"批次（产品 · 批次号）", "Lot (product · lot number)"},
+	"ht.nolots":                       {"还没有可赋码的批次：请先在上方“登记批次”。", "No lot to commission yet: register a lot above first."},
 	"ht.title":                        {"产品追溯与防伪", "Traceability and anti-counterfeit"},
 	"ht.product":                      {"登记产品", "Register a product"},
 	"ht.name":                         {"名称", "Name"},

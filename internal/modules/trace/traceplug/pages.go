@@ -74,8 +74,43 @@ type hallTraceData struct {
 	Error string
 	Links []string // items just commissioned: their scan pages
 	Lot   string
+	// Lots are the organisation's lots, to commission items of.
+	Lots []lotOption
 	// Serials names the serial numbers just commissioned.
 	Serials string
+}
+
+// lotOption is a lot in a form's list: its id and how people name it.
+type lotOption struct{ ID, Label string }
+
+// lotOptions lists the organisation's lots, by product (at most 500).
+func (s *tracePages) lotOptions(p *pages.Page) []lotOption {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil
+	}
+	products, _, err := trace.ProductsOf(v, p.User.Org, "", "", 200)
+	if err != nil {
+		return nil
+	}
+	var out []lotOption
+	for _, pr := range products {
+		lots, err := trace.ProductLots(v, pr.ID)
+		if err != nil {
+			return out
+		}
+		name := pr.Name
+		if p.Lang == pages.EN && pr.NameEN != "" {
+			name = pr.NameEN
+		}
+		for _, l := range lots {
+			if len(out) == 500 {
+				return out
+			}
+			out = append(out, lotOption{ID: l.ID, Label: name + " · " + l.LotNumber})
+		}
+	}
+	return out
 }
 
 func (s *tracePages) orgs() []identity.Org {
@@ -86,7 +121,7 @@ func (s *tracePages) orgs() []identity.Org {
 func (s *tracePages) hallTrace(p *pages.Page) error {
 	r := p.R
 	p.Title = p.T("ht.title")
-	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lots: s.lotOptions(p)}
 	// After commissioning: the lot's labels and its first items' pages.
 	if lot := r.URL.Query().Get("lot"); lot != "" {
 		if v, err := s.site.View(0); err == nil {
@@ -107,7 +142,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	now := time.Now().In(pages.ChinaTime).Format(time.RFC3339)
 	var act string
 	var body map[string]any
-	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lots: s.lotOptions(p)}
 	field := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
 	switch action {
 	case "prefix":
