@@ -8,6 +8,7 @@ package modules
 import (
 	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonplug"
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
+	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
@@ -27,6 +28,7 @@ func All() []plug.Module {
 		charityplug.Module(),
 		carbonplug.Module(),
 		energyplug.Module(),
+		credentialplug.Module(),
 	}
 }
 
