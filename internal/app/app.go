@@ -614,15 +614,15 @@ type blockResult struct {
 
 // TxRecord says where a committed transaction is and how it ended.
 type TxRecord struct {
-	Hash      string `json:"hash"`
-	Height    int64  `json:"height"`
-	Index     int    `json:"index"`
-	Code      uint32 `json:"code"`
-	CodeName  string `json:"code_name"`
-	Log       string `json:"log,omitempty"`
-	Module    string `json:"module,omitempty"`
-	Action    string `json:"action,omitempty"`
-	Signer    string `json:"signer,omitempty"`
+	Hash     string `json:"hash"`
+	Height   int64  `json:"height"`
+	Index    int    `json:"index"`
+	Code     uint32 `json:"code"`
+	CodeName string `json:"code_name"`
+	Log      string `json:"log,omitempty"`
+	Module   string `json:"module,omitempty"`
+	Action   string `json:"action,omitempty"`
+	Signer   string `json:"signer,omitempty"`
 	// Nonce is the transaction's number in its signer key's sequence
 	// (an Ethereum transaction's nonce + 1).
 	Nonce uint64 `json:"nonce,omitempty"`
