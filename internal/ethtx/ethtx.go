@@ -141,3 +141,10 @@ func Sign(data types.TxData, chainID uint64, k *tx.PrivateKey) ([]byte, error) {
 	}
 	return signed.MarshalBinary()
 }
+
+// DecodeRaw decodes a raw Ethereum transaction (without the kind byte), as
+// Decode does.
+func DecodeRaw(raw []byte) (*Tx, error) {
+	b := make([]byte, 0, len(raw)+1)
+	return Decode(append(append(b, KindEthereum), raw...))
+}
