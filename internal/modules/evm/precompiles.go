@@ -72,7 +72,9 @@ type sm3Precompile struct{}
 
 func (sm3Precompile) Name() string { return "SM3" }
 
-func (sm3Precompile) RequiredGas(input []byte) uint64 { return sm3BaseGas + words(len(input))*sm3WordGas }
+func (sm3Precompile) RequiredGas(input []byte) uint64 {
+	return sm3BaseGas + words(len(input))*sm3WordGas
+}
 
 func (sm3Precompile) Run(input []byte) ([]byte, error) {
 	sum := sm3.Sum(input)
