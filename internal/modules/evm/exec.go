@@ -123,6 +123,28 @@ func Execute(kv module.KV, p *Params, b Block, m *Message, readOnly bool) (*Outc
 	if err := checkMessage(p, m); err != nil {
 		return nil, err
 	}
+	sdb := NewStateDB(kv, m.From, m.Nonce)
+	out := run(sdb, kv, p, b, m)
+	if err := sdb.Err(); err != nil {
+		return nil, fmt.Errorf("evm state: %w", err)
+	}
+	if out.Status == types.ReceiptStatusSuccessful {
+		out.Logs = sdb.Logs()
+	}
+	if !readOnly {
+		if err := sdb.Commit(); err != nil {
+			return nil, fmt.Errorf("evm state: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// run executes a checked message on sdb: the state transition of
+// go-ethereum's core (which the module cannot import) for the rules the
+// chain runs, without fees: intrinsic gas, the warm addresses, the
+// top-level create or call, refunds (EIP-3529) and the calldata floor
+// (EIP-7623). The records precompile reads records.
+func run(sdb vm.StateDB, records module.Getter, p *Params, b Block, m *Message) *Outcome {
 	gasIntrinsic, floor, _ := intrinsic(m)
 	cfg := p.chainConfig()
 	number := big.NewInt(b.Height)
@@ -140,12 +162,10 @@ func Execute(kv module.KV, p *Params, b Block, m *Message, readOnly bool) (*Outc
 		Random:      &random,
 	}
 	rules := cfg.Rules(number, true, blockCtx.Time)
-	sdb := NewStateDB(kv, m.From, m.Nonce)
 	sdb.SetTxContext(m.Hash, m.Index, 0)
 	evm := vm.NewEVM(blockCtx, sdb, cfg, vm.Config{})
 	defer evm.Release()
-	pre := precompiles(rules, kv, p)
-	evm.SetPrecompiles(pre)
+	evm.SetPrecompiles(precompiles(rules, records, p))
 	evm.SetJumpDestCache(jumpDests)
 	evm.SetTxContext(vm.TxContext{Origin: m.From, GasPrice: new(uint256.Int)})
 	sdb.Prepare(rules, m.From, blockCtx.Coinbase, m.To, precompileAddresses(rules), m.AccessList)
@@ -160,25 +180,15 @@ func Execute(kv module.KV, p *Params, b Block, m *Message, readOnly bool) (*Outc
 	} else {
 		out.Return, left, out.Err = evm.Call(m.From, *m.To, m.Data, budget, zero)
 	}
-	if err := sdb.Err(); err != nil {
-		return nil, fmt.Errorf("evm state: %w", err)
-	}
-	gasLeft := left.ExecutionGas + left.StateGas
-	used := m.Gas - gasLeft
+	used := m.Gas - (left.ExecutionGas + left.StateGas)
 	// EIP-3529: refunds up to a fifth of the gas used; EIP-7623: never
 	// below the calldata floor.
 	used -= min(used/params.RefundQuotientEIP3529, sdb.GetRefund())
 	out.GasUsed = max(used, floor)
 	if out.Err == nil {
 		out.Status = types.ReceiptStatusSuccessful
-		out.Logs = sdb.Logs()
 	}
-	if !readOnly {
-		if err := sdb.Commit(); err != nil {
-			return nil, fmt.Errorf("evm state: %w", err)
-		}
-	}
-	return out, nil
+	return out
 }
 
 // canTransfer allows only zero: no account holds a balance.

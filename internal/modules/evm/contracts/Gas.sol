@@ -50,6 +50,18 @@ contract Gas {
         revert("Gas: inner call reverted");
     }
 
+    /// Reads a slot in a call that reverts, then again: the revert undoes
+    /// the slot's warming too (EIP-2929), so the second read is cold.
+    function coldAfterRevert(uint256 key) external returns (uint256 v) {
+        try this.readAndRevert(key) {} catch {}
+        v = slots[key];
+        counter += 1;
+    }
+
+    function readAndRevert(uint256 key) external view {
+        require(slots[key] == type(uint256).max, "Gas: read, then reverted");
+    }
+
     function burn(uint256 rounds) external {
         for (uint256 i = 0; i < rounds; i++) {
             counter = uint256(keccak256(abi.encode(counter, i)));
