@@ -3,6 +3,8 @@ package evm_test
 import (
 	"encoding/json"
 	"math/big"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/evm"
 	"github.com/dengta-chain/dengta/internal/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -41,12 +44,23 @@ func newChain(t testing.TB, extra ...module.Module) *chain {
 
 func newChainWith(t testing.TB, genesis map[string]any, extra ...module.Module) *chain {
 	t.Helper()
+	return newChainIn(t, "", genesis, extra...)
+}
+
+func newChainDir(t testing.TB, dir string) *chain {
+	t.Helper()
+	return newChainIn(t, dir, nil)
+}
+
+func newChainIn(t testing.TB, dir string, genesis map[string]any, extra ...module.Module) *chain {
+	t.Helper()
 	mods := append([]module.Module{evm.Module{}}, extra...)
 	c := testchain.New(t, testchain.Options{
+		Dir: dir,
 		Modules: mods,
-		Roles:   role.MustSet(append(evmapi.Roles, role.Spec{Role: "depositor", ZH: "存证方", EN: "Depositor"})...),
+		Roles:   role.MustSet(append(slices.Clone(evmapi.Roles), notaryapi.Roles...)...),
 		Orgs: []testchain.Org{
-			{ID: "dev", Roles: []role.Role{evmapi.Deployer, "depositor"}, Validator: true},
+			{ID: "dev", Roles: []role.Role{evmapi.Deployer, notaryapi.Depositor}, Validator: true},
 			{ID: "user", Roles: []role.Role{role.Supplier}},
 		},
 		Genesis: genesis,
@@ -132,6 +146,15 @@ func (c *chain) deploy(org, name string, args ...any) common.Address {
 	return common.HexToAddress(res.ContractAddress)
 }
 
+func mustDeployCode(t testing.TB, name string, args ...any) []byte {
+	t.Helper()
+	code, err := contracts.MustGet(name).Deploy(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
 // pack ABI-encodes a call of a compiled contract's method.
 func pack(name, method string, args ...any) []byte {
 	b, err := contracts.MustGet(name).Parsed().Pack(method, args...)
@@ -180,4 +203,27 @@ func big1(n int64) *big.Int { return big.NewInt(n) }
 
 func bigOf(v any) *big.Int { return v.(*big.Int) }
 
-var _ = abi.ABI{}
+// resultField reads a string field of a transaction's JSON result.
+func resultField(t testing.TB, data []byte, name string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("result %s: %v", data, err)
+	}
+	s, ok := m[name].(string)
+	if !ok {
+		t.Fatalf("result %s has no %s", data, name)
+	}
+	return s
+}
+
+// contractsABI is the ABI of one of the chain's precompiles.
+func contractsABI(t testing.TB, which string) abi.ABI {
+	t.Helper()
+	text := map[string]string{"sm2": evm.SM2ABI, "records": evm.RecordsABI}[which]
+	a, err := abi.JSON(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

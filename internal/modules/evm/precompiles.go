@@ -81,12 +81,13 @@ func (sm3Precompile) Run(input []byte) ([]byte, error) {
 	return sum[:], nil
 }
 
-// The ABIs of the chain's precompiles.
+// The ABIs of the chain's ABI precompiles (SM2Address, RecordsAddress),
+// as contracts/DengtaPrecompiles.sol declares them.
 const (
-	sm2ABI = `[
+	SM2ABI = `[
 {"type":"function","name":"verify","stateMutability":"view","inputs":[{"name":"publicKey","type":"bytes"},{"name":"message","type":"bytes"},{"name":"signature","type":"bytes"}],"outputs":[{"name":"ok","type":"bool"}]},
 {"type":"function","name":"verifyDigest","stateMutability":"view","inputs":[{"name":"publicKey","type":"bytes"},{"name":"digest","type":"bytes32"},{"name":"signature","type":"bytes"}],"outputs":[{"name":"ok","type":"bool"}]}]`
-	recordsABI = `[
+	RecordsABI = `[
 {"type":"function","name":"get","stateMutability":"view","inputs":[{"name":"key","type":"string"}],"outputs":[{"name":"found","type":"bool"},{"name":"value","type":"bytes"}]},
 {"type":"function","name":"field","stateMutability":"view","inputs":[{"name":"key","type":"string"},{"name":"name","type":"string"}],"outputs":[{"name":"found","type":"bool"},{"name":"value","type":"string"}]},
 {"type":"function","name":"hashField","stateMutability":"view","inputs":[{"name":"key","type":"string"},{"name":"name","type":"string"}],"outputs":[{"name":"found","type":"bool"},{"name":"value","type":"bytes32"}]}]`
@@ -94,7 +95,7 @@ const (
 
 var precompileABIs = sync.OnceValues(func() (map[string]abi.ABI, error) {
 	out := map[string]abi.ABI{}
-	for name, text := range map[string]string{"sm2": sm2ABI, "records": recordsABI} {
+	for name, text := range map[string]string{"sm2": SM2ABI, "records": RecordsABI} {
 		a, err := abi.JSON(strings.NewReader(text))
 		if err != nil {
 			return nil, err
