@@ -177,14 +177,18 @@ func New(opts Options) (*App, error) {
 					return nil, fmt.Errorf("new app: action %s names role %q, which no module declares", k, r)
 				}
 			}
-			rt := route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
-			a.routes[k] = rt
-			if act.Ethereum {
-				if a.ethRoute != nil {
-					return nil, fmt.Errorf("new app: %s and %s/%s both take Ethereum transactions", k, a.ethRoute.module, a.ethRoute.action.Name)
-				}
-				a.ethRoute = &rt
+			a.routes[k] = route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
+		}
+		if em, ok := m.(module.Ethereum); ok {
+			act := em.EthereumAction()
+			k := m.Name() + "/" + act.Name
+			if a.ethRoute != nil {
+				return nil, fmt.Errorf("new app: %s and %s/%s both take Ethereum transactions", k, a.ethRoute.module, a.ethRoute.action.Name)
 			}
+			if _, dup := a.routes[k]; dup || act.Handle == nil {
+				return nil, fmt.Errorf("new app: Ethereum action %s is also an envelope action, or has no handler", k)
+			}
+			a.ethRoute = &route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
 		}
 		if mm, ok := m.(module.Metered); ok {
 			a.metered[m.Name()] = mm
@@ -419,9 +423,6 @@ func (a *App) checkDengta(r reader, raw []byte, hash [32]byte, t *tx.Tx) (*envel
 	rt, ok := a.routes[t.Module+"/"+t.Action]
 	if !ok {
 		return nil, errcode.New(errcode.UnknownAction, "no action %q in module %q", t.Action, t.Module)
-	}
-	if rt.action.Ethereum {
-		return nil, errcode.New(errcode.UnknownAction, "%s/%s takes Ethereum transactions only (eth_sendRawTransaction); in an envelope use the module's other actions", t.Module, t.Action)
 	}
 	signer, key, err := identity.LookupSigner(r, t.Signer)
 	if err != nil {

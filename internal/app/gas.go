@@ -121,7 +121,7 @@ func (a *App) routeOf(p parsed) (*envelope, error) {
 		return &envelope{eth: p.eth, body: p.eth.Raw, route: *a.ethRoute}, nil
 	}
 	rt, ok := a.routes[p.tx.Module+"/"+p.tx.Action]
-	if !ok || rt.action.Ethereum {
+	if !ok {
 		return nil, errcode.New(errcode.UnknownAction, "no action %s/%s", p.tx.Module, p.tx.Action)
 	}
 	return &envelope{tx: p.tx, body: p.tx.Body, route: rt}, nil

@@ -155,12 +155,6 @@ type Action struct {
 	// Body and Result are the Go types of the JSON body and result, from
 	// the action's api.Action; the API documents their schemas.
 	Body, Result reflect.Type
-	// Ethereum marks the action that executes the chain's Ethereum
-	// transactions (ADR 0011): the app routes every transaction of the
-	// Ethereum kind to it, with the raw Ethereum transaction as the body
-	// and its sender's member key as the signer, and refuses envelopes
-	// that name it. At most one action of a chain has it.
-	Ethereum bool
 }
 
 // Handle binds a typed handler to an action of the wire package: the body
@@ -221,6 +215,18 @@ type Visibility interface {
 	// transaction of the module's action, beyond its signer's
 	// organisation and those who oversee, who always may.
 	CanReadTx(r Reader, action string, body []byte, c access.Caller) bool
+}
+
+// Ethereum is implemented by the module that executes the chain's
+// Ethereum transactions (ADR 0011), the second kind of transaction beside
+// the envelope. The app routes every transaction of that kind to the
+// action EthereumAction returns, with the raw Ethereum transaction as the
+// body and its sender's member key as the signer, after the same checks
+// as an envelope's (key, organisation, role, nonce). It is not one of the
+// module's Actions: no envelope can name it. At most one module of a
+// chain implements Ethereum.
+type Ethereum interface {
+	EthereumAction() Action
 }
 
 // Metered is implemented by a module whose transactions reserve gas from

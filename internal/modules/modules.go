@@ -6,6 +6,7 @@
 package modules
 
 import (
+	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
@@ -21,6 +22,7 @@ func All() []plug.Module {
 		traceplug.Module(),
 		receivableplug.Module(),
 		tradeplug.Module(),
+		evmplug.Module(),
 	}
 }
 

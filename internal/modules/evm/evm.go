@@ -43,21 +43,26 @@ var (
 	_ module.Genesis    = Module{}
 	_ module.Metered    = Module{}
 	_ module.Visibility = Module{}
+	_ module.Ethereum   = Module{}
 )
 
 // Name implements module.Module.
 func (Module) Name() string { return evmapi.Name }
 
-// Actions implements module.Module. Calls are for every member; deploying
-// is for contract deployers, which the handlers check (the ethereum
-// action deploys and calls alike).
+// Actions implements module.Module. Calls are for every member;
+// deploying is for contract deployers.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		{Name: evmapi.EthereumAction, Ethereum: true, Handle: m.ethereum, Doc: "execute an Ethereum transaction (eth_sendRawTransaction): deploy or call a contract"},
 		module.Handle(evmapi.Deploy, m.deploy).For(evmapi.Deployer),
 		module.Handle(evmapi.Call, m.call),
 		module.Handle(evmapi.Describe, m.describe),
 	}
+}
+
+// EthereumAction implements module.Ethereum: Ethereum transactions deploy
+// and call contracts alike (the handler checks the deploy role).
+func (m Module) EthereumAction() module.Action {
+	return module.Action{Name: evmapi.EthereumAction, Handle: m.ethereum, Doc: "execute an Ethereum transaction (eth_sendRawTransaction): deploy or call a contract"}
 }
 
 // InitGenesis implements module.Genesis: a genesis section pins the EVM

@@ -56,7 +56,7 @@ func newChainIn(t testing.TB, dir string, genesis map[string]any, extra ...modul
 	t.Helper()
 	mods := append([]module.Module{evm.Module{}}, extra...)
 	c := testchain.New(t, testchain.Options{
-		Dir: dir,
+		Dir:     dir,
 		Modules: mods,
 		Roles:   role.MustSet(append(slices.Clone(evmapi.Roles), notaryapi.Roles...)...),
 		Orgs: []testchain.Org{
