@@ -145,14 +145,12 @@ func (s *server) serveRPC(w http.ResponseWriter, r *http.Request) error {
 func (s *server) handle(ctx context.Context, caller access.Caller, msg json.RawMessage) (rpcResponse, bool) {
 	var req rpcRequest
 	resp := rpcResponse{JSONRPC: "2.0", ID: json.RawMessage("null")}
-	dec := json.NewDecoder(bytes.NewReader(msg))
-	if err := dec.Decode(&req); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			resp.Error = rpcErr(codeParse, "parse error")
-		} else {
-			resp.Error = rpcErr(codeInvalidRequest, "invalid request")
-		}
+	if !json.Valid(msg) {
+		resp.Error = rpcErr(codeParse, "parse error")
+		return resp, true
+	}
+	if err := json.Unmarshal(msg, &req); err != nil {
+		resp.Error = rpcErr(codeInvalidRequest, "invalid request")
 		return resp, true
 	}
 	if len(req.ID) > 0 {
