@@ -208,8 +208,12 @@ func cors(h http.Header) {
 	h.Set("Access-Control-Max-Age", "600")
 }
 
-// preflight answers a CORS preflight request.
-func preflight(w http.ResponseWriter, _ *http.Request) error {
+// preflight answers a CORS preflight request; an OPTIONS request that is
+// not one is a bad request.
+func preflight(w http.ResponseWriter, r *http.Request) error {
+	if r.Header.Get("Access-Control-Request-Method") == "" {
+		return errcode.New(errcode.BadRequest, "OPTIONS answers CORS preflight requests (with Access-Control-Request-Method); send JSON-RPC with POST")
+	}
 	cors(w.Header())
 	w.WriteHeader(http.StatusNoContent)
 	return nil
