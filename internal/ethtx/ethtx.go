@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -74,8 +75,50 @@ func (t *Tx) Nonce() uint64 { return t.T.Nonce() }
 // followed by the raw transaction). It accepts EIP-155 legacy (replay
 // protected), EIP-2930 and EIP-1559 transactions in their canonical
 // encoding only, and refuses the rest with errcode.Malformed (TooLarge
-// over tx.MaxTxBytes). The result does not alias b.
+// over tx.MaxTxBytes). The result does not alias b, and is shared: a node
+// decodes a transaction when it arrives, checks it, proposes it and
+// executes it, so the decoded transactions are remembered by their bytes
+// (with the sender once recovered); callers must not modify it.
 func Decode(b []byte) (*Tx, error) {
+	if t := recent.get(b); t != nil {
+		return t, nil
+	}
+	t, err := decode(b)
+	if err == nil {
+		recent.put(b, t)
+	}
+	return t, err
+}
+
+// recentEntries bounds the decoded transactions remembered: a few
+// mempools' worth.
+const recentEntries = 32 << 10
+
+var recent decodeMemo
+
+// decodeMemo maps a transaction's bytes to its decoding; keyed by the
+// bytes themselves, an entry can never be stale. A full memo is emptied.
+type decodeMemo struct {
+	mu sync.Mutex
+	m  map[string]*Tx
+}
+
+func (d *decodeMemo) get(b []byte) *Tx {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[string(b)]
+}
+
+func (d *decodeMemo) put(b []byte, t *Tx) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= recentEntries {
+		d.m = make(map[string]*Tx, 1024)
+	}
+	d.m[string(b)] = t
+}
+
+func decode(b []byte) (*Tx, error) {
 	if len(b) > tx.MaxTxBytes {
 		return nil, errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(b), tx.MaxTxBytes)
 	}

@@ -154,6 +154,9 @@ func (m Module) ethereum(ctx *module.Context, body []byte) error {
 	if err != nil || res == nil {
 		return err
 	}
+	// Ethereum tools read the receipt (eth_getTransactionReceipt): the
+	// transaction's result in the block stays short.
+	res.Logs, res.Return = nil, ""
 	return ctx.SetResult(res)
 }
 

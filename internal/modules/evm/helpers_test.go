@@ -128,6 +128,15 @@ func (c *chain) result(r *abci.ExecTxResult) evmapi.Result {
 	if err := json.Unmarshal(r.Data, &res); err != nil {
 		c.t.Fatalf("result %s: %v", r.Data, err)
 	}
+	// An Ethereum transaction's logs and returned data are in its
+	// receipt, as tools read them.
+	rc, err := evm.GetReceipt(c.View(), common.HexToHash(res.TxHash))
+	if err != nil {
+		c.t.Fatalf("receipt of %s: %v", res.TxHash, err)
+	}
+	if rc.Kind == "ethereum" {
+		res.Logs, res.Return = rc.Logs, rc.Return
+	}
 	return res
 }
 

@@ -70,7 +70,8 @@ type DescribeBody struct {
 
 // Result is what evm/deploy and evm/call answer: the outcome of the
 // execution, which is recorded whatever it was (a reverted call is
-// committed with status 0 and its receipt).
+// committed with status 0 and its receipt). An Ethereum transaction's
+// result has no logs or returned data: they are in its receipt.
 type Result struct {
 	TxHash          string `json:"tx_hash" doc:"0x hash the Ethereum JSON-RPC knows the transaction by"`
 	Status          uint64 `json:"status" doc:"1 success, 0 failure (reverted, out of gas, refused)"`

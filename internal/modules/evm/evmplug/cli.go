@@ -228,6 +228,11 @@ func send(ctx context.Context, c *client.Client, k *tx.PrivateKey, f *contractFl
 	if err := json.Unmarshal(rec.Result, &res); err != nil {
 		return nil, fmt.Errorf("result of %s: %w", rec.Hash, err)
 	}
+	// The logs are in the receipt.
+	var rc evmapi.Receipt
+	if path, err := evmapi.GetReceipt.URL(evmapi.ReceiptParams{Hash: res.TxHash}); err == nil && c.Get(ctx, path, &rc) == nil {
+		res.Logs, res.Return = rc.Logs, rc.Return
+	}
 	if to == nil && name+abiText != "" && res.Status == 1 {
 		// An Ethereum deployment carries no name or ABI: describe it.
 		if _, _, err := client.Send(ctx, c, client.KeyFrom(k), evmapi.Describe, evmapi.DescribeBody{Address: res.ContractAddress, Name: name, ABI: abiText}); err != nil {
