@@ -33,6 +33,10 @@ type Artifact struct {
 	ABI              json.RawMessage `json:"abi"`
 	Bytecode         hexutil.Bytes   `json:"bytecode"`
 	DeployedBytecode hexutil.Bytes   `json:"deployedBytecode"`
+
+	parsed     abi.ABI
+	parsedErr  error
+	parsedOnce sync.Once
 }
 
 var build = sync.OnceValues(func() (*Build, error) {
@@ -66,13 +70,13 @@ func MustGet(name string) *Artifact {
 	return a
 }
 
-// Parsed returns the contract's ABI.
+// Parsed returns the contract's ABI, parsed once.
 func (a *Artifact) Parsed() abi.ABI {
-	p, err := abi.JSON(strings.NewReader(string(a.ABI)))
-	if err != nil {
-		panic(fmt.Sprintf("contracts: ABI of %s: %v", a.Source, err))
+	a.parsedOnce.Do(func() { a.parsed, a.parsedErr = abi.JSON(strings.NewReader(string(a.ABI))) })
+	if a.parsedErr != nil {
+		panic(fmt.Sprintf("contracts: ABI of %s: %v", a.Source, a.parsedErr))
 	}
-	return p
+	return a.parsed
 }
 
 // Deploy returns the creation code with the constructor's ABI-encoded
