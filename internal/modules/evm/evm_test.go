@@ -353,3 +353,23 @@ func slicesEqual[T comparable](a, b []T) bool {
 	}
 	return true
 }
+
+func TestGovernanceGrantsTheDeployRole(t *testing.T) {
+	c := newChain(t)
+	code, _ := contracts.MustGet("Token").Deploy("积分", "PTS", big1(1))
+	if r := c.Check(c.ethTx(c.eth["user"], nil, code, 2_000_000)); errcode.Code(r.Code) != errcode.Unauthorized {
+		t.Fatalf("deploy before the grant: %s", r.Log)
+	}
+	// The consortium (both organisations: the proposer's vote counts)
+	// gives user the role.
+	if r := c.Do(c.Members["dev"].Admin, "identity", "propose", map[string]any{"kind": "set_roles", "org_id": "user", "roles": []string{"supplier", string(evmapi.Deployer)}}); r.Code != 0 {
+		t.Fatal(r.Log)
+	}
+	if r := c.Do(c.Members["user"].Admin, "identity", "vote", map[string]any{"proposal_id": 1, "approve": true}); r.Code != 0 {
+		t.Fatalf("vote: %s", r.Log)
+	}
+	res := c.result(c.run(c.ethTx(c.eth["user"], nil, code, 2_000_000)))
+	if res.Status != 1 {
+		t.Fatalf("deploy after the grant: %+v", res)
+	}
+}
