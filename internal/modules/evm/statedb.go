@@ -455,7 +455,8 @@ func (s *StateDB) SetTxContext(h common.Hash, i int, _ uint32) { s.txHash, s.txI
 // accounts it created or changed with their new code, and the storage
 // slots whose value differs from what it was when the transaction began.
 // Contracts that destroyed themselves in the transaction they were created
-// in leave nothing. Member keys' nonces are the app's and are not written.
+// in leave nothing, nor do empty accounts (EIP-161). Member keys' nonces
+// are the app's and are not written.
 func (s *StateDB) Commit() error {
 	if s.err != nil {
 		return s.err
@@ -470,6 +471,11 @@ func (s *StateDB) Commit() error {
 	for _, a := range addrs {
 		acc := s.accounts[a]
 		if acc.deleted || !acc.exists {
+			continue
+		}
+		if acc.nonce == 0 && (acc.codeHash == (common.Hash{}) || acc.codeHash == types.EmptyCodeHash) {
+			// An empty account (a precompile a call touched, say) is not
+			// kept (EIP-161); a contract has a nonce from its creation.
 			continue
 		}
 		if len(acc.code) > 0 && acc.created {

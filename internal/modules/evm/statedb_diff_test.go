@@ -74,7 +74,7 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 	eoas := []common.Address{common.HexToAddress("0xa1"), common.HexToAddress("0xb2"), common.HexToAddress("0xc3")}
 	nonces := map[common.Address]uint64{}
 	var (
-		gasC, token, factory common.Address
+		gasC, token, factory, notarized common.Address
 		deals                []common.Address
 		contractsSeen        = map[common.Address]bool{}
 	)
@@ -102,8 +102,10 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 			deploy("Token", "积分", "PTS", big.NewInt(1_000_000))
 		case step == 2:
 			deploy("Factory")
+		case step == 3:
+			deploy("Notarized")
 		default:
-			switch r.IntN(15) {
+			switch r.IntN(16) {
 			case 0:
 				call(gasC, "Gas", "store", k, v)
 			case 1:
@@ -141,6 +143,14 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 				deploy("Ephemeral")
 			case 14:
 				call(gasC, "Gas", "coldAfterRevert", k)
+			case 15:
+				// A precompile the call touches; an empty account is not
+				// kept (EIP-161).
+				if r.IntN(2) == 0 {
+					call(notarized, "Notarized", "sm3Of", []byte(fmt.Sprint(step)))
+				} else {
+					m.To, m.Data = &SM3Address, []byte(fmt.Sprint(step)) // a transaction to the precompile itself
+				}
 			}
 		}
 		if m.To == nil {
@@ -182,6 +192,8 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 				token = ours.Contract
 			case 2:
 				factory = ours.Contract
+			case 3:
+				notarized = ours.Contract
 			}
 		}
 		for _, l := range ours.Logs {
@@ -199,7 +211,7 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 				return
 			}
 		}
-	}), crypto.CreateAddress(eoas[0], 3))
+	}), crypto.CreateAddress(eoas[0], 3), SM3Address, common.BytesToAddress([]byte{2}))
 	for _, a := range addrs {
 		acc, err := getAccount(kv, a)
 		if err != nil {
