@@ -5,7 +5,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// Gas per block (ADR 0011). A metered module's transactions reserve their
+// Gas per block (ADR 0014). A metered module's transactions reserve their
 // gas limit from the module's budget per block. A proposal takes them in
 // order until the next would go over, and leaves that one and its
 // signer's later ones for a later block (their nonces must stay in

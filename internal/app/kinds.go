@@ -8,7 +8,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// The chain takes two kinds of transaction (ADR 0011): the Dengta
+// The chain takes two kinds of transaction (ADR 0014): the Dengta
 // envelope (version byte 0x01, ADR 0002) and an Ethereum transaction
 // behind the kind byte ethtx.KindEthereum. Both go through the same
 // checks: a registered, active signer key whose organisation is active,

@@ -86,7 +86,7 @@ func (a *App) recheckNonce(e *envelope) error {
 // that cannot follow the signer's committed nonce in r: a nonce already used
 // or given twice, and every nonce after a gap. Transactions that do not
 // decode stay where they are; the block refuses them with their code.
-// Both kinds of transaction (ADR 0011) share their key's sequence.
+// Both kinds of transaction (ADR 0014) share their key's sequence.
 func (a *App) orderByNonce(r reader, txs [][]byte) ([][]byte, error) {
 	type entry struct {
 		pos   int

@@ -11,7 +11,7 @@ import (
 // verified again when its block is executed. The hash covers the signer's
 // key id, and a key id is the hash of its public key, so a hit means the
 // signature is good for the key the transaction names. For an Ethereum
-// transaction (ADR 0011), which names no key, the cache keeps the address
+// transaction (ADR 0014), which names no key, the cache keeps the address
 // its signature recovered. It holds at most capacity entries and forgets
 // the oldest first.
 type sigCache struct {

@@ -1,5 +1,5 @@
 // Package ethtx is the second kind of transaction the chain takes besides
-// the Dengta envelope (ADR 0011): an Ethereum transaction exactly as a
+// the Dengta envelope (ADR 0014): an Ethereum transaction exactly as a
 // wallet or a tool signed it (EIP-155 legacy, EIP-2930 access list or
 // EIP-1559 dynamic fee, secp256k1), behind one kind byte, KindEthereum,
 // that keeps it apart from the envelope's version byte (0x01) and from

@@ -47,11 +47,11 @@ type Env interface {
 	Now() time.Time
 	Logger() *slog.Logger
 	// Chain is the node's blocks, mempool and nonces, for endpoints that
-	// speak for the chain itself (the Ethereum JSON-RPC, ADR 0011).
+	// speak for the chain itself (the Ethereum JSON-RPC, ADR 0014).
 	Chain() Chain
 	// TokenCaller returns the member an API token stands for, for the
 	// endpoints that take the token in their path because their clients
-	// cannot send headers (Ethereum tools, ADR 0011). An unknown or revoked
+	// cannot send headers (Ethereum tools, ADR 0014). An unknown or revoked
 	// token is an unauthenticated error.
 	TokenCaller(token string) (access.Caller, error)
 }

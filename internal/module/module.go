@@ -82,7 +82,7 @@ type Context struct {
 	// only being checked).
 	TxIndex int
 	// Nonce is the transaction's number in its signer key's sequence: the
-	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0011).
+	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0014).
 	Nonce uint64
 
 	events     []Event
@@ -218,7 +218,7 @@ type Visibility interface {
 }
 
 // Ethereum is implemented by the module that executes the chain's
-// Ethereum transactions (ADR 0011), the second kind of transaction beside
+// Ethereum transactions (ADR 0014), the second kind of transaction beside
 // the envelope. The app routes every transaction of that kind to the
 // action EthereumAction returns, with the raw Ethereum transaction as the
 // body and its sender's member key as the signer, after the same checks
@@ -230,7 +230,7 @@ type Ethereum interface {
 }
 
 // Metered is implemented by a module whose transactions reserve gas from
-// a budget per block (the EVM, ADR 0011). The app keeps the gas a block's
+// a budget per block (the EVM, ADR 0014). The app keeps the gas a block's
 // transactions reserve, the sum of their gas limits, within BlockGas:
 // proposals leave the rest for later blocks, and a block that goes over
 // refuses the transactions beyond the budget before they consume their

@@ -126,7 +126,7 @@ func KeyNonceKey(id tx.KeyID) []byte { return []byte("app/nonce/" + id.String())
 
 // KeyNonce reads how many transactions key id has sent: the last nonce it
 // used in the Dengta envelope's numbering, and the nonce of its next
-// Ethereum transaction (ADR 0011). A key that sent none has 0.
+// Ethereum transaction (ADR 0014). A key that sent none has 0.
 func KeyNonce(r Getter, id tx.KeyID) (uint64, error) {
 	b, err := r.Get(KeyNonceKey(id))
 	if err != nil || b == nil {

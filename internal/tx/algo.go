@@ -18,7 +18,7 @@ const (
 	AlgoSM2 Algo = 2
 	// AlgoSecp256k1 is ECDSA over secp256k1 with Keccak-256, as Ethereum
 	// signs: the key's id is its Ethereum address, and it signs Ethereum
-	// transactions (ADR 0011) as well as Dengta envelopes (64-byte R||S
+	// transactions (ADR 0014) as well as Dengta envelopes (64-byte R||S
 	// over Keccak-256 of the message, low S).
 	AlgoSecp256k1 Algo = 3
 )

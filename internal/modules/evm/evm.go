@@ -1,6 +1,6 @@
 // Package evm is the smart contract module: an Ethereum Virtual Machine
 // (go-ethereum's core/vm) over Dengta's state, so that members run
-// Solidity contracts under the chain's rules (ADR 0011).
+// Solidity contracts under the chain's rules (ADR 0014).
 //
 // Contracts are reached two ways. Ethereum tools send Ethereum
 // transactions signed by secp256k1 member keys (the app routes them to the

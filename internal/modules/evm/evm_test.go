@@ -174,7 +174,7 @@ func TestFactoryDeploysForCallersWithoutTheRole(t *testing.T) {
 	c := newChain(t)
 	factory := c.deploy("dev", "Factory")
 	// user may not deploy, but calls the factory, which deploys a deal
-	// for it (ADR 0011: the deploy check is on the transaction's origin).
+	// for it (ADR 0014: the deploy check is on the transaction's origin).
 	res := c.send("user", factory, "Factory", "open", c.addr("dev"))
 	if res.Status != 1 {
 		t.Fatalf("open: %+v", res)

@@ -23,7 +23,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// The chain's own precompiled contracts, beside Ethereum's (ADR 0011).
+// The chain's own precompiled contracts, beside Ethereum's (ADR 0014).
 // Their interfaces are in contracts/DengtaPrecompiles.sol.
 var (
 	// SM3Address hashes its input with SM3 (GB/T 32905) and returns the

@@ -8,7 +8,7 @@ import (
 // CanRead implements module.Visibility: contracts are the consortium's
 // shared programs, so every member reads every contract's state, code
 // and receipts (a contract's code decides what it shows, and any member
-// can call it); the public reads none (ADR 0007, ADR 0011).
+// can call it); the public reads none (ADR 0007, ADR 0014).
 func (Module) CanRead(_ module.Reader, _ []byte, c access.Caller) bool { return !c.Public() }
 
 // CanReadTx implements module.Visibility: every member reads contract

@@ -4,7 +4,7 @@
 // contracts through the Dengta envelope, the records the module keeps
 // (contracts, receipts with their logs) and its read endpoints. Ethereum
 // tools reach the same contracts through the node's Ethereum JSON-RPC
-// (ADR 0011), which the module's plug serves.
+// (ADR 0014), which the module's plug serves.
 package evmapi
 
 import (

@@ -23,7 +23,7 @@ import (
 )
 
 // Blocks, transactions, receipts and logs as the Ethereum JSON-RPC shows
-// them (ADR 0011). A block is the chain's block: its hash is the
+// them (ADR 0014). A block is the chain's block: its hash is the
 // CometBFT header's hash, its stateRoot the state root after it (the app
 // hash of the next header), its transactions the contract transactions
 // it carries (Ethereum ones, and envelope deploys and calls, which show

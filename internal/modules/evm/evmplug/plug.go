@@ -1,5 +1,5 @@
 // Package evmplug plugs the smart contract module into the node: the
-// Ethereum JSON-RPC at /eth and /eth/<API token> (ADR 0011), the module's
+// Ethereum JSON-RPC at /eth and /eth/<API token> (ADR 0014), the module's
 // REST reads, the hall's contract page, the `dengta contract` commands,
 // the ERC-20 benchmark workload, the demo's contract deployer and its
 // token, and a generator of random contract actions for the determinism

@@ -17,7 +17,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/httpapi"
 )
 
-// The Ethereum JSON-RPC over HTTP (ADR 0011): JSON-RPC 2.0 requests and
+// The Ethereum JSON-RPC over HTTP (ADR 0014): JSON-RPC 2.0 requests and
 // batches, answered as geth answers them, so that clients that parse
 // geth's errors (ethers, web3.js, Hardhat, MetaMask) understand ours.
 
