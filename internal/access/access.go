@@ -11,6 +11,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -41,6 +42,18 @@ func (c Caller) Oversees() bool { return c.Has(role.Regulator) || c.Has(role.Aud
 
 // Is reports whether the caller acts for one of orgs.
 func (c Caller) Is(orgs ...string) bool { return !c.Public() && slices.Contains(orgs, c.Org) }
+
+// Refuse is the answer to a caller who may not read what (ADR 0007):
+// unauthenticated (401) for the public, unauthorized (403) for a member,
+// each saying who may read it (who: "the organisations on its lineage and
+// regulators or auditors", say). It is decided before the value is read,
+// so it says nothing of whether the record exists.
+func Refuse(c Caller, what, who string) error {
+	if c.Public() {
+		return errcode.New(errcode.Unauthenticated, "%s is for %s: sign the request with a member key or send an API token", what, who)
+	}
+	return errcode.New(errcode.Unauthorized, "organisation %s may not read %s: it is for %s", c.Org, what, who)
+}
 
 type ctxKey struct{}
 

@@ -227,7 +227,9 @@ type ActionSpec struct {
 	Action    string      `json:"action"`
 	Roles     []role.Role `json:"roles"`
 	AdminOnly bool        `json:"admin_only"`
-	Doc       string      `json:"doc"`
+	// OperatorOnly: only node operator keys may sign the action.
+	OperatorOnly bool   `json:"operator_only,omitempty"`
+	Doc          string `json:"doc"`
 	// Body and Result are the Go types of the body and result (nil for
 	// an action not declared through api.Action).
 	Body   reflect.Type `json:"-"`
@@ -240,7 +242,7 @@ func (a *App) Actions() []ActionSpec {
 	var out []ActionSpec
 	for _, m := range a.modules {
 		for _, act := range m.Actions() {
-			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
+			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, OperatorOnly: act.OperatorOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
 		}
 	}
 	return out
@@ -407,6 +409,9 @@ func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded parsed)
 	rt, signer := e.route, e.signer
 	if rt.action.AdminOnly && !signer.Admin {
 		return nil, errcode.New(errcode.Unauthorized, "%s needs an admin key of the organisation; key %s is a member key", e.name(), e.signerID)
+	}
+	if rt.action.OperatorOnly && !signer.Operator {
+		return nil, errcode.New(errcode.Unauthorized, "%s is signed only by a node operator key; key %s is not one (an admin registers its node's key with identity/register_key and \"operator\": true)", e.name(), e.signerID)
 	}
 	if len(rt.action.Roles) > 0 && !role.Any(signer.Roles, rt.action.Roles) {
 		return nil, errcode.New(errcode.Unauthorized, "%s is for organisations with role %v; %s has %v", e.name(), rt.action.Roles, signer.Org, signer.Roles)

@@ -119,6 +119,13 @@ func NodeWith(t testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Stop() })
+	// The hall's pages call the API as their users, which needs the
+	// first block's state.
+	for deadline := time.Now().Add(60 * time.Second); d.App.Store().Version() < 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the node committed no block in 60 s")
+		}
+	}
 	return d, home
 }
 

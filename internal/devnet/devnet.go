@@ -39,8 +39,10 @@ type Org struct {
 // Demo is the demonstration consortium of the Dangshan pear supply chain:
 // a fruit cooperative, a cold-chain carrier, a supermarket, a food group
 // that buys from the cooperative and pays with receivables, a bank, a
-// court, the market regulator, a quality alliance and a notary office. The
-// codes are made up but well-formed.
+// court, the market regulator, a quality alliance and a notary office;
+// and, for charity, a provincial foundation, the county charity
+// association and a town's primary school. The codes are made up but
+// well-formed.
 //
 // Demo lists only the common roles (package role); each module gives the
 // demo organisations its own roles (plug.Demo), added through Consortium.
@@ -54,6 +56,9 @@ var Demo = []Org{
 	{"court", "宿州市中级人民法院", "Suzhou Intermediate People's Court", nil, "11341300MB0000006"},
 	{"alliance", "砀山酥梨品质联盟", "Dangshan Pear Quality Alliance", []role.Role{role.Inspector}, "51341321MJ0000007"},
 	{"notary", "宿州市公证处", "Suzhou Notary Office", nil, "12341300MB0000008"},
+	{"foundation", "安徽省乡村教育发展基金会", "Anhui Rural Education Development Foundation", nil, "53340000MJ0000009"},
+	{"charity", "砀山县慈善协会", "Dangshan County Charity Association", nil, "51341321MJ0000010"},
+	{"school", "砀山县良梨镇中心小学", "Liangli Town Central Primary School, Dangshan", nil, "12341321MB0000011"},
 }
 
 // Consortium is what the modules add to a generated consortium: the
@@ -124,7 +129,7 @@ func OrgAt(i int) Org {
 func KeyFile(dir, org string) string { return filepath.Join(dir, org+"-admin.json") }
 
 // addOperator creates the operator key of the node in home (an Ed25519
-// member key of the node's organisation), points the node's settings at
+// operator key of the node's organisation), points the node's settings at
 // it and adds it to the organisation's genesis entry.
 func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) error {
 	k, err := tx.GenerateKey(tx.AlgoEd25519, rand.Reader)
@@ -142,7 +147,7 @@ func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) erro
 	if err := node.SaveSettings(home, settings); err != nil {
 		return err
 	}
-	s.MemberKeys = append(s.MemberKeys, k.Public())
+	s.OperatorKeys = append(s.OperatorKeys, k.Public())
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"net"
 	"net/http"
@@ -35,7 +36,7 @@ type Tokens interface {
 // API token, a member key by signature, or the public. Credentials that
 // are present but wrong are an error, never a silent fall back to the
 // public.
-func (s *Server) authenticate(r *http.Request) (access.Caller, error) {
+func (s *Server) authenticate(r *http.Request, stream bool) (access.Caller, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || s.opts.Tokens == nil {
@@ -50,7 +51,7 @@ func (s *Server) authenticate(r *http.Request) (access.Caller, error) {
 	if r.Header.Get(tx.HeaderSignature) == "" && r.Header.Get(tx.HeaderKey) == "" {
 		return access.Caller{}, nil
 	}
-	return s.verifySigned(r)
+	return s.verifySigned(r, stream)
 }
 
 // memberCaller builds the caller of an active organisation, with its
@@ -67,29 +68,83 @@ func (s *Server) memberCaller(org, user string, key tx.KeyID) (access.Caller, er
 	return access.Caller{Org: org, User: user, Key: key, Roles: o.Roles}, nil
 }
 
-// verifySigned checks a signed request (tx.RequestSignBytes) against the
-// signing key as the latest state has it.
-func (s *Server) verifySigned(r *http.Request) (access.Caller, error) {
-	fail := func(format string, args ...any) (access.Caller, error) {
-		return access.Caller{}, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
+// signedHeaders are a signed request's headers, parsed.
+type signedHeaders struct {
+	key     tx.KeyID
+	unix    int64
+	sig     []byte
+	content string // the body's hex SHA-256, or tx.UnsignedPayload
+}
+
+// parseSigned reads a signed request's headers and checks their time
+// against now (unix seconds). Every refusal is unauthenticated.
+func parseSigned(h http.Header, now int64) (*signedHeaders, error) {
+	fail := func(format string, args ...any) (*signedHeaders, error) {
+		return nil, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
 	}
-	id, err := tx.ParseKeyID(r.Header.Get(tx.HeaderKey))
+	id, err := tx.ParseKeyID(h.Get(tx.HeaderKey))
 	if err != nil {
 		return fail("%s must be a key id (40 hex digits)", tx.HeaderKey)
 	}
-	unix, err := strconv.ParseInt(r.Header.Get(tx.HeaderTime), 10, 64)
+	unix, err := strconv.ParseInt(h.Get(tx.HeaderTime), 10, 64)
 	if err != nil {
 		return fail("%s must be the unix time in seconds", tx.HeaderTime)
 	}
-	if err := tx.CheckRequestTime(unix, s.Now().Unix()); err != nil {
+	if err := tx.CheckRequestTime(unix, now); err != nil {
 		return fail("%v", err)
 	}
-	sig, err := base64.StdEncoding.DecodeString(r.Header.Get(tx.HeaderSignature))
-	if err != nil || len(sig) == 0 {
+	sig, err := base64.StdEncoding.DecodeString(h.Get(tx.HeaderSignature))
+	if err != nil || len(sig) == 0 || len(sig) > 512 {
 		return fail("%s must be the signature in standard base64", tx.HeaderSignature)
 	}
-	content := r.Header.Get(tx.HeaderContentSHA256)
-	if content != tx.UnsignedPayload {
+	content := h.Get(tx.HeaderContentSHA256)
+	if content != tx.UnsignedPayload && !isLowerHex64(content) {
+		return fail("%s must be the SHA-256 of the body (64 lowercase hex digits) or %s", tx.HeaderContentSHA256, tx.UnsignedPayload)
+	}
+	return &signedHeaders{key: id, unix: unix, sig: sig, content: content}, nil
+}
+
+func isLowerHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// verifySigned checks a signed request (tx.RequestSignBytes) against the
+// signing key as the latest state has it. The signature covers the
+// declared content hash, so it is checked before the body is read; then
+// a small body is read and compared, and a large one (stream) is compared
+// as the handler reads it: a mismatch fails the read at the end.
+func (s *Server) verifySigned(r *http.Request, stream bool) (access.Caller, error) {
+	fail := func(format string, args ...any) (access.Caller, error) {
+		return access.Caller{}, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
+	}
+	sh, err := parseSigned(r.Header, s.Now().Unix())
+	if err != nil {
+		return access.Caller{}, err
+	}
+	v, err := s.committed()
+	if err != nil {
+		return access.Caller{}, err
+	}
+	signer, key, err := identity.LookupSigner(v, sh.key)
+	if err != nil {
+		return fail("%s", errcode.Message(err))
+	}
+	if !key.PublicKey.Verify(tx.RequestSignBytes(s.app.ChainID(), r.Method, r.URL.RequestURI(), sh.unix, sh.content), sh.sig) {
+		return fail("the signature does not verify: sign \"dengta/request/v1\\x00\" then the chain id, method, path with query, time and body hash, each followed by a newline")
+	}
+	switch {
+	case sh.content == tx.UnsignedPayload:
+	case stream:
+		r.Body = &hashCheck{r: r.Body, want: sh.content, h: sha256.New()}
+	default:
 		b, err := io.ReadAll(r.Body)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -99,24 +154,32 @@ func (s *Server) verifySigned(r *http.Request) (access.Caller, error) {
 			return fail("read body: %v", err)
 		}
 		sum := sha256.Sum256(b)
-		if content != hex.EncodeToString(sum[:]) {
-			return fail("%s is not the SHA-256 of the body (lowercase hex), nor %s", tx.HeaderContentSHA256, tx.UnsignedPayload)
+		if sh.content != hex.EncodeToString(sum[:]) {
+			return fail("%s is not the SHA-256 of the body", tx.HeaderContentSHA256)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	v, err := s.committed()
-	if err != nil {
-		return access.Caller{}, err
-	}
-	signer, key, err := identity.LookupSigner(v, id)
-	if err != nil {
-		return fail("%s", errcode.Message(err))
-	}
-	if !key.PublicKey.Verify(tx.RequestSignBytes(s.app.ChainID(), r.Method, r.URL.RequestURI(), unix, content), sig) {
-		return fail("the signature does not verify: sign \"dengta/request/v1\\x00\" then the chain id, method, path with query, time and body hash, each followed by a newline")
-	}
-	return access.Caller{Org: signer.Org, Key: id, Roles: signer.Roles}, nil
+	return access.Caller{Org: signer.Org, Key: sh.key, Roles: signer.Roles}, nil
 }
+
+// hashCheck hashes a body as it is read and fails the read that reaches
+// its end when the hash is not the signed one.
+type hashCheck struct {
+	r    io.ReadCloser
+	want string
+	h    hash.Hash
+}
+
+func (c *hashCheck) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	if err == io.EOF && hex.EncodeToString(c.h.Sum(nil)) != c.want {
+		return n, errcode.New(errcode.Unauthenticated, "signed request: %s is not the SHA-256 of the body", tx.HeaderContentSHA256)
+	}
+	return n, err
+}
+
+func (c *hashCheck) Close() error { return c.r.Close() }
 
 // committed returns the latest committed state; before the first block
 // there is none to check credentials against.

@@ -238,6 +238,17 @@ func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.Re
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Route, h func(w http.ResponseWriter, r *http.Request) error) error {
 	r.Body = http.MaxBytesReader(w, r.Body, route.MaxBody)
+	// Who is asking is settled before a large body takes one of the
+	// upload slots, so the public cannot hold them with slow uploads to
+	// members' endpoints; the signature is checked before any body is read.
+	caller, err := s.authenticate(r, route.Bulk)
+	if err != nil {
+		return err
+	}
+	if !route.Public && caller.Public() {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="dengta", DengtaSignature realm="dengta"`)
+		return errcode.New(errcode.Unauthenticated, "this endpoint answers member organisations only: sign the request with a member key (Dengta-Signature headers; the SDK's Client.As) or send a hall API token (Authorization: Bearer)")
+	}
 	if route.Bulk {
 		select {
 		case s.bulk <- struct{}{}:
@@ -246,14 +257,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Rou
 			w.Header().Set("Retry-After", "5")
 			return errcode.New(errcode.Unavailable, "the node is receiving as many large uploads as it takes at once (%d); try again in a few seconds", maxBulk)
 		}
-	}
-	caller, err := s.authenticate(r)
-	if err != nil {
-		return err
-	}
-	if !route.Public && caller.Public() {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="dengta", DengtaSignature realm="dengta"`)
-		return errcode.New(errcode.Unauthenticated, "this endpoint answers member organisations only: sign the request with a member key (Dengta-Signature headers; the SDK's Client.As) or send a hall API token (Authorization: Bearer)")
 	}
 	return h(w, r.WithContext(access.With(r.Context(), caller)))
 }

@@ -197,6 +197,14 @@ func callSigned(t testing.TB, base string, k *tx.PrivateKey, method, path, ctype
 	if k != nil {
 		signRequest(t, k, req, body)
 	}
+	return send(t, req)
+}
+
+// send sends a prepared request and checks the answer against the
+// OpenAPI document.
+func send(t testing.TB, req *http.Request) reply {
+	t.Helper()
+	method, path := req.Method, req.URL.RequestURI()
 	resp, err := httpc.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)

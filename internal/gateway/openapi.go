@@ -104,7 +104,7 @@ func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSp
 			roles[i] = string(r)
 		}
 		list = append(list, map[string]any{
-			"module": a.Module, "action": a.Action, "roles": roles, "admin_only": a.AdminOnly,
+			"module": a.Module, "action": a.Action, "roles": roles, "admin_only": a.AdminOnly, "operator_only": a.OperatorOnly,
 			"body": map[string]any{"$ref": "#/components/schemas/" + name},
 		})
 	}
@@ -115,7 +115,8 @@ func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSp
 
 // documentAccess writes who may call each operation (ADR 0007): the
 // security schemes, an empty requirement for public operations, either
-// scheme for the others, with their 401 answer.
+// scheme for the others, with their 401 answer and the 403 of a member
+// that is not a party to what it asks for.
 func documentAccess(doc, paths, comps map[string]any, routes map[string]httpapi.Route) {
 	comps["securitySchemes"] = map[string]any{
 		"memberSignature": map[string]any{
@@ -128,6 +129,8 @@ func documentAccess(doc, paths, comps map[string]any, routes map[string]httpapi.
 		},
 	}
 	unauth := map[string]any{"description": "Members only: sign the request or send an API token", "content": map[string]any{
+		"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	notParty := map[string]any{"description": "unauthorized: the caller's organisation may not read this (not a party to the record); the message says who may", "content": map[string]any{
 		"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 	for pattern, route := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
@@ -143,6 +146,9 @@ func documentAccess(doc, paths, comps map[string]any, routes map[string]httpapi.
 		op["security"] = []any{map[string]any{"memberSignature": []any{}}, map[string]any{"apiToken": []any{}}}
 		if resp, ok := op["responses"].(map[string]any); ok {
 			resp["401"] = unauth
+			if _, ok := resp["403"]; !ok {
+				resp["403"] = notParty
+			}
 		}
 	}
 }

@@ -527,5 +527,5 @@ func (s *Server) mayRead(r *http.Request, key []byte) error {
 	if c.Public() {
 		return errcode.New(errcode.Unauthenticated, "the value under %q is for member organisations: sign the request with a member key or send an API token", key)
 	}
-	return errcode.New(errcode.Unauthorized, "organisation %s may not read the value under %q: it is not a party to that record", c.Org, key)
+	return errcode.New(errcode.Unauthorized, "organisation %s may not read the value under %q: it is for the parties to that record, as its module names them, and regulators or auditors", c.Org, key)
 }

@@ -1,8 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
 )
 
 func TestClientIP(t *testing.T) {
@@ -37,4 +43,40 @@ func TestClientIP(t *testing.T) {
 	if _, err := ParseProxies([]string{"nonsense"}); err == nil {
 		t.Error("a nonsense proxy was accepted")
 	}
+}
+
+// FuzzDecodeJSON: any request body decodes into the target or is refused
+// with a coded error; what decodes was valid UTF-8 with no unknown field.
+func FuzzDecodeJSON(f *testing.F) {
+	type target struct {
+		Kind  string   `json:"kind"`
+		Count int      `json:"count,omitempty"`
+		Tags  []string `json:"tags,omitempty"`
+	}
+	f.Add([]byte(`{"kind":"a","count":2,"tags":["x"]}`))
+	f.Add([]byte(`{"kind":"a"} {"kind":"b"}`))
+	f.Add([]byte("{\"kind\":\"\xff\"}"))
+	f.Add([]byte(`{"kind":"a","other":1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		var v target
+		err := DecodeJSON(r, &v, 4096)
+		if err != nil {
+			if c := errcode.Of(err); c != errcode.BadRequest && c != errcode.TooLarge {
+				t.Fatalf("refusal %v", err)
+			}
+			return
+		}
+		if !utf8.Valid(body) || len(body) > 4096 {
+			t.Fatalf("accepted %q", body)
+		}
+		var strict map[string]json.RawMessage
+		if json.Unmarshal(bytes.TrimSpace(body), &strict) == nil {
+			for k := range strict {
+				if k != "kind" && k != "count" && k != "tags" {
+					t.Fatalf("accepted an unknown field %q", k)
+				}
+			}
+		}
+	})
 }

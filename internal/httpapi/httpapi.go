@@ -22,6 +22,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -234,6 +235,11 @@ func DecodeJSON(r *http.Request, v any, max int64) error {
 	}
 	if dec.More() {
 		return errcode.New(errcode.BadRequest, "request body has data after the JSON object")
+	}
+	// encoding/json matches keys whatever their case and takes the last
+	// of a key given twice; a request means exactly what it says.
+	if err := module.StrictKeys(b, v); err != nil {
+		return errcode.New(errcode.BadRequest, "request body: %v", err)
 	}
 	return nil
 }

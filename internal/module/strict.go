@@ -28,6 +28,10 @@ func checkKeys(data []byte, t reflect.Type) error {
 	return s.value(t)
 }
 
+// StrictKeys is checkKeys for other strict decoders (API request bodies):
+// data's first value has already decoded into v.
+func StrictKeys(data []byte, v any) error { return checkKeys(data, reflect.TypeOf(v)) }
+
 // keyScanner walks one JSON value. path is where it is, for messages.
 type keyScanner struct {
 	b    []byte

@@ -71,7 +71,11 @@ func TestModulesDeterminism(t *testing.T) {
 	nonces := map[tx.KeyID]uint64{}
 	type tally struct{ valid, ok, refused int }
 	tallies := map[string]*tally{}
-	const blocks, perModule = 200, 3
+	// Each module's generator gets 900 actions (three a block), however
+	// many modules there are: a module added must not thin out the others'
+	// coverage of their longer lifecycles (trade's rarer actions need about
+	// this many).
+	const blocks, perModule = 300, 3
 	for h := 1; h <= blocks; h++ {
 		if h == blocks/2 {
 			b.Store.Close()

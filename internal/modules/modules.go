@@ -6,6 +6,7 @@
 package modules
 
 import (
+	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
@@ -22,6 +23,7 @@ func All() []plug.Module {
 		traceplug.Module(),
 		receivableplug.Module(),
 		tradeplug.Module(),
+		charityplug.Module(),
 		evmplug.Module(),
 	}
 }

@@ -17,10 +17,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -119,6 +121,18 @@ func (u *User) Has(r string) bool {
 	return u != nil && u.OrgInfo != nil && role.Any(u.OrgInfo.Roles, []role.Role{role.Role(r)})
 }
 
+// Caller is the user as read scopes see it (ADR 0007): its organisation
+// with the roles the chain gives it; the public when the organisation is
+// not an active member (as the API sees it). Pages that read the state
+// directly decide what to show with the module's rules on it, as the API
+// does.
+func (u *User) Caller() access.Caller {
+	if u == nil || u.OrgInfo == nil || !u.OrgInfo.Active {
+		return access.Caller{}
+	}
+	return access.Caller{Org: u.Org, User: u.Name, Roles: u.OrgInfo.Roles}
+}
+
 // Link is a page linked from the hall's dashboard or the header: its path
 // and the message key of its label.
 type Link struct {
@@ -174,6 +188,10 @@ type Site interface {
 	Timeout() time.Duration
 	// PublicURL joins the node's public base URL and a path.
 	PublicURL(path string) string
+	// ClientIP is the address of the request's client: the connection's
+	// peer, or what a proxy the node trusts reports (per-client limits
+	// key on it).
+	ClientIP(r *http.Request) netip.Addr
 	Prover() *prover.Prover
 }
 

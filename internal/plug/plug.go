@@ -58,8 +58,8 @@ func (m Module) Name() string { return m.Core.Name() }
 // Demo is a module's part of the dev chain's demo consortium.
 type Demo struct {
 	// Roles gives demo organisations (by id: regulator, coop, logistics,
-	// market, foodgroup, bank, court, alliance, notary) the module's
-	// roles.
+	// market, foodgroup, bank, court, alliance, notary, foundation,
+	// charity, school) the module's roles.
 	Roles map[string][]role.Role
 	// Seed, when set, records the module's demo story on a new dev chain.
 	Seed func(ctx context.Context, d *DemoEnv) error

@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -363,6 +364,8 @@ func (s *Server) renderError(p *pages.Page, err error) {
 		s.log.Error("page", "path", p.R.URL.Path, "err", err)
 	case errcode.NotFound:
 		status, msg = http.StatusNotFound, p.T("error.notfound")
+	case errcode.Unauthorized:
+		status, msg = http.StatusForbidden, errcode.Message(err)
 	case errcode.TooLarge:
 		status, msg = http.StatusRequestEntityTooLarge, errcode.Message(err)
 	case errcode.Unavailable:
@@ -474,3 +477,6 @@ func (x *site) Signer(p *pages.Page) (*client.Key, error) {
 func (x *site) Timeout() time.Duration       { return x.s.timeout() }
 func (x *site) PublicURL(path string) string { return x.s.publicURL(path) }
 func (x *site) Prover() *prover.Prover       { return x.s.opts.Prover }
+func (x *site) ClientIP(r *http.Request) netip.Addr {
+	return x.s.opts.Proxies.ClientIP(r)
+}

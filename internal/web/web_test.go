@@ -1,16 +1,22 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -191,6 +197,96 @@ func TestSafeNext(t *testing.T) {
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzSafeNext: whatever next= says, the sign-in page sends the browser to
+// a path on this site, and a path it keeps is kept unchanged.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/hall", "//evil.example", "/\t/evil.example", "https://x", "/a?b=c#d", "/\\evil", "/%2F%2Fevil"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got != next && got != "/hall" {
+			t.Fatalf("safeNext(%q) = %q: neither kept nor the hall", next, got)
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsAny(got, "\\\t\n\r ") {
+			t.Fatalf("safeNext(%q) = %q leaves the site", next, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Host != "" || u.Scheme != "" {
+			t.Fatalf("safeNext(%q) = %q parses to host %q", next, got, u.Host)
+		}
+	})
+}
+
+// FuzzReadForm: any POST body and content type is read within the page's
+// limit or refused with a coded error, and an accepted form's values are
+// all UTF-8.
+func FuzzReadForm(f *testing.F) {
+	f.Add([]byte("user=coop-admin&password=x"), "application/x-www-form-urlencoded")
+	f.Add([]byte("name=%FF%FE"), "application/x-www-form-urlencoded")
+	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--b--\r\n"), "multipart/form-data; boundary=b")
+	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--b--\r\n"), "multipart/form-data; boundary=b")
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		r := httptest.NewRequest(http.MethodPost, "/login", bytes.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		w := httptest.NewRecorder()
+		r.Body = http.MaxBytesReader(w, r.Body, 1024)
+		err := readForm(r)
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err != nil {
+			if c := errcode.Of(err); c != errcode.BadRequest && c != errcode.TooLarge {
+				t.Fatalf("refusal %v", err)
+			}
+			return
+		}
+		for k, vs := range r.PostForm {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					t.Fatalf("accepted %q=%q", k, v)
+				}
+			}
+		}
+	})
+}
+
+// TestCookiesSecureBehindTLS: reached through an https public URL (a TLS
+// proxy in front of the node), every cookie the hall sets is Secure, so a
+// browser never sends it in the clear.
+func TestCookiesSecureBehindTLS(t *testing.T) {
+	st, err := state.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	dir := t.TempDir()
+	acc, err := accounts.Open(filepath.Join(dir, "hall"), make([]byte, 16), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acc.Close() })
+	for _, tt := range []struct {
+		public string
+		secure bool
+	}{{"https://hall.example.cn", true}, {"http://127.0.0.1:8480", false}} {
+		s, err := New(Options{Backend: fakeBackend{st}, Accounts: acc, PublicURL: tt.public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := get(t, s, "/login", "zh")
+		cookies := rec.Result().Cookies()
+		if len(cookies) == 0 {
+			t.Fatal("the sign-in page set no cookie")
+		}
+		for _, c := range cookies {
+			if c.Secure != tt.secure || !c.HttpOnly && c.Name != "lang" {
+				t.Errorf("%s: cookie %s secure=%v httponly=%v", tt.public, c.Name, c.Secure, c.HttpOnly)
+			}
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -78,4 +80,46 @@ func BenchmarkTransfers(b *testing.B) {
 		block(txs)
 	}
 	b.ReportMetric(float64(b.N*chains)/b.Elapsed().Seconds(), "transfers/s")
+}
+
+// BenchmarkMayReadReceivable measures the read-scope check of a
+// receivable (ADR 0007) on a tree of 51 nodes (a root split into 49 parts
+// for two suppliers, each accepted, and the remainder): for its obligor,
+// found in the first record; and for a member not on the lineage, the
+// worst case, which reads every record of the tree and every log entry.
+// Every API read of a receivable, the state and proof endpoints and the
+// explorer's body of each receivable transaction pay this check once.
+func BenchmarkMayReadReceivable(b *testing.B) {
+	c := newChain(b)
+	do(b, c, bankA, "set_credit_line", map[string]any{"obligor": core, "limit_fen": 100 * wan}, errcode.OK)
+	res := do(b, c, core, "issue", issueOf(supA, 100*wan, addDays(today(c), 30), tradeOf("B-1", 100*wan)), errcode.OK)
+	root := str(testchain.Result(b, res), "id")
+	do(b, c, supA, "accept", idBody(root), errcode.OK)
+	var parts []part
+	for i := range 49 {
+		parts = append(parts, part{[]string{supB, supC}[i%2], wan})
+	}
+	kids := children(b, do(b, c, supA, "split_transfer", splitOf(root, parts...), errcode.OK))
+	var txs [][]byte
+	for i, id := range kids[:49] {
+		txs = append(txs, c.Sign(admin(c, []string{supB, supC}[i%2]), "receivable", "accept", idBody(id)))
+	}
+	testchain.MustBlock(b, c, txs...)
+	v := c.View()
+	for _, r := range []struct {
+		name string
+		c    access.Caller
+		want bool
+	}{
+		{"obligor", access.Caller{Org: core, Roles: []role.Role{receivableapi.CoreEnterprise}}, true},
+		{"not a party", access.Caller{Org: core2, Roles: []role.Role{receivableapi.CoreEnterprise}}, false},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			for b.Loop() {
+				if ok, err := receivable.MayReadReceivable(v, kids[10], r.c); err != nil || ok != r.want {
+					b.Fatalf("MayReadReceivable = %v, %v", ok, err)
+				}
+			}
+		})
+	}
 }

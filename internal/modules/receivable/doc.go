@@ -122,6 +122,38 @@
 // out once (receivable/decision/<proposal id>); the log entry records the
 // proposal.
 //
+// # Who reads what
+//
+// Receivables are business-confidential (ADR 0007). The public reads
+// nothing of the module; regulators and auditors read everything; a
+// member reads what it is party to, by one rule per kind of record
+// (visibility.go), which the state and proof endpoints, the explorer, the
+// read endpoints and the hall pages all apply:
+//
+//   - a receivable, its log and its whole tree (Lineage, the certificate)
+//     are read by the organisations on the lineage of its root: the
+//     obligor, every holder and receiver of any part, now or in a log, the
+//     banks that financed a part or were asked to, the banks asked to
+//     confirm the root and its confirming bank. A supplier that holds one
+//     part sees its siblings: the tree is one trade's, and each part's
+//     value is only understood with the others';
+//   - an organisation's portfolio, a bank's financing book and the
+//     confirmation requests standing for it are read by that organisation;
+//   - an obligor's credit line and its debt (ObligorOutstanding) are read by
+//     the obligor and by every bank, which assess its credit before
+//     financing its paper; the debt view shows a bank the overdue parts of
+//     only the trees it is party to;
+//   - an invoice is read by its seller, its buyer and the organisations on
+//     the lineage of a root it backs;
+//   - the overview of every receivable is for regulators and auditors.
+//
+// A transaction's body is read by its signer's organisation, by those
+// who oversee, by the organisations it names (the receiver of an issue or
+// a part, the bank asked to finance or confirm) and by those who may read
+// the receivable it acts on. Refusals are decided before a record is
+// read: a member that is not a party gets unauthorized whether or not the
+// receivable exists.
+//
 // # Records and keys
 //
 // Receivable ids are deterministic:

@@ -22,6 +22,23 @@ import "fmt"
 //	                                               removed when a withdrawn root leaves it backing nothing before the seller accepted one
 //	receivable/decision/<proposal id, 16 hex>   -> receivable id (raw); a governance decision carried out (unfreeze_by_decision), once
 //
+// Who may read each key (ADR 0007; visibility.go, one function per
+// rule, which the read endpoints and the hall pages use too). The public
+// reads none; regulators and auditors read all of them.
+//
+//	rc, log, root          MayReadReceivable: the organisations on the lineage of the receivable's root (Parties: the
+//	                       obligor; every holder and receiver of any node, now or in its log; the banks that financed a
+//	                       part or were asked to, and the holders that asked; the banks asked to confirm the root and
+//	                       its confirming bank; the holders paid)
+//	holder, pending       MayReadOwn: the organisation the key names (its portfolio)
+//	finreq, book, confreq MayReadOwn: the bank the key names (its book and requests)
+//	obligor, credit       MayReadCredit: the obligor, every bank (banks set credit lines and assess credit), which is
+//	                       also who reads ObligorOutstanding (open roots' totals, the overdue parts of trees the reader
+//	                       is party to)
+//	invoice               MayReadInvoice: the seller, the buyer (obligor) and the organisations on the lineage of any
+//	                       root the invoice backs
+//	decision              every member: it names the receivable of a proposal every member reads
+//
 // RegulatorOverview lists receivable/rc/ as a whole; the other queries
 // read only their own index prefix.
 //

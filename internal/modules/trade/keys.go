@@ -23,6 +23,19 @@ import "fmt"
 //	trade/pres/<no>/<n, 4 hex>        -> Presentation; presentation id <no>-P<n>
 //	trade/lcparty/<org>/<no>          -> role; credits org is a party to (applicant, beneficiary, issuing, advising, nominated)
 //
+// Who may read each key (ADR 0007; visibility.go, one function per
+// rule, which the read endpoints and the hall pages use too). The public
+// reads none; customs (regulators) and auditors read all of them.
+//
+//	ebl, ebllog, surrender, eblamend, sscc  MayReadEBL: the bill's parties (EBLParties: carrier, shipper, consignee,
+//	                                        last endorsee, controller, the organisation offered it, everyone its
+//	                                        history names, and while a bank holds it under a presentation the
+//	                                        parties to that credit)
+//	lc, lclog, lcamend, pres                MayReadCredit: the credit's parties (applicant, beneficiary, issuing,
+//	                                        advising, confirming and nominated banks)
+//	ctl, inbox, carrier, lcparty            MayReadOwn: the organisation the key names
+//	calendar                                every member: the banking days every party counts deadlines by
+//
 // Read, never written: the organisations a body names, identity/org/<id>,
 // through module.ActiveOrg.
 const prefix = "trade/"

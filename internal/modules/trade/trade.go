@@ -19,6 +19,13 @@
 // expiry, the bank examines within five banking days, honours a complying
 // presentation, and the eBL passes to the applicant on reimbursement. No
 // credit is ever drawn beyond its amount and tolerance.
+//
+// Bills and credits are business-confidential (ADR 0007): a member reads
+// the bills and credits it is party to, and its own lists; customs (the
+// regulator role) and auditors read everything; the public reads nothing
+// of the module. visibility.go holds one function per rule, which the
+// state and proof endpoints, the explorer, the read endpoints and the hall
+// pages all apply; keys.go says which rule guards which key.
 package trade
 
 import (

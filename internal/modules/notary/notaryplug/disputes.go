@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -34,7 +33,7 @@ type hallDisputesData struct {
 // hallDisputes lists the copyright disputes, the open ones with the
 // forms of a court's judgment and of the parties' settlement.
 func (s *notaryPages) hallDisputes(p *pages.Page) error {
-	return s.renderDisputes(p, p.R.URL.Query().Get("msg"), "")
+	return s.renderDisputes(p, "", "")
 }
 
 func (s *notaryPages) renderDisputes(p *pages.Page, msg, errMsg string) error {
@@ -105,6 +104,6 @@ func (s *notaryPages) hallDisputeAct(p *pages.Page) error {
 	if err != nil {
 		return s.renderDisputes(p, "", pages.APIError(err))
 	}
-	http.Redirect(p.W, r, "/hall/notary/disputes?msg="+url.QueryEscape(p.T("hd.done")+" "+p.T("hdaction."+action)), http.StatusSeeOther)
+	p.Done("/hall/notary/disputes", p.T("hd.done")+" "+p.T("hdaction."+action))
 	return nil
 }

@@ -548,7 +548,7 @@ var (
 	Overview              = api.Query[HeightParams, OverviewView]{Path: "/v1/receivables/overview"}
 	Obligor               = api.Query[OrgParams, ObligorView]{Path: "/v1/obligors/{org}"}
 	FinancedBook          = api.Query[OrgParams, BookView]{Path: "/v1/banks/{org}/financings"}
-	Confirmations         = api.Query[OrgParams, ConfirmationsView]{Path: "/v1/banks/{org}/confirmations", Doc: "the confirmation requests (保兑申请) standing for a bank"}
+	Confirmations         = api.Query[OrgParams, ConfirmationsView]{Path: "/v1/banks/{org}/confirmations", Doc: "the confirmation requests (保兑申请) standing for a bank; for the bank itself, regulators and auditors"}
 	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{seller}/{no}"}
 	GetReceivable         = api.Query[IDParams, ReceivableResponse]{Path: "/v1/receivables/{id}"}
 	Lineage               = api.Query[LineageParams, LineageResponse]{Path: "/v1/receivables/{id}/lineage"}
@@ -560,9 +560,10 @@ type HeightParams struct {
 	Height int64 `query:"height"`
 }
 
-// HolderParams name the holding organisation.
+// HolderParams name the holding organisation: the caller's own when
+// absent. Only regulators and auditors read another's portfolio.
 type HolderParams struct {
-	Holder string `query:"holder"`
+	Holder string `query:"holder" doc:"organisation id; the caller's own when absent (regulators and auditors may name any)"`
 	Height int64  `query:"height"`
 }
 
@@ -579,10 +580,12 @@ type InvoiceParams struct {
 	Height int64  `query:"height"`
 }
 
-// IDParams name a receivable.
+// IDParams name a receivable; Prove adds proof bundles of its record and
+// of every entry of its log.
 type IDParams struct {
 	ID     string `path:"id"`
 	Height int64  `query:"height"`
+	Prove  bool   `query:"prove"`
 }
 
 // LineageParams name a receivable whose whole tree to read; Prove adds a
@@ -606,13 +609,22 @@ type ReceivableResponse struct {
 	Receivable *Receivable `json:"receivable"`
 	Status     string      `json:"effective_status"`
 	Log        []LogEntry  `json:"log"`
+	// Proofs, with ?prove=true, are proof bundles by state key: the
+	// receivable's record and each log entry. Each is the text of a
+	// bundle file, byte for byte as `dengta verify --bundle` reads it (a
+	// bundle is checked in its canonical form, so it travels as a
+	// string).
+	Proofs map[string]string `json:"proofs,omitempty"`
 }
 
 // LineageResponse answers GET /v1/receivables/{id}/lineage.
 type LineageResponse struct {
 	Height int64 `json:"height"`
 	*LineageView
-	// Proofs, with ?prove=true, holds a proof bundle of every node's
-	// record, by receivable id.
-	Proofs map[string]json.RawMessage `json:"proofs,omitempty"`
+	// Proofs, with ?prove=true, are proof bundles of every node's record
+	// (at most 200), by state key (receivable/rc/<id>). Each is the text
+	// of a bundle file, byte for byte as `dengta verify --bundle` reads
+	// it (a bundle is checked in its canonical form, so it travels as a
+	// string).
+	Proofs map[string]string `json:"proofs,omitempty"`
 }

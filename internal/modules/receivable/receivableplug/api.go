@@ -3,10 +3,11 @@ package receivableplug
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
@@ -37,6 +38,40 @@ func today(ctx context.Context, env interface {
 	return t.In(chinaTime).Format("2006-01-02"), nil
 }
 
+// latest is the latest state, on which read scopes are decided (ADR
+// 0007): a tree's parties only grow, so whoever may read it now may read
+// it at any height.
+func latest(env httpapi.Env) (*state.View, error) { return env.View(0) }
+
+// mayReadReceivable refuses a caller who may not read receivable id
+// (receivable.MayReadReceivable). An id that is not one is let through to
+// the read, whose not_found says what ids look like.
+func mayReadReceivable(ctx context.Context, env httpapi.Env, id string) error {
+	if !receivable.IsID(id) {
+		return nil
+	}
+	c := httpapi.Caller(ctx)
+	v, err := latest(env)
+	if err != nil {
+		return err
+	}
+	ok, err := receivable.MayReadReceivable(v, id, c)
+	if err != nil || ok {
+		return err
+	}
+	return access.Refuse(c, "receivable "+id, receivable.ReadersLineage)
+}
+
+// mayReadOwn refuses a caller who may not read what org holds
+// (receivable.MayReadOwn); what names it ("the portfolio of coop").
+func mayReadOwn(ctx context.Context, org, what string) error {
+	c := httpapi.Caller(ctx)
+	if receivable.MayReadOwn(org, c) {
+		return nil
+	}
+	return access.Refuse(c, what, receivable.ReadersOwn)
+}
+
 // dated reads the state at height on the chain's date.
 func dated(ctx context.Context, env httpapi.Env, height int64) (*state.View, string, error) {
 	d, err := today(ctx, env)
@@ -50,7 +85,13 @@ func dated(ctx context.Context, env httpapi.Env, height int64) (*state.View, str
 func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Query(r, receivableapi.Portfolio, func(ctx context.Context, p receivableapi.HolderParams) (*receivableapi.PortfolioView, error) {
 		if p.Holder == "" {
+			p.Holder = httpapi.Caller(ctx).Org
+		}
+		if p.Holder == "" {
 			return nil, errcode.New(errcode.BadRequest, "give ?holder= with an organisation id")
+		}
+		if err := mayReadOwn(ctx, p.Holder, "the portfolio of "+p.Holder); err != nil {
+			return nil, err
 		}
 		v, d, err := dated(ctx, env, p.Height)
 		if err != nil {
@@ -59,6 +100,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return receivable.Portfolio(v, p.Holder, d)
 	})
 	httpapi.Query(r, receivableapi.Overview, func(ctx context.Context, p receivableapi.HeightParams) (*receivableapi.OverviewView, error) {
+		if c := httpapi.Caller(ctx); !receivable.MayReadOverview(c) {
+			return nil, access.Refuse(c, "the overview of every receivable", receivable.ReadersOverseers)
+		}
 		v, d, err := dated(ctx, env, p.Height)
 		if err != nil {
 			return nil, err
@@ -66,20 +110,45 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return receivable.RegulatorOverview(v, d)
 	})
 	httpapi.Query(r, receivableapi.Obligor, func(ctx context.Context, p receivableapi.OrgParams) (*receivableapi.ObligorView, error) {
+		c := httpapi.Caller(ctx)
+		if !receivable.MayReadCredit(p.Org, c) {
+			return nil, access.Refuse(c, "the debt of obligor "+p.Org, receivable.ReadersCredit)
+		}
 		v, d, err := dated(ctx, env, p.Height)
 		if err != nil {
 			return nil, err
 		}
-		return receivable.ObligorOutstanding(v, p.Org, d)
+		ov, err := receivable.ObligorOutstanding(v, p.Org, d)
+		if err != nil {
+			return nil, err
+		}
+		lv, err := latest(env)
+		if err != nil {
+			return nil, err
+		}
+		return ov, receivable.ScopeObligor(lv, ov, c)
 	})
 	httpapi.Query(r, receivableapi.FinancedBook, func(ctx context.Context, p receivableapi.OrgParams) (*receivableapi.BookView, error) {
+		if err := mayReadOwn(ctx, p.Org, "the financing book of "+p.Org); err != nil {
+			return nil, err
+		}
 		v, d, err := dated(ctx, env, p.Height)
 		if err != nil {
 			return nil, err
 		}
 		return receivable.FinancedBook(v, p.Org, d)
 	})
-	httpapi.Query(r, receivableapi.GetInvoice, func(_ context.Context, p receivableapi.InvoiceParams) (*receivableapi.Invoice, error) {
+	httpapi.Query(r, receivableapi.GetInvoice, func(ctx context.Context, p receivableapi.InvoiceParams) (*receivableapi.Invoice, error) {
+		c := httpapi.Caller(ctx)
+		lv, err := latest(env)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := receivable.MayReadInvoice(lv, p.Seller, p.No, c); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, access.Refuse(c, fmt.Sprintf("invoice %s of seller %s", p.No, p.Seller), receivable.ReadersInvoice)
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -87,6 +156,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return receivable.GetInvoice(v, p.Seller, p.No)
 	})
 	httpapi.Query(r, receivableapi.Confirmations, func(ctx context.Context, p receivableapi.OrgParams) (*receivableapi.ConfirmationsView, error) {
+		if err := mayReadOwn(ctx, p.Org, "the confirmation requests of "+p.Org); err != nil {
+			return nil, err
+		}
 		v, d, err := dated(ctx, env, p.Height)
 		if err != nil {
 			return nil, err
@@ -94,6 +166,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return receivable.Confirmations(v, p.Org, d)
 	})
 	httpapi.Query(r, receivableapi.GetReceivable, func(ctx context.Context, p receivableapi.IDParams) (*receivableapi.ReceivableResponse, error) {
+		if err := mayReadReceivable(ctx, env, p.ID); err != nil {
+			return nil, err
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -110,9 +185,22 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return &receivableapi.ReceivableResponse{Height: v.Version(), Date: d, Receivable: rc, Status: receivable.EffectiveStatus(rc, d), Log: log}, nil
+		resp := &receivableapi.ReceivableResponse{Height: v.Version(), Date: d, Receivable: rc, Status: receivable.EffectiveStatus(rc, d), Log: log}
+		if p.Prove {
+			keys := [][]byte{receivable.ReceivableKey(rc.ID)}
+			for _, e := range log {
+				keys = append(keys, receivable.LogKey(rc.ID, e.Seq))
+			}
+			if resp.Proofs, err = prove(ctx, env, v, keys); err != nil {
+				return nil, err
+			}
+		}
+		return resp, nil
 	})
 	httpapi.Query(r, receivableapi.Lineage, func(ctx context.Context, p receivableapi.LineageParams) (*receivableapi.LineageResponse, error) {
+		if err := mayReadReceivable(ctx, env, p.ID); err != nil {
+			return nil, err
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -127,20 +215,12 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		resp := &receivableapi.LineageResponse{Height: v.Version(), LineageView: lv}
 		if p.Prove {
-			if len(lv.Nodes) > 200 {
-				return nil, errcode.New(errcode.BadRequest, "the tree has %d nodes; prove at most 200 at once (fetch each node's certificate)", len(lv.Nodes))
+			keys := make([][]byte, len(lv.Nodes))
+			for i, n := range lv.Nodes {
+				keys[i] = receivable.ReceivableKey(n.ID)
 			}
-			resp.Proofs = map[string]json.RawMessage{}
-			for _, n := range lv.Nodes {
-				b, err := env.Prover().Bundle(ctx, receivable.ReceivableKey(n.ID), v.Version())
-				if err != nil {
-					return nil, err
-				}
-				raw, err := b.Marshal()
-				if err != nil {
-					return nil, err
-				}
-				resp.Proofs[n.ID] = raw
+			if resp.Proofs, err = prove(ctx, env, v, keys); err != nil {
+				return nil, err
 			}
 		}
 		return resp, nil
@@ -148,6 +228,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Raw(r, receivableapi.ReceivableCertificate, func(w http.ResponseWriter, req *http.Request) error {
 		var p receivableapi.CertificateParams
 		if err := api.DecodeParams(&p, req.PathValue, req.URL.Query()); err != nil {
+			return err
+		}
+		if err := mayReadReceivable(req.Context(), env, p.ID); err != nil {
 			return err
 		}
 		v, err := env.View(0)
@@ -159,4 +242,30 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return httpapi.WriteCertificate(env, w, req, receivable.ReceivableKey(p.ID), p.ID, p.Download)
 	})
+}
+
+// maxProofs bounds the proof bundles one answer carries.
+const maxProofs = 200
+
+// prove returns a proof bundle of each key at the view's height, by state
+// key. Each bundle is the text of a bundle file, byte for byte as
+// `dengta verify --bundle` reads it: a bundle is checked in its canonical
+// form, so it travels as a string, never as a re-indented JSON object.
+func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (map[string]string, error) {
+	if len(keys) > maxProofs {
+		return nil, errcode.New(errcode.BadRequest, "%d records to prove; prove at most %d at once (fetch each receivable's certificate)", len(keys), maxProofs)
+	}
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		b, err := env.Prover().Bundle(ctx, k, v.Version())
+		if err != nil {
+			return nil, err
+		}
+		raw, err := b.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		out[string(k)] = string(raw)
+	}
+	return out, nil
 }

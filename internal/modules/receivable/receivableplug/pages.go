@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
@@ -41,6 +42,7 @@ func pagesModule() *pages.Module {
 			s := &recvPages{site: site}
 			r.SignedIn("GET /hall/receivables", s.hallReceivables)
 			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
+			r.SignedIn("GET /hall/receivables/{id}/certificate", s.hallCertificate)
 			r.SignedInUpload("POST /hall/receivables/act", maxActUpload, s.hallReceivableAct)
 		},
 	}
@@ -91,7 +93,7 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 			return err
 		}
 	}
-	if p.User.Has(string(role.Regulator)) {
+	if receivable.MayReadOverview(p.User.Caller()) {
 		if d.Overview, err = receivable.RegulatorOverview(v, today); err != nil {
 			return err
 		}
@@ -108,11 +110,14 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 type hallReceivableData struct {
 	Today      string
 	Receivable *receivable.Receivable
-	Status     string
-	Log        []receivable.LogEntry
-	Lineage    *receivable.LineageView
-	Tree       template.HTML
-	Orgs       []identity.Org
+	// Invoice is the registration of a root's invoice, when the viewer
+	// may read it.
+	Invoice *receivable.Invoice
+	Status  string
+	Log     []receivable.LogEntry
+	Lineage *receivable.LineageView
+	Tree    template.HTML
+	Orgs    []identity.Org
 	// Banks are the organisations a confirmation may be asked of: banks
 	// other than the receivable's holder and obligor.
 	Banks []identity.Org
@@ -137,6 +142,13 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 	if err != nil {
 		return err
 	}
+	// Only the organisations on the receivable's lineage, and those who
+	// oversee, see it (the rule the API and the state endpoints apply).
+	if ok, err := receivable.MayReadReceivable(v, id, p.User.Caller()); err != nil {
+		return err
+	} else if !ok && receivable.IsID(id) {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("hr.notparty"))
+	}
 	rc, err := receivable.GetReceivable(v, id)
 	if err != nil {
 		return err
@@ -149,6 +161,17 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 		return err
 	}
 	d.Tree = lineageSVG(d.Lineage, id, p.T)
+	if t := rc.Trade; t != nil {
+		if ok, err := receivable.MayReadInvoice(v, t.InvoiceSeller, t.InvoiceNo, p.User.Caller()); err != nil {
+			return err
+		} else if ok {
+			if d.Invoice, err = receivable.GetInvoice(v, t.InvoiceSeller, t.InvoiceNo); errcode.Of(err) == errcode.NotFound {
+				d.Invoice = nil
+			} else if err != nil {
+				return err
+			}
+		}
+	}
 	d.Orgs, _ = s.site.Orgs()
 	for _, o := range d.Orgs {
 		if slices.Contains(o.Roles, role.Bank) && o.ID != rc.Holder && o.ID != rc.Obligor {
@@ -164,6 +187,40 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 		p.Status = http.StatusBadRequest
 	}
 	return s.site.Render(p, "hall_receivable")
+}
+
+// hallCertificate downloads the proof bundle of a receivable's record,
+// the file `dengta verify --bundle` reads, for the organisations on its
+// lineage and those who oversee.
+func (s *recvPages) hallCertificate(p *pages.Page) error {
+	id := p.R.PathValue("id")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	if ok, err := receivable.MayReadReceivable(v, id, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		if !receivable.IsID(id) {
+			return errcode.New(errcode.NotFound, "no receivable %q", id)
+		}
+		return errcode.New(errcode.Unauthorized, "%s", p.T("hr.notparty"))
+	}
+	b, err := s.site.Prover().Bundle(p.R.Context(), receivable.ReceivableKey(id), 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "no receivable %q", id)
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	p.W.Header().Set("Content-Type", "application/json; charset=utf-8")
+	p.W.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "certificate-"+id+".json"))
+	_, err = p.W.Write(raw)
+	return err
 }
 
 // lineageSVG draws a receivable tree left to right: the root on the left,

@@ -563,12 +563,12 @@ type CreditStep struct {
 // The read endpoints.
 var (
 	GetEBL      = api.Query[EBLParams, EBLView]{Path: "/v1/trade/ebls/{ref}", Doc: "One eBL with its history, its surrender and its amendments; ?prove=true adds an offline proof bundle of each record"}
-	ListEBLs    = api.Query[OrgParams, EBLList]{Path: "/v1/trade/ebls", Doc: "The eBLs an organisation controls, is offered, or issued as carrier"}
+	ListEBLs    = api.Query[OrgParams, EBLList]{Path: "/v1/trade/ebls", Doc: "The eBLs the caller's organisation controls, is offered, or issued as carrier"}
 	GetCredit   = api.Query[CreditParams, CreditView]{Path: "/v1/trade/credits/{no}", Doc: "One documentary credit with its presentations, amendments and history; ?prove=true adds proof bundles"}
-	ListCredits = api.Query[OrgParams, CreditList]{Path: "/v1/trade/credits", Doc: "The credits an organisation is a party to"}
-	Customs     = api.Query[CustomsParams, CustomsView]{Path: "/v1/trade/customs", Doc: "The regulator's read-only view: every eBL with its ports, goods, containers and status, and credit totals by currency"}
+	ListCredits = api.Query[OrgParams, CreditList]{Path: "/v1/trade/credits", Doc: "The credits the caller's organisation is a party to"}
+	Customs     = api.Query[CustomsParams, CustomsView]{Path: "/v1/trade/customs", Doc: "The customs view, for regulators and auditors: every eBL with its ports, goods, containers and status, and credit totals by currency"}
 	GetCalendar = api.Query[BankParams, Calendar]{Path: "/v1/trade/calendars/{bank}", Doc: "A bank's calendar of banking days"}
-	BySSCC      = api.Query[SSCCParams, SSCCView]{Path: "/v1/trade/sscc/{sscc}", Doc: "The eBLs whose containers carry a logistic unit (SSCC)"}
+	BySSCC      = api.Query[SSCCParams, SSCCView]{Path: "/v1/trade/sscc/{sscc}", Doc: "The eBLs whose containers carry a logistic unit (SSCC), among those the caller may read"}
 )
 
 // EBLParams name an eBL.
@@ -585,9 +585,10 @@ type CreditParams struct {
 	Prove  bool   `query:"prove" doc:"add proof bundles of the credit and its presentations"`
 }
 
-// OrgParams name an organisation.
+// OrgParams name an organisation: the caller's own when absent. Only
+// customs and auditors read another organisation's lists.
 type OrgParams struct {
-	Org    string `query:"org" doc:"organisation id"`
+	Org    string `query:"org" doc:"organisation id; the caller's own when absent (customs and auditors may name any)"`
 	Height int64  `query:"height" doc:"state version; latest when absent"`
 }
 

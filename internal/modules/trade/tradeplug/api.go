@@ -3,8 +3,10 @@ package tradeplug
 import (
 	"context"
 
+	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/trade"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -35,8 +37,44 @@ func prove(ctx context.Context, env httpapi.Env, v *state.View, keys [][]byte) (
 	return out, nil
 }
 
+// mayRead refuses the caller unless rule, decided on the latest state
+// (ADR 0007: a record's parties only grow), lets it read what.
+func mayRead(ctx context.Context, env httpapi.Env, what, who string, rule func(module.Reader, access.Caller) (bool, error)) error {
+	c := httpapi.Caller(ctx)
+	v, err := env.View(0)
+	if err != nil {
+		return err
+	}
+	ok, err := rule(v, c)
+	if err != nil || ok {
+		return err
+	}
+	return access.Refuse(c, what, who)
+}
+
+// ownOrg is the organisation whose lists to read: ?org=, or the caller's
+// own; refused unless trade.MayReadOwn.
+func ownOrg(ctx context.Context, org, what string) (string, error) {
+	c := httpapi.Caller(ctx)
+	if org == "" {
+		org = c.Org
+	}
+	if org == "" {
+		return "", errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
+	}
+	if !trade.MayReadOwn(org, c) {
+		return "", access.Refuse(c, what+" of "+org, trade.ReadersOwn)
+	}
+	return org, nil
+}
+
 func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Query(r, tradeapi.GetEBL, func(ctx context.Context, p tradeapi.EBLParams) (*tradeapi.EBLView, error) {
+		if err := mayRead(ctx, env, "eBL "+p.Ref, trade.ReadersEBL, func(v module.Reader, c access.Caller) (bool, error) {
+			return trade.MayReadEBL(v, p.Ref, c)
+		}); err != nil {
+			return nil, err
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -53,15 +91,16 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return ev, nil
 	})
-	httpapi.Query(r, tradeapi.ListEBLs, func(_ context.Context, p tradeapi.OrgParams) (*tradeapi.EBLList, error) {
-		if p.Org == "" {
-			return nil, errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
+	httpapi.Query(r, tradeapi.ListEBLs, func(ctx context.Context, p tradeapi.OrgParams) (*tradeapi.EBLList, error) {
+		org, err := ownOrg(ctx, p.Org, "the eBLs")
+		if err != nil {
+			return nil, err
 		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
 		}
-		l, err := trade.EBLsOf(v, p.Org)
+		l, err := trade.EBLsOf(v, org)
 		if err != nil {
 			return nil, err
 		}
@@ -69,6 +108,11 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return l, nil
 	})
 	httpapi.Query(r, tradeapi.GetCredit, func(ctx context.Context, p tradeapi.CreditParams) (*tradeapi.CreditView, error) {
+		if err := mayRead(ctx, env, "credit "+p.No, trade.ReadersCredit, func(v module.Reader, c access.Caller) (bool, error) {
+			return trade.MayReadCredit(v, p.No, c)
+		}); err != nil {
+			return nil, err
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -90,8 +134,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		return cv, nil
 	})
 	httpapi.Query(r, tradeapi.ListCredits, func(ctx context.Context, p tradeapi.OrgParams) (*tradeapi.CreditList, error) {
-		if p.Org == "" {
-			return nil, errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
+		org, err := ownOrg(ctx, p.Org, "the credits")
+		if err != nil {
+			return nil, err
 		}
 		v, err := env.View(p.Height)
 		if err != nil {
@@ -101,14 +146,17 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := trade.CreditsOf(v, p.Org, now)
+		l, err := trade.CreditsOf(v, org, now)
 		if err != nil {
 			return nil, err
 		}
 		l.Height = v.Version()
 		return l, nil
 	})
-	httpapi.Query(r, tradeapi.Customs, func(_ context.Context, p tradeapi.CustomsParams) (*tradeapi.CustomsView, error) {
+	httpapi.Query(r, tradeapi.Customs, func(ctx context.Context, p tradeapi.CustomsParams) (*tradeapi.CustomsView, error) {
+		if c := httpapi.Caller(ctx); !trade.MayReadCustoms(c) {
+			return nil, access.Refuse(c, "the customs view of every bill and credit", trade.ReadersOverseers)
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
@@ -127,7 +175,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return trade.GetCalendar(v, p.Bank)
 	})
-	httpapi.Query(r, tradeapi.BySSCC, func(_ context.Context, p tradeapi.SSCCParams) (*tradeapi.SSCCView, error) {
+	httpapi.Query(r, tradeapi.BySSCC, func(ctx context.Context, p tradeapi.SSCCParams) (*tradeapi.SSCCView, error) {
 		if !trade.SSCC(p.SSCC) {
 			return nil, errcode.New(errcode.BadRequest, "%q is not an 18-digit SSCC with its GS1 check digit", p.SSCC)
 		}
@@ -140,6 +188,10 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		sv.Height = v.Version()
-		return sv, nil
+		lv, err := env.View(0)
+		if err != nil {
+			return nil, err
+		}
+		return sv, trade.ScopeSSCC(lv, sv, httpapi.Caller(ctx))
 	})
 }

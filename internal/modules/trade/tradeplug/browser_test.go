@@ -109,7 +109,7 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.SetUploadFiles("#origin_file", []string{origin}, chromedp.ByQuery),
 		chromedp.Click("#present", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已交单")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#msg"), "LC-E2E-0001-P1", "presentation id")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "LC-E2E-0001-P1", "presentation id")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E001"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "bank", "controller once presented")
 	browsertest.SignOut(t, ctx)

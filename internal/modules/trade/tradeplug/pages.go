@@ -51,7 +51,9 @@ func pagesModule() *pages.Module {
 			r.SignedIn("GET /hall/trade/ebls/{ref}", s.eblPage)
 			r.SignedIn("GET /hall/trade/credits/{no}", s.creditPage)
 			r.SignedIn("GET /hall/trade/customs", s.customsPage)
-			r.SignedIn("POST /hall/trade/act", s.act)
+			r.SignedIn("GET /hall/trade/ebls/{ref}/proof", s.eblProof)
+			r.SignedIn("GET /hall/trade/credits/{no}/proof", s.creditProof)
+			r.SignedInUpload("POST /hall/trade/act", maxActUpload, s.act)
 		},
 	}
 }
@@ -79,7 +81,7 @@ func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
 }
 
 func (s *tradePages) desk(p *pages.Page) error {
-	return s.renderDesk(p, p.R.URL.Query().Get("msg"), "")
+	return s.renderDesk(p, "", "")
 }
 
 func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
@@ -119,13 +121,20 @@ type eblData struct {
 }
 
 func (s *tradePages) eblPage(p *pages.Page) error {
-	return s.renderEBL(p, p.R.PathValue("ref"), p.R.URL.Query().Get("msg"), "")
+	return s.renderEBL(p, p.R.PathValue("ref"), "", "")
 }
 
 func (s *tradePages) renderEBL(p *pages.Page, ref, msg, errMsg string) error {
 	v, err := s.site.View(0)
 	if err != nil {
 		return err
+	}
+	// Only the bill's parties, and customs and auditors, see it (the rule
+	// the API and the state endpoints apply).
+	if ok, err := trade.MayReadEBL(v, ref, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartyebl"))
 	}
 	ev, err := trade.EBLView(v, ref)
 	if err != nil {
@@ -149,13 +158,18 @@ type creditData struct {
 }
 
 func (s *tradePages) creditPage(p *pages.Page) error {
-	return s.renderCredit(p, p.R.PathValue("no"), p.R.URL.Query().Get("msg"), "")
+	return s.renderCredit(p, p.R.PathValue("no"), "", "")
 }
 
 func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 	v, err := s.site.View(0)
 	if err != nil {
 		return err
+	}
+	if ok, err := trade.MayReadCredit(v, no, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartycredit"))
 	}
 	now, err := s.site.BlockTime(p.R.Context())
 	if err != nil {
@@ -186,7 +200,7 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 }
 
 func (s *tradePages) customsPage(p *pages.Page) error {
-	if !p.User.Has(string(role.Regulator)) {
+	if !trade.MayReadCustoms(p.User.Caller()) {
 		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.customsonly"))
 	}
 	v, err := s.site.View(0)
@@ -200,6 +214,59 @@ func (s *tradePages) customsPage(p *pages.Page) error {
 	cv.Height = v.Version()
 	p.Title, p.Data = p.T("tr.customs"), cv
 	return s.site.Render(p, "hall_trade_customs")
+}
+
+// eblProof downloads the proof bundle of an eBL's record, the file
+// `dengta verify --bundle` reads, for the bill's parties (the API's
+// ?prove=true answers, with every step's, are for signed requests).
+func (s *tradePages) eblProof(p *pages.Page) error {
+	ref := p.R.PathValue("ref")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	if ok, err := trade.MayReadEBL(v, ref, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartyebl"))
+	}
+	return s.writeBundle(p, trade.EBLKey(ref), "ebl-"+ref)
+}
+
+// creditProof downloads the proof bundle of a credit's record, for the
+// credit's parties.
+func (s *tradePages) creditProof(p *pages.Page) error {
+	no := p.R.PathValue("no")
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	if ok, err := trade.MayReadCredit(v, no, p.User.Caller()); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", p.T("tr.notpartycredit"))
+	}
+	return s.writeBundle(p, trade.CreditKey(no), "credit-"+no)
+}
+
+// writeBundle answers the bundle of key at the newest provable height as
+// a file download; an absent record is not found.
+func (s *tradePages) writeBundle(p *pages.Page, key []byte, name string) error {
+	b, err := s.site.Prover().Bundle(p.R.Context(), key, 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "no record %s", name)
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	p.W.Header().Set("Content-Type", "application/json; charset=utf-8")
+	p.W.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"-proof.json"))
+	_, err = p.W.Write(raw)
+	return err
 }
 
 // ParseAmount reads a decimal amount ("105,000.00") as minor units of
@@ -244,12 +311,14 @@ func fileHash(r *http.Request, field string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// maxActUpload bounds a trade action's form: a presentation's documents.
+const maxActUpload = 32 << 20
+
 // act signs one trade action from a form and submits it through the API
 // with the user's key, then shows the eBL, the credit or the desk.
 func (s *tradePages) act(p *pages.Page) error {
 	r := p.R
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.Body = http.MaxBytesReader(p.W, r.Body, 32<<20)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			return errcode.New(errcode.TooLarge, "%s", p.T("tr.toolarge"))
 		}
@@ -263,15 +332,15 @@ func (s *tradePages) act(p *pages.Page) error {
 		case ref != "" && errMsg != "":
 			return s.renderEBL(p, ref, "", errMsg)
 		case ref != "":
-			http.Redirect(p.W, r, "/hall/trade/ebls/"+url.PathEscape(ref)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade/ebls/"+url.PathEscape(ref), msg)
 		case no != "" && errMsg != "":
 			return s.renderCredit(p, no, "", errMsg)
 		case no != "":
-			http.Redirect(p.W, r, "/hall/trade/credits/"+url.PathEscape(no)+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade/credits/"+url.PathEscape(no), msg)
 		case errMsg != "":
 			return s.renderDesk(p, "", errMsg)
 		default:
-			http.Redirect(p.W, r, "/hall/trade?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+			p.Done("/hall/trade", msg)
 		}
 		return nil
 	}
