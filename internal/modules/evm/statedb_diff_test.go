@@ -75,8 +75,8 @@ func diffRun(t *testing.T, seed uint64, steps int) {
 	nonces := map[common.Address]uint64{}
 	var (
 		gasC, token, factory, notarized common.Address
-		deals                []common.Address
-		contractsSeen        = map[common.Address]bool{}
+		deals                           []common.Address
+		contractsSeen                   = map[common.Address]bool{}
 	)
 	rules := p.chainConfig().Rules(big.NewInt(1), true, 0)
 	for step := 0; step < steps; step++ {

@@ -23,13 +23,14 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// runContract is `dengta contract deploy|call|send|logs`.
+// runContract is `dengta contract deploy|call|send|logs|prove`.
 func runContract(ctx context.Context, args []string, out, errOut io.Writer) error {
-	return cli.Dispatch(ctx, "contract", "deploy|call|send|logs ... (with --abi FILE)", []cli.Sub{
+	return cli.Dispatch(ctx, "contract", "deploy|call|send|logs ... (with --abi FILE) | prove "+proveUsage, []cli.Sub{
 		{Name: "deploy", Run: contractDeploy},
 		{Name: "call", Run: contractCall},
 		{Name: "send", Run: contractSend},
 		{Name: "logs", Run: contractLogs},
+		{Name: "prove", Run: contractProve},
 	}, args, out, errOut)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"math/big"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/dengta-chain/dengta/client"
@@ -96,9 +98,11 @@ func TestContractCommands(t *testing.T) {
 		t.Fatalf("send: %s", out)
 	}
 	out = must("send", "--key", ethFile, "--abi", abiFile, token.Hex(), "transfer", adminAddr.Hex(), "30")
-	if !strings.Contains(out, "status 1") {
+	sentM := regexp.MustCompile(`tx (0x[0-9a-f]{64}): status 1`).FindStringSubmatch(out)
+	if sentM == nil {
 		t.Fatalf("send with the secp256k1 key: %s", out)
 	}
+	sentTx := sentM[1]
 	out = must("call", "--key", admin, "--abi", abiFile, token.Hex(), "balanceOf", ethAddr.Hex())
 	if !strings.Contains(out, `"70"`) {
 		t.Fatalf("balanceOf: %s", out)
@@ -121,34 +125,94 @@ func TestContractCommands(t *testing.T) {
 	}
 
 	// The holder's balance is a storage slot (balanceOf is the fifth
-	// state variable: keccak256(holder . 4)); its proof bundle verifies
-	// offline against the genesis, and says 70.
+	// state variable: keccak256(holder . 4)). `contract prove` writes the
+	// bundles of that slot, of the contract's account and code, and of the
+	// secp256k1 transfer's receipt; each verifies offline against the
+	// genesis as `dengta verify` checks it, and says what the node says.
 	slot := crypto.Keccak256Hash(common.LeftPadBytes(ethAddr[:], 32), common.LeftPadBytes([]byte{4}, 32))
 	member := client.New(d.GatewayURL).As(adminKey)
 	ans, err := client.Read(context.Background(), member, evmapi.GetStorage, evmapi.StorageParams{Address: token.Hex(), Slot: slot.Hex()})
 	if err != nil || ans.Key != string(evm.StorageStateKey(token, slot)) || common.HexToHash(ans.Value).Big().Int64() != 70 {
 		t.Fatalf("storage: %+v, %v", ans, err)
 	}
-	bundle, err := member.Proof(context.Background(), ans.Key, 0)
-	if err != nil {
-		t.Fatal(err)
+	var getCode struct {
+		Result hexutil.Bytes `json:"result"`
 	}
+	if err := member.PostJSON(context.Background(), "/eth", map[string]any{"jsonrpc": "2.0", "id": 1, "method": "eth_getCode", "params": []any{token, "latest"}}, &getCode); err != nil || len(getCode.Result) == 0 {
+		t.Fatalf("eth_getCode: %v", err)
+	}
+	code := []byte(getCode.Result)
+	proofs := filepath.Join(dir, "proofs")
+	out = must("prove", "--key", ethFile, token.Hex(), "--slot", slot.Hex(), "--slot", "2", "--code", "--receipt", sentTx, "--out", proofs)
 	trust, err := proof.ParseTrust(node.GenesisFile(home))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := proof.Verify(bundle, trust)
-	if err != nil || !rep.OK || new(big.Int).SetBytes(rep.Value).Int64() != 70 {
-		t.Fatalf("proof: %v %+v", err, rep)
+	wantValue := map[string][]byte{
+		string(evm.StorageStateKey(token, slot)):                            {70},
+		string(evm.StorageStateKey(token, common.BigToHash(big.NewInt(2)))): big.NewInt(1000).Bytes(), // totalSupply
+		string(evm.CodeStateKey(crypto.Keccak256Hash(code))):                code,
 	}
-	tampered := bytes.Replace(bundle, []byte(`"value": "Rg=="`), []byte(`"value": "Rw=="`), 1)
-	if bytes.Equal(tampered, bundle) {
-		t.Log("bundle layout changed; tamper check by value skipped")
-	} else if _, err := proof.Verify(tampered, trust); err == nil {
-		t.Fatal("a bundle with another value verifies")
+	var seen []string
+	for _, key := range []string{
+		string(evm.StorageStateKey(token, slot)),
+		string(evm.StorageStateKey(token, common.BigToHash(big.NewInt(2)))),
+		string(evm.ReceiptStateKey(common.HexToHash(sentTx))),
+		string(evm.AccountStateKey(token)),
+		string(evm.CodeStateKey(crypto.Keccak256Hash(code))),
+	} {
+		file := filepath.Join(proofs, strings.ReplaceAll(key, "/", "_")+".json")
+		if !strings.Contains(out, "proof of "+key+": "+file) {
+			t.Fatalf("prove does not list %s:\n%s", key, out)
+		}
+		bundle, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := proof.Verify(bundle, trust)
+		if err != nil || !rep.OK || !rep.Exists || rep.Key != key {
+			t.Fatalf("proof of %s: %v %+v", key, err, rep)
+		}
+		if want, ok := wantValue[key]; ok && !bytes.Equal(rep.Value, want) {
+			t.Fatalf("proof of %s holds %x, want %x", key, rep.Value, want)
+		}
+		seen = append(seen, key)
+		// The same bundle with another value does not verify.
+		var b map[string]any
+		if err := json.Unmarshal(bundle, &b); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := b["value"].(string)
+		if v == "" {
+			t.Fatalf("bundle of %s has no value field: %s", key, bundle)
+		}
+		raw, _ := base64.StdEncoding.DecodeString(v)
+		raw[len(raw)-1] ^= 1
+		b["value"] = base64.StdEncoding.EncodeToString(raw)
+		tampered, _ := json.Marshal(b)
+		if _, err := proof.Verify(tampered, trust); err == nil {
+			t.Fatalf("a bundle of %s with another value verifies", key)
+		}
+	}
+	var rcpt evmapi.Receipt
+	rep, _ := proof.Verify(mustRead(t, filepath.Join(proofs, strings.ReplaceAll(string(evm.ReceiptStateKey(common.HexToHash(sentTx))), "/", "_")+".json")), trust)
+	if err := json.Unmarshal(rep.Value, &rcpt); err != nil || rcpt.Status != 1 || len(rcpt.Logs) != 1 {
+		t.Fatalf("proven receipt: %v %+v", err, rcpt)
+	}
+	if _, err := run(t, "prove", "--key", ethFile, token.Hex(), "--out", proofs, "--node", d.GatewayURL); err == nil || !strings.Contains(err.Error(), "nothing to prove") {
+		t.Fatalf("prove without a record: %v", err)
 	}
 	// The public cannot read the slot.
 	if _, err := client.Read(context.Background(), client.New(d.GatewayURL), evmapi.GetStorage, evmapi.StorageParams{Address: token.Hex(), Slot: slot.Hex()}); !client.IsCode(err, "unauthenticated") {
 		t.Fatalf("public read of a slot: %v", err)
 	}
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
