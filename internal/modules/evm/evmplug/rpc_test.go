@@ -96,6 +96,15 @@ func TestJSONRPCShapes(t *testing.T) {
 	if a := call(public, "eth_chainId"); a.Error != nil || !strings.HasPrefix(string(a.Result), `"0x`) {
 		t.Fatalf("eth_chainId: %s", a.Result)
 	}
+	chainHex := call(public, "eth_chainId").Result
+	var cid hexutil.Big
+	json.Unmarshal(chainHex, &cid)
+	if a := call(public, "net_version"); string(a.Result) != `"`+cid.ToInt().String()+`"` {
+		t.Errorf("net_version %s, want the chain id %s in decimal", a.Result, cid.ToInt())
+	}
+	if a := call(public, "web3_clientVersion"); a.Error != nil || !strings.HasPrefix(strings.Trim(string(a.Result), `"`), "Dengta/") {
+		t.Errorf("web3_clientVersion %s %+v", a.Result, a.Error)
+	}
 	for _, m := range []string{"eth_gasPrice", "eth_maxPriorityFeePerGas"} {
 		if a := call(public, m); string(a.Result) != `"0x0"` {
 			t.Errorf("%s = %s, want 0x0", m, a.Result)
