@@ -2,8 +2,10 @@ package evmplug_test
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,8 +16,11 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules/evm"
 	"github.com/dengta-chain/dengta/internal/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/proof"
 )
 
 // TestContractPages: the alliance deploys a points token with its ABI
@@ -81,6 +86,51 @@ func TestContractPages(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#events"), "Transfer", "the events")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#events"), "value: 120", "the transfer's event")
 	browsertest.Screenshot(t, ctx, "contract")
+
+	// The page's proof downloads verify offline against the genesis: the
+	// contract's code, the total supply's slot (position 2) and the
+	// transfer's receipt.
+	trust, err := proof.ParseTrust(node.GenesisFile(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(sel, attr string) (int, []byte) {
+		t.Helper()
+		var out string
+		browsertest.Run(t, ctx, chromedp.Evaluate(`(function(){var u=document.querySelector(`+"`"+sel+"`"+`)`+attr+`;var x=new XMLHttpRequest();x.open("GET",u,false);x.send();return x.status+"\n"+x.responseText})()`, &out))
+		status, body, _ := strings.Cut(out, "\n")
+		n, _ := strconv.Atoi(status)
+		return n, []byte(body)
+	}
+	for _, c := range []struct{ sel, attr, key string }{
+		{"#proof-code", ".href", ""},
+		{"#proof-account", ".href", string(evm.AccountStateKey(common.HexToAddress(addr)))},
+		{"#proof-slot-form", `.action+"?slot=2"`, string(evm.StorageStateKey(common.HexToAddress(addr), common.BigToHash(big.NewInt(2))))},
+		{"#events tr:last-child .proof-receipt", ".href", ""},
+	} {
+		status, body := get(c.sel, c.attr)
+		if status != 200 {
+			t.Fatalf("proof download %s: %d %s", c.sel, status, body)
+		}
+		rep, err := proof.Verify(body, trust)
+		if err != nil || !rep.OK || !rep.Exists || (c.key != "" && rep.Key != c.key) {
+			t.Fatalf("proof download %s does not verify: %v %+v", c.sel, err, rep)
+		}
+		switch {
+		case strings.HasPrefix(rep.Key, "evm/s/"):
+			if new(big.Int).SetBytes(rep.Value).Int64() != 1_000_000 {
+				t.Fatalf("total supply's slot proves %x", rep.Value)
+			}
+		case strings.HasPrefix(rep.Key, "evm/rcpt/"):
+			var r evmapi.Receipt
+			if err := json.Unmarshal(rep.Value, &r); err != nil || r.Status != 1 || !strings.EqualFold(r.From, coop.Hex()) {
+				t.Fatalf("proven receipt: %v %+v", err, r)
+			}
+		}
+	}
+	if status, body := get("#proof-slot-form", `.action+"?slot=zz"`); status != 400 || !strings.Contains(string(body), "存储槽应为十进制序号") {
+		t.Fatalf("a bad slot: %d %s", status, body)
+	}
 
 	browsertest.Run(t, ctx, chromedp.SendKeys("#transfer-in0", market.Hex(), chromedp.ByQuery), chromedp.SendKeys("#transfer-in1", "100000", chromedp.ByQuery),
 		chromedp.Click("#transfer-send", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))

@@ -58,6 +58,7 @@ func pagesModule() *pages.Module {
 			r.SignedIn("GET /hall/contracts", s.list)
 			r.SignedIn("GET /hall/contracts/{address}", s.contract)
 			r.SignedIn("POST /hall/contracts/{address}", s.act)
+			r.SignedIn("GET /hall/contracts/{address}/proof", s.proof)
 		},
 	}
 }
@@ -374,4 +375,65 @@ func compactJSON(v map[string]any) string {
 	}
 	b.WriteString("}")
 	return b.String()
+}
+
+// proof downloads the proof bundle of one of the contract's records, the
+// file `dengta verify --bundle` checks offline (ADR 0014): its account
+// (?part=account: nonce and code hash), its code (?part=code), a storage
+// slot (?slot=position or 32-byte hash) or a transaction's receipt
+// (?tx=hash). Contract state is the members' (module Visibility), and
+// the hall's users are members.
+func (s *contractPages) proof(p *pages.Page) error {
+	a := p.R.PathValue("address")
+	if !common.IsHexAddress(a) {
+		return errcode.New(errcode.BadRequest, "%s", p.T("ct.badaddress"))
+	}
+	addr := common.HexToAddress(a)
+	q := p.R.URL.Query()
+	var key []byte
+	var name string
+	short := strings.ToLower(addr.Hex()[:10])
+	switch {
+	case q.Get("part") == "account":
+		key, name = evm.AccountStateKey(addr), "contract-"+short+"-account"
+	case q.Get("part") == "code":
+		v, err := s.site.View(0)
+		if err != nil {
+			return err
+		}
+		info, err := evm.GetContract(v, addr)
+		if err != nil {
+			return err
+		}
+		key, name = evm.CodeStateKey(common.HexToHash(info.CodeHash)), "contract-"+short+"-code"
+	case q.Has("slot"):
+		slot, err := parseSlot(strings.TrimSpace(q.Get("slot")))
+		if err != nil {
+			return errcode.New(errcode.BadRequest, "%s", p.T("ct.badslot"))
+		}
+		key, name = evm.StorageStateKey(addr, slot), "contract-"+short+"-slot-"+strings.TrimLeft(hexutil.Encode(slot[:])[2:], "0")
+	case q.Has("tx"):
+		h, err := hexutil.Decode(strings.TrimSpace(q.Get("tx")))
+		if err != nil || len(h) != 32 {
+			return errcode.New(errcode.BadRequest, "%s", p.T("ct.badtx"))
+		}
+		key, name = evm.ReceiptStateKey(common.BytesToHash(h)), "receipt-"+hexutil.Encode(h)[:18]
+	default:
+		return errcode.New(errcode.BadRequest, "%s", p.T("ct.badproof"))
+	}
+	b, err := s.site.Prover().Bundle(p.R.Context(), key, 0)
+	if err != nil {
+		return err
+	}
+	if !b.Exists() {
+		return errcode.New(errcode.NotFound, "%s", p.T("ct.noproof"))
+	}
+	raw, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	p.W.Header().Set("Content-Type", "application/json; charset=utf-8")
+	p.W.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"-proof.json"))
+	_, err = p.W.Write(raw)
+	return err
 }
