@@ -24,6 +24,14 @@ contract Gas {
         counter += n;
     }
 
+    /// Reads n slots from `from` on, each cold the first time: the most
+    /// storage reads a gas budget buys (2,100 gas each, EIP-2929).
+    function readMany(uint256 from, uint256 n) external view returns (uint256 sum) {
+        for (uint256 i = from; i < from + n; i++) {
+            sum += slots[i];
+        }
+    }
+
     function clear(uint256 key) external {
         delete slots[key];
     }
