@@ -238,6 +238,28 @@ var funcs = template.FuncMap{
 	},
 	"hallLinks": func() []pages.Link { return nil },
 	"roleLabel": func(any) string { return "" },
+	"orgName":   func(any) string { return "" },
+}
+
+// orgName is an organisation's name in lang (its Chinese name when it
+// has no English one).
+func orgName(o any, lang Lang) string {
+	var org *identity.Org
+	switch v := o.(type) {
+	case identity.Org:
+		org = &v
+	case *identity.Org:
+		org = v
+	default:
+		return fmt.Sprint(o)
+	}
+	if org == nil {
+		return ""
+	}
+	if lang == EN && org.NameEN != "" {
+		return org.NameEN
+	}
+	return org.Name
 }
 
 func short(s string, n int) string {
@@ -259,6 +281,14 @@ func (s *Server) wrapLimit(limit int64, h pages.Handler) http.HandlerFunc {
 		p.Nav = s.nav
 		p.SetDone(func(path, notice string) { s.done(p, path, notice) })
 		p.Notice = s.takeNotice(w, r)
+		// A signed-in clerk reading a public page (a certificate, the
+		// explorer) keeps the hall's navigation. Only for reads: a public
+		// form never acts as the user.
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if _, u, err := s.session(r); err == nil {
+				p.User = u
+			}
+		}
 		err := readForm(r)
 		if err == nil {
 			err = h(p)
@@ -336,6 +366,8 @@ func (s *Server) render(p *pages.Page, name string) error {
 		"lang": func() Lang { return lang },
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
+		// orgName shows an organisation's name in the page's language.
+		"orgName": func(o any) string { return orgName(o, lang) },
 	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {

@@ -39,6 +39,14 @@ func TestNotaryFlow(t *testing.T) {
 		chromedp.WaitVisible("article.cert", chromedp.ByQuery),
 	)
 	cert := browsertest.Text(t, ctx, "article.cert")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "购销合同.txt 已存证，存证编号 EV", "deposit notice")
+	// The clerk is still signed in on the certificate and finds the way
+	// back to the hall.
+	var hallLinks int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("header a[href='/hall']").length`, &hallLinks))
+	if hallLinks != 1 {
+		t.Fatalf("the certificate page has %d links back to the hall", hallLinks)
+	}
 	browsertest.Contains(t, cert, "电子数据存证证书", "certificate")
 	browsertest.Contains(t, cert, "购销合同.txt", "certificate")
 	browsertest.Contains(t, cert, "砀山县梨都果品专业合作社", "certificate depositor")
@@ -53,6 +61,23 @@ func TestNotaryFlow(t *testing.T) {
 		t.Fatalf("the certificate shows %d passed checks", checks)
 	}
 	browsertest.Screenshot(t, ctx, "certificate")
+	var certURL string
+	browsertest.Run(t, ctx, chromedp.Location(&certURL))
+
+	// The same file again: no second record, and the clerk is told so.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(base+"/hall/notary"),
+		chromedp.WaitVisible("#file", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery),
+		chromedp.Click("#deposit", chromedp.ByQuery),
+		chromedp.WaitVisible("#notice", chromedp.ByQuery),
+	)
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "此前已经存证", "second deposit notice")
+	var again string
+	browsertest.Run(t, ctx, chromedp.Location(&again))
+	if again != certURL {
+		t.Fatalf("the second deposit shows %s, not the first certificate %s", again, certURL)
+	}
 
 	// The QR code leads to the verify page; a judge uploads the file there.
 	var verifyURL string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -314,7 +315,13 @@ func (s *notaryPages) hallDeposit(p *pages.Page) error {
 	if err != nil {
 		return s.hallNotaryError(p, r, err)
 	}
-	http.Redirect(p.W, r, "/certificates/"+url.PathEscape(res.EvidenceID), http.StatusSeeOther)
+	// The same file deposited again is not a new record: say so, and
+	// show the first certificate.
+	notice := fmt.Sprintf(p.T("hn.deposited"), name, res.EvidenceID)
+	if res.Existing {
+		notice = fmt.Sprintf(p.T("hn.existing"), name, res.EvidenceID)
+	}
+	p.Done("/certificates/"+url.PathEscape(res.EvidenceID), notice)
 	return nil
 }
 

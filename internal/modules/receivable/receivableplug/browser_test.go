@@ -105,7 +105,14 @@ func TestReceivableFlow(t *testing.T) {
 	var part string
 	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("coop")).match(/RC[0-9A-F-]+/)[0]`, &part))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part),
-		chromedp.WaitVisible("#finance", chromedp.ByQuery),
+		chromedp.WaitVisible("#finance", chromedp.ByQuery))
+	// The bank to ask is chosen among banks, by name.
+	var banks []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#bank option")].map(o => o.value + "=" + o.textContent)`, &banks))
+	if len(banks) != 1 || banks[0] != "bank=江淮商业银行股份有限公司" {
+		t.Fatalf("the financing bank list is %q, want the one bank by its name", banks)
+	}
+	browsertest.Run(t, ctx,
 		chromedp.SetValue("#bank", "bank", chromedp.ByQuery),
 		chromedp.Click("#finance", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "融资")

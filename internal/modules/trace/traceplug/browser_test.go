@@ -93,6 +93,7 @@ func TestTraceFlow(t *testing.T) {
 		chromedp.SetValue("#c-count", "3", chromedp.ByQuery),
 		chromedp.Click("#commission", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "赋码")
+	browsertest.ExpectMessage(t, ctx, "序列号 SN0001 … SN0003")
 
 	// The labels: one QR code per item, each leading to its scan page.
 	browsertest.Run(t, ctx, chromedp.Click("#labels", chromedp.ByQuery), chromedp.WaitVisible(".labels", chromedp.ByQuery))
@@ -108,6 +109,17 @@ func TestTraceFlow(t *testing.T) {
 		t.Fatalf("label link %q does not end with %s", link, epc)
 	}
 	browsertest.Screenshot(t, ctx, "qr-labels")
+	// Without padding, the serials are what the clerk typed: B1, B2.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
+		chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
+		chromedp.SetValue("#c-digits", "0", chromedp.ByQuery),
+		chromedp.SetValue("#c-count", "2", chromedp.ByQuery),
+		chromedp.Click("#commission", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "序列号 B1 … B2")
+	if _, err := client.Read(context.Background(), client.New(base), traceapi.GetItem, traceapi.EPCParams{EPC: "/01/" + gtin + "/21/B1"}); err != nil {
+		t.Fatalf("B1: %v", err)
+	}
 
 	// The journey: the cooperative ships to the carrier, which ships on to
 	// the supermarket, which sells the box.

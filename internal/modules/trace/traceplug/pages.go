@@ -72,6 +72,8 @@ type hallTraceData struct {
 	Error string
 	Links []string // items just commissioned: their scan pages
 	Lot   string
+	// Serials names the serial numbers just commissioned.
+	Serials string
 }
 
 func (s *tracePages) orgs() []identity.Org {
@@ -158,12 +160,22 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		if err != nil || n < 1 || n > 1000 {
 			return s.hallTraceError(p, d, p.T("ht.badcount"))
 		}
-		start, _ := strconv.Atoi(field("start"))
+		start, err := strconv.Atoi(field("start"))
+		if err != nil || start < 0 {
+			return s.hallTraceError(p, d, p.T("ht.badstart"))
+		}
+		// Serial numbers are the prefix and the number padded with zeros
+		// to the digits asked for (0: no padding), as the form shows.
+		digits, err := strconv.Atoi(field("digits"))
+		if err != nil || digits < 0 || digits > 12 {
+			return s.hallTraceError(p, d, p.T("ht.baddigits"))
+		}
 		prefix := field("prefix")
 		var epcs []string
 		for i := range n {
-			epcs = append(epcs, fmt.Sprintf("%s/21/%s%04d", id.Product, prefix, start+i))
+			epcs = append(epcs, fmt.Sprintf("%s/21/%s%0*d", id.Product, prefix, digits, start+i))
 		}
+		d.Serials = serialRange(epcs)
 		body = map[string]any{"type": "ObjectEvent", "action": "ADD", "epc_list": epcs, "lot": id.Path, "biz_step": trace.StepCommissioning,
 			"disposition": "active", "event_time": now}
 		d.Lot = id.Path
@@ -208,8 +220,21 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	if d.Lot != "" {
 		next += "?lot=" + url.QueryEscape(d.Lot)
 	}
-	p.Done(next, p.T("hr.done")+" "+p.T("ht.act."+action))
+	notice := p.T("hr.done") + " " + p.T("ht.act."+action)
+	if d.Serials != "" {
+		notice += " " + fmt.Sprintf(p.T("ht.serials"), d.Serials)
+	}
+	p.Done(next, notice)
 	return nil
+}
+
+// serialRange names the first and last serial numbers of items.
+func serialRange(epcs []string) string {
+	serial := func(epc string) string { return epc[strings.LastIndex(epc, "/")+1:] }
+	if len(epcs) == 1 {
+		return serial(epcs[0])
+	}
+	return serial(epcs[0]) + " … " + serial(epcs[len(epcs)-1])
 }
 
 // localAPIError is an SDK error's message in lang: a refusal of this
