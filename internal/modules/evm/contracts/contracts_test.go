@@ -78,3 +78,50 @@ func TestArtifacts(t *testing.T) {
 		t.Error("Get of an unknown contract succeeded")
 	}
 }
+
+// exampleFile is the Token artifact the README's commands deploy.
+const exampleFile = "../../../../examples/contracts/Token.json"
+
+// exampleArtifact is the Token as Hardhat writes an artifact: the form
+// `dengta contract deploy --abi` reads with its bytecode.
+func exampleArtifact(t *testing.T) []byte {
+	t.Helper()
+	a := MustGet("Token")
+	var abiValue any
+	if err := json.Unmarshal(a.ABI, &abiValue); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(map[string]any{
+		"_format":                "hh-sol-artifact-1",
+		"contractName":           "Token",
+		"sourceName":             "contracts/" + a.Source,
+		"abi":                    abiValue,
+		"bytecode":               a.Bytecode,
+		"deployedBytecode":       a.DeployedBytecode,
+		"linkReferences":         map[string]any{},
+		"deployedLinkReferences": map[string]any{},
+	}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+// TestExampleIsCurrent: the README's example artifact is the module's
+// Token as built (rewritten with -update).
+func TestExampleIsCurrent(t *testing.T) {
+	want := exampleArtifact(t)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(exampleFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(exampleFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(exampleFile)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s is not the Token of build.json (%v); run go test ./internal/modules/evm/contracts -run TestExampleIsCurrent -update", exampleFile, err)
+	}
+}
