@@ -273,7 +273,7 @@ func (s *Server) addUser(p *pages.Page) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
 	defer cancel()
 	if _, _, err := client.Send(ctx, s.api(), key, identity.RegisterKey, identity.RegisterKeyBody{PublicKey: k.Public(), Admin: role == accounts.RoleAdmin, Name: name}); err != nil {
-		return fail(pages.APIError(err))
+		return fail(p.APIError(err))
 	}
 	if err := s.opts.Accounts.AddUser(u, r.PostFormValue("password"), k); err != nil {
 		return fail(accountError(p, err))

@@ -216,10 +216,14 @@ var funcs = template.FuncMap{
 	"inc": func(n int64) int64 { return n + 1 },
 	// when shows an RFC 3339 time as "2006-01-02 15:04" in China
 	// Standard Time, or the text unchanged when it does not parse.
-	"when": func(s string) string {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return s
+	"when": func(v any) string {
+		t, ok := v.(time.Time)
+		if !ok {
+			s := fmt.Sprint(v)
+			var err error
+			if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+				return s
+			}
 		}
 		return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
 	},
@@ -253,6 +257,11 @@ func orgName(o any, lang Lang) string {
 	default:
 		return fmt.Sprint(o)
 	}
+	return orgLabel(org, lang)
+}
+
+// orgLabel is org's name in lang.
+func orgLabel(org *identity.Org, lang Lang) string {
 	if org == nil {
 		return ""
 	}
@@ -367,7 +376,18 @@ func (s *Server) render(p *pages.Page, name string) error {
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
 		// orgName shows an organisation's name in the page's language.
-		"orgName": func(o any) string { return orgName(o, lang) },
+		// An organisation given by its id is looked up in the state.
+		"orgName": func(o any) string {
+			if id, ok := o.(string); ok {
+				if v, err := s.opts.Backend.View(0); err == nil {
+					if org, err := identity.GetOrg(v, id); err == nil {
+						return orgLabel(org, lang)
+					}
+				}
+				return id
+			}
+			return orgName(o, lang)
+		},
 	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {

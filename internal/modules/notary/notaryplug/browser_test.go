@@ -104,7 +104,9 @@ func TestNotaryFlow(t *testing.T) {
 		chromedp.Submit("#file", chromedp.ByQuery),
 		chromedp.WaitVisible(".verdict", chromedp.ByQuery),
 	)
-	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "没有找到", "verify altered file")
+	verdict := browsertest.Text(t, ctx, ".verdict.bad")
+	browsertest.Contains(t, verdict, "链上没有这份电子数据的单独存证记录", "verify altered file")
+	browsertest.Contains(t, verdict, "批量存证的条目，请同时上传它的证书文件", "verify altered file: how to check a batch item")
 }
 
 // TestExplorerAndLanguage: the explorer shows the chain, and the language

@@ -333,6 +333,6 @@ func (s *notaryPages) hallNotaryError(p *pages.Page, r *http.Request, err error)
 	evs, next, _ := notary.ByDepositor(v, p.User.Org, "", 20)
 	p.Title = p.T("hn.title")
 	p.Status = http.StatusBadRequest
-	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: pages.APIError(err)}
+	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: p.APIError(err)}
 	return s.site.Render(p, "hall_notary")
 }

@@ -124,7 +124,14 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "bank-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"), chromedp.WaitVisible("button.approve", chromedp.ByQuery), chromedp.Click("button.approve", chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"), chromedp.WaitVisible("button.approve", chromedp.ByQuery))
+	// The bank sees who asks, at what rate, for how long, with recourse or not.
+	var request string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelector("button.approve").closest("tr").textContent`, &request))
+	for _, want := range []string{"砀山县梨都果品专业合作社", "3.65%", "否"} {
+		browsertest.Contains(t, request, want, "financing request")
+	}
+	browsertest.Run(t, ctx, chromedp.Click("button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放款")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "bank", "financed part's holder")
