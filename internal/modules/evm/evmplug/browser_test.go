@@ -75,7 +75,7 @@ func TestContractPages(t *testing.T) {
 	// Open it by its address, as someone given the address would.
 	browsertest.Run(t, ctx, chromedp.SendKeys("#address", strings.ToLower(addr), chromedp.ByQuery), chromedp.Click("#open", chromedp.ByQuery),
 		chromedp.WaitVisible("#fn-balanceOf", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#org"), "alliance", "the deploying organisation")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#org"), "砀山酥梨品质联盟", "the deploying organisation, by name")
 	browsertest.Run(t, ctx, chromedp.SendKeys("#balanceOf-in0", coop.Hex(), chromedp.ByQuery), chromedp.Click("#balanceOf-read", chromedp.ByQuery),
 		chromedp.WaitVisible("#result", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#result"), "500", "the cooperative's balance")

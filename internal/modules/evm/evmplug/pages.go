@@ -257,7 +257,7 @@ func (s *contractPages) act(p *pages.Page) error {
 	defer cancel()
 	if r.FormValue("op") == "publish" {
 		if _, _, err := client.Send(ctx, s.site.API(), key, evmapi.Describe, evmapi.DescribeBody{Address: d.Address, ABI: d.ABI}); err != nil {
-			d.Error = p.T("ct.refused") + " " + pages.APIError(err)
+			d.Error = p.T("ct.refused") + " " + p.APIError(err)
 			return s.render(p, d)
 		}
 		p.Done("/hall/contracts/"+d.Address, p.T("ct.published"))
@@ -319,7 +319,7 @@ func (s *contractPages) act(p *pages.Page) error {
 	}
 	res, _, err := client.Send(ctx, s.site.API(), key, evmapi.Call, evmapi.CallBody{To: d.Address, Data: hexutil.Encode(data), Gas: estimateFor(s.site, from, to, data)})
 	if err != nil {
-		d.Error = p.T("ct.refused") + " " + pages.APIError(err)
+		d.Error = p.T("ct.refused") + " " + p.APIError(err)
 		return s.render(p, d)
 	}
 	if res.Status != 1 {
