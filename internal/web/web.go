@@ -401,7 +401,11 @@ func (s *Server) render(p *pages.Page, name string) error {
 	if p.Status != 0 {
 		p.W.WriteHeader(p.Status)
 	}
-	_, err = p.W.Write(buf.Bytes())
+	page := buf.Bytes()
+	if p.Status >= http.StatusBadRequest {
+		page = refill(page, p.R)
+	}
+	_, err = p.W.Write(page)
 	return err
 }
 

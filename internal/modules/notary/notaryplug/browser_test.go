@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/client"
@@ -20,7 +21,7 @@ import (
 // contract through the hall, opens and prints its certificate; then a
 // judge, signed out, verifies the file on the public verify page.
 func TestNotaryFlow(t *testing.T) {
-	d, _ := browsertest.Node(t)
+	d, home := browsertest.Node(t)
 	ctx := browsertest.Browser(t)
 	base := d.GatewayURL
 
@@ -39,6 +40,15 @@ func TestNotaryFlow(t *testing.T) {
 		chromedp.WaitVisible("article.cert", chromedp.ByQuery),
 	)
 	cert := browsertest.Text(t, ctx, "article.cert")
+	// A batch the cooperative's system sent shows in the hall too.
+	key, err := client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), "coop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.Send(context.Background(), client.New(base).As(key), key, notaryapi.BatchDeposit, notaryapi.BatchBody{
+		MerkleRoot: strings.Repeat("ab", 32), Size: 120, Label: "九月送货单", ItemFormat: "dengta-batch-item/1"}); err != nil {
+		t.Fatal(err)
+	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "购销合同.txt 已存证，存证编号 EV", "deposit notice")
 	// The clerk is still signed in on the certificate and finds the way
 	// back to the hall.
@@ -63,6 +73,12 @@ func TestNotaryFlow(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "certificate")
 	var certURL string
 	browsertest.Run(t, ctx, chromedp.Location(&certURL))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary"), chromedp.WaitVisible("#batches", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "hall-notary")
+	batches := browsertest.Text(t, ctx, "#batches")
+	for _, want := range []string{"九月送货单", "120", "BA"} {
+		browsertest.Contains(t, batches, want, "the hall's batches")
+	}
 
 	// The same file again: no second record, and the clerk is told so.
 	browsertest.Run(t, ctx,

@@ -260,8 +260,11 @@ var evidenceTypes = []string{"contract", "invoice", "document", "image", "audio"
 type hallNotaryData struct {
 	Evidence []notary.Evidence
 	Next     string
-	Types    []string
-	Error    string
+	// Batches are the organisation's batch deposits, newest first.
+	Batches     []notary.Batch
+	MoreBatches bool
+	Types       []string
+	Error       string
 }
 
 func (s *notaryPages) hallNotary(p *pages.Page) error {
@@ -274,8 +277,12 @@ func (s *notaryPages) hallNotary(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
+	d := hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes}
+	if d.Batches, d.MoreBatches, err = notary.BatchesOf(v, p.User.Org, 50); err != nil {
+		return err
+	}
 	p.Title = p.T("hn.title")
-	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes}
+	p.Data = d
 	return s.site.Render(p, "hall_notary")
 }
 

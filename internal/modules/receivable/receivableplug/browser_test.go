@@ -36,6 +36,10 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.SendKeys("#limit", "5,000,000.00", chromedp.ByQuery),
 		chromedp.Click("#set-credit", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "授信")
+	lines := browsertest.Text(t, ctx, "#credit-lines")
+	for _, want := range []string{"皖北食品集团有限公司", "5,000,000.00"} {
+		browsertest.Contains(t, lines, want, "the bank's credit lines")
+	}
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "foodgroup-admin")
@@ -54,6 +58,11 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "开立")
 	if got := browsertest.Text(t, ctx, "#available"); got != "4,000,000.00" {
 		t.Fatalf("available credit after issuing 1,000,000.00 of 5,000,000.00: %q", got)
+	}
+	// The core enterprise finds what it issued.
+	issued := browsertest.Text(t, ctx, "#issued")
+	for _, want := range []string{"1,000,000.00", maturity, "待签收"} {
+		browsertest.Contains(t, issued, want, "issued receivables")
 	}
 	browsertest.SignOut(t, ctx)
 

@@ -36,7 +36,7 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Funcs:     template.FuncMap{"yuan": formatFen, "percent": formatBP},
+		Funcs:     template.FuncMap{"yuan": formatFen, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
 		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &recvPages{site: site}
@@ -56,9 +56,11 @@ type hallReceivablesData struct {
 	// Confirmations are the confirmation requests standing for a bank.
 	Confirmations *receivable.ConfirmationsView
 	Overview      *receivable.OverviewView
-	Orgs          []identity.Org
-	Message       string
-	Error         string
+	// Lines are the credit lines a bank set.
+	Lines   []receivable.CreditLine
+	Orgs    []identity.Org
+	Message string
+	Error   string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
@@ -90,6 +92,9 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 			return err
 		}
 		if d.Confirmations, err = receivable.Confirmations(v, org, today); err != nil {
+			return err
+		}
+		if d.Lines, err = receivable.CreditLinesSetBy(v, org); err != nil {
 			return err
 		}
 	}
