@@ -159,6 +159,10 @@ func TestREADMECommands(t *testing.T) {
 	}
 	devOut, _ := os.ReadFile(devLog)
 	output := string(devOut)
+	// Every module's demo story was recorded.
+	if strings.Contains(output, "the demo story was not recorded") {
+		t.Fatalf("dengta dev:\n%s", nettest.Tail(devLog, 20))
+	}
 
 	// The new member's node home of the governance example: a node home
 	// with the dev chain's genesis, as a member writes before it joins.
