@@ -283,7 +283,10 @@ async function main(cfg) {
   }
   try {
     const f = new ethers.ContractFactory(T.abi, T.evm.bytecode.object, holderWallet);
-    await f.deploy("x", "X", 1n, { gasLimit: 3000000n });
+    // The holder's next nonce from the node itself (ethers' 250 ms cache
+    // may still hold the count from before the reverted transfer).
+    const nonce = Number(await provider.send("eth_getTransactionCount", [holder.address, "pending"]));
+    await f.deploy("x", "X", 1n, { gasLimit: 3000000n, nonce });
     out.noDeploy = "accepted";
   } catch (e) {
     out.noDeploy = e.message;
