@@ -10,6 +10,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyplug"
+	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
@@ -29,6 +30,7 @@ func All() []plug.Module {
 		carbonplug.Module(),
 		energyplug.Module(),
 		credentialplug.Module(),
+		evmplug.Module(),
 	}
 }
 
