@@ -88,6 +88,8 @@ var readmePlaceholders = []struct {
 	{"DN2026…-…", regexp.MustCompile(`(?m)^receipt (DN\S+):`)},
 	{"<key printed above>", regexp.MustCompile(`(?m)^receipt key ([0-9a-f]+) `)},
 	{"<number printed above>", regexp.MustCompile(`(?m)^proposal (\d+);`)},
+	{"CCB-2025-…", regexp.MustCompile(`(?m)^\s+(CCB-2025-\d+)\s`)},
+	{"RT-…", regexp.MustCompile(`"id": "(RT-\d+)"`)},
 	{"0x<wallet address>", regexp.MustCompile(`(?m)^address:\s+(0x[0-9a-fA-F]{40})$`)},
 	{"0x<token>", regexp.MustCompile(`contract (0x[0-9a-fA-F]{40}) deployed`)},
 	{"0x<tx>", regexp.MustCompile(`(?m)^tx (0x[0-9a-f]{64}): status 1`)},
