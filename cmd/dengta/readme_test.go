@@ -91,6 +91,12 @@ var readmePlaceholders = []struct {
 	{"<referral printed above>", regexp.MustCompile(`(?m)^(DG[0-9A-F-]+)  hospa → hospb`)},
 	{"<record printed above>", regexp.MustCompile(`(?m)^  records (DR[0-9A-F-]+)`)},
 	{"<patient number in the dev log>", regexp.MustCompile(`datashare demo recorded"? patient=(P[0-9A-F]{16})`)},
+	{"CCB-2025-…", regexp.MustCompile(`(?m)^\s+(CCB-2025-\d+)\s`)},
+	{"RT-…", regexp.MustCompile(`"id": "(RT-\d+)"`)},
+	{"0x<wallet address>", regexp.MustCompile(`(?m)^address:\s+(0x[0-9a-fA-F]{40})$`)},
+	{"0x<token>", regexp.MustCompile(`contract (0x[0-9a-fA-F]{40}) deployed`)},
+	{"0x<tx>", regexp.MustCompile(`(?m)^tx (0x[0-9a-f]{64}): status 1`)},
+	{"<slot proof printed above>", regexp.MustCompile(`(?m)^proof of evm/s/\S+: (\S+)$`)},
 	{"<new member's node home>", nil}, // prepared by the test
 }
 
