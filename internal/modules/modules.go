@@ -9,6 +9,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonplug"
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareplug"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyplug"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
@@ -31,6 +32,7 @@ func All() []plug.Module {
 		energyplug.Module(),
 		credentialplug.Module(),
 		evmplug.Module(),
+		datashareplug.Module(),
 	}
 }
 
