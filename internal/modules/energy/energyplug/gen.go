@@ -11,11 +11,6 @@ import (
 	"github.com/dengta-chain/dengta/internal/plug"
 )
 
-// genChainID is the chain id of the determinism harness's test chains
-// (testchain.ChainID), over which the generated meters sign; a reading
-// signed for another chain is refused, as it must be.
-const genChainID = "dengta-test"
-
 // gen makes random energy actions for the determinism tests: zones of
 // one-minute intervals opened and their tariffs changed, meters registered
 // and retired, orders placed and withdrawn for the next intervals,
@@ -118,7 +113,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 				if m.zone != zn.zone || !m.active || g.posted[m.meter+"/"+b.iv] || len(rs) >= 20 {
 					continue
 				}
-				rd, _ := SignReading(DemoMeterKey(m.meter), genChainID, m.meter, b.iv, int64(r.IntN(400)), int64(r.IntN(400)))
+				rd, _ := SignReading(DemoMeterKey(m.meter), w.ChainID, m.meter, b.iv, int64(r.IntN(400)), int64(r.IntN(400)))
 				rs = append(rs, rd)
 			}
 			if len(rs) > 0 {
@@ -129,7 +124,7 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 			// A reading of the interval under way: too early.
 			for _, m := range g.meters {
 				if m.zone == zn.zone && m.active {
-					rd, _ := SignReading(DemoMeterKey(m.meter), genChainID, m.meter, cur, 1, 0)
+					rd, _ := SignReading(DemoMeterKey(m.meter), w.ChainID, m.meter, cur, 1, 0)
 					return plug.Action{Org: poster, Action: energyapi.PostReadings.Name, Valid: true, Body: energyapi.ReadingsBody{Readings: []energyapi.Reading{rd}}}
 				}
 			}
