@@ -11,6 +11,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
@@ -103,6 +104,14 @@ func exitCode(err error, w io.Writer) int {
 		}
 		return 1
 	}
+	var he *daemon.HaltError
+	if errors.As(err, &he) {
+		fmt.Fprintf(w, "Error: the node stopped on its own (%s): %v\n", he.Reason, he.Err)
+		if he.Hint != "" {
+			fmt.Fprintf(w, "Try: %s\n", he.Hint)
+		}
+		return haltExitCode(he)
+	}
 	var ce *client.Error
 	if errors.As(err, &ce) {
 		fmt.Fprintf(w, "Error: %s (%s, code %d)\n", ce.Message, ce.Name, ce.Code)
@@ -141,3 +150,14 @@ func newFlags(name, usageLine string, errOut io.Writer) *flag.FlagSet {
 func parse(fs *flag.FlagSet, args []string) ([]string, error) { return cli.Parse(fs, args) }
 
 func trimURL(s string) string { return strings.TrimRight(s, "/") }
+
+// Exit statuses of 'dengta start' besides 0 (stopped by a signal) and 1
+// (an error at start or in a command). A supervisor restarts the node on
+// ExitHalted once the cause is fixed (docs/operations.md).
+const (
+	// ExitHalted: the node stopped on its own (consensus halted on a
+	// storage error, the disk almost full).
+	ExitHalted = 3
+)
+
+func haltExitCode(*daemon.HaltError) int { return ExitHalted }

@@ -60,8 +60,11 @@ func SettingsFile(home string) string { return filepath.Join(home, configDirName
 // state database. InitHome creates it; the application opens it.
 func StateDir(home string) string { return filepath.Join(home, dataDirName, stateDirName) }
 
+// DataDir returns <home>/data, where every database of the node lives.
+func DataDir(home string) string { return filepath.Join(home, dataDirName) }
+
 func configDir(home string) string   { return filepath.Join(home, configDirName) }
-func dataDir(home string) string     { return filepath.Join(home, dataDirName) }
+func dataDir(home string) string     { return DataDir(home) }
 func nodeKeyFile(home string) string { return filepath.Join(home, configDirName, nodeKeyFileName) }
 func pvKeyFile(home string) string   { return filepath.Join(home, configDirName, pvKeyFileName) }
 func pvStateFile(home string) string { return filepath.Join(home, dataDirName, pvStateFileName) }
@@ -104,6 +107,22 @@ type Settings struct {
 	// read /metrics from another machine; without it only loopback
 	// connections may.
 	MetricsToken string `json:"metrics_token,omitempty"`
+	// DiskWarnBytes, DiskRefuseBytes and DiskStopBytes are the free space
+	// on the data directory's filesystem below which the node warns,
+	// refuses new transactions, and stops cleanly (0: 10 GiB, 4 GiB and
+	// 1 GiB; docs/operations.md).
+	DiskWarnBytes   int64 `json:"disk_warn_bytes,omitempty"`
+	DiskRefuseBytes int64 `json:"disk_refuse_bytes,omitempty"`
+	DiskStopBytes   int64 `json:"disk_stop_bytes,omitempty"`
+	// MaxBlockAgeSeconds is how old the latest block may be before
+	// /healthz reports the node unhealthy (0: 60 s).
+	MaxBlockAgeSeconds int64 `json:"max_block_age_seconds,omitempty"`
+	// HaltLingerSeconds is how long a node that stops on its own (a
+	// consensus failure, a full disk) keeps its gateway answering before
+	// the process exits: /healthz then reports why, and submits are
+	// refused, so that load balancers and monitoring see it (0: 5 s; -1:
+	// none).
+	HaltLingerSeconds int64 `json:"halt_linger_seconds,omitempty"`
 }
 
 // OperatorKeyFile is where devnet writes a node's operator key.
