@@ -33,6 +33,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -55,6 +56,11 @@ type Options struct {
 	// when checking transactions for the mempool (never in a block). Nil:
 	// time.Now.
 	Now func() time.Time
+	// Snapshots stores the state-sync snapshots the node takes every
+	// SnapshotInterval blocks and serves (nil: none; ADR 0017). A new
+	// node restores from its peers' snapshots either way.
+	Snapshots        *snapshot.Store
+	SnapshotInterval int64
 }
 
 type route struct {
@@ -105,6 +111,8 @@ type App struct {
 	// version is the application protocol version the chain runs
 	// (module.ChainVersion of the committed state).
 	version atomic.Uint64
+
+	snaps snapshots
 }
 
 var _ abci.Application = (*App)(nil)
@@ -135,6 +143,7 @@ func New(opts Options) (*App, error) {
 		a.now = time.Now
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
+	a.snaps.store, a.snaps.interval = opts.Snapshots, opts.SnapshotInterval
 	a.pending = make(map[tx.KeyID]uint64)
 	a.deferred.newRound()
 	a.metrics = newMetrics(a)
@@ -700,6 +709,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	}
 	a.checkMu.Unlock()
 	a.waiters.notify(b.hashes, b.txs)
+	a.maybeTake(b.height, b.time)
 	a.metrics.height.Set(float64(b.height))
 	a.metrics.blockTxs.Observe(float64(len(b.txs)))
 	return &abci.CommitResponse{}, nil

@@ -19,6 +19,8 @@ type metrics struct {
 	// executing its transactions, and writing the state to disk.
 	finalize prometheus.Histogram
 	commit   prometheus.Histogram
+	// snapshotHeight is the height of the newest snapshot taken.
+	snapshotHeight prometheus.Gauge
 }
 
 func newMetrics(a *App) *metrics {
@@ -38,13 +40,15 @@ func newMetrics(a *App) *metrics {
 			Help: "Time the application took to execute a block's transactions (FinalizeBlock).", Buckets: execBuckets}),
 		commit: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "dengta", Subsystem: "app", Name: "commit_seconds",
 			Help: "Time the application took to write a block's state to disk (Commit).", Buckets: execBuckets}),
+		snapshotHeight: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "dengta", Subsystem: "app", Name: "snapshot_height",
+			Help: "Height of the newest state-sync snapshot this node took (0: none yet)."}),
 	}
 }
 
 // RegisterMetrics adds the application's metrics to reg.
 func (a *App) RegisterMetrics(reg prometheus.Registerer) error {
 	m := a.metrics
-	for _, c := range []prometheus.Collector{m.height, m.txs, m.checks, m.blockTxs, m.sigLookups, m.sigHits, m.finalize, m.commit} {
+	for _, c := range []prometheus.Collector{m.height, m.txs, m.checks, m.blockTxs, m.sigLookups, m.sigHits, m.finalize, m.commit, m.snapshotHeight} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}

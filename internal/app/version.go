@@ -9,7 +9,7 @@ import (
 // AppVersion is the highest application protocol version this software
 // runs. The chain's own version (ChainAppVersion) is consensus state: it
 // starts at 1 and changes only at an upgrade height decided by governance
-// (ADR 0014), when the software must support the new version.
+// (planned, ADR 0017), when the software must support the new version.
 const AppVersion = 1
 
 // ChainAppVersion returns the application protocol version the chain

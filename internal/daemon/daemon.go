@@ -33,6 +33,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/web"
@@ -142,7 +143,19 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	d.store = store
-	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles()})
+	interval := settings.SnapshotInterval
+	if interval == 0 {
+		interval = node.DefaultSnapshotInterval
+	}
+	var snaps *snapshot.Store
+	if interval > 0 {
+		if snaps, err = snapshot.Open(node.SnapshotDir(home), settings.SnapshotKeep); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("start node: %w", err)
+		}
+	}
+	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles(),
+		Snapshots: snaps, SnapshotInterval: interval})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -172,6 +185,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	blobs, err := blob.Open(node.BlobDir(home), maxBlob)
 	if err != nil {
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -179,6 +193,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	d.accounts, err = accounts.Open(node.HallDir(home), master.Key, nil)
 	if err != nil {
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -192,6 +207,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	fail := func(err error) (*Daemon, error) {
 		d.stopModuleServices()
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		d.accounts.Close()
@@ -257,6 +273,7 @@ func (d *Daemon) Stop() error {
 		d.stopModuleServices() // a batcher submits what it holds
 		d.disk.close()
 		errs = append(errs, d.Node.Stop())
+		d.App.WaitSnapshots()
 		errs = append(errs, d.store.Close())
 		errs = append(errs, d.accounts.Close())
 		d.stopErr = errors.Join(errs...)
