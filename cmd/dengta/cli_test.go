@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/modules/example/exampleplug"
+	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
 
@@ -155,4 +158,20 @@ func TestModuleCommands(t *testing.T) {
 		}
 	}()
 	_ = RunWith(context.Background(), plug.NewRegistry(clash), []string{"help"}, &out, &errOut)
+}
+
+// TestPortInUseHint: a second node on a taken port says what to do.
+func TestPortInUseHint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	dir := t.TempDir()
+	_, errOut, code := run(t, "dev", "--home", filepath.Join(dir, "dev"), "--empty", "--gateway-port", port,
+		"--rpc-port", strconv.Itoa(nettest.FreePort(t)), "--p2p-port", strconv.Itoa(nettest.FreePort(t)))
+	if code != 1 || !strings.Contains(errOut, "address already in use") || !strings.Contains(errOut, "a node already running") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
 }

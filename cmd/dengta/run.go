@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
@@ -121,6 +122,9 @@ func exitCode(err error, w io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(w, "Error: %v\n", err)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		fmt.Fprintln(w, "Try: another program listens on one of the node's ports, often a node already running (a 'dengta dev' in another terminal): stop it, or give this node other ports (dengta dev --gateway-port/--rpc-port/--p2p-port; for a home, gateway_addr in config/dengta.json and the laddr entries of config/config.toml)")
+	}
 	return 1
 }
 

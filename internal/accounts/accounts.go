@@ -122,7 +122,7 @@ func Open(dir string, master []byte, now func() time.Time) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open accounts: %w", err)
 	}
-	return &Store{db: db, aead: aead, now: now, guard: newGuard(secret)}, nil
+	return &Store{db: db, aead: aead, now: now, guard: newGuard(secret, now)}, nil
 }
 
 type quiet struct{}

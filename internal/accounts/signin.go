@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble"
+
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 )
 
 // Sign-in limits. Guesses are refused before any password is hashed:
@@ -78,16 +80,11 @@ type Attempt struct {
 // guard keeps the in-memory sign-in limits.
 type guard struct {
 	mu      sync.Mutex
-	addrs   *lru[bucket]
+	addrs   *ratelimit.Limiter
 	pairs   *lru[failures]
 	hashing chan struct{} // a slot per password being hashed
 	waiting chan struct{} // a slot per attempt waiting for one
 	secret  []byte        // device cookie MAC key
-}
-
-type bucket struct {
-	tokens float64 // not consensus: a node's own rate limit
-	at     time.Time
 }
 
 type failures struct {
@@ -95,9 +92,10 @@ type failures struct {
 	last time.Time
 }
 
-func newGuard(secret []byte) *guard {
+func newGuard(secret []byte, now func() time.Time) *guard {
 	return &guard{
-		addrs: newLRU[bucket](trackedClients), pairs: newLRU[failures](trackedClients),
+		addrs:   ratelimit.New(ratelimit.Limit{Burst: addrBurst, Every: addrRefill}, ratelimit.Options{MaxKeys: trackedClients, Now: now}),
+		pairs:   newLRU[failures](trackedClients),
 		hashing: make(chan struct{}, maxHashing), waiting: make(chan struct{}, maxHashWaiting), secret: secret,
 	}
 }
@@ -120,12 +118,7 @@ func clientKey(addr string) string {
 	if err != nil {
 		return addr
 	}
-	ip = ip.Unmap()
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.String()
+	return ratelimit.Key(ip.Unmap())
 }
 
 // SignIn checks a sign-in attempt within the limits. On success it
@@ -166,15 +159,8 @@ func (s *Store) reserve(name, client, pair string, knownDevice bool, now time.Ti
 	g := s.guard
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	b, ok := g.addrs.get(client)
-	if !ok {
-		b = bucket{tokens: addrBurst, at: now}
-	}
-	b.tokens = min(addrBurst, b.tokens+now.Sub(b.at).Seconds()/addrRefill.Seconds())
-	b.at = now
-	if b.tokens < 1 {
-		g.addrs.put(client, b)
-		return &ThrottledError{RetryAfter: time.Duration((1 - b.tokens) * float64(addrRefill))}
+	if ok, wait := g.addrs.Allow(client); !ok {
+		return &ThrottledError{RetryAfter: wait}
 	}
 	f, _ := g.pairs.get(pair)
 	if w := wait(f.n, pairFree, pairMaxWait); now.Sub(f.last) < w {
@@ -186,8 +172,6 @@ func (s *Store) reserve(name, client, pair string, knownDevice bool, now time.Ti
 			return &ThrottledError{RetryAfter: w - now.Sub(last)}
 		}
 	}
-	b.tokens--
-	g.addrs.put(client, b)
 	g.pairs.put(pair, failures{n: f.n + 1, last: now})
 	s.recordFail(name, acct+1)
 	return nil

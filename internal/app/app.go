@@ -218,7 +218,9 @@ type ActionSpec struct {
 	Action    string      `json:"action"`
 	Roles     []role.Role `json:"roles"`
 	AdminOnly bool        `json:"admin_only"`
-	Doc       string      `json:"doc"`
+	// OperatorOnly: only node operator keys may sign the action.
+	OperatorOnly bool   `json:"operator_only,omitempty"`
+	Doc          string `json:"doc"`
 	// Body and Result are the Go types of the body and result (nil for
 	// an action not declared through api.Action).
 	Body   reflect.Type `json:"-"`
@@ -231,7 +233,7 @@ func (a *App) Actions() []ActionSpec {
 	var out []ActionSpec
 	for _, m := range a.modules {
 		for _, act := range m.Actions() {
-			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
+			out = append(out, ActionSpec{Module: m.Name(), Action: act.Name, Roles: act.Roles, AdminOnly: act.AdminOnly, OperatorOnly: act.OperatorOnly, Doc: act.Doc, Body: act.Body, Result: act.Result})
 		}
 	}
 	return out
@@ -393,6 +395,9 @@ func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded *tx.Tx)
 	}
 	if rt.action.AdminOnly && !signer.Admin {
 		return nil, errcode.New(errcode.Unauthorized, "%s/%s needs an admin key of the organisation; key %s is a member key", t.Module, t.Action, t.Signer)
+	}
+	if rt.action.OperatorOnly && !signer.Operator {
+		return nil, errcode.New(errcode.Unauthorized, "%s/%s is signed only by a node operator key; key %s is not one (an admin registers its node's key with identity/register_key and \"operator\": true)", t.Module, t.Action, t.Signer)
 	}
 	if len(rt.action.Roles) > 0 && !role.Any(signer.Roles, rt.action.Roles) {
 		return nil, errcode.New(errcode.Unauthorized, "%s/%s is for organisations with role %v; %s has %v", t.Module, t.Action, rt.action.Roles, signer.Org, signer.Roles)

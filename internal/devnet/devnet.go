@@ -129,7 +129,7 @@ func OrgAt(i int) Org {
 func KeyFile(dir, org string) string { return filepath.Join(dir, org+"-admin.json") }
 
 // addOperator creates the operator key of the node in home (an Ed25519
-// member key of the node's organisation), points the node's settings at
+// operator key of the node's organisation), points the node's settings at
 // it and adds it to the organisation's genesis entry.
 func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) error {
 	k, err := tx.GenerateKey(tx.AlgoEd25519, rand.Reader)
@@ -147,7 +147,7 @@ func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) erro
 	if err := node.SaveSettings(home, settings); err != nil {
 		return err
 	}
-	s.MemberKeys = append(s.MemberKeys, k.Public())
+	s.OperatorKeys = append(s.OperatorKeys, k.Public())
 	return nil
 }
 

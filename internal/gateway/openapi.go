@@ -104,7 +104,7 @@ func assembleOpenAPI(core []byte, mods []*httpapi.Module, actions []app.ActionSp
 			roles[i] = string(r)
 		}
 		list = append(list, map[string]any{
-			"module": a.Module, "action": a.Action, "roles": roles, "admin_only": a.AdminOnly,
+			"module": a.Module, "action": a.Action, "roles": roles, "admin_only": a.AdminOnly, "operator_only": a.OperatorOnly,
 			"body": map[string]any{"$ref": "#/components/schemas/" + name},
 		})
 	}

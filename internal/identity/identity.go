@@ -118,7 +118,7 @@ func LookupSigner(r Reader, id tx.KeyID) (module.Signer, *Key, error) {
 		return module.Signer{}, nil, errcode.New(errcode.KeyInactive, "organisation %s was removed from the consortium at height %d", org.ID, org.Removed)
 	}
 	roles := slices.Clone(org.Roles) // the handler gets them in its Signer
-	return module.Signer{KeyID: id, Org: k.Org, Admin: k.Admin, Roles: roles}, &k, nil
+	return module.Signer{KeyID: id, Org: k.Org, Admin: k.Admin, Operator: k.Operator, Roles: roles}, &k, nil
 }
 
 // GetOrg returns an organisation, or a NotFound error.
@@ -184,7 +184,9 @@ func ActiveOrgs(r Reader) (int64, error) { return getCount(r, keyOrgCount) }
 type RegisterKeyBody struct {
 	PublicKey tx.PublicKey `json:"public_key"`
 	Admin     bool         `json:"admin"`
-	Name      string       `json:"name"`
+	// Operator registers a node operator key (never an admin key).
+	Operator bool   `json:"operator,omitempty"`
+	Name     string `json:"name"`
 }
 
 func (Module) registerKey(ctx *module.Context, b *RegisterKeyBody) error {
@@ -194,15 +196,27 @@ func (Module) registerKey(ctx *module.Context, b *RegisterKeyBody) error {
 	if _, err := tx.NewPublicKey(b.PublicKey.Algo, b.PublicKey.Key); err != nil {
 		return errcode.New(errcode.MalformedBody, "public key: %v", err)
 	}
-	k, err := putNewKey(ctx, ctx.Signer.Org, b.PublicKey, b.Admin, b.Name)
+	if b.Admin && b.Operator {
+		return errcode.New(errcode.MalformedBody, "a key is an admin key or a node operator key, not both: an operator key sits on a server and signs on its own")
+	}
+	k, err := putNewKey(ctx, ctx.Signer.Org, b.PublicKey, keyKind{admin: b.Admin, operator: b.Operator}, b.Name)
 	if err != nil {
 		return err
 	}
-	ctx.Emit("identity.key_registered", "org", k.Org, "key_id", k.ID.String(), "admin", strconv.FormatBool(k.Admin))
+	attrs := []string{"org", k.Org, "key_id", k.ID.String(), "admin", strconv.FormatBool(k.Admin)}
+	if k.Operator {
+		attrs = append(attrs, "operator", "true")
+	}
+	ctx.Emit("identity.key_registered", attrs...)
 	return nil
 }
 
-func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, admin bool, name string) (*Key, error) {
+// keyKind is what a new key may do besides signing its organisation's
+// transactions.
+type keyKind struct{ admin, operator bool }
+
+func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, kind keyKind, name string) (*Key, error) {
+	admin := kind.admin
 	id := pub.ID()
 	existing, err := ctx.Store.Get(keyKey(id))
 	if err != nil {
@@ -211,7 +225,7 @@ func putNewKey(ctx *module.Context, org string, pub tx.PublicKey, admin bool, na
 	if existing != nil {
 		return nil, errcode.New(errcode.Conflict, "key %s is already registered; a key belongs to one organisation for ever", id)
 	}
-	k := &Key{ID: id, Org: org, PublicKey: pub, Admin: admin, Name: name, Active: true, Registered: ctx.Height}
+	k := &Key{ID: id, Org: org, PublicKey: pub, Admin: admin, Operator: kind.operator, Name: name, Active: true, Registered: ctx.Height}
 	if err := module.PutJSON(ctx.Store, keyKey(id), k); err != nil {
 		return nil, err
 	}
@@ -305,7 +319,7 @@ func (Module) rotateKey(ctx *module.Context, b *RotateKeyBody) error {
 	if err != nil {
 		return err
 	}
-	nk, err := putNewKey(ctx, old.Org, b.PublicKey, old.Admin, old.Name)
+	nk, err := putNewKey(ctx, old.Org, b.PublicKey, keyKind{admin: old.Admin, operator: old.Operator}, old.Name)
 	if err != nil {
 		return err
 	}
@@ -344,7 +358,7 @@ func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
 	if h, err := holder(usccKey(s.USCC)); err != nil || h != "" {
 		return orErr(err, errcode.New(errcode.Conflict, "unified social credit code %s already belongs to organisation %s", s.USCC, h))
 	}
-	for _, pk := range append(append([]tx.PublicKey{}, s.AdminKeys...), s.MemberKeys...) {
+	for _, pk := range s.Keys() {
 		if h, err := holder(keyKey(pk.ID())); err != nil || h != "" {
 			return orErr(err, errcode.New(errcode.Conflict, "key %s is already registered", pk.ID()))
 		}
@@ -361,12 +375,17 @@ func createOrg(ctx *module.Context, s *OrgSpec, roles *role.Set) error {
 		return err
 	}
 	for i, pk := range s.AdminKeys {
-		if _, err := putNewKey(ctx, s.ID, pk, true, fmt.Sprintf("admin-%d", i+1)); err != nil {
+		if _, err := putNewKey(ctx, s.ID, pk, keyKind{admin: true}, fmt.Sprintf("admin-%d", i+1)); err != nil {
 			return err
 		}
 	}
 	for i, pk := range s.MemberKeys {
-		if _, err := putNewKey(ctx, s.ID, pk, false, fmt.Sprintf("member-%d", i+1)); err != nil {
+		if _, err := putNewKey(ctx, s.ID, pk, keyKind{}, fmt.Sprintf("member-%d", i+1)); err != nil {
+			return err
+		}
+	}
+	for i, pk := range s.OperatorKeys {
+		if _, err := putNewKey(ctx, s.ID, pk, keyKind{operator: true}, fmt.Sprintf("operator-%d", i+1)); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -250,6 +251,50 @@ func TestProposalValidation(t *testing.T) {
 	if _, err := identity.GetProposal(c.View(), 1); errcode.Of(err) != errcode.NotFound {
 		t.Fatalf("a rejected proposal was stored: %v", err)
 	}
+}
+
+// opModule has one action only node operator keys sign.
+type opModule struct{}
+
+func (opModule) Name() string { return "optest" }
+func (opModule) Actions() []module.Action {
+	return []module.Action{{Name: "batch", OperatorOnly: true, Handle: func(ctx *module.Context, _ []byte) error {
+		if !ctx.Signer.Operator {
+			return errcode.New(errcode.Internal, "the handler saw a non-operator signer")
+		}
+		return nil
+	}}}
+}
+
+// TestOperatorKeys: a node operator key comes with the genesis or is
+// registered by an admin; it is never an admin key; only operator keys
+// sign an operator-only action.
+func TestOperatorKeys(t *testing.T) {
+	orgs := fourOrgs()
+	orgs[1].Operator = true
+	c := testchain.New(t, testchain.Options{Orgs: orgs, Modules: []module.Module{opModule{}}})
+	coop := c.Members["coop"]
+	wantCode(t, "operator signs the batch", c.Do(coop.Operator, "optest", "batch", map[string]any{}).Code, errcode.OK)
+	k, err := identity.GetKey(c.View(), coop.Operator.ID())
+	if err != nil || !k.Operator || k.Admin || k.Org != "coop" || k.Name != "operator-1" {
+		t.Fatalf("genesis operator key = %+v, %v", k, err)
+	}
+	wantCode(t, "admin signs the batch", c.Do(coop.Admin, "optest", "batch", map[string]any{}).Code, errcode.Unauthorized)
+	wantCode(t, "operator manages keys", c.Do(coop.Operator, "identity", "register_key", map[string]any{"public_key": testchain.NewKey(t, tx.AlgoEd25519, testchain.NewSeededRand(1)).Public()}).Code, errcode.Unauthorized)
+
+	rnd := testchain.NewSeededRand(9)
+	both := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+	wantCode(t, "admin and operator", c.Do(c.Members["bank"].Admin, "identity", "register_key", map[string]any{"public_key": both.Public(), "admin": true, "operator": true}).Code, errcode.MalformedBody)
+	op := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+	wantCode(t, "register an operator key", c.Do(c.Members["bank"].Admin, "identity", "register_key", map[string]any{"public_key": op.Public(), "operator": true, "name": "node"}).Code, errcode.OK)
+	wantCode(t, "registered operator signs", c.Do(op, "optest", "batch", map[string]any{}).Code, errcode.OK)
+	// A rotated operator key stays an operator key.
+	op2 := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+	wantCode(t, "rotate", c.Do(c.Members["bank"].Admin, "identity", "rotate_key", map[string]any{"key_id": op.ID(), "public_key": op2.Public()}).Code, errcode.OK)
+	wantCode(t, "rotated operator signs", c.Do(op2, "optest", "batch", map[string]any{}).Code, errcode.OK)
+	member := testchain.NewKey(t, tx.AlgoEd25519, rnd)
+	wantCode(t, "register a member key", c.Do(c.Members["bank"].Admin, "identity", "register_key", map[string]any{"public_key": member.Public()}).Code, errcode.OK)
+	wantCode(t, "member signs the batch", c.Do(member, "optest", "batch", map[string]any{}).Code, errcode.Unauthorized)
 }
 
 // TestNamesRefuseDisguises: organisation and key names with control or

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -73,15 +74,19 @@ func (k *Ed25519Key) UnmarshalJSON(b []byte) error {
 // a deactivated or rotated key stays on record so its old signatures still
 // verify.
 type Key struct {
-	ID          tx.KeyID     `json:"id"`
-	Org         string       `json:"org"`
-	PublicKey   tx.PublicKey `json:"public_key"`
-	Admin       bool         `json:"admin"`
-	Name        string       `json:"name,omitempty"`
-	Active      bool         `json:"active"`
-	Registered  int64        `json:"registered_height"`
-	Deactivated int64        `json:"deactivated_height,omitempty"`
-	ReplacedBy  *tx.KeyID    `json:"replaced_by,omitempty"`
+	ID        tx.KeyID     `json:"id"`
+	Org       string       `json:"org"`
+	PublicKey tx.PublicKey `json:"public_key"`
+	Admin     bool         `json:"admin"`
+	// Operator marks a node operator key: the key a member's node signs
+	// with on its own (public scan batches, say). It is never an admin
+	// key, and actions restricted to operator keys take no other.
+	Operator    bool      `json:"operator,omitempty"`
+	Name        string    `json:"name,omitempty"`
+	Active      bool      `json:"active"`
+	Registered  int64     `json:"registered_height"`
+	Deactivated int64     `json:"deactivated_height,omitempty"`
+	ReplacedBy  *tx.KeyID `json:"replaced_by,omitempty"`
 }
 
 // Params are the consortium's governance parameters.
@@ -105,7 +110,10 @@ type OrgSpec struct {
 	// MemberKeys are member (non-admin) keys registered with the
 	// organisation, such as the operator key its node signs with.
 	MemberKeys []tx.PublicKey `json:"member_keys,omitempty"`
-	Validator  *Validator     `json:"validator,omitempty"`
+	// OperatorKeys are the organisation's node operator keys (member keys
+	// marked Operator): what its node signs batches of public scans with.
+	OperatorKeys []tx.PublicKey `json:"operator_keys,omitempty"`
+	Validator    *Validator     `json:"validator,omitempty"`
 }
 
 var orgIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
@@ -136,11 +144,11 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 	if len(s.AdminKeys) > 16 {
 		return fmt.Errorf("organisation %s: at most 16 admin keys", s.ID)
 	}
-	if len(s.MemberKeys) > 64 {
-		return fmt.Errorf("organisation %s: at most 64 member keys", s.ID)
+	if len(s.MemberKeys)+len(s.OperatorKeys) > 64 {
+		return fmt.Errorf("organisation %s: at most 64 member and operator keys", s.ID)
 	}
 	seen := map[tx.KeyID]bool{}
-	for _, k := range append(append([]tx.PublicKey{}, s.AdminKeys...), s.MemberKeys...) {
+	for _, k := range s.Keys() {
 		if _, err := tx.NewPublicKey(k.Algo, k.Key); err != nil {
 			return fmt.Errorf("organisation %s: key: %w", s.ID, err)
 		}
@@ -161,6 +169,11 @@ func (s *OrgSpec) Validate(set *role.Set) error {
 		}
 	}
 	return nil
+}
+
+// Keys returns every key of the spec: admin, member and operator keys.
+func (s *OrgSpec) Keys() []tx.PublicKey {
+	return slices.Concat(s.AdminKeys, s.MemberKeys, s.OperatorKeys)
 }
 
 // Proposal kinds.

@@ -40,7 +40,9 @@ type Signer struct {
 	KeyID tx.KeyID
 	Org   string
 	Admin bool // the key is one of its organisation's admin keys
-	Roles []role.Role
+	// Operator: the key is one of its organisation's node operator keys.
+	Operator bool
+	Roles    []role.Role
 }
 
 // Party is who signed an action, as the modules' records show it: the
@@ -138,6 +140,9 @@ type Action struct {
 	Roles []role.Role
 	// AdminOnly restricts the action to the organisation's admin keys.
 	AdminOnly bool
+	// OperatorOnly restricts the action to node operator keys (of any
+	// organisation the roles allow): what a node signs on its own.
+	OperatorOnly bool
 	// Decision marks an action that carries out a passed governance
 	// decision (an identity authorize_action proposal naming it; see
 	// Decision): any active organisation's admin key may take it, and
@@ -175,6 +180,12 @@ func (a Action) For(roles ...role.Role) Action {
 // Admin returns a restricted to the organisations' admin keys.
 func (a Action) Admin() Action {
 	a.AdminOnly = true
+	return a
+}
+
+// Operator returns a restricted to node operator keys.
+func (a Action) Operator() Action {
+	a.OperatorOnly = true
 	return a
 }
 

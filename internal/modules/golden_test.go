@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/modules/trace"
 
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
@@ -23,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden.json from this 
 // goldenOrgs is the consortium of the golden run.
 func goldenOrgs() []testchain.Org {
 	return []testchain.Org{
-		{ID: "core", Roles: []role.Role{"core_enterprise", "producer", "depositor"}, Validator: true},
+		{ID: "core", Roles: []role.Role{"core_enterprise", "producer", "depositor"}, Validator: true, Operator: true},
 		{ID: "sup-a", Roles: []role.Role{"supplier", "producer", "depositor"}},
 		{ID: "sup-b", Roles: []role.Role{"supplier", "logistics", "depositor"}},
 		{ID: "market", Roles: []role.Role{"retailer"}},
@@ -41,6 +42,8 @@ func goldenOrgs() []testchain.Org {
 type step struct {
 	org, module, action, body string
 	save                      string
+	// operator signs with the organisation's node operator key.
+	operator bool
 	// at, when set, moves the block time there first (for maturity).
 	at time.Time
 }
@@ -70,7 +73,10 @@ func goldenSteps(now func() time.Time) []step {
 	const prod = "/01/" + gtin
 	const lot = prod + "/10/DS2026A"
 	item := func(n int) string { return fmt.Sprintf("%s/21/B%04d", prod, n) }
-	const farm, pack, store = "/414/6901234100013", "/414/6901234100020", "/414/6901234100044"
+	gln := func(body string) string { return "/414/" + body + string(trace.GS1CheckDigit(body)) }
+	farm, pack, store := gln("690123410001"), gln("690123410002"), gln("690444410004")
+	const sscc = "06901234000000001" // extension digit 0, prefix 6901234, serial reference
+	pallet := "/00/" + sscc + string(trace.GS1CheckDigit(sscc))
 	trade := func(no string, amount int64) string {
 		return fmt.Sprintf(`{"contract_no":"HT-2026-001","invoice_no":%q,"invoice_amount_fen":%d,"invoice_sha256":%q,"delivery_doc_hashes":[%q]}`, no, amount, sha2, sha3)
 	}
@@ -88,20 +94,40 @@ func goldenSteps(now func() time.Time) []step {
 		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
 		{org: "court", module: "notary", action: "resolve_dispute", body: `{"work_id":"$disputed","prevailing":"$work","reference":"(2026)皖13民初1号"}`},
 		{org: "sup-a", module: "notary", action: "transfer_work", body: `{"work_id":"$work","to":"core","note":"转让"}`},
-		// Traceability.
-		{org: "sup-a", module: "trace", action: "register_product", body: `{"gtin":"` + gtin + `","name":"砀山酥梨 5kg 礼盒","name_en":"Dangshan pears","brand":"砀山","category":"水果","spec":"5kg"}`},
+		// Traceability: the regulator assigns GS1 prefixes; the grower
+		// registers its product and places, commissions boxes (one
+		// recorded two days late), packs two on a pallet and sells them to
+		// the market, the carrier takes the pallet (a shipment it never
+		// received is refused), delivers it with the truck's temperature
+		// log; the market unpacks and sells one box. A receipt without a
+		// shipment and a scan batch signed by a member's admin key are
+		// refused; the node operator's batch, the market's own scanner and
+		// a single-box recall go through.
+		{org: "reg", module: "trace", action: "assign_prefix", body: `{"prefix":"6901234","org":"sup-a","note":"GS1 China certificate 2026-001"}`},
+		{org: "reg", module: "trace", action: "assign_prefix", body: `{"prefix":"6904444","org":"market"}`},
+		{org: "sup-b", module: "trace", action: "assign_prefix", body: `{"prefix":"6905555","org":"sup-b"}`},
+		{org: "market", module: "trace", action: "register_product", body: `{"gtin":"` + gtin + `","name":"冒名产品"}`},
+		{org: "sup-a", module: "trace", action: "register_product", body: `{"gtin":"` + gtin + `","name":"砀山酥梨 5kg 礼盒","name_en":"Dangshan pears","brand":"砀山","category":"水果","spec":"5kg","conditions":{"type":"Temperature","min":"0","max":"8","uom":"CEL"}}`},
 		{org: "sup-a", module: "trace", action: "register_location", body: `{"gln":"` + farm + `","name":"果园","type":"farm"}`},
 		{org: "sup-a", module: "trace", action: "register_location", body: `{"gln":"` + pack + `","name":"包装车间","type":"factory"}`},
 		{org: "market", module: "trace", action: "register_location", body: `{"gln":"` + store + `","name":"门店","type":"store"}`},
 		{org: "sup-a", module: "trace", action: "register_lot", body: `{"lot_id":"` + lot + `","origin":{"region":"安徽省宿州市砀山县","location":"` + farm + `","farm":"良梨镇果园"},"produced_on":"2026-02-20","expires_on":"2026-06-30","quantity":1000,"unit":"箱"}`},
 		{org: "sup-a", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"ADD","epc_list":[%q,%q,%q],"biz_step":"commissioning","disposition":"active","lot":%q,"read_point":%q,"biz_location":%q,"event_time":%q}`, item(1), item(2), item(3), lot, pack, pack, ago(time.Hour))},
-		{org: "sup-b", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q,%q],"biz_step":"shipping","disposition":"in_transit","destination_list":[{"type":"owning_party","destination":"market"}],"event_time":%q}`, item(1), item(2), ago(time.Minute))},
-		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q,%q],"biz_step":"receiving","event_time":%q}`, item(1), item(2), ago(time.Minute))},
-		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"retail_selling","event_time":%q}`, item(1), ago(time.Minute))},
+		{org: "sup-a", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"ADD","epc_list":[%q],"biz_step":"commissioning","disposition":"active","lot":%q,"event_time":%q,"event_id":"urn:uuid:5b0e7c1e-8a35-4a39-9a47-000000000004"}`, item(4), lot, ago(48*time.Hour))},
+		{org: "sup-a", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"AggregationEvent","action":"ADD","parent_id":%q,"child_epcs":[%q,%q],"biz_step":"packing","event_time":%q}`, pallet, item(1), item(2), ago(50*time.Minute))},
+		{org: "sup-b", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"shipping","disposition":"in_transit","destination_list":[{"type":"owning_party","destination":"market"}],"event_time":%q}`, pallet, ago(time.Minute))},
+		{org: "sup-a", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"shipping","disposition":"in_transit","read_point":%q,"destination_list":[{"type":"possessing_party","destination":"sup-b"},{"type":"owning_party","destination":"market"}],"event_time":%q}`, pallet, pack, ago(40*time.Minute))},
+		{org: "sup-b", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"receiving","event_time":%q}`, pallet, ago(30*time.Minute))},
+		{org: "sup-b", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"shipping","disposition":"in_transit","destination_list":[{"type":"possessing_party","destination":"market"}],"event_time":%q}`, pallet, ago(20*time.Minute))},
+		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"receiving","disposition":"sellable_accessible","biz_location":%q,"event_time":%q,"sensors":[{"metadata":{"device_id":"urn:epc:id:giai:6905555.TRUCK07"},"reports":[{"type":"Temperature","value":"4.5","uom":"CEL","time":%q},{"type":"Temperature","value":"9.2","uom":"CEL","time":%q}]}]}`, pallet, store, ago(5*time.Minute), ago(15*time.Minute), ago(10*time.Minute))},
+		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"AggregationEvent","action":"DELETE","parent_id":%q,"biz_step":"unpacking","event_time":%q}`, pallet, ago(2*time.Minute))},
+		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"retail_selling","disposition":"retail_sold","event_time":%q}`, item(1), ago(time.Minute))},
 		{org: "market", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"receiving","event_time":%q}`, item(3), ago(time.Minute))},
 		{org: "alliance", module: "trace", action: "certify", body: `{"subject":"` + lot + `","scheme":"砀山酥梨地理标志","certificate_no":"GI-2026-0001","valid_from":"2026-01-01T00:00:00+08:00","valid_until":"2026-12-31T23:59:59+08:00"}`, save: "cert=id"},
-		{org: "market", module: "trace", action: "record_scans", body: fmt.Sprintf(`{"scans":[{"epc":%q,"time":%q,"location":"合肥","device":"%064x"},{"epc":%q,"time":%q,"location":"上海","device":"%064x"}]}`, item(1), ago(time.Minute), 1, item(1), ago(30*time.Second), 2)},
-		{org: "reg", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"recalling","event_time":%q}`, item(2), ago(time.Minute))},
+		{org: "market", module: "trace", action: "record_scans", body: fmt.Sprintf(`{"scans":[{"epc":%q,"time":%q,"city":"340100","device":"%064x","net":"00000000000000a1"}]}`, item(1), ago(time.Minute), 9)},
+		{org: "core", operator: true, module: "trace", action: "record_scans", body: fmt.Sprintf(`{"scans":[{"epc":%q,"time":%q,"city":"340100","device":"%064x","net":"00000000000000a1"},{"epc":%q,"time":%q,"city":"310000","device":"%064x","net":"00000000000000b2"},{"epc":"/01/06901234000016/10/DS2026A","time":%q,"device":"%064x"}]}`, item(1), ago(time.Minute), 1, item(1), ago(30*time.Second), 2, ago(time.Minute), 3)},
+		{org: "market", module: "trace", action: "record_member_scans", body: fmt.Sprintf(`{"scans":[{"epc":%q,"time":%q,"read_point":%q,"city":"340100"}]}`, item(2), ago(time.Minute), store)},
+		{org: "reg", module: "trace", action: "capture", body: fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","epc_list":[%q],"biz_step":"recalling","disposition":"recalled","event_time":%q}`, item(2), ago(time.Minute))},
 		{org: "alliance", module: "trace", action: "revoke_certification", body: `{"certification_id":"$cert","reason":"抽检不合格"}`},
 		// Supply-chain finance.
 		{org: "bank", module: "receivable", action: "set_credit_line", body: `{"obligor":"core","limit_fen":500000000}`},
@@ -155,7 +181,11 @@ func TestGoldenAppHashes(t *testing.T) {
 		if strings.Contains(body, `"$`) {
 			t.Fatalf("step %d: unresolved placeholder in %s", i, body)
 		}
-		res := c.Do(c.Members[s.org].Admin, s.module, s.action, json.RawMessage(body))
+		key := c.Members[s.org].Admin
+		if s.operator {
+			key = c.Members[s.org].Operator
+		}
+		res := c.Do(key, s.module, s.action, json.RawMessage(body))
 		rec := goldenRecord{Height: c.Height, Step: fmt.Sprintf("%d %s %s/%s", i, s.org, s.module, s.action), Code: res.Code, Data: string(res.Data)}
 		root := c.Store.Root()
 		rec.AppHash = hex.EncodeToString(root[:])

@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -187,6 +188,10 @@ type Site interface {
 	Timeout() time.Duration
 	// PublicURL joins the node's public base URL and a path.
 	PublicURL(path string) string
+	// ClientIP is the address of the request's client: the connection's
+	// peer, or what a proxy the node trusts reports (per-client limits
+	// key on it).
+	ClientIP(r *http.Request) netip.Addr
 	Prover() *prover.Prover
 }
 

@@ -59,4 +59,7 @@ type Action struct {
 	Valid bool
 	// Tag is the generator's own note, given back in Observe.
 	Tag string
+	// Operator signs the action with the organisation's node operator key
+	// rather than its admin key (for actions only operator keys sign).
+	Operator bool
 }

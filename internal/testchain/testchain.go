@@ -6,6 +6,7 @@ package testchain
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -33,12 +34,16 @@ type Org struct {
 	ID        string
 	Roles     []role.Role
 	Validator bool
+	// Operator gives the organisation a node operator key.
+	Operator bool
 }
 
-// Member is a test organisation with its admin key.
+// Member is a test organisation with its admin key and, when its Org
+// asks for one, its node operator key.
 type Member struct {
 	Org
-	Admin *tx.PrivateKey
+	Admin    *tx.PrivateKey
+	Operator *tx.PrivateKey
 }
 
 // Chain is an application under test.
@@ -104,12 +109,22 @@ func NewSeededRand(seed uint64) SeededRand {
 	return SeededRand{rand.NewChaCha8(s)}
 }
 
+// opSeed derives the seed of the operator keys' stream from rnd's
+// state without drawing from it.
+func opSeed(rnd SeededRand) [32]byte {
+	b, _ := rnd.r.MarshalBinary()
+	return sha256.Sum256(append([]byte("dengta/testchain/operator-keys/"), b...))
+}
+
 // GenesisFor builds the app genesis and validator list of orgs, with keys
 // drawn from rnd.
 func GenesisFor(orgs []Org, rnd SeededRand) (json.RawMessage, map[string]*Member, []abci.ValidatorUpdate, error) {
 	members := map[string]*Member{}
 	var specs []identity.OrgSpec
 	var vals []abci.ValidatorUpdate
+	// Operator keys come from a stream of their own, so that giving an
+	// organisation one leaves every other key as it was.
+	opRand := SeededRand{rand.NewChaCha8(opSeed(rnd))}
 	for i, o := range orgs {
 		k, err := tx.GenerateKey(tx.AlgoEd25519, rnd)
 		if err != nil {
@@ -125,8 +140,15 @@ func GenesisFor(orgs []Org, rnd SeededRand) (json.RawMessage, map[string]*Member
 			s.Validator = &identity.Validator{PubKey: pk.Bytes(), Power: identity.DefaultValidatorPower}
 			vals = append(vals, abci.ValidatorUpdate{PubKeyType: "ed25519", PubKeyBytes: pk.Bytes(), Power: identity.DefaultValidatorPower})
 		}
+		m := &Member{Org: o, Admin: k}
+		if o.Operator {
+			if m.Operator, err = tx.GenerateKey(tx.AlgoEd25519, opRand); err != nil {
+				return nil, nil, nil, err
+			}
+			s.OperatorKeys = []tx.PublicKey{m.Operator.Public()}
+		}
 		specs = append(specs, s)
-		members[o.ID] = &Member{Org: o, Admin: k}
+		members[o.ID] = m
 	}
 	g, err := json.Marshal(map[string]any{identity.Name: identity.Genesis{Orgs: specs}})
 	return g, members, vals, err

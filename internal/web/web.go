@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -476,3 +477,6 @@ func (x *site) Signer(p *pages.Page) (*client.Key, error) {
 func (x *site) Timeout() time.Duration       { return x.s.timeout() }
 func (x *site) PublicURL(path string) string { return x.s.publicURL(path) }
 func (x *site) Prover() *prover.Prover       { return x.s.opts.Prover }
+func (x *site) ClientIP(r *http.Request) netip.Addr {
+	return x.s.opts.Proxies.ClientIP(r)
+}

@@ -16,13 +16,16 @@ import (
 // application enforces the declarations.)
 func TestActionRoles(t *testing.T) {
 	want := map[string][]role.Role{
+		"assign_prefix":        {role.Regulator},
 		"register_product":     {role.Producer},
 		"register_lot":         {role.Producer},
 		"register_location":    nil,
+		"register_party":       nil,
 		"capture":              {role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector, traceapi.Alliance},
 		"certify":              {traceapi.Alliance, role.Inspector},
 		"revoke_certification": {traceapi.Alliance, role.Inspector},
-		"record_scans":         nil,
+		"record_scans":         moduletest.OperatorKeys,
+		"record_member_scans":  {role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector},
 	}
 	moduletest.CheckRoles(t, trace.Module{}, want)
 }

@@ -2,6 +2,8 @@ package trace_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -49,9 +51,44 @@ func BenchmarkCapture(b *testing.B) {
 	}
 }
 
+// BenchmarkCustody measures custody-changing events: a box shipped,
+// received by the carrier, shipped on and received by the shop, blocks of
+// 500 such events over distinct boxes.
+func BenchmarkCustody(b *testing.B) {
+	c := benchChain(b)
+	const perBlock = 500
+	items := b.N * perBlock / 4
+	var commissions [][]byte
+	for start := 0; start < items; start += trace.MaxEPCsPerEvent {
+		var epcs []string
+		for i := start; i < min(items, start+trace.MaxEPCsPerEvent); i++ {
+			epcs = append(epcs, fmt.Sprintf("%s/21/C%09d", pearProd, i))
+		}
+		commissions = append(commissions, c.Sign(admin(c, coop), "trace", "capture", commission(c, pearLot, epcs...)))
+	}
+	for _, raw := range commissions {
+		testchain.MustBlock(b, c, raw)
+	}
+	steps := []struct{ org, step, to string }{{coop, "shipping", logistics}, {logistics, "receiving", ""}, {logistics, "shipping", market}, {market, "receiving", ""}}
+	blocks := make([][][]byte, b.N)
+	for i := range blocks {
+		for j := range perBlock {
+			n := i*perBlock + j
+			item, st := fmt.Sprintf("%s/21/C%09d", pearProd, n/4), steps[n%4]
+			body := observe(c, st.step, item)
+			if st.to != "" {
+				body = ship(c, st.to, item)
+			}
+			blocks[i] = append(blocks[i], c.Sign(admin(c, st.org), "trace", "capture", body))
+		}
+	}
+	testchain.RunBlocks(b, c, blocks, false)
+	b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "events/s")
+}
+
 // scanBatchFitting is the largest record_scans batch of realistic scans
-// (a GTIN item, an RFC 3339 time with offset, a city, a device hash) that
-// fits in one transaction.
+// (a GTIN item, an RFC 3339 time with offset, a city code, a device hash,
+// a network tag) that fits in one transaction.
 func scanBatchFitting(c *testchain.Chain, k *tx.PrivateKey, items int) int {
 	small := scanBatch(c, 0, 1, items)
 	overhead := len(c.SignNonce(k, 1<<40, "trace", "record_scans", small)) - len(testchain.Encode(small))
@@ -68,14 +105,14 @@ func scanBatch(c *testchain.Chain, start, n, items int) map[string]any {
 	t := c.Time.In(time.FixedZone("", 8*3600)).Format(time.RFC3339)
 	for i := range ss {
 		j := start + i
-		ss[i] = map[string]any{"epc": fmt.Sprintf("%s/21/S%06d", pearProd, j%items), "time": t, "location": "上海", "device": device(j % 1000)}
+		ss[i] = map[string]any{"epc": fmt.Sprintf("%s/21/S%06d", pearProd, j%items), "time": t, "city": "310000", "device": device(j % 1000), "net": net(j % 50)}
 	}
 	return scans(ss...)
 }
 
 // BenchmarkScans measures public scans recorded per second: record_scans
-// batches as large as fit in a transaction (500 do not: see the report),
-// 10 per block, over 10,000 commissioned items.
+// batches, signed by the node operator's key, as large as fit in a
+// transaction, 10 per block, over 10,000 commissioned items.
 func BenchmarkScans(b *testing.B) {
 	c := benchChain(b)
 	k := admin(c, coop)
@@ -91,18 +128,45 @@ func BenchmarkScans(b *testing.B) {
 		}
 		testchain.MustBlock(b, c, txs...)
 	}
-	gw := admin(c, market)
-	per := scanBatchFitting(c, gw, items)
+	op := operator(c)
+	per := scanBatchFitting(c, op, items)
 	const perBlock = 10
 	blocks := make([][][]byte, b.N)
 	n := 0
 	for i := range blocks {
 		for range perBlock {
-			blocks[i] = append(blocks[i], c.Sign(gw, "trace", "record_scans", scanBatch(c, n, per, items)))
+			blocks[i] = append(blocks[i], c.Sign(op, "trace", "record_scans", scanBatch(c, n, per, items)))
 			n += per
 		}
 	}
 	testchain.RunBlocks(b, c, blocks, false)
 	b.ReportMetric(float64(per), "scans/tx")
 	b.ReportMetric(float64(b.N*perBlock*per)/b.Elapsed().Seconds(), "scans/s")
+}
+
+// BenchmarkParseEPCIS measures converting GS1's published EPCIS 2.0
+// example documents into capture bodies.
+func BenchmarkParseEPCIS(b *testing.B) {
+	files, _ := filepath.Glob("testdata/gs1/examples/*.jsonld")
+	more, _ := filepath.Glob("testdata/gs1/examples/*/*.jsonld")
+	var docs [][]byte
+	for _, f := range append(files, more...) {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	events := 0
+	b.ResetTimer()
+	for range b.N {
+		for _, d := range docs {
+			evs, _, _, err := trace.ParseEPCIS(d, "en")
+			if err != nil {
+				b.Fatal(err)
+			}
+			events += len(evs)
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }

@@ -17,7 +17,7 @@ func TestCertifications(t *testing.T) {
 		"certificate_sha256": strings.Repeat("ab", 32), "valid_from": "2026-01-01T00:00:00+08:00", "valid_until": "2026-12-31T23:59:59+08:00"}
 	refusals(t, c, "certify", []vcase{
 		{"unknown lot", alliance, with(gi, "subject", pearProd+"/10/NOPE"), notFound},
-		{"unknown product", alliance, with(gi, "subject", "/01/06901234000047"), notFound},
+		{"unknown product", alliance, with(gi, "subject", "/01/"+gs1("0690123400004")), notFound},
 		{"an item", alliance, with(gi, "subject", pear(1)), mal},
 		{"no scheme", alliance, with(gi, "scheme", nil), mal},
 		{"scheme too long", alliance, with(gi, "scheme", strings.Repeat("证", 65)), mal},

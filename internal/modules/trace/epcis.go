@@ -2,12 +2,9 @@ package trace
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,451 +12,669 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
-// OrgURNPrefix names a consortium organisation in an EPCIS document's
-// source and destination lists.
-const OrgURNPrefix = "urn:dengta:org:"
-
-// DrugURNPrefix names a drug pack by its traceability code.
-const DrugURNPrefix = "urn:dengta:drug:"
-
-type epcisDocument struct {
-	Type      string `json:"type"`
-	EPCISBody *struct {
-		EventList *[]json.RawMessage `json:"eventList"`
-	} `json:"epcisBody"`
-}
-
-type epcisRef struct {
-	ID string `json:"id"`
-}
-
-type epcisQuantity struct {
-	EPCClass string `json:"epcClass"`
-}
-
-type epcisSource struct {
-	Type   string `json:"type"`
-	Source string `json:"source"`
-}
-
-type epcisDestination struct {
-	Type        string `json:"type"`
-	Destination string `json:"destination"`
-}
-
-type epcisErrorDeclaration struct {
-	DeclarationTime    string   `json:"declarationTime"`
-	Reason             string   `json:"reason"`
-	CorrectiveEventIDs []string `json:"correctiveEventIDs"`
-}
-
-type epcisEvent struct {
-	Type                string                     `json:"type"`
-	EventID             string                     `json:"eventID"`
-	EventTime           string                     `json:"eventTime"`
-	EventTimeZoneOffset string                     `json:"eventTimeZoneOffset"`
-	EPCList             []string                   `json:"epcList"`
-	QuantityList        []epcisQuantity            `json:"quantityList"`
-	ParentID            string                     `json:"parentID"`
-	ChildEPCs           []string                   `json:"childEPCs"`
-	ChildQuantityList   []epcisQuantity            `json:"childQuantityList"`
-	InputEPCList        []string                   `json:"inputEPCList"`
-	InputQuantityList   []epcisQuantity            `json:"inputQuantityList"`
-	OutputEPCList       []string                   `json:"outputEPCList"`
-	OutputQuantityList  []epcisQuantity            `json:"outputQuantityList"`
-	Action              string                     `json:"action"`
-	BizStep             string                     `json:"bizStep"`
-	Disposition         string                     `json:"disposition"`
-	ReadPoint           *epcisRef                  `json:"readPoint"`
-	BizLocation         *epcisRef                  `json:"bizLocation"`
-	SourceList          []epcisSource              `json:"sourceList"`
-	DestinationList     []epcisDestination         `json:"destinationList"`
-	ILMD                map[string]json.RawMessage `json:"ilmd"`
-	SensorElementList   []json.RawMessage          `json:"sensorElementList"`
-	ErrorDeclaration    *epcisErrorDeclaration     `json:"errorDeclaration"`
-}
-
-// ParseEPCIS reads an EPCIS 2.0 JSON-LD document (an EPCISDocument with
-// epcisBody.eventList) and converts each ObjectEvent, AggregationEvent and
-// TransformationEvent to the body capture takes, in document order.
-// Identifiers may be GS1 Digital Link URIs (https://id.gs1.org/01/...),
-// EPC URNs (urn:epc:id:sgtin, sscc, sgln; urn:epc:class:lgtin for lots)
-// or this module's paths; business steps, dispositions, source and
-// destination types and error reasons may be CBV short names, CBV URNs or
-// GS1 web vocabulary URIs; parties are urn:dengta:org:<id> or a plain
-// organisation id. An event that cannot be converted, or whose converted
-// body capture would refuse as malformed, is skipped and reported as an
-// ImportIssue. The error is for a document that is not an EPCIS document
-// at all.
-func ParseEPCIS(doc []byte) ([]EventInput, []ImportIssue, error) {
-	var d epcisDocument
+// ParseEPCIS reads an EPCIS 2.0 JSON-LD document, an EPCISDocument
+// (epcisBody.eventList) or an EPCISQueryDocument
+// (epcisBody.queryResults.resultsBody.eventList), and converts each of its
+// events to the body capture takes, in document order: every event type,
+// identifiers as EPC URNs (instance, class, product pattern), GS1 Digital
+// Link URIs on any domain or this module's paths, CBV terms as short
+// names, URNs or web URIs (other vocabularies' terms as their URIs),
+// quantities and sensor values as exact decimals, sensor elements, ILMD,
+// persistent dispositions, business transactions, certification info,
+// error declarations and vendor extension fields. Parties may be
+// organisation ids, urn:dengta:org:<id>, party GLNs or location GLNs.
+//
+// It returns the converted events with their positions in the document
+// (index[i] is events[i]'s), and an issue for each event it cannot
+// convert, saying why in lang ("zh" or "en") and where (a JSON path in the
+// document). The error is for a document that is not an EPCIS document at
+// all.
+func ParseEPCIS(doc []byte, lang string) (events []EventInput, index []int, issues []ImportIssue, err error) {
+	var d struct {
+		Type      string                     `json:"type"`
+		EPCISBody map[string]json.RawMessage `json:"epcisBody"`
+	}
 	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, nil, fmt.Errorf("not an EPCIS JSON document: %v", err)
+		return nil, nil, nil, fmt.Errorf("not an EPCIS JSON document: %v", err)
 	}
-	if d.Type != "EPCISDocument" {
-		return nil, nil, fmt.Errorf("the document's type is %q, not EPCISDocument", d.Type)
-	}
-	if d.EPCISBody == nil || d.EPCISBody.EventList == nil {
-		return nil, nil, errors.New("the document has no epcisBody.eventList")
-	}
-	var out []EventInput
-	var issues []ImportIssue
-	for i, raw := range *d.EPCISBody.EventList {
-		var e epcisEvent
-		if err := json.Unmarshal(raw, &e); err != nil {
-			issues = append(issues, ImportIssue{Index: i, Message: fmt.Sprintf("the event does not decode: %v", err)})
-			continue
+	var list json.RawMessage
+	base := "epcisBody.eventList"
+	switch d.Type {
+	case "EPCISDocument":
+		list = d.EPCISBody["eventList"]
+	case "EPCISQueryDocument":
+		var qr struct {
+			ResultsBody struct {
+				EventList json.RawMessage `json:"eventList"`
+			} `json:"resultsBody"`
 		}
-		in, err := convertEvent(&e)
+		if raw := d.EPCISBody["queryResults"]; raw != nil {
+			if err := json.Unmarshal(raw, &qr); err != nil {
+				return nil, nil, nil, fmt.Errorf("epcisBody.queryResults does not decode: %v", err)
+			}
+		}
+		list, base = qr.ResultsBody.EventList, "epcisBody.queryResults.resultsBody.eventList"
+	default:
+		return nil, nil, nil, fmt.Errorf("the document's type is %q, not EPCISDocument or EPCISQueryDocument", d.Type)
+	}
+	if list == nil {
+		return nil, nil, nil, fmt.Errorf("the document has no %s", base)
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(list, &raws); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s is not a list of events: %v", base, err)
+	}
+	for i, raw := range raws {
+		path := fmt.Sprintf("%s[%d]", base, i)
+		in, eventID, err := convertEvent(raw)
 		if err == nil {
 			_, err = validateEvent(in)
 		}
 		if err != nil {
-			issues = append(issues, ImportIssue{Index: i, EventID: e.EventID, Message: errcode.Message(err)})
+			issues = append(issues, IssueOf(i, path, eventID, ImportUnreadable, err, lang))
 			continue
 		}
-		out = append(out, *in)
+		events = append(events, *in)
+		index = append(index, i)
 	}
-	return out, issues, nil
+	return events, index, issues, nil
 }
 
-func issue(format string, args ...any) error { return malformed(format, args...) }
+// IssueOf describes how the event at index (document path path) fares:
+// its status, and for a refusal its code, reason, where it points in the
+// document and why, in lang.
+func IssueOf(index int, path, eventID, status string, err error, lang string) ImportIssue {
+	is := ImportIssue{Index: index, EventID: eventID, Status: status, Path: path}
+	if err == nil {
+		return is
+	}
+	r := AsRefusal(err)
+	if r == nil {
+		is.Code, is.Message = errcode.Internal.Name(), errcode.Message(err)
+		return is
+	}
+	is.Code, is.Reason = r.Code.Name(), r.Reason
+	if r.Reason == "already_recorded" {
+		is.Status, is.Event = ImportRecorded, r.Params["event"]
+	}
+	c := *r
+	if c.Field != "" {
+		is.Path = path + "." + EPCISPath(c.Field)
+		c.Field = EPCISPath(c.Field)
+	}
+	is.Message = c.Message(lang)
+	return is
+}
 
-// vocab strips the CBV URN and GS1 web vocabulary prefixes of a term.
-func vocab(s, urn, web string) string {
-	for _, p := range []string{"urn:epcglobal:cbv:" + urn + ":", "https://ref.gs1.org/cbv/" + web + "-", "http://ref.gs1.org/cbv/" + web + "-"} {
-		if strings.HasPrefix(s, p) {
-			return s[len(p):]
+// EPCISPath turns a capture body's field path (source_list[0].source)
+// into the EPCIS document's (sourceList[0].source).
+func EPCISPath(f string) string {
+	parts := strings.Split(f, ".")
+	for i, p := range parts {
+		name, idx, _ := strings.Cut(p, "[")
+		if idx != "" {
+			idx = "[" + idx
+		}
+		if v, ok := epcisNames[name]; ok {
+			name = v
+		} else {
+			name = camel(name)
+		}
+		parts[i] = name + idx
+	}
+	return strings.Join(parts, ".")
+}
+
+var epcisNames = map[string]string{
+	"epc_list": "epcList", "child_epcs": "childEPCs", "input_epc_list": "inputEPCList", "output_epc_list": "outputEPCList",
+	"parent_id": "parentID", "event_id": "eventID", "read_point": "readPoint.id", "biz_location": "bizLocation.id",
+	"sensors": "sensorElementList", "reports": "sensorReport", "metadata": "sensorMetadata", "lot": "ilmd",
+	"corrective_event_ids": "correctiveEventIDs", "epc_class": "epcClass", "s_dev": "sDev", "transformation_id": "transformationID",
+	"device_id": "deviceID", "uri_value": "uriValue", "biz_transaction": "bizTransaction",
+}
+
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
 		}
 	}
-	return s
+	return strings.Join(parts, "")
 }
 
-func convertEvent(e *epcisEvent) (*EventInput, error) {
-	switch e.Type {
-	case ObjectEvent, AggregationEvent, TransformationEvent:
-	case "":
-		return nil, issue("the event has no type")
-	default:
-		return nil, issue("%s is not supported: this chain records ObjectEvent, AggregationEvent and TransformationEvent", e.Type)
+// eventFields are the EPCIS event fields the converter reads; any other
+// field with a colon in its name is a vendor extension, kept as it came.
+var eventFields = []string{"type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "epcList", "quantityList", "parentID",
+	"childEPCs", "childQuantityList", "inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList", "transformationID",
+	"action", "bizStep", "disposition", "persistentDisposition", "readPoint", "bizLocation", "bizTransactionList", "sourceList",
+	"destinationList", "sensorElementList", "ilmd", "certificationInfo", "errorDeclaration", "@context"}
+
+// ev decodes one event's fields with field paths in its errors.
+type ev struct {
+	m map[string]json.RawMessage
+}
+
+func (e ev) has(k string) bool { return e.m[k] != nil }
+
+func (e ev) str(k string) (string, error) {
+	raw := e.m[k]
+	if raw == nil || string(raw) == "null" {
+		return "", nil
 	}
-	in := &EventInput{Type: e.Type, Action: e.Action, BizStep: vocab(e.BizStep, "bizstep", "BizStep"),
-		Disposition: vocab(e.Disposition, "disp", "Disp")}
-	t, err := eventTime(e.EventTime, e.EventTimeZoneOffset)
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", refuse(errcode.MalformedBody, "epcis_type", k, "want", "a string")
+	}
+	return s, nil
+}
+
+func (e ev) strs(k string) ([]string, error) {
+	raw := e.m[k]
+	if raw == nil || string(raw) == "null" {
+		return nil, nil
+	}
+	var s []string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, refuse(errcode.MalformedBody, "epcis_type", k, "want", "a list of strings")
+	}
+	return s, nil
+}
+
+// objects decodes a list of objects of a field.
+func (e ev) objects(k string) ([]map[string]json.RawMessage, error) {
+	raw := e.m[k]
+	if raw == nil || string(raw) == "null" {
+		return nil, nil
+	}
+	var out []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, refuse(errcode.MalformedBody, "epcis_type", k, "want", "a list of objects")
+	}
+	return out, nil
+}
+
+func objStr(m map[string]json.RawMessage, k, path string) (string, error) {
+	raw := m[k]
+	if raw == nil || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", refuse(errcode.MalformedBody, "epcis_type", path+"."+k, "want", "a string")
+	}
+	return s, nil
+}
+
+// decimalOf reads a JSON number (or a numeric string) exactly.
+func decimalOf(raw json.RawMessage, path string) (Decimal, error) {
+	if raw == nil || string(raw) == "null" {
+		return "", nil
+	}
+	s := strings.TrimSpace(string(raw))
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", refuse(errcode.MalformedBody, "bad_decimal", path, "value", string(raw))
+		}
+	}
+	v, err := parseDecimal(path, s)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	in.EventTime = t
-	var lotHint string
-	ids := func(name string, list []string, qs []epcisQuantity) ([]string, error) {
-		var out []string
-		for i, s := range list {
-			p, lot, err := convertID(s)
-			if err != nil {
-				return nil, issue("%s[%d]: %v", name, i, err)
-			}
-			if lot != "" && lotHint == "" {
-				lotHint = lot
-			}
-			out = append(out, p)
+	return Decimal(formatDecimal(v)), nil
+}
+
+func convertEvent(raw json.RawMessage) (*EventInput, string, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, "", refuse(errcode.MalformedBody, "epcis_type", "", "want", "an event object")
+	}
+	e := ev{m}
+	eventID, _ := e.str("eventID")
+	typ, err := e.str("type")
+	if err != nil {
+		return nil, eventID, err
+	}
+	switch {
+	case typ == "":
+		return nil, eventID, refuse(errcode.MalformedBody, "epcis_missing", "type")
+	case !slices.Contains(EventTypes, typ):
+		return nil, eventID, refuse(errcode.MalformedBody, "unsupported_event_type", "type", "value", typ)
+	}
+	in := &EventInput{Type: typ}
+	for _, f := range []struct {
+		k   string
+		dst *string
+	}{{"action", &in.Action}, {"bizStep", &in.BizStep}, {"disposition", &in.Disposition}, {"transformationID", &in.TransformationID}} {
+		if *f.dst, err = e.str(f.k); err != nil {
+			return nil, eventID, err
 		}
-		for i, q := range qs {
-			p, err := convertClass(q.EPCClass)
-			if err != nil {
-				return nil, issue("%s quantity %d: %v", name, i, err)
-			}
-			out = append(out, p)
+	}
+	if in.EventTime, err = eventTime(e); err != nil {
+		return nil, eventID, err
+	}
+	// Identifier lists.
+	for _, l := range []struct {
+		k   string
+		dst *[]string
+	}{{"epcList", &in.EPCList}, {"childEPCs", &in.ChildEPCs}, {"inputEPCList", &in.InputEPCList}, {"outputEPCList", &in.OutputEPCList}} {
+		ids, err := e.strs(l.k)
+		if err != nil {
+			return nil, eventID, err
 		}
-		return out, nil
-	}
-	if in.EPCList, err = ids("epcList", e.EPCList, e.QuantityList); err != nil {
-		return nil, err
-	}
-	if in.ChildEPCs, err = ids("childEPCs", e.ChildEPCs, e.ChildQuantityList); err != nil {
-		return nil, err
-	}
-	if in.InputEPCList, err = ids("inputEPCList", e.InputEPCList, e.InputQuantityList); err != nil {
-		return nil, err
-	}
-	if in.OutputEPCList, err = ids("outputEPCList", e.OutputEPCList, e.OutputQuantityList); err != nil {
-		return nil, err
-	}
-	if e.ParentID != "" {
-		if in.ParentID, _, err = convertID(e.ParentID); err != nil {
-			return nil, issue("parentID: %v", err)
+		for i, s := range ids {
+			id, err := ConvertID(fmt.Sprintf("%s[%d]", l.k, i), s)
+			if err != nil {
+				return nil, eventID, err
+			}
+			*l.dst = append(*l.dst, id.Path)
+			// A Digital Link of an item that carries its lot names the lot
+			// of the items a commissioning or transformation creates.
+			if in.Lot == "" && (l.k == "epcList" && typ == ObjectEvent && in.Action == ActionAdd || l.k == "outputEPCList") {
+				in.Lot = LotOfURI(s)
+			}
 		}
 	}
 	for _, l := range []struct {
-		name string
-		ref  *epcisRef
-		dst  *string
-	}{{"readPoint", e.ReadPoint, &in.ReadPoint}, {"bizLocation", e.BizLocation, &in.BizLocation}} {
-		if l.ref == nil {
+		k   string
+		dst *[]QuantityElement
+	}{{"quantityList", &in.QuantityList}, {"childQuantityList", &in.ChildQuantityList}, {"inputQuantityList", &in.InputQuantityList}, {"outputQuantityList", &in.OutputQuantityList}} {
+		qs, err := e.objects(l.k)
+		if err != nil {
+			return nil, eventID, err
+		}
+		for i, q := range qs {
+			path := fmt.Sprintf("%s[%d]", l.k, i)
+			cls, err := objStr(q, "epcClass", path)
+			if err != nil {
+				return nil, eventID, err
+			}
+			if cls == "" {
+				return nil, eventID, refuse(errcode.MalformedBody, "epcis_missing", path+".epcClass")
+			}
+			id, err := ConvertID(path+".epcClass", cls)
+			if err != nil {
+				return nil, eventID, err
+			}
+			qe := QuantityElement{EPCClass: id.Path}
+			if qe.Quantity, err = decimalOf(q["quantity"], path+".quantity"); err != nil {
+				return nil, eventID, err
+			}
+			if qe.UOM, err = objStr(q, "uom", path); err != nil {
+				return nil, eventID, err
+			}
+			*l.dst = append(*l.dst, qe)
+		}
+	}
+	if s, err := e.str("parentID"); err != nil {
+		return nil, eventID, err
+	} else if s != "" {
+		id, err := ConvertID("parentID", s)
+		if err != nil {
+			return nil, eventID, err
+		}
+		in.ParentID = id.Path
+	}
+	for _, l := range []struct {
+		k   string
+		dst *string
+	}{{"readPoint", &in.ReadPoint}, {"bizLocation", &in.BizLocation}} {
+		raw := m[l.k]
+		if raw == nil || string(raw) == "null" {
 			continue
 		}
-		if *l.dst, err = convertLocation(l.ref.ID); err != nil {
-			return nil, issue("%s.id: %v", l.name, err)
+		var ref map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &ref); err != nil {
+			return nil, eventID, refuse(errcode.MalformedBody, "epcis_type", l.k, "want", `an object {"id": ...}`)
 		}
-	}
-	for i, s := range e.SourceList {
-		typ := vocab(s.Type, "sdt", "SDT")
-		v, err := convertSourceDest(typ, s.Source)
+		s, err := objStr(ref, "id", l.k)
 		if err != nil {
-			return nil, issue("sourceList[%d]: %v", i, err)
+			return nil, eventID, err
 		}
-		in.SourceList = append(in.SourceList, Source{Type: typ, Source: v})
-	}
-	for i, s := range e.DestinationList {
-		typ := vocab(s.Type, "sdt", "SDT")
-		v, err := convertSourceDest(typ, s.Destination)
+		id, err := ConvertID(l.k+".id", s)
 		if err != nil {
-			return nil, issue("destinationList[%d]: %v", i, err)
+			return nil, eventID, err
 		}
-		in.DestinationList = append(in.DestinationList, Destination{Type: typ, Destination: v})
+		*l.dst = id.Path
 	}
-	for _, raw := range e.SensorElementList {
-		var b bytes.Buffer
-		if err := json.Compact(&b, raw); err != nil {
-			return nil, issue("sensorElementList: %v", err)
+	if raw := m["persistentDisposition"]; raw != nil && string(raw) != "null" {
+		var pd PersistentDisposition
+		if err := json.Unmarshal(raw, &pd); err != nil {
+			return nil, eventID, refuse(errcode.MalformedBody, "epcis_type", "persistentDisposition", "want", `{"set": [...], "unset": [...]}`)
 		}
-		sum := sha256.Sum256(b.Bytes())
-		in.SensorHashes = append(in.SensorHashes, hex.EncodeToString(sum[:]))
+		in.PersistentDisposition = &pd
 	}
-	// The lot of commissioned items: ILMD's lot number with the items'
-	// GTIN, or a Digital Link that carries /10/<lot>.
-	if in.BizStep == StepCommissioning || (in.Type == TransformationEvent && hasItems(in.OutputEPCList)) {
-		if lot := ilmdLot(e.ILMD); lot != "" {
-			first := in.EPCList
-			if in.Type == TransformationEvent {
-				first = itemsOf(in.OutputEPCList)
+	bts, err := e.objects("bizTransactionList")
+	if err != nil {
+		return nil, eventID, err
+	}
+	for i, bt := range bts {
+		path := fmt.Sprintf("bizTransactionList[%d]", i)
+		var x BizTransaction
+		if x.Type, err = objStr(bt, "type", path); err != nil {
+			return nil, eventID, err
+		}
+		if x.BizTransaction, err = objStr(bt, "bizTransaction", path); err != nil {
+			return nil, eventID, err
+		}
+		in.BizTransactionList = append(in.BizTransactionList, x)
+	}
+	for _, l := range []struct{ k, v string }{{"sourceList", "source"}, {"destinationList", "destination"}} {
+		list, err := e.objects(l.k)
+		if err != nil {
+			return nil, eventID, err
+		}
+		for i, sd := range list {
+			path := fmt.Sprintf("%s[%d]", l.k, i)
+			typ, err := objStr(sd, "type", path)
+			if err != nil {
+				return nil, eventID, err
 			}
-			if len(first) > 0 {
-				if id, err := ParseID("epc", first[0]); err == nil && id.Product != "" {
-					lotHint = id.Product + "/10/" + lot
-				}
+			val, err := objStr(sd, l.v, path)
+			if err != nil {
+				return nil, eventID, err
+			}
+			if typ == "" || val == "" {
+				return nil, eventID, refuse(errcode.MalformedBody, "epcis_missing", path+"."+map[bool]string{true: "type", false: l.v}[typ == ""])
+			}
+			t, err := vocabulary(path+".type", typ, "sdt", "SDT", SourceDestTypes)
+			if err != nil {
+				return nil, eventID, err
+			}
+			v, err := convertSourceDest(path+"."+l.v, t, val)
+			if err != nil {
+				return nil, eventID, err
+			}
+			if l.k == "sourceList" {
+				in.SourceList = append(in.SourceList, Source{Type: t, Source: v})
+			} else {
+				in.DestinationList = append(in.DestinationList, Destination{Type: t, Destination: v})
 			}
 		}
-		if lotHint == "" {
-			return nil, issue("the event commissions items but names no lot: give ilmd {\"cbvmda:lotNumber\": ...} or Digital Link identifiers with /10/<lot>")
-		}
-		in.Lot = lotHint
 	}
-	if d := e.ErrorDeclaration; d != nil {
-		if e.EventID == "" {
-			return nil, issue("an error declaration must carry the eventID of the event it declares erroneous")
+	if in.Sensors, err = convertSensors(e); err != nil {
+		return nil, eventID, err
+	}
+	if raw := m["ilmd"]; raw != nil && string(raw) != "null" {
+		if in.ILMD, err = convertILMD(raw); err != nil {
+			return nil, eventID, err
+		}
+	}
+	if raw := m["certificationInfo"]; raw != nil && string(raw) != "null" {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			in.CertificationInfo = []string{one}
+		} else if err := json.Unmarshal(raw, &in.CertificationInfo); err != nil {
+			return nil, eventID, refuse(errcode.MalformedBody, "epcis_type", "certificationInfo", "want", "a URI or a list of URIs")
+		}
+	}
+	if raw := m["errorDeclaration"]; raw != nil && string(raw) != "null" {
+		var d struct {
+			DeclarationTime    string   `json:"declarationTime"`
+			Reason             string   `json:"reason"`
+			CorrectiveEventIDs []string `json:"correctiveEventIDs"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return nil, eventID, refuse(errcode.MalformedBody, "epcis_type", "errorDeclaration", "want", `{"declarationTime": ..., "reason": ..., "correctiveEventIDs": [...]}`)
 		}
 		if d.Reason == "" {
-			return nil, issue("errorDeclaration.reason is required: did_not_occur or incorrect_data")
+			d.Reason = "incorrect_data"
 		}
-		in.ErrorDeclaration = &ErrorDeclarationInput{Reason: vocab(d.Reason, "er", "ER"), Corrects: e.EventID, CorrectiveEventIDs: d.CorrectiveEventIDs}
+		in.ErrorDeclaration = &ErrorDeclarationInput{Reason: d.Reason, Corrects: eventID, CorrectiveEventIDs: d.CorrectiveEventIDs, DeclarationTime: d.DeclarationTime}
 	} else {
-		in.EventID = e.EventID
+		in.EventID = eventID
 	}
-	return in, nil
+	for k, v := range m {
+		if slices.Contains(eventFields, k) {
+			continue
+		}
+		if !strings.Contains(k, ":") {
+			return nil, eventID, refuse(errcode.MalformedBody, "unknown_field", k)
+		}
+		if in.Extensions == nil {
+			in.Extensions = map[string]json.RawMessage{}
+		}
+		in.Extensions[k] = compact(v)
+	}
+	return in, eventID, nil
 }
 
-func hasItems(ids []string) bool { return len(itemsOf(ids)) > 0 }
-
-func itemsOf(ids []string) []string {
-	var out []string
-	for _, s := range ids {
-		if k := kindOf(s); k == KindItem || k == KindDrug {
-			out = append(out, s)
-		}
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return raw
 	}
-	return out
-}
-
-// ilmdLot reads the lot number from an event's instance/lot master data.
-func ilmdLot(m map[string]json.RawMessage) string {
-	for _, k := range []string{"cbvmda:lotNumber", "lotNumber", "urn:epcglobal:cbv:mda#lotNumber", "https://ref.gs1.org/cbv/mda#lotNumber", "gs1:lotNumber"} {
-		var s string
-		if raw, ok := m[k]; ok && json.Unmarshal(raw, &s) == nil && s != "" {
-			return s
-		}
-	}
-	return ""
+	return b.Bytes()
 }
 
 // eventTime converts eventTime to its eventTimeZoneOffset.
-func eventTime(s, offset string) (string, error) {
-	if s == "" {
-		return "", issue("the event has no eventTime")
-	}
-	t, err := time.Parse(time.RFC3339, s)
+func eventTime(e ev) (string, error) {
+	s, err := e.str("eventTime")
 	if err != nil {
-		return "", issue("eventTime %q is not an RFC 3339 time with an offset", s)
+		return "", err
+	}
+	if s == "" {
+		return "", refuse(errcode.MalformedBody, "epcis_missing", "eventTime")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return "", refuse(errcode.MalformedBody, "bad_time", "event_time", "value", s)
+	}
+	offset, err := e.str("eventTimeZoneOffset")
+	if err != nil {
+		return "", err
 	}
 	if offset == "" {
 		return t.Format(time.RFC3339Nano), nil
 	}
 	o, err := time.Parse("-07:00", offset)
 	if err != nil || len(offset) != 6 {
-		return "", issue("eventTimeZoneOffset %q is not an offset like +08:00", offset)
+		return "", refuse(errcode.MalformedBody, "bad_offset", "eventTimeZoneOffset", "value", offset)
 	}
 	_, secs := o.Zone()
 	return t.In(time.FixedZone("", secs)).Format(time.RFC3339Nano), nil
 }
 
-// convertID converts an identifier to this module's path form. For a
-// Digital Link item URI that also carries a lot (/01/G/10/L/21/S) it
-// returns the lot too.
-func convertID(s string) (string, string, error) {
-	switch {
-	case strings.HasPrefix(s, "/"):
-		return s, "", nil
-	case strings.HasPrefix(s, "urn:epc:id:sgtin:"):
-		cp, ref, serial, err := urnParts(s, "urn:epc:id:sgtin:", 3)
+// convertSourceDest converts a source's or destination's value: a
+// location to its path; a party to an organisation id (urn:dengta:org:
+// or the id itself) or the path of its party or location GLN; another
+// vocabulary's type keeps its URI.
+func convertSourceDest(path, typ, v string) (string, error) {
+	switch typ {
+	case SDLocation:
+		return ParseLocation(path, v)
+	case SDOwningParty, SDPossessingParty:
+		if org, ok := strings.CutPrefix(v, OrgURNPrefix); ok {
+			if !field.IsOrgID(org) {
+				return "", refuse(errcode.MalformedBody, "bad_party", path, "value", v)
+			}
+			return org, nil
+		}
+		if field.IsOrgID(v) {
+			return v, nil
+		}
+		id, err := ConvertID(path, v)
 		if err != nil {
-			return "", "", err
+			return "", err
 		}
-		g, err := urnGTIN(s, cp, ref)
-		if err != nil {
-			return "", "", err
+		if id.Kind != KindParty && (id.Kind != KindLocation || id.Scheme == SchemeGeo) {
+			return "", refuse(errcode.MalformedBody, "bad_party", path, "value", v)
 		}
-		return "/01/" + g + "/21/" + serial, "", nil
-	case strings.HasPrefix(s, "urn:epc:id:sscc:"):
-		cp, ref, _, err := urnParts(s, "urn:epc:id:sscc:", 2)
-		if err != nil {
-			return "", "", err
-		}
-		if !allDigits(cp) || !allDigits(ref) || len(cp)+len(ref) != 17 {
-			return "", "", fmt.Errorf("%s: an SSCC URN has a company prefix and serial reference of 17 digits together", s)
-		}
-		body := ref[:1] + cp + ref[1:]
-		return "/00/" + body + string(gs1Check(body)), "", nil
-	case strings.HasPrefix(s, "urn:epc:class:lgtin:"):
-		p, err := convertClass(s)
-		return p, "", err
-	case strings.HasPrefix(s, "urn:epc:id:sgln:"):
-		p, err := convertLocation(s)
-		return p, "", err
-	case strings.HasPrefix(s, DrugURNPrefix):
-		return "/drug/" + s[len(DrugURNPrefix):], "", nil
-	case strings.HasPrefix(s, "https://"), strings.HasPrefix(s, "http://"):
-		return digitalLink(s)
+		return id.Path, nil
 	}
-	return "", "", fmt.Errorf("%q is neither a GS1 Digital Link URI, an EPC URN nor an identifier path", s)
+	return v, nil
 }
 
-// urnParts splits the dotted parts of an EPC URN and unescapes the last.
-func urnParts(s, prefix string, n int) (string, string, string, error) {
-	parts := strings.Split(s[len(prefix):], ".")
-	if len(parts) != n {
-		return "", "", "", fmt.Errorf("%s: expected %d dot-separated parts after %s", s, n, prefix)
+// The CBV master data attributes of ILMD, in their usual prefixed forms.
+var ilmdNames = map[string]string{
+	"lotNumber": "lot", "itemExpirationDate": "expiry", "bestBeforeDate": "best_before", "sellByDate": "sell_by", "productionDate": "production",
+}
+
+func convertILMD(raw json.RawMessage) (*ILMD, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, refuse(errcode.MalformedBody, "epcis_type", "ilmd", "want", "an object")
 	}
-	last := ""
-	if n == 3 {
+	out := &ILMD{}
+	for k, v := range m {
+		name := k
+		for _, p := range []string{"cbvmda:", "urn:epcglobal:cbv:mda#", "https://ref.gs1.org/cbv/mda#", "gs1:"} {
+			name = strings.TrimPrefix(name, p)
+		}
+		what, known := ilmdNames[name]
+		var s string
+		if known && json.Unmarshal(v, &s) == nil {
+			switch what {
+			case "lot":
+				out.LotNumber = s
+			case "expiry":
+				out.ItemExpirationDate = s
+			case "best_before":
+				out.BestBeforeDate = s
+			case "sell_by":
+				out.SellByDate = s
+			case "production":
+				out.ProductionDate = s
+			}
+			continue
+		}
+		if out.Extensions == nil {
+			out.Extensions = map[string]json.RawMessage{}
+		}
+		out.Extensions[k] = compact(v)
+	}
+	return out, nil
+}
+
+// metadataFields are the EPCIS sensor metadata fields; others are
+// vendor extensions.
+var metadataFields = map[string]bool{"time": true, "startTime": true, "endTime": true, "deviceID": true, "deviceMetadata": true,
+	"rawData": true, "dataProcessingMethod": true, "bizRules": true}
+
+func convertSensors(e ev) ([]SensorElement, error) {
+	els, err := e.objects("sensorElementList")
+	if err != nil {
+		return nil, err
+	}
+	var out []SensorElement
+	for i, el := range els {
+		path := fmt.Sprintf("sensorElementList[%d]", i)
+		se := SensorElement{Reports: []SensorReport{}}
+		for k, v := range el {
+			switch k {
+			case "sensorMetadata":
+				var md map[string]json.RawMessage
+				if err := json.Unmarshal(v, &md); err != nil {
+					return nil, refuse(errcode.MalformedBody, "epcis_type", path+".sensorMetadata", "want", "an object")
+				}
+				se.Metadata = &SensorMetadata{}
+				for mk, mv := range md {
+					if !metadataFields[mk] {
+						if se.Metadata.Extensions == nil {
+							se.Metadata.Extensions = map[string]json.RawMessage{}
+						}
+						se.Metadata.Extensions[mk] = compact(mv)
+						continue
+					}
+					s, err := objStr(md, mk, path+".sensorMetadata")
+					if err != nil {
+						return nil, err
+					}
+					setMetadata(se.Metadata, mk, s)
+				}
+			case "sensorReport":
+				var reps []map[string]json.RawMessage
+				if err := json.Unmarshal(v, &reps); err != nil {
+					return nil, refuse(errcode.MalformedBody, "epcis_type", path+".sensorReport", "want", "a list of objects")
+				}
+				for j, rep := range reps {
+					rpath := fmt.Sprintf("%s.sensorReport[%d]", path, j)
+					r, err := convertReport(rep, rpath)
+					if err != nil {
+						return nil, err
+					}
+					se.Reports = append(se.Reports, r)
+				}
+			case "type": // "SensorElement", the type JSON-LD may name
+			default:
+				if se.Extensions == nil {
+					se.Extensions = map[string]json.RawMessage{}
+				}
+				se.Extensions[k] = compact(v)
+			}
+		}
+		out = append(out, se)
+	}
+	return out, nil
+}
+
+func setMetadata(m *SensorMetadata, k, s string) {
+	switch k {
+	case "time":
+		m.Time = s
+	case "startTime":
+		m.StartTime = s
+	case "endTime":
+		m.EndTime = s
+	case "deviceID":
+		m.DeviceID = s
+	case "deviceMetadata":
+		m.DeviceMetadata = s
+	case "rawData":
+		m.RawData = s
+	case "dataProcessingMethod":
+		m.DataProcessingMethod = s
+	case "bizRules":
+		m.BizRules = s
+	}
+}
+
+func convertReport(rep map[string]json.RawMessage, path string) (SensorReport, error) {
+	var r SensorReport
+	strs := map[string]*string{"type": &r.Type, "exception": &r.Exception, "deviceID": &r.DeviceID, "deviceMetadata": &r.DeviceMetadata,
+		"rawData": &r.RawData, "dataProcessingMethod": &r.DataProcessingMethod, "bizRules": &r.BizRules, "time": &r.Time,
+		"microorganism": &r.Microorganism, "chemicalSubstance": &r.ChemicalSubstance, "coordinateReferenceSystem": &r.CoordinateReferenceSystem,
+		"component": &r.Component, "uom": &r.UOM, "stringValue": &r.StringValue, "hexBinaryValue": &r.HexBinaryValue, "uriValue": &r.URIValue}
+	decs := map[string]*Decimal{"value": &r.Value, "minValue": &r.MinValue, "maxValue": &r.MaxValue, "meanValue": &r.MeanValue,
+		"sDev": &r.SDev, "percRank": &r.PercRank, "percValue": &r.PercValue}
+	for k, v := range rep {
 		var err error
-		if last, err = url.PathUnescape(parts[2]); err != nil {
-			return "", "", "", fmt.Errorf("%s: bad escape in %q", s, parts[2])
+		switch {
+		case strs[k] != nil:
+			*strs[k], err = objStr(rep, k, path)
+		case decs[k] != nil:
+			*decs[k], err = decimalOf(v, path+"."+k)
+		case k == "booleanValue":
+			var b bool
+			if err := json.Unmarshal(v, &b); err != nil {
+				var s string
+				if json.Unmarshal(v, &s) != nil || (s != "true" && s != "false") {
+					return r, refuse(errcode.MalformedBody, "epcis_type", path+".booleanValue", "want", "true or false")
+				}
+				b = s == "true"
+			}
+			r.BooleanValue = &b
+		default:
+			if r.Extensions == nil {
+				r.Extensions = map[string]json.RawMessage{}
+			}
+			r.Extensions[k] = compact(v)
 		}
-	}
-	return parts[0], parts[1], last, nil
-}
-
-// urnGTIN rebuilds a GTIN-14 from an EPC URN's company prefix and
-// indicator + item reference.
-func urnGTIN(s, cp, ref string) (string, error) {
-	if !allDigits(cp) || !allDigits(ref) || len(cp)+len(ref) != 13 || len(cp) < 6 {
-		return "", fmt.Errorf("%s: the company prefix and item reference must be 13 digits together", s)
-	}
-	body := ref[:1] + cp + ref[1:]
-	return body + string(gs1Check(body)), nil
-}
-
-// convertClass converts a lot class (LGTIN URN or Digital Link
-// /01/G/10/L) to a lot path.
-func convertClass(s string) (string, error) {
-	if strings.HasPrefix(s, "urn:epc:class:lgtin:") {
-		cp, ref, lot, err := urnParts(s, "urn:epc:class:lgtin:", 3)
 		if err != nil {
-			return "", err
+			return r, err
 		}
-		g, err := urnGTIN(s, cp, ref)
-		if err != nil {
-			return "", err
-		}
-		return "/01/" + g + "/10/" + lot, nil
 	}
-	p, _, err := convertID(s)
-	if err != nil {
-		return "", err
-	}
-	if kindOf(p) != KindLot {
-		return "", fmt.Errorf("%q is not a lot class (urn:epc:class:lgtin:... or a Digital Link /01/<GTIN>/10/<lot>)", s)
-	}
-	return p, nil
+	return r, nil
 }
 
-// digitalLink takes the identifier path of a GS1 Digital Link URI (any
-// domain, any path prefix before the primary key).
-func digitalLink(s string) (string, string, error) {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return "", "", fmt.Errorf("%q is not a valid URI", s)
+// DocumentBase is the JSON path of a document's event list:
+// epcisBody.eventList, or the query results' for an EPCISQueryDocument.
+func DocumentBase(doc []byte) string {
+	var d struct {
+		Type string `json:"type"`
 	}
-	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-	start := -1
-	for i, seg := range segs {
-		if (seg == "01" || seg == "00" || seg == "414" || seg == "drug") && i+1 < len(segs) {
-			start = i
-			break
-		}
+	if json.Unmarshal(doc, &d) == nil && d.Type == "EPCISQueryDocument" {
+		return "epcisBody.queryResults.resultsBody.eventList"
 	}
-	if start < 0 {
-		return "", "", fmt.Errorf("%q has no GS1 Digital Link primary key (/01/, /00/ or /414/)", s)
-	}
-	segs = segs[start:]
-	// /01/G/10/L/21/S is an item of lot L.
-	if len(segs) == 6 && segs[0] == "01" && segs[2] == "10" && segs[4] == "21" {
-		return "/01/" + segs[1] + "/21/" + segs[5], "/01/" + padGTIN(segs[1]) + "/10/" + segs[3], nil
-	}
-	return "/" + strings.Join(segs, "/"), "", nil
-}
-
-func padGTIN(g string) string {
-	if len(g) < 14 {
-		return strings.Repeat("0", 14-len(g)) + g
-	}
-	return g
-}
-
-// convertLocation converts an SGLN URN or Digital Link /414/ URI to a
-// location path.
-func convertLocation(s string) (string, error) {
-	if strings.HasPrefix(s, "urn:epc:id:sgln:") {
-		parts := strings.Split(s[len("urn:epc:id:sgln:"):], ".")
-		if len(parts) != 3 || !allDigits(parts[0]) || !allDigits(parts[1]) && parts[1] != "" || len(parts[0])+len(parts[1]) != 12 {
-			return "", fmt.Errorf("%s: an SGLN URN is <company prefix>.<location reference>.<extension> with 12 digits before the extension", s)
-		}
-		if parts[2] != "0" && parts[2] != "" {
-			return "", fmt.Errorf("%s: GLN extensions (sub-locations) are not supported; register the sub-location under its own GLN", s)
-		}
-		body := parts[0] + parts[1]
-		return "/414/" + body + string(gs1Check(body)), nil
-	}
-	p, _, err := convertID(s)
-	if err != nil {
-		return "", err
-	}
-	if kindOf(p) != KindLocation {
-		return "", fmt.Errorf("%q is not a location (urn:epc:id:sgln:... or a Digital Link /414/<GLN>)", s)
-	}
-	return p, nil
-}
-
-func convertSourceDest(typ, v string) (string, error) {
-	if typ == SDLocation {
-		return convertLocation(v)
-	}
-	switch {
-	case strings.HasPrefix(v, OrgURNPrefix):
-		return v[len(OrgURNPrefix):], nil
-	case field.IsOrgID(v):
-		return v, nil
-	case strings.HasPrefix(v, "urn:epc:id:pgln:"), strings.Contains(v, "/417/"):
-		return "", fmt.Errorf("party %s is a GS1 party GLN; this chain names parties by organisation: use %s<org id>", v, OrgURNPrefix)
-	}
-	return "", fmt.Errorf("party %q is not an organisation of the consortium (%s<org id> or the id itself)", v, OrgURNPrefix)
+	return "epcisBody.eventList"
 }

@@ -24,6 +24,15 @@ func readDoc(t testing.TB, name string) []byte {
 	return b
 }
 
+func toMap(t testing.TB, e trace.EventInput) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(testchain.Encode(e)), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestImportPears imports the pears' EPCIS document and captures every
 // event through the chain, each by the organisation that recorded it.
 func TestImportPears(t *testing.T) {
@@ -31,41 +40,44 @@ func TestImportPears(t *testing.T) {
 	setup(t, c)
 	do(t, c, alliance, "certify", map[string]any{"subject": pearLot, "scheme": "砀山酥梨地理标志", "certificate_no": "GI-2026-0001",
 		"valid_from": "2026-01-01T00:00:00+08:00", "valid_until": "2026-12-31T23:59:59+08:00"}, errcode.OK)
-	events, issues, err := trace.ParseEPCIS(readDoc(t, "pears_epcis.json"))
-	if err != nil || len(issues) != 0 || len(events) != 7 {
+	events, index, issues, err := trace.ParseEPCIS(readDoc(t, "pears_epcis.json"), "en")
+	if err != nil || len(issues) != 0 || len(events) != 8 || !slices.Equal(index, []int{0, 1, 2, 3, 4, 5, 6, 7}) {
 		t.Fatalf("%d events, issues %v, %v", len(events), issues, err)
 	}
 	first := events[0]
-	if !slices.Equal(first.EPCList, []string{pear(1), pear(2), pear(3)}) || first.Lot != pearLot || first.EventTime != "2026-02-25T08:30:00+08:00" ||
-		first.BizStep != "commissioning" || first.Disposition != "active" || first.ReadPoint != packGLN || first.EventID != "urn:uuid:0a6c1e2e-3b1f-4b52-9b6f-2b0a6f0c0001" {
+	if !slices.Equal(first.EPCList, []string{pear(1), pear(2), pear(3)}) || first.Lot != pearLot || first.ILMD == nil || first.ILMD.LotNumber != "DS2026A" ||
+		first.EventTime != "2026-02-25T08:30:00+08:00" || first.BizStep != "commissioning" || first.ReadPoint != packGLN ||
+		first.EventID != "urn:uuid:0a6c1e2e-3b1f-4b52-9b6f-2b0a6f0c0001" || string(first.ILMD.Extensions["cbvmda:countryOfOrigin"]) != `"CN"` {
 		t.Fatalf("commissioning %+v", first)
 	}
-	if e := events[1]; e.ParentID != sscc(101) || len(e.ChildEPCs) != 3 || e.BizStep != "packing" || e.Disposition != "in_progress" || e.BizLocation != packGLN {
-		t.Fatalf("packing %+v", e)
-	}
-	if e := events[2]; len(e.SensorHashes) != 1 || e.DestinationList[0] != (trace.Destination{Type: "possessing_party", Destination: logistics}) ||
-		e.SourceList[0] != (trace.Source{Type: "owning_party", Source: coop}) || e.SourceList[1].Source != packGLN || e.DestinationList[1].Destination != wareGLN {
+	if e := events[2]; len(e.Sensors) != 1 || e.Sensors[0].Reports[0].Value != "4.5" || e.DestinationList[0] != (trace.Destination{Type: "possessing_party", Destination: logistics}) ||
+		e.SourceList[0] != (trace.Source{Type: "owning_party", Source: coop}) || e.SourceList[1].Source != packGLN || e.DestinationList[1].Destination != market || e.DestinationList[2].Destination != wareGLN {
 		t.Fatalf("shipping %+v", e)
 	}
-	if e := events[6]; !slices.Equal(e.EPCList, []string{pear(1)}) || e.EventTime != "2026-02-27T18:21:00+08:00" || e.Lot != "" {
+	if e := events[7]; !slices.Equal(e.EPCList, []string{pear(1)}) || e.EventTime != "2026-02-27T18:21:00+08:00" || e.Lot != "" {
 		t.Fatalf("retail selling %+v", e)
 	}
-	signers := []string{coop, coop, coop, logistics, logistics, market, market}
-	var ids []string
+	signers := []string{coop, coop, coop, logistics, logistics, market, market, market}
+	// Checked first, in order, as each signer would record it: all ready.
 	for i, e := range events {
-		ids = append(ids, capture(t, c, signers[i], toMap(t, e)))
+		outcomes, err := trace.CheckEvents(c.View(), c.Height+1, c.Time, signers[i], events[i:i+1])
+		if err != nil || outcomes[0] != nil {
+			t.Fatalf("check of event %d: %v %v", i, outcomes, err)
+		}
+		capture(t, c, signers[i], toMap(t, e))
 	}
+	// Importing the document again finds every event on chain.
 	for i, e := range events {
-		got, err := trace.EventByClientID(c.View(), e.EventID)
-		if err != nil || got.ID != ids[i] {
-			t.Fatalf("event %d by client id: %v %v", i, got, err)
+		outcomes, err := trace.CheckEvents(c.View(), c.Height+1, c.Time, signers[i], []trace.EventInput{e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := trace.AsRefusal(outcomes[0]); r == nil || r.Reason != "already_recorded" {
+			t.Fatalf("event %d again: %v", i, outcomes[0])
 		}
 	}
-	// Importing the document again is refused at the first event: its
-	// eventID is on chain already.
-	do(t, c, coop, "capture", toMap(t, events[0]), errcode.Conflict)
-
-	do(t, c, bank, "record_scans", scans(scan(c, pear(1), time.Hour, "上海", 1), scan(c, pear(1), 0, "上海", 1)), errcode.OK)
+	c.Time = c.Time.Add(time.Hour)
+	recordScans(t, c, scans(scan(c, pear(1), time.Minute, shanghai, 1), with(scan(c, pear(1), 0, shanghai, 2), "net", net(1)))) // two phones at home
 	pg, err := trace.ScanPage(c.View(), pear(1), c.Time)
 	if err != nil {
 		t.Fatal(err)
@@ -80,22 +92,24 @@ func TestImportPears(t *testing.T) {
 	}
 	want := []string{"commissioning@coop-dangshan@砀山酥梨合作社包装车间", "packing@coop-dangshan@砀山酥梨合作社包装车间",
 		"shipping@coop-dangshan@砀山酥梨合作社包装车间", "receiving@sf-logistics@顺丰宿州仓", "shipping@sf-logistics@顺丰宿州仓",
-		"receiving@hema-market@盒马上海店", "retail_selling@hema-market@盒马上海店"}
+		"receiving@hema-market@盒马上海店", "unpacking@hema-market@盒马上海店", "retail_selling@hema-market@盒马上海店"}
 	if !slices.Equal(steps, want) {
 		t.Fatalf("journey\n got %v\nwant %v", steps, want)
 	}
 	if len(pg.Certifications) != 1 || pg.Certifications[0].Status != trace.CertValid || pg.Certifications[0].Scheme != "砀山酥梨地理标志" {
 		t.Fatalf("certifications %+v", pg.Certifications)
 	}
-	if pg.Scans.Count != 2 || pg.Scans.First == nil || pg.Scans.First.Location != "上海" || pg.Scans.DistinctDevices != "1" || pg.Recall.Recalled || pg.Risk.Level != trace.LevelOK {
+	if pg.Scans.Count != 2 || pg.Scans.First == nil || pg.Scans.First.City != shanghai || pg.Scans.DistinctDevices != "2" || pg.Recall.Recalled {
 		t.Fatalf("scans %+v recall %+v risk %+v", pg.Scans, pg.Recall, pg.Risk)
 	}
-	if _, err := json.Marshal(pg); err != nil {
-		t.Fatal(err)
+	// The shipping's temperature reading (4.5 °C) breaks the pears' cold
+	// chain (0 to 4 °C): shown as a series with the breach flagged.
+	if len(pg.Sensors) != 1 || pg.Sensors[0].Type != "Temperature" || pg.Sensors[0].Breaches != 1 || !pg.Sensors[0].Readings[0].Breach || pg.Risk.Level != trace.LevelWarning {
+		t.Fatalf("sensors %+v risk %+v", pg.Sensors, pg.Risk)
 	}
-	// Pear 2 was not sold; its page has no seller.
+	// Pear 2 is still in the case at the shop; its page has no seller.
 	pg, err = trace.ScanPage(c.View(), pear(2), c.Time)
-	if err != nil || pg.Seller != nil || len(pg.Journey) != 6 {
+	if err != nil || pg.Seller != nil || len(pg.Journey) != 6 || pg.Custodian == nil || pg.Custodian.ID != market {
 		t.Fatalf("pear 2 page %+v %v", pg, err)
 	}
 	if _, err := trace.ScanPage(c.View(), sscc(101), c.Time); errcode.Of(err) != errcode.BadRequest {
@@ -103,50 +117,54 @@ func TestImportPears(t *testing.T) {
 	}
 }
 
-func toMap(t testing.TB, e trace.EventInput) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(testchain.Encode(e)), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// TestImportBadEvents reports each unconvertible event with its index,
-// eventID and reason, and keeps the good ones.
-func TestImportBadEvents(t *testing.T) {
-	events, issues, err := trace.ParseEPCIS(readDoc(t, "bad_epcis.json"))
+// TestImportIssues reports each event it cannot convert with its index,
+// eventID, the path in the document and why, in the user's language.
+func TestImportIssues(t *testing.T) {
+	doc := readDoc(t, "bad_epcis.json")
+	events, index, issues, err := trace.ParseEPCIS(doc, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {
-		index int
-		id    string
-		msg   string
+		index      int
+		id, path   string
+		reason, en string
 	}{
-		{0, "bad-urn", "expected 3 dot-separated parts"},
-		{1, "association", "AssociationEvent is not supported"},
-		{2, "party-gln", "GS1 party GLN"},
-		{4, "check-digit", "check digit 7, the GS1 check digit is 6"},
-		{5, "no-lot", "names no lot"},
-		{6, "no-time", "no eventTime"},
-		{7, "", "must carry the eventID"},
-		{8, "", "does not decode"},
-		{9, "gln-extension", "GLN extensions"},
-		{10, "unknown-step", `biz_step "loading" is not one of`},
-		{11, "bad-offset", "eventTimeZoneOffset"},
+		{0, "bad-urn", "epcisBody.eventList[0].epcList[0]", "urn_fields", "expected 3 dot-separated fields"},
+		{1, "association-without-children", "epcisBody.eventList[1].childEPCs", "children_required", "ADD needs the children"},
+		{2, "source-not-a-list", "epcisBody.eventList[2].sourceList", "epcis_type", "must be a list of objects"},
+		{4, "check-digit", "epcisBody.eventList[4].epcList[0]", "check_digit", "check digit 7, the GS1 check digit is 6"},
+		{5, "source-without-value", "epcisBody.eventList[5].sourceList[0].source", "epcis_missing", "required"},
+		{6, "no-time", "epcisBody.eventList[6].eventTime", "epcis_missing", "required"},
+		{8, "epc-list-string", "epcisBody.eventList[8].epcList", "epcis_type", "a list of strings"},
+		{9, "sensor-value-text", "epcisBody.eventList[9].sensorElementList[0].sensorReport[0].value", "bad_decimal", "not a decimal"},
+		{10, "unknown-step", "epcisBody.eventList[10].bizStep", "unknown_term", "not a known term"},
+		{11, "bad-offset", "epcisBody.eventList[11].eventTimeZoneOffset", "bad_offset", "time zone offset"},
+		{12, "unprefixed-field", "epcisBody.eventList[12].myField", "unknown_field", "vendor extension"},
 	}
 	if len(issues) != len(want) {
 		t.Fatalf("issues %+v", issues)
 	}
 	for i, w := range want {
 		is := issues[i]
-		if is.Index != w.index || is.EventID != w.id || !strings.Contains(is.Message, w.msg) {
-			t.Errorf("issue %d = %+v, want index %d id %q message with %q", i, is, w.index, w.id, w.msg)
+		if is.Index != w.index || is.EventID != w.id || is.Path != w.path || is.Reason != w.reason || !strings.Contains(is.Message, w.en) ||
+			is.Status != trace.ImportUnreadable || is.Code != "malformed_body" {
+			t.Errorf("issue %d = %+v, want index %d id %q path %s reason %s message with %q", i, is, w.index, w.id, w.path, w.reason, w.en)
 		}
 	}
-	if len(events) != 2 || events[0].EventID != "good-storing" || events[1].ErrorDeclaration == nil ||
-		events[1].ErrorDeclaration.Corrects != "good-storing" || events[1].ErrorDeclaration.Reason != "incorrect_data" || events[1].EventID != "" {
+	// In Chinese.
+	_, _, zh, _ := trace.ParseEPCIS(doc, "zh")
+	for _, is := range zh {
+		if !strings.ContainsFunc(is.Message, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+			t.Errorf("issue %d in Chinese: %q", is.Index, is.Message)
+		}
+	}
+	if !strings.Contains(zh[3].Message, "校验位是 7") {
+		t.Errorf("check digit in Chinese: %q", zh[3].Message)
+	}
+	if len(events) != 3 || !slices.Equal(index, []int{3, 7, 13}) || events[0].EventID != "good-storing" || events[2].ErrorDeclaration == nil ||
+		events[2].ErrorDeclaration.Corrects != "good-storing" || events[2].ErrorDeclaration.Reason != "incorrect_data" || events[2].EventID != "" ||
+		events[1].ErrorDeclaration == nil || events[1].ErrorDeclaration.Corrects != "" {
 		t.Fatalf("events %+v", events)
 	}
 	// The good events go on chain: the storing, then its error declaration.
@@ -154,74 +172,73 @@ func TestImportBadEvents(t *testing.T) {
 	setup(t, c)
 	capture(t, c, coop, with(commission(c, pearLot, pear(2)), "event_time", "2026-02-26T00:00:00+08:00"))
 	stored := capture(t, c, coop, toMap(t, events[0]))
-	decl := capture(t, c, coop, toMap(t, events[1]))
+	// The declaration without an eventID names no event on chain: the
+	// storing it repeats was never recorded without its id.
+	refusedWith(t, c.Do(admin(c, coop), "trace", "capture", toMap(t, events[1])), errcode.NotFound, "not on chain")
+	decl := capture(t, c, coop, toMap(t, events[2]))
 	if by, _ := trace.DeclaredBy(c.View(), stored); by != decl {
 		t.Fatalf("declared by %q", by)
+	}
+	// One without an eventID finds its event by content.
+	plain := toMap(t, events[0])
+	delete(plain, "event_id")
+	plain["biz_step"] = "holding"
+	held := capture(t, c, coop, plain)
+	plain["error_declaration"] = map[string]any{"reason": "did_not_occur"}
+	decl2 := capture(t, c, coop, plain)
+	if by, _ := trace.DeclaredBy(c.View(), held); by != decl2 {
+		t.Fatalf("declared by content: %q, want %s", by, decl2)
 	}
 
 	for _, doc := range []string{``, `[]`, `{"type":"EPCISQueryDocument","epcisBody":{"eventList":[]}}`, `{"type":"EPCISDocument"}`,
 		`{"type":"EPCISDocument","epcisBody":{}}`, `{"type":"EPCISDocument","epcisBody":{"eventList":{}}}`} {
-		if _, _, err := trace.ParseEPCIS([]byte(doc)); err == nil {
+		if _, _, _, err := trace.ParseEPCIS([]byte(doc), "en"); err == nil {
 			t.Errorf("document %q parsed", doc)
 		}
 	}
 }
 
-// TestEPCISIdentifiers converts the identifier forms of EPCIS documents
-// (the examples of the GS1 EPC Tag Data Standard among them).
-func TestEPCISIdentifiers(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"urn:epc:id:sgtin:0614141.812345.6789", "/01/80614141123458/21/6789"},
-		{"urn:epc:id:sgtin:0614141.107346.2017", "/01/1061414107346" + string(trace.GS1CheckDigit("1061414107346")) + "/21/2017"},
-		{"urn:epc:id:sgtin:0614141234.512.X", "/01/5061414123412" + string(trace.GS1CheckDigit("5061414123412")) + "/21/X"},
-		{"urn:epc:id:sgtin:0614141.012345.A%2Fb", ""}, // an escaped '/' in the serial
-		{"urn:epc:id:sgtin:0614141.012345.62852%25", "/01/00614141123452/21/62852%"},
-		{"urn:epc:id:sscc:0614141.1234567890", "/00/106141412345678908"},
-		{"urn:epc:class:lgtin:4012345.012345.998877", "/01/04012345123456/10/998877"},
-		{"https://id.gs1.org/01/09521234543213/21/ser1", "/01/09521234543213/21/ser1"},
-		{"https://example.com/products/01/9521234543213/21/ser1?linkType=all", "/01/09521234543213/21/ser1"},
-		{"https://id.gs1.org/01/09521234543213/10/L1/21/ser1", "/01/09521234543213/21/ser1"},
-		{"https://id.gs1.org/00/106141412345678908", "/00/106141412345678908"},
-		{"/01/09521234543213/21/ser1", "/01/09521234543213/21/ser1"},
-		{"urn:dengta:drug:81234560000000011234", "/drug/81234560000000011234"},
-		{"https://id.gs1.org/02/09521234543213", ""},
-		{"urn:epc:id:grai:0614141.12345.400", ""},
-		{"urn:epc:id:sgtin:0614141.10734.2017", ""},  // 12 digits
-		{"urn:epc:id:sgtin:06141.10734678.2017", ""}, // company prefixes have 6 to 12 digits
-	} {
-		doc := `{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-02-27T10:00:00+08:00","action":"OBSERVE","bizStep":"storing","epcList":[` + quote(tc.in) + `]}]}}`
-		events, issues, err := trace.ParseEPCIS([]byte(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case tc.want == "" && len(issues) != 1:
-			t.Errorf("%s converted to %+v", tc.in, events)
-		case tc.want == "" && issues[0].Message == "":
-			t.Errorf("%s: issue without a message", tc.in)
-		case tc.want != "" && (len(events) != 1 || events[0].EPCList[0] != tc.want):
-			t.Errorf("%s: %+v %+v, want %s", tc.in, events, issues, tc.want)
-		}
+// An EPCISQueryDocument (what a repository's query answers) imports like
+// a document.
+func TestImportQueryDocument(t *testing.T) {
+	doc := `{"type":"EPCISQueryDocument","schemaVersion":"2.0","creationDate":"2026-02-27T10:00:00Z","epcisBody":{"queryResults":{"queryName":"SimpleEventQuery",
+		"resultsBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-02-27T10:00:00+08:00","eventTimeZoneOffset":"+08:00","action":"OBSERVE","bizStep":"storing",
+		"epcList":["urn:epc:id:sgtin:6901234.000001.P0001"]}]}}}}`
+	events, _, issues, err := trace.ParseEPCIS([]byte(doc), "en")
+	if err != nil || len(issues) != 0 || len(events) != 1 || events[0].EPCList[0] != pear(1) {
+		t.Fatalf("%+v %+v %v", events, issues, err)
 	}
-	for _, tc := range []struct{ in, want string }{
-		{"urn:epc:id:sgln:0614141.12345.0", "/414/0614141123452"},
-		{"https://id.gs1.org/414/0614141123452", "/414/0614141123452"},
-		{"urn:epc:id:sgln:0614141.12345.7", ""},
-		{"urn:epc:id:sgtin:0614141.107346.2017", ""},
-	} {
-		doc := `{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-02-27T10:00:00+08:00","action":"OBSERVE","bizStep":"storing","epcList":["/01/09521234543213/21/ser1"],"readPoint":{"id":` + quote(tc.in) + `}}]}}`
-		events, issues, _ := trace.ParseEPCIS([]byte(doc))
-		if tc.want == "" && len(issues) != 1 || tc.want != "" && (len(events) != 1 || events[0].ReadPoint != tc.want) {
-			t.Errorf("location %s: %+v %+v", tc.in, events, issues)
-		}
+}
+
+// CheckEvents runs a document's events in order as the importer would
+// record them: later events see the earlier ones, refusals say why.
+func TestCheckEvents(t *testing.T) {
+	c := newChain(t)
+	setup(t, c)
+	before := testchain.Snapshot(t, c, "trace/")
+	evs := []trace.EventInput{
+		{Type: "ObjectEvent", Action: "ADD", EPCList: []string{pear(1)}, Lot: pearLot, BizStep: "commissioning", EventTime: ago(c, 0)},
+		{Type: "ObjectEvent", Action: "OBSERVE", EPCList: []string{pear(1)}, BizStep: "shipping", EventTime: ago(c, 0),
+			DestinationList: []trace.Destination{{Type: "possessing_party", Destination: logistics}}},
+		{Type: "ObjectEvent", Action: "OBSERVE", EPCList: []string{pear(1)}, BizStep: "shipping", EventTime: ago(c, 0),
+			DestinationList: []trace.Destination{{Type: "possessing_party", Destination: market}}},
+		{Type: "ObjectEvent", Action: "ADD", EPCList: []string{pear(1)}, Lot: pearLot, BizStep: "commissioning", EventTime: ago(c, 0)},
 	}
-	for _, step := range []string{"shipping", "urn:epcglobal:cbv:bizstep:shipping", "https://ref.gs1.org/cbv/BizStep-shipping"} {
-		doc := `{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-02-27T10:00:00+08:00","action":"OBSERVE","bizStep":` + quote(step) +
-			`,"disposition":"https://ref.gs1.org/cbv/Disp-in_transit","epcList":["/01/09521234543213/21/ser1"],"destinationList":[{"type":"urn:epcglobal:cbv:sdt:owning_party","destination":"urn:dengta:org:hema-market"}]}]}}`
-		events, issues, _ := trace.ParseEPCIS([]byte(doc))
-		if len(events) != 1 || events[0].BizStep != "shipping" || events[0].Disposition != "in_transit" || events[0].DestinationList[0].Destination != market {
-			t.Errorf("%s: %+v %+v", step, events, issues)
-		}
+	out, err := trace.CheckEvents(c.View(), c.Height+1, c.Time, coop, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0] != nil || out[1] != nil || trace.AsRefusal(out[2]) == nil || trace.AsRefusal(out[2]).Reason != "in_transit" ||
+		trace.AsRefusal(out[3]) == nil || trace.AsRefusal(out[3]).Reason != "already_recorded" {
+		t.Fatalf("outcomes %v", out)
+	}
+	is := trace.IssueOf(2, "epcisBody.eventList[2]", "", trace.ImportRefused, out[2], "zh")
+	if is.Path != "epcisBody.eventList[2].epcList[0]" || !strings.Contains(is.Message, "正发往 "+logistics) {
+		t.Fatalf("issue %+v", is)
+	}
+	testchain.SameState(t, "a check writes nothing", before, testchain.Snapshot(t, c, "trace/"))
+	if _, err := trace.CheckEvents(c.View(), c.Height+1, c.Time, "nobody", evs); err == nil {
+		t.Fatal("check as an unknown organisation")
 	}
 }
 
@@ -235,20 +252,24 @@ func quote(s string) string {
 func FuzzParseEPCIS(f *testing.F) {
 	f.Add(readDoc(f, "pears_epcis.json"))
 	f.Add(readDoc(f, "bad_epcis.json"))
-	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"TransformationEvent","eventTime":"2026-02-27T10:00:00Z","bizStep":"transforming","inputQuantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":5}],"outputEPCList":["urn:epc:id:sgtin:4012345.012345.1"],"ilmd":{"lotNumber":"J1"}}]}}`))
+	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"TransformationEvent","eventTime":"2026-02-27T10:00:00Z","bizStep":"commissioning","inputQuantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":5}],"outputEPCList":["urn:epc:id:sgtin:4012345.012345.1"],"ilmd":{"cbvmda:lotNumber":"J1"}}]}}`))
+	f.Add([]byte(`{"type":"EPCISQueryDocument","epcisBody":{"queryResults":{"resultsBody":{"eventList":[{"type":"AssociationEvent","action":"ADD","parentID":"urn:epc:id:grai:4012345.55555.987","childEPCs":["urn:epc:id:giai:4000001.12345"],"eventTime":"2019-11-01T14:00:00.000+01:00"}]}}}}`))
 	f.Add([]byte(`{}`))
 	capture := handler(f, "capture")
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		events, issues, err := trace.ParseEPCIS(doc)
+		events, index, issues, err := trace.ParseEPCIS(doc, "zh")
 		if err != nil {
 			if len(events) != 0 || len(issues) != 0 {
 				t.Fatal("events with a document error")
 			}
 			return
 		}
+		if len(index) != len(events) {
+			t.Fatal("index and events differ")
+		}
 		for _, is := range issues {
-			if is.Message == "" {
-				t.Fatalf("issue without a message: %+v", is)
+			if is.Message == "" || is.Path == "" {
+				t.Fatalf("issue without a message or path: %+v", is)
 			}
 		}
 		for _, e := range events {

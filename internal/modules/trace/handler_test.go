@@ -1,6 +1,7 @@
 package trace_test
 
 import (
+	"maps"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ func TestScanBatchLimit(t *testing.T) {
 	mk := func(n int) []byte {
 		ss := make([]map[string]any, n)
 		for i := range ss {
-			ss[i] = map[string]any{"epc": pear(i), "time": "2026-03-01T07:00:00+08:00", "device": device(i)}
+			ss[i] = map[string]any{"epc": pear(i), "time": "2026-03-01T07:59:00+08:00", "device": device(i)}
 		}
 		return []byte(testchain.Encode(scans(ss...)))
 	}
@@ -48,6 +49,27 @@ func TestScanBatchLimit(t *testing.T) {
 	}
 }
 
+// FuzzRecordScans: whatever a batch holds, record_scans refuses it as a
+// whole only for its form, never with an internal error.
+func FuzzRecordScans(f *testing.F) {
+	c := newChain(f)
+	setup(f, c)
+	capture(f, c, coop, commission(c, pearLot, pear(1)))
+	base := testchain.MemKV{}
+	if err := c.View().Iterate(nil, nil, func(k, v []byte) bool { base[string(k)] = v; return true }); err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(testchain.Encode(scans(scan(c, pear(1), 0, hefei, 1), scan(c, pear(2), 0, "", 2)))))
+	f.Add([]byte(`{"scans":[{"epc":"x","time":"y","device":"z","city":"\u202e"}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ctx := handlerCtx(maps.Clone(base), coop)
+		ctx.Time = c.Time
+		if err := handler(t, "record_scans")(ctx, body); err != nil && errcode.Of(err) != errcode.MalformedBody {
+			t.Fatalf("%q: %v", body, err)
+		}
+	})
+}
+
 // FuzzCapture feeds arbitrary bodies to capture over a store with master
 // data: it must never panic, and a refusal must carry a code other than
 // internal.
@@ -61,7 +83,10 @@ func FuzzCapture(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, b := range []map[string]any{commission(c, pearLot, pear(3)), pack(c, sscc(2), pear(2)), unpack(c, sscc(1)),
-		ship(c, logistics, pear(2)), transform(c, []string{pearLot}, []string{juiceLot}, ""), observe(c, "recalling", pearLot)} {
+		ship(c, logistics, pear(2)), transform(c, []string{pearLot}, []string{pearLot2}, ""), observe(c, "recalling", pearLot),
+		{"type": "AssociationEvent", "action": "ADD", "parent_id": "/8004/6901234A1", "child_epcs": []string{pear(2)}, "event_time": ago(c, 0)},
+		{"type": "ObjectEvent", "action": "OBSERVE", "biz_step": "shipping", "event_time": ago(c, 0), "quantity_list": []map[string]any{{"epc_class": pearLot, "quantity": "1.5", "uom": "KGM"}},
+			"destination_list": []map[string]any{{"type": "owning_party", "destination": "/417/" + gs1("690123400009")}}}} {
 		f.Add([]byte(testchain.Encode(b)))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

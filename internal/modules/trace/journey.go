@@ -107,9 +107,16 @@ func (j *journey) object(epc, rel string, depth int) error {
 	var o Object
 	if ok, err := module.GetJSON(j.r, objKey(epc), &o); err != nil {
 		return err
-	} else if ok && o.Lot != "" {
-		if err := j.lot(o.Lot, sub(rel, RelLot), depth+1); err != nil {
-			return err
+	} else if ok {
+		if o.Lot != "" {
+			if err := j.lot(o.Lot, sub(rel, RelLot), depth+1); err != nil {
+				return err
+			}
+		}
+		if o.Product != "" {
+			if err := j.lot(o.Product, sub(rel, RelLot), depth+1); err != nil {
+				return err
+			}
 		}
 	}
 	return j.sources(epc, depth+1)
@@ -146,8 +153,8 @@ func (j *journey) sources(id string, depth int) error {
 		if err != nil {
 			return err
 		}
-		for _, in := range e.InputEPCList {
-			if kindOf(in) == KindLot {
+		for _, in := range slices.Concat(e.InputEPCList, classesOf(e.InputQuantityList)) {
+			if k := kindOf(in); k == KindLot || k == KindProduct {
 				err = j.lot(in, RelSource, depth+1)
 			} else {
 				err = j.object(in, RelSource, depth+1)
@@ -158,14 +165,6 @@ func (j *journey) sources(id string, depth int) error {
 		}
 	}
 	return nil
-}
-
-func kindOf(id string) string {
-	p, err := ParseID("id", id)
-	if err != nil {
-		return ""
-	}
-	return p.Kind
 }
 
 // period is a stretch of record positions during which an object was in a
@@ -188,10 +187,10 @@ func (j *journey) periods(epc string, ids []string) ([]period, error) {
 			continue
 		}
 		switch {
-		case e.Type == AggregationEvent && e.ParentID != epc && e.Action == ActionAdd:
+		case e.Type == AggregationEvent && e.ParentID != epc && e.Action == ActionAdd && slices.Contains(e.ChildEPCs, epc):
 			open = &period{parent: e.ParentID, from: pos}
 		case open != nil && (e.Type == AggregationEvent && e.ParentID == open.parent && e.Action == ActionDelete ||
-			e.Type == ObjectEvent && (e.BizStep == StepDestroying || e.BizStep == StepDecommissioning) ||
+			e.Type == ObjectEvent && (e.BizStep == StepDestroying || e.BizStep == StepDecommissioning || e.Action == ActionDelete) ||
 			e.Type == TransformationEvent && slices.Contains(e.InputEPCList, epc)):
 			open.to = pos
 			out = append(out, *open)
@@ -261,115 +260,4 @@ func minPos(a, b string) string {
 		return a
 	}
 	return min(a, b)
-}
-
-// MaxImpact bounds the identifiers RecallImpact lists.
-const MaxImpact = 100_000
-
-// RecallImpact lists every lot and item derived from a lot through
-// transformations (transitively) and every item commissioned in those lots
-// or in the lot itself.
-func RecallImpact(r Reader, lotID string) (*Impact, error) {
-	l, err := GetLot(r, lotID)
-	if err != nil {
-		return nil, err
-	}
-	imp := &Impact{Lot: l.ID, Recall: l.Recall, Lots: []string{}, Items: []string{}}
-	seen := map[string]bool{l.ID: true}
-	queue := []string{l.ID}
-	events := eventCache{}
-	visit := func(id string) bool {
-		if seen[id] {
-			return true
-		}
-		if len(seen) >= MaxImpact {
-			imp.Truncated = true
-			return false
-		}
-		seen[id] = true
-		queue = append(queue, id)
-		if kindOf(id) == KindLot {
-			imp.Lots = append(imp.Lots, id)
-		} else {
-			imp.Items = append(imp.Items, id)
-		}
-		return true
-	}
-	for len(queue) > 0 && !imp.Truncated {
-		id := queue[0]
-		queue = queue[1:]
-		if kindOf(id) == KindLot {
-			items, err := LotItems(r, id)
-			if err != nil {
-				return nil, err
-			}
-			for _, it := range items {
-				if !visit(it) {
-					break
-				}
-			}
-		}
-		xs, err := module.List(r, inputList(id))
-		if err != nil {
-			return nil, err
-		}
-		for _, pos := range xs {
-			e, err := events.get(r, pos)
-			if err != nil {
-				return nil, err
-			}
-			for _, out := range e.OutputEPCList {
-				if !visit(out) {
-					break
-				}
-			}
-		}
-	}
-	slices.Sort(imp.Lots)
-	slices.Sort(imp.Items)
-	return imp, nil
-}
-
-// recalledSource finds a recalled lot among an item's lot and everything
-// it was made from, transitively.
-func recalledSource(r Reader, o *Object) (*Lot, error) {
-	seen := map[string]bool{}
-	queue := []string{o.EPC}
-	events := eventCache{}
-	for len(queue) > 0 && len(seen) < MaxImpact {
-		id := queue[0]
-		queue = queue[1:]
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		if kindOf(id) == KindLot {
-			l, err := GetLot(r, id)
-			if err != nil {
-				return nil, err
-			}
-			if l.Recall != nil {
-				return l, nil
-			}
-		} else {
-			var obj Object
-			if ok, err := module.GetJSON(r, objKey(id), &obj); err != nil {
-				return nil, err
-			} else if ok && obj.Lot != "" {
-				queue = append(queue, obj.Lot)
-			}
-		}
-		xs, err := module.List(r, outputList(id))
-		if err != nil {
-			return nil, err
-		}
-		for _, pos := range xs {
-			e, err := events.get(r, pos)
-			if err != nil {
-				return nil, err
-			}
-			queue = append(queue, e.InputEPCList...)
-		}
-	}
-	return nil, nil
 }

@@ -22,13 +22,17 @@ func story(t *testing.T, c *testchain.Chain) map[string]string {
 	ev["pack pallet"] = capture(t, c, coop, with(pack(c, sscc(2), sscc(1)), "event_time", ago(c, 20*time.Minute)))
 	ev["unpack p2"] = capture(t, c, coop, with(unpack(c, sscc(1), pear(2)), "event_time", ago(c, 15*time.Minute)))
 	ev["ship"] = capture(t, c, coop, with(ship(c, logistics, sscc(2)), "event_time", ago(c, 10*time.Minute), "biz_location", packGLN))
-	ev["receive"] = capture(t, c, logistics, with(observe(c, "receiving", sscc(2)), "event_time", ago(c, 5*time.Minute), "biz_location", wareGLN))
+	ev["receive"] = capture(t, c, logistics, with(receive(c, sscc(2)), "event_time", ago(c, 5*time.Minute), "biz_location", wareGLN))
 	ev["ship 2"] = capture(t, c, logistics, with(ship(c, market, sscc(2)), "event_time", ago(c, 4*time.Minute)))
-	ev["receive 2"] = capture(t, c, market, with(observe(c, "receiving", sscc(2)), "event_time", ago(c, 3*time.Minute), "biz_location", storeGLN))
+	ev["receive 2"] = capture(t, c, market, with(receive(c, sscc(2)), "event_time", ago(c, 3*time.Minute), "biz_location", storeGLN))
+	ev["unpack pallet"] = capture(t, c, market, with(unpack(c, sscc(2)), "event_time", ago(c, 2*time.Minute)))
+	ev["unpack case"] = capture(t, c, market, unpack(c, sscc(1)))
 	ev["sell"] = capture(t, c, market, with(observe(c, "retail_selling", pear(1)), "disposition", "retail_sold", "biz_location", storeGLN))
 	// Pear 3 and the whole second lot go into juice; pear 4 into a
-	// bottle directly.
+	// bottle directly. The juice factory receives the pears first.
 	ev["unpack p3"] = capture(t, c, coop, unpack(c, sscc(3)))
+	ev["ship p3"] = capture(t, c, coop, ship(c, juicer, pear(3), pear(4)))
+	ev["receive p3"] = capture(t, c, juicer, receive(c, pear(3), pear(4)))
 	ev["juice"] = capture(t, c, juicer, transform(c, []string{pearLot2, pear(3)}, []string{juiceLot}, ""))
 	ev["bottle"] = capture(t, c, juicer, with(commission(c, juiceLot, juice(1), juice(2)), "event_time", ago(c, 0), "read_point", factoryGLN, "biz_location", factoryGLN))
 	ev["juice direct"] = capture(t, c, juicer, transform(c, []string{pear(4)}, []string{juice(10)}, juiceLot))
@@ -77,7 +81,7 @@ func TestJourney(t *testing.T) {
 	// Pear 1 stayed in the case, which went on the pallet: it sees the
 	// pallet's shipments, not the unpacking of pear 2.
 	ids, by := journeyIDs(t, c, pear(1))
-	want := []string{"commission", "inspect lot", "pack case", "pack pallet", "ship", "receive", "ship 2", "receive 2", "sell"}
+	want := []string{"commission", "inspect lot", "pack case", "pack pallet", "ship", "receive", "ship 2", "receive 2", "unpack pallet", "unpack case", "sell"}
 	if got := names(ev, ids); !slices.Equal(got, want) {
 		t.Fatalf("journey of pear 1:\n got %v\nwant %v", got, want)
 	}
@@ -103,7 +107,7 @@ func TestJourney(t *testing.T) {
 	// A bottle of juice goes back through the transformation to the pear
 	// lot it was made of and to pear 3's own journey.
 	ids, by = journeyIDs(t, c, juice(1))
-	want = []string{"commission", "inspect lot", "pack case 2", "unpack p3", "juice", "bottle"}
+	want = []string{"commission", "inspect lot", "pack case 2", "unpack p3", "ship p3", "receive p3", "juice", "bottle"}
 	if got := names(ev, ids); !slices.Equal(got, want) {
 		t.Fatalf("journey of juice 1:\n got %v\nwant %v", got, want)
 	}
@@ -113,19 +117,19 @@ func TestJourney(t *testing.T) {
 	// The bottle made directly from pear 4, into the juice lot: it has
 	// pear 4's history and the juice lot's.
 	ids, _ = journeyIDs(t, c, juice(10))
-	if got, want := names(ev, ids), []string{"commission", "inspect lot", "pack case 2", "unpack p3", "juice", "juice direct"}; !slices.Equal(got, want) {
+	if got, want := names(ev, ids), []string{"commission", "inspect lot", "pack case 2", "unpack p3", "ship p3", "receive p3", "juice", "juice direct"}; !slices.Equal(got, want) {
 		t.Fatalf("journey of juice 10:\n got %v\nwant %v", got, want)
 	}
 	// Pear 4 was consumed.
 	if o := item(t, c, pear(4)); !o.Destroyed || o.EndReason != trace.EndTransformed {
 		t.Fatalf("pear 4 %+v", o)
 	}
-	do(t, c, coop, "capture", observe(c, "storing", pear(4)), errcode.RuleViolation)
+	do(t, c, juicer, "capture", observe(c, "storing", pear(4)), errcode.RuleViolation)
 
 	// Equal event times keep record order.
 	same := ago(c, 0)
-	a := capture(t, c, market, with(observe(c, "storing", pear(1)), "event_time", same))
-	b := capture(t, c, market, with(observe(c, "storing", pear(1)), "event_time", same))
+	a := capture(t, c, inspector, with(observe(c, "inspecting", pear(1)), "event_time", same, "event_id", "urn:uuid:tie-a"))
+	b := capture(t, c, inspector, with(observe(c, "inspecting", pear(1)), "event_time", same, "event_id", "urn:uuid:tie-b"))
 	ids, _ = journeyIDs(t, c, pear(1))
 	if ids[len(ids)-2] != a || ids[len(ids)-1] != b {
 		t.Fatalf("ties: %v", ids[len(ids)-3:])
@@ -136,68 +140,4 @@ func TestJourney(t *testing.T) {
 	if _, err := trace.Journey(c.View(), "/01/1/21/x"); errcode.Of(err) != errcode.BadRequest {
 		t.Fatalf("journey of a bad id: %v", err)
 	}
-}
-
-func TestRecallImpact(t *testing.T) {
-	c := newChain(t)
-	setup(t, c)
-	story(t, c)
-	v := c.View()
-	imp, err := trace.RecallImpact(v, pearLot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{juiceLot}; !slices.Equal(imp.Lots, want) {
-		t.Fatalf("lots %v", imp.Lots)
-	}
-	if want := []string{pear(1), pear(2), pear(3), pear(4), juice(1), juice(2), juice(10)}; !sameSet(imp.Items, want) {
-		t.Fatalf("items %v, want %v", imp.Items, want)
-	}
-	if imp.Recall != nil || imp.Truncated {
-		t.Fatalf("impact %+v", imp)
-	}
-	imp, _ = trace.RecallImpact(v, pearLot2)
-	if !slices.Equal(imp.Lots, []string{juiceLot}) || !sameSet(imp.Items, []string{juice(1), juice(2), juice(10)}) {
-		t.Fatalf("impact of lot 2 %+v", imp)
-	}
-	imp, _ = trace.RecallImpact(v, juiceLot)
-	if len(imp.Lots) != 0 || !sameSet(imp.Items, []string{juice(1), juice(2), juice(10)}) {
-		t.Fatalf("impact of the juice lot %+v", imp)
-	}
-
-	// The regulator recalls the second pear lot: the juice lot made from it
-	// is affected (all its bottles), the pears of the first lot are not.
-	recall := capture(t, c, regulator, with(observe(c, "recalling", pearLot2), "disposition", "recalled"))
-	l, _ := trace.GetLot(c.View(), pearLot2)
-	if l.Recall == nil || l.Recall.Event != recall || l.Recall.Org != regulator {
-		t.Fatalf("lot %+v", l)
-	}
-	for epc, want := range map[string]bool{juice(1): true, juice(2): true, juice(10): true, pear(1): false, pear(2): false} {
-		v, err := trace.Risk(c.View(), epc, c.Time)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := slices.ContainsFunc(v.Reasons, func(r trace.Reason) bool { return r.Code == trace.ReasonRecalled })
-		if got != want || (want && v.Level != trace.LevelDanger) {
-			t.Errorf("%s: recalled %v, want %v (%+v)", epc, got, want, v)
-		}
-	}
-	// Nothing new comes out of a recalled lot.
-	do(t, c, juicer, "capture", transform(c, []string{pearLot2}, []string{juiceLot}, ""), errcode.RuleViolation)
-	do(t, c, coop, "capture", commission(c, pearLot2, pear(50)), errcode.RuleViolation)
-	// A producer recalls its own lot.
-	capture(t, c, coop, observe(c, "recalling", pearLot))
-	if v, _ := trace.Risk(c.View(), pear(1), c.Time); v.Level != trace.LevelDanger {
-		t.Fatalf("pear 1 after the recall of its lot: %+v", v)
-	}
-	if _, err := trace.RecallImpact(c.View(), pearProd+"/10/NOPE"); errcode.Of(err) != errcode.NotFound {
-		t.Fatalf("impact of an unknown lot: %v", err)
-	}
-}
-
-func sameSet(a, b []string) bool {
-	a, b = slices.Clone(a), slices.Clone(b)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
 }

@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -18,10 +19,17 @@ type Reader = module.Reader
 
 func isNotFound(err error) bool { return errcode.Of(err) == errcode.NotFound }
 
-// queryID parses an identifier given to a query, answering BadRequest.
+// queryID parses an identifier given to a query (any form ConvertID
+// takes), answering BadRequest.
 func queryID(name, s string, kinds ...string) (ID, error) {
-	id, err := parseKind(name, s, kinds...)
+	id, err := ConvertID(name, strings.TrimSpace(s))
+	if err == nil && !slices.Contains(kinds, id.Kind) {
+		err = refuse(errcode.MalformedBody, "wrong_kind", name, "value", s, "kind", id.Kind, "want", kindList(kinds))
+	}
 	if err != nil {
+		if allDigits(s) && slices.Contains(kinds, KindProduct) {
+			return parseKind(name, s, KindProduct)
+		}
 		return ID{}, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
 	return id, nil
@@ -35,8 +43,12 @@ func GetProduct(r Getter, id string) (*Product, error) {
 		return nil, err
 	}
 	var p Product
-	if err := module.GetRecord(r, productKey(pid.Path), &p, "no product %s is registered", pid.Path); err != nil {
+	ok, err := module.GetJSON(r, productKey(pid.Path), &p)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "no_product", "", "product", pid.Path)
 	}
 	return &p, nil
 }
@@ -48,35 +60,81 @@ func GetLot(r Getter, id string) (*Lot, error) {
 		return nil, err
 	}
 	var l Lot
-	if err := module.GetRecord(r, lotKey(lid.Path), &l, "no lot %s is registered", lid.Path); err != nil {
+	ok, err := module.GetJSON(r, lotKey(lid.Path), &l)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "no_lot", "", "lot", lid.Path)
 	}
 	return &l, nil
 }
 
-// GetLocation returns a location by its path or GLN, or a NotFound error.
+// GetLocation returns a registered location by its path or GLN, or a
+// NotFound error.
 func GetLocation(r Getter, id string) (*Location, error) {
 	p, err := ParseLocation("location", id)
 	if err != nil {
 		return nil, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
 	var l Location
-	if err := module.GetRecord(r, locKey(p), &l, "no location %s is registered", p); err != nil {
+	ok, err := module.GetJSON(r, locKey(p), &l)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "no_location", "", "location", p)
 	}
 	return &l, nil
 }
 
-// Item returns the current state of an item, drug pack or container, or a
-// NotFound error when it was never commissioned.
+// GetParty returns a registered party GLN, or a NotFound error.
+func GetParty(r Getter, id string) (*PartyGLN, error) {
+	pid, err := queryID("party", id, KindParty)
+	if err != nil {
+		return nil, err
+	}
+	var p PartyGLN
+	ok, err := module.GetJSON(r, partyKey(pid.Path), &p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "unknown_party", "", "value", pid.Path)
+	}
+	return &p, nil
+}
+
+// Item returns the current state of an item, drug pack, container or
+// asset, or a NotFound error when it was never commissioned. A packed
+// object shows the custodian and owner of the container it is in.
 func Item(r Getter, epc string) (*Object, error) {
-	id, err := queryID("epc", epc, KindItem, KindDrug, KindContainer)
+	id, err := queryID("epc", epc, KindItem, KindDrug, KindContainer, KindAsset)
 	if err != nil {
 		return nil, err
 	}
 	var o Object
-	if err := module.GetRecord(r, objKey(id.Path), &o, "%s was never commissioned on this chain", id.Path); err != nil {
+	ok, err := module.GetJSON(r, objKey(id.Path), &o)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "never_commissioned", "", "epc", id.Path)
+	}
+	if o.Parent != "" {
+		rt := o
+		for d := 0; rt.Parent != "" && d <= MaxNesting; d++ {
+			var p Object
+			if ok, err := module.GetJSON(r, objKey(rt.Parent), &p); err != nil || !ok {
+				break
+			}
+			rt = p
+		}
+		o.Custodian, o.Owner = rt.Custodian, rt.Owner
+		if o.Shipment == nil && rt.Shipment != nil {
+			s := *rt.Shipment
+			o.Shipment = &s
+		}
 	}
 	return &o, nil
 }
@@ -84,11 +142,15 @@ func Item(r Getter, epc string) (*Object, error) {
 // GetEvent returns an event by its chain id, or a NotFound error.
 func GetEvent(r Getter, id string) (*Event, error) {
 	if !posPattern.MatchString(id) {
-		return nil, notFound("no event %q (event ids are 24 lowercase hex digits)", id)
+		return nil, refuse(errcode.NotFound, "no_event", "", "value", id)
 	}
 	var e Event
-	if err := module.GetRecord(r, eventKey(id), &e, "no event %s", id); err != nil {
+	ok, err := module.GetJSON(r, eventKey(id), &e)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "no_event", "", "value", id)
 	}
 	return &e, nil
 }
@@ -101,7 +163,7 @@ func EventByClientID(r Getter, id string) (*Event, error) {
 		return nil, err
 	}
 	if pos == "" {
-		return nil, notFound("no event with event_id %q", id)
+		return nil, refuse(errcode.NotFound, "no_event", "", "value", id)
 	}
 	return GetEvent(r, pos)
 }
@@ -112,16 +174,20 @@ func DeclaredBy(r Getter, id string) (string, error) { return getRaw(r, declared
 // GetCertification returns a certification, or a NotFound error.
 func GetCertification(r Getter, id string) (*Certification, error) {
 	if !field.IsRecordID(certKind, id) {
-		return nil, notFound("no certification %q (certification ids look like CT20260101-0123456789ABCDEF0123)", id)
+		return nil, refuse(errcode.NotFound, "no_cert", "", "id", id)
 	}
 	var c Certification
-	if err := module.GetRecord(r, certKey(id), &c, "no certification %s is registered", id); err != nil {
+	ok, err := module.GetJSON(r, certKey(id), &c)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, refuse(errcode.NotFound, "no_cert", "", "id", id)
 	}
 	return &c, nil
 }
 
-// Status returns the certification's status at t: revoked (from its
+// CertStatus returns the certification's status at t: revoked (from its
 // revocation's block time), not yet valid, expired, or valid.
 func CertStatus(c *Certification, t time.Time) string {
 	if c.Revoked != nil && !t.Before(mustTime(c.Revoked.Time)) {
@@ -161,7 +227,7 @@ func Certifications(r Reader, subject string, at time.Time) ([]CertificationStat
 // GetScanSummary returns an item's scan summary (empty when it was never
 // scanned).
 func GetScanSummary(r Getter, epc string) (*ScanSummary, error) {
-	s := &ScanSummary{EPC: epc, Last: []Scan{}, Devices: []string{}, Locations: []string{}}
+	s := &ScanSummary{EPC: epc, Last: []Scan{}, Devices: []string{}, Cities: []string{}}
 	if _, err := module.GetJSON(r, scansKey(epc), s); err != nil {
 		return nil, err
 	}
@@ -178,8 +244,8 @@ func ScanSummaryOf(r Getter, epc string) (*ScanSummary, error) {
 	return GetScanSummary(r, o.EPC)
 }
 
-// EventsOf lists the ids of the events that touched an object or lot, in
-// record order.
+// EventsOf lists the ids of the events that touched an object, lot,
+// product or class, in record order.
 func EventsOf(r Reader, id string) ([]string, error) {
 	return module.List(r, evIdxList(id))
 }
@@ -208,15 +274,44 @@ func eventsBetween(r Reader, id, from, to string) ([]string, error) {
 
 // LotItems lists the items commissioned in a lot, in key order.
 func LotItems(r Reader, lot string) ([]string, error) {
-	// The key is the prefix, the lot and the item's path, which starts
-	// with "/"; list under "<lot>/" and keep that slash.
-	pfx := lotItemList(lot)
-	var out []string
-	err := r.Iterate(pfx, nil, func(k, _ []byte) bool {
-		out = append(out, string(k[len(pfx)-1:]))
-		return true
-	})
-	return out, err
+	return module.List(r, lotItemList(lot))
+}
+
+// Holdings lists who holds how much of a class, and its open shipments.
+func Holdings(r Reader, class string) ([]Holding, []Transits, error) {
+	id, err := queryID("class", class, KindLot, KindProduct, KindAsset)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !id.Class() {
+		return nil, nil, errcode.New(errcode.BadRequest, "class: %s is one asset, not a class", id.Path)
+	}
+	holders, err := module.List(r, holderList(id.Path))
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []Holding{}
+	for _, h := range holders {
+		uom, org, _ := strings.Cut(h, "#")
+		v, err := getRaw(r, qtyKey(id.Path, uom, org))
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, Holding{Class: id.Path, UOM: uom, Org: org, Amount: Decimal(v)})
+	}
+	uoms, err := module.List(r, transitList(id.Path))
+	if err != nil {
+		return nil, nil, err
+	}
+	transits := []Transits{}
+	for _, uom := range uoms {
+		var t Transits
+		if _, err := module.GetJSON(r, transitKey(id.Path, uom), &t); err != nil {
+			return nil, nil, err
+		}
+		transits = append(transits, t)
+	}
+	return out, transits, nil
 }
 
 // eventCache loads events once.
@@ -245,4 +340,17 @@ func getOrg(r Getter, id string) (*OrgInfo, error) {
 		return &OrgInfo{ID: id}, nil
 	}
 	return &OrgInfo{ID: o.ID, Name: o.Name, NameEN: o.NameEN, Active: o.Active}, nil
+}
+
+// mustTime parses an RFC 3339 time the chain checked before.
+func mustTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+// before reports whether t is before the RFC 3339 time s (false when s is
+// empty or does not parse).
+func before(t time.Time, s string) bool {
+	u, err := time.Parse(time.RFC3339, s)
+	return err == nil && t.Before(u)
 }

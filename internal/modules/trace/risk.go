@@ -28,50 +28,65 @@ func countText(n int, more bool) string {
 
 // Risk assesses an item's code at time now (the latest block time).
 func Risk(r Reader, epc string, now time.Time) (*Verdict, error) {
-	o, err := Item(r, epc)
+	pg, err := ScanPage(r, epc, now)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := GetScanSummary(r, o.EPC)
-	if err != nil {
-		return nil, err
-	}
-	var lot *Lot
-	if o.Lot != "" {
-		if lot, err = GetLot(r, o.Lot); err != nil {
-			return nil, err
-		}
-	}
-	recalled, err := recalledSource(r, o)
-	if err != nil {
-		return nil, err
-	}
-	return verdict(o, sum, lot, recalled, now), nil
+	return pg.Risk, nil
 }
 
-func verdict(o *Object, sum *ScanSummary, lot, recalled *Lot, now time.Time) *Verdict {
+// verdictInput is what a verdict weighs.
+type verdictInput struct {
+	o      *Object
+	sum    *ScanSummary
+	lot    *Lot
+	recall RecallStatus
+	series []Series
+}
+
+func verdict(in verdictInput, now time.Time) *Verdict {
+	o, sum := in.o, in.sum
 	v := &Verdict{Level: LevelOK, Reasons: []Reason{}}
-	if recalled != nil {
-		addReason(v, ReasonRecalled, LevelDanger, "lot", recalled.ID, "event", recalled.Recall.Event, "time", recalled.Recall.Time)
+	if rc := in.recall; rc.Recalled {
+		addReason(v, ReasonRecalled, LevelDanger, "scope", rc.Scope, "subject", rc.Subject, "lot", rc.Lot, "event", rc.Recall.Event, "time", rc.Recall.Time)
 	}
 	if o.Destroyed {
 		addReason(v, ReasonEnded, LevelDanger, "reason", o.EndReason, "event", o.EndEvent)
 	}
-	if lot != nil && lot.ExpiresOn != "" && lot.ExpiresOn < field.BlockDate(now) {
-		addReason(v, ReasonExpired, LevelWarning, "lot", lot.ID, "expires_on", lot.ExpiresOn)
+	if in.lot != nil && in.lot.ExpiresOn != "" && in.lot.ExpiresOn < field.BlockDate(now) {
+		addReason(v, ReasonExpired, LevelWarning, "lot", in.lot.ID, "expires_on", in.lot.ExpiresOn)
 	}
-	if n := len(sum.AfterSaleDevices); n > RiskAfterSaleDevices {
-		addReason(v, ReasonScannedAfterSale, LevelDanger, "devices", countText(n, sum.AfterSaleMore), "sold_at", o.SoldAt)
+	if n := len(sum.AfterSaleNets); n > RiskAfterSaleNets {
+		addReason(v, ReasonScannedAfterSale, LevelDanger, "networks", countText(n, sum.AfterSaleMore), "sold_at", o.SoldAt)
 	}
 	if m := sum.ClosestMove; m != nil && m.Seconds < int64(RiskFastMove/time.Second) {
-		addReason(v, ReasonFastMove, LevelDanger, "from", m.From.Location, "from_time", m.From.Time, "to", m.To.Location, "to_time", m.To.Time,
+		addReason(v, ReasonFastMove, LevelDanger, "from", m.From.City, "from_time", m.From.Time, "to", m.To.City, "to_time", m.To.Time,
 			"minutes", strconv.FormatInt(m.Seconds/60, 10), "limit_minutes", strconv.Itoa(int(RiskFastMove/time.Minute)))
 	}
 	if sum.Count > RiskManyScans {
 		addReason(v, ReasonManyScans, LevelWarning, "count", strconv.FormatInt(sum.Count, 10), "limit", strconv.Itoa(RiskManyScans))
 	}
-	if n, more := sum.DistinctLocations(); n >= RiskManyLocations {
+	if n, more := sum.DistinctCities(); n >= RiskManyLocations {
 		addReason(v, ReasonManyLocations, LevelWarning, "count", countText(n, more), "limit", strconv.Itoa(RiskManyLocations))
+	}
+	for _, s := range in.series {
+		if s.Breaches == 0 || s.Bounds == nil {
+			continue
+		}
+		for _, rd := range s.Readings {
+			if rd.Breach {
+				value := rd.Value
+				if value == "" {
+					value = rd.Min + "…" + rd.Max
+				}
+				addReason(v, ReasonColdChain, LevelWarning, "type", s.Type, "value", value, "uom", s.UOM, "min", string(s.Bounds.Min),
+					"max", string(s.Bounds.Max), "bound_uom", s.Bounds.UOM, "time", rd.Time, "count", strconv.Itoa(s.Breaches))
+				break
+			}
+		}
+	}
+	if m := sum.Mismatch; m != nil {
+		addReason(v, ReasonCustodyMismatch, LevelWarning, "org", m.Org, "custodian", m.Custodian, "time", m.Time)
 	}
 	return v
 }
@@ -87,7 +102,7 @@ func ScanPage(r Reader, epc string, now time.Time) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := &Page{EPC: o.EPC, Item: o, Journey: []Step{}}
+	pg := &Page{EPC: o.EPC, Item: o, Journey: []Step{}, Sensors: []Series{}}
 	if pg.Product, err = GetProduct(r, o.Product); err != nil {
 		return nil, fmt.Errorf("product of %s: %w", o.EPC, err)
 	}
@@ -102,6 +117,11 @@ func ScanPage(r Reader, epc string, now time.Time) (*Page, error) {
 	}
 	if pg.Producer, err = org(pg.Product.Owner); err != nil {
 		return nil, err
+	}
+	if o.Custodian != "" {
+		if pg.Custodian, err = org(o.Custodian); err != nil {
+			return nil, err
+		}
 	}
 	if o.Lot != "" {
 		if pg.Lot, err = GetLot(r, o.Lot); err != nil {
@@ -123,13 +143,21 @@ func ScanPage(r Reader, epc string, now time.Time) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	var perEvent map[string][2]int
+	pg.Sensors, perEvent = sensorSeries(j, pg.Product.Conditions)
 	locs := map[string]string{}
 	for _, e := range j {
 		if e.ErrorDeclaration != nil {
 			continue // shown as the flag on the event it declares
 		}
-		s := Step{EventID: e.ID, Time: e.EventTime, Type: e.Type, BizStep: e.BizStep, Disposition: e.Disposition,
-			Location: e.BizLocation, Relation: e.Relation, Via: e.Via, DeclaredErroneous: e.DeclaredErroneous}
+		s := Step{EventID: e.ID, Time: e.EventTime, RecordTime: e.RecordTime, Late: e.Late, Type: e.Type, BizStep: e.BizStep,
+			Disposition: e.Disposition, Location: e.BizLocation, Relation: e.Relation, Via: e.Via, DeclaredErroneous: e.DeclaredErroneous}
+		if n := perEvent[e.ID]; n[0] > 0 {
+			s.Readings, s.Breaches = n[0], n[1]
+		}
+		if e.Late {
+			pg.LateEvents++
+		}
 		if s.Location == "" {
 			s.Location = e.ReadPoint
 		}
@@ -139,10 +167,10 @@ func ScanPage(r Reader, epc string, now time.Time) (*Page, error) {
 		if s.Location != "" {
 			name, ok := locs[s.Location]
 			if !ok {
-				if l, err := GetLocation(r, s.Location); err == nil {
-					name = l.Name
-				} else if !isNotFound(err) {
+				if l, err := findLocation(r, s.Location); err != nil {
 					return nil, err
+				} else if l != nil {
+					name = l.Name
 				}
 				locs[s.Location] = name
 			}
@@ -165,15 +193,11 @@ func ScanPage(r Reader, epc string, now time.Time) (*Page, error) {
 		return nil, err
 	}
 	nd, dm := sum.DistinctDevices()
-	nl, lm := sum.DistinctLocations()
-	pg.Scans = ScanInfo{Count: sum.Count, First: sum.First, DistinctDevices: countText(nd, dm), DistinctLocations: countText(nl, lm)}
-	recalled, err := recalledSource(r, o)
-	if err != nil {
+	nc, cm := sum.DistinctCities()
+	pg.Scans = ScanInfo{Count: sum.Count, First: sum.First, DistinctDevices: countText(nd, dm), DistinctLocations: countText(nc, cm), MemberCount: sum.MemberCount}
+	if pg.Recall, err = recallOf(r, o); err != nil {
 		return nil, err
 	}
-	if recalled != nil {
-		pg.Recall = RecallStatus{Recalled: true, Lot: recalled.ID, Recall: recalled.Recall}
-	}
-	pg.Risk = verdict(o, sum, pg.Lot, recalled, now)
+	pg.Risk = verdict(verdictInput{o: o, sum: sum, lot: pg.Lot, recall: pg.Recall, series: pg.Sensors}, now)
 	return pg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
@@ -24,43 +25,27 @@ func (Module) Name() string { return Name }
 var (
 	producerRoles = []role.Role{role.Producer}
 	certRoles     = []role.Role{traceapi.Alliance, role.Inspector}
-	// captureRoles is the union of stepRoles; the handler checks the
-	// business step's own roles.
-	captureRoles = []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector, traceapi.Alliance}
+	// captureRoles is the union of the steps' roles; the handler checks
+	// the business step's own.
+	captureRoles = everyone
+	// memberScanRoles scan goods with their own devices: the handlers of
+	// goods, and those who check them.
+	memberScanRoles = []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier, role.Regulator, role.Inspector}
 )
-
-// StepRoles returns the roles, one of which the capturing organisation
-// must hold, for a business step. Recalling, destroying and
-// decommissioning by a producer (that is not a regulator) are further
-// limited to its own products and the containers it created.
-func StepRoles(step string) []role.Role {
-	switch step {
-	case StepCommissioning, StepPacking, StepUnpacking, StepTransforming:
-		return []role.Role{role.Producer}
-	case StepShipping, StepReceiving, StepStoring:
-		return []role.Role{role.Producer, role.Logistics, traceapi.Retailer, role.Supplier}
-	case StepRetailSelling, StepDispensing:
-		return []role.Role{traceapi.Retailer}
-	case StepRecalling, StepDestroying:
-		return []role.Role{role.Regulator, role.Producer}
-	case StepInspecting:
-		return []role.Role{role.Inspector, role.Regulator, traceapi.Alliance}
-	case StepDecommissioning:
-		return []role.Role{role.Producer, role.Regulator}
-	}
-	return nil
-}
 
 // Actions implements module.Module.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
+		module.Handle(traceapi.AssignPrefix, m.assignPrefix).For(role.Regulator),
 		module.Handle(traceapi.RegisterProduct, m.registerProduct).For(producerRoles...),
 		module.Handle(traceapi.RegisterLot, m.registerLot).For(producerRoles...),
 		module.Handle(traceapi.RegisterLocation, m.registerLocation),
+		module.Handle(traceapi.RegisterParty, m.registerParty),
 		module.Handle(traceapi.Capture, m.capture).For(captureRoles...),
 		module.Handle(traceapi.Certify, m.certify).For(certRoles...),
 		module.Handle(traceapi.RevokeCertification, m.revokeCertification).For(certRoles...),
-		module.Handle(traceapi.RecordScans, m.recordScans),
+		module.Handle(traceapi.RecordScans, m.recordScans).Operator(),
+		module.Handle(traceapi.RecordMemberScans, m.recordMemberScans).For(memberScanRoles...),
 	}
 }
 
@@ -70,35 +55,26 @@ func stamp(ctx *module.Context) Stamp {
 
 func hasRole(ctx *module.Context, r role.Role) bool { return slices.Contains(ctx.Signer.Roles, r) }
 
-// absent refuses with conflict when key already holds a value.
-func absent(kv Getter, key []byte, format string, args ...any) error {
-	b, err := kv.Get(key)
-	if err != nil {
-		return err
-	}
-	if b != nil {
-		return conflict(format, args...)
-	}
-	return nil
-}
-
 func (Module) registerProduct(ctx *module.Context, b *productBody) error {
 	id, err := validateProduct(b)
 	if err != nil {
 		return err
 	}
-	if prev, err := GetProduct(ctx.Store, id); err == nil {
-		return conflict("product %s is already registered by %s", id, prev.Owner)
+	if prev, err := GetProduct(ctx.Store, id.Path); err == nil {
+		return refuse(errcode.Conflict, "product_exists", "", "product", id.Path, "org", prev.Owner)
 	} else if !isNotFound(err) {
 		return err
 	}
-	p := &Product{ID: id, GTIN: b.GTIN, DrugCode: b.DrugCode, Name: b.Name, NameEN: b.NameEN, Brand: b.Brand,
-		Category: b.Category, Spec: b.Spec, ImageSHA256: b.ImageSHA256, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
-	if err := module.PutJSON(ctx.Store, productKey(id), p); err != nil {
+	if err := ownPrefix(ctx.Store, map[bool]string{true: "drug_code", false: "gtin"}[b.DrugCode != ""], id, ctx.Signer.Org); err != nil {
 		return err
 	}
-	ctx.Emit("trace.product_registered", "product", id, "owner", p.Owner)
-	return ctx.SetResult(idResult{ID: id})
+	p := &Product{ID: id.Path, GTIN: b.GTIN, DrugCode: b.DrugCode, Name: b.Name, NameEN: b.NameEN, Brand: b.Brand,
+		Category: b.Category, Spec: b.Spec, ImageSHA256: b.ImageSHA256, Conditions: b.Conditions, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, productKey(id.Path), p); err != nil {
+		return err
+	}
+	ctx.Emit("trace.product_registered", "product", id.Path, "owner", p.Owner)
+	return ctx.SetResult(idResult{ID: id.Path})
 }
 
 func (Module) registerLot(ctx *module.Context, b *lotBody) error {
@@ -109,45 +85,70 @@ func (Module) registerLot(ctx *module.Context, b *lotBody) error {
 	org := ctx.Signer.Org
 	p, err := GetProduct(ctx.Store, id.Product)
 	if err != nil {
-		return err
+		return inField("lot_id", err)
 	}
 	if p.Owner != org {
-		return unauthorized("product %s belongs to %s; only its producer registers its lots", p.ID, p.Owner)
+		return refuse(errcode.Unauthorized, "not_product_owner", "lot_id", "product", p.ID, "org", p.Owner)
 	}
 	if today := field.BlockDate(ctx.Time); b.ProducedOn > today {
-		return ruleViolation("produced_on %s is after the block date %s (China Standard Time); register a lot once it is produced", b.ProducedOn, today)
+		return refuse(errcode.RuleViolation, "produced_in_future", "produced_on", "date", b.ProducedOn, "today", today)
 	}
-	if err := absent(ctx.Store, lotKey(id.Path), "lot %s is already registered", id.Path); err != nil {
+	if l, err := GetLot(ctx.Store, id.Path); err == nil {
+		return refuse(errcode.Conflict, "lot_exists", "lot_id", "lot", l.ID)
+	} else if !isNotFound(err) {
 		return err
 	}
 	if b.Origin.Location != "" {
 		if _, err := GetLocation(ctx.Store, b.Origin.Location); err != nil {
-			return err
+			return inField("origin.location", err)
 		}
 	}
-	l := &Lot{ID: id.Path, Product: id.Product, LotNumber: id.Path[len(id.Product)+len("/10/"):],
+	l := &Lot{ID: id.Path, Product: id.Product, LotNumber: lotNumber(id.Path),
 		Origin:     Origin{Region: b.Origin.Region, Location: b.Origin.Location, Farm: b.Origin.Farm},
 		ProducedOn: b.ProducedOn, ExpiresOn: b.ExpiresOn, Unit: b.Unit, Owner: org, Stamp: stamp(ctx)}
 	if b.Quantity != nil {
 		l.Quantity = *b.Quantity
 	}
-	if err := module.PutJSON(ctx.Store, lotKey(l.ID), l); err != nil {
+	if err := putLot(ctx.Store, l); err != nil {
 		return err
 	}
 	ctx.Emit("trace.lot_registered", "lot", l.ID, "product", l.Product, "owner", org)
 	return ctx.SetResult(idResult{ID: l.ID})
 }
 
+// lotNumber is the decoded lot number of a lot id.
+func lotNumber(lot string) string {
+	i := len(lot) - 1
+	for i > 0 && lot[i-1] != '/' {
+		i--
+	}
+	v, _ := unescSegment(lot[i:])
+	return v
+}
+
+// putLot writes a new lot and indexes it under its product.
+func putLot(kv module.KV, l *Lot) error {
+	if err := module.PutJSON(kv, lotKey(l.ID), l); err != nil {
+		return err
+	}
+	return kv.Set(prodLotKey(l.Product, l.ID), present)
+}
+
 func (Module) registerLocation(ctx *module.Context, b *locationBody) error {
-	if err := validateLocation(b); err != nil {
+	id, err := validateLocation(b)
+	if err != nil {
 		return err
 	}
 	if prev, err := GetLocation(ctx.Store, b.GLN); err == nil {
-		return conflict("location %s is already registered by %s as %q", b.GLN, prev.Owner, prev.Name)
+		return refuse(errcode.Conflict, "location_exists", "gln", "location", b.GLN, "org", prev.Owner, "name", prev.Name)
 	} else if !isNotFound(err) {
 		return err
 	}
-	l := &Location{ID: b.GLN, GLN: b.GLN[len("/414/"):], Name: b.Name, Address: b.Address, Type: b.Type, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
+	if err := ownPrefix(ctx.Store, "gln", id, ctx.Signer.Org); err != nil {
+		return err
+	}
+	gln := b.GLN[len("/414/") : len("/414/")+13]
+	l := &Location{ID: b.GLN, GLN: gln, Name: b.Name, Address: b.Address, Type: b.Type, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
 	if err := module.PutJSON(ctx.Store, locKey(l.ID), l); err != nil {
 		return err
 	}
@@ -155,17 +156,47 @@ func (Module) registerLocation(ctx *module.Context, b *locationBody) error {
 	return ctx.SetResult(idResult{ID: l.ID})
 }
 
+func (Module) registerParty(ctx *module.Context, b *partyBody) error {
+	s := b.GLN
+	if allDigits(s) {
+		s = "/417/" + s
+	}
+	id, err := parseKind("gln", s, KindParty)
+	if err != nil {
+		return err
+	}
+	if err := field.Text("name", b.Name, 0, 100); err != nil {
+		return err
+	}
+	if prev, err := GetParty(ctx.Store, id.Path); err == nil {
+		return refuse(errcode.Conflict, "party_exists", "gln", "party", id.Path, "org", prev.Owner)
+	} else if !isNotFound(err) {
+		return err
+	}
+	if err := ownPrefix(ctx.Store, "gln", id, ctx.Signer.Org); err != nil {
+		return err
+	}
+	p := &PartyGLN{ID: id.Path, GLN: id.Path[len("/417/"):], Name: b.Name, Owner: ctx.Signer.Org, Stamp: stamp(ctx)}
+	if err := module.PutJSON(ctx.Store, partyKey(p.ID), p); err != nil {
+		return err
+	}
+	ctx.Emit("trace.party_registered", "party", p.ID, "owner", p.Owner)
+	return ctx.SetResult(idResult{ID: p.ID})
+}
+
 func (Module) certify(ctx *module.Context, b *certifyBody) error {
 	if _, _, err := validateCertify(b); err != nil {
 		return err
 	}
 	if err := subjectExists(ctx.Store, b.Subject); err != nil {
-		return err
+		return inField("subject", err)
 	}
 	org := ctx.Signer.Org
 	id := CertificationID(ctx.Time, org, b.Subject, b.Scheme, b.CertificateNo)
-	if err := absent(ctx.Store, certKey(id), "certification %s (the same subject, scheme and certificate number by %s today) already exists", id, org); err != nil {
+	if prev, err := ctx.Store.Get(certKey(id)); err != nil {
 		return err
+	} else if prev != nil {
+		return refuse(errcode.Conflict, "cert_exists", "", "id", id, "org", org)
 	}
 	c := &Certification{ID: id, Subject: b.Subject, Scheme: b.Scheme, CertificateNo: b.CertificateNo,
 		CertificateSHA256: b.CertificateSHA256, ValidFrom: b.ValidFrom, ValidUntil: b.ValidUntil, Issuer: org, Stamp: stamp(ctx)}
@@ -200,13 +231,13 @@ func (Module) revokeCertification(ctx *module.Context, b *revokeBody) error {
 	}
 	c, err := GetCertification(ctx.Store, b.CertificationID)
 	if err != nil {
-		return err
+		return inField("certification_id", err)
 	}
 	if c.Issuer != ctx.Signer.Org {
-		return unauthorized("certification %s was issued by %s; only its issuer may revoke it", c.ID, c.Issuer)
+		return refuse(errcode.Unauthorized, "cert_not_issuer", "certification_id", "id", c.ID, "org", c.Issuer)
 	}
 	if c.Revoked != nil {
-		return conflict("certification %s was already revoked at %s", c.ID, c.Revoked.Time)
+		return refuse(errcode.Conflict, "cert_revoked", "certification_id", "id", c.ID, "time", c.Revoked.Time)
 	}
 	c.Revoked = &Revocation{Reason: b.Reason, Stamp: stamp(ctx)}
 	if err := module.PutJSON(ctx.Store, certKey(c.ID), c); err != nil {

@@ -1,34 +1,38 @@
 // Package scanbatch records public QR-code scans on chain in batches. The
-// scan page hands each scan to a Batcher; the Batcher signs one
-// trace/record_scans transaction with the node's operator key for up to
-// MaxBatch scans, at most every Interval, so a burst of scans costs few
-// transactions. Scans waiting for their batch are counted per item, so a
-// page can show them before they are committed.
+// scan page hands each scan to a Batcher; the Batcher checks it on its own
+// (trace.CheckScan: a bad scan is dropped and logged, never its batch),
+// counts a device's scans of a code at most once per window, and signs one
+// trace/record_scans transaction with the node's operator key for as many
+// scans as fit a transaction (by count and by bytes), at most every
+// Interval, so a burst of scans costs few transactions. Scans waiting for
+// their batch are counted per item, so a page can show them before they
+// are committed.
 package scanbatch
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/modules/trace"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Scan is one scan of an item's code, as record_scans takes it.
-type Scan struct {
-	EPC      string `json:"epc"`
-	Time     string `json:"time"`     // RFC 3339
-	Location string `json:"location"` // coarse city or region, or ""
-	Device   string `json:"device"`   // hex SHA-256 of the device id
-}
+type Scan = traceapi.ScanInput
 
 // Options configure a Batcher.
 type Options struct {
 	ChainID string
-	Key     *tx.PrivateKey
+	// Key is the node operator's key: record_scans takes no other.
+	Key *tx.PrivateKey
 	// NextNonce returns the operator key's next nonce (counting pending
 	// transactions).
 	NextNonce func(tx.KeyID) (uint64, error)
@@ -39,26 +43,46 @@ type Options struct {
 	// its context ends); scans count as pending until then. Without it they
 	// stop counting once submitted.
 	Wait func(ctx context.Context, raw []byte)
-	// MaxBatch is the most scans per transaction (default 300, which keeps a
-	// transaction well under tx.MaxTxBytes; at most 500).
+	// MaxBatch is the most scans per transaction (default and at most
+	// trace.MaxScansPerBatch); MaxBytes bounds a transaction's encoded size
+	// (default and at most tx.MaxTxBytes). A batch is cut at whichever
+	// comes first.
 	MaxBatch int
+	MaxBytes int
 	// Interval is how long scans may wait for more to join their batch
 	// (default 1 s).
 	Interval time.Duration
+	// Window is how long a device's scans of one code count once (default
+	// traceapi.ScanWindow).
+	Window time.Duration
 	// QueueSize bounds the scans waiting; more are dropped (default 100,000).
 	QueueSize int
-	Logger    *slog.Logger
+	// Now is the node's clock (time.Now when nil).
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Stats count what a Batcher did.
 type Stats struct {
-	Queued, Dropped, Submitted, Batches, Failed uint64
+	Queued, Dropped, Repeated, Invalid, Submitted, Batches, Failed uint64
 }
+
+// Outcome says what became of a scan handed to Add.
+type Outcome int
+
+// The outcomes of Add.
+const (
+	Queued   Outcome = iota // it will be recorded
+	Repeated                // the device scanned the code within the window: not counted again
+	Invalid                 // the scan is malformed or out of its time window: dropped
+	Full                    // the queue is full: dropped
+)
 
 // Batcher collects scans and records them in batches.
 type Batcher struct {
-	opts Options
-	log  *slog.Logger
+	opts   Options
+	log    *slog.Logger
+	recent *ratelimit.Limiter // device+code -> one scan per window
 
 	mu      sync.Mutex
 	queue   []Scan
@@ -72,29 +96,58 @@ func New(opts Options) (*Batcher, error) {
 	if opts.Key == nil || opts.NextNonce == nil || opts.Submit == nil || opts.ChainID == "" {
 		return nil, fmt.Errorf("scan batcher: chain id, key, NextNonce and Submit are required")
 	}
-	if opts.MaxBatch <= 0 || opts.MaxBatch > 500 {
-		opts.MaxBatch = 300
+	if opts.MaxBatch <= 0 || opts.MaxBatch > trace.MaxScansPerBatch {
+		opts.MaxBatch = trace.MaxScansPerBatch
+	}
+	if opts.MaxBytes <= 0 || opts.MaxBytes > tx.MaxTxBytes {
+		opts.MaxBytes = tx.MaxTxBytes
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = time.Second
 	}
+	if opts.Window <= 0 {
+		opts.Window = traceapi.ScanWindow
+	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 100_000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Batcher{opts: opts, log: opts.Logger, pending: map[string]int{}, kick: make(chan struct{}, 1)}, nil
+	b := &Batcher{opts: opts, log: opts.Logger, pending: map[string]int{}, kick: make(chan struct{}, 1)}
+	// A forgotten pair counts again, once: the chain skips a device's
+	// repeated scan among the scans it keeps too.
+	b.recent = ratelimit.New(ratelimit.Limit{Burst: 1, Every: opts.Window}, ratelimit.Options{MaxKeys: 200_000, Now: opts.Now})
+	return b, nil
 }
 
-// Add queues a scan. It reports false when the queue is full and the scan
-// was dropped.
-func (b *Batcher) Add(s Scan) bool {
+// Add checks a scan and queues it. A scan that fails the chain's check of
+// a single scan is dropped and logged here, so that it can never spoil a
+// batch; a device's repeated scan of a code within the window is not
+// counted again.
+func (b *Batcher) Add(s Scan) Outcome {
+	if _, _, err := trace.CheckScan(&s, b.opts.Now()); err != nil {
+		b.mu.Lock()
+		b.stats.Invalid++
+		b.mu.Unlock()
+		b.log.Warn("scan dropped", "epc", s.EPC, "err", errcode.Message(err))
+		return Invalid
+	}
+	pair := sha256.Sum256([]byte(s.Device + " " + s.EPC))
+	if ok, _ := b.recent.Allow(string(pair[:16])); !ok {
+		b.mu.Lock()
+		b.stats.Repeated++
+		b.mu.Unlock()
+		return Repeated
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.queue) >= b.opts.QueueSize {
 		b.stats.Dropped++
-		return false
+		return Full
 	}
 	b.queue = append(b.queue, s)
 	b.pending[s.EPC]++
@@ -105,7 +158,7 @@ func (b *Batcher) Add(s Scan) bool {
 		default:
 		}
 	}
-	return true
+	return Queued
 }
 
 // Pending returns how many scans of epc are waiting to be committed.
@@ -152,7 +205,7 @@ func (b *Batcher) Run(ctx context.Context) {
 	}
 }
 
-// Flush submits every queued scan now, in batches of MaxBatch.
+// Flush submits every queued scan now, in batches.
 func (b *Batcher) Flush(ctx context.Context) {
 	for {
 		b.mu.Lock()
@@ -163,30 +216,53 @@ func (b *Batcher) Flush(ctx context.Context) {
 		if n == 0 {
 			return
 		}
-		if err := b.submit(ctx, batch); err != nil {
-			b.log.Error("record scans", "scans", len(batch), "err", err)
-			b.mu.Lock()
-			b.stats.Failed += uint64(len(batch))
-			b.mu.Unlock()
-			b.Committed(batch) // they will not be committed: stop counting them
-		}
+		b.submitFitting(ctx, batch)
 	}
 }
 
-func (b *Batcher) submit(ctx context.Context, scans []Scan) error {
-	body, err := json.Marshal(map[string]any{"scans": scans})
+// submitFitting submits scans in as few transactions as fit the byte
+// bound: a batch that encodes too large is halved.
+func (b *Batcher) submitFitting(ctx context.Context, scans []Scan) {
+	raw, err := b.sign(scans)
+	tooLarge := (err == nil && len(raw) > b.opts.MaxBytes) || errcode.Of(err) == errcode.TooLarge
+	if tooLarge && len(scans) > 1 {
+		half := len(scans) / 2
+		b.submitFitting(ctx, scans[:half])
+		b.submitFitting(ctx, scans[half:])
+		return
+	}
+	if err == nil {
+		err = b.submit(ctx, raw, scans)
+	}
 	if err != nil {
-		return err
+		b.log.Error("record scans", "scans", len(scans), "err", err)
+		b.mu.Lock()
+		b.stats.Failed += uint64(len(scans))
+		b.mu.Unlock()
+		b.Committed(scans) // they will not be committed: stop counting them
+	}
+}
+
+// sign builds a record_scans transaction of scans with the key's next
+// nonce.
+func (b *Batcher) sign(scans []Scan) ([]byte, error) {
+	body, err := json.Marshal(traceapi.ScansBody{Scans: scans})
+	if err != nil {
+		return nil, err
 	}
 	nonce, err := b.opts.NextNonce(b.opts.Key.ID())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t := &tx.Tx{ChainID: b.opts.ChainID, Nonce: nonce, Module: "trace", Action: "record_scans", Body: body}
+	t := &tx.Tx{ChainID: b.opts.ChainID, Nonce: nonce, Module: traceapi.Name, Action: traceapi.RecordScans.Name, Body: body}
 	if err := t.Sign(b.opts.Key); err != nil {
-		return err
+		return nil, err
 	}
-	code, log, err := b.opts.Submit(ctx, t.Encode())
+	return t.Encode(), nil
+}
+
+func (b *Batcher) submit(ctx context.Context, raw []byte, scans []Scan) error {
+	code, log, err := b.opts.Submit(ctx, raw)
 	if err != nil {
 		return err
 	}
@@ -201,7 +277,6 @@ func (b *Batcher) submit(ctx context.Context, scans []Scan) error {
 		b.Committed(scans)
 		return nil
 	}
-	raw := t.Encode()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

@@ -3,17 +3,18 @@ package traceplug
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
-	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
-	"github.com/dengta-chain/dengta/internal/modules/trace/scanbatch"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/qrcode"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -37,15 +38,11 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		prod, err := trace.ParseProduct("id", id)
-		if err != nil {
-			return nil, errcode.New(errcode.BadRequest, "%v", err)
-		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
 		}
-		return trace.GetProduct(v, prod)
+		return trace.GetProduct(v, id)
 	})
 	httpapi.Query(r, traceapi.GetLot, func(_ context.Context, p traceapi.IDParams) (*traceapi.Lot, error) {
 		id, err := httpapi.Required(p.ID, "id", exampleLot)
@@ -91,8 +88,8 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return n.scanPage(ctx, env, epc)
 	})
-	httpapi.Query(r, traceapi.GetRecall, func(_ context.Context, p traceapi.LotParams) (*traceapi.Impact, error) {
-		lot, err := httpapi.Required(p.Lot, "lot", exampleLot)
+	httpapi.Query(r, traceapi.GetRecall, func(_ context.Context, p traceapi.RecallParams) (*traceapi.Impact, error) {
+		id, err := httpapi.Required(cmpOr(p.ID, p.Lot), "id", exampleLot)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +97,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return trace.RecallImpact(v, lot)
+		return trace.RecallImpact(v, id)
 	})
 	httpapi.Query(r, traceapi.Certifications, func(ctx context.Context, p traceapi.SubjectParams) (*traceapi.CertificationsResponse, error) {
 		now, err := env.BlockTime(ctx)
@@ -128,9 +125,70 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return trace.GetEvent(v, p.ID)
 	})
+	httpapi.Query(r, traceapi.GetOwner, func(_ context.Context, p traceapi.OwnerParams) (*traceapi.OwnerResponse, error) {
+		in, err := httpapi.Required(p.ID, "id", "/01/06901234567892")
+		if err != nil {
+			return nil, err
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		return owner(v, in)
+	})
+	httpapi.Query(r, traceapi.GetHoldings, func(_ context.Context, p traceapi.ClassParams) (*traceapi.HoldingsResponse, error) {
+		class, err := httpapi.Required(p.Class, "class", exampleLot)
+		if err != nil {
+			return nil, err
+		}
+		v, err := env.View(p.Height)
+		if err != nil {
+			return nil, err
+		}
+		hs, ts, err := trace.Holdings(v, class)
+		if err != nil {
+			return nil, err
+		}
+		return &traceapi.HoldingsResponse{Height: v.Version(), Class: class, Holdings: hs, Transits: ts}, nil
+	})
+	httpapi.Query(r, traceapi.Cities, func(context.Context, struct{}) (*traceapi.CitiesResponse, error) {
+		return &traceapi.CitiesResponse{Cities: trace.AllCities()}, nil
+	})
 	httpapi.Raw(r, traceapi.QR, func(w http.ResponseWriter, req *http.Request) error { return qr(env, w, req) })
-	httpapi.Raw(r, traceapi.PostScan, func(w http.ResponseWriter, req *http.Request) error { return n.recordScan(env, w, req) })
-	httpapi.Raw(r, traceapi.ConvertEPCIS, convertEPCIS, httpapi.MaxBody(maxEPCISDocument))
+	httpapi.Raw(r, traceapi.ConvertEPCIS, func(w http.ResponseWriter, req *http.Request) error { return convertEPCIS(env, w, req) }, httpapi.MaxBody(maxImport))
+	httpapi.Raw(r, traceapi.ExportEPCIS, func(w http.ResponseWriter, req *http.Request) error { return exportEPCIS(env, w, req) })
+}
+
+// owner answers who owns the GS1 prefix an identifier is under, and which
+// registered party or place it names.
+func owner(v *state.View, in string) (*traceapi.OwnerResponse, error) {
+	out := &traceapi.OwnerResponse{Height: v.Version(), ID: in}
+	var id trace.ID
+	var err error
+	if trace.IsPrefixDigits(in) {
+		id = trace.ID{Digits: in}
+	} else if id, err = trace.ConvertID("id", in); err != nil {
+		return nil, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
+	} else {
+		out.ID = id.Path
+	}
+	if out.Prefix, err = trace.PrefixOf(v, id); err != nil {
+		return nil, err
+	}
+	switch id.Kind {
+	case trace.KindParty:
+		if p, err := trace.GetParty(v, id.Path); err == nil {
+			out.Party = p
+		}
+	case trace.KindLocation:
+		if l, err := trace.GetLocation(v, id.Path); err == nil {
+			out.Location = l
+		}
+	}
+	if out.Prefix == nil && out.Party == nil && out.Location == nil {
+		return nil, errcode.New(errcode.NotFound, "%s is under no GS1 prefix assigned on this chain", in)
+	}
+	return out, nil
 }
 
 // chain is what the scan page reads of the node: the API's environment and
@@ -212,49 +270,114 @@ func qr(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-// recordScan queues one public scan for the next batch.
-func (n *node) recordScan(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
-	var req traceapi.ScanRequest
-	if err := httpapi.DecodeJSON(r, &req, 4<<10); err != nil {
+// convertEPCIS converts a GS1 EPCIS 2.0 JSON-LD document (an
+// EPCISDocument or EPCISQueryDocument) into capture bodies, one per event,
+// and says how each event fares: not convertible (why, where, in the
+// language asked for), or, when an organisation is named, checked in
+// order against the latest state as that organisation would capture it
+// (ready, already on chain, or refused and why). The client signs and
+// submits the ready bodies (`dengta trace import` and the hall's import
+// page do).
+func convertEPCIS(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
+	var p traceapi.ConvertParams
+	if err := api.DecodeParams(&p, r.PathValue, r.URL.Query()); err != nil {
 		return err
 	}
-	b := n.batcher()
-	if b == nil {
-		return errcode.New(errcode.Unavailable, "this node records no scans (it has no operator key)")
+	lang := p.Lang
+	if lang == "" {
+		lang = "en"
+		if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "zh") {
+			lang = "zh"
+		}
 	}
-	id, err := trace.ParseEPC("epc", req.EPC)
-	if err != nil {
-		return errcode.New(errcode.BadRequest, "%v", err)
+	// Only JSON: a form or text/plain body is what another web site can
+	// make a browser send without asking.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/ld+json" && mt != "application/json" {
+		return errcode.New(errcode.BadRequest, "an EPCIS document is sent as application/ld+json (or application/json), not %q", mt)
 	}
-	if !field.IsHex64(strings.ToLower(req.Device)) || len([]rune(req.Location)) > 32 {
-		return errcode.New(errcode.BadRequest, "device must be 64 hex digits and location at most 32 characters")
-	}
-	scan := scanbatch.Scan{EPC: id.Path, Time: env.Now().In(chinaTime).Format(time.RFC3339), Location: req.Location, Device: strings.ToLower(req.Device)}
-	if !b.Add(scan) {
-		return errcode.New(errcode.MempoolFull, "too many scans are waiting; try again in a moment")
-	}
-	httpapi.WriteJSON(w, http.StatusAccepted, traceapi.ScanQueued{Queued: true, EPC: id.Path, Pending: b.Pending(id.Path)})
-	return nil
-}
-
-// convertEPCIS converts a GS1 EPCIS 2.0 JSON-LD document into capture
-// bodies, one per event, with an issue for every event that cannot be
-// converted. The client signs and submits the bodies (`dengta trace
-// import` does).
-func convertEPCIS(w http.ResponseWriter, r *http.Request) error {
-	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEPCISDocument))
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImport))
 	if err != nil {
 		return errcode.New(errcode.TooLarge, "an EPCIS document is at most 8 MiB here; split it")
 	}
-	events, issues, err := trace.ParseEPCIS(doc)
+	events, index, issues, err := trace.ParseEPCIS(doc, lang)
 	if err != nil {
 		return errcode.New(errcode.BadRequest, "%v", err)
+	}
+	base := trace.DocumentBase(doc)
+	var outcomes []error
+	if p.Org != "" {
+		v, err := env.View(0)
+		if err != nil {
+			return err
+		}
+		now, err := env.BlockTime(r.Context())
+		if err != nil {
+			return err
+		}
+		if outcomes, err = trace.CheckEvents(v, v.Version()+1, now, p.Org, events); err != nil {
+			if code := errcode.Of(err); code != errcode.Internal {
+				return errcode.New(errcode.BadRequest, "%s", trace.LocalMessage(err, lang))
+			}
+			return err
+		}
+	}
+	for k, e := range events {
+		path := fmt.Sprintf("%s[%d]", base, index[k])
+		id := e.EventID
+		if e.ErrorDeclaration != nil {
+			id = e.ErrorDeclaration.Corrects
+		}
+		var err error
+		if outcomes != nil {
+			err = outcomes[k]
+		}
+		status := traceapi.ImportReady
+		if err != nil {
+			status = traceapi.ImportRefused
+		}
+		issues = append(issues, trace.IssueOf(index[k], path, id, status, err, lang))
+	}
+	slices.SortFunc(issues, func(a, b traceapi.ImportIssue) int { return a.Index - b.Index })
+	if events == nil {
+		events, index = []traceapi.EventInput{}, []int{}
 	}
 	if issues == nil {
 		issues = []traceapi.ImportIssue{}
 	}
-	httpapi.WriteJSON(w, http.StatusOK, traceapi.EPCISResult{Events: events, Issues: issues})
+	httpapi.WriteJSON(w, http.StatusOK, traceapi.EPCISResult{Events: events, Issues: issues, Index: index})
 	return nil
+}
+
+// exportEPCIS answers an item's journey (epc) or a lot's events (lot) as
+// an EPCIS 2.0 JSON-LD document.
+func exportEPCIS(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
+	var p traceapi.ExportParams
+	if err := api.DecodeParams(&p, r.PathValue, r.URL.Query()); err != nil {
+		return err
+	}
+	if (p.EPC == "") == (p.Lot == "") {
+		return errcode.New(errcode.BadRequest, "give ?epc= (an item's journey) or ?lot= (a lot's events), e.g. ?epc=%s", exampleItem)
+	}
+	v, err := env.View(p.Height)
+	if err != nil {
+		return err
+	}
+	now, err := env.BlockTime(r.Context())
+	if err != nil {
+		return err
+	}
+	var doc []byte
+	if p.EPC != "" {
+		doc, err = trace.ExportItem(v, p.EPC, now)
+	} else {
+		doc, err = trace.ExportLot(v, p.Lot, now)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	_, err = w.Write(doc)
+	return err
 }
 
 // chinaTime is China Standard Time, in which scans are stamped.

@@ -50,6 +50,14 @@ type traceProduct struct {
 // epc is the SGTIN of serial number n of the product.
 func (p traceProduct) epc(n int) string { return fmt.Sprintf("/01/%s/21/S%07d", p.gtin, n) }
 
+// benchPrefix is the GS1 company prefix of organisation k in run tag (9
+// digits: prefixes of one run are never prefixes of each other, nor of
+// another run's); benchGLN and benchGTIN are the location and the product
+// w2 registers under it.
+func benchPrefix(tag, k int) string  { return fmt.Sprintf("69%05d%02d", tag, k) }
+func benchGLN(prefix string) string  { return "/414/" + gs1(prefix+"100") }
+func benchGTIN(prefix string) string { return gs1("0" + prefix + "200") }
+
 // gs1 returns body followed by its GS1 check digit.
 func gs1(body string) string { return body + string(trace.GS1CheckDigit(body)) }
 
@@ -93,8 +101,9 @@ func (w *traceEvents) Describe() string {
 func (w *traceEvents) Lanes() int { return len(w.s.Keys) }
 
 // Setup registers the signers (members of the organisations that capture
-// events), a location for each of their organisations and each producer,
-// and each producer's product and lot.
+// events), has the regulator assign a GS1 prefix to each of their
+// organisations and each producer, registers a location under each, and
+// each producer's product and lot.
 func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 	s, err := workload.RegisterSigners(ctx, net, w.p.Signers, w.p.Algo(), traceapi.Name, traceapi.Capture.Name)
 	if err != nil {
@@ -122,12 +131,34 @@ func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 			places = append(places, org)
 		}
 	}
-	// Locations and products first; the lots name a producer's location
-	// as their origin, which must be on chain when they are checked.
-	w.loc = map[string]string{}
+	// The regulator assigns each organisation a GS1 company prefix of
+	// this run; locations and products are registered under them, and
+	// the lots name a producer's location as their origin, which must be
+	// on chain when they are checked.
+	regulators, err := net.OrgsWith(ctx, traceapi.Name, traceapi.AssignPrefix.Name, role.Regulator)
+	if err != nil {
+		return err
+	}
+	if len(regulators) == 0 {
+		return errors.New("w2: no regulator assigns GS1 prefixes on this network")
+	}
+	prefix := map[string]string{}
 	var hashes []string
 	for k, org := range places {
-		w.loc[org] = "/414/" + gs1(fmt.Sprintf("69%05d1%04d", w.tag, k))
+		prefix[org] = benchPrefix(w.tag, k)
+		h, err := w.adm.Submit(ctx, regulators[0], traceapi.Name, traceapi.AssignPrefix.Name, traceapi.PrefixBody{Prefix: prefix[org], Org: org, Note: "w2"})
+		if err != nil {
+			return err
+		}
+		hashes = append(hashes, h)
+	}
+	if _, err := w.adm.Commit(ctx, hashes); err != nil {
+		return fmt.Errorf("trace prefixes: %w", err)
+	}
+	hashes = hashes[:0]
+	w.loc = map[string]string{}
+	for _, org := range places {
+		w.loc[org] = benchGLN(prefix[org])
 		typ := "warehouse"
 		if slices.Contains(producers, org) {
 			typ = "factory"
@@ -138,8 +169,8 @@ func (w *traceEvents) Setup(ctx context.Context, net *workload.Network) error {
 		}
 		hashes = append(hashes, h)
 	}
-	for k, org := range producers {
-		p := traceProduct{org: org, gtin: gs1(fmt.Sprintf("069%05d2%04d", w.tag, k)), loc: w.loc[org]}
+	for _, org := range producers {
+		p := traceProduct{org: org, gtin: benchGTIN(prefix[org]), loc: w.loc[org]}
 		p.lot = fmt.Sprintf("/01/%s/10/W2-%05d", p.gtin, w.tag)
 		w.products = append(w.products, p)
 		h, err := w.adm.Submit(ctx, org, traceapi.Name, traceapi.RegisterProduct.Name, productBody(p))

@@ -63,7 +63,8 @@ func TestObserveStep(t *testing.T) {
 		{[]role.Role{role.Producer, role.Supplier}, trace.StepStoring},
 		{[]role.Role{role.Logistics}, trace.StepStoring},
 		{[]role.Role{traceapi.Retailer}, trace.StepStoring},
-		{[]role.Role{role.Regulator, role.Inspector}, trace.StepInspecting},
+		{[]role.Role{role.Regulator, role.Inspector}, trace.StepStoring},
+		{[]role.Role{role.Inspector}, trace.StepInspecting},
 		{[]role.Role{traceapi.Alliance}, trace.StepInspecting},
 	} {
 		if got, err := observeStep(c.roles); err != nil || got != c.want {
@@ -88,12 +89,19 @@ func TestTraceBodies(t *testing.T) {
 	w.loc = map[string]string{}
 	observers := []string{"regulator", "coop", "logistics", "market", "foodgroup", "alliance"}
 	var txs [][]byte
+	prefix := map[string]string{}
 	for k, org := range observers {
-		w.loc[org] = "/414/" + gs1(fmt.Sprintf("69%05d1%04d", w.tag, k))
+		prefix[org] = benchPrefix(w.tag, k)
+		txs = append(txs, sign("regulator", "assign_prefix", traceapi.PrefixBody{Prefix: prefix[org], Org: org}))
+	}
+	benchtest.RunBlock(t, c, txs)
+	txs = nil
+	for _, org := range observers {
+		w.loc[org] = benchGLN(prefix[org])
 		txs = append(txs, sign(org, "register_location", map[string]any{"gln": w.loc[org], "name": org + " warehouse", "type": "warehouse"}))
 	}
-	for k, org := range []string{"coop", "foodgroup"} {
-		p := traceProduct{org: org, gtin: gs1(fmt.Sprintf("069%05d2%04d", w.tag, k)), loc: w.loc[org]}
+	for _, org := range []string{"coop", "foodgroup"} {
+		p := traceProduct{org: org, gtin: benchGTIN(prefix[org]), loc: w.loc[org]}
 		p.lot = fmt.Sprintf("/01/%s/10/W2-%05d", p.gtin, w.tag)
 		w.products = append(w.products, p)
 		txs = append(txs, sign(org, "register_product", productBody(p)))

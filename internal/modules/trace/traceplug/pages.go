@@ -2,31 +2,39 @@ package traceplug
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/modules/trace/scanbatch"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/qrcode"
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
 // tracePages are the module's pages: the public scan page a product's QR
-// code leads to, and the hall's traceability page with its QR labels.
+// code leads to (and the page for a code that was never issued), and the
+// hall's traceability pages: master data and events, QR labels, EPCIS
+// import.
 type tracePages struct {
 	site pages.Site
 	node *node
@@ -37,28 +45,33 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}},
+		Funcs:     template.FuncMap{"chart": chartSVG, "cityName": trace.CityName},
+		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}, {Path: "/hall/trace/import", Key: "hi.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &tracePages{site: site, node: n}
 			r.SignedIn("GET /hall/trace", s.hallTrace)
 			r.SignedIn("POST /hall/trace/act", s.hallTraceAct)
 			r.SignedIn("GET /hall/trace/labels", s.hallTraceLabels)
+			r.SignedIn("GET /hall/trace/import", s.hallImport)
+			r.SignedInUpload("POST /hall/trace/import", maxImport, s.hallImportRun)
 			r.Public("GET /01/{gtin}/21/{serial}", s.scanPage)
+			r.Public("GET /01/{gtin}/10/{lot}/21/{serial}", s.scanPageWithLot)
+			r.Public("GET /01/{gtin}/235/{tpx}", s.scanPage)
 			r.Public("GET /drug/{code}", s.scanPage)
 		},
 	}
 }
 
 // traceSteps are the business steps the event form offers.
-var traceSteps = []string{trace.StepShipping, trace.StepReceiving, trace.StepRetailSelling, trace.StepStoring, trace.StepInspecting, trace.StepRecalling, trace.StepDestroying}
+var traceSteps = []string{trace.StepShipping, trace.StepReceiving, trace.StepVoidShipping, trace.StepRetailSelling, trace.StepStoring,
+	trace.StepInspecting, trace.StepRecalling, trace.StepDestroying}
 
 type hallTraceData struct {
-	Orgs    []identity.Org
-	Steps   []string
-	Message string
-	Error   string
-	Links   []string // items just commissioned: their scan pages
-	Lot     string
+	Orgs  []identity.Org
+	Steps []string
+	Error string
+	Links []string // items just commissioned: their scan pages
+	Lot   string
 }
 
 func (s *tracePages) orgs() []identity.Org {
@@ -69,84 +82,108 @@ func (s *tracePages) orgs() []identity.Org {
 func (s *tracePages) hallTrace(p *pages.Page) error {
 	r := p.R
 	p.Title = p.T("ht.title")
-	p.Data = &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lot: r.URL.Query().Get("lot")}
-	return s.site.Render(p, "hall_trace")
-}
-
-// epcLines reads item codes, one per line; "PREFIX0001-0010" style ranges
-// are not guessed: every line is one code.
-func epcLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	// After commissioning: the lot's labels and its first items' pages.
+	if lot := r.URL.Query().Get("lot"); lot != "" {
+		if v, err := s.site.View(0); err == nil {
+			if l, err := trace.GetLot(v, lot); err == nil {
+				d.Lot = l.ID
+				items, _ := trace.LotItems(v, l.ID)
+				d.Links = items[:min(len(items), 20)]
+			}
 		}
 	}
-	return out
+	p.Data = d
+	return s.site.Render(p, "hall_trace")
 }
 
 func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	r := p.R
 	action := r.FormValue("action")
 	now := time.Now().In(pages.ChinaTime).Format(time.RFC3339)
-	var module, act string
+	var act string
 	var body map[string]any
 	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	field := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
 	switch action {
+	case "prefix":
+		act = traceapi.AssignPrefix.Name
+		body = map[string]any{"prefix": field("prefix"), "org": field("org"), "note": field("note")}
 	case "product":
-		module, act = "trace", "register_product"
-		body = map[string]any{"gtin": strings.TrimSpace(r.FormValue("gtin")), "name": strings.TrimSpace(r.FormValue("name")),
-			"name_en": strings.TrimSpace(r.FormValue("name_en")), "brand": strings.TrimSpace(r.FormValue("brand")),
-			"category": strings.TrimSpace(r.FormValue("category")), "spec": strings.TrimSpace(r.FormValue("spec"))}
-	case "location":
-		module, act = "trace", "register_location"
-		body = map[string]any{"gln": "/414/" + strings.TrimSpace(r.FormValue("gln")), "name": strings.TrimSpace(r.FormValue("name")),
-			"address": strings.TrimSpace(r.FormValue("address")), "type": r.FormValue("type")}
-	case "lot":
-		module, act = "trace", "register_lot"
-		gtin, err := trace.ParseGTIN("gtin", strings.TrimSpace(r.FormValue("gtin")))
-		if err != nil {
-			return s.hallTraceError(p, d, err.Error())
+		act = traceapi.RegisterProduct.Name
+		body = map[string]any{"gtin": field("gtin"), "name": field("name"), "name_en": field("name_en"), "brand": field("brand"),
+			"category": field("category"), "spec": field("spec")}
+		if lo, hi := field("cold_min"), field("cold_max"); lo != "" || hi != "" {
+			c := map[string]any{"type": "Temperature", "uom": "CEL"}
+			if lo != "" {
+				c["min"] = lo
+			}
+			if hi != "" {
+				c["max"] = hi
+			}
+			body["conditions"] = c
 		}
-		origin := map[string]any{"region": strings.TrimSpace(r.FormValue("region")), "farm": strings.TrimSpace(r.FormValue("farm"))}
-		if gln := strings.TrimSpace(r.FormValue("origin_gln")); gln != "" {
+	case "location":
+		act = traceapi.RegisterLocation.Name
+		body = map[string]any{"gln": "/414/" + field("gln"), "name": field("name"), "address": field("address"), "type": r.FormValue("type")}
+	case "party":
+		act = traceapi.RegisterParty.Name
+		body = map[string]any{"gln": field("gln"), "name": field("name")}
+	case "lot":
+		act = traceapi.RegisterLot.Name
+		gtin, err := trace.ParseGTIN("gtin", field("gtin"))
+		if err != nil {
+			return s.hallTraceError(p, d, trace.LocalMessage(err, string(p.Lang)))
+		}
+		origin := map[string]any{"region": field("region"), "farm": field("farm")}
+		if gln := field("origin_gln"); gln != "" {
 			origin["location"] = "/414/" + gln
 		}
-		body = map[string]any{"lot_id": "/01/" + gtin + "/10/" + strings.TrimSpace(r.FormValue("lot")), "origin": origin,
+		body = map[string]any{"lot_id": "/01/" + gtin + "/10/" + field("lot"), "origin": origin,
 			"produced_on": r.FormValue("produced_on"), "expires_on": r.FormValue("expires_on")}
-		if q := strings.TrimSpace(r.FormValue("quantity")); q != "" {
+		if q := field("quantity"); q != "" {
 			n, err := strconv.ParseInt(q, 10, 64)
 			if err != nil {
 				return s.hallTraceError(p, d, p.T("ht.badquantity"))
 			}
-			body["quantity"], body["unit"] = n, strings.TrimSpace(r.FormValue("unit"))
+			body["quantity"], body["unit"] = n, field("unit")
 		}
 	case "commission":
-		module, act = "trace", "capture"
-		lot := strings.TrimSpace(r.FormValue("lot"))
-		id, err := trace.ParseID("lot", lot)
+		act = traceapi.Capture.Name
+		id, err := trace.ParseID("lot", field("lot"))
 		if err != nil || id.Kind != trace.KindLot {
 			return s.hallTraceError(p, d, p.T("ht.badlot"))
 		}
-		n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("count")))
+		n, err := strconv.Atoi(field("count"))
 		if err != nil || n < 1 || n > 1000 {
 			return s.hallTraceError(p, d, p.T("ht.badcount"))
 		}
-		start, _ := strconv.Atoi(strings.TrimSpace(r.FormValue("start")))
-		prefix := strings.TrimSpace(r.FormValue("prefix"))
+		start, _ := strconv.Atoi(field("start"))
+		prefix := field("prefix")
 		var epcs []string
 		for i := range n {
 			epcs = append(epcs, fmt.Sprintf("%s/21/%s%04d", id.Product, prefix, start+i))
 		}
 		body = map[string]any{"type": "ObjectEvent", "action": "ADD", "epc_list": epcs, "lot": id.Path, "biz_step": trace.StepCommissioning,
 			"disposition": "active", "event_time": now}
-		d.Links, d.Lot = epcs, id.Path
+		d.Lot = id.Path
 	case "event":
-		module, act = "trace", "capture"
+		act = traceapi.Capture.Name
 		step := r.FormValue("biz_step")
-		body = map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "epc_list": epcLines(r.FormValue("epcs")), "biz_step": step, "event_time": now}
-		if to := r.FormValue("to"); to != "" && step == trace.StepShipping {
-			body["destination_list"] = []map[string]string{{"type": "owning_party", "destination": to}}
+		body = map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "epc_list": pages.Lines(r.FormValue("epcs")), "biz_step": step, "event_time": now}
+		if step == trace.StepShipping {
+			// The receiver takes possession; a new owner (a sale) is
+			// given apart: a carrier carries goods it does not own.
+			var dl []map[string]string
+			if to := r.FormValue("to"); to != "" {
+				dl = append(dl, map[string]string{"type": trace.SDPossessingParty, "destination": to})
+			}
+			if owner := r.FormValue("owner"); owner != "" {
+				dl = append(dl, map[string]string{"type": trace.SDOwningParty, "destination": owner})
+			}
+			if dl != nil {
+				body["destination_list"] = dl
+			}
 		}
 		if disp := map[string]string{trace.StepShipping: "in_transit", trace.StepReceiving: "in_progress", trace.StepRetailSelling: "retail_sold",
 			trace.StepRecalling: "recalled", trace.StepDestroying: "destroyed", trace.StepStoring: "sellable_accessible"}[step]; disp != "" {
@@ -164,13 +201,29 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
-	if _, err := s.site.API().Do(ctx, key, module, act, body); err != nil {
-		return s.hallTraceError(p, d, pages.APIError(err))
+	if _, err := s.site.API().Do(ctx, key, traceapi.Name, act, body); err != nil {
+		return s.hallTraceError(p, d, localAPIError(err, string(p.Lang)))
 	}
-	d.Message = p.T("hr.done") + " " + p.T("ht.act."+action)
-	p.Title = p.T("ht.title")
-	p.Data = d
-	return s.site.Render(p, "hall_trace")
+	next := "/hall/trace"
+	if d.Lot != "" {
+		next += "?lot=" + url.QueryEscape(d.Lot)
+	}
+	p.Done(next, p.T("hr.done")+" "+p.T("ht.act."+action))
+	return nil
+}
+
+// localAPIError is an SDK error's message in lang: a refusal of this
+// module in that language (the chain's result carries English), anything
+// else as it came.
+func localAPIError(err error, lang string) string {
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		return err.Error()
+	}
+	if r := trace.ParseRefusal(errcode.Code(ce.Code), ce.Message); r.Reason != "invalid" {
+		return r.Message(lang)
+	}
+	return ce.Message
 }
 
 func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string) error {
@@ -220,7 +273,7 @@ func (s *tracePages) hallTraceLabels(p *pages.Page) error {
 		if err != nil {
 			return err
 		}
-		serial := epc[strings.LastIndex(epc, "/")+1:]
+		serial, _ := url.PathUnescape(epc[strings.LastIndex(epc, "/")+1:])
 		d.Labels = append(d.Labels, label{EPC: epc, Serial: serial, Link: link, QR: template.HTML(svg)})
 	}
 	p.Title = p.T("ht.labels") + " " + lot.LotNumber
@@ -231,69 +284,320 @@ func (s *tracePages) hallTraceLabels(p *pages.Page) error {
 const (
 	deviceCookie = "dengta_device"
 	cityCookie   = "dengta_city"
+	// checkParam marks the second request of a new device: the cookie the
+	// first one set must come back with it.
+	checkParam = "device-check"
 )
 
 type scanData struct {
 	*trace.Page
-	Pending  int
-	Counted  bool // this visit was counted as a scan
-	City     string
-	Recalled bool
-	Warning  bool
-	Danger   bool
+	Pending     int
+	Counted     bool   // this visit was counted as a scan
+	NotCounted  string // why not: "cookies", "limit", "repeat", "node"
+	City        string // the visitor's city, in the page's language
+	CityInput   string
+	CityError   string
+	Candidates  []cityChoice
+	Recalled    bool
+	RecallScope string
+	Warning     bool
+	Danger      bool
+	Reasons     []reasonLine
+	Steps       []stepLine
+	Charts      []chartData
+	FirstCity   string
+	Producer    string
+	Custodian   string // who holds the item now, while it is not sold
+	SellerName  string
+}
+
+type cityChoice struct{ Code, Name string }
+
+type reasonLine struct{ Level, Text string }
+
+type stepLine struct {
+	trace.Step
+	Label, OrgName string
+}
+
+type chartData struct {
+	SVG      template.HTML
+	Breaches string // the breach summary, in the page's language
+}
+
+// fill prepares what the scan page shows in the page's language: the
+// verdict's reasons, the journey's steps, the sensor charts, names.
+func (d *scanData) fill(p *pages.Page, orgs map[string]identity.Org) {
+	lang := string(p.Lang)
+	name := func(o *trace.OrgInfo) string {
+		if o == nil {
+			return ""
+		}
+		if p.Lang == pages.EN && o.NameEN != "" {
+			return o.NameEN
+		}
+		return o.Name
+	}
+	orgName := func(id string) string {
+		o, ok := orgs[id]
+		if !ok {
+			return id
+		}
+		if p.Lang == pages.EN && o.NameEN != "" {
+			return o.NameEN
+		}
+		return o.Name
+	}
+	d.Producer, d.SellerName = name(d.Page.Producer), name(d.Seller)
+	if !d.Item.Sold && !d.Item.Destroyed {
+		d.Custodian = name(d.Page.Custodian)
+	}
+	if f := d.Scans.First; f != nil && f.City != "" {
+		d.FirstCity = trace.CityName(f.City, lang)
+	}
+	if d.Risk != nil {
+		for _, r := range d.Risk.Reasons {
+			d.Reasons = append(d.Reasons, reasonLine{Level: r.Level, Text: reasonText(p, r, orgName)})
+		}
+	}
+	for _, st := range d.Journey {
+		d.Steps = append(d.Steps, stepLine{Step: st, Label: stepLabel(p, st.BizStep, st.Type), OrgName: name(st.Org)})
+	}
+	for _, s := range d.Sensors {
+		svg := chartSVG(s, p.Lang)
+		if svg == "" {
+			continue
+		}
+		c := chartData{SVG: svg}
+		if s.Breaches > 0 {
+			c.Breaches = strings.NewReplacer("{count}", strconv.Itoa(s.Breaches), "{type}", measurementName(s.Type, lang)).Replace(p.T("scan.breaches"))
+		}
+		d.Charts = append(d.Charts, c)
+	}
+}
+
+// when shows an RFC 3339 time as the pages do: China Standard Time, to
+// the minute.
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
+}
+
+// reasonText is a verdict's reason in the page's language, its
+// parameters shown as people read them: times in China Standard Time,
+// city names, organisation names, units.
+func reasonText(p *pages.Page, r trace.Reason, orgName func(string) string) string {
+	lang := string(p.Lang)
+	key := "reason." + r.Code
+	switch r.Code {
+	case trace.ReasonRecalled:
+		key += "." + r.Params["scope"]
+	case trace.ReasonEnded:
+		key += "." + r.Params["reason"]
+	}
+	text := p.T(key)
+	if text == key {
+		text = p.T("reason." + r.Code)
+	}
+	var pairs []string
+	for k, v := range r.Params {
+		switch {
+		case k == "time" || strings.HasSuffix(k, "_time") || k == "sold_at":
+			v = when(v)
+		case k == "from" || k == "to":
+			v = trace.CityName(v, lang)
+			if v == "" {
+				v = p.T("scan.unknowncity")
+			}
+		case k == "org" || k == "custodian":
+			v = orgName(v)
+		case k == "type":
+			v = measurementName(v, lang)
+		case k == "uom" || k == "bound_uom":
+			v = unitSymbol(v)
+		}
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// stepLabel names a business step in the page's language: a CBV step by
+// its text, another vocabulary's by the last part of its URI.
+func stepLabel(p *pages.Page, step, typ string) string {
+	if step == "" {
+		return p.T("eventtype." + typ)
+	}
+	if t := p.T("bizstep." + step); t != "bizstep."+step {
+		return t
+	}
+	if i := strings.LastIndexAny(step, "/:#"); i >= 0 && i < len(step)-1 {
+		return step[i+1:]
+	}
+	return step
+}
+
+// scanPageWithLot redirects a Digital Link that carries the lot to the
+// item's own page.
+func (s *tracePages) scanPageWithLot(p *pages.Page) error {
+	r := p.R
+	target := "/01/" + r.PathValue("gtin") + "/21/" + url.PathEscape(r.PathValue("serial"))
+	if q := r.URL.RawQuery; q != "" {
+		target += "?" + q
+	}
+	http.Redirect(p.W, r, target, http.StatusMovedPermanently)
+	return nil
 }
 
 // scanPage is what a consumer sees after scanning a product's QR code.
-// Opening it counts as a scan: the device is known only by the SHA-256 of
-// a random cookie, and the place only by the city the visitor chose to
-// tell, if any.
+// Opening it counts a scan, honestly: a device is known by a cookie the
+// node gave and signed (a request without one is sent back once to prove
+// the cookie returns, and counts then), counts once per window, and a
+// client address may open, mint devices and count only so many; the
+// place is only a city the visitor chose. A code never commissioned on
+// this chain gets the counterfeit warning and nothing goes on chain.
 func (s *tracePages) scanPage(p *pages.Page) error {
 	r := p.R
-	epc := r.URL.Path
-	if _, err := trace.ParseEPC("epc", epc); err != nil {
+	addr := s.site.ClientIP(r)
+	if ok, wait := s.node.views.Allow(ratelimit.Key(addr)); !ok {
+		p.W.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		p.Title = p.T("busy.title")
+		p.Status = http.StatusTooManyRequests
+		return s.site.Render(p, "scan_busy")
+	}
+	id, err := trace.ParseEPC("epc", r.URL.Path)
+	if err != nil || (id.Kind != trace.KindItem && id.Kind != trace.KindDrug) {
 		return errcode.New(errcode.BadRequest, "%s", p.T("scan.badcode"))
 	}
-	city := strings.TrimSpace(r.URL.Query().Get("city"))
-	if city == "" {
-		if c, err := r.Cookie(cityCookie); err == nil {
+	secret := s.node.key()
+	// The city: ?city= sets it (a name in any common form), the cookie
+	// keeps its code.
+	d := &scanData{}
+	if in := strings.TrimSpace(r.URL.Query().Get("city")); in != "" {
+		c, amb := trace.LookupCity(in)
+		if c.Code == "" {
+			d.CityInput = in
+			for _, c := range amb {
+				d.Candidates = append(d.Candidates, cityChoice{Code: c.Code, Name: trace.CityName(c.Code, string(p.Lang)) + " · " + trace.ProvinceName(c.Code, string(p.Lang))})
+			}
+			d.CityError = map[bool]string{true: "scan.cityambiguous", false: "scan.cityunknown"}[len(amb) > 0]
+		} else {
+			http.SetCookie(p.W, &http.Cookie{Name: cityCookie, Value: c.Code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+			http.Redirect(p.W, r, id.Path, http.StatusSeeOther)
+			return nil
+		}
+	}
+	city := ""
+	if c, err := r.Cookie(cityCookie); err == nil {
+		if _, ok := trace.CityByCode(c.Value); ok {
 			city = c.Value
 		}
 	}
-	if utf8.RuneCountInString(city) > 32 || strings.ContainsAny(city, "\x00\n\r") {
-		city = ""
-	}
-	if city != "" {
-		http.SetCookie(p.W, &http.Cookie{Name: cityCookie, Value: city, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	}
+	// The device: a cookie the node signed, or a new one that must come
+	// back before it counts.
 	device := ""
-	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) == 48 {
-		device = c.Value
-	} else {
-		device = pages.RandomString()
-		http.SetCookie(p.W, &http.Cookie{Name: deviceCookie, Value: device, Path: "/", MaxAge: 5 * 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	if c, err := r.Cookie(deviceCookie); err == nil && secret != nil {
+		device = deviceOf(secret, c.Value)
 	}
-	resp, err := s.node.scanPage(r.Context(), s.site, epc)
+	if device == "" && secret != nil && d.CityInput == "" {
+		switch {
+		case r.URL.Query().Has(checkParam):
+			d.NotCounted = "cookies" // the cookie did not come back
+		case allowed(s.node.devices, addr):
+			var random [16]byte
+			if _, err := rand.Read(random[:]); err != nil {
+				return err
+			}
+			http.SetCookie(p.W, &http.Cookie{Name: deviceCookie, Value: newDeviceCookie(secret, random[:]), Path: "/",
+				MaxAge: 5 * 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			http.Redirect(p.W, r, id.Path+"?"+checkParam+"=1", http.StatusSeeOther)
+			return nil
+		default:
+			d.NotCounted = "limit"
+		}
+	}
+	resp, err := s.node.scanPage(r.Context(), s.site, id.Path)
+	if errcode.Of(err) == errcode.NotFound {
+		return s.neverIssued(p, id)
+	}
 	if err != nil {
 		return err
 	}
-	pg := resp.Page
-	d := &scanData{Page: pg, Pending: resp.PendingScans, City: city}
-	// Count the visit, except a reload with ?city= just to set the city.
-	if r.URL.Query().Get("city") == "" {
+	d.Page, d.Pending = resp.Page, resp.PendingScans
+	if city != "" {
+		d.City = trace.CityName(city, string(p.Lang))
+	}
+	b := s.node.batcher()
+	switch {
+	case d.NotCounted != "", d.CityInput != "":
+	case b == nil || device == "":
+		d.NotCounted = "node"
+	case !allowed(s.node.counted, addr):
+		d.NotCounted = "limit"
+	default:
 		sum := sha256.Sum256([]byte("dengta/device/" + s.site.ChainID() + "/" + device))
-		if b := s.node.batcher(); b != nil {
-			d.Counted = b.Add(scanbatch.Scan{EPC: pg.EPC, Time: time.Now().In(pages.ChinaTime).Format(time.RFC3339), Location: city, Device: hex.EncodeToString(sum[:])})
-		}
-		if d.Counted {
+		scan := scanbatch.Scan{EPC: d.EPC, Time: s.node.now().In(pages.ChinaTime).Format(time.RFC3339), City: city,
+			Device: hex.EncodeToString(sum[:]), Net: netTag(secret, addr)}
+		switch b.Add(scan) {
+		case scanbatch.Queued:
+			d.Counted = true
 			d.Pending++
+		case scanbatch.Repeated:
+			d.NotCounted = "repeat"
+		default:
+			d.NotCounted = "node"
 		}
 	}
-	d.Recalled = pg.Recall.Recalled
-	if pg.Risk != nil {
-		d.Warning = pg.Risk.Level == trace.LevelWarning
-		d.Danger = pg.Risk.Level == trace.LevelDanger
+	d.Recalled, d.RecallScope = d.Recall.Recalled, d.Recall.Scope
+	orgs := map[string]identity.Org{}
+	if list, err := s.site.Orgs(); err == nil {
+		for _, o := range list {
+			orgs[o.ID] = o
+		}
 	}
-	p.Title = pg.Product.Name
+	d.fill(p, orgs)
+	if d.Risk != nil {
+		d.Warning = d.Risk.Level == trace.LevelWarning
+		d.Danger = d.Risk.Level == trace.LevelDanger
+	}
+	p.Title = d.Product.Name
+	if p.Lang == pages.EN && d.Product.NameEN != "" {
+		p.Title = d.Product.NameEN
+	}
 	p.Data = d
 	return s.site.Render(p, "scan")
+}
+
+func allowed(l *ratelimit.Limiter, addr netip.Addr) bool {
+	ok, _ := l.Allow(ratelimit.Key(addr))
+	return ok
+}
+
+type unknownData struct {
+	EPC     string
+	Product *trace.Product // the product the code claims to be of, when it exists
+	Owner   *trace.OrgInfo
+}
+
+// neverIssued is the page of a code no producer ever commissioned on this
+// chain: a copied or made-up code. Nothing about it goes on chain.
+func (s *tracePages) neverIssued(p *pages.Page, id trace.ID) error {
+	d := &unknownData{EPC: id.Path}
+	if v, err := s.site.View(0); err == nil {
+		if prod, err := trace.GetProduct(v, id.Product); err == nil {
+			d.Product = prod
+			orgs, _ := s.site.Orgs()
+			for _, o := range orgs {
+				if o.ID == prod.Owner {
+					d.Owner = &trace.OrgInfo{ID: o.ID, Name: o.Name, NameEN: o.NameEN, Active: o.Active}
+				}
+			}
+		}
+	}
+	p.Title = p.T("unknown.title")
+	p.Status = http.StatusNotFound
+	p.Data = d
+	return s.site.Render(p, "scan_unknown")
 }

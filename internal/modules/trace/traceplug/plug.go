@@ -15,7 +15,7 @@ import (
 
 // Module returns the traceability module's plug.
 func Module() plug.Module {
-	n := &node{}
+	n := newNode()
 	return plug.Module{
 		Core:      trace.Module{},
 		Roles:     traceapi.Roles,
@@ -27,6 +27,6 @@ func Module() plug.Module {
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"market": {traceapi.Retailer}, "alliance": {traceapi.Alliance},
-		}},
+		}, Seed: seedDemo},
 	}
 }
