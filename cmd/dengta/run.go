@@ -25,6 +25,8 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "dev", Summary: "run a one-validator development chain with a demo consortium", Run: withRegistry(reg, runDev)},
 		{Name: "start", Summary: "run one member's node from its home directory", Run: withRegistry(reg, runStart)},
 		{Name: "testnet", Summary: "write the homes of a local multi-validator network", Run: withRegistry(reg, runTestnet)},
+		{Name: "bundle", Summary: "write a join bundle for a new node from member homes", Run: runBundle},
+		{Name: "join", Summary: "write a new node's home from a join bundle; it catches up by state sync", Run: runJoin},
 		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519); encrypt plain key files; change passphrases", Run: runKeys},
 		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
 		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},
