@@ -69,6 +69,7 @@ func runJoin(_ context.Context, args []string, out, errOut io.Writer) error {
 	p2p := fs.Int("p2p-port", 26656, "CometBFT peer-to-peer port")
 	rpc := fs.Int("rpc-port", 26657, "CometBFT RPC port")
 	gw := fs.Int("gateway-port", 8480, "gateway port")
+	archive := fs.Bool("from-genesis", false, "replay every block from genesis instead of restoring a snapshot (an archive node: the whole transaction index and every block)")
 	passFile := cli.PassphraseFlag(fs)
 	dev := fs.Bool("dev-passphrase", false, "encrypt the keys with the published dev passphrase "+keyfile.DevPassphrase+" and a cheap KDF (local tests only)")
 	prot := protectionFlags(fs)
@@ -100,15 +101,19 @@ func runJoin(_ context.Context, args []string, out, errOut io.Writer) error {
 		}
 	}
 	keys, err := node.JoinHome(*home, b, node.InitOptions{Moniker: *moniker, IP: *ip, Org: *org,
-		Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Protection: p})
+		Ports: node.Ports{P2P: *p2p, RPC: *rpc, Gateway: *gw}, Protection: p}, *archive)
 	if err != nil {
 		return userError(err.Error(), "use a new --home directory and free ports")
+	}
+	from := fmt.Sprintf("snapshots of %d peers, light client trusting height %d", len(b.Peers), b.TrustHeight)
+	if *archive {
+		from = fmt.Sprintf("every block from genesis, from %d peers", len(b.Peers))
 	}
 	fmt.Fprintf(out, `wrote the home of a node joining chain %q under %s
   node id           %s
   validator key     %X (not a validator: the consortium votes one in, 'dengta gov')
-  catches up from   snapshots of %d peers, light client trusting height %d
+  catches up from   %s
   start:            dengta start --home %s
-`, b.ChainID, *home, keys.NodeID, keys.ValidatorPubKey.Bytes(), len(b.Peers), b.TrustHeight, *home)
+`, b.ChainID, *home, keys.NodeID, keys.ValidatorPubKey.Bytes(), from, *home)
 	return nil
 }

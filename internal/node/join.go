@@ -202,8 +202,9 @@ func (b *JoinBundle) Check() error {
 
 // JoinHome writes a new home from a join bundle: keys (InitHome), the
 // chain's genesis, the members as persistent peers, and state sync from
-// the bundle's trusted block. The node starts as a non-validator.
-func JoinHome(home string, b *JoinBundle, opts InitOptions) (*HomeKeys, error) {
+// the bundle's trusted block, unless fromGenesis (an archive node, which
+// replays every block by block sync). The node starts as a non-validator.
+func JoinHome(home string, b *JoinBundle, opts InitOptions, fromGenesis bool) (*HomeKeys, error) {
 	if err := b.Check(); err != nil {
 		return nil, err
 	}
@@ -220,6 +221,9 @@ func JoinHome(home string, b *JoinBundle, opts InitOptions) (*HomeKeys, error) {
 	}
 	if err := SetPeers(home, b.Peers); err != nil {
 		return nil, err
+	}
+	if fromGenesis {
+		return keys, nil
 	}
 	if err := UpdateConfig(home, func(c *cmtcfg.Config) {
 		c.StateSync.Enable = true

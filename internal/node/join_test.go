@@ -39,7 +39,7 @@ func TestJoinHome(t *testing.T) {
 	}
 	p := freePorts(t, 3)
 	home := t.TempDir() + "/new"
-	if _, err := JoinHome(home, parsed, InitOptions{Moniker: "newcomer", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}); err != nil {
+	if _, err := JoinHome(home, parsed, InitOptions{Moniker: "newcomer", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}, false); err != nil {
 		t.Fatalf("JoinHome: %v", err)
 	}
 	c, err := LoadConfig(home)
@@ -50,7 +50,7 @@ func TestJoinHome(t *testing.T) {
 		strings.Join(c.StateSync.RPCServers, ",") != strings.Join(b.RPCServers, ",") || c.P2P.PersistentPeers != strings.Join(b.Peers, ",") {
 		t.Fatalf("config: statesync %+v, peers %q", c.StateSync, c.P2P.PersistentPeers)
 	}
-	if _, err := JoinHome(home, parsed, InitOptions{Moniker: "again", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}); err == nil {
+	if _, err := JoinHome(home, parsed, InitOptions{Moniker: "again", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}, false); err == nil {
 		t.Fatal("JoinHome wrote over an initialised home")
 	}
 
@@ -74,7 +74,7 @@ func TestJoinHome(t *testing.T) {
 		if _, err := ParseBundle(data); err == nil {
 			t.Errorf("%s: bundle accepted", name)
 		}
-		if _, err := JoinHome(t.TempDir()+"/x", bad, InitOptions{Moniker: "x", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}); err == nil {
+		if _, err := JoinHome(t.TempDir()+"/x", bad, InitOptions{Moniker: "x", Ports: Ports{P2P: p[0], RPC: p[1], Gateway: p[2]}, Protection: testProt}, false); err == nil {
 			t.Errorf("%s: home written", name)
 		}
 	}
