@@ -192,8 +192,7 @@ func (a *App) ApplySnapshotChunk(_ context.Context, req *abci.ApplySnapshotChunk
 		return &abci.ApplySnapshotChunkResponse{Result: abci.APPLY_SNAPSHOT_CHUNK_RESULT_ACCEPT}, nil
 	}
 	m := x.Manifest()
-	locals := map[string][]byte{string(localBlockTime): binary.BigEndian.AppendUint64(nil, uint64(m.BlockTime.UnixNano()))}
-	if err := x.Finish(locals); err != nil {
+	if err := x.Finish(SnapshotLocals(m)); err != nil {
 		if errors.Is(err, state.ErrRootMismatch) || errors.Is(err, snapshot.ErrBadChunk) {
 			return reject(err)
 		}
@@ -206,6 +205,12 @@ func (a *App) ApplySnapshotChunk(_ context.Context, req *abci.ApplySnapshotChunk
 	}
 	a.log.Info("snapshot restored", "height", m.Height, "keys", m.Keys, "app_hash", m.AppHash)
 	return &abci.ApplySnapshotChunkResponse{Result: abci.APPLY_SNAPSHOT_CHUNK_RESULT_ACCEPT}, nil
+}
+
+// SnapshotLocals returns the node-local records a state restored from
+// the snapshot m needs beside the state itself (the last block's time).
+func SnapshotLocals(m *snapshot.Manifest) map[string][]byte {
+	return map[string][]byte{string(localBlockTime): binary.BigEndian.AppendUint64(nil, uint64(m.BlockTime.UnixNano()))}
 }
 
 // restored brings the app to the restored state's height.

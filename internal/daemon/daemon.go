@@ -69,6 +69,9 @@ type Daemon struct {
 	halt     chan struct{}
 	haltOnce sync.Once
 	haltErr  *HaltError
+
+	backupMu sync.Mutex // one backup at a time
+	admin    *admin
 }
 
 // Option changes how a node starts.
@@ -259,6 +262,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 			logger.Error("gateway stopped", "err", err)
 		}
 	}()
+	d.startAdmin(logger)
 	logger.Info("node started", "chain_id", doc.ChainID, "org", settings.Org, "gateway", d.GatewayURL, "height", store.Version())
 	return d, nil
 }
@@ -270,6 +274,7 @@ func (d *Daemon) Stop() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs := []error{d.http.Shutdown(ctx)}
+		d.stopAdmin() // waits for a backup being written
 		d.stopModuleServices() // a batcher submits what it holds
 		d.disk.close()
 		errs = append(errs, d.Node.Stop())
