@@ -274,7 +274,7 @@ func (d *Daemon) Stop() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs := []error{d.http.Shutdown(ctx)}
-		d.stopAdmin() // waits for a backup being written
+		d.stopAdmin()          // waits for a backup being written
 		d.stopModuleServices() // a batcher submits what it holds
 		d.disk.close()
 		errs = append(errs, d.Node.Stop())
