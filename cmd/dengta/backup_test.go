@@ -76,6 +76,14 @@ func TestBackupRestore(t *testing.T) {
 	})
 	nettest.WaitFor(t, 60*time.Second, "transactions to commit", func() bool { return len(l.all()) >= 20 })
 
+	// An off-chain file on the node: not in the chain's state, only in
+	// the node's own store, and so only in its backups.
+	file := []byte("合同扫描件 — kept off chain, found again after the restore")
+	blobInfo, err := n.cs[v].As(n.keys[v]).UploadBlob(ctx, bytes.NewReader(file))
+	if err != nil {
+		t.Fatalf("upload a file: %v", err)
+	}
+
 	// Back up the running validator.
 	backup := filepath.Join(t.TempDir(), "market-backup")
 	out, err := exec.Command(bin, "backup", "--home", n.procs[v].home, "--out", backup).CombinedOutput()
@@ -150,6 +158,13 @@ func TestBackupRestore(t *testing.T) {
 		return true
 	})
 	n.sameBlocks(t, ctx, all, info.Height+1, final)
+	sha := blobInfo.SHA256
+	if got, err := os.ReadFile(filepath.Join(node.BlobDir(home), sha[:2], sha[2:4], sha)); err != nil || !bytes.Equal(got, file) {
+		t.Fatalf("the off-chain file after the restore: %q, %v", got, err)
+	}
+	if info.Files < 1 {
+		t.Fatalf("backup.json counts %d files", info.Files)
+	}
 	after := 0
 	for _, rec := range l.all() {
 		if rec.Height <= info.Height {
