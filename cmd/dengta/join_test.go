@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -228,6 +231,7 @@ func TestJoinByStateSync(t *testing.T) {
 	if after == 0 {
 		t.Fatal("no transaction committed after the snapshot")
 	}
+	checkMonitoring(t, n)
 	t.Logf("%s: 5 nodes agree on blocks %d-%d; the new node holds all %d transactions committed after its snapshot (%d in all, %d before it joined)",
 		since(), target, final, after, len(txs), before)
 }
@@ -239,4 +243,57 @@ func slicesHasSnapshot(entries []os.DirEntry) bool {
 		}
 	}
 	return false
+}
+
+// checkMonitoring checks that every metric the shipped alert rules and
+// Grafana dashboard (docs/monitoring) use is one the running nodes serve.
+func checkMonitoring(t *testing.T, n *testNet) {
+	t.Helper()
+	served := map[string]bool{}
+	for i, p := range n.procs {
+		settings, err := node.LoadSettings(p.home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.Get("http://" + settings.GatewayAddr + "/metrics")
+		if err != nil {
+			t.Fatalf("metrics of %s: %v", n.org(i), err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("metrics of %s: %d %v", n.org(i), res.StatusCode, err)
+		}
+		for _, line := range strings.Split(string(body), "\n") {
+			if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+				served[strings.Fields(name)[0]] = true
+			}
+		}
+	}
+	metric := regexp.MustCompile(`\b(?:dengta|cometbft)_[a-z0-9_]+`)
+	for _, f := range []string{"alerts.yml", "grafana-dashboard.json"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "docs", "monitoring", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f, ".json") && !json.Valid(data) {
+			t.Fatalf("%s is not JSON", f)
+		}
+		used := 0
+		for _, name := range metric.FindAllString(string(data), -1) {
+			base := name
+			for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+				if b, ok := strings.CutSuffix(name, suffix); ok && served[b] {
+					base = b
+				}
+			}
+			if !served[base] {
+				t.Errorf("%s uses %s, which no node serves", f, name)
+			}
+			used++
+		}
+		if used < 10 {
+			t.Errorf("%s names %d metrics", f, used)
+		}
+	}
 }
