@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 )
@@ -28,8 +30,11 @@ import (
 // ('dengta join') and started while the load continues. It must restore
 // a snapshot from its peers (not replay the chain from block 1), reach
 // the others' height with the same block and app hashes, hold every
-// transaction committed before and during its join, and - after a
-// SIGKILL - restart and catch up by block sync.
+// transaction committed after its snapshot, restart after a SIGKILL and
+// catch up by block sync; then the members vote its organisation in with
+// the node as a validator ('dengta gov'), and the chain goes on with one
+// of the first four stopped only thanks to its votes. Every metric the
+// shipped alert rules and dashboard use must be served.
 func TestJoinByStateSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the dengta binary and runs a five-process network; skipped with -short")
@@ -138,7 +143,8 @@ func TestJoinByStateSync(t *testing.T) {
 	// The new organisation writes its home and starts its node.
 	base, ports := nettest.PickAddresses(t, 1)
 	home := filepath.Join(t.TempDir(), "newcomer")
-	out, err := exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", "newcomer", "--org", "newcomer",
+	newOrg := devnet.OrgAt(4).WithRoles(modules.Registry())
+	out, err := exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", newOrg.ID, "--org", newOrg.ID,
 		"--ip", fmt.Sprintf("127.0.0.%d", base), "--p2p-port", strconv.Itoa(ports.P2P), "--rpc-port", strconv.Itoa(ports.RPC),
 		"--gateway-port", strconv.Itoa(ports.Gateway), "--passphrase-file", n.passFile, "--kdf", "dev").CombinedOutput()
 	if err != nil {
@@ -232,6 +238,57 @@ func TestJoinByStateSync(t *testing.T) {
 		t.Fatal("no transaction committed after the snapshot")
 	}
 	checkMonitoring(t, n)
+
+	// The members vote the organisation in with its node as a validator.
+	gov := func(args ...string) string {
+		cmd := exec.Command(bin, append([]string{"gov"}, args...)...)
+		cmd.Env = append(os.Environ(), "DENGTA_PASSPHRASE_FILE="+n.passFile)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("dengta gov %s: %v\n%s", args[0], err, out)
+		}
+		return string(out)
+	}
+	validator := gov("possession", "--home", home, "--org", newOrg.ID, "--power", "10")
+	admin, err := client.GenerateKey("sm2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := json.Marshal(map[string]any{"kind": "add_org", "reason": "joined by state sync", "org": map[string]any{
+		"id": newOrg.ID, "name": newOrg.Name, "name_en": newOrg.NameEN, "uscc": newOrg.USCC(), "roles": newOrg.Roles,
+		"admin_keys": []json.RawMessage{admin.PublicKey()}, "validator": json.RawMessage(validator)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := func(i int) string {
+		s, err := node.LoadSettings(n.procs[i].home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "http://" + s.GatewayAddr
+	}
+	keysDir := filepath.Join(n.dir, "keys")
+	gov("propose", "--node", url(0), "--key", devnet.KeyFile(keysDir, n.org(0)), "--yes", string(body))
+	for _, i := range []int{1, 2} {
+		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "1", "--approve", "--yes")
+	}
+	var vals struct {
+		Validators []struct {
+			Org   string `json:"org"`
+			Power int64  `json:"power"`
+		} `json:"validators"`
+	}
+	nettest.WaitFor(t, 30*time.Second, "five validators", func() bool {
+		return n.cs[v].Get(ctx, "/v1/validators", &vals) == nil && len(vals.Validators) == 5
+	})
+	// It signs: with one of the first four stopped, 40 of the 50 votes
+	// remain only with the new validator's.
+	n.procs[3].stop(t)
+	h := n.maxHeight(ctx, []int{0, 1, 2, v})
+	nettest.WaitFor(t, 60*time.Second, fmt.Sprintf("blocks past %d with %s stopped", h, n.org(3)), func() bool {
+		return n.maxHeight(ctx, []int{0, 1, 2, v}) >= h+3
+	})
+	t.Logf("%s: %s voted in as a validator; with %s stopped the chain went on from height %d on its votes", since(), newOrg.ID, n.org(3), h)
 	t.Logf("%s: 5 nodes agree on blocks %d-%d; the new node holds all %d transactions committed after its snapshot (%d in all, %d before it joined)",
 		since(), target, final, after, len(txs), before)
 }
