@@ -1,7 +1,12 @@
 package daemon
 
 import (
+	"bufio"
+	"bytes"
+	"compress/flate"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -53,6 +58,10 @@ type BackupInfo struct {
 	Taken     time.Time `json:"taken"`
 	Keys      int64     `json:"keys"`
 	Files     int       `json:"files"`
+	// Locals counts the node's own records (its transaction index) in
+	// the locals file, whose SHA-256 is LocalsSHA256.
+	Locals       int64  `json:"locals"`
+	LocalsSHA256 string `json:"locals_sha256"`
 }
 
 // Names inside a backup directory.
@@ -63,6 +72,7 @@ const (
 	backupBlobs     = "blobs"
 	backupConfig    = "config"
 	backupSignState = "priv_validator_state.json"
+	backupLocals    = "locals.bin"
 )
 
 // AdminSocket is the path of a running node's admin socket.
@@ -127,6 +137,10 @@ func (d *Daemon) writeBackup(ctx context.Context, dir string) (*BackupInfo, erro
 	if err != nil {
 		return nil, err
 	}
+	locals, localsSum, err := writeLocals(d.store, filepath.Join(dir, backupLocals))
+	if err != nil {
+		return nil, fmt.Errorf("transaction index: %w", err)
+	}
 	if err := d.accounts.Checkpoint(filepath.Join(dir, backupHall)); err != nil {
 		return nil, err
 	}
@@ -140,7 +154,8 @@ func (d *Daemon) writeBackup(ctx context.Context, dir string) (*BackupInfo, erro
 	root := view.Root()
 	info := &BackupInfo{Format: BackupFormat, ChainID: d.ChainID, Org: d.Settings.Org, Moniker: d.Settings.Moniker,
 		Height: height, AppHash: root.String(), BlockHash: strings.ToUpper(hex.EncodeToString(blk.BlockID.Hash)),
-		BlockTime: blk.Block.Time.UTC(), Taken: time.Now().UTC().Truncate(time.Second), Keys: sn.Manifest.Keys, Files: files}
+		BlockTime: blk.Block.Time.UTC(), Taken: time.Now().UTC().Truncate(time.Second), Keys: sn.Manifest.Keys, Files: files,
+		Locals: locals, LocalsSHA256: localsSum}
 	data, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return nil, err
@@ -431,8 +446,111 @@ func restoreState(backupDir, home string, info *BackupInfo) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := x.Finish(app.SnapshotLocals(m)); err != nil {
+	own := app.SnapshotLocals(m)
+	if err := x.Finish(own); err != nil {
 		return nil, err
 	}
+	if err := readLocals(filepath.Join(backupDir, backupLocals), info, st, own); err != nil {
+		return nil, fmt.Errorf("transaction index: %w", err)
+	}
 	return want[:], nil
+}
+
+// writeLocals writes the node's own committed records to path, DEFLATE
+// compressed: uvarint(len key) key uvarint(len value) value each. It
+// returns how many and the file's SHA-256.
+func writeLocals(st *state.Store, path string) (int64, string, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	sum := sha256.New()
+	zw, err := flate.NewWriter(io.MultiWriter(f, sum), flate.BestSpeed)
+	if err != nil {
+		return 0, "", err
+	}
+	bw := bufio.NewWriterSize(zw, 1<<16)
+	var n int64
+	var werr error
+	var lenBuf [binary.MaxVarintLen64]byte
+	err = st.IterateLocal(func(k, v []byte) bool {
+		for _, b := range [][]byte{k, v} {
+			if _, werr = bw.Write(lenBuf[:binary.PutUvarint(lenBuf[:], uint64(len(b)))]); werr != nil {
+				return false
+			}
+			if _, werr = bw.Write(b); werr != nil {
+				return false
+			}
+		}
+		n++
+		return true
+	})
+	for _, e := range []error{err, werr, bw.Flush(), zw.Close(), f.Sync()} {
+		if e != nil {
+			return 0, "", e
+		}
+	}
+	return n, hex.EncodeToString(sum.Sum(nil)), nil
+}
+
+// readLocals puts the backup's node-local records back into st, except
+// those the restore wrote itself (own).
+func readLocals(path string, info *BackupInfo, st *state.Store, own map[string][]byte) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && info.Locals == 0 && info.LocalsSHA256 == "" {
+		return nil // a backup without them
+	}
+	if err != nil {
+		return err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != info.LocalsSHA256 {
+		return fmt.Errorf("%s does not match backup.json's SHA-256", path)
+	}
+	r := bufio.NewReader(flate.NewReader(bytes.NewReader(data)))
+	w, err := st.WriteLocals()
+	if err != nil {
+		return err
+	}
+	var n int64
+	for {
+		k, err := readField(r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		v, err := readField(r)
+		if err != nil {
+			return fmt.Errorf("record %d: %w", n, err)
+		}
+		n++
+		if _, mine := own[string(k)]; mine {
+			continue
+		}
+		if err := w.Put(k, v); err != nil {
+			return err
+		}
+	}
+	if n != info.Locals {
+		return fmt.Errorf("%d records, backup.json says %d", n, info.Locals)
+	}
+	return w.Close()
+}
+
+// readField reads one uvarint-length-prefixed field (io.EOF at a clean end).
+func readField(r *bufio.Reader) ([]byte, error) {
+	l, err := binary.ReadUvarint(r)
+	if err != nil {
+		return nil, err
+	}
+	if l > 64<<20 {
+		return nil, fmt.Errorf("a field of %d bytes", l)
+	}
+	b := make([]byte, l)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("truncated field: %w", err)
+	}
+	return b, nil
 }
