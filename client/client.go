@@ -435,15 +435,18 @@ type outcome struct {
 }
 
 // ambiguous reports whether err leaves it unknown whether the node took
-// the transaction: no HTTP answer, or a timeout or unavailable answer.
-// Every other answer is a verdict (committed, or refused before the
-// mempool took it).
+// the transaction: no HTTP answer, a timeout (which is also how a node
+// whose consensus stopped after it took the transaction answers), or a
+// proxy's 502 or 504. Every other answer is a verdict: committed, or
+// refused before the mempool took it - "unavailable" included (a node
+// stopping or short of disk takes nothing: send it to another member's
+// node).
 func ambiguous(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) {
 		return true // no answer from the node (connection refused, reset, dropped; a bad body)
 	}
-	return e.Name == "timeout" || e.Name == "unavailable" || e.Status == http.StatusBadGateway || e.Status == http.StatusGatewayTimeout
+	return e.Name == "timeout" || e.Status == http.StatusBadGateway || e.Status == http.StatusGatewayTimeout
 }
 
 // Commit submits a signed transaction and does not return before it

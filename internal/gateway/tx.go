@@ -129,7 +129,9 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	}
 	rec, err := s.await(ctx, ch)
 	if errors.Is(err, errHalted) {
-		return errcode.New(errcode.Unavailable, "consensus stopped on this node: transaction %X was accepted but is not committed here; look it up on another member's node with GET /v1/txs/%X, or send the same bytes there", hash, hash)
+		// Taken, outcome unknown here: a timeout, not unavailable (which
+		// says the node did not take the transaction).
+		return errcode.New(errcode.Timeout, "consensus stopped on this node: transaction %X was accepted but is not committed here; look it up on another member's node with GET /v1/txs/%X, or send the same bytes there", hash, hash)
 	}
 	if err != nil {
 		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X, or send the same bytes again", hash, s.opts.CommitTimeout, hash)
