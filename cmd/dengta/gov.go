@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"
@@ -167,7 +169,48 @@ func govPropose(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	fmt.Fprintf(out, "proposed in tx %s at height %d\n", rec.Hash, rec.Height)
+	id, err := proposalAt(ctx, c, rec.Height, rec.Signer, b.Kind)
+	if err != nil {
+		return fmt.Errorf("find the new proposal: %w", err)
+	}
+	fmt.Fprintf(out, "proposal %d; the members vote with: dengta gov vote --key KEY --proposal %d --approve\n", id, id)
 	return nil
+}
+
+// proposalAt finds the number of the proposal of kind that org made at
+// height: the transaction's result does not carry it, the proposal list
+// does (created_height, proposer: the signing key's organisation).
+func proposalAt(ctx context.Context, c *client.Client, height int64, keyID, kind string) (uint64, error) {
+	var k identity.Key
+	if err := c.Get(ctx, "/v1/keys/"+url.PathEscape(keyID), &k); err != nil {
+		return 0, err
+	}
+	org := k.Org
+	var found uint64
+	after := ""
+	for {
+		var page api.Page[identity.Proposal]
+		path := "/v1/proposals?limit=1000"
+		if after != "" {
+			path += "&after=" + url.QueryEscape(after)
+		}
+		if err := c.Get(ctx, path, &page); err != nil {
+			return 0, err
+		}
+		for _, p := range page.Items {
+			if p.Created == height && p.Proposer == org && p.Kind == kind && p.ID > found {
+				found = p.ID
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	if found == 0 {
+		return 0, fmt.Errorf("no %s proposal by %s at height %d", kind, org, height)
+	}
+	return found, nil
 }
 
 func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {

@@ -67,8 +67,15 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 	if _, errOut, code = run(t, "gov", "propose", "--node", url, "--key", devnet.KeyFile(keys, "regulator"), body); code != 1 || !strings.Contains(errOut, "nothing was sent") {
 		t.Fatalf("propose without --yes: exit %d\n%s", code, errOut)
 	}
-	if out, errOut, code = run(t, "gov", "propose", "--node", url, "--key", devnet.KeyFile(keys, "regulator"), "--yes", body); code != 0 || !strings.Contains(out, "proposed in tx") {
+	if out, errOut, code = run(t, "gov", "propose", "--node", url, "--key", devnet.KeyFile(keys, "regulator"), "--yes", body); code != 0 || !strings.Contains(out, "proposed in tx") || !strings.Contains(out, "proposal 1; the members vote with: dengta gov vote --key KEY --proposal 1 --approve") {
 		t.Fatalf("propose --yes: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Proposals are members' data: the CLI says how to read them.
+	if _, errOut, code = run(t, "query", "--node", url, "proposals"); code != 1 || !strings.Contains(errOut, "Try: this is members' data: add --key") {
+		t.Fatalf("query proposals without a key: exit %d\n%s", code, errOut)
+	}
+	if out, errOut, code = run(t, "query", "--node", url, "--key", devnet.KeyFile(keys, "bank"), "proposal", "1"); code != 0 || !strings.Contains(out, `"kind": "set_validator"`) {
+		t.Fatalf("query proposal 1 as the bank: exit %d\n%s\n%s", code, out, errOut)
 	}
 	// Every other member approves; the proposal passes when more than two
 	// thirds have.

@@ -144,27 +144,7 @@ func TestKeysEncryptLegacy(t *testing.T) {
 	const pass = "upgrade lighthouse"
 	home, dir := newHome(t, pass)
 	src := keyfile.Fixed(pass)
-	ks, err := node.LoadKeys(home, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	master, err := node.HallMasterKey(home, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, _, err := tx.OpenKeyFile(node.OperatorKeyFile(home), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Write the home as an older dengta did: plain everything.
-	nk, _ := cmtjson.Marshal(ks.NodeKey)
-	pk, _ := cmtjson.MarshalIndent(privval.NewFilePV(ks.Validator, "", "").Key, "", "  ")
-	os.WriteFile(filepath.Join(home, "config", "node_key.json"), nk, 0o600)
-	os.WriteFile(filepath.Join(home, "config", "priv_validator_key.json"), pk, 0o600)
-	os.Remove(node.HallMasterFile(home))
-	os.WriteFile(node.LegacyHallKeyFile(home), []byte(hex.EncodeToString(master.Key)+"\n"), 0o600)
-	legacy, _ := json.Marshal(tx.KeyFile{Algo: op.Algo(), KeyID: op.ID(), PublicKey: hex.EncodeToString(op.Public().Key), PrivateKey: hex.EncodeToString(op.Bytes()), Name: "operator"})
-	os.WriteFile(node.OperatorKeyFile(home), legacy, 0o600)
+	ks, master, op := writePlain(t, home, src)
 
 	out, _, code := run(t, "keys", "show", node.OperatorKeyFile(home))
 	if code != 0 || !strings.Contains(out, "PLAIN") {
@@ -212,13 +192,47 @@ func TestKeysEncryptLegacy(t *testing.T) {
 	}
 	admin := devnet.KeyFile(filepath.Join(dir, "keys"), "regulator")
 	k, _, _ := tx.OpenKeyFile(admin, src)
-	legacy, _ = json.Marshal(tx.KeyFile{Algo: k.Algo(), KeyID: k.ID(), PublicKey: hex.EncodeToString(k.Public().Key), PrivateKey: hex.EncodeToString(k.Bytes())})
+	legacy, _ := json.Marshal(tx.KeyFile{Algo: k.Algo(), KeyID: k.ID(), PublicKey: hex.EncodeToString(k.Public().Key), PrivateKey: hex.EncodeToString(k.Bytes())})
 	plain := filepath.Join(home, "keys", "extra.json")
 	os.MkdirAll(filepath.Dir(plain), 0o700)
 	os.WriteFile(plain, legacy, 0o600)
 	if _, errOut, code := run(t, "keys", "encrypt", "--home", home, "--passphrase-file", passFile(t, "another passphrase")); code != 1 || !strings.Contains(errOut, "use another passphrase") {
 		t.Errorf("encrypt under another passphrase: exit %d %s", code, errOut)
 	}
+}
+
+// writePlain rewrites the keys of home, encrypted under src, as an older
+// dengta wrote them: plain files, the hall master key in hex. It returns
+// the keys.
+func writePlain(t *testing.T, home string, src keyfile.Source) (*node.Keys, *node.HallMaster, *tx.PrivateKey) {
+	t.Helper()
+	ks, err := node.LoadKeys(home, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, err := node.HallMasterKey(home, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _, err := tx.OpenKeyFile(node.OperatorKeyFile(home), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk, _ := cmtjson.Marshal(ks.NodeKey)
+	pk, _ := cmtjson.MarshalIndent(privval.NewFilePV(ks.Validator, "", "").Key, "", "  ")
+	legacy, _ := json.Marshal(tx.KeyFile{Algo: op.Algo(), KeyID: op.ID(), PublicKey: hex.EncodeToString(op.Public().Key), PrivateKey: hex.EncodeToString(op.Bytes()), Name: "operator"})
+	for _, err := range []error{
+		os.WriteFile(filepath.Join(home, "config", "node_key.json"), nk, 0o600),
+		os.WriteFile(filepath.Join(home, "config", "priv_validator_key.json"), pk, 0o600),
+		os.Remove(node.HallMasterFile(home)),
+		os.WriteFile(node.LegacyHallKeyFile(home), []byte(hex.EncodeToString(master.Key)+"\n"), 0o600),
+		os.WriteFile(node.OperatorKeyFile(home), legacy, 0o600),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ks, master, op
 }
 
 // TestStartNeedsPassphrase runs `dengta start` as a service would: no

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
@@ -214,6 +215,14 @@ func runTestnet(_ context.Context, reg *plug.Registry, args []string, out, errOu
 // seedDemo records every module's demo story on a new dev chain, through
 // the node's API with the demo organisations' admin keys.
 func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home string, log *slog.Logger) error {
+	// Signed requests are checked against the state of the first block.
+	for d.App.Store().Version() < 1 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 	env := &plug.DemoEnv{
 		Client:    client.New(d.GatewayURL),
 		PublicURL: d.GatewayURL,

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/cli"
 )
 
 const queryUsage = `WHAT [ARG]
@@ -34,6 +37,7 @@ func runQuery(ctx context.Context, args []string, out, errOut io.Writer) error {
 	node := nodeFlag(fs)
 	height := fs.Int64("height", 0, "state height to read (default: latest)")
 	outFile := fs.String("out", "", "with proof: write the bundle to this file")
+	keyFile := fs.String("key", "", "read as this key's organisation (members' records: proposals, business state); public reads need none")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -84,8 +88,18 @@ func runQuery(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
+	c := client.New(trimURL(*node))
+	if *keyFile != "" {
+		if c, _, err = cli.Signer(*node, *keyFile); err != nil {
+			return err
+		}
+	}
 	var raw []byte
-	if err := client.New(trimURL(*node)).Get(ctx, path, &raw); err != nil {
+	if err := c.Get(ctx, path, &raw); err != nil {
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Status == http.StatusUnauthorized && *keyFile == "" {
+			return userError(ce.Message, "this is members' data: add --key with one of your organisation's keys, e.g. dengta query --key ~/.dengta/dev/keys/coop-admin.json "+pos[0])
+		}
 		return err
 	}
 	if pos[0] == "proof" && *outFile != "" {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -217,7 +218,24 @@ type Module struct {
 // the chain's dates are read.
 var ChinaTime = time.FixedZone("CST", 8*3600)
 
-// APIError is the message of an SDK error for a page.
+// APIError is an SDK error for a page, in the page's language: what
+// happened and what to do (the message "apierr.<code name>" of the
+// host), then the chain's own words, which are English.
+func (p *Page) APIError(err error) string {
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		return err.Error()
+	}
+	key := "apierr." + errcode.Code(ce.Code).Name()
+	sentence := p.T(key)
+	if sentence == key {
+		sentence = p.T("apierr.other")
+	}
+	return strings.NewReplacer("{sentence}", sentence, "{detail}", ce.Message).Replace(p.T("apierr.format"))
+}
+
+// APIError is the message of an SDK error, as the chain gave it (English);
+// pages use Page.APIError, which says it in the page's language.
 func APIError(err error) string {
 	var ce *client.Error
 	if errors.As(err, &ce) {

@@ -53,12 +53,7 @@ func (s *Server) signedIn(h pages.Handler) pages.Handler {
 		if s.opts.Accounts == nil {
 			return errcode.New(errcode.NotFound, "no hall on this node")
 		}
-		c, err := r.Cookie(sessionCookie)
-		var sess *accounts.Session
-		var u *accounts.User
-		if err == nil {
-			sess, u, err = s.opts.Accounts.Session(c.Value)
-		}
+		sess, hu, err := s.session(r)
 		if err != nil {
 			http.Redirect(p.W, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil
@@ -68,13 +63,29 @@ func (s *Server) signedIn(h pages.Handler) pages.Handler {
 		if r.Method == http.MethodPost && !accounts.CheckCSRF(sess, r.PostFormValue("csrf")) {
 			return errcode.New(errcode.BadRequest, "%s", p.T("hall.csrf"))
 		}
-		hu := &pages.User{Name: u.Name, Display: u.Display, Org: u.Org, Role: string(u.Role), KeyID: u.KeyID.String(), Algo: u.Algo.String(), CSRF: sess.CSRF}
-		if v, err := s.opts.Backend.View(0); err == nil {
-			hu.OrgInfo, _ = identity.GetOrg(v, u.Org)
-		}
 		p.User = hu
 		return h(p)
 	}
+}
+
+// session returns the browser's hall session and its user.
+func (s *Server) session(r *http.Request) (*accounts.Session, *pages.User, error) {
+	if s.opts.Accounts == nil {
+		return nil, nil, errcode.New(errcode.NotFound, "no hall on this node")
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess, u, err := s.opts.Accounts.Session(c.Value)
+	if err != nil {
+		return nil, nil, err
+	}
+	hu := &pages.User{Name: u.Name, Display: u.Display, Org: u.Org, Role: string(u.Role), KeyID: u.KeyID.String(), Algo: u.Algo.String(), CSRF: sess.CSRF}
+	if v, err := s.opts.Backend.View(0); err == nil {
+		hu.OrgInfo, _ = identity.GetOrg(v, u.Org)
+	}
+	return sess, hu, nil
 }
 
 func (s *Server) adminOnly(h pages.Handler) pages.Handler {
@@ -262,7 +273,7 @@ func (s *Server) addUser(p *pages.Page) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
 	defer cancel()
 	if _, _, err := client.Send(ctx, s.api(), key, identity.RegisterKey, identity.RegisterKeyBody{PublicKey: k.Public(), Admin: role == accounts.RoleAdmin, Name: name}); err != nil {
-		return fail(pages.APIError(err))
+		return fail(p.APIError(err))
 	}
 	if err := s.opts.Accounts.AddUser(u, r.PostFormValue("password"), k); err != nil {
 		return fail(accountError(p, err))

@@ -216,10 +216,14 @@ var funcs = template.FuncMap{
 	"inc": func(n int64) int64 { return n + 1 },
 	// when shows an RFC 3339 time as "2006-01-02 15:04" in China
 	// Standard Time, or the text unchanged when it does not parse.
-	"when": func(s string) string {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return s
+	"when": func(v any) string {
+		t, ok := v.(time.Time)
+		if !ok {
+			s := fmt.Sprint(v)
+			var err error
+			if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+				return s
+			}
 		}
 		return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
 	},
@@ -238,6 +242,33 @@ var funcs = template.FuncMap{
 	},
 	"hallLinks": func() []pages.Link { return nil },
 	"roleLabel": func(any) string { return "" },
+	"orgName":   func(any) string { return "" },
+}
+
+// orgName is an organisation's name in lang (its Chinese name when it
+// has no English one).
+func orgName(o any, lang Lang) string {
+	var org *identity.Org
+	switch v := o.(type) {
+	case identity.Org:
+		org = &v
+	case *identity.Org:
+		org = v
+	default:
+		return fmt.Sprint(o)
+	}
+	return orgLabel(org, lang)
+}
+
+// orgLabel is org's name in lang.
+func orgLabel(org *identity.Org, lang Lang) string {
+	if org == nil {
+		return ""
+	}
+	if lang == EN && org.NameEN != "" {
+		return org.NameEN
+	}
+	return org.Name
 }
 
 func short(s string, n int) string {
@@ -259,6 +290,14 @@ func (s *Server) wrapLimit(limit int64, h pages.Handler) http.HandlerFunc {
 		p.Nav = s.nav
 		p.SetDone(func(path, notice string) { s.done(p, path, notice) })
 		p.Notice = s.takeNotice(w, r)
+		// A signed-in clerk reading a public page (a certificate, the
+		// explorer) keeps the hall's navigation. Only for reads: a public
+		// form never acts as the user.
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if _, u, err := s.session(r); err == nil {
+				p.User = u
+			}
+		}
 		err := readForm(r)
 		if err == nil {
 			err = h(p)
@@ -336,6 +375,19 @@ func (s *Server) render(p *pages.Page, name string) error {
 		"lang": func() Lang { return lang },
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
+		// orgName shows an organisation's name in the page's language.
+		// An organisation given by its id is looked up in the state.
+		"orgName": func(o any) string {
+			if id, ok := o.(string); ok {
+				if v, err := s.opts.Backend.View(0); err == nil {
+					if org, err := identity.GetOrg(v, id); err == nil {
+						return orgLabel(org, lang)
+					}
+				}
+				return id
+			}
+			return orgName(o, lang)
+		},
 	})
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
@@ -349,7 +401,11 @@ func (s *Server) render(p *pages.Page, name string) error {
 	if p.Status != 0 {
 		p.W.WriteHeader(p.Status)
 	}
-	_, err = p.W.Write(buf.Bytes())
+	page := buf.Bytes()
+	if p.Status >= http.StatusBadRequest {
+		page = refill(page, p.R)
+	}
+	_, err = p.W.Write(page)
 	return err
 }
 

@@ -15,8 +15,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -287,6 +289,63 @@ func TestCookiesSecureBehindTLS(t *testing.T) {
 			if c.Secure != tt.secure || !c.HttpOnly && c.Name != "lang" {
 				t.Errorf("%s: cookie %s secure=%v httponly=%v", tt.public, c.Name, c.Secure, c.HttpOnly)
 			}
+		}
+	}
+}
+
+// Times and organisations read as people write them.
+func TestHumanValues(t *testing.T) {
+	when := funcs["when"].(func(any) string)
+	for in, want := range map[any]string{
+		"2026-12-06T10:49:01.692396048+08:00":         "2026-12-06 10:49",
+		"2026-12-06T02:49:01Z":                        "2026-12-06 10:49",
+		time.Date(2026, 12, 6, 2, 49, 1, 5, time.UTC): "2026-12-06 10:49",
+		"not a time": "not a time",
+	} {
+		if got := when(in); got != want {
+			t.Errorf("when(%v) = %q, want %q", in, got, want)
+		}
+	}
+	org := identity.Org{ID: "coop", Name: "砀山县梨都果品专业合作社", NameEN: "Dangshan Pear Growers Cooperative"}
+	for _, c := range []struct {
+		o    any
+		lang Lang
+		want string
+	}{
+		{org, ZH, "砀山县梨都果品专业合作社"}, {org, EN, "Dangshan Pear Growers Cooperative"}, {&org, EN, "Dangshan Pear Growers Cooperative"},
+		{identity.Org{ID: "x", Name: "某公司"}, EN, "某公司"}, {(*identity.Org)(nil), ZH, ""}, {42, ZH, "42"},
+	} {
+		if got := orgName(c.o, c.lang); got != c.want {
+			t.Errorf("orgName(%v, %s) = %q, want %q", c.o, c.lang, got, c.want)
+		}
+	}
+}
+
+// Every error code the chain or the API can answer has a sentence with a
+// hint in both languages, and a page shows it with the chain's words.
+func TestAPIErrorsSpeakTheUsersLanguage(t *testing.T) {
+	for _, c := range errcode.All() {
+		if c == errcode.OK {
+			continue
+		}
+		m, ok := messages["apierr."+c.Name()]
+		if !ok || m[0] == "" || m[1] == "" || !strings.ContainsAny(m[0], "。") {
+			t.Errorf("error code %s has no sentence in both languages: %q", c.Name(), m)
+		}
+	}
+	err := &client.Error{Status: 400, Code: uint32(errcode.Unauthorized), Name: "unauthorized", Message: "bank: organisation alliance holds [alliance inspector], it needs one of [bank]"}
+	for lang, want := range map[Lang]string{
+		ZH: "本机构或本账号无权办理此项业务。请由具备相应角色的机构办理，或请联盟通过治理投票授权。（链上说明：bank: organisation alliance holds [alliance inspector], it needs one of [bank]）",
+		EN: "Your organisation or account may not do this. Have an organisation with the needed role do it, or ask the consortium to authorise it by a governance vote. (the chain says: bank: organisation alliance holds [alliance inspector], it needs one of [bank])",
+	} {
+		p := pages.NewPage(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), lang, func(key string) string {
+			if m, ok := messages[key]; ok {
+				return m[map[Lang]int{ZH: 0, EN: 1}[lang]]
+			}
+			return key
+		})
+		if got := p.APIError(err); got != want {
+			t.Errorf("%s: %q", lang, got)
 		}
 	}
 }

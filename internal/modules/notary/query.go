@@ -1,6 +1,7 @@
 package notary
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -239,4 +240,35 @@ func DisputesOf(r Reader, id string) ([]Dispute, error) {
 		out = append(out, *d)
 	}
 	return out, nil
+}
+
+// BatchesOf lists an organisation's batch deposits, newest first (at most
+// limit; more reports whether there were more). The index is by Merkle
+// root, so every batch record is read: batches are few beside files.
+func BatchesOf(r Reader, org string, limit int) (batches []Batch, more bool, err error) {
+	var ids []string
+	err = r.Iterate([]byte(batchDepPrefix+org+"/"), nil, func(_, v []byte) bool {
+		ids = append(ids, string(v))
+		return true
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	for _, id := range ids {
+		b, err := GetBatch(r, id)
+		if err != nil {
+			return nil, false, err
+		}
+		batches = append(batches, *b)
+	}
+	slices.SortFunc(batches, func(a, b Batch) int {
+		if a.Height != b.Height {
+			return cmp.Compare(b.Height, a.Height)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(batches) > limit {
+		return batches[:limit], true, nil
+	}
+	return batches, false, nil
 }

@@ -445,3 +445,18 @@ func RegulatorOverview(r Reader, today string) (*OverviewView, error) {
 	}
 	return v, nil
 }
+
+// CreditLinesSetBy lists the credit lines (授信额度) bank set last, in
+// obligor order.
+func CreditLinesSetBy(r Reader, bank string) ([]CreditLine, error) {
+	if err := queryOrg("bank", bank); err != nil {
+		return nil, err
+	}
+	var out []CreditLine
+	err := module.EachJSON(r, []byte(creditPrefix), func(_ []byte, cl *CreditLine) {
+		if cl.SetBy.Org == bank {
+			out = append(out, *cl)
+		}
+	})
+	return out, err
+}

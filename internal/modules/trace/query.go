@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -353,4 +354,75 @@ func mustTime(s string) time.Time {
 func before(t time.Time, s string) bool {
 	u, err := time.Parse(time.RFC3339, s)
 	return err == nil && t.Before(u)
+}
+
+// ProductsOf lists the products org owns whose id, name or English name
+// contains search (all when empty), in key order: at most limit of them
+// after the product id after, and the id to continue after when more
+// follow. An empty org lists every organisation's products (for
+// overseers). It reads every product record, which a member's hall can
+// afford: products are few beside items and events.
+func ProductsOf(r Reader, org, search, after string, limit int) ([]Product, string, error) {
+	var out []Product
+	next := ""
+	var start []byte
+	if after != "" {
+		start = productKey(after)
+	}
+	var failed error
+	err := r.Iterate([]byte(productPrefix+"/"), start, func(k, v []byte) bool {
+		id := string(k[len(productPrefix):])
+		if id == after {
+			return true
+		}
+		var p Product
+		if err := json.Unmarshal(v, &p); err != nil {
+			failed = fmt.Errorf("product %s: %w", id, err)
+			return false
+		}
+		if (org != "" && p.Owner != org) || !matches(search, p.ID, p.Name, p.NameEN, p.Brand) {
+			return true
+		}
+		if len(out) == limit {
+			next = out[len(out)-1].ID
+			return false
+		}
+		out = append(out, p)
+		return true
+	})
+	if err == nil {
+		err = failed
+	}
+	return out, next, err
+}
+
+// ProductLots lists a product's lots, in key order.
+func ProductLots(r Reader, product string) ([]Lot, error) {
+	ids, err := module.List(r, prodLotList(product))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Lot, 0, len(ids))
+	for _, id := range ids {
+		l, err := GetLot(r, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
+	}
+	return out, nil
+}
+
+// matches reports whether any of fields contains search, ignoring case.
+func matches(search string, fields ...string) bool {
+	search = strings.ToLower(strings.TrimSpace(search))
+	if search == "" {
+		return true
+	}
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), search) {
+			return true
+		}
+	}
+	return false
 }

@@ -501,7 +501,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	}
 	api := s.site.API().As(key) // blob uploads are for members
 	action := r.FormValue("action")
-	fail := func(err error) error { return s.renderHall(p, pages.APIError(err), nil) }
+	fail := func(err error) error { return s.renderHall(p, p.APIError(err), nil) }
 	done := func() error {
 		p.Done("/hall/charity", p.T("ch.done."+action))
 		return nil
@@ -683,7 +683,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	api := s.site.API().As(key) // blob uploads are for members
 	action := r.FormValue("action")
 	v := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
-	fail := func(err error) error { return s.renderProject(p, id, pages.APIError(err)) }
+	fail := func(err error) error { return s.renderProject(p, id, p.APIError(err)) }
 	amount := func() (int64, error) {
 		fen, err := parseYuan(v("amount"))
 		if err != nil {

@@ -79,7 +79,7 @@ func pagesModule() *pages.Module {
 				defer cancel()
 				res, _, err := client.Send(ctx, site.API(), key, exampleapi.Post, exampleapi.PostBody{Title: strings.TrimSpace(p.R.FormValue("title"))})
 				if err != nil {
-					p.Title, p.Status, p.Data = p.T("ex.example.title"), http.StatusBadRequest, map[string]string{"Error": pages.APIError(err)}
+					p.Title, p.Status, p.Data = p.T("ex.example.title"), http.StatusBadRequest, map[string]string{"Error": p.APIError(err)}
 					return site.Render(p, "hall_example")
 				}
 				http.Redirect(p.W, p.R, "/example/notes/"+url.PathEscape(res.ID), http.StatusSeeOther)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/client"
@@ -20,7 +21,7 @@ import (
 // contract through the hall, opens and prints its certificate; then a
 // judge, signed out, verifies the file on the public verify page.
 func TestNotaryFlow(t *testing.T) {
-	d, _ := browsertest.Node(t)
+	d, home := browsertest.Node(t)
 	ctx := browsertest.Browser(t)
 	base := d.GatewayURL
 
@@ -39,6 +40,23 @@ func TestNotaryFlow(t *testing.T) {
 		chromedp.WaitVisible("article.cert", chromedp.ByQuery),
 	)
 	cert := browsertest.Text(t, ctx, "article.cert")
+	// A batch the cooperative's system sent shows in the hall too.
+	key, err := client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), "coop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.Send(context.Background(), client.New(base).As(key), key, notaryapi.BatchDeposit, notaryapi.BatchBody{
+		MerkleRoot: strings.Repeat("ab", 32), Size: 120, Label: "九月送货单", ItemFormat: "dengta-batch-item/1"}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "购销合同.txt 已存证，存证编号 EV", "deposit notice")
+	// The clerk is still signed in on the certificate and finds the way
+	// back to the hall.
+	var hallLinks int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("header a[href='/hall']").length`, &hallLinks))
+	if hallLinks != 1 {
+		t.Fatalf("the certificate page has %d links back to the hall", hallLinks)
+	}
 	browsertest.Contains(t, cert, "电子数据存证证书", "certificate")
 	browsertest.Contains(t, cert, "购销合同.txt", "certificate")
 	browsertest.Contains(t, cert, "砀山县梨都果品专业合作社", "certificate depositor")
@@ -53,6 +71,29 @@ func TestNotaryFlow(t *testing.T) {
 		t.Fatalf("the certificate shows %d passed checks", checks)
 	}
 	browsertest.Screenshot(t, ctx, "certificate")
+	var certURL string
+	browsertest.Run(t, ctx, chromedp.Location(&certURL))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/notary"), chromedp.WaitVisible("#batches", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "hall-notary")
+	batches := browsertest.Text(t, ctx, "#batches")
+	for _, want := range []string{"九月送货单", "120", "BA"} {
+		browsertest.Contains(t, batches, want, "the hall's batches")
+	}
+
+	// The same file again: no second record, and the clerk is told so.
+	browsertest.Run(t, ctx,
+		chromedp.Navigate(base+"/hall/notary"),
+		chromedp.WaitVisible("#file", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery),
+		chromedp.Click("#deposit", chromedp.ByQuery),
+		chromedp.WaitVisible("#notice", chromedp.ByQuery),
+	)
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "此前已经存证", "second deposit notice")
+	var again string
+	browsertest.Run(t, ctx, chromedp.Location(&again))
+	if again != certURL {
+		t.Fatalf("the second deposit shows %s, not the first certificate %s", again, certURL)
+	}
 
 	// The QR code leads to the verify page; a judge uploads the file there.
 	var verifyURL string
@@ -79,7 +120,9 @@ func TestNotaryFlow(t *testing.T) {
 		chromedp.Submit("#file", chromedp.ByQuery),
 		chromedp.WaitVisible(".verdict", chromedp.ByQuery),
 	)
-	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "没有找到", "verify altered file")
+	verdict := browsertest.Text(t, ctx, ".verdict.bad")
+	browsertest.Contains(t, verdict, "链上没有这份电子数据的单独存证记录", "verify altered file")
+	browsertest.Contains(t, verdict, "批量存证的条目，请同时上传它的证书文件", "verify altered file: how to check a batch item")
 }
 
 // TestExplorerAndLanguage: the explorer shows the chain, and the language

@@ -102,7 +102,7 @@ func (s *notaryPages) hallDisputeAct(p *pages.Page) error {
 		return s.renderDisputes(p, "", fmt.Sprintf("%s %q", p.T("hd.unknownaction"), action))
 	}
 	if err != nil {
-		return s.renderDisputes(p, "", pages.APIError(err))
+		return s.renderDisputes(p, "", p.APIError(err))
 	}
 	p.Done("/hall/notary/disputes", p.T("hd.done")+" "+p.T("hdaction."+action))
 	return nil

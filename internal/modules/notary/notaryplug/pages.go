@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -259,8 +260,11 @@ var evidenceTypes = []string{"contract", "invoice", "document", "image", "audio"
 type hallNotaryData struct {
 	Evidence []notary.Evidence
 	Next     string
-	Types    []string
-	Error    string
+	// Batches are the organisation's batch deposits, newest first.
+	Batches     []notary.Batch
+	MoreBatches bool
+	Types       []string
+	Error       string
 }
 
 func (s *notaryPages) hallNotary(p *pages.Page) error {
@@ -273,8 +277,12 @@ func (s *notaryPages) hallNotary(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
+	d := hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes}
+	if d.Batches, d.MoreBatches, err = notary.BatchesOf(v, p.User.Org, 50); err != nil {
+		return err
+	}
 	p.Title = p.T("hn.title")
-	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes}
+	p.Data = d
 	return s.site.Render(p, "hall_notary")
 }
 
@@ -314,7 +322,13 @@ func (s *notaryPages) hallDeposit(p *pages.Page) error {
 	if err != nil {
 		return s.hallNotaryError(p, r, err)
 	}
-	http.Redirect(p.W, r, "/certificates/"+url.PathEscape(res.EvidenceID), http.StatusSeeOther)
+	// The same file deposited again is not a new record: say so, and
+	// show the first certificate.
+	notice := fmt.Sprintf(p.T("hn.deposited"), name, res.EvidenceID)
+	if res.Existing {
+		notice = fmt.Sprintf(p.T("hn.existing"), name, res.EvidenceID)
+	}
+	p.Done("/certificates/"+url.PathEscape(res.EvidenceID), notice)
 	return nil
 }
 
@@ -326,6 +340,6 @@ func (s *notaryPages) hallNotaryError(p *pages.Page, r *http.Request, err error)
 	evs, next, _ := notary.ByDepositor(v, p.User.Org, "", 20)
 	p.Title = p.T("hn.title")
 	p.Status = http.StatusBadRequest
-	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: pages.APIError(err)}
+	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: p.APIError(err)}
 	return s.site.Render(p, "hall_notary")
 }

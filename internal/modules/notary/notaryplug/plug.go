@@ -26,6 +26,6 @@ func Module() plug.Module {
 			"coop": {notaryapi.Depositor}, "logistics": {notaryapi.Depositor}, "market": {notaryapi.Depositor},
 			"foodgroup": {notaryapi.Depositor}, "bank": {notaryapi.Depositor}, "court": {notaryapi.Court},
 			"notary": {notaryapi.Notary, notaryapi.Depositor}, "*": {notaryapi.Depositor},
-		}},
+		}, Seed: seedDemo},
 	}
 }

@@ -36,6 +36,10 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.SendKeys("#limit", "5,000,000.00", chromedp.ByQuery),
 		chromedp.Click("#set-credit", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "授信")
+	lines := browsertest.Text(t, ctx, "#credit-lines")
+	for _, want := range []string{"皖北食品集团有限公司", "5,000,000.00"} {
+		browsertest.Contains(t, lines, want, "the bank's credit lines")
+	}
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "foodgroup-admin")
@@ -54,6 +58,11 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "开立")
 	if got := browsertest.Text(t, ctx, "#available"); got != "4,000,000.00" {
 		t.Fatalf("available credit after issuing 1,000,000.00 of 5,000,000.00: %q", got)
+	}
+	// The core enterprise finds what it issued.
+	issued := browsertest.Text(t, ctx, "#issued")
+	for _, want := range []string{"1,000,000.00", maturity, "待签收"} {
+		browsertest.Contains(t, issued, want, "issued receivables")
 	}
 	browsertest.SignOut(t, ctx)
 
@@ -105,7 +114,14 @@ func TestReceivableFlow(t *testing.T) {
 	var part string
 	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("coop")).match(/RC[0-9A-F-]+/)[0]`, &part))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part),
-		chromedp.WaitVisible("#finance", chromedp.ByQuery),
+		chromedp.WaitVisible("#finance", chromedp.ByQuery))
+	// The bank to ask is chosen among banks, by name.
+	var banks []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#bank option")].map(o => o.value + "=" + o.textContent)`, &banks))
+	if len(banks) != 1 || banks[0] != "bank=江淮商业银行股份有限公司" {
+		t.Fatalf("the financing bank list is %q, want the one bank by its name", banks)
+	}
+	browsertest.Run(t, ctx,
 		chromedp.SetValue("#bank", "bank", chromedp.ByQuery),
 		chromedp.Click("#finance", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "融资")
@@ -117,7 +133,14 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "bank-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"), chromedp.WaitVisible("button.approve", chromedp.ByQuery), chromedp.Click("button.approve", chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"), chromedp.WaitVisible("button.approve", chromedp.ByQuery))
+	// The bank sees who asks, at what rate, for how long, with recourse or not.
+	var request string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelector("button.approve").closest("tr").textContent`, &request))
+	for _, want := range []string{"砀山县梨都果品专业合作社", "3.65%", "否"} {
+		browsertest.Contains(t, request, want, "financing request")
+	}
+	browsertest.Run(t, ctx, chromedp.Click("button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放款")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "bank", "financed part's holder")

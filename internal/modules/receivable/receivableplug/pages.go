@@ -36,7 +36,7 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
-		Funcs:     template.FuncMap{"yuan": formatFen},
+		Funcs:     template.FuncMap{"yuan": formatFen, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
 		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &recvPages{site: site}
@@ -56,9 +56,11 @@ type hallReceivablesData struct {
 	// Confirmations are the confirmation requests standing for a bank.
 	Confirmations *receivable.ConfirmationsView
 	Overview      *receivable.OverviewView
-	Orgs          []identity.Org
-	Message       string
-	Error         string
+	// Lines are the credit lines a bank set.
+	Lines   []receivable.CreditLine
+	Orgs    []identity.Org
+	Message string
+	Error   string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
@@ -90,6 +92,9 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 			return err
 		}
 		if d.Confirmations, err = receivable.Confirmations(v, org, today); err != nil {
+			return err
+		}
+		if d.Lines, err = receivable.CreditLinesSetBy(v, org); err != nil {
 			return err
 		}
 	}
@@ -350,7 +355,7 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	}
 	rec, err := s.site.API().Do(ctx, key, receivableapi.Name, action, body)
 	if err != nil {
-		return back("", pages.APIError(err))
+		return back("", p.APIError(err))
 	}
 	if action == receivableapi.Issue.Name {
 		// Show the new receivable's page.
@@ -411,7 +416,7 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 		}
 		return receivableapi.SplitBody{ID: id, Parts: parts}, nil
 	case "request_financing":
-		rate, err := strconv.Atoi(strings.TrimSpace(r.FormValue("rate_bp")))
+		rate, err := parsePercent(r.FormValue("rate"))
 		if err != nil {
 			return nil, fmt.Errorf("%s", p.T("hr.badrate"))
 		}
@@ -497,6 +502,33 @@ func parseYuan(s string) (int64, error) {
 
 // formatFen writes fen as yuan with thousands separators: 100000000 ->
 // "1,000,000.00".
+// formatBP shows basis points as a percentage: 365 is 3.65%.
+func formatBP(bp int) string {
+	return fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
+}
+
+// parsePercent reads a percentage with at most two decimals ("3.65",
+// "3.65%", "4") as basis points, without floats.
+func parsePercent(s string) (int, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || (dot && frac == "") {
+		return 0, fmt.Errorf("rate %q: a percentage with at most two decimals", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err := strconv.Atoi(whole)
+	if err != nil || w < 0 || w > 100 {
+		return 0, fmt.Errorf("rate %q: a percentage from 0 to 100", s)
+	}
+	f, err := strconv.Atoi(frac)
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("rate %q: a percentage with at most two decimals", s)
+	}
+	return w*100 + f, nil
+}
+
 func formatFen(fen int64) string {
 	sign := ""
 	if fen < 0 {

@@ -22,6 +22,6 @@ func Module() plug.Module {
 		Workloads: workloads(),
 		Demo: plug.Demo{Roles: map[string][]role.Role{
 			"foodgroup": {receivableapi.CoreEnterprise},
-		}},
+		}, Seed: seedDemo},
 	}
 }

@@ -234,6 +234,23 @@ func qr(env httpapi.Env, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errcode.New(errcode.BadRequest, "%v", err)
 	}
+	// A label leads to the scan page: one for a code the chain never
+	// issued would send the buyer to the counterfeit warning.
+	v, err := env.View(0)
+	if err != nil {
+		return err
+	}
+	switch id.Kind {
+	case trace.KindLot:
+		_, err = trace.GetLot(v, id.Path)
+	case trace.KindProduct:
+		_, err = trace.GetProduct(v, id.Path)
+	default:
+		_, err = trace.Item(v, id.Path)
+	}
+	if err != nil {
+		return err
+	}
 	link := env.PublicURL(id.Path)
 	switch p.Format {
 	case "svg":

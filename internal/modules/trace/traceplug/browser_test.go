@@ -89,10 +89,17 @@ func TestTraceFlow(t *testing.T) {
 		chromedp.Click("#register-lot", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "批次登记")
 	lot := "/01/" + gtin + "/10/L20260915"
-	browsertest.Run(t, ctx, chromedp.SendKeys("#c-lot", lot, chromedp.ByQuery),
+	// The lot is picked by product name and lot number.
+	var lotLabel string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#c-lot option")].map(o => o.textContent).join("|")`, &lotLabel))
+	if lotLabel != "砀山酥梨 5kg 礼盒 · L20260915" {
+		t.Fatalf("the lots to commission: %q", lotLabel)
+	}
+	browsertest.Run(t, ctx, chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
 		chromedp.SetValue("#c-count", "3", chromedp.ByQuery),
 		chromedp.Click("#commission", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "赋码")
+	browsertest.ExpectMessage(t, ctx, "序列号 SN0001 … SN0003")
 
 	// The labels: one QR code per item, each leading to its scan page.
 	browsertest.Run(t, ctx, chromedp.Click("#labels", chromedp.ByQuery), chromedp.WaitVisible(".labels", chromedp.ByQuery))
@@ -108,6 +115,57 @@ func TestTraceFlow(t *testing.T) {
 		t.Fatalf("label link %q does not end with %s", link, epc)
 	}
 	browsertest.Screenshot(t, ctx, "qr-labels")
+	// A refused form keeps what the clerk typed.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
+		chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
+		chromedp.SetValue("#c-digits", "x", chromedp.ByQuery),
+		chromedp.Click("#commission", chromedp.ByQuery),
+		chromedp.WaitVisible(".verdict.bad", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "序号位数须为 0 到 12", "bad digits")
+	var kept []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`["#c-lot", "#c-prefix", "#c-digits"].map(s => document.querySelector(s).value)`, &kept))
+	if strings.Join(kept, " ") != lot+" B x" {
+		t.Fatalf("the refused form holds %q", kept)
+	}
+	// Without padding, the serials are what the clerk typed: B1, B2.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.WaitVisible("#c-lot", chromedp.ByQuery),
+		chromedp.SetValue("#c-lot", lot, chromedp.ByQuery),
+		chromedp.SetValue("#c-prefix", "B", chromedp.ByQuery),
+		chromedp.SetValue("#c-digits", "0", chromedp.ByQuery),
+		chromedp.SetValue("#c-count", "2", chromedp.ByQuery),
+		chromedp.Click("#commission", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "序列号 B1 … B2")
+	if _, err := client.Read(context.Background(), client.New(base), traceapi.GetItem, traceapi.EPCParams{EPC: "/01/" + gtin + "/21/B1"}); err != nil {
+		t.Fatalf("B1: %v", err)
+	}
+
+	// The clerk finds the product, its lot and its items from the hall.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace"), chromedp.Click("#my-products", chromedp.ByQuery),
+		chromedp.WaitVisible("#products", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#products"), "砀山酥梨 5kg 礼盒", "products list")
+	browsertest.Screenshot(t, ctx, "hall-products")
+	browsertest.Run(t, ctx, chromedp.SendKeys("#q", "苹果", chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery),
+		chromedp.WaitVisible("#no-products", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-products"), "没有找到符合条件的产品", "search without a match")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace/products?q=5kg"), chromedp.Click("#products a", chromedp.ByQuery),
+		chromedp.WaitVisible("#lots", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "hall-product-lots")
+	lots := browsertest.Text(t, ctx, "#lots")
+	browsertest.Contains(t, lots, "L20260915", "the product's lots")
+	var commissioned string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelector("#lots tbody tr td:nth-child(6)").textContent`, &commissioned))
+	if commissioned != "5" {
+		t.Fatalf("the lot shows %q items commissioned, want 5", commissioned)
+	}
+	browsertest.Run(t, ctx, chromedp.Click("#lots a.print-labels", chromedp.ByQuery), chromedp.WaitVisible(".labels", chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("figure.label svg").length`, &codes))
+	if codes != 5 {
+		t.Fatalf("%d labels from the product page, want 5", codes)
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace/products?lang=en"), chromedp.WaitVisible("#products", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#products"), "Dangshan pears, 5 kg gift box", "products list in English")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trace/products?lang=zh"), chromedp.WaitVisible("#products", chromedp.ByQuery))
 
 	// The journey: the cooperative ships to the carrier, which ships on to
 	// the supermarket, which sells the box.

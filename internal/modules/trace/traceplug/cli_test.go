@@ -116,6 +116,24 @@ func TestTraceImport(t *testing.T) {
 	if err := json.Unmarshal(doc, &exported); err != nil || exported.Type != "EPCISDocument" || len(exported.EPCISBody.EventList) != 3 {
 		t.Fatalf("export: %v\n%s", err, doc)
 	}
+
+	// QR labels: a recorded item's, and none for a code the chain never
+	// issued (its label would lead buyers to the counterfeit warning).
+	png := filepath.Join(t.TempDir(), "b0001.png")
+	if err := run(t, ctx, []string{"qr", "--node", d.GatewayURL, "--out", png, "/01/06901234000016/21/B0001"}, &out, &errOut); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("qr label: %v %q", err, b[:min(8, len(b))])
+	}
+	never := filepath.Join(t.TempDir(), "never.png")
+	err = run(t, ctx, []string{"qr", "--node", d.GatewayURL, "--out", never, "/01/06901234000016/21/NEVER1"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "never commissioned") {
+		t.Fatalf("qr of a code never issued: %v", err)
+	}
+	if _, err := os.Stat(never); !os.IsNotExist(err) {
+		t.Fatalf("a label was written for a code never issued (%v)", err)
+	}
 }
 
 // run runs `dengta trace` with args.

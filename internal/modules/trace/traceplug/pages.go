@@ -52,6 +52,8 @@ func (n *node) pagesModule() *pages.Module {
 			r.SignedIn("GET /hall/trace", s.hallTrace)
 			r.SignedIn("POST /hall/trace/act", s.hallTraceAct)
 			r.SignedIn("GET /hall/trace/labels", s.hallTraceLabels)
+			r.SignedIn("GET /hall/trace/products", s.hallProducts)
+			r.SignedIn("GET /hall/trace/product", s.hallProduct)
 			r.SignedIn("GET /hall/trace/import", s.hallImport)
 			r.SignedInUpload("POST /hall/trace/import", maxImport, s.hallImportRun)
 			r.Public("GET /01/{gtin}/21/{serial}", s.scanPage)
@@ -72,6 +74,43 @@ type hallTraceData struct {
 	Error string
 	Links []string // items just commissioned: their scan pages
 	Lot   string
+	// Lots are the organisation's lots, to commission items of.
+	Lots []lotOption
+	// Serials names the serial numbers just commissioned.
+	Serials string
+}
+
+// lotOption is a lot in a form's list: its id and how people name it.
+type lotOption struct{ ID, Label string }
+
+// lotOptions lists the organisation's lots, by product (at most 500).
+func (s *tracePages) lotOptions(p *pages.Page) []lotOption {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil
+	}
+	products, _, err := trace.ProductsOf(v, p.User.Org, "", "", 200)
+	if err != nil {
+		return nil
+	}
+	var out []lotOption
+	for _, pr := range products {
+		lots, err := trace.ProductLots(v, pr.ID)
+		if err != nil {
+			return out
+		}
+		name := pr.Name
+		if p.Lang == pages.EN && pr.NameEN != "" {
+			name = pr.NameEN
+		}
+		for _, l := range lots {
+			if len(out) == 500 {
+				return out
+			}
+			out = append(out, lotOption{ID: l.ID, Label: name + " · " + l.LotNumber})
+		}
+	}
+	return out
 }
 
 func (s *tracePages) orgs() []identity.Org {
@@ -82,7 +121,7 @@ func (s *tracePages) orgs() []identity.Org {
 func (s *tracePages) hallTrace(p *pages.Page) error {
 	r := p.R
 	p.Title = p.T("ht.title")
-	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lots: s.lotOptions(p)}
 	// After commissioning: the lot's labels and its first items' pages.
 	if lot := r.URL.Query().Get("lot"); lot != "" {
 		if v, err := s.site.View(0); err == nil {
@@ -103,7 +142,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	now := time.Now().In(pages.ChinaTime).Format(time.RFC3339)
 	var act string
 	var body map[string]any
-	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps}
+	d := &hallTraceData{Orgs: s.orgs(), Steps: traceSteps, Lots: s.lotOptions(p)}
 	field := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
 	switch action {
 	case "prefix":
@@ -158,12 +197,22 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		if err != nil || n < 1 || n > 1000 {
 			return s.hallTraceError(p, d, p.T("ht.badcount"))
 		}
-		start, _ := strconv.Atoi(field("start"))
+		start, err := strconv.Atoi(field("start"))
+		if err != nil || start < 0 {
+			return s.hallTraceError(p, d, p.T("ht.badstart"))
+		}
+		// Serial numbers are the prefix and the number padded with zeros
+		// to the digits asked for (0: no padding), as the form shows.
+		digits, err := strconv.Atoi(field("digits"))
+		if err != nil || digits < 0 || digits > 12 {
+			return s.hallTraceError(p, d, p.T("ht.baddigits"))
+		}
 		prefix := field("prefix")
 		var epcs []string
 		for i := range n {
-			epcs = append(epcs, fmt.Sprintf("%s/21/%s%04d", id.Product, prefix, start+i))
+			epcs = append(epcs, fmt.Sprintf("%s/21/%s%0*d", id.Product, prefix, digits, start+i))
 		}
+		d.Serials = serialRange(epcs)
 		body = map[string]any{"type": "ObjectEvent", "action": "ADD", "epc_list": epcs, "lot": id.Path, "biz_step": trace.StepCommissioning,
 			"disposition": "active", "event_time": now}
 		d.Lot = id.Path
@@ -208,8 +257,21 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	if d.Lot != "" {
 		next += "?lot=" + url.QueryEscape(d.Lot)
 	}
-	p.Done(next, p.T("hr.done")+" "+p.T("ht.act."+action))
+	notice := p.T("hr.done") + " " + p.T("ht.act."+action)
+	if d.Serials != "" {
+		notice += " " + fmt.Sprintf(p.T("ht.serials"), d.Serials)
+	}
+	p.Done(next, notice)
 	return nil
+}
+
+// serialRange names the first and last serial numbers of items.
+func serialRange(epcs []string) string {
+	serial := func(epc string) string { return epc[strings.LastIndex(epc, "/")+1:] }
+	if len(epcs) == 1 {
+		return serial(epcs[0])
+	}
+	return serial(epcs[0]) + " … " + serial(epcs[len(epcs)-1])
 }
 
 // localAPIError is an SDK error's message in lang: a refusal of this
@@ -232,6 +294,77 @@ func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string)
 	p.Status = http.StatusBadRequest
 	p.Data = d
 	return s.site.Render(p, "hall_trace")
+}
+
+// productsPage is the number of products a page lists.
+const productsPage = 50
+
+type productsData struct {
+	Products  []trace.Product
+	LotCounts map[string]int
+	Search    string
+	Next      string
+	All       bool // an overseer sees every organisation's products
+}
+
+// hallProducts lists the organisation's products (an overseer's: every
+// product), with a search box and paging.
+func (s *tracePages) hallProducts(p *pages.Page) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	q := p.R.URL.Query()
+	d := &productsData{Search: strings.TrimSpace(q.Get("q")), LotCounts: map[string]int{}, All: p.User.Caller().Oversees()}
+	org := p.User.Org
+	if d.All {
+		org = ""
+	}
+	if d.Products, d.Next, err = trace.ProductsOf(v, org, d.Search, q.Get("after"), productsPage); err != nil {
+		return err
+	}
+	for _, pr := range d.Products {
+		lots, err := trace.ProductLots(v, pr.ID)
+		if err != nil {
+			return err
+		}
+		d.LotCounts[pr.ID] = len(lots)
+	}
+	p.Title, p.Data = p.T("hp.title"), d
+	return s.site.Render(p, "hall_products")
+}
+
+type productData struct {
+	Product    *trace.Product
+	Lots       []trace.Lot
+	ItemCounts map[string]int
+}
+
+// hallProduct shows one product with its lots, the items commissioned in
+// each and the way to their labels.
+func (s *tracePages) hallProduct(p *pages.Page) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	id := p.R.URL.Query().Get("id")
+	pr, err := trace.GetProduct(v, id)
+	if err != nil {
+		return err
+	}
+	d := &productData{Product: pr, ItemCounts: map[string]int{}}
+	if d.Lots, err = trace.ProductLots(v, pr.ID); err != nil {
+		return err
+	}
+	for _, l := range d.Lots {
+		items, err := trace.LotItems(v, l.ID)
+		if err != nil {
+			return err
+		}
+		d.ItemCounts[l.ID] = len(items)
+	}
+	p.Title, p.Data = pr.Name, d
+	return s.site.Render(p, "hall_product")
 }
 
 type label struct {

@@ -356,7 +356,7 @@ func (s *tradePages) act(p *pages.Page) error {
 	defer cancel()
 	rec, err := s.site.API().Do(ctx, key, tradeapi.Name, action, body)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+pages.APIError(err))
+		return back("", p.T("tr.refused")+" "+p.APIError(err))
 	}
 	switch action {
 	case tradeapi.IssueEBL.Name:
