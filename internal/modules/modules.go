@@ -7,6 +7,7 @@ package modules
 
 import (
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
+	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
@@ -23,6 +24,7 @@ func All() []plug.Module {
 		receivableplug.Module(),
 		tradeplug.Module(),
 		charityplug.Module(),
+		credentialplug.Module(),
 	}
 }
 

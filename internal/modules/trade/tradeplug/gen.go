@@ -121,7 +121,15 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		return plug.Action{Org: orWho(e.ctl, r, holders), Action: tradeapi.SurrenderEBL.Name, Valid: true, Tag: e.ref,
 			Body: tradeapi.SurrenderBody{Ref: e.ref, Purpose: purpose}}
 	case k < 16:
+		// An eBL waiting for its paper is rare among many; the carrier
+		// switches it first, so that every run covers switch_to_paper.
 		e := g.ebl(r)
+		for _, p := range g.ebls {
+			if p.status == tradeapi.EBLPendingPaper {
+				e = p
+				break
+			}
+		}
 		if e.status == tradeapi.EBLPendingPaper {
 			return plug.Action{Org: e.carrier, Action: tradeapi.SwitchToPaper.Name, Valid: true, Tag: e.ref, Body: tradeapi.PaperBody{Ref: e.ref, PaperNo: e.ref + "P"}}
 		}
