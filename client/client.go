@@ -367,6 +367,7 @@ type TxRecord struct {
 	Action   string          `json:"action,omitempty"`
 	Signer   string          `json:"signer,omitempty"`
 	Nonce    uint64          `json:"nonce,omitempty"`
+	EthHash  string          `json:"eth_hash,omitempty"` // an Ethereum transaction's own hash
 	TimeMs   int64           `json:"time_unix_ms"`
 	Result   json.RawMessage `json:"result,omitempty"`
 	Body     json.RawMessage `json:"body,omitempty"`

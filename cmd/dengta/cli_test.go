@@ -56,7 +56,7 @@ func TestCLI(t *testing.T) {
 		{"keys new sm2", []string{"keys", "new", "--algo", "sm2", "--out", key, "--name", "clerk", "--passphrase-file", pf, "--kdf", "dev"}, 0, "at rest:    encrypted, argon2id t=1 m=1024 KiB p=1, sm4-gcm", ""},
 		{"keys new again", []string{"keys", "new", "--out", key, "--passphrase-file", pf}, 1, "", "Try: choose another --out path"},
 		{"keys new bad kdf", []string{"keys", "new", "--out", filepath.Join(dir, "y.json"), "--passphrase-file", pf, "--kdf", "md5"}, 1, "", "Try: --kdf argon2id, scrypt or dev"},
-		{"keys new bad algo", []string{"keys", "new", "--algo", "rsa", "--out", filepath.Join(dir, "x.json")}, 1, "", "Try: --algo sm2 or --algo ed25519"},
+		{"keys new bad algo", []string{"keys", "new", "--algo", "rsa", "--out", filepath.Join(dir, "x.json")}, 1, "", "Try: --algo sm2, --algo ed25519 or --algo secp256k1"},
 		{"keys new no out", []string{"keys", "new"}, 1, "", "--out is required"},
 		{"keys show", []string{"keys", "show", key, "--passphrase-file", pf}, 0, "name:       clerk", ""},
 		{"keys show wrong passphrase", []string{"keys", "show", key, "--passphrase-file", wrong}, 1, "", "Error: wrong passphrase for key file " + key},

@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/keyfile"
@@ -16,7 +20,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-const keysUsage = "new --algo sm2 --out FILE | show FILE | encrypt FILE...|--home HOME | passphrase FILE...|--home HOME"
+const keysUsage = "new --algo sm2|ed25519|secp256k1 --out FILE | show FILE | encrypt FILE...|--home HOME | passphrase FILE...|--home HOME"
 
 func runKeys(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return cli.Dispatch(ctx, "keys", keysUsage, []cli.Sub{
@@ -58,8 +62,9 @@ func protectionFlags(fs *flag.FlagSet) func() (keyfile.Protection, error) {
 }
 
 func keysNew(args []string, out, errOut io.Writer) error {
-	fs := newFlags("keys new", "--algo sm2|ed25519 --out FILE [--name NAME] [--passphrase-file FILE]", errOut)
-	algo := fs.String("algo", "sm2", "signature algorithm: sm2 (SM2 with SM3, GB/T 32918) or ed25519")
+	fs := newFlags("keys new", "--algo sm2|ed25519|secp256k1 --out FILE [--name NAME] [--import FILE] [--passphrase-file FILE]", errOut)
+	algo := fs.String("algo", "sm2", "signature algorithm: sm2 (SM2 with SM3, GB/T 32918), ed25519, or secp256k1 (an Ethereum account: its key id is its address)")
+	importFile := fs.String("import", "", "encrypt this existing private key (hex, as a wallet exports it) instead of making a new one")
 	file := fs.String("out", "", "key file to create (mode 0600, encrypted); it must not exist")
 	name := fs.String("name", "", "a name to remember the key by")
 	passFile := cli.PassphraseFlag(fs)
@@ -72,7 +77,7 @@ func keysNew(args []string, out, errOut io.Writer) error {
 	}
 	a, err := tx.ParseAlgo(*algo)
 	if err != nil {
-		return userError(err.Error(), "--algo sm2 or --algo ed25519")
+		return userError(err.Error(), "--algo sm2, --algo ed25519 or --algo secp256k1")
 	}
 	p, err := prot()
 	if err != nil {
@@ -83,8 +88,20 @@ func keysNew(args []string, out, errOut io.Writer) error {
 	if p.Passphrase, err = src.Passphrase(*file); err != nil {
 		return cli.KeyError(err, keyfile.Hint)
 	}
-	k, err := tx.GenerateKey(a, rand.Reader)
-	if err != nil {
+	var k *tx.PrivateKey
+	if *importFile != "" {
+		b, err := os.ReadFile(*importFile)
+		if err != nil {
+			return userError(err.Error(), "check the --import path")
+		}
+		raw, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x"))
+		if err != nil {
+			return userError(*importFile+" is not a private key in hex", "put the key's 64 hex digits (0x allowed) in the file")
+		}
+		if k, err = tx.PrivateKeyFromBytes(a, raw); err != nil {
+			return userError(err.Error(), "check --algo and the key")
+		}
+	} else if k, err = tx.GenerateKey(a, rand.Reader); err != nil {
 		return err
 	}
 	if err := tx.WriteKeyFile(*file, k, *name, p); err != nil {
@@ -162,6 +179,9 @@ func showOther(out io.Writer, path string, src keyfile.Source) error {
 func printKey(out io.Writer, k *tx.PrivateKey, name, file, how string) error {
 	pub, _ := json.Marshal(k.Public())
 	fmt.Fprintf(out, "key id:     %s\nalgorithm:  %s\npublic key: %s\n", k.ID(), k.Algo(), pub)
+	if k.Algo() == tx.AlgoSecp256k1 {
+		fmt.Fprintf(out, "address:    %s\n", common.Address(k.ID()).Hex())
+	}
 	if name != "" {
 		fmt.Fprintf(out, "name:       %s\n", name)
 	}

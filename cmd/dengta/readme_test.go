@@ -88,6 +88,10 @@ var readmePlaceholders = []struct {
 	{"DN2026…-…", regexp.MustCompile(`(?m)^receipt (DN\S+):`)},
 	{"<key printed above>", regexp.MustCompile(`(?m)^receipt key ([0-9a-f]+) `)},
 	{"<number printed above>", regexp.MustCompile(`(?m)^proposal (\d+);`)},
+	{"0x<wallet address>", regexp.MustCompile(`(?m)^address:\s+(0x[0-9a-fA-F]{40})$`)},
+	{"0x<token>", regexp.MustCompile(`contract (0x[0-9a-fA-F]{40}) deployed`)},
+	{"0x<tx>", regexp.MustCompile(`(?m)^tx (0x[0-9a-f]{64}): status 1`)},
+	{"<slot proof printed above>", regexp.MustCompile(`(?m)^proof of evm/s/\S+: (\S+)$`)},
 	{"<new member's node home>", nil}, // prepared by the test
 }
 

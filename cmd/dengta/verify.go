@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/proof"
 )
@@ -112,6 +115,20 @@ func printVerified(out io.Writer, r *proof.Report, file string) {
 	case file != "":
 		fmt.Fprintf(out, "\nVERIFIED: %s is the file certified by %q %s:\n%s\n", file, r.Key, where, r.Value)
 	default:
-		fmt.Fprintf(out, "\nVERIFIED: %q holds this value %s:\n%s\n", r.Key, where, r.Value)
+		fmt.Fprintf(out, "\nVERIFIED: %q holds this value %s:\n%s\n", r.Key, where, printable(r.Value))
 	}
+}
+
+// printable is a value as text when it is a JSON record, and in hex
+// otherwise (a contract's storage slot, account or code, ADR 0014), with
+// the text beside it when the bytes are text.
+func printable(v []byte) string {
+	if json.Valid(v) {
+		return string(v)
+	}
+	h := "0x" + hex.EncodeToString(v)
+	if utf8.Valid(v) && !strings.ContainsFunc(string(v), unicode.IsControl) {
+		return fmt.Sprintf("%s (as text: %s)", h, v)
+	}
+	return h
 }

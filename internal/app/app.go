@@ -30,6 +30,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
@@ -79,6 +80,12 @@ type App struct {
 	roles   *role.Set
 	modules []module.Module
 	routes  map[string]route // "module/action"
+	// ethRoute is the action that executes Ethereum transactions (ADR
+	// 0011); nil when no module declares one.
+	ethRoute *route
+	// metered are the modules whose transactions reserve gas from a
+	// budget per block, by name.
+	metered map[string]module.Metered
 
 	sigs *sigCache
 	now  func() time.Time
@@ -136,6 +143,7 @@ func New(opts Options) (*App, error) {
 		store:   opts.Store,
 		log:     opts.Logger,
 		routes:  make(map[string]route),
+		metered: make(map[string]module.Metered),
 		sigs:    newSigCache(opts.SigCacheSize),
 		now:     opts.Now,
 	}
@@ -180,6 +188,20 @@ func New(opts Options) (*App, error) {
 				}
 			}
 			a.routes[k] = route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
+		}
+		if em, ok := m.(module.Ethereum); ok {
+			act := em.EthereumAction()
+			k := m.Name() + "/" + act.Name
+			if a.ethRoute != nil {
+				return nil, fmt.Errorf("new app: %s and %s/%s both take Ethereum transactions", k, a.ethRoute.module, a.ethRoute.action.Name)
+			}
+			if _, dup := a.routes[k]; dup || act.Handle == nil {
+				return nil, fmt.Errorf("new app: Ethereum action %s is also an envelope action, or has no handler", k)
+			}
+			a.ethRoute = &route{module: m.Name(), prefix: []byte(m.Name() + "/"), action: act}
+		}
+		if mm, ok := m.(module.Metered); ok {
+			a.metered[m.Name()] = mm
 		}
 	}
 	a.modules = mods
@@ -353,29 +375,66 @@ func checkGenesisValidators(raw json.RawMessage, got []abci.ValidatorUpdate) err
 	return nil
 }
 
-// envelope is a decoded transaction with its authenticated signer.
+// envelope is a decoded transaction of either kind with its
+// authenticated signer.
 type envelope struct {
-	raw    []byte
-	hash   [32]byte
-	tx     *tx.Tx
-	route  route
-	signer module.Signer
-	key    *identity.Key
+	raw  []byte
+	hash [32]byte
+	tx   *tx.Tx    // a Dengta envelope, or nil
+	eth  *ethtx.Tx // an Ethereum transaction, or nil
+	// signerID and nonce are the signer key and the transaction's number
+	// in its sequence; body is what the action's handler gets (the raw
+	// Ethereum transaction for the Ethereum action).
+	signerID tx.KeyID
+	nonce    uint64
+	body     []byte
+	route    route
+	signer   module.Signer
+	key      *identity.Key
 }
+
+// name is "module/action".
+func (e *envelope) name() string { return e.route.module + "/" + e.route.action.Name }
 
 // checkEnvelope decodes raw and runs every check that does not depend on
 // the nonce: size, encoding, chain id, route, signer, signature, role.
-func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded *tx.Tx) (*envelope, error) {
+func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded parsed) (*envelope, error) {
 	if len(raw) > tx.MaxTxBytes {
 		return nil, errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
 	}
-	t := decoded
-	if t == nil {
+	p := decoded
+	if !p.ok() {
 		var err error
-		if t, err = tx.Decode(raw); err != nil {
+		if p, err = parse(raw); err != nil {
 			return nil, err
 		}
 	}
+	var e *envelope
+	var err error
+	if p.eth != nil {
+		e, err = a.checkEthereum(r, raw, hash, p.eth)
+	} else {
+		e, err = a.checkDengta(r, raw, hash, p.tx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rt, signer := e.route, e.signer
+	if rt.action.AdminOnly && !signer.Admin {
+		return nil, errcode.New(errcode.Unauthorized, "%s needs an admin key of the organisation; key %s is a member key", e.name(), e.signerID)
+	}
+	if rt.action.OperatorOnly && !signer.Operator {
+		return nil, errcode.New(errcode.Unauthorized, "%s is signed only by a node operator key; key %s is not one (an admin registers its node's key with identity/register_key and \"operator\": true)", e.name(), e.signerID)
+	}
+	if len(rt.action.Roles) > 0 && !role.Any(signer.Roles, rt.action.Roles) {
+		return nil, errcode.New(errcode.Unauthorized, "%s is for organisations with role %v; %s has %v", e.name(), rt.action.Roles, signer.Org, signer.Roles)
+	}
+	return e, nil
+}
+
+// checkDengta checks a Dengta envelope's chain, route, signer and
+// signature.
+func (a *App) checkDengta(r reader, raw []byte, hash [32]byte, t *tx.Tx) (*envelope, error) {
 	if t.ChainID != a.chainID {
 		return nil, errcode.New(errcode.WrongChain, "transaction is for chain %q, this is %q", t.ChainID, a.chainID)
 	}
@@ -393,45 +452,61 @@ func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded *tx.Tx)
 		}
 		a.sigs.add(hash)
 	}
-	if rt.action.AdminOnly && !signer.Admin {
-		return nil, errcode.New(errcode.Unauthorized, "%s/%s needs an admin key of the organisation; key %s is a member key", t.Module, t.Action, t.Signer)
+	return &envelope{raw: raw, hash: hash, tx: t, signerID: t.Signer, nonce: t.Nonce, body: t.Body, route: rt, signer: signer, key: key}, nil
+}
+
+// checkEthereum checks an Ethereum transaction's route and recovers its
+// signer, which must be a registered secp256k1 member key. Its chain id
+// is the module's to check: the app does not know it.
+func (a *App) checkEthereum(r reader, raw []byte, hash [32]byte, t *ethtx.Tx) (*envelope, error) {
+	if a.ethRoute == nil {
+		return nil, errcode.New(errcode.UnknownAction, "this chain takes no Ethereum transactions (no module executes them)")
 	}
-	if rt.action.OperatorOnly && !signer.Operator {
-		return nil, errcode.New(errcode.Unauthorized, "%s/%s is signed only by a node operator key; key %s is not one (an admin registers its node's key with identity/register_key and \"operator\": true)", t.Module, t.Action, t.Signer)
+	nonce, err := parsed{eth: t}.seqNonce()
+	if err != nil {
+		return nil, err
 	}
-	if len(rt.action.Roles) > 0 && !role.Any(signer.Roles, rt.action.Roles) {
-		return nil, errcode.New(errcode.Unauthorized, "%s/%s is for organisations with role %v; %s has %v", t.Module, t.Action, rt.action.Roles, signer.Org, signer.Roles)
+	id, err := a.ethSender(hash, t)
+	if err != nil {
+		return nil, err
 	}
-	return &envelope{raw: raw, hash: hash, tx: t, route: rt, signer: signer, key: key}, nil
+	signer, key, err := identity.LookupSigner(r, id)
+	if err != nil {
+		if errcode.Of(err) == errcode.UnknownSigner {
+			return nil, errcode.New(errcode.UnknownSigner, "sender account 0x%s is not a member key of this chain: an organisation's admin registers its secp256k1 public key first (identity/register_key)", id)
+		}
+		return nil, err
+	}
+	if key.PublicKey.Algo != tx.AlgoSecp256k1 {
+		return nil, errcode.New(errcode.UnknownSigner, "key %s is a %s key; Ethereum transactions are signed by secp256k1 keys", id, key.PublicKey.Algo)
+	}
+	return &envelope{raw: raw, hash: hash, eth: t, signerID: id, nonce: nonce, body: t.Raw, route: *a.ethRoute, signer: signer, key: key}, nil
 }
 
 func checkNonce(r reader, e *envelope) (uint64, error) {
-	last, err := getNonce(r, e.tx.Signer)
+	last, err := getNonce(r, e.signerID)
 	if err != nil {
 		return 0, err
 	}
-	switch n := e.tx.Nonce; {
-	case n <= last:
-		return 0, errcode.New(errcode.NonceReplayed, "nonce %d of key %s was already used; the next nonce is %d", n, e.tx.Signer, last+1)
-	case n > last+1:
-		return 0, errcode.New(errcode.NonceGap, "nonce %d of key %s skips ahead; the next nonce is %d", n, e.tx.Signer, last+1)
+	if e.nonce != last+1 {
+		return 0, e.nonceError(last)
 	}
 	return last + 1, nil
 }
 
 // run executes an authenticated transaction over base: it consumes the
 // nonce, then runs the handler in a cache that is kept only on success.
-func (a *App) run(base readWriter, e *envelope, height int64, t time.Time, check bool) (*module.Context, error) {
+func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.Time, check bool) (*module.Context, error) {
 	next, err := checkNonce(base, e)
 	if err != nil {
 		return nil, err
 	}
-	if err := putNonce(base, e.tx.Signer, next); err != nil {
+	if err := putNonce(base, e.signerID, next); err != nil {
 		return nil, err
 	}
 	c := newCache(base)
-	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check}
-	if err := e.route.action.Handle(ctx, e.tx.Body); err != nil {
+	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check, TxIndex: index, Nonce: e.nonce}
+	if err := e.route.action.Handle(ctx, e.body); err != nil {
 		return ctx, err
 	}
 	return ctx, c.flush(base)
@@ -445,7 +520,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	recheck := req.Type == abci.CHECK_TX_TYPE_RECHECK
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	e, err := a.checkEnvelope(a.check, req.Tx, hash, nil)
+	e, err := a.checkEnvelope(a.check, req.Tx, hash, parsed{})
 	switch {
 	case err != nil:
 	case recheck:
@@ -469,7 +544,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if now := a.now().UTC(); now.After(t) {
 			t = now
 		}
-		if _, err = a.run(scratch, e, a.lastHeight+1, t, true); err == nil {
+		if _, err = a.run(scratch, e, a.lastHeight+1, 0, t, true); err == nil {
 			err = scratch.flush(a.check)
 		}
 	}
@@ -493,25 +568,27 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 // so its key's entry is dropped. Called with checkMu held.
 func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
 	if err == nil {
-		if e.tx.Nonce > a.pending[e.tx.Signer] {
-			a.pending[e.tx.Signer] = e.tx.Nonce
+		if e.nonce > a.pending[e.signerID] {
+			a.pending[e.signerID] = e.nonce
 		}
 		return
 	}
 	if !recheck {
 		return
 	}
-	t := (*tx.Tx)(nil)
+	var id tx.KeyID
+	var nonce uint64
+	ok := false
 	if e != nil {
-		t = e.tx
-	} else if d, derr := tx.Decode(raw); derr == nil {
-		t = d
+		id, nonce, ok = e.signerID, e.nonce, true
+	} else if p, derr := parse(raw); derr == nil {
+		id, nonce, ok = a.signerNonce(p, tx.Hash(raw))
 	}
 	// The recheck drops this transaction and the key's later ones; the
 	// earlier ones it kept are in the mempool's view again, which then
 	// gives the next nonce by itself.
-	if t != nil && a.pending[t.Signer] >= t.Nonce {
-		delete(a.pending, t.Signer)
+	if ok && a.pending[id] >= nonce {
+		delete(a.pending, id)
 	}
 }
 
@@ -519,7 +596,11 @@ func (a *App) trackPending(raw []byte, e *envelope, err error, recheck bool) {
 // transactions in order, each signer's in nonce order (order.go), up to
 // the block's byte limit.
 func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
-	ordered, err := orderByNonce(a.store, req.Txs)
+	ordered, err := a.orderByNonce(a.store, req.Txs)
+	if err != nil {
+		return nil, fmt.Errorf("prepare proposal: %w", err)
+	}
+	ordered, err = a.withinGas(a.store, ordered)
 	if err != nil {
 		return nil, fmt.Errorf("prepare proposal: %w", err)
 	}
@@ -552,16 +633,21 @@ type blockResult struct {
 
 // TxRecord says where a committed transaction is and how it ended.
 type TxRecord struct {
-	Hash      string `json:"hash"`
-	Height    int64  `json:"height"`
-	Index     int    `json:"index"`
-	Code      uint32 `json:"code"`
-	CodeName  string `json:"code_name"`
-	Log       string `json:"log,omitempty"`
-	Module    string `json:"module,omitempty"`
-	Action    string `json:"action,omitempty"`
-	Signer    string `json:"signer,omitempty"`
-	Nonce     uint64 `json:"nonce,omitempty"`
+	Hash     string `json:"hash"`
+	Height   int64  `json:"height"`
+	Index    int    `json:"index"`
+	Code     uint32 `json:"code"`
+	CodeName string `json:"code_name"`
+	Log      string `json:"log,omitempty"`
+	Module   string `json:"module,omitempty"`
+	Action   string `json:"action,omitempty"`
+	Signer   string `json:"signer,omitempty"`
+	// Nonce is the transaction's number in its signer key's sequence
+	// (an Ethereum transaction's nonce + 1).
+	Nonce uint64 `json:"nonce,omitempty"`
+	// EthHash is an Ethereum transaction's own hash (Keccak-256, 0x hex),
+	// which Ethereum tools know it by.
+	EthHash   string `json:"eth_hash,omitempty"`
 	Timestamp int64  `json:"time_unix_ms"`
 	// Result is what the action answered (module-defined JSON), if anything.
 	Result json.RawMessage `json:"result,omitempty"`
@@ -572,8 +658,8 @@ type TxRecord struct {
 // were at the start of the block. A key registered inside the block is
 // verified later, in order. The result only fills the signature cache, so
 // it cannot change what the block does.
-func (a *App) prefetch(txs [][]byte) ([]*tx.Tx, [][32]byte) {
-	decoded := make([]*tx.Tx, len(txs))
+func (a *App) prefetch(txs [][]byte) ([]parsed, [][32]byte) {
+	decoded := make([]parsed, len(txs))
 	hashes := make([][32]byte, len(txs))
 	var todo []int
 	for i, raw := range txs {
@@ -581,11 +667,11 @@ func (a *App) prefetch(txs [][]byte) ([]*tx.Tx, [][32]byte) {
 		if len(raw) > tx.MaxTxBytes {
 			continue
 		}
-		t, err := tx.Decode(raw)
+		p, err := parse(raw)
 		if err != nil {
 			continue
 		}
-		decoded[i] = t
+		decoded[i] = p
 		if !a.sigs.has(hashes[i]) {
 			todo = append(todo, i)
 		}
@@ -595,9 +681,10 @@ func (a *App) prefetch(txs [][]byte) ([]*tx.Tx, [][32]byte) {
 	}
 	keys := make([]*identity.Key, len(todo))
 	for j, i := range todo {
-		k, err := identity.GetKey(a.store, decoded[i].Signer)
-		if err == nil {
-			keys[j] = k
+		if t := decoded[i].tx; t != nil {
+			if k, err := identity.GetKey(a.store, t.Signer); err == nil {
+				keys[j] = k
+			}
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(todo))
@@ -608,7 +695,15 @@ func (a *App) prefetch(txs [][]byte) ([]*tx.Tx, [][32]byte) {
 			defer wg.Done()
 			for j := w; j < len(todo); j += workers {
 				i := todo[j]
-				if keys[j] != nil && decoded[i].VerifySignature(keys[j].PublicKey) == nil {
+				if t := decoded[i].eth; t != nil {
+					// Recovering the sender is the Ethereum kind's
+					// signature check; the key is looked up in order.
+					if id, err := t.Sender(); err == nil {
+						a.sigs.addSender(hashes[i], id)
+					}
+					continue
+				}
+				if keys[j] != nil && decoded[i].tx.VerifySignature(keys[j].PublicKey) == nil {
 					a.sigs.add(hashes[i])
 				}
 			}
@@ -625,13 +720,20 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	decoded, hashes := a.prefetch(req.Txs)
 	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
 	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
+	gas := a.newGasBudget(a.store)
 	for i, raw := range req.Txs {
 		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
 		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i])
 		if err == nil {
-			rec.Module, rec.Action, rec.Signer, rec.Nonce = e.tx.Module, e.tx.Action, e.tx.Signer.String(), e.tx.Nonce
-			ctx, err = a.run(a.store, e, req.Height, req.Time, false)
+			rec.Module, rec.Action, rec.Signer, rec.Nonce = e.route.module, e.route.action.Name, e.signerID.String(), e.nonce
+			if e.eth != nil {
+				rec.EthHash = e.eth.Hash().Hex()
+			}
+			err = gas.reserve(e)
+		}
+		if err == nil {
+			ctx, err = a.run(a.store, e, req.Height, i, req.Time, false)
 		}
 		r := &abci.ExecTxResult{}
 		if err != nil {
@@ -670,9 +772,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 func toABCIEvents(e *envelope, evs []module.Event) []abci.Event {
 	out := make([]abci.Event, 0, len(evs)+1)
 	out = append(out, abci.Event{Type: "tx", Attributes: []abci.EventAttribute{
-		{Key: "module", Value: e.tx.Module, Index: true},
-		{Key: "action", Value: e.tx.Action, Index: true},
-		{Key: "signer", Value: e.tx.Signer.String(), Index: true},
+		{Key: "module", Value: e.route.module, Index: true},
+		{Key: "action", Value: e.route.action.Name, Index: true},
+		{Key: "signer", Value: e.signerID.String(), Index: true},
 		{Key: "org", Value: e.signer.Org, Index: true},
 	}})
 	for _, ev := range evs {

@@ -60,17 +60,17 @@ func (a *App) recheckNonce(e *envelope) error {
 		if errcode.Of(err) != errcode.NonceGap || a.deferred.stale[e.hash] {
 			return err
 		}
-		byNonce := a.deferred.ahead[e.tx.Signer]
+		byNonce := a.deferred.ahead[e.signerID]
 		if byNonce == nil {
 			byNonce = make(map[uint64][32]byte)
-			a.deferred.ahead[e.tx.Signer] = byNonce
+			a.deferred.ahead[e.signerID] = byNonce
 		}
-		byNonce[e.tx.Nonce] = e.hash
+		byNonce[e.nonce] = e.hash
 		return nil
 	}
-	byNonce := a.deferred.ahead[e.tx.Signer]
+	byNonce := a.deferred.ahead[e.signerID]
 	for {
-		if err := putNonce(a.check, e.tx.Signer, next); err != nil {
+		if err := putNonce(a.check, e.signerID, next); err != nil {
 			return err
 		}
 		if _, ok := byNonce[next+1]; !ok {
@@ -86,7 +86,8 @@ func (a *App) recheckNonce(e *envelope) error {
 // that cannot follow the signer's committed nonce in r: a nonce already used
 // or given twice, and every nonce after a gap. Transactions that do not
 // decode stay where they are; the block refuses them with their code.
-func orderByNonce(r reader, txs [][]byte) ([][]byte, error) {
+// Both kinds of transaction (ADR 0014) share their key's sequence.
+func (a *App) orderByNonce(r reader, txs [][]byte) ([][]byte, error) {
 	type entry struct {
 		pos   int
 		nonce uint64
@@ -95,14 +96,18 @@ func orderByNonce(r reader, txs [][]byte) ([][]byte, error) {
 	bySigner := make(map[tx.KeyID][]entry)
 	var signers []tx.KeyID // first-appearance order, for determinism
 	for i, raw := range txs {
-		t, err := tx.Decode(raw)
+		p, err := parse(raw)
 		if err != nil {
 			continue
 		}
-		if _, seen := bySigner[t.Signer]; !seen {
-			signers = append(signers, t.Signer)
+		id, nonce, ok := a.signerNonce(p, tx.Hash(raw))
+		if !ok {
+			continue
 		}
-		bySigner[t.Signer] = append(bySigner[t.Signer], entry{pos: i, nonce: t.Nonce, raw: raw})
+		if _, seen := bySigner[id]; !seen {
+			signers = append(signers, id)
+		}
+		bySigner[id] = append(bySigner[id], entry{pos: i, nonce: nonce, raw: raw})
 	}
 	out := slices.Clone(txs)
 	drop := make([]bool, len(txs))

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -26,6 +27,16 @@ func (a *App) PreCheckTx(raw []byte) {
 	}
 	hash := tx.Hash(raw)
 	if a.sigs.verified(hash) {
+		return
+	}
+	if ethtx.Is(raw) {
+		// An Ethereum transaction names no key: recovering its sender
+		// is the signature's work, and CheckTx finds the address.
+		if t, err := ethtx.Decode(raw); err == nil {
+			if id, err := t.Sender(); err == nil {
+				a.sigs.addSender(hash, id)
+			}
+		}
 		return
 	}
 	t, err := tx.Decode(raw)

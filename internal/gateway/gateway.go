@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cometbft/cometbft/mempool"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,7 @@ type Chain interface {
 	Block(ctx context.Context, height *int64) (*ctypes.ResultBlock, error)
 	BlockchainInfo(ctx context.Context, minHeight, maxHeight int64) (*ctypes.ResultBlockchainInfo, error)
 	BroadcastTxSync(ctx context.Context, tx types.Tx) (*ctypes.ResultBroadcastTx, error)
+	BlockByHash(ctx context.Context, hash []byte) (*ctypes.ResultBlock, error)
 }
 
 // Options configure a Server.
@@ -484,3 +486,70 @@ func (s *Server) Now() time.Time {
 
 // Logger implements httpapi.Env.
 func (s *Server) Logger() *slog.Logger { return s.log }
+
+// Chain implements httpapi.Env.
+func (s *Server) Chain() httpapi.Chain { return chainView{s} }
+
+// TokenCaller implements httpapi.Env.
+func (s *Server) TokenCaller(token string) (access.Caller, error) {
+	if s.opts.Tokens == nil {
+		return access.Caller{}, errcode.New(errcode.Unauthenticated, "this node takes no API tokens")
+	}
+	org, user, err := s.opts.Tokens.TokenUser(token)
+	if err != nil {
+		return access.Caller{}, errcode.New(errcode.Unauthenticated, "the API token is not valid: %v", err)
+	}
+	return s.memberCaller(org, user, tx.KeyID{})
+}
+
+// chainView is the node's consensus as modules see it (httpapi.Chain).
+type chainView struct{ s *Server }
+
+func (c chainView) Block(ctx context.Context, height int64) (*httpapi.Block, error) {
+	var h *int64
+	if height > 0 {
+		h = &height
+	}
+	res, err := c.s.chain.Block(ctx, h)
+	if err != nil || res == nil || res.Block == nil {
+		return nil, errcode.New(errcode.NotFound, "no block %d on this node", height)
+	}
+	return toBlock(res), nil
+}
+
+func (c chainView) BlockByHash(ctx context.Context, hash []byte) (*httpapi.Block, error) {
+	res, err := c.s.chain.BlockByHash(ctx, hash)
+	if err != nil || res == nil || res.Block == nil {
+		return nil, errcode.New(errcode.NotFound, "no block %X on this node", hash)
+	}
+	return toBlock(res), nil
+}
+
+func toBlock(res *ctypes.ResultBlock) *httpapi.Block {
+	b := res.Block
+	out := &httpapi.Block{
+		Height: b.Height, Hash: res.BlockID.Hash, ParentHash: b.LastBlockID.Hash, AppHash: b.AppHash,
+		Proposer: b.ProposerAddress, Time: b.Time, Size: b.Size(),
+	}
+	for _, t := range b.Txs {
+		out.Txs = append(out.Txs, t)
+	}
+	return out
+}
+
+func (c chainView) Broadcast(ctx context.Context, raw []byte) (uint32, string, error) {
+	res, err := c.s.chain.BroadcastTxSync(ctx, raw)
+	switch {
+	case err == nil:
+		return res.Code, res.Log, nil
+	case errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
+		return 0, "", nil
+	}
+	var invalid mempool.ErrInvalidTx
+	if errors.As(err, &invalid) {
+		return invalid.Code, invalid.Log, nil
+	}
+	return 0, "", broadcastError(err)
+}
+
+func (c chainView) NextNonce(id tx.KeyID) (uint64, error) { return c.s.app.NextNonce(id) }

@@ -18,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -89,7 +90,11 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	if len(raw) > tx.MaxTxBytes {
 		return errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
 	}
-	if _, err := tx.Decode(raw); err != nil {
+	if ethtx.Is(raw) {
+		if _, err := ethtx.Decode(raw); err != nil {
+			return err
+		}
+	} else if _, err := tx.Decode(raw); err != nil {
 		return err
 	}
 	hash := tx.Hash(raw)

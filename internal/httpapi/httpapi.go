@@ -25,6 +25,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Env is what a module's endpoints see of the node.
@@ -46,6 +47,46 @@ type Env interface {
 	// arrival, say).
 	Now() time.Time
 	Logger() *slog.Logger
+	// Chain is the node's blocks, mempool and nonces, for endpoints that
+	// speak for the chain itself (the Ethereum JSON-RPC, ADR 0014).
+	Chain() Chain
+	// TokenCaller returns the member an API token stands for, for the
+	// endpoints that take the token in their path because their clients
+	// cannot send headers (Ethereum tools, ADR 0014). An unknown or revoked
+	// token is an unauthenticated error.
+	TokenCaller(token string) (access.Caller, error)
+}
+
+// Chain is what the node offers of its consensus: committed blocks, the
+// mempool and the signer keys' nonces.
+type Chain interface {
+	// Block returns the committed block at height (0: the latest), or a
+	// not_found error.
+	Block(ctx context.Context, height int64) (*Block, error)
+	// BlockByHash returns the committed block whose header has this hash,
+	// or a not_found error.
+	BlockByHash(ctx context.Context, hash []byte) (*Block, error)
+	// Broadcast hands a transaction to the mempool and returns CheckTx's
+	// code and log (code 0: admitted, or already in the mempool).
+	Broadcast(ctx context.Context, raw []byte) (code uint32, log string, err error)
+	// NextNonce returns a key's next number in its sequence, counting the
+	// transactions waiting in the mempool.
+	NextNonce(id tx.KeyID) (uint64, error)
+}
+
+// Block is a committed block as endpoints see it.
+type Block struct {
+	Height int64
+	// Hash is the header's hash; ParentHash the previous block's (zero
+	// for the first block).
+	Hash, ParentHash []byte
+	// AppHash is the state root after the previous block, as the header
+	// commits to it.
+	AppHash  []byte
+	Proposer []byte // the proposing validator's address
+	Time     time.Time
+	Txs      [][]byte
+	Size     int // the block's encoded size in bytes
 }
 
 // HandlerFunc answers a request or returns an error, which the gateway

@@ -80,6 +80,12 @@ type Context struct {
 	// Check is true while the transaction is only being checked for the
 	// mempool; writes are then thrown away at the next commit.
 	Check bool
+	// TxIndex is the transaction's position in its block (0 while it is
+	// only being checked).
+	TxIndex int
+	// Nonce is the transaction's number in its signer key's sequence: the
+	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0014).
+	Nonce uint64
 
 	events     []Event
 	validators []ValidatorUpdate
@@ -220,6 +226,33 @@ type Visibility interface {
 	// transaction of the module's action, beyond its signer's
 	// organisation and those who oversee, who always may.
 	CanReadTx(r Reader, action string, body []byte, c access.Caller) bool
+}
+
+// Ethereum is implemented by the module that executes the chain's
+// Ethereum transactions (ADR 0014), the second kind of transaction beside
+// the envelope. The app routes every transaction of that kind to the
+// action EthereumAction returns, with the raw Ethereum transaction as the
+// body and its sender's member key as the signer, after the same checks
+// as an envelope's (key, organisation, role, nonce). It is not one of the
+// module's Actions: no envelope can name it. At most one module of a
+// chain implements Ethereum.
+type Ethereum interface {
+	EthereumAction() Action
+}
+
+// Metered is implemented by a module whose transactions reserve gas from
+// a budget per block (the EVM, ADR 0014). The app keeps the gas a block's
+// transactions reserve, the sum of their gas limits, within BlockGas:
+// proposals leave the rest for later blocks, and a block that goes over
+// refuses the transactions beyond the budget before they consume their
+// nonce.
+type Metered interface {
+	// BlockGas is the most gas one block's transactions may reserve.
+	BlockGas(r Getter) (uint64, error)
+	// TxGas is the gas a transaction of the action with this body
+	// reserves: its gas limit, or 0 for an action that is not metered.
+	// For the Ethereum action the body is the raw Ethereum transaction.
+	TxGas(action string, body []byte) uint64
 }
 
 // Genesis is implemented by modules that have initial state.

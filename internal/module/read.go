@@ -2,11 +2,13 @@ package module
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // Getter reads single state values; KV and the application's state views
@@ -115,4 +117,23 @@ func ActiveOrg(r Getter, field, id string) (*OrgView, error) {
 		return nil, errcode.New(errcode.RuleViolation, "%s: organisation %s was removed from the consortium", field, id)
 	}
 	return o, nil
+}
+
+// KeyNonceKey returns the state key of a signer key's sequence,
+// app/nonce/<key id>, which the application owns and writes
+// (app.NonceStateKey).
+func KeyNonceKey(id tx.KeyID) []byte { return []byte("app/nonce/" + id.String()) }
+
+// KeyNonce reads how many transactions key id has sent: the last nonce it
+// used in the Dengta envelope's numbering, and the nonce of its next
+// Ethereum transaction (ADR 0014). A key that sent none has 0.
+func KeyNonce(r Getter, id tx.KeyID) (uint64, error) {
+	b, err := r.Get(KeyNonceKey(id))
+	if err != nil || b == nil {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 0, fmt.Errorf("nonce of %s has %d bytes", id, len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
 }

@@ -8,6 +8,7 @@ package modules
 import (
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
+	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceplug"
@@ -25,6 +26,7 @@ func All() []plug.Module {
 		tradeplug.Module(),
 		charityplug.Module(),
 		credentialplug.Module(),
+		evmplug.Module(),
 	}
 }
 

@@ -83,6 +83,8 @@ type Options struct {
 	// snapshots (app.Options).
 	Snapshots        *snapshot.Store
 	SnapshotInterval int64
+	// Genesis adds modules' sections to the app genesis, by module name.
+	Genesis map[string]any
 }
 
 // uscc makes a valid unified social credit code for test organisation i.
@@ -190,6 +192,22 @@ func New(tb testing.TB, opts Options) *Chain {
 	g, members, vals, err := GenesisFor(opts.Orgs, NewSeededRand(opts.Seed))
 	if err != nil {
 		tb.Fatalf("genesis: %v", err)
+	}
+	if len(opts.Genesis) > 0 {
+		var sections map[string]json.RawMessage
+		if err := json.Unmarshal(g, &sections); err != nil {
+			tb.Fatalf("genesis: %v", err)
+		}
+		for name, v := range opts.Genesis {
+			b, err := json.Marshal(v)
+			if err != nil {
+				tb.Fatalf("genesis section %s: %v", name, err)
+			}
+			sections[name] = b
+		}
+		if g, err = json.Marshal(sections); err != nil {
+			tb.Fatalf("genesis: %v", err)
+		}
 	}
 	*c = Chain{TB: tb, App: a, Store: st, Members: members, Genesis: g, Time: opts.Time, nonces: map[tx.KeyID]uint64{}, roles: opts.Roles, modules: opts.Modules}
 	_, err = a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: ChainID, Time: opts.Time, AppStateBytes: g, Validators: vals, InitialHeight: 1})

@@ -16,6 +16,11 @@ const (
 	// AlgoSM2 is SM2 over the SM2 P-256 curve with SM3 and the GB/T 32918
 	// default user id, signatures encoded in ASN.1 DER.
 	AlgoSM2 Algo = 2
+	// AlgoSecp256k1 is ECDSA over secp256k1 with Keccak-256, as Ethereum
+	// signs: the key's id is its Ethereum address, and it signs Ethereum
+	// transactions (ADR 0014) as well as Dengta envelopes (64-byte R||S
+	// over Keccak-256 of the message, low S).
+	AlgoSecp256k1 Algo = 3
 )
 
 // algoNames lists the accepted names in numeric order.
@@ -25,6 +30,7 @@ var algoNames = []struct {
 }{
 	{AlgoEd25519, "ed25519"},
 	{AlgoSM2, "sm2"},
+	{AlgoSecp256k1, "secp256k1"},
 }
 
 // acceptedAlgos is the human-readable list used in error messages.
@@ -36,8 +42,8 @@ var acceptedAlgos = func() string {
 	return strings.Join(names, ", ")
 }()
 
-// ParseAlgo returns the algorithm named s ("ed25519" or "sm2", in any
-// letter case).
+// ParseAlgo returns the algorithm named s ("ed25519", "sm2" or
+// "secp256k1", in any letter case).
 func ParseAlgo(s string) (Algo, error) {
 	for _, a := range algoNames {
 		if strings.EqualFold(s, a.name) {
@@ -49,10 +55,10 @@ func ParseAlgo(s string) (Algo, error) {
 
 // Valid reports whether a is one of the supported algorithms.
 func (a Algo) Valid() bool {
-	return a == AlgoEd25519 || a == AlgoSM2
+	return a == AlgoEd25519 || a == AlgoSM2 || a == AlgoSecp256k1
 }
 
-// String returns "ed25519" or "sm2"; an unsupported value prints as
+// String returns "ed25519", "sm2" or "secp256k1"; an unsupported value prints as
 // "algo(N)".
 func (a Algo) String() string {
 	for _, n := range algoNames {
@@ -85,5 +91,5 @@ func (a *Algo) UnmarshalText(b []byte) error {
 
 // JSONSchema describes an algorithm name in the API's JSON schemas.
 func (Algo) JSONSchema() map[string]any {
-	return map[string]any{"type": "string", "enum": []any{"ed25519", "sm2"}}
+	return map[string]any{"type": "string", "enum": []any{"ed25519", "sm2", "secp256k1"}}
 }

@@ -3,11 +3,12 @@
 //
 // It owns four things:
 //
-//   - key algorithms: Ed25519, and SM2 with SM3 (GB/T 32918, default user
-//     id "1234567812345678"), chosen per key (see [Algo]);
-//   - key ids: the first 20 bytes of SHA-256(algo byte || public key), the
-//     name by which state, transactions and people refer to a key
-//     (see [KeyID]);
+//   - key algorithms: Ed25519, SM2 with SM3 (GB/T 32918, default user
+//     id "1234567812345678"), and secp256k1 with Keccak-256 for Ethereum
+//     tooling, chosen per key (see [Algo]);
+//   - key ids: the first 20 bytes of SHA-256(algo byte || public key), or
+//     for a secp256k1 key its Ethereum address, the name by which state,
+//     transactions and people refer to a key (see [KeyID]);
 //   - key files: the file in which a member keeps one private key,
 //     encrypted under a passphrase in the format of package keyfile
 //     (docs/adr/0008-keys-at-rest.md), and the legacy plain files still

@@ -93,14 +93,21 @@ func NewPublicKey(algo Algo, key []byte) (PublicKey, error) {
 		if _, err := ecdh.P256().NewPublicKey(key); err != nil {
 			return PublicKey{}, errors.New("sm2 public key is not a point on the SM2 curve")
 		}
+	case AlgoSecp256k1:
+		if err := checkSecp256k1PublicKey(key); err != nil {
+			return PublicKey{}, err
+		}
 	default:
 		return PublicKey{}, fmt.Errorf("unknown key algorithm %d (accepted: %s)", uint8(algo), acceptedAlgos)
 	}
 	return PublicKey{Algo: algo, Key: bytes.Clone(key)}, nil
 }
 
-// ID returns the key id of p.
+// ID returns the key id of p: for a secp256k1 key its Ethereum address.
 func (p PublicKey) ID() KeyID {
+	if p.Algo == AlgoSecp256k1 && len(p.Key) == secp256k1PublicKeySize {
+		return secp256k1ID(p.Key)
+	}
 	h := sha256.New()
 	h.Write([]byte{byte(p.Algo)})
 	h.Write(p.Key)
@@ -117,8 +124,9 @@ func (p PublicKey) Equal(o PublicKey) bool {
 
 // Verify reports whether sig is a valid signature of msg by p. Ed25519 is
 // pure Ed25519 over msg; SM2 verifies an ASN.1 DER signature over
-// SM3(ZA || msg), ZA computed with the default user id. A malformed key or
-// signature verifies as false; Verify never panics.
+// SM3(ZA || msg), ZA computed with the default user id; secp256k1 a
+// 64-byte R||S (low S) over Keccak-256(msg). A malformed key or signature
+// verifies as false; Verify never panics.
 func (p PublicKey) Verify(msg, sig []byte) bool {
 	switch p.Algo {
 	case AlgoEd25519:
@@ -132,6 +140,8 @@ func (p PublicKey) Verify(msg, sig []byte) bool {
 			return false
 		}
 		return sm2.VerifyASN1WithSM2(pub, nil, msg, sig)
+	case AlgoSecp256k1:
+		return verifySecp256k1(p.Key, msg, sig)
 	default:
 		return false
 	}
@@ -222,6 +232,7 @@ type PrivateKey struct {
 	algo Algo
 	ed   ed25519.PrivateKey // AlgoEd25519
 	sm   *sm2.PrivateKey    // AlgoSM2
+	k1   *ecdsa.PrivateKey  // AlgoSecp256k1
 	pub  PublicKey
 }
 
@@ -256,6 +267,17 @@ func GenerateKey(algo Algo, rand io.Reader) (*PrivateKey, error) {
 			}
 		}
 		return nil, errors.New("key randomness: 64 candidates in a row were out of range; the random source is broken")
+	case AlgoSecp256k1:
+		b := make([]byte, secp256k1PrivateKeySize)
+		for range 64 {
+			if _, err := io.ReadFull(rand, b); err != nil {
+				return nil, fmt.Errorf("key randomness: %w", err)
+			}
+			if k, err := secp256k1FromBytes(b); err == nil {
+				return k, nil
+			}
+		}
+		return nil, errors.New("key randomness: 64 candidates in a row were out of range; the random source is broken")
 	default:
 		return nil, fmt.Errorf("unknown key algorithm %d (accepted: %s)", uint8(algo), acceptedAlgos)
 	}
@@ -263,7 +285,7 @@ func GenerateKey(algo Algo, rand io.Reader) (*PrivateKey, error) {
 
 // PrivateKeyFromBytes rebuilds a key from the bytes Bytes returns: the
 // 32-byte seed for Ed25519, the 32-byte big-endian scalar D for SM2
-// (1 <= D <= n-2).
+// (1 <= D <= n-2) and for secp256k1 (1 <= D <= n-1).
 func PrivateKeyFromBytes(algo Algo, b []byte) (*PrivateKey, error) {
 	switch algo {
 	case AlgoEd25519:
@@ -292,6 +314,8 @@ func PrivateKeyFromBytes(algo Algo, b []byte) (*PrivateKey, error) {
 		}
 		sk := &sm2.PrivateKey{PrivateKey: ecdsa.PrivateKey{PublicKey: *pub, D: d}}
 		return &PrivateKey{algo: AlgoSM2, sm: sk, pub: PublicKey{Algo: AlgoSM2, Key: bytes.Clone(point)}}, nil
+	case AlgoSecp256k1:
+		return secp256k1FromBytes(b)
 	default:
 		return nil, fmt.Errorf("unknown key algorithm %d (accepted: %s)", uint8(algo), acceptedAlgos)
 	}
@@ -312,7 +336,8 @@ func (k *PrivateKey) ID() KeyID { return k.pub.ID() }
 // Sign signs msg. Ed25519 signatures are deterministic (64 bytes); SM2
 // signatures are ASN.1 DER over SM3(ZA || msg) with the default user id,
 // randomized with crypto/rand, so two signatures of the same message
-// differ.
+// differ. secp256k1 signatures are the 64-byte R||S over Keccak-256(msg),
+// deterministic (RFC 6979).
 func (k *PrivateKey) Sign(msg []byte) ([]byte, error) {
 	switch k.algo {
 	case AlgoEd25519:
@@ -323,13 +348,16 @@ func (k *PrivateKey) Sign(msg []byte) ([]byte, error) {
 			return nil, fmt.Errorf("sm2 signature: %w", err)
 		}
 		return sig, nil
+	case AlgoSecp256k1:
+		return signSecp256k1(k.k1, msg)
 	default:
 		return nil, fmt.Errorf("unknown key algorithm %d", uint8(k.algo))
 	}
 }
 
 // Bytes returns the private key material: the 32-byte seed for Ed25519,
-// the 32-byte big-endian scalar D for SM2. Treat it as a secret.
+// the 32-byte big-endian scalar D for SM2 and secp256k1. Treat it as a
+// secret.
 func (k *PrivateKey) Bytes() []byte {
 	switch k.algo {
 	case AlgoEd25519:
@@ -337,6 +365,10 @@ func (k *PrivateKey) Bytes() []byte {
 	case AlgoSM2:
 		b := make([]byte, sm2PrivateKeySize)
 		k.sm.D.FillBytes(b)
+		return b
+	case AlgoSecp256k1:
+		b := make([]byte, secp256k1PrivateKeySize)
+		k.k1.D.FillBytes(b)
 		return b
 	default:
 		return nil
@@ -371,7 +403,7 @@ func (PublicKey) JSONSchema() map[string]any {
 		"type": "object", "required": []any{"algo", "key"}, "additionalProperties": false,
 		"properties": map[string]any{
 			"algo": Algo(0).JSONSchema(),
-			"key":  map[string]any{"type": "string", "pattern": "^[0-9a-fA-F]+$", "description": "hex: 32 bytes for ed25519, 65 (uncompressed) for sm2"},
+			"key":  map[string]any{"type": "string", "pattern": "^[0-9a-fA-F]+$", "description": "hex: 32 bytes for ed25519, 65 (uncompressed) for sm2 and secp256k1"},
 		},
 	}
 }

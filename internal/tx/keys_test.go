@@ -69,20 +69,20 @@ func TestParseAlgo(t *testing.T) {
 		want Algo
 	}{
 		{"ed25519", AlgoEd25519}, {"ED25519", AlgoEd25519}, {"Ed25519", AlgoEd25519},
-		{"sm2", AlgoSM2}, {"SM2", AlgoSM2},
+		{"sm2", AlgoSM2}, {"SM2", AlgoSM2}, {"secp256k1", AlgoSecp256k1}, {"SECP256K1", AlgoSecp256k1},
 	} {
 		got, err := ParseAlgo(tc.in)
 		if err != nil || got != tc.want {
 			t.Errorf("ParseAlgo(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
-	for _, in := range []string{"", "rsa", "sm3", " sm2", "ed25519 ", "secp256k1"} {
+	for _, in := range []string{"", "rsa", "sm3", " sm2", "ed25519 ", "secp256r1", "k1"} {
 		_, err := ParseAlgo(in)
 		if err == nil {
 			t.Errorf("ParseAlgo(%q) succeeded", in)
 			continue
 		}
-		if !strings.Contains(err.Error(), "ed25519, sm2") {
+		if !strings.Contains(err.Error(), "ed25519, sm2, secp256k1") {
 			t.Errorf("ParseAlgo(%q) error %q does not list the accepted names", in, err)
 		}
 	}
@@ -356,8 +356,8 @@ func TestPrivateKeyFromBytesRejects(t *testing.T) {
 			t.Fatalf("scalar %x: sign/verify: %v", v, err)
 		}
 	}
-	if _, err := GenerateKey(3, rand.Reader); err == nil {
-		t.Error("GenerateKey(3) succeeded")
+	if _, err := GenerateKey(4, rand.Reader); err == nil {
+		t.Error("GenerateKey(4) succeeded")
 	}
 	if _, err := GenerateKey(AlgoSM2, zeroReader{}); err == nil {
 		t.Error("GenerateKey with an all-zero reader succeeded")

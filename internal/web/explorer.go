@@ -139,6 +139,7 @@ type txRecord struct {
 	Action   string `json:"action"`
 	Signer   string `json:"signer"`
 	Nonce    uint64 `json:"nonce"`
+	EthHash  string `json:"eth_hash"`
 	TimeMs   int64  `json:"time_unix_ms"`
 	Result   any    `json:"result"`
 	Body     any    `json:"body"`

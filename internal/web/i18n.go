@@ -153,6 +153,7 @@ var messages = pages.Messages{ // [zh, en]
 	"ex.module":                   {"模块", "Module"},
 	"ex.action":                   {"操作", "Action"},
 	"ex.signer":                   {"签名密钥", "Signer key"},
+	"ex.ethhash":                  {"以太坊交易哈希", "Ethereum transaction hash"},
 	"ex.result":                   {"结果", "Result"},
 	"ex.body":                     {"交易内容", "Body"},
 	"ex.signatures":               {"上一区块签名数", "Signatures on the previous block"},

@@ -27,28 +27,29 @@ func seedDemo(ctx context.Context, d *plug.DemoEnv) error {
 		return err
 	}
 	c := d.Client.As(coop)
-	upload := func(body string) (*client.BlobInfo, error) { return c.UploadBlob(ctx, strings.NewReader(body)) }
-	contract, err := upload(demoContract)
-	if err != nil {
-		return fmt.Errorf("notary demo: upload the contract: %w", err)
+	// deposit keeps the file on the node (so the verify page checks an
+	// upload of it) and preserves it.
+	deposit := func(body, name, evType, description string) (*client.BlobInfo, *notaryapi.DepositResult, error) {
+		info, err := c.UploadBlob(ctx, strings.NewReader(body))
+		if err != nil {
+			return nil, nil, fmt.Errorf("notary demo: upload %s: %w", name, err)
+		}
+		res, _, err := client.Send(ctx, c, coop, notaryapi.Deposit, notaryapi.DepositBody{
+			SHA256: info.SHA256, SM3: info.SM3, Size: &info.Size, FileName: name, MediaType: "text/plain",
+			EvidenceType: evType, Description: description,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("notary demo: deposit %s: %w", name, err)
+		}
+		return info, res, nil
 	}
-	ev, _, err := client.Send(ctx, c, coop, notaryapi.Deposit, notaryapi.DepositBody{
-		SHA256: contract.SHA256, SM3: contract.SM3, Size: &contract.Size, FileName: "砀山酥梨购销合同.txt", MediaType: "text/plain",
-		EvidenceType: "contract", Description: "与皖北食品集团的 2026 年砀山酥梨购销合同",
-	})
+	_, ev, err := deposit(demoContract, "砀山酥梨购销合同.txt", "contract", "与皖北食品集团的 2026 年砀山酥梨购销合同")
 	if err != nil {
-		return fmt.Errorf("notary demo: deposit the contract: %w", err)
+		return err
 	}
-	photo, err := upload(demoPhoto)
+	photo, pev, err := deposit(demoPhoto, "梨花深处.txt", "image", "果园摄影作品《梨花深处》")
 	if err != nil {
-		return fmt.Errorf("notary demo: upload the photograph: %w", err)
-	}
-	pev, _, err := client.Send(ctx, c, coop, notaryapi.Deposit, notaryapi.DepositBody{
-		SHA256: photo.SHA256, SM3: photo.SM3, Size: &photo.Size, FileName: "梨花深处.txt", MediaType: "text/plain",
-		EvidenceType: "image", Description: "果园摄影作品《梨花深处》",
-	})
-	if err != nil {
-		return fmt.Errorf("notary demo: deposit the photograph: %w", err)
+		return err
 	}
 	work, _, err := client.Send(ctx, c, coop, notaryapi.RegisterWork, notaryapi.RegisterWorkBody{
 		Title: "梨花深处", Authors: []string{"砀山县梨都果品专业合作社"}, CreatedOn: "2026-04-02", License: "all-rights-reserved",
