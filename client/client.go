@@ -48,6 +48,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -208,6 +209,11 @@ func (k *Key) PublicKey() json.RawMessage {
 
 // Algo returns "sm2" or "ed25519".
 func (k *Key) Algo() string { return k.k.Algo().String() }
+
+// Unwrap opens a data key wrapped to this key: the key of a record
+// shared with the key's organisation (internal/datakey). A key wrapped to
+// another key, or altered, is an error.
+func (k *Key) Unwrap(w datakey.Wrapped) (datakey.Key, error) { return datakey.Unwrap(k.k, w) }
 
 // Sign builds and signs a transaction, returning its encoded bytes.
 func (k *Key) Sign(chainID string, nonce uint64, module, action string, body []byte) ([]byte, error) {

@@ -88,6 +88,11 @@ var readmePlaceholders = []struct {
 	{"DN2026…-…", regexp.MustCompile(`(?m)^receipt (DN\S+):`)},
 	{"<key printed above>", regexp.MustCompile(`(?m)^receipt key ([0-9a-f]+) `)},
 	{"<number printed above>", regexp.MustCompile(`(?m)^proposal (\d+);`)},
+	{"<referral printed above>", regexp.MustCompile(`(?m)^(DG[0-9A-F-]+)  hospa → hospb`)},
+	{"<record printed above>", regexp.MustCompile(`(?m)^  records (DR[0-9A-F-]+)`)},
+	{"<patient number in the dev log>", regexp.MustCompile(`datashare demo recorded"? patient=(P[0-9A-F]{16})`)},
+	{"CCB-2025-…", regexp.MustCompile(`(?m)^\s+(CCB-2025-\d+)\s`)},
+	{"RT-…", regexp.MustCompile(`"id": "(RT-\d+)"`)},
 	{"0x<wallet address>", regexp.MustCompile(`(?m)^address:\s+(0x[0-9a-fA-F]{40})$`)},
 	{"0x<token>", regexp.MustCompile(`contract (0x[0-9a-fA-F]{40}) deployed`)},
 	{"0x<tx>", regexp.MustCompile(`(?m)^tx (0x[0-9a-f]{64}): status 1`)},
@@ -125,6 +130,7 @@ func TestREADMECommands(t *testing.T) {
 		"contract.pdf":  "%PDF-1.4 a signed supply contract\n",
 		"scans/a-1.pdf": "%PDF-1.4 delivery note 1\n",
 		"scans/a-2.pdf": "%PDF-1.4 delivery note 2\n",
+		"检验报告.pdf":      "%PDF-1.4 lab report\n",
 	} {
 		p := filepath.Join(work, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

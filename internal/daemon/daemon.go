@@ -115,9 +115,19 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	if err != nil {
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	operator, err := loadOperatorKey(home, settings, o.passphrase, logger)
+	operator, err := loadOperatorKey(home, settings.OperatorKey, o.passphrase, logger)
 	if err != nil {
 		return nil, fmt.Errorf("start node: %w", err)
+	}
+	var hosted []*tx.PrivateKey
+	for _, f := range settings.HostedKeys {
+		k, err := loadOperatorKey(home, f, o.passphrase, logger)
+		if err != nil {
+			return nil, fmt.Errorf("start node: hosted key: %w", err)
+		}
+		if k != nil {
+			hosted = append(hosted, k)
+		}
 	}
 	for _, f := range keys.Legacy {
 		logger.Warn("plain key file: the private key is not encrypted; run 'dengta keys encrypt --home "+home+"'", "file", f)
@@ -216,7 +226,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		d.accounts.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	if err := d.startServices(reg, settings, operator); err != nil {
+	if err := d.startServices(reg, settings, operator, hosted, blobs); err != nil {
 		return fail(err)
 	}
 	var apis []*httpapi.Module
@@ -415,15 +425,15 @@ func (d *Daemon) refuse() error {
 // Disk returns the last look at the free space of the data directory.
 func (d *Daemon) Disk() DiskStatus { return d.disk.Status() }
 
-// loadOperatorKey reads the operator key named by the settings, if any.
-// A key that does not open is logged and the node runs without what needs
-// it (public scans); a wrong passphrase is an error, since the same
-// passphrase opened the node's own keys.
-func loadOperatorKey(home string, settings node.Settings, src keyfile.Source, logger *slog.Logger) (*tx.PrivateKey, error) {
-	if settings.OperatorKey == "" {
+// loadOperatorKey reads a member key file the settings name (the
+// operator key, a hosted organisation's key), if any. A key that does not
+// open is logged and the node runs without what needs it (public scans);
+// a wrong passphrase is an error, since the same passphrase opened the
+// node's own keys.
+func loadOperatorKey(home, path string, src keyfile.Source, logger *slog.Logger) (*tx.PrivateKey, error) {
+	if path == "" {
 		return nil, nil
 	}
-	path := settings.OperatorKey
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(home, path)
 	}
@@ -432,7 +442,7 @@ func loadOperatorKey(home string, settings node.Settings, src keyfile.Source, lo
 		return nil, err
 	}
 	if err != nil {
-		logger.Error("operator key: services that sign will not run", "err", err)
+		logger.Error("member key of the node: services that sign with it will not run", "file", path, "err", err)
 		return nil, nil
 	}
 	if info.Legacy {
@@ -442,10 +452,12 @@ func loadOperatorKey(home string, settings node.Settings, src keyfile.Source, lo
 }
 
 // startServices starts every module's services with the node's
-// environment: its operator key, its mempool and its commits.
-func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, operator *tx.PrivateKey) error {
+// environment: its operator and hosted keys, its mempool and commits, its
+// blob store and a directory for their files.
+func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, operator *tx.PrivateKey, hosted []*tx.PrivateKey, blobs *blob.Store) error {
 	env := &plug.Node{
 		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: time.Now,
+		HostedKeys: hosted, Blobs: blobs, DataDir: node.ModulesDir(d.Home),
 		Broadcast: func(ctx context.Context, raw []byte) (uint32, string, error) {
 			if err := d.refuse(); err != nil {
 				return 0, "", err
@@ -461,6 +473,23 @@ func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, opera
 			return res.Code, res.Log, nil
 		},
 		WaitTx: func(ctx context.Context, hash [32]byte) { d.App.WaitTx(ctx, hash) },
+		View:   d.App.Store().At,
+	}
+	env.Submit = func(ctx context.Context, raw []byte) (*plug.Outcome, error) {
+		ch, cancel := d.App.Watch(tx.Hash(raw))
+		defer cancel()
+		code, log, err := env.Broadcast(ctx, raw)
+		if err != nil {
+			return nil, err
+		}
+		if code != 0 {
+			return &plug.Outcome{Code: code, Log: log}, nil
+		}
+		rec, err := app.Await(ctx, ch)
+		if err != nil {
+			return nil, err
+		}
+		return &plug.Outcome{Height: rec.Height, Code: rec.Code, Log: rec.Log, Result: rec.Result}, nil
 	}
 	if operator != nil {
 		env.OperatorKey = operator

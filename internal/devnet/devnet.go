@@ -40,9 +40,11 @@ type Org struct {
 // a fruit cooperative, a cold-chain carrier, a supermarket, a food group
 // that buys from the cooperative and pays with receivables, a bank, a
 // court, the market regulator, a quality alliance and a notary office;
-// and, for charity, a provincial foundation, the county charity
-// association and a town's primary school. The codes are made up but
-// well-formed.
+// for charity, a provincial foundation, the county charity association
+// and a town's primary school; for data sharing, the county hospital and
+// the city hospital it refers patients to, and the juice factory that
+// presses the pears with the machines a food-machinery maker builds and
+// maintains. The codes are made up but well-formed.
 //
 // Demo lists only the common roles (package role); each module gives the
 // demo organisations its own roles (plug.Demo), added through Consortium.
@@ -59,6 +61,10 @@ var Demo = []Org{
 	{"foundation", "安徽省乡村教育发展基金会", "Anhui Rural Education Development Foundation", nil, "53340000MJ0000009"},
 	{"charity", "砀山县慈善协会", "Dangshan County Charity Association", nil, "51341321MJ0000010"},
 	{"school", "砀山县良梨镇中心小学", "Liangli Town Central Primary School, Dangshan", nil, "12341321MB0000011"},
+	{"hospa", "砀山县人民医院", "Dangshan County People's Hospital", nil, "12341321MB0000012"},
+	{"hospb", "宿州市立医院", "Suzhou Municipal Hospital", nil, "12341300MB0000013"},
+	{"machinery", "安徽江淮食品机械有限公司", "Jianghuai Food Machinery Co., Ltd.", nil, "91340100MA2N00014"},
+	{"juicery", "砀山梨乡果汁饮品有限公司", "Dangshan Pear Country Juice Co., Ltd.", nil, "91341321MA2N00015"},
 }
 
 // Consortium is what the modules add to a generated consortium: the
@@ -151,6 +157,33 @@ func addOperator(home string, s *identity.OrgSpec, prot keyfile.Protection) erro
 	return nil
 }
 
+// addHosted creates the key with which the dev node hosts organisation s
+// (an Ed25519 member key, as an operator key), lists it in the node's
+// hosted keys and adds it to the organisation's genesis entry.
+func addHosted(home string, s *identity.OrgSpec, prot keyfile.Protection) error {
+	k, err := tx.GenerateKey(tx.AlgoEd25519, rand.Reader)
+	if err != nil {
+		return fmt.Errorf("hosted key of %s: %w", s.ID, err)
+	}
+	path := node.HostedKeyFile(home, s.ID)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("hosted key of %s: %w", s.ID, err)
+	}
+	if err := tx.WriteKeyFile(path, k, s.ID+" hosted by the dev node", prot); err != nil {
+		return fmt.Errorf("hosted key of %s: %w", s.ID, err)
+	}
+	settings, err := node.LoadSettings(home)
+	if err != nil {
+		return err
+	}
+	settings.HostedKeys = append(settings.HostedKeys, filepath.Join("config", "hosted", s.ID+".json"))
+	if err := node.SaveSettings(home, settings); err != nil {
+		return err
+	}
+	s.MemberKeys = append(s.MemberKeys, k.Public())
+	return nil
+}
+
 // spec builds an organisation's genesis entry with a new SM2 admin key,
 // written to keysDir.
 func spec(o Org, keysDir string, validator []byte, c Consortium, prot keyfile.Protection) (identity.OrgSpec, error) {
@@ -206,7 +239,9 @@ const ValidatorOrg = "regulator"
 
 // Dev writes a development chain home: one validator run by the regulator,
 // and the whole demo consortium with an SM2 admin key per organisation in
-// <home>/keys. Every key is encrypted with the published dev passphrase
+// <home>/keys. The node hosts every other demo organisation: it holds an
+// Ed25519 member key of each (config/hosted, settings hosted_keys), with
+// which services act for them. Every key is encrypted with the published dev passphrase
 // (keyfile.DevProtection): a dev chain protects nothing, and its files say
 // so.
 func Dev(home string, opts DevOptions) error {
@@ -233,6 +268,8 @@ func Dev(home string, opts DevOptions) error {
 			if err := addOperator(home, &s, prot); err != nil {
 				return err
 			}
+		} else if err := addHosted(home, &s, prot); err != nil {
+			return err
 		}
 		orgs = append(orgs, s)
 	}

@@ -45,7 +45,7 @@ func TestModulesDeterminism(t *testing.T) {
 	dirB := t.TempDir()
 	a := testchain.New(t, testchain.Options{Registry: reg, Orgs: orgs, Seed: seed, Time: start})
 	b := testchain.New(t, testchain.Options{Registry: reg, Orgs: orgs, Seed: seed, Time: start, Dir: dirB})
-	world := &plug.World{}
+	world := &plug.World{ChainID: testchain.ChainID}
 	for _, o := range orgs {
 		world.Orgs = append(world.Orgs, plug.WorldOrg{ID: o.ID, Roles: o.Roles})
 	}

@@ -6,8 +6,11 @@
 package modules
 
 import (
+	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonplug"
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityplug"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/internal/modules/energy/energyplug"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableplug"
@@ -25,8 +28,11 @@ func All() []plug.Module {
 		receivableplug.Module(),
 		tradeplug.Module(),
 		charityplug.Module(),
+		carbonplug.Module(),
+		energyplug.Module(),
 		credentialplug.Module(),
 		evmplug.Module(),
+		datashareplug.Module(),
 	}
 }
 

@@ -319,16 +319,20 @@ func readLegacyHallKey(path string) ([]byte, error) {
 
 // HomeKeyFiles lists the key files of a home that exist: the node key,
 // the validator key, the hall master key (encrypted or legacy), the
-// operator key named by the settings, and the member keys in <home>/keys
+// operator and hosted keys named by the settings, and the member keys in <home>/keys
 // (dev chains keep the demo organisations' admin keys there).
 func HomeKeyFiles(home string) ([]string, error) {
 	files := []string{nodeKeyFile(home), pvKeyFile(home), HallMasterFile(home), LegacyHallKeyFile(home)}
-	if s, err := LoadSettings(home); err == nil && s.OperatorKey != "" {
-		p := s.OperatorKey
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(home, p)
+	if s, err := LoadSettings(home); err == nil {
+		for _, p := range append([]string{s.OperatorKey}, s.HostedKeys...) {
+			if p == "" {
+				continue
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(home, p)
+			}
+			files = append(files, p)
 		}
-		files = append(files, p)
 	}
 	if more, err := filepath.Glob(filepath.Join(home, "keys", "*.json")); err == nil {
 		files = append(files, more...)

@@ -31,6 +31,8 @@ import (
 //	<home>/config/hall_master.json         SM4 key sealing the hall's custodial keys, encrypted like the other keys (see HallMasterFile)
 //	<home>/config/hall_master.key          the same key in plain hex, in homes made before keys were encrypted ('dengta keys encrypt' upgrades it)
 //	<home>/config/operator_key.json        the node's operator key (a member key, encrypted), when the settings name it
+//	<home>/config/hosted/<org>.json        member keys of organisations the node hosts, when the settings name them (hosted_keys; dev chains)
+//	<home>/data/modules/<module>/          what a module's services keep off chain (an audit journal, say)
 //
 // Every key file is encrypted under the home's one passphrase in the format
 // of docs/adr/0008-keys-at-rest.md (package keyfile); the plain files of
@@ -95,6 +97,14 @@ type Settings struct {
 	// member key of Org that the node signs its own transactions with,
 	// such as batches of public scans. Empty: the node signs nothing.
 	OperatorKey string `json:"operator_key,omitempty"`
+	// HostedKeys are key files (relative to the home, or absolute) of
+	// member keys of other organisations this node hosts: members without
+	// a node of their own, whose hall users and off-chain files it keeps.
+	// The node's services sign and open data keys with them on the
+	// hosted organisation's behalf, as they do with the operator key for
+	// the node's own organisation. The dev chain hosts every demo
+	// organisation this way.
+	HostedKeys []string `json:"hosted_keys,omitempty"`
 	// MaxBlobBytes bounds a file uploaded to the node's blob store (0: 64 MiB).
 	MaxBlobBytes int64 `json:"max_blob_bytes,omitempty"`
 	// BlobQuotaBytes bounds what one organisation may store in the node's
@@ -142,6 +152,16 @@ func SnapshotDir(home string) string { return filepath.Join(home, dataDirName, "
 func OperatorKeyFile(home string) string {
 	return filepath.Join(home, configDirName, "operator_key.json")
 }
+
+// HostedKeyFile is where devnet writes the key of an organisation a dev
+// node hosts.
+func HostedKeyFile(home, org string) string {
+	return filepath.Join(home, configDirName, "hosted", org+".json")
+}
+
+// ModulesDir is where modules' services keep their off-chain files, one
+// directory per module.
+func ModulesDir(home string) string { return filepath.Join(home, dataDirName, "modules") }
 
 // SaveSettings writes <home>/config/dengta.json.
 func SaveSettings(home string, s Settings) error { return writeSettings(home, s) }

@@ -206,6 +206,13 @@ type Module struct {
 	Messages Messages
 	// Funcs are template functions the module's templates use.
 	Funcs template.FuncMap
+	// Panels are fragments the module offers to other modules' pages, by
+	// slot: a page template calls {{panels "product" gtin lot}} and gets
+	// every module's panel for the slot, in the registry's order (nothing
+	// when no module offers one). So a page shows what another module
+	// knows of its subject without either importing the other. The
+	// "product" slot takes a GTIN and a lot number ("" for none).
+	Panels map[string]Panel
 	// Hall are tiles on the hall's dashboard.
 	Hall []Link
 	// Public are links in every page's header.
@@ -213,6 +220,10 @@ type Module struct {
 	// Routes registers the pages.
 	Routes func(s Site, r Router)
 }
+
+// Panel renders a module's fragment for another page, in the page's
+// language; nothing when it has nothing to show.
+type Panel func(lang Lang, args ...string) template.HTML
 
 // ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
 // the chain's dates are read.

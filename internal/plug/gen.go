@@ -24,7 +24,10 @@ type Gen interface {
 
 // World is what a generator knows of the chain.
 type World struct {
-	Orgs []WorldOrg
+	// ChainID is the chain's id, which signatures made by the generator
+	// (a patient's, a device's) are bound to.
+	ChainID string
+	Orgs    []WorldOrg
 	// Time is the time of the block being filled.
 	Time time.Time
 }

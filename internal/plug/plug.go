@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/blob"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 )
@@ -84,6 +86,16 @@ type Node struct {
 	// OperatorKey is the node operator's signing key; nil when the node
 	// has none.
 	OperatorKey *tx.PrivateKey
+	// HostedKeys are member keys of the organisations the node hosts
+	// (settings hosted_keys): members without a node of their own. A
+	// service acting for such an organisation signs with its key.
+	HostedKeys []*tx.PrivateKey
+	// Blobs is the node's store of off-chain files; nil when the node
+	// keeps none.
+	Blobs *blob.Store
+	// DataDir is where modules' services keep their own off-chain files:
+	// each in DataDir/<module name>, created by the service.
+	DataDir string
 	// NextNonce returns a key's next nonce, counting the mempool.
 	NextNonce func(tx.KeyID) (uint64, error)
 	// Broadcast hands a signed transaction to the mempool and returns
@@ -92,8 +104,24 @@ type Node struct {
 	// WaitTx waits until the transaction with this hash is committed or
 	// ctx ends.
 	WaitTx func(ctx context.Context, hash [32]byte)
+	// Submit hands a signed transaction to the mempool and waits until it
+	// is committed or ctx ends: the committed outcome, or the mempool's
+	// refusal (a code and no height).
+	Submit func(ctx context.Context, raw []byte) (*Outcome, error)
+	// View opens the committed state at height (0: the latest).
+	View   func(height int64) (*state.View, error)
 	Logger *slog.Logger
 	Now    func() time.Time
+}
+
+// Outcome is what became of a submitted transaction.
+type Outcome struct {
+	// Height is the block that committed it; 0 when the mempool refused it.
+	Height int64
+	Code   uint32
+	Log    string
+	// Result is what the action answered (module-defined JSON).
+	Result []byte
 }
 
 // Service is something a module runs inside the node.

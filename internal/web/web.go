@@ -91,10 +91,11 @@ type Server struct {
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
 	messages pages.Messages
-	nav      []pages.Link  // header links of the modules' public pages
-	hall     []pages.Link  // the hall's scenario tiles
-	notices  *notices      // outcomes of actions, shown once on the next page
-	uploads  chan struct{} // a slot per public upload being received
+	nav      []pages.Link             // header links of the modules' public pages
+	hall     []pages.Link             // the hall's scenario tiles
+	panels   map[string][]pages.Panel // the modules' panels for other pages, by slot
+	notices  *notices                 // outcomes of actions, shown once on the next page
+	uploads  chan struct{}            // a slot per public upload being received
 }
 
 // New parses the templates and returns the pages' handler. A module
@@ -108,7 +109,7 @@ func New(opts Options) (*Server, error) {
 		opts.Roles = role.MustSet()
 	}
 	s := &Server{opts: opts, log: opts.Logger, tmpl: map[string]*template.Template{}, mux: http.NewServeMux(), messages: pages.Messages{},
-		notices: newNotices(), uploads: make(chan struct{}, maxPublicUploads)}
+		notices: newNotices(), uploads: make(chan struct{}, maxPublicUploads), panels: map[string][]pages.Panel{}}
 	for k, v := range messages {
 		s.messages[k] = v
 	}
@@ -133,6 +134,11 @@ func New(opts Options) (*Server, error) {
 		s.hall = append(s.hall, m.Hall...)
 	}
 	fm["hallLinks"] = func() []pages.Link { return s.hall }
+	for _, m := range opts.Modules {
+		for slot, f := range m.Panels {
+			s.panels[slot] = append(s.panels[slot], f)
+		}
+	}
 	if _, err := s.parse("", templateFS, "templates", fm); err != nil {
 		return nil, err
 	}
@@ -241,6 +247,7 @@ var funcs = template.FuncMap{
 		return string(b)
 	},
 	"hallLinks": func() []pages.Link { return nil },
+	"panels":    func(string, ...string) template.HTML { return "" },
 	"roleLabel": func(any) string { return "" },
 	"orgName":   func(any) string { return "" },
 }
@@ -373,6 +380,13 @@ func (s *Server) render(p *pages.Page, name string) error {
 		"t":    func(key string) string { return s.t(lang, key) },
 		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
 		"lang": func() Lang { return lang },
+		"panels": func(slot string, args ...string) template.HTML {
+			var out template.HTML
+			for _, f := range s.panels[slot] {
+				out += f(lang, args...)
+			}
+			return out
+		},
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
 		// orgName shows an organisation's name in the page's language.

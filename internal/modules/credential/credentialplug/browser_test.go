@@ -13,6 +13,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
@@ -83,9 +84,24 @@ func estateNode(t *testing.T) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	env := &plug.DemoEnv{Client: c, PublicURL: d.GatewayURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Admin: func(org string) (*client.Key, error) { return keys[org], nil }}
+		Admin: func(org string) (*client.Key, error) {
+			if k, ok := keys[org]; ok {
+				return k, nil
+			}
+			return client.KeyFrom(nodetest.AdminKey(t, home, org)), nil
+		}}
 	if err := credentialplug.Module().Demo.Seed(ctx, env); err != nil {
 		t.Fatal(err)
+	}
+	// Every other member of the dev consortium votes too.
+	var members api.Page[identity.Org]
+	if err := c.Get(ctx, "/v1/orgs?limit=100", &members); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range members.Items {
+		if _, ok := keys[o.ID]; !ok {
+			voters = append(voters, client.KeyFrom(nodetest.AdminKey(t, home, o.ID)))
+		}
 	}
 
 	// The registry joins the consortium.

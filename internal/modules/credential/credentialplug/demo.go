@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/credential"
@@ -281,6 +282,21 @@ func seedDemo(ctx context.Context, d *plug.DemoEnv) error {
 	var voters []*client.Key
 	for _, o := range demoOrgs[1:] {
 		voters = append(voters, keys[o])
+	}
+	// Every other member of the dev consortium votes too (other modules
+	// bring their own demo organisations, and a decision needs two
+	// thirds of all the members).
+	var members api.Page[identity.Org]
+	if err := d.Client.Get(ctx, "/v1/orgs?limit=100", &members); err != nil {
+		return fmt.Errorf("credential demo: members: %w", err)
+	}
+	for _, o := range members.Items {
+		if _, ok := keys[o.ID]; ok || !o.Active {
+			continue
+		}
+		if k, err := d.Admin(o.ID); err == nil && k != nil {
+			voters = append(voters, k)
+		}
 	}
 	var issuers [][2]string
 	for _, is := range demoIssuers {

@@ -106,7 +106,12 @@ func startDemo(tb testing.TB) (*fixture, error) {
 		f.keys[o] = client.KeyFrom(nodetest.AdminKey(tb, home, o))
 	}
 	env := &plug.DemoEnv{Client: f.c, PublicURL: d.GatewayURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Admin: func(org string) (*client.Key, error) { return f.keys[org], nil }}
+		Admin: func(org string) (*client.Key, error) {
+			if k, ok := f.keys[org]; ok {
+				return k, nil
+			}
+			return client.KeyFrom(nodetest.AdminKey(tb, home, org)), nil
+		}}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := credentialplug.Module().Demo.Seed(ctx, env); err != nil {

@@ -584,6 +584,14 @@ func (s *tracePages) scanPageWithLot(p *pages.Page) error {
 	return nil
 }
 
+// LotNumber is the scanned item's lot, "" when it has none.
+func (d *scanData) LotNumber() string {
+	if d.Lot == nil {
+		return ""
+	}
+	return d.Lot.LotNumber
+}
+
 // scanPage is what a consumer sees after scanning a product's QR code.
 // Opening it counts a scan, honestly: a device is known by a cookie the
 // node gave and signed (a request without one is sent back once to prove

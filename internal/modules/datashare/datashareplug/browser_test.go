@@ -1,0 +1,214 @@
+package datashareplug_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/internal/nodetest"
+	"github.com/dengta-chain/dengta/internal/plug"
+)
+
+// TestReferralInTheHall: hospital A's staff enable data exchange, admit
+// a patient (the slip shows her pseudonym and access code), register her
+// discharge summary and refer her to hospital B. B, after enabling its
+// own exchange keys, sees the referral waiting for consent and cannot
+// open the record. The patient opens her page with the code and
+// consents; B opens the record, decrypted in B's node from what A's node
+// served; the patient's page lists B's accesses, refused and served.
+func TestReferralInTheHall(t *testing.T) {
+	d, _ := browsertest.Node(t)
+	ctx := browsertest.Browser(t)
+	base := d.GatewayURL
+	const summary = "出院小结：患者因社区获得性肺炎住院七天，已愈。出院医嘱：阿莫西林克拉维酸钾继续口服五天。"
+	file := filepath.Join(t.TempDir(), "出院小结.txt")
+	if err := os.WriteFile(file, []byte(summary), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#set-exchange", chromedp.ByQuery), chromedp.Click("#set-exchange", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "数据交换密钥已登记")
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "hospa-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#set-exchange", chromedp.ByQuery), chromedp.Click("#set-exchange", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "数据交换密钥已登记")
+	browsertest.Run(t, ctx,
+		chromedp.SendKeys("#pt-name", "欧阳秀英", chromedp.ByQuery),
+		chromedp.SendKeys("#pt-idnumber", "340102198807154321", chromedp.ByQuery),
+		chromedp.Click("#admit", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "患者已登记")
+	slip := browsertest.Text(t, ctx, "#notice")
+	m := regexp.MustCompile(`编号 (P[0-9A-Z]+)，访问码 ([0-9A-Z-]+)`).FindStringSubmatch(slip)
+	if m == nil {
+		t.Fatalf("the admission slip %q has no pseudonym and access code", slip)
+	}
+	subject, code := m[1], m[2]
+	patients := browsertest.Text(t, ctx, "#patients")
+	browsertest.Contains(t, patients, subject, "the patients list")
+	if strings.Contains(patients, "340102198807154321") {
+		t.Fatalf("the patients list shows the full ID number: %q", patients)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.SetValue("#rec-subject", subject, chromedp.ByQuery),
+		chromedp.SetValue("#rec-type", "discharge", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#rec-file", []string{file}, chromedp.ByQuery),
+		chromedp.Click("#register", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "已加密登记")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#records"), "出院小结", "our records")
+	browsertest.Run(t, ctx,
+		chromedp.SetValue("#grantee", "hospb", chromedp.ByQuery),
+		chromedp.SetValue("#share-subject", subject, chromedp.ByQuery),
+		chromedp.SetValue("#purpose", "TREAT", chromedp.ByQuery),
+		chromedp.Click("#share", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "等待患者同意")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#outgoing"), "待患者同意", "the referral's state")
+	browsertest.SignOut(t, ctx)
+
+	// B sees the referral; before consent, A's node refuses the record.
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming a.open-record", chromedp.ByQuery),
+		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "拒绝", "B before consent")
+	browsertest.SignOut(t, ctx)
+
+	// The patient opens her page and consents.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/patient"), chromedp.WaitVisible("#patient-signin", chromedp.ByQuery),
+		chromedp.SendKeys("#subject", subject, chromedp.ByQuery), chromedp.SendKeys("#code", "WRONG-CODE-0000", chromedp.ByQuery),
+		chromedp.Click("#patient-open", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "不正确", "a wrong access code")
+	// The form keeps what was typed (the host refills it); the code is typed again.
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#patient-signin", chromedp.ByQuery),
+		chromedp.SetValue("#subject", subject, chromedp.ByQuery), chromedp.SetValue("#code", code, chromedp.ByQuery),
+		chromedp.Click("#patient-open", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "已进入")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#hello"), "欧阳秀英", "the patient's greeting")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "hospb", "the patient's grants")
+	browsertest.Run(t, ctx, chromedp.Click("#grants button.approve", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "您已同意")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "生效中", "the grant after consent")
+
+	// B opens the record: decrypted in B's node from what A's node served.
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming a.open-record", chromedp.ByQuery),
+		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#content", chromedp.ByQuery))
+	if got := browsertest.Text(t, ctx, "#content"); got != summary {
+		t.Fatalf("B opened %q", got)
+	}
+	browsertest.SignOut(t, ctx)
+
+	// The patient's page lists B's accesses: refused before consent,
+	// then served (the owner's node puts them on chain in batches).
+	patientSees := func(want ...string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			browsertest.Run(t, ctx, chromedp.Navigate(base+"/patient"), chromedp.WaitVisible("#grants", chromedp.ByQuery))
+			var rows []string
+			browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#accesses tbody tr")].map(r => r.className + " " + r.cells[1].textContent)`, &rows))
+			if strings.Join(rows, ",") == strings.Join(want, ",") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the patient's access log %q, want %q", rows, want)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+	patientSees("audit-served hospb", "audit-refused hospb")
+	browsertest.Screenshot(t, ctx, "datashare-patient")
+
+	// She revokes; B is refused, and she sees that too.
+	browsertest.Run(t, ctx, chromedp.Click("#grants button.revoke", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "您已撤回")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "已撤销", "the grant after revocation")
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming a.open-record", chromedp.ByQuery),
+		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "revoked", "B after revocation")
+	browsertest.SignOut(t, ctx)
+	patientSees("audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+
+	// An emergency: hospb's emergency department declares break-glass
+	// access and opens the record again, which is audited; hospa reviews
+	// it; the patient sees the emergency access and the access.
+	browsertest.SignIn(t, ctx, base, "hospb-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#btg-form", chromedp.ByQuery),
+		chromedp.SetValue("#btg-owner", "hospa", chromedp.ByQuery),
+		chromedp.SendKeys("#btg-subject", subject, chromedp.ByQuery),
+		chromedp.SetValue("#btg-reason", "unconscious", chromedp.ByQuery),
+		chromedp.SendKeys("#btg-justification", "急诊入院，意识不清，需既往病史", chromedp.ByQuery),
+		chromedp.Click("#btg-declare", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "紧急访问")
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#btg-mine a.open-btg", chromedp.ByQuery), chromedp.Click("#btg-mine a.open-btg", chromedp.ByQuery),
+		chromedp.WaitVisible("#content", chromedp.ByQuery))
+	if got := browsertest.Text(t, ctx, "#content"); got != summary {
+		t.Fatalf("B opened %q in an emergency", got)
+	}
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "hospa-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#btg-review button.review", chromedp.ByQuery),
+		chromedp.Click("#btg-review button.review", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "已审查")
+	browsertest.SignOut(t, ctx)
+	// The emergency made two accesses: the ciphertext, and its data key
+	// wrapped on the spot for hospb.
+	patientSees("audit-served hospb", "audit-served hospb", "audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "justified", "the patient's emergency accesses")
+}
+
+// TestDevicePage: on the dev chain with the demo story, the juice
+// factory's staff see the cold press's telemetry charts with the windows
+// that raised alerts marked, the anchored alerts and the maker's repair;
+// the maker's staff see the charts too, under the factory's maintenance
+// grant; the regulator sees the alerts and the repair, and no telemetry.
+func TestDevicePage(t *testing.T) {
+	reg := plug.NewRegistry(modules.All()...)
+	d, home := browsertest.NodeWith(t, reg)
+	env := &plug.DemoEnv{Client: client.New(d.GatewayURL), PublicURL: d.GatewayURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Admin: func(org string) (*client.Key, error) { return client.KeyFrom(nodetest.AdminKey(t, home, org)), nil }}
+	for _, m := range reg.Modules() {
+		if m.Name() == datashareapi.Name {
+			if err := m.Demo.Seed(context.Background(), env); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx := browsertest.Browser(t)
+	base := d.GatewayURL
+	browsertest.SignIn(t, ctx, base, "juicery-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#devices a", chromedp.ByQuery),
+		chromedp.Click("#devices a", chromedp.ByQuery), chromedp.WaitVisible("#chart-vibration", chromedp.ByQuery))
+	var marked int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#chart-vibration circle.alerted").length`, &marked))
+	if marked == 0 {
+		t.Fatal("no window of the vibration chart is marked as having raised an alert")
+	}
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#alerts"), "resolved", "the alerts")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#maintenance"), "6312-2RS", "the repair")
+	browsertest.Screenshot(t, ctx, "datashare-device")
+	browsertest.SignOut(t, ctx)
+	// The maker reads the telemetry under the factory's maintenance grant.
+	browsertest.SignIn(t, ctx, base, "machinery-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/devices/"+datashareplug.DemoDevice), chromedp.WaitVisible("#chart-temperature", chromedp.ByQuery))
+	browsertest.SignOut(t, ctx)
+	// The regulator oversees the device, its alerts and its maintenance,
+	// but has no grant on its telemetry.
+	browsertest.SignIn(t, ctx, base, "regulator-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/devices/"+datashareplug.DemoDevice), chromedp.WaitVisible("#no-telemetry", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#maintenance"), "6312-2RS", "the repair, as the regulator")
+}

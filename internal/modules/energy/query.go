@@ -1,0 +1,254 @@
+package energy
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
+)
+
+// Version is a state view that knows its height.
+type Version interface{ Version() int64 }
+
+func heightOf(r module.Reader) int64 {
+	if v, ok := r.(Version); ok {
+		return v.Version()
+	}
+	return 0
+}
+
+// Sees reports whether c sees every participant's data in zone zn: its
+// operator and those who oversee.
+func Sees(zn *energyapi.Zone, c access.Caller) bool { return c.Oversees() || c.Is(zn.Operator) }
+
+// ListZones lists the zones.
+func ListZones(r module.Reader) ([]energyapi.Zone, error) {
+	out := []energyapi.Zone{}
+	err := module.EachJSON(r, []byte(zonePrefix), func(_ []byte, z *energyapi.Zone) { out = append(out, *z) })
+	return out, err
+}
+
+// ZoneOf returns a zone with its tariff and due intervals at time now.
+func ZoneOf(r module.Reader, z string, now time.Time) (*energyapi.ZoneView, error) {
+	zn, err := GetZone(r, z)
+	if err != nil {
+		return nil, err
+	}
+	zv := &energyapi.ZoneView{Height: heightOf(r), Zone: *zn, Current: energyapi.IntervalOf(now, zn.IntervalMinutes), Due: []energyapi.Book{}}
+	zv.Tariff = zn.TariffAt(zv.Current)
+	ivs, err := module.List(r, []byte(duePrefix+z+"/"))
+	if err != nil {
+		return nil, err
+	}
+	for _, iv := range ivs {
+		b, err := GetBook(r, z, iv)
+		if err != nil {
+			return nil, err
+		}
+		zv.Due = append(zv.Due, *b)
+	}
+	return zv, nil
+}
+
+// IntervalView returns an interval as caller c may see it.
+func IntervalView(r module.Reader, z, iv string, c access.Caller) (*energyapi.IntervalView, error) {
+	zn, err := GetZone(r, z)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := energyapi.ParseInterval(iv, zn.IntervalMinutes); err != nil {
+		return nil, errcode.New(errcode.BadRequest, "%v", err)
+	}
+	all := Sees(zn, c)
+	b, err := GetBook(r, z, iv)
+	if err != nil {
+		return nil, err
+	}
+	v := &energyapi.IntervalView{Height: heightOf(r), Book: *b, Orders: []energyapi.Order{}, Fills: []energyapi.Fill{}, Lines: []energyapi.Line{}}
+	if v.Clearing, err = GetClearing(r, z, iv); err != nil {
+		return nil, err
+	}
+	var s energyapi.Settlement
+	if ok, err := module.GetJSON(r, settleKey(z, iv), &s); err != nil {
+		return nil, err
+	} else if ok {
+		v.Settlement = &s
+	}
+	orders, err := BookOrders(r, z, iv, b.Orders)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orders {
+		if all || c.Is(o.Org) {
+			v.Orders = append(v.Orders, o)
+		}
+	}
+	err = module.EachJSON(r, []byte(fillPrefix+z+"/"+iv+"/"), func(_ []byte, f *energyapi.Fill) {
+		if all || c.Is(f.Org) {
+			v.Fills = append(v.Fills, *f)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = module.EachJSON(r, []byte(linePrefix+z+"/"+iv+"/"), func(_ []byte, l *energyapi.Line) {
+		if all || c.Is(l.Org) {
+			v.Lines = append(v.Lines, *l)
+		}
+	})
+	return v, err
+}
+
+// MarketOf returns a zone's count intervals with books before before
+// (the latest when ""), oldest first.
+func MarketOf(r module.Reader, z, before string, count int) (*energyapi.Market, error) {
+	if _, err := GetZone(r, z); err != nil {
+		return nil, err
+	}
+	if count <= 0 {
+		count = 48
+	}
+	count = min(count, 96)
+	m := &energyapi.Market{Height: heightOf(r), Zone: z, Points: []energyapi.MarketPoint{}}
+	prefix := []byte(bookPrefix + z + "/")
+	var books []energyapi.Book
+	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
+		iv := string(k[len(prefix):])
+		if before != "" && iv >= before {
+			return false
+		}
+		var b energyapi.Book
+		if json.Unmarshal(v, &b) == nil {
+			books = append(books, b)
+			if len(books) > count {
+				books = books[1:]
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range books {
+		p := energyapi.MarketPoint{Interval: b.Interval, Status: b.Status, BidWh: b.BuyWh, AskWh: b.SellWh}
+		if c, err := GetClearing(r, z, b.Interval); err != nil {
+			return nil, err
+		} else if c != nil {
+			p.PriceFen, p.VolumeWh, p.BidWh, p.AskWh = c.PriceFen, c.VolumeWh, c.BidWh, c.AskWh
+		}
+		m.Points = append(m.Points, p)
+	}
+	return m, nil
+}
+
+// StatementOf returns a participant's meters, latest orders and latest
+// settlement lines, in zone z ("" every zone).
+func StatementOf(r module.Reader, org, z string) (*energyapi.Statement, error) {
+	st := &energyapi.Statement{Height: heightOf(r), Org: org, Meters: []energyapi.Meter{}, Orders: []energyapi.Order{}, Lines: []energyapi.StmtLine{}}
+	meters, err := module.List(r, []byte(orgmeterPrefix+org+"/"))
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range meters {
+		m, err := GetMeter(r, id)
+		if err != nil {
+			return nil, err
+		}
+		if z == "" || m.Zone == z {
+			st.Meters = append(st.Meters, *m)
+		}
+	}
+	var ids []string
+	if err := r.Iterate([]byte(orgorderPrefix+org+"/"), nil, func(_, v []byte) bool {
+		ids = append(ids, string(v))
+		return len(ids) < 100
+	}); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		o, err := GetOrder(r, id)
+		if err != nil {
+			return nil, err
+		}
+		if z == "" || o.Zone == z {
+			st.Orders = append(st.Orders, *o)
+		}
+	}
+	prefix := []byte(orglinePrefix + org + "/")
+	var keys [][]byte
+	if err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
+		keys = append(keys, bytes.Clone(k[len(prefix):]))
+		return len(keys) < 100
+	}); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		invIv, zone, _ := strings.Cut(string(k), "/")
+		if z != "" && zone != z {
+			continue
+		}
+		var n int64
+		for _, c := range invIv {
+			n = n*10 + int64(c-'0')
+		}
+		iv := formatInterval(999_999_999_999 - n)
+		var l energyapi.Line
+		if _, err := module.GetJSON(r, lineKey(zone, iv, org), &l); err != nil {
+			return nil, err
+		}
+		c, err := GetClearing(r, zone, iv)
+		if err != nil || c == nil {
+			return nil, err
+		}
+		st.Lines = append(st.Lines, energyapi.StmtLine{Zone: zone, Interval: iv, PriceFen: c.PriceFen, Line: l})
+		st.NetFen += l.NetFen
+	}
+	return st, nil
+}
+
+func formatInterval(n int64) string {
+	b := make([]byte, 12)
+	for i := 11; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b)
+}
+
+// ReadingsOf lists a meter's readings from interval from (inclusive) to
+// to (inclusive), at most 200.
+func ReadingsOf(r module.Reader, meter, from, to string) (*api.Page[energyapi.StoredReading], error) {
+	out := &api.Page[energyapi.StoredReading]{Height: heightOf(r), Items: []energyapi.StoredReading{}}
+	prefix := []byte(readingPrefix + meter + "/")
+	var start []byte
+	if from != "" {
+		start = append(bytes.Clone(prefix), from...)
+	}
+	var derr error
+	err := r.Iterate(prefix, start, func(k, v []byte) bool {
+		iv := string(k[len(prefix):])
+		if to != "" && iv > to {
+			return false
+		}
+		if len(out.Items) == 200 {
+			out.Next = iv
+			return false
+		}
+		var sr energyapi.StoredReading
+		if derr = json.Unmarshal(v, &sr); derr != nil {
+			return false
+		}
+		out.Items = append(out.Items, sr)
+		return true
+	})
+	if err == nil {
+		err = derr
+	}
+	return out, err
+}
