@@ -5,6 +5,29 @@
 //	c := client.New("http://127.0.0.1:8480")
 //	key, _ := client.LoadKey("coop-admin.json")
 //	rec, err := c.Do(ctx, key, "identity", "register_key", body)
+//
+// # Accepted and committed
+//
+// A node that accepts a transaction (SubmitAsync's answer, HTTP 202) has
+// checked it and put it in its mempool: nothing more. An accepted
+// transaction can still be lost (the node dies before gossiping it) or
+// fail to commit (its nonce taken by another transaction of the same key
+// first). A committed transaction (a TxRecord from Submit, Commit, Do or
+// Tx) is in a block that more than two thirds of the validators signed;
+// it is final, on every node, and its code says whether the action
+// succeeded (0) or failed (its changes discarded, its nonce used).
+//
+// # Sending again safely
+//
+// The same signed bytes are idempotent: a node answers a committed
+// transaction's bytes with its record, and a mempool keeps one copy, so
+// sending them again never does anything twice. Signing the same intent
+// again with a new nonce is a second transaction. When a submit ends
+// without a verdict (the connection dropped, a timeout, a node stopping),
+// Commit and Do look the transaction up by hash and send the same bytes
+// again until they know; Do signs a new transaction only when the first
+// one can never commit. Past the deadline they return a *PendingError
+// with the hash: look it up (on any member's node) before signing again.
 package client
 
 import (
@@ -314,15 +337,28 @@ func (c *Client) ChainID(ctx context.Context) (string, error) {
 	return s.ChainID, nil
 }
 
-// NextNonce returns the nonce the key's next transaction must carry.
+// NextNonce returns the nonce the key's next transaction must carry,
+// counting the transactions waiting in the node's mempool.
 func (c *Client) NextNonce(ctx context.Context, keyID string) (uint64, error) {
-	var r struct {
-		Next uint64 `json:"next"`
-	}
-	if err := c.Get(ctx, "/v1/keys/"+url.PathEscape(keyID)+"/nonce", &r); err != nil {
+	n, err := c.nonces(ctx, keyID)
+	if err != nil {
 		return 0, err
 	}
-	return r.Next, nil
+	return n.Next, nil
+}
+
+// nonceAnswer is the answer of GET /v1/keys/{id}/nonce.
+type nonceAnswer struct {
+	Next      uint64 `json:"next"`
+	Committed uint64 `json:"committed"`
+}
+
+func (c *Client) nonces(ctx context.Context, keyID string) (*nonceAnswer, error) {
+	var r nonceAnswer
+	if err := c.Get(ctx, "/v1/keys/"+url.PathEscape(keyID)+"/nonce", &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // TxRecord says where a committed transaction is and how it ended.
@@ -371,15 +407,144 @@ func (c *Client) SubmitAsync(ctx context.Context, raw []byte) (string, error) {
 	return r.Hash, err
 }
 
-// maxMempoolBackoff is Do's longest wait before retrying a transaction a
-// node refused with mempool_full.
+// maxMempoolBackoff is the longest wait before sending again a
+// transaction a node refused with mempool_full.
 const maxMempoolBackoff = 3200 * time.Millisecond
 
+// DefaultResolveTimeout bounds how long Commit and Do keep resolving a
+// transaction whose outcome is not known (a dropped connection, a
+// timeout) when ctx has no deadline of its own.
+const DefaultResolveTimeout = 2 * time.Minute
+
+// PendingError says that a transaction may have been taken by a node and
+// whether it commits is not known: the connection dropped, the node timed
+// out or stopped, and the transaction was not found committed before the
+// caller's deadline. It may still commit. Look it up with Tx (on any
+// member's node), or send the same bytes again with Commit; never sign
+// the same intent again with a new nonce, or it may happen twice.
+type PendingError struct {
+	Hash string // the transaction's hash, upper-case hex
+	Err  error  // the last error seen
+}
+
+func (e *PendingError) Error() string {
+	return fmt.Sprintf("transaction %s may still be committed (%v): look it up by hash, or send the same bytes again, before signing anything new", e.Hash, e.Err)
+}
+
+func (e *PendingError) Unwrap() error { return e.Err }
+
+// outcome tracks what the attempts at one signed transaction may have
+// done.
+type outcome struct {
+	// mayBeAdmitted: an attempt ended without a refusal (no answer, a
+	// timeout, a node stopping), so a mempool may hold the transaction.
+	mayBeAdmitted bool
+}
+
+// ambiguous reports whether err leaves it unknown whether the node took
+// the transaction: no HTTP answer, a timeout (which is also how a node
+// whose consensus stopped after it took the transaction answers), or a
+// proxy's 502 or 504. Every other answer is a verdict: committed, or
+// refused before the mempool took it - "unavailable" included (a node
+// stopping or short of disk takes nothing: send it to another member's
+// node).
+func ambiguous(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return true // no answer from the node (connection refused, reset, dropped; a bad body)
+	}
+	return e.Name == "timeout" || e.Status == http.StatusBadGateway || e.Status == http.StatusGatewayTimeout
+}
+
+// Commit submits a signed transaction and does not return before it
+// knows how it ended, or the deadline passes: the record of its commit
+// (code 0, or a committed failure with an *Error); the node's refusal
+// (the transaction was not taken, nothing happened); or a *PendingError.
+// When a submit gets no clear answer it looks the transaction up by hash
+// and sends the same bytes again, which is always safe: a node answers a
+// committed transaction's bytes with its record, and a mempool holds one
+// copy. Without a deadline in ctx it gives up after
+// DefaultResolveTimeout.
+func (c *Client) Commit(ctx context.Context, raw []byte) (*TxRecord, error) {
+	return c.commit(ctx, raw, &outcome{}, c)
+}
+
+// commit is Commit, looking transactions up through reader (a client
+// that may read the transaction's body and result).
+func (c *Client) commit(ctx context.Context, raw []byte, o *outcome, reader *Client) (*TxRecord, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultResolveTimeout)
+		defer cancel()
+	}
+	h := tx.Hash(raw)
+	hash := fmt.Sprintf("%X", h[:])
+	fullBackoff := 100 * time.Millisecond
+	waitBackoff := 250 * time.Millisecond
+	for {
+		rec, err := c.Submit(ctx, raw)
+		if err == nil || rec != nil {
+			return rec, err // committed, with code 0 or not
+		}
+		var wait time.Duration
+		switch {
+		case IsCode(err, "mempool_full"):
+			// Refused, not taken: the same bytes may go again after a
+			// back-off.
+			if fullBackoff > maxMempoolBackoff {
+				return nil, c.unresolved(o, hash, err)
+			}
+			wait, fullBackoff = fullBackoff, fullBackoff*2
+		case ambiguous(err):
+			o.mayBeAdmitted = true
+			if r, lerr := reader.Tx(ctx, hash); lerr == nil {
+				return r, committedError(r)
+			}
+			wait, waitBackoff = waitBackoff, min(2*waitBackoff, 5*time.Second)
+		default:
+			// A verdict before the mempool: refused on its merits, or on
+			// its nonce (then an earlier attempt of the same bytes may have
+			// committed, which the node would have said; Do checks).
+			return nil, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, c.unresolved(o, hash, fmt.Errorf("%w (while waiting to send again: %w)", err, ctx.Err()))
+		}
+	}
+}
+
+// unresolved is the error of a transaction given up on: a PendingError
+// when a node may hold it.
+func (c *Client) unresolved(o *outcome, hash string, err error) error {
+	if o.mayBeAdmitted {
+		return &PendingError{Hash: hash, Err: err}
+	}
+	return err
+}
+
+// committedError is the error a committed record stands for (nil for
+// code 0), as Submit returns it.
+func committedError(r *TxRecord) error {
+	if r.Code == 0 {
+		return nil
+	}
+	return &Error{Code: r.Code, Name: r.CodeName, Message: r.Log}
+}
+
 // Do signs an action with key, using the node's next nonce for it, submits
-// it and waits for the commit. body is marshalled to JSON unless it is
-// already []byte or json.RawMessage. A transaction refused for its nonce
-// (another signer with the same key) is signed again at once, and one
-// refused with mempool_full (a busy node) after a back-off of up to about
+// it and waits for the commit (Commit). body is marshalled to JSON unless
+// it is already []byte or json.RawMessage.
+//
+// Do signs a new transaction only when the one it signed before can never
+// commit: the node refused it before taking it (another signer with the
+// same key took the nonce), or its nonce is now used by a committed
+// transaction that is not it. A transaction whose outcome is unknown (the
+// connection dropped after the node took it) is looked up by hash and its
+// same bytes sent again, never signed twice; if the outcome is still
+// unknown at the deadline, Do returns a *PendingError with its hash.
+// A busy node's mempool_full is retried after a back-off of up to about
 // 6 s in all.
 func (c *Client) Do(ctx context.Context, key *Key, module, action string, body any) (*TxRecord, error) {
 	var b []byte
@@ -399,13 +564,6 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 	if err != nil {
 		return nil, err
 	}
-	// Another process signing with the same key may take the nonce between
-	// asking for it and submitting, and a busy node may have no room in its
-	// mempool. Either way the node refuses the transaction before admitting
-	// it (nothing is committed), so signing again with a fresh nonce is
-	// safe: nonce errors at once, a full mempool after a back-off of 100 ms
-	// doubling up to 3.2 s (about 6 s in all).
-	backoff := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		nonce, err := c.NextNonce(ctx, key.ID())
 		if err != nil {
@@ -415,22 +573,61 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 		if err != nil {
 			return nil, err
 		}
-		rec, err := c.Submit(ctx, raw)
-		var e *Error
-		if attempt < 8 && rec == nil && errors.As(err, &e) && (e.Name == "nonce_replayed" || e.Name == "nonce_gap") {
-			continue
+		o := &outcome{}
+		// Lookups sign as the key: its organisation reads its own
+		// transactions whole.
+		reader := c
+		if c.signer == nil && c.token == "" {
+			reader = c.As(key)
 		}
-		if rec == nil && errors.As(err, &e) && e.Name == "mempool_full" && backoff <= maxMempoolBackoff {
-			select {
-			case <-time.After(backoff):
-			case <-ctx.Done():
-				return nil, fmt.Errorf("%w (while waiting to retry: %w)", err, ctx.Err())
+		rec, err := c.commit(ctx, raw, o, reader)
+		if rec != nil || err == nil || !(IsCode(err, "nonce_replayed") || IsCode(err, "nonce_gap")) {
+			return rec, err
+		}
+		// Refused on its nonce. Sign again only if this transaction can
+		// never commit.
+		h := tx.Hash(raw)
+		hash := fmt.Sprintf("%X", h[:])
+		if o.mayBeAdmitted {
+			dead, r, derr := reader.cannotCommit(ctx, key.ID(), nonce, hash)
+			if r != nil {
+				return r, committedError(r)
 			}
-			backoff *= 2
-			continue
+			if derr != nil || !dead {
+				return nil, &PendingError{Hash: hash, Err: err}
+			}
 		}
-		return rec, err
+		if attempt >= 8 {
+			return nil, err
+		}
 	}
+}
+
+// cannotCommit reports whether the transaction hash, signed by key with
+// nonce, can never commit: it is not committed and the key's committed
+// nonce has reached nonce (another transaction used it). A committed
+// transaction's record is returned instead.
+func (c *Client) cannotCommit(ctx context.Context, keyID string, nonce uint64, hash string) (bool, *TxRecord, error) {
+	if r, err := c.Tx(ctx, hash); err == nil {
+		return false, r, nil
+	} else if !IsCode(err, "not_found") {
+		return false, nil, err
+	}
+	n, err := c.nonces(ctx, keyID)
+	if err != nil {
+		return false, nil, err
+	}
+	if n.Committed < nonce {
+		return false, nil, nil
+	}
+	// The nonce was used by a committed transaction; look once more, in
+	// case it was this one, committed between the two reads.
+	if r, err := c.Tx(ctx, hash); err == nil {
+		return false, r, nil
+	} else if !IsCode(err, "not_found") {
+		return false, nil, err
+	}
+	return true, nil, nil
 }
 
 // Tx returns a committed transaction by hash.

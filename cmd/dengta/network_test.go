@@ -117,10 +117,11 @@ func (p *proc) stop(t *testing.T) {
 
 // testNet is a four-validator network of `dengta start` processes.
 type testNet struct {
-	dir   string
-	procs []*proc
-	cs    []*client.Client
-	keys  []*client.Key
+	dir      string
+	passFile string
+	procs    []*proc
+	cs       []*client.Client
+	keys     []*client.Key
 }
 
 func (n *testNet) org(i int) string { return n.procs[i].org }
@@ -185,8 +186,15 @@ func (n *testNet) maxHeight(ctx context.Context, idx []int) int64 {
 // other addresses.
 func startNetwork(t *testing.T, ctx context.Context, bin string, validators int) *testNet {
 	t.Helper()
+	return startNetworkWith(t, ctx, bin, validators, nil)
+}
+
+// startNetworkWith is startNetwork with prepare (if not nil) called on
+// every home before its node starts.
+func startNetworkWith(t *testing.T, ctx context.Context, bin string, validators int, prepare func(home string)) *testNet {
+	t.Helper()
 	for attempt := 1; ; attempt++ {
-		n, clash := tryStartNetwork(t, ctx, bin, validators, attempt)
+		n, clash := tryStartNetwork(t, ctx, bin, validators, attempt, prepare)
 		if !clash {
 			return n
 		}
@@ -197,7 +205,7 @@ func startNetwork(t *testing.T, ctx context.Context, bin string, validators int)
 	}
 }
 
-func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, attempt int) (*testNet, bool) {
+func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, attempt int, prepare func(home string)) (*testNet, bool) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("net%d", attempt))
 	base, p := nettest.PickAddresses(t, validators)
@@ -214,7 +222,7 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 	if err != nil {
 		t.Fatalf("dengta testnet: %v\n%s", err, out)
 	}
-	n := &testNet{dir: dir}
+	n := &testNet{dir: dir, passFile: passFile}
 	logDir := t.TempDir()
 	for i := range validators {
 		org := devnet.OrgAt(i).ID
@@ -236,6 +244,9 @@ func tryStartNetwork(t *testing.T, ctx context.Context, bin string, validators, 
 		}
 	})
 	for _, p := range n.procs {
+		if prepare != nil {
+			prepare(p.home)
+		}
 		p.start(t)
 		t.Cleanup(func() { p.stop(t) })
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
@@ -24,6 +25,10 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "dev", Summary: "run a one-validator development chain with a demo consortium", Run: withRegistry(reg, runDev)},
 		{Name: "start", Summary: "run one member's node from its home directory", Run: withRegistry(reg, runStart)},
 		{Name: "testnet", Summary: "write the homes of a local multi-validator network", Run: withRegistry(reg, runTestnet)},
+		{Name: "bundle", Summary: "write a join bundle for a new node from member homes", Run: runBundle},
+		{Name: "join", Summary: "write a new node's home from a join bundle; it catches up by state sync", Run: runJoin},
+		{Name: "backup", Summary: "write a consistent backup of a running node", Run: runBackup},
+		{Name: "restore", Summary: "rebuild a node's home from a backup; it catches up by block sync", Run: runRestore},
 		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519); encrypt plain key files; change passphrases", Run: runKeys},
 		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
 		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},
@@ -104,6 +109,14 @@ func exitCode(err error, w io.Writer) int {
 		}
 		return 1
 	}
+	var he *daemon.HaltError
+	if errors.As(err, &he) {
+		fmt.Fprintf(w, "Error: the node stopped on its own (%s): %v\n", he.Reason, he.Err)
+		if he.Hint != "" {
+			fmt.Fprintf(w, "Try: %s\n", he.Hint)
+		}
+		return haltExitCode(he)
+	}
 	var ce *client.Error
 	if errors.As(err, &ce) {
 		fmt.Fprintf(w, "Error: %s (%s, code %d)\n", ce.Message, ce.Name, ce.Code)
@@ -145,3 +158,14 @@ func newFlags(name, usageLine string, errOut io.Writer) *flag.FlagSet {
 func parse(fs *flag.FlagSet, args []string) ([]string, error) { return cli.Parse(fs, args) }
 
 func trimURL(s string) string { return strings.TrimRight(s, "/") }
+
+// Exit statuses of 'dengta start' besides 0 (stopped by a signal) and 1
+// (an error at start or in a command). A supervisor restarts the node on
+// ExitHalted once the cause is fixed (docs/operations.md).
+const (
+	// ExitHalted: the node stopped on its own (consensus halted on a
+	// storage error, the disk almost full).
+	ExitHalted = 3
+)
+
+func haltExitCode(*daemon.HaltError) int { return ExitHalted }

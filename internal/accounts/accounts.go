@@ -136,6 +136,16 @@ func (quiet) Fatalf(f string, a ...any) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// Checkpoint writes a consistent copy of the store to dir, which must not
+// exist (a backup of a running node; hard links where the filesystem
+// allows).
+func (s *Store) Checkpoint(dir string) error {
+	if err := s.db.Checkpoint(dir, pebble.WithFlushedWAL()); err != nil {
+		return fmt.Errorf("accounts checkpoint: %w", err)
+	}
+	return nil
+}
+
 func (s *Store) getJSON(key []byte, v any) (bool, error) {
 	b, closer, err := s.db.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {

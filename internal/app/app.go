@@ -34,12 +34,10 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
-
-// Version is the application's protocol version, reported in Info.
-const AppVersion = 1
 
 // Options configure an App.
 type Options struct {
@@ -59,6 +57,11 @@ type Options struct {
 	// when checking transactions for the mempool (never in a block). Nil:
 	// time.Now.
 	Now func() time.Time
+	// Snapshots stores the state-sync snapshots the node takes every
+	// SnapshotInterval blocks and serves (nil: none; ADR 0017). A new
+	// node restores from its peers' snapshots either way.
+	Snapshots        *snapshot.Store
+	SnapshotInterval int64
 }
 
 type route struct {
@@ -111,6 +114,12 @@ type App struct {
 
 	waiters waiters
 	metrics *metrics
+
+	// version is the application protocol version the chain runs
+	// (module.ChainVersion of the committed state).
+	version atomic.Uint64
+
+	snaps snapshots
 }
 
 var _ abci.Application = (*App)(nil)
@@ -142,6 +151,7 @@ func New(opts Options) (*App, error) {
 		a.now = time.Now
 	}
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
+	a.snaps.store, a.snaps.interval = opts.Snapshots, opts.SnapshotInterval
 	a.pending = make(map[tx.KeyID]uint64)
 	a.deferred.newRound()
 	a.metrics = newMetrics(a)
@@ -201,6 +211,9 @@ func New(opts Options) (*App, error) {
 		a.lastTime = time.Unix(0, int64(binary.BigEndian.Uint64(b))).UTC()
 	}
 	a.lastHeight = a.store.Version()
+	if err := a.loadVersion(); err != nil {
+		return nil, fmt.Errorf("new app: %w", err)
+	}
 	if err := a.resetCheck(); err != nil {
 		return nil, fmt.Errorf("new app: %w", err)
 	}
@@ -269,7 +282,7 @@ func (a *App) Info(context.Context, *abci.InfoRequest) (*abci.InfoResponse, erro
 	res := &abci.InfoResponse{
 		Data:            "dengta",
 		Version:         fmt.Sprint(AppVersion),
-		AppVersion:      AppVersion,
+		AppVersion:      a.version.Load(),
 		LastBlockHeight: a.store.Version(),
 	}
 	if res.LastBlockHeight > 0 {
@@ -702,6 +715,8 @@ func (a *App) prefetch(txs [][]byte) ([]parsed, [][32]byte) {
 
 // FinalizeBlock implements abci.Application.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (*abci.FinalizeBlockResponse, error) {
+	start := time.Now() // for the metric only
+	defer func() { a.metrics.finalize.Observe(time.Since(start).Seconds()) }()
 	decoded, hashes := a.prefetch(req.Txs)
 	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
 	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
@@ -780,6 +795,8 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	if b == nil {
 		return nil, fmt.Errorf("commit: no block was finalized")
 	}
+	start := time.Now() // for the metric only
+	defer func() { a.metrics.commit.Observe(time.Since(start).Seconds()) }()
 	if _, err := a.store.Commit(b.height); err != nil {
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}
@@ -799,6 +816,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	}
 	a.checkMu.Unlock()
 	a.waiters.notify(b.hashes, b.txs)
+	a.maybeTake(b.height, b.time)
 	a.metrics.height.Set(float64(b.height))
 	a.metrics.blockTxs.Observe(float64(len(b.txs)))
 	return &abci.CommitResponse{}, nil
@@ -850,6 +868,20 @@ func (a *App) NextNonce(id tx.KeyID) (uint64, error) {
 		return 0, fmt.Errorf("next nonce: %w", err)
 	}
 	return max(n, a.pending[id]) + 1, nil
+}
+
+// CommittedNonce returns the last nonce the key used in a committed
+// transaction (0: none). Safe for concurrent use.
+func (a *App) CommittedNonce(id tx.KeyID) (uint64, error) {
+	v, err := a.store.At(0)
+	if err != nil {
+		return 0, fmt.Errorf("committed nonce: %w", err)
+	}
+	n, err := getNonce(v, id)
+	if err != nil {
+		return 0, fmt.Errorf("committed nonce: %w", err)
+	}
+	return n, nil
 }
 
 // SignatureCacheStats returns how many signature lookups the cache served

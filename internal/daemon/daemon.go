@@ -24,6 +24,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/blob"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/keyfile"
@@ -32,6 +33,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/web"
@@ -60,6 +62,16 @@ type Daemon struct {
 	stopOnce     sync.Once
 	stopErr      error
 	done         chan struct{}
+
+	disk *diskMonitor
+	// halt is closed when the node must stop on its own (haltErr says
+	// why): consensus halted, the disk almost full.
+	halt     chan struct{}
+	haltOnce sync.Once
+	haltErr  *HaltError
+
+	backupMu sync.Mutex // one backup at a time
+	admin    *admin
 }
 
 // Option changes how a node starts.
@@ -130,12 +142,33 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	if err != nil {
 		return nil, fmt.Errorf("start node: genesis: %w", err)
 	}
+	d := &Daemon{Home: home, Settings: settings, ChainID: doc.ChainID, log: logger, done: make(chan struct{}), halt: make(chan struct{})}
+	d.disk = newDiskMonitor(home, settings, logger.With("module", "disk"), func(err error) {
+		d.stopOnOwn(&HaltError{Reason: ReasonDisk, Err: err,
+			Hint: "free space on that filesystem (or grow it), then start the node again: it resumes from its last block; thresholds are disk_*_bytes in config/dengta.json"})
+	})
+	if st := d.disk.check(); st.Level == DiskStop {
+		return nil, &HaltError{Reason: ReasonDisk, Err: fmt.Errorf("disk almost full: %s free on the filesystem of %s, below the stop threshold of %s", bytesIEC(st.FreeBytes), st.Path, bytesIEC(d.disk.stop)),
+			Hint: "free space on that filesystem (or grow it), then start the node again"}
+	}
 	store, err := state.Open(node.StateDir(home))
 	if err != nil {
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	d := &Daemon{Home: home, Settings: settings, ChainID: doc.ChainID, store: store, log: logger, done: make(chan struct{})}
-	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles()})
+	d.store = store
+	interval := settings.SnapshotInterval
+	if interval == 0 {
+		interval = node.DefaultSnapshotInterval
+	}
+	var snaps *snapshot.Store
+	if interval > 0 {
+		if snaps, err = snapshot.Open(node.SnapshotDir(home), settings.SnapshotKeep); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("start node: %w", err)
+		}
+	}
+	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles(),
+		Snapshots: snaps, SnapshotInterval: interval})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -154,6 +187,10 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	if err := d.App.RegisterMetrics(d.Node.Registry()); err != nil {
 		logger.Error("app metrics", "err", err)
 	}
+	if err := d.disk.register(d.Node.Registry()); err != nil {
+		logger.Error("disk metrics", "err", err)
+	}
+
 	maxBlob := settings.MaxBlobBytes
 	if maxBlob <= 0 {
 		maxBlob = 64 << 20
@@ -161,6 +198,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	blobs, err := blob.Open(node.BlobDir(home), maxBlob)
 	if err != nil {
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -168,6 +206,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	d.accounts, err = accounts.Open(node.HallDir(home), master.Key, nil)
 	if err != nil {
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -181,6 +220,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	fail := func(err error) (*Daemon, error) {
 		d.stopModuleServices()
 		d.Node.Stop()
+		d.App.WaitSnapshots()
 		ln.Close()
 		store.Close()
 		d.accounts.Close()
@@ -212,16 +252,27 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Prover: d.Prover, Modules: apis,
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
+		Refuse: d.refuse, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,
 	})
 	if err != nil {
 		return fail(err)
 	}
+	d.disk.start()
+	go func() {
+		select {
+		case <-d.Node.Halted():
+			d.stopOnOwn(&HaltError{Reason: ReasonConsensus, Err: d.Node.HaltError(),
+				Hint: "look for the cause above this line (a full disk, a failing disk: dmesg), fix it, then start the node again: it resumes from its last committed block"})
+		case <-d.done:
+		}
+	}()
 	d.http = newHTTPServer(d.Gateway.Handler(), logger)
 	go func() {
 		if err := d.http.Serve(netutil.LimitListener(ln, maxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("gateway stopped", "err", err)
 		}
 	}()
+	d.startAdmin(logger)
 	logger.Info("node started", "chain_id", doc.ChainID, "org", settings.Org, "gateway", d.GatewayURL, "height", store.Version())
 	return d, nil
 }
@@ -233,8 +284,11 @@ func (d *Daemon) Stop() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs := []error{d.http.Shutdown(ctx)}
+		d.stopAdmin()          // waits for a backup being written
 		d.stopModuleServices() // a batcher submits what it holds
+		d.disk.close()
 		errs = append(errs, d.Node.Stop())
+		d.App.WaitSnapshots()
 		errs = append(errs, d.store.Close())
 		errs = append(errs, d.accounts.Close())
 		d.stopErr = errors.Join(errs...)
@@ -261,15 +315,115 @@ func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Re
 	if started != nil {
 		started(d)
 	}
+	logger = d.log
 	nodeDone := make(chan struct{})
 	go func() { d.Node.Wait(); close(nodeDone) }()
 	select {
 	case <-ctx.Done():
 	case <-nodeDone:
 		logger.Error("consensus stopped unexpectedly")
+	case <-d.Halted():
+		h := d.HaltError()
+		logger.Error("the node stops: "+h.Err.Error(), "reason", h.Reason, "hint", h.Hint)
+		if linger := d.haltLinger(); linger > 0 {
+			// The gateway answers /healthz with the reason and refuses
+			// submits meanwhile.
+			logger.Info("the gateway answers for " + linger.String() + " more before the process exits")
+			select {
+			case <-time.After(linger):
+			case <-ctx.Done():
+			}
+		}
+		// Storage that failed may not close cleanly; the process must end
+		// anyway, so that its supervisor restarts it.
+		stopped := make(chan error, 1)
+		go func() { stopped <- d.Stop() }()
+		select {
+		case err := <-stopped:
+			if err != nil {
+				logger.Error("stop after halt", "err", err)
+			}
+		case <-time.After(haltStopTimeout):
+			logger.Error("the node did not stop within " + haltStopTimeout.String() + " of the halt; leaving it to the process's exit")
+		}
+		return h
 	}
 	return d.Stop()
 }
+
+// haltLinger is how long the gateway keeps answering after a halt.
+func (d *Daemon) haltLinger() time.Duration {
+	switch s := d.Settings.HaltLingerSeconds; {
+	case s < 0:
+		return 0
+	case s == 0:
+		return 5 * time.Second
+	default:
+		return time.Duration(s) * time.Second
+	}
+}
+
+// haltStopTimeout bounds the clean stop after a halt.
+const haltStopTimeout = 30 * time.Second
+
+// Reasons a node stops on its own (HaltError.Reason).
+const (
+	// ReasonConsensus: CometBFT's consensus stopped (a block could not be
+	// stored or executed: a full or failing disk, a storage error).
+	ReasonConsensus = "consensus"
+	// ReasonDisk: the free disk space fell below the stop threshold.
+	ReasonDisk = "disk"
+)
+
+// HaltError is why a running node stopped on its own: the process should
+// exit with it (a non-zero status) so that its supervisor acts.
+type HaltError struct {
+	Reason string // ReasonConsensus, ReasonDisk, ...
+	Err    error
+	Hint   string // what the operator should do
+}
+
+func (e *HaltError) Error() string { return "node stopped (" + e.Reason + "): " + e.Err.Error() }
+
+func (e *HaltError) Unwrap() error { return e.Err }
+
+// Halted is closed when the node must stop on its own; HaltError says why.
+func (d *Daemon) Halted() <-chan struct{} { return d.halt }
+
+// HaltError is why the node must stop, nil while it runs normally.
+func (d *Daemon) HaltError() *HaltError {
+	select {
+	case <-d.halt:
+		return d.haltErr
+	default:
+		return nil
+	}
+}
+
+// stopOnOwn records the first reason the node must stop: the gateway
+// refuses transactions and answers waiting submits from then on, and Run
+// stops the node.
+func (d *Daemon) stopOnOwn(h *HaltError) {
+	d.haltOnce.Do(func() {
+		d.haltErr = h
+		d.log.Error("halting: "+h.Err.Error(), "reason", h.Reason)
+		close(d.halt)
+	})
+}
+
+// refuse says why the node takes no new transactions now.
+func (d *Daemon) refuse() error {
+	if h := d.HaltError(); h != nil {
+		return errcode.New(errcode.Unavailable, "this node is stopping (%s) and takes no transactions; send them to another member's node", h.Err)
+	}
+	if st := d.disk.Status(); st.Level >= DiskRefuse {
+		return errcode.New(errcode.Unavailable, "disk space is low on this node (%s free) and it takes no new transactions until space is freed; send them to another member's node", bytesIEC(st.FreeBytes))
+	}
+	return nil
+}
+
+// Disk returns the last look at the free space of the data directory.
+func (d *Daemon) Disk() DiskStatus { return d.disk.Status() }
 
 // loadOperatorKey reads a member key file the settings name (the
 // operator key, a hosted organisation's key), if any. A key that does not
@@ -305,6 +459,9 @@ func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, opera
 		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: time.Now,
 		HostedKeys: hosted, Blobs: blobs, DataDir: node.ModulesDir(d.Home),
 		Broadcast: func(ctx context.Context, raw []byte) (uint32, string, error) {
+			if err := d.refuse(); err != nil {
+				return 0, "", err
+			}
 			res, err := d.Node.Client().BroadcastTxSync(ctx, raw)
 			if err != nil {
 				var invalid mempool.ErrInvalidTx

@@ -68,8 +68,24 @@ type Options struct {
 	// BlobQuota bounds the bytes each organisation may store in Blobs
 	// (0: DefaultBlobQuota).
 	BlobQuota int64
-	// CommitTimeout bounds how long a submit waits for its commit.
+	// CommitTimeout bounds a submit from its arrival to its answer
+	// (default 30 s): at most BroadcastTimeout of it to enter the
+	// mempool, the rest waiting for the commit.
 	CommitTimeout time.Duration
+	// BroadcastTimeout bounds how long a submit waits for the mempool to
+	// take or refuse the transaction (default 10 s).
+	BroadcastTimeout time.Duration
+	// Refuse says why the node takes no new transactions now (consensus
+	// halted, disk low), as an error with its code; nil when it takes
+	// them. /healthz reports the same. Nil: always takes them.
+	Refuse func() error
+	// Halt is closed when consensus has stopped for good: submits still
+	// waiting for a commit are answered at once. Nil: never.
+	Halt <-chan struct{}
+	// MaxBlockAge is how old the latest block may be before /healthz
+	// reports the node unhealthy (default 60 s; an idle chain makes an
+	// empty block every 10 s).
+	MaxBlockAge time.Duration
 	// Tokens verifies API tokens (nil: none are accepted).
 	Tokens Tokens
 	// MetricsToken, when set, lets a request with it as a bearer token
@@ -106,6 +122,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.CommitTimeout <= 0 {
 		opts.CommitTimeout = 30 * time.Second
+	}
+	if opts.BroadcastTimeout <= 0 || opts.BroadcastTimeout > opts.CommitTimeout {
+		opts.BroadcastTimeout = min(10*time.Second, opts.CommitTimeout)
+	}
+	if opts.MaxBlockAge <= 0 {
+		opts.MaxBlockAge = DefaultMaxBlockAge
 	}
 	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover,
 		access: map[string]httpapi.Route{}, bulk: make(chan struct{}, maxBulk)}
@@ -315,18 +337,84 @@ func writeError(w http.ResponseWriter, err error) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) { httpapi.WriteJSON(w, status, v) }
 
+// DefaultMaxBlockAge is how old the latest block may be before /healthz
+// reports the node unhealthy.
+const DefaultMaxBlockAge = 60 * time.Second
+
+// Health is the answer of /healthz: 200 when OK, 503 with the problems
+// otherwise.
+type Health struct {
+	OK bool `json:"ok"`
+	// Problems say what is wrong, for people: consensus halted, disk low,
+	// catching up, the latest block too old, consensus not answering.
+	Problems   []string  `json:"problems,omitempty"`
+	Height     int64     `json:"height"`
+	BlockTime  time.Time `json:"block_time"`
+	BlockAgeMs int64     `json:"block_age_ms"`
+	CatchingUp bool      `json:"catching_up"`
+	// StateHeight is the last height the application committed.
+	StateHeight int64 `json:"state_height"`
+	// AppVersion is the application protocol version the chain runs.
+	AppVersion uint64 `json:"app_version"`
+}
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.chain.Status(r.Context())
-	if err != nil {
-		return errcode.New(errcode.Unavailable, "consensus is not running: %v", err)
+	h := Health{StateHeight: s.app.Store().Version(), AppVersion: s.app.ChainAppVersion()}
+	if err := s.refuse(); err != nil {
+		h.Problems = append(h.Problems, errcode.Message(err))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"ok":          true,
-		"height":      st.SyncInfo.LatestBlockHeight,
-		"catching_up": st.SyncInfo.CatchingUp,
-		"app_version": s.app.Store().Version(),
-	})
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	st, err := callChain(ctx, func() (*ctypes.ResultStatus, error) { return s.chain.Status(ctx) })
+	if err != nil {
+		h.Problems = append(h.Problems, fmt.Sprintf("consensus does not answer: %v", err))
+	} else {
+		h.Height, h.BlockTime, h.CatchingUp = st.SyncInfo.LatestBlockHeight, st.SyncInfo.LatestBlockTime, st.SyncInfo.CatchingUp
+		age := s.Now().Sub(h.BlockTime)
+		h.BlockAgeMs = age.Milliseconds()
+		if h.CatchingUp {
+			h.Problems = append(h.Problems, fmt.Sprintf("catching up with the other members (at height %d)", h.Height))
+		} else if age > s.opts.MaxBlockAge {
+			h.Problems = append(h.Problems, fmt.Sprintf("the latest block (%d) is %s old, over %s: consensus is not making blocks", h.Height, age.Round(time.Second), s.opts.MaxBlockAge))
+		}
+	}
+	h.OK = len(h.Problems) == 0
+	status := http.StatusOK
+	if !h.OK {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, h)
 	return nil
+}
+
+// refuse is Options.Refuse, nil when unset.
+func (s *Server) refuse() error {
+	if s.opts.Refuse == nil {
+		return nil
+	}
+	return s.opts.Refuse()
+}
+
+// callChain runs f, a call of the in-process CometBFT client (which
+// ignores contexts), and gives up when ctx ends: a node whose consensus
+// is stuck holding the mempool or a store must not hold its callers.
+func callChain[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 // isAPIPath reports whether a path belongs to the API (JSON answers) rather

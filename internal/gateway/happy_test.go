@@ -379,14 +379,10 @@ func TestHappyPaths(t *testing.T) {
 	})
 
 	t.Run("healthz", func(t *testing.T) {
-		var h struct {
-			OK         bool  `json:"ok"`
-			Height     int64 `json:"height"`
-			CatchingUp bool  `json:"catching_up"`
-			AppVersion int64 `json:"app_version"`
-		}
+		var h gateway.Health
 		getOK(t, "/healthz", &h)
-		if !h.OK || h.Height < rec.Height || h.CatchingUp || h.AppVersion < rec.Height {
+		if !h.OK || len(h.Problems) != 0 || h.Height < rec.Height || h.CatchingUp || h.StateHeight < rec.Height || h.AppVersion != 1 ||
+			h.BlockTime.IsZero() || h.BlockAgeMs > gateway.DefaultMaxBlockAge.Milliseconds() {
 			t.Errorf("healthz: %+v", h)
 		}
 	})

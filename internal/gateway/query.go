@@ -318,6 +318,10 @@ type NonceResponse struct {
 	// Next is the nonce the key's next transaction must carry, counting
 	// transactions waiting in this node's mempool.
 	Next uint64 `json:"next"`
+	// Committed is the last nonce the key used in a committed
+	// transaction (0: none). A signed transaction at or below it that is
+	// not committed never will be: a client may then sign anew.
+	Committed uint64 `json:"committed"`
 }
 
 func (s *Server) getNonce(w http.ResponseWriter, r *http.Request) error {
@@ -329,7 +333,11 @@ func (s *Server) getNonce(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, NonceResponse{KeyID: id.String(), ChainID: s.app.ChainID(), Next: n})
+	done, err := s.app.CommittedNonce(id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, NonceResponse{KeyID: id.String(), ChainID: s.app.ChainID(), Next: n, Committed: done})
 	return nil
 }
 

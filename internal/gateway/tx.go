@@ -13,6 +13,7 @@ import (
 	"net/http"
 
 	"github.com/cometbft/cometbft/mempool"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/app"
@@ -79,6 +80,9 @@ func readTx(r *http.Request) ([]byte, error) {
 }
 
 func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
+	// Every submit is answered within CommitTimeout of its arrival.
+	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
+	defer stop()
 	raw, err := readTx(r)
 	if err != nil {
 		return err
@@ -101,18 +105,26 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	case rec := <-ch:
 		// Committed before. Answer with its record whatever the mempool
 		// says: once its cache forgets the transaction (a restart, or
-		// eviction), CheckTx refuses it as a replayed nonce.
+		// eviction), CheckTx refuses it as a replayed nonce. Resubmitting
+		// the same signed bytes is therefore always safe.
 		writeCommitted(w, &rec)
 		return nil
 	default:
 	}
+	if err := s.refuse(); err != nil {
+		return err
+	}
 
-	res, err := s.chain.BroadcastTxSync(r.Context(), raw)
+	bctx, bstop := context.WithTimeout(ctx, s.opts.BroadcastTimeout)
+	defer bstop()
+	res, err := callChain(bctx, func() (*ctypes.ResultBroadcastTx, error) { return s.chain.BroadcastTxSync(bctx, raw) })
 	switch {
 	case err == nil && res.Code != 0:
 		return &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
 	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
 		// Accepted now, or submitted before: either way, wait for it.
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
 	default:
 		return broadcastError(err)
 	}
@@ -120,14 +132,31 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusAccepted, SubmitResponse{Hash: fmt.Sprintf("%X", hash)})
 		return nil
 	}
-	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
-	defer stop()
-	rec, err := app.Await(ctx, ch)
+	rec, err := s.await(ctx, ch)
+	if errors.Is(err, errHalted) {
+		// Taken, outcome unknown here: a timeout, not unavailable (which
+		// says the node did not take the transaction).
+		return errcode.New(errcode.Timeout, "consensus stopped on this node: transaction %X was accepted but is not committed here; look it up on another member's node with GET /v1/txs/%X, or send the same bytes there", hash, hash)
+	}
 	if err != nil {
-		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X", hash, s.opts.CommitTimeout, hash)
+		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X, or send the same bytes again", hash, s.opts.CommitTimeout, hash)
 	}
 	writeCommitted(w, rec)
 	return nil
+}
+
+var errHalted = errors.New("consensus halted")
+
+// await waits for a commit, until ctx ends or consensus halts.
+func (s *Server) await(ctx context.Context, ch <-chan app.TxRecord) (*app.TxRecord, error) {
+	select {
+	case rec := <-ch:
+		return &rec, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.opts.Halt: // a nil channel never fires
+		return nil, errHalted
+	}
 }
 
 // writeCommitted answers a submit with the record of the committed

@@ -26,6 +26,8 @@ import (
 //	<home>/data/state/                     the application's state db (the app opens it; see StateDir)
 //	<home>/data/blobs/                     off-chain files, content-addressed (see BlobDir and internal/blob)
 //	<home>/data/hall/                      the service hall's users, sessions and sealed custodial keys (internal/accounts)
+//	<home>/data/snapshots/                 state-sync snapshots the node serves (internal/snapshot, see SnapshotDir)
+//	<home>/data/cs.wal.torn/               torn tails cut from the consensus WAL at start (RepairWAL), kept for inspection
 //	<home>/config/hall_master.json         SM4 key sealing the hall's custodial keys, encrypted like the other keys (see HallMasterFile)
 //	<home>/config/hall_master.key          the same key in plain hex, in homes made before keys were encrypted ('dengta keys encrypt' upgrades it)
 //	<home>/config/operator_key.json        the node's operator key (a member key, encrypted), when the settings name it
@@ -62,8 +64,11 @@ func SettingsFile(home string) string { return filepath.Join(home, configDirName
 // state database. InitHome creates it; the application opens it.
 func StateDir(home string) string { return filepath.Join(home, dataDirName, stateDirName) }
 
+// DataDir returns <home>/data, where every database of the node lives.
+func DataDir(home string) string { return filepath.Join(home, dataDirName) }
+
 func configDir(home string) string   { return filepath.Join(home, configDirName) }
-func dataDir(home string) string     { return filepath.Join(home, dataDirName) }
+func dataDir(home string) string     { return DataDir(home) }
 func nodeKeyFile(home string) string { return filepath.Join(home, configDirName, nodeKeyFileName) }
 func pvKeyFile(home string) string   { return filepath.Join(home, configDirName, pvKeyFileName) }
 func pvStateFile(home string) string { return filepath.Join(home, dataDirName, pvStateFileName) }
@@ -114,7 +119,34 @@ type Settings struct {
 	// read /metrics from another machine; without it only loopback
 	// connections may.
 	MetricsToken string `json:"metrics_token,omitempty"`
+	// DiskWarnBytes, DiskRefuseBytes and DiskStopBytes are the free space
+	// on the data directory's filesystem below which the node warns,
+	// refuses new transactions, and stops cleanly (0: 10 GiB, 4 GiB and
+	// 1 GiB; docs/operations.md).
+	DiskWarnBytes   int64 `json:"disk_warn_bytes,omitempty"`
+	DiskRefuseBytes int64 `json:"disk_refuse_bytes,omitempty"`
+	DiskStopBytes   int64 `json:"disk_stop_bytes,omitempty"`
+	// MaxBlockAgeSeconds is how old the latest block may be before
+	// /healthz reports the node unhealthy (0: 60 s).
+	MaxBlockAgeSeconds int64 `json:"max_block_age_seconds,omitempty"`
+	// HaltLingerSeconds is how long a node that stops on its own (a
+	// consensus failure, a full disk) keeps its gateway answering before
+	// the process exits: /healthz then reports why, and submits are
+	// refused, so that load balancers and monitoring see it (0: 5 s; -1:
+	// none).
+	HaltLingerSeconds int64 `json:"halt_linger_seconds,omitempty"`
+	// SnapshotInterval is how many blocks apart the node takes the
+	// state-sync snapshots it serves to joining nodes (0: 1000; -1:
+	// none), and SnapshotKeep how many it keeps (0: 2). ADR 0017.
+	SnapshotInterval int64 `json:"snapshot_interval,omitempty"`
+	SnapshotKeep     int   `json:"snapshot_keep,omitempty"`
 }
+
+// DefaultSnapshotInterval is the default of Settings.SnapshotInterval.
+const DefaultSnapshotInterval = 1000
+
+// SnapshotDir is where the node keeps its state-sync snapshots.
+func SnapshotDir(home string) string { return filepath.Join(home, dataDirName, "snapshots") }
 
 // OperatorKeyFile is where devnet writes a node's operator key.
 func OperatorKeyFile(home string) string {

@@ -31,8 +31,17 @@ var importantInfo = map[string]bool{
 	"Stopping Node":                                          true,
 }
 
-// cmtLogger adapts a *slog.Logger to CometBFT's log.Logger.
-type cmtLogger struct{ l *slog.Logger }
+// consensusFailure is what CometBFT's consensus routine logs, at Error,
+// when it recovers a panic and stops for good while the process goes on
+// (internal/consensus/state.go, receiveRoutine).
+const consensusFailure = "CONSENSUS FAILURE!!!"
+
+// cmtLogger adapts a *slog.Logger to CometBFT's log.Logger. halted, when
+// set, is told when consensus has stopped (consensusFailure).
+type cmtLogger struct {
+	l      *slog.Logger
+	halted func(error)
+}
 
 var _ cmtlog.Logger = cmtLogger{}
 
@@ -48,10 +57,25 @@ func (c cmtLogger) Info(msg string, keyvals ...any) {
 	c.log(level, msg, keyvals)
 }
 
-func (c cmtLogger) Error(msg string, keyvals ...any) { c.log(slog.LevelError, msg, keyvals) }
+func (c cmtLogger) Error(msg string, keyvals ...any) {
+	if msg == consensusFailure && c.halted != nil {
+		c.halted(fmt.Errorf("consensus failure: %v", keyval(keyvals, "err")))
+	}
+	c.log(slog.LevelError, msg, keyvals)
+}
 
 func (c cmtLogger) With(keyvals ...any) cmtlog.Logger {
-	return cmtLogger{l: c.l.With(convertKeyvals(keyvals)...)}
+	return cmtLogger{l: c.l.With(convertKeyvals(keyvals)...), halted: c.halted}
+}
+
+// keyval returns the value logged under key, or nil.
+func keyval(keyvals []any, key string) any {
+	for i := 0; i+1 < len(keyvals); i += 2 {
+		if keyvals[i] == key {
+			return keyvals[i+1]
+		}
+	}
+	return nil
 }
 
 func (c cmtLogger) log(level slog.Level, msg string, keyvals []any) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/cockroachdb/pebble"
@@ -41,6 +42,12 @@ type Node struct {
 	stopOnce sync.Once
 	stopErr  error
 	done     chan struct{}
+
+	// halt is closed when consensus has stopped for good while the
+	// process runs (haltErr says why).
+	halt     chan struct{}
+	haltOnce sync.Once
+	haltErr  error
 }
 
 // ConcurrentApp is implemented by applications whose ABCI methods may run
@@ -121,6 +128,11 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 	if err != nil {
 		return nil, err
 	}
+	rep, err := RepairWAL(c.Consensus.WalFile())
+	if err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	logWALRepair(logger, rep)
 
 	n := &Node{
 		home:     home,
@@ -129,9 +141,11 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 		dbs:      &dbTracker{logger: logger},
 		logger:   logger,
 		done:     make(chan struct{}),
+		halt:     make(chan struct{}),
 	}
 	clients := &clientTracker{inner: clientCreator(app, n.app)}
 	cmtLog := newCmtLogger(logger)
+	cmtLog.halted = n.halted
 
 	comet, err := cmtnode.NewNode(ctx, c, pv, keys.NodeKey,
 		clients,
@@ -226,6 +240,47 @@ func (n *Node) Stop() error {
 
 // Wait blocks until the node has stopped.
 func (n *Node) Wait() { <-n.done }
+
+// Halted is closed when consensus has stopped for good while the process
+// runs: CometBFT's consensus routine recovered a panic ("CONSENSUS
+// FAILURE!!!"), as it does when a block cannot be stored or the
+// application fails to execute or commit one (a full disk, a storage
+// error). Nothing restarts it: the node must stop, and HaltError says why.
+func (n *Node) Halted() <-chan struct{} { return n.halt }
+
+// HaltError is why consensus halted; nil before Halted is closed.
+func (n *Node) HaltError() error {
+	select {
+	case <-n.halt:
+		return n.haltErr
+	default:
+		return nil
+	}
+}
+
+// halted records the first reason consensus stopped.
+func (n *Node) halted(err error) {
+	n.haltOnce.Do(func() {
+		n.haltErr = err
+		close(n.halt)
+	})
+}
+
+// logWALRepair logs one line about the consensus WAL check.
+func logWALRepair(logger *slog.Logger, rep *WALRepair) {
+	if len(rep.Truncated) == 0 {
+		logger.Info("consensus WAL checked", "files", rep.Files, "entries", rep.Entries, "bytes", rep.Bytes)
+		return
+	}
+	var dropped int64
+	cuts := make([]string, 0, len(rep.Truncated))
+	for _, c := range rep.Truncated {
+		dropped += c.Dropped
+		cuts = append(cuts, fmt.Sprintf("%s at byte %d (%s; %d bytes kept in %s)", c.File, c.Offset, c.Reason, c.Dropped, c.Backup))
+	}
+	logger.Warn("consensus WAL repaired: torn entries cut once; the height in progress is replayed from what was whole",
+		"files", rep.Files, "entries", rep.Entries, "dropped_bytes", dropped, "cut", strings.Join(cuts, "; "))
+}
 
 // dbTracker is CometBFT's DB provider, remembering what it opened. Pebble
 // databases log through the node's logger instead of pebble's default

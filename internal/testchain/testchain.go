@@ -21,6 +21,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/role"
+	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -78,6 +79,10 @@ type Options struct {
 	Seed uint64
 	// Time is the genesis time (default 2026-01-01 08:00 UTC+8).
 	Time time.Time
+	// Snapshots and SnapshotInterval make the app take state-sync
+	// snapshots (app.Options).
+	Snapshots        *snapshot.Store
+	SnapshotInterval int64
 	// Genesis adds modules' sections to the app genesis, by module name.
 	Genesis map[string]any
 }
@@ -178,10 +183,12 @@ func New(tb testing.TB, opts Options) *Chain {
 		opts.Roles = role.MustSet()
 	}
 	c := &Chain{roles: opts.Roles}
-	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Roles: opts.Roles, Now: func() time.Time { return c.Time }})
+	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Roles: opts.Roles, Now: func() time.Time { return c.Time },
+		Snapshots: opts.Snapshots, SnapshotInterval: opts.SnapshotInterval})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
+	tb.Cleanup(a.WaitSnapshots) // before the store closes (cleanups run last in, first out)
 	g, members, vals, err := GenesisFor(opts.Orgs, NewSeededRand(opts.Seed))
 	if err != nil {
 		tb.Fatalf("genesis: %v", err)

@@ -1,0 +1,237 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	"github.com/cometbft/cometbft/types"
+)
+
+// Joining a running consortium (ADR 0017). A member writes a join bundle
+// from its own node - the genesis, a height and block hash its node has
+// committed, the consortium's peers and the CometBFT RPC addresses the
+// new node's light client asks - and gives it to the new organisation,
+// whose `dengta join` writes a home that catches up by state sync from
+// the members' snapshots (then by block sync). The new node starts as a
+// full node that votes on nothing; it becomes a validator only through
+// governance (ADR 0006).
+
+// BundleFormat names the format of a join bundle.
+const BundleFormat = "dengta-join/1"
+
+// JoinBundle is what a new node needs to join a running chain.
+type JoinBundle struct {
+	Format  string          `json:"format"`
+	ChainID string          `json:"chain_id"`
+	Genesis json.RawMessage `json:"genesis"`
+	// TrustHeight and TrustHash are a block the issuing member's node
+	// committed: the root of trust of the new node's light client, which
+	// verifies every later header (and the snapshot's app hash) from it.
+	TrustHeight int64  `json:"trust_height"`
+	TrustHash   string `json:"trust_hash"`
+	// Peers are the members' nodes ("id@host:port", P2P) and RPCServers
+	// their CometBFT RPC addresses (at least two, for the light client's
+	// primary and witness).
+	Peers      []string `json:"peers"`
+	RPCServers []string `json:"rpc_servers"`
+	// Issued is when the bundle was written (informative).
+	Issued time.Time `json:"issued"`
+}
+
+// BundleOptions add what a member's home cannot tell: addresses by which
+// other organisations reach the consortium's nodes.
+type BundleOptions struct {
+	// Homes are member nodes' homes on this machine: their node ids and
+	// listen addresses become peers and RPC servers. The first one's
+	// running node gives the trusted height and hash.
+	Homes []string
+	// Peers and RPCServers are added as given ("id@host:port",
+	// "http://host:port").
+	Peers      []string
+	RPCServers []string
+}
+
+// MakeBundle writes a join bundle from member homes; the first home's
+// node must be running (its RPC answers the latest commit).
+func MakeBundle(ctx context.Context, opts BundleOptions) (*JoinBundle, error) {
+	if len(opts.Homes) == 0 {
+		return nil, errors.New("join bundle: no member home")
+	}
+	genesis, err := os.ReadFile(GenesisFile(opts.Homes[0]))
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	doc, err := types.GenesisDocFromJSON(genesis)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: genesis: %w", err)
+	}
+	b := &JoinBundle{Format: BundleFormat, ChainID: doc.ChainID, Genesis: json.RawMessage(genesis), Issued: time.Now().UTC().Truncate(time.Second)}
+	var firstRPC string
+	for i, home := range opts.Homes {
+		if i > 0 {
+			other, err := os.ReadFile(GenesisFile(home))
+			if err != nil {
+				return nil, fmt.Errorf("join bundle: %w", err)
+			}
+			if !bytes.Equal(other, genesis) {
+				return nil, fmt.Errorf("join bundle: %s has another genesis than %s", home, opts.Homes[0])
+			}
+		}
+		c, err := LoadConfig(home)
+		if err != nil {
+			return nil, fmt.Errorf("join bundle: %w", err)
+		}
+		id, err := NodeID(home)
+		if err != nil {
+			return nil, fmt.Errorf("join bundle: %w", err)
+		}
+		p2p, err := hostPort(c.P2P.ListenAddress)
+		if err != nil {
+			return nil, fmt.Errorf("join bundle: %s p2p address: %w", home, err)
+		}
+		rpc, err := hostPort(c.RPC.ListenAddress)
+		if err != nil {
+			return nil, fmt.Errorf("join bundle: %s rpc address: %w", home, err)
+		}
+		b.Peers = append(b.Peers, id+"@"+p2p)
+		b.RPCServers = append(b.RPCServers, "http://"+rpc)
+		if i == 0 {
+			firstRPC = "http://" + rpc
+		}
+	}
+	b.Peers = append(b.Peers, opts.Peers...)
+	b.RPCServers = append(b.RPCServers, opts.RPCServers...)
+	rc, err := rpchttp.New(firstRPC)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: rpc %s: %w", firstRPC, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	commit, err := rc.Commit(cctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: latest commit from the node of %s (is it running?): %w", opts.Homes[0], err)
+	}
+	if commit.Header.ChainID != doc.ChainID {
+		return nil, fmt.Errorf("join bundle: the node at %s runs chain %q, the genesis says %q", firstRPC, commit.Header.ChainID, doc.ChainID)
+	}
+	b.TrustHeight = commit.Header.Height
+	b.TrustHash = strings.ToUpper(hex.EncodeToString(commit.Header.Hash()))
+	if err := b.Check(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// hostPort returns host:port of a "tcp://host:port" listen address.
+func hostPort(laddr string) (string, error) {
+	u, err := url.Parse(laddr)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("bad listen address %q", laddr)
+	}
+	host, _, err := net.SplitHostPort(u.Host)
+	if err != nil {
+		return "", err
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return "", fmt.Errorf("listen address %q names no host: give the address others reach it by", laddr)
+	}
+	return u.Host, nil
+}
+
+// ParseBundle decodes and checks a join bundle.
+func ParseBundle(data []byte) (*JoinBundle, error) {
+	var b JoinBundle
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	if err := b.Check(); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Check checks a bundle's fields.
+func (b *JoinBundle) Check() error {
+	if b.Format != BundleFormat {
+		return fmt.Errorf("join bundle: format %q, want %q", b.Format, BundleFormat)
+	}
+	doc, err := types.GenesisDocFromJSON(b.Genesis)
+	if err != nil {
+		return fmt.Errorf("join bundle: genesis: %w", err)
+	}
+	if doc.ChainID != b.ChainID {
+		return fmt.Errorf("join bundle: chain %q, the genesis says %q", b.ChainID, doc.ChainID)
+	}
+	if b.TrustHeight < 1 {
+		return fmt.Errorf("join bundle: trusted height %d", b.TrustHeight)
+	}
+	if h, err := hex.DecodeString(b.TrustHash); err != nil || len(h) != 32 {
+		return fmt.Errorf("join bundle: trusted hash %q: want 64 hex digits", b.TrustHash)
+	}
+	if len(b.Peers) == 0 {
+		return errors.New("join bundle: no peers")
+	}
+	for _, p := range b.Peers {
+		if _, err := checkPeer(p); err != nil {
+			return fmt.Errorf("join bundle: %w", err)
+		}
+	}
+	if len(b.RPCServers) < 2 {
+		return fmt.Errorf("join bundle: %d RPC servers; the light client needs at least two (a primary and a witness)", len(b.RPCServers))
+	}
+	for _, s := range b.RPCServers {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(s, ",") {
+			return fmt.Errorf("join bundle: RPC server %q: want http://host:port", s)
+		}
+	}
+	return nil
+}
+
+// JoinHome writes a new home from a join bundle: keys (InitHome), the
+// chain's genesis, the members as persistent peers, and state sync from
+// the bundle's trusted block, unless fromGenesis (an archive node, which
+// replays every block by block sync). The node starts as a non-validator.
+func JoinHome(home string, b *JoinBundle, opts InitOptions, fromGenesis bool) (*HomeKeys, error) {
+	if err := b.Check(); err != nil {
+		return nil, err
+	}
+	doc, err := types.GenesisDocFromJSON(b.Genesis)
+	if err != nil {
+		return nil, fmt.Errorf("join: genesis: %w", err)
+	}
+	keys, err := InitHome(home, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := WriteGenesis(home, doc); err != nil {
+		return nil, err
+	}
+	if err := SetPeers(home, b.Peers); err != nil {
+		return nil, err
+	}
+	if fromGenesis {
+		return keys, nil
+	}
+	if err := UpdateConfig(home, func(c *cmtcfg.Config) {
+		c.StateSync.Enable = true
+		c.StateSync.RPCServers = b.RPCServers
+		c.StateSync.TrustHeight = b.TrustHeight
+		c.StateSync.TrustHash = b.TrustHash
+	}); err != nil {
+		return nil, fmt.Errorf("join: state sync settings: %w", err)
+	}
+	return keys, nil
+}

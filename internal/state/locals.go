@@ -1,0 +1,84 @@
+package state
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// IterateLocal calls fn with every committed node-local record (SetLocal
+// writes made durable by a Commit) in key order, until fn returns false:
+// what a backup of the node copies beside its state.
+func (s *Store) IterateLocal(fn func(key, value []byte) bool) error {
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	it := s.kv.NewIterator(localPrefix, nil)
+	defer it.Release()
+	for it.Next() {
+		if !fn(bytes.TrimPrefix(it.Key(), localPrefix), it.Value()) {
+			break
+		}
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("state: iterate local records: %w", err)
+	}
+	return nil
+}
+
+// LocalWriter writes node-local records straight to disk, outside a
+// Commit, in synced batches: how a restore puts back a node's own records
+// (its transaction index) once the state is restored. It is used by one
+// goroutine and must be closed.
+type LocalWriter struct {
+	s     *Store
+	b     interface{ Put(k, v []byte) error }
+	write func() error
+	n     int
+}
+
+// localBatchRecords bounds the records of one LocalWriter batch.
+const localBatchRecords = 10_000
+
+// WriteLocals starts writing node-local records.
+func (s *Store) WriteLocals() (*LocalWriter, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	w := &LocalWriter{s: s}
+	w.reset()
+	return w, nil
+}
+
+func (w *LocalWriter) reset() {
+	b := w.s.kv.NewBatch()
+	w.b, w.write, w.n = b, b.Write, 0
+}
+
+// Put adds key = value (a non-empty value).
+func (w *LocalWriter) Put(key, value []byte) error {
+	if len(value) == 0 {
+		return ErrEmptyValue
+	}
+	if err := w.b.Put(localKey(key), value); err != nil {
+		return fmt.Errorf("state: write local record: %w", err)
+	}
+	w.n++
+	if w.n >= localBatchRecords {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *LocalWriter) flush() error {
+	if w.n == 0 {
+		return nil
+	}
+	if err := w.write(); err != nil {
+		return fmt.Errorf("state: write local records: %w", err)
+	}
+	w.reset()
+	return nil
+}
+
+// Close writes what is left.
+func (w *LocalWriter) Close() error { return w.flush() }
