@@ -174,7 +174,7 @@ func TestDataSharingProcesses(t *testing.T) {
 	// twice, B refused after revocation.
 	want := []string{"logistics:refused:not_active", "logistics:served:", "logistics:served:", "market:refused:not_grantee", "market:refused:no_credential", "logistics:refused:revoked"}
 	var trail []datashareapi.AuditEntry
-	nettest.WaitFor(t, 60*time.Second, "the audit trail to reach the chain", func() bool {
+	nettest.WaitFor(t, 3*time.Minute, "the audit trail to reach the chain", func() bool {
 		p, err := client.Read(ctx, n.cs[c].As(n.keys[a]), datashareapi.AuditTrail, datashareapi.AuditParams{Subject: pat.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -274,7 +274,7 @@ func makeHospital(t *testing.T, ctx context.Context, n *testNet, i int) {
 			t.Fatalf("vote by %s: %v", n.org(v), err)
 		}
 	}
-	nettest.WaitFor(t, 30*time.Second, n.org(i)+" to hold the hospital role", func() bool {
+	nettest.WaitFor(t, 90*time.Second, n.org(i)+" to hold the hospital role", func() bool {
 		if err := n.cs[i].Get(ctx, "/v1/orgs/"+n.org(i), &org); err != nil {
 			return false
 		}
@@ -308,7 +308,7 @@ func gatewayOf(t testing.TB, n *testNet, i int) string {
 func waitHeightAll(t *testing.T, ctx context.Context, n *testNet) {
 	t.Helper()
 	h := n.maxHeight(ctx, []int{0, 1, 2, 3})
-	nettest.WaitFor(t, 30*time.Second, fmt.Sprintf("every node to reach height %d", h), func() bool {
+	nettest.WaitFor(t, 90*time.Second, fmt.Sprintf("every node to reach height %d", h), func() bool {
 		for i := range n.procs {
 			if height(ctx, n.cs[i]) < h {
 				return false
