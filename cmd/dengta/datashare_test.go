@@ -103,7 +103,10 @@ func TestDataSharingProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Before consent, B is refused.
+	// Before consent, B is refused, by A's node (which audits it): B's
+	// own node must have the grant first, or it refuses B's read of the
+	// record itself and A's node never hears of it.
+	waitHeightAll(t, ctx, n)
 	if _, err := datashareplug.Retrieve(ctx, n.cs[b], n.keys[b], recs[0], g.ID, "", operators[b]); !client.IsCode(err, "unauthorized") {
 		t.Fatalf("B before the patient's consent: %v", err)
 	}
