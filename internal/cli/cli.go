@@ -7,6 +7,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -214,4 +215,41 @@ func OneArg(pos []string, what, example string) (string, error) {
 		return "", Errorf(example, "give one %s", what)
 	}
 	return pos[0], nil
+}
+
+// Send signs an action of module with the --key file, submits it to the
+// --node, waits for the commit and prints where it landed and its result.
+func Send(ctx context.Context, out io.Writer, node, keyFile, module, action string, body any) error {
+	c, key, err := Signer(node, keyFile)
+	if err != nil {
+		return err
+	}
+	rec, err := c.Do(ctx, key, module, action, body)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s/%s committed at height %d (tx %s)\n", module, action, rec.Height, rec.Hash)
+	if len(rec.Result) > 0 {
+		var b bytes.Buffer
+		if json.Indent(&b, rec.Result, "", "  ") != nil {
+			b.Reset()
+			b.Write(rec.Result)
+		}
+		fmt.Fprintf(out, "%s\n", b.Bytes())
+	}
+	return nil
+}
+
+// OrgOf finds the organisation of a key from the chain's key record.
+func OrgOf(ctx context.Context, c *client.Client, key *client.Key) (string, error) {
+	var k struct {
+		Org string `json:"org"`
+	}
+	if err := c.Get(ctx, "/v1/keys/"+key.ID(), &k); err != nil {
+		return "", err
+	}
+	if k.Org == "" {
+		return "", Fail("the key's organisation is unknown", "give --org")
+	}
+	return k.Org, nil
 }

@@ -1,7 +1,6 @@
 package carbonplug
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -70,7 +69,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 				return err
 			}
 			if *org == "" {
-				if *org, err = orgOf(ctx, c, key); err != nil {
+				if *org, err = cli.OrgOf(ctx, c, key); err != nil {
 					return err
 				}
 			}
@@ -290,36 +289,5 @@ func rangesFlag(s string, q int64) ([]carbonapi.Range, int64, error) {
 }
 
 func send(ctx context.Context, out io.Writer, node, keyFile, action string, body any) error {
-	c, key, err := cli.Signer(node, keyFile)
-	if err != nil {
-		return err
-	}
-	rec, err := c.Do(ctx, key, carbonapi.Name, action, body)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "carbon/%s committed at height %d (tx %s)\n", action, rec.Height, rec.Hash)
-	if len(rec.Result) > 0 {
-		var b bytes.Buffer
-		if json.Indent(&b, rec.Result, "", "  ") != nil {
-			b.Reset()
-			b.Write(rec.Result)
-		}
-		fmt.Fprintf(out, "%s\n", b.Bytes())
-	}
-	return nil
-}
-
-// orgOf finds the organisation of a key from the chain's key record.
-func orgOf(ctx context.Context, c *client.Client, key *client.Key) (string, error) {
-	var k struct {
-		Org string `json:"org"`
-	}
-	if err := c.Get(ctx, "/v1/keys/"+key.ID(), &k); err != nil {
-		return "", err
-	}
-	if k.Org == "" {
-		return "", cli.Fail("the key's organisation is unknown", "give --org")
-	}
-	return k.Org, nil
+	return cli.Send(ctx, out, node, keyFile, carbonapi.Name, action, body)
 }

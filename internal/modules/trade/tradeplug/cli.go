@@ -1,7 +1,6 @@
 package tradeplug
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,24 +81,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 }
 
 func send(ctx context.Context, out io.Writer, node, keyFile, action string, body any) error {
-	c, key, err := cli.Signer(node, keyFile)
-	if err != nil {
-		return err
-	}
-	rec, err := c.Do(ctx, key, tradeapi.Name, action, body)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "trade/%s committed at height %d (tx %s)\n", action, rec.Height, rec.Hash)
-	if len(rec.Result) > 0 {
-		var b bytes.Buffer
-		if json.Indent(&b, rec.Result, "", "  ") != nil {
-			b.Reset()
-			b.Write(rec.Result)
-		}
-		fmt.Fprintf(out, "%s\n", b.Bytes())
-	}
-	return nil
+	return cli.Send(ctx, out, node, keyFile, tradeapi.Name, action, body)
 }
 
 // writeProofs writes each bundle to dir as a file named after its key.
