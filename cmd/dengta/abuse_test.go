@@ -47,7 +47,8 @@ func TestNodeUnderAbuse(t *testing.T) {
 	const abuseFor = 20 * time.Second
 	bin := buildDengta(t)
 	home := filepath.Join(t.TempDir(), "dev")
-	gw := nettest.FreePort(t)
+	ports := nettest.FreePorts(t)
+	gw := ports.Gateway
 	logFile := filepath.Join(t.TempDir(), "node.log")
 	lf, err := os.Create(logFile)
 	if err != nil {
@@ -55,7 +56,7 @@ func TestNodeUnderAbuse(t *testing.T) {
 	}
 	defer lf.Close()
 	cmd := exec.Command(bin, "dev", "--home", home, "--empty", "--gateway-port", strconv.Itoa(gw),
-		"--rpc-port", strconv.Itoa(nettest.FreePort(t)), "--p2p-port", strconv.Itoa(nettest.FreePort(t)))
+		"--rpc-port", strconv.Itoa(ports.RPC), "--p2p-port", strconv.Itoa(ports.P2P))
 	cmd.Stdout, cmd.Stderr = lf, lf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

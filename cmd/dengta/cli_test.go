@@ -168,9 +168,10 @@ func TestPortInUseHint(t *testing.T) {
 	}
 	defer ln.Close()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	others := nettest.FreePorts(t) // distinct from each other; the gateway's is taken above
 	dir := t.TempDir()
 	_, errOut, code := run(t, "dev", "--home", filepath.Join(dir, "dev"), "--empty", "--gateway-port", port,
-		"--rpc-port", strconv.Itoa(nettest.FreePort(t)), "--p2p-port", strconv.Itoa(nettest.FreePort(t)))
+		"--rpc-port", strconv.Itoa(others.RPC), "--p2p-port", strconv.Itoa(others.P2P))
 	if code != 1 || !strings.Contains(errOut, "address already in use") || !strings.Contains(errOut, "a node already running") {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}

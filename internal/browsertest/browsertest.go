@@ -22,7 +22,6 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
-	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/plug"
 )
 
@@ -107,7 +106,7 @@ func NodeWith(t testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 	t.Helper()
 	home := t.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-e2e", Consortium: reg, IP: "127.0.0.1",
-		Ports: node.Ports{P2P: nettest.FreePort(t), RPC: nettest.FreePort(t), Gateway: nettest.FreePort(t)}})
+		Ports: nettest.FreePorts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func devHome(t *testing.T, edit func(*node.Settings)) string {
 	t.Helper()
 	home := t.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-disktest", Consortium: modules.Registry(), IP: "127.0.0.1",
-		Ports: node.Ports{P2P: nettest.FreePort(t), RPC: nettest.FreePort(t), Gateway: nettest.FreePort(t)}})
+		Ports: nettest.FreePorts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,29 @@ func addressesFree(base, n int, p node.Ports) bool {
 	return true
 }
 
+// FreePorts returns the three distinct ports of a node on 127.0.0.1
+// that were free a moment ago (picked one by one, a port could come back
+// twice).
+func FreePorts(tb testing.TB) node.Ports {
+	tb.Helper()
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	var ports [3]int
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return node.Ports{P2P: ports[0], RPC: ports[1], Gateway: ports[2]}
+}
+
 // FreePort returns a TCP port that was free on 127.0.0.1 a moment ago.
 func FreePort(tb testing.TB) int {
 	tb.Helper()

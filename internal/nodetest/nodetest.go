@@ -49,7 +49,7 @@ func DevWith(tb testing.TB, reg *plug.Registry, update func(*cmtcfg.Config)) (*d
 	tb.Helper()
 	home := tb.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-test", Consortium: reg, IP: "127.0.0.1",
-		Ports: node.Ports{P2P: nettest.FreePort(tb), RPC: nettest.FreePort(tb), Gateway: nettest.FreePort(tb)}})
+		Ports: nettest.FreePorts(tb)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func DevHall(tb testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 	tb.Helper()
 	home := tb.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-test", Consortium: reg, IP: "127.0.0.1",
-		Ports: node.Ports{P2P: nettest.FreePort(tb), RPC: nettest.FreePort(tb), Gateway: nettest.FreePort(tb)}})
+		Ports: nettest.FreePorts(tb)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func estateNode(t *testing.T) string {
 	reg := modules.Registry()
 	home := t.TempDir()
 	err := devnet.Dev(home, devnet.DevOptions{ChainID: "dengta-e2e", Consortium: reg, IP: "127.0.0.1",
-		Ports: node.Ports{P2P: nettest.FreePort(t), RPC: nettest.FreePort(t), Gateway: nettest.FreePort(t)}})
+		Ports: nettest.FreePorts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
