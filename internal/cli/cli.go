@@ -253,3 +253,31 @@ func OrgOf(ctx context.Context, c *client.Client, key *client.Key) (string, erro
 	}
 	return k.Org, nil
 }
+
+// DoSub is a module's "do" subcommand: any action of module, its body
+// given as JSON or @FILE (actions names a few for the help, example is
+// a whole command line).
+func DoSub(module, actions, example string) Sub {
+	return Sub{Name: "do", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
+		fs := NewFlags(module+" do", "--key K --action NAME --body JSON|@FILE", errOut)
+		node := NodeFlag(fs)
+		keyFile := fs.String("key", "", "key file of the signer")
+		action := fs.String("action", "", "the "+module+" action ("+actions+")")
+		body := fs.String("body", "", "the action's JSON body, or @FILE")
+		if _, err := Parse(fs, args); err != nil {
+			return err
+		}
+		raw := []byte(*body)
+		if name, ok := strings.CutPrefix(*body, "@"); ok {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return Fail(fmt.Sprintf("read the body: %v", err), "give --body @FILE with a readable JSON file")
+			}
+			raw = b
+		}
+		if *action == "" || !json.Valid(raw) {
+			return Fail("give --action and a JSON --body", example)
+		}
+		return Send(ctx, out, *node, *keyFile, module, *action, json.RawMessage(raw))
+	}}
+}

@@ -2,11 +2,9 @@ package carbonplug
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
@@ -252,28 +250,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 			}
 			return cli.PrintJSON(out, fv)
 		}},
-		{Name: "do", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
-			fs := cli.NewFlags("carbon do", "--key K --action NAME --body JSON|@FILE", errOut)
-			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the signer")
-			action := fs.String("action", "", "the carbon action (submit_project, issue_credits, surrender, issue_gec, publish_footprint, ...)")
-			body := fs.String("body", "", "the action's JSON body, or @FILE")
-			if _, err := cli.Parse(fs, args); err != nil {
-				return err
-			}
-			raw := []byte(*body)
-			if name, ok := strings.CutPrefix(*body, "@"); ok {
-				b, err := os.ReadFile(name)
-				if err != nil {
-					return cli.Fail(fmt.Sprintf("read the body: %v", err), "give --body @FILE with a readable JSON file")
-				}
-				raw = b
-			}
-			if *action == "" || !json.Valid(raw) {
-				return cli.Fail("give --action and a JSON --body", `dengta carbon do --key k.json --action register_project --body '{"project":"PRJ-000001"}'`)
-			}
-			return send(ctx, out, *node, *keyFile, *action, json.RawMessage(raw))
-		}},
+		cli.DoSub(carbonapi.Name, "submit_project, issue_credits, surrender, issue_gec, publish_footprint, ...", `dengta carbon do --key k.json --action register_project --body '{"project":"PRJ-000001"}'`),
 	}, args, out, errOut)
 }
 

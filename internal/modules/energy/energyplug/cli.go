@@ -2,7 +2,6 @@ package energyplug
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -265,28 +264,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 			}
 			return o.Run(ctx, *every)
 		}},
-		{Name: "do", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
-			fs := cli.NewFlags("energy do", "--key K --action NAME --body JSON|@FILE", errOut)
-			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the signer")
-			action := fs.String("action", "", "the energy action (open_zone, set_tariff, register_meter, retire_meter, clear_interval, settle_interval, ...)")
-			body := fs.String("body", "", "the action's JSON body, or @FILE")
-			if _, err := cli.Parse(fs, args); err != nil {
-				return err
-			}
-			raw := []byte(*body)
-			if name, ok := strings.CutPrefix(*body, "@"); ok {
-				b, err := os.ReadFile(name)
-				if err != nil {
-					return cli.Fail(fmt.Sprintf("read the body: %v", err), "give --body @FILE with a readable JSON file")
-				}
-				raw = b
-			}
-			if *action == "" || !json.Valid(raw) {
-				return cli.Fail("give --action and a JSON --body", `dengta energy do --key k.json --action clear_interval --body '{"zone":"AH-DS-LL","interval":"202603011015"}'`)
-			}
-			return send(ctx, out, *node, *keyFile, *action, json.RawMessage(raw))
-		}},
+		cli.DoSub(energyapi.Name, "open_zone, set_tariff, register_meter, retire_meter, clear_interval, settle_interval, ...", `dengta energy do --key k.json --action clear_interval --body '{"zone":"AH-DS-LL","interval":"202603011015"}'`),
 	}, args, out, errOut)
 }
 

@@ -2,7 +2,6 @@ package tradeplug
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -55,28 +54,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 			}
 			return send(ctx, out, *node, *keyFile, tradeapi.SurrenderEBL.Name, tradeapi.SurrenderBody{Ref: *ref, Purpose: *purpose})
 		}},
-		{Name: "do", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
-			fs := cli.NewFlags("trade do", "--key K --action NAME --body JSON|@FILE", errOut)
-			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the signer")
-			action := fs.String("action", "", "the trade action (issue_ebl, issue_credit, present_documents, ...)")
-			body := fs.String("body", "", "the action's JSON body, or @FILE")
-			if _, err := cli.Parse(fs, args); err != nil {
-				return err
-			}
-			raw := []byte(*body)
-			if name, ok := strings.CutPrefix(*body, "@"); ok {
-				b, err := os.ReadFile(name)
-				if err != nil {
-					return cli.Fail(fmt.Sprintf("read the body: %v", err), "give --body @FILE with a readable JSON file")
-				}
-				raw = b
-			}
-			if *action == "" || !json.Valid(raw) {
-				return cli.Fail("give --action and a JSON --body", `dengta trade do --key k.json --action release_goods --body '{"ref":"WYCL26000001","delivery_order":"DO-1"}'`)
-			}
-			return send(ctx, out, *node, *keyFile, *action, raw)
-		}},
+		cli.DoSub(tradeapi.Name, "issue_ebl, issue_credit, present_documents, ...", `dengta trade do --key k.json --action release_goods --body '{"ref":"WYCL26000001","delivery_order":"DO-1"}'`),
 	}, args, out, errOut)
 }
 
