@@ -178,6 +178,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	}
 	handle("GET /v1/status", s.status, public)
 	handle("POST /v1/txs", s.submitTx, public, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
+	handle("POST /v1/txs/batch", s.submitBatch, public, httpapi.MaxBody(maxBatchBody))
 	handle("GET /v1/txs/{hash}", s.getTx, public)
 	handle("GET /v1/blocks", s.listBlocks, public)
 	handle("GET /v1/blocks/{height}", s.getBlock, public)
