@@ -70,7 +70,9 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
 	defer stop()
 	var req BatchRequest
-	if err := httpapi.DecodeJSON(r, &req, maxBatchBody); err != nil {
+	err := httpapi.DecodeJSON(r, &req, maxBatchBody)
+	bodyRead(r)
+	if err != nil {
 		return err
 	}
 	if len(req.Txs) == 0 {
