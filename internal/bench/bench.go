@@ -35,7 +35,7 @@ type Options struct {
 	// Settle bounds the wait for empty mempools between steps.
 	Settle time.Duration
 	workload.Params
-	Readers   int           // reading goroutines (w4, mix)
+	Readers int // reading goroutines (w4, mix)
 	// Broadcast is how transactions are sent: "sync" (CometBFT RPC,
 	// CheckTx answer), "async", or "batch" (Dengta's gateway batch
 	// endpoint, POST /v1/txs/batch; kvstore then gets "sync").
