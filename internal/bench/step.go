@@ -555,7 +555,14 @@ func sendGateway(ctx context.Context, net *workload.Network, tr *tracker, s *sta
 			rec, r := &tr.recs[i], results[k]
 			switch {
 			case retryFrom >= 0:
-			case r.Status == client.BatchRefused && r.Err != nil && r.Err.Name == "mempool_full":
+			case r.Status == client.BatchPending:
+				// Taken or not, unknown: send again from it (the same
+				// bytes are taken once), or its successors would skip
+				// its nonce.
+				if ok {
+					retryFrom = k
+				}
+			case r.Status == client.BatchRefused && r.Err != nil && (r.Err.Name == "mempool_full" || r.Err.Name == "unavailable"):
 				if ok {
 					retryFrom = k
 				} else {

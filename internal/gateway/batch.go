@@ -112,7 +112,10 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		defer cancel()
 		watches[i] = ch
 	}
-	full := false
+	// stopped is the refusal of the rest of the batch once the mempool is
+	// full, or an admission timed out (its successors of the same key
+	// could only skip its nonce).
+	var stopped error
 	for i, raw := range raws {
 		if raw == nil {
 			continue
@@ -125,15 +128,20 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 			continue
 		default:
 		}
-		if full {
-			out[i] = refused(errcode.New(errcode.MempoolFull, "the node's mempool filled up at an earlier transaction of this batch; send this one again in a moment"))
+		if stopped != nil {
+			out[i] = refused(stopped)
 			out[i].Hash = fmt.Sprintf("%X", hashes[i])
 			watches[i] = nil
 			continue
 		}
 		err := s.admit(ctx, raw, hashes[i])
 		if err != nil {
-			full = errcode.Of(err) == errcode.MempoolFull || errcode.Of(err) == errcode.Timeout
+			switch errcode.Of(err) {
+			case errcode.MempoolFull:
+				stopped = errcode.New(errcode.MempoolFull, "the node's mempool filled up at an earlier transaction of this batch; send this one again in a moment")
+			case errcode.Timeout:
+				stopped = errcode.New(errcode.Unavailable, "the node did not admit an earlier transaction of this batch in time; send the batch again from that one (the same bytes are taken once)")
+			}
 			out[i] = refused(err)
 			out[i].Hash = fmt.Sprintf("%X", hashes[i])
 			if errcode.Of(err) == errcode.Timeout {
