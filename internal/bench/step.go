@@ -462,20 +462,30 @@ func sendBatch(ctx context.Context, net *workload.Network, tr *tracker, s *stage
 		}
 		tr.retries.Add(1)
 		batch = batch[retryFrom:]
-		select {
-		case <-time.After(backoff):
-			backoff = min(2*backoff, 320*time.Millisecond)
+		if waitRetry(ctx, tr, batch, &backoff, stop) {
 			continue
-		case <-stop:
-		case <-ctx.Done():
-		}
-		for _, i := range batch {
-			tr.recs[i].state.Store(txUnsent)
-			tr.unsent.Add(1)
 		}
 		return true
 	}
 	return true
+}
+
+// waitRetry waits out the back-off before a batch is sent again and
+// doubles it (up to 320 ms); once the drain limit passes or ctx ends
+// instead, the batch is unsent and waitRetry reports false.
+func waitRetry(ctx context.Context, tr *tracker, batch []int32, backoff *time.Duration, stop <-chan struct{}) bool {
+	select {
+	case <-time.After(*backoff):
+		*backoff = min(2**backoff, 320*time.Millisecond)
+		return true
+	case <-stop:
+	case <-ctx.Done():
+	}
+	for _, i := range batch {
+		tr.recs[i].state.Store(txUnsent)
+		tr.unsent.Add(1)
+	}
+	return false
 }
 
 // Gateway batches: a lane sends what the pacer released within
@@ -521,16 +531,8 @@ func sendGateway(ctx context.Context, net *workload.Network, tr *tracker, s *sta
 			// The node's upload slots are all busy: nothing was taken;
 			// back off and send the whole batch again, as a client would.
 			tr.retries.Add(1)
-			select {
-			case <-time.After(backoff):
-				backoff = min(2*backoff, 320*time.Millisecond)
+			if waitRetry(ctx, tr, batch, &backoff, stop) {
 				continue
-			case <-stop:
-			case <-ctx.Done():
-			}
-			for _, i := range batch {
-				tr.recs[i].state.Store(txUnsent)
-				tr.unsent.Add(1)
 			}
 			return true
 		}
@@ -586,16 +588,8 @@ func sendGateway(ctx context.Context, net *workload.Network, tr *tracker, s *sta
 		}
 		tr.retries.Add(1)
 		batch = batch[retryFrom:]
-		select {
-		case <-time.After(backoff):
-			backoff = min(2*backoff, 320*time.Millisecond)
+		if waitRetry(ctx, tr, batch, &backoff, stop) {
 			continue
-		case <-stop:
-		case <-ctx.Done():
-		}
-		for _, i := range batch {
-			tr.recs[i].state.Store(txUnsent)
-			tr.unsent.Add(1)
 		}
 		return true
 	}

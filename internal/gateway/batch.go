@@ -221,8 +221,8 @@ func (s *Server) preVerify(raws [][]byte) {
 	wg.Wait()
 }
 
-// admit offers one transaction to the mempool: nil when it was taken now
-// or before.
+// admit offers one transaction to the mempool, for POST /v1/txs and each
+// transaction of a batch: nil when it was taken now or before.
 func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) error {
 	bctx, bstop := context.WithTimeout(ctx, s.opts.BroadcastTimeout)
 	defer bstop()
@@ -233,7 +233,7 @@ func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) error {
 	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
 		return nil
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X in time; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again", hash, hash)
+		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
 	default:
 		return broadcastError(err)
 	}
