@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -156,5 +158,68 @@ func TestSubmitBatch(t *testing.T) {
 	}
 	if _, err := c.SubmitBatch(ctx, nil); err == nil {
 		t.Error("SubmitBatch of nothing: no error")
+	}
+}
+
+// TestSubmitBatchMempoolFull: a batch larger than the node's mempool is
+// taken up to the mempool's size; the rest is refused with mempool_full
+// and nothing of it happens, and sending the refused part again (in order)
+// commits it. No transaction is lost or committed twice.
+func TestSubmitBatchMempoolFull(t *testing.T) {
+	d, home := nodetest.DevWith(t, modules.Registry(), func(c *cmtcfg.Config) { c.Mempool.Size = 40 })
+	ctx := context.Background()
+	c := client.New(d.GatewayURL)
+	s := nodetest.NewSigners(t, d, home, tx.AlgoEd25519, []string{"logistics"})[0]
+	var raws [][]byte
+	for i := range 150 {
+		raws = append(raws, s.Sign(t, d.ChainID, "notary", "deposit", batchDeposit(3000+i, "")))
+	}
+	committed := map[string]bool{}
+	rest := raws
+	for round := 0; len(rest) > 0; round++ {
+		if round == 20 {
+			t.Fatalf("%d transactions still refused after 20 rounds", len(rest))
+		}
+		res, err := c.SubmitBatch(ctx, rest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := -1
+		for i, r := range res {
+			switch r.Status {
+			case client.BatchCommitted:
+				if first >= 0 {
+					t.Fatalf("round %d: tx %d committed after tx %d was refused", round, i, first)
+				}
+				if committed[r.Hash] {
+					t.Fatalf("round %d: tx %s committed twice", round, r.Hash)
+				}
+				committed[r.Hash] = true
+			case client.BatchRefused:
+				if r.Err == nil || r.Err.Name != "mempool_full" {
+					t.Fatalf("round %d: tx %d refused with %+v, want mempool_full", round, i, r.Err)
+				}
+				if first < 0 {
+					first = i
+				}
+			default:
+				t.Fatalf("round %d: tx %d %s (%+v)", round, i, r.Status, r.Err)
+			}
+		}
+		if round == 0 && first < 0 {
+			t.Fatal("the mempool of 40 took a batch of 150 whole")
+		}
+		if first < 0 {
+			rest = nil
+		} else {
+			rest = rest[first:]
+		}
+	}
+	if len(committed) != len(raws) {
+		t.Fatalf("%d of %d committed", len(committed), len(raws))
+	}
+	next, err := c.NextNonce(ctx, s.Key.ID().String())
+	if err != nil || next != uint64(len(raws))+1 {
+		t.Fatalf("next nonce %d (%v), want %d", next, err, len(raws)+1)
 	}
 }
