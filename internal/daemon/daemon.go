@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -173,6 +174,19 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
+	// At an upgrade height this software does not run, stop before
+	// CometBFT replays or executes the block (ADR 0018).
+	if need, err := d.App.CheckUpgrade(); err != nil || need != nil {
+		store.Close()
+		if err != nil {
+			return nil, fmt.Errorf("start node: %w", err)
+		}
+		return nil, upgradeHalt(need)
+	}
+	if plan, err := d.App.ScheduledUpgrade(); err == nil && plan != nil {
+		logger.Warn("upgrade scheduled", "name", plan.Name, "version", plan.Version, "height", plan.Height,
+			"software_ready", plan.Version <= d.App.SoftwareAppVersion())
+	}
 	ln, err := net.Listen("tcp", settings.GatewayAddr)
 	if err != nil {
 		store.Close()
@@ -261,6 +275,10 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	go func() {
 		select {
 		case <-d.Node.Halted():
+			if need := d.App.UpgradeNeeded(); need != nil {
+				d.stopOnOwn(upgradeHalt(need))
+				return
+			}
 			d.stopOnOwn(&HaltError{Reason: ReasonConsensus, Err: d.Node.HaltError(),
 				Hint: "look for the cause above this line (a full disk, a failing disk: dmesg), fix it, then start the node again: it resumes from its last committed block"})
 		case <-d.done:
@@ -373,7 +391,16 @@ const (
 	ReasonConsensus = "consensus"
 	// ReasonDisk: the free disk space fell below the stop threshold.
 	ReasonDisk = "disk"
+	// ReasonUpgrade: the chain reached an upgrade height whose version
+	// this software does not run (ADR 0018).
+	ReasonUpgrade = "upgrade"
 )
+
+// upgradeHalt is the stop at an upgrade height.
+func upgradeHalt(need *app.UpgradeNeededError) *HaltError {
+	return &HaltError{Reason: ReasonUpgrade, Err: need,
+		Hint: "install release " + need.Plan.Name + " (application version " + strconv.FormatUint(need.Plan.Version, 10) + ") and start the node with it: it executes the upgrade block and carries on. Starting this software again stops here again; it never runs past the height"}
+}
 
 // HaltError is why a running node stopped on its own: the process should
 // exit with it (a non-zero status) so that its supervisor acts.
