@@ -291,13 +291,19 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 	}
 	before := loadCommits()
 	t.Logf("%s: %s runs the new build before the height; %d load transactions committed so far", since(), n.org(early), before)
+	// Another node is down over the height; it comes back on the old
+	// build later, by block sync.
+	const lagging = 2
+	n.procs[lagging].stop(t)
+	lagHeight := height(ctx, n.cs[0])
+	t.Logf("%s: %s stopped at about height %d", since(), n.org(lagging), lagHeight)
 
 	// At the height the old builds stop, with the message and status 4.
-	for _, i := range []int{0, 1, 2} {
+	for _, i := range []int{0, 1} {
 		n.procs[i].waitExit(t, 120*time.Second)
 	}
 	stopped := since()
-	for _, i := range []int{0, 1, 2} {
+	for _, i := range []int{0, 1} {
 		p := n.procs[i]
 		if c := p.exitCode(); c != ExitUpgrade {
 			t.Fatalf("%s exited with status %d, want %d", p.org, c, ExitUpgrade)
@@ -311,7 +317,7 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 			t.Fatalf("%s's last words:\n%s", p.org, nettest.Tail(p.log, 10))
 		}
 	}
-	t.Logf("%s: the three nodes on the first build stopped at height %d with status %d", stopped, h, ExitUpgrade)
+	t.Logf("%s: the two running nodes on the first build stopped at height %d with status %d", stopped, h, ExitUpgrade)
 
 	// Restarted with the old build, a node stops again at once.
 	p0 := n.procs[0]
@@ -326,11 +332,37 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 	}
 	t.Logf("%s: %s restarted on the old build stopped again before starting consensus", since(), p0.org)
 
-	// The new build on every node: the chain continues.
-	for _, i := range []int{0, 1, 2} {
+	// The new build on the three: the chain continues.
+	for _, i := range []int{0, 1} {
 		n.procs[i].bin = newBin
 		n.procs[i].start(t)
 	}
+	nettest.WaitFor(t, 120*time.Second, fmt.Sprintf("three nodes past height %d on the new build", h+5), func() bool {
+		n.alive(t, lagging)
+		for _, i := range []int{0, 1, early} {
+			if !synced(ctx, n.cs[i], h+5) {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("%s: three nodes on the new build, past height %d", since(), h+5)
+
+	// The node that was down comes back on the old build: it catches up
+	// by block sync to the height and stops there, with the same message.
+	pl := n.procs[lagging]
+	logSize = fileSize(t, pl.log)
+	pl.start(t)
+	pl.waitExit(t, 120*time.Second)
+	if c := pl.exitCode(); c != ExitUpgrade {
+		t.Fatalf("%s back on the old build exited with %d, want %d:\n%s", pl.org, c, ExitUpgrade, nettest.Tail(pl.log, 30))
+	}
+	if tail := fileTail(t, pl.log, logSize); !strings.Contains(tail, "UPGRADE NEEDED at height "+strconv.FormatInt(h, 10)) || !strings.Contains(tail, "install release "+release) || strings.Contains(tail, "panic") {
+		t.Fatalf("%s back on the old build:\n%s", pl.org, nettest.Tail(pl.log, 30))
+	}
+	t.Logf("%s: %s, down over the height, came back on the old build, caught up to it by block sync and stopped there", since(), pl.org)
+	pl.bin = newBin
+	pl.start(t)
 	nettest.WaitFor(t, 120*time.Second, fmt.Sprintf("every node past height %d on the new build", h+5), func() bool {
 		n.alive(t)
 		for _, i := range all {

@@ -68,6 +68,12 @@ type Options struct {
 	// ADR 0018). Tests give other releases to run two builds in one
 	// process.
 	Release *Release
+	// OnUpgradeNeeded, if set, is called when a block at an upgrade height
+	// needs a newer release, before FinalizeBlock refuses it. blockSync
+	// says the block came from block sync (CometBFT then panics on the
+	// refusal in a goroutine nobody recovers: the callee may stop the
+	// process instead and not return).
+	OnUpgradeNeeded func(e *UpgradeNeededError, blockSync bool)
 }
 
 type route struct {
@@ -128,6 +134,7 @@ type App struct {
 	// when a block at an upgrade height needs a newer release.
 	release       Release
 	upgradeNeeded atomic.Pointer[UpgradeNeededError]
+	onUpgrade     func(e *UpgradeNeededError, blockSync bool)
 
 	snaps snapshots
 }
@@ -169,6 +176,7 @@ func New(opts Options) (*App, error) {
 		opts.Roles = role.MustSet()
 	}
 	a.roles = opts.Roles
+	a.onUpgrade = opts.OnUpgradeNeeded
 	if opts.Release != nil {
 		a.release = *opts.Release
 	} else {
@@ -743,6 +751,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	start := time.Now() // for the metric only
 	defer func() { a.metrics.finalize.Observe(time.Since(start).Seconds()) }()
 	version, params, events, err := a.beginBlock(req.Height, req.Time)
+	if e, ok := err.(*UpgradeNeededError); ok && a.onUpgrade != nil {
+		a.onUpgrade(e, req.SyncingToHeight > req.Height)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("finalize block %d: %w", req.Height, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -70,6 +71,10 @@ type Daemon struct {
 	halt     chan struct{}
 	haltOnce sync.Once
 	haltErr  *HaltError
+
+	// stuck: a block-sync goroutine waits inside the application for
+	// the process to end (upgradeNeeded); consensus cannot be stopped.
+	stuck atomic.Bool
 
 	backupMu sync.Mutex // one backup at a time
 	admin    *admin
@@ -169,7 +174,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		}
 	}
 	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles(),
-		Snapshots: snaps, SnapshotInterval: interval})
+		Snapshots: snaps, SnapshotInterval: interval, OnUpgradeNeeded: d.upgradeNeeded})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -315,6 +320,18 @@ func (d *Daemon) Stop() error {
 	return d.stopErr
 }
 
+// stopServicesOnly stops the gateway, the admin socket, the modules'
+// services and the disk monitor, but not consensus or the stores: for a
+// node whose block execution cannot return (upgradeNeeded).
+func (d *Daemon) stopServicesOnly() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = d.http.Shutdown(ctx)
+	d.stopAdmin()
+	d.stopModuleServices()
+	d.disk.close()
+}
+
 // Done is closed once the daemon has stopped.
 func (d *Daemon) Done() <-chan struct{} { return d.done }
 
@@ -351,6 +368,10 @@ func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Re
 			case <-time.After(linger):
 			case <-ctx.Done():
 			}
+		}
+		if d.stuck.Load() {
+			d.stopServicesOnly()
+			return h
 		}
 		// Storage that failed may not close cleanly; the process must end
 		// anyway, so that its supervisor restarts it.
@@ -395,6 +416,22 @@ const (
 	// this software does not run (ADR 0018).
 	ReasonUpgrade = "upgrade"
 )
+
+// upgradeNeeded is called by the application when a block at an upgrade
+// height needs a newer release. In consensus, the refusal halts consensus
+// and the node stops as for any halt. In block sync, CometBFT would panic
+// on the refusal in a goroutine nobody recovers; instead the block's
+// goroutine waits here for the process to end, and Run stops only the
+// services (the stores are left as after a crash, which they recover from:
+// the state is at the block before the height).
+func (d *Daemon) upgradeNeeded(e *app.UpgradeNeededError, blockSync bool) {
+	if !blockSync {
+		return
+	}
+	d.stuck.Store(true)
+	d.stopOnOwn(upgradeHalt(e))
+	select {}
+}
 
 // upgradeHalt is the stop at an upgrade height.
 func upgradeHalt(need *app.UpgradeNeededError) *HaltError {
