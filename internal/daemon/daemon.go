@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -71,10 +70,6 @@ type Daemon struct {
 	halt     chan struct{}
 	haltOnce sync.Once
 	haltErr  *HaltError
-
-	// stuck: a block-sync goroutine waits inside the application for
-	// the process to end (upgradeNeeded); consensus cannot be stopped.
-	stuck atomic.Bool
 
 	backupMu sync.Mutex // one backup at a time
 	admin    *admin
@@ -322,7 +317,7 @@ func (d *Daemon) Stop() error {
 
 // stopServicesOnly stops the gateway, the admin socket, the modules'
 // services and the disk monitor, but not consensus or the stores: for a
-// node whose block execution cannot return (upgradeNeeded).
+// node stopping at an upgrade height (upgradeNeeded).
 func (d *Daemon) stopServicesOnly() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -369,7 +364,14 @@ func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Re
 			case <-ctx.Done():
 			}
 		}
-		if d.stuck.Load() {
+		if h.Reason == ReasonUpgrade {
+			// Nothing of the upgrade block was executed or written: the
+			// state is committed at the block before the height. Consensus
+			// is not stopped (a block-sync goroutine may be waiting inside
+			// the application, and CometBFT's stop races its own peer
+			// routines against the stores it closes, which can panic with
+			// "pebble: closed" on the way out); the stores are left as
+			// after a crash at a block boundary, which they recover from.
 			d.stopServicesOnly()
 			return h
 		}
@@ -419,16 +421,14 @@ const (
 
 // upgradeNeeded is called by the application when a block at an upgrade
 // height needs a newer release. In consensus, the refusal halts consensus
-// and the node stops as for any halt. In block sync, CometBFT would panic
-// on the refusal in a goroutine nobody recovers; instead the block's
-// goroutine waits here for the process to end, and Run stops only the
-// services (the stores are left as after a crash, which they recover from:
-// the state is at the block before the height).
+// and the node stops. In block sync, CometBFT would panic on the refusal
+// in a goroutine nobody recovers; instead the block's goroutine waits here
+// for the process to end. Either way Run stops the services and returns
+// the halt.
 func (d *Daemon) upgradeNeeded(e *app.UpgradeNeededError, blockSync bool) {
 	if !blockSync {
 		return
 	}
-	d.stuck.Store(true)
 	d.stopOnOwn(upgradeHalt(e))
 	select {}
 }
