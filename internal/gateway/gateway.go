@@ -194,6 +194,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("POST /v1/governance/preview", s.previewGovernance)
+	handle("GET /v1/upgrade", s.getUpgrade, public)
 	handle("GET /v1/actions", s.listActions, public)
 	blobMax := int64(httpapi.DefaultBodyLimit)
 	if s.opts.Blobs != nil {
@@ -371,10 +372,16 @@ type Health struct {
 	StateHeight int64 `json:"state_height"`
 	// AppVersion is the application protocol version the chain runs.
 	AppVersion uint64 `json:"app_version"`
+	// Upgrade is the upgrade governance scheduled, if any (ADR 0018): a
+	// node whose software is not ready stops at its height.
+	Upgrade *ScheduledUpgrade `json:"upgrade,omitempty"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	h := Health{StateHeight: s.app.Store().Version(), AppVersion: s.app.ChainAppVersion()}
+	if st, err := s.upgradeStatus(); err == nil {
+		h.Upgrade = st.Scheduled
+	}
 	if err := s.refuse(); err != nil {
 		h.Problems = append(h.Problems, errcode.Message(err))
 	}

@@ -86,6 +86,10 @@ type Context struct {
 	// Nonce is the transaction's number in its signer key's sequence: the
 	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0014).
 	Nonce uint64
+	// Version is the application protocol version the chain runs for
+	// this block (ADR 0018): a release gates what it changes on it, never
+	// on the software's own version.
+	Version uint64
 
 	events     []Event
 	validators []ValidatorUpdate
@@ -154,7 +158,11 @@ type Action struct {
 	// Decision): any active organisation's admin key may take it, and
 	// the handler checks the proposal.
 	Decision bool
-	Handle   Handler
+	// Since is the application protocol version from which the action
+	// exists (0 or 1: from the chain's start). Before the chain upgrades
+	// to it, the action is refused like any rule violation (ADR 0018).
+	Since  uint64
+	Handle Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
 	// Body and Result are the Go types of the JSON body and result, from
@@ -204,6 +212,13 @@ func Handle[B, R any](def api.Action[B, R], h func(ctx *Context, body *B) error)
 // For returns a with the roles that may perform it.
 func (a Action) For(roles ...role.Role) Action {
 	a.Roles = roles
+	return a
+}
+
+// From returns a as available only once the chain runs application
+// version v.
+func (a Action) From(v uint64) Action {
+	a.Since = v
 	return a
 }
 
