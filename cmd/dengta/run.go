@@ -168,7 +168,7 @@ const (
 	ExitHalted = 3
 	// ExitUpgrade: the chain reached an upgrade height and this software
 	// does not run the new version; install the release the message names
-	// (ADR 0018). Restarting the same binary stops again.
+	// (ADR 0019). Restarting the same binary stops again.
 	ExitUpgrade = 4
 )
 

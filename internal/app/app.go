@@ -65,7 +65,7 @@ type Options struct {
 	SnapshotInterval int64
 	// Release is the software's release: the highest application version
 	// it runs, its migrations and the modules it adds (nil: this build's,
-	// ADR 0018). Tests give other releases to run two builds in one
+	// ADR 0019). Tests give other releases to run two builds in one
 	// process.
 	Release *Release
 	// OnUpgradeNeeded, if set, is called when a block at an upgrade height
@@ -130,7 +130,7 @@ type App struct {
 	// version is the application protocol version the chain runs
 	// (module.ChainVersion of the committed state).
 	version atomic.Uint64
-	// release is what this software runs (ADR 0018); upgradeNeeded is set
+	// release is what this software runs (ADR 0019); upgradeNeeded is set
 	// when a block at an upgrade height needs a newer release.
 	release       Release
 	upgradeNeeded atomic.Pointer[UpgradeNeededError]

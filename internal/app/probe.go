@@ -8,7 +8,7 @@ import (
 )
 
 // The probe is the smallest change a release can bring, used to test
-// upgrades end to end (ADR 0018): a module with one action that exists
+// upgrades end to end (ADR 0019): a module with one action that exists
 // from application version 2, and a migration into version 2 that records
 // its height. The shipped build does not include it; the upgrade test's
 // second build (-tags upgradetest) and the app's tests do.

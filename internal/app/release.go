@@ -3,7 +3,7 @@
 package app
 
 // AppVersion is the highest application protocol version this software
-// runs (ADR 0018). A release that changes what a block does raises it by
+// runs (ADR 0019). A release that changes what a block does raises it by
 // one, gates the new behaviour on the chain's version (module.Action.Since,
 // Context.Version) and registers its state migration, if any, in
 // currentRelease.

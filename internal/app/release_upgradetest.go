@@ -4,7 +4,7 @@ package app
 
 import "github.com/dengta-chain/dengta/internal/module"
 
-// This build is the "next release" of the upgrade test (ADR 0018,
+// This build is the "next release" of the upgrade test (ADR 0019,
 // cmd/dengta upgrade_process_test.go): the same software with the
 // application version raised by one, a migration into it and one new
 // action that exists from that version on. It is built only with

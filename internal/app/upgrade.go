@@ -12,7 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
-// Software upgrades (ADR 0018). Governance schedules an upgrade plan
+// Software upgrades (ADR 0019). Governance schedules an upgrade plan
 // (identity/upgrade: release name, version = chain version + 1, height).
 // At the start of the block at the plan's height, software that does not
 // run the version refuses to execute the block (UpgradeNeededError): the

@@ -10,7 +10,7 @@ import (
 // AppVersion (release.go) is the highest application protocol version
 // this software runs. The chain's own version (ChainAppVersion) is
 // consensus state: it starts at 1 and changes only at an upgrade height
-// decided by governance (ADR 0018), when the software must run the new
+// decided by governance (ADR 0019), when the software must run the new
 // version.
 
 // ChainAppVersion returns the application protocol version the chain

@@ -175,7 +175,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		return nil, fmt.Errorf("start node: %w", err)
 	}
 	// At an upgrade height this software does not run, stop before
-	// CometBFT replays or executes the block (ADR 0018).
+	// CometBFT replays or executes the block (ADR 0019).
 	if need, err := d.App.CheckUpgrade(); err != nil || need != nil {
 		store.Close()
 		if err != nil {
@@ -415,7 +415,7 @@ const (
 	// ReasonDisk: the free disk space fell below the stop threshold.
 	ReasonDisk = "disk"
 	// ReasonUpgrade: the chain reached an upgrade height whose version
-	// this software does not run (ADR 0018).
+	// this software does not run (ADR 0019).
 	ReasonUpgrade = "upgrade"
 )
 

@@ -372,7 +372,7 @@ type Health struct {
 	StateHeight int64 `json:"state_height"`
 	// AppVersion is the application protocol version the chain runs.
 	AppVersion uint64 `json:"app_version"`
-	// Upgrade is the upgrade governance scheduled, if any (ADR 0018): a
+	// Upgrade is the upgrade governance scheduled, if any (ADR 0019): a
 	// node whose software is not ready stops at its height.
 	Upgrade *ScheduledUpgrade `json:"upgrade,omitempty"`
 }

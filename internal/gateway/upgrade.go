@@ -9,7 +9,7 @@ import (
 
 // UpgradeStatus answers GET /v1/upgrade: the application version the
 // chain runs and this node's software runs, the upgrade governance
-// scheduled (ADR 0018) and the upgrades carried out.
+// scheduled (ADR 0019) and the upgrades carried out.
 type UpgradeStatus struct {
 	ChainAppVersion    uint64 `json:"chain_app_version"`
 	SoftwareAppVersion uint64 `json:"software_app_version"`

@@ -22,7 +22,7 @@ type ProposeBody struct {
 	Action *module.ActionRef `json:"action,omitempty" doc:"authorize_action: the module action and the record it acts on"`
 	// Upgrade is the software upgrade an upgrade proposal schedules, or
 	// (name only, optional) the one a cancel_upgrade proposal cancels
-	// (ADR 0018).
+	// (ADR 0019).
 	Upgrade *UpgradePlan `json:"upgrade,omitempty" doc:"upgrade: the release name, the application version it brings (the chain's + 1) and the height it takes effect; cancel_upgrade: the scheduled release's name (optional)"`
 	Reason  string       `json:"reason,omitempty"`
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 )
 
-// Software upgrades decided by governance (ADR 0018). An upgrade proposal
+// Software upgrades decided by governance (ADR 0019). An upgrade proposal
 // names a release, the application protocol version it brings (the
 // chain's version + 1) and the height from which the chain runs it. Once
 // it passes, the plan is kept under identity/upgrade; the application

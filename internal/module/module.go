@@ -87,7 +87,7 @@ type Context struct {
 	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0014).
 	Nonce uint64
 	// Version is the application protocol version the chain runs for
-	// this block (ADR 0018): a release gates what it changes on it, never
+	// this block (ADR 0019): a release gates what it changes on it, never
 	// on the software's own version.
 	Version uint64
 
@@ -160,7 +160,7 @@ type Action struct {
 	Decision bool
 	// Since is the application protocol version from which the action
 	// exists (0 or 1: from the chain's start). Before the chain upgrades
-	// to it, the action is refused like any rule violation (ADR 0018).
+	// to it, the action is refused like any rule violation (ADR 0019).
 	Since  uint64
 	Handle Handler
 	// Doc is one line for the API reference and the CLI.

@@ -6,7 +6,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 )
 
-// The hall's software upgrade page (ADR 0018): the application version
+// The hall's software upgrade page (ADR 0019): the application version
 // the chain runs and this node's software runs, the upgrade governance
 // scheduled (with whether this node is ready for it) and the upgrades
 // carried out. The dashboard announces a scheduled upgrade.
