@@ -168,7 +168,10 @@ func height(ctx context.Context, c *client.Client) int64 {
 // (out of block sync: while block-syncing its mempool refuses transactions).
 func synced(ctx context.Context, c *client.Client, h int64) bool {
 	s := status(ctx, c)
-	return s != nil && s.Height >= h && !s.CatchingUp
+	// The block store holds a block before the application has executed
+	// and committed it: wait for the committed state too, or a read right
+	// after may see the state before the block (before genesis, at 1).
+	return s != nil && s.Height >= h && s.StateVersion >= h && !s.CatchingUp
 }
 
 // maxHeight is the highest height among the nodes idx.
