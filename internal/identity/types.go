@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -93,6 +94,17 @@ type Key struct {
 type Params struct {
 	// VotingPeriodSeconds is how long a proposal stays open, in block time.
 	VotingPeriodSeconds int64 `json:"voting_period_seconds"`
+	// ApplicationPeriodSeconds is how long an application to join waits
+	// for its admit proposal to pass, in block time (0: 30 days).
+	ApplicationPeriodSeconds int64 `json:"application_period_seconds,omitempty"`
+}
+
+// ApplicationPeriod returns the application period in seconds.
+func (p Params) ApplicationPeriod() int64 {
+	if p.ApplicationPeriodSeconds > 0 {
+		return p.ApplicationPeriodSeconds
+	}
+	return int64(DefaultApplicationPeriod / time.Second)
 }
 
 // DefaultParams returns the parameters used when the genesis sets none.
@@ -207,7 +219,10 @@ type Proposal struct {
 	Roles     []role.Role `json:"roles,omitempty"`     // set_roles
 	Validator *Validator  `json:"validator,omitempty"` // set_validator
 	// Action is what an authorize_action proposal authorises.
-	Action   *module.ActionRef `json:"action,omitempty"`
+	Action *module.ActionRef `json:"action,omitempty"`
+	// Application is the application an admit proposal admits (Org is
+	// the organisation it creates).
+	Application string `json:"application,omitempty"`
 	Reason   string            `json:"reason,omitempty"`
 	Status   string            `json:"status"`
 	Votes    []Vote            `json:"votes"`
