@@ -44,7 +44,7 @@ func keyKey(id tx.KeyID) []byte      { return []byte(keyPrefix + id.String()) }
 func orgKeyIndex(org string, id tx.KeyID) []byte {
 	return []byte(orgKeyPrefix + org + "/" + id.String())
 }
-func proposalKey(id uint64) []byte { return []byte(fmt.Sprintf("%s%016x", propPrefix, id)) }
+func proposalKey(id uint64) []byte     { return []byte(fmt.Sprintf("%s%016x", propPrefix, id)) }
 func applicationKey(ref string) []byte { return []byte(appPrefix + ref) }
 func appUSCCKey(code string) []byte    { return []byte(prefix + "appuscc/" + code) }
 func appOrgKey(id string) []byte       { return []byte(prefix + "apporg/" + id) }

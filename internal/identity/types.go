@@ -223,12 +223,12 @@ type Proposal struct {
 	// Application is the application an admit proposal admits (Org is
 	// the organisation it creates).
 	Application string `json:"application,omitempty"`
-	Reason   string            `json:"reason,omitempty"`
-	Status   string            `json:"status"`
-	Votes    []Vote            `json:"votes"`
-	Created  int64             `json:"created_height"`
-	Deadline int64             `json:"deadline_unix"` // block time after which votes are refused
-	Closed   int64             `json:"closed_height,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	Status      string `json:"status"`
+	Votes       []Vote `json:"votes"`
+	Created     int64  `json:"created_height"`
+	Deadline    int64  `json:"deadline_unix"` // block time after which votes are refused
+	Closed      int64  `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }
