@@ -6,6 +6,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 
 	"errors"
 	"fmt"
@@ -253,6 +254,14 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
 		Refuse: d.refuse, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,
+		Relay: operator, Proxies: proxies,
+		JoinBundle: func(ctx context.Context) ([]byte, error) {
+			b, err := node.LocalBundle(ctx, home, d.Node.Client())
+			if err != nil {
+				return nil, err
+			}
+			return json.MarshalIndent(b, "", "  ")
+		},
 	})
 	if err != nil {
 		return fail(err)
