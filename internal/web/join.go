@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -100,7 +101,7 @@ func (s *Server) applySubmit(p *pages.Page) error {
 	if len(f.Roles) == 0 {
 		return s.applyError(p, http.StatusBadRequest, p.T("apply.noroles"))
 	}
-	key, err := tx.ParsePublicKey(strings.TrimSpace(r.PostFormValue("admin_key")))
+	key, err := parseAdminKey(strings.TrimSpace(r.PostFormValue("admin_key")))
 	if err != nil {
 		return s.applyError(p, http.StatusBadRequest, p.T("apply.badkey")+" ("+err.Error()+")")
 	}
@@ -122,6 +123,17 @@ func (s *Server) applySubmit(p *pages.Page) error {
 	}
 	p.Done("/apply/"+res.Ref, p.T("apply.done")+" "+res.Ref)
 	return nil
+}
+
+// parseAdminKey reads a public key as "sm2:<hex>" or as the JSON
+// {"algo":…,"key":…} that 'dengta keys new' prints.
+func parseAdminKey(s string) (tx.PublicKey, error) {
+	if strings.HasPrefix(s, "{") {
+		var k tx.PublicKey
+		err := json.Unmarshal([]byte(s), &k)
+		return k, err
+	}
+	return tx.ParsePublicKey(s)
 }
 
 // statusData is an application's status page.
