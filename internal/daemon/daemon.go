@@ -20,8 +20,8 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/cometbft/cometbft/mempool"
-	cmttime "github.com/cometbft/cometbft/types/time"
 	"github.com/cometbft/cometbft/types"
+	cmttime "github.com/cometbft/cometbft/types/time"
 
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/app"
