@@ -20,7 +20,7 @@ func relayOrgs() []testchain.Org {
 	return orgs
 }
 
-func validUSCC(t *testing.T, first17 string) string {
+func validUSCC(t testing.TB, first17 string) string {
 	t.Helper()
 	c, err := identity.USCCCheck(first17)
 	if err != nil {
@@ -31,7 +31,7 @@ func validUSCC(t *testing.T, first17 string) string {
 
 // application returns an application body for org with a fresh admin key
 // that proves possession, and the key.
-func application(t *testing.T, seed uint64, org, uscc string) (map[string]any, *tx.PrivateKey) {
+func application(t testing.TB, seed uint64, org, uscc string) (map[string]any, *tx.PrivateKey) {
 	t.Helper()
 	k := testchain.NewKey(t, tx.AlgoSM2, testchain.NewSeededRand(seed))
 	sig, err := k.Sign(identity.ApplicationMessage(testchain.ChainID, org, uscc, k.Public()))
