@@ -16,7 +16,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-const applyUsage = `dengta apply: join a consortium from outside (ADR 0018)
+const applyUsage = `dengta apply: join a consortium from outside (ADR 0020)
 
   possession --key FILE --org ID --uscc CODE [--chain ID | --node URL]
                   print the admin key and its proof of possession for the hall's form

@@ -163,6 +163,14 @@ func TestJoinByStateSync(t *testing.T) {
 	for _, i := range []int{1, 2} {
 		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "1", "--approve", "--yes")
 	}
+	// The last vote committed on the node it was sent to; the node the
+	// bundle comes from may be a block behind.
+	nettest.WaitFor(t, 30*time.Second, "the application approved on "+n.org(1)+"'s node", func() bool {
+		var a struct {
+			Status string `json:"status"`
+		}
+		return n.cs[1].Get(ctx, "/v1/applications/"+ref[1], &a) == nil && a.Status == "approved"
+	})
 	bundle := filepath.Join(t.TempDir(), "join.json")
 	status := command("apply", "status", "--node", url(1), "--ref", ref[1], "--bundle", bundle)
 	if !strings.Contains(status, ": approved") {

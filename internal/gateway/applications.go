@@ -24,7 +24,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// Applications to join from the public hall (ADR 0018). The node checks
+// Applications to join from the public hall (ADR 0020). The node checks
 // an applicant's form, keeps the contact details in its file store (only
 // their salted digest goes on chain) and relays the application with its
 // operator key (identity/apply). Anyone may follow an application by its

@@ -15,7 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// Applications to join (ADR 0018). An organisation that is not a member
+// Applications to join (ADR 0020). An organisation that is not a member
 // applies from a member node's public hall; the node checks the form and
 // relays it on chain with its operator key (identity/apply), which is the
 // only way a non-member's words reach the chain. The application carries

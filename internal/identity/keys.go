@@ -19,10 +19,11 @@ import (
 //	identity/params                        -> Params
 //	identity/prop/<16 hex digits id>       -> Proposal
 //	identity/nextprop                      -> decimal id of the next proposal (starts at 1)
-//	identity/application/<ref>             -> Application; an application to join (ADR 0018)
+//	identity/application/<ref>             -> Application; an application to join (ADR 0020)
 //	identity/appuscc/<code>                -> ref (raw string) of the latest application for a unified social credit code
 //	identity/apporg/<org id>               -> ref (raw string) of the latest application for an organisation id
 //	identity/count/applied/<org>/<yyyymmdd> -> decimal number of applications org's node relayed that day (CST)
+//	identity/upgrade                       -> UpgradePlan; the latest software upgrade scheduled (carried out once the chain runs its version)
 const prefix = "identity/"
 
 var (
@@ -35,6 +36,7 @@ var (
 	keyValSet    = []byte(prefix + "valset")
 	keyParams    = []byte(prefix + "params")
 	keyNextProp  = []byte(prefix + "nextprop")
+	keyUpgrade   = []byte(prefix + "upgrade")
 )
 
 func orgKey(id string) []byte        { return []byte(orgPrefix + id) }
@@ -72,6 +74,9 @@ func OrgStateKey(id string) []byte { return orgKey(id) }
 
 // KeyStateKey returns the state key of a member key, for proofs.
 func KeyStateKey(id tx.KeyID) []byte { return keyKey(id) }
+
+// UpgradeStateKey returns the state key of the upgrade plan, for proofs.
+func UpgradeStateKey() []byte { return keyUpgrade }
 
 // ProposalStateKey returns the state key of a proposal, for proofs.
 func ProposalStateKey(id uint64) []byte { return proposalKey(id) }

@@ -97,6 +97,9 @@ type Params struct {
 	// ApplicationPeriodSeconds is how long an application to join waits
 	// for its admit proposal to pass, in block time (0: 30 days).
 	ApplicationPeriodSeconds int64 `json:"application_period_seconds,omitempty"`
+	// UpgradeMarginBlocks is how many blocks ahead of its proposal an
+	// upgrade height must be (0: DefaultUpgradeMarginBlocks).
+	UpgradeMarginBlocks int64 `json:"upgrade_margin_blocks,omitempty"`
 }
 
 // ApplicationPeriod returns the application period in seconds.
@@ -223,12 +226,15 @@ type Proposal struct {
 	// Application is the application an admit proposal admits (Org is
 	// the organisation it creates).
 	Application string `json:"application,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	Status      string `json:"status"`
-	Votes       []Vote `json:"votes"`
-	Created     int64  `json:"created_height"`
-	Deadline    int64  `json:"deadline_unix"` // block time after which votes are refused
-	Closed      int64  `json:"closed_height,omitempty"`
+	// Upgrade is the plan an upgrade proposal schedules, or the one a
+	// cancel_upgrade proposal cancels.
+	Upgrade  *UpgradePlan `json:"upgrade,omitempty"`
+	Reason   string       `json:"reason,omitempty"`
+	Status   string       `json:"status"`
+	Votes    []Vote       `json:"votes"`
+	Created  int64        `json:"created_height"`
+	Deadline int64        `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64        `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }

@@ -245,7 +245,7 @@ type BundleChain interface {
 }
 
 // LocalBundle writes a join bundle from this running node alone, for the
-// public hall's approved applicants (ADR 0018): its genesis, its latest
+// public hall's approved applicants (ADR 0020): its genesis, its latest
 // block as the trusted one, and the node's own P2P and RPC addresses
 // followed by the settings' join_peers and join_rpc_servers or, when the
 // settings name none, the addresses its connected peers announce.

@@ -23,7 +23,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
-// Joining from the public hall (企业上链, ADR 0018): the application form,
+// Joining from the public hall (企业上链, ADR 0020): the application form,
 // an application's public status page with its join bundle once approved,
 // and the members' governance page, where applications are admitted and
 // proposals voted.
