@@ -25,14 +25,16 @@ import (
 )
 
 // TestJoinByStateSync runs four validator processes taking a snapshot
-// every 20 blocks under a steady load; a member writes a join bundle
-// ('dengta bundle'), a new organisation's node is written from it
-// ('dengta join') and started while the load continues. It must restore
+// every 20 blocks under a steady load; a new organisation applies through
+// a member's node ('dengta apply submit'), the members admit it ('dengta
+// gov'), it downloads its join bundle from another member's node ('dengta
+// apply status --bundle'), and its node is written from it ('dengta
+// join') and started while the load continues. It must restore
 // a snapshot from its peers (not replay the chain from block 1), reach
 // the others' height with the same block and app hashes, hold every
 // transaction committed after its snapshot, restart after a SIGKILL and
-// catch up by block sync; then the members vote its organisation in with
-// the node as a validator ('dengta gov'), and the chain goes on with one
+// catch up by block sync; then the members make its node a validator
+// ('dengta gov'), and the chain goes on with one
 // of the first four stopped only thanks to its votes. Every metric the
 // shipped alert rules and dashboard use must be served.
 func TestJoinByStateSync(t *testing.T) {
@@ -122,28 +124,79 @@ func TestJoinByStateSync(t *testing.T) {
 	before := len(l.all())
 	t.Logf("%s: snapshots taken; height %d, %d transactions committed", since(), n.maxHeight(ctx, all), before)
 
-	// A member writes the bundle from its node (and a second member's
-	// address for the light client's witness).
-	bundle := filepath.Join(t.TempDir(), "join.json")
-	if out, err := exec.Command(bin, "bundle", "--home", n.procs[0].home, "--home", n.procs[1].home, "--out", bundle).CombinedOutput(); err != nil {
-		t.Fatalf("dengta bundle: %v\n%s", err, out)
+	// The new organisation applies through a member's public hall API
+	// ('dengta apply submit' with its own admin key), the members admit it
+	// ('dengta gov'), and it downloads its join bundle from another
+	// member's node ('dengta apply status --bundle').
+	newOrg := devnet.OrgAt(4).WithRoles(modules.Registry())
+	url := func(i int) string {
+		s, err := node.LoadSettings(n.procs[i].home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "http://" + s.GatewayAddr
 	}
+	command := func(args ...string) string {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "DENGTA_PASSPHRASE_FILE="+n.passFile)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("dengta %s: %v\n%s", strings.Join(args[:2], " "), err, out)
+		}
+		return string(out)
+	}
+	gov := func(args ...string) string { return command(append([]string{"gov"}, args...)...) }
+	adminFile := filepath.Join(t.TempDir(), "admin.json")
+	command("keys", "new", "--algo", "sm2", "--out", adminFile, "--kdf", "dev")
+	roles := make([]string, len(newOrg.Roles))
+	for i, r := range newOrg.Roles {
+		roles[i] = string(r)
+	}
+	applied := command("apply", "submit", "--node", url(0), "--key", adminFile, "--org", newOrg.ID, "--name", newOrg.Name, "--name-en", newOrg.NameEN,
+		"--uscc", newOrg.USCC(), "--roles", strings.Join(roles, ","), "--contact", "周敏", "--phone", "0557-8012345", "--email", "ops@example.cn", "--validator")
+	ref := regexp.MustCompile(`application (SQ[0-9A-F]{10}) is on chain`).FindStringSubmatch(applied)
+	if ref == nil {
+		t.Fatalf("dengta apply submit says:\n%s", applied)
+	}
+	keysDir := filepath.Join(n.dir, "keys")
+	gov("propose", "--node", url(0), "--key", devnet.KeyFile(keysDir, n.org(0)), "--yes", fmt.Sprintf(`{"kind":"admit","application":%q,"reason":"applied from the hall"}`, ref[1]))
+	for _, i := range []int{1, 2} {
+		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "1", "--approve", "--yes")
+	}
+	// The last vote committed on the node it was sent to; the node the
+	// bundle comes from may be a block behind.
+	nettest.WaitFor(t, 30*time.Second, "the application approved on "+n.org(1)+"'s node", func() bool {
+		var a struct {
+			Status string `json:"status"`
+		}
+		return n.cs[1].Get(ctx, "/v1/applications/"+ref[1], &a) == nil && a.Status == "approved"
+	})
+	bundle := filepath.Join(t.TempDir(), "join.json")
+	status := command("apply", "status", "--node", url(1), "--ref", ref[1], "--bundle", bundle)
+	if !strings.Contains(status, ": approved") {
+		t.Fatalf("dengta apply status says:\n%s", status)
+	}
+	t.Logf("%s: %s applied (%s), was admitted and downloaded its join bundle", since(), newOrg.ID, ref[1])
 	b, err := os.ReadFile(bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
 	jb, err := node.ParseBundle(b)
 	if err != nil {
-		t.Fatalf("the written bundle: %v", err)
+		t.Fatalf("the downloaded bundle: %v", err)
 	}
-	if len(jb.Peers) != 2 || len(jb.RPCServers) != 2 || jb.TrustHeight < interval {
+	// The node the bundle came from, and the peers it is connected to.
+	if len(jb.Peers) < 2 || len(jb.RPCServers) < 2 || jb.TrustHeight < interval {
 		t.Fatalf("bundle: peers %v, rpc %v, trusted height %d", jb.Peers, jb.RPCServers, jb.TrustHeight)
+	}
+	// A member's own 'dengta bundle' still writes one from member homes.
+	if out, err := exec.Command(bin, "bundle", "--home", n.procs[0].home, "--home", n.procs[1].home, "--out", filepath.Join(t.TempDir(), "member.json")).CombinedOutput(); err != nil {
+		t.Fatalf("dengta bundle: %v\n%s", err, out)
 	}
 
 	// The new organisation writes its home and starts its node.
 	base, ports := nettest.PickAddresses(t, 1)
 	home := filepath.Join(t.TempDir(), "newcomer")
-	newOrg := devnet.OrgAt(4).WithRoles(modules.Registry())
 	out, err := exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", newOrg.ID, "--org", newOrg.ID,
 		"--ip", fmt.Sprintf("127.0.0.%d", base), "--p2p-port", strconv.Itoa(ports.P2P), "--rpc-port", strconv.Itoa(ports.RPC),
 		"--gateway-port", strconv.Itoa(ports.Gateway), "--passphrase-file", n.passFile, "--kdf", "dev").CombinedOutput()
@@ -245,38 +298,14 @@ func TestJoinByStateSync(t *testing.T) {
 	}
 	checkMonitoring(t, n)
 
-	// The members vote the organisation in with its node as a validator.
-	gov := func(args ...string) string {
-		cmd := exec.Command(bin, append([]string{"gov"}, args...)...)
-		cmd.Env = append(os.Environ(), "DENGTA_PASSPHRASE_FILE="+n.passFile)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("dengta gov %s: %v\n%s", args[0], err, out)
-		}
-		return string(out)
-	}
+	// The members make its node a validator (ADR 0006: a set_validator
+	// proposal with the key's proof of possession).
 	validator := gov("possession", "--home", home, "--org", newOrg.ID, "--power", "10")
-	admin, err := client.GenerateKey("sm2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := json.Marshal(map[string]any{"kind": "add_org", "reason": "joined by state sync", "org": map[string]any{
-		"id": newOrg.ID, "name": newOrg.Name, "name_en": newOrg.NameEN, "uscc": newOrg.USCC(), "roles": newOrg.Roles,
-		"admin_keys": []json.RawMessage{admin.PublicKey()}, "validator": json.RawMessage(validator)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := func(i int) string {
-		s, err := node.LoadSettings(n.procs[i].home)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "http://" + s.GatewayAddr
-	}
-	keysDir := filepath.Join(n.dir, "keys")
-	gov("propose", "--node", url(0), "--key", devnet.KeyFile(keysDir, n.org(0)), "--yes", string(body))
-	for _, i := range []int{1, 2} {
-		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "1", "--approve", "--yes")
+	gov("propose", "--node", url(0), "--key", devnet.KeyFile(keysDir, n.org(0)), "--yes",
+		fmt.Sprintf(`{"kind":"set_validator","org_id":%q,"reason":"joined by state sync","validator":%s}`, newOrg.ID, validator))
+	// Five members now: four votes pass it.
+	for _, i := range []int{1, 2, 3} {
+		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "2", "--approve", "--yes")
 	}
 	var vals struct {
 		Validators []struct {

@@ -27,6 +27,7 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "testnet", Summary: "write the homes of a local multi-validator network", Run: withRegistry(reg, runTestnet)},
 		{Name: "bundle", Summary: "write a join bundle for a new node from member homes", Run: runBundle},
 		{Name: "join", Summary: "write a new node's home from a join bundle; it catches up by state sync", Run: runJoin},
+		{Name: "apply", Summary: "apply to join a consortium from outside: proof of possession, submit, status and join bundle", Run: runApply},
 		{Name: "backup", Summary: "write a consistent backup of a running node", Run: runBackup},
 		{Name: "restore", Summary: "rebuild a node's home from a backup; it catches up by block sync", Run: runRestore},
 		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519); encrypt plain key files; change passphrases", Run: runKeys},

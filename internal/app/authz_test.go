@@ -14,10 +14,11 @@ import (
 
 // rule says who may take an action: organisations holding one of roles
 // (any active organisation when roles is nil), and only with an admin key
-// when admin is set.
+// when admin is set, or only with a node operator key when operator is set.
 type rule struct {
-	roles []role.Role
-	admin bool
+	roles    []role.Role
+	admin    bool
+	operator bool
 }
 
 // rules is the identity module's authorization table, written out by hand
@@ -30,6 +31,7 @@ var rules = map[string]rule{
 	"identity/rotate_key":     {admin: true},
 	"identity/propose":        {admin: true},
 	"identity/vote":           {admin: true},
+	"identity/apply":          {operator: true},
 }
 
 func TestActionsMatchRules(t *testing.T) {
@@ -47,8 +49,8 @@ func TestActionsMatchRules(t *testing.T) {
 		slices.Sort(got)
 		want := slices.Clone(r.roles)
 		slices.Sort(want)
-		if !slices.Equal(got, want) || a.AdminOnly != r.admin {
-			t.Errorf("action %s declares roles %v admin=%v, the table says %v admin=%v", name, a.Roles, a.AdminOnly, r.roles, r.admin)
+		if !slices.Equal(got, want) || a.AdminOnly != r.admin || a.OperatorOnly != r.operator {
+			t.Errorf("action %s declares roles %v admin=%v operator=%v, the table says %v admin=%v operator=%v", name, a.Roles, a.AdminOnly, a.OperatorOnly, r.roles, r.admin, r.operator)
 		}
 	}
 	for name := range rules {
@@ -94,7 +96,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 					key = c.Members[o.ID].Admin
 				}
 				roleOK := r.roles == nil || slices.Contains(r.roles, o.Roles[0])
-				allowed := roleOK && (admin || !r.admin)
+				// Neither key here is an operator key.
+				allowed := roleOK && (admin || !r.admin) && !r.operator
 				n, err := c.App.NextNonce(key.ID())
 				if err != nil {
 					t.Fatal(err)

@@ -6,6 +6,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/types"
+	cmttime "github.com/cometbft/cometbft/types/time"
 
 	"github.com/dengta-chain/dengta/internal/accounts"
 	"github.com/dengta-chain/dengta/internal/app"
@@ -169,7 +171,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		}
 	}
 	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles(),
-		Snapshots: snaps, SnapshotInterval: interval, OnUpgradeNeeded: d.upgradeNeeded})
+		Snapshots: snaps, SnapshotInterval: interval, OnUpgradeNeeded: d.upgradeNeeded, Now: clock})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
@@ -217,7 +219,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
 	}
-	d.accounts, err = accounts.Open(node.HallDir(home), master.Key, nil)
+	d.accounts, err = accounts.Open(node.HallDir(home), master.Key, clock)
 	if err != nil {
 		d.Node.Stop()
 		d.App.WaitSnapshots()
@@ -267,6 +269,14 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
 		Refuse: d.refuse, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,
+		Relay: operator, Proxies: proxies,
+		JoinBundle: func(ctx context.Context) ([]byte, error) {
+			b, err := node.LocalBundle(ctx, home, d.Node.Client())
+			if err != nil {
+				return nil, err
+			}
+			return json.MarshalIndent(b, "", "  ")
+		},
 	})
 	if err != nil {
 		return fail(err)
@@ -489,6 +499,15 @@ func (d *Daemon) refuse() error {
 // Disk returns the last look at the free space of the data directory.
 func (d *Daemon) Disk() DiskStatus { return d.disk.Status() }
 
+// clock is the node's calendar: the mempool's estimate of the next
+// block's time, hall sessions, API tokens and sign-in limits, the modules'
+// services. It is CometBFT's, which proposes and votes block times, so
+// that a build with the clock_skew tag moves all of them together by
+// $COMETBFT_CLOCK_SKEW (TestFarFuture). The gateway's freshness window
+// for signed requests compares two machines' clocks and keeps the
+// process's own (time.Now), as its clients do.
+var clock = cmttime.Now
+
 // loadOperatorKey reads a member key file the settings name (the
 // operator key, a hosted organisation's key), if any. A key that does not
 // open is logged and the node runs without what needs it (public scans);
@@ -520,7 +539,7 @@ func loadOperatorKey(home, path string, src keyfile.Source, logger *slog.Logger)
 // blob store and a directory for their files.
 func (d *Daemon) startServices(reg *plug.Registry, settings node.Settings, operator *tx.PrivateKey, hosted []*tx.PrivateKey, blobs *blob.Store) error {
 	env := &plug.Node{
-		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: time.Now,
+		ChainID: d.ChainID, Org: settings.Org, NextNonce: d.App.NextNonce, Logger: d.log, Now: clock,
 		HostedKeys: hosted, Blobs: blobs, DataDir: node.ModulesDir(d.Home),
 		Broadcast: func(ctx context.Context, raw []byte) (uint32, string, error) {
 			if err := d.refuse(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +30,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -92,6 +94,16 @@ type Options struct {
 	// MetricsToken, when set, lets a request with it as a bearer token
 	// read /metrics from anywhere; otherwise only loopback clients may.
 	MetricsToken string
+	// Relay is the node operator's key, which relays applications to join
+	// (ADR 0018); nil: the node takes none.
+	Relay *tx.PrivateKey
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed
+	// when limiting applications by client address.
+	Proxies []netip.Prefix
+	// JoinBundle writes a join bundle from this node (the genesis, its
+	// latest block as the trusted one, the consortium's peers and RPC
+	// servers) for approved applicants; nil: none.
+	JoinBundle func(ctx context.Context) ([]byte, error)
 }
 
 // Server is the HTTP API of one node.
@@ -112,6 +124,10 @@ type Server struct {
 	// openAPI is the served document: the core's, every module's
 	// fragment, and the schemas of every action's body.
 	openAPI []byte
+	// relay serialises the operator key's nonces; applyLimiter limits
+	// applications by client address.
+	relay        relay
+	applyLimiter *ratelimit.Limiter
 }
 
 // New returns a server; serve it with Handler. A module's OpenAPI fragment
@@ -132,6 +148,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover,
 		access: map[string]httpapi.Route{}, bulk: make(chan struct{}, maxBulk)}
+	s.applyLimiter = ratelimit.New(applyLimit, ratelimit.Options{MaxKeys: 10_000, Now: s.Now})
 	if s.prover == nil {
 		s.prover = prover.New(opts.App.ChainID(), opts.App.Store(), opts.Chain)
 	}
@@ -194,6 +211,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("POST /v1/governance/preview", s.previewGovernance)
+	s.applicationRoutes(handle)
 	handle("GET /v1/upgrade", s.getUpgrade, public)
 	handle("GET /v1/actions", s.listActions, public)
 	blobMax := int64(httpapi.DefaultBodyLimit)

@@ -12,14 +12,17 @@ import (
 
 // ProposeBody is the body of identity/propose.
 type ProposeBody struct {
-	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles, set_validator, authorize_action, upgrade or cancel_upgrade"`
+	Kind      string      `json:"kind" doc:"add_org, admit, remove_org, set_roles, set_validator, authorize_action, upgrade or cancel_upgrade"`
 	Org       *OrgSpec    `json:"org,omitempty" doc:"add_org: the organisation; a validator in it needs its proof of possession"`
 	OrgID     string      `json:"org_id,omitempty" doc:"remove_org, set_roles, set_validator: the organisation"`
-	Roles     []role.Role `json:"roles,omitempty" doc:"set_roles: the organisation's new roles"`
+	Roles     []role.Role `json:"roles,omitempty" doc:"set_roles: the organisation's new roles; admit: the roles granted (default: those asked for)"`
 	Validator *Validator  `json:"validator,omitempty" doc:"set_validator: the organisation's validator key and power (power 0: out of the set); a new key needs its proof of possession"`
 	// Action is what an authorize_action proposal authorises: one module
 	// action on one subject (ADR 0010).
 	Action *module.ActionRef `json:"action,omitempty" doc:"authorize_action: the module action and the record it acts on"`
+	// Application is the reference number of the application an admit
+	// proposal admits (ADR 0020).
+	Application string `json:"application,omitempty" doc:"admit: the application's reference number"`
 	// Upgrade is the software upgrade an upgrade proposal schedules, or
 	// (name only, optional) the one a cancel_upgrade proposal cancels
 	// (ADR 0019).
@@ -37,7 +40,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	}
 	switch b.Kind {
 	case KindAddOrg:
-		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Action != nil {
+		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Action != nil || b.Application != "" {
 			return errcode.New(errcode.MalformedBody, "an add_org proposal needs \"org\" and nothing else")
 		}
 		if err := b.Org.Validate(m.roles()); err != nil {
@@ -59,8 +62,12 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 			}
 		}
 		p.Org = b.Org
+	case KindAdmit:
+		if err := m.proposeAdmit(ctx, b, p); err != nil {
+			return err
+		}
 	case KindRemoveOrg, KindSetRoles, KindSetValidator:
-		if b.Org != nil || b.OrgID == "" || b.Action != nil {
+		if b.Org != nil || b.OrgID == "" || b.Action != nil || b.Application != "" {
 			return errcode.New(errcode.MalformedBody, "a %s proposal needs \"org_id\"", b.Kind)
 		}
 		org, err := GetOrg(ctx.Store, b.OrgID)
@@ -96,7 +103,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 			}
 		}
 	case KindAuthorizeAction:
-		if b.Action == nil || b.Org != nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil {
+		if b.Action == nil || b.Org != nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Application != "" {
 			return errcode.New(errcode.MalformedBody, "an authorize_action proposal needs \"action\" (module, action, subject) and nothing else")
 		}
 		if err := b.Action.Check(); err != nil {
@@ -124,7 +131,7 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		}
 		p.Upgrade = plan
 	default:
-		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator, authorize_action, upgrade, cancel_upgrade", b.Kind)
+		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, admit, remove_org, set_roles, set_validator, authorize_action, upgrade, cancel_upgrade", b.Kind)
 	}
 	params, err := GetParams(ctx.Store)
 	if err != nil {
@@ -143,6 +150,11 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		return err
 	}
 	ctx.Emit("identity.proposal_created", "proposal_id", strconv.FormatUint(p.ID, 10), "kind", p.Kind, "proposer", p.Proposer)
+	if p.Kind == KindAdmit {
+		if err := linkAdmit(ctx, p); err != nil {
+			return err
+		}
+	}
 	// The proposer votes for its own proposal.
 	return m.castVote(ctx, p, true)
 }
@@ -216,6 +228,11 @@ func (m Module) castVote(ctx *module.Context, p *Proposal, approve bool) error {
 		p.Status = StatusRejected
 		p.Closed = ctx.Height
 	}
+	if p.Status != StatusVoting && p.Kind == KindAdmit {
+		if err := closeApplication(ctx, p); err != nil {
+			return err
+		}
+	}
 	if p.Status != StatusVoting {
 		ctx.Emit("identity.proposal_closed", "proposal_id", strconv.FormatUint(p.ID, 10), "status", p.Status)
 	}
@@ -264,6 +281,8 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 			}
 		}
 		ctx.Emit("identity.org_added", "org", spec.ID)
+	case KindAdmit:
+		return executeAdmit(ctx, p, roles)
 	case KindRemoveOrg:
 		org, err := activeOrg(ctx, p.OrgID)
 		if err != nil {

@@ -63,7 +63,7 @@ var (
 	RegisterKey   = api.Action[RegisterKeyBody, api.None]{Module: Name, Name: "register_key", Doc: "register a new member or admin key for the signer's organisation"}
 	DeactivateKey = api.Action[KeyRefBody, api.None]{Module: Name, Name: "deactivate_key", Doc: "deactivate one of the organisation's keys; it stays on record"}
 	RotateKey     = api.Action[RotateKeyBody, api.None]{Module: Name, Name: "rotate_key", Doc: "replace one of the organisation's keys with a new public key"}
-	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation, changing its roles or its validator, or authorising one module action on one record (authorize_action)"}
+	Propose       = api.Action[ProposeBody, api.None]{Module: Name, Name: "propose", Doc: "propose adding or removing an organisation, admitting an applicant (admit), changing its roles or its validator, or authorising one module action on one record (authorize_action)"}
 	CastVote      = api.Action[VoteBody, api.None]{Module: Name, Name: "vote", Doc: "vote for or against an open proposal, once per organisation"}
 )
 
@@ -75,8 +75,10 @@ var (
 // Name implements module.Module.
 func (Module) Name() string { return Name }
 
-// Actions implements module.Module. Every identity action is for an
-// organisation's admin keys; any active organisation may take them.
+// Actions implements module.Module. Every identity action but apply is
+// for an organisation's admin keys; any active organisation may take
+// them. apply is for node operator keys: a member's node relays a
+// non-member's application (ADR 0018).
 func (m Module) Actions() []module.Action {
 	return []module.Action{
 		module.Handle(RegisterKey, m.registerKey).Admin(),
@@ -84,6 +86,7 @@ func (m Module) Actions() []module.Action {
 		module.Handle(RotateKey, m.rotateKey).Admin(),
 		module.Handle(Propose, m.propose).Admin(),
 		module.Handle(CastVote, m.vote).Admin(),
+		module.Handle(Apply, m.apply).Operator(),
 	}
 }
 

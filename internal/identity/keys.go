@@ -19,6 +19,10 @@ import (
 //	identity/params                        -> Params
 //	identity/prop/<16 hex digits id>       -> Proposal
 //	identity/nextprop                      -> decimal id of the next proposal (starts at 1)
+//	identity/application/<ref>             -> Application; an application to join (ADR 0020)
+//	identity/appuscc/<code>                -> ref (raw string) of the latest application for a unified social credit code
+//	identity/apporg/<org id>               -> ref (raw string) of the latest application for an organisation id
+//	identity/count/applied/<org>/<yyyymmdd> -> decimal number of applications org's node relayed that day (CST)
 //	identity/upgrade                       -> UpgradePlan; the latest software upgrade scheduled (carried out once the chain runs its version)
 const prefix = "identity/"
 
@@ -27,6 +31,7 @@ var (
 	keyPrefix    = prefix + "key/"
 	orgKeyPrefix = prefix + "orgkey/"
 	propPrefix   = prefix + "prop/"
+	appPrefix    = prefix + "application/"
 	keyOrgCount  = []byte(prefix + "count/orgs")
 	keyValSet    = []byte(prefix + "valset")
 	keyParams    = []byte(prefix + "params")
@@ -41,7 +46,18 @@ func keyKey(id tx.KeyID) []byte      { return []byte(keyPrefix + id.String()) }
 func orgKeyIndex(org string, id tx.KeyID) []byte {
 	return []byte(orgKeyPrefix + org + "/" + id.String())
 }
-func proposalKey(id uint64) []byte { return []byte(fmt.Sprintf("%s%016x", propPrefix, id)) }
+func proposalKey(id uint64) []byte     { return []byte(fmt.Sprintf("%s%016x", propPrefix, id)) }
+func applicationKey(ref string) []byte { return []byte(appPrefix + ref) }
+func appUSCCKey(code string) []byte    { return []byte(prefix + "appuscc/" + code) }
+func appOrgKey(id string) []byte       { return []byte(prefix + "apporg/" + id) }
+func appDayKey(org, day string) []byte { return []byte(prefix + "count/applied/" + org + "/" + day) }
+
+// ApplicationPrefix is the key prefix under which applications are
+// stored, for listing queries.
+func ApplicationPrefix() []byte { return []byte(appPrefix) }
+
+// ApplicationStateKey returns the state key of an application, for proofs.
+func ApplicationStateKey(ref string) []byte { return applicationKey(ref) }
 
 // OrgPrefix is the key prefix under which organisations are stored, for
 // listing queries.

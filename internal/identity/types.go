@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -93,9 +94,20 @@ type Key struct {
 type Params struct {
 	// VotingPeriodSeconds is how long a proposal stays open, in block time.
 	VotingPeriodSeconds int64 `json:"voting_period_seconds"`
+	// ApplicationPeriodSeconds is how long an application to join waits
+	// for its admit proposal to pass, in block time (0: 30 days).
+	ApplicationPeriodSeconds int64 `json:"application_period_seconds,omitempty"`
 	// UpgradeMarginBlocks is how many blocks ahead of its proposal an
 	// upgrade height must be (0: DefaultUpgradeMarginBlocks).
 	UpgradeMarginBlocks int64 `json:"upgrade_margin_blocks,omitempty"`
+}
+
+// ApplicationPeriod returns the application period in seconds.
+func (p Params) ApplicationPeriod() int64 {
+	if p.ApplicationPeriodSeconds > 0 {
+		return p.ApplicationPeriodSeconds
+	}
+	return int64(DefaultApplicationPeriod / time.Second)
 }
 
 // DefaultParams returns the parameters used when the genesis sets none.
@@ -211,6 +223,9 @@ type Proposal struct {
 	Validator *Validator  `json:"validator,omitempty"` // set_validator
 	// Action is what an authorize_action proposal authorises.
 	Action *module.ActionRef `json:"action,omitempty"`
+	// Application is the application an admit proposal admits (Org is
+	// the organisation it creates).
+	Application string `json:"application,omitempty"`
 	// Upgrade is the plan an upgrade proposal schedules, or the one a
 	// cancel_upgrade proposal cancels.
 	Upgrade  *UpgradePlan `json:"upgrade,omitempty"`

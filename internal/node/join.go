@@ -15,6 +15,7 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 )
 
@@ -234,4 +235,89 @@ func JoinHome(home string, b *JoinBundle, opts InitOptions, fromGenesis bool) (*
 		return nil, fmt.Errorf("join: state sync settings: %w", err)
 	}
 	return keys, nil
+}
+
+// BundleChain is what LocalBundle asks of the running node: its latest
+// block and its peers.
+type BundleChain interface {
+	Block(ctx context.Context, height *int64) (*ctypes.ResultBlock, error)
+	NetInfo(ctx context.Context) (*ctypes.ResultNetInfo, error)
+}
+
+// LocalBundle writes a join bundle from this running node alone, for the
+// public hall's approved applicants (ADR 0020): its genesis, its latest
+// block as the trusted one, and the node's own P2P and RPC addresses
+// followed by the settings' join_peers and join_rpc_servers or, when the
+// settings name none, the addresses its connected peers announce.
+func LocalBundle(ctx context.Context, home string, chain BundleChain) (*JoinBundle, error) {
+	genesis, err := os.ReadFile(GenesisFile(home))
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	doc, err := types.GenesisDocFromJSON(genesis)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: genesis: %w", err)
+	}
+	settings, err := LoadSettings(home)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	c, err := LoadConfig(home)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	id, err := NodeID(home)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: %w", err)
+	}
+	b := &JoinBundle{Format: BundleFormat, ChainID: doc.ChainID, Genesis: json.RawMessage(genesis), Issued: time.Now().UTC().Truncate(time.Second)}
+	add := func(list *[]string, v string) {
+		for _, have := range *list {
+			if have == v {
+				return
+			}
+		}
+		*list = append(*list, v)
+	}
+	if p2p, err := hostPort(c.P2P.ExternalAddress); err == nil {
+		add(&b.Peers, id+"@"+p2p)
+	} else if p2p, err := hostPort(c.P2P.ListenAddress); err == nil {
+		add(&b.Peers, id+"@"+p2p)
+	}
+	if rpc, err := hostPort(c.RPC.ListenAddress); err == nil {
+		add(&b.RPCServers, "http://"+rpc)
+	}
+	for _, p := range settings.JoinPeers {
+		add(&b.Peers, p)
+	}
+	for _, r := range settings.JoinRPCServers {
+		add(&b.RPCServers, r)
+	}
+	if len(settings.JoinPeers) == 0 && len(settings.JoinRPCServers) == 0 {
+		info, err := chain.NetInfo(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("join bundle: peers: %w", err)
+		}
+		for _, p := range info.Peers {
+			if hp, err := hostPort(p.NodeInfo.ListenAddr); err == nil {
+				add(&b.Peers, string(p.NodeInfo.DefaultNodeID)+"@"+hp)
+			}
+			if hp, err := hostPort(p.NodeInfo.Other.RPCAddress); err == nil {
+				add(&b.RPCServers, "http://"+hp)
+			}
+		}
+	}
+	res, err := chain.Block(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("join bundle: latest block: %w", err)
+	}
+	if res.Block == nil {
+		return nil, errors.New("join bundle: the chain has no block yet")
+	}
+	b.TrustHeight = res.Block.Height
+	b.TrustHash = strings.ToUpper(hex.EncodeToString(res.BlockID.Hash))
+	if err := b.Check(); err != nil {
+		return nil, fmt.Errorf("%w (set join_peers and join_rpc_servers in %s)", err, SettingsFile(home))
+	}
+	return b, nil
 }

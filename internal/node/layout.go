@@ -119,6 +119,13 @@ type Settings struct {
 	// read /metrics from another machine; without it only loopback
 	// connections may.
 	MetricsToken string `json:"metrics_token,omitempty"`
+	// JoinPeers and JoinRPCServers are the P2P ("id@host:port") and
+	// CometBFT RPC ("http://host:port") addresses by which other
+	// organisations reach the consortium's nodes, put in the join bundles
+	// this node gives approved applicants (ADR 0018) after its own. Empty:
+	// the addresses its connected peers announce.
+	JoinPeers      []string `json:"join_peers,omitempty"`
+	JoinRPCServers []string `json:"join_rpc_servers,omitempty"`
 	// DiskWarnBytes, DiskRefuseBytes and DiskStopBytes are the free space
 	// on the data directory's filesystem below which the node warns,
 	// refuses new transactions, and stops cleanly (0: 10 GiB, 4 GiB and

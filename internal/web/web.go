@@ -29,6 +29,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/prover"
+	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -96,6 +97,8 @@ type Server struct {
 	panels   map[string][]pages.Panel // the modules' panels for other pages, by slot
 	notices  *notices                 // outcomes of actions, shown once on the next page
 	uploads  chan struct{}            // a slot per public upload being received
+	// applyLimiter limits the public application form by client address.
+	applyLimiter *ratelimit.Limiter
 }
 
 // New parses the templates and returns the pages' handler. A module
@@ -113,6 +116,7 @@ func New(opts Options) (*Server, error) {
 	for k, v := range messages {
 		s.messages[k] = v
 	}
+	s.applyLimiter = ratelimit.New(applyFormLimit, ratelimit.Options{MaxKeys: 10_000})
 	fm := template.FuncMap{}
 	for k, v := range funcs {
 		fm[k] = v
@@ -133,6 +137,8 @@ func New(opts Options) (*Server, error) {
 		s.nav = append(s.nav, m.Public...)
 		s.hall = append(s.hall, m.Hall...)
 	}
+	s.nav = append(s.nav, pages.Link{Path: "/apply", Key: "nav.apply"})
+	s.hall = append(s.hall, pages.Link{Path: "/hall/governance", Key: "hall.governance"})
 	fm["hallLinks"] = func() []pages.Link { return s.hall }
 	for _, m := range opts.Modules {
 		for slot, f := range m.Panels {
@@ -159,6 +165,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("GET /{$}", s.wrap(s.home))
 	s.explorerRoutes()
 	s.hallRoutes()
+	s.joinRoutes()
 	for i, m := range opts.Modules {
 		if m.Routes != nil {
 			m.Routes(&site{s: s, prefix: fmt.Sprintf("%d/", i)}, router{s})
@@ -234,6 +241,18 @@ var funcs = template.FuncMap{
 		return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
 	},
 	"add": func(a int64, b int) int64 { return a + int64(b) },
+	// unixTime shows a block time in seconds as "2006-01-02 15:04" in
+	// China Standard Time.
+	"unixTime": func(sec int64) string { return time.Unix(sec, 0).In(pages.ChinaTime).Format("2006-01-02 15:04") },
+	// voted reports whether org voted on the proposal.
+	"voted": func(p identity.Proposal, org string) bool {
+		for _, v := range p.Votes {
+			if v.Org == org {
+				return true
+			}
+		}
+		return false
+	},
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

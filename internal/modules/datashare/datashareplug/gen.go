@@ -22,6 +22,9 @@ import (
 // their reviews, devices with keys it holds and their signed windows,
 // alerts and maintenance; and refusals of each kind.
 type gen struct {
+	// grantEnd is when valid grants end: four years after the world's
+	// time (a fixed date would stop every grant once it passed).
+	grantEnd string
 	exchange map[string][]datashareapi.ExchangeKey
 	subjects map[string]*genSubject
 	records  []genRecord
@@ -98,6 +101,7 @@ func (g *gen) digest(r *rand.Rand) string {
 
 func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 	g.n++
+	g.grantEnd = w.Time.In(time.FixedZone("CST", 8*3600)).AddDate(4, 0, 0).Truncate(24 * time.Hour).Format(time.RFC3339)
 	hospitals := w.With(datashareapi.Hospital)
 	enterprises := w.With(datashareapi.Enterprise)
 	if len(hospitals) == 0 || len(enterprises) == 0 {
@@ -244,7 +248,7 @@ func (g *gen) grantAction(r *rand.Rand, hospitals []string) plug.Action {
 		d := g.devices[id]
 		if d.maker != "" && d.maker != d.owner {
 			return plug.Action{Org: d.owner, Action: datashareapi.Grant.Name, Valid: true, Tag: d.owner + "|" + d.maker + "|",
-				Body: datashareapi.GrantBody{Grantee: d.maker, Purpose: datashareapi.PurposeMaintain, Device: id, Types: []string{datashareapi.TypeTelemetry}, MaxClass: datashareapi.ClassRestricted, End: "2030-01-01T00:00:00+08:00"}}
+				Body: datashareapi.GrantBody{Grantee: d.maker, Purpose: datashareapi.PurposeMaintain, Device: id, Types: []string{datashareapi.TypeTelemetry}, MaxClass: datashareapi.ClassRestricted, End: g.grantEnd}}
 		}
 	}
 	var bySubject = map[string][]genRecord{}
@@ -269,7 +273,7 @@ func (g *gen) grantAction(r *rand.Rand, hospitals []string) plug.Action {
 		return plug.Action{Org: owner, Action: datashareapi.Grant.Name, Body: datashareapi.GrantBody{Grantee: owner, Purpose: "TREAT", Records: []string{recs[0].id}, MaxClass: "N", End: "2030-01-01T00:00:00Z"}}
 	}
 	to := pick(r, others)
-	b := datashareapi.GrantBody{Grantee: to, Purpose: pick(r, datashareapi.MedicalPurposes), MaxClass: pick(r, datashareapi.Classes), End: "2030-01-01T00:00:00+08:00"}
+	b := datashareapi.GrantBody{Grantee: to, Purpose: pick(r, datashareapi.MedicalPurposes), MaxClass: pick(r, datashareapi.Classes), End: g.grantEnd}
 	if r.IntN(4) == 0 {
 		b.Subject, b.Types = subj, []string{pick(r, datashareapi.MedicalTypes)}
 		b.DenyTags = []string{"PSY"}
