@@ -60,6 +60,9 @@ func (p *proc) start(t *testing.T) {
 	fmt.Fprintf(f, "=== test: start %d of %s at %s ===\n", p.runs, p.org, time.Now().Format(time.TimeOnly))
 	cmd := exec.Command(p.bin, "start", "--home", p.home, "--log-level", "info", "--passphrase-file", p.passFile)
 	cmd.Stdout, cmd.Stderr = f, f
+	// A test binary killed by its timeout runs no cleanup: the node must
+	// not outlive it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", p.org, err)
 	}

@@ -269,6 +269,9 @@ func startLong(t *testing.T, name string, env []string, dir, log string, args ..
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, f, f
+	// A test binary killed by its timeout runs no cleanup: the chain must
+	// not outlive it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
