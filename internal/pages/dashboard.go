@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/chart"
@@ -35,6 +36,8 @@ type Board struct {
 	Now time.Time
 	// T is the text of a message key in the page's language.
 	T func(key string) string
+
+	names map[string]string // OrgName's, read once
 }
 
 // Has reports whether the organisation holds the role named r.
@@ -81,4 +84,39 @@ func Merge(ms ...Messages) Messages {
 		}
 	}
 	return out
+}
+
+// OrgName is an organisation's name in the board's language (its Chinese
+// name when it has no English one), or its id when it is not an active
+// member.
+func (b *Board) OrgName(id string) string {
+	if b.names == nil {
+		b.names = map[string]string{}
+		if b.Site != nil {
+			orgs, _ := b.Site.Orgs()
+			for _, o := range orgs {
+				b.names[o.ID] = o.Name
+				if b.Lang == EN && o.NameEN != "" {
+					b.names[o.ID] = o.NameEN
+				}
+			}
+		}
+	}
+	if n, ok := b.names[id]; ok {
+		return n
+	}
+	return id
+}
+
+// Today is the board's date in China time, YYYY-MM-DD: the date the
+// chain's rules read.
+func (b *Board) Today() string { return b.Now.In(ChinaTime).Format("2006-01-02") }
+
+// Tp is T with {name} placeholders filled from pairs of name and value.
+func (b *Board) Tp(key string, pairs ...string) string {
+	s := b.T(key)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		s = strings.ReplaceAll(s, "{"+pairs[i]+"}", pairs[i+1])
+	}
+	return s
 }

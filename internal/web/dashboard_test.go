@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -105,7 +106,11 @@ func TestDashboards(t *testing.T) {
 		c := hallClient(t, base, o.ID+"-admin", net.IPv4(127, 0, 0, byte(10+i)))
 		clients[o.ID] = c
 		for _, lang := range []string{"zh", "en"} {
-			checkDashboard(t, o.ID+"/"+lang, get(t, c, base+"/hall?lang="+lang))
+			page := get(t, c, base+"/hall?lang="+lang)
+			checkDashboard(t, o.ID+"/"+lang, page)
+			if dir := os.Getenv("DASH_DUMP"); dir != "" {
+				os.WriteFile(dir+"/"+o.ID+"-"+lang+".html", []byte(page), 0o644)
+			}
 		}
 	}
 	_ = context.Background

@@ -3,7 +3,6 @@ package traceplug
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/dengta-chain/dengta/internal/chart"
 	"github.com/dengta-chain/dengta/internal/modules/trace"
@@ -87,7 +86,7 @@ func dashboard(_ context.Context, b *pages.Board) ([]pages.Tile, error) {
 			parts = append(parts, chart.Slice{Label: b.T("dt.ended"), Value: ended})
 		}
 		items.Chart = &chart.Donut{Text: chart.Text{ID: "trace-items-chart", Title: b.T("dt.items"),
-			Desc: tp(b, "dt.items.desc", "total", chart.Int(int64(read)), "sold", chart.Int(sold), "recalled", chart.Int(recalled))},
+			Desc: b.Tp("dt.items.desc", "total", chart.Int(int64(read)), "sold", chart.Int(sold), "recalled", chart.Int(recalled))},
 			Slices: parts, TotalLabel: b.T("dt.unit"), Head: [2]string{b.T("dt.state"), b.T("dt.count")}}
 	}
 
@@ -127,7 +126,7 @@ func dashboard(_ context.Context, b *pages.Board) ([]pages.Tile, error) {
 			top = names[0]
 		}
 		scansTile.Chart = &chart.Bar{Axes: chart.Axes{
-			Text:   chart.Text{ID: "trace-scans-chart", Title: b.T("dt.scans"), Desc: tp(b, "dt.scans.desc", "total", chart.Int(scans), "city", top)},
+			Text:   chart.Text{ID: "trace-scans-chart", Title: b.T("dt.scans"), Desc: b.Tp("dt.scans.desc", "total", chart.Int(scans), "city", top)},
 			XLabel: b.T("dt.city"), YLabel: b.T("dt.scans.unit"),
 			Categories: names, Series: []chart.Series{{Name: b.T("dt.scans.unit"), Values: values}},
 		}}
@@ -143,15 +142,6 @@ func compare(x, y string) int {
 		return 1
 	}
 	return 0
-}
-
-// tp is the message key with {name} placeholders filled from pairs.
-func tp(b *pages.Board, key string, pairs ...string) string {
-	s := b.T(key)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		s = strings.ReplaceAll(s, "{"+pairs[i]+"}", pairs[i+1])
-	}
-	return s
 }
 
 var dashMessages = pages.Messages{

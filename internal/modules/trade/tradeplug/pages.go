@@ -36,7 +36,8 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
