@@ -8,10 +8,10 @@ import (
 
 // The plot area inside the drawing.
 const (
-	left   = 72
-	right  = width - 16
-	top    = 32
-	bottom = height - 52
+	left   = 60
+	right  = width - 8
+	top    = 30
+	bottom = height - 48
 )
 
 // Axes are what bars and lines share: categories along x, values up y.
@@ -27,6 +27,9 @@ type Axes struct {
 	Series []Series
 	// Format spells values (Int when nil).
 	Format Format
+	// Tick spells the axis's ticks, where Format would be too long
+	// (Format when nil).
+	Tick Format
 }
 
 func (a *Axes) value(s, c int) int64 {
@@ -56,6 +59,9 @@ func (a *Axes) band() float64 {
 // and the legend.
 func (a *Axes) frame(b *strings.Builder, ticks []int64) {
 	f := format(a.Format)
+	if a.Tick != nil {
+		f = a.Tick
+	}
 	tmax := ticks[len(ticks)-1]
 	b.WriteString(`<g class="grid" stroke="#d9e0e7" stroke-width="1">`)
 	for _, t := range ticks {
@@ -67,13 +73,13 @@ func (a *Axes) frame(b *strings.Builder, ticks []int64) {
 		fmt.Fprintf(b, `<text x="%d" y="%s">%s</text>`, left-6, num(scale(t, tmax)+4), esc(f(t)))
 	}
 	b.WriteString(`</g><g class="categories" fill="#5b6b7b" text-anchor="middle">`)
-	every := (len(a.Categories) + 11) / 12
+	every := (len(a.Categories) + 7) / 8
 	for i, c := range a.Categories {
 		if i%max(every, 1) != 0 {
 			continue
 		}
 		x := float64(left) + a.band()*(float64(i)+0.5)
-		fmt.Fprintf(b, `<text x="%s" y="%d">%s</text>`, num(x), bottom+16, esc(clip(c, 10)))
+		fmt.Fprintf(b, `<text x="%s" y="%d">%s</text>`, num(x), bottom+16, esc(clip(c, max(int(a.band()/13), 4))))
 	}
 	b.WriteString(`</g>`)
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#5b6b7b"/>`, left, bottom, right, bottom)
@@ -108,9 +114,9 @@ func textWidth(s string) int {
 	w := 0
 	for _, r := range s {
 		if r >= 0x2e80 {
-			w += 12
+			w += 13
 		} else {
-			w += 7
+			w += 8
 		}
 	}
 	return w

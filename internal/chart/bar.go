@@ -47,7 +47,7 @@ func (c *Bar) SVG() template.HTML {
 			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
 				num(x), num(y1), num(w), num(y0-y1), colour(s), esc(label))
 		}
-		if base > 0 && len(c.Categories) <= 12 {
+		if base > 0 && len(c.Categories) <= 8 {
 			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#1d2733">%s</text>`, num(x+w/2), num(scale(base, tmax)-4), esc(f(base)))
 		}
 	}

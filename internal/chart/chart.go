@@ -176,8 +176,8 @@ type Text struct {
 
 // The drawing's size in user units; the page scales it to its width.
 const (
-	width  = 640
-	height = 260
+	width  = 440
+	height = 240
 )
 
 // num spells a coordinate with at most one decimal.
@@ -191,7 +191,7 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // open writes the svg element with its title and description.
 func open(b *strings.Builder, t Text) {
 	id := esc(t.ID)
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" font-size="12" font-family="sans-serif">`, width, height, id, id)
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" font-size="13" font-family="sans-serif">`, width, height, id, id)
 	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(t.Title), id, esc(t.Desc))
 }
 

@@ -23,10 +23,10 @@ var _ Chart = (*Donut)(nil)
 
 // The donut's ring.
 const (
-	ringX = 130
+	ringX = 96
 	ringY = height / 2
-	ringR = 80
-	ringW = 30
+	ringR = 68
+	ringW = 26
 )
 
 // SVG draws the ring.
@@ -64,8 +64,8 @@ func (c *Donut) SVG() template.HTML {
 	b.WriteString(`<g class="legend" fill="#1d2733">`)
 	y := ringY - 12*len(c.Slices) + 10
 	for i, s := range c.Slices {
-		fmt.Fprintf(&b, `<rect x="260" y="%d" width="12" height="12" fill="%s"/><text x="280" y="%d">%s: %s (%s)</text>`,
-			y-10, colour(i), y, esc(clip(s.Label, 24)), esc(f(max(s.Value, 0))), percent(max(s.Value, 0), total))
+		fmt.Fprintf(&b, `<rect x="186" y="%d" width="12" height="12" fill="%s"/><text x="204" y="%d">%s: %s (%s)</text>`,
+			y-10, colour(i), y, esc(clip(s.Label, 14)), esc(f(max(s.Value, 0))), percent(max(s.Value, 0), total))
 		y += 24
 	}
 	b.WriteString(`</g></svg>`)

@@ -35,10 +35,10 @@ func bucket(maturity, today string) int {
 // open reports whether a held receivable still waits for its payment.
 func open(h receivable.Holding) bool {
 	switch h.EffectiveStatus {
-	case receivableapi.StatusActive, receivableapi.StatusOverdue, receivableapi.StatusFinancingPending:
-		return h.FaceFen > h.SettledFen
+	case receivableapi.StatusCancelled, receivableapi.StatusRejected, receivableapi.StatusSplit:
+		return false
 	}
-	return false
+	return h.FaceFen > h.SettledFen
 }
 
 // dashboard is the organisation's receivables panels: the ageing of what
@@ -61,6 +61,8 @@ func dashboard(_ context.Context, b *pages.Board) ([]pages.Tile, error) {
 	isCore := b.Has(string(receivableapi.CoreEnterprise))
 	if len(held) > 0 || len(pf.Leaves) > 0 || b.Has(string(role.Supplier)) {
 		t := ageing(b, "receivable-held", "dr.held", "dr.held.desc", held, today)
+		// The open amount as the API and the receivables page count it.
+		t.Figures[0].Value = chart.Yuan(pf.OpenFen)
 		t.Figures = append(t.Figures, pages.Figure{Label: b.T("dr.incoming"), Value: chart.Yuan(pf.IncomingFen)})
 		if len(pf.Leaves) == 0 {
 			t.Empty = b.T("dr.held.empty")

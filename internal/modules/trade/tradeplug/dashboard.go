@@ -3,6 +3,7 @@ package tradeplug
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/dengta-chain/dengta/internal/chart"
 	"github.com/dengta-chain/dengta/internal/modules/trade"
@@ -95,6 +96,10 @@ func dashboard(_ context.Context, b *pages.Board) ([]pages.Tile, error) {
 		Categories: names,
 		Series:     []chart.Series{{Name: b.T("dtr.drawn"), Values: drawnV}, {Name: b.T("dtr.undrawn"), Values: restV}},
 		Format:     money,
+		Tick: func(minor int64) string {
+			whole, _, _ := strings.Cut(money(minor), ".")
+			return whole
+		},
 	}}
 	return []pages.Tile{bills, lcs}, nil
 }
