@@ -141,7 +141,9 @@ type truth struct {
 func readTruth(t *testing.T, base, home string) truth {
 	t.Helper()
 	ctx := context.Background()
-	as := func(org string) *client.Client { return client.New(base).As(client.KeyFrom(nodetest.AdminKey(t, home, org))) }
+	as := func(org string) *client.Client {
+		return client.New(base).As(client.KeyFrom(nodetest.AdminKey(t, home, org)))
+	}
 	reg := as("regulator")
 	var tr truth
 	// The demo's only bank sets every credit line.
