@@ -22,6 +22,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
+	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 )
@@ -136,6 +137,7 @@ type truth struct {
 	bankGranted, bankUsed, bankOpen int64
 	foodOwed, foodAvailable         int64
 	foodCredits                     int
+	coopScans                       int64
 }
 
 func readTruth(t *testing.T, base, home string) truth {
@@ -170,7 +172,15 @@ func readTruth(t *testing.T, base, home string) truth {
 		t.Fatal(err)
 	}
 	tr.foodCredits = len(credits.Credits)
-	if tr.bankGranted == 0 || tr.foodOwed == 0 || tr.foodCredits == 0 {
+	// The demo story's boxes of pears, which consumers scan.
+	for _, serial := range []string{"SN0001", "SN0002", "SN0003"} {
+		var p traceapi.ScanPageResponse
+		if err := reg.Get(ctx, "/v1/trace/scan-page?epc="+url.QueryEscape("/01/06901234567892/21/"+serial), &p); err != nil {
+			t.Fatal(err)
+		}
+		tr.coopScans += p.Scans.Count
+	}
+	if tr.bankGranted == 0 || tr.foodOwed == 0 || tr.foodCredits == 0 || tr.coopScans == 0 {
 		t.Fatalf("the demo story has no credit line, receivable or credit: %+v", tr)
 	}
 	return tr
@@ -209,7 +219,19 @@ func dashboardPages(t *testing.T, d *daemon.Daemon, home string) {
 			browsertest.Contains(t, figure(t, ctx, "receivable-issued", 3), chart.Yuan(tr.foodAvailable), "the food group's available credit")
 			browsertest.Contains(t, figure(t, ctx, "trade-credits", 1), chart.Int(int64(tr.foodCredits)), "the food group's credits")
 		}},
-		{"coop", []string{"activity", "notary-deposits", "trace-items", "trace-scans"}, nil},
+		{"coop", []string{"activity", "notary-deposits", "trace-items", "trace-scans"}, func(ctx context.Context) {
+			browsertest.Contains(t, figure(t, ctx, "trace-scans", 1), chart.Int(tr.coopScans), "consumers' scans")
+			var rows []string
+			browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#tile-trace-scans tbody tr")].map(r => r.textContent)`, &rows))
+			if len(rows) < 2 {
+				t.Errorf("the scans by city table has %d rows: %q", len(rows), rows)
+			}
+			var recalled int
+			browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#tile-trace-items svg.chart circle[stroke-dasharray]").length`, &recalled))
+			if recalled < 3 {
+				t.Errorf("the items chart has %d slices, want in circulation, sold and recalled", recalled)
+			}
+		}},
 	}
 	for _, o := range orgs {
 		browsertest.SignIn(t, ctx, base, o.org+"-admin")

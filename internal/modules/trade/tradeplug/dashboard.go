@@ -97,7 +97,11 @@ func dashboard(_ context.Context, b *pages.Board) ([]pages.Tile, error) {
 		Series:     []chart.Series{{Name: b.T("dtr.drawn"), Values: drawnV}, {Name: b.T("dtr.undrawn"), Values: restV}},
 		Format:     money,
 		Tick: func(minor int64) string {
-			whole, _, _ := strings.Cut(money(minor), ".")
+			// The amount without its currency (named on the axis) and
+			// without its minor units.
+			s := money(minor)
+			s = s[strings.LastIndexByte(s, ' ')+1:]
+			whole, _, _ := strings.Cut(s, ".")
 			return whole
 		},
 	}}
