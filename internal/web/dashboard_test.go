@@ -137,6 +137,7 @@ type truth struct {
 	bankGranted, bankUsed, bankOpen int64
 	foodOwed, foodAvailable         int64
 	foodCredits                     int
+	foodCredit                      string // a credit's number
 	coopScans                       int64
 }
 
@@ -172,6 +173,9 @@ func readTruth(t *testing.T, base, home string) truth {
 		t.Fatal(err)
 	}
 	tr.foodCredits = len(credits.Credits)
+	if len(credits.Credits) > 0 {
+		tr.foodCredit = credits.Credits[0].No
+	}
 	// The demo story's boxes of pears, which consumers scan.
 	for _, serial := range []string{"SN0001", "SN0002", "SN0003"} {
 		var p traceapi.ScanPageResponse
@@ -268,4 +272,20 @@ func dashboardPages(t *testing.T, d *daemon.Daemon, home string) {
 		}
 		browsertest.SignOut(t, ctx)
 	}
+
+	// The trade desk finds a credit by its number, and says when nothing
+	// matches; the dashboard's trade panel links there.
+	browsertest.SignIn(t, ctx, base, "foodgroup-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall?lang=zh"), chromedp.Click("#tile-trade-credits .links a", chromedp.ByQuery), chromedp.WaitVisible("#trade-search", chromedp.ByQuery),
+		chromedp.SendKeys("#q", strings.ToLower(tr.foodCredit), chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#found", chromedp.ByQuery))
+	var rows int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#credits tbody tr").length`, &rows))
+	if rows != 1 {
+		t.Errorf("searching the trade desk for credit %s lists %d credits", tr.foodCredit, rows)
+	}
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#credits"), tr.foodCredit, "the credit found")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?q=no-such-bill"), chromedp.WaitVisible("#found", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#found"), "0", "a search that finds nothing")
+	browsertest.Screenshot(t, ctx, "hall-trade-search")
+	browsertest.SignOut(t, ctx)
 }
