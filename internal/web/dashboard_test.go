@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -124,9 +123,6 @@ func everyDashboard(t *testing.T, base string) {
 		for _, lang := range []string{"zh", "en"} {
 			page := get(t, c, base+"/hall?lang="+lang)
 			checkDashboard(t, o.ID+"/"+lang, page)
-			if dir := os.Getenv("DASH_DUMP"); dir != "" {
-				os.WriteFile(dir+"/"+o.ID+"-"+lang+".html", []byte(page), 0o644)
-			}
 		}
 	}
 }
