@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
@@ -223,24 +222,7 @@ func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home st
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	env := &plug.DemoEnv{
-		Client:    client.New(d.GatewayURL),
-		PublicURL: d.GatewayURL,
-		Logger:    log,
-		Admin: func(org string) (*client.Key, error) {
-			return client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
-		},
-	}
-	var errs []error
-	for _, m := range reg.Modules() {
-		if m.Demo.Seed == nil {
-			continue
-		}
-		if err := m.Demo.Seed(ctx, env); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", m.Name(), err))
-		}
-	}
-	return errors.Join(errs...)
+	return devnet.SeedDemo(ctx, reg, d.GatewayURL, home, log)
 }
 
 // checkDevIP refuses to serve the dev chain, whose admin passwords and key

@@ -813,6 +813,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			}
 		}
 		rec.Code, rec.CodeName, rec.Log = r.Code, errcode.Code(r.Code).Name(), r.Log
+		if err == nil && e.signer.Org != "" {
+			if err := a.countActivity(e.signer.Org, req.Time); err != nil {
+				return nil, fmt.Errorf("finalize block: %w", err)
+			}
+		}
 		a.metrics.txs.WithLabelValues(rec.Module, rec.CodeName).Inc()
 		res.TxResults[i] = r
 		b.txs[i] = rec

@@ -18,6 +18,8 @@ import (
 //
 //	app/tx/<32-byte tx hash> -> TxRecord JSON: where a committed tx is and how it ended
 //	app/block/time           -> 8-byte big-endian unix nanoseconds of the last block
+//	app/activity/<org>/<YYYYMMDD> -> 8-byte big-endian count of the organisation's transactions
+//	                            committed without error on that day (China time), for its dashboard
 const (
 	// appPrefix is the application's own name in keys: no module may take it.
 	appPrefix   = "app"
@@ -25,6 +27,8 @@ const (
 	txPrefix    = "app/tx/"
 	// upgradePrefix keys the record of every upgrade carried out.
 	upgradePrefix = "app/upgrade/"
+	// activityPrefix + org + "/" + YYYYMMDD: an organisation's day.
+	activityPrefix = "app/activity/"
 )
 
 var localBlockTime = []byte("app/block/time")

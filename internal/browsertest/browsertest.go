@@ -9,6 +9,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,6 +125,22 @@ func NodeWith(t testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 		if time.Now().After(deadline) {
 			t.Fatal("the node committed no block in 60 s")
 		}
+	}
+	return d, home
+}
+
+// SeededNode is Node with every module's demo story recorded, as
+// 'dengta dev' records it on a new chain.
+func SeededNode(t testing.TB) (*daemon.Daemon, string) {
+	t.Helper()
+	// The seed and the node share the modules (a module's seed may act
+	// through the services its node runs).
+	reg := modules.Registry()
+	d, home := NodeWith(t, reg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := devnet.SeedDemo(ctx, reg, d.GatewayURL, home, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("demo story: %v", err)
 	}
 	return d, home
 }

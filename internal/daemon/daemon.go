@@ -609,6 +609,11 @@ func (b webBackend) ChainID() string { return b.d.ChainID }
 
 func (b webBackend) View(height int64) (*state.View, error) { return b.d.App.Store().At(height) }
 
+// Activity is the organisation's transactions per day (web.ActivityBackend).
+func (b webBackend) Activity(org string, last time.Time, days int) ([]int64, error) {
+	return b.d.App.Activity(org, last, days)
+}
+
 func (b webBackend) BlockTime(ctx context.Context) (time.Time, error) {
 	st, err := b.d.Node.Client().Status(ctx)
 	if err != nil {

@@ -213,8 +213,11 @@ type Module struct {
 	// knows of its subject without either importing the other. The
 	// "product" slot takes a GTIN and a lot number ("" for none).
 	Panels map[string]Panel
-	// Hall are tiles on the hall's dashboard.
+	// Hall are links on the hall's dashboard to the module's hall pages.
 	Hall []Link
+	// Dashboard, when set, adds the module's panels (numbers and charts)
+	// to an organisation's hall dashboard.
+	Dashboard Dashboard
 	// Public are links in every page's header.
 	Public []Link
 	// Routes registers the pages.

@@ -220,14 +220,6 @@ func (s *Server) logout(p *pages.Page) error {
 	return nil
 }
 
-func (s *Server) dashboard(p *pages.Page) error {
-	p.Title = p.T("hall.title")
-	if st := upgradeStatus(p, s.api()); st != nil {
-		p.Data = st.Scheduled
-	}
-	return s.render(p, "dashboard")
-}
-
 // usersData is the user administration page.
 type usersData struct {
 	Users []accounts.User

@@ -426,3 +426,8 @@ func matches(search string, fields ...string) bool {
 	}
 	return false
 }
+
+// ProductItems lists the items (and drug packs) of a product, in key order.
+func ProductItems(r Reader, product string) ([]string, error) {
+	return module.List(r, prodItemList(product))
+}

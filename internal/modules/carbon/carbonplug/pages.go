@@ -43,7 +43,8 @@ func pagesModule() *pages.Module {
 	s := &cbPages{}
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"cbnum":    formatInt,
 			"cbpct":    func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },

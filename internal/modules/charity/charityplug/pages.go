@@ -40,7 +40,8 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"chyuan": formatYuan,
 			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },

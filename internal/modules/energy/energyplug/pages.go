@@ -36,7 +36,8 @@ func pagesModule() *pages.Module {
 	s := &enPages{}
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"enkwh":  kwh,
 			"enyuan": yuan,

@@ -3,6 +3,10 @@ package traceplug
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
@@ -29,11 +33,68 @@ const (
 // commissions three boxes and sells them to the supermarket; the carrier
 // takes them in a refrigerated truck
 // (with the truck's temperature log, one reading too warm) and delivers
-// them to the supermarket, which sells one. Scanning
+// them to the supermarket, which sells one. On the dev chain (seedDemo,
+// not SeedStory) the cooperative then recalls a box still on the shelf and
+// five consumers scan the sold one from four cities. Scanning
 // /01/06901234567892/21/SN0001 then shows the whole journey and the
 // temperature chart.
 func seedDemo(ctx context.Context, env *plug.DemoEnv) error {
-	return SeedStory(ctx, env.Client, env.Admin, time.Now())
+	now := time.Now()
+	if err := SeedStory(ctx, env.Client, env.Admin, now); err != nil {
+		return err
+	}
+	// The cooperative recalls the box still on the shelf (SN0002).
+	coop, err := env.Admin("coop")
+	if err != nil {
+		return err
+	}
+	recall := traceapi.EventInput{Type: trace.ObjectEvent, Action: trace.ActionObserve, EPCList: []string{"/01/" + demoGTIN + "/21/SN0002"},
+		BizStep: trace.StepRecalling, EventTime: cst(now.Add(-30 * time.Minute))}
+	if _, err := env.Client.Do(ctx, coop, traceapi.Name, traceapi.Capture.Name, recall); err != nil {
+		return fmt.Errorf("coop recall: %w", err)
+	}
+	return consumerScans(ctx, env)
+}
+
+// demoScans are the cities of the consumers who scan the sold box's QR
+// code in the demo, one phone each.
+var demoScans = []string{"上海", "上海", "北京", "合肥", "宿州"}
+
+// consumerScans has consumers scan the sold box on the public scan page,
+// as their phones would (each with its own cookies, having chosen its
+// city), and waits until the node's scan batch is on chain.
+func consumerScans(ctx context.Context, env *plug.DemoEnv) error {
+	epc := "/01/" + demoGTIN + "/21/SN0003"
+	for _, city := range demoScans {
+		jar, _ := cookiejar.New(nil)
+		phone := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(env.PublicURL, "/")+epc+"?city="+url.QueryEscape(city), nil)
+		if err != nil {
+			return err
+		}
+		resp, err := phone.Do(req)
+		if err != nil {
+			return fmt.Errorf("scan from %s: %w", city, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("scan from %s: %s", city, resp.Status)
+		}
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		p, err := client.Read(ctx, env.Client, traceapi.GetScanPage, traceapi.EPCParams{EPC: epc})
+		if err == nil && p.PendingScans == 0 && p.Page != nil && p.Scans.Count >= int64(len(demoScans)) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the demo scans of %s were not recorded in a minute", epc)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // SeedStory records the demo story through c with the organisations'

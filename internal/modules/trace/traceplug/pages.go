@@ -44,7 +44,8 @@ func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Funcs:     template.FuncMap{"chart": chartSVG, "cityName": trace.CityName},
 		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}, {Path: "/hall/trace/import", Key: "hi.title"}},
 		Routes: func(site pages.Site, r pages.Router) {

@@ -36,7 +36,8 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages, searchMessages),
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
@@ -68,6 +69,9 @@ type deskData struct {
 	Banks    []identity.Org
 	Message  string
 	Error    string
+	// Search is what the clerk looks for; Found how many records match.
+	Search string
+	Found  int
 }
 
 func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
@@ -104,6 +108,8 @@ func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
 		return err
 	}
 	d.Orgs, _ = s.site.Orgs()
+	d.Search = strings.TrimSpace(p.R.URL.Query().Get("q"))
+	newSearcher(d.Search, d.Orgs).filter(d)
 	d.Traders = orgsWith(d.Orgs, tradeapi.Trader)
 	d.Banks = orgsWith(d.Orgs, role.Bank)
 	p.Title, p.Data = p.T("tr.title"), d
