@@ -164,12 +164,12 @@ func TestApplyToJoin(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "apply-approved")
 	req, _ := http.NewRequest(http.MethodGet, base+"/apply/"+ref, nil)
 	req.Header.Set("Accept-Language", "en")
-	page := get(t, req)
+	page := getReq(t, req)
 	if !strings.Contains(page, "Approved") || !strings.Contains(page, "Download the join bundle") {
 		t.Fatalf("the English status page:\n%s", page)
 	}
 	req, _ = http.NewRequest(http.MethodGet, base+href, nil)
-	b, err := node.ParseBundle([]byte(get(t, req)))
+	b, err := node.ParseBundle([]byte(getReq(t, req)))
 	if err != nil {
 		t.Fatalf("the downloaded bundle: %v", err)
 	}
@@ -193,7 +193,7 @@ func TestApplyToJoin(t *testing.T) {
 	}
 }
 
-func get(t *testing.T, req *http.Request) string {
+func getReq(t *testing.T, req *http.Request) string {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
