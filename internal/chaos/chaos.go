@@ -245,12 +245,7 @@ func (h *harness) run(ctx context.Context) error {
 	}
 	h.logf("load running: %d senders", h.o.Senders)
 
-	order := slices.Clone(h.o.Kinds)
-	h.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	// The state sync needs a snapshot: not first.
-	if i := slices.Index(order, StateSync); i == 0 && len(order) > 1 {
-		order[0], order[len(order)-1] = order[len(order)-1], order[0]
-	}
+	order := h.firstRound()
 	for n := 1; ; n++ {
 		if h.o.Faults > 0 && n > h.o.Faults {
 			break
@@ -297,6 +292,18 @@ func detail(s string) string {
 		return ""
 	}
 	return " (" + s + ")"
+}
+
+// firstRound is the order of the first round of faults: each kind once,
+// shuffled by the seed, the state sync (which needs a snapshot) not
+// first.
+func (h *harness) firstRound() []string {
+	order := slices.Clone(h.o.Kinds)
+	h.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	if i := slices.Index(order, StateSync); i == 0 && len(order) > 1 {
+		order[0], order[len(order)-1] = order[len(order)-1], order[0]
+	}
+	return order
 }
 
 // draw picks fault n's kind: the first round takes each kind once in a
