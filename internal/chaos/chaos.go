@@ -641,6 +641,9 @@ func (h *harness) fault(ctx context.Context, n int, kind string) (FaultRecord, e
 	if burst != nil {
 		burst()
 	}
+	if err != nil && ctx.Err() != nil {
+		return rec, ctx.Err() // stopped from outside: not a finding
+	}
 	if err != nil {
 		h.report.NotRecovered = append(h.report.NotRecovered, fmt.Sprintf("fault %d (%s of %s): %v", n, kind, strings.Join(rec.Nodes, ", "), err))
 		return rec, nil
