@@ -512,9 +512,24 @@ func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.
 	return ctx, c.flush(base)
 }
 
+// precheck admits a transaction of an action with a stateless Precheck:
+// the nonce is next, the body passes the action's own check, and the
+// nonce is consumed in w (ADR 0018).
+func (a *App) precheck(w readWriter, e *envelope, pre func([]byte) error) error {
+	next, err := checkNonce(w, e)
+	if err != nil {
+		return err
+	}
+	if err := pre(e.body); err != nil {
+		return err
+	}
+	return putNonce(w, e.signerID, next)
+}
+
 // CheckTx implements abci.Application. It runs the whole transaction
 // against the mempool's view, so everything that would fail in a block
-// fails here first and never reaches the chain.
+// fails here first and never reaches the chain; an action with a
+// stateless Precheck runs only that (ADR 0018).
 func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
 	hash := tx.Hash(req.Tx)
 	recheck := req.Type == abci.CHECK_TX_TYPE_RECHECK
@@ -544,7 +559,12 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if now := a.now().UTC(); now.After(t) {
 			t = now
 		}
-		if _, err = a.run(scratch, e, a.lastHeight+1, 0, t, true); err == nil {
+		if pre := e.route.action.Precheck; pre != nil {
+			err = a.precheck(scratch, e, pre)
+		} else {
+			_, err = a.run(scratch, e, a.lastHeight+1, 0, t, true)
+		}
+		if err == nil {
 			err = scratch.flush(a.check)
 		}
 	}

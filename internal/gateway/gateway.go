@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cometbft/cometbft/mempool"
@@ -178,6 +179,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	}
 	handle("GET /v1/status", s.status, public)
 	handle("POST /v1/txs", s.submitTx, public, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
+	handle("POST /v1/txs/batch", s.submitBatch, public, httpapi.MaxBody(maxBatchBody))
 	handle("GET /v1/txs/{hash}", s.getTx, public)
 	handle("GET /v1/blocks", s.listBlocks, public)
 	handle("GET /v1/blocks/{height}", s.getBlock, public)
@@ -274,13 +276,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Rou
 	if route.Bulk {
 		select {
 		case s.bulk <- struct{}{}:
-			defer func() { <-s.bulk }()
+			release := sync.OnceFunc(func() { <-s.bulk })
+			defer release()
+			r = r.WithContext(context.WithValue(r.Context(), bulkReleaseKey{}, release))
 		default:
 			w.Header().Set("Retry-After", "5")
 			return errcode.New(errcode.Unavailable, "the node is receiving as many large uploads as it takes at once (%d); try again in a few seconds", maxBulk)
 		}
 	}
 	return h(w, r.WithContext(access.With(r.Context(), caller)))
+}
+
+type bulkReleaseKey struct{}
+
+// bodyRead gives back the upload slot a bulk request holds once its
+// handler has read the whole body (a batch of transactions then waits for
+// its commits without holding a slot).
+func bodyRead(r *http.Request) {
+	if release, ok := r.Context().Value(bulkReleaseKey{}).(func()); ok {
+		release()
+	}
 }
 
 // APIError is the JSON body of every error response.

@@ -160,6 +160,30 @@ type Action struct {
 	// Body and Result are the Go types of the JSON body and result, from
 	// the action's api.Action; the API documents their schemas.
 	Body, Result reflect.Type
+	// Precheck, when set, is what the mempool runs of the action instead
+	// of the handler (ADR 0018): a check of the body alone, with no state.
+	// The envelope, signer, role and nonce are checked as always; what
+	// depends on state is decided in the block, where a refusal consumes
+	// the nonce like any failed transaction. Set it (with Stateless) only
+	// for actions whose refusals by state are rare, so that the cheaper
+	// admission does not fill blocks with failures.
+	Precheck func(body []byte) error
+}
+
+// Stateless returns a with a Precheck that decodes the body strictly and
+// runs validate on it. B must be the action's body type.
+func Stateless[B any](a Action, validate func(*B) error) Action {
+	if a.Body != reflect.TypeFor[B]() {
+		panic(fmt.Sprintf("module: Stateless check of %s takes %v; the body is %v", a.Name, reflect.TypeFor[B](), a.Body))
+	}
+	a.Precheck = func(raw []byte) error {
+		var b B
+		if err := DecodeBody(raw, &b); err != nil {
+			return err
+		}
+		return validate(&b)
+	}
+	return a
 }
 
 // Handle binds a typed handler to an action of the wire package: the body
