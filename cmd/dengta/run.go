@@ -38,6 +38,7 @@ func commands(reg *plug.Registry) []cli.Command {
 	}
 	tools := []cli.Command{
 		{Name: "verify", Summary: "check a proof bundle or evidence certificate offline", Run: runVerify},
+		{Name: "chaos", Summary: "run validator processes on loopback under load and inject process faults; check agreement and committed transactions", Run: withRegistry(reg, runChaos)},
 		{Name: "bench", Summary: "benchmark a local network of 1 or 4 validators, beside CometBFT's kvstore", Run: withRegistry(reg, runBench)},
 		{Name: "version", Summary: "print the version", Run: runVersion},
 	}

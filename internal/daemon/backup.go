@@ -398,10 +398,80 @@ func restoreHome(ctx context.Context, backupDir, home string, info *BackupInfo, 
 	c.StateSync.RPCServers = rpcServers
 	c.StateSync.TrustHeight = info.Height
 	c.StateSync.TrustHash = info.BlockHash
+	// The light client verifies the two blocks after the backup's: a
+	// backup restored at once (a node lost right after its backup) waits
+	// for the consortium to make them.
+	if err := waitForHeight(ctx, rpcServers, info.Height+2, restoreHeightWait); err != nil {
+		return err
+	}
 	if err := cmtnode.BootstrapState(ctx, c, cmtcfg.DefaultDBProvider, cmtnode.DefaultGenesisDocProviderFunc(c), uint64(info.Height), appHash); err != nil {
 		return fmt.Errorf("consensus state at height %d from %s: %w", info.Height, strings.Join(rpcServers, ", "), err)
 	}
 	return nil
+}
+
+// restoreHeightWait bounds how long a restore waits for the consortium
+// to commit the two blocks after the backup's.
+const restoreHeightWait = 2 * time.Minute
+
+// waitForHeight waits until one of the CometBFT RPC servers reports
+// height h or more.
+func waitForHeight(ctx context.Context, rpcServers []string, h int64, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var last int64
+	var lastErr error
+	for {
+		for _, srv := range rpcServers {
+			got, err := rpcHeight(ctx, srv)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			if got >= h {
+				return nil
+			}
+			last = max(last, got)
+		}
+		select {
+		case <-time.After(250 * time.Millisecond):
+		case <-ctx.Done():
+			if last > 0 {
+				return fmt.Errorf("the consortium's nodes at %s are at height %d; the restore needs height %d (the two blocks after the backup's) and waited %s", strings.Join(rpcServers, ", "), last, h, timeout)
+			}
+			return fmt.Errorf("the consortium's nodes at %s: %w", strings.Join(rpcServers, ", "), errors.Join(lastErr, ctx.Err()))
+		}
+	}
+}
+
+// rpcHeight asks a CometBFT RPC server for its latest height.
+func rpcHeight(ctx context.Context, server string) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(server, "/")+"/status", nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				Height string `json:"latest_block_height"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&st); err != nil {
+		return 0, fmt.Errorf("status of %s: %w", server, err)
+	}
+	var h int64
+	if _, err := fmt.Sscan(st.Result.SyncInfo.Height, &h); err != nil {
+		return 0, fmt.Errorf("status of %s: height %q", server, st.Result.SyncInfo.Height)
+	}
+	return h, nil
 }
 
 // restoreState rebuilds the state store from the backup's snapshot.
