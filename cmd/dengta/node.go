@@ -231,16 +231,7 @@ func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home st
 			return client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
 		},
 	}
-	var errs []error
-	for _, m := range reg.Modules() {
-		if m.Demo.Seed == nil {
-			continue
-		}
-		if err := m.Demo.Seed(ctx, env); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", m.Name(), err))
-		}
-	}
-	return errors.Join(errs...)
+return reg.SeedDemo(ctx, env)
 }
 
 // checkDevIP refuses to serve the dev chain, whose admin passwords and key

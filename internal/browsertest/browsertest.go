@@ -9,6 +9,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules"
@@ -124,6 +126,28 @@ func NodeWith(t testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 		if time.Now().After(deadline) {
 			t.Fatal("the node committed no block in 60 s")
 		}
+	}
+	return d, home
+}
+
+// DemoNode is Node with every module's demo story recorded, as
+// "dengta dev" records it on a new chain.
+func DemoNode(t testing.TB) (*daemon.Daemon, string) {
+	t.Helper()
+	reg := modules.Registry()
+	d, home := NodeWith(t, reg)
+	env := &plug.DemoEnv{
+		Client:    client.New(d.GatewayURL),
+		PublicURL: d.GatewayURL,
+		Logger:    slog.New(slog.DiscardHandler),
+		Admin: func(org string) (*client.Key, error) {
+			return client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := reg.SeedDemo(ctx, env); err != nil {
+		t.Fatalf("demo story: %v", err)
 	}
 	return d, home
 }

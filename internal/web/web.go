@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,11 +92,14 @@ type Server struct {
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
 	messages pages.Messages
-	nav      []pages.Link             // header links of the modules' public pages
-	hall     []pages.Link             // the hall's scenario tiles
-	panels   map[string][]pages.Panel // the modules' panels for other pages, by slot
-	notices  *notices                 // outcomes of actions, shown once on the next page
-	uploads  chan struct{}            // a slot per public upload being received
+	nav      []pages.Link              // header links of the modules' public pages
+	hall     []pages.Link              // the hall's scenario tiles
+	panels   map[string][]pages.Panel  // the modules' panels for other pages, by slot
+	enums    map[string]pages.Enum     // the modules' value sets, by name
+	actions  map[string]pages.Messages // names of the actions for people, by module
+	titles   map[string][2]string      // names of the modules for people
+	notices  *notices                  // outcomes of actions, shown once on the next page
+	uploads  chan struct{}             // a slot per public upload being received
 }
 
 // New parses the templates and returns the pages' handler. A module
@@ -117,7 +121,17 @@ func New(opts Options) (*Server, error) {
 	for k, v := range funcs {
 		fm[k] = v
 	}
+	s.enums, s.actions, s.titles = map[string]pages.Enum{}, map[string]pages.Messages{identity.Name: identityActions}, map[string][2]string{identity.Name: messages["module.identity"]}
 	for i, m := range opts.Modules {
+		for _, e := range m.Enums {
+			if _, dup := s.enums[e.Name]; dup {
+				return nil, fmt.Errorf("web: value set %q of module %d is defined twice", e.Name, i)
+			}
+			s.enums[e.Name] = e
+		}
+		if m.Name != "" {
+			s.actions[m.Name], s.titles[m.Name] = m.Actions, m.Title
+		}
 		for k, v := range m.Messages {
 			if _, dup := s.messages[k]; dup {
 				return nil, fmt.Errorf("web: message %q of module %d is defined twice", k, i)
@@ -246,10 +260,14 @@ var funcs = template.FuncMap{
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
 	},
-	"hallLinks": func() []pages.Link { return nil },
-	"panels":    func(string, ...string) template.HTML { return "" },
-	"roleLabel": func(any) string { return "" },
-	"orgName":   func(any) string { return "" },
+	"hallLinks":  func() []pages.Link { return nil },
+	"panels":     func(string, ...string) template.HTML { return "" },
+	"roleLabel":  func(any) string { return "" },
+	"orgName":    func(any) string { return "" },
+	"enum":       func(string, any) string { return "" },
+	"enumValues": func(string) []string { return nil },
+	"actionName": func(string, string) string { return "" },
+	"moduleName": func(string) string { return "" },
 }
 
 // orgName is an organisation's name in lang (its Chinese name when it
@@ -356,6 +374,14 @@ func (s *Server) t(lang Lang, key string) string {
 	return m[0]
 }
 
+// pick is a text in lang.
+func pick(m [2]string, lang Lang) string {
+	if lang == EN {
+		return m[1]
+	}
+	return m[0]
+}
+
 // tp is t with {name} placeholders filled from params.
 func (s *Server) tp(lang Lang, key string, params map[string]string) string {
 	out := s.t(lang, key)
@@ -387,6 +413,30 @@ func (s *Server) render(p *pages.Page, name string) error {
 			}
 			return out
 		},
+		// enum shows a value of a module's value set in the page's
+		// language (the value itself when the set does not name it).
+		"enum": func(set string, v any) string {
+			val := fmt.Sprint(v)
+			if l, ok := s.enums[set].Labels[val]; ok {
+				return pick(l, lang)
+			}
+			return val
+		},
+		"enumValues": func(set string) []string { return s.enums[set].Values },
+		// actionName and moduleName show a transaction's module and
+		// action for people.
+		"actionName": func(module, action string) string {
+			if l, ok := s.actions[module][action]; ok {
+				return pick(l, lang)
+			}
+			return module + "/" + action
+		},
+		"moduleName": func(module string) string {
+			if l, ok := s.titles[module]; ok && l[0] != "" {
+				return pick(l, lang)
+			}
+			return module
+		},
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
 		// orgName shows an organisation's name in the page's language.
@@ -415,12 +465,27 @@ func (s *Server) render(p *pages.Page, name string) error {
 	if p.Status != 0 {
 		p.W.WriteHeader(p.Status)
 	}
-	page := buf.Bytes()
+	page := markChainWords(buf.Bytes())
 	if p.Status >= http.StatusBadRequest {
 		page = refill(page, p.R)
 	}
 	_, err = p.W.Write(page)
 	return err
+}
+
+// chainWords are the chain's own words in a rendered page (escaped by the
+// template already), between the marks of pages.ChainWords.
+var chainWords = regexp.MustCompile(pages.ChainWordsOpen + `([^` + pages.ChainWordsOpen + pages.ChainWordsClose + `<>]*)` + pages.ChainWordsClose)
+
+// markChainWords marks the chain's own words in a page as English that is
+// not translated, and drops marks that do not pair up.
+func markChainWords(page []byte) []byte {
+	if !bytes.Contains(page, []byte(pages.ChainWordsOpen)) {
+		return page
+	}
+	page = chainWords.ReplaceAll(page, []byte(`<span class="chain-words" lang="en" translate="no">$1</span>`))
+	page = bytes.ReplaceAll(page, []byte(pages.ChainWordsOpen), nil)
+	return bytes.ReplaceAll(page, []byte(pages.ChainWordsClose), nil)
 }
 
 // renderError shows an error page in the user's language, never a stack

@@ -5,6 +5,8 @@ import "github.com/dengta-chain/dengta/internal/pages"
 // messages are the module's texts in Chinese and English.
 var messages = pages.Messages{
 	"cb.nav":             {"碳登记", "Carbon registry"},
+	"cb.nav.intro":       {"查看核证减排量、配额和绿证的登记总量，以及每张注销证明。", "See the credits, allowances and green certificates on record, and every retirement certificate."},
+	"cb.productname":     {"产品名称", "Product name"},
 	"cb.hall":            {"碳资产登记与账户", "Carbon registry and accounts"},
 	"cb.hallintro":       {"项目登记、监测核查、签发，以及本机构账户中的碳信用、配额和绿证：转让、注销、自愿注销。", "Projects, monitoring and verification, issuance, and your account's credits, allowances and green certificates: transfer, retire, cancel."},
 	"cb.registry":        {"公开碳登记簿", "Public carbon registry"},
@@ -23,6 +25,7 @@ var messages = pages.Messages{
 	"cbkind.allowance":     {"碳排放配额", "Allowances"},
 	"cbkind.gec":           {"绿证", "Green certificates"},
 	"cb.issued":            {"已签发", "Issued"},
+	"cb.checkok":           {"通过。", "Passed."},
 	"cb.state.active":      {"持有中", "Active"},
 	"cb.state.retired":     {"已注销（抵消）", "Retired"},
 	"cb.state.cancelled":   {"已作废", "Cancelled"},

@@ -44,6 +44,9 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"cbnum":    formatInt,
 			"cbpct":    func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },

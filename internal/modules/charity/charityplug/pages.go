@@ -41,6 +41,9 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"chyuan": formatYuan,
 			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },

@@ -47,6 +47,9 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"claimValue": func(raw json.RawMessage) string {
 				var s string

@@ -59,6 +59,9 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"dsTime": showTime,
 			"dsTags": func() []string { return datashareapi.MedicalTags },

@@ -39,6 +39,8 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
 		Funcs: template.FuncMap{
 			// ctArgs passes a function, the page's data and the CSRF
 			// token to the function form's template.

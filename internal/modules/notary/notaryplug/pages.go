@@ -39,6 +39,9 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
 		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {

@@ -199,6 +199,7 @@ var messages = pages.Messages{ // [zh, en]
 	"ht.location":                     {"登记地点", "Register a location"},
 	"ht.address":                      {"地址", "Address"},
 	"ht.loctype":                      {"类型", "Type"},
+	"ht.newowner":                     {"新的所有方（可不填）", "New owner (optional)"},
 	"ht.registerlocation":             {"登记地点", "Register the location"},
 	"ht.lot":                          {"登记批次", "Register a lot"},
 	"ht.lotno":                        {"批次号", "Lot number"},

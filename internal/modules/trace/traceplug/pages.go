@@ -45,6 +45,9 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs:     template.FuncMap{"chart": chartSVG, "cityName": trace.CityName},
 		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}, {Path: "/hall/trace/import", Key: "hi.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -251,7 +254,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
 	if _, err := s.site.API().Do(ctx, key, traceapi.Name, act, body); err != nil {
-		return s.hallTraceError(p, d, localAPIError(err, string(p.Lang)))
+		return s.hallTraceError(p, d, localAPIError(p, err))
 	}
 	next := "/hall/trace"
 	if d.Lot != "" {
@@ -274,18 +277,18 @@ func serialRange(epcs []string) string {
 	return serial(epcs[0]) + " … " + serial(epcs[len(epcs)-1])
 }
 
-// localAPIError is an SDK error's message in lang: a refusal of this
-// module in that language (the chain's result carries English), anything
-// else as it came.
-func localAPIError(err error, lang string) string {
+// localAPIError is an SDK error's message in the page's language: a
+// refusal of this module in that language (the chain's result carries
+// English), anything else as the host words it.
+func localAPIError(p *pages.Page, err error) string {
 	var ce *client.Error
 	if !errors.As(err, &ce) {
-		return err.Error()
+		return p.APIError(err)
 	}
 	if r := trace.ParseRefusal(errcode.Code(ce.Code), ce.Message); r.Reason != "invalid" {
-		return r.Message(lang)
+		return r.Message(string(p.Lang))
 	}
-	return ce.Message
+	return p.APIError(err)
 }
 
 func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string) error {

@@ -37,6 +37,9 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
