@@ -231,7 +231,7 @@ func seedDemo(ctx context.Context, reg *plug.Registry, d *daemon.Daemon, home st
 			return client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), org))
 		},
 	}
-return reg.SeedDemo(ctx, env)
+	return reg.SeedDemo(ctx, env)
 }
 
 // checkDevIP refuses to serve the dev chain, whose admin passwords and key
