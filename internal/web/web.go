@@ -264,6 +264,7 @@ var funcs = template.FuncMap{
 	"panels":     func(string, ...string) template.HTML { return "" },
 	"roleLabel":  func(any) string { return "" },
 	"orgName":    func(any) string { return "" },
+	"tc":         func(string) template.HTML { return "" },
 	"enum":       func(string, any) string { return "" },
 	"enumValues": func(string) []string { return nil },
 	"actionName": func(string, string) string { return "" },
@@ -374,6 +375,19 @@ func (s *Server) t(lang Lang, key string) string {
 	return m[0]
 }
 
+// withCode escapes a text and shows its `quoted` parts as code.
+func withCode(text string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(text, "`") {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(part))
+		}
+	}
+	return template.HTML(b.String())
+}
+
 // pick is a text in lang.
 func pick(m [2]string, lang Lang) string {
 	if lang == EN {
@@ -403,7 +417,11 @@ func (s *Server) render(p *pages.Page, name string) error {
 	}
 	lang := p.Lang
 	t.Funcs(template.FuncMap{
-		"t":    func(key string) string { return s.t(lang, key) },
+		"t": func(key string) string { return s.t(lang, key) },
+		// tc is t for a text that quotes commands or identifiers between
+		// backquotes: they show as code, which is the same in every
+		// language.
+		"tc":   func(key string) template.HTML { return withCode(s.t(lang, key)) },
 		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
 		"lang": func() Lang { return lang },
 		"panels": func(slot string, args ...string) template.HTML {

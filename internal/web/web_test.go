@@ -366,3 +366,15 @@ func TestMarkChainWords(t *testing.T) {
 		}
 	}
 }
+
+func TestWithCode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"用 `dengta verify --bundle <f>` 核验", "用 <code>dengta verify --bundle &lt;f&gt;</code> 核验"},
+		{"no code", "no code"},
+		{"`a` and `b`", "<code>a</code> and <code>b</code>"},
+	} {
+		if got := string(withCode(c.in)); got != c.want {
+			t.Errorf("withCode(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -95,7 +95,7 @@ var messages = pages.Messages{
 	"cb.verified":          {"已核验：记录经超过三分之二的验证节点签名，与登记簿一致", "Verified: the records are signed by more than two thirds of the validators and agree with each other"},
 	"cb.notverified":       {"核验失败", "Not verified"},
 	"cb.download":          {"下载离线证明包", "Download the offline proof bundle"},
-	"cb.offline":           {"离线核验：dengta carbon verify 证明包.json --trust 创世文件（无需联网，不信任任何节点）。", "Offline: dengta carbon verify bundle.json --trust genesis.json (no network, no trust in any node)."},
+	"cb.offline":           {"离线核验：`dengta carbon verify 证明包.json --trust 创世文件`（无需联网，不信任任何节点）。", "Offline: `dengta carbon verify bundle.json --trust genesis.json` (no network, no trust in any node)."},
 	"cb.verify":            {"核验注销证明", "Verify a retirement"},
 	"cb.verifyintro":       {"输入证明编号查看公开证明，或上传下载的证明包，由本节点依据当前验证节点集合核验。", "Enter a certificate number to see its public certificate, or upload a downloaded bundle for this node to check against the validators it trusts now."},
 	"cb.bundlefile":        {"证明包文件（JSON）", "Bundle file (JSON)"},

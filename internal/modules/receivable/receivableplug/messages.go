@@ -9,7 +9,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hr.receivable":                  {"应收账款", "Receivable"},
 	"hr.invoiceused":                 {"已为应收账款提供背景", "backing receivables of"},
 	"hr.certificate":                 {"下载离线证明包", "Download the offline proof bundle"},
-	"hr.certificatehelp":             {"用 dengta verify --bundle 文件 --trust 创世文件 离线核验这笔应收账款，无需信任任何节点。", "Check this receivable offline with dengta verify --bundle FILE --trust GENESIS, trusting no node."},
+	"hr.certificatehelp":             {"用 `dengta verify --bundle 文件 --trust 创世文件` 离线核验这笔应收账款，无需信任任何节点。", "Check this receivable offline with `dengta verify --bundle FILE --trust GENESIS`, trusting no node."},
 	"hr.notparty":                    {"贵单位不是这笔应收账款的当事方，无权查看。只有其链条上的企业（债务人、各持有人和接收方、融资银行和受邀保兑的银行）以及监管、审计机构可以查看；如需查看，请向持有人索取凭证或证明包。", "Your organisation is not a party to this receivable and may not read it. Only the organisations on its lineage (the obligor, every holder and receiver of its parts, the banks that financed them or were asked to, the confirming bank) and regulators or auditors may; ask its holder for its certificate or proof bundle."},
 	"hr.today":                       {"链上日期", "Chain date"},
 	"hr.held":                        {"持有的应收账款", "Receivables held"},
