@@ -31,7 +31,7 @@ import (
 // And the words a Chinese page may show in Latin letters: names of
 // standards, formats and units that have no Chinese form people use.
 var latinWords = map[string]bool{
-	"API": true, "Bearer": true, "Authorization": true, "token": false,
+	"API": true, "Bearer": true, "Authorization": true,
 	"GTIN": true, "GLN": true, "GS1": true, "SSCC": true, "EPCIS": true, "JSON": true, "JSON-LD": true, "CSV": true, "PDF": true,
 	"QR": true, "URL": true, "HTTP": true, "HTTPS": true, "ERP": true, "ID": true, "IP": true, "CA": true,
 	"SM2": true, "SM3": true, "SM4": true, "Ed25519": true, "SHA-256": true, "SHA256": true, "ECDSA": true,
@@ -39,7 +39,12 @@ var latinWords = map[string]bool{
 	"kWh": true, "MWh": true, "kW": true, "MW": true, "tCO2e": true, "CO2e": true, "CO2": true, "kg": true, "km": true,
 	"CNY": true, "USD": true, "UTC": true, "FHIR": true, "HL7": true, "DID": true, "VC": true, "W3C": true,
 	"eBL": true, "UCP": true, "ICC": true, "LC": true, "Incoterms": true, "FOB": true, "CIF": true, "EXW": true, "DDP": true,
-	"HS": true, "BIC": true, "SWIFT": true, "IBAN": true, "PNG": true, "SVG": true,
+	"HS": true, "BIC": true, "SWIFT": true, "IBAN": true, "PNG": true, "SVG": true, "XML": true, "IATI": true,
+	"PGLN": true, "EPCISDocument": true, "EPCISQueryDocument": true, "MiB": true, "KB": true, "MB": true,
+	"SD-JWT": true, "SD-JWT+KB": true, "JWK": true, "EdDSA": true, "ES256": true, "JWT": true,
+	"Hardhat": true, "MetaMask": true, "Remix": true, "ethers.js": true, "solc": true,
+	"PACT": true, "WBCSD": true, "GHG": true, "ISO": true, "GWP": true, "CPC": true, "UN": true, "CO": true, "CCER": true, "CEA": true,
+	"EWMA": true, "mm": true, "SM4-GCM": true, "LOINC": true, "GB": true, "GB/T": true, "UNLOCODE": true, "UN/LOCODE": true,
 }
 
 var (
@@ -80,7 +85,8 @@ const dumpJS = `(() => {
     return false;
   };
   const visible = (el) => el.checkVisibility ? el.checkVisibility() : !!el.offsetParent;
-  const texts = [document.title];
+  // The title repeats the page's heading, which is checked with its markup.
+  const texts = [];
   const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n; (n = w.nextNode());) {
     const p = n.parentElement;

@@ -86,12 +86,13 @@ func (s *chPages) names(p *pages.Page) names {
 	return out
 }
 
-// Of returns an organisation's name, or its id.
-func (n names) Of(id string) string {
+// Of returns an organisation's name; a payee or beneficiary that is not
+// a member shows as recorded, marked as data (not translated).
+func (n names) Of(id string) template.HTML {
 	if v, ok := n[id]; ok {
-		return v
+		return template.HTML(template.HTMLEscapeString(v))
 	}
-	return id
+	return template.HTML(`<span translate="no">` + template.HTMLEscapeString(id) + `</span>`)
 }
 
 // orgsWith lists the active organisations holding one of roles.

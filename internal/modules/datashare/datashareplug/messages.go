@@ -122,7 +122,7 @@ var messages = pages.Messages{
 	"pt.busy":              {"访问人数过多，请稍后再试", "Too many patients signed in; try again later"},
 	"pt.csrf":              {"页面已过期，请刷新后重试", "The page is stale; reload it and try again"},
 	"pt.badact":            {"未知的操作", "Unknown action"},
-	"pt.hello":             {"您好，%s", "Hello, %s"},
+	"pt.hello":             {"您好，", "Hello, "},
 	"pt.pending":           {"待您同意的共享", "Waiting for your consent"},
 	"pt.grants":            {"您的病历的全部共享", "Every sharing of your records"},
 	"pt.approve":           {"同意", "Consent"},
