@@ -524,7 +524,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 			}
 			fen, perr := parseYuan(v(fmt.Sprintf("budget%d", i)))
 			if perr != nil {
-				return fail(fmt.Errorf("%s: %v", p.T("ch.budget"), perr))
+				return fail(fmt.Errorf("%s: %s", p.T("ch.budget"), p.T("ch.badamount")))
 			}
 			b.Lines = append(b.Lines, charityapi.LineBody{Code: code, Name: v(fmt.Sprintf("name%d", i)), Category: v(fmt.Sprintf("category%d", i)), BudgetFen: fen})
 		}
@@ -538,7 +538,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	case "donate":
 		fen, perr := parseYuan(v("amount"))
 		if perr != nil {
-			return fail(fmt.Errorf("%s: %v", p.T("ch.amount"), perr))
+			return fail(fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount")))
 		}
 		b := charityapi.DonateBody{Project: v("project"), Line: v("line"), AmountFen: fen, Channel: v("channel"), ChannelRef: v("channel_ref"),
 			DonorName: v("donor_name"), Message: v("message")}
@@ -554,7 +554,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
 		fen, perr := parseYuan(v("value"))
 		if perr != nil {
-			return fail(fmt.Errorf("%s: %v", p.T("ch.value"), perr))
+			return fail(fmt.Errorf("%s: %s", p.T("ch.value"), p.T("ch.badamount")))
 		}
 		salt, kerr := NewReceiptKey()
 		if kerr != nil {
@@ -691,7 +691,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	amount := func() (int64, error) {
 		fen, err := parseYuan(v("amount"))
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", p.T("ch.amount"), err)
+			return 0, fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount"))
 		}
 		return fen, nil
 	}

@@ -289,7 +289,7 @@ func (s *credPages) issue(p *pages.Page) error {
 	} else {
 		k, err := jws.ParseJWK([]byte(d.Holder))
 		if err != nil {
-			return fail(p.T("vc.badholder") + ": " + err.Error())
+			return fail(p.T("vc.badholder") + ": " + pages.ChainWords(err.Error()))
 		}
 		holderJWK = credential.WireJWK(&k.PublicKey)
 	}
@@ -561,7 +561,7 @@ func (s *credPages) registryAct(p *pages.Page) error {
 	case credentialapi.SubmitType.Name:
 		var d credentialapi.TypeDef
 		if err := json.Unmarshal([]byte(r.PostFormValue("definition")), &d); err != nil {
-			return s.renderRegistry(p, p.T("vc.baddef")+": "+err.Error())
+			return s.renderRegistry(p, p.T("vc.baddef")+": "+pages.ChainWords(err.Error()))
 		}
 		_, _, err = client.Send(ctx, c, key, credentialapi.SubmitType, credentialapi.SubmitTypeBody{Type: d})
 	case credentialapi.RegisterType.Name:

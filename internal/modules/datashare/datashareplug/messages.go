@@ -122,6 +122,7 @@ var messages = pages.Messages{
 	"pt.busy":              {"访问人数过多，请稍后再试", "Too many patients signed in; try again later"},
 	"pt.csrf":              {"页面已过期，请刷新后重试", "The page is stale; reload it and try again"},
 	"pt.badact":            {"未知的操作", "Unknown action"},
+	"ds.badpatient":        {"患者信息填写有误，请修改后重试：", "The patient's details are not valid; correct them and try again:"},
 	"pt.hello":             {"您好，", "Hello, "},
 	"pt.pending":           {"待您同意的共享", "Waiting for your consent"},
 	"pt.grants":            {"您的病历的全部共享", "Every sharing of your records"},

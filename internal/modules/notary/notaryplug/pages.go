@@ -236,7 +236,7 @@ func (s *notaryPages) verifyUpload(p *pages.Page) error {
 		rep, err := proof.VerifyFile(cert, trust, f)
 		d.Certificate = rep
 		if err != nil {
-			d.CertError = err.Error()
+			d.CertError = pages.ChainWords(err.Error())
 		}
 	} else {
 		evs, err := s.lookup(sha)

@@ -23,6 +23,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hr.maturity":                    {"到期日", "Maturity"},
 	"hr.status":                      {"状态", "Status"},
 	"hr.amount":                      {"金额", "Amount"},
+	"hr.badamount":                   {"请按元填写金额，如 1,000.00", "enter an amount in yuan, as 1,000.00"},
 	"hr.issue":                       {"开立应收账款", "Issue a receivable"},
 	"hr.to":                          {"收款方（供应商）", "To (supplier)"},
 	"hr.contract":                    {"合同编号", "Contract no."},

@@ -375,7 +375,7 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 	fen := func(field string) (int64, error) {
 		v, err := parseYuan(r.FormValue(field))
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", p.T("hr.amount"), err)
+			return 0, fmt.Errorf("%s: %s", p.T("hr.amount"), p.T("hr.badamount"))
 		}
 		return v, nil
 	}

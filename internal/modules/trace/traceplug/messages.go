@@ -228,7 +228,7 @@ var messages = pages.Messages{ // [zh, en]
 	"ht.badstart":                     {"起始号须为 0 或正整数。", "The first number must be 0 or a positive whole number."},
 	"ht.baddigits":                    {"序号位数须为 0 到 12（0 表示不补零）。", "Digits must be 0 to 12 (0: no leading zeros)."},
 	"ht.digits":                       {"序号位数（不足补零；0 表示不补零）", "Digits (padded with zeros; 0 for none)"},
-	"ht.serialhelp":                   {"序列号 = 前缀 + 序号。例如前缀 SN、起始号 1、位数 4 时生成 SN0001、SN0002 ……；位数 0 时生成 SN1、SN2 ……", "Serial = prefix + number. With prefix SN, first number 1 and 4 digits: SN0001, SN0002, …; with 0 digits: SN1, SN2, …"},
+	"ht.serialhelp":                   {"序列号 = 前缀 + 序号。例如前缀 `SN`、起始号 1、位数 4 时生成 `SN0001`、`SN0002` ……；位数 0 时生成 `SN1`、`SN2` ……", "Serial = prefix + number. With prefix `SN`, first number 1 and 4 digits: `SN0001`, `SN0002`, …; with 0 digits: `SN1`, `SN2`, …"},
 	"ht.serials":                      {"序列号 %s。", "Serial numbers %s."},
 	"ht.badcount":                     {"数量须为 1 到 1000。", "The count must be 1 to 1,000."},
 	"ht.badquantity":                  {"数量须为整数。", "The quantity must be a whole number."},

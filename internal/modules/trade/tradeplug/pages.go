@@ -349,7 +349,7 @@ func (s *tradePages) act(p *pages.Page) error {
 	}
 	body, err := s.body(p, action, ref, no)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+err.Error())
+		return back("", p.T("tr.refused")+" "+pages.ChainWords(err.Error()))
 	}
 	key, err := s.site.Signer(p)
 	if err != nil {
