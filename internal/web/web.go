@@ -512,6 +512,13 @@ func (s *Server) renderError(p *pages.Page, err error) {
 	code := errcode.Of(err)
 	msg := p.T("error.internal")
 	status := http.StatusInternalServerError
+	// A refusal of the chain that a page passed on is the chain's code,
+	// said in the page's language.
+	var ce *client.Error
+	if errors.As(err, &ce) && errcode.Code(ce.Code) != errcode.Internal {
+		code = errcode.Code(ce.Code)
+		err = errcode.New(code, "%s", p.APIError(ce))
+	}
 	switch code {
 	case errcode.Internal:
 		s.log.Error("page", "path", p.R.URL.Path, "err", err)

@@ -26,6 +26,7 @@ var messages = pages.Messages{
 	"cbkind.gec":           {"绿证", "Green certificates"},
 	"cb.issued":            {"已签发", "Issued"},
 	"cb.verifyfailed":      {"证明未通过核验：", "The proof does not verify:"},
+	"cb.bp":                {"万分比，100 即 1%", "basis points: 100 is 1%"},
 	"cb.checkok":           {"通过。", "Passed."},
 	"cb.state.active":      {"持有中", "Active"},
 	"cb.state.retired":     {"已注销（抵消）", "Retired"},

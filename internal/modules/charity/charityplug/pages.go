@@ -214,16 +214,17 @@ func chart(pv *charityapi.ProjectView, tr func(string) string) template.HTML {
 		name        string
 		value, full int64
 		color       string
+		data        bool // named by its owner, not by the page
 	}
 	top := max(pv.BudgetFen, pv.RaisedFen, pv.SpentFen, 1)
 	bars := []bar{
-		{tr("ch.budget"), pv.BudgetFen, 0, "#8fa8c8"},
-		{tr("ch.raised"), pv.RaisedFen, 0, "#1b7f3b"},
-		{tr("ch.spent"), pv.SpentFen, 0, "#b3261e"},
-		{tr("ch.balance"), pv.BalanceFen, 0, "#d9a400"},
+		{tr("ch.budget"), pv.BudgetFen, 0, "#8fa8c8", false},
+		{tr("ch.raised"), pv.RaisedFen, 0, "#1b7f3b", false},
+		{tr("ch.spent"), pv.SpentFen, 0, "#b3261e", false},
+		{tr("ch.balance"), pv.BalanceFen, 0, "#d9a400", false},
 	}
 	for _, l := range pv.Project.Lines {
-		bars = append(bars, bar{l.Code + " " + l.Name, l.SpentFen, l.BudgetFen, "#14304f"})
+		bars = append(bars, bar{l.Code + " " + l.Name, l.SpentFen, l.BudgetFen, "#14304f", true})
 	}
 	h := len(bars)*(barH+gap) + gap + 14
 	var b strings.Builder
@@ -234,7 +235,11 @@ func chart(pv *charityapi.ProjectView, tr func(string) string) template.HTML {
 		if i == 4 {
 			fmt.Fprintf(&b, `<line x1="0" x2="%d" y1="%d" y2="%d" stroke="#d9e0e7"/>`, w, y-gap/2, y-gap/2)
 		}
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12">%s</text>`, y+15, template.HTMLEscapeString(x.name))
+		mark := ""
+		if x.data {
+			mark = ` translate="no"` // a budget line as its owner named it
+		}
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12"%s>%s</text>`, y+15, mark, template.HTMLEscapeString(x.name))
 		if x.full > 0 { // a line: its budget in light, its spending over it
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#e6ecf3"/>`, label, y, max(scale(x.full), 1), barH)
 		}

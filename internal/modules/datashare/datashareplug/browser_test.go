@@ -97,7 +97,7 @@ func TestReferralInTheHall(t *testing.T) {
 		chromedp.Click("#patient-open", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已进入")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#hello"), "欧阳秀英", "the patient's greeting")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "hospb", "the patient's grants")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "宿州市立医院", "the patient's grants")
 	browsertest.Run(t, ctx, chromedp.Click("#grants button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "您已同意")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "生效中", "the grant after consent")

@@ -82,7 +82,7 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.SetValue("#confirm-bank", "bank", chromedp.ByQuery),
 		chromedp.Click("#ask-confirm", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "申请保兑")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirmation-bank"), "bank", "the bank asked")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirmation-bank"), "江淮商业银行", "the bank asked")
 	browsertest.SignOut(t, ctx)
 
 	// The bank sees the request and confirms.
@@ -92,7 +92,7 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.Click("#confirmation-requests button.confirm", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "保兑")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id), chromedp.WaitVisible("#confirming-bank", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "bank", "confirming bank")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "江淮商业银行", "confirming bank")
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "coop-admin")

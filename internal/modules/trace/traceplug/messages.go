@@ -82,7 +82,7 @@ var messages = pages.Messages{ // [zh, en]
 	"unknown.nothingrecorded":         {"本次扫码没有被记录上链。", "This scan was not recorded on chain."},
 	"hi.title":                        {"导入 EPCIS 文档", "Import an EPCIS document"},
 	"hi.help":                         {"上传 GS1 EPCIS 2.0 JSON-LD 文档（EPCISDocument 或 EPCISQueryDocument）。每个事件都会先检查，再以本机构的名义逐个上链；已在链上的事件会如实报告，不会重复记录。", "Upload a GS1 EPCIS 2.0 JSON-LD document (an EPCISDocument or EPCISQueryDocument). Each event is checked, then captured in your organisation's name, one by one; events already on chain are reported as such, never recorded twice."},
-	"hi.document":                     {"EPCIS 文档（.jsonld，最大 8 MiB）", "EPCIS document (.jsonld, at most 8 MiB)"},
+	"hi.document":                     {"EPCIS 文档（`.jsonld` 文件，最大 8 MiB）", "EPCIS document (a `.jsonld` file, at most 8 MiB)"},
 	"hi.import":                       {"导入", "Import"},
 	"hi.nofile":                       {"请选择要导入的文档。", "Choose a document to import."},
 	"hi.report":                       {"导入结果", "Import report"},

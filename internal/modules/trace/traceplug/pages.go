@@ -175,7 +175,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		act = traceapi.RegisterLot.Name
 		gtin, err := trace.ParseGTIN("gtin", field("gtin"))
 		if err != nil {
-			return s.hallTraceError(p, d, trace.LocalMessage(err, string(p.Lang)))
+			return s.hallTraceError(p, d, localMessage(err, p.Lang))
 		}
 		origin := map[string]any{"region": field("region"), "farm": field("farm")}
 		if gln := field("origin_gln"); gln != "" {
@@ -286,9 +286,34 @@ func localAPIError(p *pages.Page, err error) string {
 		return p.APIError(err)
 	}
 	if r := trace.ParseRefusal(errcode.Code(ce.Code), ce.Message); r.Reason != "invalid" {
-		return r.Message(string(p.Lang))
+		return refusalText(r, p.Lang)
 	}
 	return p.APIError(err)
+}
+
+// refusalText is a refusal for a page: its field, which names a part of
+// the body (gtin, epc_list), marked as the chain's words, then the
+// sentence in lang.
+func refusalText(r *trace.Refusal, lang pages.Lang) string {
+	c := *r
+	c.Field = ""
+	msg := c.Message(string(lang))
+	if r.Field == "" {
+		return msg
+	}
+	sep := ": "
+	if lang == pages.ZH {
+		sep = "："
+	}
+	return pages.ChainWords(r.Field) + sep + msg
+}
+
+// localMessage is trace.LocalMessage for a page.
+func localMessage(err error, lang pages.Lang) string {
+	if r := trace.AsRefusal(err); r != nil {
+		return refusalText(r, lang)
+	}
+	return trace.LocalMessage(err, string(lang))
 }
 
 func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string) error {
