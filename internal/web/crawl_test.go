@@ -248,7 +248,11 @@ func (c *crawler) visit(target, who string) *pageDump {
 	ctx, cancel := context.WithTimeout(c.ctx, 60*time.Second)
 	defer cancel()
 	if err := chromedp.Run(ctx, chromedp.Navigate(target)); err != nil {
-		c.found.add("navigation failed", err.Error(), target)
+		// A link to a file (a proof bundle, a certificate) is downloaded,
+		// which aborts the navigation: not a page.
+		if !strings.Contains(err.Error(), "ERR_ABORTED") {
+			c.found.add("navigation failed", err.Error(), target)
+		}
 		return nil
 	}
 	return c.read(target, who)

@@ -297,6 +297,15 @@ func localAPIError(p *pages.Page, err error) string {
 func refusalText(r *trace.Refusal, lang pages.Lang) string {
 	c := *r
 	c.Field = ""
+	// The values quoted in a refusal (a path's syntax, the code sent) are
+	// the chain's words; the action's name is translated by Message.
+	c.Params = map[string]string{}
+	for k, v := range r.Params {
+		if k != "act" {
+			v = pages.ChainWords(v)
+		}
+		c.Params[k] = v
+	}
 	msg := c.Message(string(lang))
 	if r.Field == "" {
 		return msg
