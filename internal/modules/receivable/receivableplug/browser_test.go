@@ -112,7 +112,7 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "receivable-lineage")
 	// Finance the 500,000.00 part the cooperative kept.
 	var part string
-	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("coop")).match(/RC[0-9A-F-]+/)[0]`, &part))
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("梨都果品")).match(/RC[0-9A-F-]+/)[0]`, &part))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part),
 		chromedp.WaitVisible("#finance", chromedp.ByQuery))
 	// The bank to ask is chosen among banks, by name.
