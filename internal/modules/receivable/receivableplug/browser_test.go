@@ -143,6 +143,6 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Click("button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放款")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "bank", "financed part's holder")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "江淮商业银行", "financed part's holder")
 	browsertest.Screenshot(t, ctx, "receivables")
 }
