@@ -32,7 +32,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	batchSize := fs.Int("batch-size", 10000, "items per batch (w1b)")
 	readers := fs.Int("readers", 0, "reading goroutines, for workloads that read (default: the workload's, 16 for w4 and 4 for mix)")
 	seed := fs.Int("seed", 0, "records made before the first step for the readers to read (default: the workload's, 2000 for w4; none for mix: its readers start with the first step's writes)")
-	broadcast := fs.String("broadcast", "sync", "CometBFT RPC broadcast: sync (counts CheckTx rejections) or async")
+	broadcast := fs.String("broadcast", "sync", "how transactions are sent: sync (CometBFT RPC broadcast_tx_sync, counts CheckTx rejections), async, or batch (the gateway's POST /v1/txs/batch, lanes gathering 50 ms or 1,000 transactions; kvstore gets sync)")
 	poll := fs.Duration("poll", 20*time.Millisecond, "block poll interval (latency resolution)")
 	baseline := fs.Bool("baseline", false, "also run CometBFT "+bench.CometBFTVersion+"'s kvstore on the same topology and settings, and report dengta/kvstore")
 	baselineApp := fs.String("baseline-app", "kvstore", "baseline proxy_app: kvstore (in memory) or persistent_kvstore")

@@ -16,7 +16,7 @@ func TestBenchFlags(t *testing.T) {
 		{[]string{"bench", "--rates", "1000,lots"}, `--rates: "lots" is not a number`},
 		{[]string{"bench", "--rates", "1000,-5"}, "rates must be positive"},
 		{[]string{"bench", "--validators", "0"}, "choose 1 to 64"},
-		{[]string{"bench", "--broadcast", "commit"}, "sync or async"},
+		{[]string{"bench", "--broadcast", "commit"}, "sync, async or batch"},
 		{[]string{"bench", "--step", "100ms"}, "at least 1s"},
 		{[]string{"bench", "extra"}, `unexpected argument "extra"`},
 		// Valid flags: the test binary refuses to start itself as nodes.

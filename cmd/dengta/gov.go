@@ -28,8 +28,13 @@ Subcommands:
   propose     --key FILE BODY [--yes]             preview, then propose (BODY is an identity propose body)
   vote        --key FILE --proposal N --approve|--reject [--yes]
                                                   preview the proposal's effect, then vote
+  upgrade     [--node URL]                        the software upgrade scheduled, if any, whether this
+                                                  node's software is ready for it, and the upgrades done
 
-BODY is JSON text, @file.json or - for standard input. A proposal the
+BODY is JSON text, @file.json or - for standard input. A software upgrade
+(docs/operations.md) is proposed with
+  {"kind":"upgrade","upgrade":{"name":"v1.4.0","version":2,"height":250000,"info":"URL, SHA-256"},"reason":"..."}
+and cancelled before its height with {"kind":"cancel_upgrade","reason":"..."}. A proposal the
 chain's validator rules refuse is not sent; one this node warns about
 (validators not signing now would hold a third of the power, or fewer
 than four validators) is sent only with --yes.`
@@ -40,6 +45,7 @@ func runGov(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "preview", Run: govPreview},
 		{Name: "propose", Run: govPropose},
 		{Name: "vote", Run: govVote},
+		{Name: "upgrade", Run: govUpgrade},
 	}, args, out, errOut)
 }
 
@@ -236,7 +242,7 @@ func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
 		if err := c.Get(ctx, "/v1/proposals/"+strconv.FormatUint(*id, 10), &prop); err != nil {
 			return err
 		}
-		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action}
+		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade}
 		raw, err := json.Marshal(body)
 		if err != nil {
 			return err
@@ -255,4 +261,39 @@ func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	fmt.Fprintf(out, "voted in tx %s at height %d\n", rec.Hash, rec.Height)
 	return nil
+}
+
+func govUpgrade(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("gov upgrade", "[--node URL]", errOut)
+	node := nodeFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	var st gateway.UpgradeStatus
+	if err := cli.Client(*node).Get(ctx, "/v1/upgrade", &st); err != nil {
+		return err
+	}
+	printUpgrade(out, &st)
+	return nil
+}
+
+// printUpgrade shows the upgrade status for an operator.
+func printUpgrade(out io.Writer, st *gateway.UpgradeStatus) {
+	fmt.Fprintf(out, "chain runs application version %d at height %d; this node's software runs up to %d\n", st.ChainAppVersion, st.Height, st.SoftwareAppVersion)
+	if p := st.Scheduled; p != nil {
+		fmt.Fprintf(out, "scheduled: release %s (application version %d) at height %d, %d blocks from now (proposal %d)\n", p.Name, p.Version, p.Height, p.BlocksLeft, p.Proposal)
+		if p.Info != "" {
+			fmt.Fprintf(out, "  release info: %s\n", p.Info)
+		}
+		if p.SoftwareReady {
+			fmt.Fprintln(out, "  this node's software runs it: the node carries on at the height")
+		} else {
+			fmt.Fprintf(out, "  this node's software does NOT run it: install release %s before height %d, or the node stops there\n", p.Name, p.Height)
+		}
+	} else {
+		fmt.Fprintln(out, "no upgrade scheduled")
+	}
+	for _, u := range st.Done {
+		fmt.Fprintf(out, "done: release %s (application version %d) at height %d (proposal %d)\n", u.Name, u.Version, u.Height, u.Proposal)
+	}
 }

@@ -166,6 +166,15 @@ const (
 	// ExitHalted: the node stopped on its own (consensus halted on a
 	// storage error, the disk almost full).
 	ExitHalted = 3
+	// ExitUpgrade: the chain reached an upgrade height and this software
+	// does not run the new version; install the release the message names
+	// (ADR 0019). Restarting the same binary stops again.
+	ExitUpgrade = 4
 )
 
-func haltExitCode(*daemon.HaltError) int { return ExitHalted }
+func haltExitCode(h *daemon.HaltError) int {
+	if h.Reason == daemon.ReasonUpgrade {
+		return ExitUpgrade
+	}
+	return ExitHalted
+}

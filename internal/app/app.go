@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,17 @@ type Options struct {
 	// node restores from its peers' snapshots either way.
 	Snapshots        *snapshot.Store
 	SnapshotInterval int64
+	// Release is the software's release: the highest application version
+	// it runs, its migrations and the modules it adds (nil: this build's,
+	// ADR 0019). Tests give other releases to run two builds in one
+	// process.
+	Release *Release
+	// OnUpgradeNeeded, if set, is called when a block at an upgrade height
+	// needs a newer release, before FinalizeBlock refuses it. blockSync
+	// says the block came from block sync (CometBFT then panics on the
+	// refusal in a goroutine nobody recovers: the callee may stop the
+	// process instead and not return).
+	OnUpgradeNeeded func(e *UpgradeNeededError, blockSync bool)
 }
 
 type route struct {
@@ -118,6 +130,11 @@ type App struct {
 	// version is the application protocol version the chain runs
 	// (module.ChainVersion of the committed state).
 	version atomic.Uint64
+	// release is what this software runs (ADR 0019); upgradeNeeded is set
+	// when a block at an upgrade height needs a newer release.
+	release       Release
+	upgradeNeeded atomic.Pointer[UpgradeNeededError]
+	onUpgrade     func(e *UpgradeNeededError, blockSync bool)
 
 	snaps snapshots
 }
@@ -159,6 +176,16 @@ func New(opts Options) (*App, error) {
 		opts.Roles = role.MustSet()
 	}
 	a.roles = opts.Roles
+	a.onUpgrade = opts.OnUpgradeNeeded
+	if opts.Release != nil {
+		a.release = *opts.Release
+	} else {
+		a.release = currentRelease()
+	}
+	if err := a.release.check(); err != nil {
+		return nil, fmt.Errorf("new app: %w", err)
+	}
+	opts.Modules = append(slices.Clip(opts.Modules), a.release.Modules...)
 	// The decision actions are the only ones governance may authorise
 	// (ADR 0007).
 	decisions := map[string]bool{}
@@ -281,7 +308,7 @@ func (a *App) Info(context.Context, *abci.InfoRequest) (*abci.InfoResponse, erro
 	root := a.store.Root()
 	res := &abci.InfoResponse{
 		Data:            "dengta",
-		Version:         fmt.Sprint(AppVersion),
+		Version:         fmt.Sprint(a.release.Version),
 		AppVersion:      a.version.Load(),
 		LastBlockHeight: a.store.Version(),
 	}
@@ -319,7 +346,7 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	a.checkMu.Lock()
 	c := newCache(a.checkView)
 	a.checkMu.Unlock()
-	ctx := &module.Context{ChainID: a.chainID, Height: req.InitialHeight, Time: req.Time, Store: c}
+	ctx := &module.Context{ChainID: a.chainID, Height: req.InitialHeight, Time: req.Time, Store: c, Version: a.version.Load()}
 	for _, m := range a.modules {
 		gm, ok := m.(module.Genesis)
 		if !ok {
@@ -397,8 +424,9 @@ type envelope struct {
 func (e *envelope) name() string { return e.route.module + "/" + e.route.action.Name }
 
 // checkEnvelope decodes raw and runs every check that does not depend on
-// the nonce: size, encoding, chain id, route, signer, signature, role.
-func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded parsed) (*envelope, error) {
+// the nonce: size, encoding, chain id, route (and the action's version
+// against the chain's, version), signer, signature, role.
+func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded parsed, version uint64) (*envelope, error) {
 	if len(raw) > tx.MaxTxBytes {
 		return nil, errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
 	}
@@ -420,6 +448,9 @@ func (a *App) checkEnvelope(r reader, raw []byte, hash [32]byte, decoded parsed)
 		return nil, err
 	}
 	rt, signer := e.route, e.signer
+	if rt.action.Since > version {
+		return nil, errcode.New(errcode.RuleViolation, "%s is available from application version %d; the chain runs version %d until an upgrade to it takes effect", e.name(), rt.action.Since, version)
+	}
 	if rt.action.AdminOnly && !signer.Admin {
 		return nil, errcode.New(errcode.Unauthorized, "%s needs an admin key of the organisation; key %s is a member key", e.name(), e.signerID)
 	}
@@ -496,7 +527,7 @@ func checkNonce(r reader, e *envelope) (uint64, error) {
 
 // run executes an authenticated transaction over base: it consumes the
 // nonce, then runs the handler in a cache that is kept only on success.
-func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.Time, check bool) (*module.Context, error) {
+func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.Time, check bool, version uint64) (*module.Context, error) {
 	next, err := checkNonce(base, e)
 	if err != nil {
 		return nil, err
@@ -505,22 +536,37 @@ func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.
 		return nil, err
 	}
 	c := newCache(base)
-	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check, TxIndex: index, Nonce: e.nonce}
+	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check, TxIndex: index, Nonce: e.nonce, Version: version}
 	if err := e.route.action.Handle(ctx, e.body); err != nil {
 		return ctx, err
 	}
 	return ctx, c.flush(base)
 }
 
+// precheck admits a transaction of an action with a stateless Precheck:
+// the nonce is next, the body passes the action's own check, and the
+// nonce is consumed in w (ADR 0018).
+func (a *App) precheck(w readWriter, e *envelope, pre func([]byte) error) error {
+	next, err := checkNonce(w, e)
+	if err != nil {
+		return err
+	}
+	if err := pre(e.body); err != nil {
+		return err
+	}
+	return putNonce(w, e.signerID, next)
+}
+
 // CheckTx implements abci.Application. It runs the whole transaction
 // against the mempool's view, so everything that would fail in a block
-// fails here first and never reaches the chain.
+// fails here first and never reaches the chain; an action with a
+// stateless Precheck runs only that (ADR 0018).
 func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
 	hash := tx.Hash(req.Tx)
 	recheck := req.Type == abci.CHECK_TX_TYPE_RECHECK
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	e, err := a.checkEnvelope(a.check, req.Tx, hash, parsed{})
+	e, err := a.checkEnvelope(a.check, req.Tx, hash, parsed{}, a.version.Load())
 	switch {
 	case err != nil:
 	case recheck:
@@ -544,7 +590,12 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if now := a.now().UTC(); now.After(t) {
 			t = now
 		}
-		if _, err = a.run(scratch, e, a.lastHeight+1, 0, t, true); err == nil {
+		if pre := e.route.action.Precheck; pre != nil {
+			err = a.precheck(scratch, e, pre)
+		} else {
+			_, err = a.run(scratch, e, a.lastHeight+1, 0, t, true, a.version.Load())
+		}
+		if err == nil {
 			err = scratch.flush(a.check)
 		}
 	}
@@ -627,8 +678,10 @@ func (a *App) ProcessProposal(context.Context, *abci.ProcessProposalRequest) (*a
 type blockResult struct {
 	height int64
 	time   time.Time
-	hashes [][32]byte
-	txs    []TxRecord
+	// version is the application version the block ran.
+	version uint64
+	hashes  [][32]byte
+	txs     []TxRecord
 }
 
 // TxRecord says where a committed transaction is and how it ended.
@@ -717,14 +770,21 @@ func (a *App) prefetch(txs [][]byte) ([]parsed, [][32]byte) {
 func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (*abci.FinalizeBlockResponse, error) {
 	start := time.Now() // for the metric only
 	defer func() { a.metrics.finalize.Observe(time.Since(start).Seconds()) }()
+	version, params, events, err := a.beginBlock(req.Height, req.Time)
+	if e, ok := err.(*UpgradeNeededError); ok && a.onUpgrade != nil {
+		a.onUpgrade(e, req.SyncingToHeight > req.Height)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("finalize block %d: %w", req.Height, err)
+	}
 	decoded, hashes := a.prefetch(req.Txs)
-	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
-	b := &blockResult{height: req.Height, time: req.Time, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
+	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs)), ConsensusParamUpdates: params, Events: events}
+	b := &blockResult{height: req.Height, time: req.Time, version: version, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
 	gas := a.newGasBudget(a.store)
 	for i, raw := range req.Txs {
 		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
-		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i])
+		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i], version)
 		if err == nil {
 			rec.Module, rec.Action, rec.Signer, rec.Nonce = e.route.module, e.route.action.Name, e.signerID.String(), e.nonce
 			if e.eth != nil {
@@ -733,7 +793,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			err = gas.reserve(e)
 		}
 		if err == nil {
-			ctx, err = a.run(a.store, e, req.Height, i, req.Time, false)
+			ctx, err = a.run(a.store, e, req.Height, i, req.Time, false, version)
 		}
 		r := &abci.ExecTxResult{}
 		if err != nil {
@@ -801,6 +861,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}
 	a.block = nil
+	a.version.Store(b.version)
 	if err := a.resetCheck(); err != nil {
 		return nil, fmt.Errorf("commit block %d: %w", b.height, err)
 	}

@@ -11,6 +11,8 @@ import (
 // Consensus state (in the Merkle trie, part of the app hash):
 //
 //	app/nonce/<hex key id> -> 8-byte big-endian last nonce used by the key
+//	app/version            -> 8-byte big-endian application version the chain runs (module.VersionKey; absent: 1)
+//	app/upgrade/<16 hex digits version> -> UpgradeRecord JSON: the upgrade that brought the version
 //
 // Local data of this node (state.Store SetLocal, not in the app hash):
 //
@@ -21,6 +23,8 @@ const (
 	appPrefix   = "app"
 	noncePrefix = "app/nonce/"
 	txPrefix    = "app/tx/"
+	// upgradePrefix keys the record of every upgrade carried out.
+	upgradePrefix = "app/upgrade/"
 )
 
 var localBlockTime = []byte("app/block/time")

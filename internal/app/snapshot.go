@@ -139,9 +139,9 @@ func (a *App) OfferSnapshot(_ context.Context, req *abci.OfferSnapshotRequest) (
 		a.log.Warn("snapshot refused: another chain", "height", sn.Height, "chain_id", m.ChainID)
 		return reply(abci.OFFER_SNAPSHOT_RESULT_REJECT)
 	}
-	if m.AppVersion > AppVersion {
+	if m.AppVersion > a.release.Version {
 		a.log.Error("snapshot refused: the chain runs a newer application version; install the release the consortium upgraded to",
-			"height", sn.Height, "app_version", m.AppVersion, "software_runs", AppVersion)
+			"height", sn.Height, "app_version", m.AppVersion, "software_runs", a.release.Version)
 		return reply(abci.OFFER_SNAPSHOT_RESULT_REJECT)
 	}
 	s := &a.snaps

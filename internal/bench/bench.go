@@ -35,8 +35,11 @@ type Options struct {
 	// Settle bounds the wait for empty mempools between steps.
 	Settle time.Duration
 	workload.Params
-	Readers   int           // reading goroutines (w4, mix)
-	Broadcast string        // "sync" (CheckTx answer) or "async"
+	Readers int // reading goroutines (w4, mix)
+	// Broadcast is how transactions are sent: "sync" (CometBFT RPC,
+	// CheckTx answer), "async", or "batch" (Dengta's gateway batch
+	// endpoint, POST /v1/txs/batch; kvstore then gets "sync").
+	Broadcast string
 	Poll      time.Duration // block poll interval
 
 	Baseline    bool   // also run CometBFT's kvstore on the same topology
@@ -139,8 +142,8 @@ func (o *Options) validate() error {
 	if o.Step < time.Second {
 		return fmt.Errorf("step %s: at least 1s", o.Step)
 	}
-	if o.Broadcast != "sync" && o.Broadcast != "async" {
-		return fmt.Errorf("broadcast %q: sync or async", o.Broadcast)
+	if o.Broadcast != "sync" && o.Broadcast != "async" && o.Broadcast != "batch" {
+		return fmt.Errorf("broadcast %q: sync, async or batch", o.Broadcast)
 	}
 	if o.BaselineApp != "kvstore" && o.BaselineApp != "persistent_kvstore" {
 		return fmt.Errorf("baseline app %q: kvstore or persistent_kvstore", o.BaselineApp)

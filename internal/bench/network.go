@@ -17,6 +17,8 @@ import (
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/internal/devnet"
@@ -405,7 +407,7 @@ func tryStartKVStore(ctx context.Context, dir, bin, app string, validators, base
 		name := fmt.Sprintf("kvstore%d", i)
 		ip := fmt.Sprintf("127.0.0.%d", base+i)
 		home := filepath.Join(out, name)
-		keys, err := node.InitHome(home, node.InitOptions{Moniker: name, IP: ip, Ports: ports, Org: name})
+		keys, err := initKVStoreHome(home, node.InitOptions{Moniker: name, IP: ip, Ports: ports, Org: name})
 		if err != nil {
 			return nil, fmt.Errorf("kvstore home: %w", err)
 		}
@@ -546,4 +548,36 @@ func (hs homeSettings) apply(home string) error {
 		}
 	}
 	return nil
+}
+
+// initKVStoreHome writes a home with node.InitHome, for its config.toml,
+// then replaces the node and validator keys, which Dengta keeps encrypted
+// (ADR 0008), with CometBFT's own plain key files, the only ones the
+// cometbft binary reads.
+func initKVStoreHome(home string, opts node.InitOptions) (*node.HomeKeys, error) {
+	opts.Protection = keyfile.DevProtection()
+	if _, err := node.InitHome(home, opts); err != nil {
+		return nil, err
+	}
+	cfg := cmtcfg.DefaultConfig()
+	cfg.SetRoot(home)
+	for _, f := range []string{cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile(), cfg.NodeKeyFile()} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("plain keys: %w", err)
+		}
+	}
+	pv, err := privval.GenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("plain keys: %w", err)
+	}
+	pv.Save()
+	nk, err := p2p.LoadOrGenNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("plain keys: %w", err)
+	}
+	pub, err := pv.GetPubKey()
+	if err != nil {
+		return nil, fmt.Errorf("plain keys: %w", err)
+	}
+	return &node.HomeKeys{NodeID: string(nk.ID()), ValidatorPubKey: pub, ValidatorAddress: pub.Address()}, nil
 }

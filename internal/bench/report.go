@@ -49,8 +49,12 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 	ew.printf("# dengta bench: %s on %d validator%s\n\n", c.Workload, c.Validators, plural(c.Validators))
 	ew.printf("Measured %s on %d CPUs (%s), %s, Linux %s; load average (1 min) %.2f at the start, %.2f at the end.\n",
 		rep.Started.Format("2006-01-02 15:04 MST"), rep.Host.CPUs, orDash(rep.Host.CPUModel), rep.Host.Go, orDash(rep.Host.Kernel), rep.Host.LoadStart, rep.Host.LoadEnd)
-	ew.printf("Each step offers its rate open-loop for %gs through CometBFT RPC `broadcast_tx_%s` (%d lanes spread over the nodes), then waits up to %gs for the accepted transactions to commit. ",
-		c.StepS, c.Broadcast, c.Signers, c.DrainS)
+	via := fmt.Sprintf("CometBFT RPC `broadcast_tx_%s`", c.Broadcast)
+	if c.Broadcast == "batch" {
+		via = "the gateway's `POST /v1/txs/batch` (each lane gathers 50 ms or 1,000 transactions; kvstore: `broadcast_tx_sync`)"
+	}
+	ew.printf("Each step offers its rate open-loop for %gs through %s (%d lanes spread over the nodes), then waits up to %gs for the accepted transactions to commit. ",
+		c.StepS, via, c.Signers, c.DrainS)
 	ew.printf("Latency runs from when a transaction was due to when a poller (every %g ms, on the first node) saw its block. CPU, peak RSS and disk growth are per node over the step (window and drain); harness CPU is this process's (pacer, senders, poller, readers).\n\n", c.PollMs)
 	for _, run := range rep.Runs {
 		writeRun(ew, rep, run)

@@ -17,12 +17,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/workload"
 )
 
 // staged is a step's transactions, encoded for sending.
 type staged struct {
-	bodies  [][]byte
+	bodies [][]byte
+	// raws are the signed transactions, for the gateway's batch endpoint
+	// (gateway: the lanes send through POST /v1/txs/batch).
+	raws    [][]byte
+	gateway bool
 	node    []int
 	lane    []int
 	records []int32
@@ -61,6 +66,7 @@ func stage(w workload.Workload, net *workload.Network, n int, method string) (*s
 		total += len(t.Raw)
 	}
 	s.bytes = float64(total) / float64(max(n, 1))
+	s.raws = raws
 	if len(s.kinds) > 1 {
 		s.kind = kind
 	} else {
@@ -108,10 +114,17 @@ func (r *runner) step(ctx context.Context, system string, net *workload.Network,
 	if err := w.Prepare(ctx, net, n); err != nil {
 		return nil, 0, fmt.Errorf("prepare: %w", err)
 	}
-	s, raws, err := stage(w, net, n, "broadcast_tx_"+o.Broadcast)
+	method := o.Broadcast
+	if method == "batch" {
+		// Dengta's gateway batch endpoint; kvstore, which has none, gets
+		// broadcast_tx_sync in JSON-RPC batches.
+		method = "sync"
+	}
+	s, raws, err := stage(w, net, n, "broadcast_tx_"+method)
 	if err != nil {
 		return nil, 0, err
 	}
+	s.gateway = o.Broadcast == "batch" && system == SystemDengta
 	tr := newTracker(raws, s.records)
 	tr.kind, tr.kinds = s.kind, s.kinds
 	st := &Step{Offered: rate, WindowS: o.Step.Seconds(), Prepared: int64(n), LoadStart: loadAverage()}
@@ -344,6 +357,13 @@ func send(ctx context.Context, net *workload.Network, tr *tracker, s *staged, ch
 			// released meanwhile in one batch (in order), which spares the
 			// node the HTTP overhead of each; a lane keeping up sends one
 			// at a time.
+			if s.gateway {
+				if !sendGateway(ctx, net, tr, s, gather(i, ch), stop) {
+					drop(true)
+					return
+				}
+				continue
+			}
 			batch := append(make([]int32, 0, workload.MaxBatch), i)
 		more:
 			for len(batch) < workload.MaxBatch {
@@ -442,16 +462,134 @@ func sendBatch(ctx context.Context, net *workload.Network, tr *tracker, s *stage
 		}
 		tr.retries.Add(1)
 		batch = batch[retryFrom:]
-		select {
-		case <-time.After(backoff):
-			backoff = min(2*backoff, 320*time.Millisecond)
+		if waitRetry(ctx, tr, batch, &backoff, stop) {
 			continue
-		case <-stop:
-		case <-ctx.Done():
 		}
-		for _, i := range batch {
-			tr.recs[i].state.Store(txUnsent)
-			tr.unsent.Add(1)
+		return true
+	}
+	return true
+}
+
+// waitRetry waits out the back-off before a batch is sent again and
+// doubles it (up to 320 ms); once the drain limit passes or ctx ends
+// instead, the batch is unsent and waitRetry reports false.
+func waitRetry(ctx context.Context, tr *tracker, batch []int32, backoff *time.Duration, stop <-chan struct{}) bool {
+	select {
+	case <-time.After(*backoff):
+		*backoff = min(2**backoff, 320*time.Millisecond)
+		return true
+	case <-stop:
+	case <-ctx.Done():
+	}
+	for _, i := range batch {
+		tr.recs[i].state.Store(txUnsent)
+		tr.unsent.Add(1)
+	}
+	return false
+}
+
+// Gateway batches: a lane sends what the pacer released within
+// gatherWindow of its first transaction, up to gatherMax, as a bulk
+// submitter would.
+const (
+	gatherWindow = 50 * time.Millisecond
+	gatherMax    = 1000
+)
+
+// gather collects a lane's batch for the gateway, starting with first.
+func gather(first int32, ch <-chan int32) []int32 {
+	batch := []int32{first}
+	deadline := time.NewTimer(gatherWindow)
+	defer deadline.Stop()
+	for len(batch) < gatherMax {
+		select {
+		case j, ok := <-ch:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, j)
+		case <-deadline.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// sendGateway sends a lane's batch through the gateway's batch endpoint
+// (answered after admission) and records each answer as sendBatch does.
+// A mempool that fills is retried from the first transaction it turned
+// away, after the same back-off.
+func sendGateway(ctx context.Context, net *workload.Network, tr *tracker, s *staged, batch []int32, stop <-chan struct{}) bool {
+	backoff := 20 * time.Millisecond
+	for len(batch) > 0 {
+		raws := make([][]byte, len(batch))
+		for k, i := range batch {
+			raws[k] = s.raws[i]
+		}
+		results, err := net.Nodes[s.node[batch[0]]].Client().SubmitBatchAsync(ctx, raws)
+		if client.IsCode(err, "unavailable") || client.IsCode(err, "mempool_full") {
+			// The node's upload slots are all busy: nothing was taken;
+			// back off and send the whole batch again, as a client would.
+			tr.retries.Add(1)
+			if waitRetry(ctx, tr, batch, &backoff, stop) {
+				continue
+			}
+			return true
+		}
+		if err != nil {
+			for _, i := range batch {
+				if ctx.Err() != nil {
+					tr.recs[i].state.Store(txUnsent)
+					tr.unsent.Add(1)
+					continue
+				}
+				tr.recs[i].state.Store(txRejected)
+				tr.rejected.Add(1)
+			}
+			if ctx.Err() != nil {
+				return true
+			}
+			tr.noteError(err.Error())
+			return false
+		}
+		ok, retryFrom := true, -1
+		for k, i := range batch {
+			rec, r := &tr.recs[i], results[k]
+			switch {
+			case retryFrom >= 0:
+			case r.Status == client.BatchPending:
+				// Taken or not, unknown: send again from it (the same
+				// bytes are taken once), or its successors would skip
+				// its nonce.
+				if ok {
+					retryFrom = k
+				}
+			case r.Status == client.BatchRefused && r.Err != nil && (r.Err.Name == "mempool_full" || r.Err.Name == "unavailable"):
+				if ok {
+					retryFrom = k
+				} else {
+					rec.state.Store(txUnsent)
+					tr.unsent.Add(1)
+				}
+			case r.Status == client.BatchRefused:
+				rec.state.Store(txRejected)
+				tr.rejected.Add(1)
+				if r.Err != nil {
+					tr.noteError(r.Err.Error())
+				}
+				ok = false
+			default: // accepted, or committed or pending (taken)
+				rec.state.Store(txAccepted)
+				tr.accepted.Add(1)
+			}
+		}
+		if retryFrom < 0 {
+			return ok
+		}
+		tr.retries.Add(1)
+		batch = batch[retryFrom:]
+		if waitRetry(ctx, tr, batch, &backoff, stop) {
+			continue
 		}
 		return true
 	}

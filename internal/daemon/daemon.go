@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -168,10 +169,23 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		}
 	}
 	d.App, err = app.New(app.Options{ChainID: doc.ChainID, Store: store, Logger: logger.With("module", "app"), Modules: reg.Core(), Roles: reg.Roles(),
-		Snapshots: snaps, SnapshotInterval: interval})
+		Snapshots: snaps, SnapshotInterval: interval, OnUpgradeNeeded: d.upgradeNeeded})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("start node: %w", err)
+	}
+	// At an upgrade height this software does not run, stop before
+	// CometBFT replays or executes the block (ADR 0019).
+	if need, err := d.App.CheckUpgrade(); err != nil || need != nil {
+		store.Close()
+		if err != nil {
+			return nil, fmt.Errorf("start node: %w", err)
+		}
+		return nil, upgradeHalt(need)
+	}
+	if plan, err := d.App.ScheduledUpgrade(); err == nil && plan != nil {
+		logger.Warn("upgrade scheduled", "name", plan.Name, "version", plan.Version, "height", plan.Height,
+			"software_ready", plan.Version <= d.App.SoftwareAppVersion())
 	}
 	ln, err := net.Listen("tcp", settings.GatewayAddr)
 	if err != nil {
@@ -263,6 +277,10 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 	go func() {
 		select {
 		case <-d.Node.Halted():
+			if need := d.App.UpgradeNeeded(); need != nil {
+				d.stopOnOwn(upgradeHalt(need))
+				return
+			}
 			d.stopOnOwn(&HaltError{Reason: ReasonConsensus, Err: d.Node.HaltError(),
 				Hint: "look for the cause above this line (a full disk, a failing disk: dmesg), fix it, then start the node again: it resumes from its last committed block"})
 		case <-d.done:
@@ -297,6 +315,18 @@ func (d *Daemon) Stop() error {
 		close(d.done)
 	})
 	return d.stopErr
+}
+
+// stopServicesOnly stops the gateway, the admin socket, the modules'
+// services and the disk monitor, but not consensus or the stores: for a
+// node stopping at an upgrade height (upgradeNeeded).
+func (d *Daemon) stopServicesOnly() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = d.http.Shutdown(ctx)
+	d.stopAdmin()
+	d.stopModuleServices()
+	d.disk.close()
 }
 
 // Done is closed once the daemon has stopped.
@@ -335,6 +365,17 @@ func RunWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.Re
 			case <-time.After(linger):
 			case <-ctx.Done():
 			}
+		}
+		if h.Reason == ReasonUpgrade {
+			// Nothing of the upgrade block was executed or written: the
+			// state is committed at the block before the height. Consensus
+			// is not stopped (a block-sync goroutine may be waiting inside
+			// the application, and CometBFT's stop races its own peer
+			// routines against the stores it closes, which can panic with
+			// "pebble: closed" on the way out); the stores are left as
+			// after a crash at a block boundary, which they recover from.
+			d.stopServicesOnly()
+			return h
 		}
 		// Storage that failed may not close cleanly; the process must end
 		// anyway, so that its supervisor restarts it.
@@ -375,7 +416,30 @@ const (
 	ReasonConsensus = "consensus"
 	// ReasonDisk: the free disk space fell below the stop threshold.
 	ReasonDisk = "disk"
+	// ReasonUpgrade: the chain reached an upgrade height whose version
+	// this software does not run (ADR 0019).
+	ReasonUpgrade = "upgrade"
 )
+
+// upgradeNeeded is called by the application when a block at an upgrade
+// height needs a newer release. In consensus, the refusal halts consensus
+// and the node stops. In block sync, CometBFT would panic on the refusal
+// in a goroutine nobody recovers; instead the block's goroutine waits here
+// for the process to end. Either way Run stops the services and returns
+// the halt.
+func (d *Daemon) upgradeNeeded(e *app.UpgradeNeededError, blockSync bool) {
+	if !blockSync {
+		return
+	}
+	d.stopOnOwn(upgradeHalt(e))
+	select {}
+}
+
+// upgradeHalt is the stop at an upgrade height.
+func upgradeHalt(need *app.UpgradeNeededError) *HaltError {
+	return &HaltError{Reason: ReasonUpgrade, Err: need,
+		Hint: "install release " + need.Plan.Name + " (application version " + strconv.FormatUint(need.Plan.Version, 10) + ") and start the node with it: it executes the upgrade block and carries on. Starting this software again stops here again; it never runs past the height"}
+}
 
 // HaltError is why a running node stopped on its own: the process should
 // exit with it (a non-zero status) so that its supervisor acts.

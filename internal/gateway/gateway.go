@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cometbft/cometbft/mempool"
@@ -178,6 +179,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	}
 	handle("GET /v1/status", s.status, public)
 	handle("POST /v1/txs", s.submitTx, public, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
+	handle("POST /v1/txs/batch", s.submitBatch, public, httpapi.MaxBody(maxBatchBody))
 	handle("GET /v1/txs/{hash}", s.getTx, public)
 	handle("GET /v1/blocks", s.listBlocks, public)
 	handle("GET /v1/blocks/{height}", s.getBlock, public)
@@ -192,6 +194,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
 	handle("POST /v1/governance/preview", s.previewGovernance)
+	handle("GET /v1/upgrade", s.getUpgrade, public)
 	handle("GET /v1/actions", s.listActions, public)
 	blobMax := int64(httpapi.DefaultBodyLimit)
 	if s.opts.Blobs != nil {
@@ -274,13 +277,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Rou
 	if route.Bulk {
 		select {
 		case s.bulk <- struct{}{}:
-			defer func() { <-s.bulk }()
+			release := sync.OnceFunc(func() { <-s.bulk })
+			defer release()
+			r = r.WithContext(context.WithValue(r.Context(), bulkReleaseKey{}, release))
 		default:
 			w.Header().Set("Retry-After", "5")
 			return errcode.New(errcode.Unavailable, "the node is receiving as many large uploads as it takes at once (%d); try again in a few seconds", maxBulk)
 		}
 	}
 	return h(w, r.WithContext(access.With(r.Context(), caller)))
+}
+
+type bulkReleaseKey struct{}
+
+// bodyRead gives back the upload slot a bulk request holds once its
+// handler has read the whole body (a batch of transactions then waits for
+// its commits without holding a slot).
+func bodyRead(r *http.Request) {
+	if release, ok := r.Context().Value(bulkReleaseKey{}).(func()); ok {
+		release()
+	}
 }
 
 // APIError is the JSON body of every error response.
@@ -356,10 +372,16 @@ type Health struct {
 	StateHeight int64 `json:"state_height"`
 	// AppVersion is the application protocol version the chain runs.
 	AppVersion uint64 `json:"app_version"`
+	// Upgrade is the upgrade governance scheduled, if any (ADR 0019): a
+	// node whose software is not ready stops at its height.
+	Upgrade *ScheduledUpgrade `json:"upgrade,omitempty"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	h := Health{StateHeight: s.app.Store().Version(), AppVersion: s.app.ChainAppVersion()}
+	if st, err := s.upgradeStatus(); err == nil {
+		h.Upgrade = st.Scheduled
+	}
 	if err := s.refuse(); err != nil {
 		h.Problems = append(h.Problems, errcode.Message(err))
 	}

@@ -387,6 +387,14 @@ func TestHappyPaths(t *testing.T) {
 		}
 	})
 
+	t.Run("upgrade", func(t *testing.T) {
+		var u gateway.UpgradeStatus
+		getOK(t, "/v1/upgrade", &u)
+		if u.ChainAppVersion != 1 || u.SoftwareAppVersion != app.AppVersion || u.Scheduled != nil || u.Done == nil || len(u.Done) != 0 || u.Height < rec.Height {
+			t.Errorf("upgrade: %+v", u)
+		}
+	})
+
 	t.Run("actions", func(t *testing.T) {
 		var acts []gateway.ActionInfo
 		getOK(t, "/v1/actions", &acts)

@@ -13,7 +13,6 @@ import (
 	"net/http"
 
 	"github.com/cometbft/cometbft/mempool"
-	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/app"
@@ -115,18 +114,8 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	bctx, bstop := context.WithTimeout(ctx, s.opts.BroadcastTimeout)
-	defer bstop()
-	res, err := callChain(bctx, func() (*ctypes.ResultBroadcastTx, error) { return s.chain.BroadcastTxSync(bctx, raw) })
-	switch {
-	case err == nil && res.Code != 0:
-		return &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
-	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
-		// Accepted now, or submitted before: either way, wait for it.
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
-	default:
-		return broadcastError(err)
+	if err := s.admit(ctx, raw, hash); err != nil {
+		return err
 	}
 	if !wait {
 		writeJSON(w, http.StatusAccepted, SubmitResponse{Hash: fmt.Sprintf("%X", hash)})

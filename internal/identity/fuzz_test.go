@@ -39,6 +39,9 @@ func FuzzActions(f *testing.F) {
 		map[string]any{"kind": "set_validator", "org_id": "coop", "validator": map[string]any{"power": 4}},
 		map[string]any{"kind": "set_validator", "org_id": "court", "validator": validatorSpec("court", 44, 3)},
 		map[string]any{"proposal_id": 1, "approve": true},
+		map[string]any{"kind": "upgrade", "upgrade": map[string]any{"name": "v1.4.0", "version": 2, "height": 5000, "info": "https://example.org"}, "reason": "r"},
+		map[string]any{"kind": "upgrade", "upgrade": map[string]any{"name": "v1.4.0", "version": 2, "height": 9223372036854775807}},
+		map[string]any{"kind": "cancel_upgrade", "upgrade": map[string]any{"name": "v1.4.0"}},
 	} {
 		raw, _ := json.Marshal(b)
 		f.Add(raw)

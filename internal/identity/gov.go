@@ -12,7 +12,7 @@ import (
 
 // ProposeBody is the body of identity/propose.
 type ProposeBody struct {
-	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles, set_validator or authorize_action"`
+	Kind      string      `json:"kind" doc:"add_org, remove_org, set_roles, set_validator, authorize_action, upgrade or cancel_upgrade"`
 	Org       *OrgSpec    `json:"org,omitempty" doc:"add_org: the organisation; a validator in it needs its proof of possession"`
 	OrgID     string      `json:"org_id,omitempty" doc:"remove_org, set_roles, set_validator: the organisation"`
 	Roles     []role.Role `json:"roles,omitempty" doc:"set_roles: the organisation's new roles"`
@@ -20,7 +20,11 @@ type ProposeBody struct {
 	// Action is what an authorize_action proposal authorises: one module
 	// action on one subject (ADR 0010).
 	Action *module.ActionRef `json:"action,omitempty" doc:"authorize_action: the module action and the record it acts on"`
-	Reason string            `json:"reason,omitempty"`
+	// Upgrade is the software upgrade an upgrade proposal schedules, or
+	// (name only, optional) the one a cancel_upgrade proposal cancels
+	// (ADR 0019).
+	Upgrade *UpgradePlan `json:"upgrade,omitempty" doc:"upgrade: the release name, the application version it brings (the chain's + 1) and the height it takes effect; cancel_upgrade: the scheduled release's name (optional)"`
+	Reason  string       `json:"reason,omitempty"`
 }
 
 func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
@@ -28,6 +32,9 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		return errcode.New(errcode.MalformedBody, "reason must have at most 1000 bytes")
 	}
 	p := &Proposal{Kind: b.Kind, Proposer: ctx.Signer.Org, Reason: b.Reason, Status: StatusVoting, Created: ctx.Height}
+	if b.Upgrade != nil && b.Kind != KindUpgrade && b.Kind != KindCancelUpgrade {
+		return errcode.New(errcode.MalformedBody, "a %s proposal takes no \"upgrade\"", b.Kind)
+	}
 	switch b.Kind {
 	case KindAddOrg:
 		if b.Org == nil || b.OrgID != "" || b.Roles != nil || b.Validator != nil || b.Action != nil {
@@ -104,8 +111,20 @@ func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 		}
 		a := *b.Action
 		p.Action = &a
+	case KindUpgrade:
+		plan, err := proposeUpgrade(ctx, b)
+		if err != nil {
+			return err
+		}
+		p.Upgrade = plan
+	case KindCancelUpgrade:
+		plan, err := proposeCancelUpgrade(ctx, b)
+		if err != nil {
+			return err
+		}
+		p.Upgrade = plan
 	default:
-		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator, authorize_action", b.Kind)
+		return errcode.New(errcode.MalformedBody, "proposal kind %q is not one of add_org, remove_org, set_roles, set_validator, authorize_action, upgrade, cancel_upgrade", b.Kind)
 	}
 	params, err := GetParams(ctx.Store)
 	if err != nil {
@@ -300,6 +319,10 @@ func execute(ctx *module.Context, p *Proposal, roles *role.Set) error {
 			return err
 		}
 		ctx.Emit("identity.validator_changed", "org", org.ID, "power", strconv.FormatInt(p.Validator.Power, 10))
+	case KindUpgrade:
+		return executeUpgrade(ctx, p)
+	case KindCancelUpgrade:
+		return executeCancelUpgrade(ctx, p)
 	case KindAuthorizeAction:
 		// Nothing changes here: the module's decision action carries the
 		// decision out, naming this proposal (ADR 0010).

@@ -19,6 +19,7 @@ import (
 //	identity/params                        -> Params
 //	identity/prop/<16 hex digits id>       -> Proposal
 //	identity/nextprop                      -> decimal id of the next proposal (starts at 1)
+//	identity/upgrade                       -> UpgradePlan; the latest software upgrade scheduled (carried out once the chain runs its version)
 const prefix = "identity/"
 
 var (
@@ -30,6 +31,7 @@ var (
 	keyValSet    = []byte(prefix + "valset")
 	keyParams    = []byte(prefix + "params")
 	keyNextProp  = []byte(prefix + "nextprop")
+	keyUpgrade   = []byte(prefix + "upgrade")
 )
 
 func orgKey(id string) []byte        { return []byte(orgPrefix + id) }
@@ -56,6 +58,9 @@ func OrgStateKey(id string) []byte { return orgKey(id) }
 
 // KeyStateKey returns the state key of a member key, for proofs.
 func KeyStateKey(id tx.KeyID) []byte { return keyKey(id) }
+
+// UpgradeStateKey returns the state key of the upgrade plan, for proofs.
+func UpgradeStateKey() []byte { return keyUpgrade }
 
 // ProposalStateKey returns the state key of a proposal, for proofs.
 func ProposalStateKey(id uint64) []byte { return proposalKey(id) }

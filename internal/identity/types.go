@@ -93,6 +93,9 @@ type Key struct {
 type Params struct {
 	// VotingPeriodSeconds is how long a proposal stays open, in block time.
 	VotingPeriodSeconds int64 `json:"voting_period_seconds"`
+	// UpgradeMarginBlocks is how many blocks ahead of its proposal an
+	// upgrade height must be (0: DefaultUpgradeMarginBlocks).
+	UpgradeMarginBlocks int64 `json:"upgrade_margin_blocks,omitempty"`
 }
 
 // DefaultParams returns the parameters used when the genesis sets none.
@@ -207,13 +210,16 @@ type Proposal struct {
 	Roles     []role.Role `json:"roles,omitempty"`     // set_roles
 	Validator *Validator  `json:"validator,omitempty"` // set_validator
 	// Action is what an authorize_action proposal authorises.
-	Action   *module.ActionRef `json:"action,omitempty"`
-	Reason   string            `json:"reason,omitempty"`
-	Status   string            `json:"status"`
-	Votes    []Vote            `json:"votes"`
-	Created  int64             `json:"created_height"`
-	Deadline int64             `json:"deadline_unix"` // block time after which votes are refused
-	Closed   int64             `json:"closed_height,omitempty"`
+	Action *module.ActionRef `json:"action,omitempty"`
+	// Upgrade is the plan an upgrade proposal schedules, or the one a
+	// cancel_upgrade proposal cancels.
+	Upgrade  *UpgradePlan `json:"upgrade,omitempty"`
+	Reason   string       `json:"reason,omitempty"`
+	Status   string       `json:"status"`
+	Votes    []Vote       `json:"votes"`
+	Created  int64        `json:"created_height"`
+	Deadline int64        `json:"deadline_unix"` // block time after which votes are refused
+	Closed   int64        `json:"closed_height,omitempty"`
 	// Error is set when a passed proposal could not be carried out.
 	Error string `json:"error,omitempty"`
 }

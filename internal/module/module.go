@@ -86,6 +86,10 @@ type Context struct {
 	// Nonce is the transaction's number in its signer key's sequence: the
 	// envelope's nonce, or an Ethereum transaction's nonce + 1 (ADR 0014).
 	Nonce uint64
+	// Version is the application protocol version the chain runs for
+	// this block (ADR 0019): a release gates what it changes on it, never
+	// on the software's own version.
+	Version uint64
 
 	events     []Event
 	validators []ValidatorUpdate
@@ -154,12 +158,40 @@ type Action struct {
 	// Decision): any active organisation's admin key may take it, and
 	// the handler checks the proposal.
 	Decision bool
-	Handle   Handler
+	// Since is the application protocol version from which the action
+	// exists (0 or 1: from the chain's start). Before the chain upgrades
+	// to it, the action is refused like any rule violation (ADR 0019).
+	Since  uint64
+	Handle Handler
 	// Doc is one line for the API reference and the CLI.
 	Doc string
 	// Body and Result are the Go types of the JSON body and result, from
 	// the action's api.Action; the API documents their schemas.
 	Body, Result reflect.Type
+	// Precheck, when set, is what the mempool runs of the action instead
+	// of the handler (ADR 0018): a check of the body alone, with no state.
+	// The envelope, signer, role and nonce are checked as always; what
+	// depends on state is decided in the block, where a refusal consumes
+	// the nonce like any failed transaction. Set it (with Stateless) only
+	// for actions whose refusals by state are rare, so that the cheaper
+	// admission does not fill blocks with failures.
+	Precheck func(body []byte) error
+}
+
+// Stateless returns a with a Precheck that decodes the body strictly and
+// runs validate on it. B must be the action's body type.
+func Stateless[B any](a Action, validate func(*B) error) Action {
+	if a.Body != reflect.TypeFor[B]() {
+		panic(fmt.Sprintf("module: Stateless check of %s takes %v; the body is %v", a.Name, reflect.TypeFor[B](), a.Body))
+	}
+	a.Precheck = func(raw []byte) error {
+		var b B
+		if err := DecodeBody(raw, &b); err != nil {
+			return err
+		}
+		return validate(&b)
+	}
+	return a
 }
 
 // Handle binds a typed handler to an action of the wire package: the body
@@ -180,6 +212,13 @@ func Handle[B, R any](def api.Action[B, R], h func(ctx *Context, body *B) error)
 // For returns a with the roles that may perform it.
 func (a Action) For(roles ...role.Role) Action {
 	a.Roles = roles
+	return a
+}
+
+// From returns a as available only once the chain runs application
+// version v.
+func (a Action) From(v uint64) Action {
+	a.Since = v
 	return a
 }
 

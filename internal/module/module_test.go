@@ -1,6 +1,7 @@
 package module
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -87,4 +88,31 @@ func TestDecodeBodyRefusesReplacedText(t *testing.T) {
 			t.Errorf("DecodeBody(%q) decoded a replacement character: %q", tt.raw, b.Name)
 		}
 	}
+}
+
+func TestStatelessChecksBodyType(t *testing.T) {
+	type body struct {
+		N int `json:"n"`
+	}
+	a := Action{Name: "act", Body: reflect.TypeFor[body]()}
+	a = Stateless(a, func(b *body) error {
+		if b.N < 1 {
+			return errcode.New(errcode.MalformedBody, "n must be positive")
+		}
+		return nil
+	})
+	if err := a.Precheck([]byte(`{"n":1}`)); err != nil {
+		t.Fatalf("valid body: %v", err)
+	}
+	for _, raw := range []string{`{"n":0}`, `{"n":1,"x":2}`, `[]`} {
+		if err := a.Precheck([]byte(raw)); errcode.Of(err) != errcode.MalformedBody {
+			t.Errorf("%s: %v, want malformed_body", raw, err)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a check of another type than the body was accepted")
+		}
+	}()
+	Stateless(a, func(*string) error { return nil })
 }

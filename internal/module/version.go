@@ -7,7 +7,7 @@ import (
 
 // The application protocol version the chain runs is consensus state, kept
 // by the application under its own key; governance changes it at an
-// upgrade height (planned upgrade proposals, ADR 0017). This is the one
+// upgrade height (identity's upgrade proposals, ADR 0019). This is the one
 // place outside the application that spells the key.
 
 // VersionKey is the state key of the chain's application protocol

@@ -85,6 +85,9 @@ type Options struct {
 	SnapshotInterval int64
 	// Genesis adds modules' sections to the app genesis, by module name.
 	Genesis map[string]any
+	// Release is the software release the app runs (nil: this build's;
+	// app.Options.Release).
+	Release *app.Release
 }
 
 // uscc makes a valid unified social credit code for test organisation i.
@@ -184,7 +187,7 @@ func New(tb testing.TB, opts Options) *Chain {
 	}
 	c := &Chain{roles: opts.Roles}
 	a, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: opts.Modules, Roles: opts.Roles, Now: func() time.Time { return c.Time },
-		Snapshots: opts.Snapshots, SnapshotInterval: opts.SnapshotInterval})
+		Snapshots: opts.Snapshots, SnapshotInterval: opts.SnapshotInterval, Release: opts.Release})
 	if err != nil {
 		tb.Fatalf("new app: %v", err)
 	}
@@ -261,6 +264,20 @@ func (c *Chain) SignNonce(k *tx.PrivateKey, nonce uint64, mod, action string, bo
 // after a transaction failed before consuming its nonce.
 func (c *Chain) ResetNonce(k tx.KeyID, last uint64) { c.nonces[k] = last }
 
+// Restart replaces the app with a new one over the same store running
+// release (nil: this build's), as a node started with other software
+// would: what the old app held in memory is gone, the committed state
+// stays.
+func (c *Chain) Restart(release *app.Release) error {
+	c.TB.Helper()
+	a, err := app.New(app.Options{ChainID: ChainID, Store: c.Store, Modules: c.modules, Roles: c.roles, Now: func() time.Time { return c.Time }, Release: release})
+	if err != nil {
+		return err
+	}
+	c.App = a
+	return nil
+}
+
 // Check runs CheckTx.
 func (c *Chain) Check(raw []byte) *abci.CheckTxResponse {
 	c.TB.Helper()
@@ -282,12 +299,16 @@ func (c *Chain) Block(txs ...[]byte) ([]*abci.ExecTxResult, []byte) {
 	return res.TxResults, res.AppHash
 }
 
-// TryBlock is Block returning the error instead of failing the test.
+// TryBlock is Block returning the error instead of failing the test. A
+// block the app refuses to execute leaves the chain's height as it was.
 func (c *Chain) TryBlock(txs ...[]byte) (*abci.FinalizeBlockResponse, error) {
 	c.Height++
 	c.Time = c.Time.Add(time.Second)
 	res, err := c.App.FinalizeBlock(context.Background(), &abci.FinalizeBlockRequest{Txs: txs, Height: c.Height, Time: c.Time})
 	if err != nil {
+		// Not executed: the next block has the same height.
+		c.Height--
+		c.Time = c.Time.Add(-time.Second)
 		return nil, err
 	}
 	if _, err := c.App.Commit(context.Background(), &abci.CommitRequest{}); err != nil {

@@ -133,7 +133,7 @@ func (p PublicKey) Verify(msg, sig []byte) bool {
 		if len(p.Key) != ed25519PublicKeySize {
 			return false
 		}
-		return ed25519.Verify(ed25519.PublicKey(p.Key), msg, sig)
+		return verifyEd25519(p.Key, msg, sig)
 	case AlgoSM2:
 		pub, ok := sm2ECDSAPublicKey(p.Key)
 		if !ok {

@@ -40,6 +40,7 @@ func (s *Server) hallRoutes() {
 	s.mux.HandleFunc("POST /hall/users/{name}/disable", s.wrap(s.signedIn(s.adminOnly(s.setDisabled(true)))))
 	s.mux.HandleFunc("POST /hall/users/{name}/enable", s.wrap(s.signedIn(s.adminOnly(s.setDisabled(false)))))
 	s.mux.HandleFunc("POST /hall/users/{name}/password", s.wrap(s.signedIn(s.adminOnly(s.resetPassword))))
+	s.mux.HandleFunc("GET /hall/upgrade", s.wrap(s.signedIn(s.upgradePage)))
 	s.mux.HandleFunc("GET /hall/account", s.wrap(s.signedIn(s.accountPage)))
 	s.mux.HandleFunc("POST /hall/account/password", s.wrap(s.signedIn(s.changePassword)))
 	s.mux.HandleFunc("POST /hall/account/tokens", s.wrap(s.signedIn(s.createToken)))
@@ -221,6 +222,9 @@ func (s *Server) logout(p *pages.Page) error {
 
 func (s *Server) dashboard(p *pages.Page) error {
 	p.Title = p.T("hall.title")
+	if st := upgradeStatus(p, s.api()); st != nil {
+		p.Data = st.Scheduled
+	}
 	return s.render(p, "dashboard")
 }
 

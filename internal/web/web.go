@@ -256,6 +256,14 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"dec": func(n int64) int64 { return n - 1 },
+	// kv makes the parameters of "tp" from key, value pairs.
+	"kv": func(pairs ...any) map[string]string {
+		out := make(map[string]string, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			out[fmt.Sprint(pairs[i])] = fmt.Sprint(pairs[i+1])
+		}
+		return out
+	},
 	"json": func(v any) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)

@@ -31,7 +31,9 @@ var (
 // Actions implements module.Module.
 func (m Module) Actions() []module.Action {
 	return []module.Action{
-		module.Handle(notaryapi.Deposit, m.deposit).For(depositRoles...),
+		// A deposit is refused by state only when it supplements a record
+		// that does not exist; the mempool checks its body alone.
+		module.Stateless(module.Handle(notaryapi.Deposit, m.deposit).For(depositRoles...), validateDeposit),
 		module.Handle(notaryapi.BatchDeposit, m.batchDeposit).For(depositRoles...),
 		module.Handle(notaryapi.RegisterWork, m.registerWork).For(workRoles...),
 		module.Handle(notaryapi.TransferWork, m.transferWork).For(workRoles...),

@@ -1,0 +1,258 @@
+package gateway
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"sync"
+
+	"github.com/cometbft/cometbft/mempool"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+
+	"github.com/dengta-chain/dengta/internal/app"
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/ethtx"
+	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/tx"
+)
+
+// Batched ingress (ADR 0018): POST /v1/txs/batch takes many signed
+// transactions in one request, for bulk submitters (a scanner fleet, an
+// ERP exporting invoices). The node verifies their signatures in parallel,
+// admits them to its mempool in the order given (a key's nonces must
+// arrive in order), and answers each one's outcome. Nothing is shared
+// between the transactions: each is admitted, refused or committed on its
+// own, exactly as if it had been sent alone to POST /v1/txs.
+
+// MaxBatchTxs is the most transactions one batch request may carry.
+const MaxBatchTxs = 5000
+
+// maxBatchBody bounds a batch request's body: base64 of MaxBatchTxs
+// transactions of 2 KiB, or 16 MiB, whichever is larger; a batch of larger
+// transactions is split by the client.
+const maxBatchBody = 16 << 20
+
+// BatchRequest is the JSON body of POST /v1/txs/batch.
+type BatchRequest struct {
+	// Txs are the encoded, signed transactions in standard base64, in the
+	// order the node must admit them.
+	Txs []string `json:"txs"`
+}
+
+// Outcomes of one transaction of a batch.
+const (
+	BatchCommitted = "committed" // committed with code 0
+	BatchFailed    = "failed"    // committed, failed in its block (record.code, error)
+	BatchAccepted  = "accepted"  // in the mempool (wait=false), not yet committed
+	BatchPending   = "pending"   // taken, not committed before the deadline: look it up by hash or send the same bytes again
+	BatchRefused   = "refused"   // not taken (error): nothing happened; fix it, or retry mempool_full and unavailable later
+)
+
+// BatchItem is the outcome of one transaction of a batch, at its index.
+type BatchItem struct {
+	Hash   string        `json:"hash,omitempty"`
+	Status string        `json:"status"`
+	Record *app.TxRecord `json:"record,omitempty"`
+	Error  *ErrorBody    `json:"error,omitempty"`
+}
+
+// BatchResponse answers POST /v1/txs/batch: one item per transaction, in
+// the request's order, and the count of each outcome.
+type BatchResponse struct {
+	Results []BatchItem    `json:"results"`
+	Counts  map[string]int `json:"counts"`
+}
+
+func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
+	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
+	defer stop()
+	var req BatchRequest
+	err := httpapi.DecodeJSON(r, &req, maxBatchBody)
+	bodyRead(r)
+	if err != nil {
+		return err
+	}
+	if len(req.Txs) == 0 {
+		return errcode.New(errcode.BadRequest, "txs is empty: send at least one transaction")
+	}
+	if len(req.Txs) > MaxBatchTxs {
+		return errcode.New(errcode.TooLarge, "%d transactions in one batch; the limit is %d: split the batch", len(req.Txs), MaxBatchTxs)
+	}
+	wait := r.URL.Query().Get("wait") != "false"
+	if err := s.refuse(); err != nil {
+		return err
+	}
+
+	out := make([]BatchItem, len(req.Txs))
+	raws := make([][]byte, len(req.Txs))
+	hashes := make([][32]byte, len(req.Txs))
+	for i, b64 := range req.Txs {
+		raw, err := decodeBatchTx(b64)
+		if err != nil {
+			out[i] = refused(err)
+			if raw != nil {
+				out[i].Hash = fmt.Sprintf("%X", tx.Hash(raw))
+			}
+			continue
+		}
+		raws[i], hashes[i] = raw, tx.Hash(raw)
+		out[i].Hash = fmt.Sprintf("%X", hashes[i])
+	}
+	s.preVerify(raws)
+
+	watches := make([]<-chan app.TxRecord, len(raws))
+	for i, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		ch, cancel := s.app.Watch(hashes[i])
+		defer cancel()
+		watches[i] = ch
+	}
+	// stopped is the refusal of the rest of the batch once the mempool is
+	// full, or an admission timed out (its successors of the same key
+	// could only skip its nonce).
+	var stopped error
+	for i, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		select {
+		case rec := <-watches[i]:
+			// Committed before: its record, as POST /v1/txs answers.
+			out[i] = committedItem(&rec)
+			watches[i] = nil
+			continue
+		default:
+		}
+		if stopped != nil {
+			out[i] = refused(stopped)
+			out[i].Hash = fmt.Sprintf("%X", hashes[i])
+			watches[i] = nil
+			continue
+		}
+		err := s.admit(ctx, raw, hashes[i])
+		if err != nil {
+			switch errcode.Of(err) {
+			case errcode.MempoolFull:
+				stopped = errcode.New(errcode.MempoolFull, "the node's mempool filled up at an earlier transaction of this batch; send this one again in a moment")
+			case errcode.Timeout:
+				stopped = errcode.New(errcode.Unavailable, "the node did not admit an earlier transaction of this batch in time; send the batch again from that one (the same bytes are taken once)")
+			}
+			out[i] = refused(err)
+			out[i].Hash = fmt.Sprintf("%X", hashes[i])
+			if errcode.Of(err) == errcode.Timeout {
+				out[i].Status = BatchPending
+			}
+			watches[i] = nil
+			continue
+		}
+		out[i].Status = BatchAccepted
+	}
+	if wait {
+		for i, ch := range watches {
+			if ch == nil || out[i].Status != BatchAccepted {
+				continue
+			}
+			rec, err := s.await(ctx, ch)
+			if err != nil {
+				out[i].Status = BatchPending
+				out[i].Error = &ErrorBody{Code: uint32(errcode.Timeout), Name: errcode.Timeout.Name(),
+					Message: fmt.Sprintf("accepted but not committed within %s; look it up with GET /v1/txs/%s, or send the same bytes again", s.opts.CommitTimeout, out[i].Hash)}
+				continue
+			}
+			out[i] = committedItem(rec)
+		}
+	}
+	resp := BatchResponse{Results: out, Counts: map[string]int{}}
+	for _, it := range out {
+		resp.Counts[it.Status]++
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func decodeBatchTx(b64 string) ([]byte, error) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, errcode.New(errcode.Malformed, "not standard base64: %v", err)
+	}
+	if len(raw) == 0 {
+		return nil, errcode.New(errcode.Malformed, "empty transaction")
+	}
+	if len(raw) > tx.MaxTxBytes {
+		return nil, errcode.New(errcode.TooLarge, "transaction is %d bytes; the limit is %d", len(raw), tx.MaxTxBytes)
+	}
+	if ethtx.Is(raw) {
+		_, err = ethtx.Decode(raw)
+	} else {
+		_, err = tx.Decode(raw)
+	}
+	return raw, err
+}
+
+// preVerify verifies the batch's signatures on every core before the
+// transactions go one by one through the mempool, whose checks then find
+// them in the signature cache.
+func (s *Server) preVerify(raws [][]byte) {
+	workers := min(runtime.GOMAXPROCS(0), len(raws))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				j := i
+				i++
+				next.Unlock()
+				if j >= len(raws) {
+					return
+				}
+				if raws[j] != nil {
+					s.app.PreCheckTx(raws[j])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// admit offers one transaction to the mempool, for POST /v1/txs and each
+// transaction of a batch: nil when it was taken now or before.
+func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) error {
+	bctx, bstop := context.WithTimeout(ctx, s.opts.BroadcastTimeout)
+	defer bstop()
+	res, err := callChain(bctx, func() (*ctypes.ResultBroadcastTx, error) { return s.chain.BroadcastTxSync(bctx, raw) })
+	switch {
+	case err == nil && res.Code != 0:
+		return &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
+	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
+		return nil
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
+	default:
+		return broadcastError(err)
+	}
+}
+
+func refused(err error) BatchItem {
+	code := errcode.Of(err)
+	return BatchItem{Status: BatchRefused, Error: &ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err)}}
+}
+
+func committedItem(rec *app.TxRecord) BatchItem {
+	it := BatchItem{Hash: rec.Hash, Status: BatchCommitted, Record: rec}
+	if code := errcode.Code(rec.Code); code != errcode.OK {
+		it.Status = BatchFailed
+		msg := rec.Log
+		if msg == "" {
+			msg = fmt.Sprintf("transaction %s was committed at height %d but failed", rec.Hash, rec.Height)
+		}
+		it.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg}
+	}
+	return it
+}
