@@ -215,7 +215,7 @@ var messages = pages.Messages{ // [zh, en]
 	"upgrade.version":                {"应用版本", "Application version"},
 	"upgrade.height":                 {"生效高度", "From height"},
 	"upgrade.proposal":               {"提案", "Proposal"},
-	"upgrade.howto":                  {"升级由机构管理员以治理提案决定（dengta gov propose，类型 upgrade 或 cancel_upgrade），见运维手册。", "Admins decide upgrades by governance proposals (dengta gov propose, kind upgrade or cancel_upgrade); see the operations runbook."},
+	"upgrade.howto":                  {"升级由机构管理员以治理提案决定（`dengta gov propose`，类型 `upgrade` 或 `cancel_upgrade`），见运维手册。", "Admins decide upgrades by governance proposals (`dengta gov propose`, kind `upgrade` or `cancel_upgrade`); see the operations runbook."},
 	"upgrade.banner":                 {"软件升级：自区块高度 {height} 起链运行应用版本 {version}（{name}）。", "Software upgrade: from block {height} the chain runs application version {version} ({name})."},
 }
 
