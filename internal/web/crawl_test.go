@@ -507,7 +507,7 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 				browsertest.SignOut(t, ctx)
 			}
 			// Every public page at phone width, signed out.
-			browsertest.Run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
+			browsertest.Run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 			c.phone = true
 			start := append([]string{base + "/", base + "/explorer", base + "/explorer/orgs", base + "/verify"}, publicLinks...)
 			c.crawl("public", start, func(p string) bool { return !hall(p) }, 2)
