@@ -129,9 +129,9 @@ func NodeWith(t testing.TB, reg *plug.Registry) (*daemon.Daemon, string) {
 	return d, home
 }
 
-// SeededNode is Node with every module's demo story recorded, as
+// DemoNode is Node with every module's demo story recorded, as
 // 'dengta dev' records it on a new chain.
-func SeededNode(t testing.TB) (*daemon.Daemon, string) {
+func DemoNode(t testing.TB) (*daemon.Daemon, string) {
 	t.Helper()
 	// The seed and the node share the modules (a module's seed may act
 	// through the services its node runs).

@@ -252,7 +252,9 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 			apis = append(apis, m.API)
 		}
 		if m.Pages != nil {
-			pgs = append(pgs, m.Pages)
+			pg := *m.Pages
+			pg.Name = m.Name()
+			pgs = append(pgs, &pg)
 		}
 	}
 	proxies, err := httpapi.ParseProxies(settings.TrustedProxies)

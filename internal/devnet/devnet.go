@@ -406,7 +406,7 @@ func AddDevHallUsers(home, password string) error {
 			return err
 		}
 		name := o.ID + "-admin"
-		if err := store.AddUser(accounts.User{Name: name, Display: o.Name, Org: o.ID, Role: accounts.RoleAdmin}, password, k); err != nil {
+		if err := store.AddUser(accounts.User{Name: name, Org: o.ID, Role: accounts.RoleAdmin}, password, k); err != nil {
 			return fmt.Errorf("hall user %s: %w", name, err)
 		}
 	}

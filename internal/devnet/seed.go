@@ -2,8 +2,6 @@ package devnet
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 
@@ -24,14 +22,5 @@ func SeedDemo(ctx context.Context, reg *plug.Registry, gatewayURL, home string, 
 			return client.LoadKey(KeyFile(filepath.Join(home, "keys"), org))
 		},
 	}
-	var errs []error
-	for _, m := range reg.Modules() {
-		if m.Demo.Seed == nil {
-			continue
-		}
-		if err := m.Demo.Seed(ctx, env); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", m.Name(), err))
-		}
-	}
-	return errors.Join(errs...)
+	return reg.SeedDemo(ctx, env)
 }

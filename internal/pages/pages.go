@@ -198,6 +198,8 @@ type Site interface {
 
 // Module is what a module contributes to the pages.
 type Module struct {
+	// Name is the module's name; the host sets it from the registry.
+	Name string
 	// Templates holds the module's page templates (*.html at its root).
 	// Each defines "content"; the layout defines the rest.
 	Templates fs.FS
@@ -213,6 +215,15 @@ type Module struct {
 	// knows of its subject without either importing the other. The
 	// "product" slot takes a GTIN and a lot number ("" for none).
 	Panels map[string]Panel
+	// Title is the module's name for people, [zh, en] (the explorer
+	// shows it for the module's transactions).
+	Title [2]string
+	// Actions name each action of the module's state machine for people,
+	// by action name: a registry-wide test fails when one is missing.
+	Actions Messages
+	// Enums are the sets of values the module records, with their names
+	// for people: a registry-wide test fails when a value has none.
+	Enums []Enum
 	// Hall are links on the hall's dashboard to the module's hall pages.
 	Hall []Link
 	// Dashboard, when set, adds the module's panels (numbers and charts)
@@ -222,6 +233,34 @@ type Module struct {
 	Public []Link
 	// Routes registers the pages.
 	Routes func(s Site, r Router)
+}
+
+// Enum is a set of values a module records (a place's type, a
+// receivable's state) with each value's name for people. Templates show a
+// value with {{enum "trace.location" .Type}} and list the values, for a
+// form's choices, with {{enumValues "trace.location"}}.
+type Enum struct {
+	// Name is "<module>.<set>".
+	Name string
+	// Values are every value of the set, taken from the module's wire
+	// package, so a new value without a name fails the registry's test.
+	Values []string
+	// Labels name each value: value -> [zh, en].
+	Labels Messages
+}
+
+// EnumOf is the value set name of values, named by the messages
+// prefix+value of msgs (where a module's templates already find them);
+// a value without a message has no name, which the registry's test
+// reports.
+func EnumOf(name string, values []string, msgs Messages, prefix string) Enum {
+	e := Enum{Name: name, Values: values, Labels: Messages{}}
+	for _, v := range values {
+		if l, ok := msgs[prefix+v]; ok {
+			e.Labels[v] = l
+		}
+	}
+	return e
 }
 
 // Panel renders a module's fragment for another page, in the page's
@@ -245,7 +284,21 @@ func (p *Page) APIError(err error) string {
 	if sentence == key {
 		sentence = p.T("apierr.other")
 	}
-	return strings.NewReplacer("{sentence}", sentence, "{detail}", ce.Message).Replace(p.T("apierr.format"))
+	return strings.NewReplacer("{sentence}", sentence, "{detail}", ChainWords(ce.Message)).Replace(p.T("apierr.format"))
+}
+
+// The marks around the chain's own words in a page's text: the host
+// renders what lies between them as English that is not translated
+// (<span lang="en" translate="no">), whatever the page's language.
+const (
+	ChainWordsOpen  = "\uE000"
+	ChainWordsClose = "\uE001"
+)
+
+// ChainWords marks s as the chain's own words (English), for a page's text.
+func ChainWords(s string) string {
+	s = strings.NewReplacer(ChainWordsOpen, "", ChainWordsClose, "").Replace(s)
+	return ChainWordsOpen + s + ChainWordsClose
 }
 
 // APIError is the message of an SDK error, as the chain gave it (English);

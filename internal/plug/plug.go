@@ -11,6 +11,7 @@ package plug
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -231,4 +232,19 @@ func (r *Registry) Workloads() []workload.Def {
 		out = append(out, m.Workloads...)
 	}
 	return out
+}
+
+// SeedDemo records every module's demo story on a new dev chain, in
+// registration order; a story that fails does not stop the others.
+func (r *Registry) SeedDemo(ctx context.Context, env *DemoEnv) error {
+	var errs []error
+	for _, m := range r.mods {
+		if m.Demo.Seed == nil {
+			continue
+		}
+		if err := m.Demo.Seed(ctx, env); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", m.Name(), err))
+		}
+	}
+	return errors.Join(errs...)
 }

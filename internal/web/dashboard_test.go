@@ -108,7 +108,7 @@ func checkDashboard(t *testing.T, who, page string) {
 // draw for every demo organisation in both languages, and in the browser
 // the panels show the numbers the API gives.
 func TestDashboards(t *testing.T) {
-	d, home := browsertest.SeededNode(t)
+	d, home := browsertest.DemoNode(t)
 	t.Run("every organisation", func(t *testing.T) { everyDashboard(t, d.GatewayURL) })
 	t.Run("browser", func(t *testing.T) { dashboardPages(t, d, home) })
 }

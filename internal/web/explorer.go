@@ -121,7 +121,7 @@ func tpsChart(blocks []blockSummary, tr func(string) string) (template.HTML, flo
 		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#14304f"><title>%d: %.1f tx/s</title></rect>`,
 			float64(pad)+float64(i)*bw+1, float64(h-pad)-bh, max(bw-2, 1), bh, blocks[n-2-i].Height, v)
 	}
-	fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="12" fill="#555">%.0f tx/s</text>`, pad, pad-10, peak)
+	fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="12" fill="#555">%.0f %s</text>`, pad, pad-10, peak, template.HTMLEscapeString(tr("ex.tps")))
 	fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="12" fill="#555">#%d</text>`, pad, h-8, blocks[n-1].Height)
 	fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="12" fill="#555" text-anchor="end">#%d</text>`, w-pad, h-8, blocks[0].Height)
 	sb.WriteString(`</svg>`)

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,11 +93,14 @@ type Server struct {
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
 	messages pages.Messages
-	nav      []pages.Link             // header links of the modules' public pages
-	hall     []pages.Link             // the hall's scenario tiles
-	panels   map[string][]pages.Panel // the modules' panels for other pages, by slot
-	notices  *notices                 // outcomes of actions, shown once on the next page
-	uploads  chan struct{}            // a slot per public upload being received
+	nav      []pages.Link              // header links of the modules' public pages
+	hall     []pages.Link              // the hall's scenario tiles
+	panels   map[string][]pages.Panel  // the modules' panels for other pages, by slot
+	enums    map[string]pages.Enum     // the modules' value sets, by name
+	actions  map[string]pages.Messages // names of the actions for people, by module
+	titles   map[string][2]string      // names of the modules for people
+	notices  *notices                  // outcomes of actions, shown once on the next page
+	uploads  chan struct{}             // a slot per public upload being received
 	// applyLimiter limits the public application form by client address.
 	applyLimiter *ratelimit.Limiter
 }
@@ -121,7 +125,17 @@ func New(opts Options) (*Server, error) {
 	for k, v := range funcs {
 		fm[k] = v
 	}
+	s.enums, s.actions, s.titles = map[string]pages.Enum{}, map[string]pages.Messages{identity.Name: identityActions}, map[string][2]string{identity.Name: messages["module.identity"]}
 	for i, m := range opts.Modules {
+		for _, e := range m.Enums {
+			if _, dup := s.enums[e.Name]; dup {
+				return nil, fmt.Errorf("web: value set %q of module %d is defined twice", e.Name, i)
+			}
+			s.enums[e.Name] = e
+		}
+		if m.Name != "" {
+			s.actions[m.Name], s.titles[m.Name] = m.Actions, m.Title
+		}
 		for k, v := range m.Messages {
 			if _, dup := s.messages[k]; dup {
 				return nil, fmt.Errorf("web: message %q of module %d is defined twice", k, i)
@@ -273,10 +287,15 @@ var funcs = template.FuncMap{
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
 	},
-	"hallLinks": func() []pages.Link { return nil },
-	"panels":    func(string, ...string) template.HTML { return "" },
-	"roleLabel": func(any) string { return "" },
-	"orgName":   func(any) string { return "" },
+	"hallLinks":  func() []pages.Link { return nil },
+	"panels":     func(string, ...string) template.HTML { return "" },
+	"roleLabel":  func(any) string { return "" },
+	"orgName":    func(any) string { return "" },
+	"tc":         func(string) template.HTML { return "" },
+	"enum":       func(string, any) string { return "" },
+	"enumValues": func(string) []string { return nil },
+	"actionName": func(string, string) string { return "" },
+	"moduleName": func(string) string { return "" },
 }
 
 // orgName is an organisation's name in lang (its Chinese name when it
@@ -383,6 +402,27 @@ func (s *Server) t(lang Lang, key string) string {
 	return m[0]
 }
 
+// withCode escapes a text and shows its `quoted` parts as code.
+func withCode(text string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(text, "`") {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(part))
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// pick is a text in lang.
+func pick(m [2]string, lang Lang) string {
+	if lang == EN {
+		return m[1]
+	}
+	return m[0]
+}
+
 // tp is t with {name} placeholders filled from params.
 func (s *Server) tp(lang Lang, key string, params map[string]string) string {
 	out := s.t(lang, key)
@@ -404,7 +444,11 @@ func (s *Server) render(p *pages.Page, name string) error {
 	}
 	lang := p.Lang
 	t.Funcs(template.FuncMap{
-		"t":    func(key string) string { return s.t(lang, key) },
+		"t": func(key string) string { return s.t(lang, key) },
+		// tc is t for a text that quotes commands or identifiers between
+		// backquotes: they show as code, which is the same in every
+		// language.
+		"tc":   func(key string) template.HTML { return withCode(s.t(lang, key)) },
 		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
 		"lang": func() Lang { return lang },
 		"panels": func(slot string, args ...string) template.HTML {
@@ -413,6 +457,30 @@ func (s *Server) render(p *pages.Page, name string) error {
 				out += f(lang, args...)
 			}
 			return out
+		},
+		// enum shows a value of a module's value set in the page's
+		// language (the value itself when the set does not name it).
+		"enum": func(set string, v any) string {
+			val := fmt.Sprint(v)
+			if l, ok := s.enums[set].Labels[val]; ok {
+				return pick(l, lang)
+			}
+			return val
+		},
+		"enumValues": func(set string) []string { return s.enums[set].Values },
+		// actionName and moduleName show a transaction's module and
+		// action for people.
+		"actionName": func(module, action string) string {
+			if l, ok := s.actions[module][action]; ok {
+				return pick(l, lang)
+			}
+			return module + "/" + action
+		},
+		"moduleName": func(module string) string {
+			if l, ok := s.titles[module]; ok && l[0] != "" {
+				return pick(l, lang)
+			}
+			return module
 		},
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
@@ -442,12 +510,27 @@ func (s *Server) render(p *pages.Page, name string) error {
 	if p.Status != 0 {
 		p.W.WriteHeader(p.Status)
 	}
-	page := buf.Bytes()
+	page := markChainWords(buf.Bytes())
 	if p.Status >= http.StatusBadRequest {
 		page = refill(page, p.R)
 	}
 	_, err = p.W.Write(page)
 	return err
+}
+
+// chainWords are the chain's own words in a rendered page (escaped by the
+// template already), between the marks of pages.ChainWords.
+var chainWords = regexp.MustCompile(pages.ChainWordsOpen + `([^` + pages.ChainWordsOpen + pages.ChainWordsClose + `<>]*)` + pages.ChainWordsClose)
+
+// markChainWords marks the chain's own words in a page as English that is
+// not translated, and drops marks that do not pair up.
+func markChainWords(page []byte) []byte {
+	if !bytes.Contains(page, []byte(pages.ChainWordsOpen)) {
+		return page
+	}
+	page = chainWords.ReplaceAll(page, []byte(`<span class="chain-words" lang="en" translate="no">$1</span>`))
+	page = bytes.ReplaceAll(page, []byte(pages.ChainWordsOpen), nil)
+	return bytes.ReplaceAll(page, []byte(pages.ChainWordsClose), nil)
 }
 
 // renderError shows an error page in the user's language, never a stack
@@ -456,6 +539,13 @@ func (s *Server) renderError(p *pages.Page, err error) {
 	code := errcode.Of(err)
 	msg := p.T("error.internal")
 	status := http.StatusInternalServerError
+	// A refusal of the chain that a page passed on is the chain's code,
+	// said in the page's language.
+	var ce *client.Error
+	if errors.As(err, &ce) && errcode.Code(ce.Code) != errcode.Internal {
+		code = errcode.Code(ce.Code)
+		err = errcode.New(code, "%s", p.APIError(ce))
+	}
 	switch code {
 	case errcode.Internal:
 		s.log.Error("page", "path", p.R.URL.Path, "err", err)

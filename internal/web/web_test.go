@@ -333,10 +333,11 @@ func TestAPIErrorsSpeakTheUsersLanguage(t *testing.T) {
 			t.Errorf("error code %s has no sentence in both languages: %q", c.Name(), m)
 		}
 	}
-	err := &client.Error{Status: 400, Code: uint32(errcode.Unauthorized), Name: "unauthorized", Message: "bank: organisation alliance holds [alliance inspector], it needs one of [bank]"}
+	const detail = "bank: organisation alliance holds [alliance inspector], it needs one of [bank]"
+	err := &client.Error{Status: 400, Code: uint32(errcode.Unauthorized), Name: "unauthorized", Message: detail}
 	for lang, want := range map[Lang]string{
-		ZH: "本机构或本账号无权办理此项业务。请由具备相应角色的机构办理，或请联盟通过治理投票授权。（链上说明：bank: organisation alliance holds [alliance inspector], it needs one of [bank]）",
-		EN: "Your organisation or account may not do this. Have an organisation with the needed role do it, or ask the consortium to authorise it by a governance vote. (the chain says: bank: organisation alliance holds [alliance inspector], it needs one of [bank])",
+		ZH: "本机构或本账号无权办理此项业务。请由具备相应角色的机构办理，或请联盟通过治理投票授权。（链上说明：" + pages.ChainWords(detail) + "）",
+		EN: "Your organisation or account may not do this. Have an organisation with the needed role do it, or ask the consortium to authorise it by a governance vote. (the chain says: " + pages.ChainWords(detail) + ")",
 	} {
 		p := pages.NewPage(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), lang, func(key string) string {
 			if m, ok := messages[key]; ok {
@@ -346,6 +347,34 @@ func TestAPIErrorsSpeakTheUsersLanguage(t *testing.T) {
 		})
 		if got := p.APIError(err); got != want {
 			t.Errorf("%s: %q", lang, got)
+		}
+	}
+}
+
+// The chain's own words in a page are marked as English not to be
+// translated; marks that do not pair up are dropped, and a mark typed
+// into the chain's words cannot open a second span.
+func TestMarkChainWords(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"无权办理（链上说明：" + pages.ChainWords("needs [bank]") + "）", `无权办理（链上说明：<span class="chain-words" lang="en" translate="no">needs [bank]</span>）`},
+		{"a " + pages.ChainWords("x"+pages.ChainWordsOpen+"y") + " b", `a <span class="chain-words" lang="en" translate="no">xy</span> b`},
+		{"stray " + pages.ChainWordsClose + "mark" + pages.ChainWordsOpen, "stray mark"},
+		{"plain", "plain"},
+	} {
+		if got := string(markChainWords([]byte(c.in))); got != c.want {
+			t.Errorf("markChainWords(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestWithCode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"用 `dengta verify --bundle <f>` 核验", "用 <code>dengta verify --bundle &lt;f&gt;</code> 核验"},
+		{"no code", "no code"},
+		{"`a` and `b`", "<code>a</code> and <code>b</code>"},
+	} {
+		if got := string(withCode(c.in)); got != c.want {
+			t.Errorf("withCode(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import "github.com/dengta-chain/dengta/internal/pages"
 // messages are the module's texts in Chinese and English.
 var messages = pages.Messages{
 	"cb.nav":             {"碳登记", "Carbon registry"},
+	"cb.nav.intro":       {"查看核证减排量、配额和绿证的登记总量，以及每张注销证明。", "See the credits, allowances and green certificates on record, and every retirement certificate."},
+	"cb.productname":     {"产品名称", "Product name"},
 	"cb.hall":            {"碳资产登记与账户", "Carbon registry and accounts"},
 	"cb.hallintro":       {"项目登记、监测核查、签发，以及本机构账户中的碳信用、配额和绿证：转让、注销、自愿注销。", "Projects, monitoring and verification, issuance, and your account's credits, allowances and green certificates: transfer, retire, cancel."},
 	"cb.registry":        {"公开碳登记簿", "Public carbon registry"},
@@ -23,6 +25,9 @@ var messages = pages.Messages{
 	"cbkind.allowance":     {"碳排放配额", "Allowances"},
 	"cbkind.gec":           {"绿证", "Green certificates"},
 	"cb.issued":            {"已签发", "Issued"},
+	"cb.verifyfailed":      {"证明未通过核验：", "The proof does not verify:"},
+	"cb.bp":                {"万分比，100 即 1%", "basis points: 100 is 1%"},
+	"cb.checkok":           {"通过。", "Passed."},
 	"cb.state.active":      {"持有中", "Active"},
 	"cb.state.retired":     {"已注销（抵消）", "Retired"},
 	"cb.state.cancelled":   {"已作废", "Cancelled"},
@@ -92,7 +97,7 @@ var messages = pages.Messages{
 	"cb.verified":          {"已核验：记录经超过三分之二的验证节点签名，与登记簿一致", "Verified: the records are signed by more than two thirds of the validators and agree with each other"},
 	"cb.notverified":       {"核验失败", "Not verified"},
 	"cb.download":          {"下载离线证明包", "Download the offline proof bundle"},
-	"cb.offline":           {"离线核验：dengta carbon verify 证明包.json --trust 创世文件（无需联网，不信任任何节点）。", "Offline: dengta carbon verify bundle.json --trust genesis.json (no network, no trust in any node)."},
+	"cb.offline":           {"离线核验：`dengta carbon verify 证明包.json --trust 创世文件`（无需联网，不信任任何节点）。", "Offline: `dengta carbon verify bundle.json --trust genesis.json` (no network, no trust in any node)."},
 	"cb.verify":            {"核验注销证明", "Verify a retirement"},
 	"cb.verifyintro":       {"输入证明编号查看公开证明，或上传下载的证明包，由本节点依据当前验证节点集合核验。", "Enter a certificate number to see its public certificate, or upload a downloaded bundle for this node to check against the validators it trusts now."},
 	"cb.bundlefile":        {"证明包文件（JSON）", "Bundle file (JSON)"},

@@ -45,6 +45,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"cbnum":    formatInt,
 			"cbpct":    func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
@@ -302,7 +305,7 @@ func (s *cbPages) verifyUpload(p *pages.Page) error {
 	d := &verifyData{Names: s.names(p.Lang)}
 	d.Report, err = retireproof.Verify(raw, trust)
 	if err != nil {
-		d.Error = err.Error()
+		d.Error = p.T("cb.verifyfailed") + " " + pages.ChainWords(err.Error())
 		p.Status = http.StatusUnprocessableEntity
 	}
 	p.Title, p.Data = p.T("cb.verify"), d
@@ -396,7 +399,7 @@ func (s *cbPages) footprintCard(lang pages.Lang, gtin, lot string) template.HTML
 	esc := template.HTMLEscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, `<section class="card" id="carbon-footprint"><h2>%s</h2><dl class="facts">`, esc(t("cb.footprint")))
-	fmt.Fprintf(&b, `<dt>%s</dt><dd><strong>%s</strong> kg CO₂e / %s %s</dd>`, esc(t("cb.pcf")), esc(f.PCFExcludingBiogenic), esc(f.UnitaryAmount), esc(f.DeclaredUnit))
+	fmt.Fprintf(&b, `<dt>%s</dt><dd><strong>%s</strong> kg CO₂e / %s %s</dd>`, esc(t("cb.pcf")), esc(f.PCFExcludingBiogenic), esc(f.UnitaryAmount), esc(unitName(f.DeclaredUnit, lang)))
 	fmt.Fprintf(&b, `<dt>%s</dt><dd>%s — %s · %s</dd>`, esc(t("cb.refperiod")), esc(f.PeriodStart), esc(f.PeriodEnd), esc(t("cbbound."+f.Boundary)))
 	if fv.Assurance != nil {
 		fmt.Fprintf(&b, `<dt>%s</dt><dd>%s</dd>`, esc(t("cb.assurance")), esc(t("cblevel."+fv.Assurance.Level)))
@@ -511,4 +514,20 @@ func yuanToFen(s string) (int64, error) {
 		}
 	}
 	return w*100 + f, nil
+}
+
+// unitName is a declared unit in lang (the unit as recorded when it is
+// not one of the standard's).
+func unitName(u string, lang pages.Lang) string {
+	for _, e := range enums {
+		if e.Name == "carbon.declared_unit" {
+			if l, ok := e.Labels[u]; ok {
+				if lang == pages.EN {
+					return l[1]
+				}
+				return l[0]
+			}
+		}
+	}
+	return u
 }

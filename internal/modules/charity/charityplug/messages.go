@@ -5,6 +5,8 @@ import "github.com/dengta-chain/dengta/internal/pages"
 // messages are the module's texts, [zh, en].
 var messages = pages.Messages{
 	"ch.nav":                       {"公益慈善", "Charity"},
+	"ch.badamount":                 {"请按元填写金额，如 1,000.00", "enter an amount in yuan, as 1,000.00"},
+	"ch.nav.intro":                 {"查看慈善项目的募集、支出和物资发放，捐赠人可以核对自己的捐赠去向。", "See what charity projects raised, spent and handed out; donors can follow their own donation."},
 	"ch.hall":                      {"公益慈善", "Charity"},
 	"ch.hallintro":                 {"慈善组织备案项目、登记捐赠、资助与支出；受益机构签收；民政部门登记与监管；审计机构提交审计报告。", "Charities file projects and record donations, grants and spending; beneficiary institutions sign for what they receive; the civil-affairs regulator registers and oversees; auditors file audit reports."},
 	"ch.projects":                  {"慈善项目", "Charity projects"},

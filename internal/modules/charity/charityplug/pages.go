@@ -42,6 +42,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"chyuan": formatYuan,
 			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },
@@ -84,12 +87,13 @@ func (s *chPages) names(p *pages.Page) names {
 	return out
 }
 
-// Of returns an organisation's name, or its id.
-func (n names) Of(id string) string {
+// Of returns an organisation's name; a payee or beneficiary that is not
+// a member shows as recorded, marked as data (not translated).
+func (n names) Of(id string) template.HTML {
 	if v, ok := n[id]; ok {
-		return v
+		return template.HTML(template.HTMLEscapeString(v))
 	}
-	return id
+	return template.HTML(`<span translate="no">` + template.HTMLEscapeString(id) + `</span>`)
 }
 
 // orgsWith lists the active organisations holding one of roles.
@@ -211,16 +215,17 @@ func chart(pv *charityapi.ProjectView, tr func(string) string) template.HTML {
 		name        string
 		value, full int64
 		color       string
+		data        bool // named by its owner, not by the page
 	}
 	top := max(pv.BudgetFen, pv.RaisedFen, pv.SpentFen, 1)
 	bars := []bar{
-		{tr("ch.budget"), pv.BudgetFen, 0, "#8fa8c8"},
-		{tr("ch.raised"), pv.RaisedFen, 0, "#1b7f3b"},
-		{tr("ch.spent"), pv.SpentFen, 0, "#b3261e"},
-		{tr("ch.balance"), pv.BalanceFen, 0, "#d9a400"},
+		{tr("ch.budget"), pv.BudgetFen, 0, "#8fa8c8", false},
+		{tr("ch.raised"), pv.RaisedFen, 0, "#1b7f3b", false},
+		{tr("ch.spent"), pv.SpentFen, 0, "#b3261e", false},
+		{tr("ch.balance"), pv.BalanceFen, 0, "#d9a400", false},
 	}
 	for _, l := range pv.Project.Lines {
-		bars = append(bars, bar{l.Code + " " + l.Name, l.SpentFen, l.BudgetFen, "#14304f"})
+		bars = append(bars, bar{l.Code + " " + l.Name, l.SpentFen, l.BudgetFen, "#14304f", true})
 	}
 	h := len(bars)*(barH+gap) + gap + 14
 	var b strings.Builder
@@ -231,7 +236,11 @@ func chart(pv *charityapi.ProjectView, tr func(string) string) template.HTML {
 		if i == 4 {
 			fmt.Fprintf(&b, `<line x1="0" x2="%d" y1="%d" y2="%d" stroke="#d9e0e7"/>`, w, y-gap/2, y-gap/2)
 		}
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12">%s</text>`, y+15, template.HTMLEscapeString(x.name))
+		mark := ""
+		if x.data {
+			mark = ` translate="no"` // a budget line as its owner named it
+		}
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="12"%s>%s</text>`, y+15, mark, template.HTMLEscapeString(x.name))
 		if x.full > 0 { // a line: its budget in light, its spending over it
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#e6ecf3"/>`, label, y, max(scale(x.full), 1), barH)
 		}
@@ -521,7 +530,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 			}
 			fen, perr := parseYuan(v(fmt.Sprintf("budget%d", i)))
 			if perr != nil {
-				return fail(fmt.Errorf("%s: %v", p.T("ch.budget"), perr))
+				return fail(fmt.Errorf("%s: %s", p.T("ch.budget"), p.T("ch.badamount")))
 			}
 			b.Lines = append(b.Lines, charityapi.LineBody{Code: code, Name: v(fmt.Sprintf("name%d", i)), Category: v(fmt.Sprintf("category%d", i)), BudgetFen: fen})
 		}
@@ -535,7 +544,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	case "donate":
 		fen, perr := parseYuan(v("amount"))
 		if perr != nil {
-			return fail(fmt.Errorf("%s: %v", p.T("ch.amount"), perr))
+			return fail(fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount")))
 		}
 		b := charityapi.DonateBody{Project: v("project"), Line: v("line"), AmountFen: fen, Channel: v("channel"), ChannelRef: v("channel_ref"),
 			DonorName: v("donor_name"), Message: v("message")}
@@ -551,7 +560,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
 		fen, perr := parseYuan(v("value"))
 		if perr != nil {
-			return fail(fmt.Errorf("%s: %v", p.T("ch.value"), perr))
+			return fail(fmt.Errorf("%s: %s", p.T("ch.value"), p.T("ch.badamount")))
 		}
 		salt, kerr := NewReceiptKey()
 		if kerr != nil {
@@ -688,7 +697,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	amount := func() (int64, error) {
 		fen, err := parseYuan(v("amount"))
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", p.T("ch.amount"), err)
+			return 0, fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount"))
 		}
 		return fen, nil
 	}

@@ -47,6 +47,9 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"claimValue": func(raw json.RawMessage) string {
 				var s string
@@ -286,7 +289,7 @@ func (s *credPages) issue(p *pages.Page) error {
 	} else {
 		k, err := jws.ParseJWK([]byte(d.Holder))
 		if err != nil {
-			return fail(p.T("vc.badholder") + ": " + err.Error())
+			return fail(p.T("vc.badholder") + ": " + pages.ChainWords(err.Error()))
 		}
 		holderJWK = credential.WireJWK(&k.PublicKey)
 	}
@@ -558,7 +561,7 @@ func (s *credPages) registryAct(p *pages.Page) error {
 	case credentialapi.SubmitType.Name:
 		var d credentialapi.TypeDef
 		if err := json.Unmarshal([]byte(r.PostFormValue("definition")), &d); err != nil {
-			return s.renderRegistry(p, p.T("vc.baddef")+": "+err.Error())
+			return s.renderRegistry(p, p.T("vc.baddef")+": "+pages.ChainWords(err.Error()))
 		}
 		_, _, err = client.Send(ctx, c, key, credentialapi.SubmitType, credentialapi.SubmitTypeBody{Type: d})
 	case credentialapi.RegisterType.Name:

@@ -97,7 +97,7 @@ func TestReferralInTheHall(t *testing.T) {
 		chromedp.Click("#patient-open", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已进入")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#hello"), "欧阳秀英", "the patient's greeting")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "hospb", "the patient's grants")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "宿州市立医院", "the patient's grants")
 	browsertest.Run(t, ctx, chromedp.Click("#grants button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "您已同意")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "生效中", "the grant after consent")
@@ -129,7 +129,7 @@ func TestReferralInTheHall(t *testing.T) {
 			time.Sleep(500 * time.Millisecond)
 		}
 	}
-	patientSees("audit-served hospb", "audit-refused hospb")
+	patientSees("audit-served 宿州市立医院", "audit-refused 宿州市立医院")
 	browsertest.Screenshot(t, ctx, "datashare-patient")
 
 	// She revokes; B is refused, and she sees that too.
@@ -141,7 +141,7 @@ func TestReferralInTheHall(t *testing.T) {
 		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "revoked", "B after revocation")
 	browsertest.SignOut(t, ctx)
-	patientSees("audit-refused hospb", "audit-served hospb", "audit-refused hospb")
+	patientSees("audit-refused 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院")
 
 	// An emergency: hospb's emergency department declares break-glass
 	// access and opens the record again, which is audited; hospa reviews
@@ -167,8 +167,8 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.SignOut(t, ctx)
 	// The emergency made two accesses: the ciphertext, and its data key
 	// wrapped on the spot for hospb.
-	patientSees("audit-served hospb", "audit-served hospb", "audit-refused hospb", "audit-served hospb", "audit-refused hospb")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "justified", "the patient's emergency accesses")
+	patientSees("audit-served 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "合理", "the patient's emergency accesses")
 }
 
 // TestDevicePage: on the dev chain with the demo story, the juice
@@ -198,7 +198,7 @@ func TestDevicePage(t *testing.T) {
 	if marked == 0 {
 		t.Fatal("no window of the vibration chart is marked as having raised an alert")
 	}
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#alerts"), "resolved", "the alerts")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#alerts"), "已处理", "the alerts")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#maintenance"), "6312-2RS", "the repair")
 	browsertest.Screenshot(t, ctx, "datashare-device")
 	browsertest.SignOut(t, ctx)

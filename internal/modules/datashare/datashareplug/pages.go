@@ -59,6 +59,9 @@ func (n *node) pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"dsTime": showTime,
 			"dsTags": func() []string { return datashareapi.MedicalTags },
@@ -256,6 +259,9 @@ func (s *dsPages) hallAdmit(p *pages.Page) error {
 	}
 	res, err := s.n.admit(p.R.Context(), p.User.Org, datashareapi.PatientBody{Name: strings.TrimSpace(f.Get("name")), IDNumber: f.Get("id_number")})
 	if err != nil {
+		if code := errcode.Of(err); code != errcode.Internal {
+			return errcode.New(code, "%s %s", p.T("ds.badpatient"), pages.ChainWords(errcode.Message(err)))
+		}
 		return err
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.admitted"), res.ID, res.AccessCode))

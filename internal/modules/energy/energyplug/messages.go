@@ -4,6 +4,7 @@ import "github.com/dengta-chain/dengta/internal/pages"
 
 // messages are the module's texts in Chinese and English.
 var messages = pages.Messages{
+	"en.intervalformat":         {"年月日时分，如 202612061430", "year, month, day, hour, minute, as 202612061430"},
 	"en.hall":                   {"分布式电力交易", "Peer-to-peer energy trading"},
 	"en.hallintro":              {"电网企业开设交易片区、登记智能电表；分布式交易用户按时段报价买卖电量；闸门关闭后统一出清，交割后按计量结算到分，偏差按电网电价结算。", "The grid company opens trading zones and registers smart meters; prosumers bid and ask energy per delivery interval; each interval clears at one price when its gate closes and settles to the fen against the meters, imbalances at the grid's tariffs."},
 	"en.zones":                  {"交易片区", "Trading zones"},

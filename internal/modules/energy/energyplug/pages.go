@@ -38,6 +38,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"enkwh":  kwh,
 			"enyuan": yuan,

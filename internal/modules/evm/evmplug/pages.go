@@ -39,6 +39,8 @@ func pagesModule() *pages.Module {
 	return &pages.Module{
 		Templates: sub,
 		Messages:  messages,
+		Title:     title,
+		Actions:   actionNames,
 		Funcs: template.FuncMap{
 			// ctArgs passes a function, the page's data and the CSRF
 			// token to the function form's template.
@@ -163,7 +165,7 @@ func (s *contractPages) load(p *pages.Page, pasted string) (*contractData, error
 	}
 	parsed, _, err := ParseABI([]byte(d.ABI))
 	if err != nil {
-		d.Error = p.T("ct.badabi") + " " + err.Error()
+		d.Error = p.T("ct.badabi") + " " + pages.ChainWords(err.Error())
 		return d, nil
 	}
 	d.Funcs = funcs(parsed)
@@ -281,12 +283,12 @@ func (s *contractPages) act(p *pages.Page) error {
 	}
 	vals, err := ParseArgs(m.Inputs, texts)
 	if err != nil {
-		d.Error = m.Name + ": " + err.Error()
+		d.Error = p.T("ct.badargs") + " " + pages.ChainWords(m.Name+": "+err.Error())
 		return s.render(p, d)
 	}
 	data, err := parsed.Pack(m.Name, vals...)
 	if err != nil {
-		d.Error = m.Name + ": " + err.Error()
+		d.Error = p.T("ct.badargs") + " " + pages.ChainWords(m.Name+": "+err.Error())
 		return s.render(p, d)
 	}
 	to := common.HexToAddress(d.Address)
@@ -323,7 +325,7 @@ func (s *contractPages) act(p *pages.Page) error {
 		return s.render(p, d)
 	}
 	if res.Status != 1 {
-		d.Error = p.T("ct.failed") + " " + res.Error + " (tx " + res.TxHash + ")"
+		d.Error = p.T("ct.failed") + " " + pages.ChainWords(res.Error+" (tx "+res.TxHash+")")
 		return s.render(p, d)
 	}
 	p.Done("/hall/contracts/"+d.Address, fmt.Sprintf("%s %s: tx %s, gas %d", p.T("ct.sent"), m.Name, res.TxHash, res.GasUsed))
@@ -351,9 +353,9 @@ func estimateFor(site pages.Site, from, to common.Address, data []byte) uint64 {
 
 func revertText(p *pages.Page, out *evm.Outcome) string {
 	if errors.Is(out.Err, vm.ErrExecutionReverted) {
-		return p.T("ct.reverted") + " " + out.ErrorText()
+		return p.T("ct.reverted") + " " + pages.ChainWords(out.ErrorText())
 	}
-	return p.T("ct.failed") + " " + out.ErrorText()
+	return p.T("ct.failed") + " " + pages.ChainWords(out.ErrorText())
 }
 
 func mustKeyID(k *client.Key) tx.KeyID {

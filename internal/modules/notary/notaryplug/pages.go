@@ -40,6 +40,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
 		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -234,7 +237,7 @@ func (s *notaryPages) verifyUpload(p *pages.Page) error {
 		rep, err := proof.VerifyFile(cert, trust, f)
 		d.Certificate = rep
 		if err != nil {
-			d.CertError = err.Error()
+			d.CertError = pages.ChainWords(err.Error())
 		}
 	} else {
 		evs, err := s.lookup(sha)

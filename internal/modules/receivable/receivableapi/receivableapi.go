@@ -108,6 +108,11 @@ const (
 	KindConfirmationLapsed    = "confirmation_lapsed"
 )
 
+// LogKinds lists every kind of log entry.
+var LogKinds = []string{KindIssued, KindOffered, KindKept, KindAccepted, KindRejected, KindCancelled, KindConfirmed,
+	KindSplit, KindFinancingRequested, KindFinancingApproved, KindFinancingDeclined, KindSettled, KindFrozen, KindUnfrozen,
+	KindConfirmationRequested, KindConfirmationWithdrawn, KindConfirmationDeclined, KindConfirmationLapsed}
+
 // Party is who signed an action: the organisation and its key.
 type Party = module.Party
 

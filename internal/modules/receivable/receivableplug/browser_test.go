@@ -82,7 +82,7 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.SetValue("#confirm-bank", "bank", chromedp.ByQuery),
 		chromedp.Click("#ask-confirm", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "申请保兑")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirmation-bank"), "bank", "the bank asked")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirmation-bank"), "江淮商业银行", "the bank asked")
 	browsertest.SignOut(t, ctx)
 
 	// The bank sees the request and confirms.
@@ -92,7 +92,7 @@ func TestReceivableFlow(t *testing.T) {
 		chromedp.Click("#confirmation-requests button.confirm", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "保兑")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id), chromedp.WaitVisible("#confirming-bank", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "bank", "confirming bank")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "江淮商业银行", "confirming bank")
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "coop-admin")
@@ -112,7 +112,7 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "receivable-lineage")
 	// Finance the 500,000.00 part the cooperative kept.
 	var part string
-	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("coop")).match(/RC[0-9A-F-]+/)[0]`, &part))
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("svg.tree a")].map(a => a.textContent).find(s => s.includes("500,000.00") && s.includes("梨都果品")).match(/RC[0-9A-F-]+/)[0]`, &part))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part),
 		chromedp.WaitVisible("#finance", chromedp.ByQuery))
 	// The bank to ask is chosen among banks, by name.
@@ -143,6 +143,6 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Click("button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放款")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "bank", "financed part's holder")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "江淮商业银行", "financed part's holder")
 	browsertest.Screenshot(t, ctx, "receivables")
 }

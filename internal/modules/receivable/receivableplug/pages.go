@@ -37,6 +37,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs:     template.FuncMap{"yuan": formatFen, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
 		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -166,7 +169,21 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 	if d.Lineage, err = receivable.Lineage(v, id, today); err != nil {
 		return err
 	}
-	d.Tree = lineageSVG(d.Lineage, id, p.T)
+	names := map[string]string{}
+	if orgs, err := s.site.Orgs(); err == nil {
+		for _, o := range orgs {
+			names[o.ID] = o.Name
+			if p.Lang == pages.EN && o.NameEN != "" {
+				names[o.ID] = o.NameEN
+			}
+		}
+	}
+	d.Tree = lineageSVG(d.Lineage, id, p.T, func(org string) string {
+		if n, ok := names[org]; ok {
+			return n
+		}
+		return org
+	})
 	if t := rc.Trade; t != nil {
 		if ok, err := receivable.MayReadInvoice(v, t.InvoiceSeller, t.InvoiceNo, p.User.Caller()); err != nil {
 			return err
@@ -231,7 +248,7 @@ func (s *recvPages) hallCertificate(p *pages.Page) error {
 
 // lineageSVG draws a receivable tree left to right: the root on the left,
 // each split's parts to its right, leaves one per row.
-func lineageSVG(lv *receivable.LineageView, current string, tr func(string) string) template.HTML {
+func lineageSVG(lv *receivable.LineageView, current string, tr func(string) string, name func(org string) string) template.HTML {
 	const colW, rowH, boxW, boxH = 230, 64, 210, 52
 	children := map[string][]string{}
 	byID := map[string]receivable.LineageNode{}
@@ -303,9 +320,9 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 		if n.ID == current {
 			stroke = "#b3261e"
 		}
-		holder := n.Holder
+		holder := shortName(name(n.Holder))
 		if n.PendingHolder != "" {
-			holder += " → " + n.PendingHolder
+			holder += " → " + shortName(name(n.PendingHolder))
 		}
 		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
 			url.PathEscape(n.ID), x, yy, boxW, boxH, fill, stroke)
@@ -368,12 +385,20 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	return back(p.T("hr.done")+" "+p.T("rcaction."+action), "")
 }
 
+// shortName fits an organisation's name in a box of the lineage tree.
+func shortName(s string) string {
+	if r := []rune(s); len(r) > 10 {
+		return string(r[:9]) + "…"
+	}
+	return s
+}
+
 // receivableBody builds an action's body from the form; amounts are yuan.
 func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.Request, action, id string) (any, error) {
 	fen := func(field string) (int64, error) {
 		v, err := parseYuan(r.FormValue(field))
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", p.T("hr.amount"), err)
+			return 0, fmt.Errorf("%s: %s", p.T("hr.amount"), p.T("hr.badamount"))
 		}
 		return v, nil
 	}

@@ -203,7 +203,7 @@ func (s *tracePages) hallImportRun(p *pages.Page) error {
 	defer cancel()
 	lines, err := runImport(ctx, s.site.API().As(key), key, p.User.Org, string(p.Lang), doc) // converting is for members
 	if err != nil {
-		d.Error = localAPIError(err, string(p.Lang))
+		d.Error = localAPIError(p, err)
 		p.Status = http.StatusBadRequest
 		return s.site.Render(p, "hall_import")
 	}

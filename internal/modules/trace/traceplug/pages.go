@@ -46,6 +46,9 @@ func (n *node) pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs:     template.FuncMap{"chart": chartSVG, "cityName": trace.CityName},
 		Hall:      []pages.Link{{Path: "/hall/trace", Key: "ht.title"}, {Path: "/hall/trace/import", Key: "hi.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -173,7 +176,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 		act = traceapi.RegisterLot.Name
 		gtin, err := trace.ParseGTIN("gtin", field("gtin"))
 		if err != nil {
-			return s.hallTraceError(p, d, trace.LocalMessage(err, string(p.Lang)))
+			return s.hallTraceError(p, d, localMessage(err, p.Lang))
 		}
 		origin := map[string]any{"region": field("region"), "farm": field("farm")}
 		if gln := field("origin_gln"); gln != "" {
@@ -252,7 +255,7 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.site.Timeout())
 	defer cancel()
 	if _, err := s.site.API().Do(ctx, key, traceapi.Name, act, body); err != nil {
-		return s.hallTraceError(p, d, localAPIError(err, string(p.Lang)))
+		return s.hallTraceError(p, d, localAPIError(p, err))
 	}
 	next := "/hall/trace"
 	if d.Lot != "" {
@@ -275,18 +278,52 @@ func serialRange(epcs []string) string {
 	return serial(epcs[0]) + " … " + serial(epcs[len(epcs)-1])
 }
 
-// localAPIError is an SDK error's message in lang: a refusal of this
-// module in that language (the chain's result carries English), anything
-// else as it came.
-func localAPIError(err error, lang string) string {
+// localAPIError is an SDK error's message in the page's language: a
+// refusal of this module in that language (the chain's result carries
+// English), anything else as the host words it.
+func localAPIError(p *pages.Page, err error) string {
 	var ce *client.Error
 	if !errors.As(err, &ce) {
-		return err.Error()
+		return p.APIError(err)
 	}
 	if r := trace.ParseRefusal(errcode.Code(ce.Code), ce.Message); r.Reason != "invalid" {
-		return r.Message(lang)
+		return refusalText(r, p.Lang)
 	}
-	return ce.Message
+	return p.APIError(err)
+}
+
+// refusalText is a refusal for a page: its field, which names a part of
+// the body (gtin, epc_list), marked as the chain's words, then the
+// sentence in lang.
+func refusalText(r *trace.Refusal, lang pages.Lang) string {
+	c := *r
+	c.Field = ""
+	// The values quoted in a refusal (a path's syntax, the code sent) are
+	// the chain's words; the action's name is translated by Message.
+	c.Params = map[string]string{}
+	for k, v := range r.Params {
+		if k != "act" {
+			v = pages.ChainWords(v)
+		}
+		c.Params[k] = v
+	}
+	msg := c.Message(string(lang))
+	if r.Field == "" {
+		return msg
+	}
+	sep := ": "
+	if lang == pages.ZH {
+		sep = "："
+	}
+	return pages.ChainWords(r.Field) + sep + msg
+}
+
+// localMessage is trace.LocalMessage for a page.
+func localMessage(err error, lang pages.Lang) string {
+	if r := trace.AsRefusal(err); r != nil {
+		return refusalText(r, lang)
+	}
+	return trace.LocalMessage(err, string(lang))
 }
 
 func (s *tracePages) hallTraceError(p *pages.Page, d *hallTraceData, msg string) error {

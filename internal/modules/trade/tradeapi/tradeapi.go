@@ -130,6 +130,17 @@ var (
 	Availabilities = []string{AvailSight, AvailDeferred, AvailAcceptance, AvailNegotiation}
 	DocTypes       = []string{DocBillOfLading, DocInvoice, DocOrigin, DocPacking, DocInsurance, DocPhytosanitary, DocInspection}
 	PresStatuses   = []string{PresPresented, PresComplying, PresDiscrepant, PresWaived, PresHonoured, PresReimbursed, PresSettled, PresReturned}
+	CreditStatuses = []string{CreditIssued, CreditExpired, CreditExhausted}
+	AmendStatuses  = []string{AmendmentPending, AmendmentConsented, AmendmentDeclined, CreditAmendAccepted, CreditAmendRejected}
+	// EBLStepActions are what an eBL's history records (Step.Action).
+	EBLStepActions = []string{"issue", "transfer_offered", "transfer_accepted", "transfer_rejected", "transfer_withdrawn",
+		"amendment_proposed", "amendment_consented", "amendment_declined", "presented", "surrendered_for_" + SurrenderDelivery,
+		"surrendered_for_" + SurrenderPaper, "goods_released", "switched_to_paper", "documents_returned",
+		"forwarded_to_issuing_bank", "released_to_applicant"}
+	// CreditStepActions are what a credit's history records
+	// (CreditStep.Action).
+	CreditStepActions = []string{"issued", "advised", "amendment_issued", "amendment_accepted", "amendment_rejected", "presented",
+		"examined", "discrepancies_waived", "documents_returned", "honoured", "reimbursed", "documents_released"}
 )
 
 // The eBL actions.

@@ -92,7 +92,7 @@ func TestTradeFlow(t *testing.T) {
 			chromedp.SendKeys("#ssccs", "106141411234567897", chromedp.ByQuery),
 			chromedp.Click("#issue-ebl", chromedp.ByQuery))
 		browsertest.ExpectMessage(t, ctx, "签发")
-		browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "coop", "first controller")
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "梨都果品专业合作社", "first controller")
 	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "table.list"), "19800.500", "gross weight in kg")
 	browsertest.SignOut(t, ctx)
@@ -111,7 +111,7 @@ func TestTradeFlow(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "已交单")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "LC-E2E-0001-P1", "presentation id")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E001"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "bank", "controller once presented")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "江淮商业银行", "controller once presented")
 	browsertest.SignOut(t, ctx)
 
 	// The bank examines, pays and releases the eBL to the food group.
@@ -151,7 +151,7 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.Click("#release", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放货")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-status"), "已放货", "status after release")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#history"), "goods_released", "history")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#history"), "已放货", "history")
 	browsertest.Screenshot(t, ctx, "trade-ebl")
 	browsertest.SignOut(t, ctx)
 
@@ -183,7 +183,7 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.Click("#present", chromedp.ByQuery))
 	expectRefusal(t, ctx, "expired on "+bankToday)
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E002"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "coop", "the refused presentation left the bill with the cooperative")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "梨都果品专业合作社", "the refused presentation left the bill with the cooperative")
 }
 
 // expectRefusal waits for the page's error and checks it.

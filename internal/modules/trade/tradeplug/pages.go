@@ -38,6 +38,9 @@ func pagesModule() *pages.Module {
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages, searchMessages),
 		Dashboard: dashboard,
+		Title:     title,
+		Actions:   actionNames,
+		Enums:     enums,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
@@ -352,7 +355,7 @@ func (s *tradePages) act(p *pages.Page) error {
 	}
 	body, err := s.body(p, action, ref, no)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+err.Error())
+		return back("", p.T("tr.refused")+" "+pages.ChainWords(err.Error()))
 	}
 	key, err := s.site.Signer(p)
 	if err != nil {
