@@ -227,6 +227,7 @@ var identityActions = pages.Messages{
 	"rotate_key":     {"更换密钥", "Replace a key"},
 	"propose":        {"发起治理提案", "Make a governance proposal"},
 	"vote":           {"治理投票", "Vote on a proposal"},
+	"apply":          {"转交入链申请", "Relay an application to join"},
 }
 
 // CoreActions returns the names of the identity module's actions.
