@@ -187,14 +187,28 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 // SignIn signs in to the hall as user.
 func SignIn(t testing.TB, ctx context.Context, base, user string) {
 	t.Helper()
-	Run(t, ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible("#user", chromedp.ByQuery),
-		chromedp.SendKeys("#user", user, chromedp.ByQuery),
-		chromedp.SendKeys("#password", DevPassword, chromedp.ByQuery),
-		chromedp.Click("#login", chromedp.ByQuery),
-		chromedp.WaitVisible("ul.tiles", chromedp.ByQuery),
-	)
+	// The hall answers "busy, try again" (503) or throttles (429) when
+	// sign-ins from one address come fast, as tests running side by side
+	// make them: a person would try again, and so does the test.
+	for attempt := 1; ; attempt++ {
+		Run(t, ctx,
+			chromedp.Navigate(base+"/login"),
+			chromedp.WaitVisible("#user", chromedp.ByQuery),
+			chromedp.SendKeys("#user", user, chromedp.ByQuery),
+			chromedp.SendKeys("#password", DevPassword, chromedp.ByQuery),
+			chromedp.Click("#login", chromedp.ByQuery),
+		)
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Run(wctx, chromedp.WaitVisible("ul.tiles", chromedp.ByQuery))
+		cancel()
+		if err == nil {
+			return
+		}
+		if attempt == 5 {
+			t.Fatalf("sign in as %s: the hall did not open after %d attempts: %v", user, attempt, err)
+		}
+		time.Sleep(time.Duration(attempt) * 2 * time.Second)
+	}
 }
 
 // Contains fails the test when got does not contain want.
