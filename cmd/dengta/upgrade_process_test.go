@@ -299,12 +299,30 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 	t.Logf("%s: %s stopped at about height %d", since(), n.org(lagging), lagHeight)
 
 	// At the height the old builds stop, with the message and status 4.
-	for _, i := range []int{0, 1} {
-		n.procs[i].waitExit(t, 120*time.Second)
+	// The first to stop takes its precommit with it: a node that had not
+	// received enough precommits by then stays below the height, unable
+	// to commit it (the chain needs the stopped nodes back, on the new
+	// build). It must never pass the height; it is stopped and goes on
+	// with the new build like the others.
+	nettest.WaitFor(t, 120*time.Second, "a node on the first build to stop at the height", func() bool {
+		return !n.procs[0].running() || !n.procs[1].running()
+	})
+	for grace := time.Now().Add(30 * time.Second); (n.procs[0].running() || n.procs[1].running()) && time.Now().Before(grace); {
+		time.Sleep(100 * time.Millisecond)
 	}
 	stopped := since()
+	var exited []int
 	for _, i := range []int{0, 1} {
 		p := n.procs[i]
+		if p.running() {
+			if at := height(ctx, n.cs[i]); at >= h {
+				t.Fatalf("%s on the first build is at height %d, past the upgrade height %d", p.org, at, h)
+			}
+			t.Logf("%s: %s stayed below height %d without the precommits to commit it; stopping it", since(), p.org, h)
+			p.stop(t)
+			continue
+		}
+		exited = append(exited, i)
 		if c := p.exitCode(); c != ExitUpgrade {
 			t.Fatalf("%s exited with status %d, want %d", p.org, c, ExitUpgrade)
 		}
@@ -317,10 +335,11 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 			t.Fatalf("%s's last words:\n%s", p.org, nettest.Tail(p.log, 10))
 		}
 	}
-	t.Logf("%s: the two running nodes on the first build stopped at height %d with status %d", stopped, h, ExitUpgrade)
+	t.Logf("%s: %d of the two running nodes on the first build stopped at height %d with status %d", stopped, len(exited), h, ExitUpgrade)
 
-	// Restarted with the old build, a node stops again at once.
-	p0 := n.procs[0]
+	// Restarted with the old build, a node that stopped at the height
+	// stops again at once.
+	p0 := n.procs[exited[0]]
 	logSize := fileSize(t, p0.log)
 	p0.start(t)
 	p0.waitExit(t, 60*time.Second)
