@@ -243,16 +243,22 @@ func (s *Server) applicationView(ctx context.Context, a *identity.Application) A
 	return v
 }
 
-func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
+// applicationOf returns the application the request's {ref} names, in
+// the latest state.
+func (s *Server) applicationOf(r *http.Request) (*identity.Application, error) {
 	ref := strings.ToUpper(r.PathValue("ref"))
 	if !identity.ValidRef(ref) {
-		return errcode.New(errcode.BadRequest, "%q is not a reference number (SQ and 10 hex digits, as shown after applying)", r.PathValue("ref"))
+		return nil, errcode.New(errcode.BadRequest, "%q is not a reference number (SQ and 10 hex digits, as shown after applying)", r.PathValue("ref"))
 	}
 	v, err := s.View(0)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	a, err := identity.GetApplication(v, ref)
+	return identity.GetApplication(v, ref)
+}
+
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.applicationOf(r)
 	if err != nil {
 		return err
 	}
@@ -288,20 +294,12 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error 
 // applicationBundle answers the join bundle of an approved application,
 // written by this node at the time of the request.
 func (s *Server) applicationBundle(w http.ResponseWriter, r *http.Request) error {
-	ref := strings.ToUpper(r.PathValue("ref"))
-	if !identity.ValidRef(ref) {
-		return errcode.New(errcode.BadRequest, "%q is not a reference number", r.PathValue("ref"))
-	}
-	v, err := s.View(0)
-	if err != nil {
-		return err
-	}
-	a, err := identity.GetApplication(v, ref)
+	a, err := s.applicationOf(r)
 	if err != nil {
 		return err
 	}
 	if st := a.StatusAt(s.blockUnix(r.Context())); st != identity.AppApproved {
-		return errcode.New(errcode.Conflict, "application %s is %s: the join bundle is for approved applications", ref, st)
+		return errcode.New(errcode.Conflict, "application %s is %s: the join bundle is for approved applications", a.Ref, st)
 	}
 	if s.opts.JoinBundle == nil {
 		return errcode.New(errcode.Unavailable, "this node writes no join bundles; ask a member for one (dengta bundle)")
@@ -319,12 +317,7 @@ func (s *Server) applicationBundle(w http.ResponseWriter, r *http.Request) error
 // applicationContact answers the contact details of an application this
 // node took, for members.
 func (s *Server) applicationContact(w http.ResponseWriter, r *http.Request) error {
-	ref := strings.ToUpper(r.PathValue("ref"))
-	v, err := s.View(0)
-	if err != nil {
-		return err
-	}
-	a, err := identity.GetApplication(v, ref)
+	a, err := s.applicationOf(r)
 	if err != nil {
 		return err
 	}
