@@ -13,20 +13,19 @@ func activityKey(org string, day time.Time) []byte {
 	return []byte(activityPrefix + org + "/" + day.In(chinaTime).Format("20060102"))
 }
 
-// countActivity adds one to the organisation's count of transactions on
+// countActivity adds n to the organisation's count of transactions on
 // the block's day. The count is this node's own index (not in the app
 // hash), like the transaction records.
-func (a *App) countActivity(org string, t time.Time) error {
+func (a *App) countActivity(org string, t time.Time, n uint64) error {
 	k := activityKey(org, t)
 	b, err := a.store.GetLocal(k)
 	if err != nil {
 		return fmt.Errorf("activity of %s: %w", org, err)
 	}
-	var n uint64
 	if len(b) == 8 {
-		n = binary.BigEndian.Uint64(b)
+		n += binary.BigEndian.Uint64(b)
 	}
-	a.store.SetLocal(k, binary.BigEndian.AppendUint64(nil, n+1))
+	a.store.SetLocal(k, binary.BigEndian.AppendUint64(nil, n))
 	return nil
 }
 

@@ -781,6 +781,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	res := &abci.FinalizeBlockResponse{TxResults: make([]*abci.ExecTxResult, len(req.Txs)), ConsensusParamUpdates: params, Events: events}
 	b := &blockResult{height: req.Height, time: req.Time, version: version, hashes: hashes, txs: make([]TxRecord, len(req.Txs))}
 	gas := a.newGasBudget(a.store)
+	activity := map[string]uint64{} // the block's successful transactions by organisation
 	for i, raw := range req.Txs {
 		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
@@ -814,9 +815,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		}
 		rec.Code, rec.CodeName, rec.Log = r.Code, errcode.Code(r.Code).Name(), r.Log
 		if err == nil && e.signer.Org != "" {
-			if err := a.countActivity(e.signer.Org, req.Time); err != nil {
-				return nil, fmt.Errorf("finalize block: %w", err)
-			}
+			activity[e.signer.Org]++
 		}
 		a.metrics.txs.WithLabelValues(rec.Module, rec.CodeName).Inc()
 		res.TxResults[i] = r
@@ -826,6 +825,13 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			return nil, fmt.Errorf("finalize block: %w", err)
 		}
 		a.store.SetLocal(txKey(hashes[i]), recJSON)
+	}
+	// Written once per organisation and block; the order of the writes
+	// does not matter (node-local records, not state).
+	for org, n := range activity {
+		if err := a.countActivity(org, req.Time, n); err != nil {
+			return nil, fmt.Errorf("finalize block: %w", err)
+		}
 	}
 	a.store.SetLocal(localBlockTime, binary.BigEndian.AppendUint64(nil, uint64(req.Time.UnixNano())))
 	root := a.store.WorkingRoot()
