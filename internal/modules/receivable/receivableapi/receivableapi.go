@@ -556,6 +556,7 @@ var (
 	Confirmations         = api.Query[OrgParams, ConfirmationsView]{Path: "/v1/banks/{org}/confirmations", Doc: "the confirmation requests (保兑申请) standing for a bank; for the bank itself, regulators and auditors"}
 	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{seller}/{no}"}
 	GetReceivable         = api.Query[IDParams, ReceivableResponse]{Path: "/v1/receivables/{id}"}
+	Find                  = api.Query[FindParams, api.Page[Holding]]{Path: "/v1/receivables/find", Doc: "a page of the receivables the caller is party to now (every receivable for regulators and auditors), newest first, with a search"}
 	Lineage               = api.Query[LineageParams, LineageResponse]{Path: "/v1/receivables/{id}/lineage"}
 	ReceivableCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/receivables/{id}/certificate"}
 )
@@ -563,6 +564,14 @@ var (
 // HeightParams read at a height (0: the latest).
 type HeightParams struct {
 	Height int64 `query:"height"`
+}
+
+// FindParams search and page the receivables the caller is party to.
+type FindParams struct {
+	Q     string `query:"q" doc:"search text: a receivable id, contract or invoice number, an organisation's id or name (Chinese or English), or a status name; case-insensitive"`
+	In    string `query:"in" doc:"one list only: held, incoming, issued, financing or confirmations; every list when absent"`
+	After string `query:"after" doc:"the next value of the previous page"`
+	Limit int    `query:"limit" doc:"1 to 100; 20 when absent"`
 }
 
 // HolderParams name the holding organisation: the caller's own when

@@ -11,6 +11,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
 	"github.com/dengta-chain/dengta/internal/state"
@@ -82,6 +83,19 @@ func dated(ctx context.Context, env httpapi.Env, height int64) (*state.View, str
 	return v, d, err
 }
 
+// searchOf is a list search that knows the statuses' names in Chinese
+// and English.
+func searchOf(r module.Getter, q string) *module.Search {
+	return module.NewSearch(r, q, func(v string) []string {
+		if v == "frozen" {
+			m := messages["hr.frozen"]
+			return m[:]
+		}
+		m := messages["rcstatus."+v]
+		return m[:]
+	})
+}
+
 func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Query(r, receivableapi.Portfolio, func(ctx context.Context, p receivableapi.HolderParams) (*receivableapi.PortfolioView, error) {
 		if p.Holder == "" {
@@ -98,6 +112,32 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		return receivable.Portfolio(v, p.Holder, d)
+	})
+	httpapi.Query(r, receivableapi.Find, func(ctx context.Context, p receivableapi.FindParams) (*api.Page[receivableapi.Holding], error) {
+		limit, err := receivable.FindLimit(p.Limit)
+		if err != nil {
+			return nil, err
+		}
+		c := httpapi.Caller(ctx)
+		org := c.Org
+		if c.Oversees() && p.In == "" {
+			org = ""
+		}
+		if org == "" && !c.Oversees() {
+			return nil, access.Refuse(c, "the receivables of an organisation", receivable.ReadersOwn)
+		}
+		v, d, err := dated(ctx, env, 0)
+		if err != nil {
+			return nil, err
+		}
+		items, next, err := receivable.Find(v, org, p.In, searchOf(v, p.Q), p.After, limit, d)
+		if err != nil {
+			return nil, err
+		}
+		if items == nil {
+			items = []receivableapi.Holding{}
+		}
+		return &api.Page[receivableapi.Holding]{Height: v.Version(), Items: items, Next: next}, nil
 	})
 	httpapi.Query(r, receivableapi.Overview, func(ctx context.Context, p receivableapi.HeightParams) (*receivableapi.OverviewView, error) {
 		if c := httpapi.Caller(ctx); !receivable.MayReadOverview(c) {

@@ -45,6 +45,7 @@ func pagesModule() *pages.Module {
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &recvPages{site: site}
 			r.SignedIn("GET /hall/receivables", s.hallReceivables)
+			r.SignedIn("GET /hall/receivables/find", s.hallFind)
 			r.SignedIn("GET /hall/receivables/{id}", s.hallReceivable)
 			r.SignedIn("GET /hall/receivables/{id}/certificate", s.hallCertificate)
 			r.SignedInUpload("POST /hall/receivables/act", maxActUpload, s.hallReceivableAct)
@@ -55,6 +56,11 @@ func pagesModule() *pages.Module {
 type hallReceivablesData struct {
 	Today     string
 	Portfolio *receivable.PortfolioView
+	// Held and Incoming are the first pages of the leaves the
+	// organisation holds and of those waiting for its acceptance, newest
+	// first; HeldNext and IncomingNext the cursors of the pages after.
+	Held, Incoming         []receivable.Holding
+	HeldNext, IncomingNext string
 	Obligor   *receivable.ObligorView
 	Book      *receivable.BookView
 	// Confirmations are the confirmation requests standing for a bank.
@@ -86,6 +92,12 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 	if d.Portfolio, err = receivable.Portfolio(v, org, today); err != nil {
 		return err
 	}
+	if d.Held, d.HeldNext, err = receivable.Find(v, org, receivable.InHeld, nil, "", receivable.FindPage, today); err != nil {
+		return err
+	}
+	if d.Incoming, d.IncomingNext, err = receivable.Find(v, org, receivable.InIncoming, nil, "", receivable.FindPage, today); err != nil {
+		return err
+	}
 	if p.User.Has(string(receivableapi.CoreEnterprise)) {
 		if d.Obligor, err = receivable.ObligorOutstanding(v, org, today); err != nil {
 			return err
@@ -114,6 +126,49 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 		p.Status = http.StatusBadRequest
 	}
 	return s.site.Render(p, "hall_receivables")
+}
+
+type findData struct {
+	Today  string
+	Search string
+	In     string
+	After  string
+	Lists  []string
+	Items  []receivable.Holding
+	Next   string
+	All    bool // an overseer finds every receivable
+}
+
+// hallFind searches and pages through the receivables the organisation
+// is party to (every receivable for those who oversee), newest first.
+func (s *recvPages) hallFind(p *pages.Page) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
+	}
+	today, err := today(p.R.Context(), s.site)
+	if err != nil {
+		return err
+	}
+	q := p.R.URL.Query()
+	d := &findData{Today: today, Search: strings.TrimSpace(q.Get("q")), In: q.Get("in"), Lists: receivable.FindLists}
+	org := p.User.Org
+	if p.User.Caller().Oversees() && d.In == "" {
+		org, d.All = "", true
+	}
+	after := q.Get("after")
+	d.After = after
+	if after != "" && !receivable.IsID(after) {
+		return errcode.New(errcode.BadRequest, "%s", p.T("hf.badcursor"))
+	}
+	if d.In != "" && !slices.Contains(receivable.FindLists, d.In) {
+		d.In = ""
+	}
+	if d.Items, d.Next, err = receivable.Find(v, org, d.In, searchOf(v, d.Search), after, receivable.FindPage, today); err != nil {
+		return err
+	}
+	p.Title, p.Data = p.T("hf.title"), d
+	return s.site.Render(p, "hall_receivables_find")
 }
 
 type hallReceivableData struct {

@@ -1,0 +1,134 @@
+package receivable_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/modules/receivable"
+)
+
+// labels names statuses as the hall does, for the tests.
+func labels(v string) []string {
+	return map[string][]string{"pending_acceptance": {"待签收", "Waiting for acceptance"}, "active": {"持有中", "Active"}}[v]
+}
+
+// findAll pages through Find with limit until the last page, checking
+// every page but the last is full.
+func findAll(t *testing.T, f *fx, org, in, q string, limit int) []string {
+	t.Helper()
+	v := f.c.View()
+	var out []string
+	after := ""
+	for pages := 0; ; pages++ {
+		if pages > 100 {
+			t.Fatal("paging does not end")
+		}
+		items, next, err := receivable.Find(v, org, in, module.NewSearch(v, q, labels), after, limit, today(f.c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range items {
+			out = append(out, h.ID)
+		}
+		if next == "" {
+			return out
+		}
+		if len(items) != limit {
+			t.Fatalf("a page of %d before the last, want %d", len(items), limit)
+		}
+		if next != items[len(items)-1].ID {
+			t.Fatalf("next %s is not the page's last id", next)
+		}
+		after = next
+	}
+}
+
+func TestFindPagesAndSearches(t *testing.T) {
+	f := newFx(t)
+	var toA, toB []string
+	for i := range 7 {
+		toA = append(toA, f.active(supA, int64(i+1)*wan, 30))
+		toB = append(toB, f.active(supB, int64(i+1)*wan, 30))
+	}
+	pending := f.issue(supA, 3*wan, 30)
+	all := slices.Concat(toA, toB, []string{pending})
+	desc := func(ids []string) []string {
+		out := slices.Clone(ids)
+		slices.Sort(out)
+		slices.Reverse(out)
+		return out
+	}
+	cases := []struct {
+		name, org, in, q string
+		want             []string
+	}{
+		{"everything the obligor issued", core, receivable.InIssued, "", all},
+		{"obligor, every list", core, "", "", all},
+		{"what a supplier holds", supA, receivable.InHeld, "", toA},
+		{"a supplier's incoming", supA, receivable.InIncoming, "", []string{pending}},
+		{"a supplier, every list", supA, "", "", append(slices.Clone(toA), pending)},
+		{"overseer, everything", "", "", "", all},
+		{"holder's name in Chinese", core, receivable.InIssued, "测试机构 sup-b", toB},
+		{"holder's name in English, any case", core, "", "TEST ORG SUP-B", toB},
+		{"obligor's name from the holder", supB, "", "test org core", toB},
+		{"status name in Chinese", core, "", "待签收", []string{pending}},
+		{"status value", "", "", "pending_acceptance", []string{pending}},
+		{"receivable id, lower case", supA, "", toA[3][len(toA[3])-8:], []string{toA[3]}},
+		{"contract number, lower case", "", "", "ht-2026-fx-13", []string{toA[6]}},
+		{"nothing matches", core, "", "xyz-nothing", nil},
+		{"someone else's: not listed", supC, "", "", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, limit := range []int{1, 4, 20} {
+				got := findAll(t, f, c.org, c.in, c.q, limit)
+				if !slices.Equal(got, desc(c.want)) {
+					t.Fatalf("limit %d: got %v\nwant %v", limit, got, desc(c.want))
+				}
+			}
+		})
+	}
+}
+
+func TestFindRefusesBadInput(t *testing.T) {
+	f := newFx(t)
+	f.active(supA, wan, 30)
+	v := f.c.View()
+	for name, call := range map[string]func() error{
+		"garbage cursor": func() error {
+			_, _, err := receivable.Find(v, supA, "", nil, "'; drop", 5, today(f.c))
+			return err
+		},
+		"unknown list": func() error {
+			_, _, err := receivable.Find(v, supA, "owed", nil, "", 5, today(f.c))
+			return err
+		},
+		"list without organisation": func() error {
+			_, _, err := receivable.Find(v, "", receivable.InHeld, nil, "", 5, today(f.c))
+			return err
+		},
+		"bad organisation": func() error {
+			_, _, err := receivable.Find(v, "SUP A", "", nil, "", 5, today(f.c))
+			return err
+		},
+		"limit too large": func() error {
+			_, err := receivable.FindLimit(receivable.FindMaxPage + 1)
+			return err
+		},
+		"negative limit": func() error {
+			_, err := receivable.FindLimit(-1)
+			return err
+		},
+	} {
+		if err := call(); errcode.Of(err) != errcode.BadRequest {
+			t.Errorf("%s: %v, want bad_request", name, err)
+		}
+	}
+	// A well-formed cursor past every record is an empty last page.
+	items, next, err := receivable.Find(v, supA, "", nil, "RC20000101-00000000000000000000", 5, today(f.c))
+	if err != nil || len(items) != 0 || next != "" {
+		t.Fatalf("cursor before every id: %v %q %v", items, next, err)
+	}
+}
