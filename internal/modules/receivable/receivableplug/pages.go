@@ -61,8 +61,8 @@ type hallReceivablesData struct {
 	// first; HeldNext and IncomingNext the cursors of the pages after.
 	Held, Incoming         []receivable.Holding
 	HeldNext, IncomingNext string
-	Obligor   *receivable.ObligorView
-	Book      *receivable.BookView
+	Obligor                *receivable.ObligorView
+	Book                   *receivable.BookView
 	// Confirmations are the confirmation requests standing for a bank.
 	Confirmations *receivable.ConfirmationsView
 	Overview      *receivable.OverviewView
