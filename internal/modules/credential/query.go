@@ -3,6 +3,8 @@ package credential
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/dengta-chain/dengta/internal/api"
@@ -222,27 +224,35 @@ func pageLimit(limit int) (int, error) {
 }
 
 // page walks the keys under prefix from after (exclusive), decoding each
-// with get, and returns at most limit items with the next value.
-func page[T any](r module.Reader, prefix []byte, after string, limit int, get func(k []byte) (*T, error)) (*api.Page[T], error) {
+// with get, and returns at most limit items that keep accepts (every item
+// when keep is nil) with the next value. A cursor that does not match
+// cursor (the form of the keys under prefix) is refused.
+func page[T any](r module.Reader, prefix []byte, after string, limit int, cursor *regexp.Regexp, get func(k []byte) (*T, error), keep func(*T) bool) (*api.Page[T], error) {
 	limit, err := pageLimit(limit)
 	if err != nil {
 		return nil, err
 	}
 	var start []byte
 	if after != "" {
+		if !cursor.MatchString(after) {
+			return nil, errcode.New(errcode.BadRequest, "cursor %q is not a page's next value: use the next value of the previous page, or nothing for the first page", after)
+		}
 		start = append(append(bytes.Clone(prefix), after...), 0) // just past it
 	}
 	out := &api.Page[T]{Items: []T{}}
 	var walkErr error
 	var last string
 	err = r.Iterate(prefix, start, func(k, _ []byte) bool {
-		if len(out.Items) == limit {
-			out.Next = last // there is more after the last item shown
-			return false
-		}
 		v, err := get(k)
 		if err != nil {
 			walkErr = err
+			return false
+		}
+		if keep != nil && !keep(v) {
+			return true
+		}
+		if len(out.Items) == limit {
+			out.Next = last // there is more after the last item shown
 			return false
 		}
 		out.Items = append(out.Items, *v)
@@ -255,26 +265,69 @@ func page[T any](r module.Reader, prefix []byte, after string, limit int, get fu
 	return out, err
 }
 
-// Issued pages through the credentials an issuer anchored, newest first.
-func Issued(r module.Reader, org, after string, limit int) (*api.Page[credentialapi.Anchor], error) {
+// The forms of Issued's and Uses's cursors: <inverted height>/<hash> and
+// <inverted seq>.
+var (
+	issuedCursor = regexp.MustCompile(`^[0-9a-f]{16}/[0-9a-f]{64}$`)
+	useCursor    = regexp.MustCompile(`^[0-9a-f]{16}$`)
+)
+
+// typeMatch reports whether search names credential type id, by id or by
+// its registered name in Chinese or English; names caches the answers.
+func typeMatch(r module.Getter, search *module.Search, names map[string]bool, id string) bool {
+	m, ok := names[id]
+	if !ok {
+		m = search.Text(id)
+		if t, err := GetType(r, id); !m && err == nil {
+			m = search.Text(t.Name, t.NameEN)
+		}
+		names[id] = m
+	}
+	return m
+}
+
+// Issued pages through the credentials an issuer anchored, newest first,
+// those search matches (nil: all): by hash, type (id or name) or status.
+func Issued(r module.Reader, org string, search *module.Search, after string, limit int) (*api.Page[credentialapi.Anchor], error) {
 	prefix := []byte(issuedPrefix + org + "/")
-	return page(r, prefix, after, limit, func(k []byte) (*credentialapi.Anchor, error) {
+	var keep func(a *credentialapi.Anchor) bool
+	if !search.Empty() {
+		types := map[string]bool{}
+		keep = func(a *credentialapi.Anchor) bool {
+			return search.Text(a.Hash) || search.Enum(a.Status) || typeMatch(r, search, types, a.Type)
+		}
+	}
+	return page(r, prefix, after, limit, issuedCursor, func(k []byte) (*credentialapi.Anchor, error) {
 		rest := strings.TrimPrefix(string(k), string(prefix))
 		_, hash, ok := strings.Cut(rest, "/")
 		if !ok {
 			return nil, fmt.Errorf("issued index key %q", k)
 		}
 		return GetAnchor(r, hash)
-	})
+	}, keep)
 }
 
-// Uses pages through an organisation's recorded uses, newest first.
-func Uses(r module.Reader, org, after string, limit int) (*api.Page[credentialapi.Use], error) {
-	return page(r, []byte(usePrefix+org+"/"), after, limit, func(k []byte) (*credentialapi.Use, error) {
+// Uses pages through an organisation's recorded uses, newest first, those
+// search matches (nil: all): by reference, purpose, type (id or name),
+// issuer (id or name) or result.
+func Uses(r module.Reader, org string, search *module.Search, after string, limit int) (*api.Page[credentialapi.Use], error) {
+	var keep func(u *credentialapi.Use) bool
+	if !search.Empty() {
+		types := map[string]bool{}
+		keep = func(u *credentialapi.Use) bool {
+			result := "passed"
+			if !u.OK {
+				result = "failed"
+			}
+			return search.Text(u.Ref, u.Purpose, strconv.Itoa(u.Seq)) || search.Enum(result, u.Failed) ||
+				typeMatch(r, search, types, u.Type) || search.Org(u.Issuer)
+		}
+	}
+	return page(r, []byte(usePrefix+org+"/"), after, limit, useCursor, func(k []byte) (*credentialapi.Use, error) {
 		var u credentialapi.Use
 		if _, err := module.GetJSON(r, k, &u); err != nil {
 			return nil, err
 		}
 		return &u, nil
-	})
+	}, keep)
 }

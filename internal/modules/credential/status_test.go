@@ -175,11 +175,11 @@ func TestRecognitionAndUses(t *testing.T) {
 	fail := use
 	fail.OK, fail.Failed = false, credentialapi.CheckStatus
 	do(t, c, bank, "record_use", fail, errcode.OK)
-	p, err := credential.Uses(c.View(), bank, "", 1)
+	p, err := credential.Uses(c.View(), bank, nil, "", 1)
 	if err != nil || len(p.Items) != 1 || p.Items[0].Seq != 2 || p.Next == "" {
 		t.Fatalf("first page %+v, %v", p, err)
 	}
-	p, err = credential.Uses(c.View(), bank, p.Next, 1)
+	p, err = credential.Uses(c.View(), bank, nil, p.Next, 1)
 	if err != nil || len(p.Items) != 1 || p.Items[0].Seq != 1 || p.Next != "" {
 		t.Fatalf("second page %+v, %v", p, err)
 	}

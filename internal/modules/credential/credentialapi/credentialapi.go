@@ -469,7 +469,8 @@ type ListParams struct {
 // PageParams page through an organisation's records.
 type PageParams struct {
 	Org   string `query:"org" doc:"organisation id"`
-	After string `query:"after" doc:"the next value of the previous page"`
+	Q     string `query:"q" doc:"search text: issued credentials by hash, type (id or name) or status (有效, revoked...); uses by reference, purpose, type, issuer (id or name, Chinese or English) or result (通过, failed...); case-insensitive"`
+	After string `query:"after" doc:"the next value of the previous page; another value is refused with 400"`
 	Limit int    `query:"limit" doc:"at most 200; 50 when absent"`
 }
 

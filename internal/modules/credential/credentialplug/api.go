@@ -209,9 +209,23 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 	})
 }
 
+// searchOf is a list search that knows the names of statuses, results
+// and checks in Chinese and English.
+func searchOf(r module.Getter, q string) *module.Search {
+	return module.NewSearch(r, q, func(v string) []string {
+		var out []string
+		for _, k := range []string{"vc.st." + v, "vc.check." + v, "vc." + v} {
+			if m, ok := messages[k]; ok {
+				out = append(out, m[:]...)
+			}
+		}
+		return out
+	})
+}
+
 // ownPage answers a page of an organisation's own records: for the
 // organisation and those who oversee.
-func ownPage[T any](ctx context.Context, env httpapi.Env, p credentialapi.PageParams, f func(r module.Reader, org, after string, limit int) (*api.Page[T], error)) (*api.Page[T], error) {
+func ownPage[T any](ctx context.Context, env httpapi.Env, p credentialapi.PageParams, f func(r module.Reader, org string, search *module.Search, after string, limit int) (*api.Page[T], error)) (*api.Page[T], error) {
 	if p.Org == "" {
 		return nil, errcode.New(errcode.BadRequest, "give ?org= with an organisation id")
 	}
@@ -223,7 +237,7 @@ func ownPage[T any](ctx context.Context, env httpapi.Env, p credentialapi.PagePa
 	if err != nil {
 		return nil, err
 	}
-	pg, err := f(v, p.Org, p.After, p.Limit)
+	pg, err := f(v, p.Org, searchOf(v, p.Q), p.After, p.Limit)
 	if err != nil {
 		return nil, err
 	}

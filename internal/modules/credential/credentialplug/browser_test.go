@@ -31,8 +31,9 @@ import (
 // estateNode is browsertest.Node with the module's demo recorded and a
 // real-estate registry, 砀山县不动产登记中心 ("estate"), joined by a
 // governance vote and authorised by another to issue real-estate title
-// certificates; its hall user is estate-admin.
-func estateNode(t *testing.T) string {
+// certificates; its hall user is estate-admin. It returns the node's
+// address and its home.
+func estateNode(t *testing.T) (string, string) {
 	t.Helper()
 	reg := modules.Registry()
 	home := t.TempDir()
@@ -132,7 +133,7 @@ func estateNode(t *testing.T) string {
 	if err := credentialplug.Register(ctx, c, keys["regulator"], voters, nil, [][2]string{{catalog.RealEstate, "estate"}}); err != nil {
 		t.Fatal(err)
 	}
-	return d.GatewayURL
+	return d.GatewayURL, home
 }
 
 // TestRealEstateFlow: the real-estate registry issues a title
@@ -144,7 +145,7 @@ func estateNode(t *testing.T) string {
 // bank's second check of the same presentation fails on its status.
 func TestRealEstateFlow(t *testing.T) {
 	ctx := browsertest.Browser(t)
-	base := estateNode(t)
+	base, _ := estateNode(t)
 	waitWallet := chromedp.WaitVisible(`body[data-wallet-ready="1"]`, chromedp.ByQuery)
 
 	// The citizen's wallet makes a key.

@@ -98,6 +98,11 @@ type deskData struct {
 	Issued      []credentialapi.Anchor
 	Recognition []credentialapi.Recognition
 	Uses        []credentialapi.Use
+	// IssuedQ and UsesQ are the searches of the two lists, IssuedAfter
+	// and UsesAfter the cursors the pages shown start after, and
+	// IssuedNext and UsesNext those of the pages after them.
+	IssuedQ, IssuedAfter, IssuedNext string
+	UsesQ, UsesAfter, UsesNext       string
 	Keys        []credentialapi.Key
 	NodeKeys    []*credentialapi.NodeKey
 	Orgs        []identity.Org
@@ -118,6 +123,10 @@ func typeNames(p *pages.Page, types []credentialapi.Type) map[string]string {
 	return out
 }
 
+// deskPage is the number of issued credentials, and of uses, the desk
+// lists at a time.
+const deskPage = 20
+
 func (s *credPages) desk(p *pages.Page) error { return s.renderDesk(p, "") }
 
 func (s *credPages) renderDesk(p *pages.Page, errMsg string) error {
@@ -136,21 +145,28 @@ func (s *credPages) renderDesk(p *pages.Page, errMsg string) error {
 	}
 	d.AllTypes = all.Types
 	d.TypeNames = typeNames(p, all.Types)
-	issued, err := credential.Issued(v, org, "", 50)
-	if err != nil {
+	q := p.R.URL.Query()
+	d.IssuedQ, d.IssuedAfter = strings.TrimSpace(q.Get("q")), q.Get("after")
+	d.UsesQ, d.UsesAfter = strings.TrimSpace(q.Get("uq")), q.Get("uafter")
+	issued, err := credential.Issued(v, org, searchOf(v, d.IssuedQ), d.IssuedAfter, deskPage)
+	if errcode.Of(err) == errcode.BadRequest {
+		return errcode.New(errcode.BadRequest, "%s", p.T("vc.badcursor"))
+	} else if err != nil {
 		return err
 	}
-	d.Issued = issued.Items
+	d.Issued, d.IssuedNext = issued.Items, issued.Next
 	rec, err := credential.Recognitions(v, org)
 	if err != nil {
 		return err
 	}
 	d.Recognition = rec.Items
-	uses, err := credential.Uses(v, org, "", 20)
-	if err != nil {
+	uses, err := credential.Uses(v, org, searchOf(v, d.UsesQ), d.UsesAfter, deskPage)
+	if errcode.Of(err) == errcode.BadRequest {
+		return errcode.New(errcode.BadRequest, "%s", p.T("vc.badcursor"))
+	} else if err != nil {
 		return err
 	}
-	d.Uses = uses.Items
+	d.Uses, d.UsesNext = uses.Items, uses.Next
 	if d.Keys, err = credential.Keys(v, org); err != nil {
 		return err
 	}
