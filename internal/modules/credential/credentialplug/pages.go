@@ -103,9 +103,9 @@ type deskData struct {
 	// IssuedNext and UsesNext those of the pages after them.
 	IssuedQ, IssuedAfter, IssuedNext string
 	UsesQ, UsesAfter, UsesNext       string
-	Keys        []credentialapi.Key
-	NodeKeys    []*credentialapi.NodeKey
-	Orgs        []identity.Org
+	Keys                             []credentialapi.Key
+	NodeKeys                         []*credentialapi.NodeKey
+	Orgs                             []identity.Org
 	// TypeNames names each registered type in the page's language.
 	TypeNames map[string]string
 	Error     string
