@@ -55,11 +55,21 @@ func OrgProjects(r module.Reader, org string) (*charityapi.OrgView, error) {
 	return out, nil
 }
 
-// ListProjects returns a page of projects (general funds included), by
-// owner and status when given, in id order.
-func ListProjects(r module.Reader, owner, status, after string) (*api.Page[charityapi.ProjectSummary], error) {
+// ListProjects returns a page of at most limit projects (general funds
+// included; PageSize when 0), by owner and status when given and those
+// search matches (nil: all; see matchProject), in id order.
+func ListProjects(r module.Reader, owner, status string, search *module.Search, after string, limit int) (*api.Page[charityapi.ProjectSummary], error) {
 	if status != "" && !slices.Contains(charityapi.ProjectStatuses, status) {
 		return nil, errcode.New(errcode.BadRequest, "status %q is not one of %s", status, strings.Join(charityapi.ProjectStatuses, ", "))
+	}
+	if after != "" && projectID("after", after) != nil {
+		return nil, errcode.New(errcode.BadRequest, "cursor %q is not a project id: use the next value of the previous page, or nothing for the first page", after)
+	}
+	switch {
+	case limit == 0:
+		limit = PageSize
+	case limit < 0 || limit > FindMaxPage:
+		return nil, errcode.New(errcode.BadRequest, "limit %d: give 1 to %d", limit, FindMaxPage)
 	}
 	out := &api.Page[charityapi.ProjectSummary]{Height: heightOf(r), Items: []charityapi.ProjectSummary{}}
 	prefix := []byte(projectPrefix)
@@ -84,10 +94,10 @@ func ListProjects(r module.Reader, owner, status, after string) (*api.Page[chari
 		} else if ferr = json.Unmarshal(v, &p); ferr != nil {
 			return false
 		}
-		if status != "" && p.Status != status {
+		if (status != "" && p.Status != status) || !matchProject(search, &p) {
 			return true
 		}
-		if len(out.Items) == PageSize {
+		if len(out.Items) == limit {
 			out.Next = out.Items[len(out.Items)-1].ID
 			return false
 		}

@@ -764,6 +764,8 @@ type PageParams struct {
 type ProjectsParams struct {
 	Owner  string `query:"owner" doc:"the owning charity"`
 	Status string `query:"status" doc:"filed, open or closed"`
-	After  string `query:"after" doc:"the next value of the previous page"`
+	Q      string `query:"q" doc:"search text: a project's id, title, filing number, region, sector or status (执行中, closed...); case-insensitive"`
+	After  string `query:"after" doc:"the next value of the previous page (a project id); another value is refused with 400"`
+	Limit  int    `query:"limit" doc:"1 to 100; 50 when absent"`
 	Height int64  `query:"height" doc:"state version; latest when absent"`
 }

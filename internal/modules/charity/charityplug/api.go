@@ -34,6 +34,25 @@ func chainDate(ctx context.Context, env interface {
 	return field.BlockDate(t), nil
 }
 
+// searchOf is a list search that knows the names of project statuses
+// and kinds, acceptance statuses and spending categories in Chinese and
+// English.
+func searchOf(r module.Getter, q string) *module.Search {
+	return module.NewSearch(r, q, func(v string) []string {
+		var out []string
+		for _, k := range []string{"chstatus." + v, "chacc." + v, "chcat." + v} {
+			if m, ok := messages[k]; ok {
+				out = append(out, m[:]...)
+			}
+		}
+		if v == charityapi.ProjectKindGeneral {
+			m := messages["ch.generalfund"]
+			out = append(out, m[:]...)
+		}
+		return out
+	})
+}
+
 func routes(env httpapi.Env, r httpapi.Router) {
 	view := func(h int64) (module.Reader, error) { return env.View(h) }
 	httpapi.Query(r, charityapi.GetOrg, func(_ context.Context, p charityapi.OrgParams) (*charityapi.OrgView, error) {
@@ -48,7 +67,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return charity.ListProjects(v, p.Owner, p.Status, p.After)
+		return charity.ListProjects(v, p.Owner, p.Status, searchOf(v, p.Q), p.After, p.Limit)
 	})
 	httpapi.Query(r, charityapi.GetProject, func(ctx context.Context, p charityapi.IDParams) (*charityapi.ProjectView, error) {
 		d, err := chainDate(ctx, env)

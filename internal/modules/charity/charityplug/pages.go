@@ -122,7 +122,7 @@ func (s *chPages) projectsPage(p *pages.Page) error {
 	}
 	d := projectsData{Names: s.names(p)}
 	for _, status := range []string{charityapi.StatusOpen, charityapi.StatusClosed} {
-		pg, err := charity.ListProjects(v, "", status, "")
+		pg, err := charity.ListProjects(v, "", status, nil, "", 0)
 		if err != nil {
 			return err
 		}
@@ -380,16 +380,23 @@ type hallData struct {
 	Org        string
 	Registered *charityapi.Org
 	Mine       []charityapi.ProjectSummary
-	Open       []charityapi.ProjectSummary
-	Filed      []charityapi.ProjectSummary
-	Unreg      []identity.Org
-	Pending    *charityapi.PendingView
-	Names      names
-	Channels   []string
-	Kinds      []string
-	Categories []string
-	Receipt    *receiptView
-	Error      string
+	// Paid are the disbursements that paid the organisation, newest
+	// first. MineQ and PaidQ are the searches of the two lists,
+	// MineAfter and PaidAfter the cursors their pages start after, and
+	// MineNext and PaidNext those of the pages after them.
+	Paid                       []charityapi.DisbursementView
+	MineQ, MineAfter, MineNext string
+	PaidQ, PaidAfter, PaidNext string
+	Open                       []charityapi.ProjectSummary
+	Filed                      []charityapi.ProjectSummary
+	Unreg                      []identity.Org
+	Pending                    *charityapi.PendingView
+	Names                      names
+	Channels                   []string
+	Kinds                      []string
+	Categories                 []string
+	Receipt                    *receiptView
+	Error                      string
 }
 
 // receiptView is the receipt a recording party prints for the donor, once:
@@ -410,19 +417,21 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 		return err
 	}
 	u := p.User
-	d := &hallData{Org: u.Org, Names: s.names(p), Channels: charityapi.Channels, Kinds: charityapi.OrgKinds, Categories: charityapi.Categories,
+	q := p.R.URL.Query()
+	d := &hallData{Org: u.Org, MineQ: strings.TrimSpace(q.Get("q")), MineAfter: q.Get("after"), PaidQ: strings.TrimSpace(q.Get("pq")), PaidAfter: q.Get("pafter"), Names: s.names(p), Channels: charityapi.Channels, Kinds: charityapi.OrgKinds, Categories: charityapi.Categories,
 		Receipt: rc, Error: errMsg}
 	if u.Has(string(charityapi.Charity)) {
 		if d.Registered, err = charity.GetOrg(v, u.Org); err == nil {
-			ov, err := charity.OrgProjects(v, u.Org)
-			if err != nil {
+			d.Mine, d.MineNext, err = charity.OwnProjects(v, u.Org, searchOf(v, d.MineQ), d.MineAfter, charity.FindPage)
+			if errcode.Of(err) == errcode.BadRequest {
+				return errcode.New(errcode.BadRequest, "%s", p.T("ch.badcursor"))
+			} else if err != nil {
 				return err
 			}
-			d.Mine = ov.Projects
 		}
 	}
 	if u.Has(string(charityapi.Channel)) || u.Has(string(charityapi.Auditor)) || u.Has(string(charityapi.Charity)) {
-		pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, "")
+		pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, nil, "", 0)
 		if err != nil {
 			return err
 		}
@@ -439,7 +448,7 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 		}
 	}
 	if u.Has(string(charityapi.CivilAffairs)) {
-		pg, err := charity.ListProjects(v, "", charityapi.StatusFiled, "")
+		pg, err := charity.ListProjects(v, "", charityapi.StatusFiled, nil, "", 0)
 		if err != nil {
 			return err
 		}
@@ -451,6 +460,12 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 		}
 	}
 	if d.Pending, err = charity.PendingFor(v, u.Org); err != nil {
+		return err
+	}
+	d.Paid, d.PaidNext, err = charity.PaidTo(v, u.Org, searchOf(v, d.PaidQ), d.PaidAfter, charity.FindPage)
+	if errcode.Of(err) == errcode.BadRequest {
+		return errcode.New(errcode.BadRequest, "%s", p.T("ch.badcursor"))
+	} else if err != nil {
 		return err
 	}
 	p.Title, p.Data = p.T("ch.hall"), d
@@ -654,7 +669,7 @@ func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 	if err != nil {
 		return err
 	}
-	pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, "")
+	pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, nil, "", 0)
 	if err != nil {
 		return err
 	}
