@@ -16,10 +16,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/chart"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
@@ -135,6 +137,9 @@ type truth struct {
 	foodCredits                     int
 	foodCredit                      string // a credit's number
 	coopScans                       int64
+	// The credentials the quality alliance issued, and how many of them
+	// are suspended.
+	allianceIssued, allianceSuspended int64
 }
 
 func readTruth(t *testing.T, base, home string) truth {
@@ -180,7 +185,17 @@ func readTruth(t *testing.T, base, home string) truth {
 		}
 		tr.coopScans += p.Scans.Count
 	}
-	if tr.bankGranted == 0 || tr.foodOwed == 0 || tr.foodCredits == 0 || tr.coopScans == 0 {
+	var issued api.Page[credentialapi.Anchor]
+	if err := as("alliance").Get(ctx, "/v1/credential/issued?org=alliance&limit=200", &issued); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range issued.Items {
+		tr.allianceIssued++
+		if a.Status == credentialapi.StatusSuspended {
+			tr.allianceSuspended++
+		}
+	}
+	if tr.bankGranted == 0 || tr.foodOwed == 0 || tr.foodCredits == 0 || tr.coopScans == 0 || tr.allianceIssued == 0 {
 		t.Fatalf("the demo story has no credit line, receivable or credit: %+v", tr)
 	}
 	return tr
@@ -218,6 +233,10 @@ func dashboardPages(t *testing.T, d *daemon.Daemon, home string) {
 			browsertest.Contains(t, figure(t, ctx, "receivable-issued", 1), chart.Yuan(tr.foodOwed), "what the food group owes")
 			browsertest.Contains(t, figure(t, ctx, "receivable-issued", 3), chart.Yuan(tr.foodAvailable), "the food group's available credit")
 			browsertest.Contains(t, figure(t, ctx, "trade-credits", 1), chart.Int(int64(tr.foodCredits)), "the food group's credits")
+		}},
+		{"alliance", []string{"activity", "credential-issued"}, func(ctx context.Context) {
+			browsertest.Contains(t, figure(t, ctx, "credential-issued", 1), chart.Int(tr.allianceIssued), "the credentials the alliance issued")
+			browsertest.Contains(t, figure(t, ctx, "credential-issued", 3), chart.Int(tr.allianceSuspended), "the alliance's suspended credentials")
 		}},
 		{"coop", []string{"activity", "notary-deposits", "trace-items", "trace-scans"}, func(ctx context.Context) {
 			browsertest.Contains(t, figure(t, ctx, "trace-scans", 1), chart.Int(tr.coopScans), "consumers' scans")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -330,4 +331,75 @@ func Uses(r module.Reader, org string, search *module.Search, after string, limi
 		}
 		return &u, nil
 	}, keep)
+}
+
+// Count is how many of an organisation's records of one credential type
+// fall in each state: issued credentials by status (active, suspended,
+// revoked), uses by result (passed, failed).
+type Count struct {
+	Type                       string
+	Active, Suspended, Revoked int
+	Passed, Failed             int
+}
+
+// Counts tallies the credentials org issued and the uses it recorded, by
+// type in type id order, reading its two indexes once.
+func Counts(r module.Reader, org string) (issued, uses []Count, err error) {
+	byType := func(m map[string]*Count) []Count {
+		out := make([]Count, 0, len(m))
+		for _, c := range m {
+			out = append(out, *c)
+		}
+		slices.SortFunc(out, func(a, b Count) int { return strings.Compare(a.Type, b.Type) })
+		return out
+	}
+	is, us := map[string]*Count{}, map[string]*Count{}
+	get := func(m map[string]*Count, typ string) *Count {
+		if m[typ] == nil {
+			m[typ] = &Count{Type: typ}
+		}
+		return m[typ]
+	}
+	prefix := []byte(issuedPrefix + org + "/")
+	var walkErr error
+	err = r.Iterate(prefix, nil, func(k, _ []byte) bool {
+		_, hash, ok := strings.Cut(string(k[len(prefix):]), "/")
+		if !ok {
+			walkErr = fmt.Errorf("issued index key %q", k)
+			return false
+		}
+		a, err := GetAnchor(r, hash)
+		if err != nil {
+			walkErr = err
+			return false
+		}
+		c := get(is, a.Type)
+		switch a.Status {
+		case credentialapi.StatusRevoked:
+			c.Revoked++
+		case credentialapi.StatusSuspended:
+			c.Suspended++
+		default:
+			c.Active++
+		}
+		return true
+	})
+	if err == nil {
+		err = walkErr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	err = module.EachJSON(r, []byte(usePrefix+org+"/"), func(_ []byte, u *credentialapi.Use) {
+		c := get(us, u.Type)
+		if u.OK {
+			c.Passed++
+		} else {
+			c.Failed++
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return byType(is), byType(us), nil
 }

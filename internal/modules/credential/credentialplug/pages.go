@@ -46,7 +46,8 @@ func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
+		Dashboard: dashboard,
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
