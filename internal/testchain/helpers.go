@@ -141,6 +141,9 @@ type Row interface {
 func Refusals[R Row](t *testing.T, c *Chain, mod, defaultOrg, action string, cases []R) {
 	t.Helper()
 	prefix := mod + "/"
+	if c.Height == 0 {
+		MustBlock(t, c) // commit what the genesis wrote, so that it is in "before"
+	}
 	for _, row := range cases {
 		tc := Case(row)
 		t.Run(tc.Name, func(t *testing.T) {
