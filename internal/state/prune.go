@@ -73,6 +73,11 @@ func (s *Store) Prune(keep int64) (PruneStats, error) {
 	marked := make(map[common.Hash]struct{})
 	for v := head; v >= floor && v >= 1; v-- {
 		root, err := s.readRoot(v)
+		if errors.Is(err, ErrVersionNotFound) && v < head {
+			// A store rebuilt by state sync or a restore starts at its
+			// snapshot's version: it has no older ones.
+			continue
+		}
 		if err != nil {
 			return st, fmt.Errorf("state: prune: kept version %d: %w", v, err)
 		}
@@ -86,6 +91,11 @@ func (s *Store) Prune(keep int64) (PruneStats, error) {
 	// pruned version can be opened, before any of its nodes disappear.
 	b := s.kv.NewBatch()
 	for v := max(oldFloor, 1); v < floor; v++ {
+		if _, ok, err := s.kv.lookup(versionRootKey(v)); err != nil {
+			return st, err
+		} else if !ok {
+			continue // below a restored store's first version
+		}
 		if err := b.Delete(versionRootKey(v)); err != nil {
 			return st, err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 )
 
@@ -151,5 +152,53 @@ func TestPruneRefuses(t *testing.T) {
 	s.Close()
 	if _, err := s.Prune(MinKeep); !errors.Is(err, ErrClosed) {
 		t.Fatalf("closed store: %v", err)
+	}
+}
+
+// A store rebuilt from a snapshot starts at the snapshot's version: it
+// prunes from there, and keeps reading what it kept.
+func TestPruneRestoredStore(t *testing.T) {
+	src, _ := randomState(t, filepath.Join(t.TempDir(), "src"), 300, 5)
+	view, err := src.At(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := export(t, view)
+	dst := openT(t, filepath.Join(t.TempDir(), "dst"))
+	r, err := dst.Restore(view.Version())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range want {
+		if err := r.Add(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Finish(view.Root(), nil); err != nil {
+		t.Fatal(err)
+	}
+	restored := dst.Version()
+	for i := range 3 {
+		mustSet(t, dst, fmt.Sprintf("mod/new/%d", i), "after the restore")
+		mustCommit(t, dst)
+	}
+	st, err := dst.Prune(10) // more than the store has
+	if err != nil || st.VersionsPruned != 0 || st.NodesDeleted != 0 || st.KeptFrom != max(dst.Version()-9, 1) {
+		t.Fatalf("prune keeping more than there is: %+v, %v", st, err)
+	}
+	st, err = dst.Prune(MinKeep)
+	if err != nil || st.VersionsPruned != 2 || st.NodesDeleted == 0 {
+		t.Fatalf("prune of a restored store: %+v, %v", st, err)
+	}
+	if _, err := dst.At(restored); !errors.Is(err, ErrVersionPruned) {
+		t.Fatalf("At(%d) after the prune: %v", restored, err)
+	}
+	v, err := dst.At(dst.Version() - 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := export(t, v)
+	if len(got) != len(want)+2 {
+		t.Fatalf("kept version has %d pairs, want %d", len(got), len(want)+2)
 	}
 }
