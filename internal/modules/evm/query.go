@@ -2,8 +2,8 @@ package evm
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strings"
 

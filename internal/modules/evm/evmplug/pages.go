@@ -75,9 +75,9 @@ type listData struct {
 	// Search is what the clerk looks for; AfterMine and AfterAll are the
 	// pages of the two lists being shown.
 	Search, AfterMine, AfterAll string
-	RPCURL    string
-	Deployer  bool
-	Error     string
+	RPCURL                      string
+	Deployer                    bool
+	Error                       string
 }
 
 func (s *contractPages) list(p *pages.Page) error {
