@@ -68,7 +68,7 @@ func pagesModule() *pages.Module {
 }
 
 // listPage is the number of contracts a list's page shows.
-const listPage = 30
+var listPage = 30
 
 type listData struct {
 	Mine, All *api.Page[evmapi.Contract]
