@@ -4,9 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -202,7 +202,7 @@ func searchAndPage(t *testing.T, ctx context.Context, base, subject, file string
 	}
 	for _, c := range []struct{ lang, grantee, state, revoked, typ, nomatch string }{
 		{"zh", "宿州市立医院", "已撤销", "已撤销", "检验报告", "没有符合条件的条目"},
-		{"en", "suzhou MUNICIPAL hospital", "revoked", "revoked", "laboratory", "Nothing matches"},
+		{"en", "suzhou MUNICIPAL hospital", "revoked", "revoked", "LAB result", "Nothing matches"},
 	} {
 		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?lang="+c.lang), chromedp.WaitVisible("#more-records", chromedp.ByQuery))
 		distinct(c.lang+": every record, page by page", browsertest.PageThrough(t, ctx, "#records tbody tr td:first-child", "#more-records"), 3)
