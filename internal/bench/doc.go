@@ -54,11 +54,15 @@
 // harness waits for every accepted transaction to be committed, both
 // within the drain limit.
 //
-// A poller asks one node for /status every 20 ms and fetches each new
-// /block and /block_results; a transaction's commit time is when the poll
-// revealing its block returned (results are read once the block has been
-// executed), its latency the time from when it was due to its commit, and
-// its code the block's result code. Per step the report has: offered,
+// A poller asks one node's application for its height (/abci_info) every
+// 20 ms and fetches each new /block; a transaction's commit time is when
+// the poll revealing its block returned (the application has committed it
+// then, so its results are readable). The results (/block_results) are
+// read after the step's CPU sample, unless the workload observes them:
+// they cost the two systems differently (Dengta's carry events), and the
+// harness's curiosity should not be charged to either node. A
+// transaction's latency is the time from when it was due to its commit,
+// and its code the block's result code. Per step the report has: offered,
 // accepted and committed rate (committed within the window / window),
 // latency p50/p95/p99 (nearest rank), rejected (CheckTx ≠ 0), failed (block
 // code ≠ 0), unsent and uncommitted counts, blocks, and for each node the

@@ -206,7 +206,7 @@ func (r *runner) step(ctx context.Context, system string, net *workload.Network,
 			phaseMu.Unlock()
 			el := time.Since(start).Seconds()
 			r.prog.draw(fmt.Sprintf("%s %s %s %4.1f/%gs sent %d committed %d h%d", label, ph,
-				bar(el/o.Step.Seconds(), 20), min(max(el, 0), o.Step.Seconds()), o.Step.Seconds(), tr.accepted.Load(), tr.committed.Load(), p.height.Load()))
+				bar(el/o.Step.Seconds(), 20), min(max(el, 0), o.Step.Seconds()), o.Step.Seconds(), tr.accepted.Load(), tr.seen.Load(), p.height.Load()))
 			select {
 			case <-sctx.Done():
 				return
@@ -260,8 +260,8 @@ func (r *runner) step(ctx context.Context, system string, net *workload.Network,
 	// A busy poller may be a few blocks behind the node: let it catch up
 	// with what the node has now, so that committed transactions are not
 	// counted as uncommitted.
-	if st, err := p.rpc.Status(ctx); err == nil {
-		for deadline := time.Now().Add(5 * time.Second); p.height.Load() < st.Height && time.Now().Before(deadline) && ctx.Err() == nil; {
+	if top, err := p.rpc.AppHeight(ctx); err == nil {
+		for deadline := time.Now().Add(5 * time.Second); p.height.Load() < top && time.Now().Before(deadline) && ctx.Err() == nil; {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
@@ -271,6 +271,8 @@ func (r *runner) step(ctx context.Context, system string, net *workload.Network,
 	sampler.Wait()
 	r.prog.clear()
 	after := takeSample(net)
+	// The results, read now that the step's CPU is measured (see poller).
+	p.readResults(ctx, tr)
 	if err := ctx.Err(); err != nil {
 		return st, s.bytes, err
 	}

@@ -188,6 +188,17 @@ func (p *pebbleKV) Close() error {
 	return p.db.Close()
 }
 
+// diskBytes is the space the database takes on disk (tables, WAL and
+// manifests), 0 once closed.
+func (p *pebbleKV) diskBytes() int64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return 0
+	}
+	return int64(p.db.Metrics().DiskSpaceUsage())
+}
+
 func (p *pebbleKV) NewBatch() ethdb.Batch { return &pebbleBatch{kv: p, b: p.db.NewBatch()} }
 
 func (p *pebbleKV) NewBatchWithSize(int) ethdb.Batch { return p.NewBatch() }

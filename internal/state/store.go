@@ -364,6 +364,15 @@ func (s *Store) Commit(version int64) (Hash, error) {
 	return Hash(root), nil
 }
 
+// DiskBytes returns the space the store takes on disk (0 for an in-memory
+// store). Safe for concurrent use.
+func (s *Store) DiskBytes() int64 {
+	if p, ok := s.kv.(*pebbleKV); ok {
+		return p.diskBytes()
+	}
+	return 0
+}
+
 // Discard drops the uncommitted working writes and the buffered SetLocal
 // writes: the working set is back at Root().
 func (s *Store) Discard() {

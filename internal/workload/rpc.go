@@ -287,9 +287,40 @@ func (e Event) Attr(key string) string {
 	return ""
 }
 
+// AppHeight returns the last height the node's application has
+// committed (/abci_info): the results of every block up to it can be read.
+// It costs the same few bytes whatever the application.
+func (c *RPC) AppHeight(ctx context.Context) (int64, error) {
+	var r struct {
+		Response struct {
+			LastBlockHeight flexInt `json:"last_block_height"`
+		} `json:"response"`
+	}
+	if err := c.Get(ctx, "/abci_info", &r); err != nil {
+		return 0, err
+	}
+	return int64(r.Response.LastBlockHeight), nil
+}
+
 // Block fetches a block and its results; events are decoded only when
 // withEvents is set (they are most of the results' bytes).
 func (c *RPC) Block(ctx context.Context, height int64, withEvents bool) (*Block, error) {
+	out, err := c.BlockTxs(ctx, height)
+	if err != nil || len(out.Txs) == 0 {
+		return out, err
+	}
+	if out.Results, err = c.Results(ctx, height, withEvents); err != nil {
+		return nil, err
+	}
+	if len(out.Results) != len(out.Txs) {
+		return nil, fmt.Errorf("block %d: %d transactions but %d results", height, len(out.Txs), len(out.Results))
+	}
+	return out, nil
+}
+
+// BlockTxs fetches a block's header and transactions, without results
+// (/block only).
+func (c *RPC) BlockTxs(ctx context.Context, height int64) (*Block, error) {
 	var b struct {
 		Block struct {
 			Header struct {
@@ -307,10 +338,12 @@ func (c *RPC) Block(ctx context.Context, height int64, withEvents bool) (*Block,
 	if err := c.Get(ctx, "/block?height="+strconv.FormatInt(height, 10), &b); err != nil {
 		return nil, fmt.Errorf("block %d: %w", height, err)
 	}
-	out := &Block{Height: int64(b.Block.Header.Height), Time: b.Block.Header.Time, Txs: b.Block.Data.Txs, LastCommitRound: b.Block.LastCommit.Round}
-	if len(out.Txs) == 0 {
-		return out, nil
-	}
+	return &Block{Height: int64(b.Block.Header.Height), Time: b.Block.Header.Time, Txs: b.Block.Data.Txs, LastCommitRound: b.Block.LastCommit.Round}, nil
+}
+
+// Results fetches the results of a block's transactions
+// (/block_results); events are decoded only when withEvents is set.
+func (c *RPC) Results(ctx context.Context, height int64, withEvents bool) ([]TxResult, error) {
 	path := "/block_results?height=" + strconv.FormatInt(height, 10)
 	if withEvents {
 		var r struct {
@@ -319,24 +352,20 @@ func (c *RPC) Block(ctx context.Context, height int64, withEvents bool) (*Block,
 		if err := c.Get(ctx, path, &r); err != nil {
 			return nil, fmt.Errorf("block results %d: %w", height, err)
 		}
-		out.Results = r.TxResults
-	} else {
-		var r struct {
-			TxResults []struct {
-				Code uint32 `json:"code"`
-				Log  string `json:"log"`
-			} `json:"txs_results"`
-		}
-		if err := c.Get(ctx, path, &r); err != nil {
-			return nil, fmt.Errorf("block results %d: %w", height, err)
-		}
-		out.Results = make([]TxResult, len(r.TxResults))
-		for i, t := range r.TxResults {
-			out.Results[i] = TxResult{Code: t.Code, Log: t.Log}
-		}
+		return r.TxResults, nil
 	}
-	if len(out.Results) != len(out.Txs) {
-		return nil, fmt.Errorf("block %d: %d transactions but %d results", height, len(out.Txs), len(out.Results))
+	var r struct {
+		TxResults []struct {
+			Code uint32 `json:"code"`
+			Log  string `json:"log"`
+		} `json:"txs_results"`
+	}
+	if err := c.Get(ctx, path, &r); err != nil {
+		return nil, fmt.Errorf("block results %d: %w", height, err)
+	}
+	out := make([]TxResult, len(r.TxResults))
+	for i, t := range r.TxResults {
+		out[i] = TxResult{Code: t.Code, Log: t.Log}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 
 	"github.com/dengta-chain/dengta/internal/role"
@@ -16,14 +17,22 @@ import (
 // with FinalizeBlock and committed to a disk store. "unchecked" makes the
 // block verify every signature itself (in parallel); "checked" first runs
 // every transaction through CheckTx, as a node does for transactions it
-// received, and counts that time too.
+// received, and counts that time too. Each runs on a chain of each key
+// layout (ADR 0024), side by side.
 func BenchmarkDeposit(b *testing.B) {
+	for _, layout := range []int{1, 2} {
+		b.Run(fmt.Sprintf("layout%d", layout), func(b *testing.B) { benchDeposit(b, layout) })
+	}
+}
+
+func benchDeposit(b *testing.B, layout int) {
 	testchain.CheckedAndNot(b, func(b *testing.B, checked bool) {
 		var orgs []testchain.Org
 		for i := range 8 {
 			orgs = append(orgs, testchain.Org{ID: fmt.Sprintf("dep-%d", i), Roles: []role.Role{notaryapi.Depositor}, Validator: i == 0})
 		}
-		c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir()})
+		c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Dir: b.TempDir(),
+			Genesis: map[string]any{"notary": notary.Genesis{KeyLayout: layout}}})
 		const perBlock = 1000
 		blocks := make([][][]byte, b.N)
 		n := 0

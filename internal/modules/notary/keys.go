@@ -1,6 +1,9 @@
 package notary
 
-import "fmt"
+import (
+	"encoding/hex"
+	"fmt"
+)
 
 // Key layout of the notary module. Every key starts with "notary/". Values
 // are JSON of the fixed structs in types.go unless noted. Records are never
@@ -26,6 +29,25 @@ import "fmt"
 //	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers, licences, settlements proposed, disputes resolved, seq 1, 2, ...
 //	notary/worklen/<work id>                    -> decimal number of log entries (the last seq)
 //
+// Two layouts index evidence by file (ADR 0024). A chain created by this
+// release (its genesis writes notary/layout = "2") uses layout 2; a chain
+// created earlier, without that key, keeps layout 1. Every other key is
+// the same in both.
+//
+//	notary/layout                               -> "2" on a layout-2 chain; absent on a layout-1 chain
+//
+// Layout 1 (the three keys marked above as dep, sha256 and sm3):
+//
+//	notary/dep/<org>/<sha256>/<sm3>, notary/sha256/<sha256>/<id>, notary/sm3/<sm3>/<id>
+//
+// Layout 2 writes two keys per deposit instead of those three, with the
+// digests as their 32 raw bytes (a key twice as short, and a trie half as
+// deep, as 64 hex digits):
+//
+//	notary/h/<sha256:32 bytes><sm3:32 bytes><org> -> evidence id (raw); an organisation's one record
+//	                                                 of a file, and the index by SHA-256
+//	notary/s/<sm3:32 bytes><sha256:32 bytes><org> -> evidence id (raw); the index by SM3
+//
 // Read, never written: the organisation a work is transferred or licensed
 // to, identity/org/<org id>, through module.ActiveOrg (identity/keys.go
 // owns the key).
@@ -47,7 +69,69 @@ var (
 	disputePrefix  = prefix + "dispute/"
 	workLogPrefix  = prefix + "worklog/"
 	workLenPrefix  = prefix + "worklen/"
+
+	layoutKey   = []byte(prefix + "layout")
+	bySHAPrefix = prefix + "h/" // layout 2
+	bySM3Prefix = prefix + "s/" // layout 2
 )
+
+// The key layouts (ADR 0024).
+const (
+	layout1 = 1
+	layout2 = 2
+)
+
+// layoutOf returns the chain's evidence key layout.
+func layoutOf(r Getter) (int, error) {
+	v, err := r.Get(layoutKey)
+	switch {
+	case err != nil:
+		return 0, err
+	case v == nil:
+		return layout1, nil
+	case string(v) == "2":
+		return layout2, nil
+	}
+	return 0, fmt.Errorf("notary: unknown key layout %q", v)
+}
+
+// digestPairKey is a layout-2 index key: the prefix, the two digests (64
+// lowercase hex digits each, already validated) as raw bytes, and the
+// depositing organisation.
+func digestPairKey(prefix, first, second, org string) ([]byte, error) {
+	k := make([]byte, 0, len(prefix)+64+len(org))
+	k = append(k, prefix...)
+	var err error
+	if k, err = hex.AppendDecode(k, []byte(first)); err == nil {
+		k, err = hex.AppendDecode(k, []byte(second))
+	}
+	if err != nil || len(k) != len(prefix)+64 {
+		return nil, fmt.Errorf("notary: digest pair %q, %q: not two 256-bit digests", first, second)
+	}
+	return append(k, org...), nil
+}
+
+// fileKeys returns the keys a deposit of a file writes in layout, each
+// with the evidence id as value: the first is the organisation's one record
+// of the file, which a second deposit of it finds.
+func fileKeys(layout int, org, sha256, sm3, id string) ([][2][]byte, error) {
+	if layout == layout1 {
+		return [][2][]byte{
+			{depKey(org, sha256, sm3), []byte(id)},
+			{sha256IndexKey(sha256, id), present},
+			{sm3IndexKey(sm3, id), present},
+		}, nil
+	}
+	h, err := digestPairKey(bySHAPrefix, sha256, sm3, org)
+	if err != nil {
+		return nil, err
+	}
+	s, err := digestPairKey(bySM3Prefix, sm3, sha256, org)
+	if err != nil {
+		return nil, err
+	}
+	return [][2][]byte{{h, []byte(id)}, {s, []byte(id)}}, nil
+}
 
 // present is the value of pure index entries (the trie cannot hold an
 // empty value).

@@ -1,6 +1,7 @@
 package notary_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -503,16 +504,21 @@ func TestModel(t *testing.T) {
 	if testing.Short() {
 		seeds = seeds[:1]
 	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { runModel(t, seed, 40, 30) })
+	for _, layout := range []int{2, 1} {
+		for _, seed := range seeds {
+			t.Run(fmt.Sprint("layout ", layout, " seed ", seed), func(t *testing.T) { runModel(t, layout, seed, 40, 30) })
+		}
 	}
 }
 
-func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
+// runModel runs the model on a chain of the given key layout (ADR 0024):
+// the answers and the invariants are the same in both.
+func runModel(t *testing.T, layout int, seed uint64, blocks, perBlock int) {
 	orgs := consortium()
 	// Start 20 seconds before midnight in China Standard Time, so that the
 	// run crosses a date and ids change their day half way.
-	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC)})
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: orgs, Time: time.Date(2026, 1, 1, 15, 59, 40, 0, time.UTC),
+		Genesis: map[string]any{"notary": notary.Genesis{KeyLayout: layout}}})
 	m := &model{roles: map[string][]role.Role{}, evByDep: map[string]string{}, batches: map[string]mBatch{},
 		works: map[string]*mWork{}, first: map[string]string{}, reg: map[string]string{}, disputes: map[string]*mDispute{}}
 	for _, o := range orgs {
@@ -571,7 +577,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 				locked++
 			}
 		}
-		checkInvariants(t, c, m, seen)
+		checkInvariants(t, c, m, seen, layout)
 	}
 
 	total, ok, report := counts.Check(t, 10, 45)
@@ -582,7 +588,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 }
 
 // checkInvariants reads the whole notary state and checks it.
-func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string]string) {
+func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string]string, layout int) {
 	t.Helper()
 	st := testchain.Snapshot(t, c, "notary/")
 	fail := func(format string, args ...any) {
@@ -640,6 +646,23 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 	disputes := map[string]notary.Dispute{}
 	logs := map[string][]notary.LogEntry{}
 	idx := map[string][]string{} // kind -> keys, for the index checks below
+	// Layout 2's file keys hold raw digests: read them by position.
+	byFile := map[string]string{} // "<prefix>/<first hex>/<second hex>/<org>" -> id
+	for _, k := range slices.Sorted(maps.Keys(st)) {
+		for _, p := range []string{"notary/h/", "notary/s/"} {
+			if rest, ok := strings.CutPrefix(k, p); ok {
+				if layout != 2 || len(rest) <= 64 {
+					fail("file key %q in layout %d", k, layout)
+				}
+				byFile[p+hex.EncodeToString([]byte(rest[:32]))+"/"+hex.EncodeToString([]byte(rest[32:64]))+"/"+rest[64:]] = st[k]
+				delete(st, k)
+			}
+		}
+	}
+	if v, ok := st["notary/layout"]; ok != (layout == 2) || ok && v != "2" {
+		fail("notary/layout = %q (present %v) in layout %d", v, ok, layout)
+	}
+	delete(st, "notary/layout")
 	for _, k := range slices.Sorted(maps.Keys(st)) {
 		v := []byte(st[k])
 		parts := strings.Split(strings.TrimPrefix(k, "notary/"), "/")
@@ -746,11 +769,29 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 
 	// Every record is indexed.
 	for id, e := range ev {
-		if st["notary/dep/"+e.Depositor.Org+"/"+e.SHA256+"/"+e.SM3] != id || st["notary/sha256/"+e.SHA256+"/"+id] != "1" || st["notary/sm3/"+e.SM3+"/"+id] != "1" {
-			fail("evidence %s is not fully indexed", id)
+		switch layout {
+		case 1:
+			if st["notary/dep/"+e.Depositor.Org+"/"+e.SHA256+"/"+e.SM3] != id || st["notary/sha256/"+e.SHA256+"/"+id] != "1" || st["notary/sm3/"+e.SM3+"/"+id] != "1" {
+				fail("evidence %s is not fully indexed", id)
+			}
+		case 2:
+			if byFile["notary/h/"+e.SHA256+"/"+e.SM3+"/"+e.Depositor.Org] != id || byFile["notary/s/"+e.SM3+"/"+e.SHA256+"/"+e.Depositor.Org] != id {
+				fail("evidence %s is not fully indexed", id)
+			}
 		}
 		if st[fmt.Sprintf("notary/orgev/%s/%016x/%s", e.Depositor.Org, ^uint64(e.Height), id)] != "1" {
 			fail("evidence %s is not in its organisation's list", id)
+		}
+		for _, h := range []string{e.SHA256, e.SM3} {
+			found, err := notary.FindEvidence(c.View(), h)
+			if err != nil || !slices.ContainsFunc(found, func(f notary.Evidence) bool { return f.ID == id }) {
+				fail("evidence %s is not found by its digest %s (%v)", id, h, err)
+			}
+			for _, f := range found {
+				if f.SHA256 != h && f.SM3 != h {
+					fail("digest %s found evidence %s of %s / %s", h, f.ID, f.SHA256, f.SM3)
+				}
+			}
 		}
 		if e.Supplements != "" && st["notary/supp/"+e.Supplements+"/"+id] != "1" {
 			fail("supplement %s is not indexed under %s", id, e.Supplements)

@@ -76,14 +76,22 @@ func (Module) deposit(ctx *module.Context, b *depositBody) error {
 		}
 	}
 	// The same file by the same organisation: answer the existing record.
-	existing, err := getRaw(ctx.Store, depKey(org, b.SHA256, b.SM3))
+	layout, err := layoutOf(ctx.Store)
+	if err != nil {
+		return err
+	}
+	id := EvidenceID(ctx.Time, org, b.SHA256, b.SM3)
+	files, err := fileKeys(layout, org, b.SHA256, b.SM3, id)
+	if err != nil {
+		return err
+	}
+	existing, err := getRaw(ctx.Store, files[0][0])
 	if err != nil {
 		return err
 	}
 	if existing != "" {
 		return ctx.SetResult(depositResult{EvidenceID: existing, Existing: true})
 	}
-	id := EvidenceID(ctx.Time, org, b.SHA256, b.SM3)
 	if err := absent(ctx.Store, evKey(id), "evidence "+id); err != nil {
 		return err
 	}
@@ -99,12 +107,7 @@ func (Module) deposit(ctx *module.Context, b *depositBody) error {
 	if err := module.PutJSON(ctx.Store, evKey(id), ev); err != nil {
 		return err
 	}
-	writes := [][2][]byte{
-		{depKey(org, b.SHA256, b.SM3), []byte(id)},
-		{sha256IndexKey(b.SHA256, id), present},
-		{sm3IndexKey(b.SM3, id), present},
-		{orgEvKey(org, ctx.Height, id), present},
-	}
+	writes := append(files, [2][]byte{orgEvKey(org, ctx.Height, id), present})
 	if b.Supplements != "" {
 		writes = append(writes, [2][]byte{suppKey(b.Supplements, id), present})
 	}

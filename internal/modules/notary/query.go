@@ -2,6 +2,7 @@ package notary
 
 import (
 	"cmp"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -70,15 +71,37 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := module.List(r, []byte(sha256Prefix+h+"/"))
+	layout, err := layoutOf(r)
 	if err != nil {
 		return nil, err
 	}
-	b, err := module.List(r, []byte(sm3Prefix+h+"/"))
-	if err != nil {
-		return nil, err
+	var ids []string
+	if layout == layout1 {
+		a, err := module.List(r, []byte(sha256Prefix+h+"/"))
+		if err != nil {
+			return nil, err
+		}
+		b, err := module.List(r, []byte(sm3Prefix+h+"/"))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(a, b...)
+	} else {
+		raw, err := hex.DecodeString(h)
+		if err != nil {
+			return nil, fmt.Errorf("notary: digest %q: %w", h, err)
+		}
+		for _, p := range []string{bySHAPrefix, bySM3Prefix} {
+			err := r.Iterate(append([]byte(p), raw...), nil, func(_, v []byte) bool {
+				ids = append(ids, string(v))
+				return true
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
-	ids := slices.Compact(slices.Sorted(slices.Values(append(a, b...))))
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	return loadEvidence(r, ids)
 }
 
