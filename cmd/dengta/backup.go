@@ -9,6 +9,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/state"
 )
 
 // runBackup asks a running node for a backup (docs/operations.md).
@@ -64,5 +65,43 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 	}
 	fmt.Fprintf(out, "restored %s (chain %q) at height %d into %s in %s; the node catches up by block sync from there\n  start: dengta start --home %s\n",
 		info.Moniker, info.ChainID, info.Height, *home, time.Since(start).Round(time.Millisecond), *home)
+	return nil
+}
+
+// runPrune keeps only the last versions of a stopped node's state
+// (state.Store.Prune; docs/operations.md).
+func runPrune(_ context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("prune", "--home DIR --keep N", errOut)
+	home := fs.String("home", "", "home of the stopped node")
+	keep := fs.Int64("keep", 0, fmt.Sprintf("recent state versions (heights) to keep, at least %d", state.MinKeep))
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *home == "" || *keep == 0 {
+		return userError("--home and --keep are required", "dengta prune --home ./net/coop --keep 1000")
+	}
+	if *keep < state.MinKeep {
+		return userError(fmt.Sprintf("--keep %d is too few: the node keeps at least %d versions", *keep, state.MinKeep), "dengta prune --home ./net/coop --keep 1000")
+	}
+	dir := node.StateDir(*home)
+	if _, err := os.Stat(dir); err != nil {
+		return userError(fmt.Sprintf("no node state in %s: %v", *home, err), "--home is the directory 'dengta init' or 'dengta join' wrote")
+	}
+	start := time.Now()
+	st, err := state.Open(dir)
+	if err != nil {
+		return userError(fmt.Sprintf("open the node's state: %v", err), "stop the node first (pruning is offline maintenance), then run this again")
+	}
+	defer st.Close()
+	if st.Version() == 0 {
+		return userError("the node has not committed a block yet: nothing to prune", "")
+	}
+	res, err := st.Prune(*keep)
+	if err != nil {
+		return fmt.Errorf("prune: %w", err)
+	}
+	fmt.Fprintf(out, "pruned %s in %s: heights %d to %d are kept (%d older ones pruned now)\n  trie nodes kept %d, deleted %d (%.1f MiB)\n  state tables %.1f MiB before, %.1f MiB after (compacted; the write-ahead log comes on top)\n  proofs and queries at heights below %d must now go to an archive node\n",
+		*home, time.Since(start).Round(time.Millisecond), res.KeptFrom, res.Head, res.VersionsPruned,
+		res.NodesKept, res.NodesDeleted, float64(res.BytesDeleted)/(1<<20), float64(res.TablesBefore)/(1<<20), float64(res.TablesAfter)/(1<<20), res.KeptFrom)
 	return nil
 }

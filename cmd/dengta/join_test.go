@@ -161,6 +161,7 @@ func TestJoinByStateSync(t *testing.T) {
 	keysDir := filepath.Join(n.dir, "keys")
 	gov("propose", "--node", url(0), "--key", devnet.KeyFile(keysDir, n.org(0)), "--yes", fmt.Sprintf(`{"kind":"admit","application":%q,"reason":"applied from the hall"}`, ref[1]))
 	for _, i := range []int{1, 2} {
+		sameState(t, ctx, n, 0, i) // the proposal, committed on node 0, is on the voter's node
 		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "1", "--approve", "--yes")
 	}
 	// The last vote committed on the node it was sent to; the node the
@@ -305,6 +306,7 @@ func TestJoinByStateSync(t *testing.T) {
 		fmt.Sprintf(`{"kind":"set_validator","org_id":%q,"reason":"joined by state sync","validator":%s}`, newOrg.ID, validator))
 	// Five members now: four votes pass it.
 	for _, i := range []int{1, 2, 3} {
+		sameState(t, ctx, n, 0, i)
 		gov("vote", "--node", url(i), "--key", devnet.KeyFile(keysDir, n.org(i)), "--proposal", "2", "--approve", "--yes")
 	}
 	var vals struct {
@@ -388,4 +390,19 @@ func checkMonitoring(t *testing.T, n *testNet) {
 			t.Errorf("%s names %d metrics", f, used)
 		}
 	}
+}
+
+// sameState waits until node to has committed the state node from had
+// when called, so that what was committed through one node can be acted
+// on through the other.
+func sameState(t *testing.T, ctx context.Context, n *testNet, from, to int) {
+	t.Helper()
+	s := status(ctx, n.cs[from])
+	if s == nil {
+		t.Fatalf("%s's node does not answer", n.org(from))
+	}
+	nettest.WaitFor(t, 30*time.Second, fmt.Sprintf("%s's node to reach state %d", n.org(to), s.StateVersion), func() bool {
+		st := status(ctx, n.cs[to])
+		return st != nil && st.StateVersion >= s.StateVersion
+	})
 }

@@ -30,6 +30,7 @@ func commands(reg *plug.Registry) []cli.Command {
 		{Name: "apply", Summary: "apply to join a consortium from outside: proof of possession, submit, status and join bundle", Run: runApply},
 		{Name: "backup", Summary: "write a consistent backup of a running node", Run: runBackup},
 		{Name: "restore", Summary: "rebuild a node's home from a backup; it catches up by block sync", Run: runRestore},
+		{Name: "prune", Summary: "keep only a stopped node's last state versions and free the disk the older ones used", Run: runPrune},
 		{Name: "keys", Summary: "create and show signing keys (sm2 or ed25519); encrypt plain key files; change passphrases", Run: runKeys},
 		{Name: "tx", Summary: "sign a transaction, submit it and wait for the commit", Run: runTx},
 		{Name: "query", Summary: "read status, organisations, keys, validators, proposals, transactions, blocks and state", Run: runQuery},

@@ -492,6 +492,9 @@ func (s *Server) View(height int64) (*state.View, error) {
 		return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %d", height)
 	}
 	v, err := s.app.Store().At(height)
+	if errors.Is(err, state.ErrVersionPruned) {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node: %v; ask a member whose node keeps every height", height, err)
+	}
 	if err != nil {
 		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, s.app.Store().Version())
 	}

@@ -1,65 +1,48 @@
 package module
 
 import (
-	"slices"
 	"strings"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
 )
 
-// Search is what a clerk typed in a list's search box: it matches a
-// record when any of its texts contains it, ignoring case (Latin text),
-// or when it names one of the record's organisations by id or by name
-// in either language. Modules give the display names of their enum
-// values (statuses in Chinese and English) through Labels so that
-// "已结清" and "settled" find the same records.
+// Search is what a clerk typed in a list's search box, matched against a
+// record's own text (references, numbers, names typed by users), its
+// parties (by id, or by their Chinese or English name, read once each from
+// the identity module) and its statuses (by value, or by the names the
+// pages give them). Latin text matches regardless of case.
 type Search struct {
-	text   string
-	r      Getter
-	labels func(value string) []string
-	orgs   map[string]bool // org id -> whether its id or a name matches
+	q     string
+	r     Getter
+	orgs  map[string]bool
+	Label func(enum, value string) []string // the names of an enum value for people; nil: none
 }
 
-// MaxSearch bounds the search text a list accepts, in runes; longer text
-// is cut.
-const MaxSearch = 100
-
-// NewSearch prepares text (trimmed; empty matches everything) for
-// matching records read from r; labels, when not nil, gives the display
-// names of an enum value.
-func NewSearch(r Getter, text string, labels func(value string) []string) *Search {
-	text = strings.TrimSpace(text)
-	if rs := []rune(text); len(rs) > MaxSearch {
-		text = string(rs[:MaxSearch])
-	}
-	return &Search{text: strings.ToLower(text), r: r, labels: labels, orgs: map[string]bool{}}
+// NewSearch returns the search for q in the state r, which resolves the
+// names of organisations.
+func NewSearch(r Getter, q string) *Search {
+	return &Search{q: strings.ToLower(strings.TrimSpace(q)), r: r, orgs: map[string]bool{}}
 }
 
-// Empty reports whether the search matches everything.
-func (s *Search) Empty() bool { return s == nil || s.text == "" }
+// Empty reports whether there is nothing to look for: every record
+// matches.
+func (s *Search) Empty() bool { return s == nil || s.q == "" }
 
-// Text reports whether any of texts contains the search.
-func (s *Search) Text(texts ...string) bool {
+// Text reports whether one of fields contains the query.
+func (s *Search) Text(fields ...string) bool {
 	if s.Empty() {
 		return true
 	}
-	return slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(strings.ToLower(t), s.text) })
-}
-
-// Enum reports whether any of values, or one of its display names,
-// contains the search.
-func (s *Search) Enum(values ...string) bool {
-	if s.Empty() {
-		return true
-	}
-	for _, v := range values {
-		if s.Text(v) || (s.labels != nil && s.Text(s.labels(v)...)) {
+	for _, f := range fields {
+		if f != "" && strings.Contains(strings.ToLower(f), s.q) {
 			return true
 		}
 	}
 	return false
 }
 
-// Org reports whether the search names one of the organisations ids, by
-// id or by its Chinese or English name.
+// Org reports whether one of the organisations ids, by its id or its
+// name in either language, contains the query.
 func (s *Search) Org(ids ...string) bool {
 	if s.Empty() {
 		return true
@@ -71,7 +54,7 @@ func (s *Search) Org(ids ...string) bool {
 		m, ok := s.orgs[id]
 		if !ok {
 			m = s.Text(id)
-			if !m && s.r != nil {
+			if !m {
 				if o, found, err := Org(s.r, id); err == nil && found {
 					m = s.Text(o.Name, o.NameEN)
 				}
@@ -85,44 +68,81 @@ func (s *Search) Org(ids ...string) bool {
 	return false
 }
 
-// PageDesc pages through ids (sorted ascending, without repeats) from
-// the last: at most limit of those before after (all of them when after
-// is "") that keep accepts, and the cursor of the following page ("" on
-// the last). The cursor is the last id of a page, so a page does not
-// shift when records are added after it was read.
-func PageDesc(ids []string, after string, limit int, keep func(id string) (bool, error)) (page []string, next string, err error) {
-	end := len(ids)
-	if after != "" {
-		end, _ = slices.BinarySearch(ids, after)
+// Enum reports whether the value of the set enum ("<module>.<set>"), or
+// one of its names for people, contains the query.
+func (s *Search) Enum(enum, value string) bool {
+	if s.Empty() {
+		return true
 	}
-	for i := end - 1; i >= 0; i-- {
-		ok, err := keep(ids[i])
-		if err != nil {
-			return nil, "", err
-		}
-		if !ok {
-			continue
-		}
-		if len(page) == limit {
-			return page, page[len(page)-1], nil
-		}
-		page = append(page, ids[i])
+	if s.Text(value) {
+		return true
 	}
-	return page, "", nil
+	return s.Label != nil && s.Text(s.Label(enum, value)...)
 }
 
-// ListUnder lists the last key segment under each of prefixes (index
-// entries <prefix><id>), sorted, without repeats: the ids an
-// organisation's indexes name.
-func ListUnder(r Reader, prefixes ...[]byte) ([]string, error) {
-	var out []string
-	for _, p := range prefixes {
-		ids, err := List(r, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ids...)
+// Scan pages through the entries under prefix in key order: it starts
+// after the entry prefix+after (at the first when after is ""), and takes
+// what pick makes of each entry (its key past prefix and its value; nil
+// skips it) until it has limit of them and one more would be taken; next
+// is then the cursor of the following page (the last taken entry's key
+// past prefix), "" on the last page. A cursor that valid refuses (or with
+// bytes no key has) is an errcode.BadRequest error.
+func Scan[T any](r Reader, prefix []byte, after string, limit int, valid func(string) bool, pick func(rest string, v []byte) (*T, error)) (items []T, next string, err error) {
+	if after != "" && (!cursorChars(after) || valid != nil && !valid(after)) {
+		return nil, "", BadCursor(after)
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	if limit <= 0 {
+		limit = 1
+	}
+	var start []byte
+	if after != "" {
+		start = append(append(append([]byte{}, prefix...), after...), 0)
+	}
+	last := ""
+	var perr error
+	err = r.Iterate(prefix, start, func(k, v []byte) bool {
+		rest := string(k[len(prefix):])
+		x, err := pick(rest, v)
+		if err != nil {
+			perr = err
+			return false
+		}
+		if x == nil {
+			return true
+		}
+		if len(items) == limit {
+			next = last
+			return false
+		}
+		items, last = append(items, *x), rest
+		return true
+	})
+	if err == nil {
+		err = perr
+	}
+	return items, next, err
+}
+
+// BadCursor is the error of a cursor that does not belong to a list.
+func BadCursor(after string) error {
+	return errcode.New(errcode.BadRequest, "after: %q is not a cursor of this list; open the list's first page again", truncate(after, 40))
+}
+
+func cursorChars(s string) bool {
+	if len(s) > 200 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }

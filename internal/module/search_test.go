@@ -1,104 +1,113 @@
 package module_test
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"slices"
+	"sort"
+	"strings"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
-func TestSearch(t *testing.T) {
-	kv := memKV{
+// sortedKV is a memKV that also lists its keys in order.
+type sortedKV struct{ memKV }
+
+func (s sortedKV) Iterate(prefix, start []byte, fn func(k, v []byte) bool) error {
+	var keys []string
+	for k := range s.memKV {
+		if strings.HasPrefix(k, string(prefix)) && (start == nil || k >= string(start)) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !fn([]byte(k), s.memKV[k]) {
+			break
+		}
+	}
+	return nil
+}
+
+// TestScanAndSearch: Scan answers every entry once across pages of any
+// size, in key order, keeping only what pick takes and stopping at the
+// range's end; a cursor the list refuses is a bad request; Search finds
+// records by text and by an organisation's name in either language.
+func TestScanAndSearch(t *testing.T) {
+	kv := sortedKV{memKV{
 		string(module.OrgKey("coop")): []byte(`{"id":"coop","name":"砀山县梨都果品专业合作社","name_en":"Dangshan Pear Growers Cooperative","active":true}`),
-		string(module.OrgKey("bank")): []byte(`{"id":"bank","name":"江淮商业银行","name_en":"Jianghuai Commercial Bank","active":true}`),
+		string(module.OrgKey("bank")): []byte(`{"id":"bank","name":"江淮商业银行","name_en":"Jianghuai Bank","active":true}`),
+		"x/other/1":                   []byte("bank"),
+	}}
+	var want []string
+	for i := range 11 {
+		k := fmt.Sprintf("%02d", i)
+		party := []string{"coop", "bank"}[i%2]
+		kv.memKV["x/list/"+k] = []byte(party)
+		want = append(want, k)
 	}
-	labels := func(v string) []string { return map[string][]string{"overdue": {"已逾期", "Overdue"}}[v] }
+	read := func(t *testing.T, q string, limit int) []string {
+		t.Helper()
+		s := module.NewSearch(kv, q)
+		var got []string
+		after := ""
+		for n := 0; ; n++ {
+			if n > 20 {
+				t.Fatal("paging does not end")
+			}
+			items, next, err := module.Scan(kv, []byte("x/list/"), after, limit, func(c string) bool { return len(c) == 2 }, func(rest string, v []byte) (*string, error) {
+				if !s.Text(rest) && !s.Org(string(v)) {
+					return nil, nil
+				}
+				return &rest, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next != "" && len(items) != limit {
+				t.Fatalf("a page of %d before the last, limit %d", len(items), limit)
+			}
+			got = append(got, items...)
+			if next == "" {
+				return got
+			}
+			after = next
+		}
+	}
+	evens := []string{"00", "02", "04", "06", "08", "10"}
 	for _, c := range []struct {
-		q               string
-		text, enum, org bool
-		textOf, enumOf  string
-		orgs            []string
+		q     string
+		limit int
+		want  []string
 	}{
-		{q: "", text: true, enum: true, org: true, textOf: "x", enumOf: "active", orgs: []string{"bank"}},
-		{q: "  rc2026 ", text: true, textOf: "RC20260101-AB", enumOf: "active", orgs: []string{"coop"}},
-		{q: "梨都", org: true, textOf: "RC20260101-AB", enumOf: "active", orgs: []string{"bank", "coop"}},
-		{q: "PEAR growers", org: true, textOf: "x", enumOf: "active", orgs: []string{"coop"}},
-		{q: "pear", textOf: "x", enumOf: "active", orgs: []string{"bank", "nobody"}},
-		{q: "逾期", enum: true, textOf: "x", enumOf: "overdue", orgs: []string{"bank"}},
-		{q: "OVERDUE", enum: true, textOf: "x", enumOf: "overdue", orgs: []string{"bank"}},
-		{q: "coo", org: true, textOf: "x", enumOf: "active", orgs: []string{"coop"}}, // by id
+		{"", 1, want}, {"", 3, want}, {"", 11, want}, {"", 50, want},
+		{"梨都", 2, evens}, {"PEAR growers", 4, evens}, {"coop", 6, evens},
+		{"jianghuai", 5, []string{"01", "03", "05", "07", "09"}},
+		{"07", 1, []string{"07"}}, {"nothing", 3, nil},
 	} {
-		s := module.NewSearch(kv, c.q, labels)
-		if got := s.Text(c.textOf); got != c.text {
-			t.Errorf("%q Text(%q) = %v", c.q, c.textOf, got)
-		}
-		if got := s.Enum(c.enumOf); got != c.enum {
-			t.Errorf("%q Enum(%q) = %v", c.q, c.enumOf, got)
-		}
-		for range 2 { // the second time from the cache
-			if got := s.Org(c.orgs...); got != c.org {
-				t.Errorf("%q Org(%v) = %v", c.q, c.orgs, got)
-			}
+		if got := read(t, c.q, c.limit); !slices.Equal(got, c.want) {
+			t.Errorf("search %q in pages of %d: %v, want %v", c.q, c.limit, got, c.want)
 		}
 	}
-	var nilSearch *module.Search
-	if !nilSearch.Empty() || !nilSearch.Text("x") || !nilSearch.Org("x") || !nilSearch.Enum("x") {
-		t.Error("a nil search does not match everything")
-	}
-}
-
-func TestPageDesc(t *testing.T) {
-	var ids []string
-	for i := range 23 {
-		ids = append(ids, fmt.Sprintf("ID%02d", i))
-	}
-	even := func(id string) (bool, error) { return (id[3]-'0')%2 == 0, nil }
-	all := func(string) (bool, error) { return true, nil }
-	for _, c := range []struct {
-		name string
-		keep func(string) (bool, error)
-		want int
-	}{{"all", all, 23}, {"even", even, 12}} {
-		for _, limit := range []int{1, 2, 5, 12, 23, 50} {
-			var got []string
-			after := ""
-			for pages := 0; ; pages++ {
-				page, next, err := module.PageDesc(ids, after, limit, c.keep)
-				if err != nil || pages > 30 {
-					t.Fatal(err, pages)
-				}
-				got = append(got, page...)
-				if next == "" {
-					break
-				}
-				if len(page) != limit || next != page[len(page)-1] {
-					t.Fatalf("%s/%d: page %v, next %q", c.name, limit, page, next)
-				}
-				after = next
-			}
-			if len(got) != c.want || !slices.IsSortedFunc(got, func(a, b string) int { return -compare(a, b) }) || len(slices.Compact(slices.Clone(got))) != c.want {
-				t.Errorf("%s/%d: %v", c.name, limit, got)
-			}
+	for _, after := range []string{"x", "0 ", "../other/1", "\x00\x01", strings.Repeat("9", 300)} {
+		_, _, err := module.Scan(kv, []byte("x/list/"), after, 3, func(c string) bool { return len(c) == 2 }, func(string, []byte) (*string, error) { return nil, nil })
+		if errcode.Of(err) != errcode.BadRequest || !bytes.Contains([]byte(err.Error()), []byte("first page")) {
+			t.Errorf("cursor %q: %v, want a bad request", after, err)
 		}
 	}
-	// A cursor no longer (or never) listed starts where it would sort.
-	if page, _, _ := module.PageDesc(ids, "ID05x", 2, all); !slices.Equal(page, []string{"ID05", "ID04"}) {
-		t.Errorf("after an absent id: %v", page)
+	if s := module.NewSearch(kv, "  "); !s.Empty() || !s.Text() || !s.Org("nobody") || !s.Enum("x.y", "z") {
+		t.Error("a blank search does not match everything")
 	}
-	boom := errors.New("boom")
-	if _, _, err := module.PageDesc(ids, "", 5, func(string) (bool, error) { return false, boom }); !errors.Is(err, boom) {
-		t.Errorf("keep's error: %v", err)
+	s := module.NewSearch(kv, "已登记")
+	s.Label = func(enum, value string) []string {
+		if enum == "x.status" && value == "registered" {
+			return []string{"已登记", "Registered"}
+		}
+		return nil
 	}
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+	if !s.Enum("x.status", "registered") || s.Enum("x.status", "submitted") || s.Enum("x.other", "registered") {
+		t.Error("statuses by name")
 	}
-	return 0
 }

@@ -10,6 +10,7 @@ package prover
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -54,6 +55,9 @@ func (p *Prover) Bundle(ctx context.Context, key []byte, height int64) (*proof.B
 		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node (latest is %d)", height, p.store.Version())
 	}
 	v, err := p.store.At(height)
+	if errors.Is(err, state.ErrVersionPruned) {
+		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node: %v; ask a member whose node keeps every height", height, err)
+	}
 	if err != nil {
 		return nil, errcode.New(errcode.NotFound, "no state at height %d on this node", height)
 	}

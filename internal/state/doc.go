@@ -19,8 +19,10 @@
 // Commit writes the new trie nodes, the version -> root record, the head
 // pointer and the buffered local (non-consensus) writes in one synchronous
 // pebble batch, so a crash leaves either the whole block or none of it.
-// Nothing is ever pruned: every committed version stays readable (archive
-// node). The on-disk key layout is described in keys.go.
+// By default nothing is pruned: every committed version stays readable
+// (archive node). Prune, offline maintenance, keeps only the last versions
+// and deletes the trie nodes no kept version reaches. The on-disk key
+// layout is described in keys.go.
 //
 // Proofs (View.Prove) are the RLP trie nodes on the path to a key, as
 // produced by trie.Prove; VerifyProof checks one against a root without any

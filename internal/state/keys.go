@@ -24,13 +24,19 @@ var (
 	// nodePrefix + node hash (32 bytes) -> RLP-encoded trie node.
 	// Hash-based scheme (triedb/hashdb, rawdb "legacy trie node"); the trie
 	// database sees this namespace through rawdb.NewTable, so to it the keys
-	// are the bare hashes. Nodes are never deleted (archive, no pruning).
+	// are the bare hashes. Nodes are deleted only by Prune (prune.go),
+	// when no version it keeps reaches them.
 	nodePrefix = []byte("n")
 
 	// versionRootPrefix + version (uint64, 8 bytes) -> trie root (32 bytes).
 	// One entry per committed version >= 1; version 0 is the empty trie and
 	// has no entry.
 	versionRootPrefix = []byte("v")
+
+	// pruneFloorKey -> uint64 (8 bytes): the oldest readable version after
+	// a Prune; absent in a store never pruned (archive, floor 1). Written
+	// before the pruned versions' nodes are deleted.
+	pruneFloorKey = []byte("p")
 
 	// localPrefix + local key (any bytes) -> local value.
 	// Node-local, non-consensus data (tx index, app metadata) written by

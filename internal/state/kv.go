@@ -199,6 +199,18 @@ func (p *pebbleKV) diskBytes() int64 {
 	return int64(p.db.Metrics().DiskSpaceUsage())
 }
 
+// tableBytes is the size of the database's live tables: its data, without
+// the write-ahead log (bounded by the memtables) and without tables a
+// compaction made obsolete and pebble has yet to delete.
+func (p *pebbleKV) tableBytes() int64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return 0
+	}
+	return p.db.Metrics().Total().Size
+}
+
 func (p *pebbleKV) NewBatch() ethdb.Batch { return &pebbleBatch{kv: p, b: p.db.NewBatch()} }
 
 func (p *pebbleKV) NewBatchWithSize(int) ethdb.Batch { return p.NewBatch() }

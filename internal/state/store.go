@@ -373,6 +373,16 @@ func (s *Store) DiskBytes() int64 {
 	return 0
 }
 
+// TableBytes returns the size of the store's live database tables (0 for
+// an in-memory store): its data on disk once flushed and compacted,
+// without the write-ahead log. Safe for concurrent use.
+func (s *Store) TableBytes() int64 {
+	if p, ok := s.kv.(*pebbleKV); ok {
+		return p.tableBytes()
+	}
+	return 0
+}
+
 // Discard drops the uncommitted working writes and the buffered SetLocal
 // writes: the working set is back at Root().
 func (s *Store) Discard() {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -18,7 +19,8 @@ const viewTrieBudget = 8192
 
 // View is a read-only snapshot of one committed version. It is safe for
 // concurrent use, and reads never race with the working set or Commit:
-// committed trie nodes are immutable and never deleted.
+// committed trie nodes are immutable, and deleted only by Prune, offline,
+// when no kept version reaches them.
 type View struct {
 	version int64
 	root    Hash
@@ -58,6 +60,11 @@ func (s *Store) At(version int64) (*View, error) {
 		return v, nil
 	}
 	root, err := s.readRoot(version)
+	if errors.Is(err, ErrVersionNotFound) {
+		if floor, ferr := s.floor(); ferr == nil && version < floor {
+			return nil, fmt.Errorf("%w: %d (this node keeps versions %d to %d)", ErrVersionPruned, version, floor, cur)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

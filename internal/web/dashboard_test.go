@@ -22,6 +22,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
+	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
@@ -137,6 +139,8 @@ type truth struct {
 	foodCredits                     int
 	foodCredit                      string // a credit's number
 	coopScans                       int64
+	hospaGiven, hospaReceived       int
+	allianceContracts               int
 	// The credentials the quality alliance issued, and how many of them
 	// are suspended.
 	allianceIssued, allianceSuspended int64
@@ -195,6 +199,24 @@ func readTruth(t *testing.T, base, home string) truth {
 			tr.allianceSuspended++
 		}
 	}
+	// The hospital's grants, given and received, as it reads them.
+	var given, received api.Page[datashareapi.GrantView]
+	if err := as("hospa").Get(ctx, "/v1/datashare/grants?owner=hospa", &given); err != nil {
+		t.Fatal(err)
+	}
+	if err := as("hospa").Get(ctx, "/v1/datashare/grants?grantee=hospa", &received); err != nil {
+		t.Fatal(err)
+	}
+	tr.hospaGiven, tr.hospaReceived = len(given.Items), len(received.Items)
+	// The alliance's contracts.
+	var contracts api.Page[evmapi.Contract]
+	if err := as("alliance").Get(ctx, "/v1/evm/contracts?org=alliance", &contracts); err != nil {
+		t.Fatal(err)
+	}
+	tr.allianceContracts = len(contracts.Items)
+	if tr.hospaGiven == 0 || tr.allianceContracts == 0 {
+		t.Fatalf("the demo story has no grant of the hospital's or no contract of the alliance's: %+v", tr)
+	}
 	if tr.bankGranted == 0 || tr.foodOwed == 0 || tr.foodCredits == 0 || tr.coopScans == 0 || tr.allianceIssued == 0 {
 		t.Fatalf("the demo story has no credit line, receivable or credit: %+v", tr)
 	}
@@ -234,7 +256,12 @@ func dashboardPages(t *testing.T, d *daemon.Daemon, home string) {
 			browsertest.Contains(t, figure(t, ctx, "receivable-issued", 3), chart.Yuan(tr.foodAvailable), "the food group's available credit")
 			browsertest.Contains(t, figure(t, ctx, "trade-credits", 1), chart.Int(int64(tr.foodCredits)), "the food group's credits")
 		}},
-		{"alliance", []string{"activity", "credential-issued"}, func(ctx context.Context) {
+		{"hospa", []string{"activity", "datashare-grants", "datashare-accesses"}, func(ctx context.Context) {
+			browsertest.Contains(t, figure(t, ctx, "datashare-grants", 1), chart.Int(int64(tr.hospaGiven)), "the hospital's grants given")
+			browsertest.Contains(t, figure(t, ctx, "datashare-grants", 2), chart.Int(int64(tr.hospaReceived)), "the hospital's grants received")
+		}},
+		{"alliance", []string{"activity", "evm-contracts", "credential-issued"}, func(ctx context.Context) {
+			browsertest.Contains(t, figure(t, ctx, "evm-contracts", 1), chart.Int(int64(tr.allianceContracts)), "the alliance's contracts")
 			browsertest.Contains(t, figure(t, ctx, "credential-issued", 1), chart.Int(tr.allianceIssued), "the credentials the alliance issued")
 			browsertest.Contains(t, figure(t, ctx, "credential-issued", 3), chart.Int(tr.allianceSuspended), "the alliance's suspended credentials")
 		}},

@@ -512,3 +512,85 @@ func FootprintsBy(r module.Reader, org string) ([]Subject, error) {
 	}
 	return out, nil
 }
+
+// isInvSeq accepts the 20-digit inverted sequence numbers that key the
+// lists read newest first.
+func isInvSeq(s string) bool {
+	if len(s) != 20 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ProjectsPage pages through a developer's projects in id order, keeping
+// those that match the search: by id, name, registration number,
+// province, sector or status (value or name). The module keeps no index
+// of projects by developer: it reads the project records, which the
+// registry holds few of.
+func ProjectsPage(r module.Reader, developer string, s *module.Search, after string, limit int) ([]carbonapi.Project, string, error) {
+	items, next, err := module.Scan(r, []byte(projectPrefix), after, limit, func(c string) bool { return !strings.Contains(c, "/") },
+		func(_ string, v []byte) (*carbonapi.Project, error) {
+			var p carbonapi.Project
+			if err := json.Unmarshal(v, &p); err != nil {
+				return nil, err
+			}
+			if p.Developer != developer || !s.Empty() && !s.Text(p.ID, p.Name, p.RegistrationNo, p.Province, p.Methodology) &&
+				!s.Enum("carbon.project_status", p.Status) && !s.Enum("carbon.sector", p.Sector) {
+				return nil, nil
+			}
+			return &p, nil
+		})
+	if items == nil {
+		items = []carbonapi.Project{}
+	}
+	return items, next, err
+}
+
+// TransfersPage pages through the transfers into and out of an
+// account, newest first (its index), keeping those that match the
+// search: by id, batch, note, unit kind (value or name) or the other
+// party (id or name).
+func TransfersPage(r module.Reader, org string, s *module.Search, after string, limit int) ([]carbonapi.Transfer, string, error) {
+	items, next, err := module.Scan(r, []byte(xfersPrefix+org+"/"), after, limit, isInvSeq, func(_ string, id []byte) (*carbonapi.Transfer, error) {
+		t, err := GetTransfer(r, string(id))
+		if err != nil {
+			return nil, err
+		}
+		if !s.Empty() && !s.Text(t.ID, t.Batch, t.Note) && !s.Enum("carbon.unit_kind", t.Kind) && !s.Org(t.From, t.To) {
+			return nil, nil
+		}
+		return t, nil
+	})
+	if items == nil {
+		items = []carbonapi.Transfer{}
+	}
+	return items, next, err
+}
+
+// AccountClosures pages through an account's retirements, cancellations,
+// claims and surrenders, newest first (its index), keeping those that
+// match the search: by id, batch, project, purpose, reason, beneficiary,
+// product, kind (value or name) or the beneficiary organisation (id or
+// name).
+func AccountClosures(r module.Reader, org string, s *module.Search, after string, limit int) ([]carbonapi.Closure, string, error) {
+	items, next, err := module.Scan(r, []byte(closedbyPrefix+org+"/"), after, limit, isInvSeq, func(_ string, id []byte) (*carbonapi.Closure, error) {
+		c, err := GetClosure(r, string(id))
+		if err != nil {
+			return nil, err
+		}
+		if !s.Empty() && !s.Text(c.ID, c.Batch, c.Project, c.ProjectName, c.Purpose, c.Reason, c.Beneficiary, c.GTIN) &&
+			!s.Enum("carbon.state", c.Kind) && !s.Enum("carbon.unit_kind", c.BatchKind) && !s.Org(c.BeneficiaryOrg) {
+			return nil, nil
+		}
+		return c, nil
+	})
+	if items == nil {
+		items = []carbonapi.Closure{}
+	}
+	return items, next, err
+}

@@ -28,7 +28,7 @@ func FindLimit(limit int) (int, error) {
 // matchProject reports whether search names project p: by id, title,
 // filing number, region, sector, status or kind.
 func matchProject(s *module.Search, p *charityapi.Project) bool {
-	return s.Text(p.ID, p.Title, p.FilingNo, p.Region, p.Sector) || s.Enum(p.Status, p.Kind)
+	return s.Text(p.ID, p.Title, p.FilingNo, p.Region, p.Sector) || s.Enum("charity.project_status", p.Status) || s.Enum("charity.project_kind", p.Kind)
 }
 
 // OwnProjects pages through the projects and general fund of charity
@@ -95,7 +95,7 @@ func PaidTo(r module.Reader, org string, search *module.Search, after string, li
 			return false, err
 		}
 		x := &d.Disbursement
-		ok := search.Text(x.ID, x.Purpose, x.Line) || search.Enum(d.Status, x.Category) || search.Org(x.Org)
+		ok := search.Text(x.ID, x.Purpose, x.Line) || search.Enum("charity.acceptance", d.Status) || search.Enum("charity.category", x.Category) || search.Org(x.Org)
 		if !ok {
 			m, seen := titles[x.Project]
 			if !seen {

@@ -11,7 +11,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityapi"
 )
 
-func labels(v string) []string {
+func labels(_, v string) []string {
 	return map[string][]string{"open": {"执行中", "open"}, "filed": {"待批准", "awaiting approval"}, "closed": {"已结项", "closed"},
 		"pending": {"待签收", "awaiting signature"}, "not_needed": {"无需签收", "no signature needed"}, "general": {"非限定性资金", "General fund"}}[v]
 }
@@ -48,7 +48,7 @@ func TestOwnProjectsAndPaidToSearchAndPage(t *testing.T) {
 		var out []string
 		after := ""
 		for range 50 {
-			items, next, err := charity.OwnProjects(v, "fdn", module.NewSearch(v, q, labels), after, limit)
+			items, next, err := charity.OwnProjects(v, "fdn", search(v, q), after, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestOwnProjectsAndPaidToSearchAndPage(t *testing.T) {
 		var out []string
 		after := ""
 		for range 50 {
-			items, next, err := charity.PaidTo(v, "shop", module.NewSearch(v, q, labels), after, limit)
+			items, next, err := charity.PaidTo(v, "shop", search(v, q), after, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,8 +136,15 @@ func TestOwnProjectsAndPaidToSearchAndPage(t *testing.T) {
 		}
 	}
 	// The API's list: in id order, searched.
-	pg, err := charity.ListProjects(v, "", "", module.NewSearch(v, "rural library", labels), "", 0)
+	pg, err := charity.ListProjects(v, "", "", search(v, "rural library"), "", 0)
 	if err != nil || len(pg.Items) != 1 || pg.Items[0].ID != filed {
 		t.Fatalf("list searched: %+v, %v", pg, err)
 	}
+}
+
+// search is the list search for q with the names of labels.
+func search(r module.Getter, q string) *module.Search {
+	s := module.NewSearch(r, q)
+	s.Label = labels
+	return s
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // labels names statuses, results and checks as the hall does.
-func labels(v string) []string {
+func labels(_, v string) []string {
 	return map[string][]string{"revoked": {"已注销", "Revoked"}, "suspended": {"已暂停", "Suspended"}, "active": {"有效", "Valid"},
 		"failed": {"未通过", "failed"}, "passed": {"通过", "passed"}}[v]
 }
@@ -49,7 +49,7 @@ func TestIssuedAndUsesSearchAndPaging(t *testing.T) {
 		var out []string
 		after := ""
 		for range 50 {
-			p, err := credential.Issued(v, estate, module.NewSearch(v, q, labels), after, limit)
+			p, err := credential.Issued(v, estate, search(v, q), after, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestIssuedAndUsesSearchAndPaging(t *testing.T) {
 		var out []int
 		after := ""
 		for range 50 {
-			p, err := credential.Uses(v, bank, module.NewSearch(v, q, labels), after, limit)
+			p, err := credential.Uses(v, bank, search(v, q), after, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,4 +154,11 @@ func TestIssuedAndUsesSearchAndPaging(t *testing.T) {
 			t.Errorf("%s: %v, want bad_request", name, err)
 		}
 	}
+}
+
+// search is the list search for q with the names of labels.
+func search(r module.Getter, q string) *module.Search {
+	s := module.NewSearch(r, q)
+	s.Label = labels
+	return s
 }

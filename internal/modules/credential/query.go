@@ -295,7 +295,7 @@ func Issued(r module.Reader, org string, search *module.Search, after string, li
 	if !search.Empty() {
 		types := map[string]bool{}
 		keep = func(a *credentialapi.Anchor) bool {
-			return search.Text(a.Hash) || search.Enum(a.Status) || typeMatch(r, search, types, a.Type)
+			return search.Text(a.Hash) || search.Enum("credential.status", a.Status) || typeMatch(r, search, types, a.Type)
 		}
 	}
 	return page(r, prefix, after, limit, issuedCursor, func(k []byte) (*credentialapi.Anchor, error) {
@@ -320,7 +320,7 @@ func Uses(r module.Reader, org string, search *module.Search, after string, limi
 			if !u.OK {
 				result = "failed"
 			}
-			return search.Text(u.Ref, u.Purpose, strconv.Itoa(u.Seq)) || search.Enum(result, u.Failed) ||
+			return search.Text(u.Ref, u.Purpose, strconv.Itoa(u.Seq)) || search.Enum("credential.result", result) || (u.Failed != "" && search.Enum("credential.check", u.Failed)) ||
 				typeMatch(r, search, types, u.Type) || search.Org(u.Issuer)
 		}
 	}

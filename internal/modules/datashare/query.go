@@ -9,6 +9,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
 )
 
@@ -177,7 +178,7 @@ func RecordOf(r module.Reader, id string, c access.Caller) (*datashareapi.Record
 // device, for a caller entitled to the list: the owner (the patient's
 // hospital, the device's owner), overseers, and for a patient the
 // hospitals that declared emergency access to her records.
-func ListRecords(r module.Reader, p datashareapi.RecordsParams, c access.Caller) (*api.Page[datashareapi.Record], error) {
+func ListRecords(r module.Reader, p datashareapi.RecordsParams, c access.Caller, s *module.Search) (*api.Page[datashareapi.Record], error) {
 	which, err := oneOf([]string{"owner", "subject", "device"}, p.Owner, p.Subject, p.Device)
 	if err != nil {
 		return nil, err
@@ -216,21 +217,46 @@ func ListRecords(r module.Reader, p datashareapi.RecordsParams, c access.Caller)
 		}
 		prefix = []byte(recDevPrefix + p.Device + "/")
 	}
-	out := &api.Page[datashareapi.Record]{Height: heightOf(r), Items: []datashareapi.Record{}}
-	out.Next, err = page(r, prefix, p.After, func(id string, _ []byte) (bool, error) {
+	out := &api.Page[datashareapi.Record]{Height: heightOf(r)}
+	out.Items, out.Next, err = module.Scan(r, prefix, p.After, pageSize(p.Limit), isID(recordKind), func(id string, _ []byte) (*datashareapi.Record, error) {
 		rec, err := GetRecord(r, id)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if which == 2 {
 			if ok, err := RecordParties(r, rec, c); err != nil || !ok {
-				return false, err
+				return nil, err
 			}
 		}
-		out.Items = append(out.Items, *rec)
-		return true, nil
+		if p.Readings && rec.Type == datashareapi.TypeTelemetry || !matchRecord(s, rec) {
+			return nil, nil
+		}
+		return rec, nil
 	})
+	if out.Items == nil {
+		out.Items = []datashareapi.Record{}
+	}
 	return out, err
+}
+
+// matchRecord reports whether a record matches a search: by its id, its
+// patient or device, its type or class (by value or name), or its owner.
+func matchRecord(s *module.Search, rec *datashareapi.Record) bool {
+	return s.Text(rec.ID, rec.Subject, rec.Device, rec.Tx) || s.Enum("datashare.record_type", rec.Type) || s.Enum("datashare.class", rec.Class) || s.Org(rec.Owner)
+}
+
+// pageSize is a list's page size: limit, or MaxPage when it is not in
+// 1..MaxPage.
+func pageSize(limit int) int {
+	if limit <= 0 || limit > datashareapi.MaxPage {
+		return datashareapi.MaxPage
+	}
+	return limit
+}
+
+// isID accepts the record ids of a kind, the cursors of lists of them.
+func isID(kind string) func(string) bool {
+	return func(s string) bool { return field.IsRecordID(kind, s) }
 }
 
 // KeysOf returns a record's data key wrapped for grant (the owner's own
@@ -301,7 +327,7 @@ func GrantOf(r module.Reader, id string, t time.Time, c access.Caller) (*datasha
 // ListGrants returns a page of the grants given by or to an
 // organisation, or on a patient's or device's records, that the caller
 // may read.
-func ListGrants(r module.Reader, p datashareapi.GrantsParams, t time.Time, c access.Caller) (*api.Page[datashareapi.GrantView], error) {
+func ListGrants(r module.Reader, p datashareapi.GrantsParams, t time.Time, c access.Caller, s *module.Search) (*api.Page[datashareapi.GrantView], error) {
 	which, err := oneOf([]string{"owner", "grantee", "subject", "device"}, p.Owner, p.Grantee, p.Subject, p.Device)
 	if err != nil {
 		return nil, err
@@ -320,23 +346,39 @@ func ListGrants(r module.Reader, p datashareapi.GrantsParams, t time.Time, c acc
 	if c.Public() {
 		return nil, forbidden("grants are for their parties")
 	}
-	out := &api.Page[datashareapi.GrantView]{Height: heightOf(r), Items: []datashareapi.GrantView{}}
-	out.Next, err = page(r, prefix, p.After, func(id string, _ []byte) (bool, error) {
+	out := &api.Page[datashareapi.GrantView]{Height: heightOf(r)}
+	out.Items, out.Next, err = module.Scan(r, prefix, p.After, pageSize(p.Limit), isID(grantKind), func(id string, _ []byte) (*datashareapi.GrantView, error) {
 		g, err := GetGrant(r, id)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if !GrantParties(g, c) {
-			return false, nil
+			return nil, nil
 		}
 		v, err := ViewGrant(r, g, t)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		out.Items = append(out.Items, v)
-		return true, nil
+		if !matchGrant(s, &v) {
+			return nil, nil
+		}
+		return &v, nil
 	})
+	if out.Items == nil {
+		out.Items = []datashareapi.GrantView{}
+	}
 	return out, err
+}
+
+// matchGrant reports whether a grant matches a search: by its id, its
+// patient, device or records, its parties (by id or name), its purpose
+// or its state (by value or name).
+func matchGrant(s *module.Search, g *datashareapi.GrantView) bool {
+	if s.Empty() {
+		return true
+	}
+	return s.Text(append([]string{g.ID, g.Subject, g.Device, g.Tx}, g.Records...)...) || s.Org(g.Owner, g.Grantee) ||
+		s.Enum("datashare.purpose", g.Purpose) || s.Enum("datashare.grant_status", g.State)
 }
 
 // --- patients ---
@@ -671,4 +713,69 @@ func DeviceWindows(r module.Reader, device string, n int) ([]datashareapi.Record
 		out = append(out, *rec)
 	}
 	return out, nil
+}
+
+// GrantStates counts the grants an organisation gave and those it
+// received by their state at t, reading its two grant indexes and at
+// most most grants of each; more is set when it stopped there.
+func GrantStates(r module.Reader, org string, t time.Time, most int) (given, received map[string]int64, more bool, err error) {
+	given, received = map[string]int64{}, map[string]int64{}
+	for _, side := range []struct {
+		prefix string
+		counts map[string]int64
+	}{{grantByPrefix + org + "/", given}, {grantToPrefix + org + "/", received}} {
+		n := 0
+		var ferr error
+		err = r.Iterate([]byte(side.prefix), nil, func(k, _ []byte) bool {
+			if n == most {
+				more = true
+				return false
+			}
+			n++
+			g, err := GetGrant(r, string(k[len(side.prefix):]))
+			if err != nil {
+				ferr = err
+				return false
+			}
+			v, err := ViewGrant(r, g, t)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			side.counts[v.State]++
+			return true
+		})
+		if err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return given, received, more, nil
+}
+
+// RecentAccesses calls fn with the latest n recorded accesses to an
+// owner's records, oldest first, reading the keys of its audit index and
+// the n entries.
+func RecentAccesses(r module.Reader, owner string, n int, fn func(e *datashareapi.AuditEntry)) error {
+	prefix := []byte(auditOwnPrefix + owner + "/")
+	var seqs []string
+	if err := r.Iterate(prefix, nil, func(k, _ []byte) bool {
+		seqs = append(seqs, string(k[len(prefix):]))
+		if len(seqs) > n {
+			seqs = seqs[1:]
+		}
+		return true
+	}); err != nil {
+		return err
+	}
+	for _, seq := range seqs {
+		var e datashareapi.AuditEntry
+		if err := module.GetRecord(r, []byte(auditPrefix+seq), &e, "no audit entry %s", seq); err != nil {
+			return err
+		}
+		fn(&e)
+	}
+	return nil
 }

@@ -252,3 +252,98 @@ func ReadingsOf(r module.Reader, meter, from, to string) (*api.Page[energyapi.St
 	}
 	return out, err
 }
+
+// IntervalText writes an interval id as people read it, 2026-03-02 10:15.
+func IntervalText(iv string) string {
+	if len(iv) != 12 {
+		return iv
+	}
+	return iv[0:4] + "-" + iv[4:6] + "-" + iv[6:8] + " " + iv[8:10] + ":" + iv[10:12]
+}
+
+// zoneMatch reports whether a zone, by id or name, matches a search; the
+// names are read once per zone.
+func zoneMatch(r module.Getter, s *module.Search, names map[string]string, zone string) bool {
+	if s.Text(zone) {
+		return true
+	}
+	name, ok := names[zone]
+	if !ok {
+		if z, err := GetZone(r, zone); err == nil {
+			name = z.Name
+		}
+		names[zone] = name
+	}
+	return name != "" && s.Text(name)
+}
+
+func digitsOf(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// OrdersPage pages through an organisation's orders, newest first (its
+// order index), keeping those that match the search: by id, zone (id or
+// name), interval, side or status (value or name). A cursor that is not
+// one of the index's is a bad_request error.
+func OrdersPage(r module.Reader, org string, s *module.Search, after string, limit int) ([]energyapi.Order, string, error) {
+	zones := map[string]string{}
+	items, next, err := module.Scan(r, []byte(orgorderPrefix+org+"/"), after, limit, func(c string) bool { return digitsOf(c, 20) },
+		func(_ string, id []byte) (*energyapi.Order, error) {
+			o, err := GetOrder(r, string(id))
+			if err != nil {
+				return nil, err
+			}
+			if !s.Empty() && !s.Text(o.ID, o.Interval, IntervalText(o.Interval)) && !zoneMatch(r, s, zones, o.Zone) &&
+				!s.Enum("energy.side", o.Side) && !s.Enum("energy.order_status", o.Status) {
+				return nil, nil
+			}
+			return o, nil
+		})
+	if items == nil {
+		items = []energyapi.Order{}
+	}
+	return items, next, err
+}
+
+// LinesPage pages through an organisation's settlement lines, newest
+// interval first, keeping those that match the search: by zone (id or
+// name) or interval. A cursor that is not one of the index's is a
+// bad_request error.
+func LinesPage(r module.Reader, org string, s *module.Search, after string, limit int) ([]energyapi.StmtLine, string, error) {
+	zones := map[string]string{}
+	items, next, err := module.Scan(r, []byte(orglinePrefix+org+"/"), after, limit, func(c string) bool {
+		inv, zone, ok := strings.Cut(c, "/")
+		return ok && digitsOf(inv, 12) && zone != "" && !strings.Contains(zone, "/")
+	}, func(rest string, _ []byte) (*energyapi.StmtLine, error) {
+		invIv, zone, _ := strings.Cut(rest, "/")
+		var n int64
+		for _, c := range invIv {
+			n = n*10 + int64(c-'0')
+		}
+		iv := formatInterval(999_999_999_999 - n)
+		if !s.Empty() && !s.Text(iv, IntervalText(iv)) && !zoneMatch(r, s, zones, zone) {
+			return nil, nil
+		}
+		var l energyapi.Line
+		if _, err := module.GetJSON(r, lineKey(zone, iv, org), &l); err != nil {
+			return nil, err
+		}
+		c, err := GetClearing(r, zone, iv)
+		if err != nil || c == nil {
+			return nil, err
+		}
+		return &energyapi.StmtLine{Zone: zone, Interval: iv, PriceFen: c.PriceFen, Line: l}, nil
+	})
+	if items == nil {
+		items = []energyapi.StmtLine{}
+	}
+	return items, next, err
+}

@@ -3,6 +3,7 @@ package evm
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -159,40 +160,67 @@ func GetContract(r module.Getter, a common.Address) (*evmapi.ContractInfo, error
 // first, or all of them in address order. after is the previous page's
 // Next.
 func ListContracts(r module.Reader, org, after string, limit int) (*api.Page[evmapi.Contract], error) {
+	return SearchContracts(r, org, nil, after, limit)
+}
+
+// SearchContracts lists the deployed contracts that match the search (by
+// name, address, or the deploying organisation's id or name): one
+// organisation's newest first (from its index), or all of them in
+// address order. after is the previous page's Next; a cursor of another
+// list is a bad_request error.
+func SearchContracts(r module.Reader, org string, s *module.Search, after string, limit int) (*api.Page[evmapi.Contract], error) {
 	if limit <= 0 || limit > 100 {
 		limit = 50
 	}
 	page := &api.Page[evmapi.Contract]{Items: []evmapi.Contract{}}
-	prefix := []byte(contractPrefix)
-	if org != "" {
-		prefix = orgContractsPrefix(org)
+	match := func(c *evmapi.Contract) bool { return s.Text(c.Name, c.Address, c.TxHash) || s.Org(c.Org) }
+	var items []evmapi.Contract
+	var err error
+	if org == "" {
+		items, page.Next, err = module.Scan(r, []byte(contractPrefix), after, limit, isHex40, func(_ string, v []byte) (*evmapi.Contract, error) {
+			var c evmapi.Contract
+			if err := json.Unmarshal(v, &c); err != nil {
+				return nil, fmt.Errorf("contract record: %w", err)
+			}
+			if !match(&c) {
+				return nil, nil
+			}
+			return &c, nil
+		})
+	} else {
+		items, page.Next, err = module.Scan(r, orgContractsPrefix(org), after, limit, isOrgCursor, func(rest string, _ []byte) (*evmapi.Contract, error) {
+			a := rest[strings.LastIndexByte(rest, '/')+1:]
+			var c evmapi.Contract
+			if err := module.GetRecord(r, []byte(contractPrefix+a), &c, "no contract record %s", a); err != nil {
+				return nil, err
+			}
+			if !match(&c) {
+				return nil, nil
+			}
+			return &c, nil
+		})
 	}
-	var start []byte
-	if after != "" {
-		start = append(append(bytes.Clone(prefix), after...), 0)
-	}
-	var addrs []string
-	var last string
-	err := r.Iterate(prefix, start, func(k, _ []byte) bool {
-		if len(addrs) == limit {
-			page.Next = last
-			return false
-		}
-		last = string(k[len(prefix):])
-		addrs = append(addrs, last[strings.LastIndexByte(last, '/')+1:])
-		return true
-	})
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range addrs {
-		var c evmapi.Contract
-		if err := module.GetRecord(r, []byte(contractPrefix+a), &c, "no contract record %s", a); err != nil {
-			return nil, err
-		}
-		page.Items = append(page.Items, c)
-	}
+	page.Items = append(page.Items, items...)
 	return page, nil
+}
+
+func isHex40(s string) bool { return len(s) == 40 && isLowerHex(s) }
+
+// isOrgCursor accepts "<inverted height 16 hex>/<address 40 hex>".
+func isOrgCursor(s string) bool {
+	return len(s) == 57 && s[16] == '/' && isLowerHex(s[:16]) && isLowerHex(s[17:])
+}
+
+func isLowerHex(s string) bool {
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // overlay is a KV over a read-only state: a read-only call's writes stay
@@ -356,4 +384,47 @@ func matchLog(l evmapi.Log, addresses []common.Address, topics [][]common.Hash) 
 		}
 	}
 	return true
+}
+
+// OrgReceipts calls fn with the receipt of every contract transaction an
+// organisation's keys sent at heights from..to, in chain order, reading
+// the block index of those heights only.
+func OrgReceipts(r module.Reader, org string, from, to int64, fn func(rc *evmapi.Receipt)) error {
+	var ferr error
+	err := ContractTxHeights(r, max(from, 1), to, func(h int64) bool {
+		hashes, err := BlockTxs(r, h)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		for _, th := range hashes {
+			rc, err := GetReceipt(r, th)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if rc.Org == org {
+				fn(rc)
+			}
+		}
+		return true
+	})
+	if err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// CountContracts counts the contracts an organisation deployed, reading
+// its index; more is set when it stopped at most.
+func CountContracts(r module.Reader, org string, most int) (n int, more bool, err error) {
+	err = r.Iterate(orgContractsPrefix(org), nil, func(_, _ []byte) bool {
+		if n == most {
+			more = true
+			return false
+		}
+		n++
+		return true
+	})
+	return n, more, err
 }

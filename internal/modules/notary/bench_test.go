@@ -42,7 +42,21 @@ func benchDeposit(b *testing.B, layout int) {
 				blocks[i] = append(blocks[i], c.Sign(c.Members[orgs[j%len(orgs)].ID].Admin, "notary", "deposit", depositOf(n)))
 			}
 		}
+		tables0 := c.Store.TableBytes()
 		testchain.RunBlocks(b, c, blocks, checked)
+		b.StopTimer()
+		// The state's tables, compacted, per deposit: on an archive node,
+		// and on a node that keeps only recent versions ('dengta prune
+		// --keep 2').
+		if err := c.Store.Compact(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(c.Store.TableBytes()-tables0)/float64(b.N*perBlock), "archive-B/tx")
+		if st, err := c.Store.Prune(2); err != nil {
+			b.Fatal(err)
+		} else {
+			b.ReportMetric(float64(st.TablesAfter-tables0)/float64(b.N*perBlock), "pruned-B/tx")
+		}
 		b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "records/s")
 	})
 }

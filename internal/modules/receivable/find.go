@@ -121,10 +121,10 @@ func matchReceivable(s *module.Search, rc *Receivable, status string) bool {
 	if t := rc.Trade; t != nil {
 		texts = append(texts, t.ContractNo, t.InvoiceNo)
 	}
-	if s.Text(texts...) || s.Enum(status) {
+	if s.Text(texts...) || s.Enum("receivable.status", status) {
 		return true
 	}
-	if rc.Frozen && s.Enum("frozen") {
+	if rc.Frozen && s.Enum("receivable.frozen", "frozen") {
 		return true
 	}
 	return s.Org(rc.Obligor, rc.Holder, rc.PendingHolder, rc.FinancingBank, rc.ConfirmingBank, rc.ConfirmationBank)

@@ -10,7 +10,7 @@ import (
 )
 
 // labels names statuses as the hall does, for the tests.
-func labels(v string) []string {
+func labels(_, v string) []string {
 	return map[string][]string{"pending_acceptance": {"待签收", "Waiting for acceptance"}, "active": {"持有中", "Active"}}[v]
 }
 
@@ -25,7 +25,7 @@ func findAll(t *testing.T, f *fx, org, in, q string, limit int) []string {
 		if pages > 100 {
 			t.Fatal("paging does not end")
 		}
-		items, next, err := receivable.Find(v, org, in, module.NewSearch(v, q, labels), after, limit, today(f.c))
+		items, next, err := receivable.Find(v, org, in, search(v, q), after, limit, today(f.c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,4 +131,11 @@ func TestFindRefusesBadInput(t *testing.T) {
 	if err != nil || len(items) != 0 || next != "" {
 		t.Fatalf("cursor before every id: %v %q %v", items, next, err)
 	}
+}
+
+// search is the list search for q with the names of labels.
+func search(r module.Getter, q string) *module.Search {
+	s := module.NewSearch(r, q)
+	s.Label = labels
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 )
@@ -242,4 +243,63 @@ func EBLsBySSCC(r module.Reader, sscc string) (*tradeapi.SSCCView, error) {
 		refs = []string{}
 	}
 	return &tradeapi.SSCCView{SSCC: sscc, EBLs: refs}, nil
+}
+
+// The lists of an organisation's eBLs, by the index they come from.
+const (
+	ListControlled = "controlled" // the eBLs it controls
+	ListOffered    = "offered"    // offered to it, awaiting its acceptance
+	ListIssued     = "issued"     // it issued as carrier
+)
+
+// EBLPage pages through one of an organisation's eBL lists in reference
+// order, keeping those keep accepts (all when keep is nil): at most
+// limit, and the cursor of the next page ("" on the last). A cursor that
+// is not a bill's reference is a bad_request error.
+func EBLPage(r module.Reader, org, list, after string, limit int, keep func(*tradeapi.EBLSummary) bool) ([]tradeapi.EBLSummary, string, error) {
+	prefix := map[string]string{ListControlled: ctlPrefix, ListOffered: inboxPrefix, ListIssued: carrierPrefix}[list]
+	if prefix == "" {
+		return nil, "", errcode.New(errcode.BadRequest, "no eBL list %q: controlled, offered or issued", list)
+	}
+	items, next, err := module.Scan(r, []byte(prefix+org+"/"), after, limit, func(s string) bool { return CheckRef("after", s) == nil },
+		func(ref string, _ []byte) (*tradeapi.EBLSummary, error) {
+			e, err := GetEBL(r, ref)
+			if err != nil {
+				return nil, err
+			}
+			s := Summary(e)
+			if keep != nil && !keep(&s) {
+				return nil, nil
+			}
+			return &s, nil
+		})
+	if items == nil {
+		items = []tradeapi.EBLSummary{}
+	}
+	return items, next, err
+}
+
+// CreditPage pages through the credits an organisation is a party to in
+// number order, dated at now, keeping those keep accepts (all when keep
+// is nil). A cursor that is not a credit's number is a bad_request error.
+func CreditPage(r module.Reader, org string, now time.Time, after string, limit int, keep func(*tradeapi.CreditSummary) bool) ([]tradeapi.CreditSummary, string, error) {
+	items, next, err := module.Scan(r, []byte(lcPartyPrefix+org+"/"), after, limit, func(s string) bool { return CheckCreditNo("after", s) == nil },
+		func(no string, role []byte) (*tradeapi.CreditSummary, error) {
+			c, err := GetCredit(r, no)
+			if err != nil {
+				return nil, err
+			}
+			s, err := creditSummary(r, c, string(role), now)
+			if err != nil {
+				return nil, err
+			}
+			if keep != nil && !keep(&s) {
+				return nil, nil
+			}
+			return &s, nil
+		})
+	if items == nil {
+		items = []tradeapi.CreditSummary{}
+	}
+	return items, next, err
 }

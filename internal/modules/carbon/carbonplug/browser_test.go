@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonapi"
+	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonplug"
 	"github.com/dengta-chain/dengta/internal/modules/carbon/retireproof"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/proof"
@@ -150,4 +152,30 @@ func TestCarbonFlow(t *testing.T) {
 	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#recent"), "皖北食品集团有限公司", "the latest retirements")
 	browsertest.Screenshot(t, ctx, "carbon-registry")
+
+	// Two more sales of the cooperative's; its transfers page one by
+	// one with the search kept, found by the buyer's name in Chinese and
+	// in English, newest first.
+	send(t, s, "coop", carbonapi.TransferUnits, carbonapi.TransferBody{Batch: batch, To: "market", Quantity: 100})
+	send(t, s, "coop", carbonapi.TransferUnits, carbonapi.TransferBody{Batch: batch, To: "foodgroup", Quantity: 50})
+	defer carbonplug.SetHallPage(1)()
+	browsertest.SignIn(t, ctx, base, "coop-admin")
+	for _, l := range []struct{ lang, buyer, nomatch string }{{"zh", "皖北食品集团", "没有符合条件的记录"}, {"en", "WANBEI food", "Nothing matches"}} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/carbon?lang="+l.lang), chromedp.WaitVisible("#more-transfers", chromedp.ByQuery))
+		all := browsertest.PageThrough(t, ctx, "#transfers li", "#more-transfers")
+		if len(all) != 3 || !strings.Contains(all[0], "50") || !strings.Contains(all[2], "2,000") {
+			t.Errorf("%s: the cooperative's transfers, page by page: %q", l.lang, all)
+		}
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/carbon"), chromedp.WaitVisible("#search-form", chromedp.ByQuery),
+			chromedp.SendKeys("#q", l.buyer, chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#clear", chromedp.ByQuery))
+		found := browsertest.PageThrough(t, ctx, "#transfers li", "#more-transfers")
+		if len(found) != 2 || !strings.Contains(found[0], "50") || !strings.Contains(found[1], "2,000") {
+			t.Errorf("%s: the transfers to the food group found by %q: %q", l.lang, l.buyer, found)
+		}
+		browsertest.Screenshot(t, ctx, "hall-carbon-search-"+l.lang)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/carbon?q=no-such-record"), chromedp.WaitVisible("#no-transfers", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#no-transfers"), l.nomatch, "a search that finds nothing")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/carbon?lang=zh"))
+	browsertest.SignOut(t, ctx)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/carbon"
 	"github.com/dengta-chain/dengta/internal/modules/carbon/carbonapi"
 	"github.com/dengta-chain/dengta/internal/pages"
@@ -30,7 +31,23 @@ type hallData struct {
 	Error      string
 	Vintages   []int
 	IsRegistry bool
+	// Registered are the developer's registered projects, which the
+	// monitoring form offers whatever the search.
+	Registered []carbonapi.Project
+	// Search is what the clerk looks for in the lists of projects,
+	// transfers and closures, which page on their own.
+	Search                          string
+	Transfers                       []carbonapi.Transfer
+	Closures                        []carbonapi.Closure
+	ProjAfter, XferAfter, ClosAfter string
+	ProjNext, XferNext, ClosNext    string
 }
+
+// hallPage is how many records a list of the hall shows at once.
+var hallPage = 20
+
+// label names a value of the module's sets in both languages.
+var label = pages.Labels(enums)
 
 func (s *cbPages) hall(p *pages.Page) error { return s.renderHall(p, "") }
 
@@ -49,14 +66,27 @@ func (s *cbPages) renderHall(p *pages.Page, errMsg string) error {
 	if d.Registry, err = carbon.RegistryOf(v); err != nil {
 		return err
 	}
+	q := p.R.URL.Query()
+	d.Search, d.ProjAfter, d.XferAfter, d.ClosAfter = strings.TrimSpace(q.Get("q")), q.Get("projects_after"), q.Get("transfers_after"), q.Get("closures_after")
+	search := module.NewSearch(v, d.Search)
+	search.Label = label
 	if u.Has(string(carbonapi.Developer)) {
-		pg, err := carbon.ListProjects(v, "", u.Org, "")
+		if d.Mine, d.ProjNext, err = carbon.ProjectsPage(v, u.Org, search, d.ProjAfter, hallPage); err != nil {
+			return err
+		}
+		pg, err := carbon.ListProjects(v, carbonapi.StatusRegistered, u.Org, "")
 		if err != nil {
 			return err
 		}
-		d.Mine = pg.Items
+		d.Registered = pg.Items
 	}
 	if d.Account, err = carbon.AccountOf(v, u.Org, date); err != nil {
+		return err
+	}
+	if d.Transfers, d.XferNext, err = carbon.TransfersPage(v, u.Org, search, d.XferAfter, hallPage); err != nil {
+		return err
+	}
+	if d.Closures, d.ClosNext, err = carbon.AccountClosures(v, u.Org, search, d.ClosAfter, hallPage); err != nil {
 		return err
 	}
 	for _, o := range s.orgs() {

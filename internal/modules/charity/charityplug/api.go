@@ -15,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/charity"
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityapi"
 	"github.com/dengta-chain/dengta/internal/modules/charity/trailproof"
+	"github.com/dengta-chain/dengta/internal/pages"
 )
 
 //go:embed openapi.json
@@ -38,19 +39,19 @@ func chainDate(ctx context.Context, env interface {
 // and kinds, acceptance statuses and spending categories in Chinese and
 // English.
 func searchOf(r module.Getter, q string) *module.Search {
-	return module.NewSearch(r, q, func(v string) []string {
-		var out []string
-		for _, k := range []string{"chstatus." + v, "chacc." + v, "chcat." + v} {
-			if m, ok := messages[k]; ok {
-				out = append(out, m[:]...)
+	s := module.NewSearch(r, q)
+	labels := pages.Labels(enums)
+	s.Label = func(enum, value string) []string {
+		if enum == "charity.project_kind" { // only the general fund has a name of its own
+			if value == charityapi.ProjectKindGeneral {
+				m := messages["ch.generalfund"]
+				return m[:]
 			}
+			return nil
 		}
-		if v == charityapi.ProjectKindGeneral {
-			m := messages["ch.generalfund"]
-			out = append(out, m[:]...)
-		}
-		return out
-	})
+		return labels(enum, value)
+	}
+	return s
 }
 
 func routes(env httpapi.Env, r httpapi.Router) {

@@ -12,6 +12,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/credential"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -212,15 +213,16 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 // searchOf is a list search that knows the names of statuses, results
 // and checks in Chinese and English.
 func searchOf(r module.Getter, q string) *module.Search {
-	return module.NewSearch(r, q, func(v string) []string {
-		var out []string
-		for _, k := range []string{"vc.st." + v, "vc.check." + v, "vc." + v} {
-			if m, ok := messages[k]; ok {
-				out = append(out, m[:]...)
-			}
+	s := module.NewSearch(r, q)
+	labels := pages.Labels(enums)
+	s.Label = func(enum, value string) []string {
+		if enum == "credential.result" { // passed or failed, named on the pages
+			m := messages["vc."+value]
+			return m[:]
 		}
-		return out
-	})
+		return labels(enum, value)
+	}
+	return s
 }
 
 // ownPage answers a page of an organisation's own records: for the

@@ -547,11 +547,14 @@ type DeviceIDParams struct {
 
 // RecordsParams filter records: exactly one of owner, subject, device.
 type RecordsParams struct {
-	Owner   string `query:"owner"`
-	Subject string `query:"subject"`
-	Device  string `query:"device"`
-	After   string `query:"after" doc:"the next value of the previous page"`
-	Height  int64  `query:"height" doc:"state version; latest when absent"`
+	Owner    string `query:"owner"`
+	Subject  string `query:"subject"`
+	Device   string `query:"device"`
+	Readings bool   `query:"readings_out" doc:"leave out devices' telemetry windows (their periodic readings)"`
+	Q        string `query:"q" doc:"only those whose id, patient, device, type, purpose, status or party (id, Chinese or English name) contains this text, ignoring the case of Latin letters"`
+	Limit    int    `query:"limit" doc:"at most this many (1-50, default 50)"`
+	After    string `query:"after" doc:"the next value of the previous page (a cursor of another list is a bad_request)"`
+	Height   int64  `query:"height" doc:"state version; latest when absent"`
 }
 
 // KeysParams name a record and the grant whose keys to read.
@@ -568,7 +571,9 @@ type GrantsParams struct {
 	Grantee string `query:"grantee"`
 	Subject string `query:"subject"`
 	Device  string `query:"device"`
-	After   string `query:"after" doc:"the next value of the previous page"`
+	Q       string `query:"q" doc:"only those whose id, patient, device, type, purpose, status or party (id, Chinese or English name) contains this text, ignoring the case of Latin letters"`
+	Limit   int    `query:"limit" doc:"at most this many (1-50, default 50)"`
+	After   string `query:"after" doc:"the next value of the previous page (a cursor of another list is a bad_request)"`
 	Height  int64  `query:"height" doc:"state version; latest when absent"`
 }
 
@@ -580,7 +585,7 @@ type AuditParams struct {
 	Device  string `query:"device"`
 	Org     string `query:"org" doc:"the requesting organisation"`
 	Owner   string `query:"owner" doc:"the records' owner"`
-	After   string `query:"after" doc:"the next value of the previous page"`
+	After   string `query:"after" doc:"the next value of the previous page (a cursor of another list is a bad_request)"`
 	Height  int64  `query:"height" doc:"state version; latest when absent"`
 }
 

@@ -45,7 +45,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return datashare.ListRecords(v, p, httpapi.Caller(ctx))
+		return datashare.ListRecords(v, p, httpapi.Caller(ctx), newSearch(v, p.Q))
 	})
 	httpapi.Query(r, datashareapi.GetKeys, func(ctx context.Context, p datashareapi.KeysParams) (*datashareapi.WrappedKeys, error) {
 		v, err := view(p.Height)
@@ -66,7 +66,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		return datashare.ListGrants(v, p, t, httpapi.Caller(ctx))
+		return datashare.ListGrants(v, p, t, httpapi.Caller(ctx), newSearch(v, p.Q))
 	})
 	httpapi.Query(r, datashareapi.GetSubject, func(ctx context.Context, p datashareapi.IDParams) (*datashareapi.SubjectView, error) {
 		v, t, err := viewAt(ctx, env, p.Height)

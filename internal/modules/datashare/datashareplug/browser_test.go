@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,57 @@ func TestReferralInTheHall(t *testing.T) {
 	// wrapped on the spot for hospb.
 	patientSees("audit-served 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "合理", "the patient's emergency accesses")
+
+	searchAndPage(t, ctx, base, subject, file)
+}
+
+// searchAndPage: with one entry a page, the hospital's records and
+// grants page one by one with the search kept, in Chinese and in
+// English; a search finds grants by the grantee's name and by state in
+// either language, records by their type's name; a search that finds
+// nothing says so.
+func searchAndPage(t *testing.T, ctx context.Context, base, subject, file string) {
+	defer datashareplug.SetHallPage(1)()
+	browsertest.SignIn(t, ctx, base, "hospa-admin")
+	for _, typ := range []string{"lab", "imaging"} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?lang=zh"), chromedp.WaitVisible("#register-form", chromedp.ByQuery),
+			chromedp.SetValue("#rec-subject", subject, chromedp.ByQuery), chromedp.SetValue("#rec-type", typ, chromedp.ByQuery),
+			chromedp.SetUploadFiles("#rec-file", []string{file}, chromedp.ByQuery), chromedp.Click("#register", chromedp.ByQuery))
+		browsertest.ExpectMessage(t, ctx, "已加密登记")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#share-form", chromedp.ByQuery),
+		chromedp.SetValue("#grantee", "hospb", chromedp.ByQuery), chromedp.SetValue("#share-subject", subject, chromedp.ByQuery),
+		chromedp.SetValue("#purpose", "TREAT", chromedp.ByQuery), chromedp.Click("#share", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "等待患者同意")
+
+	distinct := func(what string, got []string, n int) {
+		t.Helper()
+		if len(got) != n || len(slices.Compact(slices.Sorted(slices.Values(got)))) != n {
+			t.Errorf("%s: %q, want %d different entries", what, got, n)
+		}
+	}
+	for _, c := range []struct{ lang, grantee, state, revoked, typ, nomatch string }{
+		{"zh", "宿州市立医院", "已撤销", "已撤销", "检验报告", "没有符合条件的条目"},
+		{"en", "suzhou MUNICIPAL hospital", "revoked", "revoked", "LAB result", "Nothing matches"},
+	} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?lang="+c.lang), chromedp.WaitVisible("#more-records", chromedp.ByQuery))
+		distinct(c.lang+": every record, page by page", browsertest.PageThrough(t, ctx, "#records tbody tr td:first-child", "#more-records"), 3)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#search-form", chromedp.ByQuery),
+			chromedp.SendKeys("#q", c.grantee, chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#clear", chromedp.ByQuery))
+		distinct(c.lang+": the grants to the grantee found by name, page by page", browsertest.PageThrough(t, ctx, "#outgoing tbody tr td:first-child", "#more-outgoing"), 2)
+		browsertest.Screenshot(t, ctx, "hall-datashare-search-"+c.lang)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?q="+url.QueryEscape(c.state)), chromedp.WaitVisible("#outgoing", chromedp.ByQuery))
+		rows := browsertest.PageThrough(t, ctx, "#outgoing tbody tr td.state", "#more-outgoing")
+		if len(rows) != 1 || !strings.Contains(rows[0], c.revoked) {
+			t.Errorf("%s: the grants found by state %q: %q", c.lang, c.state, rows)
+		}
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?q="+url.QueryEscape(c.typ)), chromedp.WaitVisible("#records", chromedp.ByQuery))
+		distinct(c.lang+": records found by type name", browsertest.PageThrough(t, ctx, "#records tbody tr td:first-child", "#more-records"), 1)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?q=no-such-thing"), chromedp.WaitVisible("#lists", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "main"), c.nomatch, "a search that finds nothing")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare?lang=zh"))
+	browsertest.SignOut(t, ctx)
 }
 
 // TestDevicePage: on the dev chain with the demo story, the juice

@@ -80,6 +80,19 @@ func TestCLIReferral(t *testing.T) {
 	if err != nil || !strings.Contains(out, g) || !strings.Contains(out, "active") {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// The grants found by the owner's English name and by state; none by
+	// a text nothing has; a cursor of another list is refused.
+	for _, q := range []string{"DANGSHAN county people", "active"} {
+		if out, err = runCLI(t, "grants", "--node", node, "--key", kb, "--grantee", "hospb", "--q", q, "--limit", "1"); err != nil || !strings.Contains(out, g) {
+			t.Fatalf("grants --q %q: %v\n%s", q, err, out)
+		}
+	}
+	if out, err = runCLI(t, "grants", "--node", node, "--key", kb, "--grantee", "hospb", "--q", "没有这个授权"); err != nil || !strings.Contains(out, "no grants") {
+		t.Fatalf("grants found by a text nothing has: %v\n%s", err, out)
+	}
+	if out, err = runCLI(t, "grants", "--node", node, "--key", kb, "--grantee", "hospb", "--after", rec[1]); !client.IsCode(err, "bad_request") {
+		t.Fatalf("grants after a record's number: %v\n%s", err, out)
+	}
 	out, err = runCLI(t, "consent", "--node", node, "--key", ka, g)
 	if err != nil || !strings.Contains(out, `"resourceType": "Consent"`) {
 		t.Fatalf("%v\n%s", err, out)

@@ -58,12 +58,17 @@ func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
+		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"dsTime": showTime,
+			// dsEmpty passes a list's search and page to its empty state.
+			"dsEmpty": func(search, after string) map[string]string {
+				return map[string]string{"Search": search, "After": after}
+			},
 			"dsTags": func() []string { return datashareapi.MedicalTags },
 		},
 		Hall:   []pages.Link{{Path: "/hall/datashare", Key: "ds.title"}},
@@ -105,19 +110,30 @@ type hallData struct {
 	Exchange   *datashareapi.Exchange
 	Patients   []Patient
 	Records    []datashareapi.Record
-	Outgoing   []datashareapi.GrantView
-	Incoming   []datashareapi.GrantView
-	Audit      []datashareapi.AuditEntry
-	Devices    []datashareapi.Device
-	Grantees   []identity.Org
-	Hospitals  []identity.Org // other hospitals, for emergency access
-	Emergency  bool
-	MyBTG      []btgView // emergency accesses we declared
-	ToReview   []datashareapi.BreakGlassRecord
-	Types      []string
-	Purposes   []string
-	End        string
+	// ShareRecords are the records the share form offers, whatever the
+	// search.
+	ShareRecords []datashareapi.Record
+	Outgoing     []datashareapi.GrantView
+	Incoming     []datashareapi.GrantView
+	Audit        []datashareapi.AuditEntry
+	Devices      []datashareapi.Device
+	Grantees     []identity.Org
+	Hospitals    []identity.Org // other hospitals, for emergency access
+	Emergency    bool
+	MyBTG        []btgView // emergency accesses we declared
+	ToReview     []datashareapi.BreakGlassRecord
+	Types        []string
+	Purposes     []string
+	End          string
+	// Search is what the clerk looks for in the lists of records and
+	// grants; the *After are the pages shown and the *Next the next.
+	Search                      string
+	RecAfter, OutAfter, InAfter string
+	RecNext, OutNext, InNext    string
 }
+
+// hallPage is how many records or grants a list of the hall shows at once.
+var hallPage = 20
 
 func (s *dsPages) caller(p *pages.Page) access.Caller { return p.User.Caller() }
 
@@ -151,25 +167,32 @@ func (s *dsPages) hall(p *pages.Page) error {
 	} else {
 		d.Types, d.Purposes = datashareapi.IndustrialTypes, datashareapi.IndustrialPurpose
 	}
-	recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Owner: c.Org}, c)
+	q := p.R.URL.Query()
+	d.Search, d.RecAfter, d.OutAfter, d.InAfter = strings.TrimSpace(q.Get("q")), q.Get("rec_after"), q.Get("out_after"), q.Get("in_after")
+	search := newSearch(v, d.Search)
+	recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Owner: c.Org, Readings: true, After: d.RecAfter, Limit: hallPage}, c, search)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs.Items {
-		if r.Type != datashareapi.TypeTelemetry {
-			d.Records = append(d.Records, r)
+	d.Records, d.RecNext = recs.Items, recs.Next
+	d.ShareRecords = d.Records
+	if d.Search != "" || d.RecAfter != "" {
+		all, err := datashare.ListRecords(v, datashareapi.RecordsParams{Owner: c.Org, Readings: true}, c, nil)
+		if err != nil {
+			return err
 		}
+		d.ShareRecords = all.Items
 	}
-	out, err := datashare.ListGrants(v, datashareapi.GrantsParams{Owner: c.Org}, now, c)
+	out, err := datashare.ListGrants(v, datashareapi.GrantsParams{Owner: c.Org, After: d.OutAfter, Limit: hallPage}, now, c, search)
 	if err != nil {
 		return err
 	}
-	d.Outgoing = out.Items
-	in, err := datashare.ListGrants(v, datashareapi.GrantsParams{Grantee: c.Org}, now, c)
+	d.Outgoing, d.OutNext = out.Items, out.Next
+	in, err := datashare.ListGrants(v, datashareapi.GrantsParams{Grantee: c.Org, After: d.InAfter, Limit: hallPage}, now, c, search)
 	if err != nil {
 		return err
 	}
-	d.Incoming = in.Items
+	d.Incoming, d.InNext = in.Items, in.Next
 	mine, err := datashare.AuditOf(v, datashareapi.AuditParams{Owner: c.Org}, c)
 	if err != nil {
 		return err
@@ -336,7 +359,7 @@ func (s *dsPages) hallShare(p *pages.Page) error {
 		if err != nil {
 			return err
 		}
-		recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Subject: subj}, s.caller(p))
+		recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Subject: subj}, s.caller(p), nil)
 		if err != nil {
 			return err
 		}
@@ -682,7 +705,7 @@ func (s *dsPages) breakGlasses(v *state.View, c access.Caller, d *hallData) erro
 	for _, b := range mine.Items {
 		bv := btgView{BreakGlassRecord: b}
 		if b.Status == datashareapi.BTGOpen {
-			recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Subject: b.Subject}, c)
+			recs, err := datashare.ListRecords(v, datashareapi.RecordsParams{Subject: b.Subject}, c, nil)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package energyplug_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,35 @@ func TestMarketFlow(t *testing.T) {
 	if got := browsertest.Text(t, ctx, "#orders"); !strings.Contains(got, "8.000") || !strings.Contains(got, "5.500") {
 		t.Fatalf("the operator sees the orders %q: want both", got)
 	}
+	browsertest.SignOut(t, ctx)
+
+	// Two more orders of the cooperative's; its orders page one by one
+	// with the search kept, found by side, zone name and interval in
+	// Chinese and in English.
+	coop := loadKey(t, home, "coop")
+	later := energyapi.IntervalID(start.Add(45 * time.Minute))
+	send(t, c, coop, energyapi.PlaceOrder, energyapi.OrderBody{Zone: "AH-DS-LL", Interval: later, Side: energyapi.Buy, QuantityWh: 1_000, PriceFen: 50})
+	send(t, c, coop, energyapi.PlaceOrder, energyapi.OrderBody{Zone: "AH-DS-LL", Interval: energyapi.IntervalID(start.Add(60 * time.Minute)), Side: energyapi.Sell, QuantityWh: 2_000, PriceFen: 44})
+	defer energyplug.SetHallPage(1)()
+	browsertest.SignIn(t, ctx, base, "coop-admin")
+	laterText := later[0:4] + "-" + later[4:6] + "-" + later[6:8] + " " + later[8:10] + ":" + later[10:12]
+	for _, l := range []struct{ lang, buy, nomatch string }{{"zh", "买入", "没有符合条件的条目"}, {"en", "BUY", "Nothing matches"}} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/energy?lang="+l.lang), chromedp.WaitVisible("#search-form", chromedp.ByQuery),
+			chromedp.SendKeys("#q", "砀山良梨", chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#clear", chromedp.ByQuery))
+		rows := browsertest.PageThrough(t, ctx, "#my-orders tbody tr td:first-child", "#more-orders")
+		if len(rows) != 3 || rows[0] == rows[1] || rows[1] == rows[2] || rows[0] == rows[2] {
+			t.Errorf("%s: the cooperative's orders in the zone, page by page: %q", l.lang, rows)
+		}
+		browsertest.Screenshot(t, ctx, "hall-energy-search-"+l.lang)
+		for _, q := range []string{l.buy, laterText} {
+			browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/energy?q="+url.QueryEscape(q)), chromedp.WaitVisible("#clear", chromedp.ByQuery))
+			if rows := browsertest.PageThrough(t, ctx, "#my-orders tbody tr td:first-child", "#more-orders"); len(rows) != 1 || rows[0] != laterText {
+				t.Errorf("%s: the orders found by %q: %q, want the one in %s", l.lang, q, rows, laterText)
+			}
+		}
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/energy?q=no-such-order"), chromedp.WaitVisible("#no-orders", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#no-orders"), l.nomatch, "a search that finds nothing")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/energy?lang=zh"))
 	browsertest.SignOut(t, ctx)
 }

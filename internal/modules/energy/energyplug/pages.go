@@ -14,6 +14,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
 	"github.com/dengta-chain/dengta/internal/pages"
@@ -157,7 +158,20 @@ type hallData struct {
 	Error      string
 	IsOperator bool
 	IsProsumer bool
+	// Search is what the clerk looks for in the lists of orders and
+	// settlement lines, which page on their own.
+	Search                  string
+	Orders                  []energyapi.Order
+	Lines                   []energyapi.StmtLine
+	OrdersAfter, LinesAfter string
+	OrdersNext, LinesNext   string
 }
+
+// hallPage is how many orders or lines a list of the hall shows at once.
+var hallPage = 20
+
+// label names a value of the module's sets in both languages.
+var label = pages.Labels(enums)
 
 func (s *enPages) hall(p *pages.Page) error { return s.renderHall(p, "") }
 
@@ -192,6 +206,16 @@ func (s *enPages) renderHall(p *pages.Page, errMsg string) error {
 	}
 	if d.IsProsumer {
 		if d.Statement, err = energy.StatementOf(v, u.Org, ""); err != nil {
+			return err
+		}
+		q := p.R.URL.Query()
+		d.Search, d.OrdersAfter, d.LinesAfter = strings.TrimSpace(q.Get("q")), q.Get("orders_after"), q.Get("lines_after")
+		search := module.NewSearch(v, d.Search)
+		search.Label = label
+		if d.Orders, d.OrdersNext, err = energy.OrdersPage(v, u.Org, search, d.OrdersAfter, hallPage); err != nil {
+			return err
+		}
+		if d.Lines, d.LinesNext, err = energy.LinesPage(v, u.Org, search, d.LinesAfter, hallPage); err != nil {
 			return err
 		}
 	}

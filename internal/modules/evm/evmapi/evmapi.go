@@ -39,7 +39,7 @@ var (
 
 // The read endpoints.
 var (
-	ListContracts = api.Query[ContractsParams, api.Page[Contract]]{Path: "/v1/evm/contracts", Doc: "Contracts deployed by members, newest first; one organisation's with org"}
+	ListContracts = api.Query[ContractsParams, api.Page[Contract]]{Path: "/v1/evm/contracts", Doc: "Contracts deployed by members: all in address order, or one organisation's (org) newest first; q searches them, after pages (a cursor of another list is a bad_request)"}
 	GetContract   = api.Query[ContractParams, ContractInfo]{Path: "/v1/evm/contracts/{address}", Doc: "A contract: who deployed it, its name and ABI, its code hash and size"}
 	GetReceipt    = api.Query[ReceiptParams, Receipt]{Path: "/v1/evm/receipts/{hash}", Doc: "The receipt of a contract transaction (Ethereum or envelope) by its 0x hash, with its logs"}
 	GetLogs       = api.Query[LogsParams, LogsAnswer]{Path: "/v1/evm/logs", Doc: "Logs of contract transactions in a range of blocks, by contract address and first topic"}
@@ -132,6 +132,7 @@ type ContractInfo struct {
 // ContractsParams select contracts.
 type ContractsParams struct {
 	Org    string `query:"org" doc:"only this organisation's contracts"`
+	Q      string `query:"q" doc:"only contracts whose name, address, deploying transaction or deploying organisation (id, Chinese or English name) contains this text, ignoring the case of Latin letters"`
 	After  string `query:"after" doc:"the cursor of the previous page"`
 	Limit  int    `query:"limit" doc:"at most this many (1-100, default 50)"`
 	Height int64  `query:"height" doc:"state version; latest when absent"`

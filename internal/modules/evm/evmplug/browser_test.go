@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/modules/evm"
 	"github.com/dengta-chain/dengta/internal/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/internal/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/proof"
 )
@@ -153,4 +155,38 @@ func TestContractPages(t *testing.T) {
 	if n != 0 {
 		t.Fatal("the cooperative is offered to publish the ABI of the alliance's contract")
 	}
+
+	searchAndPage(t, ctx, base, strings.ToLower(addr), strings.ToLower(gasAddr))
+}
+
+// searchAndPage: with one contract a page, the consortium's contracts
+// page one by one with the search kept, in Chinese and in English, found
+// by the deploying organisation's name in either language; a search
+// that finds nothing says so and how to go on.
+func searchAndPage(t *testing.T, ctx context.Context, base string, contracts ...string) {
+	defer evmplug.SetListPage(1)()
+	for _, c := range []struct{ lang, q, nomatch string }{
+		{"zh", "砀山酥梨品质联盟", "没有找到符合条件的合约"},
+		{"en", "pear QUALITY alliance", "No contract matches"},
+	} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/contracts?lang="+c.lang), chromedp.WaitVisible("#search-form", chromedp.ByQuery),
+			chromedp.SendKeys("#q", c.q, chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#clear", chromedp.ByQuery))
+		got := browsertest.PageThrough(t, ctx, "#all tbody tr td:nth-child(2)", "#more-all")
+		var seen []string
+		for _, a := range got {
+			seen = append(seen, strings.ToLower(a))
+		}
+		slices.Sort(seen)
+		want := slices.Sorted(slices.Values(contracts))
+		if !slices.Equal(seen, want) {
+			t.Errorf("%s: paging the search for %q lists %v, want %v", c.lang, c.q, seen, want)
+		}
+		if v := browsertest.Text(t, ctx, "#mine"); !strings.Contains(v, map[string]string{"zh": "没有找到", "en": "No contract matches"}[c.lang]) {
+			t.Errorf("%s: the cooperative's own list under a search: %q", c.lang, v)
+		}
+		browsertest.Screenshot(t, ctx, "hall-contracts-search-"+c.lang)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/contracts?q=no-such-contract"), chromedp.WaitVisible("#all .empty", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#all .empty"), c.nomatch, "a search that finds nothing")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/contracts?lang=zh"))
 }

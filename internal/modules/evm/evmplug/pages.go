@@ -19,6 +19,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/evm"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
 	"github.com/dengta-chain/dengta/internal/pages"
@@ -38,8 +39,9 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
 		Templates: sub,
-		Messages:  messages,
+		Messages:  pages.Merge(messages, dashMessages),
 		Title:     title,
+		Dashboard: dashboard,
 		Actions:   actionNames,
 		Funcs: template.FuncMap{
 			// ctArgs passes a function, the page's data and the CSRF
@@ -65,11 +67,17 @@ func pagesModule() *pages.Module {
 	}
 }
 
+// listPage is the number of contracts a list's page shows.
+var listPage = 30
+
 type listData struct {
 	Mine, All *api.Page[evmapi.Contract]
-	RPCURL    string
-	Deployer  bool
-	Error     string
+	// Search is what the clerk looks for; AfterMine and AfterAll are the
+	// pages of the two lists being shown.
+	Search, AfterMine, AfterAll string
+	RPCURL                      string
+	Deployer                    bool
+	Error                       string
 }
 
 func (s *contractPages) list(p *pages.Page) error {
@@ -77,11 +85,13 @@ func (s *contractPages) list(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	d := &listData{RPCURL: s.site.PublicURL("/eth/")}
-	if d.Mine, err = evm.ListContracts(v, p.User.Org, "", 100); err != nil {
+	q := p.R.URL.Query()
+	d := &listData{RPCURL: s.site.PublicURL("/eth/"), Search: strings.TrimSpace(q.Get("q")), AfterMine: q.Get("after"), AfterAll: q.Get("all_after")}
+	search := module.NewSearch(v, d.Search)
+	if d.Mine, err = evm.SearchContracts(v, p.User.Org, search, d.AfterMine, listPage); err != nil {
 		return err
 	}
-	if d.All, err = evm.ListContracts(v, "", p.R.URL.Query().Get("after"), 100); err != nil {
+	if d.All, err = evm.SearchContracts(v, "", search, d.AfterAll, listPage); err != nil {
 		return err
 	}
 	d.Deployer = p.User.Has(string(evmapi.Deployer))

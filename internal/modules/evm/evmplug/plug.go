@@ -17,6 +17,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/evm"
 	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
 	"github.com/dengta-chain/dengta/internal/plug"
@@ -53,7 +54,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		page, err := evm.ListContracts(v, p.Org, p.After, p.Limit)
+		page, err := evm.SearchContracts(v, p.Org, module.NewSearch(v, p.Q), p.After, p.Limit)
 		if page != nil {
 			page.Height = v.Version()
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/receivable"
 	"github.com/dengta-chain/dengta/internal/modules/receivable/receivableapi"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -84,16 +85,18 @@ func dated(ctx context.Context, env httpapi.Env, height int64) (*state.View, str
 }
 
 // searchOf is a list search that knows the statuses' names in Chinese
-// and English.
+// and English (and the frozen flag's).
 func searchOf(r module.Getter, q string) *module.Search {
-	return module.NewSearch(r, q, func(v string) []string {
-		if v == "frozen" {
+	s := module.NewSearch(r, q)
+	labels := pages.Labels(enums)
+	s.Label = func(enum, value string) []string {
+		if enum == "receivable.frozen" { // a flag, named like a status
 			m := messages["hr.frozen"]
 			return m[:]
 		}
-		m := messages["rcstatus."+v]
-		return m[:]
-	})
+		return labels(enum, value)
+	}
+	return s
 }
 
 func routes(env httpapi.Env, r httpapi.Router) {

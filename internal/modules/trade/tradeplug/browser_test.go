@@ -2,14 +2,17 @@ package tradeplug_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/modules/trade/tradeplug"
 )
 
 // TestTradeFlow drives the hall from booking to the release of the goods:
@@ -184,6 +187,30 @@ func TestTradeFlow(t *testing.T) {
 	expectRefusal(t, ctx, "expired on "+bankToday)
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E002"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "梨都果品专业合作社", "the refused presentation left the bill with the cooperative")
+
+	// With one record a page, the cooperative's credits page one by one
+	// with the search kept, found by the issuing bank's name and by
+	// status in Chinese and in English.
+	defer tradeplug.SetDeskPage(1)()
+	for _, l := range []struct{ lang, bank, expired, nomatch string }{
+		{"zh", "江淮商业银行", "已过期", "没有符合条件的记录"},
+		{"en", "JIANGHUAI commercial", "EXPIRED", "Nothing matches"},
+	} {
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?lang="+l.lang), chromedp.WaitVisible("#trade-search", chromedp.ByQuery),
+			chromedp.SendKeys("#q", l.bank, chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery), chromedp.WaitVisible("#found", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#found"), "1+", "the count of a first page with more")
+		if got := browsertest.PageThrough(t, ctx, "#credits tbody tr td:first-child", "#more-credits"); strings.Join(got, ",") != "LC-E2E-0001,LC-E2E-0002" {
+			t.Errorf("%s: the credits found by the bank's name, page by page: %q", l.lang, got)
+		}
+		browsertest.Screenshot(t, ctx, "hall-trade-paging-"+l.lang)
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?q="+url.QueryEscape(l.expired)), chromedp.WaitVisible("#found", chromedp.ByQuery))
+		if got := browsertest.PageThrough(t, ctx, "#credits tbody tr td:first-child", "#more-credits"); strings.Join(got, ",") != "LC-E2E-0002" {
+			t.Errorf("%s: the credits found by status %q: %q", l.lang, l.expired, got)
+		}
+		browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?q=no-such-record"), chromedp.WaitVisible("#offered .empty", chromedp.ByQuery))
+		browsertest.Contains(t, browsertest.Text(t, ctx, "#offered .empty"), l.nomatch, "a search that finds nothing")
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?lang=zh"))
 }
 
 // expectRefusal waits for the page's error and checks it.

@@ -43,7 +43,12 @@ func pagesModule() *pages.Module {
 		Enums:     enums,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
-			"kg":    func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
+			// trList passes one of the desk's lists' search and pages to
+			// its empty state and its next-page link.
+			"trList": func(d *deskData, list string) map[string]string {
+				return map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
+			},
+			"kg": func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
 			"ssccLink": func(s string) string {
 				return "/v1/trace/journey?epc=" + url.QueryEscape("/00/"+s)
 			},
@@ -72,10 +77,21 @@ type deskData struct {
 	Banks    []identity.Org
 	Message  string
 	Error    string
-	// Search is what the clerk looks for; Found how many records match.
-	Search string
-	Found  int
+	// Search is what the clerk looks for; Found how many records the
+	// pages shown list, FoundMore whether further pages follow.
+	Search    string
+	Found     int
+	FoundMore bool
+	// After are the pages shown of each list (offered, controlled,
+	// issued, credits) and Next the cursors of the following ones.
+	After, Next map[string]string
 }
+
+// deskPage is how many records a list of the trade desk shows at once.
+var deskPage = 20
+
+// deskLists are the desk's lists, by their cursor's name in the URL.
+var deskLists = []string{trade.ListOffered, trade.ListControlled, trade.ListIssued, "credits"}
 
 func orgsWith(orgs []identity.Org, roles ...role.Role) []identity.Org {
 	var out []identity.Org
@@ -100,19 +116,35 @@ func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
 	if err != nil {
 		return err
 	}
-	d := &deskData{Today: now.In(pages.ChinaTime).Format("2006-01-02"), Message: msg, Error: errMsg}
-	if d.EBLs, err = trade.EBLsOf(v, p.User.Org); err != nil {
-		return err
-	}
-	if d.Credits, err = trade.CreditsOf(v, p.User.Org, now); err != nil {
-		return err
-	}
+	d := &deskData{Today: now.In(pages.ChinaTime).Format("2006-01-02"), Message: msg, Error: errMsg, After: map[string]string{}, Next: map[string]string{}}
 	if d.Calendar, err = trade.GetCalendar(v, p.User.Org); err != nil {
 		return err
 	}
 	d.Orgs, _ = s.site.Orgs()
-	d.Search = strings.TrimSpace(p.R.URL.Query().Get("q"))
-	newSearcher(d.Search, d.Orgs).filter(d)
+	q := p.R.URL.Query()
+	d.Search = strings.TrimSpace(q.Get("q"))
+	for _, l := range deskLists {
+		d.After[l] = q.Get(l + "_after")
+	}
+	search := newSearcher(d.Search, d.Orgs)
+	org := p.User.Org
+	d.EBLs = &tradeapi.EBLList{Org: org}
+	for _, l := range []struct {
+		name string
+		to   *[]tradeapi.EBLSummary
+	}{{trade.ListOffered, &d.EBLs.Offered}, {trade.ListControlled, &d.EBLs.Controlled}, {trade.ListIssued, &d.EBLs.Issued}} {
+		if *l.to, d.Next[l.name], err = trade.EBLPage(v, org, l.name, d.After[l.name], deskPage, search.ebl); err != nil {
+			return err
+		}
+	}
+	d.Credits = &tradeapi.CreditList{Org: org, Date: trade.Day(trade.DefaultCalendar(org), now)}
+	if d.Credits.Credits, d.Next["credits"], err = trade.CreditPage(v, org, now, d.After["credits"], deskPage, search.credit); err != nil {
+		return err
+	}
+	d.Found = len(d.EBLs.Offered) + len(d.EBLs.Controlled) + len(d.EBLs.Issued) + len(d.Credits.Credits)
+	for _, n := range d.Next {
+		d.FoundMore = d.FoundMore || n != ""
+	}
 	d.Traders = orgsWith(d.Orgs, tradeapi.Trader)
 	d.Banks = orgsWith(d.Orgs, role.Bank)
 	p.Title, p.Data = p.T("tr.title"), d

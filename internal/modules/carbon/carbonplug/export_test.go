@@ -1,0 +1,10 @@
+package carbonplug
+
+// SetHallPage makes the hall's lists of projects, transfers and
+// retirements show n a page until the returned function restores the
+// size.
+func SetHallPage(n int) (restore func()) {
+	old := hallPage
+	hallPage = n
+	return func() { hallPage = old }
+}
