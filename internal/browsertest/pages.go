@@ -3,7 +3,9 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -29,5 +31,25 @@ func PageThrough(t testing.TB, ctx context.Context, rows, more string) []string 
 			return all
 		}
 		Run(t, ctx, chromedp.Navigate(href))
+	}
+}
+
+// AwaitPage waits until js holds on a fully loaded page: a search form
+// answers with a new page, which replaces the old one while it is polled
+// (the poll's "-32000" errors while the document is swapped are retried).
+func AwaitPage(t testing.TB, ctx context.Context, js string) {
+	t.Helper()
+	js = "(" + js + ") && document.readyState === \"complete\""
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithDeadline(ctx, deadline)
+		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %v", js, err)
+		}
 	}
 }

@@ -1,6 +1,22 @@
 package module
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/dengta-chain/dengta/internal/errcode"
+)
+
+// PageLimit checks a list's page size as a client gave it: def when 0,
+// otherwise 1 to max, or a BadRequest error.
+func PageLimit(limit, def, max int) (int, error) {
+	switch {
+	case limit == 0:
+		return def, nil
+	case limit < 0 || limit > max:
+		return 0, errcode.New(errcode.BadRequest, "limit %d: give 1 to %d", limit, max)
+	}
+	return limit, nil
+}
 
 // PageDesc pages through ids (sorted ascending, without repeats) from
 // the last: at most limit of those before after (all of them when after

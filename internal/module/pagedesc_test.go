@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 )
 
@@ -61,4 +62,19 @@ func compare(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+func TestPageLimit(t *testing.T) {
+	for _, c := range []struct {
+		in, want int
+		ok       bool
+	}{{0, 20, true}, {1, 1, true}, {100, 100, true}, {101, 0, false}, {-1, 0, false}} {
+		got, err := module.PageLimit(c.in, 20, 100)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("PageLimit(%d) = %d, %v", c.in, got, err)
+		}
+		if err != nil && errcode.Of(err) != errcode.BadRequest {
+			t.Errorf("PageLimit(%d): %v is not a bad request", c.in, err)
+		}
+	}
 }

@@ -15,15 +15,7 @@ const (
 
 // FindLimit checks a list's page size: FindPage when 0, at most
 // FindMaxPage.
-func FindLimit(limit int) (int, error) {
-	switch {
-	case limit == 0:
-		return FindPage, nil
-	case limit < 0 || limit > FindMaxPage:
-		return 0, errcode.New(errcode.BadRequest, "limit %d: give 1 to %d", limit, FindMaxPage)
-	}
-	return limit, nil
-}
+func FindLimit(limit int) (int, error) { return module.PageLimit(limit, FindPage, FindMaxPage) }
 
 // matchProject reports whether search names project p: by id, title,
 // filing number, region, sector, status or kind.

@@ -31,15 +31,7 @@ const (
 
 // FindLimit checks a list's page size: FindPage when 0, at most
 // FindMaxPage.
-func FindLimit(limit int) (int, error) {
-	switch {
-	case limit == 0:
-		return FindPage, nil
-	case limit < 0 || limit > FindMaxPage:
-		return 0, errcode.New(errcode.BadRequest, "limit %d: give 1 to %d", limit, FindMaxPage)
-	}
-	return limit, nil
-}
+func FindLimit(limit int) (int, error) { return module.PageLimit(limit, FindPage, FindMaxPage) }
 
 // Find pages through the receivables org is party to now, in list in
 // (InAll: all its lists; see FindLists), newest first (receivable ids

@@ -1,12 +1,10 @@
 package charityplug_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -84,20 +82,20 @@ func TestCharityListsBrowser(t *testing.T) {
 			break
 		}
 		browsertest.Run(t, ctx, chromedp.Click("#more-projects", chromedp.ByQuery))
-		awaitPage(t, ctx, fmt.Sprintf(`location.search.includes("after=") && document.querySelectorAll("#first-projects").length == 1 && !%q.includes(document.querySelector("#my-projects tr.project-row td a").pathname.split("/").pop())`, strings.Join(seen, " ")))
+		browsertest.AwaitPage(t, ctx, fmt.Sprintf(`location.search.includes("after=") && document.querySelectorAll("#first-projects").length == 1 && !%q.includes(document.querySelector("#my-projects tr.project-row td a").pathname.split("/").pop())`, strings.Join(seen, " ")))
 	}
 	if !slices.Equal(slices.Sorted(slices.Values(seen)), slices.Sorted(slices.Values(mine))) {
 		t.Fatalf("the hall's pages list %v, the API %v", seen, mine)
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity"), chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", "待批准", chromedp.ByQuery), chromedp.Click("#search-projects", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("q=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("q=")`)
 	if n := len(ids()); n != 20 {
 		t.Fatalf("“待批准” lists %d on its first page, want 20 of the 21 filed", n)
 	}
 	browsertest.Screenshot(t, ctx, "hall-charity-find")
 	browsertest.Run(t, ctx, chromedp.Click("#more-projects", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("after=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("after=")`)
 	var q string
 	browsertest.Run(t, ctx, chromedp.Value("#q", &q, chromedp.ByQuery))
 	if n := len(ids()); q != "待批准" || n != 1 {
@@ -122,7 +120,7 @@ func TestCharityListsBrowser(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "market-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity"), chromedp.WaitVisible("#pq", chromedp.ByQuery),
 		chromedp.SendKeys("#pq", "慈善协会", chromedp.ByQuery), chromedp.Click("#search-paid", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("pq=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("pq=")`)
 	if got := strings.Join(rows("#paid tr.paid-row"), "\n"); strings.Count(got, "砀山县慈善协会") != 2 || !strings.Contains(got, "文具套装第1批") || !strings.Contains(got, "文具套装第2批") {
 		t.Fatalf("the county charity's Chinese name finds %v, want its 2 payments", got)
 	}
@@ -133,25 +131,6 @@ func TestCharityListsBrowser(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity?pq=xyz"), chromedp.WaitVisible("#no-paid-match", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-paid-match"), "No payment matches “xyz”", "no payment matches in English")
 	browsertest.Run(t, ctx, chromedp.Click("#clear-paid", chromedp.ByQuery))
-	awaitPage(t, ctx, `!location.search.includes("pq=")`)
+	browsertest.AwaitPage(t, ctx, `!location.search.includes("pq=")`)
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity?lang=zh"), chromedp.WaitVisible("#pq", chromedp.ByQuery))
-}
-
-// awaitPage waits until js holds on a fully loaded page: a search form
-// answers with a new page, which replaces the old one while it is polled.
-func awaitPage(t *testing.T, ctx context.Context, js string) {
-	t.Helper()
-	js = "(" + js + ") && document.readyState === \"complete\""
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithDeadline(ctx, deadline)
-		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
-		cancel()
-		if err == nil {
-			return
-		}
-		if !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: %v", js, err)
-		}
-	}
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -83,7 +81,7 @@ func TestCredentialListsBrowser(t *testing.T) {
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential"), chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", "已暂停", chromedp.ByQuery), chromedp.Click("#search-issued", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("q=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("q=")`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#issued", chromedp.ByQuery))
 	if got := hashes("#issued tr.issued-row"); !slices.Equal(got, []string{last}) {
 		t.Fatalf("“已暂停” finds %v, want the suspended %s", got, last)
@@ -97,7 +95,7 @@ func TestCredentialListsBrowser(t *testing.T) {
 	// licence), page by page with the search kept.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?lang=en"), chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", "SUSPENDED", chromedp.ByQuery), chromedp.Click("#search-issued", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("q=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("q=")`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#issued", chromedp.ByQuery))
 	if got := hashes("#issued tr.issued-row"); !slices.Equal(got, []string{last}) {
 		t.Fatalf("“SUSPENDED” finds %v, want the suspended %s", got, last)
@@ -119,7 +117,7 @@ func TestCredentialListsBrowser(t *testing.T) {
 	purposes := func() []string { return hashes("#uses tbody tr td:nth-child(5)") }
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential"), chromedp.WaitVisible("#uq", chromedp.ByQuery),
 		chromedp.SendKeys("#uq", "市场监督", chromedp.ByQuery), chromedp.Click("#search-uses", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("uq=")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("uq=")`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#uses", chromedp.ByQuery))
 	if got := purposes(); !slices.Equal(got, []string{"授信", "开户"}) {
 		t.Fatalf("the regulator's Chinese name finds uses %v", got)
@@ -135,26 +133,7 @@ func TestCredentialListsBrowser(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?uq=xyz"), chromedp.WaitVisible("#no-uses-match", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-uses-match"), "No verification matches “xyz”", "no use matches in English")
 	browsertest.Run(t, ctx, chromedp.Click("#clear-uses", chromedp.ByQuery))
-	awaitPage(t, ctx, `!location.search.includes("uq=")`)
+	browsertest.AwaitPage(t, ctx, `!location.search.includes("uq=")`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#uses", chromedp.ByQuery))
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?lang=zh"), chromedp.WaitVisible("#uq", chromedp.ByQuery))
-}
-
-// awaitPage waits until js holds on a fully loaded page: a search form
-// answers with a new page, which replaces the old one while it is polled.
-func awaitPage(t *testing.T, ctx context.Context, js string) {
-	t.Helper()
-	js = "(" + js + ") && document.readyState === \"complete\""
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithDeadline(ctx, deadline)
-		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
-		cancel()
-		if err == nil {
-			return
-		}
-		if !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: %v", js, err)
-		}
-	}
 }

@@ -108,7 +108,7 @@ func TestReceivableFindBrowser(t *testing.T) {
 	// keeps the search.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/find?lang=en"), chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", "wanyun cold-chain", chromedp.ByQuery), chromedp.Click("#search", chromedp.ByQuery))
-	awaitPage(t, ctx, `location.search.includes("q=wanyun")`)
+	browsertest.AwaitPage(t, ctx, `location.search.includes("q=wanyun")`)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#found", chromedp.ByQuery))
 	if got := rows(); len(got) != 2 {
 		t.Fatalf("the carrier's English name finds %v, want its 2 receivables", got)
@@ -125,23 +125,4 @@ func TestReceivableFindBrowser(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-match"), "No receivable matches “xyz”", "no match in English")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#clear"), "Clear the search", "clear link in English")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/find?lang=zh"), chromedp.WaitVisible("#found", chromedp.ByQuery))
-}
-
-// awaitPage waits until js holds on a fully loaded page: a search form
-// answers with a new page, which replaces the old one while it is polled.
-func awaitPage(t *testing.T, ctx context.Context, js string) {
-	t.Helper()
-	js = "(" + js + ") && document.readyState === \"complete\""
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithDeadline(ctx, deadline)
-		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
-		cancel()
-		if err == nil {
-			return
-		}
-		if !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: %v", js, err)
-		}
-	}
 }
