@@ -32,41 +32,45 @@ func badRequest(format string, args ...any) error {
 }
 
 // page walks the index under prefix from after (exclusive), calling fn
-// with each entry's suffix and value until fn has kept MaxPage items; it
-// answers the suffix to continue from, "" at the end. fn reports whether
-// it kept the entry.
+// with each entry's suffix and value; fn reports whether it kept the
+// entry (appending it to the caller's page). It stops once fn has kept
+// MaxPage+1 entries: the caller drops the last one (trim), and page
+// answers the suffix of the MaxPage-th to continue from, "" when no
+// further entry was kept, so that a next page is offered only when it
+// has something in it.
 func page(r module.Reader, prefix []byte, after string, fn func(suffix string, v []byte) (bool, error)) (string, error) {
 	var start []byte
 	if after != "" {
 		start = append(append(slices.Clone(prefix), after...), 0)
 	}
-	kept, prev, more := 0, "", false
+	kept, next, last := 0, "", ""
 	var ferr error
 	err := r.Iterate(prefix, start, func(k, v []byte) bool {
-		if kept == datashareapi.MaxPage {
-			more = true
-			return false
-		}
 		s := string(bytes.TrimPrefix(k, prefix))
 		ok, err := fn(s, v)
 		if err != nil {
 			ferr = err
 			return false
 		}
-		if ok {
-			kept++
+		if !ok {
+			return true
 		}
-		prev = s
+		if kept == datashareapi.MaxPage {
+			next = last
+			return false
+		}
+		kept++
+		last = s
 		return true
 	})
 	if err == nil {
 		err = ferr
 	}
-	if !more {
-		prev = ""
-	}
-	return prev, err
+	return next, err
 }
+
+// trim drops the entry page kept beyond MaxPage, if any.
+func trim[T any](items []T) []T { return items[:min(len(items), datashareapi.MaxPage)] }
 
 // oneOf requires exactly one of the named filters.
 func oneOf(names []string, vals ...string) (int, error) {
@@ -497,6 +501,7 @@ func auditPage(r module.Reader, prefix []byte, after string, keep func(*datashar
 		out.Items = append(out.Items, e)
 		return true, nil
 	})
+	out.Items = trim(out.Items)
 	return out, err
 }
 
@@ -545,6 +550,7 @@ func ListBreakGlass(r module.Reader, p datashareapi.BreakGlassParams, c access.C
 		out.Items = append(out.Items, *b)
 		return true, nil
 	})
+	out.Items = trim(out.Items)
 	return out, err
 }
 
@@ -688,6 +694,7 @@ func ListDevices(r module.Reader, p datashareapi.DevicesParams, c access.Caller)
 		out.Items = append(out.Items, *d)
 		return true, nil
 	})
+	out.Items = trim(out.Items)
 	return out, err
 }
 
