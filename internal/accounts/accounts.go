@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,7 +173,7 @@ func hashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	h := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	h := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return (&PHC{Memory: argonMemory, Time: argonTime, Threads: argonThreads, Salt: salt, Hash: h}).String(), nil
 }
 
@@ -250,6 +251,19 @@ func (h *PHC) String() string {
 	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", h.Memory, h.Time, h.Threads, enc.EncodeToString(h.Salt), enc.EncodeToString(h.Hash))
 }
 
+// idKey is argon2.IDKey followed by a garbage collection. Each hash
+// allocates its memory cost (64 MiB) and drops it at once; left to the
+// collector's pacing, a few sign-ins in a row grow the heap by that much
+// each before it runs, and a sign-in flood takes the node's resident
+// memory towards twice its working set. Collected at once, the next hash
+// reuses the same memory. Sign-ins are few and rate-limited, so the
+// collection's cost (milliseconds) is small beside the hash's own.
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	k := argon2.IDKey(password, salt, time, memory, threads, keyLen)
+	runtime.GC()
+	return k
+}
+
 // checkPassword compares a password with a PHC Argon2id string in
 // constant time. A hash that does not parse matches no password.
 func checkPassword(phc, password string) bool {
@@ -257,7 +271,7 @@ func checkPassword(phc, password string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), h.Salt, h.Time, h.Memory, h.Threads, uint32(len(h.Hash)))
+	got := idKey([]byte(password), h.Salt, h.Time, h.Memory, h.Threads, uint32(len(h.Hash)))
 	return subtle.ConstantTimeCompare(got, h.Hash) == 1
 }
 
