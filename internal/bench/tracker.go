@@ -161,21 +161,23 @@ func (t *tracker) unreadHeights() []int64 {
 // results records the results of the block at height h, read after the
 // step (see poller).
 func (t *tracker) results(h int64, results []workload.TxResult) {
+	t.apply(results, t.takeUnread(h))
+}
+
+// takeUnread removes and returns the step's transactions of the block at
+// height h whose results are unread.
+func (t *tracker) takeUnread(h int64) [][2]int32 {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	mine := t.unread[h]
 	delete(t.unread, h)
-	t.mu.Unlock()
-	t.apply(results, mine)
+	return mine
 }
 
 // unreadable counts the transactions of a block whose results could not be
 // read as failed, with the reason.
 func (t *tracker) unreadable(h int64, err error) {
-	t.mu.Lock()
-	mine := t.unread[h]
-	delete(t.unread, h)
-	t.mu.Unlock()
-	for _, m := range mine {
+	for _, m := range t.takeUnread(h) {
 		t.recs[m[1]].code.Store(1)
 		t.failed.Add(1)
 		t.noteError("results not read: " + err.Error())

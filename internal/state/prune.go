@@ -90,6 +90,7 @@ func (s *Store) Prune(keep int64) (PruneStats, error) {
 	// The floor and the older roots go first: from here on no View of a
 	// pruned version can be opened, before any of its nodes disappear.
 	b := s.kv.NewBatch()
+	defer b.Close()
 	for v := max(oldFloor, 1); v < floor; v++ {
 		if _, ok, err := s.kv.lookup(versionRootKey(v)); err != nil {
 			return st, err
@@ -107,7 +108,6 @@ func (s *Store) Prune(keep int64) (PruneStats, error) {
 	if err := b.Write(); err != nil {
 		return st, fmt.Errorf("state: prune: write floor: %w", err)
 	}
-	b.Close()
 	s.mu.Lock()
 	s.latest = nil
 	s.mu.Unlock()
