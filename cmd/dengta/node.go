@@ -87,7 +87,6 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 		}
 		created = true
 	}
-	tuneGC(log)
 	return daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		verb := "resumed"
 		if created {
@@ -154,7 +153,6 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	if err != nil {
 		return err
 	}
-	tuneGC(log)
 	err = daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		fmt.Fprintf(out, "node of %q on chain %q at height %d; gateway %s\n", d.Settings.Org, d.ChainID, d.App.Store().Version(), d.GatewayURL)
 	}, daemon.WithPassphrase(cli.Passphrase(*passFile)))
@@ -245,11 +243,4 @@ func checkDevIP(ip string, lan bool) error {
 	default:
 		return userError(fmt.Sprintf("--ip %s is not a loopback or private address: the dev chain's passwords and passphrase are published, so it never listens in public", ip), "run a real node from its own home (dengta testnet, dengta start) for anything reachable from outside")
 	}
-}
-
-// tuneGC applies the node's garbage collector settings (ADR 0026) and logs
-// what is in force.
-func tuneGC(log *slog.Logger) {
-	percent, limit := daemon.TuneGC()
-	log.Info("garbage collector", "gogc", percent, "memory_limit_mib", limit>>20, "override", "GOGC, GOMEMLIMIT")
 }
