@@ -155,8 +155,11 @@ func (n *Network) OrgsWith(ctx context.Context, module, action string, roles ...
 	return out, nil
 }
 
-// AwaitHeights waits until every node has reached the height node 0 has
-// now.
+// AwaitHeights waits until every node's application has committed the
+// height node 0's block store has now, so that a query at that height
+// answers on every node, node 0 included. CometBFT stores a block before
+// the application commits it, so the block store's height (RPC /status)
+// can be one ahead of the state; the application's is /abci_info's.
 func (n *Network) AwaitHeights(ctx context.Context, timeout time.Duration) error {
 	s, err := n.Nodes[0].rpc.Status(ctx)
 	if err != nil {
@@ -164,14 +167,14 @@ func (n *Network) AwaitHeights(ctx context.Context, timeout time.Duration) error
 	}
 	want := s.Height
 	deadline := time.Now().Add(timeout)
-	for _, nd := range n.Nodes[1:] {
+	for _, nd := range n.Nodes {
 		for {
-			s, err := nd.rpc.Status(ctx)
-			if err == nil && s.Height >= want {
+			h, err := nd.rpc.AppHeight(ctx)
+			if err == nil && h >= want {
 				break
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("%s did not reach height %d within %s", nd.Name, want, timeout)
+				return fmt.Errorf("%s did not commit height %d within %s", nd.Name, want, timeout)
 			}
 			select {
 			case <-time.After(50 * time.Millisecond):
