@@ -69,8 +69,8 @@ func (quietLogger) Fatalf(format string, args ...interface{}) { panic(fmt.Sprint
 // nodecache.go) serves more of those reads: on a chain growing to 200,000
 // records the application's CPU per deposit fell from 331-333 µs to
 // 207-282 µs, measured side by side (docs/benchmarks.md). Each
-// write-ahead log file is preallocated to 110 % of
-// the memtable, so the state directory holds up to about 350 MiB of logs.
+// write-ahead log file is preallocated to 110 % of the memtable, so the
+// state directory holds up to about 350 MiB of logs.
 const (
 	pebbleCacheBytes    = 128 << 20
 	pebbleMemTableBytes = 64 << 20
