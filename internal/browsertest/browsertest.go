@@ -244,19 +244,7 @@ func repoRoot(t testing.TB) string {
 func ExpectMessage(t testing.TB, ctx context.Context, want string) {
 	t.Helper()
 	js := fmt.Sprintf(`(() => { const e = document.querySelector("[role=status], [role=alert]"); return !!e && e.textContent.includes(%q) && document.readyState === "complete"; })()`, want)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithDeadline(ctx, deadline)
-		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
-		cancel()
-		if err == nil {
-			break
-		}
-		// The form's answer replaces the page while we poll: poll the new one.
-		// (Chrome reports that as a -32000 "navigated" or "cannot find context" error.)
-		if strings.Contains(err.Error(), "-32000") && time.Now().Before(deadline) {
-			continue
-		}
+	if err := pollPage(ctx, js); err != nil {
 		var msg string
 		chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector("[role=status], [role=alert]") || {textContent: "(no message)"}).textContent`, &msg))
 		t.Fatalf("waiting for a message with %q: %v; the page says %q", want, err, msg)

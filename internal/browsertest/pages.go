@@ -35,21 +35,27 @@ func PageThrough(t testing.TB, ctx context.Context, rows, more string) []string 
 }
 
 // AwaitPage waits until js holds on a fully loaded page: a search form
-// answers with a new page, which replaces the old one while it is polled
-// (the poll's "-32000" errors while the document is swapped are retried).
+// answers with a new page, which replaces the old one while it is polled.
 func AwaitPage(t testing.TB, ctx context.Context, js string) {
 	t.Helper()
 	js = "(" + js + ") && document.readyState === \"complete\""
+	if err := pollPage(ctx, js); err != nil {
+		t.Fatalf("waiting for %s: %v", js, err)
+	}
+}
+
+// pollPage polls js until it holds, for up to 30 seconds. A form's answer
+// replaces the page while it is polled, which Chrome reports as a -32000
+// error ("navigated", "cannot find context"): the poll then starts again
+// on the new page.
+func pollPage(ctx context.Context, js string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		pctx, cancel := context.WithDeadline(ctx, deadline)
 		err := chromedp.Run(pctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
 		cancel()
-		if err == nil {
-			return
-		}
-		if !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: %v", js, err)
+		if err == nil || !strings.Contains(err.Error(), "-32000") || time.Now().After(deadline) {
+			return err
 		}
 	}
 }
