@@ -48,6 +48,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	fs.Var(&sets, "set", "set a config.toml key on every node of both systems, over the tuned defaults: section.key=value (repeatable; e.g. consensus.timeout_commit=1s, mempool.size=5000, mempool.recheck=false, tx_index.indexer=kv)")
 	keyAlgo := fs.String("key-algo", "ed25519", "the signer keys' algorithm: ed25519, or sm2 (SM2 with SM3, GB/T 32918)")
 	blockBytes := fs.Int64("block-max-bytes", 0, "genesis block size limit in bytes for both systems (default: the node default, 8 MiB)")
+	checkpoint := fs.Int64("state-checkpoint", 0, "Dengta nodes write their state every N blocks (state_checkpoint_interval, ADR 0027; default: every block)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -80,7 +81,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
 		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
 		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,
-		Config: sets.values, BlockMaxBytes: *blockBytes,
+		Config: sets.values, BlockMaxBytes: *blockBytes, StateCheckpoint: *checkpoint,
 	}
 	if *outDir != "" {
 		opts.LogsTo = filepath.Join(*outDir, "logs")

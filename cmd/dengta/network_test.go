@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/nettest"
+	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -424,6 +426,32 @@ func (n *testNet) catchUp(t *testing.T, ctx context.Context, v int, others []int
 	return target
 }
 
+var replayLine = regexp.MustCompile(`"ABCI Replay Blocks".* appHeight=(\d+) storeHeight=(\d+)`)
+
+// resumedAtCheckpoint checks, from the log of a node restarted after a
+// SIGKILL, that its application resumed at its last state checkpoint (a
+// multiple of interval, or nothing before the first) and CometBFT
+// replayed the blocks since: every block it had, unless it was killed
+// right after a checkpoint.
+func resumedAtCheckpoint(t *testing.T, log string, interval int64) {
+	t.Helper()
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := replayLine.FindAllSubmatch(data, -1)
+	if len(m) < 2 {
+		t.Fatalf("%s: %d handshakes logged, want one per start", log, len(m))
+	}
+	last := m[len(m)-1]
+	app, _ := strconv.ParseInt(string(last[1]), 10, 64)
+	store, _ := strconv.ParseInt(string(last[2]), 10, 64)
+	if app%interval != 0 || app > store || (app == store && store%interval != 0) {
+		t.Fatalf("%s: the restarted application was at height %d with blocks to %d; want its last checkpoint (a multiple of %d)", log, app, store, interval)
+	}
+	t.Logf("%s: the application resumed at its checkpoint %d and replayed blocks %d to %d", filepath.Base(log), app, app+1, store)
+}
+
 // TestNetworkProcesses runs four `dengta start` processes, kills
 // validators with SIGKILL - idle and with transactions in flight - and
 // restarts them, and checks that the live ones keep committing, the
@@ -440,7 +468,24 @@ func TestNetworkProcesses(t *testing.T) {
 	begin := time.Now()
 	since := func() time.Duration { return time.Since(begin).Round(time.Millisecond) }
 	bin := buildDengta(t)
-	n := startNetwork(t, ctx, bin, validators)
+	// The two validators that get killed write their state every
+	// checkpointInterval blocks (ADR 0027): a restart replays the blocks
+	// since their last checkpoint, and they must end with the same chain,
+	// app hashes and transaction records as the archive nodes.
+	const checkpointInterval = 7
+	n := startNetworkWith(t, ctx, bin, validators, func(home string) {
+		if org := filepath.Base(home); org != devnet.OrgAt(2).ID && org != devnet.OrgAt(3).ID {
+			return
+		}
+		s, err := node.LoadSettings(home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.StateCheckpointInterval = checkpointInterval
+		if err := node.SaveSettings(home, s); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Logf("%s: %d nodes up", since(), validators)
 	var l ledger
 
@@ -465,6 +510,7 @@ func TestNetworkProcesses(t *testing.T) {
 	// transactions again.
 	target := n.catchUp(t, ctx, v, live)
 	t.Logf("%s: restarted %s caught up to height %d", since(), n.org(v), target)
+	resumedAtCheckpoint(t, n.procs[v].log, checkpointInterval)
 	n.wave(t, ctx, &l, "w3", all, 2)
 	t.Logf("%s: %d transactions committed through all nodes", since(), len(l.all()))
 
@@ -558,6 +604,7 @@ func TestNetworkProcesses(t *testing.T) {
 	nettest.WaitFor(t, 60*time.Second, fmt.Sprintf("the senders to commit with %s down", n.org(w)), progress(need, live))
 	t.Logf("%s: killed %s with transactions in flight; the others kept committing", since(), n.org(w))
 	target = n.catchUp(t, ctx, w, live)
+	resumedAtCheckpoint(t, n.procs[w].log, checkpointInterval)
 	stopSenders()
 	if senderErrs() {
 		t.FailNow()

@@ -51,6 +51,9 @@ type Options struct {
 	// genesis block size (0: the default, 8 MiB). Not with Attach.
 	Config        map[string]string
 	BlockMaxBytes int64
+	// StateCheckpoint sets the Dengta nodes' state_checkpoint_interval
+	// (ADR 0027; 0: every block, the default). Not with Attach.
+	StateCheckpoint int64
 
 	Attach string // directory of a running network's homes and keys; "" starts one
 	Binary string // the dengta binary the nodes run (`dengta start --home`)
@@ -121,7 +124,7 @@ func (o *Options) defaults() {
 }
 
 func (o *Options) homeSettings() homeSettings {
-	return homeSettings{Config: o.Config, BlockMaxBytes: o.BlockMaxBytes}
+	return homeSettings{Config: o.Config, BlockMaxBytes: o.BlockMaxBytes, StateCheckpoint: o.StateCheckpoint}
 }
 
 func (o *Options) validate() error {
@@ -151,8 +154,11 @@ func (o *Options) validate() error {
 	if o.Attach == "" && o.Binary == "" {
 		return errors.New("no dengta binary to run the nodes with")
 	}
-	if o.Attach != "" && (len(o.Config) > 0 || o.BlockMaxBytes != 0) {
-		return errors.New("settings (--set, --block-max-bytes) apply to networks the harness starts, not with --attach")
+	if o.Attach != "" && (len(o.Config) > 0 || o.BlockMaxBytes != 0 || o.StateCheckpoint != 0) {
+		return errors.New("settings (--set, --block-max-bytes, --state-checkpoint) apply to networks the harness starts, not with --attach")
+	}
+	if o.StateCheckpoint < 0 {
+		return fmt.Errorf("state checkpoint interval %d: 0 (every block) or a number of blocks", o.StateCheckpoint)
 	}
 	if o.BlockMaxBytes < 0 || o.BlockMaxBytes > 100<<20 {
 		return fmt.Errorf("block size %d bytes: choose up to 100 MiB", o.BlockMaxBytes)
@@ -210,6 +216,8 @@ type Config struct {
 	// BlockMaxBytes a block size other than the default.
 	Settings      map[string]string `json:"settings,omitempty"`
 	BlockMaxBytes int64             `json:"block_max_bytes,omitempty"`
+	// StateCheckpoint is the Dengta nodes' state_checkpoint_interval.
+	StateCheckpoint int64 `json:"state_checkpoint_interval,omitempty"`
 }
 
 // SystemRun is the sweep on one system (dengta or kvstore).
@@ -443,7 +451,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, r.keptErr(err, work)
 	}
 	rep.Config.Validators = len(dengta.Nodes)
-	rep.Config.Settings, rep.Config.BlockMaxBytes = o.Config, o.BlockMaxBytes
+	rep.Config.Settings, rep.Config.BlockMaxBytes, rep.Config.StateCheckpoint = o.Config, o.BlockMaxBytes, o.StateCheckpoint
 
 	if o.Baseline {
 		_, ports := dengta.addresses()

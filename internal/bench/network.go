@@ -257,6 +257,9 @@ func tryStartDengta(ctx context.Context, dir, bin string, validators int, logLev
 		if err := hs.apply(nd.Home); err != nil {
 			return net, err
 		}
+		if err := hs.applyDengta(nd.Home); err != nil {
+			return net, err
+		}
 		if pprof {
 			if err := enablePprof(nd, m.IP); err != nil {
 				return net, err
@@ -524,10 +527,28 @@ func enablePprof(nd *workload.Node, ip string) error {
 }
 
 // homeSettings are the changes to the node defaults a run asks for, the
-// same on both systems: config.toml keys and the block size.
+// same on both systems: config.toml keys and the block size; and the
+// Dengta nodes' state checkpoint interval.
 type homeSettings struct {
-	Config        map[string]string // "section.key" -> value (node.SetConfigValues)
-	BlockMaxBytes int64             // consensus block.max_bytes; 0 keeps the default
+	Config          map[string]string // "section.key" -> value (node.SetConfigValues)
+	BlockMaxBytes   int64             // consensus block.max_bytes; 0 keeps the default
+	StateCheckpoint int64             // Dengta's state_checkpoint_interval; 0 keeps the default
+}
+
+// applyDengta writes the Dengta-only settings into a home's dengta.json.
+func (hs homeSettings) applyDengta(home string) error {
+	if hs.StateCheckpoint == 0 {
+		return nil
+	}
+	s, err := node.LoadSettings(home)
+	if err != nil {
+		return fmt.Errorf("home settings: %w", err)
+	}
+	s.StateCheckpointInterval = hs.StateCheckpoint
+	if err := node.SaveSettings(home, s); err != nil {
+		return fmt.Errorf("home settings: %w", err)
+	}
+	return nil
 }
 
 // apply writes the settings into a home's config.toml and genesis.

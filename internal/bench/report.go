@@ -256,6 +256,9 @@ func overrides(c Config) string {
 	if c.BlockMaxBytes > 0 {
 		set = append(set, fmt.Sprintf("genesis block max_bytes %d", c.BlockMaxBytes))
 	}
+	if c.StateCheckpoint > 1 {
+		set = append(set, fmt.Sprintf("Dengta state_checkpoint_interval %d", c.StateCheckpoint))
+	}
 	return strings.Join(set, ", ")
 }
 

@@ -154,7 +154,11 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		return nil, &HaltError{Reason: ReasonDisk, Err: fmt.Errorf("disk almost full: %s free on the filesystem of %s, below the stop threshold of %s", bytesIEC(st.FreeBytes), st.Path, bytesIEC(d.disk.stop)),
 			Hint: "free space on that filesystem (or grow it), then start the node again"}
 	}
-	store, err := state.Open(node.StateDir(home))
+	if settings.StateCheckpointInterval < 0 {
+		return nil, fmt.Errorf("start node: state_checkpoint_interval %d in %s: use 0 (write every block, the default) or a number of blocks such as 1000",
+			settings.StateCheckpointInterval, node.SettingsFile(home))
+	}
+	store, err := state.OpenWith(node.StateDir(home), state.Options{CheckpointInterval: settings.StateCheckpointInterval})
 	if err != nil {
 		return nil, fmt.Errorf("start node: %w", err)
 	}

@@ -147,6 +147,12 @@ type Settings struct {
 	// none), and SnapshotKeep how many it keeps (0: 2). ADR 0017.
 	SnapshotInterval int64 `json:"snapshot_interval,omitempty"`
 	SnapshotKeep     int   `json:"snapshot_keep,omitempty"`
+	// StateCheckpointInterval n > 1 makes the node write its state to
+	// disk every n blocks instead of every block, keeping only those
+	// checkpoints and the blocks since the last one readable (0: every
+	// block, an archive node). After a crash the node replays the blocks
+	// since its last checkpoint. ADR 0027.
+	StateCheckpointInterval int64 `json:"state_checkpoint_interval,omitempty"`
 }
 
 // DefaultSnapshotInterval is the default of Settings.SnapshotInterval.

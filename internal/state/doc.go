@@ -21,8 +21,11 @@
 // pebble batch, so a crash leaves either the whole block or none of it.
 // By default nothing is pruned: every committed version stays readable
 // (archive node). Prune, offline maintenance, keeps only the last versions
-// and deletes the trie nodes no kept version reaches. The on-disk key
-// layout is described in keys.go.
+// and deletes the trie nodes no kept version reaches. A store opened with
+// Options.CheckpointInterval > 1 writes only every n-th version (a
+// checkpoint) and keeps the versions since in memory; a crash loses
+// those, and the node replays their blocks (checkpoint.go). The on-disk
+// key layout is described in keys.go.
 //
 // Proofs (View.Prove) are the RLP trie nodes on the path to a key, as
 // produced by trie.Prove; VerifyProof checks one against a root without any

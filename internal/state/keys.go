@@ -30,7 +30,9 @@ var (
 
 	// versionRootPrefix + version (uint64, 8 bytes) -> trie root (32 bytes).
 	// One entry per committed version >= 1; version 0 is the empty trie and
-	// has no entry.
+	// has no entry. On a checkpointed store (checkpoint.go) the versions
+	// between checkpoints have an entry but no nodes: a version is
+	// readable when its root node is present.
 	versionRootPrefix = []byte("v")
 
 	// pruneFloorKey -> uint64 (8 bytes): the oldest readable version after

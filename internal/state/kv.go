@@ -44,8 +44,8 @@ func (m memKV) lookup(key []byte) ([]byte, bool, error) {
 // go-ethereum v1.17's own ethdb/pebble package imports pebble/v2, which is
 // not in this module's go.sum (and no module may be added), so this small
 // adapter over pebble v1 (already required via cometbft-db) is used instead.
-// All writes are synchronous: the only writer is Store.Commit, which must be
-// durable when it returns.
+// All writes are synchronous — Store.Commit must be durable when it
+// returns — except the trie nodes of a checkpoint (unsyncedKV).
 type pebbleKV struct {
 	db *pebble.DB
 
@@ -234,11 +234,25 @@ func (p *pebbleKV) NewBatch() ethdb.Batch { return &pebbleBatch{kv: p, b: p.db.N
 
 func (p *pebbleKV) NewBatchWithSize(int) ethdb.Batch { return p.NewBatch() }
 
-// pebbleBatch is an atomic, synchronous write batch.
+// unsyncedKV is the pebble store whose batches are written without waiting
+// for the disk: how a checkpoint (checkpoint.go) writes trie nodes in many
+// batches before the one synced batch that makes them a version. pebble's
+// write-ahead log is sequential, so that sync makes the earlier batches
+// durable too.
+type unsyncedKV struct{ *pebbleKV }
+
+func (u unsyncedKV) NewBatch() ethdb.Batch {
+	return &pebbleBatch{kv: u.pebbleKV, b: u.db.NewBatch(), noSync: true}
+}
+
+func (u unsyncedKV) NewBatchWithSize(int) ethdb.Batch { return u.NewBatch() }
+
+// pebbleBatch is an atomic write batch, synchronous unless noSync.
 type pebbleBatch struct {
-	kv   *pebbleKV
-	b    *pebble.Batch
-	size int
+	kv     *pebbleKV
+	b      *pebble.Batch
+	size   int
+	noSync bool
 }
 
 func (b *pebbleBatch) Put(key, value []byte) error {
@@ -262,7 +276,11 @@ func (b *pebbleBatch) DeleteRange(start, end []byte) error {
 func (b *pebbleBatch) ValueSize() int { return b.size }
 
 func (b *pebbleBatch) Write() error {
-	return b.kv.write(func() error { return b.b.Commit(pebble.Sync) })
+	opt := pebble.Sync
+	if b.noSync {
+		opt = pebble.NoSync
+	}
+	return b.kv.write(func() error { return b.b.Commit(opt) })
 }
 
 func (b *pebbleBatch) Reset() {

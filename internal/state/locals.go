@@ -6,22 +6,43 @@ import (
 )
 
 // IterateLocal calls fn with every committed node-local record (SetLocal
-// writes made durable by a Commit) in key order, until fn returns false:
+// writes of committed versions, on disk or, on a checkpointed store,
+// buffered for the next checkpoint) in key order, until fn returns false:
 // what a backup of the node copies beside its state.
 func (s *Store) IterateLocal(fn func(key, value []byte) bool) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
+	// The buffered records, merged in order over the disk's.
+	keys, values := s.pendingLocalsSorted()
+	i := 0
+	more := true
+	// emitBuffered sends the buffered records with keys before k (all of
+	// them when k is nil) and reports whether k itself is buffered.
+	emitBuffered := func(k []byte) (shadowed bool) {
+		for more && i < len(keys) && (k == nil || keys[i] < string(k)) {
+			if values[i] != nil {
+				more = fn([]byte(keys[i]), values[i])
+			}
+			i++
+		}
+		return k != nil && i < len(keys) && keys[i] == string(k)
+	}
 	it := s.kv.NewIterator(localPrefix, nil)
 	defer it.Release()
-	for it.Next() {
-		if !fn(bytes.TrimPrefix(it.Key(), localPrefix), it.Value()) {
-			break
+	for more && it.Next() {
+		k := bytes.TrimPrefix(it.Key(), localPrefix)
+		if emitBuffered(k) {
+			continue // the buffered record replaces it, sent next round
+		}
+		if more {
+			more = fn(k, it.Value())
 		}
 	}
 	if err := it.Error(); err != nil {
 		return fmt.Errorf("state: iterate local records: %w", err)
 	}
+	emitBuffered(nil)
 	return nil
 }
 

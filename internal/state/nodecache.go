@@ -50,6 +50,28 @@ func (c *cachedNodes) Has(key []byte) (bool, error) {
 	return c.Database.Has(key)
 }
 
+// NewBatch returns a batch that also caches the nodes it writes: hashdb
+// writes a checkpoint's nodes (checkpoint.go) through it.
+func (c *cachedNodes) NewBatch() ethdb.Batch {
+	return &cachingBatch{Batch: c.Database.NewBatch(), cache: c.cache}
+}
+
+// NewBatchWithSize is NewBatch.
+func (c *cachedNodes) NewBatchWithSize(int) ethdb.Batch { return c.NewBatch() }
+
+// cachingBatch caches each node as it is added. A node is the same
+// whenever it is written (the key is its hash), so caching it before the
+// batch reaches the disk cannot serve a wrong value.
+type cachingBatch struct {
+	ethdb.Batch
+	cache *fastcache.Cache
+}
+
+func (b *cachingBatch) Put(key, value []byte) error {
+	b.cache.Set(key, value)
+	return b.Batch.Put(key, value)
+}
+
 // added records nodes that Commit has durably written.
 func (c *cachedNodes) added(hash, blob []byte) { c.cache.Set(hash, blob) }
 

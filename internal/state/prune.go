@@ -81,6 +81,9 @@ func (s *Store) Prune(keep int64) (PruneStats, error) {
 		if err != nil {
 			return st, fmt.Errorf("state: prune: kept version %d: %w", v, err)
 		}
+		if v < head && !s.hasRoot(root) {
+			continue // between two checkpoints (checkpoint.go): never written
+		}
 		if err := s.mark(root, marked); err != nil {
 			return st, fmt.Errorf("state: prune: mark version %d: %w", v, err)
 		}

@@ -73,24 +73,44 @@ type Store struct {
 
 	localMu sync.Mutex
 	locals  map[string][]byte // buffered SetLocal writes; nil value = delete
+
+	// Checkpointed writes (checkpoint.go); unused on an archive store.
+	opts              Options
+	pending           []pendingVersion  // versions since the last checkpoint, oldest first; guarded by mu
+	pendingLocals     map[string][]byte // their local records; guarded by localMu
+	pendingLocalBytes int64             // guarded by localMu
+	retiring          []Hash            // roots the last checkpoint dropped, dereferenced at the next Commit
 }
 
-// Open opens (creating if needed) the store in dir, or an in-memory store if
-// dir is "". An existing store resumes at its last committed version.
-func Open(dir string) (*Store, error) {
-	s := &Store{root: EmptyRoot, locals: make(map[string][]byte)}
+// Open opens (creating if needed) the archive store in dir, or an
+// in-memory store if dir is "". An existing store resumes at its last
+// committed version.
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith is Open with settings. An existing store resumes at its last
+// version on disk: on a checkpointed store, its last checkpoint.
+func OpenWith(dir string, opts Options) (*Store, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	s := &Store{root: EmptyRoot, locals: make(map[string][]byte), opts: opts, pendingLocals: make(map[string][]byte)}
+	nodeKV := kvStore(nil)
 	if dir == "" {
 		s.kv = memKV{memorydb.New()}
+		nodeKV = s.kv
 	} else {
 		p, err := openPebble(dir)
 		if err != nil {
 			return nil, err
 		}
-		s.kv = p
+		s.kv, nodeKV = p, p
+		if s.checkpointed() {
+			nodeKV = unsyncedKV{p}
+		}
 	}
 	// The trie database sees the node namespace with bare hash keys. hashdb's
 	// own clean cache is off: cachedNodes (write-through) replaces it.
-	var nodeDB ethdb.Database = rawdb.NewTable(rawdb.NewDatabase(s.kv), string(nodePrefix))
+	var nodeDB ethdb.Database = rawdb.NewTable(rawdb.NewDatabase(nodeKV), string(nodePrefix))
 	if dir != "" {
 		s.nodes = newCachedNodes(nodeDB, nodeCacheBytes)
 		nodeDB = s.nodes
@@ -159,8 +179,14 @@ func (s *Store) resetWorking() error {
 }
 
 // Close releases the store. Views obtained earlier fail after Close.
-// Uncommitted working writes are lost.
+// Uncommitted working writes are lost. A checkpointed store first writes
+// its last version as a checkpoint; if that fails, the store reopens at
+// its previous checkpoint (and the node replays the blocks since).
 func (s *Store) Close() error {
+	var cerr error
+	if s.checkpointed() && s.checkOpen() == nil {
+		cerr = s.checkpoint()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -168,7 +194,10 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.latest = nil
-	return s.closeAll()
+	if err := s.closeAll(); cerr == nil {
+		cerr = err
+	}
+	return cerr
 }
 
 func (s *Store) closeAll() error {
@@ -288,6 +317,11 @@ func (s *Store) WorkingRoot() Hash {
 // is visible (Version, Root, At) before it is durable. The working set then
 // continues from the new root. If the write fails the working set and the
 // buffered local writes are discarded and the store stays at Version().
+//
+// A checkpointed store (Options.CheckpointInterval > 1) writes only its
+// checkpoints to disk; its other versions are committed in memory, see
+// checkpoint.go. If a checkpoint's write fails, Commit reports it but the
+// version stays committed in memory.
 func (s *Store) Commit(version int64) (Hash, error) {
 	if err := s.checkWork(); err != nil {
 		return Hash{}, err
@@ -298,6 +332,9 @@ func (s *Store) Commit(version int64) (Hash, error) {
 		return Hash{}, fmt.Errorf("%w: got %d, want %d", ErrWrongVersion, version, s.version+1)
 	}
 	root, set := s.work.Commit(false) // the trie is unusable from here on
+	if s.checkpointed() {
+		return s.commitPending(version, Hash(root), set)
+	}
 
 	batch := s.kv.NewBatch()
 	defer batch.Close()
@@ -322,18 +359,7 @@ func (s *Store) Commit(version int64) (Hash, error) {
 		// GetLocal sees each entry either buffered or on disk.
 		s.localMu.Lock()
 		defer s.localMu.Unlock()
-		for k, v := range s.locals {
-			var err error
-			if v == nil {
-				err = batch.Delete(localKey([]byte(k)))
-			} else {
-				err = batch.Put(localKey([]byte(k)), v)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return putLocals(batch, s.locals)
 	}()
 	if err == nil {
 		err = batch.Write() // atomic and synced
@@ -412,6 +438,9 @@ func (s *Store) SetLocal(key, value []byte) {
 func (s *Store) GetLocal(key []byte) ([]byte, error) {
 	s.localMu.Lock()
 	v, buffered := s.locals[string(key)]
+	if !buffered {
+		v, buffered = s.pendingLocal(key)
+	}
 	s.localMu.Unlock()
 	if buffered {
 		return bytes.Clone(v), nil
@@ -427,4 +456,20 @@ func (s *Store) GetLocal(key []byte) ([]byte, error) {
 		return nil, nil
 	}
 	return b, nil
+}
+
+// putLocals adds buffered local records to a batch (a nil value deletes).
+func putLocals(batch ethdb.Batch, locals map[string][]byte) error {
+	for k, v := range locals {
+		var err error
+		if v == nil {
+			err = batch.Delete(localKey([]byte(k)))
+		} else {
+			err = batch.Put(localKey([]byte(k)), v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -20,11 +20,16 @@ const viewTrieBudget = 8192
 // View is a read-only snapshot of one committed version. It is safe for
 // concurrent use, and reads never race with the working set or Commit:
 // committed trie nodes are immutable, and deleted only by Prune, offline,
-// when no kept version reaches them.
+// when no kept version reaches them, or, on a checkpointed store, when a
+// checkpoint drops the versions before it (checkpoint.go).
 type View struct {
 	version int64
 	root    Hash
 	tdb     *triedb.Database
+	// checkpointed: the store drops versions between checkpoints
+	// (checkpoint.go), so a node missing under this View means its version
+	// was dropped while it was read.
+	checkpointed bool
 
 	mu   sync.Mutex // guards t and uses: trie.Trie caches resolved nodes on Get
 	t    *trie.Trie
@@ -48,7 +53,7 @@ func (s *Store) At(version int64) (*View, error) {
 		if latest != nil {
 			return latest, nil
 		}
-		v := &View{version: cur, root: root, tdb: s.tdb}
+		v := &View{version: cur, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.version == cur { // no Commit in between
@@ -59,6 +64,12 @@ func (s *Store) At(version int64) (*View, error) {
 		}
 		return v, nil
 	}
+	s.mu.RLock()
+	root, pending := s.pendingRoot(version)
+	s.mu.RUnlock()
+	if pending {
+		return &View{version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
+	}
 	root, err := s.readRoot(version)
 	if errors.Is(err, ErrVersionNotFound) {
 		if floor, ferr := s.floor(); ferr == nil && version < floor {
@@ -68,7 +79,12 @@ func (s *Store) At(version int64) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &View{version: version, root: root, tdb: s.tdb}, nil
+	if !s.hasRoot(root) {
+		// Between two checkpoints of a checkpointed store (checkpoint.go).
+		return nil, fmt.Errorf("%w: %d (this node keeps every %d-th version and those since the last one; latest is %d)",
+			ErrVersionPruned, version, s.opts.CheckpointInterval, cur)
+	}
+	return &View{version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
 }
 
 // Version returns the version this View reads.
@@ -81,9 +97,18 @@ func (v *View) Root() Hash { return v.root }
 func (v *View) openTrie() (*trie.Trie, error) {
 	t, err := trie.New(trie.TrieID(common.Hash(v.root)), v.tdb)
 	if err != nil {
-		return nil, fmt.Errorf("state: open version %d: %w", v.version, err)
+		return nil, v.fail("open", err)
 	}
 	return t, nil
+}
+
+// fail wraps an error of a read at this View's version.
+func (v *View) fail(op string, err error) error {
+	var missing *trie.MissingNodeError
+	if v.checkpointed && errors.As(err, &missing) {
+		return fmt.Errorf("%w: %d (dropped from memory at a checkpoint while being read; read the latest version)", ErrVersionPruned, v.version)
+	}
+	return fmt.Errorf("state: %s at version %d: %w", op, v.version, err)
 }
 
 // sharedTrie returns the cached trie; v.mu must be held.
@@ -112,7 +137,7 @@ func (v *View) Get(key []byte) ([]byte, error) {
 	}
 	val, err := t.Get(key)
 	if err != nil {
-		return nil, fmt.Errorf("state: get at version %d: %w", v.version, err)
+		return nil, v.fail("get", err)
 	}
 	return bytes.Clone(val), nil
 }
@@ -137,7 +162,7 @@ func (v *View) Iterate(prefix, start []byte, fn func(key, value []byte) (more bo
 	}
 	nit, err := t.NodeIterator(seek)
 	if err != nil {
-		return fmt.Errorf("state: iterate at version %d: %w", v.version, err)
+		return v.fail("iterate", err)
 	}
 	it := trie.NewIterator(nit)
 	for it.Next() {
@@ -152,7 +177,7 @@ func (v *View) Iterate(prefix, start []byte, fn func(key, value []byte) (more bo
 		}
 	}
 	if it.Err != nil {
-		return fmt.Errorf("state: iterate at version %d: %w", v.version, it.Err)
+		return v.fail("iterate", it.Err)
 	}
 	return nil
 }
@@ -171,11 +196,11 @@ func (v *View) Prove(key []byte) (*Proof, error) {
 	}
 	val, err := t.Get(key)
 	if err != nil {
-		return nil, fmt.Errorf("state: prove at version %d: %w", v.version, err)
+		return nil, v.fail("prove", err)
 	}
 	var nodes proofCollector
 	if err := t.Prove(key, &nodes); err != nil {
-		return nil, fmt.Errorf("state: prove at version %d: %w", v.version, err)
+		return nil, v.fail("prove", err)
 	}
 	if nodes == nil {
 		nodes = proofCollector{} // empty trie: no nodes, JSON [] rather than null
