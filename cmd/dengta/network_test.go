@@ -446,7 +446,7 @@ func resumedAtCheckpoint(t *testing.T, log string, interval int64) {
 	last := m[len(m)-1]
 	app, _ := strconv.ParseInt(string(last[1]), 10, 64)
 	store, _ := strconv.ParseInt(string(last[2]), 10, 64)
-	if app%interval != 0 || app > store || (app == store && store%interval != 0) {
+	if app%interval != 0 || app > store {
 		t.Fatalf("%s: the restarted application was at height %d with blocks to %d; want its last checkpoint (a multiple of %d)", log, app, store, interval)
 	}
 	t.Logf("%s: the application resumed at its checkpoint %d and replayed blocks %d to %d", filepath.Base(log), app, app+1, store)
