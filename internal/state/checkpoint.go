@@ -212,13 +212,6 @@ func (s *Store) hasRoot(root Hash) bool {
 	return err == nil
 }
 
-// pendingLocal returns a local record buffered since the last checkpoint.
-// The caller holds s.localMu.
-func (s *Store) pendingLocal(key []byte) ([]byte, bool) {
-	v, ok := s.pendingLocals[string(key)]
-	return v, ok
-}
-
 // pendingLocalsSorted returns the buffered local records in key order, a
 // nil value marking a deletion.
 func (s *Store) pendingLocalsSorted() (keys []string, values [][]byte) {

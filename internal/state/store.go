@@ -439,7 +439,7 @@ func (s *Store) GetLocal(key []byte) ([]byte, error) {
 	s.localMu.Lock()
 	v, buffered := s.locals[string(key)]
 	if !buffered {
-		v, buffered = s.pendingLocal(key)
+		v, buffered = s.pendingLocals[string(key)] // committed, awaiting a checkpoint
 	}
 	s.localMu.Unlock()
 	if buffered {
