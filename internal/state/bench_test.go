@@ -42,14 +42,18 @@ func populate(b *testing.B, s *Store, n int) {
 // whole block time (including the synced commit) divided by the writes.
 func BenchmarkSetCommit(b *testing.B) {
 	for _, bc := range []struct {
-		name    string
-		disk    bool
-		preload int
+		name     string
+		disk     bool
+		preload  int
+		unsorted bool // the nodes go into the batch in map order (sortNodeWrites off)
 	}{
-		{"mem/preload=100k", false, 100_000},
-		{"disk/preload=100k", true, 100_000},
+		{"mem/preload=100k", false, 100_000, false},
+		{"disk/preload=100k/sorted", true, 100_000, false},
+		{"disk/preload=100k/unsorted", true, 100_000, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			defer func(v bool) { sortNodeWrites = v }(sortNodeWrites)
+			sortNodeWrites = !bc.unsorted
 			dir := ""
 			if bc.disk {
 				dir = b.TempDir()

@@ -130,16 +130,12 @@ func (r *Restorer) Flush() error {
 // extra adds, in one batch (synced when extra is set: the last one).
 func (r *Restorer) commitNodes(extra func(batch interface{ Put(k, v []byte) error }) error) (Hash, error) {
 	root, set := r.t.Commit(false)
+	nodes := newNodes(set)
 	batch := r.s.kv.NewBatch()
 	defer batch.Close()
-	if set != nil {
-		for _, n := range set.Nodes {
-			if n.IsDeleted() {
-				continue
-			}
-			if err := batch.Put(nodeKey(n.Hash), n.Blob); err != nil {
-				return Hash{}, fmt.Errorf("state: restore: %w", err)
-			}
+	for _, n := range nodes {
+		if err := batch.Put(nodeKey(n.Hash), n.Blob); err != nil {
+			return Hash{}, fmt.Errorf("state: restore: %w", err)
 		}
 	}
 	if extra != nil {
@@ -150,11 +146,9 @@ func (r *Restorer) commitNodes(extra func(batch interface{ Put(k, v []byte) erro
 	if err := batch.Write(); err != nil {
 		return Hash{}, fmt.Errorf("state: restore: write nodes: %w", err)
 	}
-	if r.s.nodes != nil && set != nil {
-		for _, n := range set.Nodes {
-			if !n.IsDeleted() {
-				r.s.nodes.added(n.Hash[:], n.Blob)
-			}
+	if r.s.nodes != nil {
+		for _, n := range nodes {
+			r.s.nodes.added(n.Hash[:], n.Blob)
 		}
 	}
 	return Hash(root), nil
