@@ -107,6 +107,8 @@ func TestCharityListsBrowser(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-project-match"), "没有项目符合 “xyz”", "no match")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity?after=garbage"), chromedp.WaitVisible("main", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "main"), "翻页参数无效", "a bad page link")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/charity?after=garbage"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "main"), "翻页参数无效", "a bad page link on the public list")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity?q=AWAITING+approval&lang=en"), chromedp.WaitVisible("#more-projects", chromedp.ByQuery))
 	if n := len(ids()); n != 20 {
 		t.Fatalf("“AWAITING approval” lists %d on its first page, want 20", n)

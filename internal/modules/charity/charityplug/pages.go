@@ -112,25 +112,54 @@ func (s *chPages) orgsWith(roles ...role.Role) []identity.Org {
 
 type projectsData struct {
 	Projects []charityapi.ProjectSummary
-	Names    names
+	// After is the cursor the page shown starts after, Next that of the
+	// page after it.
+	After, Next string
+	Names       names
 }
 
+// projectsWhere lists the projects with status ("" for any) that keep
+// accepts (nil for all), in id order after the cursor after, up to limit
+// of them (0 for all); next is the cursor of the rest, "" when there is
+// none. Forms that pick a project use it to offer every open one, not
+// the first page of them.
+func projectsWhere(v module.Reader, status, after string, limit int, keep func(*charityapi.ProjectSummary) bool) (items []charityapi.ProjectSummary, next string, err error) {
+	for {
+		pg, err := charity.ListProjects(v, "", status, nil, after, charity.FindMaxPage)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, x := range pg.Items {
+			if keep != nil && !keep(&x) {
+				continue
+			}
+			if limit > 0 && len(items) == limit {
+				return items, items[len(items)-1].ID, nil
+			}
+			items = append(items, x)
+		}
+		if pg.Next == "" {
+			return items, "", nil
+		}
+		after = pg.Next
+	}
+}
+
+// projectsPage is the public list of fundraising projects, open and
+// closed, a page at a time.
 func (s *chPages) projectsPage(p *pages.Page) error {
 	v, err := s.site.View(0)
 	if err != nil {
 		return err
 	}
-	d := projectsData{Names: s.names(p)}
-	for _, status := range []string{charityapi.StatusOpen, charityapi.StatusClosed} {
-		pg, err := charity.ListProjects(v, "", status, nil, "", 0)
-		if err != nil {
-			return err
-		}
-		for _, x := range pg.Items {
-			if x.Kind == charityapi.ProjectKindProject {
-				d.Projects = append(d.Projects, x)
-			}
-		}
+	d := projectsData{Names: s.names(p), After: p.R.URL.Query().Get("after")}
+	d.Projects, d.Next, err = projectsWhere(v, "", d.After, charity.PageSize, func(x *charityapi.ProjectSummary) bool {
+		return x.Kind == charityapi.ProjectKindProject && (x.Status == charityapi.StatusOpen || x.Status == charityapi.StatusClosed)
+	})
+	if errcode.Of(err) == errcode.BadRequest {
+		return errcode.New(errcode.BadRequest, "%s", p.T("ch.badcursor"))
+	} else if err != nil {
+		return err
 	}
 	p.Title, p.Data = p.T("ch.projects"), d
 	return s.site.Render(p, "projects")
@@ -431,11 +460,11 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 		}
 	}
 	if u.Has(string(charityapi.Channel)) || u.Has(string(charityapi.Auditor)) || u.Has(string(charityapi.Charity)) {
-		pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, nil, "", 0)
+		open, _, err := projectsWhere(v, charityapi.StatusOpen, "", 0, nil)
 		if err != nil {
 			return err
 		}
-		for _, x := range pg.Items {
+		for _, x := range open {
 			o, err := charity.GetOrg(v, x.Owner)
 			if err != nil {
 				continue
@@ -448,11 +477,9 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 		}
 	}
 	if u.Has(string(charityapi.CivilAffairs)) {
-		pg, err := charity.ListProjects(v, "", charityapi.StatusFiled, nil, "", 0)
-		if err != nil {
+		if d.Filed, _, err = projectsWhere(v, charityapi.StatusFiled, "", 0, nil); err != nil {
 			return err
 		}
-		d.Filed = pg.Items
 		for _, o := range s.orgsWith(charityapi.Charity) {
 			if _, err := charity.GetOrg(v, o.ID); errcode.Of(err) == errcode.NotFound {
 				d.Unreg = append(d.Unreg, o)
@@ -669,14 +696,8 @@ func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 	if err != nil {
 		return err
 	}
-	pg, err := charity.ListProjects(v, "", charityapi.StatusOpen, nil, "", 0)
-	if err != nil {
+	if d.Targets, _, err = projectsWhere(v, charityapi.StatusOpen, "", 0, func(x *charityapi.ProjectSummary) bool { return x.ID != id }); err != nil {
 		return err
-	}
-	for _, x := range pg.Items {
-		if x.ID != id {
-			d.Targets = append(d.Targets, x)
-		}
 	}
 	for _, dn := range pd.Donations {
 		if dn.Kind == charityapi.DonationInKind {

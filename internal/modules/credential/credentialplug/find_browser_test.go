@@ -109,6 +109,20 @@ func TestCredentialListsBrowser(t *testing.T) {
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?q=xyz"), chromedp.WaitVisible("#no-issued-match", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#no-issued-match"), "No issued credential matches “xyz”", "no match in English")
+	// Paging or searching one list keeps the other where it was.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?uq=xyz"), chromedp.WaitVisible("#more-issued", chromedp.ByQuery),
+		chromedp.Click("#more-issued", chromedp.ByQuery), chromedp.WaitVisible("#first-issued", chromedp.ByQuery))
+	var uq string
+	browsertest.Run(t, ctx, chromedp.Value("#uq", &uq, chromedp.ByQuery), chromedp.WaitVisible("#no-uses-match", chromedp.ByQuery))
+	if n := len(hashes("#issued tr.issued-row")); uq != "xyz" || n != 3 {
+		t.Fatalf("the issued list's next page keeps the uses search %q and lists %d, want \"xyz\" and 3", uq, n)
+	}
+	browsertest.Run(t, ctx, chromedp.SendKeys("#q", "SUSPENDED", chromedp.ByQuery), chromedp.Click("#search-issued", chromedp.ByQuery))
+	browsertest.AwaitPage(t, ctx, `location.search.includes("q=SUSPENDED")`)
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#no-uses-match", chromedp.ByQuery), chromedp.Value("#uq", &uq, chromedp.ByQuery))
+	if got := hashes("#issued tr.issued-row"); uq != "xyz" || !slices.Equal(got, []string{last}) {
+		t.Fatalf("searching the issued list: uses search %q, issued %v; want \"xyz\" kept and the suspended %s", uq, got, last)
+	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/credential?lang=zh"), chromedp.WaitVisible("#q", chromedp.ByQuery))
 	browsertest.SignOut(t, ctx)
 
