@@ -173,13 +173,13 @@ func readTruth(t *testing.T, base, home string) truth {
 		t.Fatal(err)
 	}
 	tr.bankOpen = pf.OpenFen
-	var credits tradeapi.CreditList
-	if err := as("foodgroup").Get(ctx, "/v1/trade/credits", &credits); err != nil {
+	credits, err := client.Read(ctx, as("foodgroup"), tradeapi.ListCredits, tradeapi.CreditListParams{Limit: 100})
+	if err != nil {
 		t.Fatal(err)
 	}
-	tr.foodCredits = len(credits.Credits)
-	if len(credits.Credits) > 0 {
-		tr.foodCredit = credits.Credits[0].No
+	tr.foodCredits = len(credits.Items)
+	if len(credits.Items) > 0 {
+		tr.foodCredit = credits.Items[0].No
 	}
 	// The demo story's boxes of pears, which consumers scan.
 	for _, serial := range []string{"SN0001", "SN0002", "SN0003"} {

@@ -199,16 +199,37 @@ func CreditsOf(r module.Reader, org string, now time.Time) (*tradeapi.CreditList
 	return l, err
 }
 
-// CustomsOverview is the regulator's view: every eBL (optionally only those
-// loading or discharging at port) and the credits' totals by currency.
-func CustomsOverview(r module.Reader, port string) (*tradeapi.CustomsView, error) {
+// CustomsOverview is the regulator's view, one page of it: the eBLs
+// loading or discharging at port (every eBL when port is ""), in
+// reference order, that search matches (nil or empty: all), at most limit
+// of those after the cursor after ("" for the first page; limit 0: every
+// one, as the hall shows them), with the cursor of the following page.
+// The totals cover more than the page: ByStatus counts every eBL the port
+// keeps, whatever the search and the page; Credits sums every credit on
+// the chain by currency. A cursor that is not a bill's reference is a
+// bad_request error.
+func CustomsOverview(r module.Reader, port string, search *module.Search, after string, limit int) (*tradeapi.CustomsView, error) {
+	if after != "" && CheckRef("after", after) != nil {
+		return nil, module.BadCursor(after)
+	}
 	v := &tradeapi.CustomsView{EBLs: []tradeapi.EBLSummary{}, ByStatus: map[string]int{}, Credits: []tradeapi.CurrencyTotal{}}
 	err := module.EachJSON(r, []byte(eblPrefix), func(_ []byte, e *tradeapi.EBL) {
 		if port != "" && e.PortOfLoading.UNLocode != port && e.PortOfDischarge.UNLocode != port {
 			return
 		}
-		v.EBLs = append(v.EBLs, Summary(e))
 		v.ByStatus[e.Status]++
+		if v.Next != "" || after != "" && e.Ref <= after {
+			return
+		}
+		s := Summary(e)
+		if !MatchEBL(search, &s) {
+			return
+		}
+		if limit > 0 && len(v.EBLs) == limit {
+			v.Next = v.EBLs[limit-1].Ref
+			return
+		}
+		v.EBLs = append(v.EBLs, s)
 	})
 	if err != nil {
 		return nil, err
@@ -247,19 +268,38 @@ func EBLsBySSCC(r module.Reader, sscc string) (*tradeapi.SSCCView, error) {
 
 // The lists of an organisation's eBLs, by the index they come from.
 const (
+	ListAll        = ""           // every one of its lists, each bill once
 	ListControlled = "controlled" // the eBLs it controls
 	ListOffered    = "offered"    // offered to it, awaiting its acceptance
 	ListIssued     = "issued"     // it issued as carrier
 )
 
-// EBLPage pages through one of an organisation's eBL lists in reference
-// order, keeping those keep accepts (all when keep is nil): at most
-// limit, and the cursor of the next page ("" on the last). A cursor that
-// is not a bill's reference is a bad_request error.
-func EBLPage(r module.Reader, org, list, after string, limit int, keep func(*tradeapi.EBLSummary) bool) ([]tradeapi.EBLSummary, string, error) {
+// EBLLists are the lists one may ask for by name.
+var EBLLists = []string{ListControlled, ListOffered, ListIssued}
+
+// The size of a page of a list read over the API.
+const (
+	DefaultPage = 20
+	MaxPage     = 100
+)
+
+// PageLimit checks a page size as a client gave it: DefaultPage when 0,
+// otherwise 1 to MaxPage, or a bad_request error.
+func PageLimit(limit int) (int, error) { return module.PageLimit(limit, DefaultPage, MaxPage) }
+
+// EBLPage pages through one of an organisation's eBL lists (ListAll:
+// all of them, each bill once) in reference order, keeping those search
+// matches (MatchEBL; all when search is nil or empty): at most limit, and
+// the cursor of the next page ("" on the last). A cursor that is not a
+// bill's reference, or a list that is none of EBLLists, is a bad_request
+// error.
+func EBLPage(r module.Reader, org, list, after string, limit int, search *module.Search) ([]tradeapi.EBLSummary, string, error) {
+	if list == ListAll {
+		return eblPageAll(r, org, after, limit, search)
+	}
 	prefix := map[string]string{ListControlled: ctlPrefix, ListOffered: inboxPrefix, ListIssued: carrierPrefix}[list]
 	if prefix == "" {
-		return nil, "", errcode.New(errcode.BadRequest, "no eBL list %q: controlled, offered or issued", list)
+		return nil, "", errcode.New(errcode.BadRequest, "no eBL list %q: controlled, offered or issued (or none for all of them)", list)
 	}
 	items, next, err := module.Scan(r, []byte(prefix+org+"/"), after, limit, func(s string) bool { return CheckRef("after", s) == nil },
 		func(ref string, _ []byte) (*tradeapi.EBLSummary, error) {
@@ -268,7 +308,7 @@ func EBLPage(r module.Reader, org, list, after string, limit int, keep func(*tra
 				return nil, err
 			}
 			s := Summary(e)
-			if keep != nil && !keep(&s) {
+			if !MatchEBL(search, &s) {
 				return nil, nil
 			}
 			return &s, nil
@@ -279,10 +319,38 @@ func EBLPage(r module.Reader, org, list, after string, limit int, keep func(*tra
 	return items, next, err
 }
 
+// eblPageAll merges a page of each list: the first limit bills after the
+// cursor over all lists are among the first limit of each.
+func eblPageAll(r module.Reader, org, after string, limit int, search *module.Search) ([]tradeapi.EBLSummary, string, error) {
+	if limit <= 0 {
+		limit = 1
+	}
+	var all []tradeapi.EBLSummary
+	more := false
+	for _, l := range EBLLists {
+		items, next, err := EBLPage(r, org, l, after, limit, search)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, items...)
+		more = more || next != ""
+	}
+	slices.SortStableFunc(all, func(a, b tradeapi.EBLSummary) int { return strings.Compare(a.Ref, b.Ref) })
+	all = slices.CompactFunc(all, func(a, b tradeapi.EBLSummary) bool { return a.Ref == b.Ref })
+	if more || len(all) > limit { // more: one list filled its page, so len(all) >= limit
+		return all[:limit], all[limit-1].Ref, nil
+	}
+	if all == nil {
+		all = []tradeapi.EBLSummary{}
+	}
+	return all, "", nil
+}
+
 // CreditPage pages through the credits an organisation is a party to in
-// number order, dated at now, keeping those keep accepts (all when keep
-// is nil). A cursor that is not a credit's number is a bad_request error.
-func CreditPage(r module.Reader, org string, now time.Time, after string, limit int, keep func(*tradeapi.CreditSummary) bool) ([]tradeapi.CreditSummary, string, error) {
+// number order, dated at now, keeping those search matches (MatchCredit;
+// all when search is nil or empty). A cursor that is not a credit's
+// number is a bad_request error.
+func CreditPage(r module.Reader, org string, now time.Time, after string, limit int, search *module.Search) ([]tradeapi.CreditSummary, string, error) {
 	items, next, err := module.Scan(r, []byte(lcPartyPrefix+org+"/"), after, limit, func(s string) bool { return CheckCreditNo("after", s) == nil },
 		func(no string, role []byte) (*tradeapi.CreditSummary, error) {
 			c, err := GetCredit(r, no)
@@ -293,7 +361,7 @@ func CreditPage(r module.Reader, org string, now time.Time, after string, limit 
 			if err != nil {
 				return nil, err
 			}
-			if keep != nil && !keep(&s) {
+			if !MatchCredit(search, &s) {
 				return nil, nil
 			}
 			return &s, nil

@@ -111,8 +111,9 @@ func CreditParties(r module.Reader, no string) ([]string, error) {
 }
 
 // MayReadOwn reports whether c may read org's own lists: the bills it
-// controls, is offered and issued (EBLsOf), the credits it is party to
-// (CreditsOf). Every record they list is one org is party to.
+// controls, is offered and issued (EBLsOf, EBLPage), the credits it is
+// party to (CreditsOf, CreditPage). Every record they list is one org is
+// party to.
 func MayReadOwn(org string, c access.Caller) bool { return c.Oversees() || c.Is(org) }
 
 // MayReadCustoms reports whether c may read every bill and credit at once

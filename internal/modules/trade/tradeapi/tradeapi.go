@@ -574,10 +574,10 @@ type CreditStep struct {
 // The read endpoints.
 var (
 	GetEBL      = api.Query[EBLParams, EBLView]{Path: "/v1/trade/ebls/{ref}", Doc: "One eBL with its history, its surrender and its amendments; ?prove=true adds an offline proof bundle of each record"}
-	ListEBLs    = api.Query[OrgParams, EBLList]{Path: "/v1/trade/ebls", Doc: "The eBLs the caller's organisation controls, is offered, or issued as carrier"}
+	ListEBLs    = api.Query[EBLListParams, api.Page[EBLSummary]]{Path: "/v1/trade/ebls", Doc: "A page of the eBLs the caller's organisation controls, is offered, or issued as carrier (one of those lists with ?in=), in reference order, with a search"}
 	GetCredit   = api.Query[CreditParams, CreditView]{Path: "/v1/trade/credits/{no}", Doc: "One documentary credit with its presentations, amendments and history; ?prove=true adds proof bundles"}
-	ListCredits = api.Query[OrgParams, CreditList]{Path: "/v1/trade/credits", Doc: "The credits the caller's organisation is a party to"}
-	Customs     = api.Query[CustomsParams, CustomsView]{Path: "/v1/trade/customs", Doc: "The customs view, for regulators and auditors: every eBL with its ports, goods, containers and status, and credit totals by currency"}
+	ListCredits = api.Query[CreditListParams, api.Page[CreditSummary]]{Path: "/v1/trade/credits", Doc: "A page of the credits the caller's organisation is a party to, in number order, with a search; each status is the one on the latest block's date at the nominated bank's place"}
+	Customs     = api.Query[CustomsParams, CustomsView]{Path: "/v1/trade/customs", Doc: "The customs view, for regulators and auditors: a page of the eBLs in reference order with their ports, HS codes and status (optionally at one port, with a search); by_status counts every eBL the port keeps and credits totals every credit by currency, whatever the search and the page"}
 	GetCalendar = api.Query[BankParams, Calendar]{Path: "/v1/trade/calendars/{bank}", Doc: "A bank's calendar of banking days"}
 	BySSCC      = api.Query[SSCCParams, SSCCView]{Path: "/v1/trade/sscc/{sscc}", Doc: "The eBLs whose containers carry a logistic unit (SSCC), among those the caller may read"}
 )
@@ -596,17 +596,36 @@ type CreditParams struct {
 	Prove  bool   `query:"prove" doc:"add proof bundles of the credit and its presentations"`
 }
 
-// OrgParams name an organisation: the caller's own when absent. Only
-// customs and auditors read another organisation's lists.
-type OrgParams struct {
+// EBLListParams search and page an organisation's eBLs: the caller's own
+// when Org is absent. Only customs and auditors read another
+// organisation's lists.
+type EBLListParams struct {
 	Org    string `query:"org" doc:"organisation id; the caller's own when absent (customs and auditors may name any)"`
-	Height int64  `query:"height" doc:"state version; latest when absent"`
+	In     string `query:"in" doc:"one list only: controlled, offered (awaiting the organisation's acceptance) or issued (as carrier); every list, each bill once, when absent"`
+	Q      string `query:"q" doc:"search text: part of a bill's reference, a port (UN/LOCODE), an HS code, a status (value, or its Chinese or English name), or a party's id or name (Chinese or English); case-insensitive"`
+	After  string `query:"after" doc:"the next value of the previous page; the first page when absent"`
+	Limit  int    `query:"limit" doc:"1 to 100; 20 when absent or 0"`
+	Height int64  `query:"height" doc:"state version; latest when absent (keep the first page's height while paging)"`
 }
 
-// CustomsParams page the customs view.
+// CreditListParams search and page the credits an organisation is a
+// party to: the caller's own when Org is absent. Only customs and
+// auditors read another organisation's lists.
+type CreditListParams struct {
+	Org    string `query:"org" doc:"organisation id; the caller's own when absent (customs and auditors may name any)"`
+	Q      string `query:"q" doc:"search text: part of a credit's number, its currency, a status (value, or its Chinese or English name), or the issuing bank, applicant or beneficiary by id or name (Chinese or English); case-insensitive"`
+	After  string `query:"after" doc:"the next value of the previous page; the first page when absent"`
+	Limit  int    `query:"limit" doc:"1 to 100; 20 when absent or 0"`
+	Height int64  `query:"height" doc:"state version; latest when absent (keep the first page's height while paging)"`
+}
+
+// CustomsParams search and page the customs view.
 type CustomsParams struct {
-	Height int64  `query:"height" doc:"state version; latest when absent"`
+	Height int64  `query:"height" doc:"state version; latest when absent (keep the first page's height while paging)"`
 	Port   string `query:"port" doc:"only eBLs loading or discharging at this UN/LOCODE"`
+	Q      string `query:"q" doc:"search text, as for /v1/trade/ebls: part of a reference, a port, an HS code, a status or its name, a party's id or name; narrows the page's eBLs, not the totals"`
+	After  string `query:"after" doc:"the next value of the previous page; the first page when absent"`
+	Limit  int    `query:"limit" doc:"1 to 100; 20 when absent or 0"`
 }
 
 // BankParams name a bank.
@@ -653,7 +672,8 @@ type EBLSummary struct {
 	HSCodes         []string `json:"hs_codes"`
 }
 
-// EBLList is an organisation's eBLs.
+// EBLList is an organisation's eBLs, each list whole (the hall's pages
+// and dashboards read it in process; the API pages them).
 type EBLList struct {
 	Height     int64        `json:"height"`
 	Org        string       `json:"org"`
@@ -691,7 +711,8 @@ type CreditSummary struct {
 	Open        int    `json:"open_presentations"`
 }
 
-// CreditList is an organisation's credits.
+// CreditList is an organisation's credits, whole (the hall's pages and
+// dashboards read it in process; the API pages them).
 type CreditList struct {
 	Height  int64           `json:"height"`
 	Org     string          `json:"org"`
@@ -707,12 +728,14 @@ type CurrencyTotal struct {
 	Drawn    int64  `json:"drawn_minor"`
 }
 
-// CustomsView is the regulator's read-only view.
+// CustomsView is the regulator's read-only view: a page of the eBLs and
+// totals over more than the page.
 type CustomsView struct {
 	Height   int64           `json:"height"`
-	EBLs     []EBLSummary    `json:"ebls"`
-	ByStatus map[string]int  `json:"by_status"`
-	Credits  []CurrencyTotal `json:"credits"`
+	EBLs     []EBLSummary    `json:"ebls" doc:"a page of the eBLs the port and the search keep, in reference order"`
+	Next     string          `json:"next,omitempty" doc:"when set, the ?after= value that fetches the next page"`
+	ByStatus map[string]int  `json:"by_status" doc:"every eBL the port keeps (every eBL without ?port=) by status, whatever the search and the page"`
+	Credits  []CurrencyTotal `json:"credits" doc:"every credit on the chain, totalled by currency"`
 }
 
 // SSCCView lists the eBLs carrying a logistic unit.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -91,8 +92,12 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return ev, nil
 	})
-	httpapi.Query(r, tradeapi.ListEBLs, func(ctx context.Context, p tradeapi.OrgParams) (*tradeapi.EBLList, error) {
+	httpapi.Query(r, tradeapi.ListEBLs, func(ctx context.Context, p tradeapi.EBLListParams) (*api.Page[tradeapi.EBLSummary], error) {
 		org, err := ownOrg(ctx, p.Org, "the eBLs")
+		if err != nil {
+			return nil, err
+		}
+		limit, err := trade.PageLimit(p.Limit)
 		if err != nil {
 			return nil, err
 		}
@@ -100,12 +105,11 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := trade.EBLsOf(v, org)
+		items, next, err := trade.EBLPage(v, org, p.In, p.After, limit, newSearch(v, p.Q))
 		if err != nil {
 			return nil, err
 		}
-		l.Height = v.Version()
-		return l, nil
+		return &api.Page[tradeapi.EBLSummary]{Height: v.Version(), Items: items, Next: next}, nil
 	})
 	httpapi.Query(r, tradeapi.GetCredit, func(ctx context.Context, p tradeapi.CreditParams) (*tradeapi.CreditView, error) {
 		if err := mayRead(ctx, env, "credit "+p.No, trade.ReadersCredit, func(v module.Reader, c access.Caller) (bool, error) {
@@ -133,8 +137,12 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		}
 		return cv, nil
 	})
-	httpapi.Query(r, tradeapi.ListCredits, func(ctx context.Context, p tradeapi.OrgParams) (*tradeapi.CreditList, error) {
+	httpapi.Query(r, tradeapi.ListCredits, func(ctx context.Context, p tradeapi.CreditListParams) (*api.Page[tradeapi.CreditSummary], error) {
 		org, err := ownOrg(ctx, p.Org, "the credits")
+		if err != nil {
+			return nil, err
+		}
+		limit, err := trade.PageLimit(p.Limit)
 		if err != nil {
 			return nil, err
 		}
@@ -146,22 +154,25 @@ func routes(env httpapi.Env, r httpapi.Router) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := trade.CreditsOf(v, org, now)
+		items, next, err := trade.CreditPage(v, org, now, p.After, limit, newSearch(v, p.Q))
 		if err != nil {
 			return nil, err
 		}
-		l.Height = v.Version()
-		return l, nil
+		return &api.Page[tradeapi.CreditSummary]{Height: v.Version(), Items: items, Next: next}, nil
 	})
 	httpapi.Query(r, tradeapi.Customs, func(ctx context.Context, p tradeapi.CustomsParams) (*tradeapi.CustomsView, error) {
 		if c := httpapi.Caller(ctx); !trade.MayReadCustoms(c) {
 			return nil, access.Refuse(c, "the customs view of every bill and credit", trade.ReadersOverseers)
 		}
+		limit, err := trade.PageLimit(p.Limit)
+		if err != nil {
+			return nil, err
+		}
 		v, err := env.View(p.Height)
 		if err != nil {
 			return nil, err
 		}
-		cv, err := trade.CustomsOverview(v, p.Port)
+		cv, err := trade.CustomsOverview(v, p.Port, newSearch(v, p.Q), p.After, limit)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 
+	"github.com/dengta-chain/dengta/internal/modules/trade"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/workload"
 )
@@ -120,15 +121,32 @@ func (w *transfers) stock(ctx context.Context, net *workload.Network, q []int) e
 // offered to.
 type laneState struct{ ctl, pend string }
 
+// controlled reads every bill org controls at one height, page by page.
+func (w *transfers) controlled(ctx context.Context, nd *workload.Node, org string, height int64) ([]tradeapi.EBLSummary, error) {
+	var out []tradeapi.EBLSummary
+	p := tradeapi.EBLListParams{Org: org, In: trade.ListControlled, Height: height, Limit: trade.MaxPage}
+	for {
+		page, err := client.Read(ctx, nd.Client().As(w.reader), tradeapi.ListEBLs, p)
+		if err != nil {
+			return nil, fmt.Errorf("eBLs of %s on %s: %w", org, nd.Name, err)
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
+		}
+		p.After = page.Next
+	}
+}
+
 // states reads where the two traders' bills are, at one height.
 func (w *transfers) states(ctx context.Context, nd *workload.Node, height int64) (map[string]laneState, error) {
 	out := map[string]laneState{}
 	for _, org := range []string{w.orgA, w.orgB} {
-		var l tradeapi.EBLList
-		if err := nd.Client().As(w.reader).Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, height), &l); err != nil {
-			return nil, fmt.Errorf("eBLs of %s on %s: %w", org, nd.Name, err)
+		l, err := w.controlled(ctx, nd, org, height)
+		if err != nil {
+			return nil, err
 		}
-		for _, s := range l.Controlled {
+		for _, s := range l {
 			out[s.Ref] = laneState{ctl: s.Controller, pend: s.PendingTo}
 		}
 	}
@@ -237,11 +255,11 @@ func (w *transfers) Check(ctx context.Context, net *workload.Network) error {
 		controlled := map[string]int{}
 		states := map[string]laneState{}
 		for _, org := range []string{w.orgA, w.orgB} {
-			var l tradeapi.EBLList
-			if err := nd.Client().As(w.reader).Get(ctx, fmt.Sprintf("/v1/trade/ebls?org=%s&height=%d", org, h), &l); err != nil {
-				return fmt.Errorf("eBLs of %s on %s: %w", org, nd.Name, err)
+			l, err := w.controlled(ctx, nd, org, h)
+			if err != nil {
+				return err
 			}
-			for _, s := range l.Controlled {
+			for _, s := range l {
 				controlled[s.Ref]++
 				if s.Controller != org || s.Status != tradeapi.EBLIssued {
 					return fmt.Errorf("on %s at height %d: eBL %s listed for %s is %s, controlled by %s", nd.Name, h, s.Ref, org, s.Status, s.Controller)

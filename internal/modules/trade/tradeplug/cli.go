@@ -11,14 +11,18 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/modules/trade"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 )
 
-const usage = "ebl --key K REF [--prove DIR] | credit --key K NO [--prove DIR] | transfer --key K --ref R --to ORG [--endorsement named|blank|none] | accept --key K --ref R | surrender --key K --ref R [--purpose delivery|switch_to_paper] | do --key K --action NAME --body JSON|@FILE"
+const usage = "ebls --key K [--org ORG] [--in controlled|offered|issued] [--q TEXT] [--after REF] [--limit N] | credits --key K [--org ORG] [--q TEXT] [--after NO] [--limit N] | customs --key K [--port LOCODE] [--q TEXT] [--after REF] [--limit N] | ebl --key K REF [--prove DIR] | credit --key K NO [--prove DIR] | transfer --key K --ref R --to ORG [--endorsement named|blank|none] | accept --key K --ref R | surrender --key K --ref R [--purpose delivery|switch_to_paper] | do --key K --action NAME --body JSON|@FILE"
 
 // run is `dengta trade ...`.
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return cli.Dispatch(ctx, "trade", usage, []cli.Sub{
+		{Name: "ebls", Run: listEBLs},
+		{Name: "credits", Run: listCredits},
+		{Name: "customs", Run: showCustoms},
 		{Name: "ebl", Run: showEBL},
 		{Name: "credit", Run: showCredit},
 		{Name: "transfer", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -86,6 +90,115 @@ func sortedKeys(m map[string]string) []string {
 	// Keys are state keys: their order is the state's.
 	slices.Sort(keys)
 	return keys
+}
+
+func listEBLs(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("trade ebls", "--key K [--org ORG] [--in controlled|offered|issued] [--q TEXT] [--after REF] [--limit N]", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "a key of the organisation (customs and auditors may read any organisation's)")
+	var p tradeapi.EBLListParams
+	fs.StringVar(&p.Org, "org", "", "the organisation whose bills to list; the key's own when absent")
+	fs.StringVar(&p.In, "in", "", "one list only: controlled, offered (awaiting acceptance) or issued (as carrier); all of them when absent")
+	fs.StringVar(&p.Q, "q", "", "only bills whose reference, port, HS code, status (or its name) or party (id or name) contains this text")
+	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
+	fs.IntVar(&p.Limit, "limit", 0, "at most this many bills (1-100, default 20)")
+	if _, err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	page, err := client.Read(ctx, c, tradeapi.ListEBLs, p)
+	if err != nil {
+		return err
+	}
+	printEBLs(out, page.Items, page.Next)
+	return nil
+}
+
+// printEBLs writes a line per bill, then the cursor of the next page.
+func printEBLs(out io.Writer, items []tradeapi.EBLSummary, next string) {
+	for _, e := range items {
+		pending := ""
+		if e.PendingTo != "" {
+			pending = " → " + e.PendingTo
+		}
+		fmt.Fprintf(out, "%s  %-17s controller %s%s  %s → %s  shipped %s\n", e.Ref, e.Status, e.Controller, pending, e.PortOfLoading, e.PortOfDischarge, e.ShippedOnBoard)
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(out, "no eBLs")
+	}
+	if next != "" {
+		fmt.Fprintf(out, "more: --after %s\n", next)
+	}
+}
+
+func listCredits(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("trade credits", "--key K [--org ORG] [--q TEXT] [--after NO] [--limit N]", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "a key of the organisation (customs and auditors may read any organisation's)")
+	var p tradeapi.CreditListParams
+	fs.StringVar(&p.Org, "org", "", "the organisation whose credits to list; the key's own when absent")
+	fs.StringVar(&p.Q, "q", "", "only credits whose number, currency, status (or its name) or party (id or name) contains this text")
+	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
+	fs.IntVar(&p.Limit, "limit", 0, "at most this many credits (1-100, default 20)")
+	if _, err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	page, err := client.Read(ctx, c, tradeapi.ListCredits, p)
+	if err != nil {
+		return err
+	}
+	for _, cr := range page.Items {
+		fmt.Fprintf(out, "%s  %-11s %s, drawn %s  expires %s  %-9s %d open presentations\n", cr.No, cr.Role,
+			trade.FormatMoney(cr.Amount.Currency, cr.Amount.Minor), trade.FormatMoney(cr.Amount.Currency, cr.Drawn), cr.Expiry, cr.Status, cr.Open)
+	}
+	if len(page.Items) == 0 {
+		fmt.Fprintln(out, "no credits")
+	}
+	if page.Next != "" {
+		fmt.Fprintf(out, "more: --after %s\n", page.Next)
+	}
+	return nil
+}
+
+func showCustoms(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := cli.NewFlags("trade customs", "--key K [--port LOCODE] [--q TEXT] [--after REF] [--limit N]", errOut)
+	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "a key of customs (a regulator) or an auditor")
+	var p tradeapi.CustomsParams
+	fs.StringVar(&p.Port, "port", "", "only bills loading or discharging at this UN/LOCODE")
+	fs.StringVar(&p.Q, "q", "", "only bills whose reference, port, HS code, status (or its name) or party (id or name) contains this text")
+	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
+	fs.IntVar(&p.Limit, "limit", 0, "at most this many bills (1-100, default 20)")
+	if _, err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
+	}
+	v, err := client.Read(ctx, c, tradeapi.Customs, p)
+	if err != nil {
+		return err
+	}
+	var st []string
+	for _, s := range tradeapi.EBLStatuses {
+		if n := v.ByStatus[s]; n > 0 {
+			st = append(st, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	fmt.Fprintf(out, "bills by status: %s\n", strings.Join(st, ", "))
+	for _, t := range v.Credits {
+		fmt.Fprintf(out, "credits in %s: %d, %s, drawn %s\n", t.Currency, t.Credits, trade.FormatMoney(t.Currency, t.Amount), trade.FormatMoney(t.Currency, t.Drawn))
+	}
+	printEBLs(out, v.EBLs, v.Next)
+	return nil
 }
 
 func showEBL(ctx context.Context, args []string, out, errOut io.Writer) error {

@@ -78,6 +78,46 @@ func TestTradeCommands(t *testing.T) {
 		}
 	}
 
+	// The lists, searched and paged.
+	for _, tc := range []struct {
+		args      []string
+		has, hasn []string
+	}{
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "foodgroup")}, []string{"WYCL2026000001  issued", "controller foodgroup"}, []string{"WYCL2026000002", "more:"}},
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "logistics"), "--limit", "1"}, []string{"WYCL2026000001", "more: --after WYCL2026000001"}, []string{"WYCL2026000002"}},
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "logistics"), "--limit", "1", "--after", "WYCL2026000001"}, []string{"WYCL2026000002  surrendered"}, []string{"WYCL2026000001", "more:"}},
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "logistics"), "--in", "controlled", "--q", "待放货"}, []string{"WYCL2026000002"}, []string{"WYCL2026000001"}},
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "regulator"), "--org", "coop", "--q", "nothing like it"}, []string{"no eBLs"}, []string{"WYCL"}},
+		{[]string{"credits", "--key", devnet.KeyFile(keys, "coop"), "--q", "usd"}, []string{"LC-JH-2026-0001  beneficiary", "USD 98,000.00, drawn USD 97,200.00"}, []string{"more:"}},
+		{[]string{"credits", "--key", devnet.KeyFile(keys, "coop"), "--q", "eur"}, []string{"no credits"}, []string{"LC-JH"}},
+		{[]string{"customs", "--key", devnet.KeyFile(keys, "regulator"), "--limit", "1"}, []string{"bills by status: issued 1, surrendered 1", "credits in USD: 1", "WYCL2026000001", "more: --after WYCL2026000001"}, []string{"WYCL2026000002"}},
+	} {
+		out := must(tc.args...)
+		for _, w := range tc.has {
+			if !strings.Contains(out, w) {
+				t.Errorf("dengta trade %s: no %q in\n%s", strings.Join(tc.args, " "), w, out)
+			}
+		}
+		for _, w := range tc.hasn {
+			if strings.Contains(out, w) {
+				t.Errorf("dengta trade %s: %q in\n%s", strings.Join(tc.args, " "), w, out)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		code string
+	}{
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "market"), "--org", "coop"}, "unauthorized"},
+		{[]string{"customs", "--key", devnet.KeyFile(keys, "coop")}, "unauthorized"},
+		{[]string{"ebls", "--key", devnet.KeyFile(keys, "coop"), "--after", "not a ref!"}, "bad_request"},
+		{[]string{"credits", "--key", devnet.KeyFile(keys, "coop"), "--limit", "101"}, "bad_request"},
+	} {
+		if out, err := run(t, append(tc.args, "--node", gw)...); !client.IsCode(err, tc.code) {
+			t.Errorf("dengta trade %s: %v, want %s\n%s", strings.Join(tc.args, " "), err, tc.code, out)
+		}
+	}
+
 	_, err = run(t, "do", "--key", devnet.KeyFile(keys, "foodgroup"), "--node", gw)
 	var ue *cli.UserError
 	if !errors.As(err, &ue) || ue.Hint == "" {

@@ -1,6 +1,7 @@
 package tradeplug
 
 import (
+	"github.com/dengta-chain/dengta/internal/modules/trade"
 	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/pages"
 )
@@ -37,9 +38,9 @@ var actionNames = pages.Messages{ // [zh, en]
 
 // enums are the module's value sets.
 var enums = []pages.Enum{
-	pages.EnumOf("trade.ebl_status", tradeapi.EBLStatuses, messages, "trs."),
+	pages.EnumOf(trade.EnumEBLStatus, tradeapi.EBLStatuses, messages, "trs."),
 	pages.EnumOf("trade.presentation_status", tradeapi.PresStatuses, messages, "trs."),
-	pages.EnumOf("trade.credit_status", tradeapi.CreditStatuses, messages, "trc."),
+	pages.EnumOf(trade.EnumCreditStatus, tradeapi.CreditStatuses, messages, "trc."),
 	pages.EnumOf("trade.endorsement", tradeapi.Endorsements, messages, "tr.end."),
 	{Name: "trade.amendment_status", Values: tradeapi.AmendStatuses, Labels: pages.Messages{
 		"pending": {"待答复", "Pending"}, "consented": {"已同意", "Consented"}, "declined": {"已拒绝", "Declined"},

@@ -117,8 +117,8 @@ func TestDemoStoryAndProofs(t *testing.T) {
 	}
 
 	// The other views.
-	l, err := client.Read(ctx, c, tradeapi.ListEBLs, tradeapi.OrgParams{Org: "market"})
-	if err != nil || len(l.Offered) != 1 || l.Offered[0].Ref != demoEBL2 {
+	l, err := client.Read(ctx, c, tradeapi.ListEBLs, tradeapi.EBLListParams{Org: "market", In: trade.ListOffered})
+	if err != nil || len(l.Items) != 1 || l.Items[0].Ref != demoEBL2 || l.Items[0].PendingTo != "market" || l.Next != "" {
 		t.Fatalf("market's eBLs: %+v, %v", l, err)
 	}
 	cu, err := client.Read(ctx, c, tradeapi.Customs, tradeapi.CustomsParams{Port: "THLCH"})
@@ -129,8 +129,8 @@ func TestDemoStoryAndProofs(t *testing.T) {
 	if err != nil || len(sv.EBLs) != 1 || sv.EBLs[0] != demoEBL {
 		t.Fatalf("by SSCC: %+v, %v", sv, err)
 	}
-	cl, err := client.Read(ctx, c, tradeapi.ListCredits, tradeapi.OrgParams{Org: "coop"})
-	if err != nil || len(cl.Credits) != 1 || cl.Credits[0].Role != "beneficiary" {
+	cl, err := client.Read(ctx, c, tradeapi.ListCredits, tradeapi.CreditListParams{Org: "coop"})
+	if err != nil || len(cl.Items) != 1 || cl.Items[0].Role != "beneficiary" || cl.Next != "" {
 		t.Fatalf("coop's credits: %+v, %v", cl, err)
 	}
 }

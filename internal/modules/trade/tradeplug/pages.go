@@ -126,19 +126,19 @@ func (s *tradePages) renderDesk(p *pages.Page, msg, errMsg string) error {
 	for _, l := range deskLists {
 		d.After[l] = q.Get(l + "_after")
 	}
-	search := newSearcher(d.Search, d.Orgs)
+	search := newSearch(v, d.Search)
 	org := p.User.Org
 	d.EBLs = &tradeapi.EBLList{Org: org}
 	for _, l := range []struct {
 		name string
 		to   *[]tradeapi.EBLSummary
 	}{{trade.ListOffered, &d.EBLs.Offered}, {trade.ListControlled, &d.EBLs.Controlled}, {trade.ListIssued, &d.EBLs.Issued}} {
-		if *l.to, d.Next[l.name], err = trade.EBLPage(v, org, l.name, d.After[l.name], deskPage, search.ebl); err != nil {
+		if *l.to, d.Next[l.name], err = trade.EBLPage(v, org, l.name, d.After[l.name], deskPage, search); err != nil {
 			return err
 		}
 	}
 	d.Credits = &tradeapi.CreditList{Org: org, Date: trade.Day(trade.DefaultCalendar(org), now)}
-	if d.Credits.Credits, d.Next["credits"], err = trade.CreditPage(v, org, now, d.After["credits"], deskPage, search.credit); err != nil {
+	if d.Credits.Credits, d.Next["credits"], err = trade.CreditPage(v, org, now, d.After["credits"], deskPage, search); err != nil {
 		return err
 	}
 	d.Found = len(d.EBLs.Offered) + len(d.EBLs.Controlled) + len(d.EBLs.Issued) + len(d.Credits.Credits)
@@ -248,7 +248,7 @@ func (s *tradePages) customsPage(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	cv, err := trade.CustomsOverview(v, strings.ToUpper(strings.TrimSpace(p.R.URL.Query().Get("port"))))
+	cv, err := trade.CustomsOverview(v, strings.ToUpper(strings.TrimSpace(p.R.URL.Query().Get("port"))), nil, "", 0)
 	if err != nil {
 		return err
 	}

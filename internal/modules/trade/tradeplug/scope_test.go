@@ -98,9 +98,12 @@ func TestReadScopes(t *testing.T) {
 		}
 
 		// Lists without ?org= are the caller's own.
-		l, err := client.Read(ctx, as("market"), tradeapi.ListEBLs, tradeapi.OrgParams{})
-		if err != nil || l.Org != "market" || len(l.Offered) != 1 || l.Offered[0].Ref != demoEBL2 || len(l.Controlled) != 0 {
+		l, err := client.Read(ctx, as("market"), tradeapi.ListEBLs, tradeapi.EBLListParams{})
+		if err != nil || len(l.Items) != 1 || l.Items[0].Ref != demoEBL2 || l.Items[0].PendingTo != "market" {
 			t.Errorf("the supermarket's own eBLs: %+v, %v", l, err)
+		}
+		if l, err := client.Read(ctx, as("market"), tradeapi.ListEBLs, tradeapi.EBLListParams{In: trade.ListControlled}); err != nil || len(l.Items) != 0 {
+			t.Errorf("the eBLs the supermarket controls: %+v, %v", l, err)
 		}
 		// A logistic unit shows only the bills the caller may read.
 		for org, want := range map[string][]string{"foodgroup": {demoEBL}, "market": {}, "regulator": {demoEBL}} {
