@@ -211,6 +211,16 @@ func TestTradeFlow(t *testing.T) {
 		browsertest.Contains(t, browsertest.Text(t, ctx, "#offered .empty"), l.nomatch, "a search that finds nothing")
 	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?lang=zh"))
+	// Paging one list keeps the others on the pages shown: the next page
+	// of the credits, with the controlled bills past every reference.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade?controlled_after=ZZZZZZ"), chromedp.WaitVisible("#more-credits", chromedp.ByQuery),
+		chromedp.Click("#more-credits", chromedp.ByQuery))
+	browsertest.AwaitPage(t, ctx, `location.search.includes("credits_after=")`)
+	var search string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`location.search`, &search))
+	if !strings.Contains(search, "controlled_after=ZZZZZZ") {
+		t.Errorf("the credits' next page %q drops the controlled bills' page", search)
+	}
 }
 
 // expectRefusal waits for the page's error and checks it.

@@ -44,9 +44,24 @@ func pagesModule() *pages.Module {
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			// trList passes one of the desk's lists' search and pages to
-			// its empty state and its next-page link.
+			// its empty state and its next-page link, which keeps the
+			// other lists on the pages shown.
 			"trList": func(d *deskData, list string) map[string]string {
-				return map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
+				m := map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
+				if next := d.Next[list]; next != "" {
+					v := url.Values{}
+					if d.Search != "" {
+						v.Set("q", d.Search)
+					}
+					for _, l := range deskLists {
+						if a := d.After[l]; l != list && a != "" {
+							v.Set(l+"_after", a)
+						}
+					}
+					v.Set(list+"_after", next)
+					m["MoreURL"] = "/hall/trade?" + v.Encode() + "#" + list
+				}
+				return m
 			},
 			"kg": func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
 			"ssccLink": func(s string) string {
