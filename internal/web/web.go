@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -296,6 +297,7 @@ var funcs = template.FuncMap{
 	"enumValues": func(string) []string { return nil },
 	"actionName": func(string, string) string { return "" },
 	"moduleName": func(string) string { return "" },
+	"pageURL":    func(string, string, ...string) string { return "" },
 }
 
 // orgName is an organisation's name in lang (its Chinese name when it
@@ -432,6 +434,26 @@ func (s *Server) tp(lang Lang, key string, params map[string]string) string {
 	return out
 }
 
+// pageURL is path with query, each parameter of the name, value pairs set
+// to its value ("" removes it), then #anchor unless "" (the template
+// function pageURL). A name without a value is removed.
+func pageURL(query url.Values, path, anchor string, pairs ...string) string {
+	for i := 0; i < len(pairs); i += 2 {
+		if i+1 < len(pairs) && pairs[i+1] != "" {
+			query.Set(pairs[i], pairs[i+1])
+		} else {
+			query.Del(pairs[i])
+		}
+	}
+	if e := query.Encode(); e != "" {
+		path += "?" + e
+	}
+	if anchor != "" {
+		path += "#" + anchor
+	}
+	return path
+}
+
 // render executes the page template name into the response.
 func (s *Server) render(p *pages.Page, name string) error {
 	t, ok := s.tmpl[name]
@@ -481,6 +503,13 @@ func (s *Server) render(p *pages.Page, name string) error {
 				return pick(l, lang)
 			}
 			return module
+		},
+		// pageURL is path with this request's query, each parameter of
+		// the name, value pairs set to its value ("" removes it), then
+		// #anchor unless "": a list's next-page link keeps the page's
+		// searches and the other lists on the pages shown.
+		"pageURL": func(path, anchor string, pairs ...string) string {
+			return pageURL(p.R.URL.Query(), path, anchor, pairs...)
 		},
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },

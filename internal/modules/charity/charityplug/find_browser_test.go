@@ -87,6 +87,15 @@ func TestCharityListsBrowser(t *testing.T) {
 	if !slices.Equal(slices.Sorted(slices.Values(seen)), slices.Sorted(slices.Values(mine))) {
 		t.Fatalf("the hall's pages list %v, the API %v", seen, mine)
 	}
+	// Paging the projects keeps the payments' search, and the reverse.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity?pq=xyz"), chromedp.WaitVisible("#more-projects", chromedp.ByQuery),
+		chromedp.Click("#more-projects", chromedp.ByQuery))
+	browsertest.AwaitPage(t, ctx, `location.search.includes("after=")`)
+	var search string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`location.search`, &search))
+	if !strings.Contains(search, "pq=xyz") {
+		t.Errorf("the projects' next page %q drops the payments' search", search)
+	}
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/charity"), chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", "待批准", chromedp.ByQuery), chromedp.Click("#search-projects", chromedp.ByQuery))
 	browsertest.AwaitPage(t, ctx, `location.search.includes("q=")`)

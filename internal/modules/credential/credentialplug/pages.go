@@ -112,23 +112,6 @@ type deskData struct {
 	Error     string
 }
 
-// DeskURL is the desk's address showing the issued list at (q, after)
-// and the uses list at (uq, uafter), scrolled to anchor: the links of one
-// list keep the other list where the user left it.
-func (d *deskData) DeskURL(q, after, uq, uafter, anchor string) string {
-	v := url.Values{}
-	for _, kv := range [][2]string{{"q", q}, {"after", after}, {"uq", uq}, {"uafter", uafter}} {
-		if kv[1] != "" {
-			v.Set(kv[0], kv[1])
-		}
-	}
-	u := "/hall/credential"
-	if len(v) > 0 {
-		u += "?" + v.Encode()
-	}
-	return u + "#" + anchor
-}
-
 // typeNames names each type in the page's language.
 func typeNames(p *pages.Page, types []credentialapi.Type) map[string]string {
 	out := make(map[string]string, len(types))

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -165,6 +166,17 @@ func TestTradeFlow(t *testing.T) {
 	cu := browsertest.Text(t, ctx, "#customs-ebls")
 	browsertest.Contains(t, cu, "WYCL2026E2E001", "customs view")
 	browsertest.Contains(t, cu, "080830", "customs view")
+	// A page at a time, the search kept from page to page.
+	var whole []string
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/customs?q=e2e"), chromedp.WaitVisible("#customs-ebls", chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("#customs-ebls tbody tr td:first-child")].map(e => e.textContent.trim())`, &whole))
+	restore := tradeplug.SetDeskPage(1)
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/customs?q=e2e"), chromedp.WaitVisible("#more-customs", chromedp.ByQuery))
+	paged := browsertest.PageThrough(t, ctx, "#customs-ebls tbody tr td:first-child", "#more-customs")
+	restore()
+	if len(whole) < 2 || strings.Join(paged, ",") != strings.Join(whole, ",") || !slices.Contains(whole, "WYCL2026E2E001") {
+		t.Errorf("customs' bills matching “e2e”, a page at a time: %q; on one page: %q", paged, whole)
+	}
 	browsertest.SignOut(t, ctx)
 
 	// The second credit expires: the bank's place moves to UTC+14.

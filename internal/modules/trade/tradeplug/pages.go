@@ -44,24 +44,9 @@ func pagesModule() *pages.Module {
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			// trList passes one of the desk's lists' search and pages to
-			// its empty state and its next-page link, which keeps the
-			// other lists on the pages shown.
+			// its empty state and its next-page link.
 			"trList": func(d *deskData, list string) map[string]string {
-				m := map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
-				if next := d.Next[list]; next != "" {
-					v := url.Values{}
-					if d.Search != "" {
-						v.Set("q", d.Search)
-					}
-					for _, l := range deskLists {
-						if a := d.After[l]; l != list && a != "" {
-							v.Set(l+"_after", a)
-						}
-					}
-					v.Set(list+"_after", next)
-					m["MoreURL"] = "/hall/trade?" + v.Encode() + "#" + list
-				}
-				return m
+				return map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
 			},
 			"kg": func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
 			"ssccLink": func(s string) string {
@@ -263,13 +248,21 @@ func (s *tradePages) customsPage(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	cv, err := trade.CustomsOverview(v, strings.ToUpper(strings.TrimSpace(p.R.URL.Query().Get("port"))), nil, "", 0)
-	if err != nil {
+	q := p.R.URL.Query()
+	d := &customsData{Port: strings.ToUpper(strings.TrimSpace(q.Get("port"))), Search: strings.TrimSpace(q.Get("q")), After: q.Get("after")}
+	if d.CustomsView, err = trade.CustomsOverview(v, d.Port, newSearch(v, d.Search), d.After, deskPage); err != nil {
 		return err
 	}
-	cv.Height = v.Version()
-	p.Title, p.Data = p.T("tr.customs"), cv
+	d.Height = v.Version()
+	p.Title, p.Data = p.T("tr.customs"), d
 	return s.site.Render(p, "hall_trade_customs")
+}
+
+// customsData is the customs view a page at a time: the bills at Port
+// (every port when "") that Search matches, after the cursor After.
+type customsData struct {
+	*tradeapi.CustomsView
+	Port, Search, After string
 }
 
 // eblProof downloads the proof bundle of an eBL's record, the file
