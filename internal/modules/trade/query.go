@@ -203,7 +203,7 @@ func CreditsOf(r module.Reader, org string, now time.Time) (*tradeapi.CreditList
 // loading or discharging at port (every eBL when port is ""), in
 // reference order, that search matches (nil or empty: all), at most limit
 // of those after the cursor after ("" for the first page; limit 0: every
-// one, as the hall shows them), with the cursor of the following page.
+// one), with the cursor of the following page.
 // The totals cover more than the page: ByStatus counts every eBL the port
 // keeps, whatever the search and the page; Credits sums every credit on
 // the chain by currency. A cursor that is not a bill's reference is a
