@@ -104,6 +104,24 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // DefaultNode is the dev chain's gateway.
 const DefaultNode = "http://127.0.0.1:8480"
 
+// PageFlags adds a list command's --q, --after and --limit: what names
+// the records ("bills"), matches says what --q looks in, and max and def
+// are the node's largest and default page sizes. PrintNext prints the
+// cursor --after takes.
+func PageFlags(fs *flag.FlagSet, what, matches string, max, def int, q, after *string, limit *int) {
+	fs.StringVar(q, "q", "", "only "+what+" whose "+matches+" contains this text")
+	fs.StringVar(after, "after", "", "the page after this cursor (printed after a full page)")
+	fs.IntVar(limit, "limit", 0, fmt.Sprintf("at most this many %s (1-%d, default %d)", what, max, def))
+}
+
+// PrintNext ends a page of a list command: the --after of the next page,
+// when there is one.
+func PrintNext(out io.Writer, next string) {
+	if next != "" {
+		fmt.Fprintf(out, "more: --after %s\n", next)
+	}
+}
+
 // NodeFlag adds --node, defaulting to $DENGTA_NODE or the dev chain's
 // gateway.
 func NodeFlag(fs interface {

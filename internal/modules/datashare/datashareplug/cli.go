@@ -227,9 +227,7 @@ func cliGrants(ctx context.Context, args []string, out, errOut io.Writer) error 
 	fs.StringVar(&p.Grantee, "grantee", "", "grants to this organisation")
 	fs.StringVar(&p.Subject, "subject", "", "grants on this patient's records")
 	fs.StringVar(&p.Device, "device", "", "grants on this device's data")
-	fs.StringVar(&p.Q, "q", "", "only grants whose number, patient, device, purpose, state or party (id or name) contains this text")
-	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
-	fs.IntVar(&p.Limit, "limit", 0, "at most this many grants (1-50, default 50)")
+	cli.PageFlags(fs, "grants", "number, patient, device, purpose, state or party (id or name)", datashareapi.MaxPage, datashareapi.MaxPage, &p.Q, &p.After, &p.Limit)
 	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -250,9 +248,7 @@ func cliGrants(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if len(page.Items) == 0 {
 		fmt.Fprintln(out, "no grants")
 	}
-	if page.Next != "" {
-		fmt.Fprintf(out, "more: --after %s\n", page.Next)
-	}
+	cli.PrintNext(out, page.Next)
 	return nil
 }
 

@@ -99,9 +99,7 @@ func listEBLs(ctx context.Context, args []string, out, errOut io.Writer) error {
 	var p tradeapi.EBLListParams
 	fs.StringVar(&p.Org, "org", "", "the organisation whose bills to list; the key's own when absent")
 	fs.StringVar(&p.In, "in", "", "one list only: controlled, offered (awaiting acceptance) or issued (as carrier); all of them when absent")
-	fs.StringVar(&p.Q, "q", "", "only bills whose reference, port, HS code, status (or its name) or party (id or name) contains this text")
-	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
-	fs.IntVar(&p.Limit, "limit", 0, "at most this many bills (1-100, default 20)")
+	cli.PageFlags(fs, "bills", "reference, port, HS code, status (or its name) or party (id or name)", trade.MaxPage, trade.DefaultPage, &p.Q, &p.After, &p.Limit)
 	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -129,9 +127,7 @@ func printEBLs(out io.Writer, items []tradeapi.EBLSummary, next string) {
 	if len(items) == 0 {
 		fmt.Fprintln(out, "no eBLs")
 	}
-	if next != "" {
-		fmt.Fprintf(out, "more: --after %s\n", next)
-	}
+	cli.PrintNext(out, next)
 }
 
 func listCredits(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -140,9 +136,7 @@ func listCredits(ctx context.Context, args []string, out, errOut io.Writer) erro
 	keyFile := fs.String("key", "", "a key of the organisation (customs and auditors may read any organisation's)")
 	var p tradeapi.CreditListParams
 	fs.StringVar(&p.Org, "org", "", "the organisation whose credits to list; the key's own when absent")
-	fs.StringVar(&p.Q, "q", "", "only credits whose number, currency, status (or its name) or party (id or name) contains this text")
-	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
-	fs.IntVar(&p.Limit, "limit", 0, "at most this many credits (1-100, default 20)")
+	cli.PageFlags(fs, "credits", "number, currency, status (or its name) or party (id or name)", trade.MaxPage, trade.DefaultPage, &p.Q, &p.After, &p.Limit)
 	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -161,9 +155,7 @@ func listCredits(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if len(page.Items) == 0 {
 		fmt.Fprintln(out, "no credits")
 	}
-	if page.Next != "" {
-		fmt.Fprintf(out, "more: --after %s\n", page.Next)
-	}
+	cli.PrintNext(out, page.Next)
 	return nil
 }
 
@@ -173,9 +165,7 @@ func showCustoms(ctx context.Context, args []string, out, errOut io.Writer) erro
 	keyFile := fs.String("key", "", "a key of customs (a regulator) or an auditor")
 	var p tradeapi.CustomsParams
 	fs.StringVar(&p.Port, "port", "", "only bills loading or discharging at this UN/LOCODE")
-	fs.StringVar(&p.Q, "q", "", "only bills whose reference, port, HS code, status (or its name) or party (id or name) contains this text")
-	fs.StringVar(&p.After, "after", "", "the page after this cursor (printed after a full page)")
-	fs.IntVar(&p.Limit, "limit", 0, "at most this many bills (1-100, default 20)")
+	cli.PageFlags(fs, "bills", "reference, port, HS code, status (or its name) or party (id or name)", trade.MaxPage, trade.DefaultPage, &p.Q, &p.After, &p.Limit)
 	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
