@@ -1,6 +1,7 @@
 package module
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -39,9 +40,10 @@ type keyScanner struct {
 	path []pathStep
 }
 
-// pathStep is an object key, or an array index when index >= 0.
+// pathStep is an object key, or an array index when index >= 0. The key
+// is its decoded bytes, usually a view into the body.
 type pathStep struct {
-	key   string
+	key   []byte
 	index int
 }
 
@@ -53,7 +55,8 @@ func (s *keyScanner) where() string {
 		if p.index >= 0 {
 			b.WriteString("[" + strconv.Itoa(p.index) + "]")
 		} else {
-			b.WriteString("." + p.key)
+			b.WriteString(".")
+			b.Write(p.key)
 		}
 	}
 	return b.String()
@@ -126,7 +129,11 @@ func (s *keyScanner) value(t reflect.Type) error {
 		}
 	case '{':
 		s.i++
-		var seen map[string]bool
+		// The keys seen so far: a few in a list on the stack, more in a
+		// map.
+		var few [16][]byte
+		seen := few[:0]
+		var many map[string]struct{}
 		for n := 0; ; n++ {
 			c := s.next()
 			if c == '}' {
@@ -151,19 +158,25 @@ func (s *keyScanner) value(t reflect.Type) error {
 				return s.malformed()
 			}
 			s.i++
-			if seen[key] {
-				return fmt.Errorf("%s: key %q appears twice", s.where(), key)
+			if dup := slices.ContainsFunc(seen, func(k []byte) bool { return bytes.Equal(k, key) }); dup || many != nil {
+				if _, ok := many[string(key)]; dup || ok {
+					return fmt.Errorf("%s: key %q appears twice", s.where(), key)
+				}
 			}
-			if seen == nil {
-				seen = make(map[string]bool)
+			if many == nil && len(seen) < len(few) {
+				seen = append(seen, key)
+			} else {
+				if many == nil {
+					many = make(map[string]struct{}, 2*len(few))
+				}
+				many[string(key)] = struct{}{}
 			}
-			seen[key] = true
 			var ft reflect.Type
 			if t != nil && t.Kind() == reflect.Struct {
 				var ok bool
-				if ft, ok = info.fields[key]; !ok {
+				if ft, ok = info.fields[string(key)]; !ok {
 					for _, name := range info.names {
-						if strings.EqualFold(name, key) {
+						if bytes.EqualFold([]byte(name), key) {
 							return fmt.Errorf("%s: key %q must be written %q", s.where(), key, name)
 						}
 					}
@@ -195,8 +208,9 @@ func (s *keyScanner) value(t reflect.Type) error {
 	}
 }
 
-// str reads the string at the scanner's position and returns its value.
-func (s *keyScanner) str() (string, error) {
+// str reads the string at the scanner's position and returns its value:
+// a view into the body when it has no escapes and is valid UTF-8.
+func (s *keyScanner) str() ([]byte, error) {
 	start := s.i
 	plain := true // no escapes: the value is the bytes between the quotes
 	for s.i++; s.i < len(s.b); s.i++ {
@@ -208,20 +222,20 @@ func (s *keyScanner) str() (string, error) {
 			s.i++
 			raw := s.b[start:s.i]
 			if v := raw[1 : len(raw)-1]; plain && utf8.Valid(v) {
-				return string(v), nil
+				return v, nil
 			}
 			// Escapes or invalid UTF-8: decode exactly as encoding/json
 			// does (Token decodes a key the same way).
 			var v string
 			if err := json.Unmarshal(raw, &v); err != nil {
-				return "", s.malformed()
+				return nil, s.malformed()
 			}
-			return v, nil
+			return []byte(v), nil
 		case c < 0x20:
 			plain = false
 		}
 	}
-	return "", s.malformed()
+	return nil, s.malformed()
 }
 
 // typeInfo is what the walk needs of a Go type, computed once per type.

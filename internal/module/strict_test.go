@@ -56,6 +56,15 @@ func TestCheckKeysAsTokenWalk(t *testing.T) {
 		`{"a\"b":1,"a\"b":2}`, `{"a\\":1,"a\\":2}`, `{"x":"}]\"{[","x":1}`, `[{"c":1},{"C":2}]`, `[]`, `{}`, `"x"`, `12`, `null`,
 		`{"a":-1.5e+3,"list":[true,false,null,"s",{"c":0}]}`, "{\n\t\"a\" :\r 1 , \"A\" : 2 }",
 	}
+	// Objects with more keys than the scanner keeps in its short list:
+	// a key repeated from the list, from the map beyond it, and none.
+	var wide []string
+	for i := range 20 {
+		wide = append(wide, fmt.Sprintf(`"k%d":%d`, i, i))
+	}
+	for _, extra := range []string{`,"k3":1`, `,"k18":1`, `,"k19":{"c":1,"c":2}`, ""} {
+		inputs = append(inputs, "{"+strings.Join(wide, ",")+extra+"}")
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {
 		inputs = append(inputs, randomJSON(rng, 4))
@@ -232,6 +241,32 @@ func BenchmarkDecodeBody(b *testing.B) {
 	for b.Loop() {
 		var v body
 		if err := DecodeBody(in, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckKeys walks a body of about 1 KB with nested lists and a
+// map, as large action bodies (an EPCIS event, a credit) are.
+func BenchmarkCheckKeys(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"a":1,"name":"a clerk's note","list":[`)
+	for i := range 20 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"c":%d,"label":"line %d"}`, i, i)
+	}
+	sb.WriteString(`],"m":{"first":{"c":1},"second":{"c":2}},"key":{"algo":"ed25519","key":"` + strings.Repeat("ab", 32) + `"},"any":{"x":[1,2,3],"y":"z"}}`)
+	in := []byte(sb.String())
+	typ := reflect.TypeFor[strictBody]()
+	if err := checkKeys(in, typ); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkKeys(in, typ); err != nil {
 			b.Fatal(err)
 		}
 	}
