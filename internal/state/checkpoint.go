@@ -157,17 +157,9 @@ func (s *Store) checkpoint() error {
 	batch := s.kv.NewBatch()
 	defer batch.Close()
 	err := func() error {
-		for _, p := range pending {
-			if err := batch.Put(versionRootKey(p.version), p.root[:]); err != nil {
-				return err
-			}
-		}
-		if err := batch.Put(headVersionKey, encodeVersion(head.version)); err != nil {
-			return err
-		}
 		s.localMu.Lock()
 		defer s.localMu.Unlock()
-		return putLocals(batch, s.pendingLocals)
+		return putVersions(batch, pending, s.pendingLocals)
 	}()
 	if err == nil {
 		err = batch.Write() // atomic and synced

@@ -347,17 +347,11 @@ func (s *Store) Commit(version int64) (Hash, error) {
 				return err
 			}
 		}
-		if err := batch.Put(versionRootKey(version), root[:]); err != nil {
-			return err
-		}
-		if err := batch.Put(headVersionKey, encodeVersion(version)); err != nil {
-			return err
-		}
 		// The buffer is cleared only after the write, so a concurrent
 		// GetLocal sees each entry either buffered or on disk.
 		s.localMu.Lock()
 		defer s.localMu.Unlock()
-		return putLocals(batch, s.locals)
+		return putVersions(batch, []pendingVersion{{version, Hash(root)}}, s.locals)
 	}()
 	if err == nil {
 		err = batch.Write() // atomic and synced
@@ -454,8 +448,19 @@ func (s *Store) GetLocal(key []byte) ([]byte, error) {
 	return b, nil
 }
 
-// putLocals adds buffered local records to a batch (a nil value deletes).
-func putLocals(batch ethdb.Batch, locals map[string][]byte) error {
+// putVersions puts the root record of each of versions, the head pointer
+// at the last of them and the buffered local records (a nil value
+// deletes): what makes those versions the store's once the batch is
+// written.
+func putVersions(batch ethdb.Batch, versions []pendingVersion, locals map[string][]byte) error {
+	for _, p := range versions {
+		if err := batch.Put(versionRootKey(p.version), p.root[:]); err != nil {
+			return err
+		}
+	}
+	if err := batch.Put(headVersionKey, encodeVersion(versions[len(versions)-1].version)); err != nil {
+		return err
+	}
 	for k, v := range locals {
 		var err error
 		if v == nil {
