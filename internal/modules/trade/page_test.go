@@ -179,7 +179,7 @@ func TestCustomsPages(t *testing.T) {
 		{"pages of 2", "", "", 2, refs, wantStatus},
 		{"pages of 1", "", "", 1, refs, wantStatus},
 		{"one full page", "", "", 5, refs, wantStatus},
-		{"the hall's whole list", "", "", 0, refs, wantStatus},
+		{"limit 0: every bill", "", "", 0, refs, wantStatus},
 		{"at the port of discharge", "THLCH", "", 3, refs, wantStatus},
 		{"searched: the totals stay", "", tradeapi.EBLSurrendered, 1, refs[1:2], wantStatus},
 		{"another port", "NLRTM", "", 2, nil, map[string]int{}},
