@@ -824,6 +824,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		if err != nil {
 			return nil, fmt.Errorf("finalize block: %w", err)
 		}
+		if r.Code != 0 && a.recorded(hashes[i]) {
+			// The same bytes ran before: a failure now (a replay, refused
+			// before its nonce) changed nothing, and the earlier record
+			// stays the transaction's.
+			continue
+		}
 		a.store.SetLocal(txKey(hashes[i]), recJSON)
 	}
 	// Written once per organisation and block; the order of the writes
@@ -927,6 +933,14 @@ func (a *App) LookupTx(hash [32]byte) (*TxRecord, error) {
 		return nil, fmt.Errorf("lookup tx: %w", err)
 	}
 	return &r, nil
+}
+
+// recorded reports whether the transaction has a record (committed, or of
+// this block so far). A read error counts as none: the record is then
+// rewritten, as it is node-local.
+func (a *App) recorded(hash [32]byte) bool {
+	b, err := a.store.GetLocal(txKey(hash))
+	return err == nil && b != nil
 }
 
 // NextNonce returns the nonce the key's next transaction must carry,

@@ -65,13 +65,35 @@ func (a *App) WaitTx(ctx context.Context, hash [32]byte) (*TxRecord, error) {
 // already committed, the record is sent at once. cancel releases the watch.
 func (a *App) Watch(hash [32]byte) (<-chan TxRecord, func()) {
 	ch := a.waiters.add(hash)
-	if r, err := a.LookupTx(hash); err == nil && r != nil && r.Height <= a.store.Version() {
+	if r, err := a.CommittedTx(hash); err == nil && r != nil {
 		a.waiters.remove(hash, ch)
 		done := make(chan TxRecord, 1)
 		done <- *r
 		return done, func() {}
 	}
 	return ch, func() { a.waiters.remove(hash, ch) }
+}
+
+// Expect registers interest in a transaction that is about to be
+// submitted, like Watch, but without looking for an earlier commit: the
+// channel receives the record of the next commit of these bytes. It costs
+// no read of the store, for a submitter that reads the record itself only
+// when the mempool does not take the transaction as new (CommittedTx).
+// cancel releases the watch.
+func (a *App) Expect(hash [32]byte) (<-chan TxRecord, func()) {
+	ch := a.waiters.add(hash)
+	return ch, func() { a.waiters.remove(hash, ch) }
+}
+
+// CommittedTx returns the record of a transaction committed at or below
+// the state's version, or nil: a record of the block being committed now
+// is not returned (its waiters are told at its commit).
+func (a *App) CommittedTx(hash [32]byte) (*TxRecord, error) {
+	r, err := a.LookupTx(hash)
+	if err != nil || r == nil || r.Height > a.store.Version() {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Await waits for a record from a Watch channel.

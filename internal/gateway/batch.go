@@ -108,7 +108,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		if raw == nil {
 			continue
 		}
-		ch, cancel := s.app.Watch(hashes[i])
+		ch, cancel := s.app.Expect(hashes[i])
 		defer cancel()
 		watches[i] = ch
 	}
@@ -120,21 +120,25 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		if raw == nil {
 			continue
 		}
-		select {
-		case rec := <-watches[i]:
-			// Committed before: its record, as POST /v1/txs answers.
-			out[i] = committedItem(&rec)
-			watches[i] = nil
-			continue
-		default:
-		}
 		if stopped != nil {
-			out[i] = refused(stopped)
-			out[i].Hash = fmt.Sprintf("%X", hashes[i])
+			if rec := s.committedBefore(hashes[i]); rec != nil {
+				out[i] = committedItem(rec)
+			} else {
+				out[i] = refused(stopped)
+				out[i].Hash = fmt.Sprintf("%X", hashes[i])
+			}
 			watches[i] = nil
 			continue
 		}
-		err := s.admit(ctx, raw, hashes[i])
+		fresh, err := s.admit(ctx, raw, hashes[i])
+		if !fresh {
+			// Committed before: its record, as POST /v1/txs answers.
+			if rec := s.committedBefore(hashes[i]); rec != nil {
+				out[i] = committedItem(rec)
+				watches[i] = nil
+				continue
+			}
+		}
 		if err != nil {
 			switch errcode.Of(err) {
 			case errcode.MempoolFull:
@@ -222,21 +226,43 @@ func (s *Server) preVerify(raws [][]byte) {
 }
 
 // admit offers one transaction to the mempool, for POST /v1/txs and each
-// transaction of a batch: nil when it was taken now or before.
-func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) error {
+// transaction of a batch. It answers whether the mempool took it as new
+// (CheckTx passed: its nonce is unused, so it was never committed with
+// effect), and nil error when the mempool took it now or had seen it
+// before.
+func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) (fresh bool, err error) {
 	bctx, bstop := context.WithTimeout(ctx, s.opts.BroadcastTimeout)
 	defer bstop()
 	res, err := callChain(bctx, func() (*ctypes.ResultBroadcastTx, error) { return s.chain.BroadcastTxSync(bctx, raw) })
 	switch {
 	case err == nil && res.Code != 0:
-		return &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
-	case err == nil, errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
-		return nil
+		return false, &errcode.Error{Code: errcode.Code(res.Code), Msg: res.Log}
+	case err == nil:
+		return true, nil
+	case errors.Is(err, mempool.ErrTxInCache), errors.Is(err, mempool.ErrTxInMempool):
+		return false, nil
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
+		return false, errcode.New(errcode.Timeout, "the node did not take or refuse transaction %X within %s; it may still be committed: look it up with GET /v1/txs/%X, or send the same bytes again, before signing anything new", hash, s.opts.BroadcastTimeout, hash)
 	default:
-		return broadcastError(err)
+		return false, broadcastError(err)
 	}
+}
+
+// committedBefore is the record of an earlier commit of a transaction the
+// mempool did not take as new, or nil. The submit endpoints answer with
+// it whatever the mempool said: once the mempool's cache forgets a
+// committed transaction (a restart, or eviction), CheckTx refuses it as a
+// replayed nonce, so resubmitting the same signed bytes is always safe.
+// A transaction the mempool takes as new is not looked up: its nonce is
+// unused, so no commit of it had an effect (one refused in its block
+// before its nonce was consumed, say for a nonce gap, runs again now that
+// it passes).
+func (s *Server) committedBefore(hash [32]byte) *app.TxRecord {
+	rec, err := s.app.CommittedTx(hash)
+	if err != nil {
+		return nil // the admission's own answer stands
+	}
+	return rec
 }
 
 func refused(err error) BatchItem {

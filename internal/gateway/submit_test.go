@@ -93,13 +93,15 @@ func TestSubmitCommittedButFailed(t *testing.T) {
 	if res, _ := c.Block(raw); errcode.Code(res[0].Code) != errcode.NonceGap {
 		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
 	}
-	gw, err := gateway.New(gateway.Options{App: c.App, Chain: acceptingChain{}})
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(gw.Handler())
 	defer srv.Close()
 
+	// The mempool refuses it again (the gap is still there); the answer
+	// is the record of its commit.
 	r := callAt(t, srv.URL, http.MethodPost, "/v1/txs", "application/json", txJSON(raw))
 	if want := gateway.HTTPStatus(errcode.NonceGap); r.status != want {
 		t.Fatalf("%v: want %d", r, want)
@@ -116,6 +118,63 @@ func TestSubmitCommittedButFailed(t *testing.T) {
 	var apiErr gateway.APIError
 	if err := json.NewDecoder(bytes.NewReader(r.body)).Decode(&apiErr); err != nil || apiErr.Error.Code != uint32(errcode.NonceGap) {
 		t.Errorf("%v: error object %+v, %v", r, apiErr, err)
+	}
+}
+
+// TestSubmitFailedBeforeItsNonce resubmits a transaction whose block
+// refused it before its nonce was consumed (a nonce gap), after the gap
+// has been filled: it had no effect, the mempool takes it as new, and it
+// runs again, this time with effect. The record then is the new commit's.
+func TestSubmitFailedBeforeItsNonce(t *testing.T) {
+	c := testchain.New(t, testchain.Options{})
+	admin := c.Members["org-a"].Admin
+	k := newKey(t, tx.AlgoEd25519)
+	late := c.SignNonce(admin, 2, "identity", "register_key", registerKeyBody(t, k.Public(), false, "late"))
+	if res, _ := c.Block(late); errcode.Code(res[0].Code) != errcode.NonceGap {
+		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
+	}
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw.Handler())
+	defer srv.Close()
+
+	// Still a gap: refused by the mempool, answered with the failed record.
+	r := callAt(t, srv.URL, http.MethodPost, "/v1/txs?wait=false", "application/json", txJSON(late))
+	var sr gateway.SubmitResponse
+	decodeStrict(t, r, &sr)
+	if !sr.Committed || sr.Record == nil || sr.Record.Code != uint32(errcode.NonceGap) || sr.Record.Height != 1 {
+		t.Fatalf("%v: want the failed record of height 1", r)
+	}
+	// Nonce 1 fills the gap; the same bytes are now taken and run.
+	first := c.SignNonce(admin, 1, "identity", "register_key", registerKeyBody(t, newKey(t, tx.AlgoEd25519).Public(), false, "first"))
+	if res, _ := c.Block(first); res[0].Code != 0 {
+		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
+	}
+	r = callAt(t, srv.URL, http.MethodPost, "/v1/txs?wait=false", "application/json", txJSON(late))
+	if r.status != http.StatusAccepted {
+		t.Fatalf("%v: want 202, the transaction taken as new", r)
+	}
+	if res, _ := c.Block(late); res[0].Code != 0 {
+		t.Fatalf("block: code %d %s", res[0].Code, res[0].Log)
+	}
+	r = callAt(t, srv.URL, http.MethodPost, "/v1/txs", "application/json", txJSON(late))
+	sr = gateway.SubmitResponse{}
+	decodeStrict(t, r, &sr)
+	if r.status != http.StatusOK || !sr.Committed || sr.Record == nil || sr.Record.Code != 0 || sr.Record.Height != 3 {
+		t.Fatalf("%v: want the record of its commit at height 3", r)
+	}
+	// Once run with effect, its nonce is used: the same bytes never run
+	// a third time.
+	if res, _ := c.Block(late); errcode.Code(res[0].Code) != errcode.NonceReplayed {
+		t.Fatalf("third run: code %d %s", res[0].Code, res[0].Log)
+	}
+	// That refusal changed nothing, and the record stays the run's with
+	// effect.
+	rec, err := c.App.LookupTx(tx.Hash(late))
+	if err != nil || rec == nil || rec.Code != 0 || rec.Height != 3 {
+		t.Fatalf("record after a replay: %+v, %v; want code 0 at height 3", rec, err)
 	}
 }
 

@@ -98,23 +98,23 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	}
 	hash := tx.Hash(raw)
 	wait := r.URL.Query().Get("wait") != "false"
-	ch, cancel := s.app.Watch(hash)
+	ch, cancel := s.app.Expect(hash)
 	defer cancel()
-	select {
-	case rec := <-ch:
-		// Committed before. Answer with its record whatever the mempool
-		// says: once its cache forgets the transaction (a restart, or
-		// eviction), CheckTx refuses it as a replayed nonce. Resubmitting
-		// the same signed bytes is therefore always safe.
-		writeCommitted(w, &rec)
-		return nil
-	default:
-	}
 	if err := s.refuse(); err != nil {
+		if rec := s.committedBefore(hash); rec != nil {
+			writeCommitted(w, rec)
+			return nil
+		}
 		return err
 	}
-
-	if err := s.admit(ctx, raw, hash); err != nil {
+	fresh, err := s.admit(ctx, raw, hash)
+	if !fresh {
+		if rec := s.committedBefore(hash); rec != nil {
+			writeCommitted(w, rec)
+			return nil
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if !wait {
