@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dengta-chain/dengta/internal/decimal"
+
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -275,6 +277,10 @@ var ChinaTime = time.FixedZone("CST", 8*3600)
 // happened and what to do (the message "apierr.<code name>" of the
 // host), then the chain's own words, which are English.
 func (p *Page) APIError(err error) string {
+	var de *decimal.Error
+	if errors.As(err, &de) {
+		return de.Message(string(p.Lang))
+	}
 	var ce *client.Error
 	if !errors.As(err, &ce) {
 		return err.Error()

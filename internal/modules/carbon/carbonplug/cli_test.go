@@ -52,6 +52,15 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("registry:\n%s", out)
 	}
 	must("transfer", "--key", key("coop"), "--batch", batch, "--to", "foodgroup", "--ranges", "101-300", "--price", "55.50")
+	// A price that is not an amount of yuan moves nothing (the account
+	// below holds only 101-300): once, one beyond an int64 of fen was
+	// recorded as a few fen, and "1.-5" as 0.95.
+	for price, want := range map[string]string{"184467440737095517": "too large", "1.-5": "not a number", "-5": "not a number", "1.234": "more than 2 decimals"} {
+		out, err := run("transfer", "--key", key("coop"), "--batch", batch, "--to", "foodgroup", "--ranges", "301-310", "--price", price)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("transfer at price %s: %v, want %q\n%s", price, err, want, out)
+		}
+	}
 	out = must("retire", "--key", key("foodgroup"), "--batch", batch, "--quantity", "50", "--beneficiary", "皖北食品集团", "--purpose", "碳中和",
 		"--year", fmt.Sprint(year(t, s)))
 	id := regexp.MustCompile(`RT-[0-9]{8}`).FindString(out)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
@@ -493,27 +494,13 @@ func (a *act) file(name string) (string, error) {
 	return sum, nil
 }
 
-// yuanToFen reads an amount in yuan with at most two decimals.
+// yuanToFen reads an optional amount in yuan with at most two decimals
+// ("" is 0).
 func yuanToFen(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, nil
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 {
-		return 0, fmt.Errorf("%q has more than two decimals", s)
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w < 0 {
-		return 0, fmt.Errorf("%q is not an amount in yuan", s)
-	}
-	f := int64(0)
-	if frac != "" {
-		if f, err = strconv.ParseInt((frac + "0")[:2], 10, 64); err != nil {
-			return 0, fmt.Errorf("%q is not an amount in yuan", s)
-		}
-	}
-	return w*100 + f, nil
+	return decimal.ParseYuan(s)
 }
 
 // unitName is a declared unit in lang (the unit as recorded when it is

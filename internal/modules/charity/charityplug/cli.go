@@ -12,6 +12,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/modules/charity/charityapi"
 	"github.com/dengta-chain/dengta/internal/modules/charity/trailproof"
 	"github.com/dengta-chain/dengta/internal/proof"
@@ -78,7 +79,7 @@ func yuanFlag(name, v string) (int64, error) {
 	if v == "" {
 		return 0, cli.Fail("--"+name+" is required", "an amount of yuan, e.g. --"+name+" 100.00")
 	}
-	fen, err := parseYuan(v)
+	fen, err := decimal.ParseYuan(v)
 	if err != nil {
 		return 0, cli.Fail("--"+name+": "+err.Error(), "an amount of yuan, e.g. --"+name+" 1,000.00")
 	}
@@ -216,7 +217,7 @@ func donateCmd(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return cli.PrintJSON(out, rc)
 	}
 	fmt.Fprintf(out, "receipt %s: ¥%s for %s\nreceipt key %s (give it to the donor; it is not kept anywhere else)\ndonor's page %s\n",
-		rc.Receipt, formatYuan(rc.AmountFen), rc.Project, rc.Key, rc.URL)
+		rc.Receipt, decimal.FormatYuan(rc.AmountFen), rc.Project, rc.Key, rc.URL)
 	return nil
 }
 
@@ -448,7 +449,7 @@ func oversightCmd(ctx context.Context, args []string, out, errOut io.Writer) err
 		return err
 	}
 	fmt.Fprintf(out, "%d projects on %s: donated ¥%s, disbursed ¥%s, refunded ¥%s, held ¥%s\n", len(v.Projects), v.Date,
-		formatYuan(v.DonatedFen), formatYuan(v.DisbursedFen), formatYuan(v.RefundedFen), formatYuan(v.BalanceFen))
+		decimal.FormatYuan(v.DonatedFen), decimal.FormatYuan(v.DisbursedFen), decimal.FormatYuan(v.RefundedFen), decimal.FormatYuan(v.BalanceFen))
 	for _, a := range v.Alerts {
 		fmt.Fprintf(out, "! %-22s %s %s since %s: %s\n", a.Code, a.Project, a.Subject, a.Since, a.Detail)
 	}
@@ -474,24 +475,24 @@ func trailCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 // printTrail writes a trail for people: each step indented by its depth.
 func printTrail(out io.Writer, tr *charityapi.Trail) {
 	d := tr.Donation
-	fmt.Fprintf(out, "donation %s: ¥%s to %s (%s), %s\n", d.Receipt, formatYuan(d.AmountFen), d.Project, tr.Project.Title, strings.Replace(d.Time[:min(16, len(d.Time))], "T", " ", 1))
+	fmt.Fprintf(out, "donation %s: ¥%s to %s (%s), %s\n", d.Receipt, decimal.FormatYuan(d.AmountFen), d.Project, tr.Project.Title, strings.Replace(d.Time[:min(16, len(d.Time))], "T", " ", 1))
 	for _, s := range tr.Steps {
 		ind := strings.Repeat("    ", s.Depth+1)
 		switch {
 		case s.Disbursement != nil && s.Kind == charityapi.StepDisbursement:
 			x := s.Disbursement
-			fmt.Fprintf(out, "%s¥%s paid to %s (%s) on %s, %s", ind, formatYuan(s.AmountFen), x.Payee, x.Purpose, x.Time[:10], x.ID)
+			fmt.Fprintf(out, "%s¥%s paid to %s (%s) on %s, %s", ind, decimal.FormatYuan(s.AmountFen), x.Payee, x.Purpose, x.Time[:10], x.ID)
 		case s.Disbursement != nil:
 			x := s.Disbursement
-			fmt.Fprintf(out, "%s%d of item %d handed to %s (¥%s) on %s, %s", ind, s.Quantity, s.Item, x.Beneficiary, formatYuan(s.AmountFen), x.Time[:10], x.ID)
+			fmt.Fprintf(out, "%s%d of item %d handed to %s (¥%s) on %s, %s", ind, s.Quantity, s.Item, x.Beneficiary, decimal.FormatYuan(s.AmountFen), x.Time[:10], x.ID)
 		case s.Transfer != nil:
-			fmt.Fprintf(out, "%s¥%s passed to %s (%s) on %s, %s\n", ind, formatYuan(s.AmountFen), s.Transfer.To, s.Transfer.ToOrg, s.Transfer.Time[:10], s.Transfer.ID)
+			fmt.Fprintf(out, "%s¥%s passed to %s (%s) on %s, %s\n", ind, decimal.FormatYuan(s.AmountFen), s.Transfer.To, s.Transfer.ToOrg, s.Transfer.Time[:10], s.Transfer.ID)
 			continue
 		case s.Refund != nil:
-			fmt.Fprintf(out, "%s¥%s refunded on %s: %s\n", ind, formatYuan(s.AmountFen), s.Refund.Time[:10], s.Refund.Reason)
+			fmt.Fprintf(out, "%s¥%s refunded on %s: %s\n", ind, decimal.FormatYuan(s.AmountFen), s.Refund.Time[:10], s.Refund.Reason)
 			continue
 		default:
-			fmt.Fprintf(out, "%s¥%s %s in %s\n", ind, formatYuan(s.AmountFen), strings.ReplaceAll(s.Kind, "_", " "), s.Project)
+			fmt.Fprintf(out, "%s¥%s %s in %s\n", ind, decimal.FormatYuan(s.AmountFen), strings.ReplaceAll(s.Kind, "_", " "), s.Project)
 			continue
 		}
 		switch {
@@ -503,7 +504,7 @@ func printTrail(out io.Writer, tr *charityapi.Trail) {
 			fmt.Fprintln(out)
 		}
 	}
-	fmt.Fprintf(out, "delivered ¥%s, refunded ¥%s, unspent ¥%s\n", formatYuan(tr.DeliveredFen), formatYuan(tr.RefundedFen), formatYuan(tr.UnspentFen))
+	fmt.Fprintf(out, "delivered ¥%s, refunded ¥%s, unspent ¥%s\n", decimal.FormatYuan(tr.DeliveredFen), decimal.FormatYuan(tr.RefundedFen), decimal.FormatYuan(tr.UnspentFen))
 }
 
 func iatiCmd(ctx context.Context, args []string, out, errOut io.Writer) error {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -46,7 +47,7 @@ func pagesModule() *pages.Module {
 		Actions:   actionNames,
 		Enums:     enums,
 		Funcs: template.FuncMap{
-			"chyuan": formatYuan,
+			"chyuan": decimal.FormatYuan,
 			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },
 			"chpct":  func(bp int) float64 { return float64(bp) / 100 },
 			"chstep": func(n *stepNode, names names, titles map[string]string) stepContext {
@@ -274,9 +275,9 @@ func chart(pv *charityapi.ProjectView, tr func(string) string) template.HTML {
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#e6ecf3"/>`, label, y, max(scale(x.full), 1), barH)
 		}
 		fmt.Fprintf(&b, `<rect class="bar" data-fen="%d" x="%d" y="%d" width="%d" height="%d" fill="%s"/>`, x.value, label, y, max(scale(x.value), 1), barH, x.color)
-		text := "¥" + formatYuan(x.value)
+		text := "¥" + decimal.FormatYuan(x.value)
 		if x.full > 0 {
-			text += " / ¥" + formatYuan(x.full)
+			text += " / ¥" + decimal.FormatYuan(x.full)
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12">%s</text>`, label+max(scale(max(x.value, x.full)), 1)+6, y+15, text)
 	}
@@ -570,7 +571,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 			if code == "" {
 				continue
 			}
-			fen, perr := parseYuan(v(fmt.Sprintf("budget%d", i)))
+			fen, perr := decimal.ParseYuan(v(fmt.Sprintf("budget%d", i)))
 			if perr != nil {
 				return fail(fmt.Errorf("%s: %s", p.T("ch.budget"), p.T("ch.badamount")))
 			}
@@ -584,7 +585,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	case "approve_project":
 		_, _, err = client.Send(ctx, api, key, charityapi.Approve, charityapi.ApproveBody{Project: v("project"), FilingNo: v("filing_no")})
 	case "donate":
-		fen, perr := parseYuan(v("amount"))
+		fen, perr := decimal.ParseYuan(v("amount"))
 		if perr != nil {
 			return fail(fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount")))
 		}
@@ -600,7 +601,7 @@ func (s *chPages) hallAct(p *pages.Page) error {
 		return s.renderReceipt(p, rc, false)
 	case "donate_in_kind":
 		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
-		fen, perr := parseYuan(v("value"))
+		fen, perr := decimal.ParseYuan(v("value"))
 		if perr != nil {
 			return fail(fmt.Errorf("%s: %s", p.T("ch.value"), p.T("ch.badamount")))
 		}
@@ -731,7 +732,7 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 	v := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
 	fail := func(err error) error { return s.renderProject(p, id, p.APIError(err)) }
 	amount := func() (int64, error) {
-		fen, err := parseYuan(v("amount"))
+		fen, err := decimal.ParseYuan(v("amount"))
 		if err != nil {
 			return 0, fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount"))
 		}

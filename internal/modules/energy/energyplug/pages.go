@@ -14,6 +14,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
@@ -279,27 +280,21 @@ func (a *act) int64(name string) (int64, error) {
 func (a *act) wh(name string) (int64, error) {
 	wh, err := ParseKWh(a.v(name))
 	if err != nil {
-		return 0, fmt.Errorf("%s: %v", a.p.T("en.field."+name), err)
+		return 0, fmt.Errorf("%s: %s", a.p.T("en.field."+name), a.p.APIError(err))
 	}
 	return wh, nil
 }
 
 // ParseKWh reads "12.5" (kWh, at most three decimals) as Wh.
 func ParseKWh(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, nil
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 3 || whole == "" && frac == "" {
-		return 0, fmt.Errorf("%q is not kWh with at most three decimals", s)
+	wh, err := decimal.Parse(s, 3)
+	if err == nil && wh >= 1e15 {
+		return 0, &decimal.Error{Input: strings.TrimSpace(s), Decimals: 3, Reason: decimal.TooLarge}
 	}
-	frac += strings.Repeat("0", 3-len(frac))
-	w, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || w < 0 || len(whole) > 12 {
-		return 0, fmt.Errorf("%q is not kWh with at most three decimals", s)
-	}
-	return w, nil
+	return wh, err
 }
 
 func (s *enPages) doHall(a *act, action string) (string, error) {

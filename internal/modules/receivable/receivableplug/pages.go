@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
@@ -40,7 +41,7 @@ func pagesModule() *pages.Module {
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
-		Funcs:     template.FuncMap{"yuan": formatFen, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
+		Funcs:     template.FuncMap{"yuan": decimal.FormatYuan, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
 		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &recvPages{site: site}
@@ -381,7 +382,7 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 		}
 		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
 			url.PathEscape(n.ID), x, yy, boxW, boxH, fill, stroke)
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+18, formatFen(n.FaceFen))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+18, decimal.FormatYuan(n.FaceFen))
 		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s · %s</text>`, x+8, yy+33, template.HTMLEscapeString(holder), template.HTMLEscapeString(tr("rcstatus."+n.Status)))
 		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+46, template.HTMLEscapeString(n.ID))
 	}
@@ -451,7 +452,7 @@ func shortName(s string) string {
 // receivableBody builds an action's body from the form; amounts are yuan.
 func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.Request, action, id string) (any, error) {
 	fen := func(field string) (int64, error) {
-		v, err := parseYuan(r.FormValue(field))
+		v, err := decimal.ParseYuan(r.FormValue(field))
 		if err != nil {
 			return 0, fmt.Errorf("%s: %s", p.T("hr.amount"), p.T("hr.badamount"))
 		}
@@ -556,33 +557,6 @@ func (s *recvPages) receivableBody(ctx context.Context, p *pages.Page, r *http.R
 	return nil, fmt.Errorf("%s", p.T("hr.unknownaction"))
 }
 
-// parseYuan reads an amount of yuan ("1,000,000.00", "12.5", "300") into
-// fen without floating point.
-func parseYuan(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	s = strings.TrimPrefix(s, "¥")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") {
-		return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	var fen int64
-	for _, c := range whole + frac {
-		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("%q is not an amount like 1,000.00", s)
-		}
-		if fen > (1<<62)/10 {
-			return 0, fmt.Errorf("%q is too large", s)
-		}
-		fen = fen*10 + int64(c-'0')
-	}
-	return fen, nil
-}
-
-// formatFen writes fen as yuan with thousands separators: 100000000 ->
-// "1,000,000.00".
 // formatBP shows basis points as a percentage: 365 is 3.65%.
 func formatBP(bp int) string {
 	return fmt.Sprintf("%d.%02d%%", bp/100, bp%100)
@@ -608,20 +582,4 @@ func parsePercent(s string) (int, error) {
 		return 0, fmt.Errorf("rate %q: a percentage with at most two decimals", s)
 	}
 	return w*100 + f, nil
-}
-
-func formatFen(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	whole := fmt.Sprint(fen / 100)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("%s%s.%02d", sign, b.String(), fen%100)
 }

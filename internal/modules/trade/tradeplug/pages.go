@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/trade"
@@ -331,17 +332,12 @@ func ParseAmount(cur, s string) (int64, error) {
 // parseDecimal reads a positive decimal with at most digits decimals as
 // an integer count of its smallest unit.
 func parseDecimal(s string, digits int) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > digits || strings.ContainsAny(whole+frac, "+-") {
-		return 0, fmt.Errorf("%q: a number with at most %d decimals", s, digits)
+	v, err := decimal.Parse(s, digits)
+	if err != nil {
+		return 0, err
 	}
-	for len(frac) < digits {
-		frac += "0"
-	}
-	v, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || v <= 0 || v > tradeapi.MaxAmount {
-		return 0, fmt.Errorf("%q: a positive number with at most %d decimals", s, digits)
+	if v <= 0 || v > tradeapi.MaxAmount {
+		return 0, fmt.Errorf("%q: a positive amount up to %s", strings.TrimSpace(s), decimal.Format(tradeapi.MaxAmount, digits))
 	}
 	return v, nil
 }
@@ -433,7 +429,7 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		pkgs, _ := strconv.ParseInt(f("packages"), 10, 64)
 		grams, err := parseDecimal(f("weight_kg"), 3) // kilograms to grams
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", p.T("tr.weight"), err)
+			return nil, fmt.Errorf("%s: %s", p.T("tr.weight"), p.APIError(err))
 		}
 		ssccs := strings.FieldsFunc(f("ssccs"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' })
 		b := tradeapi.IssueEBLBody{
@@ -471,7 +467,7 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		cur := strings.ToUpper(f("currency"))
 		amount, err := ParseAmount(cur, f("amount"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", p.T("tr.amount"), err)
+			return nil, fmt.Errorf("%s: %s", p.T("tr.amount"), p.APIError(err))
 		}
 		tol, _ := strconv.Atoi(f("tolerance"))
 		docs := append([]string{tradeapi.DocBillOfLading, tradeapi.DocInvoice}, r.Form["docs"]...)
@@ -496,7 +492,7 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		}
 		amount, err := ParseAmount(c.Terms.Amount.Currency, f("amount"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", p.T("tr.amount"), err)
+			return nil, fmt.Errorf("%s: %s", p.T("tr.amount"), p.APIError(err))
 		}
 		inv, err := fileHash(r, "invoice_file")
 		if err != nil {
