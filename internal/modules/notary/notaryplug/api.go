@@ -18,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/modules/notary"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/internal/proof/verdict"
 	"github.com/dengta-chain/dengta/internal/prover"
 )
 
@@ -307,17 +308,50 @@ func verifyUpload(env httpapi.Env, w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// redact keeps what only the depositor and those who oversee may read out
-// of a record found by its file's hash: its file name, description and
-// capture details (ADR 0007). Found by its id, a record is whole: the id
-// is what its depositor hands out.
+// What a record found by its file's hash shows (ADR 0007). Whoever holds a
+// file may learn that it was preserved, when, by which organisation, at
+// which height, and that the chain proves it: nothing that opens the
+// record. Its id is left out with the file name, description, capture
+// details and the record it supplements, since by its id the record shows
+// whole (the certificate page, the certificate file, the API): the id is
+// what the depositor hands out to those it wants to see the record. The
+// depositor and those who oversee see their records whole however found.
+
+// redacted reports whether c sees a record found by its file's hash
+// without what only its depositor hands out.
+func redacted(ev *notaryapi.Evidence, c access.Caller) bool {
+	return ev != nil && !c.Is(ev.Depositor.Org) && !c.Oversees()
+}
+
+// redactEvidence is a copy of ev without its id, file name, description,
+// capture details and supplemented record.
+func redactEvidence(ev *notaryapi.Evidence) *notaryapi.Evidence {
+	out := *ev
+	out.ID, out.FileName, out.Description, out.Capture, out.Supplements = "", "", "", nil, ""
+	return &out
+}
+
+// redactChecks is a copy of checks whose details (which name the record's
+// state key) do not show the record's id.
+func redactChecks(checks []verdict.Check, id string) []verdict.Check {
+	out := make([]verdict.Check, len(checks))
+	for i, c := range checks {
+		if id != "" {
+			c.Detail = strings.ReplaceAll(c.Detail, id, "…")
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// redact applies the above to a record found by its file's hash that c
+// reads.
 func redact(vr notaryapi.VerifiedRecord, c access.Caller) notaryapi.VerifiedRecord {
-	if vr.Evidence == nil || c.Is(vr.Evidence.Depositor.Org) || c.Oversees() {
+	if !redacted(vr.Evidence, c) {
 		return vr
 	}
-	ev := *vr.Evidence
-	ev.FileName, ev.Description, ev.Capture = "", "", nil
-	vr.Evidence = &ev
+	vr.Checks = redactChecks(vr.Checks, vr.Evidence.ID)
+	vr.Evidence = redactEvidence(vr.Evidence)
 	return vr
 }
 

@@ -40,6 +40,7 @@ var messages = pages.Messages{ // [zh, en]
 	"verify.none":                 {"链上没有这份电子数据的单独存证记录。如果它是批量存证的条目，请同时上传它的证书文件（批量存证时为每个文件生成的回执或证书）再验证。", "The chain holds no record of this data on its own. If it was preserved in a batch, upload its certificate file too (the receipt or certificate made for each file of the batch) and verify again."},
 	"verify.ok":                   {"核验通过：该电子数据已在链上存证，且未被篡改。", "Verified: this data was preserved on chain and has not been altered."},
 	"verify.okrecord":             {"核验通过：该存证记录在链上，证明有效。", "Verified: the record is on chain and its proof holds."},
+	"verify.hidden":               {"按文件查到的记录只显示存证方、存证时间与链上核验结果；存证编号、文件名称、说明和证书由存证方提供给需要的人（如法院），凭存证编号即可查看完整证书。", "A record found by its file shows only its depositor, time and the checks against the chain; its id, file name, description and certificate are the depositor's to hand to those who need them (a court, say), who then see the whole certificate by its id."},
 	"verify.bad":                  {"核验未通过", "Verification failed"},
 	"verify.uploaded":             {"上传文件的哈希值", "Digests of the uploaded file"},
 	"verify.nofile":               {"请选择要验证的文件。", "Choose a file to verify."},

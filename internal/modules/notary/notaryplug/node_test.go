@@ -113,8 +113,18 @@ func TestNotaryEndToEnd(t *testing.T) {
 	// certificate.
 	sha, _, _ := hashes(t, content)
 	byHash, err := client.Read(ctx, c, notaryapi.Verify, notaryapi.VerifyParams{SHA256: sha})
-	if err != nil || len(byHash.Records) != 1 || !byHash.Records[0].Verified || byHash.Records[0].Evidence.ID != res.EvidenceID {
+	if err != nil || len(byHash.Records) != 1 || !byHash.Records[0].Verified || byHash.Records[0].Evidence.Depositor.Org != "coop" {
 		t.Fatalf("verify by hash: %+v, %v", byHash, err)
+	}
+	// Who holds only the file learns when and by whom it was preserved,
+	// not the id that opens the whole record (ADR 0007).
+	if b, _ := json.Marshal(byHash); byHash.Records[0].Evidence.ID != "" || strings.Contains(string(b), res.EvidenceID) || strings.Contains(string(b), "购销合同") {
+		t.Fatalf("verify by hash shows the public the record's id or description: %s", b)
+	}
+	// Its depositor sees it whole.
+	byHash, err = client.Read(ctx, c.As(key), notaryapi.Verify, notaryapi.VerifyParams{SHA256: sha})
+	if err != nil || len(byHash.Records) != 1 || byHash.Records[0].Evidence.ID != res.EvidenceID || byHash.Records[0].Evidence.Description != "购销合同" {
+		t.Fatalf("verify by hash as the depositor: %+v, %v", byHash, err)
 	}
 	var vr notaryapi.VerifyResponse
 	upload := func(fields map[string][]byte) {
@@ -164,13 +174,34 @@ func TestNotaryEndToEnd(t *testing.T) {
 	}
 	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), "has not been altered") || !strings.Contains(string(page), res.EvidenceID) {
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "has not been altered") || !strings.Contains(string(page), "Dangshan Pear Growers") {
 		t.Fatalf("verify page: %d\n%s", resp.StatusCode, page)
 	}
-	// Found by the file's hash on a public page, the record's description
-	// is its depositor's to share (ADR 0007).
-	if strings.Contains(string(page), "购销合同") {
-		t.Fatalf("the public verify page shows the evidence's description:\n%s", page)
+	// Found by the file's hash on a public page, the record's id (and with
+	// it the certificate), file name and description are its depositor's
+	// to share (ADR 0007).
+	for _, hidden := range []string{"购销合同", res.EvidenceID, "/certificates/", "合同.txt"} {
+		if strings.Contains(string(page), hidden) {
+			t.Fatalf("the public verify page shows %q of a record found by its file:\n%s", hidden, page)
+		}
+	}
+	// The same by the hash typed in, in Chinese; by the id, which the
+	// depositor hands out, the record shows whole.
+	for q, want := range map[string][]string{sha: {"存证方", "存证编号、文件名称"}, res.EvidenceID: {"合同.txt", "/certificates/" + res.EvidenceID}} {
+		resp, err = http.Get(d.GatewayURL + "/verify?q=" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, w := range want {
+			if resp.StatusCode != 200 || !strings.Contains(string(page), w) {
+				t.Fatalf("verify page for %s: %d, no %q\n%s", q, resp.StatusCode, w, page)
+			}
+		}
+		if q == sha && (strings.Contains(string(page), res.EvidenceID) || strings.Contains(string(page), "购销合同")) {
+			t.Fatalf("verify page by hash shows the id or description:\n%s", page)
+		}
 	}
 	// The print view carries a QR code pointing at the verify page.
 	resp, err = http.Get(d.GatewayURL + "/certificates/" + res.EvidenceID)

@@ -68,6 +68,10 @@ type checkedRecord struct {
 	CertURL   string
 	PrintURL  string
 	FileMatch bool // an uploaded file matched (only on upload)
+	// Hidden is set on a record found by its file's hash for a reader who
+	// is neither its depositor nor overseer: it shows without its id,
+	// file name, description and links to its certificate (ADR 0007).
+	Hidden bool
 }
 
 // check builds and verifies the proof bundle of an evidence record, with
@@ -143,14 +147,19 @@ type verifyData struct {
 
 var hexHash = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
-// redactPage leaves out of a record the public verify page found by a
-// file's hash what only its depositor may read: the file name, the
-// description and the capture details (ADR 0007). The page is public; a
-// record's id, which its depositor hands out, shows it whole.
-func redactPage(ev *notary.Evidence) *notary.Evidence {
-	out := *ev
-	out.FileName, out.Description, out.Capture = "", "", nil
-	return &out
+// byHash checks a record found by its file's hash and leaves out of it what
+// the signed-in user (or the public) may not read that way (see redact).
+func (s *notaryPages) byHash(p *pages.Page, ev *notary.Evidence, file io.ReadSeeker) (*checkedRecord, error) {
+	cr, err := s.check(p.R.Context(), ev, file)
+	if err != nil || !redacted(ev, p.User.Caller()) {
+		return cr, err
+	}
+	rep := *cr.Report
+	rep.Checks = redactChecks(rep.Checks, ev.ID)
+	rep.Key, rep.Value = "", nil
+	cr.Report, cr.Evidence, cr.Hidden = &rep, redactEvidence(ev), true
+	cr.CertURL, cr.PrintURL = "", ""
+	return cr, nil
 }
 
 func (s *notaryPages) verifyPage(p *pages.Page) error {
@@ -167,11 +176,12 @@ func (s *notaryPages) verifyPage(p *pages.Page) error {
 			return err
 		}
 		for i := range evs {
-			ev := &evs[i]
+			var cr *checkedRecord
 			if hexHash.MatchString(q) {
-				ev = redactPage(ev)
+				cr, err = s.byHash(p, &evs[i], nil)
+			} else {
+				cr, err = s.check(r.Context(), &evs[i], nil)
 			}
-			cr, err := s.check(r.Context(), ev, nil)
 			if err != nil {
 				return err
 			}
@@ -245,7 +255,7 @@ func (s *notaryPages) verifyUpload(p *pages.Page) error {
 			return err
 		}
 		for i := range evs {
-			cr, err := s.check(r.Context(), redactPage(&evs[i]), f)
+			cr, err := s.byHash(p, &evs[i], f)
 			if err != nil {
 				return err
 			}
