@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"net/http"
+	"strings"
 
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -181,8 +182,8 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		if err := httpapi.DecodeJSON(req, &b, maxPresentation); err != nil {
 			return err
 		}
-		if b.Presentation == "" {
-			return errcode.New(errcode.BadRequest, "give the presentation, the nonce and the audience")
+		if b.Presentation == "" || strings.TrimSpace(b.Nonce) == "" || strings.TrimSpace(b.Audience) == "" {
+			return errcode.New(errcode.BadRequest, "give the presentation, the nonce and the audience: the holder binding shows the presentation was made for this verifier")
 		}
 		rep, err := verify(req.Context(), env, b.Presentation, b.Nonce, b.Audience, b.RecognizedBy, env.Now())
 		if err != nil {

@@ -285,6 +285,9 @@ func cmdVerify(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if *trustArg == "" {
 		return cli.Fail("--trust is required: the validator set you trust", "--trust ~/.dengta/dev/config/genesis.json")
 	}
+	if *nonce == "" || *aud == "" {
+		return cli.Fail("--nonce and --aud are required: they show the presentation was made for you, not replayed", "--nonce 5f3a91 --aud did:dengta:dengta-dev:bank (what you asked the holder for)")
+	}
 	trust, err := proof.ParseTrust(*trustArg)
 	if err != nil {
 		return cli.Fail(err.Error(), "give a genesis file or a validator-set hash")

@@ -97,6 +97,9 @@ func TestCredentialCommands(t *testing.T) {
 	if !errors.As(err, &ue) || ue.Code != 1 || !strings.Contains(out, "FAIL holder binding") {
 		t.Fatalf("another nonce: %v\n%s", err, out)
 	}
+	if _, err = run(t, "verify", "--presentation", file("p.txt"), "--trust", genesis, "--evidence", file("ev.json")); err == nil || !strings.Contains(err.Error(), "--nonce and --aud are required") {
+		t.Fatalf("no nonce and audience: %v", err)
+	}
 
 	must("revoke", "--node", f.url, "--key", regulator, "--credential", file("licence.sd-jwt"), "--reason", "营业执照已注销")
 	out, err = verify() // evidence fetched afresh

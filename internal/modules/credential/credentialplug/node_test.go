@@ -3,8 +3,10 @@ package credentialplug_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"reflect"
 	"strconv"
@@ -130,6 +132,32 @@ func TestIssuePresentVerify(t *testing.T) {
 	on, err := credentialplug.VerifyOnline(f.ctx(t), f.c, credentialapi.VerifyRequest{Presentation: p, Nonce: nonce, Audience: f.did("bank"), RecognizedBy: "bank"})
 	if err != nil || !on.OK {
 		t.Fatalf("online: %+v, %v", on, err)
+	}
+	// Without the verifier's nonce and audience nothing shows the
+	// presentation was made for this verifier: a presentation made for the
+	// bank does not pass the holder check of whoever leaves them empty.
+	var apiErr *client.Error
+	for _, tc := range []struct{ nonce, aud string }{{"", ""}, {nonce, ""}, {"", f.did("bank")}} {
+		ev, err := credentialplug.Evidence(f.ctx(t), f.c, p, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := credentialplug.VerifyOffline(p, ev, f.trust, tc.nonce, tc.aud, "", time.Now())
+		if rep.OK || rep.Failed != credentialapi.CheckHolder {
+			t.Fatalf("nonce %q audience %q: failed %q %+v", tc.nonce, tc.aud, rep.Failed, rep.Checks)
+		}
+		if _, err := credentialplug.VerifyOnline(f.ctx(t), f.c, credentialapi.VerifyRequest{Presentation: p, Nonce: tc.nonce, Audience: tc.aud}); !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
+			t.Fatalf("online with nonce %q audience %q: %v", tc.nonce, tc.aud, err)
+		}
+		resp, err := http.PostForm(f.url+"/credential/verify", url.Values{"presentation": {p}, "nonce": {tc.nonce}, "audience": {tc.aud}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(page), "证照真实有效") || strings.Contains(string(page), "针对本次核验请求出示") || !strings.Contains(string(page), "请填写您给持证人的随机数") {
+			t.Fatalf("public check with nonce %q audience %q:\n%s", tc.nonce, tc.aud, page)
+		}
 	}
 	// Another relying organisation that does not recognise the regulator.
 	p2, nonce2 := f.present(t, signed.Credential, holder, "court", "name")

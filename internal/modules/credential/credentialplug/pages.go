@@ -709,6 +709,8 @@ func (s *credPages) publicVerify(p *pages.Page) error {
 		d.Nonce, d.Audience, d.By = strings.TrimSpace(r.PostFormValue("nonce")), strings.TrimSpace(r.PostFormValue("audience")), r.PostFormValue("recognized_by")
 		if d.Presentation == "" {
 			d.Error = p.T("vc.nopresentation")
+		} else if d.Nonce == "" || d.Audience == "" {
+			d.Error = p.T("vc.nononce")
 		} else {
 			ctx, cancel := s.ctx(p)
 			defer cancel()

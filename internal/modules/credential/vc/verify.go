@@ -105,7 +105,8 @@ type Options struct {
 	// ChainID is the chain whose DIDs the credential must use (the
 	// evidence's when empty).
 	ChainID string
-	// Nonce and Audience are what the holder's key binding must carry.
+	// Nonce and Audience are what the holder's key binding must carry;
+	// without both the holder binding check fails.
 	Nonce, Audience string
 	// Now is the verifier's time: validity and key binding freshness.
 	Now time.Time
@@ -293,8 +294,11 @@ func Verify(presentation string, ev *credentialapi.Evidence, opts Options) *cred
 	v.checkSchema(&p, verified.Claims, cl, &typ, hasType)
 	// expiry
 	v.checkExpiry(&p)
-	// holder binding
-	if _, err := sdjwt.VerifyKB(s, verified.Claims, sdjwt.Options{RequireKB: true, Nonce: opts.Nonce, Audience: opts.Audience, Now: opts.Now, MaxAge: v.opts.MaxAge, Skew: Skew}); err != nil {
+	// holder binding: for this verifier only, so its nonce and audience
+	// are needed (sdjwt checks them only when given).
+	if opts.Nonce == "" || opts.Audience == "" {
+		v.fail(credentialapi.CheckHolder, "no nonce and audience to check the key binding against: nothing shows the presentation was made for this verifier rather than replayed")
+	} else if _, err := sdjwt.VerifyKB(s, verified.Claims, sdjwt.Options{RequireKB: true, Nonce: opts.Nonce, Audience: opts.Audience, Now: opts.Now, MaxAge: v.opts.MaxAge, Skew: Skew}); err != nil {
 		v.fail(credentialapi.CheckHolder, "%v", err)
 	} else {
 		v.pass(credentialapi.CheckHolder, "the holder's key (cnf) signed the presentation for %s with the verifier's nonce", opts.Audience)
