@@ -14,6 +14,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/daemon"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/modules/credential"
 	"github.com/dengta-chain/dengta/internal/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
@@ -100,7 +101,7 @@ func (s *tbStub) cleanup() {
 }
 
 func startDemo(tb testing.TB) (*fixture, error) {
-	d, home := nodetest.Dev(tb)
+	d, home := nodetest.DevHall(tb, modules.Registry()) // with <org>-admin hall users
 	f := &fixture{d: d, home: home, url: d.GatewayURL, c: client.New(d.GatewayURL), keys: map[string]*client.Key{}}
 	for _, o := range []string{"regulator", "coop", "logistics", "market", "foodgroup", "bank", "court", "alliance", "notary"} {
 		f.keys[o] = client.KeyFrom(nodetest.AdminKey(tb, home, o))

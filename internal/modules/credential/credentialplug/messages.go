@@ -108,6 +108,8 @@ var messages = pages.Messages{
 	"vc.check":                   {"核验", "Check"},
 	"vc.nopresentation":          {"尚未收到出示文本", "No presentation yet"},
 	"vc.nononce":                 {"请填写您给持证人的随机数和受众（核验方）：只有凭它们才能确认这份出示是针对您的本次核验，而不是他人转出示或重放。", "Give the nonce and audience you gave the holder: only with them does the check show the presentation was made for you, not passed on or replayed."},
+	"vc.checked.same":            {"；结果与上次相同，用证记录已有，不再重复记录", "; the outcome is as before and the use is on record already, so it is not recorded again"},
+	"vc.checking":                {"这项核验请求正在核验中，请稍候刷新页面查看结果，不要重复点击。", "This request is being checked; refresh the page in a moment for the result rather than pressing the button again."},
 	"vc.checked.ok":              {"核验通过", "Verified"},
 	"vc.checked.bad":             {"已核验，结果见下方", "Checked; the result is below"},
 	"vc.recheck":                 {"重新核验", "Check again"},

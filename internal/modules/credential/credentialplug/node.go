@@ -130,6 +130,15 @@ type request struct {
 	Report       *credentialapi.Report
 	Recorded     bool
 	RecordError  string
+	// RecordedRef and RecordedOK, RecordedFailed are the reference and
+	// outcome of the use recorded for the request: checking it again with
+	// the same outcome records nothing more.
+	RecordedRef    string
+	RecordedOK     bool
+	RecordedFailed string
+	// checking is set while a check of the request runs: a second press
+	// of the button meanwhile is refused.
+	checking bool
 }
 
 const requestTTL = 30 * time.Minute

@@ -497,6 +497,24 @@ func (s *credPages) check(p *pages.Page) error {
 	if presentation == "" {
 		return s.renderRequest(p, req, p.T("vc.nopresentation"))
 	}
+	// One check of a request at a time: a second press of the button
+	// while the first runs is refused, not recorded twice.
+	err = s.n.updateRequest(req.ID, func(r *request) error {
+		if r.checking {
+			return errcode.New(errcode.Conflict, "%s", p.T("vc.checking"))
+		}
+		r.checking = true
+		cp := *r // as it is now: an earlier check may have ended since
+		req = &cp
+		return nil
+	})
+	if errcode.Of(err) == errcode.NotFound {
+		return errcode.New(errcode.NotFound, "%s", p.T("vc.norequest"))
+	}
+	if err != nil {
+		return s.renderRequest(p, req, errcode.Message(err))
+	}
+	defer s.n.updateRequest(req.ID, func(r *request) error { r.checking = false; return nil })
 	ctx, cancel := s.ctx(p)
 	defer cancel()
 	rep, err := verify(ctx, s.site, presentation, req.Nonce, req.Audience, req.Org, time.Now())
@@ -510,10 +528,16 @@ func (s *credPages) check(p *pages.Page) error {
 	if c := rep.Credential; c != nil {
 		hash, typ, issuer = c.Hash, c.Type, c.Issuer
 	}
-	recordErr := ""
+	recordErr, again := "", false
 	if credential.IsTypeID(typ) && issuer != "" {
 		sum := sha256.Sum256([]byte(req.Nonce + hash))
 		use.Ref, use.Type, use.Issuer = hex.EncodeToString(sum[:]), typ, issuer
+		// The use is on record already when the same presentation was
+		// checked with the same outcome (the button pressed again, or a
+		// check again before acting that finds nothing changed).
+		again = req.Recorded && req.RecordedRef == use.Ref && req.RecordedOK == use.OK && req.RecordedFailed == use.Failed
+	}
+	if use.Ref != "" && !again {
 		key, err := s.site.Signer(p)
 		if err != nil {
 			return err
@@ -523,7 +547,13 @@ func (s *credPages) check(p *pages.Page) error {
 		}
 	}
 	err = s.n.updateRequest(req.ID, func(r *request) error {
-		r.Presentation, r.Report, r.Recorded, r.RecordError = presentation, rep, recordErr == "" && use.Ref != "", recordErr
+		r.Presentation, r.Report = presentation, rep
+		if !again {
+			r.Recorded, r.RecordError = recordErr == "" && use.Ref != "", recordErr
+			if r.Recorded {
+				r.RecordedRef, r.RecordedOK, r.RecordedFailed = use.Ref, use.OK, use.Failed
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -532,6 +562,9 @@ func (s *credPages) check(p *pages.Page) error {
 	notice := p.T("vc.checked.bad")
 	if rep.OK {
 		notice = p.T("vc.checked.ok")
+	}
+	if again {
+		notice += p.T("vc.checked.same")
 	}
 	p.Done("/hall/credential/verify/"+req.ID, notice)
 	return nil
