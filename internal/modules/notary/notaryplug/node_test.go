@@ -203,6 +203,51 @@ func TestNotaryEndToEnd(t *testing.T) {
 			t.Fatalf("verify page by hash shows the id or description:\n%s", page)
 		}
 	}
+	// A certificate that does not fit the file, or is not a certificate,
+	// is explained in the page's language; the verifier's English stays
+	// in the technical details.
+	postPage := func(lang string, fields map[string][]byte) string {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for _, name := range []string{"file", "certificate"} {
+			fw, _ := mw.CreateFormFile(name, name)
+			fw.Write(fields[name])
+		}
+		mw.Close()
+		resp, err := http.Post(d.GatewayURL+"/verify?lang="+lang, mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("verify upload page: %d\n%s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		lang, cert, file string
+		want             []string
+	}{
+		{"zh", string(cert), "wrong!", []string{"核验未通过：文件哈希比对", "这不是证书所证明的那份文件"}},
+		{"en", string(cert), "wrong!", []string{"Verification failed: File digests", "it is not the file the certificate proves"}},
+		{"zh", "not json", string(content), []string{"核验未通过：证明文件", "上传的证书文件无法读取"}},
+		{"en", "not json", string(content), []string{"Verification failed: Bundle", "The certificate file cannot be read"}},
+	} {
+		page := postPage(tc.lang, map[string][]byte{"file": []byte(tc.file), "certificate": []byte(tc.cert)})
+		for _, w := range tc.want {
+			if !strings.Contains(page, w) {
+				t.Fatalf("%s page, certificate %.10q: no %q\n%s", tc.lang, tc.cert, w, page)
+			}
+		}
+		verdict := page[strings.Index(page, `class="verdict bad"`):]
+		verdict = verdict[:strings.Index(verdict, "</section>")]
+		if before, _, ok := strings.Cut(verdict, `<ul class="checks">`); ok && (strings.Contains(before, "the file (") || strings.Contains(before, "bundle is not valid JSON")) {
+			t.Fatalf("%s page shows the verifier's English as the verdict:\n%s", tc.lang, before)
+		}
+	}
+
 	// The print view carries a QR code pointing at the verify page.
 	resp, err = http.Get(d.GatewayURL + "/certificates/" + res.EvidenceID)
 	if err != nil {

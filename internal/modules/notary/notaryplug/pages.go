@@ -142,7 +142,11 @@ type verifyData struct {
 	Upload *batch.Item
 	// Certificate is the outcome of checking an uploaded certificate.
 	Certificate *proof.Report
-	CertError   string
+	// CertFailed is the check the certificate failed, CertError its
+	// reason as the verifier gave it (English, shown as technical
+	// detail under the explanation in the page's language).
+	CertFailed string
+	CertError  string
 }
 
 var hexHash = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
@@ -247,7 +251,13 @@ func (s *notaryPages) verifyUpload(p *pages.Page) error {
 		rep, err := proof.VerifyFile(cert, trust, f)
 		d.Certificate = rep
 		if err != nil {
-			d.CertError = pages.ChainWords(err.Error())
+			d.CertFailed, d.CertError = "bundle", err.Error()
+			for _, c := range rep.Checks {
+				if !c.OK {
+					d.CertFailed = c.Name
+					break
+				}
+			}
 		}
 	} else {
 		evs, err := s.lookup(sha)
