@@ -32,7 +32,9 @@ var (
 	text = func(max int) map[string]any {
 		return map[string]any{"type": "string", "minLength": 1, "maxLength": max}
 	}
-	date = map[string]any{"type": "string", "format": "date"}
+	// past is the date of something that has happened when the
+	// credential is issued (vc.PastKeyword).
+	past = map[string]any{"type": "string", "format": "date", "notAfterIssuance": true}
 	// USCC is the unified social credit code (GB 32100-2015).
 	uscc = map[string]any{"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"}
 	// idNumber is a resident identity card number (GB 11643-1999).
@@ -77,7 +79,7 @@ func Types() []credentialapi.TypeDef {
 			claim{"entityType", "类型", "Type of entity", false, text(60)},
 			claim{"legalRepresentative", "法定代表人", "Legal representative", false, text(40)},
 			claim{"registeredCapital", "注册资本", "Registered capital", false, text(40)},
-			claim{"establishedDate", "成立日期", "Date of establishment", false, date},
+			claim{"establishedDate", "成立日期", "Date of establishment", false, past},
 			claim{"businessTerm", "营业期限", "Business term", false, text(60)},
 			claim{"domicile", "住所", "Domicile", false, text(200)},
 			claim{"businessScope", "经营范围", "Business scope", false, text(1000)},
@@ -95,19 +97,19 @@ func Types() []credentialapi.TypeDef {
 			claim{"use", "用途", "Use", false, text(40)},
 			claim{"area", "面积", "Area", false, text(60)},
 			claim{"termOfUse", "使用期限", "Term of use", false, text(60)},
-			claim{"registrationDate", "登记日期", "Date of registration", false, date},
+			claim{"registrationDate", "登记日期", "Date of registration", false, past},
 		),
 		def(Degree, "学位证书", "Degree certificate", "学位授予单位颁发的学位证书。", 0,
 			[]string{"certificateNumber", "holderName", "degree", "institution", "conferralDate"},
 			claim{"certificateNumber", "证书编号", "Certificate number", false, text(40)},
 			claim{"holderName", "姓名", "Name", false, text(40)},
 			claim{"gender", "性别", "Gender", false, map[string]any{"type": "string", "enum": []string{"男", "女"}}},
-			claim{"birthDate", "出生日期", "Date of birth", false, date},
+			claim{"birthDate", "出生日期", "Date of birth", false, past},
 			claim{"idNumber", "身份证号", "ID number", false, idNumber},
 			claim{"degree", "学位", "Degree", false, text(40)},
 			claim{"major", "专业", "Major", false, text(60)},
 			claim{"institution", "学位授予单位", "Conferring institution", false, text(100)},
-			claim{"conferralDate", "授予日期", "Date conferred", false, date},
+			claim{"conferralDate", "授予日期", "Date conferred", false, past},
 		),
 		def(Notarial, "公证书", "Notarial certificate", "公证机构出具的公证书。", 0,
 			[]string{"certificateNumber", "party", "matter", "statement", "issueDate"},
@@ -117,7 +119,7 @@ func Types() []credentialapi.TypeDef {
 			claim{"matter", "公证事项", "Matter notarised", false, text(60)},
 			claim{"statement", "证词", "Notarial statement", false, text(2000)},
 			claim{"notary", "承办公证员", "Notary", false, text(40)},
-			claim{"issueDate", "出具日期", "Date of issue", false, date},
+			claim{"issueDate", "出具日期", "Date of issue", false, past},
 		),
 		def(Quality, "品质认证证书", "Quality certification", "产业联盟对获证产品出具的品质认证证书。", 365,
 			[]string{"certificateNumber", "enterprise", "product", "standard"},

@@ -400,3 +400,17 @@ func TestOpenAPIFragment(t *testing.T) {
 		}
 	}
 }
+
+// TestFutureFoundingRefused: a business licence founded in 2099 is
+// refused before it is signed or anchored.
+func TestFutureFoundingRefused(t *testing.T) {
+	f := demo(t)
+	holder, _ := jws.NewKey(jws.ES256)
+	claims := licence("未来科技有限公司")
+	claims["establishedDate"] = "2099-01-01"
+	_, _, err := credentialplug.Issue(f.ctx(t), f.c, f.keys["regulator"], credentialplug.Issuance{Type: catalog.BusinessLicence, Claims: claims, Holder: credential.WireJWK(&holder.PublicKey)})
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest || !strings.Contains(apiErr.Message, "establishedDate") {
+		t.Fatalf("a licence founded in 2099: %v", err)
+	}
+}

@@ -85,6 +85,9 @@ func (is *Issuer) Issue(req Request, now time.Time, rnd io.Reader) (*Issued, err
 	if err := ValidateClaims(t, req.Claims, true); err != nil {
 		return nil, err
 	}
+	if err := CheckPastDates(t, req.Claims, now); err != nil {
+		return nil, err
+	}
 	from := req.ValidFrom
 	if from.IsZero() {
 		from = now
@@ -177,6 +180,47 @@ func ValidateClaims(t *credentialapi.Type, claims map[string]any, complete bool)
 	}
 	if err := sch.Validate(v); err != nil {
 		return fmt.Errorf("the claims do not match the schema of %s: %v", t.ID, err)
+	}
+	return nil
+}
+
+// PastKeyword marks a claim's property in a type's schema as the date of
+// something that has happened by the time a credential is issued (a
+// founding, a birth, a degree conferred, a registration): with
+// "notAfterIssuance": true, a date after the day of issue is refused. JSON
+// Schema has no keyword for it; validators that do not know it ignore it.
+const PastKeyword = "notAfterIssuance"
+
+// latestZone is the zone whose calendar day is the latest on Earth: a date
+// after its today is in the future wherever the issuer is.
+var latestZone = time.FixedZone("UTC+14", 14*3600)
+
+// CheckPastDates refuses claims whose property the type's schema marks with
+// PastKeyword and whose date is after the day of issue now.
+func CheckPastDates(t *credentialapi.Type, claims map[string]any, now time.Time) error {
+	var doc struct {
+		Properties map[string]map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(t.Schema), &doc); err != nil {
+		return fmt.Errorf("the schema of %s: %v", t.ID, err)
+	}
+	today := now.In(latestZone).Format(time.DateOnly)
+	for _, c := range t.Claims { // in the type's order, for a stable message
+		raw, ok := doc.Properties[c.Name][PastKeyword]
+		if !ok || string(raw) != "true" {
+			continue
+		}
+		s, ok := claims[c.Name].(string)
+		if !ok {
+			continue // absent: the schema's "required" decides
+		}
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return fmt.Errorf("claim %s (%s) is %q, not a date YYYY-MM-DD", c.Name, c.ZH, s)
+		}
+		if d.Format(time.DateOnly) > today {
+			return fmt.Errorf("claim %s (%s) is %s, after the day of issue (%s): a date that has not come yet cannot be certified", c.Name, c.ZH, s, now.In(latestZone).Format(time.DateOnly))
+		}
 	}
 	return nil
 }

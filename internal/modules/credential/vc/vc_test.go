@@ -143,3 +143,48 @@ func TestStatusURL(t *testing.T) {
 		}
 	}
 }
+
+// TestPastDates: a date the schema marks as past (a founding, a birth, a
+// registration) after the day of issue is refused before signing; the day
+// itself and earlier days are not, nor dates the schema does not mark.
+func TestPastDates(t *testing.T) {
+	key, _ := jws.NewKey(jws.ES256)
+	holder, _ := jws.NewKey(jws.ES256)
+	is := &vc.Issuer{ChainID: "dengta-dev", Org: "estate", Key: key, StatusBase: "http://127.0.0.1:8480"}
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // 2026-03-03 00:00 at UTC+14
+	with := func(date string) map[string]any {
+		c := map[string]any{}
+		for k, v := range claims {
+			c[k] = v
+		}
+		c["registrationDate"] = date
+		return c
+	}
+	for date, ok := range map[string]bool{"2026-03-02": true, "2026-03-03": true, "1998-07-01": true, "2026-03-04": false, "2099-01-01": false} {
+		_, err := is.Issue(vc.Request{Type: realEstate(), Claims: with(date), Holder: &holder.PublicKey, List: 1, Index: 1}, now, rand.Reader)
+		if ok && err != nil {
+			t.Errorf("registrationDate %s: %v", date, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "registrationDate") || !strings.Contains(err.Error(), "after the day of issue")) {
+			t.Errorf("registrationDate %s issued: %v", date, err)
+		}
+	}
+	// Every date of the catalogue is of something past.
+	for _, d := range catalog.Types() {
+		var doc struct {
+			Properties map[string]map[string]any `json:"properties"`
+		}
+		json.Unmarshal([]byte(d.Schema), &doc)
+		for name, p := range doc.Properties {
+			if p["format"] == "date" && p[vc.PastKeyword] != true {
+				t.Errorf("%s.%s is a date without %s", d.ID, name, vc.PastKeyword)
+			}
+		}
+	}
+	// A type whose schema does not mark a date lets it be later.
+	typ := realEstate()
+	typ.Schema = strings.Replace(typ.Schema, `"`+vc.PastKeyword+`": true`, `"`+vc.PastKeyword+`": false`, 1)
+	if _, err := is.Issue(vc.Request{Type: typ, Claims: with("2099-01-01"), Holder: &holder.PublicKey, List: 1, Index: 1}, now, rand.Reader); err != nil {
+		t.Fatalf("unmarked date: %v", err)
+	}
+}
