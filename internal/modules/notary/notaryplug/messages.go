@@ -56,6 +56,8 @@ var messages = pages.Messages{ // [zh, en]
 	"verify.nofile":                    {"请选择要验证的文件。", "Choose a file to verify."},
 	"verify.toolarge":                  {"文件太大，无法在线验证；请下载证书，用灯塔命令行工具离线验证。", "The file is too large to verify here; download the certificate and check it offline with the Dengta command-line tool (dengta verify)."},
 	"verify.batchitem":                 {"批量存证条目", "Batch item"},
+	"hn.nofile":                        {"请选择要存证的文件：没有收到文件，或文件是空的（0 字节）。", "Choose a file to deposit: no file arrived, or it is empty (0 bytes)."},
+	"hn.toolarge":                      {"文件超过 64 MiB，无法在服务大厅存证；请用命令行 dengta notary deposit 或业务系统接口存证。", "The file is over 64 MiB, too large to deposit here; use the command dengta notary deposit, or the API."},
 	"hn.deposited":                     {"%s 已存证，存证编号 %s。可打印下方证书。", "%s is preserved, evidence id %s. You can print the certificate below."},
 	"hn.existing":                      {"%s 此前已经存证（存证编号 %s），未重复上链；下方是原存证证书。", "%s was already preserved (evidence id %s); nothing new went on chain. Below is its certificate."},
 	"hn.batches":                       {"批量存证", "Batch deposits"},

@@ -18,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/internal/node"
@@ -316,4 +317,35 @@ func BenchmarkNotaryBatched(b *testing.B) {
 	elapsed := time.Since(t0)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+}
+
+// TestHallDepositWithoutFile: a deposit sent with no file, or an empty
+// one, says so in deposit terms and keeps what the clerk typed.
+func TestHallDepositWithoutFile(t *testing.T) {
+	d, _ := nodetest.DevHall(t, modules.Registry())
+	hc, csrf := nodetest.SignIn(t, d.GatewayURL, "coop-admin")
+	for _, file := range []*string{nil, new(string)} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", csrf)
+		mw.WriteField("evidence_type", "invoice")
+		mw.WriteField("description", "三月份增值税发票")
+		if file != nil {
+			fw, _ := mw.CreateFormFile("file", "空文件.pdf")
+			fw.Write([]byte(*file))
+		}
+		mw.Close()
+		resp, err := hc.Post(d.GatewayURL+"/hall/notary/deposit", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), "请选择要存证的文件") || strings.Contains(string(page), "要验证的文件") {
+			t.Fatalf("deposit without a file (%v): %d\n%s", file != nil, resp.StatusCode, page)
+		}
+		if !strings.Contains(string(page), `value="三月份增值税发票"`) || !strings.Contains(string(page), `id="deposit"`) {
+			t.Fatalf("the refused deposit form is not kept:\n%s", page)
+		}
+	}
 }

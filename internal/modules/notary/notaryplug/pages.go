@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -318,12 +319,16 @@ const maxDepositFile = 64 << 20
 func (s *notaryPages) hallDeposit(p *pages.Page) error {
 	r := p.R
 	if r.MultipartForm == nil {
-		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+		return s.hallNotaryRefused(p, p.T("hn.nofile"))
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, err := httpapi.FormFile(r, "file", maxDepositFile)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return s.hallNotaryRefused(p, p.T("hn.toolarge"))
+	}
 	if err != nil || file == nil {
-		return errcode.New(errcode.BadRequest, "%s", p.T("verify.nofile"))
+		return s.hallNotaryRefused(p, p.T("hn.nofile"))
 	}
 	_, hdr, _ := r.FormFile("file")
 	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
@@ -357,13 +362,25 @@ func (s *notaryPages) hallDeposit(p *pages.Page) error {
 }
 
 func (s *notaryPages) hallNotaryError(p *pages.Page, r *http.Request, err error) error {
-	v, verr := s.site.View(0)
-	if verr != nil {
-		return verr
+	return s.hallNotaryRefused(p, p.APIError(err))
+}
+
+// hallNotaryRefused shows the evidence page again with why the deposit was
+// refused; the host refills the form.
+func (s *notaryPages) hallNotaryRefused(p *pages.Page, msg string) error {
+	v, err := s.site.View(0)
+	if err != nil {
+		return err
 	}
-	evs, next, _ := notary.ByDepositor(v, p.User.Org, "", 20)
+	d := hallNotaryData{Types: evidenceTypes, Error: msg}
+	if d.Evidence, d.Next, err = notary.ByDepositor(v, p.User.Org, "", 20); err != nil {
+		return err
+	}
+	if d.Batches, d.MoreBatches, err = notary.BatchesOf(v, p.User.Org, 50); err != nil {
+		return err
+	}
 	p.Title = p.T("hn.title")
 	p.Status = http.StatusBadRequest
-	p.Data = hallNotaryData{Evidence: evs, Next: next, Types: evidenceTypes, Error: p.APIError(err)}
+	p.Data = d
 	return s.site.Render(p, "hall_notary")
 }
