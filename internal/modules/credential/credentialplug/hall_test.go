@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/internal/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
 	"github.com/dengta-chain/dengta/internal/nodetest"
@@ -115,5 +116,30 @@ func TestCheckRecordsUseOnce(t *testing.T) {
 	}
 	if page = get(reqPath); !strings.Contains(page, "证照真实有效") || !strings.Contains(page, `id="recorded"`) {
 		t.Fatalf("request page after the checks:\n%s", page)
+	}
+}
+
+// TestIssueFormOfAnotherType: an issuer opening the form of a type it is
+// not authorised for is told so for that type and shown the types it may
+// issue.
+func TestIssueFormOfAnotherType(t *testing.T) {
+	f := demo(t)
+	hc, csrf := nodetest.SignIn(t, f.url, "regulator-admin")
+	for _, req := range []func() (*http.Response, error){
+		func() (*http.Response, error) { return hc.Get(f.url + "/hall/credential/issue/" + catalog.Degree) },
+		func() (*http.Response, error) {
+			return hc.PostForm(f.url+"/hall/credential/issue/"+catalog.Degree, url.Values{"csrf": {csrf}, "claim.holderName": {"张三"}})
+		},
+	} {
+		resp, err := req()
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(page), "本单位未获授权签发「学位证书」") ||
+			strings.Contains(string(page), "尚未获授权签发任何证照") || !strings.Contains(string(page), `href="/hall/credential/issue/`+catalog.BusinessLicence+`"`) {
+			t.Fatalf("%s %s: %d\n%s", resp.Request.Method, resp.Request.URL, resp.StatusCode, page)
+		}
 	}
 }

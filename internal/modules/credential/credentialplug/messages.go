@@ -18,6 +18,8 @@ var messages = pages.Messages{
 	"vc.verify.public.intro":     {"粘贴对方出示的证照，逐项查看签名、签发机构授权和注销状态。", "Paste a credential shown to you and see each check: signature, the issuer's authorisation, revocation."},
 	"vc.registry":                {"证照目录与签发机构", "Credential types and issuers"},
 	"vc.notissuer":               {"本单位尚未获授权签发任何证照；签发机构由联盟治理决议授权。", "Your organisation is not authorised to issue any credential type; the consortium authorises issuers by governance decisions."},
+	"vc.notissuerof":             {"本单位未获授权签发「%s」。", "Your organisation is not authorised to issue credentials of type %s. "},
+	"vc.mayissue":                {"本单位可签发的证照列在下方“签发证照”中；签发机构由联盟治理决议按证照类型授权。", "The types it may issue are listed below under Issue a credential; the consortium authorises issuers type by type by governance decisions."},
 	"vc.refused":                 {"操作被拒绝", "Refused"},
 	"vc.did.proof":               {"下载 DID 文档及证明", "Download the DID document with proofs"},
 	"vc.issue":                   {"签发证照", "Issue a credential"},

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -178,7 +180,7 @@ func (s *credPages) renderDesk(p *pages.Page, errMsg string) error {
 	}
 	d.Orgs, _ = s.site.Orgs()
 	p.Title, p.Data = p.T("vc.title"), d
-	if errMsg != "" {
+	if errMsg != "" && p.Status == 0 {
 		p.Status = http.StatusBadRequest
 	}
 	return s.site.Render(p, "hall_credential")
@@ -252,15 +254,51 @@ func (s *credPages) issuable(p *pages.Page) (*credentialapi.Type, error) {
 	if a, ok, err := credential.GetIssuer(v, t.ID, p.User.Org); err != nil {
 		return nil, err
 	} else if !ok || !a.Active {
-		return nil, errcode.New(errcode.Unauthorized, "%s", p.T("vc.notissuer"))
+		return nil, notIssuerOf{t}
 	}
 	return t, nil
+}
+
+// notIssuerOf is the refusal of a type's issue form to an organisation not
+// authorised for the type.
+type notIssuerOf struct{ t *credentialapi.Type }
+
+func (e notIssuerOf) Error() string { return "not authorised to issue " + e.t.ID }
+
+// refuseIssue answers err from issuable: for a type the organisation may
+// not issue, its desk, saying so, with the types it may issue linked
+// (403).
+func (s *credPages) refuseIssue(p *pages.Page, err error) error {
+	var ni notIssuerOf
+	if !errors.As(err, &ni) {
+		return err
+	}
+	v, verr := s.site.View(0)
+	if verr != nil {
+		return verr
+	}
+	mine, verr := credential.TypesOf(v, p.User.Org)
+	if verr != nil {
+		return verr
+	}
+	name := ni.t.Name
+	if p.Lang == pages.EN && ni.t.NameEN != "" {
+		name = ni.t.NameEN
+	}
+	msg := fmt.Sprintf(p.T("vc.notissuerof"), name)
+	if len(mine) == 0 {
+		msg += p.T("vc.notissuer")
+	} else {
+		msg += p.T("vc.mayissue")
+	}
+	p.Status = http.StatusForbidden
+	return s.renderDesk(p, msg)
 }
 
 func (s *credPages) issueForm(p *pages.Page) error {
 	t, err := s.issuable(p)
 	if err != nil {
-		return err
+		return s.refuseIssue(p, err)
 	}
 	p.Title, p.Data = p.T("vc.issue")+" · "+t.Name, &issueData{Type: t, Fields: fields(t)}
 	return s.site.Render(p, "hall_credential_issue")
@@ -276,7 +314,7 @@ type walletFile struct {
 func (s *credPages) issue(p *pages.Page) error {
 	t, err := s.issuable(p)
 	if err != nil {
-		return err
+		return s.refuseIssue(p, err)
 	}
 	r := p.R
 	d := &issueData{Type: t, Fields: fields(t), Holder: strings.TrimSpace(r.PostFormValue("holder")), Until: r.PostFormValue("valid_until")}
