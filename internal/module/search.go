@@ -28,6 +28,15 @@ func NewSearch(r Getter, q string) *Search {
 // matches.
 func (s *Search) Empty() bool { return s == nil || s.q == "" }
 
+// Query is what is looked for, trimmed and in lower case ("" for a nil
+// search).
+func (s *Search) Query() string {
+	if s == nil {
+		return ""
+	}
+	return s.q
+}
+
 // Text reports whether one of fields contains the query.
 func (s *Search) Text(fields ...string) bool {
 	if s.Empty() {

@@ -44,7 +44,10 @@ func FindLimit(limit int) (int, error) { return module.PageLimit(limit, FindPage
 // receiver, banks) by id or name, and its status.
 //
 // Only the named organisation's index keys are listed; receivables are
-// read one by one until the page is full.
+// read one by one until the page is full. A search in every list that is
+// exactly a receivable's id and matches nothing in them finds the
+// receivable for every organisation on its lineage (Parties): one that
+// was party to it once and holds no part of it now.
 func Find(r Reader, org, in string, search *module.Search, after string, limit int, today string) ([]Holding, string, error) {
 	if err := queryDate("date", today); err != nil {
 		return nil, "", err
@@ -99,6 +102,25 @@ func Find(r Reader, org, in string, search *module.Search, after string, limit i
 		return nil, "", err
 	}
 	out := make([]Holding, 0, len(page))
+	// A receivable looked up by its id is found by every organisation on
+	// its lineage, not only those party to it now: the creditor that
+	// split it, passed it on or had it financed reads it (ADR 0007), though
+	// its lists no longer hold it, nor any part of it.
+	if id := strings.ToUpper(search.Query()); org != "" && in == InAll && after == "" && len(page) == 0 && IsID(id) {
+		if ok, err := onLineage(r, id, org); err != nil {
+			return nil, "", err
+		} else if ok {
+			rc, err := GetReceivable(r, id)
+			if err != nil {
+				return nil, "", err
+			}
+			h, err := holding(r, rc, today)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, h)
+		}
+	}
 	for _, id := range page {
 		out = append(out, byID[id])
 	}

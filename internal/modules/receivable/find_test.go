@@ -2,6 +2,7 @@ package receivable_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -138,4 +139,52 @@ func search(r module.Getter, q string) *module.Search {
 	s := module.NewSearch(r, q)
 	s.Label = labels
 	return s
+}
+
+// TestFindByIDForFormerParties: the creditor that split a receivable,
+// passed a part on and had the bank finance the part it kept holds
+// nothing any more, and its lists are empty; looking the receivable up
+// by its id still finds it, as for every organisation on its lineage,
+// and for no other.
+func TestFindByIDForFormerParties(t *testing.T) {
+	f := newFx(t)
+	root := f.active(supA, 100*wan, 30)
+	kids := f.split(supA, root, part{supB, 30 * wan})
+	do(t, f.c, supB, "accept", idBody(kids[0]), errcode.OK)
+	kept := kids[1]
+	do(t, f.c, supA, "request_financing", financeOf(kept, bankA, 400, 100*yuan, false), errcode.OK)
+	do(t, f.c, bankA, "approve_financing", idBody(kept), errcode.OK)
+	if got := findAll(t, f, supA, "", "", 20); len(got) != 0 {
+		t.Fatalf("the former creditor's lists: %v", got)
+	}
+	for _, c := range []struct {
+		org, q string
+		want   []string
+	}{
+		{supA, root, []string{root}},
+		{supA, strings.ToLower(kept), []string{kept}},
+		{supB, root, []string{kids[0]}}, // the part it holds, whose page shows the tree
+		{supC, root, nil},
+		{supA, root[:len(root)-2], nil}, // not an id: only the lists are searched
+	} {
+		for _, limit := range []int{1, 20} {
+			v := f.c.View()
+			items, _, err := receivable.Find(v, c.org, "", search(v, c.q), "", limit, today(f.c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range items {
+				got = append(got, h.ID)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("%s looking for %s (limit %d): %v, want %v", c.org, c.q, limit, got, c.want)
+			}
+		}
+	}
+	// In a named list only what the list holds.
+	v := f.c.View()
+	if items, _, err := receivable.Find(v, supA, receivable.InHeld, search(v, root), "", 20, today(f.c)); err != nil || len(items) != 0 {
+		t.Fatalf("supA's held list, searching the root: %v %v", items, err)
+	}
 }

@@ -556,7 +556,7 @@ var (
 	Confirmations         = api.Query[OrgParams, ConfirmationsView]{Path: "/v1/banks/{org}/confirmations", Doc: "the confirmation requests (保兑申请) standing for a bank; for the bank itself, regulators and auditors"}
 	GetInvoice            = api.Query[InvoiceParams, Invoice]{Path: "/v1/invoices/{seller}/{no}"}
 	GetReceivable         = api.Query[IDParams, ReceivableResponse]{Path: "/v1/receivables/{id}"}
-	Find                  = api.Query[FindParams, api.Page[Holding]]{Path: "/v1/receivables/find", Doc: "a page of the receivables the caller is party to now (every receivable for regulators and auditors), newest first, with a search"}
+	Find                  = api.Query[FindParams, api.Page[Holding]]{Path: "/v1/receivables/find", Doc: "a page of the receivables the caller is party to now (every receivable for regulators and auditors), newest first, with a search; an exact receivable id also finds one the caller was party to once"}
 	Lineage               = api.Query[LineageParams, LineageResponse]{Path: "/v1/receivables/{id}/lineage"}
 	ReceivableCertificate = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/receivables/{id}/certificate"}
 )
