@@ -176,3 +176,22 @@ func TestPortInUseHint(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
+
+// TestRestoreNeedsTwoServers: a restore's light client cross-checks a
+// primary against a witness, so one server named twice is refused before
+// anything is written.
+func TestRestoreNeedsTwoServers(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "restored")
+	for _, rpcs := range [][]string{
+		{"--rpc", "http://127.0.0.73:26657"},
+		{"--rpc", "http://127.0.0.73:26657", "--rpc", "http://127.0.0.73:26657/"},
+	} {
+		_, errOut, code := run(t, append([]string{"restore", "--backup", t.TempDir(), "--home", home}, rpcs...)...)
+		if code != 1 || !strings.Contains(errOut, "1 different RPC servers") {
+			t.Errorf("%v: exit %d\n%s", rpcs, code, errOut)
+		}
+		if _, err := os.Stat(home); !os.IsNotExist(err) {
+			t.Errorf("%v: the home was written: %v", rpcs, err)
+		}
+	}
+}

@@ -352,12 +352,12 @@ func ReadBackup(dir string) (*BackupInfo, error) {
 // from rpcServers (two or more of the consortium's nodes) and verifies
 // from the backed-up block. The node then catches up by block sync.
 func Restore(ctx context.Context, backupDir, home string, rpcServers []string) (*BackupInfo, error) {
+	if err := node.CheckRPCServers(rpcServers); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	info, err := ReadBackup(backupDir)
 	if err != nil {
 		return nil, err
-	}
-	if len(rpcServers) < 2 {
-		return nil, errors.New("restore: name two or more of the consortium's CometBFT RPC servers (the light client's primary and witness)")
 	}
 	if entries, err := os.ReadDir(home); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("restore: %s is not empty; restore into a new or empty directory", home)
