@@ -195,3 +195,29 @@ func TestRestoreNeedsTwoServers(t *testing.T) {
 		}
 	}
 }
+
+// TestHints: commands given bad input say what is wrong and what to do,
+// and nothing is written.
+func TestHints(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "dev")
+	for _, c := range []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"dev", "--home", home, "--gateway-port", "99999"}, 1, "", "Try: give a port from 1024 to 65535"},
+		{[]string{"dev", "--home", home, "--rpc-port", "0"}, 1, "", "--rpc-port 0 is not a port"},
+		{[]string{"prune", "--home", filepath.Join(home, "nosuch"), "--keep", "1000"}, 1, "", "'dengta testnet', 'dengta join' or 'dengta restore' wrote"},
+		{[]string{"hall", "-h"}, 0, "Usage: dengta hall add-user", ""},
+		{[]string{"hall", "bogus"}, 1, "", "hall needs the subcommand add-user"},
+		{[]string{"gov", "preview", "--key", "k.json"}, 1, "", "give one propose body"},
+	} {
+		out, errOut, code := run(t, c.args...)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errOut, c.err) {
+			t.Errorf("dengta %s: exit %d\n%s%s", strings.Join(c.args, " "), code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(home); !os.IsNotExist(err) {
+		t.Errorf("a refused dev wrote its home: %v", err)
+	}
+}
