@@ -220,4 +220,16 @@ func TestHints(t *testing.T) {
 	if _, err := os.Stat(home); !os.IsNotExist(err) {
 		t.Errorf("a refused dev wrote its home: %v", err)
 	}
+	// A backup is not started as a node (which would write its state
+	// into the backup).
+	backup := t.TempDir()
+	os.MkdirAll(filepath.Join(backup, "config"), 0o700)
+	os.WriteFile(filepath.Join(backup, "config", "genesis.json"), []byte("{}"), 0o600)
+	os.WriteFile(filepath.Join(backup, "backup.json"), []byte("{}"), 0o600)
+	if _, errOut, code := run(t, "start", "--home", backup); code != 1 || !strings.Contains(errOut, "is a backup, not a node's home") || !strings.Contains(errOut, "dengta restore --backup") {
+		t.Errorf("start on a backup: exit %d\n%s", code, errOut)
+	}
+	if entries, _ := os.ReadDir(backup); len(entries) != 2 {
+		t.Errorf("start on a backup wrote into it: %d entries", len(entries))
+	}
 }

@@ -154,6 +154,9 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	if *home == "" {
 		return userError("--home is required", "dengta start --home ./net/regulator")
 	}
+	if daemon.IsBackup(*home) {
+		return userError(fmt.Sprintf("%s is a backup, not a node's home; nothing was changed in it", *home), "restore it into a new directory first: dengta restore --backup "+*home+" --home NEWDIR --rpc URL --rpc URL")
+	}
 	if _, err := os.Stat(node.GenesisFile(*home)); err != nil {
 		return userError(fmt.Sprintf("%s has no genesis (%s)", *home, node.GenesisFile(*home)), "create homes with 'dengta testnet --validators 4 --out DIR'")
 	}

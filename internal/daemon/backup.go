@@ -345,6 +345,13 @@ func ReadBackup(dir string) (*BackupInfo, error) {
 	return &info, nil
 }
 
+// IsBackup reports whether dir is a backup ('dengta backup' wrote it), not
+// a node's home.
+func IsBackup(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, backupInfoFile))
+	return err == nil
+}
+
 // Restore writes a new home from a backup: configuration, keys, hall
 // accounts, files and last-sign state as they were, the state from the
 // backup's snapshot (its root must be the backed-up app hash), and
