@@ -72,7 +72,7 @@ func TestCredentialCommands(t *testing.T) {
 	}
 	os.Unsetenv(keyfile.EnvPassphrase)
 	out = must("issue", "--node", f.url, "--key", regulator, "--type", catalog.BusinessLicence,
-		"--claims", `{"uscc":"91341321MA2T00004X","name":"砀山县梨都果业有限公司","entityType":"有限责任公司","legalRepresentative":"王秀兰","registeredCapital":"人民币伍佰万元","establishedDate":"2019-03-18","domicile":"安徽省宿州市砀山县"}`,
+		"--claims", `{"uscc":"91341321MA2T00004G","name":"砀山县梨都果业有限公司","entityType":"有限责任公司","legalRepresentative":"王秀兰","registeredCapital":"人民币伍佰万元","establishedDate":"2019-03-18","domicile":"安徽省宿州市砀山县"}`,
 		"--holder", file("holder.jwe"), "--passphrase-file", file("pass"), "--out", file("licence.sd-jwt"))
 	m := regexp.MustCompile(`credential ([0-9a-f]{64}) anchored`).FindStringSubmatch(out)
 	if m == nil {
