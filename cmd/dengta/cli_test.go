@@ -211,6 +211,7 @@ func TestHints(t *testing.T) {
 		{[]string{"hall", "-h"}, 0, "Usage: dengta hall add-user", ""},
 		{[]string{"hall", "bogus"}, 1, "", "hall needs the subcommand add-user"},
 		{[]string{"gov", "preview", "--key", "k.json"}, 1, "", "give one propose body"},
+		{[]string{"query", "--height", "-1", "orgs"}, 1, "", "--height -1 is not a height"},
 	} {
 		out, errOut, code := run(t, c.args...)
 		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errOut, c.err) {
