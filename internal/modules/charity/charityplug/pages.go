@@ -840,7 +840,10 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 		_, _, err = client.Send(ctx, api, key, charityapi.Grant, charityapi.GrantBody{From: id, Line: v("line"), To: v("to"), ToLine: v("to_line"),
 			AmountFen: fen, Purpose: v("purpose")})
 	case "distribute":
-		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
+		qty, qerr := strconv.ParseInt(v("quantity"), 10, 64)
+		if qerr != nil {
+			return fail(fmt.Errorf("%s", p.T("ch.badquantity")))
+		}
 		item, _ := strconv.Atoi(v("item"))
 		_, _, err = client.Send(ctx, api, key, charityapi.Distribute, charityapi.DistributeBody{Receipt: v("receipt"), Item: item, Quantity: qty,
 			Beneficiary: v("beneficiary"), Purpose: v("purpose")})
