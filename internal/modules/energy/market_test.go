@@ -1,6 +1,7 @@
 package energy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -211,6 +212,23 @@ func TestSettlementWaitsForReadings(t *testing.T) {
 	for _, l := range v.Lines {
 		if l.Org == "pv1" && (!l.Missing || l.ImbalanceWh != -1_000 || l.NetFen != 40-60) {
 			t.Fatalf("pv1 without readings: %+v", l)
+		}
+	}
+}
+
+// TestOrderQuantityBounds: an order of no energy and one above 1 TWh are
+// refused, each with a log that says which bound it crossed.
+func TestOrderQuantityBounds(t *testing.T) {
+	c := newChain(t)
+	market(t, c)
+	at(c, cst(8, 30))
+	for _, x := range []struct {
+		wh   int64
+		want string
+	}{{0, "1 Wh to 1000000000000 Wh"}, {99_999_999_999_000, "got 99999999999000"}} {
+		res := testchain.Do(t, c, "pv1", energy.Name, "place_order", energyapi.OrderBody{Zone: zone, Interval: "202603010900", Side: energyapi.Sell, QuantityWh: x.wh, PriceFen: 40}, errcode.MalformedBody)
+		if !strings.Contains(res.Log, x.want) || strings.Contains(res.Log, "or more") {
+			t.Errorf("%d Wh: %q, want %q", x.wh, res.Log, x.want)
 		}
 	}
 }
