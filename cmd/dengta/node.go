@@ -66,6 +66,14 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	if err := checkDevIP(*ip, *lan); err != nil {
 		return err
 	}
+	for _, p := range []struct {
+		flag string
+		port int
+	}{{"--gateway-port", *gwPort}, {"--rpc-port", *rpcPort}, {"--p2p-port", *p2pPort}} {
+		if p.port < 1 || p.port > 65535 {
+			return userError(fmt.Sprintf("%s %d is not a port", p.flag, p.port), "give a port from 1024 to 65535, e.g. "+p.flag+" 18480")
+		}
+	}
 	if *reset {
 		if err := wipeHome(*home); err != nil {
 			return err
@@ -145,6 +153,9 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	}
 	if *home == "" {
 		return userError("--home is required", "dengta start --home ./net/regulator")
+	}
+	if daemon.IsBackup(*home) {
+		return userError(fmt.Sprintf("%s is a backup, not a node's home; nothing was changed in it", *home), "restore it into a new directory first: dengta restore --backup "+*home+" --home NEWDIR --rpc URL --rpc URL")
 	}
 	if _, err := os.Stat(node.GenesisFile(*home)); err != nil {
 		return userError(fmt.Sprintf("%s has no genesis (%s)", *home, node.GenesisFile(*home)), "create homes with 'dengta testnet --validators 4 --out DIR'")
