@@ -32,6 +32,8 @@ var messages = pages.Messages{
 	"ds.file":              {"文件", "File"},
 	"ds.registered":        {"记录 %s 已加密登记", "Record %s sealed and registered"},
 	"ds.nofile":            {"请选择一个文件", "Choose one file"},
+	"ds.emptyfile":         {"所选文件是空的（0 字节）。请选择一个有内容的文件", "The file chosen is empty (0 bytes). Choose a file with content"},
+	"ds.grantrecords":      {"授权的记录", "Records shared"},
 	"ds.toolarge":          {"文件超过 20 MB", "The file is larger than 20 MB"},
 	"ds.records":           {"本单位登记的记录", "Our records"},
 	"ds.share":             {"转诊共享", "Referral: share with another hospital"},

@@ -311,6 +311,9 @@ func (s *dsPages) hallRegister(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
+	if len(content) == 0 {
+		return errcode.New(errcode.BadRequest, "%s", p.T("ds.emptyfile"))
+	}
 	key, err := s.site.Signer(p)
 	if err != nil {
 		return err

@@ -162,10 +162,18 @@ type hallData struct {
 	// Search is what the clerk looks for in the lists of orders and
 	// settlement lines, which page on their own.
 	Search                  string
-	Orders                  []energyapi.Order
+	Orders                  []orderRow
 	Lines                   []energyapi.StmtLine
 	OrdersAfter, LinesAfter string
 	OrdersNext, LinesNext   string
+}
+
+// orderRow is an order as the hall lists it: with how it stands now
+// (energy.OrderOutcome), which says whether it can still be withdrawn.
+type orderRow struct {
+	energyapi.Order
+	Outcome  string
+	FilledWh int64
 }
 
 // hallPage is how many orders or lines a list of the hall shows at once.
@@ -213,8 +221,16 @@ func (s *enPages) renderHall(p *pages.Page, errMsg string) error {
 		d.Search, d.OrdersAfter, d.LinesAfter = strings.TrimSpace(q.Get("q")), q.Get("orders_after"), q.Get("lines_after")
 		search := module.NewSearch(v, d.Search)
 		search.Label = label
-		if d.Orders, d.OrdersNext, err = energy.OrdersPage(v, u.Org, search, d.OrdersAfter, hallPage); err != nil {
+		var orders []energyapi.Order
+		if orders, d.OrdersNext, err = energy.OrdersPage(v, u.Org, search, d.OrdersAfter, hallPage); err != nil {
 			return err
+		}
+		for _, o := range orders {
+			row := orderRow{Order: o}
+			if row.Outcome, row.FilledWh, err = energy.OrderOutcome(v, &o, now); err != nil {
+				return err
+			}
+			d.Orders = append(d.Orders, row)
 		}
 		if d.Lines, d.LinesNext, err = energy.LinesPage(v, u.Org, search, d.LinesAfter, hallPage); err != nil {
 			return err
