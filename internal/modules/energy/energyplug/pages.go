@@ -15,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/decimal"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
@@ -338,7 +339,7 @@ func (s *enPages) doHall(a *act, action string) (string, error) {
 	case "register_meter":
 		pk, err := tx.ParsePublicKey(a.v("public_key"))
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", a.p.T("en.field.public_key"), err)
+			return "", errors.New(strings.ReplaceAll(a.p.T("en.badkey"), "{key}", pages.ChainWords(a.v("public_key"))))
 		}
 		_, _, err = client.Send(a.ctx, a.api, a.key, energyapi.RegisterMtr, energyapi.MeterBody{Meter: a.v("meter"), Zone: zone, Org: a.v("org"), PublicKey: pk, CapacityW: ints["capacity_w"]})
 		return "", err
@@ -372,6 +373,9 @@ func (s *enPages) doHall(a *act, action string) (string, error) {
 		}
 		defer f.Close()
 		rs, err := DecodeReadings(f, maxReadingsFile)
+		if re := (*ReadingsError)(nil); errors.As(err, &re) {
+			return "", errors.New(strings.ReplaceAll(a.p.T("en.readings."+re.Problem), "{mib}", fmt.Sprint(re.Limit>>20)))
+		}
 		if err != nil {
 			return "", err
 		}
@@ -439,6 +443,9 @@ func (s *enPages) interval(p *pages.Page) error {
 		return err
 	}
 	iv := p.R.PathValue("interval")
+	if _, err := energyapi.ParseInterval(iv, zn.IntervalMinutes); err != nil {
+		return errcode.New(errcode.BadRequest, "%s", strings.NewReplacer("{interval}", pages.ChainWords(iv), "{minutes}", fmt.Sprint(zn.IntervalMinutes)).Replace(p.T("en.badinterval")))
+	}
 	c := s.caller(p)
 	ivv, err := energy.IntervalView(v, zn.Zone, iv, c)
 	if err != nil {
