@@ -1,10 +1,12 @@
 package carbonplug_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,6 +62,32 @@ func TestPagesSayInputErrorsInTheirLanguage(t *testing.T) {
 		resp.Body.Close()
 		if page := string(b); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, tc.want) || strings.Contains(page, tc.not) || strings.Contains(page, "gtin:") {
 			t.Errorf("%s: %d, want 400 saying %q\n%s", tc.path, resp.StatusCode, tc.want, page)
+		}
+	}
+}
+
+// TestParseRanges: ranges as people write them; a part with anything
+// after its number is refused, not read as the number.
+func TestParseRanges(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []carbonapi.Range
+		bad  string
+	}{
+		{in: "", want: nil},
+		{in: "1-50, 61-70，99;#100-101", want: []carbonapi.Range{{From: 1, To: 50}, {From: 61, To: 70}, {From: 99, To: 99}, {From: 100, To: 101}}},
+		{in: "12x", bad: "12x"},
+		{in: "1-50-60", bad: "1-50-60"},
+		{in: "1-5 abc", bad: "abc"},
+		{in: "-5", bad: "-5"},
+	} {
+		got, err := carbonplug.ParseRanges(tc.in)
+		var re *carbonplug.RangeError
+		switch {
+		case tc.bad != "" && (!errors.As(err, &re) || re.Part != tc.bad):
+			t.Errorf("%q: %v %v, want a RangeError on %q", tc.in, got, err, tc.bad)
+		case tc.bad == "" && (err != nil || !slices.Equal(got, tc.want)):
+			t.Errorf("%q: %v %v, want %v", tc.in, got, err, tc.want)
 		}
 	}
 }
