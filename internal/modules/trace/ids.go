@@ -240,6 +240,9 @@ func (id ID) isGRAIType() bool {
 // pathHint is the forms ParseID takes, for its messages.
 const pathHint = "/01/<GTIN>/21/<serial>, /01/<GTIN>/10/<lot>, /00/<SSCC>, /414/<GLN>, /417/<GLN>, /8003/<GRAI>, /8004/<GIAI> or /drug/<code>"
 
+// pathHintZH is pathHint in Chinese, for the Chinese message.
+const pathHintZH = "/01/<GTIN>/21/<序列号>、/01/<GTIN>/10/<批号>、/00/<SSCC>、/414/<GLN>、/417/<GLN>、/8003/<GRAI>、/8004/<GIAI> 或 /drug/<药品码>"
+
 // ParseID parses any identifier of this module in GS1 Digital Link path
 // form (or this module's /drug/ and /epc/ forms) and returns its canonical
 // form: GTINs of 8, 12 and 13 digits are padded to 14, every check digit
