@@ -85,7 +85,7 @@ func runPrune(_ context.Context, args []string, out, errOut io.Writer) error {
 	}
 	dir := node.StateDir(*home)
 	if _, err := os.Stat(dir); err != nil {
-		return userError(fmt.Sprintf("no node state in %s: %v", *home, err), "--home is the directory 'dengta init' or 'dengta join' wrote")
+		return userError(fmt.Sprintf("no node state in %s: %v", *home, err), "--home is a node's home: the directory 'dengta testnet', 'dengta join' or 'dengta restore' wrote, or ~/.dengta/dev")
 	}
 	start := time.Now()
 	st, err := state.Open(dir)

@@ -122,6 +122,16 @@ func TestBackupRestore(t *testing.T) {
 		}
 		rpcs = append(rpcs, "--rpc", "http://"+strings.TrimPrefix(c.RPC.ListenAddress, "tcp://"))
 	}
+	// Two addresses where nothing answers: refused after a short wait,
+	// saying so, and the home is not left half written.
+	dead := []string{"--rpc", "http://127.0.0.1:" + fmt.Sprint(nettest.FreePort(t)), "--rpc", "http://127.0.0.1:" + fmt.Sprint(nettest.FreePort(t))}
+	out, err = exec.Command(bin, append([]string{"restore", "--backup", backup, "--home", home}, dead...)...).CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("answered in")) {
+		t.Fatalf("dengta restore from dead servers: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(home); !os.IsNotExist(err) {
+		t.Fatalf("a failed restore left %s: %v", home, err)
+	}
 	start := time.Now()
 	out, err = exec.Command(bin, append([]string{"restore", "--backup", backup, "--home", home}, rpcs...)...).CombinedOutput()
 	if err != nil {
@@ -129,6 +139,10 @@ func TestBackupRestore(t *testing.T) {
 	}
 	if !bytes.Contains(out, []byte("dengta start --home "+home)) {
 		t.Fatalf("dengta restore says:\n%s", out)
+	}
+	// The light client's debug log stays in the home, not on the screen.
+	if bytes.Contains(out, []byte("LightBlock")) || len(out) > 2000 {
+		t.Errorf("dengta restore printed %d bytes:\n%s", len(out), out)
 	}
 	restoreTook := time.Since(start)
 	start = time.Now()

@@ -176,3 +176,61 @@ func TestPortInUseHint(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
+
+// TestRestoreNeedsTwoServers: a restore's light client cross-checks a
+// primary against a witness, so one server named twice is refused before
+// anything is written.
+func TestRestoreNeedsTwoServers(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "restored")
+	for _, rpcs := range [][]string{
+		{"--rpc", "http://127.0.0.73:26657"},
+		{"--rpc", "http://127.0.0.73:26657", "--rpc", "http://127.0.0.73:26657/"},
+	} {
+		_, errOut, code := run(t, append([]string{"restore", "--backup", t.TempDir(), "--home", home}, rpcs...)...)
+		if code != 1 || !strings.Contains(errOut, "1 different RPC servers") {
+			t.Errorf("%v: exit %d\n%s", rpcs, code, errOut)
+		}
+		if _, err := os.Stat(home); !os.IsNotExist(err) {
+			t.Errorf("%v: the home was written: %v", rpcs, err)
+		}
+	}
+}
+
+// TestHints: commands given bad input say what is wrong and what to do,
+// and nothing is written.
+func TestHints(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "dev")
+	for _, c := range []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"dev", "--home", home, "--gateway-port", "99999"}, 1, "", "Try: give a port from 1024 to 65535"},
+		{[]string{"dev", "--home", home, "--rpc-port", "0"}, 1, "", "--rpc-port 0 is not a port"},
+		{[]string{"prune", "--home", filepath.Join(home, "nosuch"), "--keep", "1000"}, 1, "", "'dengta testnet', 'dengta join' or 'dengta restore' wrote"},
+		{[]string{"hall", "-h"}, 0, "Usage: dengta hall add-user", ""},
+		{[]string{"hall", "bogus"}, 1, "", "hall needs the subcommand add-user"},
+		{[]string{"gov", "preview", "--key", "k.json"}, 1, "", "give one propose body"},
+		{[]string{"query", "--height", "-1", "orgs"}, 1, "", "--height -1 is not a height"},
+	} {
+		out, errOut, code := run(t, c.args...)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errOut, c.err) {
+			t.Errorf("dengta %s: exit %d\n%s%s", strings.Join(c.args, " "), code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(home); !os.IsNotExist(err) {
+		t.Errorf("a refused dev wrote its home: %v", err)
+	}
+	// A backup is not started as a node (which would write its state
+	// into the backup).
+	backup := t.TempDir()
+	os.MkdirAll(filepath.Join(backup, "config"), 0o700)
+	os.WriteFile(filepath.Join(backup, "config", "genesis.json"), []byte("{}"), 0o600)
+	os.WriteFile(filepath.Join(backup, "backup.json"), []byte("{}"), 0o600)
+	if _, errOut, code := run(t, "start", "--home", backup); code != 1 || !strings.Contains(errOut, "is a backup, not a node's home") || !strings.Contains(errOut, "dengta restore --backup") {
+		t.Errorf("start on a backup: exit %d\n%s", code, errOut)
+	}
+	if entries, _ := os.ReadDir(backup); len(entries) != 2 {
+		t.Errorf("start on a backup wrote into it: %d entries", len(entries))
+	}
+}

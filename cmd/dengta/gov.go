@@ -110,7 +110,7 @@ func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
-	arg, err := cli.OneArg(pos, "a propose body", `dengta gov preview --key keys/coop-admin.json '{"kind":"set_validator","org_id":"coop","validator":{"power":5}}'`)
+	arg, err := cli.OneArg(pos, "propose body", `dengta gov preview --key keys/coop-admin.json '{"kind":"set_validator","org_id":"coop","validator":{"power":5}}'`)
 	if err != nil {
 		return err
 	}
@@ -122,8 +122,14 @@ func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
-	_, err = preview(ctx, c, body, out)
-	return err
+	p, err := preview(ctx, c, body, out)
+	if err != nil {
+		return err
+	}
+	if p.Refusal != nil {
+		return userError("the chain would refuse this proposal: "+p.Refusal.Message, "fix the proposal; nothing was sent")
+	}
+	return nil
 }
 
 // safeToSend returns an error unless the preview allows the change and
@@ -147,7 +153,7 @@ func govPropose(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
-	arg, err := cli.OneArg(pos, "a propose body", `dengta gov propose --key keys/regulator-admin.json @proposal.json`)
+	arg, err := cli.OneArg(pos, "propose body", `dengta gov propose --key keys/regulator-admin.json @proposal.json`)
 	if err != nil {
 		return err
 	}

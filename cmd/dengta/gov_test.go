@@ -58,6 +58,19 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "refused by the chain's rules") || !strings.Contains(errOut, "the chain would refuse this proposal") {
 		t.Fatalf("propose at 10: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// The preview checks the whole proposal as the chain would, not only
+	// its effect on the validators.
+	for _, bad := range []struct{ body, want string }{
+		{`{"kind":"bogus"}`, "is not one of"},
+		{`{}`, "is not one of"},
+		{`{"kind":"upgrade","upgrade":{"name":"v0","version":2,"height":5}}`, "too close"},
+		{`{"kind":"add_org"}`, "needs \"org\""},
+	} {
+		out, errOut, code := run(t, "gov", "preview", "--node", url, "--key", devnet.KeyFile(keys, "coop"), bad.body)
+		if code != 1 || !strings.Contains(out, "refused by the chain's rules") || !strings.Contains(errOut, bad.want) {
+			t.Errorf("preview %s: exit %d\n%s\n%s", bad.body, code, out, errOut)
+		}
+	}
 	body := possession("3")
 	out, _, code = run(t, "gov", "preview", "--node", url, "--key", devnet.KeyFile(keys, "coop"), body)
 	if code != 0 || !strings.Contains(out, "NOT signing") || !strings.Contains(out, "no_fault_tolerance") {

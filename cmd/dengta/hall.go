@@ -18,8 +18,16 @@ import (
 const devPassword = "dengta-dev"
 
 func runHall(_ context.Context, args []string, out, errOut io.Writer) error {
+	const example = "dengta hall add-user --home HOME --org ORG --name NAME --role admin --key KEYFILE"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintf(out, "Usage: dengta hall add-user --home HOME --org ORG --name NAME --role admin|staff --key KEYFILE [--display NAME]\n\n"+
+			"Adds a service hall user to a stopped node: the user signs in with a password and acts with the key's organisation.\n"+
+			"One passphrase opens the home's hall master key and the user's key file: encrypt the key with the home's passphrase.\n"+
+			"'dengta hall add-user -h' lists the flags.\n")
+		return nil
+	}
 	if len(args) == 0 || args[0] != "add-user" {
-		return userError("hall needs a subcommand", "dengta hall add-user --home HOME --org ORG --name NAME --role admin --key KEYFILE")
+		return userError("hall needs the subcommand add-user", example)
 	}
 	fs := newFlags("hall add-user", "--home HOME --org ORG --name NAME --role admin|staff --key KEYFILE [--display NAME]", errOut)
 	home := fs.String("home", "", "home directory of the node (stop the node first)")

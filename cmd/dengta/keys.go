@@ -201,6 +201,11 @@ func keyFiles(pos []string, home, cmd string) ([]string, error) {
 	if err != nil {
 		return nil, userError(err.Error(), "pass a node home (it has config/node_key.json)")
 	}
+	// A running node keeps its keys open and would not restart with keys
+	// it cannot open; nothing is rewritten under it.
+	if err := node.CheckStopped(home); err != nil {
+		return nil, userError(err.Error(), "stop the node first (Ctrl-C, or stop its service), then run this again; nothing was changed")
+	}
 	return files, nil
 }
 

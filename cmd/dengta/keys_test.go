@@ -18,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -78,9 +79,26 @@ func TestKeysPassphraseHome(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A wrong old passphrase changes nothing.
+	// A running node's home is not touched: its process holds the lock of
+	// the home's state database (here this test's own, opened as the node
+	// opens it).
 	snap := snapshot(t, home)
-	_, errOut, code := run(t, "keys", "passphrase", "--home", home, "--passphrase-file", passFile(t, "not it at all"), "--new-passphrase-file", passFile(t, newPass))
+	st, err := state.Open(node.StateDir(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "keys", "passphrase", "--home", home, "--passphrase-file", passFile(t, oldPass), "--new-passphrase-file", passFile(t, newPass))
+	if code != 1 || !strings.Contains(errOut, "a node is running on "+home) || !strings.Contains(errOut, "stop the node first") {
+		t.Fatalf("running node: exit %d\n%s", code, errOut)
+	}
+	_, errOut, code = run(t, "keys", "encrypt", "--home", home, "--passphrase-file", passFile(t, oldPass))
+	if code != 1 || !strings.Contains(errOut, "a node is running on "+home) {
+		t.Fatalf("encrypt on a running node: exit %d\n%s", code, errOut)
+	}
+	st.Close()
+
+	// A wrong old passphrase changes nothing.
+	_, errOut, code = run(t, "keys", "passphrase", "--home", home, "--passphrase-file", passFile(t, "not it at all"), "--new-passphrase-file", passFile(t, newPass))
 	if code != 1 || !strings.Contains(errOut, "Error: wrong passphrase for key file") {
 		t.Fatalf("wrong old passphrase: exit %d\n%s", code, errOut)
 	}

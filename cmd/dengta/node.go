@@ -19,6 +19,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/internal/tx"
 )
 
 // logFlags adds --log-level and returns a function making the logger.
@@ -55,6 +56,7 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	rpcPort := fs.Int("rpc-port", 26657, "port of CometBFT's RPC")
 	p2pPort := fs.Int("p2p-port", 26656, "port of CometBFT's peer-to-peer listener")
 	chainID := fs.String("chain-id", "dengta-dev", "chain id of a new dev chain")
+	passFile := cli.PassphraseFlag(fs) // a dev home whose passphrase was changed
 	logger := logFlags(fs, errOut)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -65,6 +67,14 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 	}
 	if err := checkDevIP(*ip, *lan); err != nil {
 		return err
+	}
+	for _, p := range []struct {
+		flag string
+		port int
+	}{{"--gateway-port", *gwPort}, {"--rpc-port", *rpcPort}, {"--p2p-port", *p2pPort}} {
+		if p.port < 1 || p.port > 65535 {
+			return userError(fmt.Sprintf("%s %d is not a port", p.flag, p.port), "give a port from 1024 to 65535, e.g. "+p.flag+" 18480")
+		}
 	}
 	if *reset {
 		if err := wipeHome(*home); err != nil {
@@ -87,7 +97,7 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 		}
 		created = true
 	}
-	return daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
+	err = daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		verb := "resumed"
 		if created {
 			verb = "created"
@@ -101,7 +111,7 @@ func runDev(ctx context.Context, reg *plug.Registry, args []string, out, errOut 
 Dengta dev chain %q %s — height %d, validator run by %q.
 
   Service hall:    %s/login   (users <org>-admin, e.g. coop-admin; password %s; dev chain only)
-  Keys:            encrypted with the published dev passphrase %q: dev chain only
+  Keys:            %s
   Gateway (API):   %s
   API reference:   %s/openapi.json
   Health:          %s/healthz
@@ -113,9 +123,23 @@ Try:   dengta query orgs
        dengta query proof identity/org/coop --out coop.json
        dengta verify coop.json --trust %s
 Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' starts afresh).
-`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, keyfile.DevPassphrase, d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
+`, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, devKeysLine(*home), d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
-	}, daemon.WithPassphrase(cli.Passphrase(""))) // a dev home whose passphrase was changed
+	}, daemon.WithPassphrase(cli.Passphrase(*passFile)))
+	if errors.Is(err, keyfile.ErrNoPassphrase) || errors.Is(err, keyfile.ErrWrongPassphrase) {
+		return cli.KeyError(err, "")
+	}
+	return err
+}
+
+// devKeysLine says how a dev home's keys are protected: with the
+// published dev passphrase, unless 'dengta keys passphrase' gave them the
+// home's own.
+func devKeysLine(home string) string {
+	if _, _, err := tx.OpenKeyFile(node.OperatorKeyFile(home), keyfile.Fixed(keyfile.DevPassphrase)); err == nil {
+		return fmt.Sprintf("encrypted with the published dev passphrase %q: dev chain only", keyfile.DevPassphrase)
+	}
+	return "encrypted with this home's own passphrase ('dengta keys passphrase')"
 }
 
 // wipeHome removes a dev home, after checking that it is one.
@@ -145,6 +169,9 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	}
 	if *home == "" {
 		return userError("--home is required", "dengta start --home ./net/regulator")
+	}
+	if daemon.IsBackup(*home) {
+		return userError(fmt.Sprintf("%s is a backup, not a node's home; nothing was changed in it", *home), "restore it into a new directory first: dengta restore --backup "+*home+" --home NEWDIR --rpc URL --rpc URL")
 	}
 	if _, err := os.Stat(node.GenesisFile(*home)); err != nil {
 		return userError(fmt.Sprintf("%s has no genesis (%s)", *home, node.GenesisFile(*home)), "create homes with 'dengta testnet --validators 4 --out DIR'")

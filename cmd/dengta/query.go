@@ -45,6 +45,9 @@ func runQuery(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if len(pos) == 0 {
 		return userError("query needs to know what to read", "dengta query status, dengta query orgs, ... ('dengta query -h' lists them)")
 	}
+	if *height < 0 {
+		return userError(fmt.Sprintf("--height %d is not a height", *height), "give a block height (1 or more), or leave --height out for the latest")
+	}
 	q := url.Values{}
 	if *height > 0 {
 		q.Set("height", fmt.Sprint(*height))

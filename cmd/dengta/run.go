@@ -143,7 +143,7 @@ func hintFor(name string) string {
 	case "nonce_replayed", "nonce_gap":
 		return "another transaction of the same key took that nonce; run the command again (without --nonce, dengta asks the node for the next one)"
 	case "unauthorized":
-		return "'dengta query actions' lists which roles may take each action"
+		return "a transaction: 'dengta query actions' lists which roles may take each action; a read: the record is for its parties and for those who oversee them (regulators, auditors), so sign with --key of one of them"
 	case "wrong_chain":
 		return "check --node: it points at a node of another chain"
 	case "key_inactive":

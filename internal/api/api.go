@@ -180,7 +180,9 @@ func formatParam(v reflect.Value) string {
 
 // DecodeParams fills the struct p points to from a request's path values
 // and query. A value that does not parse is a bad_request error naming
-// the parameter; absent parameters leave their fields zero.
+// the parameter; absent parameters leave their fields zero. A page size
+// (the query parameter limit) given as 0 is refused: absent means the
+// endpoint's default, and every list documents 1 to its maximum.
 func DecodeParams(p any, path func(name string) string, query url.Values) error {
 	v := reflect.ValueOf(p)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
@@ -210,6 +212,9 @@ func DecodeParams(p any, path func(name string) string, query url.Values) error 
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
 				return errcode.New(errcode.BadRequest, "%s %s must be a whole number, got %q", where, f.name, s)
+			}
+			if n == 0 && !f.path && f.name == "limit" {
+				return errcode.New(errcode.BadRequest, "query parameter limit must be 1 or more; leave it out for the default page")
 			}
 			fv.SetInt(n)
 		case reflect.Uint64:

@@ -64,6 +64,17 @@ func TestDecodeParams(t *testing.T) {
 			t.Errorf("DecodeParams(%v) = %v, want a bad_request naming the parameter", q, err)
 		}
 	}
+	// A page size of 0 is refused; absent leaves the default.
+	type pageParams struct {
+		Limit int `query:"limit"`
+	}
+	var pp pageParams
+	if err := DecodeParams(&pp, path, url.Values{"limit": {"0"}}); errcode.Of(err) != errcode.BadRequest || !strings.Contains(errcode.Message(err), "limit must be 1 or more") {
+		t.Errorf("limit=0: %v", err)
+	}
+	if err := DecodeParams(&pp, path, url.Values{}); err != nil || pp.Limit != 0 {
+		t.Errorf("no limit: %+v, %v", pp, err)
+	}
 	var n struct {
 		nested
 	}

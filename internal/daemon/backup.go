@@ -345,6 +345,13 @@ func ReadBackup(dir string) (*BackupInfo, error) {
 	return &info, nil
 }
 
+// IsBackup reports whether dir is a backup ('dengta backup' wrote it), not
+// a node's home.
+func IsBackup(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, backupInfoFile))
+	return err == nil
+}
+
 // Restore writes a new home from a backup: configuration, keys, hall
 // accounts, files and last-sign state as they were, the state from the
 // backup's snapshot (its root must be the backed-up app hash), and
@@ -352,12 +359,12 @@ func ReadBackup(dir string) (*BackupInfo, error) {
 // from rpcServers (two or more of the consortium's nodes) and verifies
 // from the backed-up block. The node then catches up by block sync.
 func Restore(ctx context.Context, backupDir, home string, rpcServers []string) (*BackupInfo, error) {
+	if err := node.CheckRPCServers(rpcServers); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	info, err := ReadBackup(backupDir)
 	if err != nil {
 		return nil, err
-	}
-	if len(rpcServers) < 2 {
-		return nil, errors.New("restore: name two or more of the consortium's CometBFT RPC servers (the light client's primary and witness)")
 	}
 	if entries, err := os.ReadDir(home); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("restore: %s is not empty; restore into a new or empty directory", home)
@@ -404,21 +411,44 @@ func restoreHome(ctx context.Context, backupDir, home string, info *BackupInfo, 
 	if err := waitForHeight(ctx, rpcServers, info.Height+2, restoreHeightWait); err != nil {
 		return err
 	}
-	if err := cmtnode.BootstrapState(ctx, c, cmtcfg.DefaultDBProvider, cmtnode.DefaultGenesisDocProviderFunc(c), uint64(info.Height), appHash); err != nil {
+	if err := quietStdout(filepath.Join(node.DataDir(home), "restore.log"), func() error {
+		return cmtnode.BootstrapState(ctx, c, cmtcfg.DefaultDBProvider, cmtnode.DefaultGenesisDocProviderFunc(c), uint64(info.Height), appHash)
+	}); err != nil {
 		return fmt.Errorf("consensus state at height %d from %s: %w", info.Height, strings.Join(rpcServers, ", "), err)
 	}
 	return nil
 }
 
+// quietStdout runs fn with the process's standard output going to the
+// file at path. CometBFT's BootstrapState logs every step of its light
+// client at debug level to standard output, which a restore's operator
+// should not have to read; the log is kept in the restored home.
+func quietStdout(path string, fn func() error) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fn()
+	}
+	defer f.Close()
+	stdout := os.Stdout
+	os.Stdout = f
+	defer func() { os.Stdout = stdout }()
+	return fn()
+}
+
 // restoreHeightWait bounds how long a restore waits for the consortium
-// to commit the two blocks after the backup's.
-const restoreHeightWait = 2 * time.Minute
+// to commit the two blocks after the backup's; restoreNoAnswer how long it
+// waits when no server answers at all (a wrong address, a stopped node).
+const (
+	restoreHeightWait = 2 * time.Minute
+	restoreNoAnswer   = 15 * time.Second
+)
 
 // waitForHeight waits until one of the CometBFT RPC servers reports
 // height h or more.
 func waitForHeight(ctx context.Context, rpcServers []string, h int64, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	start := time.Now()
 	var last int64
 	var lastErr error
 	for {
@@ -432,6 +462,9 @@ func waitForHeight(ctx context.Context, rpcServers []string, h int64, timeout ti
 				return nil
 			}
 			last = max(last, got)
+		}
+		if last == 0 && time.Since(start) > restoreNoAnswer {
+			return fmt.Errorf("none of the consortium's nodes at %s answered in %s: %w", strings.Join(rpcServers, ", "), restoreNoAnswer, lastErr)
 		}
 		select {
 		case <-time.After(250 * time.Millisecond):

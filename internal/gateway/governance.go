@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/types"
@@ -80,7 +82,13 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 	online := func(org string) bool { return signs(owners[org]) }
 	m := identity.Module{Roles: s.app.Roles()}
 	out := GovernancePreview{Height: res.Block.Height + 1, Warnings: []Warning{}}
-	before, after, err := m.PreviewValidators(v, s.app.ChainID(), out.Height, &b)
+	// The whole proposal as the caller's organisation would send it, on a
+	// throwaway copy of the state; then what it does to the validators.
+	err = s.dryPropose(r, m, v, res.Block.Time, out.Height, &b)
+	var before, after *identity.ValidatorSet
+	if err == nil {
+		before, after, err = m.PreviewValidators(v, s.app.ChainID(), out.Height, &b)
+	}
 	if before == nil {
 		var gerr error
 		if before, gerr = identity.GetValidatorSet(v); gerr != nil {
@@ -166,4 +174,42 @@ func eachValidatorOrg(v *state.View, fn func(*identity.Org)) error {
 			fn(o)
 		}
 	})
+}
+
+// dryPropose runs identity's propose for the caller's organisation (as
+// one of its admins) at the next height, over a copy of the state whose
+// writes are dropped.
+func (s *Server) dryPropose(r *http.Request, m identity.Module, v *state.View, t time.Time, height int64, b *identity.ProposeBody) error {
+	caller := httpapi.Caller(r.Context())
+	version, err := module.ChainVersion(v)
+	if err != nil {
+		return err
+	}
+	ctx := &module.Context{ChainID: s.app.ChainID(), Height: height, Time: t, Version: version,
+		Signer: module.Signer{KeyID: caller.Key, Org: caller.Org, Admin: true, Roles: caller.Roles},
+		Store:  &scratch{view: v, writes: map[string][]byte{}}}
+	return m.CheckProposal(ctx, b)
+}
+
+// scratch is a state view that keeps writes in memory, to be thrown away.
+type scratch struct {
+	view   *state.View
+	writes map[string][]byte // nil value: deleted
+}
+
+func (s *scratch) Get(key []byte) ([]byte, error) {
+	if v, ok := s.writes[string(key)]; ok {
+		return bytes.Clone(v), nil
+	}
+	return s.view.Get(key)
+}
+
+func (s *scratch) Set(key, value []byte) error {
+	s.writes[string(key)] = bytes.Clone(value)
+	return nil
+}
+
+func (s *scratch) Delete(key []byte) error {
+	s.writes[string(key)] = nil
+	return nil
 }

@@ -30,6 +30,11 @@ type ProposeBody struct {
 	Reason  string       `json:"reason,omitempty"`
 }
 
+// CheckProposal runs propose as ctx's signer would, to tell whether the
+// chain would take the proposal now (a preview's dry run: ctx.Store is a
+// throwaway copy of the state, whose writes are dropped).
+func (m Module) CheckProposal(ctx *module.Context, b *ProposeBody) error { return m.propose(ctx, b) }
+
 func (m Module) propose(ctx *module.Context, b *ProposeBody) error {
 	if len(b.Reason) > 1000 {
 		return errcode.New(errcode.MalformedBody, "reason must have at most 1000 bytes")

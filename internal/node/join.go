@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,7 +113,11 @@ func MakeBundle(ctx context.Context, opts BundleOptions) (*JoinBundle, error) {
 		}
 	}
 	b.Peers = append(b.Peers, opts.Peers...)
-	b.RPCServers = append(b.RPCServers, opts.RPCServers...)
+	for _, r := range opts.RPCServers {
+		if !slices.Contains(b.RPCServers, r) {
+			b.RPCServers = append(b.RPCServers, r)
+		}
+	}
 	rc, err := rpchttp.New(firstRPC)
 	if err != nil {
 		return nil, fmt.Errorf("join bundle: rpc %s: %w", firstRPC, err)
@@ -190,13 +195,28 @@ func (b *JoinBundle) Check() error {
 			return fmt.Errorf("join bundle: %w", err)
 		}
 	}
-	if len(b.RPCServers) < 2 {
-		return fmt.Errorf("join bundle: %d RPC servers; the light client needs at least two (a primary and a witness)", len(b.RPCServers))
+	if err := CheckRPCServers(b.RPCServers); err != nil {
+		return fmt.Errorf("join bundle: %w", err)
 	}
-	for _, s := range b.RPCServers {
-		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(s, ",") {
-			return fmt.Errorf("join bundle: RPC server %q: want http://host:port", s)
+	return nil
+}
+
+// CheckRPCServers checks the CometBFT RPC servers a light client verifies
+// a new node's starting point against: each http(s)://host:port, and two
+// or more different ones (a primary and a witness; one server named
+// twice would be its own witness, and the cross-check would check
+// nothing).
+func CheckRPCServers(servers []string) error {
+	seen := map[string]bool{}
+	for _, s := range servers {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(s, ",") {
+			return fmt.Errorf("RPC server %q: want http://host:port", s)
 		}
+		seen[strings.ToLower(u.Host)] = true
+	}
+	if len(seen) < 2 {
+		return fmt.Errorf("%d different RPC servers (of %d named); the light client needs two or more members' nodes, a primary and a witness", len(seen), len(servers))
 	}
 	return nil
 }

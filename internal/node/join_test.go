@@ -63,7 +63,11 @@ func TestJoinHome(t *testing.T) {
 		"bad peer":   func(b *JoinBundle) { b.Peers = []string{"127.0.0.2:26656"} },
 		"one rpc":    func(b *JoinBundle) { b.RPCServers = b.RPCServers[:1] },
 		"rpc scheme": func(b *JoinBundle) { b.RPCServers[1] = "tcp://127.0.0.3:26657" },
-		"genesis":    func(b *JoinBundle) { b.Genesis = json.RawMessage(`{}`) },
+		"rpc twice":  func(b *JoinBundle) { b.RPCServers[1] = "http://127.0.0.2:26657/" },
+		"rpc case": func(b *JoinBundle) {
+			b.RPCServers = []string{"http://node.example:26657", "https://NODE.example:26657"}
+		},
+		"genesis": func(b *JoinBundle) { b.Genesis = json.RawMessage(`{}`) },
 	} {
 		bad := testBundle(t)
 		edit(bad)

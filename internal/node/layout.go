@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cockroachdb/pebble/vfs"
 
 	"github.com/dengta-chain/dengta/internal/keyfile"
 )
@@ -255,4 +259,19 @@ func ValidatorKey(home string, src keyfile.Source) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("validator key %s: not an Ed25519 key", pvKeyFile(home))
 	}
 	return ed25519.PrivateKey(b), nil
+}
+
+// CheckStopped returns an error when a node runs on home: its process
+// holds the lock of the home's state database. Commands that rewrite a
+// home's files offline (keys, pruning) call it first.
+func CheckStopped(home string) error {
+	lock := filepath.Join(StateDir(home), "LOCK")
+	if _, err := os.Stat(lock); errors.Is(err, fs.ErrNotExist) {
+		return nil // never started
+	}
+	l, err := vfs.Default.Lock(lock)
+	if err != nil {
+		return fmt.Errorf("a node is running on %s (its state database is locked: %v)", home, err)
+	}
+	return l.Close()
 }

@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
@@ -179,7 +181,9 @@ type governanceData struct {
 type appRow struct {
 	gateway.ApplicationView
 	Contact *gateway.Contact
-	Roles   []roleChoice
+	// Choices are the roles an admin may grant, those applied for ticked
+	// (the roles applied for are the view's Roles).
+	Choices []roleChoice
 	// Open is the admit proposal being voted, if any.
 	Open uint64
 }
@@ -219,7 +223,7 @@ func (s *Server) governanceData(p *pages.Page) (*governanceData, error) {
 			}
 			continue
 		}
-		row := appRow{ApplicationView: a, Roles: s.roleChoices(p, a.Roles)}
+		row := appRow{ApplicationView: a, Choices: s.roleChoices(p, a.Roles)}
 		if open[a.Proposal] {
 			row.Open = a.Proposal
 		}
@@ -255,6 +259,10 @@ func (s *Server) governanceError(p *pages.Page, msg string) error {
 	return s.render(p, "governance")
 }
 
+// maxReason is the most characters of a proposal's reason the form takes:
+// the chain takes 1,000 bytes, which 300 Chinese characters stay within.
+const maxReason = 300
+
 // admit proposes to admit an application with the roles ticked, signed
 // by the signed-in admin.
 func (s *Server) admit(p *pages.Page) error {
@@ -273,7 +281,11 @@ func (s *Server) admit(p *pages.Page) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
 	defer cancel()
-	body := identity.ProposeBody{Kind: identity.KindAdmit, Application: ref, Roles: roles, Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if utf8.RuneCountInString(reason) > maxReason {
+		return s.governanceError(p, fmt.Sprintf(p.T("gov.reasontoolong"), maxReason))
+	}
+	body := identity.ProposeBody{Kind: identity.KindAdmit, Application: ref, Roles: roles, Reason: reason}
 	if _, _, err := client.Send(ctx, s.api(), key, identity.Propose, body); err != nil {
 		return s.governanceError(p, p.APIError(err))
 	}
@@ -379,6 +391,9 @@ var joinMessages = pages.Messages{
 	"gov.contactelse":           {"联系方式保存在受理节点", "contact details kept by the node of"},
 	"gov.admit":                 {"发起准入提案", "Propose to admit"},
 	"gov.reasonlabel":           {"理由（可选）", "Reason (optional)"},
+	"gov.reasontoolong":         {"理由最多 %d 个字，请精简后再提交", "The reason may be %d characters at most: shorten it"},
+	"gov.asvalidator":           {"并作为验证节点", "and as a validator"},
+	"gov.newroles":              {"设定的角色", "Roles to set"},
 	"gov.voting":                {"表决中：提案", "Being voted: proposal"},
 	"gov.open":                  {"表决中的提案", "Open proposals"},
 	"gov.noopen":                {"没有表决中的提案。", "No open proposal."},

@@ -109,6 +109,10 @@ func TestApplyToJoin(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance"), chromedp.WaitVisible("#admit-"+ref, chromedp.ByQuery))
 	card := browsertest.Text(t, ctx, "#app-"+ref)
 	browsertest.Contains(t, card, "李娜", "the relaying node shows the contact")
+	browsertest.Contains(t, card, "申请的角色\n生产者\n", "the roles applied for, by name")
+	if strings.Contains(card, "{") {
+		t.Errorf("the application card shows raw data: %s", card)
+	}
 	browsertest.Run(t, ctx, chromedp.Click("#admit-"+ref+"-logistics", chromedp.ByQuery), chromedp.Click("#admit-"+ref, chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已发起准入提案")
 	browsertest.Screenshot(t, ctx, "governance")
@@ -125,7 +129,12 @@ func TestApplyToJoin(t *testing.T) {
 	// Another member votes in the hall.
 	browsertest.SignIn(t, ctx, base, "coop-admin")
 	approve := fmt.Sprintf("#approve-%d", view.Proposal)
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance"), chromedp.WaitVisible(approve, chromedp.ByQuery), chromedp.Click(approve, chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance"), chromedp.WaitVisible(approve, chromedp.ByQuery))
+	// A voter sees what the admission grants before voting.
+	granted := browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d-roles", view.Proposal))
+	browsertest.Contains(t, granted, "生产者", "roles the proposal grants")
+	browsertest.Contains(t, granted, "物流", "roles the proposal grants")
+	browsertest.Run(t, ctx, chromedp.Click(approve, chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已投赞成票")
 	browsertest.SignOut(t, ctx)
 	// The others by the SDK, until it passes.

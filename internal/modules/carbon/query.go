@@ -62,6 +62,9 @@ func page[T any](r module.Reader, prefix, after string, f func(k, v []byte) (*T,
 
 // ListProjects lists projects in id order, by status and developer.
 func ListProjects(r module.Reader, status, developer, after string) (*api.Page[carbonapi.Project], error) {
+	if status != "" && status != carbonapi.StatusSubmitted && status != carbonapi.StatusRegistered {
+		return nil, errcode.New(errcode.BadRequest, "status %q: give %s or %s, or leave it out for every project", status, carbonapi.StatusSubmitted, carbonapi.StatusRegistered)
+	}
 	return page(r, projectPrefix, after, func(_, v []byte) (*carbonapi.Project, error) {
 		var p carbonapi.Project
 		if err := json.Unmarshal(v, &p); err != nil {

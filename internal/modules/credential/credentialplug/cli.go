@@ -169,7 +169,11 @@ func cmdHolderKey(_ context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return cli.Fail(err.Error(), "--alg ES256")
 	}
-	pass, err := cli.NewPassphrase(*passFile).Passphrase("the holder key")
+	// A new key file, like 'dengta keys new': the usual passphrase
+	// sources, asked twice at a terminal.
+	src := cli.Passphrase(*passFile)
+	src.Confirm = true
+	pass, err := src.Passphrase("the holder key")
 	if err != nil {
 		return cli.KeyError(err, keyfile.Hint)
 	}

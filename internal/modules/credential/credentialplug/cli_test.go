@@ -15,6 +15,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialplug"
 	"github.com/dengta-chain/dengta/internal/node"
@@ -61,8 +62,17 @@ func TestCredentialCommands(t *testing.T) {
 	if !strings.Contains(out, `"kty":"EC"`) || strings.Contains(out, `"d":`) {
 		t.Fatalf("holder-key: %s", out)
 	}
+	// Without a terminal, the passphrase comes from $DENGTA_PASSPHRASE,
+	// as its help and its error say (it once read only the variable
+	// for changing a passphrase).
+	t.Setenv(keyfile.EnvPassphrase, "holder passphrase 2")
+	must("holder-key", "--out", file("holder2.jwe"))
+	if _, err := credentialplug.ReadJWK(file("holder2.jwe"), keyfile.Fixed("holder passphrase 2")); err != nil {
+		t.Fatalf("the key from $%s: %v", keyfile.EnvPassphrase, err)
+	}
+	os.Unsetenv(keyfile.EnvPassphrase)
 	out = must("issue", "--node", f.url, "--key", regulator, "--type", catalog.BusinessLicence,
-		"--claims", `{"uscc":"91341321MA2T00004X","name":"砀山县梨都果业有限公司","entityType":"有限责任公司","legalRepresentative":"王秀兰","registeredCapital":"人民币伍佰万元","establishedDate":"2019-03-18","domicile":"安徽省宿州市砀山县"}`,
+		"--claims", `{"uscc":"91341321MA2T00004G","name":"砀山县梨都果业有限公司","entityType":"有限责任公司","legalRepresentative":"王秀兰","registeredCapital":"人民币伍佰万元","establishedDate":"2019-03-18","domicile":"安徽省宿州市砀山县"}`,
 		"--holder", file("holder.jwe"), "--passphrase-file", file("pass"), "--out", file("licence.sd-jwt"))
 	m := regexp.MustCompile(`credential ([0-9a-f]{64}) anchored`).FindStringSubmatch(out)
 	if m == nil {

@@ -254,14 +254,14 @@ func Register(ctx context.Context, c *client.Client, proposer *client.Key, voter
 // demoHolderClaims are the claims of the demo's credentials, by type.
 var demoHolderClaims = map[string][]map[string]any{
 	catalog.BusinessLicence: {
-		{"uscc": "93341321MA2N000011", "name": "砀山县梨都果品专业合作社", "entityType": "农民专业合作社", "legalRepresentative": "李梨花", "registeredCapital": "人民币伍佰万元", "establishedDate": "2012-04-18", "businessTerm": "长期", "domicile": "安徽省宿州市砀山县良梨镇", "businessScope": "水果种植、收购、贮藏、销售；农业技术服务"},
-		{"uscc": "91341300MA2N000043", "name": "皖北食品集团有限公司", "entityType": "有限责任公司", "legalRepresentative": "王淮北", "registeredCapital": "人民币壹亿元", "establishedDate": "2005-09-01", "businessTerm": "2005-09-01 至 长期", "domicile": "安徽省宿州市埇桥区", "businessScope": "食品生产、加工、销售；进出口业务"},
+		{"uscc": "93341321MA2N00001N", "name": "砀山县梨都果品专业合作社", "entityType": "农民专业合作社", "legalRepresentative": "李梨花", "registeredCapital": "人民币伍佰万元", "establishedDate": "2012-04-18", "businessTerm": "长期", "domicile": "安徽省宿州市砀山县良梨镇", "businessScope": "水果种植、收购、贮藏、销售；农业技术服务"},
+		{"uscc": "91341300MA2N00004Q", "name": "皖北食品集团有限公司", "entityType": "有限责任公司", "legalRepresentative": "王淮北", "registeredCapital": "人民币壹亿元", "establishedDate": "2005-09-01", "businessTerm": "2005-09-01 至 长期", "domicile": "安徽省宿州市埇桥区", "businessScope": "食品生产、加工、销售；进出口业务"},
 	},
 	catalog.Notarial: {
 		{"certificateNumber": "（2026）皖宿公证字第00312号", "party": "赵明", "partyIdNumber": "340321198805060017", "matter": "学历公证", "statement": "兹证明赵明于二〇一〇年七月毕业于宿州学院计算机科学与技术专业，获工学学士学位。", "notary": "陈公正", "issueDate": "2026-02-20"},
 	},
 	catalog.Quality: {
-		{"certificateNumber": "DSSL-2026-0018", "enterprise": "砀山县梨都果品专业合作社", "uscc": "93341321MA2N000011", "product": "砀山酥梨（特级）", "origin": "安徽省砀山县", "standard": "T/DSSL 001-2024", "grade": "特级"},
+		{"certificateNumber": "DSSL-2026-0018", "enterprise": "砀山县梨都果品专业合作社", "uscc": "93341321MA2N00001N", "product": "砀山酥梨（特级）", "origin": "安徽省砀山县", "standard": "T/DSSL 001-2024", "grade": "特级"},
 	},
 }
 

@@ -156,6 +156,15 @@ func (n *node) relayStatement(env httpapi.Env) httpapi.HandlerFunc {
 		if err := httpapi.DecodeJSON(r, &b, 4<<10); err != nil {
 			return err
 		}
+		var missing []string
+		for _, f := range []struct{ name, v string }{{"act", b.Act}, {"grant", b.Grant}, {"subject", b.Subject}, {"time", b.Time}, {"signature", b.Signature}} {
+			if f.v == "" {
+				missing = append(missing, f.name)
+			}
+		}
+		if len(missing) > 0 {
+			return errcode.New(errcode.BadRequest, "a patient's statement needs act, grant, subject, time and signature; missing: %s", strings.Join(missing, ", "))
+		}
 		res, err := n.relay(r.Context(), env, b)
 		if err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,6 +139,14 @@ func TestReferralThroughANode(t *testing.T) {
 	must(t, err)
 	approve, err := datashareplug.SignStatement(st, s.patientKey(p.ID, p.AccessCode), datashareapi.ActApprove, g.ID, p.ID, time.Now())
 	must(t, err)
+	// A statement missing its fields is bad input (400), not an unknown
+	// patient (404).
+	for _, bad := range []datashareapi.SubjectActBody{{}, {Act: approve.Act, Grant: approve.Grant, Subject: approve.Subject, Time: approve.Time}} {
+		var ce *client.Error
+		if _, err := datashareplug.RelayStatement(ctx, client.New(s.d.GatewayURL), bad); !errors.As(err, &ce) || ce.Status != http.StatusBadRequest || !strings.Contains(ce.Message, "missing") {
+			t.Fatalf("statement %+v: %v", bad, err)
+		}
+	}
 	sr, err := datashareplug.RelayStatement(ctx, client.New(s.d.GatewayURL), approve) // the public relay: no member credential
 	must(t, err)
 	if sr.Status != datashareapi.GrantActive {

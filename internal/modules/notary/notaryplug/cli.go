@@ -24,7 +24,7 @@ Evidence preservation (存证) and copyright registration:
   batch --key K --out DIR [--label L] FILE...      one transaction for many files; writes a receipt per file
   certificate [--out FILE] EVIDENCE_ID             the evidence certificate (a proof bundle)
   certificate --receipt RECEIPT [--out FILE]       the certificate of a batch item
-  find FILE                                        evidence records of a file
+  find --key K FILE                                evidence records of a file (for members: sign with a member key)
   show ID                                          an evidence (EV…), batch (BA…) or work (WK…) record
   register-work --key K --title T --author A [--author B] --created-on YYYY-MM-DD --license L --type T [--evidence ID] FILE
   transfer-work --key K --to ORG [--note N] WORK_ID
@@ -189,14 +189,22 @@ func notaryCertificate(ctx context.Context, args []string, out, errOut io.Writer
 }
 
 func notaryFind(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := cli.NewFlags("notary find", "FILE", errOut)
+	fs := cli.NewFlags("notary find", "--key K FILE", errOut)
 	node := cli.NodeFlag(fs)
+	keyFile := fs.String("key", "", "key file of a member's signer: the records of a file are for members (anyone may check one file at /verify)")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return cli.Fail("notary find takes one file", "dengta notary find contract.pdf")
+		return cli.Fail("notary find takes one file", "dengta notary find --key ~/.dengta/dev/keys/coop-admin.json contract.pdf")
+	}
+	if *keyFile == "" {
+		return cli.Fail("the evidence records of a file are for members: --key is required", "dengta notary find --key ~/.dengta/dev/keys/coop-admin.json "+pos[0]+" (anyone can check a file against one record at the node's /verify page)")
+	}
+	c, _, err := cli.Signer(*node, *keyFile)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -208,7 +216,7 @@ func notaryFind(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	// The node looks the hash up among SHA-256 and SM3 digests alike.
-	page, err := client.Read(ctx, cli.Client(*node), notaryapi.FindEvidence, notaryapi.HashParams{SHA256: sha})
+	page, err := client.Read(ctx, c, notaryapi.FindEvidence, notaryapi.HashParams{SHA256: sha})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/internal/modules/notary/notaryplug"
@@ -240,4 +242,42 @@ func BenchmarkNotaryBatched(b *testing.B) {
 	elapsed := time.Since(t0)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+}
+
+// TestFindCommand runs `dengta notary find`: the records of a file are
+// for members, so it signs with --key, says so without one, and answers
+// "not preserved" (exit code 3) for a file never deposited.
+func TestFindCommand(t *testing.T) {
+	d, home := nodetest.Dev(t)
+	ctx := context.Background()
+	keyFile := devnet.KeyFile(filepath.Join(home, "keys"), "coop")
+	key, err := client.LoadKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file, other := filepath.Join(dir, "合同.txt"), filepath.Join(dir, "other.txt")
+	os.WriteFile(file, []byte("查找命令的测试合同"), 0o644)
+	os.WriteFile(other, []byte("never deposited"), 0o644)
+	res, _, err := notaryplug.FileDeposit(ctx, client.New(d.GatewayURL), key, file, notaryapi.DepositBody{EvidenceType: "contract"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := notaryplug.Module().CLI[0].Run(ctx, append([]string{"find", "--node", d.GatewayURL}, args...), &out, &errOut)
+		return out.String() + errOut.String(), err
+	}
+	out, err := find("--key", keyFile, file)
+	if err != nil || !strings.Contains(out, res.EvidenceID) {
+		t.Fatalf("find with a member key: %v\n%s", err, out)
+	}
+	if out, err := find(file); err == nil || !strings.Contains(err.Error(), "--key is required") {
+		t.Fatalf("find without a key: %v\n%s", err, out)
+	}
+	out, err = find("--key", keyFile, other)
+	var ue *cli.UserError
+	if !errors.As(err, &ue) || ue.Code != 3 || !strings.Contains(out, "no evidence record") {
+		t.Fatalf("find of a file never deposited: %v\n%s", err, out)
+	}
 }
