@@ -50,7 +50,7 @@ func (r *Refusal) Message(lang string) string {
 		}
 		if params["forms"] == pathHint {
 			params = maps.Clone(params)
-			params["forms"] = pathHintZH
+			params["forms"] = IDForms(lang, func(s string) string { return s })
 		}
 	}
 	s = fill(s, params)

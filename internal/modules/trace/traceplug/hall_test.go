@@ -76,7 +76,7 @@ func TestHallAndScanWords(t *testing.T) {
 		_, p := page(func() (*http.Response, error) {
 			return hc.PostForm(base+"/hall/trace/act", url.Values{"csrf": {csrf}, "action": {"event"}, "biz_step": {"shipping"}, "epcs": {"garbage"}})
 		})
-		if !strings.Contains(p, "或 /drug/&lt;药品码&gt;") || strings.Contains(p, " or /drug") {
+		if !strings.Contains(p, ` 或 <span class="chain-words" lang="en" translate="no">/drug/&lt;code&gt;</span>`) || strings.Contains(p, " or /drug") {
 			t.Errorf("the refusal of a code that is not one does not name the forms in Chinese")
 		}
 	})

@@ -307,11 +307,15 @@ func refusalText(r *trace.Refusal, lang pages.Lang) string {
 	c := *r
 	c.Field = ""
 	// The values quoted in a refusal (the code sent, say) are the chain's
-	// words; the action's name and the identifier forms are translated by
-	// Message.
+	// words; the action's name is translated by Message.
 	c.Params = map[string]string{}
 	for k, v := range r.Params {
-		if k != "act" && k != "forms" {
+		switch {
+		case k == "forms" && v == trace.IDForms("en", func(s string) string { return s }):
+			// The identifier forms, each the chain's syntax, in a list
+			// of the page's language.
+			v = trace.IDForms(string(lang), pages.ChainWords)
+		case k != "act":
 			v = pages.ChainWords(v)
 		}
 		c.Params[k] = v
