@@ -49,6 +49,11 @@ func TestHallSaysInputErrorsInItsLanguage(t *testing.T) {
 	}
 
 	coop, csrf := nodetest.SignIn(t, base, "coop-admin")
+	// A page link whose cursor is no cursor of the list (edited by hand).
+	status, page = read(coop.Get(base + "/hall/energy?orders_after=" + url.QueryEscape("zz\x01")))
+	if status != http.StatusBadRequest || !strings.Contains(page, "翻页链接已失效或不属于这个列表") || strings.Contains(page, "is not a cursor") {
+		t.Errorf("a bad cursor: %d\n%s", status, page)
+	}
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("csrf", csrf)
