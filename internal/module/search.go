@@ -132,10 +132,18 @@ func Scan[T any](r Reader, prefix []byte, after string, limit int, valid func(st
 	return items, next, err
 }
 
-// BadCursor is the error of a cursor that does not belong to a list.
+// BadCursor is the error of a cursor that does not belong to a list: a
+// bad_request, which pages say in their language (CursorError).
 func BadCursor(after string) error {
-	return errcode.New(errcode.BadRequest, "after: %q is not a cursor of this list; open the list's first page again", truncate(after, 40))
+	return &CursorError{err: errcode.New(errcode.BadRequest, "after: %q is not a cursor of this list; open the list's first page again", truncate(after, 40))}
 }
+
+// CursorError is a list cursor that does not belong to the list (a page
+// link edited by hand, or taken from another list or chain).
+type CursorError struct{ err error }
+
+func (e *CursorError) Error() string { return e.err.Error() }
+func (e *CursorError) Unwrap() error { return e.err }
 
 func cursorChars(s string) bool {
 	if len(s) > 200 {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/decimal"
+	"github.com/dengta-chain/dengta/internal/module"
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
@@ -280,6 +281,10 @@ func (p *Page) APIError(err error) string {
 	var de *decimal.Error
 	if errors.As(err, &de) {
 		return de.Message(string(p.Lang))
+	}
+	var cur *module.CursorError
+	if errors.As(err, &cur) {
+		return p.T("apierr.cursor")
 	}
 	var ce *client.Error
 	if !errors.As(err, &ce) {

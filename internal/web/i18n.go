@@ -19,6 +19,7 @@ var messages = pages.Messages{ // [zh, en]
 	"error.title":                    {"出错了", "Something went wrong"},
 	"error.back":                     {"返回首页", "Back to the home page"},
 	"apierr.format":                  {"{sentence}（链上说明：{detail}）", "{sentence} (the chain says: {detail})"},
+	"apierr.cursor":                  {"翻页链接已失效或不属于这个列表，请回到列表的第一页。", "This page link does not belong to the list: open the list's first page again."},
 	"apierr.other":                   {"操作没有完成。请检查填写的内容后重试。", "The action was not completed. Check what you entered and try again."},
 	"apierr.internal":                {"节点内部出错，操作没有完成。请稍后再试；仍然出错请联系本节点运维人员。", "The node failed inside; nothing was done. Try again later, and tell the node's operator if it happens again."},
 	"apierr.malformed_tx":            {"交易格式有误，操作没有完成。请刷新页面后重试。", "The transaction is malformed; nothing was done. Reload the page and try again."},

@@ -26,9 +26,11 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
+	"github.com/dengta-chain/dengta/internal/decimal"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
@@ -574,6 +576,13 @@ func (s *Server) renderError(p *pages.Page, err error) {
 	if errors.As(err, &ce) && errcode.Code(ce.Code) != errcode.Internal {
 		code = errcode.Code(ce.Code)
 		err = errcode.New(code, "%s", p.APIError(ce))
+	}
+	// Input a page could not read that the shared code explains in the
+	// page's language: an amount, a list's cursor.
+	var de *decimal.Error
+	var cur *module.CursorError
+	if errors.As(err, &de) || errors.As(err, &cur) {
+		code, err = errcode.BadRequest, errcode.New(errcode.BadRequest, "%s", p.APIError(err))
 	}
 	switch code {
 	case errcode.Internal:

@@ -148,3 +148,59 @@ func search(r module.Getter, q string) *module.Search {
 	s.Label = labels
 	return s
 }
+
+// TestRecentDonationsNewestFirst: a project's donations page newest first
+// through every one of them, each exactly once, pages of PageSize; a
+// cursor that is not one of the list's is a bad request.
+func TestRecentDonationsNewestFirst(t *testing.T) {
+	c := newChain(t)
+	register(t, c, "fdn", 1, true)
+	p := project(t, c, "fdn", "RD-1")
+	const n = 2*charity.PageSize + 6
+	var want []string
+	for i := range n {
+		want = append(want, donate(t, c, "bank", p, "", int64(100+i)))
+	}
+	slices.Reverse(want)
+	v := c.View()
+	var got []string
+	before, pages := "", 0
+	for {
+		pg, err := charity.RecentDonations(v, p, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, d := range pg.Items {
+			got = append(got, d.Receipt)
+		}
+		if pg.Next == "" {
+			break
+		}
+		if len(pg.Items) != charity.PageSize {
+			t.Fatalf("page %d has %d donations before the last", pages, len(pg.Items))
+		}
+		before = pg.Next
+	}
+	if pages != 3 || !slices.Equal(got, want) {
+		t.Fatalf("%d pages, donations %v, want %v", pages, got, want)
+	}
+	// A page of exactly PageSize at the end has no next page.
+	c2 := newChain(t)
+	register(t, c2, "fdn", 1, true)
+	p2 := project(t, c2, "fdn", "RD-2")
+	for i := range charity.PageSize {
+		donate(t, c2, "bank", p2, "", int64(100+i))
+	}
+	if pg, err := charity.RecentDonations(c2.View(), p2, ""); err != nil || len(pg.Items) != charity.PageSize || pg.Next != "" {
+		t.Fatalf("a full single page: %v, next %q", err, pg.Next)
+	}
+	for _, bad := range []string{"x", "0000000000000000", fmt.Sprintf("%016x", n+2), "7b", "0x000000000000007"} {
+		if _, err := charity.RecentDonations(v, p, bad); errcode.Of(err) != errcode.BadRequest {
+			t.Errorf("cursor %q: %v", bad, err)
+		}
+	}
+	if pg, err := charity.RecentDonations(v, p, ""); err != nil || pg.Items[0].Receipt != want[0] {
+		t.Fatalf("the first page starts with %v (%v), want the newest %s", pg.Items[0].Receipt, err, want[0])
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -358,6 +359,47 @@ func DonationsPage(r module.Reader, project, after string) (*api.Page[charityapi
 		return nil, err
 	}
 	return page(r, donsPrefix+project+"/", after, func(id string) (*charityapi.Donation, error) { return GetDonation(r, id) })
+}
+
+// RecentDonations lists a project's donations newest first, a page at a
+// time: before is the cursor of the page (a sequence number as
+// DonationsPage's cursors spell it; its donations are those recorded
+// before it, "" for the newest), and the answer's Next that of the page
+// after it ("" when it is the last). The index numbers a project's
+// donations 1 to Project.Donations without gaps, so a page is PageSize
+// reads whatever the project's size.
+func RecentDonations(r module.Reader, project, before string) (*api.Page[charityapi.Donation], error) {
+	p, err := GetProject(r, project)
+	if err != nil {
+		return nil, err
+	}
+	top := p.Donations
+	if before != "" {
+		n, err := strconv.ParseUint(before, 16, 63)
+		if err != nil || len(before) != len(seq(0)) || int64(n) < 1 || int64(n) > p.Donations+1 {
+			return nil, errcode.New(errcode.BadRequest, "cursor %q is not a position in this project's donations: use the next value of the previous page, or nothing for the newest", before)
+		}
+		top = int64(n) - 1
+	}
+	out := &api.Page[charityapi.Donation]{Height: heightOf(r), Items: []charityapi.Donation{}}
+	for n := top; n >= 1 && n > top-PageSize; n-- {
+		receipt, err := r.Get(donsKey(project, n))
+		if err != nil {
+			return nil, err
+		}
+		if receipt == nil {
+			return nil, fmt.Errorf("project %s lacks its donation %d", project, n)
+		}
+		d, err := GetDonation(r, string(receipt))
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *d)
+		if n > 1 && len(out.Items) == PageSize {
+			out.Next = seq(n)
+		}
+	}
+	return out, nil
 }
 
 // DisbursementsPage lists a project's disbursements and distributions in

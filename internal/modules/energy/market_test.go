@@ -1,7 +1,9 @@
 package energy_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module/moduletest"
@@ -213,4 +215,59 @@ func TestSettlementWaitsForReadings(t *testing.T) {
 			t.Fatalf("pv1 without readings: %+v", l)
 		}
 	}
+}
+
+// TestOrderQuantityBounds: an order of no energy and one above 1 TWh are
+// refused, each with a log that says which bound it crossed.
+func TestOrderQuantityBounds(t *testing.T) {
+	c := newChain(t)
+	market(t, c)
+	at(c, cst(8, 30))
+	for _, x := range []struct {
+		wh   int64
+		want string
+	}{{0, "1 Wh to 1000000000000 Wh"}, {99_999_999_999_000, "got 99999999999000"}} {
+		res := testchain.Do(t, c, "pv1", energy.Name, "place_order", energyapi.OrderBody{Zone: zone, Interval: "202603010900", Side: energyapi.Sell, QuantityWh: x.wh, PriceFen: 40}, errcode.MalformedBody)
+		if !strings.Contains(res.Log, x.want) || strings.Contains(res.Log, "or more") {
+			t.Errorf("%d Wh: %q, want %q", x.wh, res.Log, x.want)
+		}
+	}
+}
+
+// TestOrderOutcome: an order can be withdrawn until its interval's gate
+// closes; then it waits for the clearing, which trades it in whole, in
+// part or not at all; a withdrawn order stays withdrawn.
+func TestOrderOutcome(t *testing.T) {
+	c := newChain(t)
+	market(t, c)
+	iv := "202603010900"
+	at(c, cst(8, 30))
+	place := func(org, side string, wh, price int64) string {
+		return id(do(t, c, org, "place_order", energyapi.OrderBody{Zone: zone, Interval: iv, Side: side, QuantityWh: wh, PriceFen: price}, errcode.OK))
+	}
+	pv1, pv2 := place("pv1", energyapi.Sell, 3_000, 40), place("pv2", energyapi.Sell, 2_000, 45)
+	shop, home := place("shop", energyapi.Buy, 4_000, 50), place("home", energyapi.Buy, 2_000, 38)
+	gone := place("home", energyapi.Buy, 500, 39)
+	do(t, c, "home", "cancel_order", energyapi.IDBody{ID: gone}, errcode.OK)
+	check := func(now time.Time, want map[string]string, filled map[string]int64) {
+		t.Helper()
+		v := c.View()
+		for id, w := range want {
+			o, err := energy.GetOrder(v, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, wh, err := energy.OrderOutcome(v, o, now)
+			if err != nil || got != w || wh != filled[id] {
+				t.Errorf("order %s at %s: %s %d Wh (%v), want %s %d Wh", id, now.Format("15:04"), got, wh, err, w, filled[id])
+			}
+		}
+	}
+	open := energyapi.OrderOpen
+	check(cst(8, 59), map[string]string{pv1: open, home: open, gone: energyapi.OrderCancelled}, nil)
+	check(cst(9, 0), map[string]string{pv1: energy.OrderClosed, home: energy.OrderClosed, gone: energyapi.OrderCancelled}, nil)
+	at(c, cst(9, 0))
+	do(t, c, "grid", "clear_interval", energyapi.IntervalBody{Zone: zone, Interval: iv}, errcode.OK)
+	check(cst(9, 1), map[string]string{pv1: energy.OrderTraded, pv2: energy.OrderTraded, shop: energy.OrderTraded, home: energy.OrderNotTraded, gone: energyapi.OrderCancelled},
+		map[string]int64{pv1: 3_000, pv2: 1_000, shop: 4_000})
 }

@@ -21,7 +21,7 @@ func (Module) placeOrder(ctx *module.Context, b *energyapi.OrderBody) error {
 		return err
 	}
 	if b.QuantityWh < 1 || b.QuantityWh > 1_000_000_000_000 {
-		return malformed("quantity_wh must be 1 Wh or more")
+		return malformed("quantity_wh must be 1 Wh to 1000000000000 Wh (1 TWh), got %d", b.QuantityWh)
 	}
 	zn, err := GetZone(ctx.Store, b.Zone)
 	if err != nil {

@@ -347,3 +347,51 @@ func LinesPage(r module.Reader, org string, s *module.Search, after string, limi
 	}
 	return items, next, err
 }
+
+// How an order stands for people, beyond the status it records (open or
+// cancelled): an open order can be withdrawn until its interval's gate
+// closes, then waits for the clearing, which trades it in whole or part
+// or not at all.
+const (
+	OrderClosed    = "closed"     // the gate closed, the interval not cleared yet
+	OrderTraded    = "traded"     // cleared with some or all of it filled
+	OrderNotTraded = "not_traded" // cleared with none of it filled
+)
+
+// OrderOutcome returns how order o stands at time now: energyapi.OrderOpen
+// while it can be withdrawn, OrderClosed, OrderTraded (with the energy
+// filled) or OrderNotTraded after its gate, energyapi.OrderCancelled when
+// it was withdrawn.
+func OrderOutcome(r module.Getter, o *energyapi.Order, now time.Time) (string, int64, error) {
+	if o.Status != energyapi.OrderOpen {
+		return o.Status, 0, nil
+	}
+	zn, err := GetZone(r, o.Zone)
+	if err != nil {
+		return "", 0, err
+	}
+	b, err := GetBook(r, o.Zone, o.Interval)
+	if err != nil {
+		return "", 0, err
+	}
+	if b.Status == energyapi.BookOpen {
+		start, _, err := interval(zn, o.Interval)
+		if err != nil {
+			return "", 0, err
+		}
+		if now.Before(start) {
+			return energyapi.OrderOpen, 0, nil
+		}
+		return OrderClosed, 0, nil
+	}
+	var f energyapi.Fill
+	if _, err := module.GetJSON(r, fillKey(o.Zone, o.Interval, o.Org), &f); err != nil {
+		return "", 0, err
+	}
+	for _, of := range f.Orders {
+		if of.Order == o.ID && of.FilledWh > 0 {
+			return OrderTraded, of.FilledWh, nil
+		}
+	}
+	return OrderNotTraded, 0, nil
+}

@@ -237,8 +237,26 @@ func (id ID) isGRAIType() bool {
 	return len(v) == 14
 }
 
-// pathHint is the forms ParseID takes, for its messages.
-const pathHint = "/01/<GTIN>/21/<serial>, /01/<GTIN>/10/<lot>, /00/<SSCC>, /414/<GLN>, /417/<GLN>, /8003/<GRAI>, /8004/<GIAI> or /drug/<code>"
+// idForms are the forms ParseID takes, for its messages.
+var idForms = []string{"/01/<GTIN>/21/<serial>", "/01/<GTIN>/10/<lot>", "/00/<SSCC>", "/414/<GLN>", "/417/<GLN>", "/8003/<GRAI>", "/8004/<GIAI>", "/drug/<code>"}
+
+// pathHint is idForms in an English message.
+var pathHint = IDForms("en", func(s string) string { return s })
+
+// IDForms lists the forms of identifiers ParseID takes in a sentence of
+// lang ("zh" or English), each form (machine syntax, the same in every
+// language) passed through mark.
+func IDForms(lang string, mark func(string) string) string {
+	sep, or := ", ", " or "
+	if strings.HasPrefix(lang, "zh") {
+		sep, or = "、", " 或 "
+	}
+	marked := make([]string, len(idForms))
+	for i, f := range idForms {
+		marked[i] = mark(f)
+	}
+	return strings.Join(marked[:len(marked)-1], sep) + or + marked[len(marked)-1]
+}
 
 // ParseID parses any identifier of this module in GS1 Digital Link path
 // form (or this module's /drug/ and /epc/ forms) and returns its canonical

@@ -31,6 +31,13 @@ func queryID(name, s string, kinds ...string) (ID, error) {
 		if allDigits(s) && slices.Contains(kinds, KindProduct) {
 			return parseKind(name, s, KindProduct)
 		}
+		// A bad request, said as the refusal says it (pages show it in
+		// their language).
+		if r := AsRefusal(err); r != nil && r.Reason != "invalid" {
+			c := *r
+			c.Code = errcode.BadRequest
+			return ID{}, &c
+		}
 		return ID{}, errcode.New(errcode.BadRequest, "%s", errcode.Message(err))
 	}
 	return id, nil

@@ -48,6 +48,10 @@ func (r *Refusal) Message(lang string) string {
 			params = maps.Clone(params)
 			params["act"] = v
 		}
+		if params["forms"] == pathHint {
+			params = maps.Clone(params)
+			params["forms"] = IDForms(lang, func(s string) string { return s })
+		}
 	}
 	s = fill(s, params)
 	if r.Field != "" {

@@ -230,8 +230,8 @@ func (a *act) quantity() (int64, []carbonapi.Range, error) {
 		return 0, nil, err
 	}
 	rs, err := ParseRanges(a.v("ranges"))
-	if err != nil {
-		return 0, nil, fmt.Errorf("%s: %v", a.p.T("cb.field.ranges"), err)
+	if re := (*RangeError)(nil); errors.As(err, &re) {
+		return 0, nil, errors.New(strings.ReplaceAll(a.p.T("cb.badranges"), "{part}", pages.ChainWords(re.Part)))
 	}
 	if q == 0 {
 		q = carbonapi.Total(rs)

@@ -140,6 +140,14 @@ var messages = pages.Messages{
 	"cb.claimlist":     {"核销明细", "Claims"},
 	"cb.greennote":     {"每张绿证对应 1 兆瓦时可再生能源电量；核销的证书在登记簿中永久标记，不可再次使用。", "Each certificate stands for 1 MWh of renewable electricity; claimed certificates are marked for good in the registry and never used again."},
 	"cb.badyear":       {"年份格式不正确。", "That is not a year."},
+	"cb.badgtin.digits": {"“{gtin}”不是 GTIN。GTIN 是商品条码下方的数字，只有数字，共 8、12、13 或 14 位，例如 {example}。",
+		"“{gtin}” is not a GTIN. A GTIN is the number under a product's barcode: digits only, 8, 12, 13 or 14 of them, like {example}."},
+	"cb.badgtin.length": {"“{gtin}”不是 GTIN：GTIN 是商品条码下方的 8、12、13 或 14 位数字（例如 {example}），这里有 {n} 位。",
+		"“{gtin}” is not a GTIN: a GTIN is the 8, 12, 13 or 14 digits under a product's barcode (like {example}), this has {n}."},
+	"cb.badgtin.check": {"GTIN “{gtin}”的最后一位校验位不对，可能有数字输错了。请对照商品条码下方的数字核对。",
+		"The last digit of GTIN “{gtin}”, its check digit, does not match: a digit may be mistyped. Compare it with the number under the barcode."},
+	"cb.badlot": {"批次号“{lot}”不正确：批次号为 1 至 20 个字母、数字或 GS1 允许的符号（不含 /）。",
+		"Lot “{lot}” is not a lot number: a lot number has 1 to 20 letters, digits or the symbols GS1 allows (no /)."},
 
 	"cb.productlevel":         {"该批次没有单独发布碳足迹，显示的是产品的碳足迹。", "This lot has no footprint of its own: the product's is shown."},
 	"cb.lot":                  {"批次号", "Lot"},
@@ -210,6 +218,8 @@ var messages = pages.Messages{
 	"cb.myclosures":       {"本机构的注销与核销", "Our retirements and claims"},
 	"cb.unit":             {"单位", "unit"},
 	"cb.field.ranges":     {"序列号范围（可选）", "Serial ranges (optional)"},
+	"cb.badranges": {"序列号范围中的“{part}”既不是序列号，也不是 1-50 这样的范围。请写成 1-50, 61-70 这样，多个范围用逗号隔开；只按数量办理时可以不填。",
+		"In the serial ranges, “{part}” is neither a serial number nor a range like 1-50. Write them like 1-50, 61-70, separated by commas, or leave the field empty to go by the quantity."},
 
 	"cb.asof":                      {"截至", "as of"},
 	"cb.reportdue":                 {"报告截止", "Reports due"},

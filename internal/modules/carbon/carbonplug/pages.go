@@ -359,8 +359,14 @@ func (s *cbPages) footprintPage(p *pages.Page) error {
 		return err
 	}
 	version, _ := strconv.Atoi(p.R.URL.Query().Get("version"))
-	lot := p.R.PathValue("lot")
-	fv, err := carbon.FootprintOf(v, p.R.PathValue("gtin"), lot, version)
+	gtin, lot := p.R.PathValue("gtin"), p.R.PathValue("lot")
+	if _, err := carbon.ParseGTIN("gtin", gtin); err != nil {
+		return errcode.New(errcode.BadRequest, "%s", badGTIN(p, gtin))
+	}
+	if lot != "" && carbon.CheckLot("lot", lot) != nil {
+		return errcode.New(errcode.BadRequest, "%s", strings.ReplaceAll(p.T("cb.badlot"), "{lot}", pages.ChainWords(lot)))
+	}
+	fv, err := carbon.FootprintOf(v, gtin, lot, version)
 	if err != nil {
 		return err
 	}
@@ -372,6 +378,18 @@ func (s *cbPages) footprintPage(p *pages.Page) error {
 	d := footprintData{View: fv, Names: s.names(p.Lang), Lot: lot, PACTURL: pact, ProofKey: string(carbon.FootprintKey(f.GTIN, f.Lot, f.Version))}
 	p.Title, p.Data = f.ProductName+" · "+p.T("cb.footprint"), d
 	return s.site.Render(p, "footprint")
+}
+
+// badGTIN says in the page's language why s, which carbon.ParseGTIN
+// refused, is not a GTIN, and what a GTIN looks like.
+func badGTIN(p *pages.Page, s string) string {
+	key := "cb.badgtin.check"
+	if strings.Trim(s, "0123456789") != "" || s == "" {
+		key = "cb.badgtin.digits"
+	} else if n := len(s); n != 8 && n != 12 && n != 13 && n != 14 {
+		key = "cb.badgtin.length"
+	}
+	return strings.NewReplacer("{gtin}", pages.ChainWords(s), "{n}", strconv.Itoa(len(s)), "{example}", DemoGTIN).Replace(p.T(key))
 }
 
 // footprintCard renders the footprint card of a product or lot for

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/dengta-chain/dengta/client"
@@ -67,23 +68,33 @@ func FootprintPath(gtin14, lot string) string {
 }
 
 // ParseRanges reads serial ranges written as people write them:
-// "1-50, 61-70, 99".
+// "1-50, 61-70, 99". A part that is not a serial or a range is a
+// *RangeError.
 func ParseRanges(s string) ([]carbonapi.Range, error) {
 	var out []carbonapi.Range
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '，' || r == ';' }) {
-		part = strings.TrimPrefix(part, "#")
-		from, to, isRange := strings.Cut(part, "-")
+		from, to, isRange := strings.Cut(strings.TrimPrefix(part, "#"), "-")
 		var r carbonapi.Range
-		if _, err := fmt.Sscan(from, &r.From); err != nil {
-			return nil, fmt.Errorf("%q is not a serial or a range like 1-50", part)
+		var err error
+		if r.From, err = strconv.ParseInt(from, 10, 64); err != nil {
+			return nil, &RangeError{Part: part}
 		}
 		r.To = r.From
 		if isRange {
-			if _, err := fmt.Sscan(to, &r.To); err != nil {
-				return nil, fmt.Errorf("%q is not a range like 1-50", part)
+			if r.To, err = strconv.ParseInt(to, 10, 64); err != nil {
+				return nil, &RangeError{Part: part}
 			}
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// RangeError is a part of a list of serial ranges that is neither a
+// serial nor a range. Its Error is English (commands); pages say it in
+// their language.
+type RangeError struct{ Part string }
+
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("%q is not a serial or a range like 1-50", e.Part)
 }

@@ -82,7 +82,7 @@ func funds(b *pages.Board, projects []charityapi.ProjectSummary, links []pages.L
 	var names []string
 	var spentV, leftV []int64
 	for _, p := range top {
-		names = append(names, p.Title)
+		names = append(names, projectTitle(b.T, p.Kind, p.Title))
 		spentV = append(spentV, p.SpentFen)
 		leftV = append(leftV, max(p.BalanceFen, 0))
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +34,10 @@ var templates embed.FS
 const maxUpload = 32 << 20
 
 // chPages are the module's pages.
-type chPages struct{ site pages.Site }
+type chPages struct {
+	site  pages.Site
+	forms *donationForms
+}
 
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
@@ -57,7 +59,7 @@ func pagesModule() *pages.Module {
 		Hall:   []pages.Link{{Path: "/hall/charity", Key: "ch.hall"}},
 		Public: []pages.Link{{Path: "/charity", Key: "ch.nav"}},
 		Routes: func(site pages.Site, r pages.Router) {
-			s := &chPages{site: site}
+			s := &chPages{site: site, forms: newDonationForms()}
 			r.Public("GET /charity", s.projectsPage)
 			r.Public("GET /charity/projects/{id}", s.projectPage)
 			r.Public("GET /charity/receipts/{receipt}", s.receiptPage)
@@ -95,6 +97,17 @@ func (n names) Of(id string) template.HTML {
 		return template.HTML(template.HTMLEscapeString(v))
 	}
 	return template.HTML(`<span translate="no">` + template.HTMLEscapeString(id) + `</span>`)
+}
+
+// projectTitle is how a page names a project: a charity's general fund
+// by what it is, in the page's language (its record keeps the English
+// title written when the charity was registered), another project by the
+// title its charity gave it.
+func projectTitle(t func(string) string, kind, title string) string {
+	if kind == charityapi.ProjectKindGeneral {
+		return t("ch.generalfund")
+	}
+	return title
 }
 
 // orgsWith lists the active organisations holding one of roles.
@@ -175,8 +188,14 @@ type projectData struct {
 	More          string
 	Transfers     *charityapi.TransfersView
 	Reports       *charityapi.ReportsView
-	Donations     []charityapi.Donation
-	Lines         []lineView
+	// Donations are a page of the project's donations, newest first:
+	// those before the cursor DonationsBefore ("" for the newest), and
+	// DonationsNext is the cursor of the page after it.
+	Donations                      []charityapi.Donation
+	DonationsBefore, DonationsNext string
+	// Path is the page's own path, for the links that page its lists.
+	Path  string
+	Lines []lineView
 }
 
 type lineView struct {
@@ -197,7 +216,7 @@ func (s *chPages) loadProject(p *pages.Page, id string) (*projectData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &projectData{View: pv, Names: s.names(p)}
+	d := &projectData{View: pv, Names: s.names(p), Path: p.R.URL.Path}
 	d.Org, _ = charity.GetOrg(v, pv.Project.Owner)
 	disb, err := charity.DisbursementsPage(v, id, p.R.URL.Query().Get("after"))
 	if err != nil {
@@ -210,12 +229,14 @@ func (s *chPages) loadProject(p *pages.Page, id string) (*projectData, error) {
 	if d.Reports, err = charity.ReportsOf(v, id); err != nil {
 		return nil, err
 	}
-	dons, err := charity.DonationsPage(v, id, "")
-	if err != nil {
+	d.DonationsBefore = p.R.URL.Query().Get("donations_before")
+	dons, err := charity.RecentDonations(v, id, d.DonationsBefore)
+	if errcode.Of(err) == errcode.BadRequest {
+		return nil, errcode.New(errcode.BadRequest, "%s", p.T("ch.badcursor"))
+	} else if err != nil {
 		return nil, err
 	}
-	d.Donations = dons.Items
-	slices.Reverse(d.Donations)
+	d.Donations, d.DonationsNext = dons.Items, dons.Next
 	for _, l := range pv.Project.Lines {
 		lv := lineView{Line: l}
 		if l.BudgetFen > 0 {
@@ -232,7 +253,7 @@ func (s *chPages) projectPage(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	p.Title, p.Data = d.View.Project.Title, d
+	p.Title, p.Data = projectTitle(p.T, d.View.Project.Kind, d.View.Project.Title), d
 	return s.site.Render(p, "project")
 }
 
@@ -344,7 +365,7 @@ func (s *chPages) loadReceipt(p *pages.Page) (*receiptData, error) {
 	for _, st := range tr.Steps {
 		if _, ok := d.Titles[st.Project]; !ok {
 			if pr, err := charity.GetProject(v, st.Project); err == nil {
-				d.Titles[st.Project] = pr.Title
+				d.Titles[st.Project] = projectTitle(p.T, pr.Kind, pr.Title)
 			}
 		}
 	}
@@ -426,7 +447,10 @@ type hallData struct {
 	Kinds                      []string
 	Categories                 []string
 	Receipt                    *receiptView
-	Error                      string
+	// FormToken names the donation forms of this page: sent twice, a
+	// form records one donation.
+	FormToken string
+	Error     string
 }
 
 // receiptView is the receipt a recording party prints for the donor, once:
@@ -439,7 +463,18 @@ type receiptView struct {
 	QR           template.HTML
 }
 
-func (s *chPages) hall(p *pages.Page) error { return s.renderHall(p, "", nil) }
+// hall is the charity hall; after a donation is recorded it shows its
+// receipt, once.
+func (s *chPages) hall(p *pages.Page) error {
+	if rc, inKind := s.forms.take(p.User.CSRF); rc != nil {
+		rv, err := s.receiptView(p, rc, inKind)
+		if err != nil {
+			return err
+		}
+		return s.renderHall(p, "", rv)
+	}
+	return s.renderHall(p, "", nil)
+}
 
 func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) error {
 	v, err := s.site.View(0)
@@ -449,7 +484,7 @@ func (s *chPages) renderHall(p *pages.Page, errMsg string, rc *receiptView) erro
 	u := p.User
 	q := p.R.URL.Query()
 	d := &hallData{Org: u.Org, MineQ: strings.TrimSpace(q.Get("q")), MineAfter: q.Get("after"), PaidQ: strings.TrimSpace(q.Get("pq")), PaidAfter: q.Get("pafter"), Names: s.names(p), Channels: charityapi.Channels, Kinds: charityapi.OrgKinds, Categories: charityapi.Categories,
-		Receipt: rc, Error: errMsg}
+		Receipt: rc, Error: errMsg, FormToken: pages.RandomString()}
 	if u.Has(string(charityapi.Charity)) {
 		if d.Registered, err = charity.GetOrg(v, u.Org); err == nil {
 			d.Mine, d.MineNext, err = charity.OwnProjects(v, u.Org, searchOf(v, d.MineQ), d.MineAfter, charity.FindPage)
@@ -584,45 +619,8 @@ func (s *chPages) hallAct(p *pages.Page) error {
 		}
 	case "approve_project":
 		_, _, err = client.Send(ctx, api, key, charityapi.Approve, charityapi.ApproveBody{Project: v("project"), FilingNo: v("filing_no")})
-	case "donate":
-		fen, perr := decimal.ParseYuan(v("amount"))
-		if perr != nil {
-			return fail(fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount")))
-		}
-		b := charityapi.DonateBody{Project: v("project"), Line: v("line"), AmountFen: fen, Channel: v("channel"), ChannelRef: v("channel_ref"),
-			DonorName: v("donor_name"), Message: v("message")}
-		if org, ok := strings.CutPrefix(b.Project, charityapi.GeneralFundPrefix); ok {
-			b.Project, b.Org = "", org
-		}
-		rc, derr := Donate(ctx, api, key, b, r.FormValue("donor"), s.site.PublicURL(""))
-		if derr != nil {
-			return fail(derr)
-		}
-		return s.renderReceipt(p, rc, false)
-	case "donate_in_kind":
-		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
-		fen, perr := decimal.ParseYuan(v("value"))
-		if perr != nil {
-			return fail(fmt.Errorf("%s: %s", p.T("ch.value"), p.T("ch.badamount")))
-		}
-		salt, kerr := NewReceiptKey()
-		if kerr != nil {
-			return kerr
-		}
-		if strings.TrimSpace(r.FormValue("donor")) == "" {
-			return fail(fmt.Errorf("%s", p.T("ch.needdonor")))
-		}
-		b := charityapi.InKindBody{Project: v("project"), DonorName: v("donor_name"), Message: v("message"), DonorHash: charityapi.DonorHash(salt, r.FormValue("donor")),
-			Items: []charityapi.ItemBody{{Name: v("item"), Quantity: qty, Unit: v("unit"), ValueFen: fen}}}
-		if org, ok := strings.CutPrefix(b.Project, charityapi.GeneralFundPrefix); ok {
-			b.Project, b.Org = "", org
-		}
-		res, _, serr := client.Send(ctx, api, key, charityapi.DonateInKind, b)
-		if serr != nil {
-			return fail(serr)
-		}
-		return s.renderReceipt(p, &Receipt{Receipt: res.Receipt, Project: res.Project, AmountFen: fen, Key: hex.EncodeToString(salt),
-			URL: ReceiptURL(s.site.PublicURL(""), res.Receipt, salt)}, true)
+	case "donate", "donate_in_kind":
+		return s.donate(ctx, p, api, key, action)
 	case "confirm_grant":
 		_, _, err = client.Send(ctx, api, key, charityapi.ConfirmGrant, charityapi.IDBody{ID: v("id")})
 	case "accept":
@@ -652,23 +650,96 @@ func (s *chPages) hallAct(p *pages.Page) error {
 	return done()
 }
 
-func (s *chPages) renderReceipt(p *pages.Page, rc *Receipt, inKind bool) error {
-	v, err := s.site.View(0)
+// donate records a donation of money or in kind from the hall's forms
+// and sends the browser to the hall, which shows its receipt once. A form
+// sent again records nothing.
+func (s *chPages) donate(ctx context.Context, p *pages.Page, api *client.Client, key *client.Key, action string) error {
+	r := p.R
+	v := func(name string) string { return strings.TrimSpace(r.FormValue(name)) }
+	fail := func(err error) error { return s.renderHall(p, p.APIError(err), nil) }
+	first, end := s.forms.send(ctx, r.FormValue("form"))
+	if !first {
+		p.Done("/hall/charity#receipt", p.T("ch.sentbefore"))
+		return nil
+	}
+	defer end()
+	var rc *Receipt
+	inKind := action == "donate_in_kind"
+	if !inKind {
+		fen, perr := decimal.ParseYuan(v("amount"))
+		if perr != nil {
+			return fail(fmt.Errorf("%s: %s", p.T("ch.amount"), p.T("ch.badamount")))
+		}
+		if strings.TrimSpace(r.FormValue("donor")) == "" {
+			return fail(fmt.Errorf("%s", p.T("ch.needdonor")))
+		}
+		b := charityapi.DonateBody{Project: v("project"), Line: v("line"), AmountFen: fen, Channel: v("channel"), ChannelRef: v("channel_ref"),
+			DonorName: v("donor_name"), Message: v("message")}
+		if org, ok := strings.CutPrefix(b.Project, charityapi.GeneralFundPrefix); ok {
+			b.Project, b.Org = "", org
+		}
+		var err error
+		if rc, err = Donate(ctx, api, key, b, r.FormValue("donor"), s.site.PublicURL("")); err != nil {
+			return fail(err)
+		}
+	} else {
+		qty, qerr := strconv.ParseInt(v("quantity"), 10, 64)
+		if qerr != nil {
+			return fail(fmt.Errorf("%s", p.T("ch.badquantity")))
+		}
+		fen, perr := decimal.ParseYuan(v("value"))
+		if perr != nil {
+			return fail(fmt.Errorf("%s: %s", p.T("ch.value"), p.T("ch.badamount")))
+		}
+		if strings.TrimSpace(r.FormValue("donor")) == "" {
+			return fail(fmt.Errorf("%s", p.T("ch.needdonor")))
+		}
+		salt, kerr := NewReceiptKey()
+		if kerr != nil {
+			return kerr
+		}
+		b := charityapi.InKindBody{Project: v("project"), DonorName: v("donor_name"), Message: v("message"), DonorHash: charityapi.DonorHash(salt, r.FormValue("donor")),
+			Items: []charityapi.ItemBody{{Name: v("item"), Quantity: qty, Unit: v("unit"), ValueFen: fen}}}
+		if org, ok := strings.CutPrefix(b.Project, charityapi.GeneralFundPrefix); ok {
+			b.Project, b.Org = "", org
+		}
+		res, _, serr := client.Send(ctx, api, key, charityapi.DonateInKind, b)
+		if serr != nil {
+			return fail(serr)
+		}
+		rc = &Receipt{Receipt: res.Receipt, Project: res.Project, AmountFen: fen, Key: hex.EncodeToString(salt),
+			URL: ReceiptURL(s.site.PublicURL(""), res.Receipt, salt)}
+	}
+	if s.forms.hold(p.User.CSRF, rc, inKind) {
+		p.Done("/hall/charity#receipt", p.T("ch.done."+action))
+		return nil
+	}
+	// No room to hold the receipt for the next page: it is shown on this
+	// answer, the only one that has its key.
+	rv, err := s.receiptView(p, rc, inKind)
 	if err != nil {
 		return err
+	}
+	p.Notice = p.T("ch.done." + action)
+	return s.renderHall(p, "", rv)
+}
+
+// receiptView is a new receipt as the hall prints it for the donor.
+func (s *chPages) receiptView(p *pages.Page, rc *Receipt, inKind bool) (*receiptView, error) {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil, err
 	}
 	rv := &receiptView{Receipt: *rc, InKind: inKind}
 	if pr, err := charity.GetProject(v, rc.Project); err == nil {
-		rv.ProjectTitle, rv.Org = pr.Title, pr.Owner
+		rv.ProjectTitle, rv.Org = projectTitle(p.T, pr.Kind, pr.Title), pr.Owner
 	}
 	svg, err := qrcode.SVG(rc.URL, 180)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rv.QR = template.HTML(svg)
-	// The receipt key is shown on this answer only: no redirect.
-	p.Notice = p.T("ch.done.donate")
-	return s.renderHall(p, "", rv)
+	return rv, nil
 }
 
 type hallProjectData struct {
@@ -705,7 +776,7 @@ func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 			d.InKind = append(d.InKind, dn)
 		}
 	}
-	p.Title, p.Data = pd.View.Project.Title, d
+	p.Title, p.Data = projectTitle(p.T, pd.View.Project.Kind, pd.View.Project.Title), d
 	if errMsg != "" {
 		p.Status = http.StatusBadRequest
 	}
@@ -769,7 +840,10 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 		_, _, err = client.Send(ctx, api, key, charityapi.Grant, charityapi.GrantBody{From: id, Line: v("line"), To: v("to"), ToLine: v("to_line"),
 			AmountFen: fen, Purpose: v("purpose")})
 	case "distribute":
-		qty, _ := strconv.ParseInt(v("quantity"), 10, 64)
+		qty, qerr := strconv.ParseInt(v("quantity"), 10, 64)
+		if qerr != nil {
+			return fail(fmt.Errorf("%s", p.T("ch.badquantity")))
+		}
 		item, _ := strconv.Atoi(v("item"))
 		_, _, err = client.Send(ctx, api, key, charityapi.Distribute, charityapi.DistributeBody{Receipt: v("receipt"), Item: item, Quantity: qty,
 			Beneficiary: v("beneficiary"), Purpose: v("purpose")})

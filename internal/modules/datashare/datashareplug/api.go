@@ -3,9 +3,11 @@ package datashareplug
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
@@ -231,11 +233,11 @@ func (n *node) admitPatient(env httpapi.Env) httpapi.HandlerFunc {
 
 func (n *node) admit(ctx context.Context, hospital string, b datashareapi.PatientBody) (*datashareapi.PatientResult, error) {
 	if err := field.Text("name", b.Name, 1, 40); err != nil {
-		return nil, badRequest(err)
+		return nil, &patientError{err: errcode.New(errcode.BadRequest, "%s", errcode.Message(err)), Field: "name", Len: utf8.RuneCountInString(b.Name), Min: 1, Max: 40}
 	}
 	idn := strings.ToUpper(strings.Join(strings.Fields(b.IDNumber), ""))
 	if err := field.Text("id_number", idn, 4, 32); err != nil {
-		return nil, badRequest(err)
+		return nil, &patientError{err: errcode.New(errcode.BadRequest, "%s", errcode.Message(err)), Field: "id_number", Len: utf8.RuneCountInString(idn), Min: 4, Max: 32}
 	}
 	if _, err := n.running(); err != nil {
 		return nil, err
@@ -255,6 +257,9 @@ func (n *node) admit(ctx context.Context, hospital string, b datashareapi.Patien
 	}
 	nd, _ := n.running()
 	k, err := n.custody.Create(Patient{ID: id, Hospital: hospital, Name: b.Name, IDMasked: mask(idn), Created: nd.Now().Format(time.RFC3339)}, code)
+	if ce := (*errcode.Error)(nil); errors.As(err, &ce) && ce.Code == errcode.Conflict {
+		return nil, &patientError{err: ce, Patient: id}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -266,6 +271,23 @@ func (n *node) admit(ctx context.Context, hospital string, b datashareapi.Patien
 	return &datashareapi.PatientResult{ID: id, AccessCode: code, KeyID: k.ID(), Height: out.Height}, nil
 }
 
+// patientError is a patient that admit refuses before anything is
+// recorded: a detail that is not valid, or a patient already in the
+// hospital's custody. Its Error is the API's (English); the hall says it
+// in the page's language.
+type patientError struct {
+	err *errcode.Error
+	// Field is the detail refused ("name", "id_number"), with its length
+	// in characters and the lengths admitted; "" for a patient in custody.
+	Field         string
+	Len, Min, Max int
+	// Patient is the patient's number when the patient is in custody.
+	Patient string
+}
+
+func (e *patientError) Error() string { return e.err.Error() }
+func (e *patientError) Unwrap() error { return e.err }
+
 // mask keeps the first three and last four characters of an ID number.
 func mask(s string) string {
 	if len(s) <= 7 {
@@ -273,5 +295,3 @@ func mask(s string) string {
 	}
 	return s[:3] + strings.Repeat("*", len(s)-7) + s[len(s)-4:]
 }
-
-func badRequest(err error) error { return errcode.New(errcode.BadRequest, "%s", errcode.Message(err)) }

@@ -130,6 +130,8 @@ type hallData struct {
 	Search                      string
 	RecAfter, OutAfter, InAfter string
 	RecNext, OutNext, InNext    string
+	// Error is why the form sent was refused, in the page's language.
+	Error string
 }
 
 // hallPage is how many records or grants a list of the hall shows at once.
@@ -137,7 +139,11 @@ var hallPage = 20
 
 func (s *dsPages) caller(p *pages.Page) access.Caller { return p.User.Caller() }
 
-func (s *dsPages) hall(p *pages.Page) error {
+func (s *dsPages) hall(p *pages.Page) error { return s.renderHall(p, "", 0) }
+
+// renderHall shows the hall's page, with the reason the form sent was
+// refused and the HTTP status saying so (the host refills the form).
+func (s *dsPages) renderHall(p *pages.Page, errMsg string, status int) error {
 	c := s.caller(p)
 	if c.Public() {
 		return errcode.New(errcode.Unauthorized, "%s", p.T("ds.members"))
@@ -244,6 +250,7 @@ func (s *dsPages) hall(p *pages.Page) error {
 		}
 	}
 	p.Title = p.T("ds.title")
+	d.Error, p.Status = errMsg, status
 	p.Data = d
 	return s.site.Render(p, "hall_datashare")
 }
@@ -280,15 +287,69 @@ func (s *dsPages) hallAdmit(p *pages.Page) error {
 	if _, err := s.n.running(); err != nil {
 		return err
 	}
+	if !s.n.hosts(p.User.Org) {
+		return s.renderHall(p, p.T("ds.nothosted"), http.StatusServiceUnavailable)
+	}
 	res, err := s.n.admit(p.R.Context(), p.User.Org, datashareapi.PatientBody{Name: strings.TrimSpace(f.Get("name")), IDNumber: f.Get("id_number")})
-	if err != nil {
-		if code := errcode.Of(err); code != errcode.Internal {
-			return errcode.New(code, "%s %s", p.T("ds.badpatient"), pages.ChainWords(errcode.Message(err)))
+	var pe *patientError
+	switch {
+	case errors.As(err, &pe):
+		status := http.StatusBadRequest
+		if pe.Patient != "" {
+			status = http.StatusConflict
 		}
+		return s.renderHall(p, patientMessage(p, pe), status)
+	case err != nil && errcode.Of(err) != errcode.Internal:
+		// The chain refused the patient's registration.
+		code := errcode.Of(err)
+		return s.renderHall(p, p.APIError(&client.Error{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err)}), http.StatusBadRequest)
+	case err != nil:
 		return err
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.admitted"), res.ID, res.AccessCode))
 	return nil
+}
+
+// refuse answers a hall form the chain or the page refused with the
+// hall's page saying why in the page's language (a refusal of the chain
+// with its own words), the form refilled; other errors go to the host's
+// error page.
+func (s *dsPages) refuse(p *pages.Page, err error) error {
+	code := errcode.Of(err)
+	msg := errcode.Message(err)
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		code, msg = errcode.Code(ce.Code), p.APIError(err)
+	}
+	status := http.StatusBadRequest
+	switch code {
+	case errcode.Internal:
+		return err
+	case errcode.Unauthorized:
+		status = http.StatusForbidden
+	case errcode.NotFound:
+		status = http.StatusNotFound
+	case errcode.Conflict:
+		status = http.StatusConflict
+	case errcode.TooLarge:
+		status = http.StatusRequestEntityTooLarge
+	}
+	return s.renderHall(p, msg, status)
+}
+
+// patientMessage says why admit refused a patient, in the page's
+// language, and what to do.
+func patientMessage(p *pages.Page, e *patientError) string {
+	key := "ds.admit.chars."
+	switch {
+	case e.Patient != "":
+		return strings.ReplaceAll(p.T("ds.admit.known"), "{id}", pages.ChainWords(e.Patient))
+	case e.Len == 0:
+		key = "ds.admit.required."
+	case e.Len < e.Min || e.Len > e.Max:
+		key = "ds.admit.length."
+	}
+	return strings.NewReplacer("{min}", fmt.Sprint(e.Min), "{max}", fmt.Sprint(e.Max), "{n}", fmt.Sprint(e.Len)).Replace(p.T(key + e.Field))
 }
 
 // hallRegister seals an uploaded file under a fresh data key in this
@@ -296,11 +357,11 @@ func (s *dsPages) hallAdmit(p *pages.Page) error {
 func (s *dsPages) hallRegister(p *pages.Page) error {
 	f := p.R.MultipartForm
 	if f == nil || len(f.File["file"]) != 1 {
-		return errcode.New(errcode.BadRequest, "%s", p.T("ds.nofile"))
+		return s.refuse(p, errcode.New(errcode.BadRequest, "%s", p.T("ds.nofile")))
 	}
 	fh := f.File["file"][0]
 	if fh.Size > maxRecordFile {
-		return errcode.New(errcode.TooLarge, "%s", p.T("ds.toolarge"))
+		return s.refuse(p, errcode.New(errcode.TooLarge, "%s", p.T("ds.toolarge")))
 	}
 	file, err := fh.Open()
 	if err != nil {
@@ -310,6 +371,9 @@ func (s *dsPages) hallRegister(p *pages.Page) error {
 	content, err := io.ReadAll(io.LimitReader(file, maxRecordFile+1))
 	if err != nil {
 		return err
+	}
+	if len(content) == 0 {
+		return s.refuse(p, errcode.New(errcode.BadRequest, "%s", p.T("ds.emptyfile")))
 	}
 	key, err := s.site.Signer(p)
 	if err != nil {
@@ -331,7 +395,7 @@ func (s *dsPages) hallRegister(p *pages.Page) error {
 	}
 	res, err := Register(p.R.Context(), s.site.API(), key, b, datakey.Meta{Name: name, MediaType: mt}, content)
 	if err != nil {
-		return err
+		return s.refuse(p, err)
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.registered"), res.ID))
 	return nil
@@ -349,7 +413,7 @@ func (s *dsPages) hallShare(p *pages.Page) error {
 	}
 	end, err := time.ParseInLocation("2006-01-02", f.Get("end"), pages.ChinaTime)
 	if err != nil {
-		return errcode.New(errcode.BadRequest, "%s", p.T("ds.baddate"))
+		return s.refuse(p, errcode.New(errcode.BadRequest, "%s", p.T("ds.baddate")))
 	}
 	b := datashareapi.GrantBody{Grantee: f.Get("grantee"), Purpose: f.Get("purpose"), MaxClass: f.Get("max_class"), DenyTags: f["deny_tags"],
 		End: end.Add(24*time.Hour - time.Second).UTC().Format(time.RFC3339)}
@@ -367,12 +431,12 @@ func (s *dsPages) hallShare(p *pages.Page) error {
 			b.Records = append(b.Records, r.ID)
 		}
 		if len(b.Records) == 0 {
-			return errcode.New(errcode.BadRequest, "%s", p.T("ds.norecords"))
+			return s.refuse(p, errcode.New(errcode.BadRequest, "%s", p.T("ds.norecords")))
 		}
 	}
 	res, err := Share(ctx, s.site.API(), key, s.opener(p, key), b)
 	if err != nil {
-		return err
+		return s.refuse(p, err)
 	}
 	msg := p.T("ds.shared")
 	if res.Status == datashareapi.GrantProposed {
@@ -417,7 +481,7 @@ func (s *dsPages) hallRevoke(p *pages.Page) error {
 	}
 	g := p.R.PostForm.Get("grant")
 	if _, _, err := client.Send(p.R.Context(), s.site.API(), key, datashareapi.Revoke, datashareapi.RevokeBody{Grant: g, Reason: strings.TrimSpace(p.R.PostForm.Get("reason"))}); err != nil {
-		return err
+		return s.refuse(p, err)
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.revoked"), g))
 	return nil
@@ -491,7 +555,17 @@ func (s *dsPages) hallDevice(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	dv, err := datashare.DeviceOf(v, p.R.PathValue("id"), now, s.caller(p))
+	dev, err := datashare.GetDevice(v, p.R.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if ok, err := datashare.DeviceParties(v, dev, s.caller(p)); err != nil {
+		return err
+	} else if !ok {
+		return errcode.New(errcode.Unauthorized, "%s", strings.NewReplacer("{device}", pages.ChainWords(dev.ID), "{owner}", orgLabel(v, dev.Owner, p.Lang),
+			"{maker}", orgLabel(v, dev.Maker, p.Lang)).Replace(p.T("ds.devicenotyours")))
+	}
+	dv, err := datashare.DevicePage(v, dev, now, s.caller(p))
 	if err != nil {
 		return err
 	}
@@ -506,6 +580,19 @@ func (s *dsPages) hallDevice(p *pages.Page) error {
 	p.Title = p.T("ds.device") + " " + dv.Device.ID
 	p.Data = d
 	return s.site.Render(p, "hall_datashare_device")
+}
+
+// orgLabel is an organisation's name in the page's language, its id when
+// the chain has none.
+func orgLabel(v *state.View, id string, lang pages.Lang) string {
+	o, err := identity.GetOrg(v, id)
+	switch {
+	case err != nil:
+		return id
+	case lang == pages.EN && o.NameEN != "":
+		return o.NameEN
+	}
+	return o.Name
 }
 
 // --- the patient's page ---
@@ -732,7 +819,7 @@ func (s *dsPages) hallBreakGlass(p *pages.Page) error {
 	res, _, err := client.Send(p.R.Context(), s.site.API(), key, datashareapi.BreakGlass, datashareapi.BreakGlassBody{Owner: f.Get("owner"),
 		Subject: strings.TrimSpace(f.Get("subject")), Reason: f.Get("reason"), Justification: strings.TrimSpace(f.Get("justification"))})
 	if err != nil {
-		return err
+		return s.refuse(p, err)
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.btgdone"), res.ID, showTime(res.Expires)))
 	return nil
@@ -747,7 +834,7 @@ func (s *dsPages) hallReview(p *pages.Page) error {
 	f := p.R.PostForm
 	if _, _, err := client.Send(p.R.Context(), s.site.API(), key, datashareapi.ReviewBreakGlass, datashareapi.ReviewBody{ID: f.Get("id"), Finding: f.Get("finding"),
 		Note: strings.TrimSpace(f.Get("note"))}); err != nil {
-		return err
+		return s.refuse(p, err)
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.reviewed"), f.Get("id")))
 	return nil

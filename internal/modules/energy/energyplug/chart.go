@@ -70,25 +70,57 @@ func Chart(points []energyapi.MarketPoint, capFen int64, priceLabel, volumeLabel
 
 // DecodeReadings reads a file of signed readings: a JSON array of
 // readings, or an object with a "readings" array (the body of
-// post_readings), at most limit bytes.
+// post_readings), at most limit bytes. A file it cannot take is a
+// *ReadingsError.
 func DecodeReadings(r io.Reader, limit int64) ([]energyapi.Reading, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("readings file: %w", err)
 	}
 	if int64(len(raw)) > limit {
-		return nil, errcode.New(errcode.BadRequest, "the readings file is over %d bytes; split it", limit)
+		return nil, &ReadingsError{Problem: ReadingsTooLarge, Limit: limit}
 	}
 	var rs []energyapi.Reading
 	if err := json.Unmarshal(raw, &rs); err != nil {
 		var body energyapi.ReadingsBody
 		if err2 := json.Unmarshal(raw, &body); err2 != nil {
-			return nil, errcode.New(errcode.BadRequest, "the readings file is not a JSON array of readings nor {\"readings\": [...]}: %v", err)
+			return nil, &ReadingsError{Problem: ReadingsNotJSON, Detail: err.Error()}
 		}
 		rs = body.Readings
 	}
 	if len(rs) == 0 {
-		return nil, errcode.New(errcode.BadRequest, "the readings file holds no reading")
+		return nil, &ReadingsError{Problem: ReadingsEmpty}
 	}
 	return rs, nil
 }
+
+// What is wrong with a readings file.
+const (
+	ReadingsTooLarge = "toolarge"
+	ReadingsNotJSON  = "notjson"
+	ReadingsEmpty    = "empty"
+)
+
+// ReadingsError is a readings file DecodeReadings cannot take. Its Error
+// is English (commands, the API); the hall says it in its language
+// (messages en.readings.<problem>).
+type ReadingsError struct {
+	Problem string
+	Limit   int64  // the bound a file too large is over
+	Detail  string // the JSON decoder's words, for a file that is not JSON
+}
+
+func (e *ReadingsError) Error() string { return e.Unwrap().Error() }
+
+func (e *ReadingsError) message() string {
+	switch e.Problem {
+	case ReadingsTooLarge:
+		return fmt.Sprintf("the readings file is over %d bytes; split it", e.Limit)
+	case ReadingsNotJSON:
+		return `the readings file is not a JSON array of readings nor {"readings": [...]}: ` + e.Detail
+	}
+	return "the readings file holds no reading"
+}
+
+// Unwrap gives the error its code (bad_request).
+func (e *ReadingsError) Unwrap() error { return errcode.New(errcode.BadRequest, "%s", e.message()) }

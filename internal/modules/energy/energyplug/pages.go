@@ -15,6 +15,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/decimal"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/modules/energy"
 	"github.com/dengta-chain/dengta/internal/modules/energy/energyapi"
@@ -162,10 +163,18 @@ type hallData struct {
 	// Search is what the clerk looks for in the lists of orders and
 	// settlement lines, which page on their own.
 	Search                  string
-	Orders                  []energyapi.Order
+	Orders                  []orderRow
 	Lines                   []energyapi.StmtLine
 	OrdersAfter, LinesAfter string
 	OrdersNext, LinesNext   string
+}
+
+// orderRow is an order as the hall lists it: with how it stands now
+// (energy.OrderOutcome), which says whether it can still be withdrawn.
+type orderRow struct {
+	energyapi.Order
+	Outcome  string
+	FilledWh int64
 }
 
 // hallPage is how many orders or lines a list of the hall shows at once.
@@ -213,8 +222,16 @@ func (s *enPages) renderHall(p *pages.Page, errMsg string) error {
 		d.Search, d.OrdersAfter, d.LinesAfter = strings.TrimSpace(q.Get("q")), q.Get("orders_after"), q.Get("lines_after")
 		search := module.NewSearch(v, d.Search)
 		search.Label = label
-		if d.Orders, d.OrdersNext, err = energy.OrdersPage(v, u.Org, search, d.OrdersAfter, hallPage); err != nil {
+		var orders []energyapi.Order
+		if orders, d.OrdersNext, err = energy.OrdersPage(v, u.Org, search, d.OrdersAfter, hallPage); err != nil {
 			return err
+		}
+		for _, o := range orders {
+			row := orderRow{Order: o}
+			if row.Outcome, row.FilledWh, err = energy.OrderOutcome(v, &o, now); err != nil {
+				return err
+			}
+			d.Orders = append(d.Orders, row)
 		}
 		if d.Lines, d.LinesNext, err = energy.LinesPage(v, u.Org, search, d.LinesAfter, hallPage); err != nil {
 			return err
@@ -322,7 +339,7 @@ func (s *enPages) doHall(a *act, action string) (string, error) {
 	case "register_meter":
 		pk, err := tx.ParsePublicKey(a.v("public_key"))
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", a.p.T("en.field.public_key"), err)
+			return "", errors.New(strings.ReplaceAll(a.p.T("en.badkey"), "{key}", pages.ChainWords(a.v("public_key"))))
 		}
 		_, _, err = client.Send(a.ctx, a.api, a.key, energyapi.RegisterMtr, energyapi.MeterBody{Meter: a.v("meter"), Zone: zone, Org: a.v("org"), PublicKey: pk, CapacityW: ints["capacity_w"]})
 		return "", err
@@ -356,6 +373,9 @@ func (s *enPages) doHall(a *act, action string) (string, error) {
 		}
 		defer f.Close()
 		rs, err := DecodeReadings(f, maxReadingsFile)
+		if re := (*ReadingsError)(nil); errors.As(err, &re) {
+			return "", errors.New(strings.ReplaceAll(a.p.T("en.readings."+re.Problem), "{mib}", fmt.Sprint(re.Limit>>20)))
+		}
 		if err != nil {
 			return "", err
 		}
@@ -423,6 +443,9 @@ func (s *enPages) interval(p *pages.Page) error {
 		return err
 	}
 	iv := p.R.PathValue("interval")
+	if _, err := energyapi.ParseInterval(iv, zn.IntervalMinutes); err != nil {
+		return errcode.New(errcode.BadRequest, "%s", strings.NewReplacer("{interval}", pages.ChainWords(iv), "{minutes}", fmt.Sprint(zn.IntervalMinutes)).Replace(p.T("en.badinterval")))
+	}
 	c := s.caller(p)
 	ivv, err := energy.IntervalView(v, zn.Zone, iv, c)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dengta-chain/dengta/internal/modules/trace"
 	"github.com/dengta-chain/dengta/internal/pages"
@@ -32,6 +33,26 @@ func unitSymbol(uom string) string {
 // measurementNames name the common measurement types in Chinese.
 var measurementNames = map[string]string{"Temperature": "温度", "RelativeHumidity": "相对湿度", "AbsoluteHumidity": "绝对湿度",
 	"Illuminance": "照度", "Speed": "速度", "Mass": "质量", "Pressure": "压力"}
+
+// measurementWord names a measurement type inside a sentence: in
+// English the type's words in lower case ("a relative humidity reading"),
+// in Chinese its name.
+func measurementWord(typ, lang string) string {
+	if strings.HasPrefix(lang, "zh") {
+		return measurementName(typ, lang)
+	}
+	var b strings.Builder
+	for i, r := range typ {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 func measurementName(typ, lang string) string {
 	if strings.HasPrefix(lang, "zh") {

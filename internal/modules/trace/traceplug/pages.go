@@ -1,6 +1,7 @@
 package traceplug
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -223,7 +225,13 @@ func (s *tracePages) hallTraceAct(p *pages.Page) error {
 	case "event":
 		act = traceapi.Capture.Name
 		step := r.FormValue("biz_step")
-		body = map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "epc_list": pages.Lines(r.FormValue("epcs")), "biz_step": step, "event_time": now}
+		epcs := pages.Lines(r.FormValue("epcs"))
+		// An event about no item says nothing of any item (the chain
+		// records one all the same): the hall asks for the codes.
+		if len(epcs) == 0 {
+			return s.hallTraceError(p, d, p.T("ht.noepcs"))
+		}
+		body = map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "epc_list": epcs, "biz_step": step, "event_time": now}
 		if step == trace.StepShipping {
 			// The receiver takes possession; a new owner (a sale) is
 			// given apart: a carrier carries goods it does not own.
@@ -298,11 +306,16 @@ func localAPIError(p *pages.Page, err error) string {
 func refusalText(r *trace.Refusal, lang pages.Lang) string {
 	c := *r
 	c.Field = ""
-	// The values quoted in a refusal (a path's syntax, the code sent) are
-	// the chain's words; the action's name is translated by Message.
+	// The values quoted in a refusal (the code sent, say) are the chain's
+	// words; the action's name is translated by Message.
 	c.Params = map[string]string{}
 	for k, v := range r.Params {
-		if k != "act" {
+		switch {
+		case k == "forms" && v == trace.IDForms("en", func(s string) string { return s }):
+			// The identifier forms, each the chain's syntax, in a list
+			// of the page's language.
+			v = trace.IDForms(string(lang), pages.ChainWords)
+		case k != "act":
 			v = pages.ChainWords(v)
 		}
 		c.Params[k] = v
@@ -388,7 +401,7 @@ func (s *tracePages) hallProduct(p *pages.Page) error {
 	id := p.R.URL.Query().Get("id")
 	pr, err := trace.GetProduct(v, id)
 	if err != nil {
-		return err
+		return pageError(p, err)
 	}
 	d := &productData{Product: pr, ItemCounts: map[string]int{}}
 	if d.Lots, err = trace.ProductLots(v, pr.ID); err != nil {
@@ -414,10 +427,31 @@ type labelsData struct {
 	Lot     *trace.Lot
 	Product *trace.Product
 	Labels  []label
+	// Count says how many labels the lot has and which of them this
+	// page shows; Page and Pages number the pages, from 1.
+	Count       string
+	Page, Pages int
 }
 
-// hallTraceLabels prints the QR labels of a lot's items: each code is the
-// item's GS1 Digital Link URL on this node's public address.
+// NextPage is the number of the page after this one.
+func (d *labelsData) NextPage() int { return d.Page + 1 }
+
+// PrevParam is the page parameter of the page before this one ("" for
+// the first page, which needs none).
+func (d *labelsData) PrevParam() string {
+	if d.Page <= 2 {
+		return ""
+	}
+	return strconv.Itoa(d.Page - 1)
+}
+
+// labelsPage is how many labels a page of a lot's labels shows (and the
+// printer prints at once).
+var labelsPage = 100
+
+// hallTraceLabels prints the QR labels of a lot's items, a page at a time
+// in the order of their serial numbers (SN2 before SN10): each code is
+// the item's GS1 Digital Link URL on this node's public address.
 func (s *tracePages) hallTraceLabels(p *pages.Page) error {
 	r := p.R
 	lotID := r.URL.Query().Get("lot")
@@ -427,29 +461,84 @@ func (s *tracePages) hallTraceLabels(p *pages.Page) error {
 	}
 	lot, err := trace.GetLot(v, lotID)
 	if err != nil {
-		return err
+		return pageError(p, err)
 	}
 	prod, err := trace.GetProduct(v, lot.Product)
 	if err != nil {
-		return err
+		return pageError(p, err)
 	}
 	items, err := trace.LotItems(v, lot.ID)
 	if err != nil {
 		return err
 	}
-	d := &labelsData{Lot: lot, Product: prod}
-	for _, epc := range items[:min(len(items), 500)] {
+	slices.SortFunc(items, func(a, b string) int { return compareSerials(serialOf(a), serialOf(b)) })
+	d := &labelsData{Lot: lot, Product: prod, Page: 1, Pages: max(1, (len(items)+labelsPage-1)/labelsPage)}
+	if q := r.URL.Query().Get("page"); q != "" {
+		if d.Page, err = strconv.Atoi(q); err != nil || d.Page < 1 || d.Page > d.Pages {
+			return errcode.New(errcode.BadRequest, p.T("ht.badpage"), d.Pages)
+		}
+	}
+	first := (d.Page - 1) * labelsPage
+	page := items[first:min(len(items), first+labelsPage)]
+	for _, epc := range page {
 		link := s.site.PublicURL(epc)
 		svg, err := qrcode.SVG(link, 140)
 		if err != nil {
 			return err
 		}
-		serial, _ := url.PathUnescape(epc[strings.LastIndex(epc, "/")+1:])
-		d.Labels = append(d.Labels, label{EPC: epc, Serial: serial, Link: link, QR: template.HTML(svg)})
+		d.Labels = append(d.Labels, label{EPC: epc, Serial: serialOf(epc), Link: link, QR: template.HTML(svg)})
+	}
+	switch {
+	case len(items) == 0:
+		d.Count = p.T("ht.nolabels")
+	case d.Pages == 1:
+		d.Count = fmt.Sprintf(p.T("ht.labelcount"), len(items))
+	default:
+		d.Count = fmt.Sprintf(p.T("ht.labelpage"), len(items), first+1, first+len(page), d.Labels[0].Serial, d.Labels[len(d.Labels)-1].Serial)
 	}
 	p.Title = p.T("ht.labels") + " " + lot.LotNumber
 	p.Data = d
 	return s.site.Render(p, "hall_labels")
+}
+
+// serialOf is the serial number of an item's path, unescaped.
+func serialOf(epc string) string {
+	serial, _ := url.PathUnescape(epc[strings.LastIndex(epc, "/")+1:])
+	return serial
+}
+
+// compareSerials orders serial numbers as people count them: by the part
+// before their trailing digits, then by the number those digits make
+// (SN2 before SN10, SN0002 before SN0010), then as text.
+func compareSerials(a, b string) int {
+	split := func(s string) (string, string) {
+		i := len(s)
+		for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+			i--
+		}
+		return s[:i], strings.TrimLeft(s[i:], "0")
+	}
+	pa, na := split(a)
+	pb, nb := split(b)
+	if c := strings.Compare(pa, pb); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(len(na), len(nb)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(na, nb); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// pageError is an error of the trace module for an error page: a refusal
+// in the page's language, with its code.
+func pageError(p *pages.Page, err error) error {
+	if trace.AsRefusal(err) == nil {
+		return err
+	}
+	return errcode.New(errcode.Of(err), "%s", localMessage(err, p.Lang))
 }
 
 const (
@@ -462,6 +551,7 @@ const (
 
 type scanData struct {
 	*trace.Page
+	LabelLot    string // the lot the label printed, when not the item's
 	Pending     int
 	Counted     bool   // this visit was counted as a scan
 	NotCounted  string // why not: "cookies", "limit", "repeat", "node"
@@ -541,7 +631,11 @@ func (d *scanData) fill(p *pages.Page, orgs map[string]identity.Org) {
 		}
 		c := chartData{SVG: svg}
 		if s.Breaches > 0 {
-			c.Breaches = strings.NewReplacer("{count}", strconv.Itoa(s.Breaches), "{type}", measurementName(s.Type, lang)).Replace(p.T("scan.breaches"))
+			key := "scan.breaches"
+			if s.Breaches == 1 {
+				key += ".one"
+			}
+			c.Breaches = strings.NewReplacer("{count}", strconv.Itoa(s.Breaches), "{type}", measurementWord(s.Type, lang)).Replace(p.T(key))
 		}
 		d.Charts = append(d.Charts, c)
 	}
@@ -568,6 +662,10 @@ func reasonText(p *pages.Page, r trace.Reason, orgName func(string) string) stri
 		key += "." + r.Params["scope"]
 	case trace.ReasonEnded:
 		key += "." + r.Params["reason"]
+	case trace.ReasonColdChain:
+		if r.Params["count"] == "1" {
+			key += ".one"
+		}
 	}
 	text := p.T(key)
 	if text == key {
@@ -586,7 +684,7 @@ func reasonText(p *pages.Page, r trace.Reason, orgName func(string) string) stri
 		case k == "org" || k == "custodian":
 			v = orgName(v)
 		case k == "type":
-			v = measurementName(v, lang)
+			v = measurementWord(v, lang)
 		case k == "uom" || k == "bound_uom":
 			v = unitSymbol(v)
 		}
@@ -612,14 +710,37 @@ func stepLabel(p *pages.Page, step, typ string) string {
 
 // scanPageWithLot redirects a Digital Link that carries the lot to the
 // item's own page.
+//
+// A label printed with a lot other than the item's was not made from the
+// chain's record of the item (the hall prints the item's own lot): a
+// copied or altered label. Its page warns so and does not count the
+// visit as a scan of the item, whose count is of its own labels.
 func (s *tracePages) scanPageWithLot(p *pages.Page) error {
 	r := p.R
 	target := "/01/" + r.PathValue("gtin") + "/21/" + url.PathEscape(r.PathValue("serial"))
+	if v, err := s.site.View(0); err == nil {
+		if o, err := trace.Item(v, target); err == nil && lotNumberOf(o.Lot) != r.PathValue("lot") {
+			return s.scan(p, target, r.PathValue("lot"))
+		}
+	}
 	if q := r.URL.RawQuery; q != "" {
 		target += "?" + q
 	}
 	http.Redirect(p.W, r, target, http.StatusMovedPermanently)
 	return nil
+}
+
+// lotNumberOf is the lot number of a lot's path (/01/<GTIN>/10/<lot>),
+// unescaped; "" for none.
+func lotNumberOf(lot string) string {
+	_, n, ok := strings.Cut(lot, "/10/")
+	if !ok {
+		return ""
+	}
+	if u, err := url.PathUnescape(n); err == nil {
+		return u
+	}
+	return n
 }
 
 // LotNumber is the scanned item's lot, "" when it has none.
@@ -638,6 +759,13 @@ func (d *scanData) LotNumber() string {
 // place is only a city the visitor chose. A code never commissioned on
 // this chain gets the counterfeit warning and nothing goes on chain.
 func (s *tracePages) scanPage(p *pages.Page) error {
+	return s.scan(p, p.R.URL.Path, "")
+}
+
+// scan answers the scan page of the item at path; labelLot is the lot
+// its label printed when that is not the item's lot ("" when it is, or
+// the label printed none).
+func (s *tracePages) scan(p *pages.Page, path, labelLot string) error {
 	r := p.R
 	addr := s.site.ClientIP(r)
 	if ok, wait := s.node.views.Allow(ratelimit.Key(addr)); !ok {
@@ -646,14 +774,22 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 		p.Status = http.StatusTooManyRequests
 		return s.site.Render(p, "scan_busy")
 	}
-	id, err := trace.ParseEPC("epc", r.URL.Path)
+	id, err := trace.ParseEPC("epc", path)
 	if err != nil || (id.Kind != trace.KindItem && id.Kind != trace.KindDrug) {
 		return errcode.New(errcode.BadRequest, "%s", p.T("scan.badcode"))
+	}
+	// Redirects after setting the city come back to the page asked for.
+	self := id.Path
+	if labelLot != "" {
+		self = r.URL.EscapedPath()
 	}
 	secret := s.node.key()
 	// The city: ?city= sets it (a name in any common form), the cookie
 	// keeps its code.
-	d := &scanData{}
+	d := &scanData{LabelLot: labelLot}
+	if labelLot != "" {
+		d.NotCounted = "lot"
+	}
 	if in := strings.TrimSpace(r.URL.Query().Get("city")); in != "" {
 		c, amb := trace.LookupCity(in)
 		if c.Code == "" {
@@ -664,7 +800,7 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 			d.CityError = map[bool]string{true: "scan.cityambiguous", false: "scan.cityunknown"}[len(amb) > 0]
 		} else {
 			http.SetCookie(p.W, &http.Cookie{Name: cityCookie, Value: c.Code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-			http.Redirect(p.W, r, id.Path, http.StatusSeeOther)
+			http.Redirect(p.W, r, self, http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -680,7 +816,7 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 	if c, err := r.Cookie(deviceCookie); err == nil && secret != nil {
 		device = deviceOf(secret, c.Value)
 	}
-	if device == "" && secret != nil && d.CityInput == "" {
+	if device == "" && secret != nil && d.CityInput == "" && d.NotCounted == "" {
 		switch {
 		case r.URL.Query().Has(checkParam):
 			d.NotCounted = "cookies" // the cookie did not come back
@@ -740,6 +876,11 @@ func (s *tracePages) scanPage(p *pages.Page) error {
 	if d.Risk != nil {
 		d.Warning = d.Risk.Level == trace.LevelWarning
 		d.Danger = d.Risk.Level == trace.LevelDanger
+	}
+	if labelLot != "" {
+		d.Warning = !d.Danger
+		d.Reasons = append([]reasonLine{{Level: trace.LevelWarning,
+			Text: fmt.Sprintf(p.T("scan.lotmismatch"), pages.ChainWords(labelLot), pages.ChainWords(cmp.Or(d.LotNumber(), "—")))}}, d.Reasons...)
 	}
 	p.Title = d.Product.Name
 	if p.Lang == pages.EN && d.Product.NameEN != "" {

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -50,9 +51,6 @@ func pagesModule() *pages.Module {
 				return map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
 			},
 			"kg": func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
-			"ssccLink": func(s string) string {
-				return "/v1/trace/journey?epc=" + url.QueryEscape("/00/"+s)
-			},
 		},
 		Hall: []pages.Link{{Path: "/hall/trade", Key: "tr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -222,6 +220,7 @@ func (s *tradePages) renderCredit(p *pages.Page, no, msg, errMsg string) error {
 		return err
 	}
 	cv.Height = v.Version()
+	localCreditView(p, cv)
 	d := &creditData{View: cv, Message: msg, Error: errMsg}
 	if cv.Credit.Beneficiary == p.User.Org {
 		l, err := trade.EBLsOf(v, p.User.Org)
@@ -319,34 +318,35 @@ func (s *tradePages) writeBundle(p *pages.Page, key []byte, name string) error {
 	return err
 }
 
-// ParseAmount reads a decimal amount ("105,000.00") as minor units of
-// currency cur, exactly: no floating point.
-func ParseAmount(cur, s string) (int64, error) {
-	digits, ok := trade.MinorUnits(cur)
-	if !ok {
-		return 0, fmt.Errorf("unknown currency %q", cur)
-	}
-	return parseDecimal(s, digits)
-}
-
-// parseDecimal reads a positive decimal with at most digits decimals as
-// an integer count of its smallest unit.
-func parseDecimal(s string, digits int) (int64, error) {
+// parseAmount reads a positive decimal amount with at most digits decimals,
+// typed in the field the page calls name, as an integer count of its
+// smallest unit, exactly (no floating point); its errors are in the
+// page's language.
+func parseAmount(p *pages.Page, name, s string, digits int) (int64, error) {
 	v, err := decimal.Parse(s, digits)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%s: %s", name, p.APIError(err))
 	}
 	if v <= 0 || v > tradeapi.MaxAmount {
-		return 0, fmt.Errorf("%q: a positive amount up to %s", strings.TrimSpace(s), decimal.Format(tradeapi.MaxAmount, digits))
+		return 0, fmt.Errorf(p.T("tr.badamount"), name, pages.ChainWords(strings.TrimSpace(s)), decimal.Format(tradeapi.MaxAmount, digits))
 	}
 	return v, nil
 }
 
+// parseMoney reads an amount of currency cur typed in the field name.
+func parseMoney(p *pages.Page, name, cur, s string) (int64, error) {
+	digits, ok := trade.MinorUnits(cur)
+	if !ok {
+		return 0, fmt.Errorf(p.T("tr.badcurrency"), pages.ChainWords(cur))
+	}
+	return parseAmount(p, name, s, digits)
+}
+
 // fileHash is the SHA-256 of an uploaded file, which stays off chain.
-func fileHash(r *http.Request, field string) (string, error) {
-	f, _, err := r.FormFile(field)
+func fileHash(p *pages.Page, field, name string) (string, error) {
+	f, _, err := p.R.FormFile(field)
 	if err != nil {
-		return "", fmt.Errorf("%s: choose the file", field)
+		return "", fmt.Errorf(p.T("tr.choosefile"), name)
 	}
 	defer f.Close()
 	h := sha256.New()
@@ -372,8 +372,15 @@ func (s *tradePages) act(p *pages.Page) error {
 	action := r.FormValue("action")
 	ref := strings.TrimSpace(r.FormValue("ref"))
 	no := strings.TrimSpace(r.FormValue("no"))
+	// An issue action's ref or no names the record it would create: a
+	// refusal shows the desk with the form refilled and the reason, not a
+	// record that does not exist yet (or one of that number that exists
+	// already, which the issuer may not even be a party to).
+	issuing := action == tradeapi.IssueEBL.Name || action == tradeapi.IssueCredit.Name
 	back := func(msg, errMsg string) error {
 		switch {
+		case issuing && errMsg != "":
+			return s.renderDesk(p, "", errMsg)
 		case ref != "" && errMsg != "":
 			return s.renderEBL(p, ref, "", errMsg)
 		case ref != "":
@@ -389,9 +396,10 @@ func (s *tradePages) act(p *pages.Page) error {
 		}
 		return nil
 	}
+	// The body's errors are the page's own sentences, in its language.
 	body, err := s.body(p, action, ref, no)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+pages.ChainWords(err.Error()))
+		return back("", p.T("tr.refused")+" "+err.Error())
 	}
 	key, err := s.site.Signer(p)
 	if err != nil {
@@ -427,9 +435,9 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 	switch action {
 	case tradeapi.IssueEBL.Name:
 		pkgs, _ := strconv.ParseInt(f("packages"), 10, 64)
-		grams, err := parseDecimal(f("weight_kg"), 3) // kilograms to grams
+		grams, err := parseAmount(p, p.T("tr.weight"), f("weight_kg"), 3) // kilograms to grams
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s", p.T("tr.weight"), p.APIError(err))
+			return nil, err
 		}
 		ssccs := strings.FieldsFunc(f("ssccs"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' })
 		b := tradeapi.IssueEBLBody{
@@ -465,9 +473,9 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		return tradeapi.PaperBody{Ref: ref, PaperNo: f("paper_no")}, nil
 	case tradeapi.IssueCredit.Name:
 		cur := strings.ToUpper(f("currency"))
-		amount, err := ParseAmount(cur, f("amount"))
+		amount, err := parseMoney(p, p.T("tr.amount"), cur, f("amount"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s", p.T("tr.amount"), p.APIError(err))
+			return nil, err
 		}
 		tol, _ := strconv.Atoi(f("tolerance"))
 		docs := append([]string{tradeapi.DocBillOfLading, tradeapi.DocInvoice}, r.Form["docs"]...)
@@ -488,19 +496,19 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		}
 		c, err := trade.GetCredit(v, no)
 		if err != nil {
+			return nil, errors.New(pages.ChainWords(err.Error()))
+		}
+		amount, err := parseMoney(p, p.T("tr.amount"), c.Terms.Amount.Currency, f("amount"))
+		if err != nil {
 			return nil, err
 		}
-		amount, err := ParseAmount(c.Terms.Amount.Currency, f("amount"))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s", p.T("tr.amount"), p.APIError(err))
-		}
-		inv, err := fileHash(r, "invoice_file")
+		inv, err := fileHash(p, "invoice_file", p.T("tr.invoicefile"))
 		if err != nil {
 			return nil, err
 		}
 		b := tradeapi.PresentBody{No: no, EBL: f("ebl"), Amount: amount, Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: f("invoice_no"), SHA256: inv}}
 		if f("origin_no") != "" {
-			h, err := fileHash(r, "origin_file")
+			h, err := fileHash(p, "origin_file", p.T("tr.originfile"))
 			if err != nil {
 				return nil, err
 			}
@@ -508,11 +516,19 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		}
 		return b, nil
 	case tradeapi.Examine.Name:
-		return tradeapi.ExamineBody{ID: id, Complying: f("complying") == "yes", Discrepancies: pages.Lines(r.FormValue("discrepancies"))}, nil
+		v, err := s.site.View(0)
+		if err != nil {
+			return nil, err
+		}
+		var detected []string
+		if pr, err := trade.GetPresentation(v, id); err == nil {
+			detected = pr.Detected
+		}
+		return tradeapi.ExamineBody{ID: id, Complying: f("complying") == "yes", Discrepancies: typedDiscrepancies(r.FormValue("discrepancies"), detected)}, nil
 	case tradeapi.Honour.Name:
 		return tradeapi.HonourBody{ID: id}, nil
 	case tradeapi.Waive.Name, tradeapi.ReturnDocs.Name, tradeapi.Reimburse.Name, tradeapi.ReleaseDocs.Name:
 		return tradeapi.PresBody{ID: id}, nil
 	}
-	return nil, fmt.Errorf("%s %q", p.T("tr.unknownaction"), action)
+	return nil, fmt.Errorf("%s %s", p.T("tr.unknownaction"), pages.ChainWords(action))
 }
