@@ -170,3 +170,37 @@ func BenchmarkParseEPCIS(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkObserve is w2 without consensus: blocks of 500 ObjectEvent
+// OBSERVE events (storing, at the capturing organisation's location), one
+// commissioned item each, every transaction first through CheckTx and then
+// the block, on a disk store. Items are drawn uniformly from 20,000.
+func BenchmarkObserve(b *testing.B) {
+	c := benchChain(b)
+	k := admin(c, coop)
+	const items, perBlock = 20_000, 500
+	for start := 0; start < items; start += 10 * trace.MaxEPCsPerEvent {
+		var txs [][]byte
+		for s := start; s < min(items, start+10*trace.MaxEPCsPerEvent); s += trace.MaxEPCsPerEvent {
+			var epcs []string
+			for i := s; i < min(items, s+trace.MaxEPCsPerEvent); i++ {
+				epcs = append(epcs, fmt.Sprintf("%s/21/O%09d", pearProd, i))
+			}
+			txs = append(txs, c.Sign(k, "trace", "capture", commission(c, pearLot, epcs...)))
+		}
+		testchain.MustBlock(b, c, txs...)
+	}
+	blocks := make([][][]byte, b.N)
+	n, j := 0, 0
+	for i := range blocks {
+		for range perBlock {
+			n, j = (n*7919+13)%items, j+1
+			body := observe(c, "storing", fmt.Sprintf("%s/21/O%09d", pearProd, n))
+			// Each event its own time (an identical event is refused).
+			body["event_time"] = c.Time.Add(-time.Duration(j) * time.Millisecond).Format(time.RFC3339Nano)
+			blocks[i] = append(blocks[i], c.Sign(k, "trace", "capture", body))
+		}
+	}
+	testchain.RunBlocks(b, c, blocks, true)
+	b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "events/s")
+}
