@@ -35,10 +35,12 @@ var (
 	// past is the date of something that has happened when the
 	// credential is issued (vc.PastKeyword).
 	past = map[string]any{"type": "string", "format": "date", "notAfterIssuance": true}
-	// USCC is the unified social credit code (GB 32100-2015).
-	uscc = map[string]any{"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"}
-	// idNumber is a resident identity card number (GB 11643-1999).
-	idNumber = map[string]any{"type": "string", "pattern": "^[1-9][0-9]{16}[0-9X]$"}
+	// USCC is the unified social credit code (GB 32100-2015), its last
+	// character checked (vc.CheckKeyword).
+	uscc = map[string]any{"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", "checkCharacter": "GB 32100-2015"}
+	// idNumber is a resident identity card number (GB 11643-1999), its
+	// last character checked (vc.CheckKeyword).
+	idNumber = map[string]any{"type": "string", "pattern": "^[1-9][0-9]{16}[0-9X]$", "checkCharacter": "GB 11643-1999"}
 )
 
 func def(id, name, nameEN, desc string, days int, required []string, claims ...claim) credentialapi.TypeDef {

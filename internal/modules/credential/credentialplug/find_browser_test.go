@@ -12,6 +12,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/modules/credential"
 	"github.com/dengta-chain/dengta/internal/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
@@ -36,7 +37,12 @@ func TestCredentialListsBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		claims := map[string]any{"uscc": fmt.Sprintf("91341300MA2N1%04dX", i), "name": fmt.Sprintf("翻页测试商贸有限公司%02d", i), "entityType": "有限责任公司",
+		code := fmt.Sprintf("91341300MA2N1%04d", i)
+		check, err := identity.USCCCheck(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims := map[string]any{"uscc": code + string(check), "name": fmt.Sprintf("翻页测试商贸有限公司%02d", i), "entityType": "有限责任公司",
 			"legalRepresentative": "张三", "registeredCapital": "人民币壹佰万元", "establishedDate": "2020-01-01", "businessTerm": "长期", "domicile": "安徽省宿州市", "businessScope": "日用品销售"}
 		signed, _, err := credentialplug.Issue(ctx0, c, keys["regulator"], credentialplug.Issuance{Type: catalog.BusinessLicence, Claims: claims, Holder: credential.WireJWK(&holder.PublicKey)})
 		if err != nil {

@@ -138,7 +138,7 @@ func (f *fixture) did(org string) string { return credential.DID(f.chainID, org)
 
 // licence is a business licence's claims.
 func licence(name string) map[string]any {
-	return map[string]any{"uscc": "91340100MA2N000027", "name": name, "entityType": "有限责任公司", "legalRepresentative": "孙建国",
+	return map[string]any{"uscc": "91340100MA2N00002U", "name": name, "entityType": "有限责任公司", "legalRepresentative": "孙建国",
 		"registeredCapital": "人民币壹仟万元", "establishedDate": "2015-06-01", "domicile": "安徽省合肥市蜀山区"}
 }
 

@@ -121,7 +121,7 @@ func TestIssuePresentVerify(t *testing.T) {
 	for _, c := range rep.Credential.Claims {
 		shown[c.Name] = string(c.Value)
 	}
-	want := map[string]string{"uscc": `"91340100MA2N000027"`, "name": `"合肥惠民超市有限公司"`, "legalRepresentative": `"孙建国"`}
+	want := map[string]string{"uscc": `"91340100MA2N00002U"`, "name": `"合肥惠民超市有限公司"`, "legalRepresentative": `"孙建国"`}
 	if !reflect.DeepEqual(shown, want) {
 		t.Fatalf("shown %v, want %v", shown, want)
 	}

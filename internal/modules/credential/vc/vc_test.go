@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +141,29 @@ func TestStatusURL(t *testing.T) {
 	for _, bad := range []string{"https://x/v1/credential/status/estate/0/revocation", "https://x/status/3", "https://x/v1/credential/status/estate/3"} {
 		if _, _, _, ok := vc.ParseStatusURL(bad); ok {
 			t.Errorf("ParseStatusURL(%s) accepted", bad)
+		}
+	}
+}
+
+// TestCodes: a national code the schema marks with its standard is
+// refused with a wrong check character (a mistyped code), before signing.
+func TestCodes(t *testing.T) {
+	key, _ := jws.NewKey(jws.ES256)
+	holder, _ := jws.NewKey(jws.ES256)
+	is := &vc.Issuer{ChainID: "dengta-dev", Org: "regulator", Key: key, StatusBase: "http://127.0.0.1:8480"}
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	d, _ := catalog.Get(catalog.BusinessLicence)
+	licence := &credentialapi.Type{TypeDef: d, Hash: credential.TypeHash(&d), Height: 3}
+	base := map[string]any{"name": "砀山县梨都果品专业合作社", "entityType": "农民专业合作社", "legalRepresentative": "李梨花", "establishedDate": "2012-04-18"}
+	for code, ok := range map[string]bool{"93341321MA2N00001N": true, "91341321MA2T00004G": true, "93341321MA2N000011": false, "91341321MA2T00004X": false} {
+		c := maps.Clone(base)
+		c["uscc"] = code
+		_, err := is.Issue(vc.Request{Type: licence, Claims: c, Holder: &holder.PublicKey, List: 1, Index: 1}, now, rand.Reader)
+		if ok && err != nil {
+			t.Errorf("uscc %s: %v", code, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "check character")) {
+			t.Errorf("uscc %s issued: %v", code, err)
 		}
 	}
 }
