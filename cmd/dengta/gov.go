@@ -75,8 +75,14 @@ func govPossession(_ context.Context, args []string, out, errOut io.Writer) erro
 
 // preview asks the node what body would do and prints it.
 func preview(ctx context.Context, c *client.Client, body json.RawMessage, out io.Writer) (*gateway.GovernancePreview, error) {
+	return previewAt(ctx, c, "/v1/governance/preview", body, out)
+}
+
+// previewAt is preview of path: a new proposal's body, or an open
+// proposal's effect (?proposal=N with the body {}).
+func previewAt(ctx context.Context, c *client.Client, path string, body json.RawMessage, out io.Writer) (*gateway.GovernancePreview, error) {
 	var p gateway.GovernancePreview
-	if err := c.PostJSON(ctx, "/v1/governance/preview", body, &p); err != nil {
+	if err := c.PostJSON(ctx, path, body, &p); err != nil {
 		return nil, err
 	}
 	show := func(label string, vs []gateway.PreviewValidator) {
@@ -244,16 +250,7 @@ func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	if *approve {
-		var prop identity.Proposal
-		if err := c.Get(ctx, "/v1/proposals/"+strconv.FormatUint(*id, 10), &prop); err != nil {
-			return err
-		}
-		body := identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade}
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		p, err := preview(ctx, c, raw, out)
+		p, err := previewAt(ctx, c, "/v1/governance/preview?proposal="+strconv.FormatUint(*id, 10), json.RawMessage(`{}`), out)
 		if err != nil {
 			return err
 		}

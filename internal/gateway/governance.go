@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -82,9 +83,27 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 	online := func(org string) bool { return signs(owners[org]) }
 	m := identity.Module{Roles: s.app.Roles()}
 	out := GovernancePreview{Height: res.Block.Height + 1, Warnings: []Warning{}}
-	// The whole proposal as the caller's organisation would send it, on a
-	// throwaway copy of the state; then what it does to the validators.
-	err = s.dryPropose(r, m, v, res.Block.Time, out.Height, &b)
+	if q := r.URL.Query().Get("proposal"); q != "" {
+		// An open proposal, for a vote: the chain checked it when it was
+		// proposed; only what passing it would do is shown.
+		if b.Kind != "" {
+			return errcode.New(errcode.BadRequest, "give a proposal body or ?proposal=N with the body {}, not both")
+		}
+		id, err := strconv.ParseUint(q, 10, 64)
+		if err != nil || id == 0 {
+			return errcode.New(errcode.BadRequest, "query parameter proposal must be a proposal number, got %q", q)
+		}
+		prop, err := identity.GetProposal(v, id)
+		if err != nil {
+			return err
+		}
+		b = identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade, Application: prop.Application}
+	} else {
+		// The whole proposal as the caller's organisation would send it,
+		// on a throwaway copy of the state.
+		err = s.dryPropose(r, m, v, res.Block.Time, out.Height, &b)
+	}
+	// Then what it does to the validators.
 	var before, after *identity.ValidatorSet
 	if err == nil {
 		before, after, err = m.PreviewValidators(v, s.app.ChainID(), out.Height, &b)
