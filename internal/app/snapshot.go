@@ -87,7 +87,7 @@ func (a *App) ListSnapshots(context.Context, *abci.ListSnapshotsRequest) (*abci.
 	if a.snaps.store == nil {
 		return res, nil
 	}
-	list, err := a.snaps.store.List()
+	list, err := a.snaps.store.Offer()
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -164,7 +165,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		x.Abort()
 	})
 
-	// Pruning keeps the two newest.
+	// Pruning keeps the two newest, once the chunks served above are past
+	// their hold (TestOfferedHeld).
+	st.now = func() time.Time { return time.Now().Add(holdOffered) }
 	for range 3 {
 		if err := src.Set([]byte("notary/more"), []byte(fmt.Sprint(src.Version()))); err != nil {
 			t.Fatal(err)
@@ -249,4 +252,75 @@ func FuzzParseManifest(f *testing.F) {
 			t.Fatalf("accepted %s", meta)
 		}
 	})
+}
+
+// TestOfferedHeld: a snapshot offered to a joining node outlives the keep
+// newest for holdOffered after its last offer or chunk served (a node
+// that chose it can fetch it), at most maxHeld of them; then it is pruned.
+func TestOfferedHeld(t *testing.T) {
+	src, _ := state.Open("")
+	defer src.Close()
+	st, err := Open(t.TempDir(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Unix(1700000000, 0)
+	st.now = func() time.Time { return clock }
+	snap := func() int64 {
+		t.Helper()
+		if err := src.Set([]byte("notary/x"), []byte(fmt.Sprint(src.Version()))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.Commit(src.Version() + 1); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := src.At(0)
+		sn, err := st.Create(v, Meta{ChainID: "c", AppVersion: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sn.Height
+	}
+	heights := func() []int64 {
+		t.Helper()
+		hs, err := st.heights()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hs
+	}
+	a, b := snap(), snap()
+	if _, err := st.Offer(); err != nil { // a joining node sees a and b
+		t.Fatal(err)
+	}
+	c, d := snap(), snap()
+	if hs := heights(); !slices.Equal(hs, []int64{d, c, b, a}) {
+		t.Fatalf("offered snapshots pruned: %v", hs)
+	}
+	// It fetches b (a chunk served holds it on); a is not asked for.
+	clock = clock.Add(3 * time.Minute)
+	if _, err := st.Chunk(b, Format, 0); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(3 * time.Minute) // a's hold is over, b's is not
+	e := snap()
+	if hs := heights(); !slices.Equal(hs, []int64{e, d, b}) {
+		t.Fatalf("after a's hold: %v, want %v", hs, []int64{e, d, b})
+	}
+	clock = clock.Add(holdOffered)
+	f := snap()
+	if hs := heights(); !slices.Equal(hs, []int64{f, e}) {
+		t.Fatalf("after every hold: %v", hs)
+	}
+	// However often a node asks, at most maxHeld are held beyond the keep.
+	for range maxHeld + 5 {
+		snap()
+		if _, err := st.Offer(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap()
+	if n := len(heights()); n != 2+maxHeld {
+		t.Fatalf("%d snapshots kept, want %d", n, 2+maxHeld)
+	}
 }

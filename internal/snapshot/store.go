@@ -23,9 +23,24 @@ import (
 type Store struct {
 	dir  string
 	keep int
+	now  func() time.Time // the clock of the offers' hold (node-local)
 
-	mu sync.Mutex // guards removal against reads
+	mu sync.Mutex // guards removal against reads, and offered
+	// offered holds when each snapshot was last offered to a joining
+	// node or served a chunk: pruning keeps it for holdOffered after
+	// that, so that a node that chose it can fetch it.
+	offered map[int64]time.Time
 }
+
+// A snapshot offered to a joining node stays holdOffered after its last
+// offer or chunk served, beyond the keep newest, for at most maxHeld
+// snapshots: a joining node (CometBFT's state sync) waits two minutes
+// for a chunk before it gives a snapshot up, so a snapshot pruned
+// between its offer and the first chunk request stalls the join.
+const (
+	holdOffered = 5 * time.Minute
+	maxHeld     = 8
+)
 
 // DefaultKeep is how many snapshots a store keeps.
 const DefaultKeep = 2
@@ -50,7 +65,7 @@ func Open(dir string, keep int) (*Store, error) {
 			}
 		}
 	}
-	return &Store{dir: dir, keep: keep}, nil
+	return &Store{dir: dir, keep: keep, now: time.Now, offered: map[int64]time.Time{}}, nil
 }
 
 // Dir returns the store's directory.
@@ -179,7 +194,8 @@ func (s *Store) heights() ([]int64, error) {
 	return hs, nil
 }
 
-// prune removes all but the keep newest snapshots.
+// prune removes all but the keep newest snapshots, and those offered to
+// a joining node in the last holdOffered (the newest maxHeld of them).
 func (s *Store) prune() error {
 	hs, err := s.heights()
 	if err != nil {
@@ -190,12 +206,35 @@ func (s *Store) prune() error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now, held := s.now(), 0
 	for _, h := range hs[s.keep:] {
+		if t, ok := s.offered[h]; ok && now.Sub(t) < holdOffered && held < maxHeld {
+			held++
+			continue
+		}
+		delete(s.offered, h)
 		if err := os.RemoveAll(filepath.Join(s.dir, heightDir(h))); err != nil {
 			return fmt.Errorf("snapshots: prune %d: %w", h, err)
 		}
 	}
 	return nil
+}
+
+// Offer is List for a joining node: the snapshots it lists are held
+// from pruning for a while (holdOffered), so that it can fetch the one
+// it chooses.
+func (s *Store) Offer() ([]*Snapshot, error) {
+	list, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, sn := range list {
+		s.offered[sn.Height] = now
+	}
+	return list, nil
 }
 
 // List returns the stored snapshots, newest first. A snapshot whose
@@ -241,6 +280,9 @@ func (s *Store) Chunk(height int64, format, index uint32) ([]byte, error) {
 	b, err := os.ReadFile(filepath.Join(s.dir, heightDir(height), chunkFile(int(index))))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("snapshot %d: no chunk %d", height, index)
+	}
+	if err == nil {
+		s.offered[height] = s.now() // a node is fetching it: hold it on
 	}
 	return b, err
 }
