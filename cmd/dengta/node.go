@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -126,7 +125,7 @@ Stop with Ctrl-C; the chain's data stays in the home ('dengta dev --reset' start
 `, d.ChainID, verb, d.App.Store().Version(), d.Settings.Org, d.GatewayURL, devPassword, devKeysLine(*home), d.GatewayURL, d.GatewayURL, d.GatewayURL, d.GatewayURL, *ip, *rpcPort,
 			*home, filepath.Join(*home, "keys"), node.GenesisFile(*home))
 	}, daemon.WithPassphrase(cli.Passphrase(*passFile)))
-	if errors.Is(err, keyfile.ErrNoPassphrase) || errors.Is(err, keyfile.ErrWrongPassphrase) {
+	if isKeyError(err) {
 		return cli.KeyError(err, "")
 	}
 	return err
@@ -183,7 +182,7 @@ func runStart(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	err = daemon.RunWith(ctx, *home, log, reg, func(d *daemon.Daemon) {
 		fmt.Fprintf(out, "node of %q on chain %q at height %d; gateway %s\n", d.Settings.Org, d.ChainID, d.App.Store().Version(), d.GatewayURL)
 	}, daemon.WithPassphrase(cli.Passphrase(*passFile)))
-	if errors.Is(err, keyfile.ErrNoPassphrase) || errors.Is(err, keyfile.ErrWrongPassphrase) || errors.Is(err, keyfile.ErrCorrupt) {
+	if isKeyError(err) {
 		return cli.KeyError(err, "")
 	}
 	return err

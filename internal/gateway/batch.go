@@ -130,14 +130,12 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 			watches[i] = nil
 			continue
 		}
-		fresh, err := s.admit(ctx, raw, hashes[i])
-		if !fresh {
+		earlier, err := s.offer(ctx, raw, hashes[i])
+		if earlier != nil {
 			// Committed before: its record, as POST /v1/txs answers.
-			if rec := s.committedBefore(hashes[i]); rec != nil {
-				out[i] = committedItem(rec)
-				watches[i] = nil
-				continue
-			}
+			out[i] = committedItem(earlier)
+			watches[i] = nil
+			continue
 		}
 		if err != nil {
 			switch errcode.Of(err) {
@@ -246,6 +244,19 @@ func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) (fresh bo
 	default:
 		return false, broadcastError(err)
 	}
+}
+
+// offer admits a transaction (admit) and, when the mempool does not take
+// it as new, looks for an earlier commit of it: its record, or nil and
+// the admission's answer.
+func (s *Server) offer(ctx context.Context, raw []byte, hash [32]byte) (*app.TxRecord, error) {
+	fresh, err := s.admit(ctx, raw, hash)
+	if !fresh {
+		if rec := s.committedBefore(hash); rec != nil {
+			return rec, nil
+		}
+	}
+	return nil, err
 }
 
 // committedBefore is the record of an earlier commit of a transaction the

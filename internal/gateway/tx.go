@@ -107,12 +107,10 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	fresh, err := s.admit(ctx, raw, hash)
-	if !fresh {
-		if rec := s.committedBefore(hash); rec != nil {
-			writeCommitted(w, rec)
-			return nil
-		}
+	earlier, err := s.offer(ctx, raw, hash)
+	if earlier != nil {
+		writeCommitted(w, earlier)
+		return nil
 	}
 	if err != nil {
 		return err
