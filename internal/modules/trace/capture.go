@@ -366,6 +366,9 @@ func (Module) capture(ctx *module.Context, b *EventInput) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Check && aboutNothing(b, p) {
+		return refuse(errcode.MalformedBody, "event_about_nothing", "epc_list", "type", b.Type)
+	}
 	late, err := checkEventTime(ctx.Time, p.time, b.EventTime)
 	if err != nil {
 		return err
@@ -388,6 +391,20 @@ func (Module) capture(ctx *module.Context, b *EventInput) error {
 		return err
 	}
 	return c.write()
+}
+
+// aboutNothing reports whether an ObjectEvent or TransactionEvent names
+// nothing it is about: no item or class, no parent and no sensor
+// reading (a sensor report about its read point is about that place). An
+// error declaration names the event it corrects, so it is never about
+// nothing. The mempool refuses such an event (ADR 0012, "Mempool
+// policy"); a block still records one, because refusing it there
+// changes what blocks do and waits for a protocol version (ADR 0019).
+func aboutNothing(b *EventInput, p *parsed) bool {
+	if b.ErrorDeclaration != nil || (b.Type != ObjectEvent && b.Type != TransactionEvent) {
+		return false
+	}
+	return len(p.epcs) == 0 && len(p.qty) == 0 && p.parent.Path == "" && len(b.Sensors) == 0
 }
 
 // once refuses an event already on chain: the same event_id, or, for an

@@ -413,3 +413,61 @@ func TestEventTypes(t *testing.T) {
 	capture(t, c, juicer, with(transform(c, []string{pear(2)}, nil, ""), "transformation_id", "urn:uuid:press-1"))
 	capture(t, c, juicer, transform(c, nil, []string{juice(1)}, juiceLot))
 }
+
+// TestEventAboutNothing: the mempool refuses an ObjectEvent or
+// TransactionEvent that names no item, class, parent or sensor reading,
+// with the reason in both languages, and takes the same events once they
+// name what they are about. A block still records such an event: the
+// block rule changes only with a protocol version (ADR 0012, 0019).
+func TestEventAboutNothing(t *testing.T) {
+	c := newChain(t)
+	setup(t, c)
+	capture(t, c, coop, commission(c, pearLot, pear(1)))
+	k := admin(c, coop)
+	bizTx := []map[string]any{{"type": "po", "biz_transaction": "urn:epcglobal:cbv:bt:0614141000005:PO1"}}
+	reading := []map[string]any{{"reports": []map[string]any{{"type": "Temperature", "value": "3.5", "uom": "CEL"}}}}
+	var taken [][]byte
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+		want errcode.Code
+	}{
+		{"observe of nothing", observe(c, "inspecting"), mal},
+		{"empty lists", with(observe(c, "inspecting"), "epc_list", []string{}, "quantity_list", []any{}), mal},
+		{"transaction of nothing", with(observe(c, "shipping"), "type", "TransactionEvent", "action", "ADD", "biz_transaction_list", bizTx), mal},
+		{"an item", observe(c, "inspecting", pear(1)), errcode.OK},
+		{"a class quantity", with(observe(c, "inspecting"), "quantity_list", []map[string]any{{"epc_class": pearLot, "quantity": "5"}}), errcode.OK},
+		{"a reading of the read point", with(observe(c, "sensor_reporting"), "sensors", reading, "read_point", "urn:epc:id:sgln:0614141.00777.0"), errcode.OK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := c.SignUnconsumed(k, "trace", "capture", tc.body)
+			if tc.want == errcode.OK {
+				raw = c.Sign(k, "trace", "capture", tc.body) // the mempool takes its nonce
+				taken = append(taken, raw)
+			}
+			res := c.Check(raw)
+			if errcode.Code(res.Code) != tc.want {
+				t.Fatalf("check: code %s (%s), want %s", errcode.Code(res.Code), res.Log, tc.want)
+			}
+			if tc.want == errcode.OK {
+				return
+			}
+			r := trace.ParseRefusal(errcode.Code(res.Code), res.Log)
+			if r == nil || r.Reason != "event_about_nothing" {
+				t.Fatalf("refusal %+v from %q, want event_about_nothing", r, res.Log)
+			}
+			for _, lang := range []string{"en", "zh"} {
+				if msg := r.Message(lang); !strings.Contains(msg, "epc_list") || (lang == "zh") != strings.Contains(msg, "请给出") {
+					t.Errorf("%s message %q", lang, msg)
+				}
+			}
+		})
+	}
+	results, _ := c.Block(taken...)
+	for i, r := range results {
+		testchain.WantCode(t, fmt.Sprintf("taken event %d in its block", i), r, errcode.OK)
+	}
+	// The block rule is unchanged: a proposer that includes one records it.
+	res := c.Do(k, "trace", "capture", observe(c, "inspecting"))
+	testchain.WantCode(t, "capture in a block", res, errcode.OK)
+}

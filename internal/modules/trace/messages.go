@@ -47,6 +47,7 @@ var reasons = map[string][2]string{
 	"id_twice":               {"{value} is already named in {other}; an identifier appears once in an event", "{value} 已在 {other} 中出现；同一标识符在一个事件中只能出现一次"},
 	"field_not_for_type":     {"a {type} has no such field", "{type} 没有这个字段"},
 	"transformation_action":  {"a TransformationEvent has no action (got {value})", "TransformationEvent 没有 action（给出了 {value}）"},
+	"event_about_nothing":    {"this {type} names no item, class, parent or sensor reading: give what it is about (epc_list or quantity_list)", "这个 {type} 没有列出任何单品、品类、父级或传感器读数：请给出事件涉及的对象（epc_list 或 quantity_list）"},
 	"transformation_empty":   {"a TransformationEvent needs inputs or outputs", "TransformationEvent 需要输入或输出"},
 	"transaction_needs_biz":  {"a TransactionEvent needs its business transactions (bizTransactionList)", "TransactionEvent 需要业务交易列表（bizTransactionList）"},
 	"parent_required":        {"the parent (parentID) is required: the container or asset the children are in", "需要父级（parentID）：子项所在的容器或资产"},
