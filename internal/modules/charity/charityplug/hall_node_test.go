@@ -178,6 +178,46 @@ func TestHallAndProjectPages(t *testing.T) {
 			t.Errorf("%v: %d, want %q", c.form, resp.StatusCode, c.want)
 		}
 	}
+
+	// Handing on items: each item of a donation in kind is its own choice,
+	// and the one chosen is the one handed on; an older donation is named
+	// by its receipt number, a bad item number changes nothing.
+	gift, _, err := client.Send(ctx, c, key("foundation"), charityapi.DonateInKind, charityapi.InKindBody{Project: fund,
+		DonorHash: charityapi.DonorHash([]byte("salt"), "13800138000"), Items: []charityapi.ItemBody{
+			{Name: "书包", Quantity: 10, Unit: "个", ValueFen: 5_000}, {Name: "文具盒", Quantity: 20, Unit: "个", ValueFen: 1_500}}})
+	must(t, err)
+	page = hallGet(t, fc, base+"/hall/charity/projects/"+fund)
+	for i, name := range []string{"书包 · 0/10", "文具盒 · 0/20"} {
+		opt := fmt.Sprintf(`<option value="%s %d" translate="no">%s`, gift.Receipt, i, name)
+		if !strings.Contains(page, opt) {
+			t.Fatalf("the hand-on form has no option %q", opt)
+		}
+	}
+	handOn := func(f url.Values) (int, string) {
+		f.Set("csrf", fcsrf)
+		f.Set("action", "distribute")
+		f.Set("beneficiary", "school")
+		f.Set("purpose", "开学发放")
+		resp, err := fc.PostForm(base+"/hall/charity/projects/"+fund, f)
+		must(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := handOn(url.Values{"receipt": {gift.Receipt + " 1"}, "quantity": {"3"}}); code != http.StatusOK {
+		t.Fatalf("handing on the second item: %d\n%s", code, body)
+	}
+	if code, body := handOn(url.Values{"receipt": {gift.Receipt + " 1"}, "receipt_no": {gift.Receipt}, "item_no": {"0"}, "quantity": {"1"}}); code != http.StatusBadRequest || !strings.Contains(body, "物品序号必须是从 1 开始的整数") {
+		t.Errorf("item number 0: %d", code)
+	}
+	if code, body := handOn(url.Values{"receipt_no": {gift.Receipt}, "quantity": {"2"}}); code != http.StatusOK {
+		t.Fatalf("handing on by receipt number: %d\n%s", code, body)
+	}
+	dn, err := client.Read(ctx, c, charityapi.GetDonation, charityapi.ReceiptParams{Receipt: gift.Receipt})
+	must(t, err)
+	if dn.Items[0].Distributed != 2 || dn.Items[1].Distributed != 3 {
+		t.Fatalf("handed on %d and %d, want 2 (the first item, by receipt number) and 3 (the second, chosen)", dn.Items[0].Distributed, dn.Items[1].Distributed)
+	}
 }
 
 func donations(t *testing.T, c *client.Client, project string) int64 {

@@ -748,8 +748,10 @@ type hallProjectData struct {
 	Targets   []charityapi.ProjectSummary
 	Suppliers []identity.Org
 	Schools   []identity.Org
-	InKind    []charityapi.Donation
-	Kinds     []string
+	// HandOn lists the items of the project's newest in-kind donations
+	// that are not all handed on yet (handOnScan donations back).
+	HandOn []handOnItem
+	Kinds  []string
 	Error     string
 }
 
@@ -771,16 +773,82 @@ func (s *chPages) renderProject(p *pages.Page, id, errMsg string) error {
 	if d.Targets, _, err = projectsWhere(v, charityapi.StatusOpen, "", 0, func(x *charityapi.ProjectSummary) bool { return x.ID != id }); err != nil {
 		return err
 	}
-	for _, dn := range pd.Donations {
-		if dn.Kind == charityapi.DonationInKind {
-			d.InKind = append(d.InKind, dn)
-		}
+	if d.HandOn, err = handOnItems(v, id); err != nil {
+		return err
 	}
 	p.Title, p.Data = projectTitle(p.T, pd.View.Project.Kind, pd.View.Project.Title), d
 	if errMsg != "" {
 		p.Status = http.StatusBadRequest
 	}
 	return s.site.Render(p, "hall_project")
+}
+
+// handOnScan is how many of a project's newest donations the hand-on
+// form looks through for in-kind items still to hand on; an older one is
+// named by its receipt number in the form.
+const handOnScan = 10 * charity.PageSize
+
+// handOnItem is one item of an in-kind donation that is not all handed
+// on: Value names the receipt and the item's index for the form.
+type handOnItem struct {
+	Value, Receipt, Name, Unit string
+	Distributed, Quantity      int64
+}
+
+// handOnItems lists the items still to hand on of the project's newest
+// in-kind donations, newest first.
+func handOnItems(v module.Reader, project string) ([]handOnItem, error) {
+	var out []handOnItem
+	before := ""
+	for seen := 0; seen < handOnScan; {
+		pg, err := charity.RecentDonations(v, project, before)
+		if err != nil {
+			return nil, err
+		}
+		for _, dn := range pg.Items {
+			if dn.Kind != charityapi.DonationInKind {
+				continue
+			}
+			for i, it := range dn.Items {
+				if it.Distributed < it.Quantity {
+					out = append(out, handOnItem{Value: handOnValue(dn.Receipt, i), Receipt: dn.Receipt, Name: it.Name, Unit: it.Unit,
+						Distributed: it.Distributed, Quantity: it.Quantity})
+				}
+			}
+		}
+		seen += len(pg.Items)
+		if pg.Next == "" || len(pg.Items) == 0 {
+			break
+		}
+		before = pg.Next
+	}
+	return out, nil
+}
+
+// handOnValue is a hand-on option's value: the receipt, a space and the
+// item's index (receipt numbers hold no space).
+func handOnValue(receipt string, item int) string { return receipt + " " + strconv.Itoa(item) }
+
+// handOnTarget is the receipt and item index the hand-on form names: the
+// receipt number typed in, with its item number (from 1), or else the
+// item chosen in the list.
+func handOnTarget(t func(string) string, chosen, typed, itemNo string) (string, int, error) {
+	if typed = strings.TrimSpace(typed); typed != "" {
+		n := 1
+		if itemNo = strings.TrimSpace(itemNo); itemNo != "" {
+			var err error
+			if n, err = strconv.Atoi(itemNo); err != nil || n < 1 {
+				return "", 0, fmt.Errorf("%s", t("ch.baditemno"))
+			}
+		}
+		return typed, n - 1, nil
+	}
+	receipt, idx, ok := strings.Cut(chosen, " ")
+	i, err := strconv.Atoi(idx)
+	if !ok || receipt == "" || err != nil || i < 0 {
+		return "", 0, fmt.Errorf("%s", t("ch.nohandon"))
+	}
+	return receipt, i, nil
 }
 
 func (s *chPages) hallProjectAct(p *pages.Page) error {
@@ -844,8 +912,11 @@ func (s *chPages) hallProjectAct(p *pages.Page) error {
 		if qerr != nil {
 			return fail(fmt.Errorf("%s", p.T("ch.badquantity")))
 		}
-		item, _ := strconv.Atoi(v("item"))
-		_, _, err = client.Send(ctx, api, key, charityapi.Distribute, charityapi.DistributeBody{Receipt: v("receipt"), Item: item, Quantity: qty,
+		receipt, item, terr := handOnTarget(p.T, v("receipt"), v("receipt_no"), v("item_no"))
+		if terr != nil {
+			return fail(terr)
+		}
+		_, _, err = client.Send(ctx, api, key, charityapi.Distribute, charityapi.DistributeBody{Receipt: receipt, Item: item, Quantity: qty,
 			Beneficiary: v("beneficiary"), Purpose: v("purpose")})
 	case "refund":
 		fen, aerr := amount()
