@@ -289,6 +289,38 @@ func TestStartNeedsPassphrase(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "added hall user reg-admin") {
 		t.Fatalf("hall add-user with $%s: %v\n%s", keyfile.EnvPassphrase, err, b)
 	}
+
+	// A user's key file with a passphrase of its own: the home's does not
+	// open it, and --key-passphrase-file does.
+	own := filepath.Join(t.TempDir(), "clerk.json")
+	b, err := os.ReadFile(devnet.KeyFile(filepath.Join(dir, "keys"), "regulator"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(own, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const clerkPass = "clerk's own passphrase"
+	if out, err := exec.Command(bin, "keys", "passphrase", "--passphrase-file", passFile(t, pass), "--new-passphrase-file", passFile(t, clerkPass), own).CombinedOutput(); err != nil {
+		t.Fatalf("keys passphrase: %v\n%s", err, out)
+	}
+	addUser := func(name string, args ...string) (string, int) {
+		cmd := exec.Command(bin, append([]string{"hall", "add-user", "--home", home, "--org", "regulator", "--name", name, "--role", "staff", "--key", own}, args...)...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		cmd.Env = append(cleanEnv(), keyfile.EnvPassphrase+"="+pass)
+		cmd.Stdin = strings.NewReader("harbour-password\n")
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	if out, code := addUser("reg-clerk"); code != 1 || !strings.Contains(out, "--key-passphrase-file") {
+		t.Fatalf("hall add-user with a key of another passphrase: exit %d\n%s", code, out)
+	}
+	if out, code := addUser("reg-clerk", "--key-passphrase-file", passFile(t, "not it")); code != 1 || !strings.Contains(out, "wrong passphrase") {
+		t.Fatalf("hall add-user with a wrong --key-passphrase-file: exit %d\n%s", code, out)
+	}
+	if out, code := addUser("reg-clerk", "--key-passphrase-file", passFile(t, clerkPass)); code != 0 || !strings.Contains(out, "added hall user reg-clerk") {
+		t.Fatalf("hall add-user with --key-passphrase-file: exit %d\n%s", code, out)
+	}
 }
 
 // cleanEnv is the environment without any passphrase variable.

@@ -119,9 +119,11 @@ type Prompter interface {
 // Prompt. It asks once: the first passphrase found is kept for every
 // later call, so one process asks a person once for a whole home.
 type Sources struct {
-	File   string              // a file holding the passphrase ("" none)
-	Getenv func(string) string // nil: os.Getenv
-	Prompt Prompter            // nil: never ask
+	File string // a file holding the passphrase ("" none)
+	// FileFlag names File's flag in errors ("" for --passphrase-file).
+	FileFlag string
+	Getenv   func(string) string // nil: os.Getenv
+	Prompt   Prompter            // nil: never ask
 	// New: this passphrase encrypts new files. The environment variables
 	// are DENGTA_NEW_PASSPHRASE_FILE and DENGTA_NEW_PASSPHRASE, a prompt
 	// asks twice, and the passphrase must pass CheckNew.
@@ -164,7 +166,11 @@ func (s *Sources) find(what string) ([]byte, error) {
 		envFile, env = EnvNewPassphraseFile, EnvNewPassphrase
 	}
 	if s.File != "" {
-		return readPassFile(s.File, "--passphrase-file")
+		flag := s.FileFlag
+		if flag == "" {
+			flag = "--passphrase-file"
+		}
+		return readPassFile(s.File, flag)
 	}
 	if f := getenv(envFile); f != "" {
 		return readPassFile(f, "$"+envFile)
