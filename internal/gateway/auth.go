@@ -17,6 +17,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
@@ -36,7 +37,7 @@ type Tokens interface {
 // API token, a member key by signature, or the public. Credentials that
 // are present but wrong are an error, never a silent fall back to the
 // public.
-func (s *Server) authenticate(r *http.Request, stream bool) (access.Caller, error) {
+func (s *Server) authenticate(r *http.Request, route httpapi.Route) (access.Caller, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || s.opts.Tokens == nil {
@@ -51,7 +52,7 @@ func (s *Server) authenticate(r *http.Request, stream bool) (access.Caller, erro
 	if r.Header.Get(tx.HeaderSignature) == "" && r.Header.Get(tx.HeaderKey) == "" {
 		return access.Caller{}, nil
 	}
-	return s.verifySigned(r, stream)
+	return s.verifySigned(r, route)
 }
 
 // memberCaller builds the caller of an active organisation, with its
@@ -119,9 +120,9 @@ func isLowerHex64(s string) bool {
 // verifySigned checks a signed request (tx.RequestSignBytes) against the
 // signing key as the latest state has it. The signature covers the
 // declared content hash, so it is checked before the body is read; then
-// a small body is read and compared, and a large one (stream) is compared
+// a small body is read and compared, and a large one (route.Bulk) is compared
 // as the handler reads it: a mismatch fails the read at the end.
-func (s *Server) verifySigned(r *http.Request, stream bool) (access.Caller, error) {
+func (s *Server) verifySigned(r *http.Request, route httpapi.Route) (access.Caller, error) {
 	fail := func(format string, args ...any) (access.Caller, error) {
 		return access.Caller{}, errcode.New(errcode.Unauthenticated, "signed request: "+format, args...)
 	}
@@ -140,9 +141,13 @@ func (s *Server) verifySigned(r *http.Request, stream bool) (access.Caller, erro
 	if !key.PublicKey.Verify(tx.RequestSignBytes(s.app.ChainID(), r.Method, r.URL.RequestURI(), sh.unix, sh.content), sh.sig) {
 		return fail("the signature does not verify: sign \"dengta/request/v1\\x00\" then the chain id, method, path with query, time and body hash, each followed by a newline")
 	}
+	upload := r.Method == http.MethodPost && r.URL.Path == "/v1/blobs"
+	if sh.content == tx.UnsignedPayload && !upload {
+		return fail("%s is only for file uploads (POST /v1/blobs): sign this request's body with its SHA-256 in %s", tx.UnsignedPayload, tx.HeaderContentSHA256)
+	}
 	switch {
 	case sh.content == tx.UnsignedPayload:
-	case stream:
+	case route.Bulk:
 		r.Body = &hashCheck{r: r.Body, want: sh.content, h: sha256.New()}
 	default:
 		b, err := io.ReadAll(r.Body)
@@ -158,6 +163,16 @@ func (s *Server) verifySigned(r *http.Request, stream bool) (access.Caller, erro
 			return fail("%s is not the SHA-256 of the body", tx.HeaderContentSHA256)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	// A read sent again reveals nothing new, and an upload is stored under
+	// its hash; any other write must act once (ADR 0007).
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !upload && !route.Replayable {
+		switch s.replays.take(sh.key, sh.sig, s.Now().Unix()) {
+		case replaySeen:
+			return fail("this signed request was already received: sign each request anew, with its own %s", tx.HeaderTime)
+		case replayFull:
+			return access.Caller{}, errcode.New(errcode.Unavailable, "the node is holding too many signed writes of the last ten minutes; try again in a minute")
+		}
 	}
 	return access.Caller{Org: signer.Org, Key: sh.key, Roles: signer.Roles}, nil
 }

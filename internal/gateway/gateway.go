@@ -128,6 +128,8 @@ type Server struct {
 	// applications by client address.
 	relay        relay
 	applyLimiter *ratelimit.Limiter
+	// replays refuses a signed write sent again (ADR 0007).
+	replays replayGuard
 }
 
 // New returns a server; serve it with Handler. A module's OpenAPI fragment
@@ -195,8 +197,8 @@ func (s *Server) routes() map[string]httpapi.Description {
 		}, public)
 	}
 	handle("GET /v1/status", s.status, public)
-	handle("POST /v1/txs", s.submitTx, public, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
-	handle("POST /v1/txs/batch", s.submitBatch, public, httpapi.MaxBody(maxBatchBody))
+	handle("POST /v1/txs", s.submitTx, public, httpapi.Replayable, httpapi.MaxBody(2*tx.MaxTxBytes+1024))
+	handle("POST /v1/txs/batch", s.submitBatch, public, httpapi.Replayable, httpapi.MaxBody(maxBatchBody))
 	handle("GET /v1/txs/{hash}", s.getTx, public)
 	handle("GET /v1/blocks", s.listBlocks, public)
 	handle("GET /v1/blocks/{height}", s.getBlock, public)
@@ -210,7 +212,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 	handle("GET /v1/validators", s.listValidators, public)
 	handle("GET /v1/proposals", s.listProposals)
 	handle("GET /v1/proposals/{id}", s.getProposal)
-	handle("POST /v1/governance/preview", s.previewGovernance)
+	handle("POST /v1/governance/preview", s.previewGovernance, httpapi.Replayable)
 	s.applicationRoutes(handle)
 	handle("GET /v1/upgrade", s.getUpgrade, public)
 	handle("GET /v1/actions", s.listActions, public)
@@ -284,7 +286,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route httpapi.Rou
 	// Who is asking is settled before a large body takes one of the
 	// upload slots, so the public cannot hold them with slow uploads to
 	// members' endpoints; the signature is checked before any body is read.
-	caller, err := s.authenticate(r, route.Bulk)
+	caller, err := s.authenticate(r, route)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func documentAccess(doc, paths, comps map[string]any, routes map[string]httpapi.
 	comps["securitySchemes"] = map[string]any{
 		"memberSignature": map[string]any{
 			"type": "apiKey", "in": "header", "name": "Dengta-Signature",
-			"description": "A request signed with a member key of the calling organisation. Send Dengta-Key (the key id), Dengta-Time (unix seconds, within 300 s of the node's clock), Dengta-Content-SHA256 (lowercase hex SHA-256 of the body, or UNSIGNED-PAYLOAD for an upload) and Dengta-Signature: the key's signature (Ed25519, or SM2 with the default user id, DER) in standard base64 of \"dengta/request/v1\\x00\" followed by the chain id, the method, the path with its query, the time and the content hash, each ending in a newline. The Go SDK's Client.As does this.",
+			"description": "A request signed with a member key of the calling organisation. Send Dengta-Key (the key id), Dengta-Time (unix seconds, within 300 s of the node's clock), Dengta-Content-SHA256 (lowercase hex SHA-256 of the body; UNSIGNED-PAYLOAD only for POST /v1/blobs) and Dengta-Signature: the key's signature (Ed25519, or SM2 with the default user id, DER) in standard base64 of \"dengta/request/v1\\x00\" followed by the chain id, the method, the path with its query, the time and the content hash, each ending in a newline. A signed write other than an upload or a check is taken once: the same signed request again answers 401 (sign each request anew). The Go SDK's Client.As does this.",
 		},
 		"apiToken": map[string]any{
 			"type": "http", "scheme": "bearer",

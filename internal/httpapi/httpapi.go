@@ -115,6 +115,11 @@ type Route struct {
 	// Bulk marks an endpoint that receives large bodies: the gateway
 	// bounds how many run at once.
 	Bulk bool
+	// Replayable marks a POST that may take the same signed request twice:
+	// it changes nothing (a check, a preview), or what it takes carries
+	// its own protection (a signed transaction's nonce). The gateway
+	// refuses any other signed write sent again (ADR 0007).
+	Replayable bool
 }
 
 // Option sets how an endpoint is served.
@@ -122,6 +127,10 @@ type Option func(*Route)
 
 // Public lets anyone call the endpoint.
 func Public(r *Route) { r.Public = true }
+
+// Replayable marks a POST endpoint that may take the same signed request
+// twice (Route.Replayable).
+func Replayable(r *Route) { r.Replayable = true }
 
 // MaxBody sets the endpoint's body limit; a limit over DefaultBodyLimit
 // makes it a bulk endpoint.

@@ -46,8 +46,11 @@ func RequestSignBytes(chainID, method, target string, unix int64, contentSHA256 
 
 // CheckRequestTime checks a request's time against now (unix seconds).
 func CheckRequestTime(unix, now int64) error {
-	if d := now - unix; d > RequestWindowSeconds || d < -RequestWindowSeconds {
-		return fmt.Errorf("the request's time is %d seconds from the node's clock; sign requests with the current time (within %d seconds)", d, RequestWindowSeconds)
+	switch d := unix - now; {
+	case d > RequestWindowSeconds:
+		return fmt.Errorf("the request's time is %d seconds ahead of the node's clock; set the signer's clock right and sign with the current time (within %d seconds)", d, RequestWindowSeconds)
+	case d < -RequestWindowSeconds:
+		return fmt.Errorf("the request's time is %d seconds behind the node's clock; sign each request with the current time (within %d seconds), or set the signer's clock right", -d, RequestWindowSeconds)
 	}
 	return nil
 }

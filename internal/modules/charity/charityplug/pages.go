@@ -752,7 +752,7 @@ type hallProjectData struct {
 	// that are not all handed on yet (handOnScan donations back).
 	HandOn []handOnItem
 	Kinds  []string
-	Error     string
+	Error  string
 }
 
 func (s *chPages) hallProject(p *pages.Page) error {

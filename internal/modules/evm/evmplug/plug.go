@@ -44,8 +44,8 @@ func Module() plug.Module {
 
 func routes(env httpapi.Env, r httpapi.Router) {
 	s := newServer(env)
-	r.Handle("POST /eth", s.serveRPC, httpapi.Public, httpapi.MaxBody(maxRPCBody))
-	r.Handle("POST /eth/{token}", s.serveRPC, httpapi.Public, httpapi.MaxBody(maxRPCBody))
+	r.Handle("POST /eth", s.serveRPC, httpapi.Public, httpapi.Replayable, httpapi.MaxBody(maxRPCBody))
+	r.Handle("POST /eth/{token}", s.serveRPC, httpapi.Public, httpapi.Replayable, httpapi.MaxBody(maxRPCBody))
 	r.Handle("OPTIONS /eth", preflight, httpapi.Public)
 	r.Handle("OPTIONS /eth/{token}", preflight, httpapi.Public)
 

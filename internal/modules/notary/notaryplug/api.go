@@ -59,7 +59,7 @@ func routes(env httpapi.Env, r httpapi.Router) {
 	httpapi.Query(r, notaryapi.Verify, func(ctx context.Context, p notaryapi.VerifyParams) (*notaryapi.VerifyResponse, error) {
 		return verifyByQuery(ctx, env, p)
 	})
-	httpapi.Raw(r, notaryapi.VerifyUpload, func(w http.ResponseWriter, req *http.Request) error { return verifyUpload(env, w, req) }, httpapi.MaxBody(maxVerifyRequest))
+	httpapi.Raw(r, notaryapi.VerifyUpload, func(w http.ResponseWriter, req *http.Request) error { return verifyUpload(env, w, req) }, httpapi.Replayable, httpapi.MaxBody(maxVerifyRequest))
 	httpapi.Query(r, notaryapi.GetEvidence, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.EvidenceResponse, error) {
 		v, err := env.View(p.Height)
 		if err != nil {

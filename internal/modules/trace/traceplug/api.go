@@ -155,7 +155,7 @@ func (n *node) routes(env httpapi.Env, r httpapi.Router) {
 		return &traceapi.CitiesResponse{Cities: trace.AllCities()}, nil
 	})
 	httpapi.Raw(r, traceapi.QR, func(w http.ResponseWriter, req *http.Request) error { return qr(env, w, req) })
-	httpapi.Raw(r, traceapi.ConvertEPCIS, func(w http.ResponseWriter, req *http.Request) error { return convertEPCIS(env, w, req) }, httpapi.MaxBody(maxImport))
+	httpapi.Raw(r, traceapi.ConvertEPCIS, func(w http.ResponseWriter, req *http.Request) error { return convertEPCIS(env, w, req) }, httpapi.Replayable, httpapi.MaxBody(maxImport))
 	httpapi.Raw(r, traceapi.ExportEPCIS, func(w http.ResponseWriter, req *http.Request) error { return exportEPCIS(env, w, req) })
 }
 
