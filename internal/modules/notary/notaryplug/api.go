@@ -41,7 +41,7 @@ func apiModule() *httpapi.Module {
 }
 
 func routes(env httpapi.Env, r httpapi.Router) {
-	httpapi.Query(r, notaryapi.FindEvidence, func(_ context.Context, p notaryapi.HashParams) (*api.Page[notaryapi.Evidence], error) {
+	httpapi.Query(r, notaryapi.FindEvidence, func(ctx context.Context, p notaryapi.HashParams) (*api.Page[notaryapi.Evidence], error) {
 		hash := p.SHA256
 		if hash == "" {
 			hash = p.SM3
@@ -54,7 +54,22 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		items, err := notary.FindEvidence(v, strings.ToLower(hash))
-		return &api.Page[notaryapi.Evidence]{Height: v.Version(), Items: items}, err
+		if err != nil {
+			return nil, err
+		}
+		// A record found by its file's hash shows others than its
+		// depositor and those who oversee no more than the public
+		// check does (ADR 0007).
+		if items == nil {
+			items = []notaryapi.Evidence{}
+		}
+		caller := httpapi.Caller(ctx)
+		for i := range items {
+			if redacted(&items[i], caller) {
+				items[i] = *redactEvidence(&items[i])
+			}
+		}
+		return &api.Page[notaryapi.Evidence]{Height: v.Version(), Items: items}, nil
 	})
 	httpapi.Query(r, notaryapi.Verify, func(ctx context.Context, p notaryapi.VerifyParams) (*notaryapi.VerifyResponse, error) {
 		return verifyByQuery(ctx, env, p)
@@ -99,6 +114,9 @@ func routes(env httpapi.Env, r httpapi.Router) {
 			return nil, err
 		}
 		items, err := notary.WorksByHash(v, strings.ToLower(p.SHA256))
+		if items == nil {
+			items = []notaryapi.Work{}
+		}
 		return &api.Page[notaryapi.Work]{Height: v.Version(), Items: items}, err
 	})
 	httpapi.Query(r, notaryapi.GetWork, func(_ context.Context, p notaryapi.IDParams) (*notaryapi.WorkResponse, error) {

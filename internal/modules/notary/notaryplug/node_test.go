@@ -129,6 +129,27 @@ func TestNotaryEndToEnd(t *testing.T) {
 	if err != nil || len(byHash.Records) != 1 || byHash.Records[0].Evidence.ID != res.EvidenceID || byHash.Records[0].Evidence.Description != "购销合同" {
 		t.Fatalf("verify by hash as the depositor: %+v, %v", byHash, err)
 	}
+	// The members' search by hash redacts alike for a member that is
+	// neither its depositor nor an overseer.
+	court, err := client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), "court"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := client.Read(ctx, c.As(court), notaryapi.FindEvidence, notaryapi.HashParams{SHA256: sha})
+	if err != nil || len(found.Items) != 1 || found.Items[0].Depositor.Org != "coop" {
+		t.Fatalf("find by hash as the court: %+v, %v", found, err)
+	}
+	if b, _ := json.Marshal(found); found.Items[0].ID != "" || strings.Contains(string(b), res.EvidenceID) || strings.Contains(string(b), "购销合同") || strings.Contains(string(b), "合同.txt") {
+		t.Fatalf("find by hash shows another member the record's id, name or description: %s", b)
+	}
+	found, err = client.Read(ctx, c.As(key), notaryapi.FindEvidence, notaryapi.HashParams{SHA256: sha})
+	if err != nil || len(found.Items) != 1 || found.Items[0].ID != res.EvidenceID || found.Items[0].Description != "购销合同" {
+		t.Fatalf("find by hash as the depositor: %+v, %v", found, err)
+	}
+	works, err := client.Read(ctx, c, notaryapi.FindWorks, notaryapi.HashParams{SHA256: strings.Repeat("0", 64)})
+	if err != nil || works.Items == nil || len(works.Items) != 0 {
+		t.Fatalf("works of an unknown hash: %+v, %v", works, err)
+	}
 	var vr notaryapi.VerifyResponse
 	upload := func(fields map[string][]byte) {
 		t.Helper()
