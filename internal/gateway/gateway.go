@@ -269,7 +269,7 @@ func (s *Server) Access(pattern string) (httpapi.Route, bool) {
 func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		err := s.serve(w, r, route, h)
+		err := requestError(s.serve(w, r, route, h))
 		code := errcode.Of(err)
 		if err != nil {
 			if code == errcode.Internal {
@@ -360,6 +360,16 @@ func HTTPStatus(c errcode.Code) int {
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// requestError names the caller's mistakes that reach the gateway as
+// uncoded errors of the layers below: an id too long to be a state key
+// (every read by id builds one) is a bad request, not the node's failure.
+func requestError(err error) error {
+	if err != nil && errcode.Of(err) == errcode.Internal && errors.Is(err, state.ErrInvalidKey) {
+		return errcode.New(errcode.BadRequest, "an identifier in the request is too long: the chain's keys are at most %d bytes", state.MaxKeyLen)
+	}
+	return err
 }
 
 func writeError(w http.ResponseWriter, err error) {

@@ -97,6 +97,25 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
+		// A vote on a closed proposal, or after its deadline, is refused:
+		// say so, as the vote would (identity's vote).
+		switch {
+		case prop.Status != identity.StatusVoting:
+			err = errcode.New(errcode.Conflict, "proposal %d is closed (%s at height %d): there is nothing to vote on", prop.ID, prop.Status, prop.Closed)
+		case res.Block.Time.Unix() > prop.Deadline:
+			err = errcode.New(errcode.RuleViolation, "voting on proposal %d ended at unix time %d", prop.ID, prop.Deadline)
+		}
+		if err != nil {
+			before, gerr := identity.GetValidatorSet(v)
+			if gerr != nil {
+				return gerr
+			}
+			out.Before = previewSet(before, online)
+			c := errcode.Of(err)
+			out.Refusal = &ErrorBody{Code: uint32(c), Name: c.Name(), Message: errcode.Message(err)}
+			writeJSON(w, http.StatusOK, out)
+			return nil
+		}
 		b = identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade, Application: prop.Application}
 	} else {
 		// The whole proposal as the caller's organisation would send it,

@@ -302,6 +302,37 @@ func TestHappyPaths(t *testing.T) {
 		if p.Allowed || p.Refusal == nil || p.Refusal.Name != "rule_violation" || !strings.Contains(p.Refusal.Message, "at most a third") || p.After != nil {
 			t.Fatalf("preview at 10: %+v", p)
 		}
+		// A closed proposal has nothing to vote on: the preview says why,
+		// as the vote would be refused; an unknown one is not found.
+		regulator := loadKey(t, "regulator")
+		do(t, regulator, "identity", "propose", mustJSON(t, map[string]any{
+			"kind": "set_roles", "org_id": "alliance", "roles": []role.Role{role.Inspector}, "reason": "preview of a closed proposal",
+		}))
+		var props api.Page[identity.Proposal]
+		getOKAs(t, regulator, "/v1/proposals", &props)
+		i := slices.IndexFunc(props.Items, func(p identity.Proposal) bool { return p.Reason == "preview of a closed proposal" })
+		if i < 0 {
+			t.Fatalf("proposal not listed: %+v", props)
+		}
+		id := props.Items[i].ID
+		var orgs api.Page[identity.Org]
+		getOK(t, "/v1/orgs?limit=100", &orgs)
+		for _, o := range orgs.Items {
+			var cur identity.Proposal
+			if getOKAs(t, regulator, fmt.Sprintf("/v1/proposals/%d", id), &cur); cur.Status != identity.StatusVoting {
+				break
+			}
+			if o.Active && o.ID != "regulator" {
+				do(t, loadKey(t, o.ID), "identity", "vote", mustJSON(t, map[string]any{"proposal_id": id, "approve": false}))
+			}
+		}
+		r := callAs(t, regulator, http.MethodPost, fmt.Sprintf("/v1/governance/preview?proposal=%d", id), "application/json", []byte(`{}`))
+		var closed gateway.GovernancePreview
+		decodeStrict(t, r, &closed)
+		if closed.Allowed || closed.Refusal == nil || closed.Refusal.Name != "conflict" || !strings.Contains(closed.Refusal.Message, "closed") {
+			t.Fatalf("preview of a closed proposal: %+v", closed)
+		}
+		wantError(t, callAs(t, regulator, http.MethodPost, "/v1/governance/preview?proposal=999999", "application/json", []byte(`{}`)), errcode.NotFound)
 		// A malformed body is an error, not a preview.
 		wantError(t, callAs(t, loadKey(t, "regulator"), http.MethodPost, "/v1/governance/preview", "application/json", []byte(`{"kind": "set_validator", "bogus": 1}`)), errcode.BadRequest)
 		// Only members may ask.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cometbft/cometbft/types"
 
@@ -131,6 +132,13 @@ func stateKey(r *http.Request) ([]byte, error) {
 	k := r.URL.Query().Get("key")
 	if k == "" || len(k) > state.MaxKeyLen {
 		return nil, errcode.New(errcode.BadRequest, "give the state key as ?key=..., 1 to %d bytes", state.MaxKeyLen)
+	}
+	// Answers and proof bundles carry the key as JSON text, which holds
+	// UTF-8 only. Keys with binary parts (the file-hash indexes of
+	// evidence, ADR 0024) are read through their module's queries, and a
+	// record's own key, which is text, proves it.
+	if !utf8.ValidString(k) {
+		return nil, errcode.New(errcode.BadRequest, "the state key is not text (UTF-8): keys with binary parts, such as evidence's file-hash indexes, are served through their module's queries; prove the record's own key instead")
 	}
 	return []byte(k), nil
 }
