@@ -33,7 +33,7 @@ func (m Module) Actions() []module.Action {
 	return []module.Action{
 		// A deposit is refused by state only when it supplements a record
 		// that does not exist; the mempool checks its body alone.
-		module.Stateless(module.Handle(notaryapi.Deposit, m.deposit).For(depositRoles...), validateDeposit),
+		module.Stateless(module.Handle(notaryapi.Deposit, m.deposit).For(depositRoles...), admitDeposit),
 		module.Handle(notaryapi.BatchDeposit, m.batchDeposit).For(depositRoles...),
 		module.Handle(notaryapi.RegisterWork, m.registerWork).For(workRoles...),
 		module.Handle(notaryapi.TransferWork, m.transferWork).For(workRoles...),

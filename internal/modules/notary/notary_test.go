@@ -543,3 +543,21 @@ func TestItemFormatMatchesBatch(t *testing.T) {
 		t.Fatalf("notary.ItemFormat %q, batch.ItemFormat %q", notary.ItemFormat, batch.ItemFormat)
 	}
 }
+
+// TestDepositNameWithDirectories: the mempool refuses a deposit whose
+// file name has directories, saying what a name is; a block still
+// records one (the block rule waits for a protocol version).
+func TestDepositNameWithDirectories(t *testing.T) {
+	c := newChain(t)
+	k := admin(c, "dep-a")
+	for _, name := range []string{"../../etc/passwd", `C:\合同\1.pdf`, "a/b.pdf", ".."} {
+		res := c.Check(c.SignUnconsumed(k, "notary", "deposit", with(depositOf(1), "file_name", name)))
+		if errcode.Code(res.Code) != errcode.MalformedBody || !strings.Contains(res.Log, "without directories") {
+			t.Errorf("check of a deposit named %q: %s %s", name, errcode.Code(res.Code), res.Log)
+		}
+	}
+	if res := c.Check(c.SignUnconsumed(k, "notary", "deposit", with(depositOf(1), "file_name", "合同 (1).pdf"))); res.Code != 0 {
+		t.Fatalf("check of a plain name: %s", res.Log)
+	}
+	testchain.WantCode(t, "a deposit with directories in a block", c.Do(k, "notary", "deposit", with(depositOf(2), "file_name", "a/b.pdf")), errcode.OK)
+}

@@ -246,3 +246,19 @@ func WorkID(t time.Time, owner, sha256 string) string {
 func overlaps(af, au, bf, bu string) bool {
 	return (au == "" || bf <= au) && (bu == "" || af <= bu)
 }
+
+// admitDeposit is the mempool's check of a deposit: its body's rules,
+// and a file name without directories, as the action documents. The
+// block rule (validateDeposit) does not refuse a name with a directory,
+// and chains' histories hold such names; refusing one in blocks waits
+// for a protocol version (ADR 0019). A name is a file's last path
+// element: the certificate and the verify page show it as the file's.
+func admitDeposit(b *depositBody) error {
+	if err := validateDeposit(b); err != nil {
+		return err
+	}
+	if strings.ContainsAny(b.FileName, "/\\") || b.FileName == "." || b.FileName == ".." {
+		return malformed("file_name must be the file's name without directories (such as 合同.pdf), got %q", b.FileName)
+	}
+	return nil
+}
