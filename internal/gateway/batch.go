@@ -81,7 +81,10 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Txs) > MaxBatchTxs {
 		return errcode.New(errcode.TooLarge, "%d transactions in one batch; the limit is %d: split the batch", len(req.Txs), MaxBatchTxs)
 	}
-	wait := r.URL.Query().Get("wait") != "false"
+	wait, err := waitParam(r)
+	if err != nil {
+		return err
+	}
 	if err := s.refuse(); err != nil {
 		return err
 	}

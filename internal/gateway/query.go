@@ -2,9 +2,11 @@ package gateway
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -77,8 +79,11 @@ func (s *Server) getBlock(w http.ResponseWriter, r *http.Request) error {
 	var hp *int64
 	if hs := r.PathValue("height"); hs != "latest" {
 		h, err := strconv.ParseInt(hs, 10, 64)
+		if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(hs, "-") {
+			return errcode.New(errcode.NotFound, "no block at height %s: the chain is far below it (GET /v1/status gives its latest height)", clip(hs))
+		}
 		if err != nil || h <= 0 {
-			return errcode.New(errcode.BadRequest, "block height must be a positive integer or \"latest\", got %q", hs)
+			return errcode.New(errcode.BadRequest, "block height must be a positive integer or \"latest\", got %q", clip(hs))
 		}
 		hp = &h
 	}
@@ -113,7 +118,7 @@ func (s *Server) view(r *http.Request) (*state.View, error) {
 	if hs := r.URL.Query().Get("height"); hs != "" {
 		var err error
 		if h, err = strconv.ParseInt(hs, 10, 64); err != nil || h <= 0 {
-			return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
+			return nil, errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", clip(hs))
 		}
 	}
 	return s.View(h)
@@ -180,7 +185,7 @@ func (s *Server) getProof(w http.ResponseWriter, r *http.Request) error {
 	var h int64
 	if hs := r.URL.Query().Get("height"); hs != "" {
 		if h, err = strconv.ParseInt(hs, 10, 64); err != nil || h <= 0 {
-			return errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", hs)
+			return errcode.New(errcode.BadRequest, "height must be a positive integer, got %q", clip(hs))
 		}
 	}
 	b, err := s.prover.Bundle(r.Context(), key, h)
@@ -314,7 +319,7 @@ func (s *Server) listOrgKeys(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) getKey(w http.ResponseWriter, r *http.Request) error {
 	id, err := tx.ParseKeyID(r.PathValue("id"))
 	if err != nil {
-		return errcode.New(errcode.BadRequest, "key id: %v", err)
+		return errcode.New(errcode.BadRequest, "%v", err)
 	}
 	return s.read(w, r, func(v *state.View) (any, error) { return identity.GetKey(v, id) })
 }
@@ -335,7 +340,7 @@ type NonceResponse struct {
 func (s *Server) getNonce(w http.ResponseWriter, r *http.Request) error {
 	id, err := tx.ParseKeyID(r.PathValue("id"))
 	if err != nil {
-		return errcode.New(errcode.BadRequest, "key id: %v", err)
+		return errcode.New(errcode.BadRequest, "%v", err)
 	}
 	n, err := s.app.NextNonce(id)
 	if err != nil {
@@ -544,4 +549,18 @@ func (s *Server) mayRead(r *http.Request, key []byte) error {
 		return errcode.New(errcode.Unauthenticated, "the value under %q is for member organisations: sign the request with a member key or send an API token", key)
 	}
 	return errcode.New(errcode.Unauthorized, "organisation %s may not read the value under %q: it is for the parties to that record, as its module names them, and regulators or auditors", c.Org, key)
+}
+
+// clip shortens what a refusal quotes back of the caller's input: enough
+// to recognise it, not a copy of kilobytes.
+func clip(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

@@ -110,6 +110,14 @@ func TestRejections(t *testing.T) {
 		send func(t *testing.T) reply
 		code errcode.Code
 	}{
+		// A wait that is neither true nor false is a mistake, not a wait.
+		{"wait=maybe", func() func(t *testing.T) reply {
+			raw := valid()
+			sent = append(sent, raw)
+			return func(t *testing.T) reply {
+				return call(t, http.MethodPost, "/v1/txs?wait=maybe", "application/octet-stream", raw)
+			}
+		}(), errcode.BadRequest},
 		// Envelope checks.
 		{"unknown signer", asJSON(signTx(t, stranger, chainID, 1, "identity", "register_key", regBody())), errcode.UnknownSigner},
 		{"bad signature: body changed after signing", asJSON(tampered(func(x *tx.Tx) { x.Body = regBody() })), errcode.BadSignature},
@@ -220,6 +228,8 @@ func TestRejections(t *testing.T) {
 		{"GET", "/v1/blocks/-1", errcode.BadRequest},
 		{"GET", "/v1/blocks/1.5", errcode.BadRequest},
 		{"GET", "/v1/blocks/99999999999", errcode.NotFound},
+		{"GET", "/v1/blocks/99999999999999999999", errcode.NotFound},
+		{"GET", "/v1/blocks/-99999999999999999999", errcode.BadRequest},
 		{"GET", "/v1/state", errcode.BadRequest},
 		{"GET", "/v1/state?key=", errcode.BadRequest},
 		{"GET", "/v1/state?key=" + strings.Repeat("k", state.MaxKeyLen+1), errcode.BadRequest},

@@ -97,7 +97,10 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hash := tx.Hash(raw)
-	wait := r.URL.Query().Get("wait") != "false"
+	wait, err := waitParam(r)
+	if err != nil {
+		return err
+	}
 	ch, cancel := s.app.Expect(hash)
 	defer cancel()
 	if err := s.refuse(); err != nil {
@@ -193,7 +196,7 @@ func parseHash(s string) ([32]byte, error) {
 	var h [32]byte
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) != 32 {
-		return h, errcode.New(errcode.BadRequest, "transaction hash must be 64 hex digits, got %q", s)
+		return h, errcode.New(errcode.BadRequest, "transaction hash must be 64 hex digits, got %q", clip(s))
 	}
 	copy(h[:], b)
 	return h, nil
@@ -251,4 +254,18 @@ func (s *Server) scopeTx(r *http.Request, t *TxResponse) error {
 		t.Redacted = "all"
 	}
 	return nil
+}
+
+// waitParam reads ?wait=: true (the default) answers once the transaction
+// is committed, false once it is admitted. Anything else is a mistake the
+// client should hear of, not a silent wait.
+func waitParam(r *http.Request) (bool, error) {
+	switch v := r.URL.Query().Get("wait"); v {
+	case "", "true":
+		return true, nil
+	case "false":
+		return false, nil
+	default:
+		return false, errcode.New(errcode.BadRequest, "query parameter wait must be true or false, got %q", v)
+	}
 }
