@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 
 	cmttypes "github.com/cometbft/cometbft/types"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/role"
 )
 
 const govUsage = `SUBCOMMAND ...
@@ -94,6 +96,19 @@ func previewAt(ctx context.Context, c *client.Client, path string, body json.Raw
 			}
 			fmt.Fprintf(out, "  %-20s power %4d  %5.1f%%  %s\n", v.Org, v.Power, float64(v.SharePermille)/10, signing)
 		}
+	}
+	if ch := p.Roles; ch != nil {
+		list := func(rs []role.Role) string {
+			if len(rs) == 0 {
+				return "none"
+			}
+			parts := make([]string, len(rs))
+			for i, r := range rs {
+				parts[i] = string(r)
+			}
+			return strings.Join(parts, ", ")
+		}
+		fmt.Fprintf(out, "roles of %s: added %s; removed %s\n", ch.Org, list(ch.Added), list(ch.Removed))
 	}
 	show("validators now", p.Before)
 	if p.Refusal != nil {

@@ -2,9 +2,11 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
 )
 
 // CanRead reports whether c may read the state value under key (ADR 0007):
@@ -53,4 +55,23 @@ func (a *App) module(name string) module.Module {
 		}
 	}
 	return nil
+}
+
+// RoleUse asks every module that implements module.RoleUse what org's
+// open records need it to keep the roles in removed (kept are those it
+// would still hold), in the modules' order. Safe for concurrent use.
+func (a *App) RoleUse(r module.Reader, org string, removed, kept []role.Role) ([]module.Notice, error) {
+	var out []module.Notice
+	for _, m := range a.modules {
+		u, ok := m.(module.RoleUse)
+		if !ok {
+			continue
+		}
+		n, err := u.RoleUse(r, org, removed, kept)
+		if err != nil {
+			return nil, fmt.Errorf("role use in %s: %w", m.Name(), err)
+		}
+		out = append(out, n...)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
 )
 
@@ -28,6 +30,16 @@ type GovernancePreview struct {
 	After      []PreviewValidator `json:"after,omitempty"`
 	MovedPower int64              `json:"moved_power"`
 	Warnings   []Warning          `json:"warnings"`
+	// Roles is what a change of an organisation's roles, or its removal,
+	// adds and takes away.
+	Roles *RoleChange `json:"roles,omitempty"`
+}
+
+// RoleChange is what a proposal does to an organisation's roles.
+type RoleChange struct {
+	Org     string      `json:"org"`
+	Added   []role.Role `json:"added"`
+	Removed []role.Role `json:"removed"`
 }
 
 // PreviewValidator is one validator in a preview: its organisation,
@@ -45,6 +57,8 @@ type PreviewValidator struct {
 type Warning struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// MessageZH is the message in Chinese, where the node has one.
+	MessageZH string `json:"message_zh,omitempty"`
 }
 
 // The preview's warning codes.
@@ -56,7 +70,55 @@ const (
 	// WarnNoFaultTolerance: the set would have fewer than four
 	// validators, so one stopped validator stops the chain.
 	WarnNoFaultTolerance = "no_fault_tolerance"
+	// WarnRoleInUse: the organisation's open records need a role the
+	// proposal takes away (module.RoleUse): an obligor could no longer
+	// pay what it owes.
+	WarnRoleInUse = "role_in_use"
 )
+
+// roleChange is what proposal b does to an organisation's roles in state
+// v, with the modules' notices of what the roles it takes away are still
+// needed for; nil for a proposal that changes no organisation's roles.
+func (s *Server) roleChange(v module.Reader, b *identity.ProposeBody) (*RoleChange, []Warning, error) {
+	var org string
+	switch b.Kind {
+	case identity.KindSetRoles, identity.KindRemoveOrg:
+		org = b.OrgID
+	default:
+		return nil, nil, nil
+	}
+	o, err := identity.GetOrg(v, org)
+	if err != nil {
+		return nil, nil, nil // the refusal says so
+	}
+	var kept []role.Role
+	if b.Kind == identity.KindSetRoles {
+		kept = b.Roles
+	}
+	ch := &RoleChange{Org: org, Added: []role.Role{}, Removed: []role.Role{}}
+	for _, r := range o.Roles {
+		if !slices.Contains(kept, r) {
+			ch.Removed = append(ch.Removed, r)
+		}
+	}
+	for _, r := range kept {
+		if !slices.Contains(o.Roles, r) {
+			ch.Added = append(ch.Added, r)
+		}
+	}
+	if len(ch.Removed) == 0 {
+		return ch, nil, nil
+	}
+	notices, err := s.app.RoleUse(v, org, ch.Removed, kept)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ws []Warning
+	for _, n := range notices {
+		ws = append(ws, Warning{Code: WarnRoleInUse, Message: n.EN, MessageZH: n.ZH})
+	}
+	return ch, ws, nil
+}
 
 func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error {
 	var b identity.ProposeBody
@@ -122,6 +184,14 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 		// on a throwaway copy of the state.
 		err = s.dryPropose(r, m, v, res.Block.Time, out.Height, &b)
 	}
+	// What it does to an organisation's roles, and what they are still
+	// needed for.
+	roles, roleWarnings, rerr := s.roleChange(v, &b)
+	if rerr != nil {
+		return rerr
+	}
+	out.Roles = roles
+	out.Warnings = append(out.Warnings, roleWarnings...)
 	// Then what it does to the validators.
 	var before, after *identity.ValidatorSet
 	if err == nil {
@@ -161,10 +231,10 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	if total := after.Total(); 3*offline >= total {
-		out.Warnings = append(out.Warnings, Warning{WarnHalt, "validators that are not signing blocks now would hold a third of the voting power or more; the chain would stop until enough of them are online. Start the new validator's node and let it catch up before voting, or lower the power"})
+		out.Warnings = append(out.Warnings, Warning{Code: WarnHalt, Message: "validators that are not signing blocks now would hold a third of the voting power or more; the chain would stop until enough of them are online. Start the new validator's node and let it catch up before voting, or lower the power"})
 	}
 	if n := len(after.Validators); n < identity.MinSpreadValidators && n > 1 {
-		out.Warnings = append(out.Warnings, Warning{WarnNoFaultTolerance, "with fewer than four validators one stopped validator stops the chain; grow the set to four or more"})
+		out.Warnings = append(out.Warnings, Warning{Code: WarnNoFaultTolerance, Message: "with fewer than four validators one stopped validator stops the chain; grow the set to four or more"})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

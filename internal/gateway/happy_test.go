@@ -302,6 +302,22 @@ func TestHappyPaths(t *testing.T) {
 		if p.Allowed || p.Refusal == nil || p.Refusal.Name != "rule_violation" || !strings.Contains(p.Refusal.Message, "at most a third") || p.After != nil {
 			t.Fatalf("preview at 10: %+v", p)
 		}
+		// A change of roles says what it adds and takes away.
+		var coopNow identity.Org
+		getOK(t, "/v1/orgs/coop", &coopNow)
+		newRoles := []role.Role{role.Logistics}
+		for _, r := range coopNow.Roles {
+			if r != role.Supplier {
+				newRoles = append(newRoles, r)
+			}
+		}
+		rp := callAs(t, loadKey(t, "regulator"), http.MethodPost, "/v1/governance/preview", "application/json",
+			mustJSON(t, map[string]any{"kind": "set_roles", "org_id": "coop", "roles": newRoles}))
+		var roles gateway.GovernancePreview
+		decodeStrict(t, rp, &roles)
+		if ch := roles.Roles; ch == nil || ch.Org != "coop" || !slices.Equal(ch.Added, []role.Role{role.Logistics}) || !slices.Equal(ch.Removed, []role.Role{role.Supplier}) {
+			t.Fatalf("preview of a change of roles: %+v", roles.Roles)
+		}
 		// A closed proposal has nothing to vote on: the preview says why,
 		// as the vote would be refused; an unknown one is not found.
 		regulator := loadKey(t, "regulator")

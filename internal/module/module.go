@@ -294,6 +294,25 @@ type Metered interface {
 	TxGas(action string, body []byte) uint64
 }
 
+// RoleUse is implemented by modules whose open records need an
+// organisation to keep a role: an obligor needs its core-enterprise role
+// to pay what it owes, a holder its supplier role to pass a receivable on.
+// A governance preview of a change of an organisation's roles, or of its
+// removal, asks every such module, so voters see what the change would
+// strand. It reads only: the chain does not refuse the change.
+type RoleUse interface {
+	// RoleUse says what org's open records in the module need it to keep
+	// roles among removed (kept are the roles it would still hold), one
+	// notice each; none when nothing does.
+	RoleUse(r Reader, org string, removed, kept []role.Role) ([]Notice, error)
+}
+
+// Notice is a sentence for people in English and Chinese.
+type Notice struct {
+	EN string `json:"en"`
+	ZH string `json:"zh"`
+}
+
 // Genesis is implemented by modules that have initial state.
 type Genesis interface {
 	// InitGenesis writes the module's initial state from its section of the

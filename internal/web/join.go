@@ -168,13 +168,22 @@ func (s *Server) applyStatus(p *pages.Page) error {
 type governanceData struct {
 	Pending  []appRow
 	Closed   []gateway.ApplicationView
-	Open     []identity.Proposal
+	Open     []openRow
 	Recent   []identity.Proposal
 	Admin    bool
 	Org      string
 	Now      int64
 	RoleList []roleChoice
 	Error    string
+}
+
+// openRow is an open proposal with what passing it does to an
+// organisation's roles, and what the roles it takes away are still needed
+// for (the node's preview), in the page's language.
+type openRow struct {
+	identity.Proposal
+	Change *gateway.RoleChange
+	Notes  []string
 }
 
 // appRow is a pending application with what this node knows of it.
@@ -209,7 +218,24 @@ func (s *Server) governanceData(p *pages.Page) (*governanceData, error) {
 	for i := len(props.Items) - 1; i >= 0; i-- {
 		pr := props.Items[i]
 		if pr.Status == identity.StatusVoting && bt.Unix() <= pr.Deadline {
-			d.Open = append(d.Open, pr)
+			row := openRow{Proposal: pr}
+			if pr.Kind == identity.KindSetRoles || pr.Kind == identity.KindRemoveOrg {
+				var pv gateway.GovernancePreview
+				if err := c.PostJSON(ctx, fmt.Sprintf("/v1/governance/preview?proposal=%d", pr.ID), struct{}{}, &pv); err == nil {
+					row.Change = pv.Roles
+					for _, w := range pv.Warnings {
+						if w.Code != gateway.WarnRoleInUse {
+							continue
+						}
+						if p.Lang == ZH && w.MessageZH != "" {
+							row.Notes = append(row.Notes, w.MessageZH)
+						} else {
+							row.Notes = append(row.Notes, w.Message)
+						}
+					}
+				}
+			}
+			d.Open = append(d.Open, row)
 			open[pr.ID] = true
 		} else if len(d.Recent) < 20 {
 			d.Recent = append(d.Recent, pr)
@@ -394,6 +420,9 @@ var joinMessages = pages.Messages{
 	"gov.reasontoolong":         {"理由最多 %d 个字，请精简后再提交", "The reason may be %d characters at most: shorten it"},
 	"gov.asvalidator":           {"并作为验证节点", "and as a validator"},
 	"gov.newroles":              {"设定的角色", "Roles to set"},
+	"gov.rolesadded":            {"新增角色：", "Roles added: "},
+	"gov.rolesremoved":          {"移除角色：", "Roles removed: "},
+	"gov.rolesnone":             {"角色不变", "Roles unchanged"},
 	"gov.voting":                {"表决中：提案", "Being voted: proposal"},
 	"gov.open":                  {"表决中的提案", "Open proposals"},
 	"gov.noopen":                {"没有表决中的提案。", "No open proposal."},

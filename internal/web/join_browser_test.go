@@ -19,6 +19,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
 
@@ -195,6 +196,26 @@ func TestApplyToJoin(t *testing.T) {
 	if _, _, err := client.Send(ctx2, api, client.KeyFrom(admin), identity.RegisterKey, identity.RegisterKeyBody{PublicKey: clerk.Public(), Name: "clerk"}); err != nil {
 		t.Fatalf("the new member's admin key: %v", err)
 	}
+	// A change of roles shows what it adds and takes away, by name.
+	regKey, _, err := tx.ReadKeyFile(devnet.KeyFile(filepath.Join(home, "keys"), "regulator"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.Send(ctx2, api, client.KeyFrom(regKey), identity.Propose, identity.ProposeBody{Kind: identity.KindSetRoles, OrgID: "coop",
+		Roles: []role.Role{role.Producer, role.Logistics}, Reason: "改为物流合作社"}); err != nil {
+		t.Fatalf("propose a change of coop's roles: %v", err)
+	}
+	var props struct{ Items []identity.Proposal }
+	if err := api.As(client.KeyFrom(regKey)).Get(ctx2, "/v1/proposals?limit=1000", &props); err != nil || len(props.Items) == 0 {
+		t.Fatalf("proposals: %v", err)
+	}
+	last := props.Items[len(props.Items)-1].ID
+	browsertest.SignIn(t, ctx, base, "market-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance"), chromedp.WaitVisible(fmt.Sprintf("#proposal-%d-removed", last), chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d-removed", last)), "供应商", "the role the change takes away")
+	browsertest.Contains(t, browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d-added", last)), "物流", "the role the change adds")
+	browsertest.Contains(t, browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d", last)), "砀山县梨都果品专业合作社", "the organisation by name")
+	browsertest.SignOut(t, ctx)
 	// A bundle for an application that is not approved is refused.
 	req, _ = http.NewRequest(http.MethodGet, base+"/v1/applications/SQ0000000000/bundle", nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {

@@ -293,6 +293,7 @@ var funcs = template.FuncMap{
 	"hallLinks":  func() []pages.Link { return nil },
 	"panels":     func(string, ...string) template.HTML { return "" },
 	"roleLabel":  func(any) string { return "" },
+	"sep":        func() string { return "" },
 	"orgName":    func(any) string { return "" },
 	"tc":         func(string) template.HTML { return "" },
 	"enum":       func(string, any) string { return "" },
@@ -512,6 +513,13 @@ func (s *Server) render(p *pages.Page, name string) error {
 		// searches and the other lists on the pages shown.
 		"pageURL": func(path, anchor string, pairs ...string) string {
 			return pageURL(p.R.URL.Query(), path, anchor, pairs...)
+		},
+		// sep separates the items of a list in the page's language.
+		"sep": func() string {
+			if lang == ZH {
+				return "、"
+			}
+			return ", "
 		},
 		// roleLabel shows a role in the page's language.
 		"roleLabel": func(r any) string { return s.opts.Roles.Label(role.Role(fmt.Sprint(r)), string(lang)) },
