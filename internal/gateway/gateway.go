@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -251,6 +252,17 @@ func (s *Server) Routes() []string { return slices.Clone(s.patterns) }
 // included, carries the security headers.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A handler's panic is this node's defect: log it with its stack
+		// and answer 500, not a dropped connection and no trace.
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				writeError(w, fmt.Errorf("panic: %v", v))
+			}
+		}()
 		s.securityHeaders(w.Header())
 		s.mux.ServeHTTP(w, r)
 	})

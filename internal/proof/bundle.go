@@ -293,6 +293,8 @@ func buildSet(vs []Validator) (*types.ValidatorSet, error) {
 		return nil, fmt.Errorf("validator set is empty")
 	}
 	list := make([]*types.Validator, 0, len(vs))
+	seen := make(map[string]int, len(vs))
+	var total int64
 	for i, v := range vs {
 		if len(v.PubKey) != ed25519.PubKeySize {
 			return nil, fmt.Errorf("validator %d: key has %d bytes, want %d", i, len(v.PubKey), ed25519.PubKeySize)
@@ -304,6 +306,16 @@ func buildSet(vs []Validator) (*types.ValidatorSet, error) {
 		if v.Power <= 0 {
 			return nil, fmt.Errorf("validator %d: power %d is not positive", i, v.Power)
 		}
+		// types.NewValidatorSet panics on both of these.
+		addr := pk.Address().String()
+		if j, ok := seen[addr]; ok {
+			return nil, fmt.Errorf("validator %d repeats validator %d (%s)", i, j, addr)
+		}
+		seen[addr] = i
+		if v.Power > types.MaxTotalVotingPower-total {
+			return nil, fmt.Errorf("validator %d: the total power passes %d, the most a validator set may hold", i, types.MaxTotalVotingPower)
+		}
+		total += v.Power
 		list = append(list, types.NewValidator(pk, v.Power))
 	}
 	set := types.NewValidatorSet(list)

@@ -20,6 +20,11 @@ import (
 type Trust struct {
 	SetHash []byte
 	Source  string // where the hash came from, for the report
+	// ChainID is the chain the anchor is of, when it says (a genesis
+	// does, a bare validator-set hash does not): a bundle of another chain
+	// fails, whatever its validators, since chains may share validator
+	// keys (a staging chain beside production).
+	ChainID string
 }
 
 // ParseTrust reads --trust: a 64-hex-digit validator-set hash, or the path
@@ -39,7 +44,7 @@ func ParseTrust(arg string) (Trust, error) {
 	if err != nil {
 		return Trust{}, fmt.Errorf("trust genesis %s: %w", arg, err)
 	}
-	return Trust{SetHash: h, Source: "genesis " + arg + " (chain " + doc.ChainID + ")"}, nil
+	return Trust{SetHash: h, Source: "genesis " + arg + " (chain " + doc.ChainID + ")", ChainID: doc.ChainID}, nil
 }
 
 // The verdict types, which answers and the SDK carry without the verifier.
@@ -91,6 +96,9 @@ func verify(raw []byte, trust Trust) (*Report, error) {
 	setHash := set.Hash()
 	if len(trust.SetHash) == 0 {
 		return r, r.Fail("trusted validator set", "no trust anchor given")
+	}
+	if trust.ChainID != "" && b.ChainID != trust.ChainID {
+		return r, r.Fail("trusted validator set", "the bundle is of chain %q, but the trusted %s is of chain %q: check it against that chain's genesis", b.ChainID, trust.Source, trust.ChainID)
 	}
 	if !bytes.Equal(setHash, trust.SetHash) {
 		return r, r.Fail("trusted validator set", "the bundle's validator set hashes to %X, but the trusted one (%s) is %X; if validators changed since genesis, trust the current set's hash", setHash, trust.Source, trust.SetHash)

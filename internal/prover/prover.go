@@ -167,7 +167,7 @@ func (p *Prover) Trust(ctx context.Context) (proof.Trust, error) {
 	if err != nil {
 		return proof.Trust{}, err
 	}
-	return proof.Trust{SetHash: types.NewValidatorSet(vals).Hash(), Source: "the current validator set of this node"}, nil
+	return proof.Trust{SetHash: types.NewValidatorSet(vals).Hash(), Source: "the current validator set of this node", ChainID: p.chainID}, nil
 }
 
 // Check builds the proof bundle of a state key at the newest height and
