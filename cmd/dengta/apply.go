@@ -43,7 +43,7 @@ func possessionOf(keyFile, chain, org, uscc string) (string, []byte, error) {
 	if err := identity.ValidUSCC(uscc); err != nil {
 		return "", nil, userError(err.Error(), "copy the 18 characters from the business licence")
 	}
-	k, err := cli.LoadKey(keyFile, cli.Passphrase(""))
+	k, err := cli.LoadKey(keyFile, cli.KeyPassphrase())
 	if err != nil {
 		return "", nil, err
 	}
@@ -65,7 +65,7 @@ func chainOf(ctx context.Context, node string) (string, error) {
 
 func applyPossession(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("apply possession", "--key FILE --org ID --uscc CODE [--chain ID | --node URL]", errOut)
-	key := fs.String("key", "", "the organisation's admin key file")
+	key := cli.KeyFlag(fs, "the organisation's admin key file")
 	org := fs.String("org", "", "the organisation id applied for")
 	uscc := fs.String("uscc", "", "unified social credit code")
 	chain := fs.String("chain", "", "chain id (the application form shows it)")
@@ -93,7 +93,7 @@ func applyPossession(ctx context.Context, args []string, out, errOut io.Writer) 
 func applySubmit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("apply submit", "--node URL --key FILE --org ID --name NAME --uscc CODE --roles R1,R2 --contact NAME --phone TEL --email ADDR", errOut)
 	node := cli.NodeFlag(fs)
-	key := fs.String("key", "", "the organisation's admin key file")
+	key := cli.KeyFlag(fs, "the organisation's admin key file")
 	org := fs.String("org", "", "the organisation id asked for")
 	name := fs.String("name", "", "registered name in Chinese")
 	nameEN := fs.String("name-en", "", "name in English")

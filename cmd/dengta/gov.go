@@ -126,7 +126,7 @@ func previewAt(ctx context.Context, c *client.Client, path string, body json.Raw
 func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("gov preview", "--key FILE BODY", errOut)
 	node := nodeFlag(fs)
-	keyFile := fs.String("key", "", "a member key file (previews are for members)")
+	keyFile := cli.KeyFlag(fs, "a member key file (previews are for members)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func safeToSend(p *gateway.GovernancePreview, yes bool) error {
 func govPropose(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("gov propose", "--key FILE BODY [--yes]", errOut)
 	node := nodeFlag(fs)
-	keyFile := fs.String("key", "", "an admin key file of the proposing organisation")
+	keyFile := cli.KeyFlag(fs, "an admin key file of the proposing organisation")
 	yes := fs.Bool("yes", false, "send even if this node warns about the change")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -249,7 +249,7 @@ func proposalAt(ctx context.Context, c *client.Client, height int64, keyID, kind
 func govVote(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("gov vote", "--key FILE --proposal N --approve|--reject [--yes]", errOut)
 	node := nodeFlag(fs)
-	keyFile := fs.String("key", "", "an admin key file of the voting organisation")
+	keyFile := cli.KeyFlag(fs, "an admin key file of the voting organisation")
 	id := fs.Uint64("proposal", 0, "the proposal's number")
 	approve := fs.Bool("approve", false, "vote for")
 	reject := fs.Bool("reject", false, "vote against")

@@ -128,6 +128,30 @@ func TestGovAddsAnOfflineValidatorSafely(t *testing.T) {
 	if err := clientGet(url, "/v1/validators", &vals); err != nil || len(vals.Validators) != 2 {
 		t.Fatalf("validators = %+v, %v", vals, err)
 	}
+
+	// A key file with a passphrase of its own opens with --passphrase-file,
+	// on the governance commands as on every command that takes --key.
+	own := filepath.Join(t.TempDir(), "regulator.json")
+	b, err := os.ReadFile(devnet.KeyFile(keys, "regulator"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(own, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pf := filepath.Join(t.TempDir(), "pass")
+	os.WriteFile(pf, []byte("regulator's own passphrase\n"), 0o600)
+	if _, errOut, code := run(t, "keys", "passphrase", "--new-passphrase-file", pf, own); code != 0 {
+		t.Fatalf("keys passphrase: %s", errOut)
+	}
+	body = `{"kind":"set_roles","org_id":"coop","roles":["producer"]}`
+	if _, errOut, code := run(t, "gov", "preview", "--node", url, "--key", own, body); code == 0 || !strings.Contains(errOut, "passphrase") {
+		t.Fatalf("preview with an encrypted key and no passphrase: exit %d: %s", code, errOut)
+	}
+	out, errOut, code = run(t, "gov", "preview", "--node", url, "--key", own, "--passphrase-file", pf, body)
+	if code != 0 || !strings.Contains(out, "roles of coop: added none; removed ") || !strings.Contains(out, "supplier") {
+		t.Fatalf("preview with --passphrase-file: exit %d\n%s\n%s", code, out, errOut)
+	}
 }
 
 // clientGet reads path as the regulator (proposals are for members).

@@ -37,7 +37,7 @@ func runQuery(ctx context.Context, args []string, out, errOut io.Writer) error {
 	node := nodeFlag(fs)
 	height := fs.Int64("height", 0, "state height to read (default: latest)")
 	outFile := fs.String("out", "", "with proof: write the bundle to this file")
-	keyFile := fs.String("key", "", "read as this key's organisation (members' records: proposals, business state); public reads need none")
+	keyFile := cli.KeyFlag(fs, "read as this key's organisation (members' records: proposals, business state); public reads need none")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -143,8 +143,28 @@ func Client(node string) *client.Client { return client.New(strings.TrimRight(no
 // $DENGTA_PASSPHRASE_FILE, $DENGTA_PASSPHRASE or the terminal
 // (Passphrase); a dev key needs none.
 func Signer(node, keyFile string) (*client.Client, *client.Key, error) {
-	return SignerWith(node, keyFile, Passphrase(""))
+	return SignerWith(node, keyFile, Passphrase(keyPassFile))
 }
+
+// keyPassFile is the --passphrase-file of the command running, as
+// KeyFlag registers it (one command runs at a time: each registration
+// resets it).
+var keyPassFile string
+
+// KeyFlag adds --key with usage to fs, and --passphrase-file unless fs
+// has it: the passphrase of an encrypted key file, which Signer and
+// KeyPassphrase use.
+func KeyFlag(fs *flag.FlagSet, usage string) *string {
+	k := fs.String("key", "", usage)
+	if fs.Lookup("passphrase-file") == nil {
+		fs.StringVar(&keyPassFile, "passphrase-file", "", "file holding the passphrase of an encrypted --key file (else $"+keyfile.EnvPassphraseFile+", $"+keyfile.EnvPassphrase+" or the terminal)")
+	}
+	return k
+}
+
+// KeyPassphrase is the passphrase source of a command's --key file:
+// KeyFlag's --passphrase-file, then the environment and the terminal.
+func KeyPassphrase() *keyfile.Sources { return Passphrase(keyPassFile) }
 
 // SignerWith is Signer with the passphrase from src.
 func SignerWith(node, keyFile string, src keyfile.Source) (*client.Client, *client.Key, error) {

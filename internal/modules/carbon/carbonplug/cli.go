@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "account", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("carbon account", "--key K [--org ORG]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of a member of the organisation (or of the registry or a regulator)")
+			keyFile := cli.KeyFlag(fs, "key file of a member of the organisation (or of the registry or a regulator)")
 			org := fs.String("org", "", "the organisation; the key's own when absent")
 			if _, err := cli.Parse(fs, args); err != nil {
 				return err
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "transfer", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("carbon transfer", "--key K --batch B --to ORG --quantity N [--ranges R]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the holder's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the holder's signer")
 			batch := fs.String("batch", "", "the batch")
 			to := fs.String("to", "", "the receiving organisation")
 			q := fs.Int64("quantity", 0, "units; the ranges' total when absent")
@@ -111,7 +111,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "retire", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("carbon retire", "--key K --batch B --quantity N --beneficiary NAME --purpose TEXT --year Y", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the holder's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the holder's signer")
 			batch := fs.String("batch", "", "the batch")
 			q := fs.Int64("quantity", 0, "tonnes; the ranges' total when absent")
 			ranges := fs.String("ranges", "", "serials to retire; the lowest held when absent")
@@ -196,7 +196,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "compliance", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("carbon compliance", "YEAR --key K", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the registry, a regulator, a verifier or a covered entity")
+			keyFile := cli.KeyFlag(fs, "key file of the registry, a regulator, a verifier or a covered entity")
 			pos, err := cli.Parse(fs, args)
 			if err != nil {
 				return err

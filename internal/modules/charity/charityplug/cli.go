@@ -68,7 +68,7 @@ type signed struct {
 
 func newSigned(name, usage string, errOut io.Writer) *signed {
 	fs := cli.NewFlags("charity "+name, usage, errOut)
-	return &signed{fs: fs, node: cli.NodeFlag(fs), key: fs.String("key", "", "key file of the signer")}
+	return &signed{fs: fs, node: cli.NodeFlag(fs), key: cli.KeyFlag(fs, "key file of the signer")}
 }
 
 func (s *signed) parse(args []string) ([]string, error) { return cli.Parse(s.fs, args) }

@@ -361,7 +361,7 @@ func statusCmd(status string) func(context.Context, []string, io.Writer, io.Writ
 		name := map[string]string{credentialapi.StatusRevoked: "revoke", credentialapi.StatusSuspended: "suspend", credentialapi.StatusActive: "reinstate"}[status]
 		fs := cli.NewFlags("credential "+name, "--key K (--hash H | --credential FILE) [--reason R]", errOut)
 		node := cli.NodeFlag(fs)
-		keyFile := fs.String("key", "", "key file of a member of the issuing organisation")
+		keyFile := cli.KeyFlag(fs, "key file of a member of the issuing organisation")
 		hash := fs.String("hash", "", "the credential's hash")
 		credFile := fs.String("credential", "", "or the credential file")
 		reason := fs.String("reason", "", "why (kept on chain; no personal data)")
@@ -522,7 +522,7 @@ func cmdShow(ctx context.Context, args []string, out, errOut io.Writer) error {
 func cmdDo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("credential do", "--key K --action NAME --body JSON|@FILE", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the signer")
+	keyFile := cli.KeyFlag(fs, "key file of the signer")
 	action := fs.String("action", "", "the action (submit_type, register_type, authorize_issuer, recognize, ...)")
 	body := fs.String("body", "", "the action's JSON body, or @FILE")
 	if _, err := cli.Parse(fs, args); err != nil {

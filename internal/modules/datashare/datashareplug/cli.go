@@ -50,7 +50,7 @@ func runCLI(ctx context.Context, args []string, out, errOut io.Writer) error {
 func cliRegister(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare register", "--key K (--subject P | --device D) --type T FILE", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a member key of the record's owner")
+	keyFile := cli.KeyFlag(fs, "key file of a member key of the record's owner")
 	subject := fs.String("subject", "", "the patient's pseudonym (medical records)")
 	device := fs.String("device", "", "the device (industrial records)")
 	typ := fs.String("type", "", "medical: outpatient, lab, imaging, discharge; industrial: maint_report, inspection")
@@ -98,7 +98,7 @@ func cliRegister(ctx context.Context, args []string, out, errOut io.Writer) erro
 func cliShare(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare share", "--key K --grantee ORG --purpose P (--record ID ... | --subject P)", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of an exchange key of the records' owner (it opens the data keys to wrap them)")
+	keyFile := cli.KeyFlag(fs, "key file of an exchange key of the records' owner (it opens the data keys to wrap them)")
 	grantee := fs.String("grantee", "", "the organisation receiving access")
 	purpose := fs.String("purpose", "", "medical: TREAT, PATRQT, HRESCH, PUBHLTH; industrial: MAINT, WARRANTY, QUALITY")
 	subject := fs.String("subject", "", "share all of this patient's records")
@@ -149,7 +149,7 @@ func cliShare(ctx context.Context, args []string, out, errOut io.Writer) error {
 func cliRevoke(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare revoke", "--key K GRANT", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the grant's owner or grantee")
+	keyFile := cli.KeyFlag(fs, "key file of the grant's owner or grantee")
 	reason := fs.String("reason", "", "why, at most 100 characters, no personal data")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -173,7 +173,7 @@ func cliRevoke(ctx context.Context, args []string, out, errOut io.Writer) error 
 func cliFetch(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare fetch", "--key K [--grant G | --break-glass B] [--out FILE] RECORD", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a member key of the grantee (it signs the request and, if it is an exchange key, opens the data key)")
+	keyFile := cli.KeyFlag(fs, "key file of a member key of the grantee (it signs the request and, if it is an exchange key, opens the data key)")
 	grant := fs.String("grant", "", "the grant to fetch under")
 	btg := fs.String("break-glass", "", "the emergency access to fetch under")
 	outFile := fs.String("out", "", "write the content here (default: the record's file name in the current directory)")
@@ -193,7 +193,7 @@ func cliFetch(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	openers := []Unwrapper{key}
 	for _, f := range openWith {
-		k, err := cli.LoadKey(f, cli.Passphrase(""))
+		k, err := cli.LoadKey(f, cli.KeyPassphrase())
 		if err != nil {
 			return cli.KeyError(err, "check --open-with "+f)
 		}
@@ -221,7 +221,7 @@ func cliFetch(ctx context.Context, args []string, out, errOut io.Writer) error {
 func cliGrants(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare grants", "--key K (--owner ORG | --grantee ORG | --subject P | --device D)", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a party's member key (grants are for their parties and overseers)")
+	keyFile := cli.KeyFlag(fs, "key file of a party's member key (grants are for their parties and overseers)")
 	var p datashareapi.GrantsParams
 	fs.StringVar(&p.Owner, "owner", "", "grants given by this organisation")
 	fs.StringVar(&p.Grantee, "grantee", "", "grants to this organisation")
@@ -262,7 +262,7 @@ func standing(s bool) string {
 func cliAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare audit", "--key K (--record ID | --subject P | --device D | --org ORG | --owner ORG)", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a member key (an owner reads the accesses to its records, a requester its own, overseers all)")
+	keyFile := cli.KeyFlag(fs, "key file of a member key (an owner reads the accesses to its records, a requester its own, overseers all)")
 	asJSON := fs.Bool("json", false, "print the entries as JSON")
 	var p datashareapi.AuditParams
 	fs.StringVar(&p.Record, "record", "", "accesses to this record")
@@ -316,7 +316,7 @@ func grantOf(e datashareapi.AuditEntry) string {
 func cliConsent(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("datashare consent", "--key K GRANT", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a party's member key")
+	keyFile := cli.KeyFlag(fs, "key file of a party's member key")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "zones", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy zones", "--key K", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of a member")
+			keyFile := cli.KeyFlag(fs, "key file of a member")
 			if _, err := cli.Parse(fs, args); err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "market", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy market", "ZONE --key K [--count N]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of a member")
+			keyFile := cli.KeyFlag(fs, "key file of a member")
 			count := fs.Int("count", 24, "how many intervals, at most 96")
 			pos, err := cli.Parse(fs, args)
 			if err != nil {
@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "interval", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy interval", "ZONE YYYYMMDDhhmm --key K", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of a member: a participant sees its own orders and line, the operator and overseers all")
+			keyFile := cli.KeyFlag(fs, "key file of a member: a participant sees its own orders and line, the operator and overseers all")
 			pos, err := cli.Parse(fs, args)
 			if err != nil {
 				return err
@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "statement", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy statement", "--key K [--org ORG] [--zone Z]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of a member of the participant (or of its zone's operator or an overseer)")
+			keyFile := cli.KeyFlag(fs, "key file of a member of the participant (or of its zone's operator or an overseer)")
 			org := fs.String("org", "", "the participant; the key's own when absent")
 			zone := fs.String("zone", "", "one zone only")
 			if _, err := cli.Parse(fs, args); err != nil {
@@ -133,7 +133,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "readings", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy readings", "METER --key K [--from IV] [--to IV]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the meter's participant, its zone's operator or an overseer")
+			keyFile := cli.KeyFlag(fs, "key file of the meter's participant, its zone's operator or an overseer")
 			from := fs.String("from", "", "first interval (YYYYMMDDhhmm)")
 			to := fs.String("to", "", "last interval (YYYYMMDDhhmm)")
 			pos, err := cli.Parse(fs, args)
@@ -160,7 +160,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "order", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy order", "--key K --zone Z --interval IV --side buy|sell --kwh Q --price FEN", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the participant's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the participant's signer")
 			zone := fs.String("zone", "", "the zone")
 			iv := fs.String("interval", "", "the delivery interval, YYYYMMDDhhmm (China Standard Time), or +N: the N-th interval after the one under way")
 			side := fs.String("side", "", "buy or sell")
@@ -198,7 +198,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "cancel", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy cancel", "ORDER --key K", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the participant's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the participant's signer")
 			pos, err := cli.Parse(fs, args)
 			if err != nil {
 				return err
@@ -212,7 +212,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "post-readings", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy post-readings", "FILE --key K", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the zone operator's head-end system or of the participant")
+			keyFile := cli.KeyFlag(fs, "key file of the zone operator's head-end system or of the participant")
 			pos, err := cli.Parse(fs, args)
 			if err != nil {
 				return err
@@ -241,7 +241,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "operator", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("energy operator", "--key K --zone Z [--every 10s] [--once]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the grid operator's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the grid operator's signer")
 			var zones cli.Multi
 			fs.Var(&zones, "zone", "a zone the operator runs (repeat for more)")
 			every := fs.Duration("every", 10*time.Second, "how often to look")

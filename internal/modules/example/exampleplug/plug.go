@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "post", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("example post", "--key K --title T", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the signer")
+			keyFile := cli.KeyFlag(fs, "key file of the signer")
 			title := fs.String("title", "", "the note's title")
 			if _, err := cli.Parse(fs, args); err != nil {
 				return err

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary deposit", "--key K [flags] FILE", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the depositor")
+	keyFile := cli.KeyFlag(fs, "key file of the depositor")
 	typ := fs.String("type", "document", "evidence type: document, contract, invoice, image, audio, video, webpage, email, chat, code, data or other")
 	desc := fs.String("description", "", "what the evidence is")
 	supp := fs.String("supplements", "", "evidence id this file supplements")
@@ -97,7 +97,7 @@ func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) er
 func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary batch", "--key K --out DIR [--label L] FILE...", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the depositor")
+	keyFile := cli.KeyFlag(fs, "key file of the depositor")
 	dir := fs.String("out", "", "directory for the receipts (one FILE.receipt.json per file)")
 	label := fs.String("label", "", "a label for the batch")
 	pos, err := cli.Parse(fs, args)
@@ -191,7 +191,7 @@ func notaryCertificate(ctx context.Context, args []string, out, errOut io.Writer
 func notaryFind(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary find", "--key K FILE", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of a member's signer: the records of a file are for members (anyone may check one file at /verify)")
+	keyFile := cli.KeyFlag(fs, "key file of a member's signer: the records of a file are for members (anyone may check one file at /verify)")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
@@ -260,7 +260,7 @@ func notaryShow(ctx context.Context, args []string, out, errOut io.Writer) error
 func notaryRegisterWork(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary register-work", "--key K --title T --author A --created-on D --license L --type T FILE", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the owner organisation's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the owner organisation's signer")
 	title := fs.String("title", "", "title of the work")
 	var authors cli.Multi
 	fs.Var(&authors, "author", "an author (repeat for several)")
@@ -305,7 +305,7 @@ func notaryRegisterWork(ctx context.Context, args []string, out, errOut io.Write
 func notaryTransferWork(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary transfer-work", "--key K --to ORG WORK_ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the owner's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the owner's signer")
 	to := fs.String("to", "", "organisation id of the new owner")
 	note := fs.String("note", "", "a note on the transfer")
 	return workAction(ctx, fs, args, out, node, keyFile, notaryapi.TransferWork.Name, func(c *client.Client, key *client.Key, id string) (*client.TxRecord, error) {
@@ -317,7 +317,7 @@ func notaryTransferWork(ctx context.Context, args []string, out, errOut io.Write
 func notaryLicenseWork(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary license-work", "--key K --licensee ORG --terms T --from D [--until D] [--exclusive] WORK_ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the owner's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the owner's signer")
 	licensee := fs.String("licensee", "", "organisation id of the licensee")
 	terms := fs.String("terms", "", "licence terms")
 	from := fs.String("from", "", "first day, YYYY-MM-DD")
@@ -388,7 +388,7 @@ func notaryDisputes(ctx context.Context, args []string, out, errOut io.Writer) e
 func notaryResolveDispute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary resolve-dispute", "--key K --prevailing WORK_ID --reference 案号 [--note N] WORK_ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the court's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the court's signer")
 	prevailing := fs.String("prevailing", "", "the registration the judgment upholds: the disputed one or the first")
 	reference := fs.String("reference", "", "the judgment's case number (案号)")
 	note := fs.String("note", "", "a note on the judgment")
@@ -400,7 +400,7 @@ func notaryResolveDispute(ctx context.Context, args []string, out, errOut io.Wri
 func notaryProposeSettlement(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary propose-settlement", "--key K --prevailing WORK_ID --terms T WORK_ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of either owner's signer")
+	keyFile := cli.KeyFlag(fs, "key file of either owner's signer")
 	prevailing := fs.String("prevailing", "", "the registration both parties will recognise: the disputed one or the first")
 	terms := fs.String("terms", "", "the terms of the settlement")
 	return disputeAction(ctx, fs, args, out, node, keyFile, notaryapi.ProposeSettlement.Name, func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error) {
@@ -411,7 +411,7 @@ func notaryProposeSettlement(ctx context.Context, args []string, out, errOut io.
 func notaryAcceptSettlement(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("notary accept-settlement", "--key K [--seq N] WORK_ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the other owner's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the other owner's signer")
 	seq := fs.Uint64("seq", 0, "the log entry of the proposal accepted (default: the standing proposal, shown first)")
 	return disputeAction(ctx, fs, args, out, node, keyFile, notaryapi.AcceptSettlement.Name, func(c *client.Client, key *client.Key, id string) (*notaryapi.DisputeResult, *client.TxRecord, error) {
 		if *seq == 0 {

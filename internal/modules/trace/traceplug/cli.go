@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 func traceImport(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trace import", "--key K DOCUMENT", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "key file of the capturing organisation's signer")
+	keyFile := cli.KeyFlag(fs, "key file of the capturing organisation's signer")
 	lang := fs.String("lang", "", "language of the report: zh or en (default: from $LANG)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := cli.Parse(fs, args)
@@ -184,7 +184,7 @@ func traceQR(ctx context.Context, args []string, out, errOut io.Writer) error {
 func traceRead(ctx context.Context, what string, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trace "+what, "ID", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a member's key file, to read what is for members (recall-impact)")
+	keyFile := cli.KeyFlag(fs, "a member's key file, to read what is for members (recall-impact)")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err

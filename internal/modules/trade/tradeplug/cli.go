@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "transfer", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("trade transfer", "--key K --ref R --to ORG [--endorsement named]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the controller's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the controller's signer")
 			ref := fs.String("ref", "", "the eBL's reference")
 			to := fs.String("to", "", "organisation id of the receiver")
 			end := fs.String("endorsement", tradeapi.EndorseNamed, "named, blank or none")
@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "accept", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("trade accept", "--key K --ref R", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the receiver's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the receiver's signer")
 			ref := fs.String("ref", "", "the eBL's reference")
 			if _, err := cli.Parse(fs, args); err != nil {
 				return err
@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{Name: "surrender", Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fs := cli.NewFlags("trade surrender", "--key K --ref R [--purpose delivery]", errOut)
 			node := cli.NodeFlag(fs)
-			keyFile := fs.String("key", "", "key file of the controller's signer")
+			keyFile := cli.KeyFlag(fs, "key file of the controller's signer")
 			ref := fs.String("ref", "", "the eBL's reference")
 			purpose := fs.String("purpose", tradeapi.SurrenderDelivery, "delivery or switch_to_paper")
 			if _, err := cli.Parse(fs, args); err != nil {
@@ -95,7 +95,7 @@ func sortedKeys(m map[string]string) []string {
 func listEBLs(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trade ebls", "--key K [--org ORG] [--in controlled|offered|issued] [--q TEXT] [--after REF] [--limit N]", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a key of the organisation (customs and auditors may read any organisation's)")
+	keyFile := cli.KeyFlag(fs, "a key of the organisation (customs and auditors may read any organisation's)")
 	var p tradeapi.EBLListParams
 	fs.StringVar(&p.Org, "org", "", "the organisation whose bills to list; the key's own when absent")
 	fs.StringVar(&p.In, "in", "", "one list only: controlled, offered (awaiting acceptance) or issued (as carrier); all of them when absent")
@@ -133,7 +133,7 @@ func printEBLs(out io.Writer, items []tradeapi.EBLSummary, next string) {
 func listCredits(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trade credits", "--key K [--org ORG] [--q TEXT] [--after NO] [--limit N]", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a key of the organisation (customs and auditors may read any organisation's)")
+	keyFile := cli.KeyFlag(fs, "a key of the organisation (customs and auditors may read any organisation's)")
 	var p tradeapi.CreditListParams
 	fs.StringVar(&p.Org, "org", "", "the organisation whose credits to list; the key's own when absent")
 	cli.PageFlags(fs, "credits", "number, currency, status (or its name) or party (id or name)", trade.MaxPage, trade.DefaultPage, &p.Q, &p.After, &p.Limit)
@@ -162,7 +162,7 @@ func listCredits(ctx context.Context, args []string, out, errOut io.Writer) erro
 func showCustoms(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trade customs", "--key K [--port LOCODE] [--q TEXT] [--after REF] [--limit N]", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a key of customs (a regulator) or an auditor")
+	keyFile := cli.KeyFlag(fs, "a key of customs (a regulator) or an auditor")
 	var p tradeapi.CustomsParams
 	fs.StringVar(&p.Port, "port", "", "only bills loading or discharging at this UN/LOCODE")
 	cli.PageFlags(fs, "bills", "reference, port, HS code, status (or its name) or party (id or name)", trade.MaxPage, trade.DefaultPage, &p.Q, &p.After, &p.Limit)
@@ -194,7 +194,7 @@ func showCustoms(ctx context.Context, args []string, out, errOut io.Writer) erro
 func showEBL(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trade ebl", "--key K REF [--prove DIR]", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a key of your organisation: bills are read by their parties, banks and customs")
+	keyFile := cli.KeyFlag(fs, "a key of your organisation: bills are read by their parties, banks and customs")
 	dir := fs.String("prove", "", "write the proof bundles of the eBL, its history and its surrender to this directory")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -226,7 +226,7 @@ func showEBL(ctx context.Context, args []string, out, errOut io.Writer) error {
 func showCredit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := cli.NewFlags("trade credit", "--key K NO [--prove DIR]", errOut)
 	node := cli.NodeFlag(fs)
-	keyFile := fs.String("key", "", "a key of your organisation: credits are read by their parties and customs")
+	keyFile := cli.KeyFlag(fs, "a key of your organisation: credits are read by their parties and customs")
 	dir := fs.String("prove", "", "write the proof bundles of the credit and its presentations to this directory")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
