@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -143,6 +144,19 @@ func TestBackupRestore(t *testing.T) {
 	// The light client's debug log stays in the home, not on the screen.
 	if bytes.Contains(out, []byte("LightBlock")) || len(out) > 2000 {
 		t.Errorf("dengta restore printed %d bytes:\n%s", len(out), out)
+	}
+	// The restored validator signs nothing at the heights its old node
+	// may have signed after the backup: its last-sign state is raised to
+	// the chain's height at the restore (ADR 0017).
+	binfo, err := daemon.ReadBackup(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signed struct {
+		Height int64 `json:"height,string"`
+	}
+	if b, err := os.ReadFile(filepath.Join(home, "data", "priv_validator_state.json")); err != nil || json.Unmarshal(b, &signed) != nil || signed.Height < binfo.Height+2 {
+		t.Fatalf("the restored validator's last-sign height is %d (%v), want the chain's at the restore (at least %d)", signed.Height, err, binfo.Height+2)
 	}
 	restoreTook := time.Since(start)
 	start = time.Now()

@@ -416,6 +416,18 @@ func restoreHome(ctx context.Context, backupDir, home string, info *BackupInfo, 
 	}); err != nil {
 		return fmt.Errorf("consensus state at height %d from %s: %w", info.Height, strings.Join(rpcServers, ", "), err)
 	}
+	// The old node may have signed up to the chain's latest height after
+	// the backup: the restored validator signs nothing at or below it
+	// (ADR 0017), whenever block sync hands it to consensus.
+	var latest int64
+	for _, srv := range rpcServers {
+		if h, err := rpcHeight(ctx, srv); err == nil {
+			latest = max(latest, h)
+		}
+	}
+	if _, err := node.RaiseSignState(signStateFile(home), latest); err != nil {
+		return fmt.Errorf("validator sign state: %w", err)
+	}
 	return nil
 }
 

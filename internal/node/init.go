@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"net"
 	"net/netip"
 	"os"
@@ -287,4 +289,31 @@ func rpcIP(ip string) string {
 		return ip
 	}
 	return "127.0.0.1"
+}
+
+// RaiseSignState makes the validator's last-sign state at path say it
+// signed every step of height h, unless it already says h or more, so the
+// validator never signs at h or below: a validator restored from a backup
+// (its state as of the backup) must not sign again at heights its old
+// node signed after the backup, which a node that leaves block sync early
+// would otherwise do. It reports whether it raised the state; a missing
+// file is left missing (loadFilePV refuses to start without one).
+func RaiseSignState(path string, h int64) (bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read validator state: %w", err)
+	}
+	var st privval.FilePVLastSignState
+	if err := cmtjson.Unmarshal(data, &st); err != nil {
+		return false, fmt.Errorf("decode validator state %s: %w", path, err)
+	}
+	if st.Height >= h {
+		return false, nil
+	}
+	// The highest round and the last step: every vote and proposal at h
+	// is a regression for privval's check.
+	return true, writePVState(path, privval.FilePVLastSignState{Height: h, Round: math.MaxInt32, Step: 3})
 }
