@@ -281,21 +281,25 @@ func sendRawTransaction(ctx context.Context, s *server, params []json.RawMessage
 	if err != nil {
 		return nil, rpcErr(codeServer, "%s", errcode.Message(err))
 	}
+	// The mempool's cache would take the same bytes again without a
+	// check: a transaction already committed is refused first, in geth's
+	// words (looked up before it is offered, so that a first send
+	// committed at once is never taken for a second).
+	if v, err := s.view(0); err == nil {
+		if _, err := evm.GetReceipt(v, t.Hash()); err == nil {
+			return nil, rpcErr(codeServer, "nonce too low: transaction %s is already committed", t.Hash())
+		}
+	}
 	code, log, err := s.env.Chain().Broadcast(ctx, ethtx.Wrap(raw))
 	if err != nil {
 		return nil, err
 	}
 	if code != 0 {
-		// A transaction already committed is "known" (its hash is its
-		// answer); every other refusal is CheckTx's message, in geth's
-		// words where there are some.
-		if errcode.Code(code) == errcode.NonceReplayed {
-			if v, err := s.view(0); err == nil {
-				if _, err := evm.GetReceipt(v, t.Hash()); err == nil {
-					return t.Hash(), nil
-				}
-			}
-		}
+		// Every refusal is CheckTx's message, in geth's words where there
+		// are some. A transaction already committed, sent again, is
+		// "nonce too low" as geth answers it: answering its hash told a
+		// client that had reused a nonce (ethers caches nonces for 250 ms,
+		// longer than a block here) that a call it signed again had run.
 		return nil, rpcErr(codeServer, "%s", log)
 	}
 	return t.Hash(), nil

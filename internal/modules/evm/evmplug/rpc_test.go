@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -204,6 +205,30 @@ func TestJSONRPCShapes(t *testing.T) {
 	raw, _ := ethtx.Sign(&types.DynamicFeeTx{ChainID: big.NewInt(1), Gas: 21000, GasTipCap: new(big.Int), GasFeeCap: new(big.Int)}, 1, k.k)
 	if a := call(public, "eth_sendRawTransaction", hexutil.Bytes(raw)); a.Error == nil || a.Error.Code != -32000 || !strings.Contains(a.Error.Message, "not a member key") {
 		t.Errorf("an unregistered sender: %+v", a.Error)
+	}
+	// A transaction committed and sent again is "nonce too low", as geth
+	// answers it: a client that signed a call again at a reused nonce
+	// must not hear that it ran.
+	registerEthKey(t, d.GatewayURL, home, "alliance", k)
+	ethChain := cid.ToInt().Uint64()
+	self := common.Address{0x01}
+	raw, err = ethtx.Sign(&types.DynamicFeeTx{ChainID: cid.ToInt(), Nonce: 0, To: &self, Gas: 21000, GasTipCap: new(big.Int), GasFeeCap: new(big.Int)}, ethChain, k.k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := call(url, "eth_sendRawTransaction", hexutil.Bytes(raw))
+	if first.Error != nil {
+		t.Fatalf("send: %+v", first.Error)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for a := call(url, "eth_getTransactionReceipt", json.RawMessage(first.Result)); string(a.Result) == "null"; a = call(url, "eth_getTransactionReceipt", json.RawMessage(first.Result)) {
+		if time.Now().After(deadline) {
+			t.Fatal("the transaction was not committed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if a := call(url, "eth_sendRawTransaction", hexutil.Bytes(raw)); a.Error == nil || !strings.Contains(a.Error.Message, "nonce too low") {
+		t.Errorf("a committed transaction sent again: %s %+v", a.Result, a.Error)
 	}
 
 	// A batch: answers in order, none for a notification; an empty batch
