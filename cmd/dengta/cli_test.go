@@ -60,6 +60,8 @@ func TestCLI(t *testing.T) {
 		{"keys new no out", []string{"keys", "new"}, 1, "", "--out is required"},
 		{"keys show", []string{"keys", "show", key, "--passphrase-file", pf}, 0, "name:       clerk", ""},
 		{"keys show wrong passphrase", []string{"keys", "show", key, "--passphrase-file", wrong}, 1, "", "Error: wrong passphrase for key file " + key},
+		{"keys show without the passphrase", []string{"keys", "show", key}, 0, "not opened: the public key is as the file states it", ""},
+		{"keys passphrase without a new one", []string{"keys", "passphrase", key, "--passphrase-file", pf}, 1, "", "Try: give the new passphrase with --new-passphrase-file FILE"},
 		{"keys show missing", []string{"keys", "show", filepath.Join(dir, "none.json")}, 1, "", "Try: check the path"},
 		{"verify", []string{"verify", bundle, "--trust", genesis}, 0, "VERIFIED", ""},
 		{"verify json", []string{"verify", "--json", bundle, "--trust", genesis}, 0, `"ok": true`, ""},

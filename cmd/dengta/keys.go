@@ -143,6 +143,22 @@ func keysShow(args []string, out, errOut io.Writer) error {
 			return nil
 		}
 	}
+	if errors.Is(err, keyfile.ErrNoPassphrase) {
+		// The public part is stored in clear: show it without asking for
+		// the passphrase, said to be as the file states it.
+		if f, _, rerr := keyfile.Read(pos[0]); rerr == nil && f.Kind == keyfile.Member {
+			algo, aerr := tx.ParseAlgo(f.Algo)
+			if pub, perr := tx.NewPublicKey(algo, f.PublicKey); aerr == nil && perr == nil && pub.ID().String() == f.KeyID {
+				b, _ := json.Marshal(pub)
+				fmt.Fprintf(out, "key id:     %s\nalgorithm:  %s\npublic key: %s\n", pub.ID(), pub.Algo, b)
+				if f.Name != "" {
+					fmt.Fprintf(out, "name:       %s\n", f.Name)
+				}
+				fmt.Fprintf(out, "file:       %s\nat rest:    encrypted, %s (not opened: the public key is as the file states it; give the passphrase to check it against the private key)\n", pos[0], f.Describe())
+				return nil
+			}
+		}
+	}
 	if err != nil {
 		return cli.KeyError(err, "check the path; key files are written by 'dengta keys new'")
 	}
@@ -323,7 +339,11 @@ func keysPassphrase(args []string, out, errOut io.Writer) error {
 	newSrc := cli.NewPassphrase(*newFile)
 	newPass, err := newSrc.Passphrase("the key files")
 	if err != nil {
-		return cli.KeyError(err, "give the new passphrase with --new-passphrase-file FILE, $"+keyfile.EnvNewPassphrase+" or the terminal")
+		hint := "give the new passphrase with --new-passphrase-file FILE, $" + keyfile.EnvNewPassphraseFile + ", $" + keyfile.EnvNewPassphrase + " or the terminal"
+		if errors.Is(err, keyfile.ErrNoPassphrase) {
+			return cli.Fail("no new passphrase given", hint)
+		}
+		return cli.KeyError(err, hint)
 	}
 	type job struct {
 		key  *node.AnyKey

@@ -139,8 +139,8 @@ func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) erro
 			return err
 		}
 	}
-	fmt.Fprintf(out, "batch %s: %d files in one transaction at height %d\nreceipts in %s\ncertificate of an item: dengta notary certificate --receipt %s/0000-%s.receipt.json\n",
-		res.BatchID, len(pos), res.Tx.Height, *dir, *dir, filepath.Base(pos[0]))
+	fmt.Fprintf(out, "batch %s: %d files in one transaction at height %d\nreceipts in %s\ncertificate of an item: dengta notary certificate --receipt %s\n",
+		res.BatchID, len(pos), res.Tx.Height, *dir, filepath.Join(*dir, fmt.Sprintf("0000-%s.receipt.json", filepath.Base(pos[0]))))
 	return nil
 }
 
