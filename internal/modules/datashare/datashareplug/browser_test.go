@@ -81,11 +81,23 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#outgoing"), "待患者同意", "the referral's state")
 	browsertest.SignOut(t, ctx)
 
-	// B sees the referral; before consent, A's node refuses the record.
+	// B sees the referral, with no link to open before consent; opened
+	// anyway, A's node refuses the record and B's page says why.
 	browsertest.SignIn(t, ctx, base, "hospb-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming a.open-record", chromedp.ByQuery),
-		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "拒绝", "B before consent")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming", chromedp.ByQuery))
+	var links int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#incoming a.open-record").length`, &links))
+	if links != 0 {
+		t.Fatalf("%d links to open a record before the patient consented", links)
+	}
+	grantID := browsertest.Text(t, ctx, "#incoming tbody tr td:nth-child(1) code")
+	recordID := browsertest.Text(t, ctx, "#incoming tbody tr td:nth-child(4) code")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/open?record="+recordID+"&grant="+grantID), chromedp.WaitVisible("#err", chromedp.ByQuery))
+	refused := browsertest.Text(t, ctx, "#err")
+	browsertest.Contains(t, refused, "授权未生效", "B before consent: the reason")
+	if strings.Contains(refused, "治理投票") {
+		t.Errorf("the refusal sends B to a governance vote: %s", refused)
+	}
 	browsertest.SignOut(t, ctx)
 
 	// The patient opens her page and consents.
@@ -139,9 +151,8 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "您已撤回")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "已撤销", "the grant after revocation")
 	browsertest.SignIn(t, ctx, base, "hospb-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#incoming a.open-record", chromedp.ByQuery),
-		chromedp.Click("#incoming a.open-record", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "revoked", "B after revocation")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/open?record="+recordID+"&grant="+grantID), chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "授权已撤销", "B after revocation")
 	browsertest.SignOut(t, ctx)
 	patientSees("audit-refused 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院")
 

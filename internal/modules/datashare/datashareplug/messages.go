@@ -58,6 +58,7 @@ var messages = pages.Messages{
 	"ds.download":                 {"下载", "Download"},
 	"ds.opentitle":                {"共享记录", "Shared record"},
 	"ds.openhelp":                 {"本页内容由数据所有方的节点按链上授权提供，在本节点解密；此次访问已记入审计。", "The owner's node served this under the grant on chain and this node decrypted it; the access is on the audit trail."},
+	"ds.refusedwhy":               {"%s（审计事件 %s）", "%s (audit event %s)"},
 	"ds.refused":                  {"数据所有方拒绝了此次访问（拒绝同样记入审计）", "The owner refused this access (refusals are audited too)"},
 	"ds.audit":                    {"访问审计", "Audit trail"},
 	"ds.audithelp":                {"每次获取（无论成功与否）由数据所有方节点记录，批量上链，任何一方都无法删除。", "Every fetch, served or refused, is recorded by the owner's node and put on chain in batches; no side can delete it."},

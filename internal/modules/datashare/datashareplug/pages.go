@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -518,7 +519,10 @@ func (s *dsPages) hallOpen(p *pages.Page) error {
 		if !errors.As(err, &ce) || ce.Name == "internal" {
 			return err
 		}
-		d.Error = p.APIError(err)
+		d.Error = refusalText(p, ce.Message)
+		if d.Error == "" {
+			d.Error = p.APIError(err)
+		}
 		p.Status = http.StatusForbidden
 		p.Data = d
 		return s.site.Render(p, "hall_datashare_open")
@@ -838,4 +842,34 @@ func (s *dsPages) hallReview(p *pages.Page) error {
 	}
 	p.Done("/hall/datashare", fmt.Sprintf(p.T("ds.reviewed"), f.Get("id")))
 	return nil
+}
+
+// refusedFor finds the reason and audit event in an owner node's refusal
+// (serve.go's refusal).
+var refusedFor = regexp.MustCompile(`refuses record \S+: ([a-z_]+) \(.*recorded in the owner's audit trail as event (\S+)`)
+
+// refusalText says why the owner's node refused a record, in the page's
+// language, as the patient's page names the reasons: a grant awaiting
+// consent, revoked, out of scope. "" when msg is no such refusal (the
+// generic message for its code then serves).
+func refusalText(p *pages.Page, msg string) string {
+	m := refusedFor.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	for _, e := range enums {
+		if e.Name != "datashare.reason" {
+			continue
+		}
+		l, ok := e.Labels[m[1]]
+		if !ok {
+			return ""
+		}
+		label := l[1]
+		if p.Lang == pages.ZH {
+			label = l[0]
+		}
+		return fmt.Sprintf(p.T("ds.refusedwhy"), label, m[2])
+	}
+	return ""
 }
