@@ -3,6 +3,7 @@ package receivableplug_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,13 @@ func TestReceivableFlow(t *testing.T) {
 	for _, want := range []string{"1,000,000.00", maturity, "待签收"} {
 		browsertest.Contains(t, issued, want, "issued receivables")
 	}
+	// Only suppliers other than the issuer are offered as payees, and
+	// only core enterprises as a credit line's obligor.
+	var payees []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#to option")].map(o => o.value)`, &payees))
+	if !slices.Contains(payees, "coop") || slices.Contains(payees, "foodgroup") || slices.Contains(payees, "school") {
+		t.Errorf("payees offered: %v", payees)
+	}
 	browsertest.SignOut(t, ctx)
 
 	// The cooperative accepts, then opens the receivable.
@@ -93,6 +101,18 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "保兑")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id), chromedp.WaitVisible("#confirming-bank", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#confirming-bank"), "江淮商业银行", "confirming bank")
+	browsertest.SignOut(t, ctx)
+
+	// Before maturity the obligor is told when it can settle, not offered
+	// a settlement the chain refuses.
+	browsertest.SignIn(t, ctx, base, "foodgroup-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+id), chromedp.WaitVisible("#settle-from", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#settle-from"), maturity, "when it can be settled")
+	var settleButtons int
+	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#settle").length`, &settleButtons))
+	if settleButtons != 0 {
+		t.Error("a settle button before maturity")
+	}
 	browsertest.SignOut(t, ctx)
 
 	browsertest.SignIn(t, ctx, base, "coop-admin")

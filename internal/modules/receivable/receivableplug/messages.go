@@ -99,6 +99,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hr.no":                          {"否", "No"},
 	"hr.recourse":                    {"有追索权", "With recourse"},
 	"hr.settle":                      {"到期兑付", "Settle at maturity"},
+	"hr.settlefrom":                  {"到期日 %s 起可兑付。", "It can be settled from its maturity date, %s."},
 	"hr.freeze":                      {"冻结", "Freeze"},
 	"hr.unfreeze":                    {"解冻", "Unfreeze"},
 	"hr.done":                        {"已提交上链：", "Committed:"},

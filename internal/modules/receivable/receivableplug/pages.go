@@ -68,10 +68,13 @@ type hallReceivablesData struct {
 	Confirmations *receivable.ConfirmationsView
 	Overview      *receivable.OverviewView
 	// Lines are the credit lines a bank set.
-	Lines   []receivable.CreditLine
-	Orgs    []identity.Org
-	Message string
-	Error   string
+	Lines []receivable.CreditLine
+	Orgs  []identity.Org
+	// Payees are the suppliers a receivable may be issued to (not the
+	// viewer); Obligors the core enterprises a credit line may be for.
+	Payees, Obligors []identity.Org
+	Message          string
+	Error            string
 }
 
 func (s *recvPages) hallReceivables(p *pages.Page) error {
@@ -121,6 +124,14 @@ func (s *recvPages) renderReceivables(p *pages.Page, r *http.Request, msg, errMs
 		}
 	}
 	d.Orgs, _ = s.site.Orgs()
+	for _, o := range d.Orgs {
+		if slices.Contains(o.Roles, role.Supplier) && o.ID != org {
+			d.Payees = append(d.Payees, o)
+		}
+		if slices.Contains(o.Roles, receivableapi.CoreEnterprise) {
+			d.Obligors = append(d.Obligors, o)
+		}
+	}
 	p.Title = p.T("hr.title")
 	p.Data = d
 	if errMsg != "" {
@@ -251,8 +262,14 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 			}
 		}
 	}
-	d.Orgs, _ = s.site.Orgs()
-	for _, o := range d.Orgs {
+	orgs, _ := s.site.Orgs()
+	for _, o := range orgs {
+		// A part goes to a supplier or a bank (what the chain accepts).
+		if slices.Contains(o.Roles, role.Supplier) || slices.Contains(o.Roles, role.Bank) {
+			d.Orgs = append(d.Orgs, o)
+		}
+	}
+	for _, o := range orgs {
 		if slices.Contains(o.Roles, role.Bank) && o.ID != rc.Holder && o.ID != rc.Obligor {
 			d.Banks = append(d.Banks, o)
 		}

@@ -60,6 +60,12 @@ func TestHallAndScanWords(t *testing.T) {
 		return page(func() (*http.Response, error) { return hc.Get(base + path) })
 	}
 
+	t.Run("regulator's form for regulators only", func(t *testing.T) {
+		if code, p := hallGet("/hall/trace"); code != http.StatusOK || strings.Contains(p, `id="assign-prefix"`) {
+			t.Errorf("the cooperative's trace page (%d) offers the regulator's prefix form", code)
+		}
+	})
+
 	t.Run("event without items", func(t *testing.T) {
 		for _, step := range []string{"shipping", "recalling"} {
 			code, p := page(func() (*http.Response, error) {
