@@ -105,7 +105,14 @@ func keysNew(args []string, out, errOut io.Writer) error {
 		return err
 	}
 	if err := tx.WriteKeyFile(*file, k, *name, p); err != nil {
-		return userError(err.Error(), "choose another --out path, and a passphrase of 8 characters or more")
+		hint := "check the --out path"
+		switch {
+		case errors.Is(err, os.ErrExist):
+			hint = "choose another --out path: a key file is never overwritten"
+		case strings.Contains(err.Error(), "passphrase"):
+			hint = "choose a passphrase of 8 characters or more, not the published dev passphrase"
+		}
+		return userError(err.Error(), hint)
 	}
 	return printKey(out, k, *name, *file, "encrypted, "+describe(p))
 }

@@ -30,7 +30,7 @@ func Create(path string, data []byte) error {
 	defer os.Remove(tmp)
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("key file %s already exists; refusing to overwrite it", path)
+			return existsError{path}
 		}
 		return fmt.Errorf("create key file: %w", err)
 	}
@@ -126,3 +126,12 @@ type pathError struct {
 
 func (e *pathError) Error() string { return e.msg }
 func (e *pathError) Unwrap() error { return e.err }
+
+// existsError: a key file is never overwritten. It is fs.ErrExist.
+type existsError struct{ path string }
+
+func (e existsError) Error() string {
+	return "key file " + e.path + " already exists; refusing to overwrite it"
+}
+
+func (e existsError) Is(target error) bool { return target == fs.ErrExist }

@@ -105,9 +105,10 @@ func TestReferralInTheHall(t *testing.T) {
 		chromedp.SendKeys("#subject", subject, chromedp.ByQuery), chromedp.SendKeys("#code", "WRONG-CODE-0000", chromedp.ByQuery),
 		chromedp.Click("#patient-open", chromedp.ByQuery), chromedp.WaitVisible("#err", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "不正确", "a wrong access code")
-	// The form keeps what was typed (the host refills it); the code is typed again.
+	// The form keeps what was typed (the host refills it); the code is
+	// typed again, both in small letters, as people type what they read.
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#patient-signin", chromedp.ByQuery),
-		chromedp.SetValue("#subject", subject, chromedp.ByQuery), chromedp.SetValue("#code", code, chromedp.ByQuery),
+		chromedp.SetValue("#subject", strings.ToLower(subject), chromedp.ByQuery), chromedp.SetValue("#code", strings.ToLower(code), chromedp.ByQuery),
 		chromedp.Click("#patient-open", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已进入")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#hello"), "欧阳秀英", "the patient's greeting")

@@ -204,6 +204,9 @@ func (e *ErrLocked) Error() string {
 // after five in a row the patient waits 15 minutes, doubling each time
 // after, up to a day.
 func (c *custody) Open(id, code string, now time.Time) (*tx.PrivateKey, error) {
+	if !datashareapi.IsSubjectID(id) { // it names a file: no other form
+		return nil, errBadCode
+	}
 	c.mu.Lock()
 	if f := c.fails[id]; f != nil && now.Before(f.until) {
 		c.mu.Unlock()

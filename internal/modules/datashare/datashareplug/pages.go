@@ -696,7 +696,9 @@ func (s *dsPages) patientSignIn(p *pages.Page) error {
 		p.Data = patientData{Error: fmt.Sprintf(p.T("pt.slow"), int(wait/time.Second)+1)}
 		return s.site.Render(p, "patient")
 	}
-	id := strings.TrimSpace(p.R.PostForm.Get("subject"))
+	// Patient numbers are printed in capitals (P and hex digits); one
+	// typed in small letters is the same number.
+	id := strings.ToUpper(strings.TrimSpace(p.R.PostForm.Get("subject")))
 	k, err := s.n.custody.Open(id, p.R.PostForm.Get("code"), now)
 	if err != nil {
 		var locked *ErrLocked
