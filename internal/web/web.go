@@ -294,6 +294,7 @@ var funcs = template.FuncMap{
 	"panels":     func(string, ...string) template.HTML { return "" },
 	"roleLabel":  func(any) string { return "" },
 	"sep":        func() string { return "" },
+	"colon":      func() string { return "" },
 	"orgName":    func(any) string { return "" },
 	"tc":         func(string) template.HTML { return "" },
 	"enum":       func(string, any) string { return "" },
@@ -513,6 +514,13 @@ func (s *Server) render(p *pages.Page, name string) error {
 		// searches and the other lists on the pages shown.
 		"pageURL": func(path, anchor string, pairs ...string) string {
 			return pageURL(p.R.URL.Query(), path, anchor, pairs...)
+		},
+		// colon ends a label in the page's language.
+		"colon": func() string {
+			if lang == ZH {
+				return "："
+			}
+			return ": "
 		},
 		// sep separates the items of a list in the page's language.
 		"sep": func() string {
