@@ -471,7 +471,10 @@ func (a *App) checkDengta(r reader, raw []byte, hash [32]byte, t *tx.Tx) (*envel
 	}
 	rt, ok := a.routes[t.Module+"/"+t.Action]
 	if !ok {
-		return nil, errcode.New(errcode.UnknownAction, "no action %q in module %q", t.Action, t.Module)
+		if !a.hasModule(t.Module) {
+			return nil, errcode.New(errcode.UnknownAction, "no module %q on this chain (GET /v1/actions lists the modules and their actions)", t.Module)
+		}
+		return nil, errcode.New(errcode.UnknownAction, "no action %q in module %q (GET /v1/actions lists the modules and their actions)", t.Action, t.Module)
 	}
 	signer, key, err := identity.LookupSigner(r, t.Signer)
 	if err != nil {

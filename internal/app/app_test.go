@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -73,6 +74,10 @@ func TestRejections(t *testing.T) {
 		if res := c.Check(tt.raw); errcode.Code(res.Code) != tt.want || res.Log == "" {
 			t.Errorf("%s: CheckTx code %s %q, want %s with a message", tt.name, errcode.Code(res.Code), res.Log, tt.want)
 		}
+	}
+	// An unknown module is said to be one, not an unknown action of it.
+	if res := c.Check(tests[len(tests)-1].raw); !strings.Contains(res.Log, `no module "casino"`) {
+		t.Errorf("unknown module: %q", res.Log)
 	}
 
 	before := c.Store.Root()
