@@ -145,6 +145,22 @@ func TestHallPages(t *testing.T) {
 		}
 	})
 
+	t.Run("amendment shown before consent", func(t *testing.T) {
+		const ref = "WYCLQA000003"
+		do("logistics", tradeapi.IssueEBL.Name, tradeapi.IssueEBLBody{Ref: ref, Shipper: "coop", ToOrder: true, Vessel: "WAN HAI 305", Voyage: "026S",
+			PortOfLoading: tradeapi.Location{UNLocode: "CNSHA"}, PortOfDischarge: tradeapi.Location{UNLocode: "THLCH"}, ShippedOnBoard: date(0), Freight: tradeapi.FreightPrepaid,
+			Goods:      []tradeapi.Item{{Description: "pears", HSCode: "080830", Packages: 1, PackageCode: "CT", GrossWeightG: 1000}},
+			Containers: []tradeapi.Container{{Number: "CSQU3054383", ISOType: "45R1"}}})
+		do("logistics", tradeapi.AmendEBL.Name, tradeapi.AmendEBLBody{Ref: ref, Changes: tradeapi.Amendment{Voyage: "027S",
+			PortOfDischarge: &tradeapi.Location{UNLocode: "THBKK", Name: "Bangkok"}}, Reason: "航次录入错误"})
+		page := get("coop-admin", "/hall/trade/ebls/"+ref)
+		for _, w := range []string{`id="consent"`, "航次 → <span translate=\"no\">027S</span>", "卸货港 → <span translate=\"no\">THBKK Bangkok</span>"} {
+			if !strings.Contains(page, w) {
+				t.Errorf("the controller asked to consent does not see %q", w)
+			}
+		}
+	})
+
 	t.Run("credit words", func(t *testing.T) {
 		// The demo credit was found complying, paid at sight and its
 		// documents released.

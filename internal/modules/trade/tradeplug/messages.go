@@ -34,6 +34,7 @@ var messages = pages.Messages{
 	"tr.voyage":                   {"航次", "Voyage"},
 	"tr.pol":                      {"装货港", "Port of loading"},
 	"tr.pod":                      {"卸货港", "Port of discharge"},
+	"tr.delivery":                 {"交货地", "Place of delivery"},
 	"tr.shipped":                  {"装船日期", "Shipped on board"},
 	"tr.freight":                  {"运费", "Freight"},
 	"tr.goods":                    {"货物", "Goods"},
