@@ -164,5 +164,11 @@ func TestReceivableFlow(t *testing.T) {
 	browsertest.ExpectMessage(t, ctx, "放款")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "江淮商业银行", "financed part's holder")
+	// The terms stay on the part's page: rate, days, discount, fee,
+	// advance, recourse.
+	fin := browsertest.Text(t, ctx, "#financing")
+	for _, want := range []string{"3.65%", "贴息", "手续费 ¥0.00", "放款 ¥", "无追索权"} {
+		browsertest.Contains(t, fin, want, "the financing terms")
+	}
 	browsertest.Screenshot(t, ctx, "receivables")
 }

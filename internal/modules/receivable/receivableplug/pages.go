@@ -200,6 +200,9 @@ type hallReceivableData struct {
 	// AskedBy is the organisation that made the standing confirmation
 	// request, if any.
 	AskedBy string
+	// Financing is the terms of the pending request or approved
+	// financing, from its log entry.
+	Financing *receivableapi.Financing
 	Message string
 	Error   string
 }
@@ -273,6 +276,9 @@ func (s *recvPages) renderReceivable(p *pages.Page, r *http.Request, id, msg, er
 		if slices.Contains(o.Roles, role.Bank) && o.ID != rc.Holder && o.ID != rc.Obligor {
 			d.Banks = append(d.Banks, o)
 		}
+	}
+	if rc.FinancingSeq > 0 && int(rc.FinancingSeq) <= len(d.Log) {
+		d.Financing = d.Log[rc.FinancingSeq-1].Financing
 	}
 	if rc.ConfirmationBank != "" && int(rc.ConfirmationSeq) <= len(d.Log) {
 		d.AskedBy = d.Log[rc.ConfirmationSeq-1].By.Org
