@@ -203,8 +203,8 @@ type hallReceivableData struct {
 	// Financing is the terms of the pending request or approved
 	// financing, from its log entry.
 	Financing *receivableapi.Financing
-	Message string
-	Error   string
+	Message   string
+	Error     string
 }
 
 func (s *recvPages) hallReceivable(p *pages.Page) error {
