@@ -31,7 +31,7 @@ var messages = pages.Messages{ // [zh, en]
 	"cert.offline":                     {"离线验证：`dengta verify --bundle 证书文件 --file 原始文件 --trust genesis.json`", "Offline: `dengta verify --bundle CERTIFICATE --file ORIGINAL --trust genesis.json`"},
 	"cert.statement":                   {"兹证明下列电子数据的哈希值已于下列存证时间（北京时间）记录在联盟区块链上，由超过三分之二投票权的验证节点签名确认，此后未被修改。", "This certifies that the digests of the electronic data below were recorded on the consortium blockchain at the preservation time below (China Standard Time), confirmed by the signatures of validators holding more than two thirds of the voting power, and have not changed since."},
 	"verify.title":                     {"存证验证", "Verify evidence"},
-	"verify.intro":                     {"上传原始文件，或输入存证编号、SHA-256 / SM3 哈希值，查看链上记录与逐项核验结果。上传的文件在本节点计算哈希后即丢弃，不会保存；不愿上传的文件，可在本机用 dengta verify 离线核验，或只输入其哈希值。", "Upload the original file, or enter an evidence id or a SHA-256 / SM3 digest, to see the record on chain and each check. An uploaded file is only hashed, never kept."},
+	"verify.intro":                     {"上传原始文件，或输入存证编号、SHA-256 / SM3 哈希值，查看链上记录与逐项核验结果。上传的文件在本节点计算哈希后即丢弃，不会保存；不愿上传的文件，可只输入其哈希值，或用命令行工具在本机离线核验。", "Upload the original file, or enter an evidence id or a SHA-256 / SM3 digest, to see the record on chain and each check. An uploaded file is only hashed, never kept."},
 	"verify.query":                     {"存证编号或哈希值", "Evidence id or digest"},
 	"verify.search":                    {"查询", "Look up"},
 	"verify.file":                      {"原始文件", "Original file"},
