@@ -318,10 +318,51 @@ func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s db: %w", ctx.ID, err)
 	}
+	db = &closeGuard{DB: db}
 	t.mu.Lock()
 	t.dbs = append(t.dbs, trackedDB{id: ctx.ID, db: db})
 	t.mu.Unlock()
 	return db, nil
+}
+
+// closeGuard answers reads of a closed database as absent instead of
+// letting pebble panic. CometBFT closes its stores in Node.OnStop while a
+// consensus reactor's per-peer routine (queryMaj23Routine) may still wake
+// from its sleep and read a commit; the panic took the whole process
+// down as it stopped. A read that began before Close finishes first. A
+// second Close does nothing (pebble panics on it).
+type closeGuard struct {
+	dbm.DB
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (g *closeGuard) Get(key []byte) ([]byte, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.closed {
+		return nil, nil
+	}
+	return g.DB.Get(key)
+}
+
+func (g *closeGuard) Has(key []byte) (bool, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.closed {
+		return false, nil
+	}
+	return g.DB.Has(key)
+}
+
+func (g *closeGuard) Close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return nil
+	}
+	g.closed = true
+	return g.DB.Close()
 }
 
 // pebbleLogger adapts slog to pebble's logger. Pebble's info messages (WAL
