@@ -28,8 +28,8 @@ func runBundle(ctx context.Context, args []string, out, errOut io.Writer) error 
 	fs := newFlags("bundle", "--home DIR [--home DIR...] [--peer ID@HOST:PORT...] [--rpc http://HOST:PORT...] [--out FILE]", errOut)
 	var homes, peers, rpcs listFlag
 	fs.Var(&homes, "home", "home of a member node (repeatable); the first one's node must be running")
-	fs.Var(&peers, "peer", "another member node's P2P address id@host:port (repeatable)")
-	fs.Var(&rpcs, "rpc", "another member node's CometBFT RPC address http://host:port (repeatable)")
+	fs.Var(&peers, "peer", "a member node's P2P address id@host:port the newcomer can reach (repeatable); with --peer, a home's loopback address is left out")
+	fs.Var(&rpcs, "rpc", "a member node's CometBFT RPC address http://host:port the newcomer can reach (repeatable; each must answer now); with --rpc, a home's loopback address is left out")
 	outFile := fs.String("out", "", "file to write the bundle to (default: standard output)")
 	if _, err := parse(fs, args); err != nil {
 		return err

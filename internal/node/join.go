@@ -106,13 +106,24 @@ func MakeBundle(ctx context.Context, opts BundleOptions) (*JoinBundle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("join bundle: %s rpc address: %w", home, err)
 		}
-		b.Peers = append(b.Peers, id+"@"+p2p)
-		b.RPCServers = append(b.RPCServers, "http://"+rpc)
+		// A home's own addresses go in unless they are loopback ones and
+		// the member names others (a newcomer on another machine cannot
+		// reach 127.0.0.1; a local network's nodes can).
+		if len(opts.Peers) == 0 || !isLoopback(p2p) {
+			b.Peers = append(b.Peers, id+"@"+p2p)
+		}
+		if len(opts.RPCServers) == 0 || !isLoopback(rpc) {
+			b.RPCServers = append(b.RPCServers, "http://"+rpc)
+		}
 		if i == 0 {
 			firstRPC = "http://" + rpc
 		}
 	}
-	b.Peers = append(b.Peers, opts.Peers...)
+	for _, p := range opts.Peers {
+		if !slices.Contains(b.Peers, p) {
+			b.Peers = append(b.Peers, p)
+		}
+	}
 	for _, r := range opts.RPCServers {
 		if !slices.Contains(b.RPCServers, r) {
 			b.RPCServers = append(b.RPCServers, r)
@@ -136,7 +147,49 @@ func MakeBundle(ctx context.Context, opts BundleOptions) (*JoinBundle, error) {
 	if err := b.Check(); err != nil {
 		return nil, err
 	}
+	// The newcomer's light client asks these servers: each must answer,
+	// for this chain, now rather than on the newcomer's side.
+	for _, r := range b.RPCServers {
+		if r == firstRPC {
+			continue
+		}
+		if err := checkRPCServer(ctx, r, doc.ChainID); err != nil {
+			return nil, fmt.Errorf("join bundle: RPC server %s: %w", r, err)
+		}
+	}
 	return b, nil
+}
+
+// checkRPCServer asks a CometBFT RPC server for its status: it must answer
+// within a few seconds, for chain chainID.
+func checkRPCServer(ctx context.Context, addr, chainID string) error {
+	rc, err := rpchttp.New(addr)
+	if err != nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := rc.Status(cctx)
+	if err != nil {
+		return fmt.Errorf("no answer (%v): name a member node the newcomer can reach", err)
+	}
+	if st.NodeInfo.Network != chainID {
+		return fmt.Errorf("it runs chain %q, not %q", st.NodeInfo.Network, chainID)
+	}
+	return nil
+}
+
+// isLoopback reports whether host:port names a loopback address.
+func isLoopback(hostPort string) bool {
+	host, _, err := net.SplitHostPort(hostPort)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // hostPort returns host:port of a "tcp://host:port" listen address.

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -106,4 +107,19 @@ func FuzzParseBundle(f *testing.F) {
 			t.Fatalf("re-encoded bundle refused: %v", err)
 		}
 	})
+}
+
+// TestBundleAddresses: loopback addresses are told apart (a bundle leaves
+// a home's out when the member names others), and a named RPC server
+// that does not answer is an error when the bundle is written.
+func TestBundleAddresses(t *testing.T) {
+	for addr, want := range map[string]bool{"127.0.0.1:26657": true, "127.0.0.9:26656": true, "localhost:1": true, "[::1]:26657": true,
+		"10.0.0.2:26657": false, "rpc.member.example.cn:443": false, "bad": false} {
+		if got := isLoopback(addr); got != want {
+			t.Errorf("isLoopback(%q) = %v", addr, got)
+		}
+	}
+	if err := checkRPCServer(context.Background(), "http://127.0.0.1:1", "dengta-test"); err == nil || !strings.Contains(err.Error(), "no answer") {
+		t.Errorf("an RPC server that does not answer: %v", err)
+	}
 }
