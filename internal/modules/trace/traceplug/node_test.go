@@ -130,7 +130,7 @@ func TestPublicScanWrites(t *testing.T) {
 		nocookies := phone(t, "127.0.0.1", false, false)
 		resp, _ := get(t, nocookies, base+item)
 		loc := resp.Header.Get("Location")
-		if resp.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "device-check=1") || len(resp.Cookies()) != 1 {
+		if resp.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "device-check=") || len(resp.Cookies()) != 1 {
 			t.Fatalf("first visit: %s, Location %q, cookies %v", resp.Status, loc, resp.Cookies())
 		}
 		resp, body := get(t, nocookies, base+loc)
@@ -166,6 +166,16 @@ func TestPublicScanWrites(t *testing.T) {
 		}
 		if p := committed(t, c, item); p.Scans.Count != 1 {
 			t.Fatalf("%d scans for three visits by one phone", p.Scans.Count)
+		}
+	})
+
+	t.Run("a shared check link is a new device's first visit", func(t *testing.T) {
+		// The address bar keeps the check's URL, so that is what people
+		// share; opened later by another phone, it counts that phone.
+		other := phone(t, "127.0.0.2", true, true)
+		resp, body := get(t, other, base+item+"?device-check=1700000000.0123456789abcdef")
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, `id="not-counted"`) {
+			t.Fatalf("a shared check link on a new phone: %s, not counted", resp.Status)
 		}
 	})
 

@@ -818,7 +818,7 @@ func (s *tracePages) scan(p *pages.Page, path, labelLot string) error {
 	}
 	if device == "" && secret != nil && d.CityInput == "" && d.NotCounted == "" {
 		switch {
-		case r.URL.Query().Has(checkParam):
+		case freshCheck(secret, r.URL.Query().Get(checkParam), s.node.now()):
 			d.NotCounted = "cookies" // the cookie did not come back
 		case allowed(s.node.devices, addr):
 			var random [16]byte
@@ -827,7 +827,7 @@ func (s *tracePages) scan(p *pages.Page, path, labelLot string) error {
 			}
 			http.SetCookie(p.W, &http.Cookie{Name: deviceCookie, Value: newDeviceCookie(secret, random[:]), Path: "/",
 				MaxAge: 5 * 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-			http.Redirect(p.W, r, id.Path+"?"+checkParam+"=1", http.StatusSeeOther)
+			http.Redirect(p.W, r, id.Path+"?"+checkParam+"="+checkToken(secret, s.node.now()), http.StatusSeeOther)
 			return nil
 		default:
 			d.NotCounted = "limit"

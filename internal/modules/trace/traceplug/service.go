@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -88,6 +89,33 @@ func mac(secret []byte, parts ...string) []byte {
 func newDeviceCookie(secret []byte, random []byte) string {
 	r := hex.EncodeToString(random)
 	return r + "." + hex.EncodeToString(mac(secret, "device", r)[:16])
+}
+
+// checkWindow is how long a device check's redirect is its own: a check
+// URL older than this (a link copied from the address bar and shared)
+// is a new device's first visit, not a browser that refused the cookie.
+const checkWindow = 30 * time.Second
+
+// checkToken is the value of a device check's redirect at now: its time,
+// signed by the node.
+func checkToken(secret []byte, now time.Time) string {
+	t := strconv.FormatInt(now.Unix(), 10)
+	return t + "." + hex.EncodeToString(mac(secret, "device-check", t)[:8])
+}
+
+// freshCheck reports whether tok is a check token the node gave within
+// checkWindow of now.
+func freshCheck(secret []byte, tok string, now time.Time) bool {
+	t, m, ok := strings.Cut(tok, ".")
+	if !ok {
+		return false
+	}
+	unix, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || !hmac.Equal([]byte(m), []byte(hex.EncodeToString(mac(secret, "device-check", t)[:8]))) {
+		return false
+	}
+	age := now.Sub(time.Unix(unix, 0))
+	return age >= -checkWindow && age <= checkWindow
 }
 
 // deviceOf checks a device cookie and returns its random part ("" when it
