@@ -182,6 +182,13 @@ func TestReferralInTheHall(t *testing.T) {
 	// The emergency made two accesses: the ciphertext, and its data key
 	// wrapped on the spot for hospb.
 	patientSees("audit-served 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院", "audit-served 宿州市立医院", "audit-refused 宿州市立医院")
+	// The emergency access's two rows say what each served: the data key,
+	// then the record's content.
+	var served []string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll("#accesses tbody tr")].slice(0, 2).map(r => r.cells[r.cells.length-1].textContent)`, &served))
+	if len(served) != 2 || !slices.Contains(served, "解密密钥（紧急访问）") || !slices.Contains(served, "记录内容（密文）") {
+		t.Errorf("the emergency access's rows say they served %q", served)
+	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#emergencies"), "合理", "the patient's emergency accesses")
 
 	searchAndPage(t, ctx, base, subject, file)
