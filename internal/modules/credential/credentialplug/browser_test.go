@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,6 +221,10 @@ func TestRealEstateFlow(t *testing.T) {
 	if leaked {
 		t.Fatal("the bank's page shows a claim the holder did not disclose")
 	}
+	// Times as people read them here: China Standard Time, to the minute.
+	if facts := browsertest.Text(t, ctx, "#credential-facts"); regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d`).MatchString(facts) {
+		t.Errorf("the credential's times are raw: %q", facts)
+	}
 	checks := map[string]bool{}
 	browsertest.Run(t, ctx, chromedp.Evaluate(`Object.fromEntries([...document.querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.className === "ok"]))`, &checks))
 	for _, name := range []string{"signature", "issuer", "status", "schema", "expiry", "holder binding", "recognition"} {
@@ -245,7 +251,9 @@ func TestRealEstateFlow(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Navigate(requestPage), chromedp.WaitVisible("#recheck", chromedp.ByQuery), chromedp.Click("#recheck", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已核验，结果见下方") // the notice is the action's outcome; the verdict below is red
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#verdict"), "核验未通过", "verdict after the revocation")
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#verdict"), "status", "verdict after the revocation")
+	if v := browsertest.Text(t, ctx, "#verdict"); !strings.Contains(v, "核验未通过：") || strings.Contains(v, "status") {
+		t.Errorf("the Chinese verdict after the revocation mixes in English: %q", v)
+	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#cred-status"), "已注销", "status")
 	browsertest.Run(t, ctx, chromedp.Evaluate(`Object.fromEntries([...document.querySelectorAll("#checks li")].map((li) => [li.dataset.check, li.className === "ok"]))`, &checks))
 	if checks["status"] || !checks["signature"] || !checks["holder binding"] {

@@ -54,6 +54,15 @@ func (n *node) pagesModule() *pages.Module {
 		Actions:   actionNames,
 		Enums:     enums,
 		Funcs: template.FuncMap{
+			// instant shows an RFC 3339 time as people read one here:
+			// China Standard Time to the minute; anything else as it is.
+			"instant": func(s string) string {
+				t, err := time.Parse(time.RFC3339, s)
+				if err != nil {
+					return s
+				}
+				return t.In(pages.ChinaTime).Format("2006-01-02 15:04")
+			},
 			"claimValue": func(raw json.RawMessage) string {
 				var s string
 				if json.Unmarshal(raw, &s) == nil {
