@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,13 +111,23 @@ func previewAt(ctx context.Context, c *client.Client, path string, body json.Raw
 		}
 		fmt.Fprintf(out, "roles of %s: added %s; removed %s\n", ch.Org, list(ch.Added), list(ch.Removed))
 	}
-	show("validators now", p.Before)
+	// The validator sets only for a proposal that can change them.
+	var kind struct {
+		Kind string `json:"kind"`
+	}
+	_ = json.Unmarshal(body, &kind)
+	validators := !slices.Contains([]string{identity.KindUpgrade, identity.KindCancelUpgrade, identity.KindAuthorizeAction, identity.KindSetRoles}, kind.Kind)
+	if validators {
+		show("validators now", p.Before)
+	}
 	if p.Refusal != nil {
 		fmt.Fprintf(out, "refused by the chain's rules: %s\n", p.Refusal.Message)
 		return &p, nil
 	}
-	show(fmt.Sprintf("validators if it passes at height %d", p.Height), p.After)
-	fmt.Fprintf(out, "power moved: %d\n", p.MovedPower)
+	if validators {
+		show(fmt.Sprintf("validators if it passes at height %d", p.Height), p.After)
+		fmt.Fprintf(out, "power moved: %d\n", p.MovedPower)
+	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(out, "WARNING (%s): %s\n", w.Code, w.Message)
 	}
@@ -157,10 +168,14 @@ func govPreview(ctx context.Context, args []string, out, errOut io.Writer) error
 // every warning was accepted with --yes.
 func safeToSend(p *gateway.GovernancePreview, yes bool) error {
 	if p.Refusal != nil {
-		return userError("the chain would refuse this proposal: "+p.Refusal.Message, "change the power in steps within the rules (ADR 0006), or fix the proposal")
+		return userError("the chain would refuse this proposal: "+p.Refusal.Message, "fix the proposal (a validator change moves power in steps within the rules, ADR 0006); nothing was sent")
 	}
 	if len(p.Warnings) > 0 && !yes {
-		return userError("this node warns about the change (see above); nothing was sent", "start the new validator's node and let it catch up first, or add --yes to go ahead anyway")
+		hint := "start the new validator's node and let it catch up first, or add --yes to go ahead anyway"
+		if slices.ContainsFunc(p.Warnings, func(w gateway.Warning) bool { return w.Code == gateway.WarnRoleInUse }) {
+			hint = "settle or move the organisation's open records first, or add --yes to go ahead anyway"
+		}
+		return userError("this node warns about the change (see above); nothing was sent", hint)
 	}
 	return nil
 }
