@@ -115,5 +115,10 @@ func runJoin(_ context.Context, args []string, out, errOut io.Writer) error {
   catches up from   %s
   start:            dengta start --home %s
 `, b.ChainID, *home, keys.NodeID, keys.ValidatorPubKey.Bytes(), from, *home)
+	if !*archive && b.TrustHeight < node.DefaultSnapshotInterval {
+		fmt.Fprintf(out, "note: the chain was at height %d; members take their first snapshot at height %d by default (snapshot_interval),\n"+
+			"  and the node waits for one before it restores anything. On a chain this young, join with --from-genesis instead.\n",
+			b.TrustHeight, node.DefaultSnapshotInterval)
+	}
 	return nil
 }
