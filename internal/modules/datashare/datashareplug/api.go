@@ -188,7 +188,16 @@ func (n *node) relay(ctx context.Context, env chainViewer, b datashareapi.Subjec
 	if err != nil {
 		return nil, err
 	}
+	if !datashareapi.IsSubjectID(b.Subject) {
+		return nil, errcode.New(errcode.BadRequest, "subject: a patient number is P and 16 hex digits")
+	}
+	// Anyone may send a statement: a patient that does not exist is
+	// answered as a signature that is not the patient's, so that the
+	// endpoint says nothing about which patients exist (ADR 0007).
 	s, err := datashare.GetSubject(v, b.Subject)
+	if errcode.Of(err) == errcode.NotFound {
+		return nil, errcode.New(errcode.Unauthorized, "the signature is not patient %s's over this statement", b.Subject)
+	}
 	if err != nil {
 		return nil, err
 	}

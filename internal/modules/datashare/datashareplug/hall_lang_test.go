@@ -121,4 +121,24 @@ func TestHallSpeaksThePagesLanguage(t *testing.T) {
 			t.Errorf("the device refused to the cooperative (%s): %d\n%s", tc.lang, resp.StatusCode, page)
 		}
 	}
+
+	// A patient's statement is public: a patient that does not exist is
+	// answered as a signature that is not the patient's, saying nothing of
+	// which patients exist; a number that is none is a bad request.
+	statement := func(subject string) (int, string) {
+		body := `{"act":"revoke","grant":"DG20261207-000000000000000000AA","subject":"` + subject + `","time":"2026-12-07T03:30:00Z","signature":"00"}`
+		resp, err := http.Post(base+"/v1/datashare/subject-statements", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := statement("P0000000000000000"); code != http.StatusForbidden || !strings.Contains(body, "the signature is not patient P0000000000000000's") {
+		t.Errorf("a statement of a patient that does not exist: %d %s", code, body)
+	}
+	if code, _ := statement("x"); code != http.StatusBadRequest {
+		t.Errorf("a statement of no patient number: %d", code)
+	}
 }
