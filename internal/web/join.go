@@ -433,6 +433,7 @@ var joinMessages = pages.Messages{
 	"gov.reject":                {"反对", "Reject"},
 	"gov.voted":                 {"本机构已投票", "Your organisation voted"},
 	"gov.closed":                {"已办结的申请", "Closed applications"},
+	"gov.noclosed":              {"还没有办结的申请。", "No application has been decided yet."},
 	"gov.recent":                {"近期提案", "Recent proposals"},
 	"gov.proposed":              {"已发起准入提案：申请", "Proposed to admit application"},
 	"gov.voted.yes":             {"已投赞成票：提案", "Voted for proposal"},

@@ -24,6 +24,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hf.none":                        {"本机构还没有应收账款。核心企业可在“应收账款”页面开立；供应商签收后即出现在这里。", "Your organisation has no receivables yet. A core enterprise issues them on the receivables page; they appear here once received."},
 	"hf.nonein":                      {"这一范围内没有应收账款。查看：", "None in this list. See:"},
 	"hf.nomatch":                     {"没有应收账款符合", "No receivable matches"},
+	"hf.stop":                        {"。", "."},
 	"hf.clear":                       {"清除查找条件，显示全部", "Clear the search and show all"},
 	"hf.badcursor":                   {"翻页参数无效。请从第一页重新查找。", "The page link is not valid. Search again from the first page."},
 	"hf.all":                         {"全部应收账款（监管、审计可见）", "Every receivable (regulators and auditors)"},
