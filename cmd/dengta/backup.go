@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/daemon"
@@ -61,7 +62,14 @@ func runRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 	start := time.Now()
 	info, err := daemon.Restore(ctx, *dir, *home, rpcs)
 	if err != nil {
-		return userError(err.Error(), "the consortium's nodes must be running and reachable at --rpc; restore into a new directory")
+		hint := "name two running members' nodes other than the lost one with --rpc (their CometBFT RPC addresses)"
+		switch msg := err.Error(); {
+		case strings.Contains(msg, "is not empty"):
+			hint = "restore into a new or empty directory with --home"
+		case strings.Contains(msg, "read backup"):
+			hint = "check --backup: the directory 'dengta backup' wrote, with its backup.json"
+		}
+		return userError(err.Error(), hint)
 	}
 	fmt.Fprintf(out, "restored %s (chain %q) at height %d into %s in %s; the node catches up by block sync from there\n  start: dengta start --home %s\n",
 		info.Moniker, info.ChainID, info.Height, *home, time.Since(start).Round(time.Millisecond), *home)
