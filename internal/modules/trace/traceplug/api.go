@@ -301,6 +301,9 @@ func convertEPCIS(env httpapi.Env, w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	lang := p.Lang
+	if lang != "" && lang != "zh" && lang != "en" {
+		return errcode.New(errcode.BadRequest, "query parameter lang must be zh or en, got %q", clipped(lang))
+	}
 	if lang == "" {
 		lang = "en"
 		if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "zh") {
@@ -402,3 +405,11 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // maxEPCISDocument bounds an EPCIS document sent for import.
 const maxEPCISDocument = 8 << 20
+
+// clipped is at most 32 bytes of s, for quoting input back.
+func clipped(s string) string {
+	if len(s) > 32 {
+		return s[:32] + "…"
+	}
+	return s
+}

@@ -2,6 +2,8 @@ package traceplug_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -109,6 +111,19 @@ func TestPublicScanWrites(t *testing.T) {
 	d, home, c := demoNode(t)
 	base := d.GatewayURL
 	item := demoItem(1)
+
+	t.Run("an EPCIS check in a language the node does not speak", func(t *testing.T) {
+		k, err := client.LoadKey(devnet.KeyFile(filepath.Join(home, "keys"), "coop"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out json.RawMessage
+		err = c.As(k).PostJSON(context.Background(), "/v1/trace/epcis?org=coop&lang=fr", map[string]any{"type": "EPCISDocument"}, &out)
+		var ce *client.Error
+		if !errors.As(err, &ce) || ce.Name != "bad_request" || !strings.Contains(ce.Message, "lang must be zh or en") {
+			t.Fatalf("lang=fr: %v", err)
+		}
+	})
 
 	t.Run("no public scan endpoint, no text/plain writes", func(t *testing.T) {
 		for _, path := range []string{"/v1/trace/scans", "/v1/trace/epcis"} {
