@@ -106,6 +106,7 @@ func fragment(t *testing.T) []byte {
 			"parameters":  []any{param("id", "path", "the grant's id", true), map[string]any{"name": "height", "in": "query", "required": false, "description": "state version; latest when absent", "schema": map[string]any{"type": "integer"}}},
 			"responses": map[string]any{
 				"200": map[string]any{"description": "A FHIR R5 Consent resource", "content": map[string]any{"application/fhir+json": map[string]any{"schema": map[string]any{"type": "object"}}}},
+				"400": errResp("Malformed height"),
 				"403": errResp("Not a party to the grant"),
 				"404": errResp("No such grant"),
 			},
