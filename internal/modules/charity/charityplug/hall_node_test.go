@@ -99,6 +99,11 @@ func TestHallAndProjectPages(t *testing.T) {
 	if len(order) != 65 || order[0] != newest {
 		t.Fatalf("the project page shows %d donations, first %v; want 65, newest %s first", len(order), order[:1], newest)
 	}
+	// A donation to a budget line (the demo's, on the last page) names
+	// the line as people read it.
+	if page := get(t, base+path); strings.Contains(page, "(grants)") || !strings.Contains(page, "(资助县级项目)") {
+		t.Error("the project page names a donation's budget line by its code")
+	}
 	if page := get(t, base+path); !strings.Contains(page, `id="first-donations"`) {
 		t.Error("the last page of donations has no link back to the newest")
 	}

@@ -179,6 +179,17 @@ func (s *chPages) projectsPage(p *pages.Page) error {
 	return s.site.Render(p, "projects")
 }
 
+// LineName is the name of the project's budget line code, the code
+// itself when the project has no such line.
+func (d *projectData) LineName(code string) string {
+	for _, l := range d.View.Project.Lines {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
 type projectData struct {
 	View          *charityapi.ProjectView
 	Names         names
