@@ -151,34 +151,25 @@ func (s *Server) previewGovernance(w http.ResponseWriter, r *http.Request) error
 		if b.Kind != "" {
 			return errcode.New(errcode.BadRequest, "give a proposal body or ?proposal=N with the body {}, not both")
 		}
-		id, err := strconv.ParseUint(q, 10, 64)
-		if err != nil || id == 0 {
+		id, perr := strconv.ParseUint(q, 10, 64)
+		if perr != nil || id == 0 {
 			return errcode.New(errcode.BadRequest, "query parameter proposal must be a proposal number, got %q", q)
 		}
-		prop, err := identity.GetProposal(v, id)
-		if err != nil {
-			return err
+		prop, perr := identity.GetProposal(v, id)
+		if perr != nil {
+			return perr
 		}
 		// A vote on a closed proposal, or after its deadline, is refused:
-		// say so, as the vote would (identity's vote).
+		// say so, as the vote would (identity's vote), through the
+		// refusal below.
 		switch {
 		case prop.Status != identity.StatusVoting:
 			err = errcode.New(errcode.Conflict, "proposal %d is closed (%s at height %d): there is nothing to vote on", prop.ID, prop.Status, prop.Closed)
 		case res.Block.Time.Unix() > prop.Deadline:
 			err = errcode.New(errcode.RuleViolation, "voting on proposal %d ended at unix time %d", prop.ID, prop.Deadline)
+		default:
+			b = identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade, Application: prop.Application}
 		}
-		if err != nil {
-			before, gerr := identity.GetValidatorSet(v)
-			if gerr != nil {
-				return gerr
-			}
-			out.Before = previewSet(before, online)
-			c := errcode.Of(err)
-			out.Refusal = &ErrorBody{Code: uint32(c), Name: c.Name(), Message: errcode.Message(err)}
-			writeJSON(w, http.StatusOK, out)
-			return nil
-		}
-		b = identity.ProposeBody{Kind: prop.Kind, Org: prop.Org, OrgID: prop.OrgID, Roles: prop.Roles, Validator: prop.Validator, Action: prop.Action, Upgrade: prop.Upgrade, Application: prop.Application}
 	} else {
 		// The whole proposal as the caller's organisation would send it,
 		// on a throwaway copy of the state.
