@@ -175,7 +175,7 @@ func getBlockByNumber(ctx context.Context, s *server, params []json.RawMessage) 
 	if err := param(params, 1, &full, false); err != nil {
 		return nil, err
 	}
-	h, err := s.height(ctx, &ref)
+	h, err := s.blockAt(ctx, &ref)
 	if err != nil {
 		if _, ok := err.(*rpcError); ok && ref.tag == "" {
 			return nil, nil // a block not yet made: null, as geth answers
@@ -220,7 +220,7 @@ func txCountByNumber(ctx context.Context, s *server, params []json.RawMessage) (
 	if err := param(params, 0, &ref, true); err != nil {
 		return nil, err
 	}
-	h, err := s.height(ctx, &ref)
+	h, err := s.blockAt(ctx, &ref)
 	if err != nil {
 		return nil, nil
 	}
@@ -383,7 +383,7 @@ func txByNumberAndIndex(ctx context.Context, s *server, params []json.RawMessage
 	if err := param(params, 1, &idx, true); err != nil {
 		return nil, err
 	}
-	h, err := s.height(ctx, &ref)
+	h, err := s.blockAt(ctx, &ref)
 	if err != nil {
 		return nil, nil
 	}
@@ -517,7 +517,7 @@ func getBlockReceipts(ctx context.Context, s *server, params []json.RawMessage) 
 	if err := param(params, 0, &ref, true); err != nil {
 		return nil, err
 	}
-	h, err := s.height(ctx, &ref)
+	h, err := s.blockAt(ctx, &ref)
 	if err != nil {
 		return nil, nil
 	}

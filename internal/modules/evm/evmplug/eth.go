@@ -223,6 +223,17 @@ func (s *server) height(ctx context.Context, ref *blockRef) (int64, error) {
 	return ref.num, nil
 }
 
+// blockAt is the height of the block ref names, for the calls that answer
+// a block or a part of one. The chain's first block is 1, so number 0 is
+// a block this chain does not have (null, as geth answers one), where
+// state reads take it as the genesis state that block 1's commit writes.
+func (s *server) blockAt(ctx context.Context, ref *blockRef) (int64, error) {
+	if ref != nil && ref.hash == nil && ref.tag == "" && ref.num == 0 {
+		return 0, rpcErr(codeServer, "header not found: this chain's first block is 1")
+	}
+	return s.height(ctx, ref)
+}
+
 // view opens the state after the block at height h.
 func (s *server) view(h int64) (*state.View, error) { return s.env.View(h) }
 

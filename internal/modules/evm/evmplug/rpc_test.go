@@ -129,6 +129,23 @@ func TestJSONRPCShapes(t *testing.T) {
 	if a := call(public, "eth_getBlockByNumber", "0xffffff", false); string(a.Result) != "null" || a.Error != nil {
 		t.Errorf("a block beyond the head: %s %+v", a.Result, a.Error)
 	}
+	// The chain's first block is 1: block 0 is none, and the earliest
+	// block is 1, numbered as such.
+	for _, m := range []string{"eth_getBlockByNumber", "eth_getBlockTransactionCountByNumber", "eth_getBlockReceipts"} {
+		args := []any{"0x0"}
+		if m == "eth_getBlockByNumber" {
+			args = append(args, false)
+		}
+		if a := call(url, m, args...); string(a.Result) != "null" || a.Error != nil {
+			t.Errorf("%s(0x0) = %s %+v, want null", m, a.Result, a.Error)
+		}
+	}
+	if a := call(public, "eth_getBlockByNumber", "earliest", false); !strings.Contains(string(a.Result), `"number":"0x1"`) {
+		t.Errorf("the earliest block: %s", a.Result)
+	}
+	if a := call(url, "eth_getTransactionByBlockNumberAndIndex", "0x0", "0x0"); string(a.Result) != "null" || a.Error != nil {
+		t.Errorf("a transaction of block 0: %s %+v", a.Result, a.Error)
+	}
 	fh := call(public, "eth_feeHistory", "0x400", "latest", []float64{25, 75})
 	var hist struct {
 		Oldest  string     `json:"oldestBlock"`
