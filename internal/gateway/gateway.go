@@ -229,6 +229,14 @@ func (s *Server) routes() map[string]httpapi.Description {
 		}
 	}
 	apiNotFound := s.wrapRoute("/", httpapi.RouteOf(httpapi.Public), func(w http.ResponseWriter, r *http.Request) error {
+		if allow := s.allowedMethods(r); len(allow) > 0 {
+			// The path is an endpoint's, the method is not: 405 with
+			// the methods it takes (RFC 9110, 15.5.6).
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			err := errcode.New(errcode.BadRequest, "%s %s is not served: this endpoint takes %s; the API is described at /openapi.json", r.Method, r.URL.Path, strings.Join(allow, " or "))
+			writeJSON(w, http.StatusMethodNotAllowed, APIError{Error: ErrorBody{Code: uint32(errcode.BadRequest), Name: errcode.BadRequest.Name(), Message: errcode.Message(err)}})
+			return nil
+		}
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
 	})
 	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -240,6 +248,23 @@ func (s *Server) routes() map[string]httpapi.Description {
 		apiNotFound.ServeHTTP(w, r)
 	}))
 	return rt.described
+}
+
+// allowedMethods are the methods an endpoint registered at r's path takes,
+// when r's own method is not one of them; none when no endpoint has the
+// path.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // Routes returns the pattern of every endpoint the server serves, in

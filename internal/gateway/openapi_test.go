@@ -85,6 +85,23 @@ func (s *apiSpec) operation(path, method string) (*apiOperation, error) {
 	return &op, nil
 }
 
+// otherMethods are the methods that have a route at req's path, by the
+// routes alone (not by asking the node).
+func otherMethods(req *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == req.Method {
+			continue
+		}
+		probe := req.Clone(req.Context())
+		probe.Method = m
+		if _, p := routeMux.Handler(probe); p != "" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
 // checkDocumented checks an answer of the node against the OpenAPI
 // document: the route must be documented with the answer's status, and a
 // JSON body must match the documented schema. A request that matches no
@@ -94,6 +111,12 @@ func checkDocumented(t testing.TB, req *http.Request, r reply) {
 	s := loadSpec(t)
 	_, pattern := routeMux.Handler(req)
 	if pattern == "" {
+		if allow := otherMethods(req); len(allow) > 0 {
+			if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != strings.Join(allow, ", ") {
+				t.Errorf("%v: the path takes %v, want 405 with Allow: %s (got %q)", r, allow, strings.Join(allow, ", "), r.header.Get("Allow"))
+			}
+			return
+		}
 		if r.status != http.StatusNotFound || !bytes.Contains(r.body, []byte("no API endpoint")) {
 			t.Errorf("%v: matches no route, want the catch-all's 404", r)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -267,14 +268,7 @@ func TestRejections(t *testing.T) {
 		{"GET", "/v1", errcode.NotFound},
 		{"GET", "/v1/nope", errcode.NotFound},
 		{"GET", "/v1/orgs/coop/keys/extra", errcode.NotFound},
-		{"GET", "/v1/txs", errcode.NotFound},
-		// Wrong methods.
-		{"POST", "/v1/orgs", errcode.NotFound},
-		{"PUT", "/v1/status", errcode.NotFound},
-		{"DELETE", "/v1/txs/" + unknownHash, errcode.NotFound},
-		{"PATCH", "/v1/keys/" + unknownKey, errcode.NotFound},
-		{"POST", "/healthz", errcode.NotFound},
-		{"POST", "/metrics", errcode.NotFound},
+		// Wrong methods are TestWrongMethod's.
 	}
 	reader := loadKey(t, "regulator")
 	for _, c := range queryCases {
@@ -341,6 +335,41 @@ func randomBytes(t testing.TB, n int) []byte {
 
 // TestPagesOutsideTheAPI: paths outside the API are the node's pages, in
 // HTML, with a page-style 404 for unknown ones.
+// TestWrongMethod: a method an endpoint does not take is 405 with the
+// methods it does take; a path no endpoint has stays 404.
+func TestWrongMethod(t *testing.T) {
+	for _, c := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{http.MethodGet, "/v1/txs", http.StatusMethodNotAllowed, "POST"},
+		{http.MethodDelete, "/v1/status", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodPut, "/v1/orgs/coop", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodGet, "/v1/governance/preview", http.StatusMethodNotAllowed, "POST"},
+		{http.MethodPost, "/v1/orgs", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodPut, "/v1/status", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodDelete, "/v1/txs/" + strings.Repeat("ab", 32), http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodPatch, "/v1/keys/" + strings.Repeat("cd", 20), http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodPost, "/healthz", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodPost, "/metrics", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{http.MethodGet, "/v1/orgs/coop/keys/extra", http.StatusNotFound, ""},
+		{http.MethodGet, "/v1/no-such-thing", http.StatusNotFound, ""},
+		{http.MethodPost, "/v1/no-such-thing", http.StatusNotFound, ""},
+	} {
+		r := call(t, c.method, c.path, "application/json", nil)
+		if r.status != c.status || r.header.Get("Allow") != c.allow {
+			t.Errorf("%v: want %d with Allow %q, got Allow %q", r, c.status, c.allow, r.header.Get("Allow"))
+		}
+		if c.status == http.StatusMethodNotAllowed {
+			var e gateway.APIError
+			if err := json.Unmarshal(r.body, &e); err != nil || e.Error.Name != "bad_request" || !strings.Contains(e.Error.Message, "this endpoint takes") {
+				t.Errorf("%v: the message does not say which methods the endpoint takes", r)
+			}
+		}
+	}
+}
+
 func TestPagesOutsideTheAPI(t *testing.T) {
 	for _, c := range []struct {
 		path   string
