@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -86,6 +87,15 @@ func runJoin(_ context.Context, args []string, out, errOut io.Writer) error {
 	b, err := node.ParseBundle(data)
 	if err != nil {
 		return userError(err.Error(), "ask the member for a new bundle ('dengta bundle')")
+	}
+	if *org != "" {
+		// The operator's organisation must be a member: the node's hall
+		// and its reads act for it.
+		if err := node.CheckOrg(context.Background(), b, *org); errors.Is(err, node.ErrNotMember) {
+			return userError(err.Error(), "give the id the members admitted (GET /v1/orgs on a member's node lists them), wait for the admission vote to commit, or leave --org out for an observer node")
+		} else if err != nil {
+			fmt.Fprintf(errOut, "warning: could not check that %q is a member: %v\n", *org, err)
+		}
 	}
 	p, err := prot()
 	if err != nil {

@@ -195,10 +195,20 @@ func TestJoinByStateSync(t *testing.T) {
 		t.Fatalf("dengta bundle: %v\n%s", err, out)
 	}
 
-	// The new organisation writes its home and starts its node.
+	// The new organisation writes its home and starts its node. An
+	// organisation the members did not admit is refused first, and no
+	// home is written.
 	base, ports := nettest.PickAddresses(t, 1)
 	home := filepath.Join(t.TempDir(), "newcomer")
-	out, err := exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", newOrg.ID, "--org", newOrg.ID,
+	out, err := exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", newOrg.ID, "--org", "neverapplied",
+		"--ip", fmt.Sprintf("127.0.0.%d", base), "--passphrase-file", n.passFile, "--kdf", "dev").CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte(`organisation "neverapplied"`)) || !bytes.Contains(out, []byte("not a member")) {
+		t.Fatalf("dengta join --org neverapplied: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(home); !os.IsNotExist(err) {
+		t.Fatalf("a refused join left %s behind (%v)", home, err)
+	}
+	out, err = exec.Command(bin, "join", "--bundle", bundle, "--home", home, "--moniker", newOrg.ID, "--org", newOrg.ID,
 		"--ip", fmt.Sprintf("127.0.0.%d", base), "--p2p-port", strconv.Itoa(ports.P2P), "--rpc-port", strconv.Itoa(ports.RPC),
 		"--gateway-port", strconv.Itoa(ports.Gateway), "--passphrase-file", n.passFile, "--kdf", "dev").CombinedOutput()
 	if err != nil {

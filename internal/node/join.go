@@ -18,6 +18,8 @@ import (
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
+
+	"github.com/dengta-chain/dengta/internal/identity"
 )
 
 // Joining a running consortium (ADR 0017). A member writes a join bundle
@@ -177,6 +179,42 @@ func checkRPCServer(ctx context.Context, addr, chainID string) error {
 		return fmt.Errorf("it runs chain %q, not %q", st.NodeInfo.Network, chainID)
 	}
 	return nil
+}
+
+// ErrNotMember is CheckOrg's answer for an organisation the chain has not
+// admitted, or has removed.
+var ErrNotMember = errors.New("not a member")
+
+// CheckOrg asks the bundle's RPC servers whether org is an active member of
+// the chain: nil as soon as one says it is; ErrNotMember (wrapped) when
+// every server that answered says it is not; another error when none
+// answered. A server a block behind may not yet show an admission, so one
+// yes is enough.
+func CheckOrg(ctx context.Context, b *JoinBundle, org string) error {
+	var answered, failed []string
+	for _, r := range b.RPCServers {
+		rc, err := rpchttp.New(r)
+		if err != nil {
+			failed = append(failed, r)
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		res, err := rc.ABCIQuery(cctx, "/state", identity.OrgStateKey(org))
+		cancel()
+		if err != nil || res.Response.Code != 0 {
+			failed = append(failed, r)
+			continue
+		}
+		answered = append(answered, r)
+		var o identity.Org
+		if len(res.Response.Value) > 0 && json.Unmarshal(res.Response.Value, &o) == nil && o.Active {
+			return nil
+		}
+	}
+	if len(answered) == 0 {
+		return fmt.Errorf("no RPC server of the bundle answered (%s)", strings.Join(failed, ", "))
+	}
+	return fmt.Errorf("organisation %q on %s: %w of chain %q", org, strings.Join(answered, ", "), ErrNotMember, b.ChainID)
 }
 
 // isLoopback reports whether host:port names a loopback address.
