@@ -135,6 +135,14 @@ func TestApplyToJoin(t *testing.T) {
 	granted := browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d-roles", view.Proposal))
 	browsertest.Contains(t, granted, "生产者", "roles the proposal grants")
 	browsertest.Contains(t, granted, "物流", "roles the proposal grants")
+	// The English page names the organisation by its English name.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance?lang=en"), chromedp.WaitVisible(approve, chromedp.ByQuery))
+	row := browsertest.Text(t, ctx, fmt.Sprintf("#proposal-%d", view.Proposal))
+	browsertest.Contains(t, row, "Dangshan Pear Juice Co., Ltd.", "the organisation on the English page")
+	if strings.Contains(row, "砀山梨汁") {
+		t.Errorf("the English page names the organisation in Chinese: %s", row)
+	}
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/governance?lang=zh"), chromedp.WaitVisible(approve, chromedp.ByQuery))
 	browsertest.Run(t, ctx, chromedp.Click(approve, chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已投赞成票")
 	browsertest.SignOut(t, ctx)

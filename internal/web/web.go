@@ -313,6 +313,12 @@ func orgName(o any, lang Lang) string {
 		org = &v
 	case *identity.Org:
 		org = v
+	case *identity.OrgSpec:
+		// An organisation a proposal would add.
+		if v == nil {
+			return ""
+		}
+		org = &identity.Org{Name: v.Name, NameEN: v.NameEN}
 	default:
 		return fmt.Sprint(o)
 	}

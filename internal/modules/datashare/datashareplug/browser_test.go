@@ -173,6 +173,16 @@ func TestReferralInTheHall(t *testing.T) {
 	if got := browsertest.Text(t, ctx, "#content"); got != summary {
 		t.Fatalf("B opened %q in an emergency", got)
 	}
+	// The page names the emergency access it opened the record under, and
+	// its download link keeps it.
+	if got := browsertest.Text(t, ctx, "#open-btg"); !strings.HasPrefix(got, "BG") {
+		t.Errorf("the open page names the emergency access as %q", got)
+	}
+	var dl string
+	browsertest.Run(t, ctx, chromedp.AttributeValue("a.button[href*='download=1']", "href", &dl, nil, chromedp.ByQuery))
+	if !strings.Contains(dl, "break_glass=BG") || strings.Contains(dl, "grant=") {
+		t.Errorf("the download link of an emergency access: %s", dl)
+	}
 	browsertest.SignOut(t, ctx)
 	browsertest.SignIn(t, ctx, base, "hospa-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare"), chromedp.WaitVisible("#btg-review button.review", chromedp.ByQuery),

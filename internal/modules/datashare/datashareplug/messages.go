@@ -110,6 +110,7 @@ var messages = pages.Messages{
 	"ds.btgdeclare":               {"声明紧急访问", "Declare emergency access"},
 	"ds.btgdone":                  {"紧急访问 %s 已声明，有效至 %s，访问均记入审计并待审查", "Emergency access %s declared until %s; every access is audited and will be reviewed"},
 	"ds.btgmine":                  {"我方声明的紧急访问", "Our emergency accesses"},
+	"ds.btgrecords":               {"可调阅的病历", "Records it opens"},
 	"ds.btgreview":                {"待我方审查的紧急访问", "Emergency accesses for us to review"},
 	"ds.expires":                  {"到期", "Expires"},
 	"ds.finding":                  {"审查结论", "Finding"},

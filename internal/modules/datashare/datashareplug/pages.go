@@ -492,11 +492,14 @@ func (s *dsPages) hallRevoke(p *pages.Page) error {
 type openData struct {
 	Record *datashareapi.Record
 	Grant  string
-	Name   string
-	Media  string
-	Text   string
-	Size   int
-	Error  string
+	// BreakGlass is the emergency access the record is opened under,
+	// when it is not a grant.
+	BreakGlass string
+	Name       string
+	Media      string
+	Text       string
+	Size       int
+	Error      string
 }
 
 // hallOpen fetches a record shared with the user's organisation from
@@ -510,9 +513,9 @@ func (s *dsPages) hallOpen(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	d := openData{Grant: q.Get("grant")}
+	d := openData{Grant: q.Get("grant"), BreakGlass: q.Get("break_glass")}
 	op := s.opener(p, key).(multiOpener)
-	got, err := Retrieve(ctx, s.site.API(), key, q.Get("record"), d.Grant, q.Get("break_glass"), op.list()...)
+	got, err := Retrieve(ctx, s.site.API(), key, q.Get("record"), d.Grant, d.BreakGlass, op.list()...)
 	p.Title = p.T("ds.open")
 	if err != nil {
 		var ce *client.Error
