@@ -55,7 +55,7 @@ func forbidden(deps []string, prefixes ...string) []string {
 //
 //   - the Go SDK (client) pulls in no storage engine, no CometBFT node and
 //     no state trie, and no module;
-//   - the offline verifier (internal/proof) imports no node code;
+//   - the offline verifier (proof) imports no node code;
 //   - a module's state machine and wire packages import no HTTP, pages or
 //     node code;
 //   - no package of a module (its plug included) imports the hosts: the
@@ -64,23 +64,23 @@ func forbidden(deps []string, prefixes ...string) []string {
 //     pages, cli, workload, plug) and the shared kits.
 func TestDependencies(t *testing.T) {
 	hosts := []string{repo + "/internal/app", repo + "/internal/node", repo + "/internal/daemon", repo + "/internal/devnet", repo + "/internal/gateway", repo + "/internal/web"}
-	heavy := []string{"github.com/cockroachdb/pebble", "github.com/cometbft/cometbft/node", "github.com/ethereum/go-ethereum/trie", repo + "/internal/state", repo + "/internal/modules"}
+	heavy := []string{"github.com/cockroachdb/pebble", "github.com/cometbft/cometbft/node", "github.com/ethereum/go-ethereum/trie", repo + "/internal/state", repo + "/modules"}
 	for _, p := range listPackages(t, "./client") {
 		if bad := forbidden(p.Deps, heavy...); len(bad) > 0 {
 			t.Errorf("the SDK (%s) depends on %v", p.ImportPath, bad)
 		}
 	}
-	for _, p := range listPackages(t, "./internal/proof", "./internal/proof/verdict", "./internal/state/trieproof") {
+	for _, p := range listPackages(t, "./proof", "./proof/verdict", "./internal/state/trieproof") {
 		if bad := forbidden(p.Deps, append(hosts, "github.com/cockroachdb/pebble", "github.com/cometbft/cometbft/node", repo+"/internal/prover")...); len(bad) > 0 {
 			t.Errorf("the offline verifier's %s depends on %v", p.ImportPath, bad)
 		}
 	}
-	mods := listPackages(t, "./internal/modules/...")
+	mods := listPackages(t, "./modules/...")
 	if len(mods) < 9 {
 		t.Fatalf("go list found %d module packages", len(mods))
 	}
 	for _, p := range mods {
-		rel := strings.TrimPrefix(p.ImportPath, repo+"/internal/modules")
+		rel := strings.TrimPrefix(p.ImportPath, repo+"/modules")
 		if rel == "" {
 			continue // the registry itself wires the modules
 		}
@@ -96,22 +96,22 @@ func TestDependencies(t *testing.T) {
 		}
 		// A module imports no other module.
 		for _, imp := range p.Imports {
-			if other, ok := strings.CutPrefix(imp, repo+"/internal/modules/"); ok && strings.Split(other, "/")[0] != parts[0] {
+			if other, ok := strings.CutPrefix(imp, repo+"/modules/"); ok && strings.Split(other, "/")[0] != parts[0] {
 				t.Errorf("module package %s imports another module's %s", p.ImportPath, imp)
 			}
 		}
 	}
-	// Outside internal/modules, only the registry imports a module.
+	// Outside modules, only the registry imports a module.
 	for _, p := range listPackages(t, "./...") {
-		if strings.HasPrefix(p.ImportPath, repo+"/internal/modules") {
+		if strings.HasPrefix(p.ImportPath, repo+"/modules") {
 			continue
 		}
 		for _, imp := range p.Imports {
-			if strings.HasPrefix(imp, repo+"/internal/modules/") {
-				t.Errorf("%s imports %s; only the registry (internal/modules) names a module", p.ImportPath, imp)
+			if strings.HasPrefix(imp, repo+"/modules/") {
+				t.Errorf("%s imports %s; only the registry (modules) names a module", p.ImportPath, imp)
 			}
 		}
-		if slices.Contains(p.Imports, repo+"/internal/modules") && !slices.Contains([]string{repo + "/cmd/dengta", repo + "/internal/daemon", repo + "/internal/nodetest", repo + "/internal/browsertest"}, p.ImportPath) {
+		if slices.Contains(p.Imports, repo+"/modules") && !slices.Contains([]string{repo + "/cmd/dengta", repo + "/internal/daemon", repo + "/internal/nodetest", repo + "/internal/browsertest"}, p.ImportPath) {
 			t.Errorf("%s imports the registry; the one place that wires the node (daemon, cmd/dengta) and the test kits do", p.ImportPath)
 		}
 	}

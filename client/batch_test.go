@@ -14,9 +14,9 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 func batchDeposit(i int, supplements string) map[string]any {

@@ -269,7 +269,13 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 	if out == nil {
 		return resp.StatusCode, nil
 	}
-	if raw, ok := out.(*[]byte); ok {
+	switch raw := out.(type) {
+	case *[]byte:
+		*raw = data
+		return resp.StatusCode, nil
+	case *json.RawMessage:
+		// Byte for byte: a certificate is checked in its canonical form,
+		// final newline included, which json.Unmarshal would drop.
 		*raw = data
 		return resp.StatusCode, nil
 	}
@@ -280,7 +286,8 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 }
 
 // Get fetches path (e.g. "/v1/orgs") and decodes the JSON answer into out;
-// out may be a *[]byte for the raw body.
+// out may be a *[]byte or a *json.RawMessage for the raw body, byte for
+// byte (what a certificate must be kept as).
 func (c *Client) Get(ctx context.Context, path string, out any) error {
 	_, err := c.do(ctx, http.MethodGet, path, nil, "", out)
 	return err

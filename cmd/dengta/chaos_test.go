@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/chaos"
-	"github.com/dengta-chain/dengta/internal/modules"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // TestChaos runs the chaos harness (internal/chaos) against four

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/modules"
-	"github.com/dengta-chain/dengta/internal/modules/example/exampleplug"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/modules/example/exampleplug"
 )
 
 // run runs the CLI and returns stdout, the printed error (as main prints
@@ -29,8 +29,8 @@ func run(t *testing.T, args ...string) (string, string, int) {
 func TestCLI(t *testing.T) {
 	dir := t.TempDir()
 	key := filepath.Join(dir, "k.json")
-	bundle := "../../internal/proof/testdata/present.json"
-	genesis := "../../internal/proof/testdata/genesis.json"
+	bundle := "../../proof/testdata/present.json"
+	genesis := "../../proof/testdata/genesis.json"
 	tampered := filepath.Join(dir, "tampered.json")
 	raw, err := os.ReadFile(bundle)
 	if err != nil {

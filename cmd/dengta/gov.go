@@ -13,8 +13,8 @@ import (
 
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"

@@ -19,9 +19,9 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // TestJoinByStateSync runs four validator processes taking a snapshot

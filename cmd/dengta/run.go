@@ -13,8 +13,8 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/daemon"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // commands are the core commands, then every registered module's, then

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dengta-chain/dengta/internal/proof"
+	"github.com/dengta-chain/dengta/proof"
 )
 
 func runVerify(_ context.Context, args []string, out, errOut io.Writer) error {

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/batch"
-	"github.com/dengta-chain/dengta/internal/proof"
-	"github.com/dengta-chain/dengta/internal/proof/prooftest"
+	"github.com/dengta-chain/dengta/proof"
+	"github.com/dengta-chain/dengta/proof/prooftest"
 )
 
 // TestVerifyFile runs `dengta verify --file` on certificates made with

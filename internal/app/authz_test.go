@@ -23,7 +23,7 @@ type rule struct {
 
 // rules is the identity module's authorization table, written out by hand
 // from the design; each scenario module keeps its own table in its folder,
-// and the registry's matrix test (internal/modules) checks that the
+// and the registry's matrix test (modules) checks that the
 // application enforces every module's declared roles.
 var rules = map[string]rule{
 	"identity/register_key":   {admin: true},

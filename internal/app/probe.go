@@ -3,7 +3,7 @@ package app
 import (
 	"strconv"
 
-	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/module"
 )
 

@@ -21,9 +21,9 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/plug"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // findBrowser returns the path of a Chromium-family browser, or skips the

@@ -14,9 +14,9 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/gateway"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // devHome writes a dev chain's home with fast consensus and settings

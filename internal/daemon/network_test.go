@@ -17,8 +17,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nettest"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // blockInfo is the part of GET /v1/blocks/{h} the tests compare.

@@ -14,7 +14,7 @@ import (
 
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 
-	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"

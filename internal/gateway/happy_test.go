@@ -16,16 +16,16 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/proof"
 )
 
 // TestHappyPaths submits a transaction and reads it back through every

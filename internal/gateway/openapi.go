@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 )

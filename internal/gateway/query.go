@@ -12,8 +12,8 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/access"
-	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/app"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"

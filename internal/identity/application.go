@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/api"
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"

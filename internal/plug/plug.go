@@ -1,11 +1,11 @@
 // Package plug is the contract between a scenario module and the node that
-// runs it. A module is one folder, internal/modules/<name>/, whose adapter
+// runs it. A module is one folder, modules/<name>/, whose adapter
 // package returns a Module: its state machine, the roles it declares, its
 // API endpoints with their OpenAPI fragment, its hall and public pages, its
 // CLI commands, its benchmark workloads, its demo data, the services it
 // runs inside the node and a generator of random actions for the
 // determinism tests. The node, the gateway, the pages, the CLI and the
-// bench take all of it from one Registry, built in internal/modules by one
+// bench take all of it from one Registry, built in modules by one
 // line per module; nothing registers itself through init.
 package plug
 

@@ -1,7 +1,7 @@
 // Package prover builds proof bundles from a running node: a state key's
 // Merkle proof at a height, with the next block's signed header and the
 // validator set that signed it, so that anyone can check the record
-// offline (internal/proof). It also names the validator set the node
+// offline (proof). It also names the validator set the node
 // itself trusts now and checks a record against it, which is what the
 // node's API and pages show their visitors. The API and the pages both
 // call it; neither builds bundles itself.
@@ -19,8 +19,8 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/proof"
 	"github.com/dengta-chain/dengta/internal/state"
+	"github.com/dengta-chain/dengta/proof"
 )
 
 // Chain is what the prover needs of the consensus node; CometBFT's local

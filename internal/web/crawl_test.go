@@ -16,8 +16,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/web"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // What the crawler leaves out of a page's text, deliberately, by markup:

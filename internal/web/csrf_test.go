@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/modules"
 	"github.com/dengta-chain/dengta/internal/nodetest"
+	"github.com/dengta-chain/dengta/modules"
 )
 
 // TestCSRFOnlyFromTheForm: a form's CSRF token counts only in the form's

@@ -15,19 +15,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/chart"
 	"github.com/dengta-chain/dengta/internal/daemon"
 	"github.com/dengta-chain/dengta/internal/devnet"
-	"github.com/dengta-chain/dengta/internal/modules/credential/credentialapi"
-	"github.com/dengta-chain/dengta/internal/modules/datashare/datashareapi"
-	"github.com/dengta-chain/dengta/internal/modules/evm/evmapi"
-	"github.com/dengta-chain/dengta/internal/modules/receivable"
-	"github.com/dengta-chain/dengta/internal/modules/trace/traceapi"
-	"github.com/dengta-chain/dengta/internal/modules/trade/tradeapi"
 	"github.com/dengta-chain/dengta/internal/nodetest"
+	"github.com/dengta-chain/dengta/modules/credential/credentialapi"
+	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/modules/receivable"
+	"github.com/dengta-chain/dengta/modules/trace/traceapi"
+	"github.com/dengta-chain/dengta/modules/trade/tradeapi"
 )
 
 // hallClient signs in to the hall as user over plain HTTP, from the

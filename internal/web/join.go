@@ -13,9 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/accounts"
-	"github.com/dengta-chain/dengta/internal/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"
