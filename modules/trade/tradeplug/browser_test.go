@@ -69,11 +69,35 @@ func TestTradeFlow(t *testing.T) {
 			chromedp.SendKeys("#lc-pol", "CNSHA", chromedp.ByQuery),
 			chromedp.SendKeys("#lc-pod", "THLCH", chromedp.ByQuery),
 			chromedp.SendKeys("#lc-goods", "Fresh Dangshan Su pears, CIF Laem Chabang", chromedp.ByQuery),
-			chromedp.Click("#doc-origin", chromedp.ByQuery),
+			chromedp.Click("#doc-certificate_of_origin", chromedp.ByQuery),
+			chromedp.Click("#doc-packing_list", chromedp.ByQuery),
 			chromedp.Click("#issue-credit", chromedp.ByQuery))
 		browsertest.ExpectMessage(t, ctx, "开立")
 		browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 102,900.00", "available with 5 % tolerance")
 	}
+	// The bank amends the second credit from its page: the form holds the
+	// current terms; the amount rises, a phytosanitary certificate is
+	// called for. The beneficiary accepts it below.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0002"), chromedp.WaitVisible("#amend-credit", chromedp.ByQuery))
+	var amountNow string
+	browsertest.Run(t, ctx, chromedp.Value("#am-amount", &amountNow, chromedp.ByQuery))
+	if amountNow != "98,000.00" {
+		t.Errorf("the amendment form holds the amount %q", amountNow)
+	}
+	browsertest.Run(t, ctx,
+		chromedp.SetValue("#am-amount", "99,000.00", chromedp.ByQuery),
+		chromedp.Click("#am-doc-phytosanitary_certificate", chromedp.ByQuery),
+		chromedp.SendKeys("#am-note", "增加数量", chromedp.ByQuery),
+		chromedp.Click("#amend-credit", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "修改书已发出")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 102,900.00", "available before the beneficiary accepts")
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "coop-admin")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0002"), chromedp.WaitVisible("#accept-amendment", chromedp.ByQuery),
+		chromedp.Click("#accept-amendment", chromedp.ByQuery))
+	browsertest.ExpectMessage(t, ctx, "已答复修改书")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 103,950.00", "available once the amendment is accepted")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "body"), "植物检疫证书", "the document the amendment calls for")
 	browsertest.SignOut(t, ctx)
 
 	// The carrier issues two bills from its bookings.
@@ -109,10 +133,32 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.SendKeys("#amount", "97,200.00", chromedp.ByQuery),
 		chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
 		chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
-		chromedp.SendKeys("#origin_no", "CCPIT-AH-2026-0311", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#origin_file", []string{origin}, chromedp.ByQuery),
+		chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
+		chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery),
+		chromedp.Click("#present", chromedp.ByQuery))
+	// A document number without its file is refused, in the page's
+	// language, and nothing is presented.
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "填写了装箱单编号，请同时选择装箱单文件", "a number without its file")
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0001"),
+		chromedp.WaitVisible("#present", chromedp.ByQuery),
+		chromedp.SetValue("#ebl", "WYCL2026E2E001", chromedp.ByQuery),
+		chromedp.SendKeys("#amount", "97,200.00", chromedp.ByQuery),
+		chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
+		chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
+		chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery),
+		chromedp.SetUploadFiles("#file_packing_list", []string{origin}, chromedp.ByQuery),
 		chromedp.Click("#present", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已交单")
+	// Every document the credit calls for was presented: the chain found
+	// no discrepancy.
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#pres-LC-E2E-0001-P1", chromedp.ByQuery))
+	if pres := browsertest.Text(t, ctx, "#pres-LC-E2E-0001-P1"); strings.Contains(pres, "缺少单据") || !strings.Contains(pres, "PL-2026-031") {
+		t.Error("a presentation with every document the credit calls for shows a missing document")
+	}
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#notice"), "LC-E2E-0001-P1", "presentation id")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E001"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "江淮商业银行", "controller once presented")

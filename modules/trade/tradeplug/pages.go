@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,6 +52,11 @@ func pagesModule() *pages.Module {
 				return map[string]string{"List": list, "Search": d.Search, "After": d.After[list], "Next": d.Next[list]}
 			},
 			"kg": func(g int64) string { return fmt.Sprintf("%d.%03d", g/1000, g%1000) },
+			// amountInput is an amount as a form field takes it back.
+			"amountInput": func(cur string, minor int64) string {
+				return strings.TrimPrefix(trade.FormatMoney(cur, minor), cur+" ")
+			},
+			"hasDoc": func(docs []string, d string) bool { return slices.Contains(docs, d) },
 		},
 		Hall: []pages.Link{{Path: "/hall/trade", Key: "tr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
@@ -333,6 +339,26 @@ func parseAmount(p *pages.Page, name, s string, digits int) (int64, error) {
 	return v, nil
 }
 
+// creditTerms are a credit's terms as the issue and amendment forms give
+// them, in currency cur; the bill of lading and the invoice are always
+// called for.
+func creditTerms(p *pages.Page, cur string) (tradeapi.Terms, error) {
+	f := func(k string) string { return strings.TrimSpace(p.R.FormValue(k)) }
+	amount, err := parseMoney(p, p.T("tr.amount"), cur, f("amount"))
+	if err != nil {
+		return tradeapi.Terms{}, err
+	}
+	tol, _ := strconv.Atoi(f("tolerance"))
+	docs := []string{tradeapi.DocBillOfLading, tradeapi.DocInvoice}
+	for _, d := range p.R.Form["docs"] {
+		if !slices.Contains(docs, d) {
+			docs = append(docs, d)
+		}
+	}
+	return tradeapi.Terms{Amount: tradeapi.Money{Currency: cur, Minor: amount}, TolerancePct: tol, Expiry: f("expiry"), LatestShipment: f("latest_shipment"),
+		PortOfLoading: strings.ToUpper(f("pol")), PortOfDischarge: strings.ToUpper(f("pod")), Goods: f("goods"), Documents: docs, PartialShipments: f("partial") != ""}, nil
+}
+
 // parseMoney reads an amount of currency cur typed in the field name.
 func parseMoney(p *pages.Page, name, cur, s string) (int64, error) {
 	digits, ok := trade.MinorUnits(cur)
@@ -472,19 +498,30 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 	case tradeapi.SwitchToPaper.Name:
 		return tradeapi.PaperBody{Ref: ref, PaperNo: f("paper_no")}, nil
 	case tradeapi.IssueCredit.Name:
-		cur := strings.ToUpper(f("currency"))
-		amount, err := parseMoney(p, p.T("tr.amount"), cur, f("amount"))
+		terms, err := creditTerms(p, strings.ToUpper(f("currency")))
 		if err != nil {
 			return nil, err
 		}
-		tol, _ := strconv.Atoi(f("tolerance"))
-		docs := append([]string{tradeapi.DocBillOfLading, tradeapi.DocInvoice}, r.Form["docs"]...)
 		return tradeapi.IssueCreditBody{
 			No: f("no"), Applicant: f("applicant"), Beneficiary: f("beneficiary"), AdvisingBank: f("advising_bank"),
 			NominatedBank: f("advising_bank"), ConfirmationAsked: f("confirm") != "" && f("advising_bank") != "", Availability: tradeapi.AvailSight,
-			Terms: tradeapi.Terms{Amount: tradeapi.Money{Currency: cur, Minor: amount}, TolerancePct: tol, Expiry: f("expiry"), LatestShipment: f("latest_shipment"),
-				PortOfLoading: strings.ToUpper(f("pol")), PortOfDischarge: strings.ToUpper(f("pod")), Goods: f("goods"), Documents: docs, PartialShipments: f("partial") != ""},
+			Terms: terms,
 		}, nil
+	case tradeapi.AmendCredit.Name:
+		v, err := s.site.View(0)
+		if err != nil {
+			return nil, err
+		}
+		c, err := trade.GetCredit(v, no)
+		if err != nil {
+			return nil, errors.New(pages.ChainWords(err.Error()))
+		}
+		terms, err := creditTerms(p, c.Terms.Amount.Currency)
+		if err != nil {
+			return nil, err
+		}
+		terms.PresentationDays = c.Terms.PresentationDays // the form does not change it
+		return tradeapi.AmendCreditBody{No: no, Terms: terms, Note: f("note")}, nil
 	case tradeapi.AdviseCredit.Name:
 		return tradeapi.AdviseBody{No: no, Confirm: f("confirm") != ""}, nil
 	case tradeapi.AnswerCredit.Name:
@@ -507,12 +544,21 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 			return nil, err
 		}
 		b := tradeapi.PresentBody{No: no, EBL: f("ebl"), Amount: amount, Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: f("invoice_no"), SHA256: inv}}
-		if f("origin_no") != "" {
-			h, err := fileHash(p, "origin_file", p.T("tr.originfile"))
+		// The other documents the credit calls for, each a number and a
+		// file; one left out is the chain's discrepancy to record.
+		for _, d := range c.Terms.Documents {
+			if d == tradeapi.DocBillOfLading || d == tradeapi.DocInvoice || f("no_"+d) == "" {
+				continue
+			}
+			name := (&notes{lang: p.Lang}).label("trade.doc_type", d)
+			if _, _, err := r.FormFile("file_" + d); err != nil {
+				return nil, errors.New(strings.ReplaceAll(p.T("tr.docnofile"), "{doc}", name))
+			}
+			h, err := fileHash(p, "file_"+d, name)
 			if err != nil {
 				return nil, err
 			}
-			b.Docs = append(b.Docs, tradeapi.Doc{Type: tradeapi.DocOrigin, No: f("origin_no"), SHA256: h})
+			b.Docs = append(b.Docs, tradeapi.Doc{Type: d, No: f("no_" + d), SHA256: h})
 		}
 		return b, nil
 	case tradeapi.Examine.Name:
