@@ -162,6 +162,9 @@ func TestReceivableFlow(t *testing.T) {
 	}
 	browsertest.Run(t, ctx, chromedp.Click("button.approve", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "放款")
+	// The book's totals add up: face value = advance + discount + fees.
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables"), chromedp.WaitVisible("#book-fee", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#book-fee"), "0.00", "the book's fees")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/receivables/"+part), chromedp.WaitVisible("#rc-status", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "dl.facts"), "江淮商业银行", "financed part's holder")
 	// The terms stay on the part's page: rate, days, discount, fee,
