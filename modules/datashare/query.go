@@ -27,6 +27,18 @@ func forbidden(format string, args ...any) error {
 	return errcode.New(errcode.Unauthorized, format, args...)
 }
 
+// refusal is the answer to a caller who may not read a record: the same
+// whether the record exists or not (ADR 0007), and naming no party, so a
+// member learns neither which patients, devices or grants there are nor
+// whose they are. Overseers, who read every record, are told it does not
+// exist.
+func refusal(err error, c access.Caller, format string, args ...any) error {
+	if err != nil && (errcode.Of(err) != errcode.NotFound || c.Oversees()) {
+		return err
+	}
+	return forbidden(format, args...)
+}
+
 func badRequest(format string, args ...any) error {
 	return errcode.New(errcode.BadRequest, format, args...)
 }
@@ -152,14 +164,15 @@ func btgRequester(r module.Reader, subject, org string) (bool, error) {
 // RecordOf returns a record with the grants covering it, for a caller
 // who may read it (the grantee sees only its own grants).
 func RecordOf(r module.Reader, id string, c access.Caller) (*datashareapi.RecordView, error) {
+	const who = "record %s is for its owner, the organisations it is shared with and overseers"
 	rec, err := GetRecord(r, id)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, c, who, id)
 	}
 	if ok, err := RecordParties(r, rec, c); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, forbidden("record %s is for its owner %s, its grantees and overseers", id, rec.Owner)
+		return nil, refusal(nil, c, who, id)
 	}
 	out := &datashareapi.RecordView{Record: *rec}
 	ids, err := module.List(r, []byte(coverPrefix+rec.ID+"/"))
@@ -317,12 +330,13 @@ func ViewGrant(r module.Reader, g *datashareapi.GrantRecord, t time.Time) (datas
 
 // GrantOf returns a grant for its parties.
 func GrantOf(r module.Reader, id string, t time.Time, c access.Caller) (*datashareapi.GrantView, error) {
+	const who = "grant %s is for its two parties and overseers"
 	g, err := GetGrant(r, id)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, c, who, id)
 	}
 	if !GrantParties(g, c) {
-		return nil, forbidden("grant %s is for %s, %s and overseers", id, g.Owner, g.Grantee)
+		return nil, refusal(nil, c, who, id)
 	}
 	v, err := ViewGrant(r, g, t)
 	return &v, err
@@ -391,12 +405,13 @@ func matchGrant(s *module.Search, g *datashareapi.GrantView) bool {
 // overseers: the patient, the records, every grant and emergency access.
 // The patient's own page (served by the hospital's node) shows the same.
 func SubjectOf(r module.Reader, id string, t time.Time, c access.Caller) (*datashareapi.SubjectView, error) {
+	const who = "patient %s is for the patient's hospital and overseers"
 	s, err := GetSubject(r, id)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, c, who, id)
 	}
 	if !c.Oversees() && !c.Is(s.Hospital) {
-		return nil, forbidden("patient %s is for %s and overseers", id, s.Hospital)
+		return nil, refusal(nil, c, who, id)
 	}
 	return SubjectPage(r, s, t)
 }
@@ -510,12 +525,13 @@ func auditPage(r module.Reader, prefix []byte, after string, keep func(*datashar
 // BreakGlassOf returns an emergency access for the requester, the owner
 // and overseers.
 func BreakGlassOf(r module.Reader, id string, c access.Caller) (*datashareapi.BreakGlassRecord, error) {
+	const who = "emergency access %s is for its requester, the hospital holding the records and overseers"
 	b, err := GetBreakGlass(r, id)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, c, who, id)
 	}
 	if !c.Oversees() && !c.Is(b.Owner, b.Requester.Org) {
-		return nil, forbidden("emergency access %s is for %s, %s and overseers", id, b.Requester.Org, b.Owner)
+		return nil, refusal(nil, c, who, id)
 	}
 	return b, nil
 }
@@ -586,14 +602,15 @@ func DeviceParties(r module.Reader, d *datashareapi.Device, c access.Caller) (bo
 // (newest first, at most MaxPage each) and the grants on it the caller
 // may read.
 func DeviceOf(r module.Reader, id string, t time.Time, c access.Caller) (*datashareapi.DeviceView, error) {
+	const who = "device %s is for its owner, its maker, the organisations it is shared with and overseers"
 	d, err := GetDevice(r, id)
 	if err != nil {
-		return nil, err
+		return nil, refusal(err, c, who, id)
 	}
 	if ok, err := DeviceParties(r, d, c); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, forbidden("device %s is for its owner %s, its maker, its grantees and overseers", id, d.Owner)
+		return nil, refusal(nil, c, who, id)
 	}
 	return DevicePage(r, d, t, c)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,6 +160,37 @@ func TestReferral(t *testing.T) {
 	}
 	if _, err := datashare.SubjectOf(view, p, w.c.Time, access.Caller{Org: "hospb"}); errcode.Of(err) != errcode.Unauthorized {
 		t.Fatalf("hospb read the patient's page: %v", err)
+	}
+	// A member that is no party learns nothing from a refusal: an id that
+	// exists and one that does not get the same answer, naming no party
+	// (ADR 0007). An overseer is told the absent one does not exist.
+	outsider, overseer := access.Caller{Org: "hospc"}, access.Caller{Org: "reg", Roles: []role.Role{role.Regulator}}
+	for _, c := range []struct {
+		what             string
+		existing, absent string
+		read             func(id string, c access.Caller) error
+	}{
+		{"patient", p, "P0000000000000000", func(id string, c access.Caller) error {
+			_, err := datashare.SubjectOf(view, id, w.c.Time, c)
+			return err
+		}},
+		{"grant", g, "DG20260101-000000000000000000AA", func(id string, c access.Caller) error {
+			_, err := datashare.GrantOf(view, id, w.c.Time, c)
+			return err
+		}},
+		{"record", lab, "DR20260101-000000000000000000AA", func(id string, c access.Caller) error {
+			_, err := datashare.RecordOf(view, id, c)
+			return err
+		}},
+	} {
+		e1, e2 := c.read(c.existing, outsider), c.read(c.absent, outsider)
+		if errcode.Of(e1) != errcode.Unauthorized || errcode.Of(e2) != errcode.Unauthorized ||
+			strings.ReplaceAll(e1.Error(), c.existing, "ID") != strings.ReplaceAll(e2.Error(), c.absent, "ID") || strings.Contains(e1.Error(), "hospa") {
+			t.Errorf("%s: an outsider can tell an existing id (%v) from an absent one (%v)", c.what, e1, e2)
+		}
+		if err := c.read(c.absent, overseer); errcode.Of(err) != errcode.NotFound {
+			t.Errorf("%s: an overseer reading an absent id: %v", c.what, err)
+		}
 	}
 
 	// Emergency: B's emergency department declares it; A's node serves

@@ -121,6 +121,20 @@ func TestHallSpeaksThePagesLanguage(t *testing.T) {
 			t.Errorf("the device refused to the cooperative (%s): %d\n%s", tc.lang, resp.StatusCode, page)
 		}
 	}
+	// A device that does not exist is refused the same way, and the
+	// refusal names no party: the cooperative cannot tell which devices
+	// exist, nor whose they are.
+	for _, id := range []string{"JUICER-PRESS-07", "NO-SUCH-DEVICE"} {
+		resp, err := coop.Get(base + "/hall/datashare/devices/" + id + "?lang=en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if page := string(b); resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "is shown to its owner, its maker") || strings.Contains(page, "Juice") || strings.Contains(page, "Machinery") {
+			t.Errorf("device %s refused to the cooperative: %d\n%s", id, resp.StatusCode, page)
+		}
+	}
 
 	// A patient's statement is public: a patient that does not exist is
 	// answered as a signature that is not the patient's, saying nothing of

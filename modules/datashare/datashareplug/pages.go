@@ -562,15 +562,21 @@ func (s *dsPages) hallDevice(p *pages.Page) error {
 	if err != nil {
 		return err
 	}
-	dev, err := datashare.GetDevice(v, p.R.PathValue("id"))
+	// Whether the device exists or is another's, a member that is no
+	// party is told the same (ADR 0007).
+	id := p.R.PathValue("id")
+	notYours := errcode.New(errcode.Unauthorized, "%s", strings.ReplaceAll(p.T("ds.devicenotyours"), "{device}", pages.ChainWords(id)))
+	dev, err := datashare.GetDevice(v, id)
 	if err != nil {
+		if errcode.Of(err) == errcode.NotFound && !s.caller(p).Oversees() {
+			return notYours
+		}
 		return err
 	}
 	if ok, err := datashare.DeviceParties(v, dev, s.caller(p)); err != nil {
 		return err
 	} else if !ok {
-		return errcode.New(errcode.Unauthorized, "%s", strings.NewReplacer("{device}", pages.ChainWords(dev.ID), "{owner}", orgLabel(v, dev.Owner, p.Lang),
-			"{maker}", orgLabel(v, dev.Maker, p.Lang)).Replace(p.T("ds.devicenotyours")))
+		return notYours
 	}
 	dv, err := datashare.DevicePage(v, dev, now, s.caller(p))
 	if err != nil {
