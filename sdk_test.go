@@ -23,8 +23,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/emmansun/gmsm/sm3"
 
@@ -76,6 +78,12 @@ func run(nodeURL, keyFile, genesis string) error {
 	}
 	if _, err := proof.VerifyFile(raw, trust, bytes.NewReader(append(file, '!'))); err == nil {
 		return fmt.Errorf("an altered file verified")
+	}
+	// Errors carry a hint in the language asked for.
+	var ce *client.Error
+	err = c.WithLanguage("zh-CN").Get(ctx, "/v1/orgs/no-such-org", nil)
+	if !errors.As(err, &ce) || ce.Name != "not_found" || !strings.Contains(ce.Hint, "找不到") {
+		return fmt.Errorf("a Chinese hint: %v (%+v)", err, ce)
 	}
 	fmt.Printf("verified %s committed at height %d\n", res.EvidenceID, rec.Height)
 	return nil

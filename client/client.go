@@ -61,6 +61,8 @@ type Client struct {
 	// (WithToken). Reads that are not public need one or the other.
 	signer *Key
 	token  string
+	// lang is sent as Accept-Language (WithLanguage).
+	lang string
 
 	mu      sync.Mutex
 	chainID string
@@ -78,7 +80,7 @@ func (c *Client) As(k *Key) *Client {
 	c.mu.Lock()
 	id := c.chainID
 	c.mu.Unlock()
-	return &Client{base: c.base, http: c.http, signer: k, chainID: id}
+	return &Client{base: c.base, http: c.http, signer: k, lang: c.lang, chainID: id}
 }
 
 // WithToken returns a client that sends an API token of a hall user
@@ -87,7 +89,15 @@ func (c *Client) WithToken(token string) *Client {
 	c.mu.Lock()
 	id := c.chainID
 	c.mu.Unlock()
-	return &Client{base: c.base, http: c.http, token: token, chainID: id}
+	return &Client{base: c.base, http: c.http, token: token, lang: c.lang, chainID: id}
+}
+
+// WithLanguage returns a client that asks for errors' hints in lang ("zh"
+// or "en"; Error.Hint).
+func (c *Client) WithLanguage(lang string) *Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return &Client{base: c.base, http: c.http, signer: c.signer, token: c.token, lang: lang, chainID: c.chainID}
 }
 
 // unsigned marks an upload body that signed requests leave out of the
@@ -139,6 +149,9 @@ type Error struct {
 	Code    uint32 `json:"code"`
 	Name    string `json:"name"`
 	Message string `json:"message"`
+	// Hint says what the code means and what to do about it, in the
+	// language the client asked for (WithLanguage), English by default.
+	Hint string `json:"hint,omitempty"`
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (code %d): %s", e.Name, e.Code, e.Message) }
@@ -234,6 +247,9 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ct
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
 	}
 	if c.signer != nil && !(method == http.MethodGet && path == "/v1/status") {
 		if err := c.sign(ctx, req, body); err != nil {

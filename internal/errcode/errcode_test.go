@@ -3,6 +3,7 @@ package errcode
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +49,19 @@ func TestOfAndMessage(t *testing.T) {
 	}
 	if Of(nil) != OK || Message(nil) != "" {
 		t.Error("nil is not OK")
+	}
+}
+
+// Every code but OK says, in Chinese and in English, what it means and
+// what to do.
+func TestEverySentence(t *testing.T) {
+	for _, c := range All()[1:] {
+		zh, en := Sentence(c, "zh-CN"), Sentence(c, "en")
+		if !strings.Contains(zh, "。") || en == "" || zh == en {
+			t.Errorf("code %s: %q / %q", c.Name(), zh, en)
+		}
+	}
+	if Sentence(OK, "zh") != "" || Sentence(lastCode, "en") != "" {
+		t.Error("OK or an unknown code has a sentence")
 	}
 }

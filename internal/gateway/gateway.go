@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -234,7 +235,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 			// the methods it takes (RFC 9110, 15.5.6).
 			w.Header().Set("Allow", strings.Join(allow, ", "))
 			err := errcode.New(errcode.BadRequest, "%s %s is not served: this endpoint takes %s; the API is described at /openapi.json", r.Method, r.URL.Path, strings.Join(allow, " or "))
-			writeJSON(w, http.StatusMethodNotAllowed, APIError{Error: ErrorBody{Code: uint32(errcode.BadRequest), Name: errcode.BadRequest.Name(), Message: errcode.Message(err)}})
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody(r, errcode.BadRequest, err))
 			return nil
 		}
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
@@ -285,7 +286,7 @@ func (s *Server) Handler() http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				writeError(w, fmt.Errorf("panic: %v", v))
+				writeError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		s.securityHeaders(w.Header())
@@ -312,7 +313,7 @@ func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.Re
 			if code == errcode.Internal {
 				s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
-			writeError(w, err)
+			writeError(w, r, err)
 		}
 		s.metrics.observe(pattern, code, time.Since(start))
 	})
@@ -361,12 +362,55 @@ type APIError struct {
 	Error ErrorBody `json:"error"`
 }
 
-// ErrorBody describes an error: a stable code and name, and a message for
-// people.
+// ErrorBody describes an error: a stable code and name, a message for
+// people (the chain's or the node's own words, in English), and a hint:
+// what the code means and what to do about it, in the language the
+// request's Accept-Language prefers (Chinese or English; English when it
+// names neither).
 type ErrorBody struct {
 	Code    uint32 `json:"code"`
 	Name    string `json:"name"`
 	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// errorBody is the body of err's answer to r.
+func errorBody(r *http.Request, code errcode.Code, err error) APIError {
+	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err), Hint: errcode.Sentence(code, hintLang(r))}}
+}
+
+// hintLang is "zh" when r's Accept-Language prefers Chinese to English,
+// "en" otherwise (RFC 9110 12.5.4: weights, then order).
+func hintLang(r *http.Request) string {
+	if r == nil {
+		return "en"
+	}
+	best, bestQ := "en", -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
+		}
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		var lang string
+		switch {
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			lang = "zh"
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			lang = "en"
+		default:
+			continue
+		}
+		if q > bestQ && q > 0 {
+			best, bestQ = lang, q
+		}
+	}
+	return best
 }
 
 // HTTPStatus maps a result code to the HTTP status of an API response.
@@ -409,13 +453,13 @@ func requestError(err error) error {
 	return err
 }
 
-func writeError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := errcode.Of(err)
 	if errors.Is(err, context.DeadlineExceeded) {
 		code = errcode.Timeout
 		err = errcode.New(errcode.Timeout, "the request took too long; try again")
 	}
-	writeJSON(w, HTTPStatus(code), APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err)}})
+	writeJSON(w, HTTPStatus(code), errorBody(r, code, err))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) { httpapi.WriteJSON(w, status, v) }

@@ -385,3 +385,37 @@ func TestPagesOutsideTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorHints: every error carries a hint in the language the request
+// prefers, by Accept-Language weights and order; English by default.
+func TestErrorHints(t *testing.T) {
+	zh, en := errcode.Sentence(errcode.NotFound, "zh"), errcode.Sentence(errcode.NotFound, "en")
+	for _, c := range []struct{ accept, want string }{
+		{"", en},
+		{"zh-CN,zh;q=0.9,en;q=0.8", zh},
+		{"en-US,en;q=0.9,zh;q=0.8", en},
+		{"en;q=0.3, zh-TW;q=0.7", zh},
+		{"fr, de;q=0.5", en},
+		{"zh;q=0, en", en},
+		{"zh;q=abc, en;q=0.1", en},
+		{"ZH-Hans", zh},
+	} {
+		req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/orgs/no-such-org", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.accept != "" {
+			req.Header.Set("Accept-Language", c.accept)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e gateway.APIError
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusNotFound || e.Error.Hint != c.want || !strings.Contains(e.Error.Message, "no-such-org") {
+			t.Errorf("Accept-Language %q: %d %+v, want the hint %q", c.accept, resp.StatusCode, e.Error, c.want)
+		}
+	}
+}

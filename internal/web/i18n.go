@@ -5,8 +5,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/pages"
 )
+
+// The sentence of each error code ("apierr.<name>") is errcode's, which
+// the API answers as its hint too.
+func init() {
+	for _, c := range errcode.All() {
+		if zh := errcode.Sentence(c, "zh"); zh != "" {
+			messages["apierr."+c.Name()] = [2]string{zh, errcode.Sentence(c, "en")}
+		}
+	}
+}
 
 // messages holds every text of the pages, by key, in both languages.
 // Templates use {{t "key"}}; a missing key shows as the key itself, and a
@@ -21,29 +32,6 @@ var messages = pages.Messages{ // [zh, en]
 	"apierr.format":                  {"{sentence}（链上说明：{detail}）", "{sentence} (the chain says: {detail})"},
 	"apierr.cursor":                  {"翻页链接已失效或不属于这个列表，请回到列表的第一页。", "This page link does not belong to the list: open the list's first page again."},
 	"apierr.other":                   {"操作没有完成。请检查填写的内容后重试。", "The action was not completed. Check what you entered and try again."},
-	"apierr.internal":                {"节点内部出错，操作没有完成。请稍后再试；仍然出错请联系本节点运维人员。", "The node failed inside; nothing was done. Try again later, and tell the node's operator if it happens again."},
-	"apierr.malformed_tx":            {"交易格式有误，操作没有完成。请刷新页面后重试。", "The transaction is malformed; nothing was done. Reload the page and try again."},
-	"apierr.tx_too_large":            {"提交的内容太大。请减少一次提交的条目或附件。", "What you sent is too large. Send fewer items or smaller files at a time."},
-	"apierr.wrong_chain":             {"交易签给了另一条链。请联系本节点运维人员。", "The transaction was signed for another chain. Tell the node's operator."},
-	"apierr.unknown_signer":          {"签名密钥未在链上登记。请联系本机构管理员登记密钥。", "The signing key is not registered on chain. Ask your organisation's administrator to register it."},
-	"apierr.bad_signature":           {"签名验证失败。请重新登录后重试。", "The signature does not verify. Sign in again and retry."},
-	"apierr.nonce_replayed":          {"这笔交易已经提交过，未重复执行。请在记录中查看结果。", "This transaction was already sent and was not run twice. Look for its result in the records."},
-	"apierr.nonce_gap":               {"本密钥还有交易在排队。请稍候片刻再提交。", "This key has transactions still queued. Wait a moment and send again."},
-	"apierr.unauthorized":            {"本机构或本账号无权办理此项业务。请由具备相应角色的机构办理，或请联盟通过治理投票授权。", "Your organisation or account may not do this. Have an organisation with the needed role do it, or ask the consortium to authorise it by a governance vote."},
-	"apierr.malformed_body":          {"填写的内容不符合要求。请按链上说明修改后重试。", "Something you entered is not valid. Correct it as the chain explains and try again."},
-	"apierr.unknown_action":          {"本节点不支持这项业务。请联系本节点运维人员升级节点。", "This node does not offer this action. Ask the node's operator to upgrade it."},
-	"apierr.key_inactive":            {"签名密钥或本机构已停用。请联系本机构管理员。", "The signing key or your organisation is deactivated. Ask your organisation's administrator."},
-	"apierr.not_found":               {"找不到所引用的记录。请检查编号是否正确。", "A record you referred to does not exist. Check the number or id."},
-	"apierr.conflict":                {"记录已经存在，或当前状态不允许这样办理。请刷新页面查看最新状态。", "The record exists already, or its current state does not allow this. Reload the page to see its current state."},
-	"apierr.rule_violation":          {"业务规则不允许这样办理。请按链上说明调整后重试。", "A business rule does not allow this. Adjust as the chain explains and try again."},
-	"apierr.mempool_full":            {"节点繁忙，暂时无法接收交易。请稍后重试。", "The node is busy and takes no transactions right now. Try again shortly."},
-	"apierr.timeout":                 {"交易未能在限定时间内上链。请稍后在记录中查看是否已完成，确认前不要重复提交。", "The transaction was not committed in time. Check the records shortly to see whether it went through before sending it again."},
-	"apierr.bad_request":             {"请求有误。请检查填写的内容后重试。", "The request is not valid. Check what you entered and try again."},
-	"apierr.unavailable":             {"节点暂时不可用（可能正在同步或停止）。请稍后重试。", "The node is not available right now (catching up or stopping). Try again later."},
-	"apierr.proof_invalid":           {"证明未通过核验。", "The proof does not verify."},
-	"apierr.foreign_write":           {"模块内部错误，操作已被链拒绝。请联系本节点运维人员。", "A module failed inside and the chain refused the action. Tell the node's operator."},
-	"apierr.unauthenticated":         {"需要登录或签名后才能办理。请重新登录。", "You need to sign in for this. Sign in again."},
-	"apierr.rate_limited":            {"操作太频繁。请稍候再试。", "Too many requests. Wait a little and try again."},
 	"error.notfound":                 {"没有找到这个页面或记录。", "This page or record does not exist."},
 	"error.internal":                 {"节点内部错误，请稍后再试；运维人员可在节点日志中查看原因。", "Internal error on this node; try again later. The operator can find the cause in the node's log."},
 	"home.title":                     {"欢迎使用灯塔区块链服务大厅", "Welcome to the Dengta blockchain service hall"},
