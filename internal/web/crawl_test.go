@@ -143,7 +143,7 @@ const badInputJS = `((i) => {
 const phoneJS = `(() => {
   const iw = window.innerWidth;
   const within = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= -1 && r.right <= iw + 1; };
-  const out = {scroll: document.documentElement.scrollWidth, width: iw, small: [], outside: []};
+  const out = {scroll: document.documentElement.scrollWidth, width: iw, small: [], outside: [], cramped: []};
   const h1 = document.querySelector('main h1');
   if (h1 && !within(h1)) out.outside.push('h1 ' + h1.textContent.trim());
   const btn = [...document.querySelectorAll('main form button, main form input[type=submit], main a.button')].find(e => e.checkVisibility());
@@ -154,6 +154,25 @@ const phoneJS = `(() => {
     const s = n.textContent.trim();
     if (!s || !p || !p.checkVisibility() || p.closest('svg')) continue;
     if (parseFloat(getComputedStyle(p).fontSize) < 12 && out.small.length < 3) out.small.push(s);
+  }
+  // A chart's text as drawn: its font size scaled with the picture.
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    if (!svg.checkVisibility() || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) continue;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (t.textContent.trim() && px < 9 && out.small.length < 3) out.small.push('chart text ' + t.textContent.trim() + ' at ' + px.toFixed(1) + ' px');
+    }
+  }
+  // A table column squeezed to a character or two, its words broken
+  // letter by letter.
+  for (const c of document.querySelectorAll('main table td, main table th')) {
+    const s = c.textContent.trim();
+    if (!c.checkVisibility() || [...s].length < 3) continue;
+    const fs = parseFloat(getComputedStyle(c).fontSize);
+    const r = c.getBoundingClientRect();
+    const pad = parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight);
+    if (r.width - pad < 2.2 * fs && out.cramped.length < 3) out.cramped.push(s.slice(0, 20));
   }
   return out;
 })()`
@@ -171,6 +190,7 @@ type phoneDump struct {
 	Width   int      `json:"width"`
 	Small   []string `json:"small"`
 	Outside []string `json:"outside"`
+	Cramped []string `json:"cramped"`
 }
 
 // findings collects problems by kind and text, with the pages showing them.
@@ -304,6 +324,9 @@ func (c *crawler) read(target, who string) *pageDump {
 		}
 		for _, s := range ph.Outside {
 			c.found.add("off the phone's screen", s, where)
+		}
+		for _, s := range ph.Cramped {
+			c.found.add("table column too narrow on a phone", s, where)
 		}
 		if u, err := url.Parse(d.URL); err == nil {
 			if name, ok := phoneShots[shape(u)]; ok && !c.shot[name] {

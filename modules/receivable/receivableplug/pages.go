@@ -399,14 +399,19 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 		if n.ID == current {
 			stroke = "#b3261e"
 		}
-		holder := shortName(name(n.Holder))
+		// The holder has the box's second line to itself; the whole
+		// names are in the box's title (a tooltip, and what a screen
+		// reader says).
+		full, holder := name(n.Holder), shortName(name(n.Holder), holderWidth)
 		if n.PendingHolder != "" {
-			holder += " → " + shortName(name(n.PendingHolder))
+			full += " → " + name(n.PendingHolder)
+			holder = shortName(name(n.Holder), holderWidth/2-1) + " → " + shortName(name(n.PendingHolder), holderWidth/2-1)
 		}
-		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
-			url.PathEscape(n.ID), x, yy, boxW, boxH, fill, stroke)
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+18, decimal.FormatYuan(n.FaceFen))
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s · %s</text>`, x+8, yy+33, template.HTMLEscapeString(holder), template.HTMLEscapeString(tr("rcstatus."+n.Status)))
+		status := tr("rcstatus." + n.Status)
+		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><title>%s</title><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
+			url.PathEscape(n.ID), template.HTMLEscapeString(fmt.Sprintf("%s · ¥%s · %s · %s", n.ID, decimal.FormatYuan(n.FaceFen), full, status)), x, yy, boxW, boxH, fill, stroke)
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s <tspan font-weight="400" fill="#5b6b7b">· %s</tspan></text>`, x+8, yy+18, decimal.FormatYuan(n.FaceFen), template.HTMLEscapeString(status))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s</text>`, x+8, yy+33, template.HTMLEscapeString(holder))
 		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+46, template.HTMLEscapeString(n.ID))
 	}
 	b.WriteString(`</svg>`)
@@ -464,12 +469,42 @@ func (s *recvPages) hallReceivableAct(p *pages.Page) error {
 	return back(p.T("hr.done")+" "+p.T("rcaction."+action), "")
 }
 
-// shortName fits an organisation's name in a box of the lineage tree.
-func shortName(s string) string {
-	if r := []rune(s); len(r) > 10 {
-		return string(r[:9]) + "…"
+// holderWidth is what a box of the lineage tree holds of a name on one
+// line, in halves of a Chinese character (about the width of a Latin
+// letter at the tree's size).
+const holderWidth = 32
+
+// shortName fits an organisation's name in width halves of a Chinese
+// character (shortNameUnits), cut with "…" when it is longer.
+func shortName(s string, width int) string {
+	if shortNameUnits(s) <= width {
+		return s
+	}
+	used := 0
+	for i, r := range s {
+		u := runeUnits(r)
+		if used+u > width-1 {
+			return s[:i] + "…"
+		}
+		used += u
 	}
 	return s
+}
+
+func shortNameUnits(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeUnits(r)
+	}
+	return n
+}
+
+// runeUnits: a wide (CJK) character takes two, any other one.
+func runeUnits(r rune) int {
+	if r >= 0x1100 && (r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 || r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6) {
+		return 2
+	}
+	return 1
 }
 
 // receivableBody builds an action's body from the form; amounts are yuan.

@@ -23,3 +23,25 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+// TestShortName: a name fits its box by width, a Chinese character
+// counting as two Latin letters, and is cut with "…" only when it must be.
+func TestShortName(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		width int
+		want  string
+	}{
+		{"Dangshan Pear Growers Cooperative", holderWidth, "Dangshan Pear Growers Cooperati…"},
+		{"Wanyun Cold-Chain Logistics", holderWidth, "Wanyun Cold-Chain Logistics"},
+		{"砀山县梨都果品专业合作社", holderWidth, "砀山县梨都果品专业合作社"},
+		{"安徽皖运冷链物流有限公司安徽皖运冷链物流有限公司", holderWidth, "安徽皖运冷链物流有限公司安徽皖…"},
+		{"砀山县梨都果品专业合作社", 15, "砀山县梨都果品…"},
+		{"", holderWidth, ""},
+	} {
+		got := shortName(c.name, c.width)
+		if got != c.want || shortNameUnits(got) > c.width {
+			t.Errorf("shortName(%q, %d) = %q (%d wide), want %q", c.name, c.width, got, shortNameUnits(got), c.want)
+		}
+	}
+}
