@@ -127,31 +127,29 @@ func TestTradeFlow(t *testing.T) {
 
 	// The cooperative presents the first bill under the first credit.
 	browsertest.SignIn(t, ctx, base, "coop-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0001"),
-		chromedp.WaitVisible("#present", chromedp.ByQuery),
-		chromedp.SetValue("#ebl", "WYCL2026E2E001", chromedp.ByQuery),
-		chromedp.SendKeys("#amount", "97,200.00", chromedp.ByQuery),
-		chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
-		chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
-		chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery),
-		chromedp.Click("#present", chromedp.ByQuery))
+	// present fills the presentation form; the packing list's file is
+	// chosen or left out.
+	present := func(packingFile bool) {
+		acts := []chromedp.Action{chromedp.Navigate(base + "/hall/trade/credits/LC-E2E-0001"),
+			chromedp.WaitVisible("#present", chromedp.ByQuery),
+			chromedp.SetValue("#ebl", "WYCL2026E2E001", chromedp.ByQuery),
+			chromedp.SendKeys("#amount", "97,200.00", chromedp.ByQuery),
+			chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
+			chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
+			chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
+			chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
+			chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery)}
+		if packingFile {
+			acts = append(acts, chromedp.SetUploadFiles("#file_packing_list", []string{origin}, chromedp.ByQuery))
+		}
+		browsertest.Run(t, ctx, append(acts, chromedp.Click("#present", chromedp.ByQuery))...)
+	}
+	present(false)
 	// A document number without its file is refused, in the page's
 	// language, and nothing is presented.
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#err", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "填写了装箱单编号，请同时选择装箱单文件", "a number without its file")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0001"),
-		chromedp.WaitVisible("#present", chromedp.ByQuery),
-		chromedp.SetValue("#ebl", "WYCL2026E2E001", chromedp.ByQuery),
-		chromedp.SendKeys("#amount", "97,200.00", chromedp.ByQuery),
-		chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
-		chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
-		chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery),
-		chromedp.SetUploadFiles("#file_packing_list", []string{origin}, chromedp.ByQuery),
-		chromedp.Click("#present", chromedp.ByQuery))
+	present(true)
 	browsertest.ExpectMessage(t, ctx, "已交单")
 	// Every document the credit calls for was presented: the chain found
 	// no discrepancy.

@@ -339,6 +339,20 @@ func parseAmount(p *pages.Page, name, s string, digits int) (int64, error) {
 	return v, nil
 }
 
+// credit is the credit no as the latest state has it, for a form's action
+// on it; a refusal is in the chain's words.
+func (s *tradePages) credit(no string) (*tradeapi.Credit, error) {
+	v, err := s.site.View(0)
+	if err != nil {
+		return nil, err
+	}
+	c, err := trade.GetCredit(v, no)
+	if err != nil {
+		return nil, errors.New(pages.ChainWords(err.Error()))
+	}
+	return c, nil
+}
+
 // creditTerms are a credit's terms as the issue and amendment forms give
 // them, in currency cur; the bill of lading and the invoice are always
 // called for.
@@ -508,13 +522,9 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 			Terms: terms,
 		}, nil
 	case tradeapi.AmendCredit.Name:
-		v, err := s.site.View(0)
+		c, err := s.credit(no)
 		if err != nil {
 			return nil, err
-		}
-		c, err := trade.GetCredit(v, no)
-		if err != nil {
-			return nil, errors.New(pages.ChainWords(err.Error()))
 		}
 		terms, err := creditTerms(p, c.Terms.Amount.Currency)
 		if err != nil {
@@ -527,13 +537,9 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 	case tradeapi.AnswerCredit.Name:
 		return tradeapi.AnswerCreditBody{No: no, Accept: f("accept") == "yes"}, nil
 	case tradeapi.Present.Name:
-		v, err := s.site.View(0)
+		c, err := s.credit(no)
 		if err != nil {
 			return nil, err
-		}
-		c, err := trade.GetCredit(v, no)
-		if err != nil {
-			return nil, errors.New(pages.ChainWords(err.Error()))
 		}
 		amount, err := parseMoney(p, p.T("tr.amount"), c.Terms.Amount.Currency, f("amount"))
 		if err != nil {
