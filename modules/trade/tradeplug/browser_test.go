@@ -93,8 +93,17 @@ func TestTradeFlow(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 102,900.00", "available before the beneficiary accepts")
 	browsertest.SignOut(t, ctx)
 	browsertest.SignIn(t, ctx, base, "coop-admin")
-	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0002"), chromedp.WaitVisible("#accept-amendment", chromedp.ByQuery),
-		chromedp.Click("#accept-amendment", chromedp.ByQuery))
+	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0002"), chromedp.WaitVisible("#accept-amendment", chromedp.ByQuery))
+	// The beneficiary sees what the amendment changes before answering,
+	// and only that.
+	changes := browsertest.Text(t, ctx, "#amend-changes")
+	for _, want := range []string{"USD 98,000.00", "USD 99,000.00", "植物检疫证书"} {
+		browsertest.Contains(t, changes, want, "the amendment's changes")
+	}
+	if strings.Contains(changes, "CNSHA") {
+		t.Errorf("the changes list a term the amendment keeps: %s", changes)
+	}
+	browsertest.Run(t, ctx, chromedp.Click("#accept-amendment", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "已答复修改书")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 103,950.00", "available once the amendment is accepted")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "body"), "植物检疫证书", "the document the amendment calls for")

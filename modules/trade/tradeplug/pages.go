@@ -57,6 +57,11 @@ func pagesModule() *pages.Module {
 				return strings.TrimPrefix(trade.FormatMoney(cur, minor), cur+" ")
 			},
 			"hasDoc": func(docs []string, d string) bool { return slices.Contains(docs, d) },
+			// sameDocs: two lists of document types call for the same
+			// documents, in any order.
+			"sameDocs": func(a, b []string) bool {
+				return len(a) == len(b) && !slices.ContainsFunc(a, func(d string) bool { return !slices.Contains(b, d) })
+			},
 		},
 		Hall: []pages.Link{{Path: "/hall/trade", Key: "tr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
