@@ -86,8 +86,8 @@ func TestSubmitBatch(t *testing.T) {
 				seen[r.Hash]++
 			}
 		case client.BatchRefused, client.BatchFailed:
-			if r.Err == nil || r.Err.Message == "" {
-				t.Errorf("tx %d: %s without an error", i, r.Status)
+			if r.Err == nil || r.Err.Message == "" || r.Err.Hint == "" {
+				t.Errorf("tx %d: %s without an error and its hint: %+v", i, r.Status, r.Err)
 			}
 		}
 	}

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/tx"
 )
@@ -416,7 +417,7 @@ func (c *Client) Submit(ctx context.Context, raw []byte) (*TxRecord, error) {
 	var r submitResponse
 	_, err := c.do(ctx, http.MethodPost, "/v1/txs", bytes.NewReader(body), "application/json", &r)
 	if r.Record != nil && r.Record.Code != 0 && err == nil {
-		err = &Error{Code: r.Record.Code, Name: r.Record.CodeName, Message: r.Record.Log}
+		err = c.committedError(r.Record)
 	}
 	return r.Record, err
 }
@@ -521,7 +522,7 @@ func (c *Client) commit(ctx context.Context, raw []byte, o *outcome, reader *Cli
 		case ambiguous(err):
 			o.mayBeAdmitted = true
 			if r, lerr := reader.Tx(ctx, hash); lerr == nil {
-				return r, committedError(r)
+				return r, c.committedError(r)
 			}
 			wait, waitBackoff = waitBackoff, min(2*waitBackoff, 5*time.Second)
 		default:
@@ -548,12 +549,13 @@ func (c *Client) unresolved(o *outcome, hash string, err error) error {
 }
 
 // committedError is the error a committed record stands for (nil for
-// code 0), as Submit returns it.
-func committedError(r *TxRecord) error {
+// code 0), as Submit returns it, with the code's hint in the client's
+// language.
+func (c *Client) committedError(r *TxRecord) error {
 	if r.Code == 0 {
 		return nil
 	}
-	return &Error{Code: r.Code, Name: r.CodeName, Message: r.Log}
+	return &Error{Code: r.Code, Name: r.CodeName, Message: r.Log, Hint: errcode.APISentence(errcode.Code(r.Code), c.lang)}
 }
 
 // Do signs an action with key, using the node's next nonce for it, submits
@@ -614,7 +616,7 @@ func (c *Client) Do(ctx context.Context, key *Key, module, action string, body a
 		if o.mayBeAdmitted {
 			dead, r, derr := reader.cannotCommit(ctx, key.ID(), nonce, hash)
 			if r != nil {
-				return r, committedError(r)
+				return r, c.committedError(r)
 			}
 			if derr != nil || !dead {
 				return nil, &PendingError{Hash: hash, Err: err}

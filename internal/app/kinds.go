@@ -96,5 +96,5 @@ func (e *envelope) nonceError(last uint64) error {
 	if n <= last {
 		return errcode.New(errcode.NonceReplayed, "nonce %d of key %s was already used; the next nonce is %d", n, e.signerID, last+1)
 	}
-	return errcode.New(errcode.NonceGap, "nonce %d of key %s skips ahead; the next nonce is %d", n, e.signerID, last+1)
+	return errcode.New(errcode.NonceGap, "nonce %d of key %s skips ahead; the next nonce is %d: send that one first (a transaction of this key that was refused left its nonce unused)", n, e.signerID, last+1)
 }

@@ -45,3 +45,26 @@ func Sentence(c Code, lang string) string {
 	}
 	return s[1]
 }
+
+// apiSentences replace, for programs calling the API, the sentences that
+// speak of the hall (sign in, reload the page).
+var apiSentences = map[Code][2]string{
+	Malformed:       {"交易格式有误，未执行。请按交易信封格式（docs/adr/0002）重新编码并签名。", "The transaction is malformed; nothing was done. Encode and sign it again in the envelope format (docs/adr/0002)."},
+	BadSignature:    {"签名验证失败，未执行。请检查签名所用的密钥、链标识和被签名的内容。", "The signature does not verify; nothing was done. Check the key that signed, the chain id and the bytes signed."},
+	NotFound:        {"找不到所请求的内容。请检查编号，或对照 /openapi.json 检查请求路径。", "What you asked for does not exist. Check the id, or the path against /openapi.json."},
+	Conflict:        {"记录已经存在，或其当前状态不允许这样办理。请重新读取其最新状态后再决定。", "The record exists already, or its current state does not allow this. Read its current state again before deciding."},
+	BadRequest:      {"请求有误。请按接口说明（/openapi.json）修改后重试。", "The request is not valid. Correct it as the API document (/openapi.json) describes and try again."},
+	Unauthenticated: {"此接口只答复成员机构。请用成员密钥签名请求（SDK：client.As），或携带 API 令牌。", "This answers member organisations only. Sign the request with a member key (SDK: client.As) or send an API token."},
+}
+
+// APISentence is Sentence as the API answers it: the same, but for the
+// codes whose page sentence speaks of the hall.
+func APISentence(c Code, lang string) string {
+	if s, ok := apiSentences[c]; ok {
+		if strings.HasPrefix(strings.ToLower(lang), "zh") {
+			return s[0]
+		}
+		return s[1]
+	}
+	return Sentence(c, lang)
+}

@@ -173,8 +173,12 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	resp := BatchResponse{Results: out, Counts: map[string]int{}}
+	lang := hintLang(r)
 	for _, it := range out {
 		resp.Counts[it.Status]++
+		if it.Error != nil && it.Error.Hint == "" {
+			it.Error.Hint = errcode.APISentence(errcode.Code(it.Error.Code), lang)
+		}
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

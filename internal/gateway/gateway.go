@@ -230,12 +230,10 @@ func (s *Server) routes() map[string]httpapi.Description {
 		}
 	}
 	apiNotFound := s.wrapRoute("/", httpapi.RouteOf(httpapi.Public), func(w http.ResponseWriter, r *http.Request) error {
-		if allow := s.allowedMethods(r); len(allow) > 0 {
+		if allow, _ := s.allowedMethods(r); len(allow) > 0 {
 			// The path is an endpoint's, the method is not: 405 with
 			// the methods it takes (RFC 9110, 15.5.6).
-			w.Header().Set("Allow", strings.Join(allow, ", "))
-			err := errcode.New(errcode.BadRequest, "%s %s is not served: this endpoint takes %s; the API is described at /openapi.json", r.Method, r.URL.Path, strings.Join(allow, " or "))
-			writeJSON(w, http.StatusMethodNotAllowed, errorBody(r, errcode.BadRequest, err))
+			methodNotAllowed(w, r, allow)
 			return nil
 		}
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
@@ -254,18 +252,36 @@ func (s *Server) routes() map[string]httpapi.Description {
 // allowedMethods are the methods an endpoint registered at r's path takes,
 // when r's own method is not one of them; none when no endpoint has the
 // path.
-func (s *Server) allowedMethods(r *http.Request) []string {
-	var allow []string
-	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+//
+// exact says the methods are those of an endpoint at this very path.
+func (s *Server) allowedMethods(r *http.Request) (allow []string, exact bool) {
+	var literal []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 		if m == r.Method {
 			continue
 		}
 		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
 		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
 			allow = append(allow, m)
+			if !strings.Contains(pattern, "{") {
+				literal = append(literal, m)
+			}
 		}
 	}
-	return allow
+	// An endpoint at this very path ("POST /v1/txs/batch") is what the
+	// path names, not a pattern it happens to fit ("GET /v1/txs/{hash}").
+	if len(literal) > 0 {
+		return literal, true
+	}
+	return allow, false
+}
+
+// methodNotAllowed answers 405 with the methods allow, when r's path is an
+// endpoint's and r's method is not one it takes.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	err := errcode.New(errcode.BadRequest, "%s %s is not served: this endpoint takes %s; the API is described at /openapi.json", r.Method, r.URL.Path, strings.Join(allow, " or "))
+	writeJSON(w, http.StatusMethodNotAllowed, errorBody(r, errcode.BadRequest, err))
 }
 
 // Routes returns the pattern of every endpoint the server serves, in
@@ -305,8 +321,18 @@ func (s *Server) Access(pattern string) (httpapi.Route, bool) {
 // access (ADR 0007), writes an error as JSON with the status its code
 // calls for, and counts requests.
 func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	wildcard := strings.Contains(pattern, "{")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if wildcard {
+			// "GET /v1/txs/batch" fits "GET /v1/txs/{hash}", but the path
+			// is the batch endpoint's, which takes POST only.
+			if allow, exact := s.allowedMethods(r); exact {
+				methodNotAllowed(w, r, allow)
+				s.metrics.observe(pattern, errcode.BadRequest, time.Since(start))
+				return
+			}
+		}
 		err := requestError(s.serve(w, r, route, h))
 		code := errcode.Of(err)
 		if err != nil {
@@ -376,7 +402,7 @@ type ErrorBody struct {
 
 // errorBody is the body of err's answer to r.
 func errorBody(r *http.Request, code errcode.Code, err error) APIError {
-	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err), Hint: errcode.Sentence(code, hintLang(r))}}
+	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err), Hint: errcode.APISentence(code, hintLang(r))}}
 }
 
 // hintLang is "zh" when r's Accept-Language prefers Chinese to English,
@@ -389,7 +415,7 @@ func hintLang(r *http.Request) string {
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q="); ok {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || f < 0 || f > 1 {
 				continue
@@ -554,10 +580,10 @@ func callChain[T any](ctx context.Context, f func() (T, error)) (T, error) {
 // than to the pages.
 func isAPIPath(p string) bool {
 	switch p {
-	case "/v1", "/healthz", "/metrics", "/openapi.json":
+	case "/v1", "/healthz", "/metrics", "/openapi.json", "/eth":
 		return true
 	}
-	return strings.HasPrefix(p, "/v1/")
+	return strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/eth/")
 }
 
 // router registers a module's endpoints on the server and keeps what the

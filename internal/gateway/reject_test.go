@@ -354,6 +354,8 @@ func TestWrongMethod(t *testing.T) {
 		{http.MethodPost, "/healthz", http.StatusMethodNotAllowed, "GET, HEAD"},
 		{http.MethodPost, "/metrics", http.StatusMethodNotAllowed, "GET, HEAD"},
 		{http.MethodGet, "/v1/orgs/coop/keys/extra", http.StatusNotFound, ""},
+		{http.MethodGet, "/v1/txs/batch", http.StatusMethodNotAllowed, "POST"},
+		{http.MethodDelete, "/v1/txs/batch", http.StatusMethodNotAllowed, "POST"},
 		{http.MethodGet, "/v1/no-such-thing", http.StatusNotFound, ""},
 		{http.MethodPost, "/v1/no-such-thing", http.StatusNotFound, ""},
 	} {
@@ -389,7 +391,7 @@ func TestPagesOutsideTheAPI(t *testing.T) {
 // TestErrorHints: every error carries a hint in the language the request
 // prefers, by Accept-Language weights and order; English by default.
 func TestErrorHints(t *testing.T) {
-	zh, en := errcode.Sentence(errcode.NotFound, "zh"), errcode.Sentence(errcode.NotFound, "en")
+	zh, en := errcode.APISentence(errcode.NotFound, "zh"), errcode.APISentence(errcode.NotFound, "en")
 	for _, c := range []struct{ accept, want string }{
 		{"", en},
 		{"zh-CN,zh;q=0.9,en;q=0.8", zh},
@@ -399,6 +401,7 @@ func TestErrorHints(t *testing.T) {
 		{"zh;q=0, en", en},
 		{"zh;q=abc, en;q=0.1", en},
 		{"ZH-Hans", zh},
+		{"zh;Q=0.1, en;q=0.2", en},
 	} {
 		req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/orgs/no-such-org", nil)
 		if err != nil {
