@@ -146,6 +146,17 @@ func TestJSONRPCShapes(t *testing.T) {
 	if a := call(url, "eth_getTransactionByBlockNumberAndIndex", "0x0", "0x0"); string(a.Result) != "null" || a.Error != nil {
 		t.Errorf("a transaction of block 0: %s %+v", a.Result, a.Error)
 	}
+	// A method the endpoint does not take: 405 in JSON, with Allow.
+	for _, u := range []string{public, url} {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST, OPTIONS" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %d, Allow %q, %s", u, resp.StatusCode, resp.Header.Get("Allow"), resp.Header.Get("Content-Type"))
+		}
+	}
 	fh := call(public, "eth_feeHistory", "0x400", "latest", []float64{25, 75})
 	var hist struct {
 		Oldest  string     `json:"oldestBlock"`
