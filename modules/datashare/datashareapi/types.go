@@ -1,6 +1,8 @@
 package datashareapi
 
 import (
+	"encoding/json"
+
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/module"
@@ -520,11 +522,11 @@ var (
 	GetDevice     = api.Query[IDParams, DeviceView]{Path: "/v1/datashare/devices/{id}", Doc: "A device with its maintenance history and alerts"}
 	Devices       = api.Query[DevicesParams, api.Page[Device]]{Path: "/v1/datashare/devices", Doc: "Devices of an owner or a maker"}
 	// Served by the records' owner's node, audited.
-	Content          = api.Query[ContentParams, api.None]{Path: "/v1/datashare/records/{id}/content", Doc: "The record's ciphertext, served by the owner's node to a grantee under a valid grant or emergency access; every answer is audited"}
+	Content          = api.Query[ContentParams, []byte]{Path: "/v1/datashare/records/{id}/content", Doc: "The record's ciphertext, served by the owner's node to a grantee under a valid grant or emergency access; every answer is audited"}
 	GetEmergencyKeys = api.Query[EmergencyParams, EmergencyKeys]{Path: "/v1/datashare/records/{id}/emergency-keys", Doc: "The record's data key wrapped to the requester's exchange keys under an open emergency access, by the owner's node; audited"}
 	PostTelemetry    = api.Query[DeviceIDParams, TelemetryResult]{Method: "POST", Path: "/v1/datashare/devices/{id}/telemetry", Doc: "A window of a device's readings, signed by the device, to its owner's node: sealed, stored, registered and scored"}
 	PostStatement    = api.Query[api.None, StatementResult]{Method: "POST", Path: "/v1/datashare/subject-statements", Doc: "A patient's signed statement (approve, refuse, revoke), which the node of the patient's hospital relays; authenticated by the patient's signature", Public: true}
-	GrantFHIR        = api.Query[IDParams, api.None]{Path: "/v1/datashare/grants/{id}/fhir", Doc: "A grant as a FHIR R5 Consent resource"}
+	GrantFHIR        = api.Query[IDParams, json.RawMessage]{Path: "/v1/datashare/grants/{id}/fhir", Doc: "A grant as a FHIR R5 Consent resource"}
 	RegisterPatient  = api.Query[api.None, PatientResult]{Method: "POST", Path: "/v1/datashare/custody/patients", Doc: "Admit a patient to the custody of the hospital's node: a key under an access code, registered on chain under a pseudonym"}
 )
 

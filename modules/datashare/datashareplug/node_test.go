@@ -160,6 +160,12 @@ func TestReferralThroughANode(t *testing.T) {
 			t.Fatalf("retrieved %q %+v", got.Content, got.Meta)
 		}
 	}
+	// The grant as a FHIR Consent, through the typed SDK call.
+	fhir, err := client.Read(ctx, s.c.As(s.admin["hospb"]), datashareapi.GrantFHIR, datashareapi.IDParams{ID: g.ID})
+	must(t, err)
+	if !bytes.Contains(*fhir, []byte(`"resourceType": "Consent"`)) && !bytes.Contains(*fhir, []byte(`"resourceType":"Consent"`)) {
+		t.Fatalf("the grant as FHIR:\n%s", *fhir)
+	}
 	// Another member cannot even read the record's metadata, and its
 	// node refuses it the ciphertext, even naming hospb's grant.
 	if _, err := datashareplug.Retrieve(ctx, s.c, s.admin["coop"], rec.ID, g.ID, "", s.admin["coop"]); !client.IsCode(err, "unauthorized") {
