@@ -8,15 +8,18 @@ import (
 	"github.com/dengta-chain/dengta/modules/trade/tradeapi"
 )
 
-// The SDK's typed calls: the controller offers a bill to a bank with a
-// named endorsement, the bank accepts it, and anyone reads the bill with
-// proof bundles of its records.
+// The SDK's typed calls, on the dev chain's demo bill WYCL2026000001,
+// which the food group controls: it offers the bill to the bank with a
+// named endorsement, the bank accepts it, and reads the bill with proof
+// bundles of its records. A bill is read by its parties (its carrier,
+// shipper, consignee, endorsees and controller) and overseers, so the
+// read is signed with the bank's key (client.As).
 func Example() {
 	ctx := context.Background()
 	node := client.New("http://127.0.0.1:8480")
-	coop, _ := client.LoadKey("coop-admin.json")
+	food, _ := client.LoadKey("foodgroup-admin.json")
 	bank, _ := client.LoadKey("bank-admin.json")
-	if _, _, err := client.Send(ctx, node, coop, tradeapi.TransferEBL, tradeapi.TransferBody{Ref: "WYCL2026000001", To: "bank", Endorsement: tradeapi.EndorseNamed}); err != nil {
+	if _, _, err := client.Send(ctx, node, food, tradeapi.TransferEBL, tradeapi.TransferBody{Ref: "WYCL2026000001", To: "bank", Endorsement: tradeapi.EndorseNamed}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -26,12 +29,12 @@ func Example() {
 		return
 	}
 	fmt.Println(res.Controller)
-	v, err := client.Read(ctx, node, tradeapi.GetEBL, tradeapi.EBLParams{Ref: "WYCL2026000001", Prove: true})
+	v, err := client.Read(ctx, node.As(bank), tradeapi.GetEBL, tradeapi.EBLParams{Ref: "WYCL2026000001", Prove: true})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for key := range v.Proofs {
-		fmt.Println("bundle of", key) // each verifies offline with dengta verify
+		fmt.Println("bundle of", key) // each verifies offline with dengta verify or proof.Verify
 	}
 }
