@@ -20,7 +20,6 @@ const sdkProgram = `package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/emmansun/gmsm/sm3"
 
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/proof"
@@ -49,11 +49,16 @@ func run(nodeURL, keyFile, genesis string) error {
 		return err
 	}
 	file := []byte("砀山酥梨购销合同：甲方向乙方供应酥梨 10 吨。")
-	s, m := sha256.Sum256(file), sm3.Sum(file)
-	size := int64(len(file))
+	sha, sm3hex, size, err := batch.HashReader(bytes.NewReader(file))
+	if err != nil {
+		return err
+	}
+	if m := sm3.Sum(file); sm3hex != hex.EncodeToString(m[:]) {
+		return fmt.Errorf("batch.HashReader's SM3 %s is not gmsm's", sm3hex)
+	}
 	c := client.New(nodeURL)
 	res, rec, err := client.Send(ctx, c, key, notaryapi.Deposit, notaryapi.DepositBody{
-		SHA256: hex.EncodeToString(s[:]), SM3: hex.EncodeToString(m[:]), FileName: "合同.txt",
+		SHA256: sha, SM3: sm3hex, FileName: "合同.txt",
 		Size: &size, MediaType: "text/plain", EvidenceType: "contract"})
 	if err != nil {
 		return fmt.Errorf("deposit: %w", err)
@@ -78,6 +83,46 @@ func run(nodeURL, keyFile, genesis string) error {
 	}
 	if _, err := proof.VerifyFile(raw, trust, bytes.NewReader(append(file, '!'))); err == nil {
 		return fmt.Errorf("an altered file verified")
+	}
+	// Three invoices in one transaction: the tree's root on chain, and
+	// the second invoice's certificate from the batch's and its receipt.
+	var items []batch.Item
+	for _, inv := range []string{"发票 001", "发票 002", "发票 003"} {
+		items = append(items, batch.ItemForContent([]byte(inv), inv+".txt", "text/plain", ""))
+	}
+	tree, err := batch.Build(items)
+	if err != nil {
+		return err
+	}
+	br, _, err := client.Send(ctx, c, key, notaryapi.BatchDeposit, notaryapi.BatchBody{MerkleRoot: hex.EncodeToString(tree.Root()), Size: int64(tree.Size()), ItemFormat: notaryapi.ItemFormat})
+	if err != nil {
+		return fmt.Errorf("batch deposit: %w", err)
+	}
+	bc, err := client.Read(ctx, c, notaryapi.BatchCertificate, notaryapi.CertificateParams{ID: br.BatchID})
+	if err != nil {
+		return fmt.Errorf("batch certificate: %w", err)
+	}
+	bundle, err := proof.Parse(*bc)
+	if err != nil {
+		return err
+	}
+	receipt, err := tree.Receipt(1)
+	if err != nil {
+		return err
+	}
+	withItem, err := proof.WithInclusion(bundle, receipt)
+	if err != nil {
+		return err
+	}
+	itemCert, err := withItem.Marshal()
+	if err != nil {
+		return err
+	}
+	if rep, err := proof.VerifyFile(itemCert, trust, strings.NewReader("发票 002")); err != nil || !rep.OK {
+		return fmt.Errorf("the second invoice's certificate: %v", err)
+	}
+	if _, err := proof.VerifyFile(itemCert, trust, strings.NewReader("发票 003")); err == nil {
+		return fmt.Errorf("the second invoice's certificate verified the third invoice")
 	}
 	// Errors carry a hint in the language asked for.
 	var ce *client.Error

@@ -15,8 +15,8 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func batchDeposit(i int, supplements string) map[string]any {

@@ -48,10 +48,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Client talks to one node's gateway.
@@ -225,7 +225,7 @@ func (k *Key) PublicKey() json.RawMessage {
 func (k *Key) Algo() string { return k.k.Algo().String() }
 
 // Unwrap opens a data key wrapped to this key: the key of a record
-// shared with the key's organisation (internal/datakey). A key wrapped to
+// shared with the key's organisation (datakey). A key wrapped to
 // another key, or altered, is an error.
 func (k *Key) Unwrap(w datakey.Wrapped) (datakey.Key, error) { return datakey.Unwrap(k.k, w) }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestAuthorizationMatrix tries every action of every registered module

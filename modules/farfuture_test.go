@@ -10,8 +10,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // lastYear is the last year a module's date fields take, where it has

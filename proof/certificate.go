@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 )
 
 // Inclusion is the batch inclusion of one item, carried by a bundle whose

@@ -13,7 +13,7 @@ import (
 
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/proof/prooftest"
 )
 

@@ -25,7 +25,7 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/nettest"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // abuseRSSBound is the most resident memory a dev node may use while the

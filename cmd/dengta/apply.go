@@ -13,7 +13,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 const applyUsage = `dengta apply: join a consortium from outside (ADR 0020)

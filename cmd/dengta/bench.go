@@ -12,8 +12,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/bench"
 	"github.com/dengta-chain/dengta/internal/plug"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOut io.Writer) error {

@@ -17,15 +17,15 @@ import (
 
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The patient and her records in the data-sharing test: what must never

@@ -17,7 +17,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 const keysUsage = "new --algo sm2|ed25519|secp256k1 --out FILE | show FILE | encrypt FILE...|--home HOME | passphrase FILE...|--home HOME"

@@ -21,7 +21,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/nettest"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // testPassphrase encrypts the keys of the test networks.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/proof"
 	"github.com/dengta-chain/dengta/proof/prooftest"
 )

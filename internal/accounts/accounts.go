@@ -29,7 +29,7 @@ import (
 	"github.com/emmansun/gmsm/sm4"
 	"golang.org/x/crypto/argon2"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Errors callers tell apart.

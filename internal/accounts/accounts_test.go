@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 type clock struct{ t time.Time }

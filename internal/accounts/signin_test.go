@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func signIn(s *Store, name, password, addr, device string) (*User, string, error) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func TestAPITokens(t *testing.T) {

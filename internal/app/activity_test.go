@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestActivity: the index counts an organisation's transactions that

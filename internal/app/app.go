@@ -37,7 +37,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Options configure an App.

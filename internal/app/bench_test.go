@@ -5,7 +5,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // BenchmarkBlock measures the application alone (no consensus): blocks of

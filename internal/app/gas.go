@@ -2,7 +2,7 @@ package app
 
 import (
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Gas per block (ADR 0014). A metered module's transactions reserve their

@@ -3,7 +3,7 @@ package app
 import (
 	"encoding/binary"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Key layout of the application's own state.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/ethtx"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The chain takes two kinds of transaction (ADR 0014): the Dengta

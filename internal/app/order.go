@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Nonce order in the mempool and in proposals.

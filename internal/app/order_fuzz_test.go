@@ -8,7 +8,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // FuzzPrepareProposal gives PrepareProposal any mempool list drawn from a

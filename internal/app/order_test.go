@@ -7,7 +7,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // nonceOf decodes a transaction's signer and nonce.

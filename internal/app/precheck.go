@@ -3,7 +3,7 @@ package app
 import (
 	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/identity"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // PreCheckTx verifies a new transaction's signature ahead of CheckTx. The

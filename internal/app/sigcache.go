@@ -3,7 +3,7 @@ package app
 import (
 	"sync"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // sigCache remembers the hashes of transactions whose signatures this node

@@ -16,7 +16,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestStateSync drives CometBFT's snapshot calls between two applications:

@@ -10,8 +10,8 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestSendGateway sends a lane's batch through a real node's batch

@@ -19,7 +19,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Command is one subcommand of dengta.

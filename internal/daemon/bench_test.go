@@ -6,7 +6,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // BenchmarkSingleValidatorTPS measures committed transactions per second

@@ -37,9 +37,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/web"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Daemon is a running node.

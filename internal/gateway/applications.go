@@ -21,7 +21,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Applications to join from the public hall (ADR 0020). The node checks

@@ -16,7 +16,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/httpapi"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Batched ingress (ADR 0018): POST /v1/txs/batch takes many signed

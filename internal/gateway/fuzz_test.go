@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // FuzzReadTx: a submit body of any bytes and content type is a

@@ -34,7 +34,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/prover"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 //go:embed openapi.json

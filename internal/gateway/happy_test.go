@@ -24,8 +24,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/proof"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestHappyPaths submits a transaction and reads it back through every

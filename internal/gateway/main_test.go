@@ -25,8 +25,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/node"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The tests of this package share one real single-validator dev chain,

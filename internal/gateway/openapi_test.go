@@ -18,7 +18,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/npmtest"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // apiSpec is the part of the OpenAPI document the tests read.

@@ -13,7 +13,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/gateway"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestRejections sends malformed, unauthorised and otherwise refused

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestSignedWritesActOnce: a signed write sent again within its window

@@ -19,7 +19,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/identity"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // SubmitRequest is the JSON body of POST /v1/txs.

@@ -3,7 +3,7 @@ package identity
 import (
 	"fmt"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Key layout of the identity module. Every key starts with "identity/".

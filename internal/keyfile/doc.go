@@ -14,7 +14,7 @@
 // from a damaged or altered file ([ErrCorrupt]) by a check value derived
 // from the passphrase beside the encryption key.
 //
-// The package knows nothing of key algorithms: callers (internal/tx for
+// The package knows nothing of key algorithms: callers (tx for
 // member keys, internal/node for CometBFT's keys, the hall) put their own
 // key bytes in and check what comes out against the public fields.
 package keyfile

@@ -20,7 +20,7 @@ type Kind string
 
 // Kinds.
 const (
-	Member    Kind = "member"    // a transaction signing key (internal/tx): admin, staff, operator
+	Member    Kind = "member"    // a transaction signing key (tx): admin, staff, operator
 	Validator Kind = "validator" // the CometBFT consensus key (ed25519)
 	Node      Kind = "node"      // the CometBFT p2p identity key (ed25519)
 	Hall      Kind = "hall"      // the service hall's master key (SM4)

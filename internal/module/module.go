@@ -23,7 +23,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // KV is the state a handler reads and writes. Reads see the writes made

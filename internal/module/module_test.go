@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func TestDecodeBody(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // strictBody has every shape checkKeys looks into: nested structs, slices

@@ -19,7 +19,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Keys are a home's CometBFT keys, decrypted in memory. Nothing writes

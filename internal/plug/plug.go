@@ -25,8 +25,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Module is everything a scenario module brings. Only Core is required.

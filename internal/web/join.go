@@ -22,7 +22,7 @@ import (
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Joining from the public hall (企业上链, ADR 0020): the application form,

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Signers is the workload's signer keys: fresh member keys (Ed25519, or

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Workload is what the harness offers a network. A workload is a type

@@ -12,8 +12,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/carbon/carbonapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // FuzzRanges takes serials out of a holding and puts them back: what is

@@ -5,12 +5,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // setExchange names the signer organisation's exchange keys and node

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
 	"github.com/dengta-chain/dengta/internal/role"

@@ -12,9 +12,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/energy"
 	"github.com/dengta-chain/dengta/modules/energy/energyapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The test consortium: two grid companies, two prosumers with rooftop

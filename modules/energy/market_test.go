@@ -9,9 +9,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/module/moduletest"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/energy"
 	"github.com/dengta-chain/dengta/modules/energy/energyapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func TestActionRoles(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // BenchmarkERC20Transfers measures the application alone (no consensus):

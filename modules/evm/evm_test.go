@@ -12,10 +12,10 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func TestTokenThroughEthereumTransactions(t *testing.T) {

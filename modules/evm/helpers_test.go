@@ -18,11 +18,11 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // chain is a test chain of the evm module with two organisations: dev,

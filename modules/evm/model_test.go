@@ -12,9 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestRandomContractTransactions runs random blocks of contract

@@ -20,7 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The chain's own precompiled contracts, beside Ethereum's (ADR 0014).

@@ -10,10 +10,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/notary"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func TestSM3Precompile(t *testing.T) {

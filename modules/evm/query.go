@@ -14,8 +14,8 @@ import (
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Reads of the module's state, for the JSON-RPC, the REST endpoints and

@@ -17,7 +17,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // StateDB is the EVM's view of Dengta's state for one transaction

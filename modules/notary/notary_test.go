@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/notary"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // expectedID recomputes a record id from the documented formula, without

@@ -7,8 +7,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/receivable"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // governance proposes an authorize_action proposal with proposer's admin

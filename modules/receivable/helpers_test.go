@@ -18,8 +18,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/receivable"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The test consortium: two core enterprises, three suppliers, two banks

@@ -18,8 +18,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/receivable"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The model-based test drives thousands of random lifecycle actions by

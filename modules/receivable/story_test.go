@@ -7,8 +7,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/receivable"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestStory runs the whole flow of a receivable: a core enterprise issues

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func benchChain(b *testing.B) *testchain.Chain {

@@ -12,9 +12,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace"
 	"github.com/dengta-chain/dengta/modules/trace/traceapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The test consortium: a pear cooperative in Dangshan and a juice factory

@@ -9,8 +9,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Any member key could sign record_scans, back-dated by a day: only a

@@ -7,7 +7,7 @@ package verdict
 import (
 	"fmt"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 )
 
 // Check is one step of a verification.

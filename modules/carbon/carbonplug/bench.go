@@ -9,9 +9,9 @@ import (
 	"sync"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/carbon/carbonapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func workloads() []workload.Def {

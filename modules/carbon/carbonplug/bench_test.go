@@ -6,10 +6,10 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/bench/benchtest"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/carbon"
 	"github.com/dengta-chain/dengta/modules/carbon/carbonapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestTransferSteps runs wcarbon without a network, on the demo

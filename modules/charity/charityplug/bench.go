@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/charity"
 	"github.com/dengta-chain/dengta/modules/charity/charityapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func workloads() []workload.Def {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/bench/benchtest"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/charity"
 	"github.com/dengta-chain/dengta/modules/charity/charityapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestDonationSteps runs wcharity and wcharityb without a network, on the

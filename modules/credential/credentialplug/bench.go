@@ -14,13 +14,13 @@ import (
 
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/keyfile"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/credential"
 	"github.com/dengta-chain/dengta/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/modules/credential/credentialapi"
 	"github.com/dengta-chain/dengta/modules/credential/jws"
 	"github.com/dengta-chain/dengta/modules/credential/vc"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func workloads() []workload.Def {

@@ -24,10 +24,10 @@ import (
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/plug"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
 	"github.com/dengta-chain/dengta/modules/credential/catalog"
 	"github.com/dengta-chain/dengta/modules/credential/credentialplug"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // estateNode is browsertest.Node with the module's demo recorded and a

@@ -10,9 +10,9 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/plug"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/credential/credentialapi"
 	"github.com/dengta-chain/dengta/modules/credential/jws"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // node is the module's state in one running node: the secret its issuer

@@ -31,7 +31,7 @@ import (
 	"io"
 	"math/big"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Algorithms.

@@ -36,8 +36,8 @@ import (
 
 	"github.com/emmansun/gmsm/sm3"
 
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Format names the full record's form.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func full(i int, owner string) Full {

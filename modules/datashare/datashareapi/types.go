@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 
 	"github.com/dengta-chain/dengta/api"
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/module"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // --- bodies and results ---

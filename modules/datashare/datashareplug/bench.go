@@ -9,10 +9,10 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/datakey"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // workloads are the module's benchmark workloads.

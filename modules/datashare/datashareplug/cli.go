@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/cli"
-	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
 )
 

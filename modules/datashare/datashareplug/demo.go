@@ -11,11 +11,11 @@ import (
 
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/plug"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/modules/datashare/pdm"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The demo story's patient and device. The access code is printed in the

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // gen makes random actions of the module for the determinism harness:

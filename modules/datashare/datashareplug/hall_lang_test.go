@@ -13,9 +13,9 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/plug"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestHallSpeaksThePagesLanguage: a patient the admission form refuses

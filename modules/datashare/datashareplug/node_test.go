@@ -13,15 +13,15 @@ import (
 
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/daemon"
-	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareplug"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // devStory is a dev node with the data-sharing organisations' keys: each

@@ -17,16 +17,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/dengta-chain/dengta/client"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/access"
-	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 //go:embed templates/*.html

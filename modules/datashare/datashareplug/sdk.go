@@ -12,10 +12,10 @@ import (
 
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/datakey"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/modules/datashare"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The SDK of the data-sharing module: what an owner, a grantee, a

@@ -9,17 +9,17 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/api"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/access"
 	"github.com/dengta-chain/dengta/internal/blob"
-	"github.com/dengta-chain/dengta/internal/datakey"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/module/field"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/datashare"
 	"github.com/dengta-chain/dengta/modules/datashare/auditlog"
 	"github.com/dengta-chain/dengta/modules/datashare/datashareapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Headers of a served record.

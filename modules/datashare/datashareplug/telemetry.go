@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/api"
-	"github.com/dengta-chain/dengta/internal/datakey"
+	"github.com/dengta-chain/dengta/datakey"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/keyfile"

@@ -13,7 +13,7 @@ import (
 	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/role"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Name is the module name used in transactions and keys.

@@ -2,7 +2,7 @@ package energyapi
 
 import (
 	"github.com/dengta-chain/dengta/api"
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Records.

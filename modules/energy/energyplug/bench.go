@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/energy/energyapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func workloads() []workload.Def {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/bench/benchtest"
 	"github.com/dengta-chain/dengta/internal/testchain"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/energy"
 	"github.com/dengta-chain/dengta/modules/energy/energyapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestReadingSteps runs wenergy without a network, on the demo

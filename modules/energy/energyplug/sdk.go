@@ -7,8 +7,8 @@ import (
 	"fmt"
 
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/energy/energyapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // SignReading is what a meter does: it signs its registers for an

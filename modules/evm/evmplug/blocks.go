@@ -17,9 +17,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Blocks, transactions, receipts and logs as the Ethereum JSON-RPC shows

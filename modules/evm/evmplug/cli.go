@@ -19,8 +19,8 @@ import (
 	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/ethtx"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // runContract is `dengta contract deploy|call|send|logs|prove`.

@@ -22,12 +22,12 @@ import (
 	"github.com/dengta-chain/dengta/internal/keyfile"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/contracts"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
 	"github.com/dengta-chain/dengta/modules/evm/evmplug"
 	"github.com/dengta-chain/dengta/proof"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // run runs `dengta contract` with args.

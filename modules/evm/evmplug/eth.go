@@ -21,9 +21,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/ethtx"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/state"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Version is what web3_clientVersion answers after "Dengta/".

@@ -16,8 +16,8 @@ import (
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/nodetest"
 	"github.com/dengta-chain/dengta/internal/npmtest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // ethKey is a fresh secp256k1 key with its private key in hex, for

@@ -21,9 +21,9 @@ import (
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/pages"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/evm"
 	"github.com/dengta-chain/dengta/modules/evm/evmapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 //go:embed templates/*.html

@@ -66,7 +66,12 @@ var EvidenceTypes = []string{"document", "contract", "invoice", "image", "audio"
 var WorkTypes = []string{"literary", "music", "art", "photo", "film", "software", "design", "other"}
 
 // ItemFormat is the only batch item format: how each item of a batch is
-// encoded before it is hashed into the RFC 6962 tree.
+// encoded before it is hashed into the RFC 6962 tree. Package batch
+// (github.com/dengta-chain/dengta/batch) is its definition and builds
+// trees and receipts: batch.Item.Leaf is an item's encoding, batch.Build
+// the tree whose root a batch_deposit carries, and Tree.Receipt an item's
+// inclusion path, which proof.WithInclusion adds to the batch's
+// certificate.
 const ItemFormat = "dengta-batch-item/1"
 
 // MaxBatchSize is the largest number of items a batch may declare.

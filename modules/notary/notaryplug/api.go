@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/dengta-chain/dengta/api"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/internal/access"
-	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/module/field"

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/internal/workload"
 	"github.com/dengta-chain/dengta/modules/notary"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"

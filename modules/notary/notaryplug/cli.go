@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
 )

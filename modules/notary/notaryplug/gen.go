@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/batch"
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
 )

@@ -16,17 +16,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/cli"
 	"github.com/dengta-chain/dengta/internal/devnet"
 	"github.com/dengta-chain/dengta/internal/node"
 	"github.com/dengta-chain/dengta/internal/nodetest"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/modules/notary/notaryplug"
 	"github.com/dengta-chain/dengta/proof"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // TestNotaryEndToEnd preserves files through a real node with the SDK and

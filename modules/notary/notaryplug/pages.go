@@ -15,8 +15,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/httpapi"
 	"github.com/dengta-chain/dengta/internal/identity"

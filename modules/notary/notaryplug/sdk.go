@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dengta-chain/dengta/batch"
 	"github.com/dengta-chain/dengta/client"
-	"github.com/dengta-chain/dengta/internal/batch"
 	"github.com/dengta-chain/dengta/modules/notary/notaryapi"
 	"github.com/dengta-chain/dengta/proof"
 )

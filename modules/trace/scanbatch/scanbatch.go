@@ -20,9 +20,9 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace"
 	"github.com/dengta-chain/dengta/modules/trace/traceapi"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // Scan is one scan of an item's code, as record_scans takes it.

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // fakeChain is a mempool that keeps what it is given, with a fault hook.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/plug"
 	"github.com/dengta-chain/dengta/internal/ratelimit"
-	"github.com/dengta-chain/dengta/internal/tx"
 	"github.com/dengta-chain/dengta/modules/trace/scanbatch"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 // The public scan page is the one write anyone can make: it counts a scan.

@@ -149,9 +149,12 @@ var lowerHex = func() (t [256]bool) {
 
 // Leaf returns the item's canonical leaf data: json.Marshal of the Item
 // struct. The encoding is compact, keeps the fields in their declared
-// order and leaves out empty optional fields, so the same item always
-// gives the same bytes. Validate the item first: invalid UTF-8 would be
-// replaced in the encoding.
+// order (sha256, sm3, name, size, media_type, meta) and leaves out empty
+// optional fields, so the same item always gives the same bytes. Strings
+// are escaped as Go's encoding/json escapes them, "<", ">" and "&" as
+// \u003c, \u003e and \u0026 included: an encoder in another language must
+// do the same to give the same leaf. Validate the item first: invalid
+// UTF-8 would be replaced in the encoding.
 func (it Item) Leaf() []byte {
 	b, err := json.Marshal(it)
 	if err != nil {

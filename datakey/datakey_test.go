@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dengta-chain/dengta/internal/tx"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 func newKey(t testing.TB) Key {
