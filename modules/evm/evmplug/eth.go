@@ -239,7 +239,15 @@ func (s *server) view(h int64) (*state.View, error) { return s.env.View(h) }
 
 func getBalance(ctx context.Context, s *server, params []json.RawMessage) (any, error) {
 	var a common.Address
+	var ref blockRef
 	if err := param(params, 0, &a, true); err != nil {
+		return nil, err
+	}
+	if err := param(params, 1, &ref, false); err != nil {
+		return nil, err
+	}
+	// The block must exist, as for any state read.
+	if _, err := s.height(ctx, &ref); err != nil {
 		return nil, err
 	}
 	return hexutil.Uint64(0), nil // the chain has no native coin

@@ -212,6 +212,9 @@ func TestJSONRPCShapes(t *testing.T) {
 	if a := call(url, "eth_getCode", tok, "latest"); len(a.Result) < 100 {
 		t.Errorf("eth_getCode: %s", a.Result)
 	}
+	if a := call(url, "eth_getBalance", tok, "0x99999999"); a.Error == nil || !strings.Contains(a.Error.Message, "header not found") {
+		t.Errorf("a balance at a block not yet made: %s %+v", a.Result, a.Error)
+	}
 	if a := call(url, "eth_getBalance", tok, "latest"); string(a.Result) != `"0x0"` {
 		t.Errorf("eth_getBalance: %s", a.Result)
 	}
