@@ -141,7 +141,9 @@ const badInputJS = `((i) => {
 // (no sideways scrolling), text large enough to read, and the title and
 // the page's main action (its first form's button) within the screen.
 const phoneJS = `(() => {
-  const iw = window.innerWidth;
+  // The screen's width, not the window's: a phone widens its layout
+  // viewport to a page wider than the screen and shows it zoomed out.
+  const iw = Math.min(window.innerWidth, screen.width);
   const within = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= -1 && r.right <= iw + 1; };
   const out = {scroll: document.documentElement.scrollWidth, width: iw, small: [], outside: [], cramped: []};
   const h1 = document.querySelector('main h1');

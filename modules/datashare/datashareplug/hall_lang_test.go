@@ -121,6 +121,19 @@ func TestHallSpeaksThePagesLanguage(t *testing.T) {
 			t.Errorf("the device refused to the cooperative (%s): %d\n%s", tc.lang, resp.StatusCode, page)
 		}
 	}
+	// A record the cooperative cannot open is refused without claiming the
+	// owner's node refused and audited it: it was never asked.
+	{
+		resp, err := coop.Get(base + "/hall/datashare/open?record=DR20261207-000000000000000000AA&grant=DG20261207-000000000000000000AA&lang=zh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if page := string(b); !strings.Contains(page, "本机构不能打开这条记录") || strings.Contains(page, "数据所有方拒绝") || strings.Contains(page, "治理投票") {
+			t.Errorf("a record the cooperative cannot open: %d\n%s", resp.StatusCode, page)
+		}
+	}
 	// A device that does not exist is refused the same way, and the
 	// refusal names no party: the cooperative cannot tell which devices
 	// exist, nor whose they are.

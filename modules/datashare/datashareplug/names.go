@@ -49,7 +49,7 @@ var enums = []pages.Enum{
 		"out_of_scope":     {"超出授权范围", "Outside the grant's scope"},
 		"class_denied":     {"记录密级高于授权", "Record more restricted than the grant"},
 		"tag_denied":       {"记录含授权排除的敏感标签", "Record carries a sensitivity the grant excludes"},
-		"no_break_glass":   {"没有紧急访问记录", "No emergency access"},
+		"no_break_glass":   {"没有这项紧急访问，或它不包括此记录", "No such emergency access, or it does not cover this record"},
 		"break_glass_over": {"紧急访问已结束", "Emergency access over"},
 		"no_credential":    {"未提供授权或紧急访问", "Neither a grant nor an emergency access given"},
 		"unavailable":      {"数据所在节点暂无此文件", "The owner's node lacks the file"},

@@ -495,11 +495,13 @@ type openData struct {
 	// BreakGlass is the emergency access the record is opened under,
 	// when it is not a grant.
 	BreakGlass string
-	Name       string
-	Media      string
-	Text       string
-	Size       int
-	Error      string
+	// Audited: the owner's node refused the fetch and audited it.
+	Audited bool
+	Name    string
+	Media   string
+	Text    string
+	Size    int
+	Error   string
 }
 
 // hallOpen fetches a record shared with the user's organisation from
@@ -523,7 +525,14 @@ func (s *dsPages) hallOpen(p *pages.Page) error {
 			return err
 		}
 		d.Error = refusalText(p, ce.Message)
-		if d.Error == "" {
+		d.Audited = d.Error != ""
+		switch {
+		case d.Audited:
+		case ce.Name == "unauthorized" || ce.Name == "not_found":
+			// Refused before the owner's node was asked: the same for a
+			// record that is another's and one that does not exist.
+			d.Error = p.T("ds.notyours")
+		default:
 			d.Error = p.APIError(err)
 		}
 		p.Status = http.StatusForbidden

@@ -328,7 +328,7 @@ func (s *recvPages) hallCertificate(p *pages.Page) error {
 // lineageSVG draws a receivable tree left to right: the root on the left,
 // each split's parts to its right, leaves one per row.
 func lineageSVG(lv *receivable.LineageView, current string, tr func(string) string, name func(org string) string) template.HTML {
-	const colW, rowH, boxW, boxH = 230, 64, 210, 52
+	const colW, rowH, boxW, boxH = 230, 78, 210, 66
 	children := map[string][]string{}
 	byID := map[string]receivable.LineageNode{}
 	root := ""
@@ -410,9 +410,10 @@ func lineageSVG(lv *receivable.LineageView, current string, tr func(string) stri
 		status := tr("rcstatus." + n.Status)
 		fmt.Fprintf(&b, `<a href="/hall/receivables/%s"><title>%s</title><rect x="%d" y="%.0f" width="%d" height="%d" rx="6" fill="%s" stroke="%s"/>`,
 			url.PathEscape(n.ID), template.HTMLEscapeString(fmt.Sprintf("%s · ¥%s · %s · %s", n.ID, decimal.FormatYuan(n.FaceFen), full, status)), x, yy, boxW, boxH, fill, stroke)
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s <tspan font-weight="400" fill="#5b6b7b">· %s</tspan></text>`, x+8, yy+18, decimal.FormatYuan(n.FaceFen), template.HTMLEscapeString(status))
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s</text>`, x+8, yy+33, template.HTMLEscapeString(holder))
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+46, template.HTMLEscapeString(n.ID))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="12" font-weight="600">¥%s</text>`, x+8, yy+17, decimal.FormatYuan(n.FaceFen))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11">%s</text>`, x+8, yy+31, template.HTMLEscapeString(holder))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="11" fill="#5b6b7b">%s</text>`, x+8, yy+45, template.HTMLEscapeString(shortName(status, holderWidth)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="10" fill="#5b6b7b">%s</text></a>`, x+8, yy+59, template.HTMLEscapeString(n.ID))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -10,6 +10,7 @@ var messages = pages.Messages{ // [zh, en]
 	"scan.danger":                     {"✗ 警告：本码很可能被复制或商品有问题，请谨慎购买。", "✗ Warning: this code is probably copied or the product has a problem; be careful."},
 	"scan.recalled":                   {"召回通知：", "Recall:"},
 	"scan.count":                      {"扫码次数（含本次）", "Scans (this one included)"},
+	"scan.countonly":                  {"扫码次数", "Scans"},
 	"scan.first":                      {"首次扫码", "First scanned"},
 	"scan.code":                       {"商品码", "Code"},
 	"scan.origin":                     {"产地与来源", "Origin"},

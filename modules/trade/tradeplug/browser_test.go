@@ -91,6 +91,7 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.Click("#amend-credit", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "修改书已发出")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#lc-available"), "USD 102,900.00", "available before the beneficiary accepts")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#amend-waiting"), "待受益人答复", "the bank told its amendment waits")
 	browsertest.SignOut(t, ctx)
 	browsertest.SignIn(t, ctx, base, "coop-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/credits/LC-E2E-0002"), chromedp.WaitVisible("#accept-amendment", chromedp.ByQuery))
@@ -136,9 +137,9 @@ func TestTradeFlow(t *testing.T) {
 
 	// The cooperative presents the first bill under the first credit.
 	browsertest.SignIn(t, ctx, base, "coop-admin")
-	// present fills the presentation form; the packing list's file is
-	// chosen or left out.
-	present := func(packingFile bool) {
+	// present fills the presentation form; the packing list's number or
+	// file may be left out.
+	present := func(packingNo, packingFile bool) {
 		acts := []chromedp.Action{chromedp.Navigate(base + "/hall/trade/credits/LC-E2E-0001"),
 			chromedp.WaitVisible("#present", chromedp.ByQuery),
 			chromedp.SetValue("#ebl", "WYCL2026E2E001", chromedp.ByQuery),
@@ -146,19 +147,24 @@ func TestTradeFlow(t *testing.T) {
 			chromedp.SendKeys("#invoice_no", "DSP-INV-2026-031", chromedp.ByQuery),
 			chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
 			chromedp.SendKeys("#no_certificate_of_origin", "CCPIT-AH-2026-0311", chromedp.ByQuery),
-			chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery),
-			chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery)}
+			chromedp.SetUploadFiles("#file_certificate_of_origin", []string{origin}, chromedp.ByQuery)}
+		if packingNo {
+			acts = append(acts, chromedp.SendKeys("#no_packing_list", "PL-2026-031", chromedp.ByQuery))
+		}
 		if packingFile {
 			acts = append(acts, chromedp.SetUploadFiles("#file_packing_list", []string{origin}, chromedp.ByQuery))
 		}
 		browsertest.Run(t, ctx, append(acts, chromedp.Click("#present", chromedp.ByQuery))...)
 	}
-	present(false)
-	// A document number without its file is refused, in the page's
-	// language, and nothing is presented.
+	// A document number without its file, or a file without its number,
+	// is refused in the page's language, and nothing is presented.
+	present(true, false)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#err", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "填写了装箱单编号，请同时选择装箱单文件", "a number without its file")
-	present(true)
+	present(false, true)
+	browsertest.Run(t, ctx, chromedp.WaitVisible("#err", chromedp.ByQuery))
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "选择了装箱单文件，请同时填写装箱单编号", "a file without its number")
+	present(true, true)
 	browsertest.ExpectMessage(t, ctx, "已交单")
 	// Every document the credit calls for was presented: the chain found
 	// no discrepancy.

@@ -558,11 +558,18 @@ func (s *tradePages) body(p *pages.Page, action, ref, no string) (any, error) {
 		// The other documents the credit calls for, each a number and a
 		// file; one left out is the chain's discrepancy to record.
 		for _, d := range c.Terms.Documents {
-			if d == tradeapi.DocBillOfLading || d == tradeapi.DocInvoice || f("no_"+d) == "" {
+			if d == tradeapi.DocBillOfLading || d == tradeapi.DocInvoice {
 				continue
 			}
 			name := (&notes{lang: p.Lang}).label("trade.doc_type", d)
-			if _, _, err := r.FormFile("file_" + d); err != nil {
+			_, _, ferr := r.FormFile("file_" + d)
+			if f("no_"+d) == "" {
+				if ferr == nil {
+					return nil, errors.New(strings.ReplaceAll(p.T("tr.filenono"), "{doc}", name))
+				}
+				continue
+			}
+			if ferr != nil {
 				return nil, errors.New(strings.ReplaceAll(p.T("tr.docnofile"), "{doc}", name))
 			}
 			h, err := fileHash(p, "file_"+d, name)
