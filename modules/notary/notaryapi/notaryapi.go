@@ -55,7 +55,7 @@ var (
 	ListDisputes        = api.Query[DisputeParams, api.Page[Dispute]]{Path: "/v1/notary/disputes", Doc: "copyright disputes, open or resolved, by disputed registration id", Public: true}
 	GetWork             = api.Query[IDParams, WorkResponse]{Path: "/v1/notary/works/{id}", Public: true}
 	WorkCertificate     = api.Query[CertificateParams, json.RawMessage]{Path: "/v1/notary/works/{id}/certificate", Public: true}
-	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify", Public: true}
+	Verify              = api.Query[VerifyParams, VerifyResponse]{Path: "/v1/notary/verify", Public: true, Doc: "The records of an evidence id or a digest, each with its proof checked. Given one digest, a record is matched on that digest alone: the depositor's other digest is as it declared it. Upload the file (POST) to check both."}
 	VerifyUpload        = api.Query[struct{}, VerifyResponse]{Method: "POST", Path: "/v1/notary/verify", Public: true}
 )
 
