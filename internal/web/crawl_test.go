@@ -145,7 +145,13 @@ const phoneJS = `(() => {
   // viewport to a page wider than the screen and shows it zoomed out.
   const iw = Math.min(window.innerWidth, screen.width);
   const within = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= -1 && r.right <= iw + 1; };
-  const out = {scroll: document.documentElement.scrollWidth, width: iw, small: [], outside: [], cramped: []};
+  const out = {scroll: document.documentElement.scrollWidth, width: iw, small: [], outside: [], cramped: [], wide: ''};
+  // What sticks out: the first element past the screen's edge that no
+  // box of its own scrolls.
+  const scrolls = (e) => { for (let a = e.parentElement; a; a = a.parentElement) { const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+  for (const e of document.querySelectorAll('main *')) {
+    if (e.getBoundingClientRect().right > iw + 1 && !scrolls(e)) { out.wide = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' in ' + e.parentElement.tagName.toLowerCase() + ': ' + e.textContent.trim().slice(0, 40); break; }
+  }
   const h1 = document.querySelector('main h1');
   if (h1 && !within(h1)) out.outside.push('h1 ' + h1.textContent.trim());
   const btn = [...document.querySelectorAll('main form button, main form input[type=submit], main a.button')].find(e => e.checkVisibility());
@@ -193,6 +199,7 @@ type phoneDump struct {
 	Small   []string `json:"small"`
 	Outside []string `json:"outside"`
 	Cramped []string `json:"cramped"`
+	Wide    string   `json:"wide"`
 }
 
 // findings collects problems by kind and text, with the pages showing them.
@@ -319,7 +326,7 @@ func (c *crawler) read(target, who string) *pageDump {
 			c.found.add("page unreadable", err.Error(), target)
 		}
 		if ph.Scroll > ph.Width {
-			c.found.add("wider than a phone", fmt.Sprintf("%d px on a %d px screen", ph.Scroll, ph.Width), where)
+			c.found.add("wider than a phone", fmt.Sprintf("%d px on a %d px screen (%s)", ph.Scroll, ph.Width, ph.Wide), where)
 		}
 		for _, s := range ph.Small {
 			c.found.add("text too small on a phone", s, where)
