@@ -154,7 +154,8 @@ func TestHallPages(t *testing.T) {
 		do("logistics", tradeapi.AmendEBL.Name, tradeapi.AmendEBLBody{Ref: ref, Changes: tradeapi.Amendment{Voyage: "027S",
 			PortOfDischarge: &tradeapi.Location{UNLocode: "THBKK", Name: "Bangkok"}}, Reason: "航次录入错误"})
 		page := get("coop-admin", "/hall/trade/ebls/"+ref)
-		for _, w := range []string{`id="consent"`, "航次 → <span translate=\"no\">027S</span>", "卸货港 → <span translate=\"no\">THBKK Bangkok</span>"} {
+		// Each change shows the value now and the one proposed.
+		for _, w := range []string{`id="consent"`, "航次 <span translate=\"no\">026S</span> → <span translate=\"no\">027S</span>", "卸货港 <span translate=\"no\">THLCH</span> → <span translate=\"no\">THBKK Bangkok</span>"} {
 			if !strings.Contains(page, w) {
 				t.Errorf("the controller asked to consent does not see %q", w)
 			}

@@ -57,6 +57,10 @@ func pagesModule() *pages.Module {
 				return strings.TrimPrefix(trade.FormatMoney(cur, minor), cur+" ")
 			},
 			"hasDoc": func(docs []string, d string) bool { return slices.Contains(docs, d) },
+			// eblChange pairs an amendment's changes with the bill as it
+			// is now (nil once the amendment is answered: then only the
+			// new values are shown).
+			"eblChange": func(now *tradeapi.EBL, to tradeapi.Amendment) eblChange { return eblChange{Now: now, To: to} },
 			// sameDocs: two lists of document types call for the same
 			// documents, in any order.
 			"sameDocs": func(a, b []string) bool {
@@ -342,6 +346,12 @@ func parseAmount(p *pages.Page, name, s string, digits int) (int64, error) {
 		return 0, fmt.Errorf(p.T("tr.badamount"), name, pages.ChainWords(strings.TrimSpace(s)), decimal.Format(tradeapi.MaxAmount, digits))
 	}
 	return v, nil
+}
+
+// eblChange is an eBL amendment's changes, and the bill before them.
+type eblChange struct {
+	Now *tradeapi.EBL
+	To  tradeapi.Amendment
 }
 
 // credit is the credit no as the latest state has it, for a form's action
