@@ -67,6 +67,7 @@ var messages = pages.Messages{ // [zh, en]
 	"hr.decline":                     {"拒绝", "Decline"},
 	"hr.advance":                     {"放款金额（元）", "Advance (yuan)"},
 	"hr.discount":                    {"贴息（元）", "Discount (yuan)"},
+	"hr.noactions":                   {"本机构对这笔应收账款目前没有可办理的操作。", "Your organisation has nothing to do on this receivable now."},
 	"hr.feetotal":                    {"手续费合计（元）", "Fees (yuan)"},
 	"hr.recoursetotal":               {"其中有追索权的面额（元）", "Of which financed with recourse (yuan)"},
 	"hr.settledtotal":                {"已向付款方收回（元）", "Collected from obligors (yuan)"},
