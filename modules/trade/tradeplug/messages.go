@@ -73,6 +73,7 @@ var messages = pages.Messages{
 	"tr.amendchanges":             {"待答复的修改：修改书", "Changes proposed by amendment"},
 	"tr.term":                     {"条款", "Term"},
 	"tr.choose":                   {"请选择", "Choose"},
+	"tr.colon":                    {"：", ": "},
 	"tr.savecalendar":             {"保存银行日历", "Save the bank calendar"},
 	"tr.amendwaiting":             {"修改书已发出，待受益人答复；答复前不能再发修改书。", "The amendment is sent and waits for the beneficiary's answer; no other amendment until then."},
 	"tr.presentnone":              {"本机构目前没有可在此信用证下交单的电子提单：交单需要一份由本机构控制、已签发且没有进行中的转让、修改或交单的电子提单。", "Your organisation controls no eBL it can present under this credit now: a presentation needs an issued eBL it controls with no transfer, amendment or presentation under way."},

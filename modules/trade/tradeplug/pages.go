@@ -340,7 +340,7 @@ func (s *tradePages) writeBundle(p *pages.Page, key []byte, name string) error {
 func parseAmount(p *pages.Page, name, s string, digits int) (int64, error) {
 	v, err := decimal.Parse(s, digits)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %s", name, p.APIError(err))
+		return 0, fmt.Errorf("%s%s%s", name, p.T("tr.colon"), p.APIError(err))
 	}
 	if v <= 0 || v > tradeapi.MaxAmount {
 		return 0, fmt.Errorf(p.T("tr.badamount"), name, pages.ChainWords(strings.TrimSpace(s)), decimal.Format(tradeapi.MaxAmount, digits))
