@@ -35,8 +35,11 @@ var sentences = map[Code][2]string{
 // Sentence is what code c means and what to do about it, for people, in
 // lang ("zh…" for Chinese, English otherwise); "" for OK and for a code
 // this release does not know.
-func Sentence(c Code, lang string) string {
-	s, ok := sentences[c]
+func Sentence(c Code, lang string) string { return pick(sentences, c, lang) }
+
+// pick is c's sentence of set in lang; "" when set has none for c.
+func pick(set map[Code][2]string, c Code, lang string) string {
+	s, ok := set[c]
 	if !ok {
 		return ""
 	}
@@ -60,11 +63,8 @@ var apiSentences = map[Code][2]string{
 // APISentence is Sentence as the API answers it: the same, but for the
 // codes whose page sentence speaks of the hall.
 func APISentence(c Code, lang string) string {
-	if s, ok := apiSentences[c]; ok {
-		if strings.HasPrefix(strings.ToLower(lang), "zh") {
-			return s[0]
-		}
-		return s[1]
+	if s := pick(apiSentences, c, lang); s != "" {
+		return s
 	}
 	return Sentence(c, lang)
 }
