@@ -120,7 +120,11 @@ type Server struct {
 	// patterns are the endpoints registered on mux, in registration order,
 	// and access how each is served.
 	patterns []string
-	access   map[string]httpapi.Route
+	// literalPaths are the paths of the endpoints without a wildcard: a
+	// request to one of them that fits another method's wildcard route
+	// is that endpoint's, answered 405 (wrapRoute).
+	literalPaths map[string]bool
+	access       map[string]httpapi.Route
 	// bulk has a slot per large request body being received.
 	bulk chan struct{}
 	// openAPI is the served document: the core's, every module's
@@ -151,7 +155,7 @@ func New(opts Options) (*Server, error) {
 		opts.MaxBlockAge = DefaultMaxBlockAge
 	}
 	s := &Server{app: opts.App, chain: opts.Chain, log: opts.Logger, opts: opts, mux: http.NewServeMux(), prover: opts.Prover,
-		access: map[string]httpapi.Route{}, bulk: make(chan struct{}, maxBulk)}
+		access: map[string]httpapi.Route{}, literalPaths: map[string]bool{}, bulk: make(chan struct{}, maxBulk)}
 	s.applyLimiter = ratelimit.New(applyLimit, ratelimit.Options{MaxKeys: 10_000, Now: s.Now})
 	if s.prover == nil {
 		s.prover = prover.New(opts.App.ChainID(), opts.App.Store(), opts.Chain)
@@ -177,6 +181,9 @@ func (s *Server) routes() map[string]httpapi.Description {
 			panic(fmt.Sprintf("gateway: endpoint %s registered twice", pattern))
 		}
 		s.patterns = append(s.patterns, pattern)
+		if _, path, _ := strings.Cut(pattern, " "); !strings.Contains(path, "{") {
+			s.literalPaths[path] = true
+		}
 		route := httpapi.RouteOf(opts...)
 		s.access[pattern] = route
 		s.mux.Handle(pattern, s.wrapRoute(pattern, route, h))
@@ -324,7 +331,7 @@ func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.Re
 	wildcard := strings.Contains(pattern, "{")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		if wildcard {
+		if wildcard && s.literalPaths[r.URL.Path] {
 			// "GET /v1/txs/batch" fits "GET /v1/txs/{hash}", but the path
 			// is the batch endpoint's, which takes POST only.
 			if allow, exact := s.allowedMethods(r); exact {
