@@ -65,8 +65,9 @@ type Page struct {
 	// which the layout shows once.
 	Notice string
 
-	t    func(key string) string
-	done func(path, notice string)
+	t       func(key string) string
+	done    func(path, notice string)
+	reasons *ReasonCatalogue
 }
 
 // NewPage returns a page for a request; the host fills the rest.
@@ -234,6 +235,9 @@ type Module struct {
 	Dashboard Dashboard
 	// Public are links in every page's header.
 	Public []Link
+	// Reasons are the module's refusal messages in Chinese, which Chinese
+	// pages show instead of the chain's English (APIError).
+	Reasons Reasons
 	// Routes registers the pages.
 	Routes func(s Site, r Router)
 }
@@ -295,8 +299,18 @@ func (p *Page) APIError(err error) string {
 	if sentence == key {
 		sentence = p.T("apierr.other")
 	}
-	return strings.NewReplacer("{sentence}", sentence, "{detail}", ChainWords(ce.Message)).Replace(p.T("apierr.format"))
+	detail := ChainWords(ce.Message)
+	if p.Lang == ZH {
+		if zh, ok := p.reasons.Chinese(ce.Message); ok {
+			detail = zh
+		}
+	}
+	return strings.NewReplacer("{sentence}", sentence, "{detail}", detail).Replace(p.T("apierr.format"))
 }
+
+// SetReasons gives the page the modules' refusal messages in Chinese; the
+// host calls it.
+func (p *Page) SetReasons(c *ReasonCatalogue) { p.reasons = c }
 
 // The marks around the chain's own words in a page's text: the host
 // renders what lies between them as English that is not translated

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dengta-chain/dengta/internal/browsertest"
 	"github.com/dengta-chain/dengta/internal/devnet"
+	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/internal/web"
 	"github.com/dengta-chain/dengta/modules"
 )
@@ -28,24 +29,7 @@ import (
 //   - elements whose lang is another language (the language switch);
 //   - code, kbd, samp, pre and var: machine text (keys, hashes, JSON).
 //
-// And the words a Chinese page may show in Latin letters: names of
-// standards, formats and units that have no Chinese form people use.
-var latinWords = map[string]bool{
-	"API": true, "Bearer": true, "Authorization": true,
-	"GTIN": true, "GLN": true, "GS1": true, "SSCC": true, "EPCIS": true, "JSON": true, "JSON-LD": true, "CSV": true, "PDF": true,
-	"QR": true, "URL": true, "HTTP": true, "HTTPS": true, "ERP": true, "ID": true, "IP": true, "CA": true,
-	"SM2": true, "SM3": true, "SM4": true, "Ed25519": true, "SHA-256": true, "SHA256": true, "ECDSA": true,
-	"EVM": true, "Solidity": true, "ABI": true, "ETH": true, "RPC": true,
-	"kWh": true, "kgC": true, "MWh": true, "kW": true, "MW": true, "tCO2e": true, "CO2e": true, "CO2": true, "kg": true, "km": true,
-	"CNY": true, "USD": true, "UTC": true, "FHIR": true, "HL7": true, "DID": true, "VC": true, "W3C": true,
-	"eBL": true, "UCP": true, "ICC": true, "LC": true, "Incoterms": true, "FOB": true, "CIF": true, "EXW": true, "DDP": true,
-	"HS": true, "BIC": true, "SWIFT": true, "IBAN": true, "PNG": true, "SVG": true, "XML": true, "IATI": true,
-	"PGLN": true, "EPCISDocument": true, "EPCISQueryDocument": true, "MiB": true, "KB": true, "MB": true,
-	"SD-JWT": true, "SD-JWT+KB": true, "JWK": true, "EdDSA": true, "ES256": true, "JWT": true,
-	"Hardhat": true, "MetaMask": true, "Remix": true, "ethers.js": true, "solc": true,
-	"PACT": true, "WBCSD": true, "GHG": true, "ISO": true, "GWP": true, "CPC": true, "UN": true, "CO": true, "CCER": true, "CEA": true,
-	"Schema": true, "DAC": true, "EWMA": true, "mm": true, "SM4-GCM": true, "LOINC": true, "GB": true, "GB/T": true, "UNLOCODE": true, "UN/LOCODE": true,
-}
+// And the words a Chinese page may show in Latin letters: pages.LatinWords.
 
 var (
 	han        = regexp.MustCompile(`[\p{Han}，。：；（）、「」《》！？]`)
@@ -354,7 +338,7 @@ func (c *crawler) check(s, where string) {
 			tok = strings.TrimRight(tok, ".-+")
 			// A token with a digit is a code (an id, a serial, a
 			// quantity with its unit), never a word to translate.
-			if twoLetters.MatchString(tok) && !strings.ContainsAny(tok, "0123456789") && !latinWords[tok] {
+			if twoLetters.MatchString(tok) && !strings.ContainsAny(tok, "0123456789") && !pages.LatinWords[tok] {
 				c.found.add("English in the Chinese page", tok, where)
 			}
 		}

@@ -102,6 +102,7 @@ type Server struct {
 	enums    map[string]pages.Enum     // the modules' value sets, by name
 	actions  map[string]pages.Messages // names of the actions for people, by module
 	titles   map[string][2]string      // names of the modules for people
+	reasons  *pages.ReasonCatalogue    // the modules' refusal messages in Chinese
 	notices  *notices                  // outcomes of actions, shown once on the next page
 	uploads  chan struct{}             // a slot per public upload being received
 	// applyLimiter limits the public application form by client address.
@@ -154,6 +155,15 @@ func New(opts Options) (*Server, error) {
 		s.nav = append(s.nav, m.Public...)
 		s.hall = append(s.hall, m.Hall...)
 	}
+	sets := make([]pages.Reasons, 0, len(opts.Modules))
+	for _, m := range opts.Modules {
+		sets = append(sets, m.Reasons)
+	}
+	reasons, err := pages.CompileReasons(sets...)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.reasons = reasons
 	s.nav = append(s.nav, pages.Link{Path: "/apply", Key: "nav.apply"})
 	s.hall = append(s.hall, pages.Link{Path: "/hall/governance", Key: "hall.governance"})
 	fm["hallLinks"] = func() []pages.Link { return s.hall }
@@ -237,10 +247,11 @@ func CoreMessages() pages.Messages { return messages }
 // funcs are the template functions; "t", "tp" and "lang" are replaced per
 // request.
 var funcs = template.FuncMap{
-	"t":     func(string) string { return "" },
-	"tp":    func(string, map[string]string) string { return "" },
-	"lang":  func() Lang { return ZH },
-	"short": func(s string) string { return short(s, 16) },
+	"t":      func(string) string { return "" },
+	"tp":     func(string, map[string]string) string { return "" },
+	"lang":   func() Lang { return ZH },
+	"reason": func(string) string { return "" },
+	"short":  func(s string) string { return short(s, 16) },
 	// cst shows a time in China Standard Time, as the chain's dates are.
 	"cst": func(t time.Time) string { return t.In(pages.ChinaTime).Format("2006-01-02 15:04:05 (UTC+8)") },
 	"inc": func(n int64) int64 { return n + 1 },
@@ -353,6 +364,7 @@ func (s *Server) wrapLimit(limit int64, h pages.Handler) http.HandlerFunc {
 		lang := negotiate(w, r)
 		p := pages.NewPage(w, r, lang, func(key string) string { return s.t(lang, key) })
 		p.Nav = s.nav
+		p.SetReasons(s.reasons)
 		p.SetDone(func(path, notice string) { s.done(p, path, notice) })
 		p.Notice = s.takeNotice(w, r)
 		// A signed-in clerk reading a public page (a certificate, the
@@ -483,6 +495,17 @@ func (s *Server) render(p *pages.Page, name string) error {
 		"tc":   func(key string) template.HTML { return withCode(s.t(lang, key)) },
 		"tp":   func(key string, params map[string]string) string { return s.tp(lang, key, params) },
 		"lang": func() Lang { return lang },
+		// reason shows a refusal's message, which the chain gives in
+		// English: in Chinese when a module's catalogue has it, the
+		// chain's words marked as such.
+		"reason": func(msg string) string {
+			if lang == ZH {
+				if zh, ok := s.reasons.Chinese(msg); ok {
+					return zh
+				}
+			}
+			return pages.ChainWords(msg)
+		},
 		"panels": func(slot string, args ...string) template.HTML {
 			var out template.HTML
 			for _, f := range s.panels[slot] {

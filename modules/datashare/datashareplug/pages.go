@@ -63,6 +63,7 @@ func (n *node) pagesModule() *pages.Module {
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
+		Reasons:   reasons,
 		Dashboard: dashboard,
 		Funcs: template.FuncMap{
 			"dsTime": showTime,

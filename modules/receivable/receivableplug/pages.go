@@ -41,6 +41,7 @@ func pagesModule() *pages.Module {
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
+		Reasons:   reasons,
 		Funcs:     template.FuncMap{"yuan": decimal.FormatYuan, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
 		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {

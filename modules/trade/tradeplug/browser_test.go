@@ -203,7 +203,7 @@ func TestTradeFlow(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-status"), "已交回", "status after the surrender")
 	browsertest.Run(t, ctx, chromedp.Evaluate(`document.querySelector("main, body").insertAdjacentHTML("beforeend", sessionStorage.getItem("stale")); true`, nil),
 		chromedp.WaitVisible("#surrender", chromedp.ByQuery), chromedp.Click("#surrender", chromedp.ByQuery))
-	expectRefusal(t, ctx, "surrendered once")
+	expectRefusal(t, ctx, "电子提单只能交回一次")
 	browsertest.SignOut(t, ctx)
 
 	// The carrier releases the goods.
@@ -255,7 +255,7 @@ func TestTradeFlow(t *testing.T) {
 		chromedp.SendKeys("#invoice_no", "DSP-INV-2026-032", chromedp.ByQuery),
 		chromedp.SetUploadFiles("#invoice_file", []string{invoice}, chromedp.ByQuery),
 		chromedp.Click("#present", chromedp.ByQuery))
-	expectRefusal(t, ctx, "expired on "+bankToday)
+	expectRefusal(t, ctx, "已于 "+bankToday+" 到期")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/trade/ebls/WYCL2026E2E002"), chromedp.WaitVisible("#ebl-controller", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#ebl-controller"), "梨都果品专业合作社", "the refused presentation left the bill with the cooperative")
 

@@ -44,6 +44,7 @@ func pagesModule() *pages.Module {
 		Title:     title,
 		Actions:   actionNames,
 		Enums:     enums,
+		Reasons:   reasons,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			// trList passes one of the desk's lists' search and pages to

@@ -1,0 +1,191 @@
+package pages
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Reasons is a module's catalogue of its refusal messages in Chinese: each
+// key is an English format string the module refuses with (the chain's
+// results carry the English), each value its Chinese, with {1}, {2}, ...
+// for the format's arguments in order. A %q argument is given without its
+// quotes. Words the Chinese keeps as they are (field names, action names,
+// codes) stand between backquotes; they and the arguments show as the
+// chain's words.
+type Reasons map[string]string
+
+// reasonVerb matches a format verb of package fmt (or the literal %%).
+var reasonVerb = regexp.MustCompile(`%%|%[-+# 0]*(?:\[\d+\])?[0-9]*(?:\.[0-9]*)?[a-zA-Z]`)
+
+// reasonPlaceholder matches {1}, {2}, ... in a translation.
+var reasonPlaceholder = regexp.MustCompile(`\{(\d+)\}`)
+
+// A reason is one compiled catalogue entry.
+type reason struct {
+	format  string
+	re      *regexp.Regexp
+	quoted  []bool // per argument: the verb was %q
+	zh      string
+	literal int // bytes of literal text: the more, the more specific
+}
+
+// ReasonCatalogue translates the chain's English refusal messages into
+// Chinese by matching them against every module's formats.
+type ReasonCatalogue struct{ reasons []reason }
+
+// CompileReasons builds a catalogue from modules' Reasons; an entry whose
+// translation does not use exactly the format's arguments is an error.
+func CompileReasons(sets ...Reasons) (*ReasonCatalogue, error) {
+	c := &ReasonCatalogue{}
+	seen := map[string]bool{}
+	for _, set := range sets {
+		for format, zh := range set {
+			if seen[format] {
+				continue
+			}
+			seen[format] = true
+			r, err := compileReason(format, zh)
+			if err != nil {
+				return nil, err
+			}
+			c.reasons = append(c.reasons, r)
+		}
+	}
+	// The most specific format first; ties in format order, so the match
+	// does not depend on map order.
+	slices.SortFunc(c.reasons, func(a, b reason) int {
+		return cmp.Or(cmp.Compare(b.literal, a.literal), strings.Compare(a.format, b.format))
+	})
+	return c, nil
+}
+
+func compileReason(format, zh string) (reason, error) {
+	r := reason{format: format, zh: zh}
+	var pat strings.Builder
+	pat.WriteString(`^`)
+	last := 0
+	for _, loc := range reasonVerb.FindAllStringIndex(format, -1) {
+		lit := format[last:loc[0]]
+		verb := format[loc[0]:loc[1]]
+		last = loc[1]
+		pat.WriteString(regexp.QuoteMeta(lit))
+		r.literal += len(lit)
+		if verb == "%%" {
+			pat.WriteString(`%`)
+			r.literal++
+			continue
+		}
+		switch verb[len(verb)-1] {
+		case 'q':
+			pat.WriteString(`("(?:[^"\\]|\\.)*")`)
+			r.quoted = append(r.quoted, true)
+		case 'd':
+			pat.WriteString(`(-?[0-9]+)`)
+			r.quoted = append(r.quoted, false)
+		default:
+			pat.WriteString(`(.*?)`)
+			r.quoted = append(r.quoted, false)
+		}
+	}
+	pat.WriteString(regexp.QuoteMeta(format[last:]))
+	r.literal += len(format) - last
+	if !strings.ContainsFunc(reasonVerb.ReplaceAllString(format, ""), unicode.IsLetter) {
+		return reason{}, fmt.Errorf("reason %q: the format has no words to translate", format)
+	}
+	pat.WriteString(`$`)
+	re, err := regexp.Compile(pat.String())
+	if err != nil {
+		return reason{}, fmt.Errorf("reason %q: %w", format, err)
+	}
+	r.re = re
+	used := make([]bool, len(r.quoted))
+	for _, m := range reasonPlaceholder.FindAllStringSubmatch(zh, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(used) {
+			return reason{}, fmt.Errorf("reason %q: the translation names {%d}; the format has %d arguments", format, n, len(used))
+		}
+		used[n-1] = true
+	}
+	for i, u := range used {
+		if !u {
+			return reason{}, fmt.Errorf("reason %q: the translation leaves out {%d}", format, i+1)
+		}
+	}
+	if strings.Count(zh, "`")%2 != 0 {
+		return reason{}, fmt.Errorf("reason %q: the translation has an unclosed backquote", format)
+	}
+	return r, nil
+}
+
+// Chinese returns msg in Chinese, with its arguments and the words kept
+// as they are marked as the chain's words (ChainWords), and whether a
+// format matched. A message of several parts joined by "; " whose whole
+// does not match is translated part by part, when every part matches.
+func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
+	if c == nil || msg == "" {
+		return "", false
+	}
+	if s, ok := c.one(msg); ok {
+		return s, true
+	}
+	parts := strings.Split(msg, "; ")
+	if len(parts) == 1 {
+		return "", false
+	}
+	out := make([]string, len(parts))
+	for i, part := range parts {
+		s, ok := c.one(part)
+		if !ok {
+			return "", false
+		}
+		out[i] = s
+	}
+	return strings.Join(out, "；"), true
+}
+
+func (c *ReasonCatalogue) one(msg string) (string, bool) {
+	for _, r := range c.reasons {
+		m := r.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		args := m[1:]
+		return r.render(args), true
+	}
+	return "", false
+}
+
+// render fills the translation: arguments and backquoted words become
+// the chain's words.
+func (r reason) render(args []string) string {
+	var b strings.Builder
+	code := false
+	for part := range strings.SplitSeq(r.zh, "`") {
+		if code {
+			if part != "" {
+				b.WriteString(ChainWords(part))
+			}
+		} else {
+			b.WriteString(reasonPlaceholder.ReplaceAllStringFunc(part, func(ph string) string {
+				n, _ := strconv.Atoi(ph[1 : len(ph)-1])
+				v := args[n-1]
+				if r.quoted[n-1] {
+					if u, err := strconv.Unquote(v); err == nil {
+						v = u
+					}
+				}
+				if v == "" {
+					return ""
+				}
+				return ChainWords(v)
+			}))
+		}
+		code = !code
+	}
+	return b.String()
+}

@@ -1,0 +1,60 @@
+package pages
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestReasonCatalogue(t *testing.T) {
+	c, err := CompileReasons(Reasons{
+		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
+		"no receivable %q":                    "没有应收账款“{1}”",
+		"amount %d is over the limit of %d%%": "金额 {1} 超过上限 {2}%",
+		"%s.hs_code: got %q":                  "{1} 的 `hs_code`：实为“{2}”",
+		"the price is %s":                     "价格为 {1}",
+		"the price is %s, above the ceiling":  "价格为 {1}，高于上限",
+	}, Reasons{"no receivable %q": "重复的条目不覆盖第一个"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := ChainWords
+	for _, tc := range []struct{ msg, want string }{
+		{"receivable RC1 is financed; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("financed") + "，只有已保兑的应收账款才能拆分"},
+		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
+		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},
+		{`items[0].hs_code: got "x"`, cw("items[0]") + " 的 " + cw("hs_code") + "：实为“" + cw("x") + "”"},
+		// The more specific format wins over one that also matches.
+		{"the price is 5, above the ceiling", "价格为 " + cw("5") + "，高于上限"},
+		// Parts joined by "; " are translated one by one when the whole
+		// matches no format.
+		{`no receivable "a"; no receivable "b"`, "没有应收账款“" + cw("a") + "”；没有应收账款“" + cw("b") + "”"},
+	} {
+		got, ok := c.Chinese(tc.msg)
+		if !ok || got != tc.want {
+			t.Errorf("Chinese(%q) = %q, %v; want %q", tc.msg, got, ok, tc.want)
+		}
+	}
+	// %d takes digits only, and an unknown message (or part) is not
+	// translated: the page keeps the chain's English.
+	for _, msg := range []string{"amount x is over the limit of 10%", "something else", `no receivable "a"; something else`, ""} {
+		if got, ok := c.Chinese(msg); ok {
+			t.Errorf("Chinese(%q) = %q; want no match", msg, got)
+		}
+	}
+}
+
+func TestReasonCatalogueRefusesBadEntries(t *testing.T) {
+	for format, zh := range map[string]string{
+		"%s is %s":      "{1} 是",              // {2} left out
+		"%s is missing": "{1} 缺少 {2}",         // {2} is no argument
+		"no %q":         "没有 `{1}",            // unclosed backquote
+		"bad %s here":   "错误 {0}",             // {0} is no argument
+		"%s: %v":        "{1}：{2}",            // no words to translate
+		"x %d y %v":     fmt.Sprint("{2}{1}"), // fine, for contrast below
+	} {
+		_, err := CompileReasons(Reasons{format: zh})
+		if (err == nil) != (format == "x %d y %v") {
+			t.Errorf("CompileReasons(%q: %q) = %v", format, zh, err)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dengta-chain/dengta/internal/browsertest"
+)
+
+// TestRefusalsInTheUsersLanguage: when the chain refuses what a clerk
+// asked for, a Chinese page says why in Chinese (the module's catalogue
+// of its refusals), with the chain's words (a field, an example) marked;
+// an English
+// page says it in the chain's English.
+func TestRefusalsInTheUsersLanguage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a dev chain")
+	}
+	d, _ := browsertest.Node(t)
+	base := d.GatewayURL
+	c := hallClient(t, base, "coop-admin", net.IPv4(127, 0, 0, 61))
+	act := func(lang string) string {
+		page := get(t, c, base+"/hall/receivables?lang="+lang)
+		m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no csrf token on the receivables page")
+		}
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"csrf": m[1], "action": "accept", "id": ""} {
+			w.WriteField(k, v)
+		}
+		w.Close()
+		resp, err := c.Post(base+"/hall/receivables/act", w.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode == http.StatusOK {
+			t.Fatalf("%s: accepting no receivable answered 200", lang)
+		}
+		return string(b)
+	}
+	mark := `<span class="chain-words" lang="en" translate="no">`
+	zh := act("zh")
+	if want := mark + "id</span> 为必填项：请填写应收账款编号，格式如 " + mark + "RC20260101-0123456789ABCDEF0123</span>"; !strings.Contains(zh, want) {
+		t.Errorf("the Chinese page does not say %q:\n%s", want, errorText(zh))
+	}
+	if strings.Contains(zh, "is required") {
+		t.Errorf("the Chinese page shows the chain's English:\n%s", errorText(zh))
+	}
+	en := act("en")
+	if want := mark + "id is required: a receivable id like RC20260101-0123456789ABCDEF0123</span>"; !strings.Contains(en, want) {
+		t.Errorf("the English page does not say %q:\n%s", want, errorText(en))
+	}
+}
+
+// errorText is the part of a page around its error message, for a test's
+// failure report.
+func errorText(page string) string {
+	i := strings.Index(page, `class="error`)
+	if i < 0 {
+		return page
+	}
+	return page[i:min(len(page), i+600)]
+}
