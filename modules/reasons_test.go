@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/dengta-chain/dengta/internal/pages"
 	"github.com/dengta-chain/dengta/modules"
@@ -74,7 +73,7 @@ func refusalFormats(t *testing.T, name string) map[string]string {
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
-			if err != nil || !strings.ContainsFunc(verb.ReplaceAllString(s, ""), unicode.IsLetter) {
+			if err != nil || !pages.FormatHasWords(s) {
 				return true // no words to translate ("%s", "%s: %v")
 			}
 			formats[s] = fset.Position(lit.Pos()).String()
@@ -89,7 +88,6 @@ func refusalFormats(t *testing.T, name string) map[string]string {
 }
 
 var (
-	verb       = regexp.MustCompile(`%%|%[-+# 0]*(?:\[\d+\])?[0-9]*(?:\.[0-9]*)?[a-zA-Z]`)
 	backquoted = regexp.MustCompile("`[^`]*`")
 	latinWord  = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.+/-]*`)
 )

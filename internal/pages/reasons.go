@@ -25,6 +25,12 @@ var reasonVerb = regexp.MustCompile(`%%|%[-+# 0]*(?:\[\d+\])?[0-9]*(?:\.[0-9]*)?
 // reasonPlaceholder matches {1}, {2}, ... in a translation.
 var reasonPlaceholder = regexp.MustCompile(`\{(\d+)\}`)
 
+// FormatHasWords reports whether a format string has words of its own,
+// outside its verbs: "%s: %v" has none, and nothing to translate.
+func FormatHasWords(format string) bool {
+	return strings.ContainsFunc(reasonVerb.ReplaceAllString(format, ""), unicode.IsLetter)
+}
+
 // A reason is one compiled catalogue entry.
 type reason struct {
 	format  string
@@ -94,7 +100,7 @@ func compileReason(format, zh string) (reason, error) {
 	}
 	pat.WriteString(regexp.QuoteMeta(format[last:]))
 	r.literal += len(format) - last
-	if !strings.ContainsFunc(reasonVerb.ReplaceAllString(format, ""), unicode.IsLetter) {
+	if !FormatHasWords(format) {
 		return reason{}, fmt.Errorf("reason %q: the format has no words to translate", format)
 	}
 	pat.WriteString(`$`)
