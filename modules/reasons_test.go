@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/pages"
+	"github.com/dengta-chain/dengta/internal/web"
 	"github.com/dengta-chain/dengta/modules"
 )
 
@@ -20,17 +22,17 @@ import (
 // with a format (their first argument); errcode.New takes it second.
 var refusalHelpers = map[string]bool{"malformed": true, "rule": true, "conflict": true, "unauthorized": true, "notFound": true, "forbidden": true, "badRequest": true}
 
-// translatedModules must translate every refusal they make.
-var translatedModules = []string{"receivable", "trade", "datashare"}
+// untranslatedModules need no catalogue: trace's refusals are
+// structured, with both languages in the module (modules/trace/messages.go).
+var untranslatedModules = []string{"trace"}
 
-// refusalFormats returns the format strings module name refuses with:
-// the literals given to its refusal helpers and to errcode.New in the
-// module's own package and subpackages, its wire and plug packages left
-// out (they answer requests, not transactions).
-func refusalFormats(t *testing.T, name string) map[string]string {
+// refusalFormats returns the format strings the packages under root
+// refuse with: the literals given to their refusal helpers and to
+// errcode.New, wire and plug packages left out (they answer requests, not
+// transactions).
+func refusalFormats(t *testing.T, root string) map[string]string {
 	t.Helper()
 	formats := map[string]string{}
-	root := filepath.Join(".", name)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -105,40 +107,52 @@ func untranslatedWord(zh string) string {
 	return ""
 }
 
-// TestRefusalsInChinese: every refusal of the modules that translate
-// theirs has a Chinese entry, and no entry translates a format the module
-// no longer uses (an English message changed without its translation).
-// The catalogues compile: each translation uses exactly its format's
-// arguments.
+// TestRefusalsInChinese: every refusal of the modules (trace has its
+// own catalogue) and of the core (identity, governance, admission, the
+// shared field checks) has a Chinese entry, and no entry translates a
+// format that is no longer used (an English message changed without its
+// translation). The catalogues compile: each translation uses exactly its
+// format's arguments, and marks the English words it keeps.
 func TestRefusalsInChinese(t *testing.T) {
-	var sets []pages.Reasons
+	sets := []pages.Reasons{web.CoreReasons()}
+	core := map[string]string{}
+	for _, dir := range []string{"../internal/identity", "../internal/app", "../internal/module"} {
+		maps.Copy(core, refusalFormats(t, dir))
+	}
+	checkCatalogue(t, "the core", web.CoreReasons(), core)
 	for _, m := range modules.Registry().Modules() {
+		if slices.Contains(untranslatedModules, m.Name()) {
+			continue
+		}
 		if m.Pages == nil || len(m.Pages.Reasons) == 0 {
-			if slices.Contains(translatedModules, m.Name()) {
-				t.Errorf("module %s has no Chinese catalogue of its refusals (pages.Module.Reasons)", m.Name())
-			}
+			t.Errorf("module %s has no Chinese catalogue of its refusals (pages.Module.Reasons)", m.Name())
 			continue
 		}
 		sets = append(sets, m.Pages.Reasons)
-		formats := refusalFormats(t, m.Name())
-		for format, zh := range m.Pages.Reasons {
-			if _, ok := formats[format]; !ok {
-				t.Errorf("module %s translates %q, which it no longer refuses with", m.Name(), format)
-			}
-			if w := untranslatedWord(zh); w != "" {
-				t.Errorf("module %s: the Chinese of %q has the word %q outside backquotes: %s", m.Name(), format, w, zh)
-			}
-		}
-		if !slices.Contains(translatedModules, m.Name()) {
-			continue
-		}
-		for format, pos := range formats {
-			if _, ok := m.Pages.Reasons[format]; !ok {
-				t.Errorf("%s: module %s refuses with %q, which has no Chinese in its Reasons", pos, m.Name(), format)
-			}
-		}
+		checkCatalogue(t, "module "+m.Name(), m.Pages.Reasons, refusalFormats(t, m.Name()))
 	}
 	if _, err := pages.CompileReasons(sets...); err != nil {
 		t.Error(err)
+	}
+}
+
+// checkCatalogue holds a catalogue to the formats its code refuses with.
+func checkCatalogue(t *testing.T, who string, reasons pages.Reasons, formats map[string]string) {
+	t.Helper()
+	if len(formats) == 0 {
+		t.Fatalf("%s: no refusal formats found in the source", who)
+	}
+	for format, zh := range reasons {
+		if _, ok := formats[format]; !ok {
+			t.Errorf("%s translates %q, which it no longer refuses with", who, format)
+		}
+		if w := untranslatedWord(zh); w != "" {
+			t.Errorf("%s: the Chinese of %q has the word %q outside backquotes: %s", who, format, w, zh)
+		}
+	}
+	for format, pos := range formats {
+		if _, ok := reasons[format]; !ok {
+			t.Errorf("%s: %s refuses with %q, which has no Chinese", pos, who, format)
+		}
 	}
 }

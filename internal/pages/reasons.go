@@ -88,7 +88,8 @@ func compileReason(format, zh string) (reason, error) {
 		}
 		switch verb[len(verb)-1] {
 		case 'q':
-			pat.WriteString(`("(?:[^"\\]|\\.)*")`)
+			// A string, or a rune, which %q quotes with single quotes.
+			pat.WriteString(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)+')`)
 			r.quoted = append(r.quoted, true)
 		case 'd':
 			pat.WriteString(`(-?[0-9]+)`)

@@ -8,11 +8,12 @@ import (
 func TestReasonCatalogue(t *testing.T) {
 	c, err := CompileReasons(Reasons{
 		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
-		"no receivable %q":                    "没有应收账款“{1}”",
-		"amount %d is over the limit of %d%%": "金额 {1} 超过上限 {2}%",
-		"%s.hs_code: got %q":                  "{1} 的 `hs_code`：实为“{2}”",
-		"the price is %s":                     "价格为 {1}",
-		"the price is %s, above the ceiling":  "价格为 {1}，高于上限",
+		"no receivable %q":                     "没有应收账款“{1}”",
+		"amount %d is over the limit of %d%%":  "金额 {1} 超过上限 {2}%",
+		"%s.hs_code: got %q":                   "{1} 的 `hs_code`：实为“{2}”",
+		"the price is %s":                      "价格为 {1}",
+		"%s contains %q, which is not allowed": "{1} 含有不允许的字符“{2}”",
+		"the price is %s, above the ceiling":   "价格为 {1}，高于上限",
 	}, Reasons{"no receivable %q": "重复的条目不覆盖第一个"})
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +24,8 @@ func TestReasonCatalogue(t *testing.T) {
 		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
 		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},
 		{`items[0].hs_code: got "x"`, cw("items[0]") + " 的 " + cw("hs_code") + "：实为“" + cw("x") + "”"},
+		// %q of a rune quotes it with single quotes.
+		{`name contains '/', which is not allowed`, cw("name") + " 含有不允许的字符“" + cw("/") + "”"},
 		// The more specific format wins over one that also matches.
 		{"the price is 5, above the ceiling", "价格为 " + cw("5") + "，高于上限"},
 		// Parts joined by "; " are translated one by one when the whole

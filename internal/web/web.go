@@ -155,7 +155,7 @@ func New(opts Options) (*Server, error) {
 		s.nav = append(s.nav, m.Public...)
 		s.hall = append(s.hall, m.Hall...)
 	}
-	sets := make([]pages.Reasons, 0, len(opts.Modules))
+	sets := []pages.Reasons{coreReasons}
 	for _, m := range opts.Modules {
 		sets = append(sets, m.Reasons)
 	}
@@ -239,6 +239,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 
 // Messages returns every text of the pages, the modules' included.
 func (s *Server) Messages() pages.Messages { return s.messages }
+
+// CoreReasons returns the Chinese of the core's refusals (identity,
+// governance, admission, the shared field checks), which the pages use
+// with the modules' own (pages.Module.Reasons).
+func CoreReasons() pages.Reasons { return coreReasons }
 
 // CoreMessages returns the texts of the core pages (the layout, the
 // explorer, the hall's own pages), which every module's templates may use.

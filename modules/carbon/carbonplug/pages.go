@@ -43,6 +43,7 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	s := &cbPages{}
 	return &pages.Module{
+		Reasons:   reasons,
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,

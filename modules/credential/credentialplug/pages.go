@@ -47,6 +47,7 @@ type credPages struct {
 func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
+		Reasons:   reasons,
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,

@@ -68,7 +68,7 @@ func TestMarketFlow(t *testing.T) {
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#operate-AH-DS-LL .due"), "8.000", "the operator's due intervals")
 	browsertest.Run(t, ctx, chromedp.Click("#operate-AH-DS-LL button.clear-interval", chromedp.ByQuery),
 		chromedp.WaitVisible(".verdict.bad", chromedp.ByQuery))
-	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "gate closes", "the refusal to clear early")
+	browsertest.Contains(t, browsertest.Text(t, ctx, ".verdict.bad"), "闸门关闭后方可出清", "the refusal to clear early")
 
 	// The market view draws the interval.
 	browsertest.Run(t, ctx, chromedp.Navigate(base+energyplug.MarketPath("AH-DS-LL")),

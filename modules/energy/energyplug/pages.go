@@ -38,6 +38,7 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	s := &enPages{}
 	return &pages.Module{
+		Reasons:   reasons,
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,

@@ -38,6 +38,7 @@ type notaryPages struct{ site pages.Site }
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
+		Reasons:   reasons,
 		Templates: sub,
 		Messages:  pages.Merge(messages, dashMessages),
 		Dashboard: dashboard,
