@@ -124,12 +124,11 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		if stopped != nil {
-			if rec := s.committedBefore(hashes[i]); rec != nil {
-				out[i] = committedItem(rec)
-			} else {
-				out[i] = refused(stopped)
-				out[i].Hash = fmt.Sprintf("%X", hashes[i])
-			}
+			// Not looked up: the node is overloaded, and a transaction of
+			// the rest that was committed before gets its record when it is
+			// sent again.
+			out[i] = refused(stopped)
+			out[i].Hash = fmt.Sprintf("%X", hashes[i])
 			watches[i] = nil
 			continue
 		}
@@ -253,17 +252,31 @@ func (s *Server) admit(ctx context.Context, raw []byte, hash [32]byte) (fresh bo
 	}
 }
 
-// offer admits a transaction (admit) and, when the mempool does not take
-// it as new, looks for an earlier commit of it: its record, or nil and
-// the admission's answer.
+// offer admits a transaction (admit) and, when the mempool looked at it
+// and did not take it as new, looks for an earlier commit of it: its
+// record, or nil and the admission's answer.
 func (s *Server) offer(ctx context.Context, raw []byte, hash [32]byte) (*app.TxRecord, error) {
 	fresh, err := s.admit(ctx, raw, hash)
-	if !fresh {
+	if !fresh && !overloaded(err) {
 		if rec := s.committedBefore(hash); rec != nil {
 			return rec, nil
 		}
 	}
 	return nil, err
+}
+
+// overloaded reports whether an admission was refused without the
+// mempool looking at the transaction: it is full, or the admission timed
+// out. Such a refusal says nothing of an earlier commit, and looking one
+// up for every transaction the node cannot take (a read that misses) would
+// cost an overloaded node CPU its blocks need: the client sends the
+// transaction again, and then gets the record if it was committed.
+func overloaded(err error) bool {
+	switch errcode.Of(err) {
+	case errcode.MempoolFull, errcode.Timeout:
+		return true
+	}
+	return false
 }
 
 // committedBefore is the record of an earlier commit of a transaction the
