@@ -114,7 +114,7 @@ func untranslatedWord(zh string) string {
 // translation). The catalogues compile: each translation uses exactly its
 // format's arguments, and marks the English words it keeps.
 func TestRefusalsInChinese(t *testing.T) {
-	sets := []pages.Reasons{web.CoreReasons()}
+	sets := []pages.ReasonSet{{Reasons: web.CoreReasons()}}
 	core := map[string]string{}
 	for _, dir := range []string{"../internal/identity", "../internal/app", "../internal/module"} {
 		maps.Copy(core, refusalFormats(t, dir))
@@ -128,7 +128,7 @@ func TestRefusalsInChinese(t *testing.T) {
 			t.Errorf("module %s has no Chinese catalogue of its refusals (pages.Module.Reasons)", m.Name())
 			continue
 		}
-		sets = append(sets, m.Pages.Reasons)
+		sets = append(sets, pages.ReasonSet{Reasons: m.Pages.Reasons, Values: pages.EnumValues(m.Pages.Enums)})
 		checkCatalogue(t, "module "+m.Name(), m.Pages.Reasons, refusalFormats(t, m.Name()))
 	}
 	if _, err := pages.CompileReasons(sets...); err != nil {

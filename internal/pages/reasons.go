@@ -19,6 +19,30 @@ import (
 // chain's words.
 type Reasons map[string]string
 
+// ReasonSet is one catalogue and the Chinese names of the values its
+// messages' arguments may be (a module's statuses and kinds, from its
+// Enums): an argument that is one of them shows as its name.
+type ReasonSet struct {
+	Reasons Reasons
+	Values  map[string]string
+}
+
+// EnumValues names the values of enums in Chinese, for a ReasonSet; a
+// value of two sets takes the name of the first.
+func EnumValues(enums []Enum) map[string]string {
+	values := map[string]string{}
+	for _, e := range enums {
+		for _, v := range e.Values {
+			if l, ok := e.Labels[v]; ok && l[0] != "" {
+				if _, dup := values[v]; !dup {
+					values[v] = l[0]
+				}
+			}
+		}
+	}
+	return values
+}
+
 // reasonVerb matches a format verb of package fmt (or the literal %%).
 var reasonVerb = regexp.MustCompile(`%%|%[-+# 0]*(?:\[\d+\])?[0-9]*(?:\.[0-9]*)?[a-zA-Z]`)
 
@@ -37,7 +61,8 @@ type reason struct {
 	re      *regexp.Regexp
 	quoted  []bool // per argument: the verb was %q
 	zh      string
-	literal int // bytes of literal text: the more, the more specific
+	literal int               // bytes of literal text: the more, the more specific
+	values  map[string]string // Chinese names of argument values
 }
 
 // ReasonCatalogue translates the chain's English refusal messages into
@@ -45,12 +70,13 @@ type reason struct {
 type ReasonCatalogue struct{ reasons []reason }
 
 // CompileReasons builds a catalogue from modules' Reasons; an entry whose
-// translation does not use exactly the format's arguments is an error.
-func CompileReasons(sets ...Reasons) (*ReasonCatalogue, error) {
+// translation does not use exactly the format's arguments is an error. A
+// format in two sets keeps the first set's translation.
+func CompileReasons(sets ...ReasonSet) (*ReasonCatalogue, error) {
 	c := &ReasonCatalogue{}
 	seen := map[string]bool{}
 	for _, set := range sets {
-		for format, zh := range set {
+		for format, zh := range set.Reasons {
 			if seen[format] {
 				continue
 			}
@@ -59,6 +85,7 @@ func CompileReasons(sets ...Reasons) (*ReasonCatalogue, error) {
 			if err != nil {
 				return nil, err
 			}
+			r.values = set.Values
 			c.reasons = append(c.reasons, r)
 		}
 	}
@@ -129,8 +156,9 @@ func compileReason(format, zh string) (reason, error) {
 	return r, nil
 }
 
-// Chinese returns msg in Chinese, with its arguments and the words kept
-// as they are marked as the chain's words (ChainWords), and whether a
+// Chinese returns msg in Chinese, with its arguments (but those its set
+// names) and the words kept as they are marked as the chain's words
+// (ChainWords), and whether a
 // format matched. A message of several parts joined by "; " whose whole
 // does not match is translated part by part, when every part matches.
 func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
@@ -188,6 +216,9 @@ func (r reason) render(args []string) string {
 				}
 				if v == "" {
 					return ""
+				}
+				if name, ok := r.values[v]; ok {
+					return name
 				}
 				return ChainWords(v)
 			}))

@@ -6,7 +6,7 @@ import (
 )
 
 func TestReasonCatalogue(t *testing.T) {
-	c, err := CompileReasons(Reasons{
+	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资"}, Reasons: Reasons{
 		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
 		"no receivable %q":                     "没有应收账款“{1}”",
 		"amount %d is over the limit of %d%%":  "金额 {1} 超过上限 {2}%",
@@ -14,13 +14,15 @@ func TestReasonCatalogue(t *testing.T) {
 		"the price is %s":                      "价格为 {1}",
 		"%s contains %q, which is not allowed": "{1} 含有不允许的字符“{2}”",
 		"the price is %s, above the ceiling":   "价格为 {1}，高于上限",
-	}, Reasons{"no receivable %q": "重复的条目不覆盖第一个"})
+	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cw := ChainWords
 	for _, tc := range []struct{ msg, want string }{
-		{"receivable RC1 is financed; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("financed") + "，只有已保兑的应收账款才能拆分"},
+		// A value the set names shows as its name.
+		{"receivable RC1 is financed; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 已融资，只有已保兑的应收账款才能拆分"},
+		{"receivable RC1 is frozen; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("frozen") + "，只有已保兑的应收账款才能拆分"},
 		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
 		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},
 		{`items[0].hs_code: got "x"`, cw("items[0]") + " 的 " + cw("hs_code") + "：实为“" + cw("x") + "”"},
@@ -55,9 +57,25 @@ func TestReasonCatalogueRefusesBadEntries(t *testing.T) {
 		"%s: %v":        "{1}：{2}",            // no words to translate
 		"x %d y %v":     fmt.Sprint("{2}{1}"), // fine, for contrast below
 	} {
-		_, err := CompileReasons(Reasons{format: zh})
+		_, err := CompileReasons(ReasonSet{Reasons: Reasons{format: zh}})
 		if (err == nil) != (format == "x %d y %v") {
 			t.Errorf("CompileReasons(%q: %q) = %v", format, zh, err)
+		}
+	}
+}
+
+func TestEnumValues(t *testing.T) {
+	got := EnumValues([]Enum{
+		{Name: "m.status", Values: []string{"split", "active", "unnamed"}, Labels: Messages{"split": {"已拆分", "split"}, "active": {"正常", "active"}}},
+		{Name: "m.kind", Values: []string{"split", "issued"}, Labels: Messages{"split": {"拆分", "split"}, "issued": {"开立", "issued"}}},
+	})
+	want := map[string]string{"split": "已拆分", "active": "正常", "issued": "开立"}
+	if len(got) != len(want) {
+		t.Fatalf("EnumValues = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("EnumValues[%q] = %q, want %q (the first set names a value of two)", k, got[k], v)
 		}
 	}
 }

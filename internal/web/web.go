@@ -155,9 +155,9 @@ func New(opts Options) (*Server, error) {
 		s.nav = append(s.nav, m.Public...)
 		s.hall = append(s.hall, m.Hall...)
 	}
-	sets := []pages.Reasons{coreReasons}
+	sets := []pages.ReasonSet{{Reasons: coreReasons}}
 	for _, m := range opts.Modules {
-		sets = append(sets, m.Reasons)
+		sets = append(sets, pages.ReasonSet{Reasons: m.Reasons, Values: pages.EnumValues(m.Enums)})
 	}
 	reasons, err := pages.CompileReasons(sets...)
 	if err != nil {
