@@ -62,6 +62,7 @@ type reason struct {
 	quoted  []bool // per argument: the verb was %q
 	zh      string
 	literal int               // bytes of literal text: the more, the more specific
+	longest string            // the longest run of literal text, which a match contains
 	values  map[string]string // Chinese names of argument values
 }
 
@@ -108,6 +109,9 @@ func compileReason(format, zh string) (reason, error) {
 		last = loc[1]
 		pat.WriteString(regexp.QuoteMeta(lit))
 		r.literal += len(lit)
+		if len(lit) > len(r.longest) {
+			r.longest = lit
+		}
 		if verb == "%%" {
 			pat.WriteString(`%`)
 			r.literal++
@@ -128,6 +132,9 @@ func compileReason(format, zh string) (reason, error) {
 	}
 	pat.WriteString(regexp.QuoteMeta(format[last:]))
 	r.literal += len(format) - last
+	if len(format)-last > len(r.longest) {
+		r.longest = format[last:]
+	}
 	if !FormatHasWords(format) {
 		return reason{}, fmt.Errorf("reason %q: the format has no words to translate", format)
 	}
@@ -185,6 +192,9 @@ func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
 
 func (c *ReasonCatalogue) one(msg string) (string, bool) {
 	for _, r := range c.reasons {
+		if !strings.Contains(msg, r.longest) {
+			continue // cheaper than the pattern
+		}
 		m := r.re.FindStringSubmatch(msg)
 		if m == nil {
 			continue
