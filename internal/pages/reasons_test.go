@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 )
 
@@ -79,3 +80,40 @@ func TestEnumValues(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReasonCatalogue: any message, from a chain or typed into a field
+// the chain quotes, is translated whole or not at all, and never leaves a
+// placeholder unfilled.
+func FuzzReasonCatalogue(f *testing.F) {
+	c, err := CompileReasons(ReasonSet{Reasons: Reasons{
+		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
+		"no receivable %q":                     "没有应收账款“{1}”",
+		"amount %d is over the limit of %d%%":  "金额 {1} 超过上限 {2}%",
+		"%s contains %q, which is not allowed": "{1} 含有不允许的字符“{2}”",
+	}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{`no receivable "a\"{1}"`, "amount 1 is over the limit of 2%", `x contains '\'', which is not allowed`, "receivable {2} is {1}; only a confirmed receivable can be split"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		zh, ok := c.Chinese(msg)
+		if !ok {
+			if zh != "" {
+				t.Fatalf("Chinese(%q) = %q with no match", msg, zh)
+			}
+			return
+		}
+		if zh == "" {
+			t.Fatalf("Chinese(%q) matched and gave nothing", msg)
+		}
+		// A placeholder in the output came from the message itself, marked.
+		plain := chainWordsSpan.ReplaceAllString(zh, "")
+		if reasonPlaceholder.MatchString(plain) {
+			t.Fatalf("Chinese(%q) = %q leaves a placeholder", msg, zh)
+		}
+	})
+}
+
+var chainWordsSpan = regexp.MustCompile(ChainWordsOpen + "[^" + ChainWordsClose + "]*" + ChainWordsClose)
