@@ -176,7 +176,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range out {
 		resp.Counts[it.Status]++
 		if it.Error != nil && it.Error.Hint == "" {
-			it.Error.Hint = errcode.APISentence(errcode.Code(it.Error.Code), lang)
+			it.Error.Hint = s.hint(errcode.Code(it.Error.Code), it.Error.Message, lang)
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)

@@ -68,6 +68,9 @@ type Options struct {
 	Now func() time.Time
 	// Web serves every path outside the API (the pages); nil for none.
 	Web http.Handler
+	// Reasons gives a refusal's message in Chinese, when a catalogue has
+	// it (web.Server.ChineseReason); a Chinese hint carries it.
+	Reasons func(msg string) (string, bool)
 	// Blobs is the node's store of off-chain files; nil disables uploads.
 	Blobs *blob.Store
 	// BlobQuota bounds the bytes each organisation may store in Blobs
@@ -240,7 +243,7 @@ func (s *Server) routes() map[string]httpapi.Description {
 		if allow, _ := s.allowedMethods(r); len(allow) > 0 {
 			// The path is an endpoint's, the method is not: 405 with
 			// the methods it takes (RFC 9110, 15.5.6).
-			methodNotAllowed(w, r, allow)
+			s.methodNotAllowed(w, r, allow)
 			return nil
 		}
 		return errcode.New(errcode.NotFound, "no API endpoint %s %s; the API is described at /openapi.json", r.Method, r.URL.Path)
@@ -285,10 +288,10 @@ func (s *Server) allowedMethods(r *http.Request) (allow []string, exact bool) {
 
 // methodNotAllowed answers 405 with the methods allow, when r's path is an
 // endpoint's and r's method is not one it takes.
-func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	err := errcode.New(errcode.BadRequest, "%s %s is not served: this endpoint takes %s; the API is described at /openapi.json", r.Method, r.URL.Path, strings.Join(allow, " or "))
-	writeJSON(w, http.StatusMethodNotAllowed, errorBody(r, errcode.BadRequest, err))
+	writeJSON(w, http.StatusMethodNotAllowed, s.errorBody(r, errcode.BadRequest, err))
 }
 
 // Routes returns the pattern of every endpoint the server serves, in
@@ -309,7 +312,7 @@ func (s *Server) Handler() http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				writeError(w, r, fmt.Errorf("panic: %v", v))
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		s.securityHeaders(w.Header())
@@ -335,7 +338,7 @@ func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.Re
 			// "GET /v1/txs/batch" fits "GET /v1/txs/{hash}", but the path
 			// is the batch endpoint's, which takes POST only.
 			if allow, exact := s.allowedMethods(r); exact {
-				methodNotAllowed(w, r, allow)
+				s.methodNotAllowed(w, r, allow)
 				s.metrics.observe(pattern, errcode.BadRequest, time.Since(start))
 				return
 			}
@@ -346,7 +349,7 @@ func (s *Server) wrapRoute(pattern string, route httpapi.Route, h func(w http.Re
 			if code == errcode.Internal {
 				s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
-			writeError(w, r, err)
+			s.writeError(w, r, err)
 		}
 		s.metrics.observe(pattern, code, time.Since(start))
 	})
@@ -408,8 +411,22 @@ type ErrorBody struct {
 }
 
 // errorBody is the body of err's answer to r.
-func errorBody(r *http.Request, code errcode.Code, err error) APIError {
-	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err), Hint: errcode.APISentence(code, hintLang(r))}}
+func (s *Server) errorBody(r *http.Request, code errcode.Code, err error) APIError {
+	msg := errcode.Message(err)
+	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r))}}
+}
+
+// hint is the hint of an error with code and message msg in lang: what
+// the code means and what to do, and in Chinese the message's reason in
+// Chinese when a module's catalogue has it (Options.Reasons).
+func (s *Server) hint(code errcode.Code, msg, lang string) string {
+	h := errcode.APISentence(code, lang)
+	if lang == "zh" && s.opts.Reasons != nil {
+		if zh, ok := s.opts.Reasons(msg); ok {
+			h += "原因：" + zh + "。"
+		}
+	}
+	return h
 }
 
 // hintLang is "zh" when r's Accept-Language prefers Chinese to English,
@@ -486,13 +503,13 @@ func requestError(err error) error {
 	return err
 }
 
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := errcode.Of(err)
 	if errors.Is(err, context.DeadlineExceeded) {
 		code = errcode.Timeout
 		err = errcode.New(errcode.Timeout, "the request took too long; try again")
 	}
-	writeJSON(w, HTTPStatus(code), errorBody(r, code, err))
+	writeJSON(w, HTTPStatus(code), s.errorBody(r, code, err))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) { httpapi.WriteJSON(w, status, v) }

@@ -391,7 +391,9 @@ func TestPagesOutsideTheAPI(t *testing.T) {
 // TestErrorHints: every error carries a hint in the language the request
 // prefers, by Accept-Language weights and order; English by default.
 func TestErrorHints(t *testing.T) {
-	zh, en := errcode.APISentence(errcode.NotFound, "zh"), errcode.APISentence(errcode.NotFound, "en")
+	// In Chinese the hint adds the reason, from the core's catalogue.
+	zh := errcode.APISentence(errcode.NotFound, "zh") + "原因：没有机构“no-such-org”。"
+	en := errcode.APISentence(errcode.NotFound, "en")
 	for _, c := range []struct{ accept, want string }{
 		{"", en},
 		{"zh-CN,zh;q=0.9,en;q=0.8", zh},

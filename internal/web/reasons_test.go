@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net"
@@ -10,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dengta-chain/dengta/client"
 	"github.com/dengta-chain/dengta/internal/browsertest"
+	"github.com/dengta-chain/dengta/internal/nodetest"
 )
 
 // TestRefusalsInTheUsersLanguage: when the chain refuses what a clerk
@@ -22,7 +26,7 @@ func TestRefusalsInTheUsersLanguage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a dev chain")
 	}
-	d, _ := browsertest.Node(t)
+	d, home := browsertest.Node(t)
 	base := d.GatewayURL
 	c := hallClient(t, base, "coop-admin", net.IPv4(127, 0, 0, 61))
 	act := func(lang string) string {
@@ -59,6 +63,24 @@ func TestRefusalsInTheUsersLanguage(t *testing.T) {
 	en := act("en")
 	if want := mark + "id is required: a receivable id like RC20260101-0123456789ABCDEF0123</span>"; !strings.Contains(en, want) {
 		t.Errorf("the English page does not say %q:\n%s", want, errorText(en))
+	}
+
+	// The API keeps the chain's English message; asked in Chinese, its
+	// hint adds the reason in Chinese.
+	key := client.KeyFrom(nodetest.AdminKey(t, home, "coop"))
+	for _, lang := range []string{"zh", "en"} {
+		_, err := client.New(base).WithLanguage(lang).Do(context.Background(), key, "receivable", "accept", map[string]string{"id": ""})
+		var ce *client.Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("%s: accepting no receivable through the API: %v", lang, err)
+		}
+		if ce.Message != "id is required: a receivable id like RC20260101-0123456789ABCDEF0123" {
+			t.Errorf("%s: the API's message is %q", lang, ce.Message)
+		}
+		reason := "原因：id 为必填项：请填写应收账款编号，格式如 RC20260101-0123456789ABCDEF0123。"
+		if got := strings.Contains(ce.Hint, reason); got != (lang == "zh") {
+			t.Errorf("%s: the hint %q says the Chinese reason: %v", lang, ce.Hint, got)
+		}
 	}
 }
 

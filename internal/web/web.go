@@ -240,6 +240,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // Messages returns every text of the pages, the modules' included.
 func (s *Server) Messages() pages.Messages { return s.messages }
 
+// ChineseReason returns a refusal's message in Chinese, as plain text,
+// when a module's catalogue (or the core's) has it: for the API's hints.
+func (s *Server) ChineseReason(msg string) (string, bool) {
+	zh, ok := s.reasons.Chinese(msg)
+	if !ok {
+		return "", false
+	}
+	return strings.NewReplacer(pages.ChainWordsOpen, "", pages.ChainWordsClose, "").Replace(zh), true
+}
+
 // CoreReasons returns the Chinese of the core's refusals (identity,
 // governance, admission, the shared field checks), which the pages use
 // with the modules' own (pages.Module.Reasons).
