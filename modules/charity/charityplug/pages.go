@@ -674,7 +674,8 @@ func (s *chPages) donate(ctx context.Context, p *pages.Page, api *client.Client,
 		p.Done("/hall/charity#receipt", p.T("ch.sentbefore"))
 		return nil
 	}
-	defer end()
+	recorded := false
+	defer func() { end(recorded) }()
 	var rc *Receipt
 	inKind := action == "donate_in_kind"
 	if !inKind {
@@ -692,8 +693,10 @@ func (s *chPages) donate(ctx context.Context, p *pages.Page, api *client.Client,
 		}
 		var err error
 		if rc, err = Donate(ctx, api, key, b, r.FormValue("donor"), s.site.PublicURL("")); err != nil {
+			recorded = !nothingRecorded(err)
 			return fail(err)
 		}
+		recorded = true
 	} else {
 		qty, qerr := strconv.ParseInt(v("quantity"), 10, 64)
 		if qerr != nil {
@@ -717,8 +720,10 @@ func (s *chPages) donate(ctx context.Context, p *pages.Page, api *client.Client,
 		}
 		res, _, serr := client.Send(ctx, api, key, charityapi.DonateInKind, b)
 		if serr != nil {
+			recorded = !nothingRecorded(serr)
 			return fail(serr)
 		}
+		recorded = true
 		rc = &Receipt{Receipt: res.Receipt, Project: res.Project, AmountFen: fen, Key: hex.EncodeToString(salt),
 			URL: ReceiptURL(s.site.PublicURL(""), res.Receipt, salt)}
 	}

@@ -1,6 +1,7 @@
 package charityplug
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -77,5 +78,45 @@ func TestProjectsWhere(t *testing.T) {
 	}
 	if _, _, err := projectsWhere(v, "", "not a project id", 0, nil); errcode.Of(err) != errcode.BadRequest {
 		t.Fatalf("a bad cursor: %v, want a bad request", err)
+	}
+}
+
+// TestDonationFormOnce: a form's token records one donation; a sending
+// that recorded nothing for sure frees it, a later sending waits for the
+// first and then records only if the first did not.
+func TestDonationFormOnce(t *testing.T) {
+	f := newDonationForms()
+	ctx := context.Background()
+	first, end := f.send(ctx, "t1")
+	if !first {
+		t.Fatal("the first sending of a form is not first")
+	}
+	end(false) // refused: nothing recorded
+	first, end = f.send(ctx, "t1")
+	if !first {
+		t.Fatal("a form sent again after a refusal may not record")
+	}
+	end(true)
+	if first, _ := f.send(ctx, "t1"); first {
+		t.Fatal("a form that recorded its donation records again")
+	}
+
+	// A second sending while the first is under way waits for it.
+	for _, recorded := range []bool{false, true} {
+		token := fmt.Sprint("t2-", recorded)
+		_, end := f.send(ctx, token)
+		got := make(chan bool)
+		go func() {
+			first, end := f.send(ctx, token)
+			if first {
+				end(true)
+			}
+			got <- first
+		}()
+		time.Sleep(20 * time.Millisecond) // let it wait (the outcome does not depend on it)
+		end(recorded)
+		if first := <-got; first == recorded {
+			t.Errorf("first sending recorded=%v: the waiting one may record: %v", recorded, first)
+		}
 	}
 }
