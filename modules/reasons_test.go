@@ -18,9 +18,14 @@ import (
 	"github.com/dengta-chain/dengta/modules"
 )
 
-// refusalHelpers are the functions through which the modules refuse
-// with a format (their first argument); errcode.New takes it second.
-var refusalHelpers = map[string]bool{"malformed": true, "rule": true, "conflict": true, "unauthorized": true, "notFound": true, "forbidden": true, "badRequest": true}
+// refusalHelpers are the functions through which the code refuses with a
+// format, and the index of the format among their arguments.
+var refusalHelpers = map[string]int{
+	"malformed": 0, "rule": 0, "conflict": 0, "conflictf": 0, "unauthorized": 0, "notFound": 0, "forbidden": 0, "badRequest": 0,
+	"refusal":   2, // datashare's refusal(err, caller, format, ...)
+	"GetRecord": 3, // module.GetRecord(r, key, v, format, ...): the record is missing
+	"New":       1, // errcode.New(code, format, ...)
+}
 
 // untranslatedModules need no catalogue: trace's refusals are
 // structured, with both languages in the module (modules/trace/messages.go).
@@ -59,12 +64,12 @@ func refusalFormats(t *testing.T, root string) map[string]string {
 			arg := -1
 			switch fn := c.Fun.(type) {
 			case *ast.Ident:
-				if refusalHelpers[fn.Name] {
-					arg = 0
+				if i, ok := refusalHelpers[fn.Name]; ok && fn.Name != "New" {
+					arg = i
 				}
 			case *ast.SelectorExpr:
-				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "errcode" && fn.Sel.Name == "New" {
-					arg = 1
+				if x, ok := fn.X.(*ast.Ident); ok && (x.Name == "errcode" && fn.Sel.Name == "New" || x.Name == "module" && fn.Sel.Name == "GetRecord") {
+					arg = refusalHelpers[fn.Sel.Name]
 				}
 			}
 			if arg < 0 || len(c.Args) <= arg {

@@ -126,7 +126,10 @@ func compileReason(format, zh string) (reason, error) {
 			pat.WriteString(`(-?[0-9]+)`)
 			r.quoted = append(r.quoted, false)
 		default:
-			pat.WriteString(`(.*?)`)
+			// Anything but a clause boundary ("; "): an argument is a
+			// value or a phrase, and a short format must not swallow the
+			// rest of a longer message it was not written for.
+			pat.WriteString(`((?:[^;]|;[^ ])*?)`)
 			r.quoted = append(r.quoted, false)
 		}
 	}

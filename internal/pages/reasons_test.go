@@ -14,6 +14,7 @@ func TestReasonCatalogue(t *testing.T) {
 		"%s.hs_code: got %q":                   "{1} 的 `hs_code`：实为“{2}”",
 		"the price is %s":                      "价格为 {1}",
 		"%s contains %q, which is not allowed": "{1} 含有不允许的字符“{2}”",
+		"no %s (%s)":                           "找不到 {1}（{2}）",
 		"the price is %s, above the ceiling":   "价格为 {1}，高于上限",
 	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个"}})
 	if err != nil {
@@ -42,7 +43,9 @@ func TestReasonCatalogue(t *testing.T) {
 	}
 	// %d takes digits only, and an unknown message (or part) is not
 	// translated: the page keeps the chain's English.
-	for _, msg := range []string{"amount x is over the limit of 10%", "something else", `no receivable "a"; something else`, ""} {
+	// An argument does not span a clause: a short format does not take a
+	// longer message it was not written for.
+	for _, msg := range []string{"amount x is over the limit of 10%", "something else", `no receivable "a"; something else`, "", `no trading zone "AH-XX"; a grid operator opens it first (open_zone)`} {
 		if got, ok := c.Chinese(msg); ok {
 			t.Errorf("Chinese(%q) = %q; want no match", msg, got)
 		}
