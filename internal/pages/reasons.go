@@ -60,6 +60,7 @@ type reason struct {
 	format  string
 	re      *regexp.Regexp
 	quoted  []bool // per argument: the verb was %q
+	named   []bool // per argument: it says what something is (after "is"), so a value may be named
 	zh      string
 	literal int               // bytes of literal text: the more, the more specific
 	longest string            // the longest run of literal text, which a match contains
@@ -117,6 +118,7 @@ func compileReason(format, zh string) (reason, error) {
 			r.literal++
 			continue
 		}
+		r.named = append(r.named, statesWhat(lit))
 		switch verb[len(verb)-1] {
 		case 'q':
 			// A string, or a rune, which %q quotes with single quotes.
@@ -208,6 +210,22 @@ func (c *ReasonCatalogue) one(msg string) (string, bool) {
 	return "", false
 }
 
+// statesWhat reports whether the English before an argument introduces
+// what something is ("... is %s", "status %s", "already %s"): there a
+// module's value is a state and shows as its name, where elsewhere the
+// same word may be an action ("cannot be %s": rejected).
+func statesWhat(before string) bool {
+	w := strings.Fields(strings.ToLower(before))
+	if len(w) == 0 {
+		return false
+	}
+	switch w[len(w)-1] {
+	case "is", "are", "was", "were", "status", "already", "now":
+		return true
+	}
+	return false
+}
+
 // render fills the translation: arguments and backquoted words become
 // the chain's words.
 func (r reason) render(args []string) string {
@@ -230,7 +248,7 @@ func (r reason) render(args []string) string {
 				if v == "" {
 					return ""
 				}
-				if name, ok := r.values[v]; ok {
+				if name, ok := r.values[v]; ok && r.named[n-1] {
 					return name
 				}
 				return ChainWords(v)

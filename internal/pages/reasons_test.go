@@ -9,13 +9,14 @@ import (
 func TestReasonCatalogue(t *testing.T) {
 	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资"}, Reasons: Reasons{
 		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
-		"no receivable %q":                     "没有应收账款“{1}”",
-		"amount %d is over the limit of %d%%":  "金额 {1} 超过上限 {2}%",
-		"%s.hs_code: got %q":                   "{1} 的 `hs_code`：实为“{2}”",
-		"the price is %s":                      "价格为 {1}",
-		"%s contains %q, which is not allowed": "{1} 含有不允许的字符“{2}”",
-		"no %s (%s)":                           "找不到 {1}（{2}）",
-		"the price is %s, above the ceiling":   "价格为 {1}，高于上限",
+		"no receivable %q":                         "没有应收账款“{1}”",
+		"amount %d is over the limit of %d%%":      "金额 {1} 超过上限 {2}%",
+		"%s.hs_code: got %q":                       "{1} 的 `hs_code`：实为“{2}”",
+		"the price is %s":                          "价格为 {1}",
+		"receivable %s cannot be %s: it was split": "应收账款 {1} 无法办理此操作（{2}）：已拆分",
+		"%s contains %q, which is not allowed":     "{1} 含有不允许的字符“{2}”",
+		"no %s (%s)":                               "找不到 {1}（{2}）",
+		"the price is %s, above the ceiling":       "价格为 {1}，高于上限",
 	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个"}})
 	if err != nil {
 		t.Fatal(err)
@@ -24,6 +25,8 @@ func TestReasonCatalogue(t *testing.T) {
 	for _, tc := range []struct{ msg, want string }{
 		// A value the set names shows as its name.
 		{"receivable RC1 is financed; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 已融资，只有已保兑的应收账款才能拆分"},
+		// ... but not where the English names an action with it.
+		{"receivable RC1 cannot be financed: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("financed") + "）：已拆分"},
 		{"receivable RC1 is frozen; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("frozen") + "，只有已保兑的应收账款才能拆分"},
 		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
 		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},

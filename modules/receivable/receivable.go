@@ -214,28 +214,27 @@ func statusIs(r *Receivable, verb string, want ...string) error {
 	if slices.Contains(want, r.Status) {
 		return nil
 	}
-	why := ""
+	// One format per status, so that the pages can translate each.
 	switch r.Status {
 	case StatusPendingAcceptance:
-		why = "it is waiting for " + r.PendingHolder + " to accept it"
+		return conflict("receivable %s cannot be %s: it is waiting for %s to accept it", r.ID, verb, r.PendingHolder)
 	case StatusActive:
-		why = "it is active, held by " + r.Holder
+		return conflict("receivable %s cannot be %s: it is active, held by %s", r.ID, verb, r.Holder)
 	case StatusOverdue:
-		why = "it is overdue, held by " + r.Holder
+		return conflict("receivable %s cannot be %s: it is overdue, held by %s", r.ID, verb, r.Holder)
 	case StatusFinancingPending:
-		why = "it is waiting for " + r.FinancingBank + " to decide on financing it"
+		return conflict("receivable %s cannot be %s: it is waiting for %s to decide on financing it", r.ID, verb, r.FinancingBank)
 	case StatusSplit:
-		why = "it was split into parts; act on its parts instead"
+		return conflict("receivable %s cannot be %s: it was split into parts; act on its parts instead", r.ID, verb)
 	case StatusSettled:
-		why = "it was settled in full"
+		return conflict("receivable %s cannot be %s: it was settled in full", r.ID, verb)
 	case StatusCancelled:
-		why = "it was cancelled by its issuer"
+		return conflict("receivable %s cannot be %s: it was cancelled by its issuer", r.ID, verb)
 	case StatusRejected:
-		why = "it was rejected by its receiver"
+		return conflict("receivable %s cannot be %s: it was rejected by its receiver", r.ID, verb)
 	default:
-		why = "its status is " + r.Status
+		return conflict("receivable %s cannot be %s: its status is %s", r.ID, verb, r.Status)
 	}
-	return conflict("receivable %s cannot be %s: %s", r.ID, verb, why)
 }
 
 func getCredit(kv Getter, obligor string) (*CreditLine, bool, error) {
