@@ -30,6 +30,10 @@ func TestFreezeLiftedOnlyByItsSetter(t *testing.T) {
 	if r := get(t, c, id); r.Frozen || r.FrozenBy != "" || r.FrozenAt != 0 {
 		t.Fatalf("after its setter lifted it: %+v", r)
 	}
+	// Nothing is frozen now: lifting again says so, not that an ancestor
+	// holds the freeze.
+	res = do(t, c, reg, "unfreeze", map[string]any{"id": id, "reason": "再次解除"}, errcode.Conflict)
+	logContains(t, res, "there is no freeze to lift")
 	checkInvariants(t, c)
 }
 

@@ -136,6 +136,13 @@ func frozenItself(kv Getter, id string) (*Receivable, error) {
 		return nil, err
 	}
 	if !r.Frozen {
+		by, err := frozenBy(kv, r)
+		if err != nil {
+			return nil, err
+		}
+		if by == "" {
+			return nil, conflict("receivable %s is not frozen: there is no freeze to lift", r.ID)
+		}
 		return nil, conflict("receivable %s is not frozen itself; a freeze of an ancestor is lifted on that ancestor", r.ID)
 	}
 	return r, nil

@@ -68,6 +68,7 @@ var reasons = map[string]string{
 	"receivable %s is held by %s; only its holder may %s it":                                                                                                  "应收账款 {1} 由 {2} 持有，只有持有方可以办理此操作（{3}）",
 	"receivable %s is locked by the regulator's freeze of %s and cannot be %s":                                                                                "应收账款 {1} 因监管机构冻结了 {2} 而被锁定，无法办理此操作（{3}）",
 	"receivable %s is not frozen itself; a freeze of an ancestor is lifted on that ancestor":                                                                  "应收账款 {1} 本身未被冻结：上级应收账款的冻结须在该上级应收账款上解除",
+	"receivable %s is not frozen: there is no freeze to lift":                                                                                                 "应收账款 {1} 未被冻结，无须解冻",
 	"receivable %s is overdue (maturity %s, today %s) and cannot be %s":                                                                                       "应收账款 {1} 已逾期（到期日 {2}，链上日期 {3}），无法办理此操作（{4}）",
 	"receivable %s is owed by %s; only its obligor settles it":                                                                                                "应收账款 {1} 的付款方为 {2}，只有付款方可以兑付",
 	"receivable %s matures on %s; from that date (today is %s) it can no longer be financed":                                                                  "应收账款 {1} 的到期日为 {2}（链上日期为 {3}），自到期日起不能再办理融资",
