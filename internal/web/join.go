@@ -74,6 +74,15 @@ func (s *Server) applyPage(p *pages.Page) error {
 }
 
 // applyError shows the form again with what was sent and the message.
+// withDetail is a sentence in the page's language followed by the check's
+// own words (English, marked as such) in the page's brackets.
+func withDetail(p *pages.Page, sentence string, err error) string {
+	if p.Lang == ZH {
+		return sentence + "（" + pages.ChainWords(err.Error()) + "）"
+	}
+	return sentence + " (" + pages.ChainWords(err.Error()) + ")"
+}
+
 func (s *Server) applyError(p *pages.Page, status int, msg string) error {
 	p.Title = p.T("apply.title")
 	p.Status = status
@@ -98,14 +107,14 @@ func (s *Server) applySubmit(p *pages.Page) error {
 	}
 	// The form's own checks first, in the visitor's language.
 	if err := identity.ValidUSCC(f.USCC); err != nil {
-		return s.applyError(p, http.StatusBadRequest, p.T("apply.baduscc")+" ("+err.Error()+")")
+		return s.applyError(p, http.StatusBadRequest, withDetail(p, p.T("apply.baduscc"), err))
 	}
 	if len(f.Roles) == 0 {
 		return s.applyError(p, http.StatusBadRequest, p.T("apply.noroles"))
 	}
 	key, err := parseAdminKey(strings.TrimSpace(r.PostFormValue("admin_key")))
 	if err != nil {
-		return s.applyError(p, http.StatusBadRequest, p.T("apply.badkey")+" ("+err.Error()+")")
+		return s.applyError(p, http.StatusBadRequest, withDetail(p, p.T("apply.badkey"), err))
 	}
 	f.AdminKey = key
 	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(r.PostFormValue("possession")))

@@ -86,6 +86,12 @@ func TestApplyToJoin(t *testing.T) {
 	fill(bad)
 	browsertest.Run(t, ctx, chromedp.WaitVisible("#apply-error", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#apply-error"), "统一社会信用代码有误", "error for a wrong code")
+	// The check's own words follow in Chinese brackets, marked as English.
+	var detailLang string
+	browsertest.Run(t, ctx, chromedp.Evaluate(`(document.querySelector("#apply-error span.chain-words") || {}).lang || ""`, &detailLang))
+	if detailLang != "en" || !strings.Contains(browsertest.Text(t, ctx, "#apply-error"), "（") {
+		t.Errorf("the check's details are not marked English in Chinese brackets: %q, lang %q", browsertest.Text(t, ctx, "#apply-error"), detailLang)
+	}
 	var kept, keptKey string
 	var roleKept bool
 	browsertest.Run(t, ctx, chromedp.Value("#name", &kept, chromedp.ByQuery), chromedp.Value("#admin_key", &keptKey, chromedp.ByQuery),

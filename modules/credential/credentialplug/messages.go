@@ -20,7 +20,7 @@ var messages = pages.Messages{
 	"vc.notissuer":               {"本单位尚未获授权签发任何证照；签发机构由联盟治理决议授权。", "Your organisation is not authorised to issue any credential type; the consortium authorises issuers by governance decisions."},
 	"vc.notissuerof":             {"本单位未获授权签发「%s」。", "Your organisation is not authorised to issue credentials of type %s. "},
 	"vc.mayissue":                {"本单位可签发的证照列在下方“签发证照”中；签发机构由联盟治理决议按证照类型授权。", "The types it may issue are listed below under Issue a credential; the consortium authorises issuers type by type by governance decisions."},
-	"vc.refused":                 {"操作被拒绝", "Refused"},
+	"vc.refused":                 {"操作被拒绝：", "Refused: "},
 	"vc.did.proof":               {"下载 DID 文档及证明", "Download the DID document with proofs"},
 	"vc.issue":                   {"签发证照", "Issue a credential"},
 	"vc.issue.help":              {"填写证照内容。标 * 的为必填项；除固定项外，每一项持证人都可以选择是否出示。", "Fill in the credential. Items marked * are required; the holder chooses which items to show, except fixed ones."},

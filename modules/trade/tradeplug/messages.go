@@ -149,7 +149,7 @@ var messages = pages.Messages{
 	"tr.isyes":                    {"是", "yes"},
 	"tr.isno":                     {"否", "no"},
 	"tr.done":                     {"已完成：", "Done:"},
-	"tr.refused":                  {"操作被拒绝：", "Refused:"},
+	"tr.refused":                  {"操作被拒绝：", "Refused: "},
 	"tr.badamount":                {"%s：“%s”不是有效的数；应大于 0，最多 %s", "%s: %s is not an amount; give one above 0 and at most %s"},
 	"tr.badcurrency":              {"币种 %s 不是本链支持的 ISO 4217 货币代码（如 USD、CNY）", "the currency %s is not an ISO 4217 code the chain knows (USD, EUR, CNY, ...)"},
 	"tr.choosefile":               {"请选择%s", "choose the %s"},

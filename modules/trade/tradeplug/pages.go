@@ -455,7 +455,7 @@ func (s *tradePages) act(p *pages.Page) error {
 	// The body's errors are the page's own sentences, in its language.
 	body, err := s.body(p, action, ref, no)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+err.Error())
+		return back("", p.T("tr.refused")+err.Error())
 	}
 	key, err := s.site.Signer(p)
 	if err != nil {
@@ -465,7 +465,7 @@ func (s *tradePages) act(p *pages.Page) error {
 	defer cancel()
 	rec, err := s.site.API().Do(ctx, key, tradeapi.Name, action, body)
 	if err != nil {
-		return back("", p.T("tr.refused")+" "+p.APIError(err))
+		return back("", p.T("tr.refused")+p.APIError(err))
 	}
 	switch action {
 	case tradeapi.IssueEBL.Name:
