@@ -220,10 +220,31 @@ func statesWhat(before string) bool {
 		return false
 	}
 	switch w[len(w)-1] {
-	case "is", "are", "was", "were", "status", "already", "now":
+	case "is", "are", "was", "were", "status", "already", "now", "role", "roles", "holds", "has":
 		return true
 	}
 	return false
+}
+
+// name is v's Chinese name in values: of the value, or of every item of
+// a list as Go prints one ("[bank supplier]"), joined with 、.
+func name(values map[string]string, v string) (string, bool) {
+	if n, ok := values[v]; ok {
+		return n, true
+	}
+	if len(v) < 3 || v[0] != '[' || v[len(v)-1] != ']' {
+		return "", false
+	}
+	items := strings.Fields(v[1 : len(v)-1])
+	names := make([]string, len(items))
+	for i, it := range items {
+		n, ok := values[it]
+		if !ok {
+			return "", false
+		}
+		names[i] = n
+	}
+	return strings.Join(names, "、"), len(names) > 0
 }
 
 // render fills the translation: arguments and backquoted words become
@@ -248,8 +269,10 @@ func (r reason) render(args []string) string {
 				if v == "" {
 					return ""
 				}
-				if name, ok := r.values[v]; ok && r.named[n-1] {
-					return name
+				if r.named[n-1] {
+					if n, ok := name(r.values, v); ok {
+						return n
+					}
 				}
 				return ChainWords(v)
 			}))

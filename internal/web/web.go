@@ -155,7 +155,11 @@ func New(opts Options) (*Server, error) {
 		s.nav = append(s.nav, m.Public...)
 		s.hall = append(s.hall, m.Hall...)
 	}
-	sets := []pages.ReasonSet{{Reasons: coreReasons}}
+	roleNames := map[string]string{}
+	for _, r := range opts.Roles.All() {
+		roleNames[string(r)] = opts.Roles.Label(r, string(ZH))
+	}
+	sets := []pages.ReasonSet{{Reasons: coreReasons, Values: roleNames}}
 	for _, m := range opts.Modules {
 		sets = append(sets, pages.ReasonSet{Reasons: m.Reasons, Values: pages.EnumValues(m.Enums)})
 	}
