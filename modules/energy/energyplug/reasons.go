@@ -11,7 +11,7 @@ var reasons = map[string]string{
 	"%s has no active meter in zone %s; the grid operator registers one first":                                             "{1} 在片区 {2} 没有在运电表：须先由电网企业登记智能电表",
 	"%s is required, e.g. %s":                "{1} 为必填项，例如 {2}",
 	"%s must be 0 to %d fen per kWh, got %d": "{1} 须为 0 至 {2} 分/千瓦时，实际为 {3}",
-	"%s's meters (%d W) move at most %d Wh in %d minutes; %d Wh are ordered already":                         "{1} 的电表（额定功率合计 {2} 瓦）每 {4} 分钟最多输送 {3} 瓦时电量，本时段已申报 {5} 瓦时，请减少申报电量",
+	"%s's meters (%d W) move at most %d Wh in %d minutes; %d Wh are ordered already":                         "{1} 的电表（额定功率合计 {2} 瓦）每 {4} 分钟最多购入或售出 {3} 瓦时电量（1 千瓦时 = 1000 瓦时），本时段已申报 {5} 瓦时，请减少申报电量",
 	"%s.sig is not a signature in hex":                                                                       "{1} 的 `sig` 不是十六进制形式的签名",
 	"%s: interval %s ends at %s; a reading is posted after its interval":                                     "{1}：时段 {2} 于 {3} 结束，读数须在时段结束后上传",
 	"%s: meter %s (%d W) cannot read more than %d Wh in %d minutes":                                          "{1}：电表 {2}（额定功率 {3} 瓦）在 {5} 分钟内的读数不能超过 {4} 瓦时",
