@@ -133,8 +133,16 @@ func TestRefusalsInChinese(t *testing.T) {
 			t.Errorf("module %s has no Chinese catalogue of its refusals (pages.Module.Reasons)", m.Name())
 			continue
 		}
-		sets = append(sets, pages.ReasonSet{Reasons: m.Pages.Reasons, Values: pages.EnumValues(m.Pages.Enums)})
+		sets = append(sets, pages.ReasonSet{Reasons: m.Pages.Reasons, Values: pages.EnumValues(m.Pages.Enums), Words: m.Pages.ReasonWords})
 		checkCatalogue(t, "module "+m.Name(), m.Pages.Reasons, refusalFormats(t, m.Name()))
+		if len(m.Pages.ReasonWords) > 0 {
+			lits := stringLiterals(t, m.Name())
+			for w := range m.Pages.ReasonWords {
+				if !lits[w] {
+					t.Errorf("module %s names the word %q, which its code no longer uses", m.Name(), w)
+				}
+			}
+		}
 	}
 	if _, err := pages.CompileReasons(sets...); err != nil {
 		t.Error(err)
@@ -160,4 +168,42 @@ func checkCatalogue(t *testing.T, who string, reasons pages.Reasons, formats map
 			t.Errorf("%s: %s refuses with %q, which has no Chinese", pos, who, format)
 		}
 	}
+}
+
+// stringLiterals returns every string literal of the module's own
+// packages (wire and plug packages left out).
+func stringLiterals(t *testing.T, root string) map[string]bool {
+	t.Helper()
+	lits := map[string]bool{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (strings.HasSuffix(path, "api") || strings.HasSuffix(path, "plug")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil {
+					lits[s] = true
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lits
 }

@@ -238,6 +238,9 @@ type Module struct {
 	// Reasons are the module's refusal messages in Chinese, which Chinese
 	// pages show instead of the chain's English (APIError).
 	Reasons Reasons
+	// ReasonWords are the Chinese of the words the module's code puts
+	// into its refusals as arguments (ReasonSet.Words).
+	ReasonWords map[string]string
 	// Routes registers the pages.
 	Routes func(s Site, r Router)
 }

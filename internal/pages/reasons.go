@@ -25,6 +25,10 @@ type Reasons map[string]string
 type ReasonSet struct {
 	Reasons Reasons
 	Values  map[string]string
+	// Words name, in Chinese, the words the module's code puts into its
+	// messages elsewhere: the action in "cannot be %s" (accepted, split or
+	// transferred).
+	Words map[string]string
 }
 
 // EnumValues names the values of enums in Chinese, for a ReasonSet; a
@@ -65,6 +69,7 @@ type reason struct {
 	literal int               // bytes of literal text: the more, the more specific
 	longest string            // the longest run of literal text, which a match contains
 	values  map[string]string // Chinese names of argument values
+	words   map[string]string // Chinese of the words put into messages
 }
 
 // ReasonCatalogue translates the chain's English refusal messages into
@@ -87,7 +92,7 @@ func CompileReasons(sets ...ReasonSet) (*ReasonCatalogue, error) {
 			if err != nil {
 				return nil, err
 			}
-			r.values = set.Values
+			r.values, r.words = set.Values, set.Words
 			c.reasons = append(c.reasons, r)
 		}
 	}
@@ -273,6 +278,8 @@ func (r reason) render(args []string) string {
 					if n, ok := name(r.values, v); ok {
 						return n
 					}
+				} else if w, ok := r.words[v]; ok {
+					return w
 				}
 				return ChainWords(v)
 			}))

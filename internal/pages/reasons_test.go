@@ -7,7 +7,7 @@ import (
 )
 
 func TestReasonCatalogue(t *testing.T) {
-	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资", "bank": "银行", "supplier": "供应商"}, Reasons: Reasons{
+	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资", "bank": "银行", "supplier": "供应商"}, Words: map[string]string{"financed": "融资"}, Reasons: Reasons{
 		"%s is for organisations with role %v; %s has %v":               "{1} 仅限角色为 {2} 的机构办理；{3} 的角色为 {4}",
 		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
 		"no receivable %q":                         "没有应收账款“{1}”",
@@ -30,8 +30,10 @@ func TestReasonCatalogue(t *testing.T) {
 		// to be a value is not named where the English does not say what
 		// something is.
 		{"receivable/issue is for organisations with role [bank supplier]; bank has [x]", cw("receivable/issue") + " 仅限角色为 银行、供应商 的机构办理；" + cw("bank") + " 的角色为 " + cw("[x]")},
-		// ... but not where the English names an action with it.
-		{"receivable RC1 cannot be financed: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("financed") + "）：已拆分"},
+		// ... but not where the English names an action with it: there the
+		// set's words name it, when they have it.
+		{"receivable RC1 cannot be financed: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（融资）：已拆分"},
+		{"receivable RC1 cannot be frozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("frozen") + "）：已拆分"},
 		{"receivable RC1 is frozen; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("frozen") + "，只有已保兑的应收账款才能拆分"},
 		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
 		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},

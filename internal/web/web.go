@@ -161,7 +161,7 @@ func New(opts Options) (*Server, error) {
 	}
 	sets := []pages.ReasonSet{{Reasons: coreReasons, Values: roleNames}}
 	for _, m := range opts.Modules {
-		sets = append(sets, pages.ReasonSet{Reasons: m.Reasons, Values: pages.EnumValues(m.Enums)})
+		sets = append(sets, pages.ReasonSet{Reasons: m.Reasons, Values: pages.EnumValues(m.Enums), Words: m.ReasonWords})
 	}
 	reasons, err := pages.CompileReasons(sets...)
 	if err != nil {

@@ -35,15 +35,16 @@ type recvPages struct{ site pages.Site }
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
-		Reasons:   reasons,
-		Funcs:     template.FuncMap{"yuan": decimal.FormatYuan, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
-		Hall:      []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Funcs:       template.FuncMap{"yuan": decimal.FormatYuan, "percent": formatBP, "sub": func(a, b int64) int64 { return a - b }},
+		Hall:        []pages.Link{{Path: "/hall/receivables", Key: "hr.title"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &recvPages{site: site}
 			r.SignedIn("GET /hall/receivables", s.hallReceivables)

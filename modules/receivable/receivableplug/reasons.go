@@ -88,3 +88,19 @@ var reasons = map[string]string{
 	"trade.invoice_no %q must be 1 to 40 letters, digits or '-', starting with a letter or digit":                                                             "`trade.invoice_no`“{1}”须为 1 至 40 个字母、数字或 `-`，且以字母或数字开头",
 	"trade.invoice_no is required":                                                                                                                            "`trade.invoice_no`（发票号码）为必填项",
 }
+
+// reasonWords are the actions the module's refusals name ("receivable %s
+// cannot be %s"), in the hall's words.
+var reasonWords = map[string]string{
+	"accepted":             "签收",
+	"rejected":             "拒收",
+	"cancelled":            "撤回",
+	"confirmed":            "保兑",
+	"finance":              "融资",
+	"financed":             "融资",
+	"settled":              "兑付",
+	"split":                "拆分",
+	"split or transferred": "拆分或转让",
+	"withdrawn":            "撤回保兑申请",
+	"declined":             "拒绝",
+}
