@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/dengta-chain/dengta/internal/decimal"
 )
 
 // Reasons is a module's catalogue of its refusal messages in Chinese: each
@@ -215,6 +218,35 @@ func (c *ReasonCatalogue) one(msg string) (string, bool) {
 	return "", false
 }
 
+var (
+	yuanArg = regexp.MustCompile(`^(-?)([0-9]+)\.([0-9]{2}) yuan$`)
+	timeArg = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$`)
+)
+
+// localArg shows an argument the chain writes for machines as the pages
+// show it: an amount "4500000.00 yuan" as 4,500,000.00 元, an RFC 3339
+// time in China Standard Time.
+func localArg(v string) (string, bool) {
+	if m := yuanArg.FindStringSubmatch(v); m != nil {
+		whole, err := strconv.ParseInt(m[2], 10, 64)
+		frac, _ := strconv.ParseInt(m[3], 10, 64)
+		if err != nil || whole > (1<<62)/100 {
+			return "", false
+		}
+		fen := whole*100 + frac
+		if m[1] == "-" {
+			fen = -fen
+		}
+		return ChainWords(decimal.FormatYuan(fen)) + " 元", true
+	}
+	if timeArg.MatchString(v) {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return ChainWords(t.In(ChinaTime).Format("2006-01-02 15:04:05")), true
+		}
+	}
+	return "", false
+}
+
 // statesWhat reports whether the English before an argument introduces
 // what something is ("... is %s", "status %s", "already %s"): there a
 // module's value is a state and shows as its name, where elsewhere the
@@ -273,6 +305,9 @@ func (r reason) render(args []string) string {
 				}
 				if v == "" {
 					return ""
+				}
+				if l, ok := localArg(v); ok {
+					return l
 				}
 				if r.named[n-1] {
 					if n, ok := name(r.values, v); ok {

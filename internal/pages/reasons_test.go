@@ -26,6 +26,10 @@ func TestReasonCatalogue(t *testing.T) {
 	for _, tc := range []struct{ msg, want string }{
 		// A value the set names shows as its name.
 		{"receivable RC1 is financed; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 已融资，只有已保兑的应收账款才能拆分"},
+		// Amounts and times the chain writes for machines show as the
+		// pages show them.
+		{"the price is 4500000.00 yuan", "价格为 " + cw("4,500,000.00") + " 元"},
+		{"the price is 2025-01-06T15:59:59Z", "价格为 " + cw("2025-01-06 23:59:59")},
 		// A list of values is named item by item; an org id that happens
 		// to be a value is not named where the English does not say what
 		// something is.
