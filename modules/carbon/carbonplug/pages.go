@@ -43,13 +43,14 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	s := &cbPages{}
 	return &pages.Module{
-		Reasons:   reasons,
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
 		Funcs: template.FuncMap{
 			"cbnum":    formatInt,
 			"cbpct":    func(bp int) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },

@@ -114,3 +114,12 @@ var reasons = map[string]string{
 	"year %d is in the future (it is %d)":                                                                                                 "年度 {1} 尚未到来（当前为 {2} 年）",
 	"year %d is in the future (it is %d): consumption is claimed for a year that has begun":                                               "年度 {1} 尚未到来（当前为 {2} 年）：只能为已开始的年度核销绿证",
 }
+
+// reasonWords are the actions the module's refusals name ("the green
+// certificates of batch %s ... can no longer be %s"), in the hall's words.
+var reasonWords = map[string]string{
+	"transferred": "转让",
+	"retired":     "注销",
+	"claimed":     "核销",
+	"surrendered": "清缴",
+}

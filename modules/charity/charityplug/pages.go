@@ -42,13 +42,14 @@ type chPages struct {
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Reasons:   reasons,
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
 		Funcs: template.FuncMap{
 			"chyuan": decimal.FormatYuan,
 			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },

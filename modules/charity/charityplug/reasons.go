@@ -108,3 +108,13 @@ var reasons = map[string]string{
 	"the trail rests on %d records; a bundle proves at most %d (prove the project's disbursements one by one)": "捐赠去向涉及 {1} 条记录，一个证明包最多证明 {2} 条（请逐笔证明项目的各笔拨付）",
 	"transfer %s went to %s; only it confirms receipt":                                                         "资助 {1} 拨付给 {2}，只有该机构可以确认到账",
 }
+
+// reasonWords are the actions the module's refusals name ("project %s
+// belongs to %s; only its charity may %s"), in the hall's words.
+var reasonWords = map[string]string{
+	"revise its budget": "调整预算",
+	"close it":          "结项",
+	"granted":           "拨付资助",
+	"disbursed":         "支出",
+	"handed on":         "发放物资",
+}

@@ -38,13 +38,14 @@ func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	s := &enPages{}
 	return &pages.Module{
-		Reasons:   reasons,
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
 		Funcs: template.FuncMap{
 			"enkwh":  kwh,
 			"enyuan": yuan,

@@ -56,3 +56,13 @@ var reasons = map[string]string{
 	"zone %s is operated by %s; only its operator may %s":                         "片区 {1} 由 {2} 运营，只有该片区的电网企业可以办理此操作（{3}）",
 	"zone %s keeps %d tariffs at most":                                            "片区 {1} 最多保留 {2} 条电价",
 }
+
+// reasonWords are the actions the module's refusals name ("zone %s is
+// operated by %s; only its operator may %s"), in the hall's words.
+var reasonWords = map[string]string{
+	"set its tariffs":      "设定电价",
+	"register its meters":  "登记电表",
+	"retire its meters":    "停用电表",
+	"clear its intervals":  "出清时段",
+	"settle its intervals": "结算时段",
+}

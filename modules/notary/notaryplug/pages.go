@@ -38,15 +38,16 @@ type notaryPages struct{ site pages.Site }
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Reasons:   reasons,
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
-		Hall:      []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
-		Public:    []pages.Link{{Path: "/verify", Key: "nav.verify"}},
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
+		Hall:        []pages.Link{{Path: "/hall/notary", Key: "hn.title"}, {Path: "/hall/notary/disputes", Key: "hd.title"}},
+		Public:      []pages.Link{{Path: "/verify", Key: "nav.verify"}},
 		Routes: func(site pages.Site, r pages.Router) {
 			s := &notaryPages{site: site}
 			r.Public("GET /certificates/{id}", s.certificatePage)

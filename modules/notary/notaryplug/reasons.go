@@ -54,3 +54,18 @@ var reasons = map[string]string{
 	"work %s lost its copyright dispute to %s and cannot be %s (see GET /v1/notary/works/%s)":                                                                              "作品 {1} 在版权争议中未获确认，确认有效的登记为 {2}，不能办理此操作（{3}）；详见 `GET /v1/notary/works/`{4}",
 	"work %s opened no dispute (it is not a disputed registration)":                                                                                                        "作品 {1} 没有争议：它不是有争议的在后登记",
 }
+
+// reasonWords are the actions and phrases the module's refusals name
+// ("work %s belongs to %s; only its owner may %s it"), in the hall's
+// words.
+var reasonWords = map[string]string{
+	"transfer":                              "版权转让",
+	"transferred":                           "版权转让",
+	"license":                               "版权许可",
+	"licensed":                              "版权许可",
+	"licensed exclusively":                  "独占许可",
+	"propose a settlement":                  "提出和解方案",
+	"accept a settlement":                   "接受和解方案",
+	"a later registration of the same file": "同一文件的一项在后登记",
+	"further notice":                        "另行通知",
+}

@@ -38,13 +38,14 @@ type tradePages struct{ site pages.Site }
 func pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages, searchMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
-		Reasons:   reasons,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages, searchMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
 		Funcs: template.FuncMap{
 			"money": trade.FormatMoney,
 			// trList passes one of the desk's lists' search and pages to

@@ -110,3 +110,33 @@ var reasons = map[string]string{
 	"to: eBL %s is a straight bill consigned to %s; its control passes only between the shipper %s and the consignee": "`to`：电子提单 {1} 是收货人为 {2} 的记名提单；其控制权只能在托运人 {3} 与收货人之间转让",
 	"utc_offset_min: minutes east of UTC from -720 to 840 in steps of 15 (480 for China), got %d":                     "`utc_offset_min`：时区为相对 `UTC` 的分钟数（向东为正），应为 -720 至 840 之间 15 的倍数（中国为 480），实为 {1}",
 }
+
+// reasonWords are the actions and things the module's refusals name
+// ("eBL %s is %s; it cannot be %s", "%s already exists"), in the hall's
+// words.
+var reasonWords = map[string]string{
+	"amended":                   "修改",
+	"presented under":           "交单",
+	"presented":                 "交单",
+	"present":                   "交单",
+	"transferred":               "转让",
+	"transfer":                  "转让",
+	"withdraw a transfer of":    "撤回转让",
+	"answer an amendment of":    "答复修改",
+	"surrender":                 "交回提单",
+	"surrendered":               "交回提单",
+	"surrendered again":         "再次交回",
+	"release the goods":         "放货",
+	"switch it to paper":        "换发纸质提单",
+	"examined":                  "审单",
+	"waived":                    "接受不符点",
+	"returned":                  "退单",
+	"honoured":                  "承付",
+	"reimbursed":                "偿付",
+	"released to the applicant": "放单给申请人",
+	"for delivery of the goods": "用于提货",
+	"for a switch to paper":     "用于换发纸质提单",
+	"credit history entry":      "该条信用证记录",
+	"history entry":             "该条提单流转记录",
+	"amendment":                 "该项修改",
+}
