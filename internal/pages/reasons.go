@@ -3,6 +3,7 @@ package pages
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -56,6 +57,27 @@ var reasonVerb = regexp.MustCompile(`%%|%[-+# 0]*(?:\[\d+\])?[0-9]*(?:\.[0-9]*)?
 // reasonPlaceholder matches {1}, {2}, ... in a translation.
 var reasonPlaceholder = regexp.MustCompile(`\{(\d+)\}`)
 
+// union is a with b's entries that a lacks, in a new map when b adds any.
+func union(a, b map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range b {
+		if _, ok := a[k]; ok {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(a)
+			if out == nil {
+				out = map[string]string{}
+			}
+		}
+		out[k] = v
+	}
+	if out == nil {
+		return a
+	}
+	return out
+}
+
 // FormatHasWords reports whether a format string has words of its own,
 // outside its verbs: "%s: %v" has none, and nothing to translate.
 func FormatHasWords(format string) bool {
@@ -84,18 +106,22 @@ type ReasonCatalogue struct{ reasons []reason }
 // format in two sets keeps the first set's translation.
 func CompileReasons(sets ...ReasonSet) (*ReasonCatalogue, error) {
 	c := &ReasonCatalogue{}
-	seen := map[string]bool{}
+	seen := map[string]int{} // format -> index in c.reasons
 	for _, set := range sets {
 		for format, zh := range set.Reasons {
-			if seen[format] {
+			if i, ok := seen[format]; ok {
+				// Another module refuses with the same words: its values
+				// and words name its arguments too (the first set's win).
+				r := &c.reasons[i]
+				r.values, r.words = union(r.values, set.Values), union(r.words, set.Words)
 				continue
 			}
-			seen[format] = true
 			r, err := compileReason(format, zh)
 			if err != nil {
 				return nil, err
 			}
 			r.values, r.words = set.Values, set.Words
+			seen[format] = len(c.reasons)
 			c.reasons = append(c.reasons, r)
 		}
 	}

@@ -18,7 +18,7 @@ func TestReasonCatalogue(t *testing.T) {
 		"%s contains %q, which is not allowed":     "{1} 含有不允许的字符“{2}”",
 		"no %s (%s)":                               "找不到 {1}（{2}）",
 		"the price is %s, above the ceiling":       "价格为 {1}，高于上限",
-	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个"}})
+	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个", "receivable %s cannot be %s: it was split": "也不覆盖"}, Words: map[string]string{"frozen": "冻结"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,9 @@ func TestReasonCatalogue(t *testing.T) {
 		// ... but not where the English names an action with it: there the
 		// set's words name it, when they have it.
 		{"receivable RC1 cannot be financed: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（融资）：已拆分"},
-		{"receivable RC1 cannot be frozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("frozen") + "）：已拆分"},
+		// A format two sets share takes the second set's words too.
+		{"receivable RC1 cannot be frozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（冻结）：已拆分"},
+		{"receivable RC1 cannot be unfrozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("unfrozen") + "）：已拆分"},
 		{"receivable RC1 is frozen; only a confirmed receivable can be split", "应收账款 " + cw("RC1") + " 当前为 " + cw("frozen") + "，只有已保兑的应收账款才能拆分"},
 		{`no receivable "RC \"2\""`, "没有应收账款“" + cw(`RC "2"`) + "”"},
 		{"amount 12 is over the limit of 10%", "金额 " + cw("12") + " 超过上限 " + cw("10") + "%"},
