@@ -38,24 +38,7 @@ var untranslatedModules = []string{"trace"}
 func refusalFormats(t *testing.T, root string) map[string]string {
 	t.Helper()
 	formats := map[string]string{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != root && (strings.HasSuffix(path, "api") || strings.HasSuffix(path, "plug")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+	eachSourceFile(t, root, func(fset *token.FileSet, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			c, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -86,12 +69,38 @@ func refusalFormats(t *testing.T, root string) map[string]string {
 			formats[s] = fset.Position(lit.Pos()).String()
 			return true
 		})
+	})
+	return formats
+}
+
+// eachSourceFile calls fn with every Go file of the packages under root,
+// tests, wire and plug packages left out.
+func eachSourceFile(t *testing.T, root string, fn func(*token.FileSet, *ast.File)) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (strings.HasSuffix(path, "api") || strings.HasSuffix(path, "plug")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		fn(fset, f)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return formats
 }
 
 var (
@@ -175,23 +184,7 @@ func checkCatalogue(t *testing.T, who string, reasons pages.Reasons, formats map
 func stringLiterals(t *testing.T, root string) map[string]bool {
 	t.Helper()
 	lits := map[string]bool{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != root && (strings.HasSuffix(path, "api") || strings.HasSuffix(path, "plug")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
+	eachSourceFile(t, root, func(_ *token.FileSet, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				if s, err := strconv.Unquote(lit.Value); err == nil {
@@ -200,10 +193,6 @@ func stringLiterals(t *testing.T, root string) map[string]bool {
 			}
 			return true
 		})
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return lits
 }
