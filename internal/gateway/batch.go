@@ -173,10 +173,17 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	resp := BatchResponse{Results: out, Counts: map[string]int{}}
 	lang := hintLang(r)
+	hints := map[string]string{} // by message: a refused tail repeats one
 	for _, it := range out {
 		resp.Counts[it.Status]++
 		if it.Error != nil && it.Error.Hint == "" {
-			it.Error.Hint = s.hint(errcode.Code(it.Error.Code), it.Error.Message, lang)
+			key := it.Error.Name + "\x00" + it.Error.Message
+			h, ok := hints[key]
+			if !ok {
+				h = s.hint(errcode.Code(it.Error.Code), it.Error.Message, lang)
+				hints[key] = h
+			}
+			it.Error.Hint = h
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
