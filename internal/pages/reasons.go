@@ -204,9 +204,9 @@ func compileReason(format, zh string) (reason, error) {
 
 // Chinese returns msg in Chinese, with its arguments (but those its set
 // names) and the words kept as they are marked as the chain's words
-// (ChainWords), and whether a
-// format matched. A message of several parts joined by "; " whose whole
-// does not match is translated part by part, when every part matches.
+// (ChainWords), and whether a format matched. A message of several parts
+// joined by "; " whose whole does not match is translated part by part,
+// when every part matches.
 func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
 	if c == nil || msg == "" {
 		return "", false
