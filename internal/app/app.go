@@ -100,7 +100,9 @@ type App struct {
 	metered map[string]module.Metered
 
 	sigs *sigCache
-	now  func() time.Time
+	// bodies are the bodies the mempool's Precheck decoded, for the block.
+	bodies *bodyMemo
+	now    func() time.Time
 
 	// check is the mempool's view: committed state plus the writes of the
 	// transactions accepted since the last commit. Reset at every commit;
@@ -162,6 +164,7 @@ func New(opts Options) (*App, error) {
 		routes:  make(map[string]route),
 		metered: make(map[string]module.Metered),
 		sigs:    newSigCache(opts.SigCacheSize),
+		bodies:  newBodyMemo(bodyMemoSize),
 		now:     opts.Now,
 	}
 	if a.now == nil {
@@ -418,6 +421,9 @@ type envelope struct {
 	route    route
 	signer   module.Signer
 	key      *identity.Key
+	// decoded is the body as the mempool's Precheck decoded it, or nil
+	// (module.Context.Decoded).
+	decoded any
 }
 
 // name is "module/action".
@@ -539,7 +545,7 @@ func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.
 		return nil, err
 	}
 	c := newCache(base)
-	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check, TxIndex: index, Nonce: e.nonce, Version: version}
+	ctx := &module.Context{ChainID: a.chainID, Height: height, Time: t, TxHash: e.hash, Signer: e.signer, Store: ownKeys{c, e.route}, Check: check, TxIndex: index, Nonce: e.nonce, Version: version, Decoded: e.decoded}
 	if err := e.route.action.Handle(ctx, e.body); err != nil {
 		return ctx, err
 	}
@@ -548,16 +554,17 @@ func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.
 
 // precheck admits a transaction of an action with a stateless Precheck:
 // the nonce is next, the body passes the action's own check, and the
-// nonce is consumed in w (ADR 0018).
-func (a *App) precheck(w readWriter, e *envelope, pre func([]byte) error) error {
+// nonce is consumed in w (ADR 0018). It returns the body as decoded.
+func (a *App) precheck(w readWriter, e *envelope, pre func([]byte) (any, error)) (any, error) {
 	next, err := checkNonce(w, e)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := pre(e.body); err != nil {
-		return err
+	decoded, err := pre(e.body)
+	if err != nil {
+		return nil, err
 	}
-	return putNonce(w, e.signerID, next)
+	return decoded, putNonce(w, e.signerID, next)
 }
 
 // CheckTx implements abci.Application. It runs the whole transaction
@@ -593,13 +600,17 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 		if now := a.now().UTC(); now.After(t) {
 			t = now
 		}
+		var decoded any
 		if pre := e.route.action.Precheck; pre != nil {
-			err = a.precheck(scratch, e, pre)
+			decoded, err = a.precheck(scratch, e, pre)
 		} else {
 			_, err = a.run(scratch, e, a.lastHeight+1, 0, t, true, a.version.Load())
 		}
 		if err == nil {
 			err = scratch.flush(a.check)
+		}
+		if err == nil {
+			a.bodies.put(hash, decoded)
 		}
 	}
 	a.trackPending(req.Tx, e, err, recheck)
@@ -797,6 +808,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			err = gas.reserve(e)
 		}
 		if err == nil {
+			// Only an envelope that passed its checks takes the body: the
+			// same bytes refused now may be admitted again later.
+			e.decoded = a.bodies.take(hashes[i])
 			ctx, err = a.run(a.store, e, req.Height, i, req.Time, false, version)
 		}
 		r := &abci.ExecTxResult{}
@@ -976,6 +990,10 @@ func (a *App) CommittedNonce(id tx.KeyID) (uint64, error) {
 // SignatureCacheStats returns how many signature lookups the cache served
 // and how many of them hit.
 func (a *App) SignatureCacheStats() (lookups, hits uint64) { return a.sigs.stats() }
+
+// DecodedBodyStats returns how many of the block's transactions looked for
+// a body the mempool's Precheck decoded, and how many found one.
+func (a *App) DecodedBodyStats() (lookups, hits uint64) { return a.bodies.stats() }
 
 func errInternal(format string, args ...any) error {
 	return fmt.Errorf("internal: "+format, args...)

@@ -90,6 +90,10 @@ type Context struct {
 	// this block (ADR 0019): a release gates what it changes on it, never
 	// on the software's own version.
 	Version uint64
+	// Decoded is the body as the action's Precheck decoded it from the
+	// same bytes when this node admitted the transaction to its mempool,
+	// or nil. Handle takes it instead of decoding the body again.
+	Decoded any
 
 	events     []Event
 	validators []ValidatorUpdate
@@ -174,32 +178,43 @@ type Action struct {
 	// depends on state is decided in the block, where a refusal consumes
 	// the nonce like any failed transaction. Set it (with Stateless) only
 	// for actions whose refusals by state are rare, so that the cheaper
-	// admission does not fill blocks with failures.
-	Precheck func(body []byte) error
+	// admission does not fill blocks with failures. It returns the body
+	// as it decoded it, which the block's handler gets in
+	// Context.Decoded; the check must not change it.
+	Precheck func(body []byte) (any, error)
 }
 
 // Stateless returns a with a Precheck that decodes the body strictly and
-// runs validate on it. B must be the action's body type.
+// runs validate on it. B must be the action's body type. validate must
+// not change the body: the block's handler gets the same value
+// (Context.Decoded), where another node decodes the bytes afresh.
 func Stateless[B any](a Action, validate func(*B) error) Action {
 	if a.Body != reflect.TypeFor[B]() {
 		panic(fmt.Sprintf("module: Stateless check of %s takes %v; the body is %v", a.Name, reflect.TypeFor[B](), a.Body))
 	}
-	a.Precheck = func(raw []byte) error {
-		var b B
-		if err := DecodeBody(raw, &b); err != nil {
-			return err
+	a.Precheck = func(raw []byte) (any, error) {
+		b := new(B)
+		if err := DecodeBody(raw, b); err != nil {
+			return nil, err
 		}
-		return validate(&b)
+		if err := validate(b); err != nil {
+			return nil, err
+		}
+		return b, nil
 	}
 	return a
 }
 
 // Handle binds a typed handler to an action of the wire package: the body
-// is decoded strictly (DecodeBody) into B before h sees it.
+// is decoded strictly (DecodeBody) into B before h sees it, unless the
+// mempool's Precheck decoded the same bytes already (Context.Decoded).
 func Handle[B, R any](def api.Action[B, R], h func(ctx *Context, body *B) error) Action {
 	return Action{
 		Name: def.Name, Doc: def.Doc, Body: def.BodyType(), Result: def.ResultType(),
 		Handle: func(ctx *Context, raw []byte) error {
+			if b, ok := ctx.Decoded.(*B); ok && b != nil {
+				return h(ctx, b)
+			}
 			var b B
 			if err := DecodeBody(raw, &b); err != nil {
 				return err

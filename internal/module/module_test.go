@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/dengta-chain/dengta/api"
 	"github.com/dengta-chain/dengta/internal/errcode"
 	"github.com/dengta-chain/dengta/tx"
 )
@@ -101,12 +102,16 @@ func TestStatelessChecksBodyType(t *testing.T) {
 		}
 		return nil
 	})
-	if err := a.Precheck([]byte(`{"n":1}`)); err != nil {
+	decoded, err := a.Precheck([]byte(`{"n":7}`))
+	if err != nil {
 		t.Fatalf("valid body: %v", err)
 	}
+	if b, ok := decoded.(*body); !ok || b.N != 7 {
+		t.Fatalf("valid body decoded as %#v, want &body{N: 7}", decoded)
+	}
 	for _, raw := range []string{`{"n":0}`, `{"n":1,"x":2}`, `[]`} {
-		if err := a.Precheck([]byte(raw)); errcode.Of(err) != errcode.MalformedBody {
-			t.Errorf("%s: %v, want malformed_body", raw, err)
+		if d, err := a.Precheck([]byte(raw)); errcode.Of(err) != errcode.MalformedBody || d != nil {
+			t.Errorf("%s: %v, %#v; want malformed_body and no body", raw, err, d)
 		}
 	}
 	defer func() {
@@ -115,4 +120,41 @@ func TestStatelessChecksBodyType(t *testing.T) {
 		}
 	}()
 	Stateless(a, func(*string) error { return nil })
+}
+
+// TestHandleTakesTheDecodedBody: a handler gets the body its Precheck
+// decoded when the context carries one of the body's type, and decodes
+// the bytes otherwise.
+func TestHandleTakesTheDecodedBody(t *testing.T) {
+	type body struct {
+		N int `json:"n"`
+	}
+	var got *body
+	a := Handle(api.Action[body, struct{}]{Module: "m", Name: "act"}, func(_ *Context, b *body) error {
+		got = b
+		return nil
+	})
+	a = Stateless(a, func(*body) error { return nil })
+	raw := []byte(`{"n":3}`)
+	decoded, err := a.Precheck(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Handle(&Context{Decoded: decoded}, raw); err != nil {
+		t.Fatal(err)
+	}
+	if got != decoded {
+		t.Fatalf("the handler got %p, not the decoded body %p", got, decoded)
+	}
+	for _, d := range []any{nil, (*body)(nil), &struct{ N int }{5}} {
+		if err := a.Handle(&Context{Decoded: d}, raw); err != nil {
+			t.Fatal(err)
+		}
+		if got == decoded || got.N != 3 {
+			t.Fatalf("with %#v in the context the handler got %#v, want the bytes decoded afresh", d, got)
+		}
+	}
+	if err := a.Handle(&Context{}, []byte(`{"n":"x"}`)); errcode.Of(err) != errcode.MalformedBody {
+		t.Fatalf("a bad body without a decoded one: %v, want malformed_body", err)
+	}
 }
