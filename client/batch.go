@@ -36,8 +36,9 @@ type BatchResult struct {
 // their signatures in parallel and admits them in the order given, so a
 // key's transactions must be in nonce order. It returns one result per
 // transaction, in order. The error is for the request as a whole (no
-// answer, a malformed batch); each transaction's own outcome is in its
-// result. Refused transactions changed nothing: those refused with
+// answer, a malformed batch, or mempool_full when the node's mempool was
+// full as the batch arrived: nothing was taken, send it again in a
+// moment); each transaction's own outcome is in its result. Refused transactions changed nothing: those refused with
 // mempool_full or unavailable may be sent again later, with their
 // successors of the same key. A pending one may still commit: send the
 // same bytes again (Commit), never a new signature of the same intent.

@@ -274,7 +274,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Reasons: site.ChineseReason, Prover: d.Prover, Modules: apis,
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
-		Refuse: d.refuse, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,
+		Refuse: d.refuse, MempoolRoom: d.Node.MempoolRoom, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,
 		Relay: operator, Proxies: proxies,
 		JoinBundle: func(ctx context.Context) ([]byte, error) {
 			b, err := node.LocalBundle(ctx, home, d.Node.Client())

@@ -69,6 +69,13 @@ type BatchResponse struct {
 func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
 	defer stop()
+	room := s.mempoolRoom()
+	if room == 0 {
+		// Reading, decoding and answering a batch that cannot go in would
+		// spend the CPU the blocks need to make room (ADR 0018).
+		w.Header().Set("Retry-After", "1")
+		return errcode.New(errcode.MempoolFull, "the node's mempool is full: nothing of this batch was read or taken; send it again in a moment")
+	}
 	var req BatchRequest
 	err := httpapi.DecodeJSON(r, &req, maxBatchBody)
 	bodyRead(r)
@@ -104,7 +111,10 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		raws[i], hashes[i] = raw, tx.Hash(raw)
 		out[i].Hash = fmt.Sprintf("%X", hashes[i])
 	}
-	s.preVerify(raws)
+	// Signatures of the transactions that fit are verified in parallel;
+	// those beyond the mempool's room are refused unverified, or verified
+	// one by one if room frees up meanwhile.
+	s.preVerify(raws[:min(room, len(raws))])
 
 	watches := make([]<-chan app.TxRecord, len(raws))
 	for i, raw := range raws {
@@ -207,6 +217,15 @@ func decodeBatchTx(b64 string) ([]byte, error) {
 		_, err = tx.Decode(raw)
 	}
 	return raw, err
+}
+
+// mempoolRoom is how many transactions the mempool can take now; a
+// number past any batch when the node does not say.
+func (s *Server) mempoolRoom() int {
+	if s.opts.MempoolRoom == nil {
+		return MaxBatchTxs
+	}
+	return s.opts.MempoolRoom()
 }
 
 // preVerify verifies the batch's signatures on every core before the

@@ -87,6 +87,11 @@ type Options struct {
 	// halted, disk low), as an error with its code; nil when it takes
 	// them. /healthz reports the same. Nil: always takes them.
 	Refuse func() error
+	// MempoolRoom is how many more transactions the node's mempool can
+	// take now (0: full). A batch arriving at a full mempool is refused
+	// before its body is read, and only the transactions that fit have
+	// their signatures verified ahead of admission. Nil: unknown.
+	MempoolRoom func() int
 	// Halt is closed when consensus has stopped for good: submits still
 	// waiting for a commit are answered at once. Nil: never.
 	Halt <-chan struct{}

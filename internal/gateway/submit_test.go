@@ -3,7 +3,9 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -236,4 +238,75 @@ func TestConcurrentSubmits(t *testing.T) {
 		}
 	}
 	t.Logf("%d transactions in %d blocks", len(results), len(blocks))
+}
+
+// TestBatchAtAFullMempool: a batch sent to a node whose mempool is full is
+// refused whole, before its body is read (503 mempool_full, Retry-After),
+// and nothing of it is taken. With room for fewer transactions than the
+// batch holds, only those have their signatures verified ahead of
+// admission; every transaction is still offered, and the mempool decides.
+func TestBatchAtAFullMempool(t *testing.T) {
+	c := testchain.New(t, testchain.Options{})
+	c.Block() // the genesis committed: the pre-check finds the admin's key
+	admin := c.Members["org-a"].Admin
+	room := 0
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}, MempoolRoom: func() int { return room }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw.Handler())
+	defer srv.Close()
+	// batch signs n transactions with the admin's next nonces.
+	batch := func(n int) []byte {
+		var req gateway.BatchRequest
+		for i := range n {
+			raw := c.Sign(admin, "identity", "register_key", registerKeyBody(t, newKey(t, tx.AlgoEd25519).Public(), false, fmt.Sprintf("batch %d", i)))
+			req.Txs = append(req.Txs, base64.StdEncoding.EncodeToString(raw))
+		}
+		b, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	next := func() uint64 {
+		n, err := c.App.NextNonce(admin.ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	n0 := next()
+	refused := batch(3)
+	c.ResetNonce(admin.ID(), n0-1)
+	for _, body := range [][]byte{refused, []byte(`{"txs": not json`)} {
+		r := callAt(t, srv.URL, http.MethodPost, "/v1/txs/batch?wait=false", "application/json", body)
+		wantError(t, r, errcode.MempoolFull)
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+			t.Errorf("%v: want 503 with Retry-After", r)
+		}
+	}
+	if n := next(); n != n0 {
+		t.Fatalf("a batch refused whole moved the next nonce from %d to %d", n0, n)
+	}
+
+	for _, tc := range []struct{ room, verifiedAhead int }{{1, 1}, {3, 3}, {10, 3}} {
+		room = tc.room
+		body := batch(3)
+		_, hits0 := c.App.SignatureCacheStats()
+		r := callAt(t, srv.URL, http.MethodPost, "/v1/txs/batch?wait=false", "application/json", body)
+		var resp gateway.BatchResponse
+		decodeStrict(t, r, &resp)
+		if r.status != http.StatusOK || resp.Counts[gateway.BatchAccepted] != 3 {
+			t.Fatalf("room %d: %v; want all 3 accepted", tc.room, r)
+		}
+		// CheckTx finds in the signature cache the ones verified ahead.
+		if _, hits := c.App.SignatureCacheStats(); hits-hits0 != uint64(tc.verifiedAhead) {
+			t.Errorf("room %d: %d signatures verified ahead of admission, want %d", tc.room, hits-hits0, tc.verifiedAhead)
+		}
+	}
+	if n := next(); n != n0+9 {
+		t.Fatalf("next nonce %d after 9 accepted, want %d", n, n0+9)
+	}
 }

@@ -203,6 +203,16 @@ func (n *Node) Comet() *cmtnode.Node { return n.comet }
 // it must not be used after Stop (CometBFT's stores are closed then).
 func (n *Node) Client() *local.Local { return n.client }
 
+// MempoolRoom returns how many more transactions the mempool can take
+// now: 0 when it holds its limit of transactions or of bytes.
+func (n *Node) MempoolRoom() int {
+	cfg, mp := n.comet.Config().Mempool, n.comet.Mempool()
+	if mp.SizeBytes() >= cfg.MaxTxsBytes {
+		return 0
+	}
+	return max(cfg.Size-mp.Size(), 0)
+}
+
 // Registry returns the node's own Prometheus registry: CometBFT's metrics
 // (namespace "cometbft", label chain_id) and whatever the caller registers.
 func (n *Node) Registry() *prometheus.Registry { return n.registry }

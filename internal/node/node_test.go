@@ -47,6 +47,10 @@ func TestRestart(t *testing.T) {
 			t.Errorf("tx %d took %v to commit", i, d)
 		}
 	}
+	// Every transaction committed: the mempool has its whole room.
+	if room := n.MempoolRoom(); room != n.Comet().Config().Mempool.Size || room != 5000 {
+		t.Errorf("mempool room %d with nothing pending, want its size 5000", room)
+	}
 	h1 := height(t, n)
 	if err := n.Stop(); err != nil {
 		t.Fatal(err)
