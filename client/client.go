@@ -401,6 +401,9 @@ type TxRecord struct {
 	TimeMs   int64           `json:"time_unix_ms"`
 	Result   json.RawMessage `json:"result,omitempty"`
 	Body     json.RawMessage `json:"body,omitempty"`
+	// Hint, for a failed transaction read by hash (Tx), says what its code
+	// means and what to do, in the client's language (WithLanguage).
+	Hint string `json:"hint,omitempty"`
 }
 
 type submitResponse struct {
@@ -555,7 +558,11 @@ func (c *Client) committedError(r *TxRecord) error {
 	if r.Code == 0 {
 		return nil
 	}
-	return &Error{Code: r.Code, Name: r.CodeName, Message: r.Log, Hint: errcode.APISentence(errcode.Code(r.Code), c.lang)}
+	hint := r.Hint // the node's, with the reason in the client's language
+	if hint == "" {
+		hint = errcode.APISentence(errcode.Code(r.Code), c.lang)
+	}
+	return &Error{Code: r.Code, Name: r.CodeName, Message: r.Log, Hint: hint}
 }
 
 // Do signs an action with key, using the node's next nonce for it, submits

@@ -190,6 +190,11 @@ type TxResponse struct {
 	// member not party to it: no body, result or log) or "all" (the
 	// public: only where the transaction is and how it ended).
 	Redacted string `json:"redacted,omitempty"`
+	// Hint, for a transaction that failed in its block, says what its
+	// code means and what to do, in the language the request prefers;
+	// asked in Chinese, it ends with the reason in Chinese when the
+	// caller may read the log.
+	Hint string `json:"hint,omitempty"`
 }
 
 func parseHash(s string) ([32]byte, error) {
@@ -223,6 +228,9 @@ func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.scopeTx(r, &resp); err != nil {
 		return err
+	}
+	if resp.Code != 0 {
+		resp.Hint = s.hint(errcode.Code(resp.Code), resp.Log, hintLang(r))
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

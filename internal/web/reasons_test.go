@@ -82,6 +82,34 @@ func TestRefusalsInTheUsersLanguage(t *testing.T) {
 			t.Errorf("%s: the hint %q says the Chinese reason: %v", lang, ce.Hint, got)
 		}
 	}
+
+	// A transaction that failed in its block, read by hash: its hint says
+	// the reason in Chinese to its signer asked in Chinese, and to nobody
+	// who may not read its log.
+	deposit := map[string]any{"sha256": strings.Repeat("ab", 32), "sm3": strings.Repeat("cd", 32), "file_name": "补充.pdf", "size": 1,
+		"media_type": "application/pdf", "evidence_type": "contract", "supplements": "EV20260101-0123456789ABCDEF0123"}
+	rec, err := client.New(base).Do(context.Background(), key, "notary", "deposit", deposit)
+	if rec == nil || rec.Code == 0 || !client.IsCode(err, "not_found") {
+		t.Fatalf("a deposit supplementing no record: %+v, %v; want it committed with not_found", rec, err)
+	}
+	for _, tc := range []struct {
+		who    string
+		c      *client.Client
+		lang   string
+		reason bool
+	}{
+		{"the signer", client.New(base).As(key), "zh", true},
+		{"the signer", client.New(base).As(key), "en", false},
+		{"the public", client.New(base), "zh", false},
+	} {
+		r, err := tc.c.WithLanguage(tc.lang).Tx(context.Background(), rec.Hash)
+		if err != nil {
+			t.Fatalf("%s reading %s in %s: %v", tc.who, rec.Hash, tc.lang, err)
+		}
+		if r.Hint == "" || strings.Contains(r.Hint, "原因：") != tc.reason || (tc.lang == "zh") != strings.ContainsRune(r.Hint, '。') {
+			t.Errorf("%s reading the failed deposit in %s: hint %q (log %q), want the reason in Chinese: %v", tc.who, tc.lang, r.Hint, r.Log, tc.reason)
+		}
+	}
 }
 
 // errorText is the part of a page around its error message, for a test's
