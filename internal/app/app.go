@@ -808,8 +808,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			err = gas.reserve(e)
 		}
 		if err == nil {
-			// Only an envelope that passed its checks takes the body: the
-			// same bytes refused now may be admitted again later.
+			// An envelope refused before this point leaves its body for a
+			// later run of the same bytes; one refused on its nonce in run
+			// has taken it, which only costs a decoding should the same
+			// bytes ever run again.
 			e.decoded = a.bodies.take(hashes[i])
 			ctx, err = a.run(a.store, e, req.Height, i, req.Time, false, version)
 		}

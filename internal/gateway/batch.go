@@ -69,8 +69,11 @@ type BatchResponse struct {
 func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	ctx, stop := context.WithTimeout(r.Context(), s.opts.CommitTimeout)
 	defer stop()
-	room := s.mempoolRoom()
-	if room == 0 {
+	// A node that takes nothing says so first: its mempool may never drain.
+	if err := s.refuse(); err != nil {
+		return err
+	}
+	if s.mempoolRoom() <= 0 {
 		// Reading, decoding and answering a batch that cannot go in would
 		// spend the CPU the blocks need to make room (ADR 0018).
 		w.Header().Set("Retry-After", "1")
@@ -111,10 +114,10 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 		raws[i], hashes[i] = raw, tx.Hash(raw)
 		out[i].Hash = fmt.Sprintf("%X", hashes[i])
 	}
-	// Signatures of the transactions that fit are verified in parallel;
-	// those beyond the mempool's room are refused unverified, or verified
-	// one by one if room frees up meanwhile.
-	s.preVerify(raws[:min(room, len(raws))])
+	// Signatures of the transactions that fit, as the mempool's room is
+	// now the body is read, are verified in parallel; those beyond it are
+	// refused unverified, or verified one by one if room frees up.
+	s.preVerify(raws, s.mempoolRoom())
 
 	watches := make([]<-chan app.TxRecord, len(raws))
 	for i, raw := range raws {
@@ -228,10 +231,19 @@ func (s *Server) mempoolRoom() int {
 	return s.opts.MempoolRoom()
 }
 
-// preVerify verifies the batch's signatures on every core before the
-// transactions go one by one through the mempool, whose checks then find
-// them in the signature cache.
-func (s *Server) preVerify(raws [][]byte) {
+// preVerify verifies the signatures of the batch's first room decodable
+// transactions on every core before the transactions go one by one
+// through the mempool, whose checks then find them in the signature cache.
+func (s *Server) preVerify(batch [][]byte, room int) {
+	var raws [][]byte // the first room decodable transactions
+	for _, raw := range batch {
+		if len(raws) >= room {
+			break
+		}
+		if raw != nil {
+			raws = append(raws, raw)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), len(raws))
 	var next sync.Mutex
 	i := 0

@@ -250,7 +250,9 @@ func TestBatchAtAFullMempool(t *testing.T) {
 	c.Block() // the genesis committed: the pre-check finds the admin's key
 	admin := c.Members["org-a"].Admin
 	room := 0
-	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}, MempoolRoom: func() int { return room }})
+	var refusal error // what the node says when it takes nothing
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}, MempoolRoom: func() int { return room },
+		Refuse: func() error { return refusal }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,11 +289,23 @@ func TestBatchAtAFullMempool(t *testing.T) {
 			t.Errorf("%v: want 503 with Retry-After", r)
 		}
 	}
+	// A node that takes nothing says why, not that its mempool is full:
+	// that mempool may never drain.
+	refusal = errcode.New(errcode.Unavailable, "consensus has stopped on this node")
+	wantError(t, callAt(t, srv.URL, http.MethodPost, "/v1/txs/batch?wait=false", "application/json", refused), errcode.Unavailable)
+	refusal = nil
 	if n := next(); n != n0 {
 		t.Fatalf("a batch refused whole moved the next nonce from %d to %d", n0, n)
 	}
 
-	for _, tc := range []struct{ room, verifiedAhead int }{{1, 1}, {3, 3}, {10, 3}} {
+	for _, tc := range []struct{ room, verifiedAhead int }{{1, 1}, {3, 3}, {10, 3}, {-1, 0}} {
+		if tc.room < 0 {
+			// A hook that says less than nothing is a full mempool.
+			room = tc.room
+			wantError(t, callAt(t, srv.URL, http.MethodPost, "/v1/txs/batch?wait=false", "application/json", batch(3)), errcode.MempoolFull)
+			c.ResetNonce(admin.ID(), n0+8)
+			continue
+		}
 		room = tc.room
 		body := batch(3)
 		_, hits0 := c.App.SignatureCacheStats()

@@ -105,14 +105,14 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := s.refuse(); err != nil {
 		if rec := s.committedBefore(hash); rec != nil {
-			writeCommitted(w, rec)
+			s.writeCommitted(w, r, rec)
 			return nil
 		}
 		return err
 	}
 	earlier, err := s.offer(ctx, raw, hash)
 	if earlier != nil {
-		writeCommitted(w, earlier)
+		s.writeCommitted(w, r, earlier)
 		return nil
 	}
 	if err != nil {
@@ -131,7 +131,7 @@ func (s *Server) submitTx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errcode.New(errcode.Timeout, "transaction %X was accepted but not committed within %s; look it up later with GET /v1/txs/%X, or send the same bytes again", hash, s.opts.CommitTimeout, hash)
 	}
-	writeCommitted(w, rec)
+	s.writeCommitted(w, r, rec)
 	return nil
 }
 
@@ -151,8 +151,8 @@ func (s *Server) await(ctx context.Context, ch <-chan app.TxRecord) (*app.TxReco
 
 // writeCommitted answers a submit with the record of the committed
 // transaction, with the status of its code; a failed one also gets the
-// error object every error answer has.
-func writeCommitted(w http.ResponseWriter, rec *app.TxRecord) {
+// error object every error answer has, hint included.
+func (s *Server) writeCommitted(w http.ResponseWriter, r *http.Request, rec *app.TxRecord) {
 	resp := SubmitResponse{Hash: rec.Hash, Committed: true, Record: rec}
 	code := errcode.Code(rec.Code)
 	if code != errcode.OK {
@@ -160,7 +160,7 @@ func writeCommitted(w http.ResponseWriter, rec *app.TxRecord) {
 		if msg == "" {
 			msg = fmt.Sprintf("transaction %s was committed at height %d but failed", rec.Hash, rec.Height)
 		}
-		resp.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg}
+		resp.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r))}
 	}
 	writeJSON(w, HTTPStatus(code), resp)
 }

@@ -187,7 +187,8 @@ type Action struct {
 // Stateless returns a with a Precheck that decodes the body strictly and
 // runs validate on it. B must be the action's body type. validate must
 // not change the body: the block's handler gets the same value
-// (Context.Decoded), where another node decodes the bytes afresh.
+// (Context.Decoded), where another node decodes the bytes afresh
+// (TestStatelessChecksKeepTheBody holds every module's checks to it).
 func Stateless[B any](a Action, validate func(*B) error) Action {
 	if a.Body != reflect.TypeFor[B]() {
 		panic(fmt.Sprintf("module: Stateless check of %s takes %v; the body is %v", a.Name, reflect.TypeFor[B](), a.Body))

@@ -88,9 +88,13 @@ func TestRefusalsInTheUsersLanguage(t *testing.T) {
 	// who may not read its log.
 	deposit := map[string]any{"sha256": strings.Repeat("ab", 32), "sm3": strings.Repeat("cd", 32), "file_name": "补充.pdf", "size": 1,
 		"media_type": "application/pdf", "evidence_type": "contract", "supplements": "EV20260101-0123456789ABCDEF0123"}
-	rec, err := client.New(base).Do(context.Background(), key, "notary", "deposit", deposit)
+	rec, err := client.New(base).WithLanguage("zh").Do(context.Background(), key, "notary", "deposit", deposit)
 	if rec == nil || rec.Code == 0 || !client.IsCode(err, "not_found") {
 		t.Fatalf("a deposit supplementing no record: %+v, %v; want it committed with not_found", rec, err)
+	}
+	var ce *client.Error
+	if !errors.As(err, &ce) || !strings.Contains(ce.Hint, "原因：") {
+		t.Errorf("the submitter's error for a deposit its block refused: %#v, want a hint with the reason in Chinese", err)
 	}
 	for _, tc := range []struct {
 		who    string
