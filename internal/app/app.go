@@ -99,9 +99,9 @@ type App struct {
 	// budget per block, by name.
 	metered map[string]module.Metered
 
-	sigs *sigCache
+	sigs sigCache
 	// bodies are the bodies the mempool's Precheck decoded, for the block.
-	bodies *bodyMemo
+	bodies bodyMemo
 	now    func() time.Time
 
 	// check is the mempool's view: committed state plus the writes of the
@@ -610,7 +610,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 			err = scratch.flush(a.check)
 		}
 		if err == nil {
-			a.bodies.put(hash, decoded)
+			a.bodies.keep(hash, decoded)
 		}
 	}
 	a.trackPending(req.Tx, e, err, recheck)
