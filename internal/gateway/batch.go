@@ -95,6 +95,8 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Again: reading a large body takes time, in which the node may have
+	// stopped taking transactions.
 	if err := s.refuse(); err != nil {
 		return err
 	}
