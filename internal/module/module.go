@@ -336,6 +336,24 @@ type Genesis interface {
 	InitGenesis(ctx *Context, raw json.RawMessage) error
 }
 
+// DecodeGenesis decodes a module's section of the app genesis into v,
+// strictly: unknown fields and data after the value are refused. It
+// reports false, leaving v alone, when the section is absent or null.
+func DecodeGenesis(raw json.RawMessage, v any) (bool, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return false, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return true, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return true, fmt.Errorf("data after the JSON value")
+	}
+	return true, nil
+}
+
 // DecodeBody decodes a strict JSON body into v: unknown fields, keys that
 // match a field only when case is ignored, keys given twice, trailing data
 // and type mismatches are rejected with errcode.MalformedBody.

@@ -1,6 +1,7 @@
 package module
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -156,5 +157,31 @@ func TestHandleTakesTheDecodedBody(t *testing.T) {
 	}
 	if err := a.Handle(&Context{}, []byte(`{"n":"x"}`)); errcode.Of(err) != errcode.MalformedBody {
 		t.Fatalf("a bad body without a decoded one: %v, want malformed_body", err)
+	}
+}
+
+func TestDecodeGenesis(t *testing.T) {
+	type section struct {
+		N int `json:"n"`
+	}
+	for _, tt := range []struct {
+		raw         string
+		present, ok bool
+		n           int
+	}{
+		{"", false, true, 7},
+		{"null", false, true, 7},
+		{`{"n":3}`, true, true, 3},
+		{`{}`, true, true, 7},
+		{`{"n":3,"m":1}`, true, false, 0},
+		{`{"n":"3"}`, true, false, 0},
+		{`[]`, true, false, 0},
+		{`{"n":3} {}`, true, false, 0},
+	} {
+		v := section{N: 7}
+		present, err := DecodeGenesis(json.RawMessage(tt.raw), &v)
+		if present != tt.present || (err == nil) != tt.ok || tt.ok && v.N != tt.n {
+			t.Errorf("DecodeGenesis(%q) = %v, %v (n %d); want %v, ok=%v, n %d", tt.raw, present, err, v.N, tt.present, tt.ok, tt.n)
+		}
 	}
 }

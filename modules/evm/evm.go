@@ -15,7 +15,6 @@
 package evm
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -68,14 +67,12 @@ func (m Module) EthereumAction() module.Action {
 // InitGenesis implements module.Genesis: a genesis section pins the EVM
 // rules in the state; without one the chain runs the defaults.
 func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
 	var p Params
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return fmt.Errorf("evm genesis: %w", err)
+	if ok, err := module.DecodeGenesis(raw, &p); !ok || err != nil {
+		if err != nil {
+			return fmt.Errorf("evm genesis: %w", err)
+		}
+		return nil
 	}
 	p = p.withDefaults(ctx.ChainID)
 	if err := p.validate(); err != nil {

@@ -1,7 +1,6 @@
 package notary
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -23,12 +22,8 @@ type Genesis struct {
 // layout.
 func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
 	var g Genesis
-	if len(raw) > 0 && string(raw) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&g); err != nil {
-			return fmt.Errorf("notary genesis: %w", err)
-		}
+	if _, err := module.DecodeGenesis(raw, &g); err != nil {
+		return fmt.Errorf("notary genesis: %w", err)
 	}
 	switch g.KeyLayout {
 	case 0, layout2:

@@ -538,6 +538,9 @@ func (m Module) present(ctx *module.Context, b *tradeapi.PresentBody) error {
 	if !e.ToOrder {
 		return rule("ebl: %s is a straight bill; a credit's bank takes control of a to-order bill, which it can endorse", e.Ref)
 	}
+	if err := invoiceFree(ctx, c.Beneficiary, b.Invoice); err != nil {
+		return err
+	}
 	presentedOn := NextBankingDay(cal, day)
 	c.Presentations++
 	p := &tradeapi.Presentation{
@@ -548,6 +551,9 @@ func (m Module) present(ctx *module.Context, b *tradeapi.PresentBody) error {
 	}
 	c.Reserved += b.Amount
 	if err := absent(ctx.Store, presKey(c.No, p.N), "presentation "+p.ID); err != nil {
+		return err
+	}
+	if err := holdInvoice(ctx, c.Beneficiary, p); err != nil {
 		return err
 	}
 	// The eBL passes to the nominated bank, which accepted in advance to
@@ -722,6 +728,9 @@ func (m Module) returnDocs(ctx *module.Context, b *tradeapi.PresBody) error {
 	}
 	p.Status = tradeapi.PresReturned
 	c.Reserved -= p.Amount
+	if err := releaseInvoice(ctx, c.Beneficiary, p); err != nil {
+		return err
+	}
 	if err := savePresentation(ctx, p); err != nil {
 		return err
 	}

@@ -141,7 +141,7 @@ func creditBody(no string) tradeapi.IssueCreditBody {
 func presentBody(no, ebl string, amount int64) tradeapi.PresentBody {
 	return tradeapi.PresentBody{
 		No: no, EBL: ebl, Amount: amount,
-		Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: "INV-2026-031", SHA256: hash("invoice " + ebl)},
+		Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: "INV-" + ebl, SHA256: hash("invoice " + ebl)},
 		Docs:    []tradeapi.Doc{{Type: tradeapi.DocOrigin, No: "CO-2026-0311", SHA256: hash("origin " + ebl)}},
 	}
 }

@@ -3,6 +3,7 @@ package trade_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +26,11 @@ import (
 //   - credits: what was honoured and what is presented never exceed the
 //     amount plus tolerance, they are the sums of the presentations, every
 //     presentation arrived no later than the credit's effective expiry,
-//     and an eBL held under a presentation is held by a bank of it.
+//     and an eBL held under a presentation is held by a bank of it;
+//   - one drawing per invoice (rule set 2): the invoice index holds, by
+//     the beneficiary's invoice number and by the file, exactly the
+//     invoices of the presentations that were not returned, each naming
+//     its presentation (so no two such presentations share either).
 func checkInvariants(tb testing.TB, c *testchain.Chain) {
 	tb.Helper()
 	v := c.View()
@@ -100,10 +105,17 @@ func checkInvariants(tb testing.TB, c *testchain.Chain) {
 			}
 		}
 	}
+	wantInvoices := map[string]string{} // index key -> presentation id
 	err := module.EachJSON(v, []byte("trade/lc/"), func(_ []byte, cr *tradeapi.Credit) {
 		ps, err := trade.Presentations(v, cr.No)
 		if err != nil {
 			tb.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Status != tradeapi.PresReturned {
+				wantInvoices["trade/invoice/"+cr.Beneficiary+"/"+strings.ToUpper(p.Invoice.No)] = p.ID
+				wantInvoices["trade/invfile/"+p.Invoice.SHA256] = p.ID
+			}
 		}
 		var drawn, reserved int64
 		for _, p := range ps {
@@ -123,6 +135,22 @@ func checkInvariants(tb testing.TB, c *testchain.Chain) {
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	rules, err := v.Get([]byte("trade/rules"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if string(rules) != "2" {
+		wantInvoices = map[string]string{} // rule set 1 keeps no index
+	}
+	gotInvoices := map[string]string{}
+	for _, prefix := range []string{"trade/invoice/", "trade/invfile/"} {
+		if err := v.Iterate([]byte(prefix), nil, func(k, id []byte) bool { gotInvoices[string(k)] = string(id); return true }); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if !maps.Equal(gotInvoices, wantInvoices) {
+		tb.Fatalf("invoice index %v, the presentations not returned call for %v", gotInvoices, wantInvoices)
 	}
 }
 

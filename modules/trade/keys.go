@@ -23,6 +23,15 @@ import "fmt"
 //	trade/pres/<no>/<n, 4 hex>        -> Presentation; presentation id <no>-P<n>
 //	trade/lcparty/<org>/<no>          -> role; credits org is a party to (applicant, beneficiary, issuing, advising, nominated)
 //
+// Rule set 2 (genesis.go; chains created by this release) adds the
+// commercial invoices in presentations that were not returned: written by
+// present_documents, deleted by return_documents, kept once a
+// presentation is honoured (the invoice has been drawn on).
+//
+//	trade/rules                       -> "2"; absent on a chain of rule set 1
+//	trade/invoice/<org>/<invoice no>  -> presentation id (raw); the beneficiary's invoice number, in ASCII capitals
+//	trade/invfile/<sha256>            -> presentation id (raw); the invoice file, by its SHA-256 (64 lowercase hex digits)
+//
 // Who may read each key (ADR 0007; visibility.go, one function per
 // rule, which the read endpoints and the hall pages use too). The public
 // reads none; customs (regulators) and auditors read all of them.
@@ -34,7 +43,10 @@ import "fmt"
 //	lc, lclog, lcamend, pres                MayReadCredit: the credit's parties (applicant, beneficiary, issuing,
 //	                                        advising, confirming and nominated banks)
 //	ctl, inbox, carrier, lcparty            MayReadOwn: the organisation the key names
-//	calendar                                every member: the banking days every party counts deadlines by
+//	invoice                                 MayReadOwn: the beneficiary the key names
+//	invfile                                 MayReadCredit of the credit of the presentation the value names
+//	calendar, rules                         every member: the banking days every party counts deadlines by,
+//	                                        the rules every party is held to
 //
 // Read, never written: the organisations a body names, identity/org/<id>,
 // through module.ActiveOrg.
@@ -55,7 +67,11 @@ const (
 	lcAmendPrefix   = prefix + "lcamend/"
 	presPrefix      = prefix + "pres/"
 	lcPartyPrefix   = prefix + "lcparty/"
+	invoicePrefix   = prefix + "invoice/"
+	invFilePrefix   = prefix + "invfile/"
 )
+
+var rulesKey = []byte(prefix + "rules")
 
 // present is the value of pure index entries (the trie holds no empty
 // values).
@@ -83,6 +99,21 @@ func lcAmendKey(no string, n int) []byte {
 }
 func presKey(no string, n int) []byte  { return []byte(fmt.Sprintf("%s%s/%04x", presPrefix, no, n)) }
 func lcPartyKey(org, no string) []byte { return []byte(lcPartyPrefix + org + "/" + no) }
+
+// invoiceKey is the key of beneficiary org's invoice number no. Invoice
+// numbers are compared in ASCII capitals ("inv-7" is "INV-7"); only ASCII
+// letters change, so the key is the same whatever Unicode tables a
+// release's Go has.
+func invoiceKey(org, no string) []byte {
+	k := []byte(invoicePrefix + org + "/" + no)
+	for i := len(k) - len(no); i < len(k); i++ {
+		if 'a' <= k[i] && k[i] <= 'z' {
+			k[i] -= 'a' - 'A'
+		}
+	}
+	return k
+}
+func invFileKey(sha256 string) []byte { return []byte(invFilePrefix + sha256) }
 
 // EBLKey is the state key of an eBL, for proofs.
 func EBLKey(ref string) []byte { return eblKey(ref) }

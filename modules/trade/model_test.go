@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ type mEBL struct {
 type mPres struct {
 	id, no, ebl, status string
 	amount              int64
+	invNo, invFile      string // the invoice's number (in capitals) and file
 }
 
 type mCredit struct {
@@ -48,6 +50,9 @@ type model struct {
 	credits []*mCredit
 	pres    map[string]*mPres
 	presIDs []string
+	// The invoices that back a presentation not returned, by number (in
+	// capitals) and by file: rule set 2, one drawing per invoice.
+	invNo, invFile map[string]string
 }
 
 var (
@@ -249,13 +254,30 @@ func (m *model) present(r *rand.Rand, day string) op {
 		amount = cr.max() - cr.drawn - cr.reserved + r.Int64N(3) - 1
 	}
 	avail := cr.max() - cr.drawn - cr.reserved
+	body := presentBody(cr.no, e.ref, amount)
+	// Now and then the invoice of an earlier presentation: its number (in
+	// other letter case), its file, or both.
+	if len(m.presIDs) > 0 && r.IntN(4) == 0 {
+		earlier := m.pres[pick(r, m.presIDs)]
+		switch r.IntN(3) {
+		case 0:
+			body.Invoice.No = strings.ToLower(earlier.invNo)
+		case 1:
+			body.Invoice.SHA256 = earlier.invFile
+		default:
+			body.Invoice.No, body.Invoice.SHA256 = earlier.invNo, earlier.invFile
+		}
+	}
+	invNo, invFile := strings.ToUpper(body.Invoice.No), body.Invoice.SHA256
 	ok := org == cr.beneficiary && day <= nextWeekday(cr.expiry) && amount >= 1 && amount <= avail &&
-		e.status == tradeapi.EBLIssued && e.ctl == org && e.idle() && e.toOrder
-	return op{org: org, action: "present_documents", body: presentBody(cr.no, e.ref, amount), ok: ok, apply: func([]byte) {
+		e.status == tradeapi.EBLIssued && e.ctl == org && e.idle() && e.toOrder &&
+		m.invNo[invNo] == "" && m.invFile[invFile] == ""
+	return op{org: org, action: "present_documents", body: body, ok: ok, apply: func([]byte) {
 		cr.n++
 		id := trade.PresentationID(cr.no, cr.n)
 		cr.reserved += amount
-		m.pres[id] = &mPres{id: id, no: cr.no, ebl: e.ref, status: tradeapi.PresPresented, amount: amount}
+		m.invNo[invNo], m.invFile[invFile] = id, id
+		m.pres[id] = &mPres{id: id, no: cr.no, ebl: e.ref, status: tradeapi.PresPresented, amount: amount, invNo: invNo, invFile: invFile}
 		m.presIDs = append(m.presIDs, id)
 		e.ctl, e.pres = cr.nominated, id
 	}}
@@ -331,6 +353,8 @@ func (m *model) bankStep(r *rand.Rand, day string) op {
 		return op{org: cr.nominated, action: "return_documents", body: tradeapi.PresBody{ID: p.id}, ok: true, apply: func([]byte) {
 			p.status, cr.reserved = tradeapi.PresReturned, cr.reserved-p.amount
 			e.ctl, e.pres = cr.beneficiary, ""
+			delete(m.invNo, p.invNo)
+			delete(m.invFile, p.invFile)
 		}}
 	case tradeapi.PresComplying, tradeapi.PresWaived:
 		return op{org: cr.nominated, action: "honour", body: tradeapi.HonourBody{ID: p.id}, ok: true, apply: func([]byte) {
@@ -363,7 +387,7 @@ func TestModel(t *testing.T) {
 func runModel(t *testing.T, seed uint64, blocks int) {
 	r := rand.New(rand.NewPCG(seed, 99))
 	c := newChain(t)
-	m := &model{ebls: map[string]*mEBL{}, pres: map[string]*mPres{}}
+	m := &model{ebls: map[string]*mEBL{}, pres: map[string]*mPres{}, invNo: map[string]string{}, invFile: map[string]string{}}
 	// Two credits: one available with the advising bank with 10 %
 	// tolerance, partial drawings prohibited; one with the issuing bank,
 	// partial drawings allowed.

@@ -192,7 +192,17 @@ func (Module) CanRead(r module.Reader, key []byte, c access.Caller) bool {
 		ok = MayReadOwn(first(carrierPrefix), c)
 	case strings.HasPrefix(k, lcPartyPrefix):
 		ok = MayReadOwn(first(lcPartyPrefix), c)
-	case strings.HasPrefix(k, calendarPrefix):
+	case strings.HasPrefix(k, invoicePrefix):
+		ok = MayReadOwn(first(invoicePrefix), c)
+	case strings.HasPrefix(k, invFilePrefix):
+		// The presentation the entry names decides: its credit's parties.
+		var id []byte
+		if id, err = r.Get(key); err == nil && id != nil {
+			if no, _, isID := ParsePresentationID(string(id)); isID {
+				ok, err = MayReadCredit(r, no, c)
+			}
+		}
+	case strings.HasPrefix(k, calendarPrefix), k == string(rulesKey):
 		ok = MayReadCalendar(c)
 	case strings.HasPrefix(k, lcPrefix):
 		ok, err = MayReadCredit(r, strings.TrimPrefix(k, lcPrefix), c)

@@ -68,6 +68,10 @@ func TestVisibility(t *testing.T) {
 		{string(trade.PresentationKey(no, 1)), credit},
 		{"trade/lcparty/" + importer + "/" + no, []string{importer}},
 		{"trade/calendar/" + advising, members},
+		{"trade/rules", members},
+		{"trade/invoice/" + shipper + "/INV-" + held, []string{shipper}},
+		{"trade/invfile/" + hash("invoice "+held), credit},
+		{"trade/invfile/" + hash("invoice of nothing presented"), nil},
 		{string(trade.EBLKey("NOSUCHBILL01")), nil},
 		{"trade/unknown/x", nil},
 	}
