@@ -334,6 +334,12 @@ func TestUpgradeTwoBuilds(t *testing.T) {
 		if !bytes.Contains(log, []byte("Error: the node stopped on its own (upgrade)")) {
 			t.Fatalf("%s's last words:\n%s", p.org, nettest.Tail(p.log, 10))
 		}
+		// A planned stop is no failure: no "CONSENSUS FAILURE!!!" and no
+		// stack trace in the log, but the node's own line for it.
+		if bytes.Contains(log, []byte("CONSENSUS FAILURE")) || bytes.Contains(log, []byte("[running]")) ||
+			!bytes.Contains(log, []byte("consensus stopped at the upgrade height, as planned")) {
+			t.Fatalf("%s's log of the planned stop:\n%s", p.org, nettest.Tail(p.log, 20))
+		}
 	}
 	t.Logf("%s: %d of the two running nodes on the first build stopped at height %d with status %d", stopped, len(exited), h, ExitUpgrade)
 

@@ -198,7 +198,8 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		store.Close()
 		return nil, fmt.Errorf("start node: gateway address %s: %w", settings.GatewayAddr, err)
 	}
-	d.Node, err = node.Start(ctx, home, d.App, logger, node.WithKeys(keys))
+	d.Node, err = node.Start(ctx, home, d.App, logger, node.WithKeys(keys),
+		node.WithPlannedStop(func() bool { return d.App.UpgradeNeeded() != nil }))
 	if err != nil {
 		ln.Close()
 		store.Close()

@@ -36,11 +36,20 @@ var importantInfo = map[string]bool{
 // (internal/consensus/state.go, receiveRoutine).
 const consensusFailure = "CONSENSUS FAILURE!!!"
 
+// plannedStop is how the node logs consensusFailure when the stop was
+// planned: the chain reached an upgrade height whose version this
+// software does not run (ADR 0019).
+const plannedStop = "consensus stopped at the upgrade height, as planned: this software does not run the upgrade's version"
+
 // cmtLogger adapts a *slog.Logger to CometBFT's log.Logger. halted, when
-// set, is told when consensus has stopped (consensusFailure).
+// set, is told when consensus has stopped (consensusFailure); planned,
+// when set, says whether that stop was the planned one at an upgrade
+// height, which is then logged as such (a warning without CometBFT's
+// stack trace) rather than as a failure.
 type cmtLogger struct {
-	l      *slog.Logger
-	halted func(error)
+	l       *slog.Logger
+	halted  func(error)
+	planned func() bool
 }
 
 var _ cmtlog.Logger = cmtLogger{}
@@ -58,14 +67,32 @@ func (c cmtLogger) Info(msg string, keyvals ...any) {
 }
 
 func (c cmtLogger) Error(msg string, keyvals ...any) {
-	if msg == consensusFailure && c.halted != nil {
-		c.halted(fmt.Errorf("consensus failure: %v", keyval(keyvals, "err")))
+	if msg == consensusFailure {
+		if c.halted != nil {
+			c.halted(fmt.Errorf("consensus failure: %v", keyval(keyvals, "err")))
+		}
+		if c.planned != nil && c.planned() {
+			c.log(slog.LevelWarn, plannedStop, withoutKey(keyvals, "stack"))
+			return
+		}
 	}
 	c.log(slog.LevelError, msg, keyvals)
 }
 
 func (c cmtLogger) With(keyvals ...any) cmtlog.Logger {
-	return cmtLogger{l: c.l.With(convertKeyvals(keyvals)...), halted: c.halted}
+	return cmtLogger{l: c.l.With(convertKeyvals(keyvals)...), halted: c.halted, planned: c.planned}
+}
+
+// withoutKey returns keyvals without key and its value.
+func withoutKey(keyvals []any, key string) []any {
+	out := make([]any, 0, len(keyvals))
+	for i := 0; i < len(keyvals); i += 2 {
+		if i+1 < len(keyvals) && keyvals[i] == key {
+			continue
+		}
+		out = append(out, keyvals[i:min(i+2, len(keyvals))]...)
+	}
+	return out
 }
 
 // keyval returns the value logged under key, or nil.

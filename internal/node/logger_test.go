@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -64,5 +65,38 @@ func TestCmtLogger(t *testing.T) {
 	quiet.Info("Committed state", "peer", lazyStringer{&calls})
 	if buf.Len() != 0 || calls != 0 {
 		t.Errorf("chatty info logged at info level: %q, %d String calls", buf.String(), calls)
+	}
+}
+
+// TestPlannedStopLog: CometBFT logs a stop of consensus as a failure
+// with its stack trace. When the application says the stop is the
+// planned one at an upgrade height, the node logs it as such, a warning
+// without the stack; the halt is reported either way.
+func TestPlannedStopLog(t *testing.T) {
+	for _, planned := range []bool{false, true} {
+		var buf bytes.Buffer
+		var halts []error
+		l := cmtLogger{l: slog.New(slog.NewJSONHandler(&buf, nil)), halted: func(err error) { halts = append(halts, err) },
+			planned: func() bool { return planned }}
+		l.With("module", "consensus").Error(consensusFailure, "err", "failed to apply block; error UPGRADE NEEDED at height 40", "stack", "goroutine 1 [running]:...")
+		var rec map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+			t.Fatalf("%q: %v", buf.String(), err)
+		}
+		wantLevel, wantMsg, wantStack := "ERROR", consensusFailure, true
+		if planned {
+			wantLevel, wantMsg, wantStack = "WARN", plannedStop, false
+		}
+		_, stack := rec["stack"]
+		if rec["level"] != wantLevel || rec["msg"] != wantMsg || stack != wantStack || rec["module"] != "consensus" ||
+			!strings.Contains(fmt.Sprint(rec["err"]), "UPGRADE NEEDED") {
+			t.Errorf("planned %v: logged %v", planned, rec)
+		}
+		if len(halts) != 1 {
+			t.Errorf("planned %v: %d halts reported", planned, len(halts))
+		}
+	}
+	if got := withoutKey([]any{"a", 1, "stack", "s", "odd"}, "stack"); fmt.Sprint(got) != "[a 1 odd]" {
+		t.Errorf("withoutKey = %v", got)
 	}
 }

@@ -23,11 +23,23 @@ import (
 // StartOption changes how Start starts a node.
 type StartOption func(*startOptions)
 
-type startOptions struct{ keys *Keys }
+type startOptions struct {
+	keys    *Keys
+	planned func() bool
+}
 
 // WithKeys starts the node with keys already loaded (LoadKeys with the
 // operator's passphrase).
 func WithKeys(k *Keys) StartOption { return func(o *startOptions) { o.keys = k } }
+
+// WithPlannedStop tells the node how to know that consensus stopped as
+// planned: planned reports true once the application refused a block
+// because it needs a newer release (ADR 0019). CometBFT then logs the
+// stop as a failure with a stack trace; the node logs it as the planned
+// stop it is, at warning level and without the stack.
+func WithPlannedStop(planned func() bool) StartOption {
+	return func(o *startOptions) { o.planned = planned }
+}
 
 // Node is a running CometBFT node with the application in-process.
 type Node struct {
@@ -145,7 +157,7 @@ func Start(ctx context.Context, home string, app abcitypes.Application, logger *
 	}
 	clients := &clientTracker{inner: clientCreator(app, n.app)}
 	cmtLog := newCmtLogger(logger)
-	cmtLog.halted = n.halted
+	cmtLog.halted, cmtLog.planned = n.halted, so.planned
 
 	comet, err := cmtnode.NewNode(ctx, c, pv, keys.NodeKey,
 		clients,
