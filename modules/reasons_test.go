@@ -153,8 +153,23 @@ func TestRefusalsInChinese(t *testing.T) {
 			}
 		}
 	}
-	if _, err := pages.CompileReasons(sets...); err != nil {
-		t.Error(err)
+	cat, err := pages.CompileReasons(sets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Messages the modules build from parts: a description glued to an
+	// id, a choice of statuses.
+	cw := pages.ChainWords
+	for msg, want := range map[string]string{
+		"credit LC-JH-0001 already exists; records are never overwritten":                       "信用证 " + cw("LC-JH-0001") + " 已存在",
+		"surrender of eBL WYCL26000010 already exists; records are never overwritten":           "电子提单 " + cw("WYCL26000010") + " 的交还记录 已存在",
+		"the confirmation of transfer TR-1 already exists; records are never overwritten":       "资助 " + cw("TR-1") + " 的到账确认 已存在",
+		"presentation LC-1-P1 is settled; it can be returned only when discrepant":              "只有状态为 不符 时",
+		"presentation LC-1-P1 is settled; it can be examined only when presented or discrepant": "只有状态为 已交单待审或不符 时",
+	} {
+		if got, ok := cat.Chinese(msg); !ok || !strings.Contains(got, want) {
+			t.Errorf("Chinese(%q) = %q, want it to contain %q", msg, got, want)
+		}
 	}
 }
 

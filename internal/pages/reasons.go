@@ -283,17 +283,29 @@ func statesWhat(before string) bool {
 		return false
 	}
 	switch w[len(w)-1] {
-	case "is", "are", "was", "were", "status", "already", "now", "role", "roles", "holds", "has":
+	case "is", "are", "was", "were", "status", "already", "now", "role", "roles", "holds", "has", "when":
 		return true
 	}
 	return false
 }
 
-// name is v's Chinese name in values: of the value, or of every item of
-// a list as Go prints one ("[bank supplier]"), joined with 、.
+// name is v's Chinese name in values: of the value, of every item of a
+// list as Go prints one ("[bank supplier]"), joined with 、, or of every
+// choice of a list in English ("presented or discrepant", "a, b or c"),
+// as 、 and 或 join them.
 func name(values map[string]string, v string) (string, bool) {
 	if n, ok := values[v]; ok {
 		return n, true
+	}
+	if head, last, ok := strings.Cut(v, " or "); ok && !strings.Contains(last, " or ") {
+		items := append(strings.Split(head, ", "), last)
+		names := make([]string, len(items))
+		for i, it := range items {
+			if names[i], ok = values[it]; !ok {
+				return "", false
+			}
+		}
+		return strings.Join(names[:len(names)-1], "、") + "或" + names[len(names)-1], true
 	}
 	if len(v) < 3 || v[0] != '[' || v[len(v)-1] != ']' {
 		return "", false
@@ -308,6 +320,29 @@ func name(values map[string]string, v string) (string, bool) {
 		names[i] = n
 	}
 	return strings.Join(names, "、"), len(names) > 0
+}
+
+// glued names an argument the code glues together from a description and
+// an id ("credit "+no: "credit LC-1"): the set's words name a description
+// by a key ending in a space, and "{}" in the Chinese stands for the id
+// (which follows the words when there is none). The longest description
+// that matches wins; the id must be one word.
+func glued(words map[string]string, v string) (string, bool) {
+	best := ""
+	for k := range words {
+		if strings.HasSuffix(k, " ") && len(k) > len(best) && strings.HasPrefix(v, k) {
+			best = k
+		}
+	}
+	id := strings.TrimPrefix(v, best)
+	if best == "" || id == "" || strings.ContainsAny(id, " \t\n") {
+		return "", false
+	}
+	w := words[best]
+	if strings.Contains(w, "{}") {
+		return strings.Replace(w, "{}", ChainWords(id), 1), true
+	}
+	return w + " " + ChainWords(id), true
 }
 
 // render fills the translation: arguments and backquoted words become
@@ -340,6 +375,9 @@ func (r reason) render(args []string) string {
 						return n
 					}
 				} else if w, ok := r.words[v]; ok {
+					return w
+				}
+				if w, ok := glued(r.words, v); ok {
 					return w
 				}
 				return ChainWords(v)

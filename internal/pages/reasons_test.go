@@ -7,17 +7,19 @@ import (
 )
 
 func TestReasonCatalogue(t *testing.T) {
-	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资", "bank": "银行", "supplier": "供应商"}, Words: map[string]string{"financed": "融资"}, Reasons: Reasons{
+	c, err := CompileReasons(ReasonSet{Values: map[string]string{"financed": "已融资", "bank": "银行", "supplier": "供应商"}, Words: map[string]string{"financed": "融资", "credit ": "信用证", "surrender of credit ": "信用证的交还记录", "the registration of ": "{} 的登记"}, Reasons: Reasons{
+		"%s already exists; records are never overwritten":              "{1} 已存在；链上记录一经写入不会被覆盖",
 		"%s is for organisations with role %v; %s has %v":               "{1} 仅限角色为 {2} 的机构办理；{3} 的角色为 {4}",
 		"receivable %s is %s; only a confirmed receivable can be split": "应收账款 {1} 当前为 {2}，只有已保兑的应收账款才能拆分",
-		"no receivable %q":                         "没有应收账款“{1}”",
-		"amount %d is over the limit of %d%%":      "金额 {1} 超过上限 {2}%",
-		"%s.hs_code: got %q":                       "{1} 的 `hs_code`：实为“{2}”",
-		"the price is %s":                          "价格为 {1}",
-		"receivable %s cannot be %s: it was split": "应收账款 {1} 无法办理此操作（{2}）：已拆分",
-		"%s contains %q, which is not allowed":     "{1} 含有不允许的字符“{2}”",
-		"no %s (%s)":                               "找不到 {1}（{2}）",
-		"the price is %s, above the ceiling":       "价格为 {1}，高于上限",
+		"no receivable %q":                                 "没有应收账款“{1}”",
+		"amount %d is over the limit of %d%%":              "金额 {1} 超过上限 {2}%",
+		"%s.hs_code: got %q":                               "{1} 的 `hs_code`：实为“{2}”",
+		"the price is %s":                                  "价格为 {1}",
+		"receivable %s cannot be %s: it was split":         "应收账款 {1} 无法办理此操作（{2}）：已拆分",
+		"%s contains %q, which is not allowed":             "{1} 含有不允许的字符“{2}”",
+		"no %s (%s)":                                       "找不到 {1}（{2}）",
+		"the price is %s, above the ceiling":               "价格为 {1}，高于上限",
+		"presentation %s is %s; it can be %s only when %s": "交单 {1} 当前状态为 {2}；只有状态为 {4} 时才能进行此项操作：{3}",
 	}}, ReasonSet{Reasons: Reasons{"no receivable %q": "重复的条目不覆盖第一个", "receivable %s cannot be %s: it was split": "也不覆盖"}, Words: map[string]string{"frozen": "冻结"}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +39,18 @@ func TestReasonCatalogue(t *testing.T) {
 		// ... but not where the English names an action with it: there the
 		// set's words name it, when they have it.
 		{"receivable RC1 cannot be financed: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（融资）：已拆分"},
+		// A choice of values in English ("a or b", "a, b or c") is named
+		// choice by choice; one the set does not name keeps the English.
+		{"presentation P1 is bank; it can be returned only when financed or supplier", "交单 " + cw("P1") + " 当前状态为 银行；只有状态为 已融资或供应商 时才能进行此项操作：" + cw("returned")},
+		{"presentation P1 is bank; it can be returned only when financed, bank or supplier", "交单 " + cw("P1") + " 当前状态为 银行；只有状态为 已融资、银行或供应商 时才能进行此项操作：" + cw("returned")},
+		{"presentation P1 is bank; it can be returned only when financed or lost", "交单 " + cw("P1") + " 当前状态为 银行；只有状态为 " + cw("financed or lost") + " 时才能进行此项操作：" + cw("returned")},
+		// A description glued to an id is named by the words that end in
+		// a space, the longest first, "{}" standing for the id; an id of
+		// two words keeps the English.
+		{"credit LC-1 already exists; records are never overwritten", "信用证 " + cw("LC-1") + " 已存在；链上记录一经写入不会被覆盖"},
+		{"surrender of credit LC-1 already exists; records are never overwritten", "信用证的交还记录 " + cw("LC-1") + " 已存在；链上记录一经写入不会被覆盖"},
+		{"the registration of org-a already exists; records are never overwritten", cw("org-a") + " 的登记 已存在；链上记录一经写入不会被覆盖"},
+		{"credit LC 1 already exists; records are never overwritten", cw("credit LC 1") + " 已存在；链上记录一经写入不会被覆盖"},
 		// A format two sets share takes the second set's words too.
 		{"receivable RC1 cannot be frozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（冻结）：已拆分"},
 		{"receivable RC1 cannot be unfrozen: it was split", "应收账款 " + cw("RC1") + " 无法办理此操作（" + cw("unfrozen") + "）：已拆分"},

@@ -118,6 +118,9 @@ var reasons = map[string]string{
 // reasonWords are the actions the module's refusals name ("the green
 // certificates of batch %s ... can no longer be %s"), in the hall's words.
 var reasonWords = map[string]string{
+	// Descriptions the code glues to an id ("credit "+no), {} the id.
+	"plant ":      "电站",
+	"batch ":      "签发批次",
 	"transferred": "转让",
 	"retired":     "注销",
 	"claimed":     "核销",

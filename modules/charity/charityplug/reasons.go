@@ -112,9 +112,17 @@ var reasons = map[string]string{
 // reasonWords are the actions the module's refusals name ("project %s
 // belongs to %s; only its charity may %s"), in the hall's words.
 var reasonWords = map[string]string{
-	"revise its budget": "调整预算",
-	"close it":          "结项",
-	"granted":           "拨付资助",
-	"disbursed":         "支出",
-	"handed on":         "发放物资",
+	// Descriptions the code glues to an id ("credit "+no), {} the id.
+	"donation ":                     "捐赠",
+	"the registration of ":          "{} 的慈善组织登记",
+	"project ":                      "项目",
+	"transfer ":                     "资助",
+	"the confirmation of transfer ": "资助 {} 的到账确认",
+	"disbursement ":                 "支出",
+	"refund ":                       "退款",
+	"revise its budget":             "调整预算",
+	"close it":                      "结项",
+	"granted":                       "拨付资助",
+	"disbursed":                     "支出",
+	"handed on":                     "发放物资",
 }

@@ -47,13 +47,14 @@ type credPages struct {
 func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Reasons:   reasons,
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Dashboard: dashboard,
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Dashboard:   dashboard,
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
 		Funcs: template.FuncMap{
 			// instant shows an RFC 3339 time as people read one here:
 			// China Standard Time to the minute; anything else as it is.

@@ -64,3 +64,10 @@ var reasons = map[string]string{
 	"type.schema: a JSON Schema of 1 to %d bytes, got %d":                                                         "`type.schema` 须为 1 至 {1} 字节的 JSON Schema，实际为 {2} 字节",
 	"type.validity_days must be 0 (no expiry) to 36500, got %d":                                                   "`type.validity_days` 须为 0（长期有效）至 36500 天，实际为 {1}",
 }
+
+// reasonWords are the descriptions the module's refusals glue to an id
+// ("credential type "+id), in the hall's words.
+var reasonWords = map[string]string{
+	"credential type ": "证照类型",
+	"credential ":      "证照",
+}

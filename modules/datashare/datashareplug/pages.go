@@ -58,13 +58,14 @@ var patientSignIns = ratelimit.Limit{Burst: 10, Every: 30 * time.Second}
 func (n *node) pagesModule() *pages.Module {
 	sub, _ := fs.Sub(templates, "templates")
 	return &pages.Module{
-		Templates: sub,
-		Messages:  pages.Merge(messages, dashMessages),
-		Title:     title,
-		Actions:   actionNames,
-		Enums:     enums,
-		Reasons:   reasons,
-		Dashboard: dashboard,
+		Templates:   sub,
+		Messages:    pages.Merge(messages, dashMessages),
+		Title:       title,
+		Actions:     actionNames,
+		Enums:       enums,
+		Reasons:     reasons,
+		ReasonWords: reasonWords,
+		Dashboard:   dashboard,
 		Funcs: template.FuncMap{
 			"dsTime": showTime,
 			// dsEmpty passes a list's search and page to its empty state.

@@ -129,3 +129,15 @@ var reasons = map[string]string{
 	"types[%d]: %s is named twice":                                                                  "`types`[{1}]：{2} 重复列出",
 	"window: record %s is not a telemetry window of device %s":                                      "`window`：记录 {1} 不是设备 {2} 的运行数据窗口",
 }
+
+// reasonWords are the descriptions the module's refusals glue to an id
+// ("grant "+id), in the hall's words.
+var reasonWords = map[string]string{
+	"emergency access ": "紧急访问",
+	"device ":           "设备",
+	"maintenance ":      "维护记录",
+	"alert ":            "告警",
+	"grant ":            "授权",
+	"record ":           "数据记录",
+	"patient ":          "患者",
+}

@@ -59,6 +59,10 @@ var reasons = map[string]string{
 // ("work %s belongs to %s; only its owner may %s it"), in the hall's
 // words.
 var reasonWords = map[string]string{
+	// Descriptions the code glues to an id ("credit "+no), {} the id.
+	"evidence ":                             "存证",
+	"batch ":                                "批量存证",
+	"work ":                                 "作品",
 	"transfer":                              "版权转让",
 	"transferred":                           "版权转让",
 	"license":                               "版权许可",

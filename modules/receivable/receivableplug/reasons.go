@@ -92,6 +92,8 @@ var reasons = map[string]string{
 // reasonWords are the actions the module's refusals name ("receivable %s
 // cannot be %s"), in the hall's words.
 var reasonWords = map[string]string{
+	// Descriptions the code glues to an id ("credit "+no), {} the id.
+	"receivable ":          "应收账款",
 	"accepted":             "签收",
 	"rejected":             "拒收",
 	"cancelled":            "撤回",

@@ -118,6 +118,10 @@ var reasons = map[string]string{
 // ("eBL %s is %s; it cannot be %s", "%s already exists"), in the hall's
 // words.
 var reasonWords = map[string]string{
+	// Descriptions the code glues to an id ("credit "+no), {} the id.
+	"credit ":                   "信用证",
+	"eBL ":                      "电子提单",
+	"surrender of eBL ":         "电子提单 {} 的交还记录",
 	"amended":                   "修改",
 	"presented under":           "交单",
 	"presented":                 "交单",
