@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/cometbft/cometbft/mempool"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
@@ -73,7 +74,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 	if err := s.refuse(); err != nil {
 		return err
 	}
-	if s.mempoolRoom() <= 0 {
+	if s.roomSoon(ctx) <= 0 {
 		// Reading, decoding and answering a batch that cannot go in would
 		// spend the CPU the blocks need to make room (ADR 0018).
 		w.Header().Set("Retry-After", "1")
@@ -231,6 +232,41 @@ func (s *Server) mempoolRoom() int {
 		return MaxBatchTxs
 	}
 	return s.opts.MempoolRoom()
+}
+
+// roomWait bounds how long a batch waits, unread, for room in a full
+// mempool, and roomPoll is how often it looks.
+const (
+	roomWait = 250 * time.Millisecond
+	roomPoll = 5 * time.Millisecond
+)
+
+// roomSoon is the mempool's room, waiting up to roomWait for some while
+// it has none. Submits waiting for a block are answered at its commit,
+// a moment before CometBFT takes the block's transactions out of the
+// mempool: a bulk submitter's next batch, sent at once, would otherwise
+// find the mempool full and be told to come back in a second.
+func (s *Server) roomSoon(ctx context.Context) int {
+	room := s.mempoolRoom()
+	if room > 0 {
+		return room
+	}
+	deadline := time.NewTimer(roomWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(roomPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-deadline.C:
+			return s.mempoolRoom()
+		case <-ctx.Done():
+			return room
+		case <-tick.C:
+			if room = s.mempoolRoom(); room > 0 {
+				return room
+			}
+		}
+	}
 }
 
 // preVerify verifies the signatures of the batch's first room decodable

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -250,9 +251,15 @@ func TestBatchAtAFullMempool(t *testing.T) {
 	c.Block() // the genesis committed: the pre-check finds the admin's key
 	admin := c.Members["org-a"].Admin
 	room := 0
-	var refusal error // what the node says when it takes nothing
-	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}, MempoolRoom: func() int { return room },
-		Refuse: func() error { return refusal }})
+	var fullFor atomic.Int32 // readings of the room that say full first
+	var refusal error        // what the node says when it takes nothing
+	gw, err := gateway.New(gateway.Options{App: c.App, Chain: checkingChain{app: c.App}, Refuse: func() error { return refusal },
+		MempoolRoom: func() int {
+			if fullFor.Add(-1) >= 0 {
+				return 0
+			}
+			return room
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,5 +329,20 @@ func TestBatchAtAFullMempool(t *testing.T) {
 	}
 	if n := next(); n != n0+9 {
 		t.Fatalf("next nonce %d after 9 accepted, want %d", n, n0+9)
+	}
+
+	// Right after a commit the mempool holds the block's transactions for
+	// a moment: a batch arriving then waits, unread, for the room to come
+	// back instead of being refused whole.
+	room = 5
+	fullFor.Store(4)
+	r := callAt(t, srv.URL, http.MethodPost, "/v1/txs/batch?wait=false", "application/json", batch(2))
+	var resp gateway.BatchResponse
+	decodeStrict(t, r, &resp)
+	if r.status != http.StatusOK || resp.Counts[gateway.BatchAccepted] != 2 {
+		t.Fatalf("a batch while the mempool was full for 4 readings: %v; want both accepted", r)
+	}
+	if left := fullFor.Load(); left > 0 {
+		t.Fatalf("the batch went in with %d readings of a full mempool left", left)
 	}
 }
