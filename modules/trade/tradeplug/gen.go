@@ -157,9 +157,12 @@ func (g *gen) Next(r *rand.Rand, w *plug.World) plug.Action {
 		if len(mine) > 0 {
 			e = mine[r.IntN(len(mine))]
 		}
+		// Each presentation its own invoice: one backs one drawing.
+		g.n++
+		inv := fmt.Sprintf("INV-%s-%d", e.ref, g.n)
 		return plug.Action{Org: c.beneficiary, Action: tradeapi.Present.Name, Valid: true, Tag: c.no,
 			Body: tradeapi.PresentBody{No: c.no, EBL: e.ref, Amount: int64(1+r.IntN(60)) * 100_000,
-				Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: "INV-" + e.ref, SHA256: hash("invoice " + e.ref)}}}
+				Invoice: tradeapi.Doc{Type: tradeapi.DocInvoice, No: inv, SHA256: hash("invoice " + inv)}}}
 	case k < 23 && len(g.pres) > 0:
 		p := g.pres[r.IntN(len(g.pres))]
 		switch p.status {
