@@ -216,13 +216,29 @@ func (n *Node) Comet() *cmtnode.Node { return n.comet }
 func (n *Node) Client() *local.Local { return n.client }
 
 // MempoolRoom returns how many more transactions the mempool can take
-// now: 0 when it holds its limit of transactions or of bytes.
+// now: 0 when it holds its limit of transactions or of bytes, and fewer
+// than its transaction room when its byte room fills first.
 func (n *Node) MempoolRoom() int {
 	cfg, mp := n.comet.Config().Mempool, n.comet.Mempool()
-	if mp.SizeBytes() >= cfg.MaxTxsBytes {
+	return mempoolRoom(cfg.Size, mp.Size(), cfg.MaxTxsBytes, mp.SizeBytes())
+}
+
+// mempoolRoom is how many more transactions a mempool holding size of
+// at most limit, in bytes of at most maxBytes, can take: the lesser of
+// its room in transactions and its room in bytes counted in transactions
+// of the mean size it holds (large transactions, such as batches of
+// scans, meet the byte limit first).
+func mempoolRoom(limit, size int, maxBytes, bytes int64) int {
+	if bytes >= maxBytes {
 		return 0
 	}
-	return max(cfg.Size-mp.Size(), 0)
+	room := max(limit-size, 0)
+	if size > 0 {
+		if mean := bytes / int64(size); mean > 0 {
+			room = int(min(int64(room), (maxBytes-bytes)/mean))
+		}
+	}
+	return room
 }
 
 // Registry returns the node's own Prometheus registry: CometBFT's metrics
