@@ -15,6 +15,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -549,6 +550,11 @@ func (a *App) run(base readWriter, e *envelope, height int64, index int, t time.
 	if err := e.route.action.Handle(ctx, e.body); err != nil {
 		return ctx, err
 	}
+	for _, kv := range ctx.Indexed() {
+		if !bytes.HasPrefix(kv[0], e.route.prefix) || len(kv[1]) == 0 {
+			return ctx, errcode.New(errcode.ForeignWrite, "module %s indexed key %q outside its own keys (%s…) or with an empty value; the transaction is refused", e.route.module, kv[0], e.route.prefix)
+		}
+	}
 	return ctx, c.flush(base)
 }
 
@@ -825,6 +831,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 			}
 			r.Code, r.Codespace, r.Log = uint32(code), errcode.Codespace, errcode.Message(err)
 		} else {
+			// Node-local index entries (ADR 0028), committed with the block.
+			for _, kv := range ctx.Indexed() {
+				a.store.SetLocal(kv[0], kv[1])
+			}
 			r.Events = toABCIEvents(e, ctx.Events())
 			r.Data = ctx.Result()
 			rec.Result = ctx.Result()

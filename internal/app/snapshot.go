@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -10,6 +11,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/snapshot"
 	"github.com/dengta-chain/dengta/internal/state"
 )
@@ -213,9 +215,13 @@ func SnapshotLocals(m *snapshot.Manifest) map[string][]byte {
 	return map[string][]byte{string(localBlockTime): binary.BigEndian.AppendUint64(nil, uint64(m.BlockTime.UnixNano()))}
 }
 
-// restored brings the app to the restored state's height.
+// restored brings the app to the restored state's height, and rebuilds
+// the modules' local indexes from the restored state.
 func (a *App) restored(m *snapshot.Manifest) error {
 	if err := a.loadVersion(); err != nil {
+		return err
+	}
+	if err := a.Reindex(); err != nil {
 		return err
 	}
 	a.checkMu.Lock()
@@ -225,5 +231,44 @@ func (a *App) restored(m *snapshot.Manifest) error {
 		return err
 	}
 	a.metrics.height.Set(float64(m.Height))
+	return nil
+}
+
+// Reindex writes every local index entry (module.Context.Index) that the
+// latest committed state implies, asking each module that implements
+// module.Indexer (ADR 0028): what a node restored from a snapshot lacks
+// for the blocks before it. Entries already there are written again with
+// the same value. It must not run beside FinalizeBlock and Commit.
+func (a *App) Reindex() error {
+	v, err := a.store.At(0)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	w, err := a.store.WriteLocals()
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	for _, m := range a.modules {
+		ix, ok := m.(module.Indexer)
+		if !ok {
+			continue
+		}
+		prefix := []byte(m.Name() + "/")
+		put := func(k, val []byte) error {
+			if !bytes.HasPrefix(k, prefix) || len(val) == 0 {
+				return fmt.Errorf("module %s indexed key %q outside its own keys or with an empty value", m.Name(), k)
+			}
+			return w.Put(k, val)
+		}
+		n := 0
+		count := func(k, val []byte) error { n++; return put(k, val) }
+		if err := ix.Reindex(v, count); err != nil {
+			return fmt.Errorf("reindex %s: %w", m.Name(), err)
+		}
+		a.log.Info("local index rebuilt", "module", m.Name(), "entries", n, "height", v.Version())
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
 	return nil
 }

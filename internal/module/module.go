@@ -98,6 +98,7 @@ type Context struct {
 	events     []Event
 	validators []ValidatorUpdate
 	result     []byte
+	index      [][2][]byte
 }
 
 // SetResult sets what the transaction answers its submitter: v is encoded
@@ -136,6 +137,25 @@ func (c *Context) Emit(typ string, kv ...string) {
 func (c *Context) UpdateValidator(pubKey []byte, power int64) {
 	c.validators = append(c.validators, ValidatorUpdate{PubKey: bytes.Clone(pubKey), Power: power})
 }
+
+// Index writes key = value into the node's local index of the module's
+// records (ADR 0028): not state, so not in the app hash, not provable and
+// not seen by handlers, and written only when the transaction succeeds in
+// a block (never while it is only being checked). It serves listings
+// that consensus never reads, such as "an organisation's records, newest
+// first". key starts with the module's name and "/", as its state keys
+// do; the value must not be empty. The module rebuilds the same entries
+// from its state in Indexer.Reindex, and its queries read them with
+// IndexReader.
+func (c *Context) Index(key, value []byte) {
+	if c.Check {
+		return
+	}
+	c.index = append(c.index, [2][]byte{bytes.Clone(key), bytes.Clone(value)})
+}
+
+// Indexed returns the index entries written so far.
+func (c *Context) Indexed() [][2][]byte { return c.index }
 
 // Events returns the events emitted so far.
 func (c *Context) Events() []Event { return c.events }
@@ -327,6 +347,15 @@ type RoleUse interface {
 type Notice struct {
 	EN string `json:"en"`
 	ZH string `json:"zh"`
+}
+
+// Indexer is implemented by a module that writes local index entries
+// (Context.Index). A node that got its state from a snapshot of another
+// node has none of the entries for the blocks before it: Reindex puts
+// back every entry the module's state at r implies, the same that its
+// handlers wrote while running those blocks.
+type Indexer interface {
+	Reindex(r Reader, put func(key, value []byte) error) error
 }
 
 // Genesis is implemented by modules that have initial state.

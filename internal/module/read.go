@@ -27,6 +27,19 @@ type Reader interface {
 	Iterate(prefix, start []byte, fn func(k, v []byte) bool) error
 }
 
+// IndexReader is a Reader that also lists the node's local index entries
+// (Context.Index): state views do. The index is not versioned: it holds
+// the entries of every committed block, whatever version the Reader
+// reads, so a listing through it checks each record against the Reader.
+type IndexReader interface {
+	Reader
+	// Version is the version of the state the Reader reads.
+	Version() int64
+	// IterateLocal calls fn for every index entry under prefix, from
+	// start (or the first) in key order, until fn returns false.
+	IterateLocal(prefix, start []byte, fn func(k, v []byte) bool) error
+}
+
 // GetRecord reads the JSON record under key into v. When there is none it
 // answers an errcode.NotFound error with the message format and args
 // ("no evidence %q", id).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/trie/trienode"
@@ -204,14 +205,15 @@ func (s *Store) hasRoot(root Hash) bool {
 	return err == nil
 }
 
-// pendingLocalsSorted returns the buffered local records in key order, a
-// nil value marking a deletion.
-func (s *Store) pendingLocalsSorted() (keys []string, values [][]byte) {
+// pendingLocalsSorted returns the buffered local records with the given
+// prefix, from start, in key order, a nil value marking a deletion.
+func (s *Store) pendingLocalsSorted(prefix, start []byte) (keys []string, values [][]byte) {
 	s.localMu.Lock()
 	defer s.localMu.Unlock()
-	keys = make([]string, 0, len(s.pendingLocals))
 	for k := range s.pendingLocals {
-		keys = append(keys, k)
+		if strings.HasPrefix(k, string(prefix)) && k >= string(start) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	values = make([][]byte, len(keys))

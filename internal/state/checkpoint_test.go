@@ -90,7 +90,58 @@ func allLocals(t *testing.T, s *Store) string {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	checkLocalRanges(t, s)
 	return b.String()
+}
+
+// checkLocalRanges holds IterateLocalRange, for a few prefixes and starts
+// (the records buffered for a checkpoint merged over the disk's), to the
+// records of IterateLocal that have the prefix and do not sort before
+// start, and checks that stopping early stops.
+func checkLocalRanges(t *testing.T, s *Store) {
+	t.Helper()
+	type kv struct{ k, v string }
+	var all []kv
+	if err := s.IterateLocal(func(k, v []byte) bool {
+		all = append(all, kv{string(k), string(v)})
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ prefix, start string }{
+		{"", ""}, {"rec/", ""}, {"rec/b/", ""}, {"rec/b/", "rec/b/15"}, {"rec/", "rec/c"},
+		{"rec/b/", "rec/a"}, {"rec/b/", "rec/c"}, {"count/", ""}, {"nothing/", ""},
+	} {
+		var want, got []kv
+		for _, r := range all {
+			if strings.HasPrefix(r.k, c.prefix) && r.k >= c.start {
+				want = append(want, r)
+			}
+		}
+		var start []byte
+		if c.start != "" {
+			start = []byte(c.start)
+		}
+		if err := s.IterateLocalRange([]byte(c.prefix), start, func(k, v []byte) bool {
+			got = append(got, kv{string(k), string(v)})
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("IterateLocalRange(%q, %q) = %v, want %v", c.prefix, c.start, got, want)
+		}
+		n := 0
+		if err := s.IterateLocalRange([]byte(c.prefix), start, func(k, v []byte) bool {
+			n++
+			return n < 2
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n != min(2, len(want)) {
+			t.Fatalf("IterateLocalRange(%q, %q) went on for %d records after being told to stop at 2 (of %d)", c.prefix, c.start, n, len(want))
+		}
+	}
 }
 
 // TestCheckpointModel runs the same random blocks on an archive store and

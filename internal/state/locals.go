@@ -10,11 +10,27 @@ import (
 // buffered for the next checkpoint) in key order, until fn returns false:
 // what a backup of the node copies beside its state.
 func (s *Store) IterateLocal(fn func(key, value []byte) bool) error {
+	return s.IterateLocalRange(nil, nil, fn)
+}
+
+// IterateLocalRange calls fn with the committed node-local records whose
+// keys have the given prefix, in key order from start (inclusive; the
+// first of them when start is nil or sorts before prefix), until fn
+// returns false. Records buffered since the last Commit are not seen. fn
+// gets copies it may keep.
+func (s *Store) IterateLocalRange(prefix, start []byte, fn func(key, value []byte) bool) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
+	seek := prefix
+	if start != nil && bytes.Compare(start, prefix) > 0 {
+		if !bytes.HasPrefix(start, prefix) {
+			return nil // start is past every key with this prefix
+		}
+		seek = start
+	}
 	// The buffered records, merged in order over the disk's.
-	keys, values := s.pendingLocalsSorted()
+	keys, values := s.pendingLocalsSorted(prefix, seek)
 	i := 0
 	more := true
 	// emitBuffered sends the buffered records with keys before k (all of
@@ -28,15 +44,15 @@ func (s *Store) IterateLocal(fn func(key, value []byte) bool) error {
 		}
 		return k != nil && i < len(keys) && keys[i] == string(k)
 	}
-	it := s.kv.NewIterator(localPrefix, nil)
+	it := s.kv.NewIterator(localKey(prefix), seek[len(prefix):])
 	defer it.Release()
 	for more && it.Next() {
-		k := bytes.TrimPrefix(it.Key(), localPrefix)
+		k := bytes.Clone(bytes.TrimPrefix(it.Key(), localPrefix))
 		if emitBuffered(k) {
 			continue // the buffered record replaces it, sent next round
 		}
 		if more {
-			more = fn(k, it.Value())
+			more = fn(k, bytes.Clone(it.Value()))
 		}
 	}
 	if err := it.Error(); err != nil {

@@ -23,6 +23,7 @@ const viewTrieBudget = 8192
 // when no kept version reaches them, or, on a checkpointed store, when a
 // checkpoint drops the versions before it (checkpoint.go).
 type View struct {
+	s       *Store // for the node-local records (IterateLocal)
 	version int64
 	root    Hash
 	tdb     *triedb.Database
@@ -53,7 +54,7 @@ func (s *Store) At(version int64) (*View, error) {
 		if latest != nil {
 			return latest, nil
 		}
-		v := &View{version: cur, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}
+		v := &View{s: s, version: cur, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.version == cur { // no Commit in between
@@ -68,7 +69,7 @@ func (s *Store) At(version int64) (*View, error) {
 	root, pending := s.pendingRoot(version)
 	s.mu.RUnlock()
 	if pending {
-		return &View{version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
+		return &View{s: s, version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
 	}
 	root, err := s.readRoot(version)
 	if errors.Is(err, ErrVersionNotFound) {
@@ -84,7 +85,7 @@ func (s *Store) At(version int64) (*View, error) {
 		return nil, fmt.Errorf("%w: %d (this node keeps every %d-th version and those since the last one; latest is %d)",
 			ErrVersionPruned, version, s.opts.CheckpointInterval, cur)
 	}
-	return &View{version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
+	return &View{s: s, version: version, root: root, tdb: s.tdb, checkpointed: s.checkpointed()}, nil
 }
 
 // Version returns the version this View reads.
@@ -180,6 +181,15 @@ func (v *View) Iterate(prefix, start []byte, fn func(key, value []byte) (more bo
 		return v.fail("iterate", it.Err)
 	}
 	return nil
+}
+
+// IterateLocal calls fn for each committed node-local record with the
+// given prefix, as Store.IterateLocalRange does. Node-local records are
+// not versioned: it reads the latest committed ones, whatever version the
+// View reads, so a caller that lists a version's records through them
+// checks each against the View.
+func (v *View) IterateLocal(prefix, start []byte, fn func(key, value []byte) (more bool)) error {
+	return v.s.IterateLocalRange(prefix, start, fn)
 }
 
 // Prove returns a proof of the value of key at this version, or of its

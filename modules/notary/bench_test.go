@@ -20,7 +20,7 @@ import (
 // received, and counts that time too. Each runs on a chain of each key
 // layout (ADR 0024), side by side.
 func BenchmarkDeposit(b *testing.B) {
-	for _, layout := range []int{1, 2} {
+	for _, layout := range []int{1, 2, 3} {
 		b.Run(fmt.Sprintf("layout%d", layout), func(b *testing.B) { benchDeposit(b, layout) })
 	}
 }

@@ -2,7 +2,10 @@ package notary
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+
+	"github.com/dengta-chain/dengta/internal/module"
 )
 
 // Key layout of the notary module. Every key starts with "notary/". Values
@@ -29,12 +32,12 @@ import (
 //	notary/worklog/<work id>/<seq, 16 hex>      -> LogEntry; transfers, licences, settlements proposed, disputes resolved, seq 1, 2, ...
 //	notary/worklen/<work id>                    -> decimal number of log entries (the last seq)
 //
-// Two layouts index evidence by file (ADR 0024). A chain created by this
-// release (its genesis writes notary/layout = "2") uses layout 2; a chain
-// created earlier, without that key, keeps layout 1. Every other key is
-// the same in both.
+// Three layouts index evidence by file (ADR 0024). A chain created by
+// this release (its genesis writes notary/layout = "3") uses layout 3; a
+// chain created earlier keeps its layout: 2 when its genesis wrote "2", 1
+// without the key. Every other key is the same in all three.
 //
-//	notary/layout                               -> "2" on a layout-2 chain; absent on a layout-1 chain
+//	notary/layout                               -> "2" or "3" on a layout-2 or -3 chain; absent on a layout-1 chain
 //
 // Layout 1 (the three keys marked above as dep, sha256 and sm3):
 //
@@ -47,6 +50,17 @@ import (
 //	notary/h/<sha256:32 bytes><sm3:32 bytes><org> -> evidence id (raw); an organisation's one record
 //	                                                 of a file, and the index by SHA-256
 //	notary/s/<sm3:32 bytes><sha256:32 bytes><org> -> evidence id (raw); the index by SM3
+//
+// Layout 3 keeps in state only what consensus reads: the evidence record
+// and the first of layout 2's keys, which a second deposit of the same
+// file by the same organisation finds. The index by SM3 and the
+// organisation's list are node-local index entries (module.Context.Index,
+// ADR 0028), not in the app hash, rebuilt from the evidence records by
+// Reindex on a node restored from a snapshot:
+//
+//	state:  notary/h/<sha256:32 bytes><sm3:32 bytes><org> -> evidence id (raw)
+//	index:  notary/s/<sm3:32 bytes><sha256:32 bytes><org> -> evidence id (raw)
+//	index:  notary/orgev/<org>/<inverted height>/<id>     -> "1"
 //
 // Read, never written: the organisation a work is transferred or licensed
 // to, identity/org/<org id>, through module.ActiveOrg (identity/keys.go
@@ -79,6 +93,7 @@ var (
 const (
 	layout1 = 1
 	layout2 = 2
+	layout3 = 3
 )
 
 // layoutOf returns the chain's evidence key layout.
@@ -91,6 +106,8 @@ func layoutOf(r Getter) (int, error) {
 		return layout1, nil
 	case string(v) == "2":
 		return layout2, nil
+	case string(v) == "3":
+		return layout3, nil
 	}
 	return 0, fmt.Errorf("notary: unknown key layout %q", v)
 }
@@ -113,7 +130,8 @@ func digestPairKey(prefix, first, second, org string) ([]byte, error) {
 
 // fileKeys returns the keys a deposit of a file writes in layout, each
 // with the evidence id as value: the first is the organisation's one record
-// of the file, which a second deposit of it finds.
+// of the file, which a second deposit of it finds. In layout 3 the state
+// has only that one; the second is a local index entry.
 func fileKeys(layout int, org, sha256, sm3, id string) ([][2][]byte, error) {
 	if layout == layout1 {
 		return [][2][]byte{
@@ -176,3 +194,36 @@ func DisputeKey(work string) []byte { return disputeKey(work) }
 
 // WorkLogKey returns the state key of a work's log entry, for proofs.
 func WorkLogKey(id string, seq uint64) []byte { return workLogKey(id, seq) }
+
+var _ module.Indexer = Module{}
+
+// Reindex implements module.Indexer: on a layout-3 chain, the index by
+// SM3 and every organisation's list, from the evidence records in r (the
+// entries deposit writes; ADR 0028). Other layouts keep them in state.
+func (Module) Reindex(r module.Reader, put func(key, value []byte) error) error {
+	layout, err := layoutOf(r)
+	if err != nil || layout != layout3 {
+		return err
+	}
+	var werr error
+	err = r.Iterate([]byte(evPrefix), nil, func(k, v []byte) bool {
+		var e Evidence
+		if werr = json.Unmarshal(v, &e); werr != nil {
+			werr = fmt.Errorf("decode %q: %w", k, werr)
+			return false
+		}
+		var s []byte
+		if s, werr = digestPairKey(bySM3Prefix, e.SM3, e.SHA256, e.Depositor.Org); werr != nil {
+			return false
+		}
+		if werr = put(s, []byte(e.ID)); werr != nil {
+			return false
+		}
+		werr = put(orgEvKey(e.Depositor.Org, e.Height, e.ID), present)
+		return werr == nil
+	})
+	if err != nil {
+		return err
+	}
+	return werr
+}

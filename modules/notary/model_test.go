@@ -1,6 +1,7 @@
 package notary_test
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -504,7 +505,7 @@ func TestModel(t *testing.T) {
 	if testing.Short() {
 		seeds = seeds[:1]
 	}
-	for _, layout := range []int{2, 1} {
+	for _, layout := range []int{3, 2, 1} {
 		for _, seed := range seeds {
 			t.Run(fmt.Sprint("layout ", layout, " seed ", seed), func(t *testing.T) { runModel(t, layout, seed, 40, 30) })
 		}
@@ -512,7 +513,7 @@ func TestModel(t *testing.T) {
 }
 
 // runModel runs the model on a chain of the given key layout (ADR 0024):
-// the answers and the invariants are the same in both.
+// the answers and the invariants are the same in all three.
 func runModel(t *testing.T, layout int, seed uint64, blocks, perBlock int) {
 	orgs := consortium()
 	// Start 20 seconds before midnight in China Standard Time, so that the
@@ -648,18 +649,47 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 	idx := map[string][]string{} // kind -> keys, for the index checks below
 	// Layout 2's file keys hold raw digests: read them by position.
 	byFile := map[string]string{} // "<prefix>/<first hex>/<second hex>/<org>" -> id
-	for _, k := range slices.Sorted(maps.Keys(st)) {
-		for _, p := range []string{"notary/h/", "notary/s/"} {
-			if rest, ok := strings.CutPrefix(k, p); ok {
-				if layout != 2 || len(rest) <= 64 {
-					fail("file key %q in layout %d", k, layout)
+	// Layout 3's local index: its entries by SM3 join byFile, its
+	// organisation lists join the state's keys.
+	local := map[string]string{}
+	if err := c.Store.IterateLocalRange([]byte("notary/"), nil, func(k, v []byte) bool {
+		local[string(k)] = string(v)
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if layout != 3 && len(local) > 0 {
+		fail("layout %d has %d local index entries", layout, len(local))
+	}
+	checkReindex(t, c, local)
+	for _, k := range slices.Sorted(maps.Keys(local)) {
+		switch {
+		case strings.HasPrefix(k, "notary/s/"):
+		case strings.HasPrefix(k, "notary/orgev/"):
+			st[k] = local[k]
+			delete(local, k)
+		default:
+			fail("local index entry %q", k)
+		}
+	}
+	for _, src := range []struct {
+		kv      map[string]string
+		inState bool
+	}{{st, true}, {local, false}} {
+		for _, k := range slices.Sorted(maps.Keys(src.kv)) {
+			for _, p := range []string{"notary/h/", "notary/s/"} {
+				if rest, ok := strings.CutPrefix(k, p); ok {
+					wantState := p == "notary/h/" || layout == 2
+					if layout == 1 || len(rest) <= 64 || src.inState != wantState {
+						fail("file key %q in layout %d (in state %v)", k, layout, src.inState)
+					}
+					byFile[p+hex.EncodeToString([]byte(rest[:32]))+"/"+hex.EncodeToString([]byte(rest[32:64]))+"/"+rest[64:]] = src.kv[k]
+					delete(src.kv, k)
 				}
-				byFile[p+hex.EncodeToString([]byte(rest[:32]))+"/"+hex.EncodeToString([]byte(rest[32:64]))+"/"+rest[64:]] = st[k]
-				delete(st, k)
 			}
 		}
 	}
-	if v, ok := st["notary/layout"]; ok != (layout == 2) || ok && v != "2" {
+	if v, ok := st["notary/layout"]; ok != (layout != 1) || ok && v != fmt.Sprint(layout) {
 		fail("notary/layout = %q (present %v) in layout %d", v, ok, layout)
 	}
 	delete(st, "notary/layout")
@@ -767,6 +797,11 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 		}
 	}
 
+	if layout != 1 && len(byFile) != 2*len(ev) {
+		fail("%d file keys for %d evidence records", len(byFile), len(ev))
+	}
+	checkListings(t, c, ev)
+
 	// Every record is indexed.
 	for id, e := range ev {
 		switch layout {
@@ -774,7 +809,7 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, seen map[string
 			if st["notary/dep/"+e.Depositor.Org+"/"+e.SHA256+"/"+e.SM3] != id || st["notary/sha256/"+e.SHA256+"/"+id] != "1" || st["notary/sm3/"+e.SM3+"/"+id] != "1" {
 				fail("evidence %s is not fully indexed", id)
 			}
-		case 2:
+		case 2, 3:
 			if byFile["notary/h/"+e.SHA256+"/"+e.SM3+"/"+e.Depositor.Org] != id || byFile["notary/s/"+e.SM3+"/"+e.SHA256+"/"+e.Depositor.Org] != id {
 				fail("evidence %s is not fully indexed", id)
 			}
@@ -994,4 +1029,89 @@ func isHex(s string) bool {
 
 func isID(s, kind string) bool {
 	return len(s) == 31 && strings.HasPrefix(s, kind) && s[10] == '-' && strings.ToUpper(s) == s
+}
+
+// checkReindex holds what Reindex rebuilds from the latest state to the
+// local index entries the handlers wrote (local): the same, entry for
+// entry, so a node restored from a snapshot lists what the others list.
+func checkReindex(t *testing.T, c *testchain.Chain, local map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	if err := (notary.Module{}).Reindex(c.View(), func(k, v []byte) error {
+		if _, dup := got[string(k)]; dup {
+			t.Fatalf("height %d: Reindex put %q twice", c.Height, k)
+		}
+		got[string(k)] = string(v)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, local) {
+		t.Fatalf("height %d: Reindex rebuilt %d entries, the handlers wrote %d; they differ", c.Height, len(got), len(local))
+	}
+}
+
+// checkListings holds every organisation's list (ByDepositor), at the
+// latest version and at the one half way, to its evidence records of
+// those versions, newest first; a layout-3 list reads the node's index,
+// which also holds the later versions' entries.
+func checkListings(t *testing.T, c *testchain.Chain, ev map[string]notary.Evidence) {
+	t.Helper()
+	for _, version := range []int64{c.Height, c.Height / 2} {
+		if version < 1 {
+			continue
+		}
+		v, err := c.Store.At(version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ev {
+			h := e.SM3
+			var want []string
+			for _, f := range ev {
+				if (f.SM3 == h || f.SHA256 == h) && f.Height <= version {
+					want = append(want, f.ID)
+				}
+			}
+			slices.Sort(want)
+			found, err := notary.FindEvidence(v, h)
+			if err != nil {
+				t.Fatalf("height %d: FindEvidence(%s) at %d: %v", c.Height, h, version, err)
+			}
+			var got []string
+			for _, f := range found {
+				got = append(got, f.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("height %d: FindEvidence(%s) at version %d = %v, want %v", c.Height, h, version, got, want)
+			}
+		}
+		for _, org := range []string{"dep-a", "dep-b", "notary", "nobody"} {
+			var want []notary.Evidence
+			for _, e := range ev {
+				if e.Depositor.Org == org && e.Height <= version {
+					want = append(want, e)
+				}
+			}
+			slices.SortFunc(want, func(a, b notary.Evidence) int {
+				return cmp.Or(cmp.Compare(b.Height, a.Height), strings.Compare(a.ID, b.ID))
+			})
+			var got []notary.Evidence
+			after := ""
+			for {
+				page, next, err := notary.ByDepositor(v, org, after, 7)
+				if err != nil {
+					t.Fatalf("height %d: ByDepositor(%s) at %d: %v", c.Height, org, version, err)
+				}
+				got = append(got, page...)
+				if next == "" {
+					break
+				}
+				after = next
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("height %d: %s's list at version %d has %d records, want %d:\n%v\n%v", c.Height, org, version, len(got), len(want), got, want)
+			}
+		}
+	}
 }

@@ -107,7 +107,15 @@ func (Module) deposit(ctx *module.Context, b *depositBody) error {
 	if err := module.PutJSON(ctx.Store, evKey(id), ev); err != nil {
 		return err
 	}
-	writes := append(files, [2][]byte{orgEvKey(org, ctx.Height, id), present})
+	byOrg := [2][]byte{orgEvKey(org, ctx.Height, id), present}
+	writes := append(files, byOrg)
+	if layout == layout3 {
+		// Only the organisation's one record of the file is state; the
+		// index by SM3 and the organisation's list are the node's.
+		writes = [][2][]byte{files[0]}
+		ctx.Index(files[1][0], files[1][1])
+		ctx.Index(byOrg[0], byOrg[1])
+	}
 	if b.Supplements != "" {
 		writes = append(writes, [2][]byte{suppKey(b.Supplements, id), present})
 	}

@@ -91,18 +91,57 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 		if err != nil {
 			return nil, fmt.Errorf("notary: digest %q: %w", h, err)
 		}
-		for _, p := range []string{bySHAPrefix, bySM3Prefix} {
-			err := r.Iterate(append([]byte(p), raw...), nil, func(_, v []byte) bool {
-				ids = append(ids, string(v))
-				return true
-			})
+		collect := func(_, v []byte) bool {
+			ids = append(ids, string(v))
+			return true
+		}
+		if err := r.Iterate(append([]byte(bySHAPrefix), raw...), nil, collect); err != nil {
+			return nil, err
+		}
+		bySM3 := append([]byte(bySM3Prefix), raw...)
+		if layout == layout2 {
+			if err := r.Iterate(bySM3, nil, collect); err != nil {
+				return nil, err
+			}
+		} else {
+			// The node's index by SM3: an entry may name a record of a
+			// later version than r's, which r does not have, and only a
+			// record whose SM3 is h answers.
+			ix, err := localIndex(r)
 			if err != nil {
 				return nil, err
+			}
+			var more []string
+			if err := ix.IterateLocal(bySM3, nil, func(_, v []byte) bool {
+				more = append(more, string(v))
+				return true
+			}); err != nil {
+				return nil, err
+			}
+			for _, id := range more {
+				e, err := GetEvidence(r, id)
+				switch {
+				case errcode.Of(err) == errcode.NotFound:
+					continue
+				case err != nil:
+					return nil, fmt.Errorf("indexed evidence %s: %w", id, err)
+				case e.SM3 == h:
+					ids = append(ids, id)
+				}
 			}
 		}
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	return loadEvidence(r, ids)
+}
+
+// localIndex returns r as a reader of the node's local index (layout 3).
+func localIndex(r Reader) (module.IndexReader, error) {
+	ix, ok := r.(module.IndexReader)
+	if !ok {
+		return nil, fmt.Errorf("notary: listing layout-3 evidence needs the node's local index, which a %T does not read", r)
+	}
+	return ix, nil
 }
 
 func loadEvidence(r Getter, ids []string) ([]Evidence, error) {
@@ -191,14 +230,34 @@ func ByDepositor(r Reader, org string, after string, limit int) ([]Evidence, str
 	if after != "" {
 		start = append(append(append([]byte{}, prefix...), after...), 0)
 	}
+	layout, err := layoutOf(r)
+	if err != nil {
+		return nil, "", err
+	}
+	iterate := r.Iterate
+	// A layout-3 chain keeps the list in the node's local index, which
+	// holds every committed block's entries: those of blocks after r's
+	// version are skipped (the inverted height sorts them first).
+	var skip string
+	if layout == layout3 {
+		ix, err := localIndex(r)
+		if err != nil {
+			return nil, "", err
+		}
+		iterate = ix.IterateLocal
+		skip = fmt.Sprintf("%016x", ^uint64(ix.Version()))
+	}
 	var ids []string
 	next, last := "", ""
-	err := r.Iterate(prefix, start, func(k, _ []byte) bool {
+	err = iterate(prefix, start, func(k, _ []byte) bool {
+		rest := string(k[len(prefix):])
+		if rest < skip {
+			return true
+		}
 		if len(ids) == limit {
 			next = last
 			return false
 		}
-		rest := string(k[len(prefix):])
 		if i := strings.LastIndexByte(rest, '/'); i >= 0 {
 			ids = append(ids, rest[i+1:])
 		}
