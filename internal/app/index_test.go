@@ -32,7 +32,7 @@ func (indexModule) Actions() []module.Action {
 
 // TestLocalIndex: a transaction's local index entries (ADR 0028) are the
 // node's once its block commits, and only when it succeeds; a check for
-// the mempool writes none; an entry outside the module's keys, or with an
+// the mempool writes none, and refuses a bad one; an entry outside the module's keys, or with an
 // empty value, refuses the transaction with its state writes; none of it
 // touches the app hash.
 func TestLocalIndex(t *testing.T) {
@@ -54,6 +54,9 @@ func TestLocalIndex(t *testing.T) {
 		return &struct{ code errcode.Code }{errcode.Code(res[0].Code)}
 	}
 
+	if r := c.Check(c.SignUnconsumed(admin, "ixtest", "index", indexBody{Key: "identity/checked", Value: "1"})); errcode.Code(r.Code) != errcode.ForeignWrite {
+		t.Fatalf("check of an entry outside the module's keys: %s (%s)", errcode.Code(r.Code), r.Log)
+	}
 	if r := c.Check(c.SignUnconsumed(admin, "ixtest", "index", indexBody{Key: "ixtest/checked", Value: "1"})); r.Code != 0 {
 		t.Fatalf("check: %s", r.Log)
 	}

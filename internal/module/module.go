@@ -140,17 +140,14 @@ func (c *Context) UpdateValidator(pubKey []byte, power int64) {
 
 // Index writes key = value into the node's local index of the module's
 // records (ADR 0028): not state, so not in the app hash, not provable and
-// not seen by handlers, and written only when the transaction succeeds in
-// a block (never while it is only being checked). It serves listings
-// that consensus never reads, such as "an organisation's records, newest
-// first". key starts with the module's name and "/", as its state keys
-// do; the value must not be empty. The module rebuilds the same entries
-// from its state in Indexer.Reindex, and its queries read them with
-// IndexReader.
+// not seen by handlers. The app keeps the entries of a transaction that
+// succeeds in a block; a check for the mempool collects them only to
+// refuse a bad one as the block would. It serves listings that consensus
+// never reads, such as "an organisation's records, newest first". key
+// starts with the module's name and "/", as its state keys do; the value
+// must not be empty. The module rebuilds the same entries from its state
+// in Indexer.Reindex, and its queries read them with IndexReader.
 func (c *Context) Index(key, value []byte) {
-	if c.Check {
-		return
-	}
 	c.index = append(c.index, [2][]byte{bytes.Clone(key), bytes.Clone(value)})
 }
 

@@ -5,15 +5,9 @@ import (
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/modules/notary"
 )
-
-// genesisKV is a bare key-value store for the module's genesis.
-type genesisKV map[string][]byte
-
-func (m genesisKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m genesisKV) Set(k, v []byte) error        { m[string(k)] = v; return nil }
-func (m genesisKV) Delete(k []byte) error        { delete(m, string(k)); return nil }
 
 // TestNotaryGenesis: a new chain takes key layout 3 (ADR 0028); a genesis
 // may ask for 1, 2 or 3, and any other section is refused and writes
@@ -23,7 +17,7 @@ func TestNotaryGenesis(t *testing.T) {
 		`null`: "3", `{}`: "3", `{"key_layout":3}`: "3", `{"key_layout":2}`: "2", `{"key_layout":1}`: "",
 		`{"key_layout":4}`: "error", `{"key_layout":-1}`: "error", `{"layout":3}`: "error", `[]`: "error", `{"key_layout":"3"}`: "error",
 	} {
-		kv := genesisKV{}
+		kv := testchain.MemKV{}
 		err := (notary.Module{}).InitGenesis(&module.Context{Store: kv}, json.RawMessage(g))
 		switch {
 		case want == "error" && err == nil:

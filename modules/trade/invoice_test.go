@@ -156,7 +156,7 @@ func TestTradeGenesis(t *testing.T) {
 		t.Fatalf("a new chain's trade/rules = %q, want 2", got)
 	}
 	for g, want := range map[string]string{`{"rules":1}`: "", `{"rules":2}`: "2", `null`: "2", `{"rules":3}`: "error", `{"rules":-1}`: "error", `{"rule":2}`: "error", `[]`: "error"} {
-		kv := mapKV{}
+		kv := testchain.MemKV{}
 		err := (trade.Module{}).InitGenesis(&module.Context{Store: kv}, json.RawMessage(g))
 		switch {
 		case want == "error" && err == nil:
@@ -168,10 +168,3 @@ func TestTradeGenesis(t *testing.T) {
 		}
 	}
 }
-
-// mapKV is a bare key-value store for a module's genesis.
-type mapKV map[string][]byte
-
-func (m mapKV) Get(k []byte) ([]byte, error) { return m[string(k)], nil }
-func (m mapKV) Set(k, v []byte) error        { m[string(k)] = v; return nil }
-func (m mapKV) Delete(k []byte) error        { delete(m, string(k)); return nil }
