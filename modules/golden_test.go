@@ -170,11 +170,12 @@ type goldenRecord struct {
 // -update, and says why in its commit.
 func TestGoldenAppHashes(t *testing.T) {
 	// The story was recorded before trade's rule set 2 (a genesis key,
-	// trade/rules) and notary's key layout 3 (ADR 0028); it keeps rule set
-	// 1 and layout 2, so that these hashes also show a chain created by an
-	// earlier release replaying unchanged.
+	// trade/rules), notary's key layout 3 and trace's rule set 2 (ADR
+	// 0028); it keeps trade's and trace's rule sets 1 and layout 2, so
+	// that these hashes also show a chain created by an earlier release
+	// replaying unchanged.
 	c := testchain.New(t, testchain.Options{Registry: modules.Registry(), Orgs: goldenOrgs(), Seed: 7, Time: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
-		Genesis: map[string]any{"trade": trade.Genesis{Rules: 1}, "notary": notary.Genesis{KeyLayout: 2}}})
+		Genesis: map[string]any{"trade": trade.Genesis{Rules: 1}, "notary": notary.Genesis{KeyLayout: 2}, "trace": trace.Genesis{Rules: 1}}})
 	saved := map[string]string{}
 	var got []goldenRecord
 	for i, s := range goldenSteps(func() time.Time { return c.Time.Add(time.Second) }) {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -483,4 +484,51 @@ func PutJSON(kv KV, key []byte, v any) error {
 		return fmt.Errorf("encode %q: %w", key, err)
 	}
 	return kv.Set(key, b)
+}
+
+// RulesGenesis is the genesis section of a module whose rules changed
+// from one release to another: the rule set a new chain runs, recorded in
+// the chain's state and kept for ever, so that its blocks decide the same
+// on every release. Rule set 1 is the absence of the module's rules key
+// (the chains created before the module had rule sets).
+type RulesGenesis struct {
+	// Rules is the module's rule set: 0 for the newest, or an earlier
+	// one (for tests that check them).
+	Rules int `json:"rules,omitempty"`
+}
+
+// InitRules decodes a module's RulesGenesis section from raw and records
+// its rule set under key: nothing for rule set 1, the number otherwise.
+// newest is the module's newest rule set; others are refused.
+func InitRules(ctx *Context, raw json.RawMessage, key []byte, newest int) error {
+	var g RulesGenesis
+	if _, err := DecodeGenesis(raw, &g); err != nil {
+		return err
+	}
+	switch {
+	case g.Rules == 0:
+		g.Rules = newest
+	case g.Rules < 1 || g.Rules > newest:
+		return fmt.Errorf("rules %d: want 1 to %d", g.Rules, newest)
+	}
+	if g.Rules == 1 {
+		return nil // rule set 1 is the absence of the key
+	}
+	return ctx.Store.Set(key, []byte(strconv.Itoa(g.Rules)))
+}
+
+// RulesOf returns the rule set InitRules recorded under key.
+func RulesOf(r Getter, key []byte, newest int) (int, error) {
+	v, err := r.Get(key)
+	switch {
+	case err != nil:
+		return 0, err
+	case v == nil:
+		return 1, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 2 || n > newest || strconv.Itoa(n) != string(v) {
+		return 0, fmt.Errorf("unknown rule set %q under %s", v, key)
+	}
+	return n, nil
 }

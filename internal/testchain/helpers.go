@@ -338,3 +338,22 @@ func cpuTime(tb testing.TB) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// CheckGenesis runs a module's InitGenesis on each section of cases (its
+// JSON, null for none) and holds it to the value it must leave under key:
+// "" for nothing written, "error" for a refusal, which must write nothing.
+func CheckGenesis(tb testing.TB, m module.Genesis, key string, cases map[string]string) {
+	tb.Helper()
+	for g, want := range cases {
+		kv := MemKV{}
+		err := m.InitGenesis(&module.Context{Store: kv}, json.RawMessage(g))
+		switch {
+		case want == "error" && err == nil:
+			tb.Errorf("genesis %s accepted", g)
+		case want != "error" && (err != nil || string(kv[key]) != want):
+			tb.Errorf("genesis %s: %v, %s = %q, want %q", g, err, key, kv[key], want)
+		case want == "error" && len(kv) != 0:
+			tb.Errorf("refused genesis %s wrote %v", g, kv)
+		}
+	}
+}

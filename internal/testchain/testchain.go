@@ -377,3 +377,45 @@ func Reopen(tb testing.TB, dir string, prev *Chain) *Chain {
 	c.TB, c.App, c.Store = tb, a, st
 	return c
 }
+
+// RestoreLatest starts a new app on a new in-memory store with c's
+// modules and roles, and restores c's latest snapshot into it through
+// OfferSnapshot and ApplySnapshotChunk, as CometBFT's state sync does.
+// c must have been created with Snapshots; it returns the restored store
+// and the snapshot's height.
+func (c *Chain) RestoreLatest(tb testing.TB) (*state.Store, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	list, err := c.App.ListSnapshots(ctx, &abci.ListSnapshotsRequest{})
+	if err != nil || len(list.Snapshots) == 0 {
+		tb.Fatalf("snapshots: %+v, %v", list, err)
+	}
+	sn := list.Snapshots[0]
+	v, err := c.Store.At(int64(sn.Height))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	root := v.Root()
+	st, err := state.Open("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	dst, err := app.New(app.Options{ChainID: ChainID, Store: st, Modules: c.modules, Roles: c.roles})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res, err := dst.OfferSnapshot(ctx, &abci.OfferSnapshotRequest{Snapshot: sn, AppHash: root[:]}); err != nil || res.Result != abci.OFFER_SNAPSHOT_RESULT_ACCEPT {
+		tb.Fatalf("offer: %+v, %v", res, err)
+	}
+	for i := range sn.Chunks {
+		ch, err := c.App.LoadSnapshotChunk(ctx, &abci.LoadSnapshotChunkRequest{Height: sn.Height, Format: sn.Format, Chunk: i})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if res, err := dst.ApplySnapshotChunk(ctx, &abci.ApplySnapshotChunkRequest{Index: i, Chunk: ch.Chunk, Sender: "peer"}); err != nil || res.Result != abci.APPLY_SNAPSHOT_CHUNK_RESULT_ACCEPT {
+			tb.Fatalf("chunk %d: %+v, %v", i, res, err)
+		}
+	}
+	return st, int64(sn.Height)
+}

@@ -12,8 +12,13 @@ import (
 	"github.com/dengta-chain/dengta/tx"
 )
 
-func benchChain(b *testing.B) *testchain.Chain {
-	c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Dir: b.TempDir(), Time: genesis})
+func benchChain(b *testing.B) *testchain.Chain { return benchChainRules(b, 0) }
+
+// benchChainRules is benchChain on a chain of the given rule set (0: the
+// newest).
+func benchChainRules(b *testing.B, rules int) *testchain.Chain {
+	c := testchain.New(b, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Dir: b.TempDir(), Time: genesis,
+		Genesis: map[string]any{"trace": trace.Genesis{Rules: rules}}})
 	setup(b, c)
 	return c
 }
@@ -174,9 +179,17 @@ func BenchmarkParseEPCIS(b *testing.B) {
 // BenchmarkObserve is w2 without consensus: blocks of 500 ObjectEvent
 // OBSERVE events (storing, at the capturing organisation's location), one
 // commissioned item each, every transaction first through CheckTx and then
-// the block, on a disk store. Items are drawn uniformly from 20,000.
+// the block, on a disk store. Items are drawn uniformly from 20,000. It
+// runs on a chain of each rule set, side by side (rule set 2 keeps the
+// event index in the node's local index, ADR 0028).
 func BenchmarkObserve(b *testing.B) {
-	c := benchChain(b)
+	for _, rules := range []int{1, 2} {
+		b.Run(fmt.Sprintf("rules%d", rules), func(b *testing.B) { benchObserve(b, rules) })
+	}
+}
+
+func benchObserve(b *testing.B, rules int) {
+	c := benchChainRules(b, rules)
 	k := admin(c, coop)
 	const items, perBlock = 20_000, 500
 	for start := 0; start < items; start += 10 * trace.MaxEPCsPerEvent {

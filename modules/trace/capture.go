@@ -1339,7 +1339,15 @@ func (c *capturer) write() error {
 	if ev.Digest == "" {
 		ev.Digest = Digest(b)
 	}
-	if err := module.PutJSON(ctx.Store, eventKey(c.pos), ev); err != nil {
+	rules, err := rulesOf(ctx.Store)
+	if err != nil {
+		return err
+	}
+	var record any = ev
+	if rules == rules2 {
+		record = &storedEvent{Event: *ev, Touched: c.touched}
+	}
+	if err := module.PutJSON(ctx.Store, eventKey(c.pos), record); err != nil {
 		return err
 	}
 	if b.EventID != "" {
@@ -1350,6 +1358,10 @@ func (c *capturer) write() error {
 		return err
 	}
 	for _, id := range c.touched {
+		if rules == rules2 {
+			ctx.Index(evIdxKey(id, c.pos), present)
+			continue
+		}
 		if err := ctx.Store.Set(evIdxKey(id, c.pos), present); err != nil {
 			return err
 		}

@@ -47,6 +47,15 @@ import "fmt"
 //
 //	trace/seq                               -> raw 24 hex digits: the height of the last event and the next index in that block
 //
+// Rule set (genesis.go):
+//
+//	trace/rules                             -> "2" on a chain of rule set 2; absent on a chain of rule set 1
+//
+// On a chain of rule set 2, trace/evidx is not state: the same entries
+// are the node's local index (module.Context.Index, ADR 0028), and every
+// event record (trace/event/<pos>) keeps the ids it is indexed under as
+// "touched", from which Reindex rebuilds them.
+//
 // Read, never written: the organisations events name as sources and
 // destinations and that prefixes are assigned to (module.ActiveOrg), and
 // the producers and sellers a scan page shows (module.Org),
@@ -78,6 +87,7 @@ var (
 	digestPrefix     = prefix + "digest/"
 	declaredPrefix   = prefix + "declared/"
 	seqKey           = []byte(prefix + "seq")
+	rulesKey         = []byte(prefix + "rules")
 )
 
 // present is the value of pure index entries (the trie cannot hold an

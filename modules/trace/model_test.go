@@ -570,13 +570,19 @@ func TestModel(t *testing.T) {
 	if testing.Short() {
 		seeds = seeds[:1]
 	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { runModel(t, seed, 40, 30) })
+	for _, rules := range []int{2, 1} {
+		for _, seed := range seeds {
+			t.Run(fmt.Sprint("rules ", rules, " seed ", seed), func(t *testing.T) { runModel(t, rules, seed, 40, 30) })
+		}
 	}
 }
 
-func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
-	c := newChain(t)
+// runModel runs the model on a chain of the given rule set: the answers
+// and the invariants are the same in both (rule set 2 keeps the event
+// index in the node's local index, ADR 0028).
+func runModel(t *testing.T, rules int, seed uint64, blocks, perBlock int) {
+	c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Time: genesis,
+		Genesis: map[string]any{"trace": trace.Genesis{Rules: rules}}})
 	setup(t, c)
 	m := &model{roles: map[string][]role.Role{}, objs: map[string]*mObj{}, scans: map[string]int64{}}
 	for _, o := range consortium() {
@@ -631,7 +637,7 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 				t.Fatalf("height %d tx %d: answer %v", c.Height, i, ans)
 			}
 		}
-		checkInvariants(t, c, m, totalScans)
+		checkInvariants(t, c, m, totalScans, rules)
 	}
 	// Custody refuses much of what random organisations try: 35 % of
 	// successes still drive every kind of action at least ten times.
@@ -640,12 +646,67 @@ func runModel(t *testing.T, seed uint64, blocks, perBlock int) {
 }
 
 // checkInvariants reads the whole trace state and checks it.
-func checkInvariants(t *testing.T, c *testchain.Chain, m *model, totalScans int64) {
+func checkInvariants(t *testing.T, c *testchain.Chain, m *model, totalScans int64, rules int) {
 	t.Helper()
 	st := testchain.Snapshot(t, c, "trace/")
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("height %d: "+format, append([]any{c.Height}, args...)...)
+	}
+	// Rule set 2: the event index is the node's; it joins the state's keys
+	// here, so the checks below hold it to the same rules. Reindex
+	// rebuilds it exactly, and every event record keeps the ids it is
+	// indexed under.
+	if v, ok := st["trace/rules"]; ok != (rules == 2) || ok && v != "2" {
+		fail("trace/rules = %q (present %v) on a chain of rule set %d", v, ok, rules)
+	}
+	delete(st, "trace/rules")
+	local := map[string]string{}
+	if err := c.Store.IterateLocalRange([]byte("trace/"), nil, func(k, v []byte) bool {
+		local[string(k)] = string(v)
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := map[string]string{}
+	if err := (trace.Module{}).Reindex(c.View(), func(k, v []byte) error {
+		rebuilt[string(k)] = string(v)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(rebuilt, local) {
+		fail("Reindex rebuilt %d entries, the handlers wrote %d; they differ", len(rebuilt), len(local))
+	}
+	touchedBy := map[string][]string{} // event position -> ids, from the index
+	for k, v := range local {
+		id, pos, ok := strings.Cut(strings.TrimPrefix(k, "trace/evidx"), "#")
+		if rules != 2 || !strings.HasPrefix(k, "trace/evidx/") || !ok || v != "1" {
+			fail("local index entry %s = %s on a chain of rule set %d", k, v, rules)
+		}
+		touchedBy[pos] = append(touchedBy[pos], id)
+		if _, dup := st[k]; dup {
+			fail("%s is both state and local index", k)
+		}
+		st[k] = v
+	}
+	for k, v := range st {
+		if !strings.HasPrefix(k, "trace/event/") {
+			continue
+		}
+		var e struct {
+			ID      string   `json:"id"`
+			Touched []string `json:"touched"`
+		}
+		if err := json.Unmarshal([]byte(v), &e); err != nil {
+			fail("event %s: %v", k, err)
+		}
+		if rules == 1 && e.Touched != nil {
+			fail("event %s of rule set 1 records touched ids %v", k, e.Touched)
+		}
+		if got := slices.Sorted(slices.Values(touchedBy[e.ID])); rules == 2 && !slices.Equal(slices.Sorted(slices.Values(e.Touched)), got) {
+			fail("event %s records touched %v, the index has %v", k, e.Touched, got)
+		}
 	}
 	objs := map[string]trace.Object{}
 	events := map[string]trace.Event{}
@@ -804,6 +865,30 @@ func checkInvariants(t *testing.T, c *testchain.Chain, m *model, totalScans int6
 	for _, epc := range slices.Sorted(maps.Keys(objs)) {
 		if _, err := trace.Journey(v, epc); err != nil {
 			fail("journey of %s: %v", epc, err)
+		}
+		got, err := trace.EventsOf(v, epc)
+		if err != nil || !slices.Equal(got, idx[epc]) {
+			fail("EventsOf(%s) = %v (%v), the index has %v", epc, got, err, idx[epc])
+		}
+	}
+	// Half way back, an item's events are those of the index recorded by
+	// then: on rule set 2 the node's index also holds the later ones,
+	// which EventsOf must leave out.
+	half, err := c.Store.At(c.Height / 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := fmt.Sprintf("%016x", c.Height/2+1)
+	for _, epc := range slices.Sorted(maps.Keys(objs)) {
+		var want []string
+		for _, pos := range idx[epc] {
+			if pos < cut {
+				want = append(want, pos)
+			}
+		}
+		got, err := trace.EventsOf(half, epc)
+		if err != nil || !slices.Equal(got, want) {
+			fail("EventsOf(%s) at version %d = %v (%v), want %v", epc, c.Height/2, got, err, want)
 		}
 	}
 }

@@ -255,7 +255,34 @@ func ScanSummaryOf(r Getter, epc string) (*ScanSummary, error) {
 // EventsOf lists the ids of the events that touched an object, lot,
 // product or class, in record order.
 func EventsOf(r Reader, id string) ([]string, error) {
-	return module.List(r, evIdxList(id))
+	return eventsBetween(r, id, "", "")
+}
+
+// iterateEvents calls fn with the positions of the events indexed under
+// the prefix pfx (an id's trace/evidx list), from start, in record order,
+// until fn returns false. On a rule-set-2 chain the index is the node's
+// (ADR 0028) and holds every committed block's events: those recorded
+// after r's version are not r's and end the list.
+func iterateEvents(r Reader, pfx, start []byte, fn func(pos string) bool) error {
+	rules, err := rulesOf(r)
+	if err != nil {
+		return err
+	}
+	if rules == rules1 {
+		return r.Iterate(pfx, start, func(k, _ []byte) bool { return fn(string(k[len(pfx):])) })
+	}
+	ix, ok := r.(module.IndexReader)
+	if !ok {
+		return fmt.Errorf("trace: listing events needs the node's local index, which a %T does not read", r)
+	}
+	last := fmt.Sprintf("%016x", ix.Version())
+	return ix.IterateLocal(pfx, start, func(k, _ []byte) bool {
+		pos := string(k[len(pfx):])
+		if len(pos) < 16 || pos[:16] > last {
+			return false
+		}
+		return fn(pos)
+	})
 }
 
 // eventsBetween lists the ids of the events of id recorded strictly after
@@ -267,8 +294,7 @@ func eventsBetween(r Reader, id, from, to string) ([]string, error) {
 		start = append(slices.Clone(pfx), from...)
 	}
 	var out []string
-	err := r.Iterate(pfx, start, func(k, _ []byte) bool {
-		pos := string(k[len(pfx):])
+	err := iterateEvents(r, pfx, start, func(pos string) bool {
 		if to != "" && pos >= to {
 			return false
 		}

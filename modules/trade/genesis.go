@@ -23,39 +23,24 @@ const (
 	rules2 = 2
 )
 
-// Genesis is the trade section of a chain's genesis. Without one the
-// chain runs the newest rules.
-type Genesis struct {
-	// Rules is the module's rule set: 2, the default, or 1, the rules of
-	// chains created by earlier releases (for tests that check both).
-	Rules int `json:"rules,omitempty"`
-}
+// Genesis is the trade section of a chain's genesis: its rule set, 2
+// (the default) or 1, the rules of chains created by earlier releases
+// (for tests that check both). Without one the chain runs the newest.
+type Genesis = module.RulesGenesis
 
 // InitGenesis implements module.Genesis: it records the chain's rule set.
 func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
-	var g Genesis
-	if _, err := module.DecodeGenesis(raw, &g); err != nil {
+	if err := module.InitRules(ctx, raw, rulesKey, rules2); err != nil {
 		return fmt.Errorf("trade genesis: %w", err)
 	}
-	switch g.Rules {
-	case 0, rules2:
-		return ctx.Store.Set(rulesKey, []byte("2"))
-	case rules1:
-		return nil // rules 1 is the absence of the key
-	}
-	return fmt.Errorf("trade genesis: rules %d: want 1 or 2", g.Rules)
+	return nil
 }
 
 // rulesOf returns the chain's trade rule set.
 func rulesOf(r module.Getter) (int, error) {
-	v, err := r.Get(rulesKey)
-	switch {
-	case err != nil:
-		return 0, err
-	case v == nil:
-		return rules1, nil
-	case string(v) == "2":
-		return rules2, nil
+	n, err := module.RulesOf(r, rulesKey, rules2)
+	if err != nil {
+		return 0, fmt.Errorf("trade: %w", err)
 	}
-	return 0, fmt.Errorf("trade: unknown rule set %q", v)
+	return n, nil
 }

@@ -1,12 +1,10 @@
 package trade_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
-	"github.com/dengta-chain/dengta/internal/module"
 	"github.com/dengta-chain/dengta/internal/testchain"
 	"github.com/dengta-chain/dengta/modules/trade"
 	"github.com/dengta-chain/dengta/modules/trade/tradeapi"
@@ -155,16 +153,5 @@ func TestTradeGenesis(t *testing.T) {
 	if got := string(raw(t, c, []byte("trade/rules"))); got != "2" {
 		t.Fatalf("a new chain's trade/rules = %q, want 2", got)
 	}
-	for g, want := range map[string]string{`{"rules":1}`: "", `{"rules":2}`: "2", `null`: "2", `{"rules":3}`: "error", `{"rules":-1}`: "error", `{"rule":2}`: "error", `[]`: "error"} {
-		kv := testchain.MemKV{}
-		err := (trade.Module{}).InitGenesis(&module.Context{Store: kv}, json.RawMessage(g))
-		switch {
-		case want == "error" && err == nil:
-			t.Errorf("genesis %s accepted", g)
-		case want != "error" && (err != nil || string(kv["trade/rules"]) != want):
-			t.Errorf("genesis %s: %v, trade/rules %q, want %q", g, err, kv["trade/rules"], want)
-		case want == "error" && len(kv) != 0:
-			t.Errorf("refused genesis %s wrote %v", g, kv)
-		}
-	}
+	testchain.CheckGenesis(t, trade.Module{}, "trade/rules", map[string]string{`{"rules":1}`: "", `{"rules":2}`: "2", `null`: "2", `{"rules":3}`: "error", `{"rules":-1}`: "error", `{"rule":2}`: "error", `[]`: "error"})
 }
