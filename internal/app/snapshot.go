@@ -254,15 +254,15 @@ func (a *App) Reindex() error {
 			continue
 		}
 		prefix := []byte(m.Name() + "/")
+		n := 0
 		put := func(k, val []byte) error {
 			if !bytes.HasPrefix(k, prefix) || len(val) == 0 {
 				return fmt.Errorf("module %s indexed key %q outside its own keys or with an empty value", m.Name(), k)
 			}
+			n++
 			return w.Put(k, val)
 		}
-		n := 0
-		count := func(k, val []byte) error { n++; return put(k, val) }
-		if err := ix.Reindex(v, count); err != nil {
+		if err := ix.Reindex(v, put); err != nil {
 			return fmt.Errorf("reindex %s: %w", m.Name(), err)
 		}
 		a.log.Info("local index rebuilt", "module", m.Name(), "entries", n, "height", v.Version())

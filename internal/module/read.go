@@ -69,18 +69,24 @@ func List(r Reader, prefix []byte) ([]string, error) {
 // calls fn with its key and value. It stops at the first value that does
 // not decode and returns that error.
 func EachJSON[T any](r Reader, prefix []byte, fn func(k []byte, v *T)) error {
-	var decodeErr error
+	return WalkJSON(r, prefix, func(k []byte, v *T) error { fn(k, v); return nil })
+}
+
+// WalkJSON is EachJSON with a fn that may fail: it stops at fn's first
+// error, or at the first value that does not decode, and returns it.
+func WalkJSON[T any](r Reader, prefix []byte, fn func(k []byte, v *T) error) error {
+	var walkErr error
 	err := r.Iterate(prefix, nil, func(k, v []byte) bool {
 		var x T
-		if decodeErr = json.Unmarshal(v, &x); decodeErr != nil {
-			decodeErr = fmt.Errorf("decode %q: %w", k, decodeErr)
+		if walkErr = json.Unmarshal(v, &x); walkErr != nil {
+			walkErr = fmt.Errorf("decode %q: %w", k, walkErr)
 			return false
 		}
-		fn(k, &x)
-		return true
+		walkErr = fn(k, &x)
+		return walkErr == nil
 	})
 	if err == nil {
-		err = decodeErr
+		err = walkErr
 	}
 	return err
 }

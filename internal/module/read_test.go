@@ -3,6 +3,7 @@ package module_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 
@@ -60,6 +61,12 @@ func TestListAndRecords(t *testing.T) {
 	var orgs []string
 	if err := module.EachJSON(c.View(), identity.OrgPrefix(), func(_ []byte, o *module.OrgView) { orgs = append(orgs, o.ID) }); err != nil || !slices.Equal(orgs, []string{"org-a"}) {
 		t.Fatalf("EachJSON = %v, %v", orgs, err)
+	}
+	// WalkJSON stops at its fn's first error and returns it.
+	stop := errors.New("stop")
+	calls := 0
+	if err := module.WalkJSON(c.View(), []byte("identity/"), func(_ []byte, _ *json.RawMessage) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Fatalf("WalkJSON with a failing fn: %v after %d calls", err, calls)
 	}
 	var o module.OrgView
 	if err := module.GetRecord(c.View(), module.OrgKey("org-b"), &o, "no organisation %q", "org-b"); errcode.Of(err) != errcode.NotFound || errcode.Message(err) != `no organisation "org-b"` {

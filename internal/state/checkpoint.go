@@ -210,8 +210,9 @@ func (s *Store) hasRoot(root Hash) bool {
 func (s *Store) pendingLocalsSorted(prefix, start []byte) (keys []string, values [][]byte) {
 	s.localMu.Lock()
 	defer s.localMu.Unlock()
+	p, from := string(prefix), string(start)
 	for k := range s.pendingLocals {
-		if strings.HasPrefix(k, string(prefix)) && k >= string(start) {
+		if strings.HasPrefix(k, p) && k >= from {
 			keys = append(keys, k)
 		}
 	}

@@ -2,7 +2,6 @@ package notary
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dengta-chain/dengta/internal/module"
@@ -205,25 +204,14 @@ func (Module) Reindex(r module.Reader, put func(key, value []byte) error) error 
 	if err != nil || layout != layout3 {
 		return err
 	}
-	var werr error
-	err = r.Iterate([]byte(evPrefix), nil, func(k, v []byte) bool {
-		var e Evidence
-		if werr = json.Unmarshal(v, &e); werr != nil {
-			werr = fmt.Errorf("decode %q: %w", k, werr)
-			return false
+	return module.WalkJSON(r, []byte(evPrefix), func(_ []byte, e *Evidence) error {
+		s, err := digestPairKey(bySM3Prefix, e.SM3, e.SHA256, e.Depositor.Org)
+		if err != nil {
+			return err
 		}
-		var s []byte
-		if s, werr = digestPairKey(bySM3Prefix, e.SM3, e.SHA256, e.Depositor.Org); werr != nil {
-			return false
+		if err := put(s, []byte(e.ID)); err != nil {
+			return err
 		}
-		if werr = put(s, []byte(e.ID)); werr != nil {
-			return false
-		}
-		werr = put(orgEvKey(e.Depositor.Org, e.Height, e.ID), present)
-		return werr == nil
+		return put(orgEvKey(e.Depositor.Org, e.Height, e.ID), present)
 	})
-	if err != nil {
-		return err
-	}
-	return werr
 }

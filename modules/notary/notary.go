@@ -108,13 +108,15 @@ func (Module) deposit(ctx *module.Context, b *depositBody) error {
 		return err
 	}
 	byOrg := [2][]byte{orgEvKey(org, ctx.Height, id), present}
-	writes := append(files, byOrg)
+	var writes [][2][]byte
 	if layout == layout3 {
 		// Only the organisation's one record of the file is state; the
 		// index by SM3 and the organisation's list are the node's.
-		writes = [][2][]byte{files[0]}
+		writes = files[:1:1]
 		ctx.Index(files[1][0], files[1][1])
 		ctx.Index(byOrg[0], byOrg[1])
+	} else {
+		writes = append(files, byOrg)
 	}
 	if b.Supplements != "" {
 		writes = append(writes, [2][]byte{suppKey(b.Supplements, id), present})

@@ -76,6 +76,7 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 		return nil, err
 	}
 	var ids []string
+	var read map[string]*Evidence // records already read, by id
 	if layout == layout1 {
 		a, err := module.List(r, []byte(sha256Prefix+h+"/"))
 		if err != nil {
@@ -118,6 +119,7 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 			}); err != nil {
 				return nil, err
 			}
+			read = map[string]*Evidence{}
 			for _, id := range more {
 				e, err := GetEvidence(r, id)
 				switch {
@@ -127,12 +129,13 @@ func FindEvidence(r Reader, hash string) ([]Evidence, error) {
 					return nil, fmt.Errorf("indexed evidence %s: %w", id, err)
 				case e.SM3 == h:
 					ids = append(ids, id)
+					read[id] = e
 				}
 			}
 		}
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	return loadEvidence(r, ids)
+	return loadEvidenceWith(r, ids, read)
 }
 
 // localIndex returns r as a reader of the node's local index (layout 3).
@@ -144,12 +147,18 @@ func localIndex(r Reader) (module.IndexReader, error) {
 	return ix, nil
 }
 
-func loadEvidence(r Getter, ids []string) ([]Evidence, error) {
+func loadEvidence(r Getter, ids []string) ([]Evidence, error) { return loadEvidenceWith(r, ids, nil) }
+
+// loadEvidenceWith is loadEvidence reading only the records read lacks.
+func loadEvidenceWith(r Getter, ids []string, read map[string]*Evidence) ([]Evidence, error) {
 	out := make([]Evidence, 0, len(ids))
 	for _, id := range ids {
-		e, err := GetEvidence(r, id)
-		if err != nil {
-			return nil, fmt.Errorf("indexed evidence %s: %w", id, err)
+		e, ok := read[id]
+		if !ok {
+			var err error
+			if e, err = GetEvidence(r, id); err != nil {
+				return nil, fmt.Errorf("indexed evidence %s: %w", id, err)
+			}
 		}
 		out = append(out, *e)
 	}

@@ -63,22 +63,12 @@ func (Module) Reindex(r module.Reader, put func(key, value []byte) error) error 
 	if err != nil || rules != rules2 {
 		return err
 	}
-	var werr error
-	err = r.Iterate([]byte(eventPrefix), nil, func(k, v []byte) bool {
-		var e storedEvent
-		if werr = json.Unmarshal(v, &e); werr != nil {
-			werr = fmt.Errorf("decode %q: %w", k, werr)
-			return false
-		}
+	return module.WalkJSON(r, []byte(eventPrefix), func(_ []byte, e *storedEvent) error {
 		for _, id := range e.Touched {
-			if werr = put(evIdxKey(id, e.ID), present); werr != nil {
-				return false
+			if err := put(evIdxKey(id, e.ID), present); err != nil {
+				return err
 			}
 		}
-		return true
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return werr
 }
