@@ -114,6 +114,11 @@ type App struct {
 	// checkMemo remembers checkView's answers for the check cache (memo.go);
 	// PreCheckTx reads it without checkMu.
 	checkMemo atomic.Pointer[viewMemo]
+	// signerWrites counts the working set's writes that can change a
+	// signer lookup (identity.AffectsSigners): a memo's remembered signers
+	// pass to the next version's memo only when none happened between
+	// (resetCheck).
+	signerWrites atomic.Uint64
 	// pending is the highest nonce per key admitted to the mempool and not
 	// yet committed (see trackPending); guarded by checkMu.
 	pending map[tx.KeyID]uint64
@@ -171,6 +176,11 @@ func New(opts Options) (*App, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.store.OnWrite(func(key []byte) {
+		if identity.AffectsSigners(key) {
+			a.signerWrites.Add(1)
+		}
+	})
 	a.waiters.m = make(map[[32]byte][]chan TxRecord)
 	a.snaps.store, a.snaps.interval = opts.Snapshots, opts.SnapshotInterval
 	a.pending = make(map[tx.KeyID]uint64)
@@ -298,6 +308,10 @@ func (a *App) resetCheck() error {
 		return fmt.Errorf("open check view: %w", err)
 	}
 	m := newViewMemo(v)
+	m.signerWrites = a.signerWrites.Load()
+	if prev := a.checkMemo.Load(); prev != nil {
+		m.inheritSigners(prev)
+	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	a.checkView = v
@@ -483,7 +497,7 @@ func (a *App) checkDengta(r reader, raw []byte, hash [32]byte, t *tx.Tx) (*envel
 		}
 		return nil, errcode.New(errcode.UnknownAction, "no action %q in module %q (GET /v1/actions lists the modules and their actions)", t.Action, t.Module)
 	}
-	signer, key, err := identity.LookupSigner(r, t.Signer)
+	signer, key, err := lookupSigner(r, t.Signer)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +525,7 @@ func (a *App) checkEthereum(r reader, raw []byte, hash [32]byte, t *ethtx.Tx) (*
 	if err != nil {
 		return nil, err
 	}
-	signer, key, err := identity.LookupSigner(r, id)
+	signer, key, err := lookupSigner(r, id)
 	if err != nil {
 		if errcode.Of(err) == errcode.UnknownSigner {
 			return nil, errcode.New(errcode.UnknownSigner, "sender account 0x%s is not a member key of this chain: an organisation's admin registers its secp256k1 public key first (identity/register_key)", id)
@@ -805,7 +819,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	for i, raw := range req.Txs {
 		rec := TxRecord{Hash: hashHex(hashes[i]), Height: req.Height, Index: i, Timestamp: req.Time.UnixMilli()}
 		var ctx *module.Context
-		e, err := a.checkEnvelope(a.store, raw, hashes[i], decoded[i], version)
+		e, err := a.checkEnvelope(blockReader{a.store, a}, raw, hashes[i], decoded[i], version)
 		if err == nil {
 			rec.Module, rec.Action, rec.Signer, rec.Nonce = e.route.module, e.route.action.Name, e.signerID.String(), e.nonce
 			if e.eth != nil {

@@ -6,7 +6,9 @@ import (
 	"slices"
 
 	"github.com/dengta-chain/dengta/internal/errcode"
+	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/internal/module"
+	"github.com/dengta-chain/dengta/tx"
 )
 
 type reader interface {
@@ -29,6 +31,10 @@ type readWriter interface {
 type cache struct {
 	parent reader
 	writes map[string][]byte // nil value: deleted
+	// signers is set by a buffered write that can change what
+	// identity.LookupSigner answers; until then lookupSigner asks the
+	// parent.
+	signers bool
 }
 
 var _ module.KV = (*cache)(nil)
@@ -52,6 +58,7 @@ func (c *cache) Set(key, value []byte) error {
 		return fmt.Errorf("set %q: empty value (use Delete)", key)
 	}
 	c.writes[string(key)] = bytes.Clone(value)
+	c.signers = c.signers || identity.AffectsSigners(key)
 	return nil
 }
 
@@ -60,6 +67,7 @@ func (c *cache) Delete(key []byte) error {
 		return fmt.Errorf("delete: empty key")
 	}
 	c.writes[string(key)] = nil
+	c.signers = c.signers || identity.AffectsSigners(key)
 	return nil
 }
 
@@ -83,12 +91,24 @@ func (c *cache) flush(w writer) error {
 		}
 	}
 	clear(c.writes)
+	c.signers = false
 	return nil
+}
+
+// lookupSigner is identity.LookupSigner over the cache: the parent's
+// lookup while nothing buffered here can change its answer.
+func (c *cache) lookupSigner(id tx.KeyID) (module.Signer, *identity.Key, error) {
+	if !c.signers {
+		if l, ok := c.parent.(signerLookup); ok {
+			return l.lookupSigner(id)
+		}
+	}
+	return identity.LookupSigner(c, id)
 }
 
 // clone returns a cache with the same parent and a copy of the writes.
 func (c *cache) clone() *cache {
-	n := &cache{parent: c.parent, writes: make(map[string][]byte, len(c.writes))}
+	n := &cache{parent: c.parent, writes: make(map[string][]byte, len(c.writes)), signers: c.signers}
 	for k, v := range c.writes {
 		n.writes[k] = v
 	}

@@ -43,6 +43,12 @@ func TestCheckViewAcrossCommits(t *testing.T) {
 	check("nonce used in the mempool", c.SignNonce(second, 2, "identity", "register_key", newKey()), errcode.NonceReplayed)
 	check("nonce gap", c.SignNonce(second, 4, "identity", "register_key", newKey()), errcode.NonceGap)
 
+	// Blocks that write no identity key pass the signers the memo found to
+	// the next block's memo (memo.go); one that does, does not.
+	c.Block()
+	c.Block()
+	check("key after two blocks", c.SignNonce(second, 1, "identity", "register_key", newKey()), errcode.OK)
+
 	// Active, then deactivated by a block: the mempool sees it at once.
 	if res := c.Do(admin, "identity", "deactivate_key", map[string]any{"key_id": second.ID()}); res.Code != 0 {
 		t.Fatal(res.Log)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"github.com/dengta-chain/dengta/internal/ethtx"
-	"github.com/dengta-chain/dengta/internal/identity"
 	"github.com/dengta-chain/dengta/tx"
 )
 
@@ -43,7 +42,7 @@ func (a *App) PreCheckTx(raw []byte) {
 	if err != nil || t.ChainID != a.chainID {
 		return
 	}
-	_, key, err := identity.LookupSigner(a.checkMemo.Load(), t.Signer)
+	_, key, err := a.checkMemo.Load().lookupSigner(t.Signer)
 	if err != nil {
 		return
 	}

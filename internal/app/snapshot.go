@@ -227,6 +227,9 @@ func (a *App) restored(m *snapshot.Manifest) error {
 	a.checkMu.Lock()
 	a.lastHeight, a.lastTime = m.Height, m.BlockTime
 	a.checkMu.Unlock()
+	// The restored state came in without the working set's writes: no
+	// signer remembered before it may pass to it.
+	a.signerWrites.Add(1)
 	if err := a.resetCheck(); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/dengta-chain/dengta/tx"
@@ -38,6 +39,10 @@ var (
 	keyNextProp  = []byte(prefix + "nextprop")
 	keyUpgrade   = []byte(prefix + "upgrade")
 )
+
+// AffectsSigners reports whether a write to key can change what
+// LookupSigner answers. Conservatively, that is any identity key.
+func AffectsSigners(key []byte) bool { return bytes.HasPrefix(key, []byte(prefix)) }
 
 func orgKey(id string) []byte        { return []byte(orgPrefix + id) }
 func usccKey(code string) []byte     { return []byte(prefix + "uscc/" + code) }

@@ -82,7 +82,14 @@ type Store struct {
 	pendingLocals     map[string][]byte // their local records; guarded by localMu
 	pendingLocalBytes int64             // guarded by localMu
 	retiring          []Hash            // roots the last checkpoint dropped, dereferenced at the next Commit
+
+	onWrite func(key []byte) // OnWrite's
 }
+
+// OnWrite makes the store tell fn every key the working set is asked to
+// write or delete, before it does (a write that then fails is told too).
+// Set it before the store is used; fn runs on the executing goroutine.
+func (s *Store) OnWrite(fn func(key []byte)) { s.onWrite = fn }
 
 // Open opens (creating if needed) the archive store in dir, or an
 // in-memory store if dir is "". An existing store resumes at its last
@@ -281,6 +288,9 @@ func (s *Store) Set(key, value []byte) error {
 	if err := s.checkWork(); err != nil {
 		return err
 	}
+	if s.onWrite != nil {
+		s.onWrite(key)
+	}
 	// The trie keeps the value slice; copy so the caller may reuse its buffer.
 	if err := s.work.Update(key, bytes.Clone(value)); err != nil {
 		return fmt.Errorf("state: set: %w", err)
@@ -295,6 +305,9 @@ func (s *Store) Delete(key []byte) error {
 	}
 	if err := s.checkWork(); err != nil {
 		return err
+	}
+	if s.onWrite != nil {
+		s.onWrite(key)
 	}
 	if err := s.work.Delete(key); err != nil {
 		return fmt.Errorf("state: delete: %w", err)

@@ -301,9 +301,10 @@ func CheckedAndNot(b *testing.B, bench func(b *testing.B, check bool)) {
 // RunBlocks is the timed part of a benchmark over pre-signed blocks, one
 // per iteration (len(blocks) == b.N): it resets the timer and executes and
 // commits each block (MustBlock). Without check, the block verifies every
-// signature itself (in parallel); with check, every transaction first goes
-// through CheckTx, as a node does for the transactions it received, so
-// that the block reuses the cached signatures, and that time counts too.
+// signature itself (in parallel); with check, every transaction is first
+// admitted as a node admits the transactions it receives (PreCheckTx, then
+// CheckTx), so that the block reuses the cached signatures, and that time
+// counts too.
 // Beside the time it reports the process's CPU time per transaction,
 // which other work on the machine disturbs less than the time, and for a
 // store on disk the growth of its database per transaction.
@@ -314,6 +315,7 @@ func RunBlocks(b *testing.B, c *Chain, blocks [][][]byte, check bool) {
 	for i := range b.N {
 		if check {
 			for _, raw := range blocks[i] {
+				c.App.PreCheckTx(raw)
 				if res := c.Check(raw); res.Code != 0 {
 					b.Fatal(res.Log)
 				}
