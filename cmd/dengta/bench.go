@@ -42,7 +42,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	dir := fs.String("dir", "", "where to create the work directory of homes and logs (default: the system temp directory)")
 	keep := fs.Bool("keep", false, "keep the work directory (always kept when the run fails)")
 	quiet := fs.Bool("quiet", false, "no progress bar or messages on stderr")
-	profile := fs.Bool("profile", false, "save a CPU profile of the first node in each step into --out/profiles (enables CometBFT's pprof server on the nodes)")
+	profile := fs.Bool("profile", false, "save a CPU profile of the first node over the middle half of each step into --out/profiles (enables CometBFT's pprof server on the nodes)")
 	logLevel := fs.String("log-level", "info", "the dengta nodes' log level (their logs go to the work directory)")
 	var sets settingFlags
 	fs.Var(&sets, "set", "set a config.toml key on every node of both systems, over the tuned defaults: section.key=value (repeatable; e.g. consensus.timeout_commit=1s, mempool.size=5000, mempool.recheck=false, tx_index.indexer=kv)")

@@ -66,8 +66,9 @@ type Options struct {
 	// LogsTo is a directory the nodes' logs are copied into after each
 	// network has stopped ("" keeps them only in the work directory).
 	LogsTo string
-	// ProfileTo is a directory for a CPU profile of the first node in each
-	// step (CometBFT's pprof server, enabled on every node); "" = none.
+	// ProfileTo is a directory for a CPU profile of the first node over the
+	// middle half of each step's window (CometBFT's pprof server, enabled
+	// on every node); "" = none.
 	ProfileTo string
 
 	Progress io.Writer // progress bar (a terminal), or nil

@@ -218,7 +218,7 @@ func (r *runner) step(ctx context.Context, system string, net *workload.Network,
 	var profiler sync.WaitGroup
 	if o.ProfileTo != "" && net.Nodes[0].Pprof != "" {
 		profiler.Go(func() {
-			secs := max(1, min(10, int(o.Step.Seconds()/2)))
+			secs := max(1, int(o.Step.Seconds()/2)) // the middle half of the window
 			realClock{}.Sleep(ctx, time.Until(start.Add(o.Step/4)))
 			name := fmt.Sprintf("%s-%s-%g.pprof", system, net.Nodes[0].Name, rate)
 			if err := fetchProfile(ctx, net.Nodes[0].Pprof, secs, filepath.Join(o.ProfileTo, name)); err != nil {

@@ -3,7 +3,6 @@ package notary
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -19,9 +18,33 @@ const (
 	workKind     = "WK"
 )
 
-// mediaTypePattern is RFC 6838's type "/" subtype (restricted names), in
-// lower case and without parameters.
-var mediaTypePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$`)
+// isMediaType reports whether s is RFC 6838's type "/" subtype (restricted
+// names), in lower case and without parameters: what
+// ^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$ matches (a
+// fuzz test holds the two to the same answers). Every deposit is checked
+// twice, in the mempool and in its block; the regular expression took
+// about 1.3 µs on a long media type, this loop 0.04 µs
+// (BenchmarkMediaType).
+func isMediaType(s string) bool {
+	typ, sub, ok := strings.Cut(s, "/")
+	return ok && isRestrictedName(typ) && isRestrictedName(sub)
+}
+
+func isRestrictedName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case i > 0 && strings.IndexByte("!#$&^_.+-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func malformed(format string, args ...any) error {
 	return errcode.New(errcode.MalformedBody, format, args...)
@@ -70,7 +93,7 @@ func validateDeposit(b *depositBody) error {
 	if b.MediaType == "" {
 		return malformed("media_type is required, for example application/pdf")
 	}
-	if len(b.MediaType) > 127 || !mediaTypePattern.MatchString(b.MediaType) {
+	if len(b.MediaType) > 127 || !isMediaType(b.MediaType) {
 		return malformed("media_type %q must be a lowercase type/subtype of at most 127 bytes, like application/pdf", b.MediaType)
 	}
 	if err := field.OneOf("evidence_type", b.EvidenceType, EvidenceTypes); err != nil {

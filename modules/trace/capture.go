@@ -1277,7 +1277,7 @@ func (c *capturer) declare() error {
 			return refuse(errcode.NotFound, "no_declared_event", "error_declaration")
 		}
 		pos = p
-	} else if !posPattern.MatchString(pos) {
+	} else if !isPos(pos) {
 		p, err := getRaw(c.ctx.Store, clientIDKey(d.Corrects))
 		if err != nil {
 			return err

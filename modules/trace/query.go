@@ -149,7 +149,7 @@ func Item(r Getter, epc string) (*Object, error) {
 
 // GetEvent returns an event by its chain id, or a NotFound error.
 func GetEvent(r Getter, id string) (*Event, error) {
-	if !posPattern.MatchString(id) {
+	if !isPos(id) {
 		return nil, refuse(errcode.NotFound, "no_event", "", "value", id)
 	}
 	var e Event

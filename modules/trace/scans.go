@@ -2,7 +2,6 @@ package trace
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -22,8 +21,6 @@ import (
 // apart from the public count, and one by an organisation that neither
 // holds the item nor is receiving it is a warning sign.
 
-// netPattern is a scan's network tag: 16 hex digits.
-var netPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // CheckScan checks one public scan as record_scans does, at time now:
 // its code, time (at most ClockSkew ahead, at most ScanMaxAge old), city
@@ -50,7 +47,8 @@ func CheckScan(s *traceapi.ScanInput, now time.Time) (ID, time.Time, error) {
 	if err := checkHash("device", s.Device, true); err != nil {
 		return ID{}, time.Time{}, err
 	}
-	if s.Net != "" && !netPattern.MatchString(s.Net) {
+	// A scan's network tag is 16 lowercase hex digits.
+	if s.Net != "" && !field.IsLowerHex(s.Net, 16) {
 		return ID{}, time.Time{}, refuse(errcode.MalformedBody, "bad_net", "net", "value", s.Net)
 	}
 	return id, t, nil

@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,11 +17,24 @@ import (
 // certKind is the kind of certification ids (see field.RecordID).
 const certKind = "CT"
 
-// posPattern is the form of an event's chain id (see keys.go).
-var posPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
+// isPos reports whether s has the form of an event's chain id (see
+// keys.go): 24 lowercase hex digits.
+func isPos(s string) bool { return field.IsLowerHex(s, 24) }
 
-// uomPattern is a UN/CEFACT Recommendation 20 unit code.
-var uomPattern = regexp.MustCompile(`^[A-Z0-9]{2,3}$`)
+// isUOM reports whether s has the form of a UN/CEFACT Recommendation 20
+// unit code: 2 or 3 capital letters or digits (^[A-Z0-9]{2,3}$; a fuzz
+// test holds the two to the same answers).
+func isUOM(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // checkHash checks a 256-bit digest (field.Hex64); required says whether
 // it may be empty.
@@ -101,7 +113,7 @@ func checkConditions(c *Conditions) error {
 		return err
 	}
 	c.Type = t
-	if !uomPattern.MatchString(c.UOM) {
+	if !isUOM(c.UOM) {
 		return refuse(errcode.MalformedBody, "bad_uom", "conditions.uom", "value", c.UOM)
 	}
 	if c.Min == "" && c.Max == "" {
@@ -399,7 +411,7 @@ func validateEvent(b *EventInput) (*parsed, error) {
 			}
 			q.EPCClass = id.Path
 			l := qline{class: id, uom: q.UOM, field: f}
-			if q.UOM != "" && !uomPattern.MatchString(q.UOM) {
+			if q.UOM != "" && !isUOM(q.UOM) {
 				return nil, refuse(errcode.MalformedBody, "bad_uom", f+".uom", "value", q.UOM)
 			}
 			if q.Quantity != "" {
@@ -637,7 +649,7 @@ func validateEvent(b *EventInput) (*parsed, error) {
 		if err := clientID("event_id", b.EventID); err != nil {
 			return nil, err
 		}
-		if posPattern.MatchString(b.EventID) {
+		if isPos(b.EventID) {
 			return nil, refuse(errcode.MalformedBody, "event_id_like_chain", "event_id", "value", b.EventID)
 		}
 	}

@@ -97,8 +97,12 @@ func IsBidiControl(r rune) bool {
 
 // IsHex64 reports whether s is 64 lowercase hex digits, the one way
 // records write a 256-bit digest.
-func IsHex64(s string) bool {
-	if len(s) != 64 {
+func IsHex64(s string) bool { return IsLowerHex(s, 64) }
+
+// IsLowerHex reports whether s is exactly n lowercase hex digits: what
+// ^[0-9a-f]{n}$ matches, without a regular expression's cost.
+func IsLowerHex(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

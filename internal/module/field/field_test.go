@@ -114,6 +114,7 @@ func TestMatchersAgreeWithPatterns(t *testing.T) {
 	org := regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,31}$`)
 	date := regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 	rec := regexp.MustCompile(`^EV[0-9]{8}-[0-9A-F]{20}$`)
+	hex3 := regexp.MustCompile(`^[0-9a-f]{3}$`)
 	var ins []string
 	alphabet := []string{"a", "z", "0", "9", "-", "A", "F", "G", "é", "\n", "E", "V"}
 	var grow func(prefix string, n int)
@@ -147,6 +148,9 @@ func TestMatchersAgreeWithPatterns(t *testing.T) {
 		}
 		if field.IsRecordID("EV", s) != rec.MatchString(s) {
 			t.Errorf("IsRecordID(%q) = %v", s, field.IsRecordID("EV", s))
+		}
+		if field.IsLowerHex(s, 3) != hex3.MatchString(s) {
+			t.Errorf("IsLowerHex(%q, 3) = %v", s, field.IsLowerHex(s, 3))
 		}
 	}
 }
