@@ -21,7 +21,6 @@ import (
 // apart from the public count, and one by an organisation that neither
 // holds the item nor is receiving it is a warning sign.
 
-
 // CheckScan checks one public scan as record_scans does, at time now:
 // its code, time (at most ClockSkew ahead, at most ScanMaxAge old), city
 // (a code of the built-in list), device and network. The scan batcher
