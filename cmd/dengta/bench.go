@@ -22,7 +22,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	for _, d := range workload.Workloads(defs) {
 		names = append(names, d.Name)
 	}
-	fs := newFlags("bench", "[--workload "+strings.Join(names, "|")+"] [--validators N] [--rates R,R,...] [--step D] [--baseline] [--out DIR]", errOut)
+	fs := newFlags("bench", "[--workload "+strings.Join(names, "|")+"] [--validators N] [--rates R,R,...] [--step D] [--baseline [--repeat N]] [--out DIR]", errOut)
 	workloadName := fs.String("workload", "w1", "workload: "+strings.Join(workload.Names(defs), "; "))
 	validators := fs.Int("validators", 1, "validators of the local network, one organisation each")
 	rates := fs.String("rates", "", "offered rates in transactions per second, one step each (default: the workload's sweep)")
@@ -35,6 +35,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 	broadcast := fs.String("broadcast", "sync", "how transactions are sent: sync (CometBFT RPC broadcast_tx_sync, counts CheckTx rejections), async, or batch (the gateway's POST /v1/txs/batch, lanes gathering 50 ms or 1,000 transactions; kvstore gets sync)")
 	poll := fs.Duration("poll", 20*time.Millisecond, "block poll interval (latency resolution)")
 	baseline := fs.Bool("baseline", false, "also run CometBFT "+bench.CometBFTVersion+"'s kvstore on the same topology and settings, and report dengta/kvstore")
+	repeat := fs.Int("repeat", 1, "with --baseline: run the pair (dengta, then kvstore, each on fresh homes) this many times and report the median of the pairs' ratios (1 to 20)")
 	baselineApp := fs.String("baseline-app", "kvstore", "baseline proxy_app: kvstore (in memory) or persistent_kvstore")
 	cometbft := fs.String("cometbft", "", "cometbft "+bench.CometBFTVersion+" binary (default: go install it once into the user cache)")
 	attach := fs.String("attach", "", "benchmark the running network whose homes and keys are in this directory instead of starting one")
@@ -79,7 +80,7 @@ func runBench(ctx context.Context, reg *plug.Registry, args []string, out, errOu
 		Workload: *workloadName, Validators: *validators, Rates: rs, Step: *step, Drain: *drain,
 		Params:  workload.Params{Signers: *signers, BatchSize: *batchSize, Seed: *seed, KeyAlgo: algo},
 		Readers: *readers, Broadcast: *broadcast, Poll: *poll,
-		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft,
+		Baseline: *baseline, BaselineApp: *baselineApp, CometBFT: *cometbft, Repeat: *repeat,
 		Attach: *attach, Binary: bin, Dir: *dir, Keep: *keep, LogLevel: *logLevel,
 		Config: sets.values, BlockMaxBytes: *blockBytes, StateCheckpoint: *checkpoint,
 	}

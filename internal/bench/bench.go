@@ -43,6 +43,11 @@ type Options struct {
 	Poll      time.Duration // block poll interval
 
 	Baseline    bool   // also run CometBFT's kvstore on the same topology
+	// Repeat runs the pair (Dengta, then kvstore) this many times, each
+	// on fresh homes, and reports the median of the pairs' ratios: on a
+	// shared machine one pair's ratio moves with the neighbours' load.
+	// 0 means 1; more needs Baseline and no Attach.
+	Repeat int
 	BaselineApp string // proxy_app of the baseline: "kvstore" (default) or "persistent_kvstore"
 	CometBFT    string // cometbft binary; "" installs CometBFTVersion into the cache
 
@@ -158,6 +163,12 @@ func (o *Options) validate() error {
 	if o.Attach != "" && (len(o.Config) > 0 || o.BlockMaxBytes != 0 || o.StateCheckpoint != 0) {
 		return errors.New("settings (--set, --block-max-bytes, --state-checkpoint) apply to networks the harness starts, not with --attach")
 	}
+	if o.Repeat < 0 || o.Repeat > 20 {
+		return fmt.Errorf("repeat %d: choose 1 to 20 pairs", o.Repeat)
+	}
+	if o.Repeat > 1 && (!o.Baseline || o.Attach != "") {
+		return errors.New("repeat compares pairs of networks it starts: it needs the baseline, and cannot attach")
+	}
 	if o.StateCheckpoint < 0 {
 		return fmt.Errorf("state checkpoint interval %d: 0 (every block) or a number of blocks", o.StateCheckpoint)
 	}
@@ -179,8 +190,11 @@ type Report struct {
 	Host     Host         `json:"host"`
 	Config   Config       `json:"config"`
 	Runs     []*SystemRun `json:"runs"`
-	// Ratios are dengta / kvstore, step by step (with Baseline).
-	Ratios  []Ratio  `json:"ratios,omitempty"`
+	// Ratios are dengta / kvstore, step by step (with Baseline); with
+	// Repeat, the median over the pairs of each figure, and PairRatios
+	// are each pair's.
+	Ratios     []Ratio   `json:"ratios,omitempty"`
+	PairRatios [][]Ratio `json:"pair_ratios,omitempty"`
 	Notes   []string `json:"notes"`
 	WorkDir string   `json:"work_dir,omitempty"` // when kept
 }
@@ -212,6 +226,7 @@ type Config struct {
 	PollMs      float64   `json:"poll_ms"`
 	Baseline    bool      `json:"baseline"`
 	BaselineApp string    `json:"baseline_app,omitempty"`
+	Repeat      int       `json:"repeat,omitempty"`
 	CometBFT    string    `json:"cometbft_version"`
 	// Settings are the config.toml keys set over the tuned defaults, and
 	// BlockMaxBytes a block size other than the default.
@@ -224,6 +239,7 @@ type Config struct {
 // SystemRun is the sweep on one system (dengta or kvstore).
 type SystemRun struct {
 	System        string           `json:"system"`
+	Pair          int              `json:"pair,omitempty"` // with Repeat: the pair, from 1
 	Workload      string           `json:"workload"`
 	Describe      string           `json:"describe"`
 	Validators    int              `json:"validators"`
@@ -398,6 +414,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Baseline {
 		rep.Config.BaselineApp = o.BaselineApp
 	}
+	if o.Repeat > 1 {
+		rep.Config.Repeat = o.Repeat
+	}
 	defer func() {
 		rep.Finished = time.Now().UTC()
 		rep.Host.LoadEnd = loadAverage()
@@ -427,70 +446,49 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 
-	w := def.New(o.Params)
-	start := func(ctx context.Context) (*network, error) {
-		if o.Attach != "" {
-			r.logf("attaching to the network in %s", o.Attach)
-			return attachDengta(ctx, o.Attach, o.Signers+o.Readers+8)
-		}
-		r.logf("starting %d dengta validator(s) in %s", o.Validators, work)
-		return startDengta(ctx, work, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings(), o.Consortium)
-	}
-	var base int
-	var dengta *network
-	run, err := r.system(ctx, SystemDengta, start, w, func(n *network) {
-		dengta = n
-		if o.Attach == "" {
-			base, _ = n.addresses()
-		}
-	})
-	rep.Runs = append(rep.Runs, run)
-	if cerr := copyLogs(o.LogsTo, run); cerr != nil {
-		err = errors.Join(err, cerr)
-	}
-	if err != nil {
-		return rep, r.keptErr(err, work)
-	}
-	rep.Config.Validators = len(dengta.Nodes)
-	rep.Config.Settings, rep.Config.BlockMaxBytes, rep.Config.StateCheckpoint = o.Config, o.BlockMaxBytes, o.StateCheckpoint
-
-	if o.Baseline {
-		_, ports := dengta.addresses()
-		if base == 0 {
-			ports.P2P = 0
-		}
-		kv := &kvWorkload{name: w.Name(), size: int(math.Round(run.TxBytes)), lanes: w.Lanes(), records: 1}
-		if def.Batch {
-			kv.records = o.BatchSize
-		}
-		if _, ok := w.(workload.Reader); ok {
-			kv.reads, kv.seed = true, o.Seed
-		}
-		var bw workload.Workload = kv
-		if kv.reads {
-			bw = kvReader{kv}
-		}
-		startKV := func(ctx context.Context) (*network, error) {
-			r.logf("starting %d CometBFT %s %s validator(s) on the same addresses", len(dengta.Nodes), CometBFTVersion, o.BaselineApp)
-			b := base
-			if ports.P2P == 0 {
-				b = 0
+	pairs := max(1, o.Repeat)
+	for i := range pairs {
+		dir := work
+		if pairs > 1 {
+			// Each pair starts from fresh homes; logs and profiles go
+			// into a folder per pair.
+			name := fmt.Sprintf("pair-%d", i+1)
+			dir = filepath.Join(work, name)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return rep, fmt.Errorf("work directory: %w", err)
 			}
-			return startKVStore(ctx, work, cometbft, o.BaselineApp, len(dengta.Nodes), b, ports, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings())
+			if o.LogsTo != "" {
+				r.o.LogsTo = filepath.Join(o.LogsTo, name)
+			}
+			if o.ProfileTo != "" {
+				r.o.ProfileTo = filepath.Join(o.ProfileTo, name)
+			}
+			r.logf("pair %d of %d: dengta, then kvstore", i+1, pairs)
 		}
-		kvRun, err := r.system(ctx, SystemKVStore, startKV, bw, nil)
-		rep.Runs = append(rep.Runs, kvRun)
-		if cerr := copyLogs(o.LogsTo, kvRun); cerr != nil {
-			err = errors.Join(err, cerr)
+		dengtaRun, kvRun, err := r.pair(ctx, rep, def, dir, cometbft)
+		if pairs > 1 {
+			for _, run := range []*SystemRun{dengtaRun, kvRun} {
+				if run != nil {
+					run.Pair = i + 1
+				}
+			}
 		}
 		if err != nil {
 			return rep, r.keptErr(err, work)
 		}
-		rep.Ratios = ratios(run, kvRun)
+		if kvRun != nil {
+			rep.PairRatios = append(rep.PairRatios, ratios(dengtaRun, kvRun))
+		}
+	}
+	if len(rep.PairRatios) > 0 {
+		rep.Ratios = medianRatios(rep.PairRatios)
+	}
+	if len(rep.PairRatios) < 2 {
+		rep.PairRatios = nil
 	}
 	rep.Host.LoadEnd = loadAverage()
 	rep.Notes = notes(rep)
-	if o.Baseline && len(rep.Runs) == 2 {
+	if o.Baseline && len(rep.Runs) >= 2 {
 		if err := compareConfigs(rep.Runs[0].Nodes[0].Home, rep.Runs[1].Nodes[0].Home); err != nil {
 			rep.Notes = append(rep.Notes, "WARNING: "+err.Error())
 		} else {
@@ -499,6 +497,104 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	ok = true
 	return rep, nil
+}
+
+// pair runs the sweep on a Dengta network started in dir (or attached),
+// then with Baseline on CometBFT's kvstore on the same addresses; it
+// appends the runs to rep as they end.
+func (r *runner) pair(ctx context.Context, rep *Report, def workload.Def, dir, cometbft string) (dengtaRun, kvRun *SystemRun, err error) {
+	o := r.o
+	w := def.New(o.Params)
+	start := func(ctx context.Context) (*network, error) {
+		if o.Attach != "" {
+			r.logf("attaching to the network in %s", o.Attach)
+			return attachDengta(ctx, o.Attach, o.Signers+o.Readers+8)
+		}
+		r.logf("starting %d dengta validator(s) in %s", o.Validators, dir)
+		return startDengta(ctx, dir, o.Binary, o.Validators, o.LogLevel, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings(), o.Consortium)
+	}
+	var base int
+	var dengta *network
+	dengtaRun, err = r.system(ctx, SystemDengta, start, w, func(n *network) {
+		dengta = n
+		if o.Attach == "" {
+			base, _ = n.addresses()
+		}
+	})
+	rep.Runs = append(rep.Runs, dengtaRun)
+	if cerr := copyLogs(o.LogsTo, dengtaRun); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	if err != nil {
+		return dengtaRun, nil, err
+	}
+	rep.Config.Validators = len(dengta.Nodes)
+	rep.Config.Settings, rep.Config.BlockMaxBytes, rep.Config.StateCheckpoint = o.Config, o.BlockMaxBytes, o.StateCheckpoint
+	if !o.Baseline {
+		return dengtaRun, nil, nil
+	}
+	_, ports := dengta.addresses()
+	if base == 0 {
+		ports.P2P = 0
+	}
+	kv := &kvWorkload{name: w.Name(), size: int(math.Round(dengtaRun.TxBytes)), lanes: w.Lanes(), records: 1}
+	if def.Batch {
+		kv.records = o.BatchSize
+	}
+	if _, ok := w.(workload.Reader); ok {
+		kv.reads, kv.seed = true, o.Seed
+	}
+	var bw workload.Workload = kv
+	if kv.reads {
+		bw = kvReader{kv}
+	}
+	startKV := func(ctx context.Context) (*network, error) {
+		r.logf("starting %d CometBFT %s %s validator(s) on the same addresses", len(dengta.Nodes), CometBFTVersion, o.BaselineApp)
+		b := base
+		if ports.P2P == 0 {
+			b = 0
+		}
+		return startKVStore(ctx, dir, cometbft, o.BaselineApp, len(dengta.Nodes), b, ports, 90*time.Second, o.Signers+o.Readers+8, o.ProfileTo != "", o.homeSettings())
+	}
+	kvRun, err = r.system(ctx, SystemKVStore, startKV, bw, nil)
+	rep.Runs = append(rep.Runs, kvRun)
+	if cerr := copyLogs(o.LogsTo, kvRun); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	return dengtaRun, kvRun, err
+}
+
+// medianRatios is, step by step and figure by figure, the median of the
+// pairs' ratios (the mean of the middle two for an even count). Every
+// pair has the same steps.
+func medianRatios(pairs [][]Ratio) []Ratio {
+	out := make([]Ratio, len(pairs[0]))
+	for i := range out {
+		med := func(f func(Ratio) float64) float64 {
+			vs := make([]float64, 0, len(pairs))
+			for _, p := range pairs {
+				if i < len(p) {
+					vs = append(vs, f(p[i]))
+				}
+			}
+			slices.Sort(vs)
+			n := len(vs)
+			if n%2 == 1 {
+				return vs[n/2]
+			}
+			return (vs[n/2-1] + vs[n/2]) / 2
+		}
+		out[i] = Ratio{
+			Offered:       pairs[0][i].Offered,
+			CommittedPerS: med(func(r Ratio) float64 { return r.CommittedPerS }),
+			P50:           med(func(r Ratio) float64 { return r.P50 }),
+			P99:           med(func(r Ratio) float64 { return r.P99 }),
+			CPUPerTx:      med(func(r Ratio) float64 { return r.CPUPerTx }),
+			DiskPerTx:     med(func(r Ratio) float64 { return r.DiskPerTx }),
+			ReadsPerS:     med(func(r Ratio) float64 { return r.ReadsPerS }),
+		}
+	}
+	return out
 }
 
 // copyLogs copies the logs of a run's nodes into dir and points the

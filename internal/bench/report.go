@@ -60,7 +60,11 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 		writeRun(ew, rep, run)
 	}
 	if len(rep.Ratios) > 0 {
-		ew.printf("## dengta / kvstore\n\nMeasured in the same run; above 1 means dengta is higher (better for throughput, worse for latency, CPU and disk).\n\n")
+		ew.printf("## dengta / kvstore\n\nMeasured in the same run; above 1 means dengta is higher (better for throughput, worse for latency, CPU and disk).")
+		if n := len(rep.PairRatios); n > 1 {
+			ew.printf(" Each figure is the median over %d pairs (a dengta network, then a kvstore network, each on fresh homes); the CPU ratio of each pair follows.", n)
+		}
+		ew.printf("\n\n")
 		reads := false
 		for _, r := range rep.Ratios {
 			reads = reads || r.ReadsPerS != 0
@@ -82,6 +86,7 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 			ew.printf("\n")
 		}
 		ew.printf("\n")
+		writePairs(ew, rep.PairRatios)
 	}
 	if len(rep.Notes) > 0 {
 		ew.printf("## Notes\n\n")
@@ -92,10 +97,38 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 	return ew.err
 }
 
+// writePairs writes the CPU ratio of each pair, step by step, when there
+// are several.
+func writePairs(ew *errWriter, pairs [][]Ratio) {
+	if len(pairs) < 2 {
+		return
+	}
+	ew.printf("| offered tx/s |")
+	for i := range pairs {
+		ew.printf(" CPU per tx, pair %d |", i+1)
+	}
+	ew.printf("\n|---:|%s\n", strings.Repeat("---:|", len(pairs)))
+	for i, r := range pairs[0] {
+		ew.printf("| %s |", num(r.Offered))
+		for _, p := range pairs {
+			v := 0.0
+			if i < len(p) {
+				v = p[i].CPUPerTx
+			}
+			ew.printf(" %s |", ratio(v))
+		}
+		ew.printf("\n")
+	}
+	ew.printf("\n")
+}
+
 func writeRun(ew *errWriter, rep *Report, run *SystemRun) {
 	title := run.System
 	if run.System == SystemKVStore {
 		title = fmt.Sprintf("kvstore (CometBFT %s, proxy_app=%s)", CometBFTVersion, rep.Config.BaselineApp)
+	}
+	if run.Pair > 0 {
+		title += fmt.Sprintf(", pair %d", run.Pair)
 	}
 	ew.printf("## %s\n\n%s; mean %.0f B per transaction; setup %gs.\n\n", title, orDash(run.Describe), run.TxBytes, run.SetupS)
 	batch := run.Workload == "w1b"

@@ -185,3 +185,60 @@ func TestWriteFiles(t *testing.T) {
 		t.Fatalf("bench.md: %v %q", err, md)
 	}
 }
+
+// TestMedianRatios: with several pairs, each figure of each step is the
+// median over the pairs, the mean of the middle two for an even count.
+func TestMedianRatios(t *testing.T) {
+	pair := func(cpu1, cpu2, committed float64) []Ratio {
+		return []Ratio{{Offered: 800, CPUPerTx: cpu1, CommittedPerS: committed}, {Offered: 1600, CPUPerTx: cpu2, CommittedPerS: committed}}
+	}
+	for _, tc := range []struct {
+		name       string
+		pairs      [][]Ratio
+		cpu1, cpu2 float64
+		committed  float64
+	}{
+		{"one pair", [][]Ratio{pair(1.6, 1.9, 1)}, 1.6, 1.9, 1},
+		{"odd", [][]Ratio{pair(1.8, 2.0, 0.9), pair(1.4, 1.7, 1), pair(1.5, 3.0, 1.1)}, 1.5, 2.0, 1},
+		{"even", [][]Ratio{pair(1.8, 2.0, 1), pair(1.4, 1.6, 1), pair(1.6, 1.8, 0.98), pair(1.2, 5, 0.96)}, 1.5, 1.9, 0.99},
+	} {
+		got := medianRatios(tc.pairs)
+		if len(got) != 2 || got[0].Offered != 800 || got[1].Offered != 1600 {
+			t.Fatalf("%s: steps %+v", tc.name, got)
+		}
+		near := func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+		if !near(got[0].CPUPerTx, tc.cpu1) || !near(got[1].CPUPerTx, tc.cpu2) || !near(got[0].CommittedPerS, tc.committed) {
+			t.Errorf("%s: medians %+v, want CPU %v and %v, committed %v", tc.name, got, tc.cpu1, tc.cpu2, tc.committed)
+		}
+	}
+}
+
+// TestWriteMarkdownPairs: a repeated run says that its ratios are medians,
+// titles each run with its pair, and tabulates each pair's CPU ratio.
+func TestWriteMarkdownPairs(t *testing.T) {
+	rep := sampleReport()
+	d2 := *rep.Runs[0]
+	kv2 := *rep.Runs[1]
+	rep.Runs[0].Pair, rep.Runs[1].Pair, d2.Pair, kv2.Pair = 1, 1, 2, 2
+	rep.Runs = append(rep.Runs, &d2, &kv2)
+	second := ratios(&d2, &kv2)
+	second[0].CPUPerTx = 3.5
+	rep.PairRatios = [][]Ratio{rep.Ratios, second}
+	rep.Ratios = medianRatios(rep.PairRatios)
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"## dengta, pair 1\n", "## dengta, pair 2\n", "## kvstore (CometBFT v1.0.1, proxy_app=kvstore), pair 2\n",
+		"the median over 2 pairs",
+		"| 1000 | 0.99× | 1.50× | 1.50× | 4.21× | 3.28× |\n", // (4.92 + 3.5) / 2
+		"| offered tx/s | CPU per tx, pair 1 | CPU per tx, pair 2 |\n",
+		"| 1000 | 4.92× | 3.50× |\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q\n%s", want, md)
+		}
+	}
+}
