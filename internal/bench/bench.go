@@ -43,13 +43,13 @@ type Options struct {
 	Poll      time.Duration // block poll interval
 
 	Baseline    bool   // also run CometBFT's kvstore on the same topology
+	BaselineApp string // proxy_app of the baseline: "kvstore" (default) or "persistent_kvstore"
+	CometBFT    string // cometbft binary; "" installs CometBFTVersion into the cache
 	// Repeat runs the pair (Dengta, then kvstore) this many times, each
 	// on fresh homes, and reports the median of the pairs' ratios: on a
 	// shared machine one pair's ratio moves with the neighbours' load.
 	// 0 means 1; more needs Baseline and no Attach.
 	Repeat int
-	BaselineApp string // proxy_app of the baseline: "kvstore" (default) or "persistent_kvstore"
-	CometBFT    string // cometbft binary; "" installs CometBFTVersion into the cache
 
 	// Config sets config.toml keys ("section.key" -> value) on every node
 	// of both systems, over the tuned defaults; BlockMaxBytes sets the
@@ -195,8 +195,8 @@ type Report struct {
 	// are each pair's.
 	Ratios     []Ratio   `json:"ratios,omitempty"`
 	PairRatios [][]Ratio `json:"pair_ratios,omitempty"`
-	Notes   []string `json:"notes"`
-	WorkDir string   `json:"work_dir,omitempty"` // when kept
+	Notes      []string  `json:"notes"`
+	WorkDir    string    `json:"work_dir,omitempty"` // when kept
 }
 
 // Host describes the machine.
