@@ -565,21 +565,25 @@ func (r *runner) pair(ctx context.Context, rep *Report, def workload.Def, dir, c
 }
 
 // medianRatios is, step by step and figure by figure, the median of the
-// pairs' ratios (the mean of the middle two for an even count). Every
-// pair has the same steps.
+// pairs' ratios (the mean of the middle two for an even count). A 0 is a
+// figure that was not comparable (ratios) and takes no part; a figure no
+// pair could compare stays 0. Every pair has the same steps.
 func medianRatios(pairs [][]Ratio) []Ratio {
 	out := make([]Ratio, len(pairs[0]))
 	for i := range out {
 		med := func(f func(Ratio) float64) float64 {
 			vs := make([]float64, 0, len(pairs))
 			for _, p := range pairs {
-				if i < len(p) {
+				if i < len(p) && f(p[i]) != 0 {
 					vs = append(vs, f(p[i]))
 				}
 			}
 			slices.Sort(vs)
 			n := len(vs)
-			if n%2 == 1 {
+			switch {
+			case n == 0:
+				return 0
+			case n%2 == 1:
 				return vs[n/2]
 			}
 			return (vs[n/2-1] + vs[n/2]) / 2

@@ -201,6 +201,9 @@ func TestMedianRatios(t *testing.T) {
 		{"one pair", [][]Ratio{pair(1.6, 1.9, 1)}, 1.6, 1.9, 1},
 		{"odd", [][]Ratio{pair(1.8, 2.0, 0.9), pair(1.4, 1.7, 1), pair(1.5, 3.0, 1.1)}, 1.5, 2.0, 1},
 		{"even", [][]Ratio{pair(1.8, 2.0, 1), pair(1.4, 1.6, 1), pair(1.6, 1.8, 0.98), pair(1.2, 5, 0.96)}, 1.5, 1.9, 0.99},
+		// 0 is "not comparable": it takes no part, and stays when no pair
+		// could compare.
+		{"some not comparable", [][]Ratio{pair(0, 0, 1), pair(1.5, 0, 1), pair(1.7, 0, 1)}, 1.6, 0, 1},
 	} {
 		got := medianRatios(tc.pairs)
 		if len(got) != 2 || got[0].Offered != 800 || got[1].Offered != 1600 {
