@@ -85,13 +85,56 @@ func notaryDeposit(ctx context.Context, args []string, out, errOut io.Writer) er
 		}
 		return err
 	}
-	verb := "preserved"
-	if res.Existing {
-		verb = "was already preserved"
+	name := filepath.Base(pos[0])
+	if !res.Existing {
+		fmt.Fprintf(out, "%s preserved\nevidence id (存证编号): %s\ncommitted at height %d, tx %s\n", name, res.EvidenceID, rec.Height, rec.Hash)
+	} else {
+		writeExisting(ctx, out, c.As(key), name, res.EvidenceID, d, rec)
 	}
-	fmt.Fprintf(out, "%s %s\nevidence id (存证编号): %s\ncommitted at height %d, tx %s\ncertificate: dengta notary certificate --out %s.json %s\n",
-		filepath.Base(pos[0]), verb, res.EvidenceID, rec.Height, rec.Hash, res.EvidenceID, res.EvidenceID)
+	fmt.Fprintf(out, "certificate: dengta notary certificate --out %s.json %s\n", res.EvidenceID, res.EvidenceID)
 	return nil
+}
+
+// writeExisting reports a deposit of a file the organisation had preserved
+// already: the chain kept the earlier record as it was, so the user is
+// told where and when that record was made, and which of the details given
+// now it does not hold (they were not recorded).
+func writeExisting(ctx context.Context, out io.Writer, c *client.Client, name, id string, d notaryapi.DepositBody, rec *client.TxRecord) {
+	fmt.Fprintf(out, "%s was already preserved: nothing new was recorded\nevidence id (存证编号): %s\n", name, id)
+	var resp notaryapi.EvidenceResponse
+	err := c.Get(ctx, "/v1/notary/evidence/"+id, &resp)
+	if err == nil && resp.Evidence == nil {
+		err = errors.New("the answer holds no record")
+	}
+	if err != nil {
+		fmt.Fprintf(out, "the earlier record: dengta notary show %s (it could not be read now: %v)\n", id, err)
+	} else {
+		ev := resp.Evidence
+		fmt.Fprintf(out, "preserved at height %d, %s\n", ev.Height, ev.Time)
+		if differ := ignoredDetails(d, ev); len(differ) > 0 {
+			fmt.Fprintf(out, "not recorded: the %s given now; the record keeps its own (dengta notary show %s)\n", strings.Join(differ, ", "), id)
+		}
+	}
+	fmt.Fprintf(out, "this request's transaction (it changed no record): height %d, tx %s\n", rec.Height, rec.Hash)
+}
+
+// ignoredDetails names the details of d that the existing record ev does
+// not hold as given.
+func ignoredDetails(d notaryapi.DepositBody, ev *notaryapi.Evidence) []string {
+	var out []string
+	if d.EvidenceType != ev.EvidenceType {
+		out = append(out, fmt.Sprintf("type %q (recorded: %q)", d.EvidenceType, ev.EvidenceType))
+	}
+	if d.Description != "" && d.Description != ev.Description {
+		out = append(out, "description")
+	}
+	if d.Supplements != "" && d.Supplements != ev.Supplements {
+		out = append(out, "supplements")
+	}
+	if d.Capture != nil && (ev.Capture == nil || d.Capture.SourceURL != ev.Capture.SourceURL || d.Capture.Tool != ev.Capture.Tool || d.Capture.CapturedAt != ev.Capture.CapturedAt) {
+		out = append(out, "capture details")
+	}
+	return out
 }
 
 func notaryBatch(ctx context.Context, args []string, out, errOut io.Writer) error {

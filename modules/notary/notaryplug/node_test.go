@@ -388,9 +388,20 @@ func TestFindCommand(t *testing.T) {
 	file, other := filepath.Join(dir, "合同.txt"), filepath.Join(dir, "other.txt")
 	os.WriteFile(file, []byte("查找命令的测试合同"), 0o644)
 	os.WriteFile(other, []byte("never deposited"), 0o644)
-	res, _, err := notaryplug.FileDeposit(ctx, client.New(d.GatewayURL), key, file, notaryapi.DepositBody{EvidenceType: "contract"}, true)
+	res, first, err := notaryplug.FileDeposit(ctx, client.New(d.GatewayURL), key, file, notaryapi.DepositBody{EvidenceType: "contract"}, true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The same file again, described otherwise: the CLI says the record
+	// was made earlier, where, and that the new details were not kept.
+	var dOut, dErr bytes.Buffer
+	err = notaryplug.Module().CLI[0].Run(ctx, []string{"deposit", "--node", d.GatewayURL, "--key", keyFile, "--type", "invoice", "--description", "第二次存证说明", file}, &dOut, &dErr)
+	again := dOut.String()
+	for _, want := range []string{"was already preserved", res.EvidenceID, fmt.Sprintf("preserved at height %d,", first.Height),
+		`not recorded: the type "invoice" (recorded: "contract"), description given now`, "this request's transaction (it changed no record): height "} {
+		if err != nil || !strings.Contains(again, want) {
+			t.Fatalf("deposit of a preserved file (%v) lacks %q:\n%s%s", err, want, again, dErr.String())
+		}
 	}
 	find := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
