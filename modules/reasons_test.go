@@ -123,14 +123,14 @@ func untranslatedWord(zh string) string {
 
 // TestRefusalsInChinese: every refusal of the modules (trace has its
 // own catalogue) and of the core (identity, governance, admission, the
-// shared field checks) has a Chinese entry, and no entry translates a
+// shared field checks, the node's answers to API requests) has a Chinese entry, and no entry translates a
 // format that is no longer used (an English message changed without its
 // translation). The catalogues compile: each translation uses exactly its
 // format's arguments, and marks the English words it keeps.
 func TestRefusalsInChinese(t *testing.T) {
 	sets := []pages.ReasonSet{{Reasons: web.CoreReasons()}}
 	core := map[string]string{}
-	for _, dir := range []string{"../internal/identity", "../internal/app", "../internal/module"} {
+	for _, dir := range []string{"../internal/identity", "../internal/app", "../internal/module", "../internal/gateway", "../internal/httpapi"} {
 		maps.Copy(core, refusalFormats(t, dir))
 	}
 	checkCatalogue(t, "the core", web.CoreReasons(), core)
@@ -166,6 +166,10 @@ func TestRefusalsInChinese(t *testing.T) {
 		"the confirmation of transfer TR-1 already exists; records are never overwritten":       "资助 " + cw("TR-1") + " 的到账确认 已存在",
 		"presentation LC-1-P1 is settled; it can be returned only when discrepant":              "只有状态为 不符 时",
 		"presentation LC-1-P1 is settled; it can be examined only when presented or discrepant": "只有状态为 已交单待审或不符 时",
+		// The node's own answer, not a module's more general pattern
+		// ("%s %s must be %s" of carbon once claimed it).
+		`request body must be JSON {"tx": "<base64>"} or raw bytes as application/octet-stream: invalid character 'b' looking for beginning of object key string`: "请求体须为 JSON",
+		"tx is not standard base64: illegal base64 data at input byte 4":                                                                                          cw("tx") + " 不是标准",
 	} {
 		if got, ok := cat.Chinese(msg); !ok || !strings.Contains(got, want) {
 			t.Errorf("Chinese(%q) = %q, want it to contain %q", msg, got, want)

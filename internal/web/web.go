@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -159,7 +160,7 @@ func New(opts Options) (*Server, error) {
 	for _, r := range opts.Roles.All() {
 		roleNames[string(r)] = opts.Roles.Label(r, string(ZH))
 	}
-	sets := []pages.ReasonSet{{Reasons: coreReasons, Values: roleNames}}
+	sets := []pages.ReasonSet{{Reasons: CoreReasons(), Values: roleNames}}
 	for _, m := range opts.Modules {
 		sets = append(sets, pages.ReasonSet{Reasons: m.Reasons, Values: pages.EnumValues(m.Enums), Words: m.ReasonWords})
 	}
@@ -255,9 +256,14 @@ func (s *Server) ChineseReason(msg string) (string, bool) {
 }
 
 // CoreReasons returns the Chinese of the core's refusals (identity,
-// governance, admission, the shared field checks), which the pages use
-// with the modules' own (pages.Module.Reasons).
-func CoreReasons() pages.Reasons { return coreReasons }
+// governance, admission, the shared field checks) and of the node's own
+// answers to API requests, which the pages and the API's hints use with
+// the modules' own (pages.Module.Reasons).
+func CoreReasons() pages.Reasons {
+	r := maps.Clone(coreReasons)
+	maps.Copy(r, apiReasons)
+	return r
+}
 
 // CoreMessages returns the texts of the core pages (the layout, the
 // explorer, the hall's own pages), which every module's templates may use.
