@@ -59,6 +59,9 @@ func refusalFormats(t *testing.T, root string) map[string]string {
 				return true
 			}
 			lit, ok := c.Args[arg].(*ast.BasicLit)
+			if id, isIdent := c.Args[arg].(*ast.Ident); isIdent {
+				lit, ok = constString(id) // const who = "..."
+			}
 			if !ok || lit.Kind != token.STRING {
 				return true
 			}
@@ -71,6 +74,25 @@ func refusalFormats(t *testing.T, root string) map[string]string {
 		})
 	})
 	return formats
+}
+
+// constString returns the literal of a string constant declared in the
+// same file (the parser's resolution), as a refusal's format may be.
+func constString(id *ast.Ident) (*ast.BasicLit, bool) {
+	if id.Obj == nil || id.Obj.Kind != ast.Con {
+		return nil, false
+	}
+	spec, ok := id.Obj.Decl.(*ast.ValueSpec)
+	if !ok {
+		return nil, false
+	}
+	for i, name := range spec.Names {
+		if name.Name == id.Name && i < len(spec.Values) {
+			lit, ok := spec.Values[i].(*ast.BasicLit)
+			return lit, ok
+		}
+	}
+	return nil, false
 }
 
 // eachSourceFile calls fn with every Go file of the packages under root,

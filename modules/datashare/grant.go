@@ -225,7 +225,9 @@ func (Module) revoke(ctx *module.Context, b *datashareapi.RevokeBody) error {
 	case g.Grantee:
 		by = "grantee"
 	default:
-		return unauthorized("grant %s is between %s and %s; one of them revokes it (or the patient)", g.ID, g.Owner, g.Grantee)
+		// Naming no party (ADR 0016): the refusal's words are not part of
+		// the block's results, its code is.
+		return unauthorized("grant %s is revoked by its owner, its grantee or the patient; it is none of yours", g.ID)
 	}
 	if g.Status != datashareapi.GrantActive && g.Status != datashareapi.GrantProposed {
 		return conflict("grant %s is %s; only a proposed or active grant is revoked", g.ID, g.Status)

@@ -278,22 +278,26 @@ func isID(kind string) func(string) bool {
 
 // KeysOf returns a record's data key wrapped for grant (the owner's own
 // copies when grant is ""), for the grant's parties.
+//
+// A member that is no party is told the same whether the record or the
+// grant exists or not, naming no party (ADR 0016); so is a grant's party
+// asking for a record its grant holds no key of, whether that record
+// exists or not: it gets no key.
 func KeysOf(r module.Reader, id, grant string, c access.Caller) (*datashareapi.WrappedKeys, error) {
-	rec, err := GetRecord(r, id)
-	if err != nil {
-		return nil, err
-	}
 	if grant == "" {
-		if !c.Is(rec.Owner) && !c.Oversees() {
-			return nil, forbidden("the owner's copies of record %s's key are %s's", id, rec.Owner)
+		rec, err := GetRecord(r, id)
+		if err != nil || !c.Is(rec.Owner) && !c.Oversees() {
+			return nil, refusal(err, c, "the owner's copies of record %s's key are for its owner and overseers", id)
 		}
 	} else {
 		g, err := GetGrant(r, grant)
-		if err != nil {
-			return nil, err
+		if err != nil || !c.Is(g.Owner, g.Grantee) && !c.Oversees() {
+			return nil, refusal(err, c, "grant %s's keys are for its two parties and overseers", grant)
 		}
-		if !c.Is(g.Owner, g.Grantee) && !c.Oversees() {
-			return nil, forbidden("grant %s's keys are for %s and %s", grant, g.Owner, g.Grantee)
+		if c.Oversees() {
+			if _, err := GetRecord(r, id); err != nil {
+				return nil, err
+			}
 		}
 	}
 	ws, err := WrappedFor(r, id, grant)

@@ -182,6 +182,14 @@ func TestReferral(t *testing.T) {
 			_, err := datashare.RecordOf(view, id, c)
 			return err
 		}},
+		{"a record's own keys", lab, "DR20260101-000000000000000000AA", func(id string, c access.Caller) error {
+			_, err := datashare.KeysOf(view, id, "", c)
+			return err
+		}},
+		{"a grant's keys", g, "DG20260101-000000000000000000AA", func(id string, c access.Caller) error {
+			_, err := datashare.KeysOf(view, lab, id, c)
+			return err
+		}},
 	} {
 		e1, e2 := c.read(c.existing, outsider), c.read(c.absent, outsider)
 		if errcode.Of(e1) != errcode.Unauthorized || errcode.Of(e2) != errcode.Unauthorized ||

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,21 @@ func TestReferralInTheHall(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.Click("#grants button.revoke", chromedp.ByQuery))
 	browsertest.ExpectMessage(t, ctx, "您已撤回")
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#grants"), "已撤销", "the grant after revocation")
+	// A stale form (a second tab, a double click) approves the revoked
+	// grant: the chain's refusal is said in Chinese, with its reason.
+	browsertest.Run(t, ctx, chromedp.Evaluate(`(() => {
+		const f = document.createElement("form");
+		f.method = "post"; f.action = "/patient/act";
+		for (const [k, v] of [["csrf", document.querySelector("input[name=csrf]").value], ["grant", `+strconv.Quote(grantID)+`], ["act", "approve"]]) {
+			const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.appendChild(i);
+		}
+		document.body.appendChild(f); f.submit(); return true;
+	})()`, nil), chromedp.WaitVisible("section.error p.message", chromedp.ByQuery))
+	stale := browsertest.Text(t, ctx, "section.error p.message")
+	browsertest.Contains(t, stale, "患者只能对待患者同意的授权表示同意或拒绝", "approving a revoked grant: the reason in Chinese")
+	if strings.Contains(stale, "a patient approves") {
+		t.Errorf("the refusal of a stale approval is in English: %s", stale)
+	}
 	browsertest.SignIn(t, ctx, base, "hospb-admin")
 	browsertest.Run(t, ctx, chromedp.Navigate(base+"/hall/datashare/open?record="+recordID+"&grant="+grantID), chromedp.WaitVisible("#err", chromedp.ByQuery))
 	browsertest.Contains(t, browsertest.Text(t, ctx, "#err"), "授权已撤销", "B after revocation")

@@ -171,13 +171,19 @@ func TestReferralThroughANode(t *testing.T) {
 	if _, err := datashareplug.Retrieve(ctx, s.c, s.admin["coop"], rec.ID, g.ID, "", s.admin["coop"]); !client.IsCode(err, "unauthorized") {
 		t.Fatalf("coop retrieving: %v", err)
 	}
-	var coopErr error
+	// Its refusal names no party and is the one for a record that does
+	// not exist (ADR 0016); the owner's trail still records the attempt.
+	const ghost = "DR20260101-000000000000000000AA"
+	var coopErr, ghostErr error
 	{
-		rv := datashareapi.Record{ID: rec.ID}
-		_, coopErr = datashareplug.Fetch(ctx, client.New(s.d.GatewayURL).As(s.admin["coop"]), &rv, g.ID, "")
+		rv, gv := datashareapi.Record{ID: rec.ID}, datashareapi.Record{ID: ghost}
+		coop := client.New(s.d.GatewayURL).As(s.admin["coop"])
+		_, coopErr = datashareplug.Fetch(ctx, coop, &rv, g.ID, "")
+		_, ghostErr = datashareplug.Fetch(ctx, coop, &gv, g.ID, "")
 	}
-	if !client.IsCode(coopErr, "unauthorized") || !strings.Contains(coopErr.Error(), datashareapi.ReasonNotGrantee) {
-		t.Fatalf("coop fetching: %v", coopErr)
+	if !client.IsCode(coopErr, "unauthorized") || !client.IsCode(ghostErr, "unauthorized") || strings.Contains(coopErr.Error(), "hosp") ||
+		strings.ReplaceAll(coopErr.Error(), rec.ID, "ID") != strings.ReplaceAll(ghostErr.Error(), ghost, "ID") {
+		t.Fatalf("coop fetching an existing record (%v) and one that does not exist (%v)", coopErr, ghostErr)
 	}
 	// The patient revokes; hospb is refused.
 	revoke, err := datashareplug.SignStatement(st, s.patientKey(p.ID, p.AccessCode), datashareapi.ActRevoke, g.ID, p.ID, time.Now())

@@ -768,10 +768,21 @@ func (s *dsPages) patientAct(p *pages.Page) error {
 	defer cancel()
 	res, err := s.n.relay(ctx, s.site, st)
 	if err != nil {
-		return err
+		return chainRefusal(p, err)
 	}
 	p.Done("/patient", fmt.Sprintf(p.T("pt.done."+act), res.Grant))
 	return nil
+}
+
+// chainRefusal says the chain's refusal of what the page relayed in the
+// page's language, as a refusal through the SDK is said (Page.APIError):
+// what it means, then the chain's reason (in Chinese on a Chinese page).
+func chainRefusal(p *pages.Page, err error) error {
+	code := errcode.Of(err)
+	if code == errcode.Internal {
+		return err
+	}
+	return errcode.New(code, "%s", p.APIError(&client.Error{Code: uint32(code), Name: code.Name(), Message: errcode.Message(err)}))
 }
 
 func (s *dsPages) patientSignOut(p *pages.Page) error {

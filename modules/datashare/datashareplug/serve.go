@@ -84,12 +84,40 @@ func (n *node) decide(ctx context.Context, env httpapi.Env, c access.Caller, id,
 	}
 	d, err := datashare.Authorize(v, t, c.Org, id, grant, btg)
 	if err != nil {
+		if errcode.Of(err) == errcode.NotFound && !c.Oversees() {
+			return nil, errNoAccess(id)
+		}
 		return nil, err
 	}
 	if !n.hosts(d.Record.Owner) {
+		if outsider(d, c) {
+			return nil, errNoAccess(id)
+		}
 		return nil, errNotHosted(d.Record.Owner)
 	}
 	return d, nil
+}
+
+// outsider reports whether c, refused by d, showed no grant or emergency
+// access of its own to the record: it is then told what a member asking
+// for a record that does not exist is told (errNoAccess), naming no party
+// (ADR 0016). The owner's node still records the attempt in the owner's
+// audit trail.
+func outsider(d *datashare.Decision, c access.Caller) bool {
+	if d.Allow || c.Oversees() || c.Is(d.Record.Owner) {
+		return false
+	}
+	switch d.Reason {
+	case datashareapi.ReasonNoGrant, datashareapi.ReasonNotGrantee, datashareapi.ReasonNoCredential, datashareapi.ReasonNoBreakGlass:
+		return true
+	}
+	return false
+}
+
+// errNoAccess is the answer to a member that is no party of record id,
+// whether the record exists or not.
+func errNoAccess(id string) error {
+	return errcode.New(errcode.Unauthorized, "record %s is served to the grantees of its grants (?grant=), to the requesters of its emergency accesses (?break_glass=) and to overseers; name one of your own", id)
 }
 
 // refusal is the error a refused request answers, after its audit entry
@@ -163,6 +191,9 @@ func (n *node) serveContent(env httpapi.Env) httpapi.HandlerFunc {
 			n.log.Error("audit journal: refusing to answer", "record", d.Record.ID, "err", err)
 			return errcode.New(errcode.Unavailable, "the owner's node cannot record this access now, so it does not answer; try again later")
 		}
+		if outsider(d, c) {
+			return errNoAccess(d.Record.ID)
+		}
 		if !d.Allow {
 			return refusal(d, ev)
 		}
@@ -216,6 +247,9 @@ func (n *node) serveEmergencyKeys(env httpapi.Env) httpapi.HandlerFunc {
 		if err != nil {
 			n.log.Error("audit journal: refusing to answer", "record", d.Record.ID, "err", err)
 			return errcode.New(errcode.Unavailable, "the owner's node cannot record this access now, so it does not answer; try again later")
+		}
+		if outsider(d, c) {
+			return errNoAccess(d.Record.ID)
 		}
 		if !d.Allow {
 			return refusal(d, ev)
