@@ -130,7 +130,7 @@ func TestCharityFlow(t *testing.T) {
 	for _, want := range []string{"¥100.00", "资助转给", "砀山县慈善协会", "支付给", "合肥惠民超市有限公司", "文具套装 5 套", "砀山县良梨镇中心小学", "已签收", "对方已确认到账"} {
 		browsertest.Contains(t, trail, want, "the donor's trail")
 	}
-	browsertest.Contains(t, browsertest.Text(t, ctx, "#summary"), "已送达受益方 ¥100.00", "the trail's summary")
+	browsertest.Contains(t, browsertest.Text(t, ctx, "#summary"), "已拨付或发放 ¥100.00", "the trail's summary")
 	var filled string
 	browsertest.Run(t, ctx, chromedp.Value("#key", &filled, chromedp.ByQuery))
 	if filled != key {

@@ -504,7 +504,25 @@ func printTrail(out io.Writer, tr *charityapi.Trail) {
 			fmt.Fprintln(out)
 		}
 	}
-	fmt.Fprintf(out, "delivered ¥%s, refunded ¥%s, unspent ¥%s\n", decimal.FormatYuan(tr.DeliveredFen), decimal.FormatYuan(tr.RefundedFen), decimal.FormatYuan(tr.UnspentFen))
+	fmt.Fprintf(out, "paid out or distributed ¥%s, refunded ¥%s, unspent ¥%s", decimal.FormatYuan(tr.DeliveredFen), decimal.FormatYuan(tr.RefundedFen), decimal.FormatYuan(tr.UnspentFen))
+	if on := passedOnUnspent(tr.Steps); on > 0 {
+		fmt.Fprintf(out, " (¥%s of it passed on to other projects and unspent there, which their charities spend or refund; ¥%s unspent in %s)",
+			decimal.FormatYuan(on), decimal.FormatYuan(tr.UnspentFen-on), tr.Donation.Project)
+	}
+	fmt.Fprintln(out)
+}
+
+// passedOnUnspent is the part of a trail's unspent money that the
+// donation's project passed on to other projects (steps below the first
+// level): its charity can no longer refund it.
+func passedOnUnspent(steps []charityapi.Step) int64 {
+	var n int64
+	for _, s := range steps {
+		if s.Depth > 0 && (s.Kind == charityapi.StepUnspent || s.Kind == charityapi.StepUndistributed) {
+			n += s.AmountFen
+		}
+	}
+	return n
 }
 
 func iatiCmd(ctx context.Context, args []string, out, errOut io.Writer) error {

@@ -77,7 +77,8 @@ func TestCLI(t *testing.T) {
 	run("accept", "--key", key("school"), "--disbursement", disb, "--doc", file("acceptance.pdf", "验收单"), "--note", "已入库")
 
 	out = run("trail", receipt)
-	for _, want := range []string{"¥100.00 passed to " + project, "¥60.00 paid to market", "accepted by school", "¥40.00 unspent in " + project, "delivered ¥60.00"} {
+	for _, want := range []string{"¥100.00 passed to " + project, "¥60.00 paid to market", "accepted by school", "¥40.00 unspent in " + project, "paid out or distributed ¥60.00",
+		"unspent ¥40.00 (¥40.00 of it passed on to other projects and unspent there, which their charities spend or refund; ¥0.00 unspent in " + s.fund + ")"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("trail lacks %q:\n%s", want, out)
 		}

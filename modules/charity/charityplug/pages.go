@@ -51,9 +51,10 @@ func pagesModule() *pages.Module {
 		Actions:     actionNames,
 		Enums:       enums,
 		Funcs: template.FuncMap{
-			"chyuan": decimal.FormatYuan,
-			"chdate": func(s string) string { return strings.SplitN(s, "T", 2)[0] },
-			"chpct":  func(bp int) float64 { return float64(bp) / 100 },
+			"chyuan":     decimal.FormatYuan,
+			"chpassedon": passedOnUnspent,
+			"chdate":     func(s string) string { return strings.SplitN(s, "T", 2)[0] },
+			"chpct":      func(bp int) float64 { return float64(bp) / 100 },
 			"chstep": func(n *stepNode, names names, titles map[string]string) stepContext {
 				return stepContext{n, names, titles}
 			},
