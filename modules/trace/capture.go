@@ -318,6 +318,9 @@ func (c *capturer) ownLot(fieldName string, id ID) (*Lot, error) {
 			l.ProducedOn = m.ProductionDate
 			l.ExpiresOn = cmpOr(m.ItemExpirationDate, m.BestBeforeDate)
 		}
+		if err := c.afterProduction(fieldName, l); err != nil {
+			return nil, err
+		}
 		c.lots[id.Path] = l
 		c.newLots[id.Path] = true
 		c.dirtyLots[id.Path] = true
@@ -329,7 +332,26 @@ func (c *capturer) ownLot(fieldName string, id ID) (*Lot, error) {
 	if l.Recall != nil {
 		return nil, refuse(errcode.RuleViolation, "recalled_no_new", fieldName, "id", id.Path, "event", l.Recall.Event)
 	}
-	return l, nil
+	return l, c.afterProduction(fieldName, l)
+}
+
+// afterProduction refuses to bring anything into lot l at an event time
+// whose date (China Standard Time) is before the lot's production date: a
+// consumer's page would show the item made before its lot was produced.
+// It is a block rule from rule set 3 and a mempool policy on the chains
+// of earlier rule sets, whose blocks keep deciding as they did (ADR 0012).
+func (c *capturer) afterProduction(fieldName string, l *Lot) error {
+	if l.ProducedOn == "" {
+		return nil
+	}
+	rules, err := rulesOf(c.ctx.Store)
+	if err != nil || rules < rules3 && !c.ctx.Check {
+		return err
+	}
+	if day := field.BlockDate(c.p.time); day < l.ProducedOn {
+		return refuse(errcode.RuleViolation, "before_production", fieldName, "time", c.b.EventTime, "lot", l.ID, "produced", l.ProducedOn)
+	}
+	return nil
 }
 
 func cmpOr(a, b string) string {
@@ -1344,7 +1366,7 @@ func (c *capturer) write() error {
 		return err
 	}
 	var record any = ev
-	if rules == rules2 {
+	if rules >= rules2 {
 		record = &storedEvent{Event: *ev, Touched: c.touched}
 	}
 	if err := module.PutJSON(ctx.Store, eventKey(c.pos), record); err != nil {
@@ -1358,7 +1380,7 @@ func (c *capturer) write() error {
 		return err
 	}
 	for _, id := range c.touched {
-		if rules == rules2 {
+		if rules >= rules2 {
 			ctx.Index(evIdxKey(id, c.pos), present)
 			continue
 		}

@@ -321,7 +321,8 @@ func TestLateEvents(t *testing.T) {
 	c := newChain(t)
 	setup(t, c)
 	old := c.Time.AddDate(-2, 0, 0).Format(time.RFC3339)
-	res := testchain.Result(t, do(t, c, coop, "capture", with(commission(c, pearLot, pear(1)), "event_time", old), errcode.OK))
+	// No lot: the lots of setup were produced later (TestNothingBeforeItsLot).
+	res := testchain.Result(t, do(t, c, coop, "capture", with(commission(c, pearLot, pear(1)), "event_time", old, "lot", nil), errcode.OK))
 	if res["late"] != true {
 		t.Fatalf("two-year-old commissioning: %v", res)
 	}
@@ -470,4 +471,39 @@ func TestEventAboutNothing(t *testing.T) {
 	// The block rule is unchanged: a proposer that includes one records it.
 	res := c.Do(k, "trace", "capture", observe(c, "inspecting"))
 	testchain.WantCode(t, "capture in a block", res, errcode.OK)
+}
+
+// TestNothingBeforeItsLot: from rule set 3, nothing is commissioned into
+// a lot at an event time whose date (China Standard Time) is before the
+// lot's production date; the blocks of rule set 2 keep accepting it, so
+// that they decide as they did, and its mempool refuses it.
+func TestNothingBeforeItsLot(t *testing.T) {
+	// The lots were produced on 2026-02-20 (setup).
+	before, sameDay := "2026-02-19T23:30:00+08:00", "2026-02-19T16:30:00Z" // 2026-02-20 00:30 in China
+	for _, rules := range []int{3, 2} {
+		t.Run(fmt.Sprint("rules ", rules), func(t *testing.T) {
+			c := testchain.New(t, testchain.Options{Modules: own, Roles: ownRoles, Orgs: consortium(), Time: genesis,
+				Genesis: map[string]any{"trace": trace.Genesis{Rules: rules}}})
+			setup(t, c)
+			want := errcode.OK
+			if rules >= 3 {
+				want = errcode.RuleViolation
+			}
+			res := do(t, c, coop, "capture", with(commission(c, pearLot, pear(1)), "event_time", before), want)
+			if want != errcode.OK && !strings.Contains(res.Log, "before "+pearLot+" was produced (produced_on 2026-02-20)") {
+				t.Errorf("the refusal says %q", res.Log)
+			}
+			// A quantity brought into the lot is held to the same date.
+			qty := map[string]any{"type": "ObjectEvent", "action": "ADD", "biz_step": "commissioning", "event_time": before,
+				"quantity_list": []map[string]any{{"epc_class": pearLot, "quantity": "10", "uom": "KGM"}}}
+			do(t, c, coop, "capture", qty, want)
+			// The mempool refuses it on every rule set.
+			chk := c.Check(c.SignUnconsumed(admin(c, coop), "trace", "capture", with(commission(c, pearLot, pear(3)), "event_time", before)))
+			if errcode.Code(chk.Code) != errcode.RuleViolation || !strings.Contains(chk.Log, "was produced") {
+				t.Errorf("the mempool: code %s (%s), want rule_violation", errcode.Code(chk.Code), chk.Log)
+			}
+			// The production date itself, in China, is accepted.
+			capture(t, c, coop, with(commission(c, pearLot, pear(2)), "event_time", sameDay))
+		})
+	}
 }

@@ -99,7 +99,7 @@ func TestExport(t *testing.T) {
 		"biz_transaction_list", []map[string]any{{"type": "po", "biz_transaction": "urn:epcglobal:cbv:bt:" + gs1("690444400001") + ":PO-1"}},
 		"persistent_disposition", map[string]any{"set": []string{"completeness_verified"}}, "event_id", "urn:uuid:sensor-1",
 		"extensions", map[string]any{"example:note": "冷链"}))
-	capture(t, c, coop, with(commission(c, pearLot, pear(30)), "event_time", c.Time.AddDate(0, -3, 0).Format(time.RFC3339)))
+	capture(t, c, coop, with(commission(c, pearLot, pear(30)), "event_time", c.Time.AddDate(0, -3, 0).Format(time.RFC3339), "lot", nil)) // before the lot was produced
 	wrong := capture(t, c, inspector, with(observe(c, "inspecting", pear(30)), "event_time", c.Time.AddDate(0, -2, 0).Format(time.RFC3339)))
 	capture(t, c, inspector, with(observe(c, "inspecting", pear(30)), "event_time", c.Time.AddDate(0, -2, 0).Format(time.RFC3339),
 		"error_declaration", map[string]any{"reason": "incorrect_data", "corrects": wrong}))
@@ -206,7 +206,7 @@ func TestExportCorpusEvents(t *testing.T) {
 			e.SourceList, e.DestinationList, e.EventID = nil, nil, ""
 			m := toMap(t, e)
 			m["epc_list"] = []string{pear(900 + n)}
-			capture(t, c, coop, with(commission(c, pearLot, pear(900+n)), "event_time", "2000-01-01T00:00:00+08:00"))
+			capture(t, c, coop, with(commission(c, pearLot, pear(900+n)), "event_time", "2000-01-01T00:00:00+08:00", "lot", nil))
 			capture(t, c, coop, m)
 			doc, err := trace.ExportItem(c.View(), pear(900+n), c.Time)
 			if err != nil {

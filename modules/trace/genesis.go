@@ -20,16 +20,22 @@ const (
 	// each event record keeps the ids it is indexed under, from which a
 	// node restored from a snapshot rebuilds the index.
 	rules2 = 2
+	// rules3: rule set 2, and an item or quantity is not brought into a
+	// lot at an event time before the lot's production date (produced_on),
+	// which the public pages would then show after it.
+	rules3 = 3
+	// newestRules is the rule set of a new chain.
+	newestRules = rules3
 )
 
-// Genesis is the trace section of a chain's genesis: its rule set, 2
-// (the default) or 1, the rules of chains created by earlier releases
-// (for tests that check both). Without one the chain runs the newest.
+// Genesis is the trace section of a chain's genesis: its rule set, 3
+// (the default), 2 or 1, the rules of chains created by earlier releases
+// (for tests that check them). Without one the chain runs the newest.
 type Genesis = module.RulesGenesis
 
 // InitGenesis implements module.Genesis: it records the chain's rule set.
 func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
-	if err := module.InitRules(ctx, raw, rulesKey, rules2); err != nil {
+	if err := module.InitRules(ctx, raw, rulesKey, newestRules); err != nil {
 		return fmt.Errorf("trace genesis: %w", err)
 	}
 	return nil
@@ -37,7 +43,7 @@ func (Module) InitGenesis(ctx *module.Context, raw json.RawMessage) error {
 
 // rulesOf returns the chain's trace rule set.
 func rulesOf(r module.Getter) (int, error) {
-	n, err := module.RulesOf(r, rulesKey, rules2)
+	n, err := module.RulesOf(r, rulesKey, newestRules)
 	if err != nil {
 		return 0, fmt.Errorf("trace: %w", err)
 	}
@@ -56,11 +62,11 @@ type storedEvent struct {
 
 var _ module.Indexer = Module{}
 
-// Reindex implements module.Indexer: on a rule-set-2 chain, the event
+// Reindex implements module.Indexer: on a rule-set-2 (or later) chain, the event
 // index (trace/evidx…, ADR 0028) from the ids every event record keeps.
 func (Module) Reindex(r module.Reader, put func(key, value []byte) error) error {
 	rules, err := rulesOf(r)
-	if err != nil || rules != rules2 {
+	if err != nil || rules < rules2 {
 		return err
 	}
 	return module.WalkJSON(r, []byte(eventPrefix), func(_ []byte, e *storedEvent) error {

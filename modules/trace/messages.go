@@ -110,6 +110,7 @@ var reasons = map[string][2]string{
 	"not_commissioned":     {"{epc} has not been commissioned; no event may come before its commissioning", "{epc} 尚未赋码；赋码之前不能有任何事件"},
 	"never_commissioned":   {"{epc} was never commissioned on this chain", "{epc} 从未在本链赋码"},
 	"ended":                {"{epc} ended ({reason}) in event {event}; no event may follow", "{epc} 已于事件 {event} 终结（{reason}）；之后不能再有事件"},
+	"before_production":    {"event_time {time} is before {lot} was produced (produced_on {produced}); nothing comes into a lot before its production date", "事件时间 {time} 早于批次 {lot} 的生产日期 {produced}；批次生产之前不能有产品赋码入批"},
 	"before_creation":      {"event_time {time} is before {epc} came into being (event {event} at {created})", "事件时间 {time} 早于 {epc} 产生的时间（事件 {event}，{created}）"},
 	"asset_of_other":       {"{epc} is under GS1 prefix {prefix}, which belongs to {org}; only its owner brings it into being", "{epc} 属于 GS1 前缀 {prefix}（归 {org} 所有）；只有前缀所有者可以启用它"},
 	"already_commissioned": {"{epc} already exists (event {event}); an identifier comes into being once", "{epc} 已存在（事件 {event}）；标识只能启用一次"},

@@ -77,11 +77,11 @@ func TestStateSyncReindex(t *testing.T) {
 	}
 }
 
-// TestTraceGenesis: a new chain takes rule set 2; a genesis may ask for 1
-// or 2, and any other section is refused and writes nothing.
+// TestTraceGenesis: a new chain takes rule set 3; a genesis may ask for
+// 1, 2 or 3, and any other section is refused and writes nothing.
 func TestTraceGenesis(t *testing.T) {
 	testchain.CheckGenesis(t, trace.Module{}, "trace/rules", map[string]string{
-		`null`: "2", `{}`: "2", `{"rules":2}`: "2", `{"rules":1}`: "",
-		`{"rules":3}`: "error", `{"rules":-1}`: "error", `{"rule":2}`: "error", `[]`: "error",
+		`null`: "3", `{}`: "3", `{"rules":3}`: "3", `{"rules":2}`: "2", `{"rules":1}`: "",
+		`{"rules":4}`: "error", `{"rules":-1}`: "error", `{"rule":2}`: "error", `[]`: "error",
 	})
 }
