@@ -37,6 +37,7 @@ var messages = pages.Messages{ // [zh, en]
 	"verify.file":                      {"原始文件", "Original file"},
 	"verify.cert":                      {"证书文件（批量存证的条目需要）", "Certificate file (needed for batch items)"},
 	"verify.upload":                    {"上传并验证", "Upload and verify"},
+	"verify.invalid":                   {"“%s”不是存证编号（形如 EV20261121-0123456789ABCDEF0123），也不是文件的 64 位十六进制摘要（SHA-256 或 SM3），请核对后重新输入，或直接上传文件。", "“%s” is neither an evidence id (like EV20261121-0123456789ABCDEF0123) nor a file's 64-hex-digit digest (SHA-256 or SM3); check what you typed, or upload the file."},
 	"verify.none":                      {"链上没有这份电子数据的单独存证记录。如果它是批量存证的条目，请同时上传它的证书文件（批量存证时为每个文件生成的回执或证书）再验证。", "The chain holds no record of this data on its own. If it was preserved in a batch, upload its certificate file too (the receipt or certificate made for each file of the batch) and verify again."},
 	"verify.ok":                        {"核验通过：该电子数据已在链上存证，且未被篡改。", "Verified: this data was preserved on chain and has not been altered."},
 	"verify.okrecord":                  {"核验通过：该存证记录在链上，证明有效。", "Verified: the record is on chain and its proof holds."},

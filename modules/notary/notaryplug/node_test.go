@@ -227,6 +227,29 @@ func TestNotaryEndToEnd(t *testing.T) {
 			t.Fatalf("verify page by hash shows the id or description:\n%s", page)
 		}
 	}
+	// What is neither an id nor a digest is said to be so, not looked up.
+	for _, lang := range []string{"zh", "en"} {
+		resp, err = http.Get(d.GatewayURL + "/verify?lang=" + lang + "&q=garbage")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := map[string]string{"zh": "“garbage”不是存证编号", "en": "“garbage” is neither an evidence id"}[lang]
+		if !strings.Contains(string(page), want) || strings.Contains(string(page), `class="verdict ok"`) {
+			t.Fatalf("verify page (%s) for garbage: no %q\n%s", lang, want, page)
+		}
+	}
+	// An id typed in small letters is found.
+	resp, err = http.Get(d.GatewayURL + "/verify?q=" + strings.ToLower(res.EvidenceID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "/certificates/"+res.EvidenceID) {
+		t.Fatalf("verify page for the id in small letters:\n%s", page)
+	}
 	// A certificate that does not fit the file, or is not a certificate,
 	// is explained in the page's language; the verifier's English stays
 	// in the technical details.

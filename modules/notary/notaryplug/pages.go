@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/dengta-chain/dengta/internal/module/field"
 	"html/template"
 	"io"
 	"io/fs"
@@ -140,6 +141,7 @@ func (s *notaryPages) certificatePage(p *pages.Page) error {
 type verifyData struct {
 	Query    string // the id or hash asked about
 	Searched bool
+	Invalid  bool // Query is neither an evidence id nor a file digest
 	Records  []*checkedRecord
 	// Upload is the hashes of an uploaded file.
 	Upload *batch.Item
@@ -176,7 +178,14 @@ func (s *notaryPages) verifyPage(p *pages.Page) error {
 	if q == "" {
 		q = strings.TrimSpace(r.URL.Query().Get("id"))
 	}
-	if q != "" {
+	if up := strings.ToUpper(q); field.IsRecordID("EV", up) {
+		q = up // an id typed in small letters
+	}
+	if q != "" && !hexHash.MatchString(q) && !field.IsRecordID("EV", q) {
+		// Neither an evidence id nor a file digest: say so, rather than
+		// that the chain holds no record of it.
+		d.Query, d.Searched, d.Invalid = q, true, true
+	} else if q != "" {
 		d.Query, d.Searched = q, true
 		evs, err := s.lookup(q)
 		if err != nil {
