@@ -80,6 +80,9 @@ func traceImport(ctx context.Context, args []string, out, errOut io.Writer) erro
 			l = "zh"
 		}
 	}
+	if importWords[l] == nil {
+		return cli.Fail(fmt.Sprintf("--lang %q: the report is in zh or en", l), "dengta trace import --lang zh --key KEY events.jsonld")
+	}
 	lines, err := runImport(ctx, c, key, signer.Org, l, doc)
 	if err != nil {
 		var ce *client.Error
@@ -105,7 +108,7 @@ func traceImport(ctx context.Context, args []string, out, errOut io.Writer) erro
 			case traceapi.ImportRecorded:
 				mark = "="
 			}
-			fmt.Fprintf(out, "%s event %d %s %s", mark, line.Index, line.EventID, line.Status)
+			fmt.Fprintf(out, "%s %s %d %s %s", mark, importWords[l]["event"], line.Index, line.EventID, importStatus(l, line.Status))
 			if line.Code != "" {
 				fmt.Fprintf(out, " (%s/%s)", line.Code, line.Reason)
 			}
@@ -117,12 +120,43 @@ func traceImport(ctx context.Context, args []string, out, errOut io.Writer) erro
 			}
 			fmt.Fprintln(out)
 		}
-		fmt.Fprintf(out, "\n%d of %d events captured, %d already on chain\n", counts[traceapi.ImportAccepted], len(lines), counts[traceapi.ImportRecorded])
+		fmt.Fprintf(out, "\n"+importWords[l]["summary"]+"\n", counts[traceapi.ImportAccepted], len(lines), counts[traceapi.ImportRecorded])
 	}
 	if failed := len(lines) - counts[traceapi.ImportAccepted] - counts[traceapi.ImportRecorded]; failed > 0 {
-		return &cli.UserError{Msg: fmt.Sprintf("%d events were not captured", failed), Hint: "fix the events marked ✗ and import the document again: events already on chain are reported as such", Code: 3}
+		return &cli.UserError{Msg: fmt.Sprintf(importWords[l]["failed"], failed), Hint: importWords[l]["hint"], Code: 3}
 	}
 	return nil
+}
+
+// importWords are the words of an import's report, by --lang.
+var importWords = map[string]map[string]string{
+	"en": {
+		"event": "event", "summary": "%d of %d events captured, %d already on chain", "failed": "%d events were not captured",
+		"hint":                    "fix the events marked ✗ and import the document again: events already on chain are reported as such",
+		traceapi.ImportAccepted:   "accepted",
+		traceapi.ImportRecorded:   "already_recorded",
+		traceapi.ImportReady:      "ready",
+		traceapi.ImportRefused:    "refused",
+		traceapi.ImportUnreadable: "not_converted",
+	},
+	"zh": {
+		"event": "事件", "summary": "已上链 %d 个事件（共 %d 个），%d 个此前已在链上", "failed": "%d 个事件未能上链",
+		"hint":                    "请修正标记为 ✗ 的事件后重新导入该文档：已在链上的事件会标出，不会重复记录",
+		traceapi.ImportAccepted:   "已上链",
+		traceapi.ImportRecorded:   "此前已在链上",
+		traceapi.ImportReady:      "可以上链",
+		traceapi.ImportRefused:    "被拒绝",
+		traceapi.ImportUnreadable: "无法转换",
+	},
+}
+
+// importStatus is an event's status in the report's language; one the
+// words do not name is said as the API says it.
+func importStatus(lang, status string) string {
+	if w, ok := importWords[lang][status]; ok {
+		return w
+	}
+	return status
 }
 
 // traceExport writes an item's journey or a lot's events as an EPCIS 2.0

@@ -83,6 +83,20 @@ func TestTraceImport(t *testing.T) {
 			t.Errorf("event %s of %s recorded in December is not marked late", e.ID, e.EventTime)
 		}
 	}
+	// Again, in Chinese: the whole report.
+	report, code = importDoc("--lang", "zh", "testdata/coop-epcis.jsonld")
+	for _, want := range []string{"= 事件 0 ", "此前已在链上", "✗ 事件 3 ", "无法转换", "已上链 0 个事件（共 4 个），3 个此前已在链上"} {
+		if code != 3 || !strings.Contains(report, want) {
+			t.Fatalf("exit %d, no %q\n%s", code, want, report)
+		}
+	}
+	if strings.Contains(report, " already_recorded (") || strings.Contains(report, "not_converted (") || strings.Contains(report, "events captured") {
+		t.Fatalf("English in the Chinese report:\n%s", report)
+	}
+	var frOut bytes.Buffer
+	if err := run(t, ctx, []string{"import", "--node", d.GatewayURL, "--key", keyFile, "--lang", "fr", "testdata/coop-epcis.jsonld"}, &frOut, &frOut); err == nil || !strings.Contains(err.Error(), "zh or en") {
+		t.Fatalf("--lang fr: %v\n%s", err, frOut.String())
+	}
 	// Again, in Chinese, as JSON: three already on chain, one refused.
 	report, code = importDoc("--lang", "zh", "--json", "testdata/coop-epcis.jsonld")
 	var lines []traceapi.ImportIssue
