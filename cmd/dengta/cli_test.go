@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/dengta-chain/dengta/client"
 	"net"
 	"os"
 	"path/filepath"
@@ -234,5 +235,28 @@ func TestHints(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(backup); len(entries) != 2 {
 		t.Errorf("start on a backup wrote into it: %d entries", len(entries))
+	}
+}
+
+// TestNodeErrorHints: a refusal of the node is printed with a hint, the
+// CLI's own for the codes it knows, the node's (what the code means and
+// what to do) for the others.
+func TestNodeErrorHints(t *testing.T) {
+	for _, c := range []struct {
+		err  *client.Error
+		want string
+	}{
+		{&client.Error{Code: 3, Name: "nonce_gap", Message: "nonce 9, next is 7", Hint: "node hint"}, "Try: another transaction of the same key"},
+		{&client.Error{Code: 12, Name: "rule_violation", Message: "amount 0 is not positive", Hint: "The chain's rules refuse this."}, "Try: The chain's rules refuse this."},
+	} {
+		var out bytes.Buffer
+		if code := exitCode(c.err, &out); code != 1 || !strings.Contains(out.String(), "Error: "+c.err.Message) || !strings.Contains(out.String(), c.want) {
+			t.Errorf("%s: exit %d\n%s", c.err.Name, code, out.String())
+		}
+	}
+	var out bytes.Buffer
+	exitCode(&client.Error{Code: 12, Name: "rule_violation", Message: "m"}, &out)
+	if strings.Contains(out.String(), "Try:") {
+		t.Errorf("an empty hint is printed:\n%s", out.String())
 	}
 }

@@ -123,7 +123,11 @@ func exitCode(err error, w io.Writer) int {
 	var ce *client.Error
 	if errors.As(err, &ce) {
 		fmt.Fprintf(w, "Error: %s (%s, code %d)\n", ce.Message, ce.Name, ce.Code)
-		if h := hintFor(ce.Name); h != "" {
+		h := hintFor(ce.Name)
+		if h == "" {
+			h = ce.Hint // the node's: what the code means and what to do
+		}
+		if h != "" {
 			fmt.Fprintf(w, "Try: %s\n", h)
 		}
 		return 1

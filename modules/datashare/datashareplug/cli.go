@@ -114,13 +114,17 @@ func cliShare(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	end := time.Now().AddDate(0, 0, 30)
+	cst := time.FixedZone("CST", 8*3600)
+	end := time.Now().In(cst).AddDate(0, 0, 30)
 	if *until != "" {
-		d, err := time.ParseInLocation(time.DateOnly, *until, time.FixedZone("CST", 8*3600))
+		d, err := time.ParseInLocation(time.DateOnly, *until, cst)
 		if err != nil {
 			return cli.Fail("--until "+*until+" is not a date", "write it as 2026-12-31")
 		}
 		end = d.Add(24*time.Hour - time.Second)
+		if !end.After(time.Now()) {
+			return cli.Fail("--until "+*until+" is past: a grant ends on a day to come", "give its last day, today or later (China Standard Time), e.g. "+time.Now().In(cst).AddDate(0, 0, 30).Format(time.DateOnly))
+		}
 	}
 	if *subject != "" && len(recs) == 0 {
 		p, err := client.Read(ctx, c.As(key), datashareapi.Records, datashareapi.RecordsParams{Subject: *subject})
@@ -135,7 +139,7 @@ func cliShare(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return cli.Fail("nothing to share", "name the records with --record, or a patient with records with --subject")
 	}
 	res, err := Share(ctx, c, key, key, datashareapi.GrantBody{Grantee: *grantee, Purpose: *purpose, Records: recs, MaxClass: *maxClass, DenyTags: deny,
-		End: end.UTC().Format(time.RFC3339)})
+		End: end.Format(time.RFC3339)})
 	if err != nil {
 		return err
 	}

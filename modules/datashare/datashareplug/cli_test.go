@@ -53,6 +53,10 @@ func TestCLIReferral(t *testing.T) {
 	if rec == nil {
 		t.Fatalf("register printed %q", out)
 	}
+	// A last day already past is refused before anything is signed.
+	if out, err = runCLI(t, "share", "--node", node, "--key", ka, "--grantee", "hospb", "--purpose", datashareapi.PurposeTreat, "--subject", p.ID, "--until", "2020-01-01"); err == nil || !strings.Contains(err.Error(), "is past") {
+		t.Fatalf("share --until 2020-01-01: %v\n%s", err, out)
+	}
 	out, err = runCLI(t, "share", "--node", node, "--key", ka, "--grantee", "hospb", "--purpose", datashareapi.PurposeTreat, "--subject", p.ID)
 	if err != nil || !strings.Contains(out, "proposed") {
 		t.Fatalf("%v\n%s", err, out)
