@@ -617,7 +617,24 @@ func verifyCmd(_ context.Context, args []string, out, errOut io.Writer) error {
 		}
 	}
 	if verr != nil {
-		return &cli.UserError{Msg: "verification FAILED: " + verr.Error(), Hint: "the bundle, or what you trust, does not match; fetch a fresh bundle (dengta charity prove), or check --trust"}
+		hint := "the bundle, or what you trust, does not match; fetch a fresh bundle (dengta charity prove), or check --trust"
+		if failedCheck(rep) == trailproof.CheckDonor {
+			hint = "the donation and its records check out, but not the donor: give the identity number and the receipt key exactly as on the donor's receipt (--donor, --receipt-key)"
+		}
+		return &cli.UserError{Msg: "verification FAILED: " + verr.Error(), Hint: hint}
 	}
 	return nil
+}
+
+// failedCheck is the name of the first check rep failed, "" if none.
+func failedCheck(rep *trailproof.Report) string {
+	if rep == nil {
+		return ""
+	}
+	for _, c := range rep.Checks {
+		if !c.OK {
+			return c.Name
+		}
+	}
+	return ""
 }

@@ -89,6 +89,13 @@ func TestCLI(t *testing.T) {
 	if !strings.Contains(out, "VERIFIED") || !strings.Contains(out, "✓ donor") {
 		t.Fatalf("verify:\n%s", out)
 	}
+	// Another donor's identity: the hint is about the donor, not the bundle.
+	var dout bytes.Buffer
+	derr := charityplug.Module().CLI[0].Run(ctx, []string{"verify", bundle, "--trust", node.GenesisFile(home), "--donor", "110101199003079999", "--receipt-key", rkey[1]}, &dout, &dout)
+	var due *cli.UserError
+	if !errors.As(derr, &due) || !strings.Contains(dout.String(), "✗ donor") || !strings.Contains(due.Hint, "as on the donor's receipt") {
+		t.Fatalf("verify with another donor: %v\n%s", derr, dout.String())
+	}
 	// An edited bundle is refused, naming the check.
 	raw, _ := os.ReadFile(bundle)
 	os.WriteFile(bundle, bytes.Replace(raw, []byte(`"amount_fen": 6000`), []byte(`"amount_fen": 9000`), 1), 0o644)
