@@ -164,7 +164,7 @@ func TestRefusalsInChinese(t *testing.T) {
 			t.Errorf("module %s has no Chinese catalogue of its refusals (pages.Module.Reasons)", m.Name())
 			continue
 		}
-		sets = append(sets, pages.ReasonSet{Reasons: m.Pages.Reasons, Values: pages.EnumValues(m.Pages.Enums), Words: m.Pages.ReasonWords})
+		sets = append(sets, pages.ReasonSet{Module: m.Name(), Reasons: m.Pages.Reasons, Values: pages.EnumValues(m.Pages.Enums), Words: m.Pages.ReasonWords})
 		checkCatalogue(t, "module "+m.Name(), m.Pages.Reasons, refusalFormats(t, m.Name()))
 		if len(m.Pages.ReasonWords) > 0 {
 			lits := stringLiterals(t, m.Name())
@@ -178,6 +178,19 @@ func TestRefusalsInChinese(t *testing.T) {
 	cat, err := pages.CompileReasons(sets...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What a module's endpoint answers is tried against its own formats
+	// and the core's, not another module's more general one: carbon's
+	// "%s is empty" once put 不能为空 after trace's English.
+	const traceMsg = "epc: the serial is empty"
+	if zh, ok := cat.ChineseFor("trace", traceMsg); ok {
+		t.Errorf("ChineseFor(trace, %q) = %q, a format of another module", traceMsg, zh)
+	}
+	if _, ok := cat.ChineseFor("carbon", "serials is empty"); !ok {
+		t.Error("ChineseFor(carbon) does not try carbon's own formats")
+	}
+	if zh, ok := cat.ChineseFor("trace", "request body is over 10 bytes"); !ok || !strings.Contains(zh, "请求体超过") {
+		t.Errorf("ChineseFor(trace) of the node's own answer = %q, %v", zh, ok)
 	}
 	// Messages the modules build from parts: a description glued to an
 	// id, a choice of statuses.

@@ -272,7 +272,7 @@ func StartWith(ctx context.Context, home string, logger *slog.Logger, reg *plug.
 		return fail(err)
 	}
 	d.Gateway, err = gateway.New(gateway.Options{
-		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Reasons: site.ChineseReason, Prover: d.Prover, Modules: apis,
+		App: d.App, Chain: d.Node.Client(), Registry: d.Node.Registry(), Blobs: blobs, Web: site, Reasons: site.ChineseReasonFor, Prover: d.Prover, Modules: apis,
 		PublicURL: publicURL, Logger: logger.With("module", "gateway"), Org: settings.Org, Moniker: settings.Moniker,
 		Tokens: d.accounts, MetricsToken: settings.MetricsToken, BlobQuota: settings.BlobQuotaBytes,
 		Refuse: d.refuse, MempoolRoom: d.Node.MempoolRoom, Halt: d.halt, MaxBlockAge: time.Duration(settings.MaxBlockAgeSeconds) * time.Second,

@@ -196,7 +196,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) error {
 			key := it.Error.Name + "\x00" + it.Error.Message
 			h, ok := hints[key]
 			if !ok {
-				h = s.hint(errcode.Code(it.Error.Code), it.Error.Message, lang)
+				h = s.hint(errcode.Code(it.Error.Code), it.Error.Message, lang, "")
 				hints[key] = h
 			}
 			it.Error.Hint = h

@@ -69,8 +69,10 @@ type Options struct {
 	// Web serves every path outside the API (the pages); nil for none.
 	Web http.Handler
 	// Reasons gives a refusal's message in Chinese, when a catalogue has
-	// it (web.Server.ChineseReason); a Chinese hint carries it.
-	Reasons func(msg string) (string, bool)
+	// it (web.Server.ChineseReasonFor); a Chinese hint carries it. module
+	// is the module whose endpoint answered ("" for a core endpoint or a
+	// transaction's result).
+	Reasons func(module, msg string) (string, bool)
 	// Blobs is the node's store of off-chain files; nil disables uploads.
 	Blobs *blob.Store
 	// BlobQuota bounds the bytes each organisation may store in Blobs
@@ -418,16 +420,31 @@ type ErrorBody struct {
 // errorBody is the body of err's answer to r.
 func (s *Server) errorBody(r *http.Request, code errcode.Code, err error) APIError {
 	msg := errcode.Message(err)
-	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r))}}
+	return APIError{Error: ErrorBody{Code: uint32(code), Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r), endpointModule(r))}}
+}
+
+// endpointModule is the first segment of an API path after /v1/: the
+// module of a module's endpoint (/v1/trace/journey), a core endpoint's
+// name otherwise (/v1/txs), which Options.Reasons tells apart.
+func endpointModule(r *http.Request) string {
+	if r == nil {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok {
+		return ""
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	return first
 }
 
 // hint is the hint of an error with code and message msg in lang: what
 // the code means and what to do, and in Chinese the message's reason in
 // Chinese when a module's catalogue has it (Options.Reasons).
-func (s *Server) hint(code errcode.Code, msg, lang string) string {
+func (s *Server) hint(code errcode.Code, msg, lang, module string) string {
 	h := errcode.APISentence(code, lang)
 	if lang == "zh" && s.opts.Reasons != nil {
-		if zh, ok := s.opts.Reasons(msg); ok {
+		if zh, ok := s.opts.Reasons(module, msg); ok {
 			h += "原因：" + zh + "。"
 		}
 	}

@@ -423,4 +423,22 @@ func TestErrorHints(t *testing.T) {
 			t.Errorf("Accept-Language %q: %d %+v, want the hint %q", c.accept, resp.StatusCode, e.Error, c.want)
 		}
 	}
+	// A module's endpoint is answered from its own catalogue and the
+	// core's: trace's "the serial is empty" is not claimed by carbon's
+	// "%s is empty", which gave "epc: the serial 不能为空".
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/trace/scan-page?epc=/01/06901234567892/21/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Language", "zh")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e gateway.APIError
+	err = json.NewDecoder(resp.Body).Decode(&e)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Error.Message, "serial") || strings.Contains(e.Error.Hint, "不能为空") {
+		t.Errorf("a trace endpoint's refusal in Chinese: %d %+v", resp.StatusCode, e.Error)
+	}
 }

@@ -160,7 +160,7 @@ func (s *Server) writeCommitted(w http.ResponseWriter, r *http.Request, rec *app
 		if msg == "" {
 			msg = fmt.Sprintf("transaction %s was committed at height %d but failed", rec.Hash, rec.Height)
 		}
-		resp.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r))}
+		resp.Error = &ErrorBody{Code: rec.Code, Name: code.Name(), Message: msg, Hint: s.hint(code, msg, hintLang(r), "")}
 	}
 	writeJSON(w, HTTPStatus(code), resp)
 }
@@ -230,7 +230,7 @@ func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if resp.Code != 0 {
-		resp.Hint = s.hint(errcode.Code(resp.Code), resp.Log, hintLang(r))
+		resp.Hint = s.hint(errcode.Code(resp.Code), resp.Log, hintLang(r), "")
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

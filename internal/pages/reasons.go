@@ -27,6 +27,10 @@ type Reasons map[string]string
 // messages' arguments may be (a module's statuses and kinds, from its
 // Enums): an argument that is one of them shows as its name.
 type ReasonSet struct {
+	// Module is the module whose refusals these are ("" for the core's,
+	// which any answer may carry): ChineseFor tries a module's answer
+	// against its own formats and the core's only.
+	Module  string
 	Reasons Reasons
 	Values  map[string]string
 	// Words name, in Chinese, the words the module's code puts into its
@@ -95,6 +99,7 @@ type reason struct {
 	longest string            // the longest run of literal text, which a match contains
 	values  map[string]string // Chinese names of argument values
 	words   map[string]string // Chinese of the words put into messages
+	owners  []string          // the sets' modules ("" for the core)
 }
 
 // ReasonCatalogue translates the chain's English refusal messages into
@@ -114,13 +119,16 @@ func CompileReasons(sets ...ReasonSet) (*ReasonCatalogue, error) {
 				// and words name its arguments too (the first set's win).
 				r := &c.reasons[i]
 				r.values, r.words = union(r.values, set.Values), union(r.words, set.Words)
+				if !slices.Contains(r.owners, set.Module) {
+					r.owners = append(r.owners, set.Module)
+				}
 				continue
 			}
 			r, err := compileReason(format, zh)
 			if err != nil {
 				return nil, err
 			}
-			r.values, r.words = set.Values, set.Words
+			r.values, r.words, r.owners = set.Values, set.Words, []string{set.Module}
 			seen[format] = len(c.reasons)
 			c.reasons = append(c.reasons, r)
 		}
@@ -207,11 +215,22 @@ func compileReason(format, zh string) (reason, error) {
 // (ChainWords), and whether a format matched. A message of several parts
 // joined by "; " whose whole does not match is translated part by part,
 // when every part matches.
-func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
+func (c *ReasonCatalogue) Chinese(msg string) (string, bool) { return c.chinese(msg, nil) }
+
+// ChineseFor is Chinese for what an endpoint of module answered: only the
+// core's formats and module's own are tried, so that another module's
+// more general format ("%s is empty") cannot claim the message and say it
+// half in English.
+func (c *ReasonCatalogue) ChineseFor(module, msg string) (string, bool) {
+	return c.chinese(msg, func(r *reason) bool { return slices.Contains(r.owners, "") || slices.Contains(r.owners, module) })
+}
+
+// chinese is Chinese with the formats keep accepts (all when nil).
+func (c *ReasonCatalogue) chinese(msg string, keep func(*reason) bool) (string, bool) {
 	if c == nil || msg == "" {
 		return "", false
 	}
-	if s, ok := c.one(msg); ok {
+	if s, ok := c.one(msg, keep); ok {
 		return s, true
 	}
 	parts := strings.Split(msg, "; ")
@@ -220,7 +239,7 @@ func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
 	}
 	out := make([]string, len(parts))
 	for i, part := range parts {
-		s, ok := c.one(part)
+		s, ok := c.one(part, keep)
 		if !ok {
 			return "", false
 		}
@@ -229,9 +248,10 @@ func (c *ReasonCatalogue) Chinese(msg string) (string, bool) {
 	return strings.Join(out, "；"), true
 }
 
-func (c *ReasonCatalogue) one(msg string) (string, bool) {
-	for _, r := range c.reasons {
-		if !strings.Contains(msg, r.longest) {
+func (c *ReasonCatalogue) one(msg string, keep func(*reason) bool) (string, bool) {
+	for i := range c.reasons {
+		r := &c.reasons[i]
+		if !strings.Contains(msg, r.longest) || keep != nil && !keep(r) {
 			continue // cheaper than the pattern
 		}
 		m := r.re.FindStringSubmatch(msg)
