@@ -405,40 +405,36 @@ func TestErrorHints(t *testing.T) {
 		{"ZH-Hans", zh},
 		{"zh;Q=0.1, en;q=0.2", en},
 	} {
-		req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/orgs/no-such-org", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.accept != "" {
-			req.Header.Set("Accept-Language", c.accept)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e gateway.APIError
-		err = json.NewDecoder(resp.Body).Decode(&e)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusNotFound || e.Error.Hint != c.want || !strings.Contains(e.Error.Message, "no-such-org") {
-			t.Errorf("Accept-Language %q: %d %+v, want the hint %q", c.accept, resp.StatusCode, e.Error, c.want)
+		status, e, err := getError(baseURL+"/v1/orgs/no-such-org", c.accept)
+		if err != nil || status != http.StatusNotFound || e.Error.Hint != c.want || !strings.Contains(e.Error.Message, "no-such-org") {
+			t.Errorf("Accept-Language %q: %d %+v (%v), want the hint %q", c.accept, status, e.Error, err, c.want)
 		}
 	}
 	// A module's endpoint is answered from its own catalogue and the
 	// core's: trace's "the serial is empty" is not claimed by carbon's
 	// "%s is empty", which gave "epc: the serial 不能为空".
-	req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/trace/scan-page?epc=/01/06901234567892/21/", nil)
-	if err != nil {
-		t.Fatal(err)
+	status, e, err := getError(baseURL+"/v1/trace/scan-page?epc=/01/06901234567892/21/", "zh")
+	if err != nil || status != http.StatusBadRequest || !strings.Contains(e.Error.Message, "serial") || strings.Contains(e.Error.Hint, "不能为空") {
+		t.Errorf("a trace endpoint's refusal in Chinese: %d %+v (%v)", status, e.Error, err)
 	}
-	req.Header.Set("Accept-Language", "zh")
+}
+
+// getError GETs url with Accept-Language accept (none when "") and
+// decodes the error it answers.
+func getError(url, accept string) (int, gateway.APIError, error) {
+	var e gateway.APIError
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return 0, e, err
+	}
+	if accept != "" {
+		req.Header.Set("Accept-Language", accept)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, e, err
 	}
-	var e gateway.APIError
+	defer resp.Body.Close()
 	err = json.NewDecoder(resp.Body).Decode(&e)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Error.Message, "serial") || strings.Contains(e.Error.Hint, "不能为空") {
-		t.Errorf("a trace endpoint's refusal in Chinese: %d %+v", resp.StatusCode, e.Error)
-	}
+	return resp.StatusCode, e, err
 }

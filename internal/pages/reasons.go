@@ -104,15 +104,19 @@ type reason struct {
 
 // ReasonCatalogue translates the chain's English refusal messages into
 // Chinese by matching them against every module's formats.
-type ReasonCatalogue struct{ reasons []reason }
+type ReasonCatalogue struct {
+	reasons []reason
+	modules map[string]bool // the sets' modules (ChineseFor)
+}
 
 // CompileReasons builds a catalogue from modules' Reasons; an entry whose
 // translation does not use exactly the format's arguments is an error. A
 // format in two sets keeps the first set's translation.
 func CompileReasons(sets ...ReasonSet) (*ReasonCatalogue, error) {
-	c := &ReasonCatalogue{}
+	c := &ReasonCatalogue{modules: map[string]bool{}}
 	seen := map[string]int{} // format -> index in c.reasons
 	for _, set := range sets {
+		c.modules[set.Module] = true
 		for format, zh := range set.Reasons {
 			if i, ok := seen[format]; ok {
 				// Another module refuses with the same words: its values
@@ -220,8 +224,12 @@ func (c *ReasonCatalogue) Chinese(msg string) (string, bool) { return c.chinese(
 // ChineseFor is Chinese for what an endpoint of module answered: only the
 // core's formats and module's own are tried, so that another module's
 // more general format ("%s is empty") cannot claim the message and say it
-// half in English.
+// half in English. For "" or a name no set was given for (a core
+// endpoint, a transaction of any module) it is Chinese.
 func (c *ReasonCatalogue) ChineseFor(module, msg string) (string, bool) {
+	if c == nil || module == "" || !c.modules[module] {
+		return c.chinese(msg, nil)
+	}
 	return c.chinese(msg, func(r *reason) bool { return slices.Contains(r.owners, "") || slices.Contains(r.owners, module) })
 }
 

@@ -96,17 +96,16 @@ type Server struct {
 	tmpl map[string]*template.Template
 	mux  *http.ServeMux
 	// messages are the core's and every module's texts.
-	messages      pages.Messages
-	nav           []pages.Link              // header links of the modules' public pages
-	hall          []pages.Link              // the hall's scenario tiles
-	panels        map[string][]pages.Panel  // the modules' panels for other pages, by slot
-	enums         map[string]pages.Enum     // the modules' value sets, by name
-	actions       map[string]pages.Messages // names of the actions for people, by module
-	titles        map[string][2]string      // names of the modules for people
-	reasons       *pages.ReasonCatalogue    // the modules' refusal messages in Chinese
-	reasonModules map[string]bool           // the modules whose sets reasons holds (ChineseReasonFor)
-	notices       *notices                  // outcomes of actions, shown once on the next page
-	uploads       chan struct{}             // a slot per public upload being received
+	messages pages.Messages
+	nav      []pages.Link              // header links of the modules' public pages
+	hall     []pages.Link              // the hall's scenario tiles
+	panels   map[string][]pages.Panel  // the modules' panels for other pages, by slot
+	enums    map[string]pages.Enum     // the modules' value sets, by name
+	actions  map[string]pages.Messages // names of the actions for people, by module
+	titles   map[string][2]string      // names of the modules for people
+	reasons  *pages.ReasonCatalogue    // the modules' refusal messages in Chinese
+	notices  *notices                  // outcomes of actions, shown once on the next page
+	uploads  chan struct{}             // a slot per public upload being received
 	// applyLimiter limits the public application form by client address.
 	applyLimiter *ratelimit.Limiter
 }
@@ -162,10 +161,8 @@ func New(opts Options) (*Server, error) {
 		roleNames[string(r)] = opts.Roles.Label(r, string(ZH))
 	}
 	sets := []pages.ReasonSet{{Reasons: CoreReasons(), Values: roleNames}}
-	s.reasonModules = map[string]bool{}
 	for _, m := range opts.Modules {
 		sets = append(sets, pages.ReasonSet{Module: m.Name, Reasons: m.Reasons, Values: pages.EnumValues(m.Enums), Words: m.ReasonWords})
-		s.reasonModules[m.Name] = true
 	}
 	reasons, err := pages.CompileReasons(sets...)
 	if err != nil {
@@ -254,16 +251,9 @@ func (s *Server) ChineseReason(msg string) (string, bool) { return s.ChineseReas
 
 // ChineseReasonFor is ChineseReason for what an endpoint of module
 // answered: the core's formats and module's own are tried, not another
-// module's. For "" or a name that is no module (a core endpoint, a
-// transaction of any module), every format is tried.
+// module's (pages.ReasonCatalogue.ChineseFor).
 func (s *Server) ChineseReasonFor(module, msg string) (string, bool) {
-	var zh string
-	var ok bool
-	if s.reasonModules[module] {
-		zh, ok = s.reasons.ChineseFor(module, msg)
-	} else {
-		zh, ok = s.reasons.Chinese(msg)
-	}
+	zh, ok := s.reasons.ChineseFor(module, msg)
 	if !ok {
 		return "", false
 	}

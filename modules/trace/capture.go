@@ -86,6 +86,19 @@ type capturer struct {
 	touched    []string // ids the event is indexed under, in order
 	touchSet   map[string]bool
 	created    []*Object // items and drug packs the event brought into being
+	rules      int       // the chain's rule set, once read (ruleSet)
+}
+
+// ruleSet returns the chain's trace rule set, read once per event.
+func (c *capturer) ruleSet() (int, error) {
+	if c.rules == 0 {
+		n, err := rulesOf(c.ctx.Store)
+		if err != nil {
+			return 0, err
+		}
+		c.rules = n
+	}
+	return c.rules, nil
 }
 
 func (c *capturer) touch(id string) {
@@ -344,7 +357,7 @@ func (c *capturer) afterProduction(fieldName string, l *Lot) error {
 	if l.ProducedOn == "" {
 		return nil
 	}
-	rules, err := rulesOf(c.ctx.Store)
+	rules, err := c.ruleSet()
 	if err != nil || rules < rules3 && !c.ctx.Check {
 		return err
 	}
@@ -1361,7 +1374,7 @@ func (c *capturer) write() error {
 	if ev.Digest == "" {
 		ev.Digest = Digest(b)
 	}
-	rules, err := rulesOf(ctx.Store)
+	rules, err := c.ruleSet()
 	if err != nil {
 		return err
 	}
